@@ -1,0 +1,38 @@
+/**
+ * The VS Code side: starts the istio-egress language server over IPC for YAML files, and
+ * registers the extension's commands. Everything that understands Istio lives in the server.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'yaml' },
+      { scheme: 'untitled', language: 'yaml' },
+    ],
+    synchronize: { configurationSection: 'istioEgress' },
+    outputChannelName: 'Istio Egress',
+  };
+  client = new LanguageClient('istioEgress', 'Istio Egress', serverOptions, clientOptions);
+  context.subscriptions.push(
+    vscode.commands.registerCommand('istioEgress.restartServer', async () => {
+      await client?.restart();
+    }),
+    vscode.commands.registerCommand('istioEgress.showOutput', () => client?.outputChannel.show(true)),
+  );
+  await client.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}

@@ -1,0 +1,43 @@
+/**
+ * The shape of an analyzer: one check with a stable code, a severity, a message built from the
+ * state it found, and an optional fix built from the same state. Analyzers are pure functions of
+ * (resource, index, settings); they never do I/O and never see LSP types.
+ */
+import type { Fix, RelatedLocation, Severity, Span } from '../model';
+import type { ParsedFile } from '../parse/parse';
+import type { Resource } from '../parse/resource';
+import type { WorkspaceIndex } from '../index/workspace-index';
+import type { Settings } from '../settings';
+
+export interface AnalyzerContext {
+  index: WorkspaceIndex;
+  settings: Settings;
+}
+
+/** One problem an analyzer found: where it is and the state its message and fix need. */
+export interface Hit<S> extends Span {
+  state: S;
+  related?: RelatedLocation[];
+  /** Overrides the analyzer's default severity, for checks whose harm depends on context. */
+  severity?: Severity;
+}
+
+export interface FixContext {
+  /** The file the finding is in, parsed from the editor's current text. */
+  file: ParsedFile;
+  /** The finding's range in that text. */
+  span: Span;
+}
+
+export interface Analyzer<S = any> {
+  /** Kebab-case, equal to the file name, never reused. */
+  code: string;
+  severity: Severity;
+  /** Resource kinds this analyzer checks. */
+  appliesTo: readonly string[];
+  /** Kinds it consults elsewhere in the workspace; a change to one of them re-runs it. */
+  reads: readonly string[];
+  check(resource: Resource, ctx: AnalyzerContext): Iterable<Hit<S>>;
+  message(state: S): string;
+  fix?(state: S, ctx: FixContext): Fix[];
+}

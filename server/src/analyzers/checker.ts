@@ -1,0 +1,128 @@
+/**
+ * Checker: the findings of one file, from parsing, schema validation and every analyzer, with the
+ * user's severity overrides applied. It caches per file and knows which files a change can affect,
+ * so an edit re-checks only the files that read what changed.
+ */
+import type { Finding, Severity } from '../model';
+import type { ParsedFile } from '../parse/parse';
+import type { WorkspaceIndex, IndexChange } from '../index/workspace-index';
+import type { SchemaStore } from '../schema/catalogue';
+import type { Settings } from '../settings';
+import { validateResource } from '../schema/validate';
+import { ANALYZERS } from './registry';
+import type { Analyzer } from './analyzer';
+
+interface CachedFindings {
+  file: ParsedFile;
+  findings: Finding[];
+  /** Kinds the analyzers consulted for this file. */
+  reads: Set<string>;
+}
+
+function byAppliesTo(analyzers: readonly Analyzer[]): Map<string, Analyzer[]> {
+  const map = new Map<string, Analyzer[]>();
+  for (const a of analyzers) for (const kind of a.appliesTo) map.set(kind, [...(map.get(kind) ?? []), a]);
+  return map;
+}
+
+export class Checker {
+  private readonly cache = new Map<string, CachedFindings>();
+  private readonly analyzersByKind = byAppliesTo(ANALYZERS);
+
+  constructor(
+    readonly index: WorkspaceIndex,
+    readonly store: SchemaStore,
+    private settings: Settings,
+  ) {}
+
+  setSettings(settings: Settings): void {
+    this.settings = settings;
+    this.cache.clear();
+  }
+
+  /** The findings to show for a file; empty for files istio-egress does not own. */
+  findings(uri: string): Finding[] {
+    const file = this.index.file(uri);
+    if (!file || !file.owned) return [];
+    const cached = this.cache.get(uri);
+    if (cached && cached.file === file) return cached.findings;
+    const reads = new Set<string>();
+    const raw = [...file.problems, ...this.schemaFindings(file), ...this.analyzerFindings(file, reads)];
+    const findings = this.applySeverity(raw);
+    this.cache.set(uri, { file, findings, reads });
+    return findings;
+  }
+
+  /**
+   * The files whose findings may differ after `change`: the changed file, and every file whose
+   * analyzers read a kind the change added, removed or edited. Their caches are dropped.
+   */
+  affectedBy(change: IndexChange): string[] {
+    const out = new Set<string>([change.uri]);
+    this.cache.delete(change.uri);
+    if (change.kinds.size > 0) {
+      for (const [uri, cached] of this.cache) {
+        for (const kind of change.kinds) {
+          if (cached.reads.has(kind)) {
+            out.add(uri);
+            this.cache.delete(uri);
+            break;
+          }
+        }
+      }
+    }
+    return [...out];
+  }
+
+  private schemaFindings(file: ParsedFile): Finding[] {
+    const out: Finding[] = [];
+    for (const r of file.resources) {
+      if (r.family !== 'istio' && r.family !== 'mesh-config') continue;
+      try {
+        out.push(...validateResource(r, this.store));
+      } catch {
+        // Validation is defensive already; a failure here must not hide the rest of the file's findings.
+      }
+    }
+    return out;
+  }
+
+  private analyzerFindings(file: ParsedFile, reads: Set<string>): Finding[] {
+    const out: Finding[] = [];
+    const ctx = { index: this.index, settings: this.settings };
+    for (const r of file.resources) {
+      if (r.family !== 'istio' && r.family !== 'mesh-config' && r.family !== 'kubernetes') continue;
+      for (const analyzer of this.analyzersByKind.get(r.kind) ?? []) {
+        for (const kind of analyzer.reads) reads.add(kind);
+        try {
+          for (const hit of analyzer.check(r, ctx)) {
+            out.push({
+              code: analyzer.code,
+              severity: hit.severity ?? analyzer.severity,
+              message: analyzer.message(hit.state),
+              start: hit.start,
+              end: hit.end,
+              data: hit.state,
+              related: hit.related,
+            });
+          }
+        } catch {
+          // One analyzer's bug must not take the others' findings with it.
+        }
+      }
+    }
+    return out;
+  }
+
+  private applySeverity(findings: Finding[]): Finding[] {
+    const overrides = this.settings.severity;
+    if (Object.keys(overrides).length === 0) return findings;
+    const out: Finding[] = [];
+    for (const f of findings) {
+      const o = overrides[f.code];
+      if (o === 'off') continue;
+      out.push(o ? { ...f, severity: o as Severity } : f);
+    }
+    return out;
+  }
+}

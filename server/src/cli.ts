@@ -1,0 +1,149 @@
+/**
+ * The `istio-egress` command line: `check` analyses files and folders as one workspace with the same
+ * engine as the editor and prints the findings as text, JSON or SARIF 2.1.0.
+ * Exit codes: 0 without errors, 1 with errors, 2 for usage or internal failure.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { URI } from 'vscode-uri';
+import { parseFile } from './parse/parse';
+import { WorkspaceIndex } from './index/workspace-index';
+import { Checker } from './analyzers/checker';
+import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings';
+import { listFiles } from './node/workspace';
+import { loadSchemaStore } from './node/schemas';
+import { formatFindings, type FileFindings, type OutputFormat } from './cli-format';
+
+const USAGE = `Usage:
+  istio-egress check [paths...] [options]   Check YAML files and folders (default: .) as one workspace.
+  istio-egress --version | --help
+
+Options for check:
+  --format text|json|sarif         Output format (default: text).
+  --outbound-policy ALLOW_ANY|REGISTRY_ONLY
+                                   Policy to assume when the files declare none (default: ALLOW_ANY).
+  --egress-gateway-host HOST       Egress gateway Service host (default: istio-egressgateway.istio-system.svc.cluster.local).
+  --egress-gateway-selector K=V    Egress gateway workload label (default: istio=egressgateway).
+  --include GLOB, --exclude GLOB   Files to include or leave out inside folders (repeatable).
+  --severity CODE=LEVEL            Override a code's severity: error, warning, information, hint or off (repeatable).
+  Use - as a path to read one YAML stream from standard input.
+
+Exit status: 0 without errors, 1 when errors were found, 2 for usage or internal failure.`;
+
+class UsageError extends Error {}
+
+function version(): string {
+  for (const candidate of [path.join(__dirname, '..', 'package.json'), path.join(__dirname, '..', '..', '..', 'package.json')]) {
+    try {
+      return JSON.parse(fs.readFileSync(candidate, 'utf8')).version as string;
+    } catch {
+      // Try the next location: bundled (dist/) or compiled (out/server/src/).
+    }
+  }
+  return '0.0.0';
+}
+
+function settingsFrom(values: Record<string, any>): Settings {
+  const severity: Record<string, string> = {};
+  for (const s of (values.severity as string[]) ?? []) {
+    const [code, level] = s.split('=');
+    if (!code || !['error', 'warning', 'information', 'hint', 'off'].includes(level)) throw new UsageError(`--severity expects CODE=error|warning|information|hint|off, got "${s}"`);
+    severity[code] = level;
+  }
+  let selector = DEFAULT_SETTINGS.egressGateway.selector;
+  if (values['egress-gateway-selector']) {
+    selector = {};
+    for (const pair of String(values['egress-gateway-selector']).split(',')) {
+      const [k, v] = pair.split('=');
+      if (!k || v === undefined) throw new UsageError(`--egress-gateway-selector expects KEY=VALUE, got "${pair}"`);
+      selector[k.trim()] = v.trim();
+    }
+  }
+  const policy = values['outbound-policy'];
+  if (policy !== undefined && policy !== 'ALLOW_ANY' && policy !== 'REGISTRY_ONLY') throw new UsageError(`--outbound-policy must be ALLOW_ANY or REGISTRY_ONLY, got "${policy}"`);
+  return normalizeSettings({
+    include: values.include?.length ? values.include : DEFAULT_SETTINGS.include,
+    exclude: values.exclude ?? [],
+    outboundTrafficPolicy: policy ?? DEFAULT_SETTINGS.outboundTrafficPolicy,
+    egressGateway: { host: values['egress-gateway-host'] ?? DEFAULT_SETTINGS.egressGateway.host, selector },
+    severity,
+  });
+}
+
+async function check(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      format: { type: 'string', default: 'text' },
+      'outbound-policy': { type: 'string' },
+      'egress-gateway-host': { type: 'string' },
+      'egress-gateway-selector': { type: 'string' },
+      include: { type: 'string', multiple: true },
+      exclude: { type: 'string', multiple: true },
+      severity: { type: 'string', multiple: true },
+    },
+  });
+  const format = values.format as OutputFormat;
+  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, got "${format}"`);
+  const settings = settingsFrom(values);
+  const index = new WorkspaceIndex();
+  const targets = positionals.length ? positionals : ['.'];
+  const displayPath = new Map<string, string>();
+  for (const target of targets) {
+    if (target === '-') {
+      const uri = 'stdin:/stdin.yaml';
+      index.setFile(parseFile(uri, fs.readFileSync(0, 'utf8')));
+      displayPath.set(uri, '<stdin>');
+      continue;
+    }
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(target);
+    } catch {
+      throw new UsageError(`${target}: no such file or folder`);
+    }
+    const files = stat.isDirectory() ? await listFiles(path.resolve(target), settings) : [path.resolve(target)];
+    for (const file of files) {
+      const uri = URI.file(file).toString();
+      if (displayPath.has(uri)) continue;
+      index.setFile(parseFile(uri, fs.readFileSync(file, 'utf8')));
+      displayPath.set(uri, path.relative(process.cwd(), file).split(path.sep).join('/') || path.basename(file));
+    }
+  }
+  const checker = new Checker(index, loadSchemaStore(), settings);
+  const results: FileFindings[] = [];
+  for (const [uri, display] of [...displayPath].sort((a, b) => a[1].localeCompare(b[1]))) {
+    const file = index.file(uri)!;
+    results.push({ path: display, text: file.text, findings: checker.findings(uri) });
+  }
+  process.stdout.write(formatFindings(results, format, version()));
+  return results.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === '--version' || command === '-v') {
+    console.log(version());
+    return 0;
+  }
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    console.log(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === 'check') return check(rest);
+  throw new UsageError(`unknown command "${command}"`);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    const usage = e instanceof UsageError || (e as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS');
+    console.error(`istio-egress: ${e instanceof Error ? e.message : String(e)}`);
+    if (usage) console.error(`\n${USAGE}`);
+    process.exitCode = 2;
+  },
+);

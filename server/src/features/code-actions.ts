@@ -1,0 +1,61 @@
+/**
+ * Code actions: the quick fixes of our diagnostics under the cursor, plus "fix all of this kind in
+ * the file" where the fix is safe to repeat. Fixes come from `diagnostic.data`, never from message text.
+ */
+import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextEdit as LspTextEdit } from 'vscode-languageserver';
+import type { Finding, Fix } from '../model';
+import type { ParsedFile } from '../parse/parse';
+import { fixesFor } from '../analyzers/fixes';
+import { SOURCE } from './diagnostics';
+import { toRange, toSpan } from './positions';
+
+function toWorkspaceEdit(uri: string, text: string, fix: Fix) {
+  const edits: LspTextEdit[] = fix.edits.map((e) => ({ range: toRange(text, e), newText: e.newText }));
+  return { changes: { [uri]: edits } };
+}
+
+function overlapping(edits: Fix['edits'], taken: Fix['edits']): boolean {
+  return edits.some((e) => taken.some((t) => e.start < t.end && t.start < e.end));
+}
+
+/**
+ * `allFindings` are the file's current findings, used to build "fix all" actions.
+ */
+export function codeActions(params: CodeActionParams, file: ParsedFile, allFindings: Finding[]): CodeAction[] {
+  const only = params.context.only;
+  const wantsQuickFix = !only || only.some((k) => CodeActionKind.QuickFix.startsWith(k) || k.startsWith(CodeActionKind.QuickFix));
+  if (!wantsQuickFix) return [];
+  const uri = params.textDocument.uri;
+  const text = file.text;
+  const out: CodeAction[] = [];
+  const fixAllOffered = new Set<string>();
+  for (const d of params.context.diagnostics) {
+    if (d.source !== SOURCE || typeof d.code !== 'string') continue;
+    const fixes = fixesFor(d.code, d.data, file, toSpan(text, d.range));
+    for (const fix of fixes) {
+      out.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d as Diagnostic], isPreferred: fix.isPreferred, edit: toWorkspaceEdit(uri, text, fix) });
+    }
+    if (fixes.some((f) => f.fixAllSafe) && !fixAllOffered.has(d.code)) {
+      fixAllOffered.add(d.code);
+      const all = fixAll(d.code, file, allFindings);
+      if (all && all.count > 1) {
+        out.push({ title: `Fix all "${d.code}" problems in this file (${all.count})`, kind: CodeActionKind.QuickFix, edit: { changes: { [uri]: all.edits } } });
+      }
+    }
+  }
+  return out;
+}
+
+function fixAll(code: string, file: ParsedFile, findings: Finding[]): { count: number; edits: LspTextEdit[] } | undefined {
+  const taken: Fix['edits'] = [];
+  let count = 0;
+  for (const f of findings) {
+    if (f.code !== code) continue;
+    const fix = fixesFor(code, f.data, file, f).find((x) => x.fixAllSafe && x.isPreferred) ?? fixesFor(code, f.data, file, f).find((x) => x.fixAllSafe);
+    if (!fix || overlapping(fix.edits, taken)) continue;
+    taken.push(...fix.edits);
+    count++;
+  }
+  if (count === 0) return undefined;
+  return { count, edits: taken.map((e) => ({ range: toRange(file.text, e), newText: e.newText })) };
+}

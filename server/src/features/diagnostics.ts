@@ -1,0 +1,46 @@
+/**
+ * Findings to LSP diagnostics: the same source, the code, a link to the code's documentation,
+ * the fix state in `data`, and related locations.
+ */
+import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-languageserver';
+import type { Finding, Severity } from '../model';
+import { toRange } from './positions';
+
+export const SOURCE = 'istio-egress';
+export const DOCS_URL = 'https://github.com/istio-egress/istio-egress/blob/main/docs/diagnostics.md';
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export function docsLink(code: string): string {
+  return `${DOCS_URL}#${code}`;
+}
+
+/** `textOf` gives the current text of another file, for related locations there. */
+export function toDiagnostic(text: string, f: Finding, textOf: (uri: string) => string | undefined): Diagnostic {
+  const tags: DiagnosticTag[] = [];
+  if (f.unnecessary) tags.push(DiagnosticTag.Unnecessary);
+  if (f.deprecated) tags.push(DiagnosticTag.Deprecated);
+  const d: Diagnostic = {
+    range: toRange(text, f),
+    severity: SEVERITY[f.severity],
+    source: SOURCE,
+    code: f.code,
+    codeDescription: { href: docsLink(f.code) },
+    message: f.message,
+  };
+  if (f.data !== undefined) d.data = f.data;
+  if (tags.length) d.tags = tags;
+  if (f.related?.length) {
+    d.relatedInformation = [];
+    for (const r of f.related) {
+      const relatedText = textOf(r.uri);
+      if (relatedText !== undefined) d.relatedInformation.push({ location: { uri: r.uri, range: toRange(relatedText, r) }, message: r.message });
+    }
+  }
+  return d;
+}

@@ -1,0 +1,237 @@
+/**
+ * startServer: the LSP capabilities and one table of handlers. It keeps the workspace index
+ * current (start-up scan, open editors, watched files) and publishes diagnostics for every indexed
+ * file whose findings may have changed. Reading files and loading schemas come in through `io`.
+ */
+import {
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
+import { parseFile } from './parse/parse';
+import { WorkspaceIndex } from './index/workspace-index';
+import { Checker } from './analyzers/checker';
+import type { SchemaStore } from './schema/catalogue';
+import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings';
+import { toDiagnostic } from './features/diagnostics';
+import { codeActions } from './features/code-actions';
+import { completionItems, hoverInfo } from './features/completion';
+import { offsetAt } from './features/positions';
+import { makeMatcher, type FileFilter } from './node/workspace';
+import { IndexedNotification, type IndexedParams } from './protocol';
+
+export interface ServerIO {
+  /** Absolute paths of the files to index under a folder. */
+  listFiles(folder: string, filter: FileFilter): Promise<string[]>;
+  readFile(path: string): Promise<string | undefined>;
+  schemas(): SchemaStore;
+}
+
+const PUBLISH_DELAY_MS = 20;
+
+export function startServer(connection: Connection, io: ServerIO): void {
+  const documents = new TextDocuments(TextDocument);
+  const index = new WorkspaceIndex();
+  let settings: Settings = DEFAULT_SETTINGS;
+  let checker: Checker | undefined;
+  let folders: string[] = [];
+  let canConfigure = false;
+  let canWatch = false;
+  let canProgress = false;
+  const published = new Set<string>();
+  const pending = new Set<string>();
+  let publishTimer: NodeJS.Timeout | undefined;
+
+  const getChecker = () => (checker ??= new Checker(index, io.schemas(), settings));
+  const fsPath = (uri: string) => URI.parse(uri).fsPath;
+  const inWorkspace = (uri: string) => {
+    if (!uri.startsWith('file:')) return false;
+    const p = fsPath(uri);
+    return folders.some((f) => p === f || p.startsWith(f.endsWith('/') ? f : `${f}/`));
+  };
+  const matcherFor = () => makeMatcher({ include: settings.include, exclude: settings.exclude });
+  let matches = matcherFor();
+  const isIndexable = (uri: string) => {
+    const p = fsPath(uri);
+    const folder = folders.find((f) => p.startsWith(f.endsWith('/') ? f : `${f}/`));
+    if (!folder) return false;
+    const rel = p.slice(folder.length).replace(/^\/+/, '');
+    return !/(^|\/)(node_modules|\.git)\//.test(rel) && matches(rel);
+  };
+
+  function update(uri: string, text: string | undefined): void {
+    const change = text === undefined ? index.removeFile(uri) : index.setFile(parseFile(uri, text));
+    for (const affected of getChecker().affectedBy(change)) pending.add(affected);
+    if (text === undefined) pending.add(uri);
+    schedulePublish();
+  }
+
+  function schedulePublish(): void {
+    if (publishTimer) return;
+    publishTimer = setTimeout(() => {
+      publishTimer = undefined;
+      const uris = [...pending];
+      pending.clear();
+      for (const uri of uris) publish(uri);
+    }, PUBLISH_DELAY_MS);
+  }
+
+  const textOf = (uri: string) => index.file(uri)?.text;
+
+  function publish(uri: string): void {
+    const file = index.file(uri);
+    const findings = file ? getChecker().findings(uri) : [];
+    if (findings.length === 0 && !published.has(uri)) return;
+    const diagnostics = file ? findings.map((f) => toDiagnostic(file.text, f, textOf)) : [];
+    if (diagnostics.length) published.add(uri);
+    else published.delete(uri);
+    const version = documents.get(uri)?.version;
+    void connection.sendDiagnostics({ uri, version, diagnostics });
+  }
+
+  function publishAll(): void {
+    for (const uri of index.uris()) pending.add(uri);
+    for (const uri of published) pending.add(uri);
+    schedulePublish();
+  }
+
+  async function fetchSettings(): Promise<void> {
+    if (!canConfigure) return;
+    try {
+      const raw = await connection.workspace.getConfiguration('istioEgress');
+      settings = normalizeSettings(raw);
+    } catch {
+      settings = DEFAULT_SETTINGS;
+    }
+  }
+
+  /** Indexes every matching file of the workspace folders (open editors keep their unsaved text). */
+  async function scan(): Promise<void> {
+    const started = Date.now();
+    const progress = canProgress ? await connection.window.createWorkDoneProgress() : undefined;
+    progress?.begin('Istio Egress: indexing', 0, 'listing files', false);
+    const paths: string[] = [];
+    for (const folder of folders) paths.push(...(await io.listFiles(folder, { include: settings.include, exclude: settings.exclude })));
+    const seen = new Set<string>();
+    let lastReport = 0;
+    for (let i = 0; i < paths.length; i++) {
+      const uri = URI.file(paths[i]).toString();
+      seen.add(uri);
+      if (!documents.get(uri)) {
+        const text = await io.readFile(paths[i]);
+        if (text !== undefined) index.setFile(parseFile(uri, text));
+      }
+      if (progress && (i - lastReport >= 200 || i === paths.length - 1)) {
+        lastReport = i;
+        progress.report(Math.round(((i + 1) / paths.length) * 100), `${i + 1}/${paths.length} files`);
+      }
+      if (i % 50 === 49) await new Promise((resolve) => setImmediate(resolve));
+    }
+    for (const uri of [...index.uris()]) if (!seen.has(uri) && !documents.get(uri)) index.removeFile(uri);
+    progress?.done();
+    checker = new Checker(index, io.schemas(), settings);
+    publishAll();
+    let resources = 0;
+    for (const f of index.files()) resources += f.resources.length;
+    const params: IndexedParams = { files: index.size, resources, milliseconds: Date.now() - started };
+    void connection.sendNotification(IndexedNotification, params);
+  }
+
+  async function onWatchedFile(uri: string, type: FileChangeType): Promise<void> {
+    if (documents.get(uri)) return;
+    if (type === FileChangeType.Deleted) {
+      // A deleted folder arrives as one event for the folder: drop every file below it.
+      const prefix = uri.endsWith('/') ? uri : `${uri}/`;
+      for (const known of [...index.uris()]) if (known === uri || known.startsWith(prefix)) update(known, undefined);
+      return;
+    }
+    if (!isIndexable(uri)) return;
+    update(uri, await io.readFile(fsPath(uri)));
+  }
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const caps = params.capabilities;
+    canConfigure = !!caps.workspace?.configuration;
+    canWatch = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    canProgress = !!caps.window?.workDoneProgress;
+    folders = (params.workspaceFolders ?? []).map((f) => URI.parse(f.uri).fsPath);
+    if (folders.length === 0 && params.rootUri) folders = [URI.parse(params.rootUri).fsPath];
+    const init = params.initializationOptions as { settings?: unknown } | undefined;
+    if (init?.settings) settings = normalizeSettings(init.settings);
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        completionProvider: { triggerCharacters: [':', ' ', '-'], resolveProvider: false },
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: ['quickfix'] },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'istio-egress' },
+    };
+  });
+
+  connection.onInitialized(async () => {
+    if (canConfigure) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'istioEgress' });
+    if (canWatch) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }, { globPattern: '**/' }] });
+    await fetchSettings();
+    matches = matcherFor();
+    await scan();
+  });
+
+  connection.onDidChangeConfiguration(async (change) => {
+    const before = settings;
+    if (canConfigure) await fetchSettings();
+    else settings = normalizeSettings((change.settings as { istioEgress?: unknown } | undefined)?.istioEgress);
+    matches = matcherFor();
+    if (JSON.stringify(before.include) !== JSON.stringify(settings.include) || JSON.stringify(before.exclude) !== JSON.stringify(settings.exclude)) {
+      await scan();
+    } else {
+      getChecker().setSettings(settings);
+      publishAll();
+    }
+  });
+
+  connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
+    for (const removed of e.removed) {
+      const p = URI.parse(removed.uri).fsPath;
+      folders = folders.filter((f) => f !== p);
+    }
+    folders.push(...e.added.map((f) => URI.parse(f.uri).fsPath));
+    await scan();
+  });
+
+  connection.onDidChangeWatchedFiles(async (params) => {
+    for (const change of params.changes) await onWatchedFile(change.uri, change.type);
+  });
+
+  documents.onDidOpen((e) => update(e.document.uri, e.document.getText()));
+  documents.onDidChangeContent((e) => update(e.document.uri, e.document.getText()));
+  documents.onDidClose(async (e) => {
+    const uri = e.document.uri;
+    // Back to what is on disk, or out of the index for files outside the workspace.
+    update(uri, inWorkspace(uri) && isIndexable(uri) ? await io.readFile(fsPath(uri)) : undefined);
+  });
+
+  connection.onCompletion((p) => {
+    const file = index.file(p.textDocument.uri);
+    return file ? completionItems(file, offsetAt(file.text, p.position), io.schemas()) : [];
+  });
+  connection.onHover((p) => {
+    const file = index.file(p.textDocument.uri);
+    return file ? hoverInfo(file, offsetAt(file.text, p.position), io.schemas()) : null;
+  });
+  connection.onCodeAction((p) => {
+    const file = index.file(p.textDocument.uri);
+    return file ? codeActions(p, file, getChecker().findings(p.textDocument.uri)) : [];
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}

@@ -1,0 +1,146 @@
+/**
+ * A real LSP client for protocol tests: spawns the bundled `dist/server.js --stdio`, answers the
+ * server's requests (configuration, registrations, progress) like an editor would, and records
+ * published diagnostics so tests can wait for them.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { EventEmitter } from 'node:events';
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  ConfigurationRequest,
+  RegistrationRequest,
+  WorkDoneProgressCreateRequest,
+  PublishDiagnosticsNotification,
+  InitializeRequest,
+  InitializedNotification,
+  DidOpenTextDocumentNotification,
+  DidChangeTextDocumentNotification,
+  DidCloseTextDocumentNotification,
+  DidChangeWatchedFilesNotification,
+  DidChangeConfigurationNotification,
+  ShutdownRequest,
+  ExitNotification,
+  type ProtocolConnection,
+  type Diagnostic,
+  type InitializeResult,
+  type FileChangeType,
+} from 'vscode-languageserver-protocol/node';
+import { URI } from 'vscode-uri';
+
+export const repoRoot = path.resolve(__dirname, '..', '..', '..');
+export const serverPath = path.join(repoRoot, 'dist', 'server.js');
+
+export interface TestClient {
+  connection: ProtocolConnection;
+  initializeResult: InitializeResult;
+  /** Diagnostics last published per URI. */
+  diagnostics: Map<string, Diagnostic[]>;
+  /** Resolves with the first published diagnostics for `uri` that satisfy `accept`. */
+  waitForDiagnostics(uri: string, accept: (d: Diagnostic[]) => boolean, timeoutMs?: number): Promise<Diagnostic[]>;
+  open(uri: string, text: string, version?: number): void;
+  change(uri: string, text: string, version: number): void;
+  close(uri: string): void;
+  fileChanged(uri: string, type: FileChangeType): void;
+  setSettings(settings: Record<string, unknown>): void;
+  stderr(): string;
+  stop(): Promise<void>;
+}
+
+export function fileUri(p: string): string {
+  return URI.file(p).toString();
+}
+
+export async function startClient(workspace: string, settings: Record<string, unknown> = {}): Promise<TestClient> {
+  const child: ChildProcess = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  const diagnostics = new Map<string, Diagnostic[]>();
+  const events = new EventEmitter();
+  events.setMaxListeners(100);
+  let currentSettings = settings;
+  let indexed!: () => void;
+  const indexedPromise = new Promise<void>((resolve) => (indexed = resolve));
+
+  connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
+    diagnostics.set(p.uri, p.diagnostics);
+    events.emit('diagnostics', p.uri, p.diagnostics);
+  });
+  connection.onNotification('istioEgress/indexed', () => indexed());
+  connection.onRequest(ConfigurationRequest.type, (p) => p.items.map(() => currentSettings));
+  connection.onRequest(RegistrationRequest.type, () => undefined);
+  connection.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
+  connection.onNotification('$/progress', () => undefined);
+  connection.listen();
+
+  const initializeResult = await connection.sendRequest(InitializeRequest.type, {
+    processId: process.pid,
+    rootUri: fileUri(workspace),
+    workspaceFolders: [{ uri: fileUri(workspace), name: path.basename(workspace) }],
+    capabilities: {
+      workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true }, didChangeConfiguration: { dynamicRegistration: true } },
+      window: { workDoneProgress: true },
+      textDocument: {
+        publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true, dataSupport: true },
+        completion: { completionItem: { snippetSupport: true } },
+        hover: { contentFormat: ['markdown', 'plaintext'] },
+        codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } }, dataSupport: true },
+      },
+    },
+  });
+  await connection.sendNotification(InitializedNotification.type, {});
+  await Promise.race([indexedPromise, new Promise((_, reject) => setTimeout(() => reject(new Error(`server did not index in time\n${stderr}`)), 20000))]);
+
+  return {
+    connection,
+    initializeResult,
+    diagnostics,
+    waitForDiagnostics(uri, accept, timeoutMs = 5000) {
+      const now = diagnostics.get(uri);
+      if (now && accept(now)) return Promise.resolve(now);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          events.off('diagnostics', listener);
+          reject(new Error(`no matching diagnostics for ${uri} within ${timeoutMs} ms; last: ${JSON.stringify(diagnostics.get(uri)?.map((d) => d.code))}`));
+        }, timeoutMs);
+        const listener = (u: string, d: Diagnostic[]) => {
+          if (u !== uri || !accept(d)) return;
+          clearTimeout(timer);
+          events.off('diagnostics', listener);
+          resolve(d);
+        };
+        events.on('diagnostics', listener);
+      });
+    },
+    open(uri, text, version = 1) {
+      void connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version, text } });
+    },
+    change(uri, text, version) {
+      void connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ text }] });
+    },
+    close(uri) {
+      void connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+    },
+    fileChanged(uri, type) {
+      void connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri, type }] });
+    },
+    setSettings(next) {
+      currentSettings = next;
+      void connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { istioEgress: next } });
+    },
+    stderr: () => stderr,
+    async stop() {
+      try {
+        await Promise.race([connection.sendRequest(ShutdownRequest.type), new Promise((r) => setTimeout(r, 2000))]);
+        await connection.sendNotification(ExitNotification.type);
+      } catch {
+        // The server may already be gone; it is killed below either way.
+      }
+      connection.dispose();
+      child.kill();
+    },
+  };
+}
