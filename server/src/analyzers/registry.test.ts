@@ -1,0 +1,38 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ANALYZERS } from './registry';
+import { FIXTURES, readFixture } from './fixture-harness';
+import { BUILTIN_CODES } from '../codes';
+
+const SOURCE = path.resolve(FIXTURES, '..');
+
+test('every analyzer code is unique, kebab-case, and not a built-in code', () => {
+  const codes = ANALYZERS.map((a) => a.code);
+  assert.equal(new Set(codes).size, codes.length);
+  for (const c of codes) assert.match(c, /^[a-z0-9]+(-[a-z0-9]+)*$/);
+  const builtin = new Set(BUILTIN_CODES.map((c) => c.code));
+  for (const c of codes) assert.ok(!builtin.has(c), `${c} is also a built-in code`);
+});
+
+test('the registry is sorted by code', () => {
+  const codes = ANALYZERS.map((a) => a.code);
+  assert.deepEqual(codes, [...codes].sort());
+});
+
+test('every analyzer file is registered, documented, and has a fixture with at least one hit', () => {
+  const files = fs.readdirSync(SOURCE).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+  const infrastructure = new Set(['analyzer.ts', 'registry.ts', 'checker.ts', 'fixes.ts', 'fixture-harness.ts']);
+  const registered = new Set(ANALYZERS.map((a) => `${a.code}.ts`));
+  for (const f of files) if (!infrastructure.has(f)) assert.ok(registered.has(f), `${f} is not in registry.ts`);
+  for (const a of ANALYZERS) {
+    const source = fs.readFileSync(path.join(SOURCE, `${a.code}.ts`), 'utf8');
+    assert.match(source, /^\/\*\*[\s\S]+?\*\//, `${a.code}.ts opens with a doc comment for users`);
+    assert.ok(fs.existsSync(path.join(SOURCE, `${a.code}.test.ts`)), `${a.code} has a test file`);
+    const dir = path.join(FIXTURES, a.code);
+    const cases = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.yaml') && !f.endsWith('.fixed.yaml')) : [];
+    const hits = cases.flatMap((c) => readFixture(fs.readFileSync(path.join(dir, c), 'utf8')).expected.filter((e) => e.code === a.code));
+    assert.ok(hits.length > 0, `${a.code} has a fixture with at least one annotated hit`);
+  }
+});

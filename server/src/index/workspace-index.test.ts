@@ -1,0 +1,65 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseFile } from '../parse/parse';
+import { WorkspaceIndex } from './workspace-index';
+import { resolveHost, hostMatches } from './hosts';
+
+const files = {
+  'file:///se.yaml': 'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: wiki\nspec:\n  hosts:\n  - "*.wikipedia.org"\n---\napiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: cnn\n  namespace: shop\nspec:\n  hosts: [edition.cnn.com]\n',
+  'file:///svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  ports: [{port: 80}]\n',
+  'file:///dr.yaml': 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  host: web\n',
+};
+
+function build() {
+  const index = new WorkspaceIndex();
+  for (const [uri, text] of Object.entries(files)) index.setFile(parseFile(uri, text));
+  return index;
+}
+
+test('lookups by kind, identity and host', () => {
+  const index = build();
+  assert.equal(index.ofKind('ServiceEntry').length, 2);
+  assert.equal(index.find('networking.istio.io', 'ServiceEntry', 'shop', 'cnn').length, 1);
+  assert.equal(index.find('networking.istio.io', 'ServiceEntry', 'default', 'cnn').length, 0);
+  assert.equal(index.withHost('ServiceEntry', 'edition.cnn.com')[0].name, 'cnn');
+  assert.equal(index.withHost('Service', 'web.shop.svc.cluster.local')[0].name, 'web');
+  assert.equal(index.withHost('DestinationRule', 'web.shop.svc.cluster.local')[0].name, 'web', 'short DR host resolved in its namespace');
+  assert.deepEqual(index.matchingHost('ServiceEntry', 'en.wikipedia.org').map((r) => r.name), ['wiki']);
+  assert.deepEqual(index.matchingHost('ServiceEntry', 'wikipedia.org'), []);
+});
+
+test('replacing and removing a file updates every lookup and reports the kinds that changed', () => {
+  const index = build();
+  const change = index.setFile(parseFile('file:///se.yaml', 'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: cnn2\nspec:\n  hosts: [edition.cnn.com]\n'));
+  assert.deepEqual([...change.kinds], ['ServiceEntry']);
+  assert.equal(index.find('networking.istio.io', 'ServiceEntry', 'shop', 'cnn').length, 0);
+  assert.deepEqual(index.withHost('ServiceEntry', 'edition.cnn.com').map((r) => r.name), ['cnn2']);
+  assert.deepEqual(index.matchingHost('ServiceEntry', 'en.wikipedia.org'), []);
+  const removed = index.removeFile('file:///svc.yaml');
+  assert.deepEqual([...removed.kinds], ['Service']);
+  assert.equal(index.withHost('Service', 'web.shop.svc.cluster.local').length, 0);
+  assert.equal(index.size, 2);
+});
+
+test('hosts resolve and match like Istio', () => {
+  assert.equal(resolveHost('reviews', 'bookinfo'), 'reviews.bookinfo.svc.cluster.local');
+  assert.equal(resolveHost('Edition.CNN.com.', 'x'), 'edition.cnn.com');
+  assert.ok(hostMatches('*.example.com', 'a.b.example.com'));
+  assert.ok(!hostMatches('*.example.com', 'example.com'));
+  assert.ok(hostMatches('*', 'anything.io'));
+});
+
+test('lookups stay fast with 20,000 resources', () => {
+  const index = new WorkspaceIndex();
+  for (let i = 0; i < 5000; i++) {
+    const text = `apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: se-${i}\nspec:\n  hosts: [h${i}.example.com]\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s${i}\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: c${i}\n---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: d${i}\nspec:\n  host: h${i}.example.com\n`;
+    index.setFile(parseFile(`file:///f${i}.yaml`, text));
+  }
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < 20000; i++) {
+    assert.equal(index.withHost('ServiceEntry', `h${i % 5000}.example.com`).length, 1);
+    assert.equal(index.find('', 'Secret', 'default', `c${i % 5000}`).length, 1);
+  }
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  assert.ok(ms < 2000, `40,000 lookups took ${ms} ms`);
+});

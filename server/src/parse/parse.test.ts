@@ -1,0 +1,141 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseFile } from './parse';
+import { spanAtPath } from './yaml-path';
+import { outboundMode } from './mesh-config';
+
+const SE = `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata:
+  name: httpbin # keep me
+spec:
+  hosts:
+  - httpbin.org
+  resolution: DNS
+`;
+
+function lineCol(text: string, offset: number) {
+  const before = text.slice(0, offset);
+  return { line: before.split('\n').length - 1, character: offset - (before.lastIndexOf('\n') + 1) };
+}
+
+test('multi-document files give one resource per document, namespace defaulting to default', () => {
+  const file = parseFile('file:///a.yaml', `${SE}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\n---\n# just a comment\n`);
+  assert.equal(file.documents.length, 3);
+  assert.deepEqual(file.resources.map((r) => [r.kind, r.namespace, r.name, r.family]), [
+    ['ServiceEntry', 'default', 'httpbin', 'istio'],
+    ['Service', 'shop', 'web', 'kubernetes'],
+  ]);
+  assert.equal(file.problems.length, 0);
+  assert.equal(file.owned, true);
+});
+
+test('ranges are exact for keys and values, with CRLF line endings and a BOM', () => {
+  const text = '\ufeff' + SE.replace(/\n/g, '\r\n');
+  const file = parseFile('file:///a.yaml', text);
+  const r = file.resources[0];
+  const span = spanAtPath(r.document.ast, ['spec', 'resolution'])!;
+  assert.equal(text.slice(span.start, span.end), 'DNS');
+  assert.deepEqual(lineCol(text, span.start), { line: 7, character: 14 });
+  const key = spanAtPath(r.document.ast, ['spec', 'resolution'], 'key')!;
+  assert.equal(text.slice(key.start, key.end), 'resolution');
+  assert.equal(r.name, 'httpbin');
+});
+
+test('comments are kept in the syntax tree', () => {
+  const file = parseFile('file:///a.yaml', SE);
+  assert.match(file.documents[0].ast.toString(), /# keep me/);
+});
+
+test('broken YAML gives a yaml-syntax finding where the parser stopped, and the other documents still parse', () => {
+  const text = `${SE}---\napiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: gw\nspec:\n  servers: [a, b\n`;
+  const file = parseFile('file:///a.yaml', text);
+  const syntax = file.problems.filter((p) => p.code === 'yaml-syntax');
+  assert.ok(syntax.length >= 1, 'a syntax finding');
+  assert.ok(lineCol(text, syntax[0].start).line >= 14, `on the broken document, got line ${lineCol(text, syntax[0].start).line}`);
+  assert.equal(file.resources[0].kind, 'ServiceEntry');
+  assert.ok(syntax[0].message.startsWith('YAML syntax error'));
+});
+
+test('duplicate keys are reported as yaml-duplicate-key on the second key', () => {
+  const text = SE + '  resolution: NONE\n';
+  const file = parseFile('file:///a.yaml', text);
+  const dup = file.problems.find((p) => p.code === 'yaml-duplicate-key');
+  assert.ok(dup);
+  assert.equal(lineCol(text, dup.start).line, 8);
+});
+
+test('an alias bomb is refused with one finding, quickly', () => {
+  const lines = ['apiVersion: networking.istio.io/v1', 'kind: ServiceEntry', 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
+  for (let i = 1; i < 10; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+  const started = Date.now();
+  const file = parseFile('file:///bomb.yaml', lines.join('\n'));
+  assert.ok(Date.now() - started < 2000, 'no exponential expansion');
+  assert.deepEqual(file.problems.map((p) => p.code), ['yaml-alias-limit']);
+});
+
+test('very deep nesting does not throw', () => {
+  const text = 'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nspec: ' + '['.repeat(50000) + ']'.repeat(50000) + '\n';
+  const file = parseFile('file:///deep.yaml', text);
+  assert.ok(Array.isArray(file.problems));
+});
+
+test('a 10 MB file is parsed', () => {
+  const padding = `# ${'generated '.repeat(12)}\n`;
+  const big = Array.from({ length: 40000 }, (_, i) => padding + SE.replace('httpbin', `svc-${i}`).replace('httpbin.org', `h${i}.example.com`)).join('---\n');
+  assert.ok(big.length > 10 * 1024 * 1024, `${big.length} bytes`);
+  const started = Date.now();
+  const file = parseFile('file:///big.yaml', big);
+  assert.equal(file.resources.length, 40000);
+  assert.ok(Date.now() - started < 30000);
+});
+
+test('binary files are skipped silently', () => {
+  const file = parseFile('file:///x.yaml', 'apiVersion: networking.istio.io/v1\n\u0000\u0001\u0002binary');
+  assert.equal(file.skipped, 'binary');
+  assert.deepEqual(file.problems, []);
+  assert.equal(file.owned, false);
+});
+
+test('Helm templates are skipped with one information finding at the first action', () => {
+  const text = '# {{ not this one, it is a comment }}\napiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: {{ .Values.name }}\nspec:\n  hosts: [{{ .Values.host }}]\n';
+  const file = parseFile('file:///t.yaml', text);
+  assert.equal(file.skipped, 'helm');
+  assert.equal(file.problems.length, 1);
+  assert.equal(file.problems[0].code, 'helm-template-skipped');
+  assert.equal(file.problems[0].severity, 'information');
+  assert.deepEqual(lineCol(text, file.problems[0].start), { line: 4, character: 8 });
+  assert.equal(file.owned, true);
+});
+
+test('unknown kinds and plain YAML are parsed but not owned', () => {
+  const file = parseFile('file:///x.yaml', 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n---\nfoo: bar\n');
+  assert.equal(file.resources.length, 1);
+  assert.equal(file.resources[0].family, 'other');
+  assert.equal(file.owned, false);
+});
+
+test('mesh config from an IstioOperator and from the istio ConfigMap', () => {
+  const op = parseFile('file:///op.yaml', 'apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec:\n  meshConfig:\n    outboundTrafficPolicy:\n      mode: REGISTRY_ONLY\n');
+  assert.equal(outboundMode(op.resources[0].meshConfig), 'REGISTRY_ONLY');
+  const cmText = 'apiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: istio\r\n  namespace: istio-system\r\ndata:\r\n  mesh: |-\r\n    accessLogFile: /dev/stdout\r\n    outboundTrafficPolicy:\r\n      mode: REGISTRY_ONLY\r\n';
+  const cm = parseFile('file:///cm.yaml', cmText);
+  const mesh = cm.resources[0].meshConfig!;
+  assert.equal(cm.resources[0].family, 'mesh-config');
+  assert.equal(outboundMode(mesh), 'REGISTRY_ONLY');
+  assert.equal(cm.owned, true);
+  // Offsets inside the embedded YAML map back onto the file.
+  const inner = mesh.ast.toString();
+  const innerOffset = mesh.ast.contents && String(inner).indexOf('REGISTRY_ONLY');
+  const fileOffset = mesh.toFileOffset(Number(innerOffset));
+  assert.equal(cmText.slice(fileOffset, fileOffset + 'REGISTRY_ONLY'.length), 'REGISTRY_ONLY');
+  assert.deepEqual(lineCol(cmText, fileOffset), { line: 9, character: 12 });
+});
+
+test('a broken ConfigMap mesh reports the syntax error inside the string, on the right line', () => {
+  const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: istio\n  namespace: istio-system\ndata:\n  mesh: |\n    outboundTrafficPolicy:\n      mode: [REGISTRY_ONLY\n';
+  const file = parseFile('file:///cm.yaml', text);
+  const syntax = file.problems.find((p) => p.code === 'yaml-syntax');
+  assert.ok(syntax, 'syntax error inside the mesh string');
+  assert.ok(lineCol(text, syntax.start).line >= 7);
+});
