@@ -9,7 +9,8 @@ const common = {
   target: 'node18',
   format: 'cjs',
   sourcemap: true,
-  minify: !watch && process.env.ISTIO_EGRESS_MINIFY !== '0',
+  // Readable stack traces matter more than a few hundred kilobytes.
+  minify: false,
   logLevel: 'warning',
 };
 

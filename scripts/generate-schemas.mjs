@@ -45,7 +45,8 @@ function envelope(group, version, kind, openApi, description) {
     title: `${kind} (${group}/${version})`,
     description,
     type: 'object',
-    required: ['apiVersion', 'kind', 'metadata', 'spec'],
+    // `spec` is required only where the CRD says so (ServiceEntry does, Sidecar does not).
+    required: ['apiVersion', 'kind', 'metadata', ...(openApi.required ?? []).filter((r) => !['apiVersion', 'kind', 'metadata'].includes(r))],
     properties: {
       apiVersion: { type: 'string', enum: [`${group}/${version}`], description: 'The API group and version of this resource.' },
       kind: { type: 'string', enum: [kind], description: 'The kind of this resource.' },

@@ -45,6 +45,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
   let canConfigure = false;
   let canWatch = false;
   let canProgress = false;
+  let canFolders = false;
   const published = new Set<string>();
   const pending = new Set<string>();
   let publishTimer: NodeJS.Timeout | undefined;
@@ -161,6 +162,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
     canConfigure = !!caps.workspace?.configuration;
     canWatch = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     canProgress = !!caps.window?.workDoneProgress;
+    canFolders = !!caps.workspace?.workspaceFolders;
     folders = (params.workspaceFolders ?? []).map((f) => URI.parse(f.uri).fsPath);
     if (folders.length === 0 && params.rootUri) folders = [URI.parse(params.rootUri).fsPath];
     const init = params.initializationOptions as { settings?: unknown } | undefined;
@@ -178,6 +180,13 @@ export function startServer(connection: Connection, io: ServerIO): void {
   });
 
   connection.onInitialized(async () => {
+    if (canFolders) {
+      connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
+        const removed = new Set(e.removed.map((f) => URI.parse(f.uri).fsPath));
+        folders = [...folders.filter((f) => !removed.has(f)), ...e.added.map((f) => URI.parse(f.uri).fsPath)];
+        await scan();
+      });
+    }
     if (canConfigure) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'istioEgress' });
     if (canWatch) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }, { globPattern: '**/' }] });
     await fetchSettings();
@@ -196,15 +205,6 @@ export function startServer(connection: Connection, io: ServerIO): void {
       getChecker().setSettings(settings);
       publishAll();
     }
-  });
-
-  connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
-    for (const removed of e.removed) {
-      const p = URI.parse(removed.uri).fsPath;
-      folders = folders.filter((f) => f !== p);
-    }
-    folders.push(...e.added.map((f) => URI.parse(f.uri).fsPath));
-    await scan();
   });
 
   connection.onDidChangeWatchedFiles(async (params) => {

@@ -1,0 +1,264 @@
+/**
+ * Evaluates the CRDs' `x-kubernetes-validations` CEL rules the way the API server does, with
+ * `self` bound to each value that a rule's schema node describes. Each rule is parsed and planned
+ * once. Rules that cannot be evaluated here (transition rules that read `oldSelf`, functions this
+ * environment lacks, field accesses that fail at run time) are skipped silently: a rule this module
+ * cannot run must never turn into a false error.
+ */
+import { celEnv, celFunc, celMethod, CelScalar, isCelError, mapType, parse, plan, type CelEnv, type CelMap } from '@bufbuild/cel';
+import { strings } from '@bufbuild/cel/ext';
+import type { YamlPath } from '../parse/yaml-path';
+import type { JsonSchema } from './catalogue';
+
+/** One failed rule: where it sits (relative to the validated value) and its message as a sentence. */
+export interface CelProblem {
+  path: YamlPath;
+  message: string;
+  rule: string;
+}
+
+interface ValidationRule {
+  rule?: unknown;
+  message?: unknown;
+  messageExpression?: unknown;
+  fieldPath?: unknown;
+}
+
+type Program = (bindings: { self: unknown }) => unknown;
+
+/**
+ * Kubernetes' URL library (`isURL`, `url`, `getScheme`, ...), which Istio's WasmPlugin, TrafficExtension
+ * and RequestAuthentication rules use. A URL is carried as a CEL map with a marker key.
+ */
+const URL_MARKER = '\u0000url';
+const URL_TYPE = mapType(CelScalar.STRING, CelScalar.STRING);
+
+function urlPart(self: CelMap, part: string): string {
+  if (self.get(URL_MARKER) !== true) throw new Error('not a URL');
+  const value = self.get(part);
+  return typeof value === 'string' ? value : '';
+}
+
+export const CEL_FUNCTIONS = [
+  ...strings,
+  celFunc('isURL', [CelScalar.STRING], CelScalar.BOOL, (s) => parseRequestUri(s) !== undefined),
+  celFunc('url', [CelScalar.STRING], URL_TYPE, (s) => {
+    const url = parseRequestUri(s);
+    if (!url) throw new Error(`URL parse error during conversion from string: ${s}`);
+    return new Map<string, unknown>([[URL_MARKER, true], ...Object.entries(url)]) as Map<string, string>;
+  }),
+  celMethod('getScheme', URL_TYPE, [], CelScalar.STRING, function () {
+    return urlPart(this, 'scheme');
+  }),
+  celMethod('getHost', URL_TYPE, [], CelScalar.STRING, function () {
+    return urlPart(this, 'host');
+  }),
+  celMethod('getHostname', URL_TYPE, [], CelScalar.STRING, function () {
+    return urlPart(this, 'hostname');
+  }),
+  celMethod('getPort', URL_TYPE, [], CelScalar.STRING, function () {
+    return urlPart(this, 'port');
+  }),
+  celMethod('getEscapedPath', URL_TYPE, [], CelScalar.STRING, function () {
+    return urlPart(this, 'path');
+  }),
+];
+
+interface ParsedUrl {
+  scheme: string;
+  host: string;
+  hostname: string;
+  port: string;
+  path: string;
+}
+
+/**
+ * Go's `url.ParseRequestURI`, which Kubernetes' `isURL` and `url` use: an absolute URI or an
+ * absolute path. Close enough to agree on every value a CRD rule is likely to see.
+ */
+export function parseRequestUri(s: string): ParsedUrl | undefined {
+  if (/[\u0000-\u001f\u007f]/.test(s)) return undefined;
+  let rest = s;
+  let scheme = '';
+  const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(s);
+  if (s.startsWith(':')) return undefined;
+  if (m) {
+    scheme = m[1].toLowerCase();
+    rest = s.slice(m[0].length);
+  }
+  rest = rest.split('?')[0];
+  if (!rest.startsWith('/')) {
+    return scheme ? { scheme, host: '', hostname: '', port: '', path: '' } : undefined;
+  }
+  let host = '';
+  if (scheme && rest.startsWith('//')) {
+    const authorityEnd = rest.indexOf('/', 2);
+    const authority = authorityEnd < 0 ? rest.slice(2) : rest.slice(2, authorityEnd);
+    rest = authorityEnd < 0 ? '' : rest.slice(authorityEnd);
+    host = authority.slice(authority.lastIndexOf('@') + 1);
+    if (/[\s<>"{}|\\^`]/.test(host)) return undefined;
+  }
+  let hostname = host;
+  let port = '';
+  const bracket = /^\[([^\]]*)\](?::(.*))?$/.exec(host);
+  if (bracket) {
+    hostname = bracket[1];
+    port = bracket[2] ?? '';
+  } else if (host.startsWith('[')) {
+    return undefined;
+  } else if (host.includes(':')) {
+    hostname = host.slice(0, host.lastIndexOf(':'));
+    port = host.slice(host.lastIndexOf(':') + 1);
+  }
+  if (port !== '' && !/^[0-9]+$/.test(port)) return undefined;
+  return { scheme, host, hostname, port, path: rest };
+}
+
+let env: CelEnv | undefined;
+const programs = new Map<string, Program | null>();
+
+/** The planned program for a rule, or null when it cannot run here (cached either way). */
+function program(rule: string): Program | null {
+  let p = programs.get(rule);
+  if (p !== undefined) return p;
+  p = null;
+  if (!/\boldSelf\b/.test(rule)) {
+    try {
+      env ??= celEnv({ funcs: CEL_FUNCTIONS });
+      p = plan(env, parse(rule)) as Program;
+    } catch {
+      p = null;
+    }
+  }
+  programs.set(rule, p);
+  return p;
+}
+
+/** Runs a rule: true or false, or undefined when it errs or does not return a boolean. */
+export function evaluateRule(rule: string, self: unknown): boolean | undefined {
+  const p = program(rule);
+  if (!p) return undefined;
+  try {
+    const result = p({ self });
+    return typeof result === 'boolean' ? result : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function evaluateMessage(expression: string, self: unknown): string | undefined {
+  const p = program(expression);
+  if (!p) return undefined;
+  try {
+    const result = p({ self });
+    return typeof result === 'string' && result.trim() !== '' && !isCelError(result) ? result : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A rule's message as a sentence: capitalised, ending with a full stop. */
+export function sentence(message: string): string {
+  const text = message.trim().replace(/\s+/g, ' ');
+  if (!text) return text;
+  const capital = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+}
+
+/** `.spec.ports` or `.foo['bar']`, relative to the rule's node; undefined when not understood. */
+export function parseFieldPath(fieldPath: string): YamlPath | undefined {
+  const out: YamlPath = [];
+  const re = /\.([A-Za-z_$][\w$-]*)|\[\s*'((?:[^'\\]|\\.)*)'\s*\]|\[\s*"((?:[^"\\]|\\.)*)"\s*\]|\[\s*(\d+)\s*\]/y;
+  let pos = 0;
+  while (pos < fieldPath.length) {
+    re.lastIndex = pos;
+    const m = re.exec(fieldPath);
+    if (!m) return undefined;
+    if (m[1] !== undefined) out.push(m[1]);
+    else if (m[2] !== undefined) out.push(m[2].replace(/\\(.)/g, '$1'));
+    else if (m[3] !== undefined) out.push(m[3].replace(/\\(.)/g, '$1'));
+    else out.push(Number(m[4]));
+    pos = re.lastIndex;
+  }
+  return out;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Whether a value has the JSON type a schema node declares (so a rule written for it can apply). */
+function hasSchemaType(schema: JsonSchema, value: unknown): boolean {
+  switch (schema.type) {
+    case 'object':
+      return isRecord(value);
+    case 'array':
+      return Array.isArray(value);
+    case 'string':
+      return typeof value === 'string';
+    case 'integer':
+      return typeof value === 'number' && Number.isInteger(value);
+    case 'number':
+      return typeof value === 'number';
+    case 'boolean':
+      return typeof value === 'boolean';
+    default:
+      return value !== null && value !== undefined;
+  }
+}
+
+const hasRulesBelow = new WeakMap<object, boolean>();
+
+/** Whether a schema node or anything below it carries CEL rules (cached per node). */
+function carriesRules(schema: JsonSchema): boolean {
+  const cached = hasRulesBelow.get(schema);
+  if (cached !== undefined) return cached;
+  hasRulesBelow.set(schema, false);
+  let found = Array.isArray(schema['x-kubernetes-validations']) && schema['x-kubernetes-validations'].length > 0;
+  const children: unknown[] = [];
+  if (isRecord(schema.properties)) children.push(...Object.values(schema.properties));
+  if (isRecord(schema.additionalProperties)) children.push(schema.additionalProperties);
+  if (isRecord(schema.items)) children.push(schema.items);
+  for (const child of children) if (!found && isRecord(child)) found = carriesRules(child);
+  hasRulesBelow.set(schema, found);
+  return found;
+}
+
+/**
+ * Every CEL rule of `schema` and its sub-schemas that fails for `value`. Paths are relative to
+ * `value`. Never throws.
+ */
+export function celProblems(schema: JsonSchema, value: unknown): CelProblem[] {
+  const out: CelProblem[] = [];
+  try {
+    visit(schema, value, [], out);
+  } catch {
+    // A malformed schema or value yields what was found so far rather than a crash.
+  }
+  return out;
+}
+
+function visit(schema: JsonSchema, value: unknown, path: YamlPath, out: CelProblem[]): void {
+  if (!isRecord(schema) || value === null || value === undefined || !carriesRules(schema)) return;
+  const rules = schema['x-kubernetes-validations'];
+  if (Array.isArray(rules) && hasSchemaType(schema, value)) {
+    for (const r of rules as ValidationRule[]) checkRule(r, value, path, out);
+  }
+  if (isRecord(value)) {
+    const properties = isRecord(schema.properties) ? (schema.properties as Record<string, JsonSchema>) : {};
+    const additional = isRecord(schema.additionalProperties) ? (schema.additionalProperties as JsonSchema) : undefined;
+    for (const [key, child] of Object.entries(value)) {
+      const sub = Object.prototype.hasOwnProperty.call(properties, key) ? properties[key] : additional;
+      if (sub) visit(sub, child, [...path, key], out);
+    }
+  } else if (Array.isArray(value) && isRecord(schema.items)) {
+    value.forEach((item, i) => visit(schema.items as JsonSchema, item, [...path, i], out));
+  }
+}
+
+function checkRule(r: ValidationRule, value: unknown, path: YamlPath, out: CelProblem[]): void {
+  if (!isRecord(r) || typeof r.rule !== 'string') return;
+  if (evaluateRule(r.rule, value) !== false) return;
+  const custom = typeof r.messageExpression === 'string' ? evaluateMessage(r.messageExpression, value) : undefined;
+  const message = custom ?? (typeof r.message === 'string' && r.message.trim() ? r.message : `failed rule: ${r.rule}`);
+  const field = typeof r.fieldPath === 'string' ? parseFieldPath(r.fieldPath) : undefined;
+  out.push({ path: field ? [...path, ...field] : path, message: sentence(message), rule: r.rule });
+}

@@ -1,0 +1,316 @@
+/**
+ * Single-resource schema validation: an Istio resource against its CRD schema (ajv for the
+ * OpenAPI part, cel.ts for the `x-kubernetes-validations` rules), and mesh config against the
+ * mesh-config schema, with each finding placed on the exact key or value in the file.
+ * It does not look at other resources; cross-resource checks belong to analyzers/.
+ */
+import Ajv, { type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { isCollection, isMap, isScalar, Scalar, type Document, type Node } from 'yaml';
+import type { Finding, Fix, Span } from '../model';
+import type { Resource } from '../parse/resource';
+import { nodeAtPath, spanAtPath, type YamlPath } from '../parse/yaml-path';
+import { MESH_CONFIG_SCHEMA, type JsonSchema, type SchemaStore } from './catalogue';
+import { celProblems } from './cel';
+import { problemsFromAjv, type MessageContext, type SchemaCode, type SchemaProblem } from './messages';
+import { closestMatch } from './suggest';
+
+export type { SchemaCode } from './messages';
+
+/** Every code validateResource can report. */
+export const SCHEMA_CODES: readonly SchemaCode[] = [
+  'schema-unknown-field',
+  'schema-required',
+  'schema-type',
+  'schema-enum',
+  'schema-value',
+  'schema-one-of',
+  'schema-cel',
+  'schema-unknown-kind',
+];
+
+/**
+ * `data` of a fixable schema finding (`schema-unknown-field`, `schema-enum`, `schema-unknown-kind`).
+ * The finding's range covers exactly the text to replace: for a quoted scalar, only the characters
+ * inside the quotes, so replacing the range with `suggestion` keeps the quotes and the formatting.
+ */
+export interface SchemaFindingData {
+  suggestion: string;
+}
+
+const FIXABLE = new Set<string>(['schema-unknown-field', 'schema-enum', 'schema-unknown-kind']);
+
+interface Validators {
+  ajv: Ajv;
+  /** Compiled validators by schema file; null when a schema would not compile. */
+  compiled: Map<string, ValidateFunction | null>;
+}
+
+const validatorsByStore = new WeakMap<SchemaStore, Validators>();
+
+/** Integer formats as ranges; 64-bit limits lie beyond what a YAML number keeps exactly, so they stay open. */
+const INT_FORMATS: Record<string, [number, number]> = {
+  int32: [-2147483648, 2147483647],
+  int64: [-Infinity, Infinity],
+  uint32: [0, 4294967295],
+  uint64: [0, Infinity],
+};
+
+function newAjv(): Ajv {
+  const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, logger: false, validateSchema: false });
+  addFormats(ajv);
+  for (const [name, [min, max]] of Object.entries(INT_FORMATS)) {
+    ajv.addFormat(name, { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= min && n <= max });
+  }
+  // The CRDs' `double` (and OpenAPI's `float`) say nothing a JSON number does not already.
+  ajv.addFormat('float', { type: 'number', validate: () => true });
+  ajv.addFormat('double', { type: 'number', validate: () => true });
+  ajv.addVocabulary([
+    'x-kubernetes-validations',
+    'x-kubernetes-preserve-unknown-fields',
+    'x-kubernetes-int-or-string',
+    'x-kubernetes-list-type',
+    'x-kubernetes-list-map-keys',
+    'x-kubernetes-map-type',
+    'x-kubernetes-embedded-resource',
+  ]);
+  return ajv;
+}
+
+/** The compiled validator for a schema file, compiled on first use and kept per store. */
+function validatorFor(store: SchemaStore, file: string, schema: JsonSchema): ValidateFunction | null {
+  let validators = validatorsByStore.get(store);
+  if (!validators) {
+    validators = { ajv: newAjv(), compiled: new Map() };
+    validatorsByStore.set(store, validators);
+  }
+  const cached = validators.compiled.get(file);
+  if (cached !== undefined) return cached;
+  let compiled: ValidateFunction | null = null;
+  try {
+    if (schema && typeof schema === 'object') compiled = validators.ajv.compile(schema);
+  } catch {
+    compiled = null;
+  }
+  validators.compiled.set(file, compiled);
+  return compiled;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The value as the API server validates it: object fields set to null are pruned. Returns the
+ * same object when there is nothing to prune.
+ */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    value.forEach((item, i) => {
+      const pruned = withoutNulls(item);
+      if (pruned !== item) (copy ??= value.slice())[i] = pruned;
+    });
+    return copy ?? value;
+  }
+  if (!isRecord(value)) return value;
+  let copy: Record<string, unknown> | undefined;
+  for (const [key, item] of Object.entries(value)) {
+    if (item === null || item === undefined) {
+      copy ??= { ...value };
+      delete copy[key];
+      continue;
+    }
+    const pruned = withoutNulls(item);
+    if (pruned !== item) (copy ??= { ...value })[key] = pruned;
+  }
+  return copy ?? value;
+}
+
+/**
+ * Schema findings for one resource: for an Istio resource whose apiVersion and kind the catalogue
+ * serves, the CRD schema and its CEL rules; for an unknown kind or unserved version in an Istio
+ * group, one `schema-unknown-kind`; for a resource carrying mesh config (IstioOperator, the `istio`
+ * ConfigMap), the mesh-config schema. Every finding is an error (the API server would reject the
+ * resource). Never throws.
+ */
+export function validateResource(resource: Resource, store: SchemaStore): Finding[] {
+  const out: Finding[] = [];
+  try {
+    if (resource.group.endsWith('istio.io')) out.push(...validateIstioResource(resource, store));
+  } catch {
+    // A broken schema or an unexpected value yields no finding rather than a crash.
+  }
+  try {
+    if (resource.meshConfig) out.push(...validateMeshConfig(resource, store));
+  } catch {
+    // As above.
+  }
+  return out.sort((a, b) => a.start - b.start || a.end - b.end);
+}
+
+function validateIstioResource(resource: Resource, store: SchemaStore): Finding[] {
+  const apiVersion = `${resource.group}/${resource.version}`;
+  const entry = store.entry(apiVersion, resource.kind);
+  if (!entry) {
+    const finding = unknownKindFinding(resource, store);
+    return finding ? [finding] : [];
+  }
+  const problems = schemaProblems(store, entry.file, store.schemaFile(entry.file), resource.value, { label: resource.kind, resource: true });
+  return problems.map((p) => toFinding(p, resource.document.ast, [], (o) => o, true));
+}
+
+function validateMeshConfig(resource: Resource, store: SchemaStore): Finding[] {
+  const mesh = resource.meshConfig!;
+  const problems = schemaProblems(store, MESH_CONFIG_SCHEMA, store.meshConfigSchema(), mesh.value, { label: 'mesh config', resource: false });
+  return problems.map((p) => toFinding(p, mesh.ast, mesh.path, mesh.toFileOffset, false));
+}
+
+/** What the schema in `file` (ajv, then its CEL rules) finds wrong with `data`, with paths relative to `data`. */
+function schemaProblems(store: SchemaStore, file: string, schema: JsonSchema, data: unknown, context: MessageContext): SchemaProblem[] {
+  const validate = validatorFor(store, file, schema);
+  const value = withoutNulls(data);
+  const problems: SchemaProblem[] = [];
+  if (validate && !validate(value)) problems.push(...problemsFromAjv(validate.errors ?? [], value, context));
+  for (const p of celProblems(schema, value)) problems.push({ code: 'schema-cel', message: p.message, path: p.path, anchor: 'value' });
+  return problems;
+}
+
+/**
+ * A problem as a finding in file offsets. `prefix` is the path from `ast`'s root to the validated
+ * data; `isResource` says that data is a whole resource (so its root is named by `kind`).
+ */
+function toFinding(problem: SchemaProblem, ast: Document, prefix: YamlPath, toFileOffset: (offset: number) => number, isResource: boolean): Finding {
+  const path = [...prefix, ...problem.path];
+  const span = placeProblem(ast, path, problem.anchor, problem.missing, isResource) ?? { start: 0, end: 1 };
+  const start = toFileOffset(span.start);
+  const end = Math.max(toFileOffset(span.end), start + 1);
+  const finding: Finding = { code: problem.code, severity: 'error', message: problem.message, start, end };
+  if (problem.suggestion) finding.data = { suggestion: problem.suggestion } satisfies SchemaFindingData;
+  return finding;
+}
+
+/** The span of a node's text; for a quoted scalar, only the characters inside the quotes. */
+function innerSpan(node: Node | null | undefined): Span | undefined {
+  if (!node?.range) return undefined;
+  const [start, end] = node.range;
+  if (isScalar(node) && (node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE) && end - start >= 2) {
+    return { start: start + 1, end: end - 1 };
+  }
+  return { start, end };
+}
+
+/** Where a list item with no key of its own starts: its first key, or its first character. */
+function firstLine(node: Node): Span | undefined {
+  if (isCollection(node) && node.flow) return innerSpan(node);
+  if (isMap(node) && node.items[0]) return innerSpan(node.items[0].key as Node);
+  return node.range ? { start: node.range[0], end: Math.min(node.range[1], node.range[0] + 1) } : undefined;
+}
+
+/**
+ * Where a problem sits in the YAML: an unknown field on its key; a wrong value on the value
+ * (on its key instead when the value is a block collection, so a whole block is not underlined);
+ * a missing field on the key of the object that lacks it (or on `kind` for the document root,
+ * or on an existing empty `field:`).
+ */
+function placeProblem(ast: Document, path: YamlPath, anchor: SchemaProblem['anchor'], missing: string | undefined, isResource: boolean): Span | undefined {
+  const found = nodeAtPath(ast, path);
+  if (anchor === 'key') {
+    if (found?.key) return innerSpan(found.key);
+    if (found?.value) return innerSpan(found.value);
+    return spanAtPath(ast, path, 'key');
+  }
+  if (anchor === 'value') {
+    const value = found?.value;
+    if (value && isCollection(value)) {
+      if (value.flow) return innerSpan(value);
+      return found?.key ? innerSpan(found.key) : firstLine(value);
+    }
+    if (value) return innerSpan(value);
+    if (found?.key) return innerSpan(found.key);
+    return spanAtPath(ast, path, 'value');
+  }
+  if (missing !== undefined) {
+    const empty = nodeAtPath(ast, [...path, missing]);
+    if (empty?.key) return innerSpan(empty.key);
+  }
+  if (path.length === 0) {
+    const kind = isResource ? innerSpan(nodeAtPath(ast, ['kind'])?.value) : undefined;
+    return kind ?? (isMap(ast.contents) && ast.contents.items[0] ? innerSpan(ast.contents.items[0].key as Node) : undefined);
+  }
+  if (found?.key) return innerSpan(found.key);
+  if (found?.value && isCollection(found.value)) return firstLine(found.value);
+  return spanAtPath(ast, path, 'key');
+}
+
+/**
+ * The `schema-unknown-kind` finding for an Istio group the catalogue knows with an unknown kind,
+ * a kind served under other versions, a kind that lives in another Istio group, or a misspelt
+ * Istio group. Groups the catalogue does not know (install.istio.io, ...) get nothing.
+ */
+function unknownKindFinding(resource: Resource, store: SchemaStore): Finding | undefined {
+  const { group, version, kind } = resource;
+  const ast = resource.document.ast;
+  const apiVersionSpan = innerSpan(nodeAtPath(ast, ['apiVersion'])?.value);
+  const kindSpan = innerSpan(nodeAtPath(ast, ['kind'])?.value);
+  const make = (span: Span | undefined, message: string, suggestion: string | undefined): Finding | undefined => {
+    if (!span) return undefined;
+    const finding: Finding = { code: 'schema-unknown-kind', severity: 'error', message, ...span };
+    if (suggestion) finding.data = { suggestion } satisfies SchemaFindingData;
+    return finding;
+  };
+  const groups = [...new Set(store.catalogue.kinds.map((e) => e.group))];
+  const preferred = (entries: ReturnType<SchemaStore['versionsOf']>) => (entries.find((e) => e.storage) ?? entries[0]).version;
+
+  if (!store.knowsGroup(group)) {
+    const near = closestMatch(group, groups);
+    const entries = near ? store.versionsOf(near, kind) : [];
+    if (!near || entries.length === 0) return undefined;
+    const served = entries.map((e) => e.version);
+    const suggestion = `${near}/${served.includes(version) ? version : preferred(entries)}`;
+    return make(apiVersionSpan, `Unknown API group "${group}". Did you mean "${suggestion}"? ${kind} is served by ${near}.`, suggestion);
+  }
+
+  const entries = store.versionsOf(group, kind);
+  if (entries.length > 0) {
+    const served = entries.map((e) => e.version);
+    const suggestion = `${group}/${closestMatch(version, served) ?? preferred(entries)}`;
+    return make(
+      apiVersionSpan,
+      `${kind} is not served at ${group}/${version}. Served versions: ${served.join(', ')}. Did you mean "${suggestion}"?`,
+      suggestion,
+    );
+  }
+
+  // The kind may belong to another Istio group (AuthorizationPolicy under networking.istio.io).
+  const elsewhere = store.catalogue.kinds.filter((e) => e.kind === kind && e.group !== group);
+  if (elsewhere.length > 0) {
+    const home = elsewhere[0].group;
+    const suggestion = `${home}/${preferred(elsewhere.filter((e) => e.group === home))}`;
+    return make(apiVersionSpan, `${kind} is not a kind of ${group}; it belongs to ${home}. Did you mean "${suggestion}"?`, suggestion);
+  }
+
+  const kinds = [...new Set(store.catalogue.kinds.filter((e) => e.group === group).map((e) => e.kind))].sort();
+  const suggestion = closestMatch(kind, kinds);
+  const mean = suggestion ? ` Did you mean "${suggestion}"?` : '';
+  return make(kindSpan, `Unknown kind "${kind}" in ${group}.${mean} Known kinds: ${kinds.join(', ')}.`, suggestion);
+}
+
+/**
+ * The did-you-mean quick fix for a schema finding whose `data` carries a suggestion: replace the
+ * finding's range with the suggestion. Quotes around the range are kept (a range that still includes
+ * them is narrowed to the inside); an empty list when the finding has no suggestion or its range no
+ * longer fits the text.
+ */
+export function fixSchemaFinding(finding: { code: string; data?: unknown; start: number; end: number }, text: string): Fix[] {
+  if (!FIXABLE.has(finding.code) || !isRecord(finding.data) || typeof finding.data.suggestion !== 'string') return [];
+  const suggestion = finding.data.suggestion;
+  let { start, end } = finding;
+  if (start < 0 || end > text.length || start >= end) return [];
+  const current = text.slice(start, end);
+  // A range that still includes its quotes (from an older finding) is narrowed to the inside.
+  if (current.length >= 2 && (current[0] === '"' || current[0] === "'") && current[current.length - 1] === current[0]) {
+    start++;
+    end--;
+  }
+  if (text.slice(start, end) === suggestion || /[\r\n]/.test(text.slice(start, end))) return [];
+  return [{ title: `Change to "${suggestion}"`, edits: [{ start, end, newText: suggestion }], isPreferred: true, fixAllSafe: true }];
+}
