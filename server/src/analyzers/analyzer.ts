@@ -6,11 +6,12 @@
 import type { Fix, RelatedLocation, Severity, Span } from '../model';
 import type { ParsedFile } from '../parse/parse';
 import type { Resource } from '../parse/resource';
-import type { WorkspaceIndex } from '../index/workspace-index';
+import type { IndexReader } from '../index/workspace-index';
 import type { Settings } from '../settings';
 
 export interface AnalyzerContext {
-  index: WorkspaceIndex;
+  /** Lookups over the whole workspace; each query is recorded as a dependency of the file being checked. */
+  index: IndexReader;
   settings: Settings;
 }
 
@@ -35,7 +36,7 @@ export interface Analyzer<S = any> {
   severity: Severity;
   /** Resource kinds this analyzer checks. */
   appliesTo: readonly string[];
-  /** Kinds it consults elsewhere in the workspace; a change to one of them re-runs it. */
+  /** Kinds it consults elsewhere in the workspace (documentation; the index records the exact lookups). */
   reads: readonly string[];
   check(resource: Resource, ctx: AnalyzerContext): Iterable<Hit<S>>;
   message(state: S): string;

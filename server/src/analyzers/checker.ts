@@ -15,8 +15,8 @@ import type { Analyzer } from './analyzer';
 interface CachedFindings {
   file: ParsedFile;
   findings: Finding[];
-  /** Kinds the analyzers consulted for this file. */
-  reads: Set<string>;
+  /** Dependency keys of every index lookup the analyzers made for this file. */
+  deps: Set<string>;
 }
 
 function byAppliesTo(analyzers: readonly Analyzer[]): Map<string, Analyzer[]> {
@@ -27,6 +27,8 @@ function byAppliesTo(analyzers: readonly Analyzer[]): Map<string, Analyzer[]> {
 
 export class Checker {
   private readonly cache = new Map<string, CachedFindings>();
+  /** Dependency key to the files whose cached findings read it. */
+  private readonly readers = new Map<string, Set<string>>();
   private readonly analyzersByKind = byAppliesTo(ANALYZERS);
 
   constructor(
@@ -38,6 +40,7 @@ export class Checker {
   setSettings(settings: Settings): void {
     this.settings = settings;
     this.cache.clear();
+    this.readers.clear();
   }
 
   /** The findings to show for a file; empty for files istio-egress does not own. */
@@ -46,31 +49,38 @@ export class Checker {
     if (!file || !file.owned) return [];
     const cached = this.cache.get(uri);
     if (cached && cached.file === file) return cached.findings;
-    const reads = new Set<string>();
-    const raw = [...file.problems, ...this.schemaFindings(file), ...this.analyzerFindings(file, reads)];
+    if (cached) this.forget(uri);
+    const deps = new Set<string>();
+    const raw = [...file.problems, ...this.schemaFindings(file), ...this.analyzerFindings(file, deps)];
     const findings = this.applySeverity(raw);
-    this.cache.set(uri, { file, findings, reads });
+    this.cache.set(uri, { file, findings, deps });
+    for (const key of deps) {
+      let set = this.readers.get(key);
+      if (!set) this.readers.set(key, (set = new Set()));
+      set.add(uri);
+    }
     return findings;
+  }
+
+  private forget(uri: string): void {
+    const cached = this.cache.get(uri);
+    if (!cached) return;
+    this.cache.delete(uri);
+    for (const key of cached.deps) {
+      const set = this.readers.get(key);
+      set?.delete(uri);
+      if (set?.size === 0) this.readers.delete(key);
+    }
   }
 
   /**
    * The files whose findings may differ after `change`: the changed file, and every file whose
-   * analyzers read a kind the change added, removed or edited. Their caches are dropped.
+   * analyzers looked up something the change added, removed or edited. Their caches are dropped.
    */
   affectedBy(change: IndexChange): string[] {
     const out = new Set<string>([change.uri]);
-    this.cache.delete(change.uri);
-    if (change.kinds.size > 0) {
-      for (const [uri, cached] of this.cache) {
-        for (const kind of change.kinds) {
-          if (cached.reads.has(kind)) {
-            out.add(uri);
-            this.cache.delete(uri);
-            break;
-          }
-        }
-      }
-    }
+    for (const key of change.keys) for (const uri of this.readers.get(key) ?? []) out.add(uri);
+    for (const uri of out) this.forget(uri);
     return [...out];
   }
 
@@ -87,13 +97,12 @@ export class Checker {
     return out;
   }
 
-  private analyzerFindings(file: ParsedFile, reads: Set<string>): Finding[] {
+  private analyzerFindings(file: ParsedFile, deps: Set<string>): Finding[] {
     const out: Finding[] = [];
-    const ctx = { index: this.index, settings: this.settings };
+    const ctx = { index: this.index.tracked(deps), settings: this.settings };
     for (const r of file.resources) {
       if (r.family !== 'istio' && r.family !== 'mesh-config' && r.family !== 'kubernetes') continue;
       for (const analyzer of this.analyzersByKind.get(r.kind) ?? []) {
-        for (const kind of analyzer.reads) reads.add(kind);
         try {
           for (const hit of analyzer.check(r, ctx)) {
             out.push({

@@ -86,7 +86,7 @@ function runAnalyzer(analyzer: Analyzer, index: WorkspaceIndex, file: ParsedFile
   const out: Finding[] = [];
   for (const r of file.resources) {
     if (!analyzer.appliesTo.includes(r.kind)) continue;
-    for (const hit of analyzer.check(r, { index, settings })) {
+    for (const hit of analyzer.check(r, { index: index.tracked(new Set()), settings })) {
       out.push({ code: analyzer.code, severity: hit.severity ?? analyzer.severity, message: analyzer.message(hit.state), start: hit.start, end: hit.end, data: hit.state, related: hit.related });
     }
   }

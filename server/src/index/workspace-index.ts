@@ -7,10 +7,38 @@ import type { ParsedFile } from '../parse/parse';
 import type { Resource } from '../parse/resource';
 import { resolveHost, serviceHost, isWildcard, hostMatches } from './hosts';
 
-/** What an update changed: the kinds whose resources were added, removed or edited. */
+/**
+ * What an update changed: the dependency keys of every resource added, removed or edited (its
+ * kind, its identity and its hosts). A reader whose recorded keys meet these may see a different answer.
+ */
 export interface IndexChange {
   uri: string;
-  kinds: Set<string>;
+  keys: Set<string>;
+}
+
+/**
+ * The queries analyzers make, recording the dependency key of each one so that the checker knows
+ * which changes can alter a file's findings.
+ */
+export interface IndexReader {
+  ofKind(kind: string, group?: string): Resource[];
+  countOfKind(kind: string): number;
+  find(group: string, kind: string, namespace: string, name: string): Resource[];
+  withHost(kind: string, host: string): Resource[];
+  matchingHost(kind: string, host: string): Resource[];
+}
+
+export const kindKey = (kind: string) => `kind|${kind}`;
+export const nameKey = (group: string, kind: string, namespace: string, name: string) => `name|${group}|${kind}|${namespace}|${name}`;
+export const hostKey = (kind: string, host: string) => `host|${kind}|${host}`;
+const wildcardKey = (kind: string) => `wildcard|${kind}`;
+
+/** The keys under which a change to `r` is visible to readers. */
+function dependencyKeys(r: Resource): string[] {
+  const hosts = declaredHosts(r);
+  const keys = [kindKey(r.kind), nameKey(r.group, r.kind, r.namespace, r.name), ...hosts.map((h) => hostKey(r.kind, h))];
+  if (hosts.some(isWildcard)) keys.push(wildcardKey(r.kind));
+  return keys;
 }
 
 const ISTIO_HOST_KINDS = new Set(['ServiceEntry', 'DestinationRule', 'VirtualService']);
@@ -40,10 +68,7 @@ function multimapDelete<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
   if (set.size === 0) map.delete(key);
 }
 
-const nameKey = (group: string, kind: string, namespace: string, name: string) => `${group}|${kind}|${namespace}|${name}`;
-const hostKey = (kind: string, host: string) => `${kind}|${host}`;
-
-export class WorkspaceIndex {
+export class WorkspaceIndex implements IndexReader {
   private readonly byUri = new Map<string, ParsedFile>();
   private readonly byKind = new Map<string, Set<Resource>>();
   private readonly byName = new Map<string, Set<Resource>>();
@@ -63,24 +88,35 @@ export class WorkspaceIndex {
 
   /** Adds or replaces a file. */
   setFile(file: ParsedFile): IndexChange {
-    const kinds = new Set<string>();
+    const keys = new Set<string>();
     const old = this.byUri.get(file.uri);
-    if (old) for (const r of old.resources) this.unindex(r, kinds);
+    if (old) for (const r of old.resources) this.unindex(r, keys);
     this.byUri.set(file.uri, file);
-    for (const r of file.resources) this.indexResource(r, kinds);
+    for (const r of file.resources) this.indexResource(r, keys);
     this.revision++;
-    return { uri: file.uri, kinds };
+    return { uri: file.uri, keys };
   }
 
   removeFile(uri: string): IndexChange {
-    const kinds = new Set<string>();
+    const keys = new Set<string>();
     const old = this.byUri.get(uri);
     if (old) {
-      for (const r of old.resources) this.unindex(r, kinds);
+      for (const r of old.resources) this.unindex(r, keys);
       this.byUri.delete(uri);
       this.revision++;
     }
-    return { uri, kinds };
+    return { uri, keys };
+  }
+
+  /** A reader over this index that adds the key of every query it answers to `deps`. */
+  tracked(deps: Set<string>): IndexReader {
+    return {
+      ofKind: (kind, group) => (deps.add(kindKey(kind)), this.ofKind(kind, group)),
+      countOfKind: (kind) => (deps.add(kindKey(kind)), this.countOfKind(kind)),
+      find: (group, kind, namespace, name) => (deps.add(nameKey(group, kind, namespace, name)), this.find(group, kind, namespace, name)),
+      withHost: (kind, host) => (deps.add(hostKey(kind, host)), this.withHost(kind, host)),
+      matchingHost: (kind, host) => (deps.add(hostKey(kind, host)), deps.add(wildcardKey(kind)), this.matchingHost(kind, host)),
+    };
   }
 
   file(uri: string): ParsedFile | undefined {
@@ -135,8 +171,8 @@ export class WorkspaceIndex {
     return out;
   }
 
-  private indexResource(r: Resource, kinds: Set<string>): void {
-    kinds.add(r.kind);
+  private indexResource(r: Resource, keys: Set<string>): void {
+    for (const k of dependencyKeys(r)) keys.add(k);
     multimapAdd(this.byKind, r.kind, r);
     multimapAdd(this.byName, nameKey(r.group, r.kind, r.namespace, r.name), r);
     const hosts = declaredHosts(r);
@@ -144,8 +180,8 @@ export class WorkspaceIndex {
     if (hosts.some(isWildcard)) multimapAdd(this.wildcards, r.kind, r);
   }
 
-  private unindex(r: Resource, kinds: Set<string>): void {
-    kinds.add(r.kind);
+  private unindex(r: Resource, keys: Set<string>): void {
+    for (const k of dependencyKeys(r)) keys.add(k);
     multimapDelete(this.byKind, r.kind, r);
     multimapDelete(this.byName, nameKey(r.group, r.kind, r.namespace, r.name), r);
     for (const h of declaredHosts(r)) multimapDelete(this.byHost, hostKey(r.kind, h), r);

@@ -1,0 +1,47 @@
+/**
+ * ServiceEntry skeletons for external hosts, as the "create the missing ServiceEntry" fixes and the
+ * egress generator write them.
+ */
+import { toYaml } from '../edits/yaml-edits';
+import { isWildcard } from '../index/hosts';
+
+export interface ServiceEntryPort {
+  number: number;
+  name: string;
+  protocol: string;
+}
+
+export interface ServiceEntryOptions {
+  name: string;
+  namespace?: string;
+  hosts: string[];
+  ports: ServiceEntryPort[];
+  apiVersion?: string;
+}
+
+/** The protocol Istio's docs use for a port when nothing else says: HTTP on 80, TLS on 443, else TCP. */
+export function guessProtocol(port: number): string {
+  if (port === 80 || port === 8080) return 'HTTP';
+  if (port === 443 || port === 8443) return 'TLS';
+  return 'TCP';
+}
+
+export function portName(protocol: string, number: number): string {
+  return `${protocol.toLowerCase().replace(/_/g, '-')}-${number}`;
+}
+
+/** A MESH_EXTERNAL ServiceEntry; wildcard hosts get resolution NONE, others DNS. */
+export function serviceEntryYaml(o: ServiceEntryOptions): string {
+  const wildcard = o.hosts.some(isWildcard);
+  return toYaml({
+    apiVersion: o.apiVersion ?? 'networking.istio.io/v1',
+    kind: 'ServiceEntry',
+    metadata: o.namespace ? { name: o.name, namespace: o.namespace } : { name: o.name },
+    spec: {
+      hosts: o.hosts,
+      ports: o.ports.map((p) => ({ number: p.number, name: p.name, protocol: p.protocol })),
+      location: 'MESH_EXTERNAL',
+      resolution: wildcard ? 'NONE' : 'DNS',
+    },
+  });
+}
