@@ -3,7 +3,7 @@
 // One JSON Schema per kind and served version, plus schemas/index.json (the catalogue the
 // language server reads) and the hand-written mesh-config schema, which this script leaves alone.
 //
-//   node scripts/generate-schemas.mjs [path/to/crd-all.gen.yaml]
+//   node scripts/generate-schemas.mjs [path/to/crd-all.gen.yaml] [--out DIR]
 //
 // The CRD's OpenAPI v3 schema is kept as it is, with two changes that make it say what the
 // API server enforces: objects that declare `properties` get `additionalProperties: false`
@@ -16,8 +16,10 @@ import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const source = process.argv[2] ?? path.resolve(root, '../shared/istio/crd-all.gen.yaml');
-const outDir = path.join(root, 'schemas');
+const args = process.argv.slice(2);
+const outFlag = args.indexOf('--out');
+const outDir = outFlag >= 0 ? path.resolve(args.splice(outFlag, 2)[1]) : path.join(root, 'schemas');
+const source = args[0] ?? path.resolve(root, '../shared/istio/crd-all.gen.yaml');
 
 function closeObjects(schema) {
   if (Array.isArray(schema)) return schema.map(closeObjects);

@@ -1,0 +1,130 @@
+/**
+ * The built CLI (`dist/cli.js`), run as a user or a CI job would: formats, exit codes, paths.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const repoRoot = path.resolve(__dirname, '..', '..', '..');
+const cli = path.join(repoRoot, 'dist', 'cli.js');
+
+let dir: string;
+
+const BROKEN = `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata:
+  name: httpbin
+spec:
+  hosts:
+  - httpbin.org
+  ports:
+  - number: 80
+    name: http
+    protocol: HTTP
+  location: MESH_EXTENAL
+`;
+
+function run(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: dir, input, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+before(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-egress-cli-'));
+  fs.mkdirSync(path.join(dir, 'config', 'nested dir'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'config', 'nested dir', 'broken.yaml'), BROKEN);
+  fs.writeFileSync(path.join(dir, 'config', 'ok.yml'), BROKEN.replace('MESH_EXTENAL', 'MESH_EXTERNAL'));
+  fs.writeFileSync(path.join(dir, 'config', 'notes.txt'), 'not yaml');
+});
+
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+test('text output: file:line:col severity code message, and exit 1 on errors', () => {
+  const r = run(['check', 'config']);
+  assert.equal(r.code, 1, r.stderr);
+  const first = r.stdout.split('\n')[0];
+  assert.match(first, /^config\/nested dir\/broken\.yaml:12:13 error schema-enum "MESH_EXTENAL" is not a valid location/);
+  assert.match(r.stdout, /1 error\(s\), 0 warning\(s\), 0 info in 2 file\(s\) checked\./);
+});
+
+test('exit 0 when there are no errors', () => {
+  const r = run(['check', 'config/ok.yml']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+});
+
+test('json output lists findings with 1-based positions', () => {
+  const r = run(['check', '--format', 'json', 'config']);
+  const findings = JSON.parse(r.stdout);
+  assert.deepEqual(findings, [
+    {
+      file: 'config/nested dir/broken.yaml',
+      line: 12,
+      column: 13,
+      endLine: 12,
+      endColumn: 25,
+      severity: 'error',
+      code: 'schema-enum',
+      message: findings[0].message,
+    },
+  ]);
+});
+
+test('sarif output is SARIF 2.1.0 with ruleId, level, relative artifact URIs and 1-based regions', () => {
+  const r = run(['check', '--format', 'sarif', '.']);
+  assert.equal(r.code, 1);
+  const sarif = JSON.parse(r.stdout);
+  assert.equal(sarif.version, '2.1.0');
+  assert.equal(sarif.runs.length, 1);
+  const run0 = sarif.runs[0];
+  assert.equal(run0.tool.driver.name, 'istio-egress');
+  assert.deepEqual(run0.tool.driver.rules.map((x: { id: string }) => x.id), ['schema-enum']);
+  assert.equal(run0.results.length, 1);
+  const result = run0.results[0];
+  assert.equal(result.ruleId, 'schema-enum');
+  assert.equal(result.level, 'error');
+  const loc = result.locations[0].physicalLocation;
+  assert.equal(loc.artifactLocation.uri, 'config/nested%20dir/broken.yaml');
+  assert.deepEqual(loc.region, { startLine: 12, startColumn: 13, endLine: 12, endColumn: 25 });
+});
+
+test('severity overrides, including off, change the findings and the exit code', () => {
+  assert.equal(run(['check', 'config', '--severity', 'schema-enum=warning']).code, 0);
+  const off = run(['check', '--format', 'json', 'config', '--severity', 'schema-enum=off']);
+  assert.deepEqual(JSON.parse(off.stdout), []);
+});
+
+test('standard input is checked as one file', () => {
+  const r = run(['check', '-'], BROKEN);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /^<stdin>:12:13 error schema-enum/);
+});
+
+test('usage errors exit 2 with a clear message', () => {
+  const bad = run(['check', '--format', 'xml']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--format must be text, json or sarif/);
+  assert.equal(run(['check', 'does-not-exist']).code, 2);
+  assert.equal(run(['frobnicate']).code, 2);
+  assert.equal(run(['check', '--outbound-policy', 'REGISTER_ONLY']).code, 2);
+  const help = run(['--help']);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /istio-egress check/);
+});
+
+test('the examples workspace shows its deliberate mistakes at the right lines', () => {
+  const r = spawnSync(process.execPath, [cli, 'check', '--format', 'json', 'examples'], { cwd: repoRoot, encoding: 'utf8' });
+  assert.equal(r.status, 1);
+  const findings = JSON.parse(r.stdout) as { file: string; line: number; code: string; severity: string }[];
+  const broken = findings.filter((f) => f.file === 'examples/broken/mistakes.yaml');
+  const at = (code: string) => broken.filter((f) => f.code === code).map((f) => f.line);
+  assert.deepEqual(at('schema-type'), [12]);
+  assert.deepEqual(at('schema-enum'), [17]);
+  assert.deepEqual(at('schema-unknown-field'), [30]);
+  assert.deepEqual(at('schema-cel'), [45]);
+  assert.deepEqual(at('api-version-deprecated'), [3]);
+  const elsewhere = findings.filter((f) => f.file !== 'examples/broken/mistakes.yaml' && f.severity !== 'information');
+  assert.deepEqual(elsewhere, [], 'the egress-gateway setup itself is clean');
+});

@@ -1,0 +1,128 @@
+/**
+ * The packaged extension as a user meets it: istio-egress.vsix installed into code-server with
+ * --install-extension, a scratch copy of test/fixtures/e2e-workspace opened in Chromium, and every
+ * step done with the keyboard. Each test saves a screenshot in test/e2e/screenshots/.
+ *
+ *   node --test out/test/e2e/editor.test.js     (run.sh packages the extension first)
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { copyFixtureWorkspace, type ScratchWorkspace } from '../extension/scratch-workspace';
+import { startCodeServer, type CodeServer } from './code-server';
+import { openWorkbench, type Workbench } from './workbench';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const VSIX = process.env.ISTIO_EGRESS_VSIX || path.join(ROOT, 'istio-egress.vsix');
+const SHOTS = path.join(ROOT, 'test', 'e2e', 'screenshots');
+
+/**
+ * Completion opens only on Ctrl+Space: a suggestion that pops up by itself while a test types
+ * could swallow the next Enter or be accepted by a commit character.
+ */
+const COMPLETION_ON_REQUEST = {
+  'editor.quickSuggestions': { other: 'off', comments: 'off', strings: 'off' },
+  'editor.suggestOnTriggerCharacters': false,
+};
+
+let workspace: ScratchWorkspace | undefined;
+let server: CodeServer | undefined;
+let vscode: Workbench;
+
+before(async () => {
+  assert.ok(fs.existsSync(VSIX), `${path.relative(ROOT, VSIX)} is missing: run \`npm run package\` first`);
+  workspace = copyFixtureWorkspace();
+  server = await startCodeServer({ extensions: [VSIX], settings: COMPLETION_ON_REQUEST });
+  vscode = await openWorkbench(server.url, workspace.folder);
+}, { timeout: 120_000 });
+
+after(async () => {
+  await vscode?.close();
+  await server?.stop();
+  workspace?.remove();
+});
+
+/** A test that saves `<name>.png` when it has passed, and `<name>-failed.png` with whatever the page showed when it failed. */
+function uiTest(name: string, shot: string, body: () => Promise<void>): void {
+  test(name, { timeout: 90_000 }, async () => {
+    try {
+      await body();
+    } catch (e) {
+      await vscode?.screenshot(path.join(SHOTS, `${shot}-failed.png`)).catch(() => {});
+      throw e;
+    }
+  });
+}
+
+uiTest('shows the mistakes in the Problems panel and as squiggles', '1-problems', async () => {
+  await vscode.openFile('broken.yaml');
+  // The language server starts with the extension, so the first diagnostic may take a while.
+  const row = await vscode.waitForProblem('MESH_EXTENAL', 60_000);
+  assert.match(row, /istio-egress/);
+  assert.match(row, /schema-enum/);
+  await vscode.waitForProblem(/DSN/);
+  await vscode.page.locator('.editor-group-container.active .squiggly-error').first().waitFor({ timeout: vscode.timeout });
+  await vscode.screenshot(path.join(SHOTS, '1-problems.png'));
+});
+
+uiTest('completes a resolution value after Ctrl+Space', '2-completion', async () => {
+  await vscode.openFile('draft.yaml');
+  await vscode.goTo(await vscode.lineOf('location: MESH_EXTERNAL'));
+  await vscode.page.keyboard.press('End');
+  await vscode.page.keyboard.press('Enter');
+  await vscode.page.keyboard.type('resolution: ');
+  const labels = await vscode.complete();
+  for (const value of ['NONE', 'STATIC', 'DNS', 'DNS_ROUND_ROBIN', 'DYNAMIC_DNS']) assert.ok(labels.includes(value), `${value} not among ${labels.join(', ')}`);
+  await vscode.screenshot(path.join(SHOTS, '2-completion.png'));
+
+  await vscode.acceptSuggestion('DNS_ROUND_ROBIN');
+  await vscode.waitForLine('resolution: DNS_ROUND_ROBIN');
+  assert.match(await vscode.editorText(), /location: MESH_EXTERNAL\n {2}resolution: DNS_ROUND_ROBIN\n/);
+});
+
+uiTest('applies the did-you-mean quick fix with Ctrl+.', '3-quick-fix', async () => {
+  await vscode.openFile('broken.yaml');
+  const line = await vscode.lineOf('location: MESH_EXTENAL');
+  await vscode.goTo(line, (await vscode.editorText()).split('\n')[line - 1].indexOf('MESH') + 1);
+  const titles = await vscode.quickFixes();
+  assert.ok(titles.some((t) => t.includes('Change to "MESH_EXTERNAL"')), `quick fixes: ${titles.join(', ')}`);
+  await vscode.screenshot(path.join(SHOTS, '3-quick-fix.png'));
+
+  await vscode.applyQuickFix('Change to "MESH_EXTERNAL"');
+  await vscode.waitForLine('location: MESH_EXTERNAL');
+  assert.doesNotMatch(await vscode.editorText(), /location: MESH_EXTENAL/);
+  // The fixed problem leaves the Problems panel; the other one stays.
+  await vscode.waitForNoProblem('MESH_EXTENAL');
+  await vscode.waitForProblem('DSN');
+  await vscode.screenshot(path.join(SHOTS, '3-quick-fix-applied.png'));
+});
+
+uiTest('inserts a snippet by its prefix', '4-snippet', async () => {
+  const { prefix, firstLine } = firstSnippet();
+  await vscode.openFile('snippets.yaml');
+  await vscode.page.keyboard.press('Control+End');
+  await vscode.page.keyboard.type(prefix);
+  const labels = await vscode.complete();
+  assert.ok(labels.includes(prefix), `${prefix} not among ${labels.join(', ')}`);
+  await vscode.acceptSuggestion(prefix);
+  await vscode.waitForLine(firstLine);
+  await vscode.screenshot(path.join(SHOTS, '4-snippet.png'));
+  assert.doesNotMatch(await vscode.editorText(), new RegExp(`^${prefix}$`, 'm'));
+});
+
+/**
+ * The first YAML snippet the manifest contributes: its prefix, and its body's first line as the
+ * editor shows it once inserted (placeholders replaced by their default text).
+ */
+function firstSnippet(): { prefix: string; firstLine: string } {
+  const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const contribution = (manifest.contributes?.snippets ?? []).find((s: { language: string }) => s.language === 'yaml');
+  assert.ok(contribution, 'package.json contributes no snippets for yaml');
+  const snippets = Object.values(JSON.parse(fs.readFileSync(path.join(ROOT, contribution.path), 'utf8'))) as { prefix: string | string[]; body: string | string[] }[];
+  assert.ok(snippets.length > 0, `${contribution.path} holds no snippets`);
+  const [snippet] = snippets;
+  const body = [snippet.body].flat()[0];
+  const firstLine = body.replace(/\$\{\d+:([^}]*)\}/g, '$1').replace(/\$\{?\d+\}?/g, '').trim();
+  return { prefix: [snippet.prefix].flat()[0], firstLine };
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# npm run test:e2e: the two outer test layers, against a real VS Code (code-server shown in Chromium).
+#   1. install.sh        the pinned tools, once per machine
+#   2. npm run package   dist/ and istio-egress.vsix; tsc -b compiles the tests to out/
+#   3. the extension-host suite (test/extension/suite) inside code-server's extension host
+#   4. the UI suite (test/e2e/*.test.ts) against the packaged .vsix, with screenshots in test/e2e/screenshots/
+# It ends every process it started, by process group, and exits non-zero if any test failed.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source test/e2e/process-groups.sh
+
+bash test/e2e/install.sh
+# vsce lists every packaged file; that list is shown only when packaging fails.
+npm run --silent package > "$E2E_TMP/package.log" 2>&1 || { cat "$E2E_TMP/package.log"; exit 1; }
+echo "packaged istio-egress.vsix"
+npx tsc -b
+
+export ISTIO_EGRESS_E2E_RESULTS=$E2E_TMP/results
+touch "$ISTIO_EGRESS_E2E_RESULTS"
+failed=0
+
+echo; echo '== extension-host suite (code-server)'
+start=$SECONDS
+in_group node out/test/e2e/run-extension-tests.js || failed=1
+ext_time=$((SECONDS - start))
+read -r _ ext_pass ext_fail < <(grep '^extension-host ' "$ISTIO_EGRESS_E2E_RESULTS" || echo 'extension-host 0 1')
+
+echo; echo '== UI suite (code-server in Chromium, packaged .vsix)'
+start=$SECONDS
+tap=$E2E_TMP/ui.tap
+in_group node --test --test-concurrency=1 \
+  --test-reporter=spec --test-reporter-destination=stdout --test-reporter=tap --test-reporter-destination="$tap" \
+  out/test/e2e/*.test.js || failed=1
+ui_time=$((SECONDS - start))
+ui_pass=$(sed -n 's/^# pass //p' "$tap" 2>/dev/null | tail -1)
+ui_fail=$(sed -n 's/^# fail //p' "$tap" 2>/dev/null | tail -1)
+ui_pass=${ui_pass:-0}
+ui_fail=${ui_fail:-0}
+[ "$failed" = 0 ] || [ $((ext_fail + ui_fail)) -gt 0 ] || ui_fail=1 # a crash that no test reported
+
+echo
+echo "extension-host suite: $ext_pass passed, $ext_fail failed (${ext_time} s)"
+echo "UI suite: $ui_pass passed, $ui_fail failed (${ui_time} s)"
+echo "$((ext_pass + ui_pass)) passed, $((ext_fail + ui_fail)) failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,229 @@
+/**
+ * VS Code's workbench in Debian's headless Chromium, driven by playwright-core the way a user drives
+ * it: keyboard shortcuts, Quick Open, the Problems panel, the suggest and code action widgets.
+ * Every step waits for something to appear on the page; none sleeps. Starting code-server is
+ * code-server.ts's business.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Browser, BrowserServer, Locator, Page } from 'playwright-core';
+import { TOOLS, workbenchUrl } from './code-server';
+import { end, track } from './process-groups';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const CHROMIUM = process.env.ISTIO_EGRESS_E2E_CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  // Every host name but 127.0.0.1 fails to resolve: the page can reach code-server and nothing else.
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+];
+
+/** The project's playwright-core when `npm ci` installed it, else the one install.sh put in TOOLS. */
+function playwright(): typeof import('playwright-core') {
+  return require(require.resolve('playwright-core', { paths: [ROOT, path.join(TOOLS, 'driver')] }));
+}
+
+export interface Chromium {
+  page: Page;
+  close(): Promise<void>;
+}
+
+export async function launchChromium(viewport = { width: 1400, height: 900 }): Promise<Chromium> {
+  // Chromium keeps its config and cache in a temp folder, so $HOME stays clean.
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-egress-chromium-'));
+  const { chromium } = playwright();
+  let server: BrowserServer | undefined;
+  let browser: Browser;
+  try {
+    // A browser server rather than launch(): only a server tells the browser's process id.
+    server = await chromium.launchServer({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      env: { ...process.env, XDG_CONFIG_HOME: home, XDG_CACHE_HOME: home },
+    });
+    // Playwright starts the browser as the leader of its own process group.
+    track(server.process().pid!);
+    browser = await chromium.connect(server.wsEndpoint());
+  } catch (e) {
+    await server?.close();
+    fs.rmSync(home, { recursive: true, force: true });
+    throw e;
+  }
+  const pgid = server.process().pid!;
+  const page = await (await browser.newContext({ viewport })).newPage();
+  return {
+    page,
+    async close() {
+      await browser.close().catch(() => {});
+      await server.close().catch(() => {});
+      await end(pgid, 1000);
+      fs.rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Opens the workbench on `folder` in a fresh Chromium and waits until it is drawn. */
+export async function openWorkbench(url: string, folder: string): Promise<Workbench> {
+  const chromium = await launchChromium();
+  try {
+    await chromium.page.goto(workbenchUrl(url, folder));
+    await chromium.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  } catch (e) {
+    await chromium.close();
+    throw e;
+  }
+  return new Workbench(chromium);
+}
+
+/** A label that matches exactly, not as a substring ("DNS" must not pick "DNS_ROUND_ROBIN"). */
+function exactly(text: string): RegExp {
+  return new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+}
+
+export class Workbench {
+  readonly page: Page;
+  timeout = 30_000;
+
+  constructor(private readonly chromium: Chromium) {
+    this.page = chromium.page;
+  }
+
+  /** Opens a workspace file through Quick Open (Ctrl+P). */
+  async openFile(relativePath: string): Promise<void> {
+    const name = path.basename(relativePath);
+    await this.page.keyboard.press('Control+P');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: this.timeout });
+    await input.fill(relativePath);
+    await this.pick('.quick-input-widget', this.page.locator('.label-name', { hasText: exactly(name) }));
+    await this.page.locator(`.tab.active[aria-label*="${name}"]`).waitFor({ timeout: this.timeout });
+    await this.focusEditor();
+  }
+
+  /** Moves the keyboard focus into the active editor. */
+  async focusEditor(): Promise<void> {
+    await this.page.keyboard.press('Control+1');
+    await this.page.locator('.editor-instance .monaco-editor.focused').first().waitFor({ timeout: this.timeout });
+  }
+
+  /** Puts the cursor at a 1-based line and column of the active editor (Go to Line, Ctrl+G). */
+  async goTo(line: number, column = 1): Promise<void> {
+    await this.focusEditor();
+    await this.page.keyboard.press('Control+G');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: this.timeout });
+    await input.fill(`:${line}:${column}`);
+    await this.page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden', timeout: this.timeout });
+    await this.page.locator('.editor-instance .monaco-editor.focused').first().waitFor({ timeout: this.timeout });
+  }
+
+  /** The 1-based line number of the first line of the active editor that contains `text`. */
+  async lineOf(text: string): Promise<number> {
+    const lines = (await this.editorText()).split('\n');
+    const i = lines.findIndex((l) => l.includes(text));
+    if (i < 0) throw new Error(`no line contains "${text}" in the active editor`);
+    return i + 1;
+  }
+
+  /**
+   * The text of the active editor. Monaco draws only the visible lines and reuses their elements,
+   * so they are put in order by position; the fixture files are short enough to be all visible.
+   */
+  async editorText(): Promise<string> {
+    const lines = this.page.locator('.editor-group-container.active .monaco-editor .view-lines .view-line');
+    // The callback runs in the page; its elements are typed loosely, as the project's TypeScript has no DOM library.
+    const rows = await lines.evaluateAll((els: { style: { top: string }; innerText: string }[]) => els.map((e) => [parseFloat(e.style.top) || 0, e.innerText] as const));
+    return rows
+      .sort((a, b) => a[0] - b[0])
+      .map((r) => r[1].replace(/\u00a0/g, ' '))
+      .join('\n');
+  }
+
+  /** Waits until the active editor shows a line containing `text`. */
+  async waitForLine(text: string): Promise<void> {
+    await this.page.locator('.editor-group-container.active .view-line', { hasText: text }).first().waitFor({ timeout: this.timeout });
+  }
+
+  /** Waits until the Problems panel (Ctrl+Shift+M) lists a problem containing `text`; returns the row's text. */
+  async waitForProblem(text: string | RegExp, timeout = this.timeout): Promise<string> {
+    if (!(await this.page.locator('.markers-panel').isVisible())) await this.page.keyboard.press('Control+Shift+M');
+    const row = this.page.locator('.markers-panel .monaco-list-row', { hasText: text }).first();
+    await row.waitFor({ timeout });
+    return row.innerText();
+  }
+
+  /** Waits until the Problems panel lists no problem containing `text`. */
+  async waitForNoProblem(text: string | RegExp): Promise<void> {
+    if (!(await this.page.locator('.markers-panel').isVisible())) await this.page.keyboard.press('Control+Shift+M');
+    await this.page.locator('.markers-panel .monaco-list-row', { hasText: text }).first().waitFor({ state: 'detached', timeout: this.timeout });
+  }
+
+  /** Opens completion at the cursor (Ctrl+Space) and returns the suggested labels. */
+  async complete(): Promise<string[]> {
+    await this.focusEditor();
+    await this.page.keyboard.press('Control+Space');
+    const rows = this.page.locator('.suggest-widget.visible .monaco-list-row');
+    await rows.first().waitFor({ timeout: this.timeout });
+    return rows.locator('.label-name').allInnerTexts();
+  }
+
+  /** Accepts the open suggestion whose label is exactly `label`. */
+  async acceptSuggestion(label: string): Promise<void> {
+    await this.pick('.suggest-widget.visible', this.page.locator('.label-name', { hasText: exactly(label) }));
+    await this.page.locator('.suggest-widget.visible').waitFor({ state: 'hidden', timeout: this.timeout });
+  }
+
+  /** Opens the quick fixes at the cursor (Ctrl+.) and returns their titles. */
+  async quickFixes(): Promise<string[]> {
+    await this.page.keyboard.press('Control+.');
+    const rows = this.page.locator('.action-widget .monaco-list-row.action');
+    await rows.first().waitFor({ timeout: this.timeout });
+    return rows.allInnerTexts();
+  }
+
+  /** Applies the open quick fix titled `title`. */
+  async applyQuickFix(title: string): Promise<void> {
+    await this.pick('.action-widget', this.page.getByText(title, { exact: true }));
+    await this.page.locator('.action-widget .monaco-list-row.action').first().waitFor({ state: 'hidden', timeout: this.timeout });
+  }
+
+  /** Presses Escape until `what` is hidden (an Escape may go to another widget first). */
+  async dismiss(what: Locator, tries = 4): Promise<void> {
+    for (let i = 0; i < tries; i++) {
+      await this.page.keyboard.press('Escape');
+      if (await what.waitFor({ state: 'hidden', timeout: 1000 }).then(() => true, () => false)) return;
+    }
+    throw new Error('Escape did not close it');
+  }
+
+  /**
+   * In an open list, moves the focus down to the row holding `target` and accepts it with Enter.
+   * Rows are re-rendered while a list filters, so the keyboard is steadier than a click.
+   */
+  async pick(list: string, target: Locator, maxRows = 50): Promise<void> {
+    const rows = this.page.locator(`${list} .monaco-list-row`);
+    await rows.filter({ has: target }).first().waitFor({ timeout: this.timeout });
+    const focused = this.page.locator(`${list} .monaco-list-row.focused`).filter({ has: target });
+    for (let i = 0; i < maxRows; i++) {
+      if (await focused.first().waitFor({ timeout: i === 0 ? 2000 : 300 }).then(() => true, () => false)) {
+        await this.page.keyboard.press('Enter');
+        return;
+      }
+      await this.page.keyboard.press('ArrowDown');
+    }
+    throw new Error(`no row in ${list} holds ${target}`);
+  }
+
+  async screenshot(file: string): Promise<void> {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    await this.page.screenshot({ path: file });
+  }
+
+  async close(): Promise<void> {
+    await this.chromium.close();
+  }
+}
