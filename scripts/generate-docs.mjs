@@ -31,6 +31,30 @@ function stripAnnotations(text) {
     .trim();
 }
 
+const ANNOTATION = /^\s*#\s*\^+\s+([a-z0-9-]+)\s*$/;
+
+/** Splits a fixture into its documents (at `---` and `# file:` lines), keeping the separators' text. */
+function chunks(text) {
+  const out = [[]];
+  for (const line of text.replace(/\r\n/g, '\n').split('\n')) {
+    if ((line === '---' || /^# file: /.test(line)) && out[out.length - 1].some((l) => l.trim() !== '')) out.push([]);
+    out[out.length - 1].push(line);
+  }
+  return out.map((c) => c.join('\n'));
+}
+
+/** The documents of a fixture that carry an annotation for `code`, and their counterparts in the fixed fixture. */
+function example(code, brokenText, fixedText) {
+  const broken = chunks(brokenText);
+  const fixed = fixedText === undefined ? undefined : chunks(fixedText);
+  const picked = broken.map((c, i) => (c.split('\n').some((l) => ANNOTATION.exec(l)?.[1] === code) ? i : -1)).filter((i) => i >= 0);
+  // Short fixtures are shown whole, so that the resources a finding refers to are there too.
+  const short = stripAnnotations(brokenText).split('\n').length <= 50;
+  const keep = picked.length > 0 && !short ? picked : broken.map((_, i) => i);
+  const join = (list) => stripAnnotations(keep.map((i) => list[i] ?? '').join('\n'));
+  return { broken: join(broken), fixed: fixed && fixed.length === broken.length ? join(fixed) : fixed && stripAnnotations(fixedText) };
+}
+
 function yamlBlock(text) {
   return ['```yaml', text, '```'].join('\n');
 }
@@ -48,9 +72,11 @@ export function renderDiagnosticsDoc() {
     const cases = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.yaml') && !f.endsWith('.fixed.yaml')).sort() : [];
     const withFix = cases.find((c) => fs.existsSync(path.join(dir, c.replace(/\.yaml$/, '.fixed.yaml'))));
     const chosen = withFix ?? cases[0];
-    const broken = chosen ? stripAnnotations(fs.readFileSync(path.join(dir, chosen), 'utf8')) : undefined;
     const fixedPath = chosen && path.join(dir, chosen.replace(/\.yaml$/, '.fixed.yaml'));
-    const fixed = fixedPath && fs.existsSync(fixedPath) ? stripAnnotations(fs.readFileSync(fixedPath, 'utf8')) : undefined;
+    const ex = chosen
+      ? example(a.code, fs.readFileSync(path.join(dir, chosen), 'utf8'), fixedPath && fs.existsSync(fixedPath) ? fs.readFileSync(fixedPath, 'utf8') : undefined)
+      : {};
+    const { broken, fixed } = ex;
     entries.push({ code: a.code, severity: a.severity, body: docComment(source), broken, fixed, kinds: a.appliesTo, hasFix: !!a.fix });
   }
   entries.sort((x, y) => x.code.localeCompare(y.code));
