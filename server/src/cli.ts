@@ -14,9 +14,12 @@ import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings';
 import { listFiles } from './node/workspace';
 import { loadSchemaStore } from './node/schemas';
 import { formatFindings, type FileFindings, type OutputFormat } from './cli-format';
+import { generateBundle, type ApiVersion, type BundleMode } from './generate/bundle';
 
 const USAGE = `Usage:
   istio-egress check [paths...] [options]   Check YAML files and folders (default: .) as one workspace.
+  istio-egress generate --host HOST --mode MODE [options]
+                                            Print the resources that route HOST through the egress gateway.
   istio-egress --version | --help
 
 Options for check:
@@ -28,6 +31,17 @@ Options for check:
   --include GLOB, --exclude GLOB   Files to include or leave out inside folders (repeatable).
   --severity CODE=LEVEL            Override a code's severity: error, warning, information, hint or off (repeatable).
   Use - as a path to read one YAML stream from standard input.
+
+Options for generate:
+  --mode http|passthrough|tls-origination|mtls-origination|sidecar-tls-origination|sidecar-mtls-origination
+  --port N                         The port the application uses (default 443 for passthrough, else 80).
+  --namespace NS                   The application namespace (default: default).
+  --gateway-namespace NS           Where the egress gateway runs (default: istio-system).
+  --gateway-selector K=V           The egress gateway pods' labels (default: istio=egressgateway).
+  --api-version v1|v1beta1|v1alpha3
+  --registry-only                  Also set the mesh's outbound traffic policy to REGISTRY_ONLY.
+  --network-policy                 Also add a NetworkPolicy that only lets the namespace reach istio-system and DNS.
+  --host accepts a wildcard (*.example.com) with --mode passthrough.
 
 Exit status: 0 without errors, 1 when errors were found, 2 for usage or internal failure.`;
 
@@ -122,6 +136,57 @@ async function check(args: string[]): Promise<number> {
   return results.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
 }
 
+function parseSelector(text: string): Record<string, string> {
+  const selector: Record<string, string> = {};
+  for (const pair of text.split(',')) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`a selector is KEY=VALUE[,KEY=VALUE], got "${pair}"`);
+    selector[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+  }
+  return selector;
+}
+
+function generate(args: string[]): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      host: { type: 'string' },
+      mode: { type: 'string' },
+      port: { type: 'string' },
+      namespace: { type: 'string' },
+      'gateway-namespace': { type: 'string' },
+      'gateway-selector': { type: 'string' },
+      'gateway-host': { type: 'string' },
+      'api-version': { type: 'string' },
+      'registry-only': { type: 'boolean' },
+      'network-policy': { type: 'boolean' },
+    },
+  });
+  if (positionals.length) throw new UsageError(`generate takes no paths, got "${positionals.join(' ')}"`);
+  if (!values.host) throw new UsageError('generate needs --host');
+  if (!values.mode) throw new UsageError('generate needs --mode');
+  const port = values.port === undefined ? undefined : Number(values.port);
+  const result = generateBundle({
+    host: values.host,
+    mode: values.mode as BundleMode,
+    port: port !== undefined && Number.isNaN(port) ? -1 : port,
+    namespace: values.namespace,
+    gatewayNamespace: values['gateway-namespace'],
+    gatewaySelector: values['gateway-selector'] ? parseSelector(values['gateway-selector']) : undefined,
+    gatewayHost: values['gateway-host'],
+    apiVersion: values['api-version'] as ApiVersion | undefined,
+    registryOnly: values['registry-only'],
+    networkPolicy: values['network-policy'],
+  });
+  if (!result.ok) {
+    for (const e of result.errors) console.error(`istio-egress: ${e}`);
+    return 2;
+  }
+  process.stdout.write(result.yaml);
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === '--version' || command === '-v') {
@@ -133,6 +198,7 @@ async function main(argv: string[]): Promise<number> {
     return command === undefined ? 2 : 0;
   }
   if (command === 'check') return check(rest);
+  if (command === 'generate') return generate(rest);
   throw new UsageError(`unknown command "${command}"`);
 }
 
