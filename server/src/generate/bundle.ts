@@ -118,7 +118,9 @@ export function generateBundle(options: BundleOptions): BundleResult {
   const sePorts: Record<string, any>[] = [];
   if (mode === 'passthrough') sePorts.push({ number: port, name: `tls-${port}`, protocol: 'TLS' });
   else sePorts.push({ number: port, name: `http-${port}`, protocol: 'HTTP', ...(sidecarOnly ? { targetPort: TLS_PORT } : {}) });
-  if (originates && port !== TLS_PORT) sePorts.push({ number: TLS_PORT, name: `https-${TLS_PORT}`, protocol: 'HTTPS' });
+  // TLS origination connects to the TLS port; in plain HTTP mode the host keeps answering HTTPS
+  // directly from the sidecar, as in Istio's egress gateway task.
+  if ((originates || mode === 'http') && port !== TLS_PORT) sePorts.push({ number: TLS_PORT, name: `https-${TLS_PORT}`, protocol: 'HTTPS' });
   // For a wildcard, the VirtualService routes every matching SNI to one concrete host that serves them
   // all (Istio's wildcard task); that host is the one the registry needs.
   const seHosts = [forwardHost];
