@@ -14,8 +14,9 @@ function toWorkspaceEdit(uri: string, text: string, fix: Fix) {
   return { changes: { [uri]: edits } };
 }
 
+/** Whether two fixes touch the same text: overlapping ranges, or insertions at the same place. */
 function overlapping(edits: Fix['edits'], taken: Fix['edits']): boolean {
-  return edits.some((e) => taken.some((t) => e.start < t.end && t.start < e.end));
+  return edits.some((e) => taken.some((t) => (e.start < t.end && t.start < e.end) || (e.start === t.start && (e.start === e.end || t.start === t.end))));
 }
 
 /**

@@ -40,6 +40,8 @@ export interface BundleOptions {
   forwardHost?: string;
   /** Labels of the application pods, for sidecar mutual TLS (default `app: curl`). */
   appSelector?: Record<string, string>;
+  /** The application's service account, which must read the client Secret in sidecar mutual TLS (default `curl`). */
+  appServiceAccount?: string;
   /** Whether a name is already taken, so generated names do not collide. */
   isTaken?: (kind: string, namespace: string, name: string) => boolean;
 }
@@ -139,7 +141,16 @@ export function generateBundle(options: BundleOptions): BundleResult {
         },
       },
     });
-    if (secret) add('v1', 'Secret', secret, secretBody());
+    if (secret) {
+      add('v1', 'Secret', secret, secretBody());
+      // The sidecar reads the Secret with the pod's service account, which needs permission to list secrets.
+      const role = meta('Role', ns, `${secret.name}-reader`);
+      add('rbac.authorization.k8s.io/v1', 'Role', role, { rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['list'] }] });
+      add('rbac.authorization.k8s.io/v1', 'RoleBinding', meta('RoleBinding', ns, `${secret.name}-reader`), {
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
+        subjects: [{ kind: 'ServiceAccount', name: options.appServiceAccount ?? 'curl', namespace: ns }],
+      });
+    }
   } else {
     const gateway = meta('Gateway', gwNs, `${base}-egress-gateway`);
     const gwRef = gwNs === ns ? gateway.name : `${gwNs}/${gateway.name}`;

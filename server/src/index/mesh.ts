@@ -5,7 +5,7 @@
  * outbound traffic policy per namespace. Analyzers share these so that they agree with each other.
  */
 import type { IndexReader } from './workspace-index';
-import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
+import { ISTIO_NETWORKING, GATEWAY_API, type Resource } from '../parse/resource';
 import { outboundMode, type OutboundMode } from '../parse/mesh-config';
 import { resolveHost, hostMatches, isWildcard, CLUSTER_DOMAIN } from './hosts';
 import type { Settings } from '../settings';
@@ -94,8 +94,33 @@ export function registryLookup(index: IndexReader, host: string, namespace: stri
   const out: RegistryEntry[] = [];
   for (const se of serviceEntriesFor(index, host, namespace)) out.push({ kind: 'ServiceEntry', resource: se });
   for (const s of servicesFor(index, host, namespace)) out.push({ kind: 'Service', resource: s });
-  if (out.length === 0 && isAssumedHost(host, settings)) out.push({ kind: 'assumed' });
+  if (out.length === 0 && (isAssumedHost(host, settings) || kubernetesGatewayForService(index, host).length > 0)) out.push({ kind: 'assumed' });
   return out;
+}
+
+/** The namespace of a cluster-local host `<name>.<namespace>.svc.cluster.local`; undefined for other hosts. */
+export function clusterLocalNamespace(host: string): string | undefined {
+  return /^[^.*]+\.([^.]+)\.svc\.cluster\.local$/.exec(host)?.[1];
+}
+
+/**
+ * The Kubernetes Gateway API Gateway behind `host` when it is the Service Istio deploys for one
+ * (`<name>-istio.<namespace>.svc.cluster.local`): that Service exists in the cluster, not in the workspace.
+ */
+export function kubernetesGatewayForService(index: IndexReader, host: string): Resource[] {
+  const m = /^([^.]+)-istio\.([^.]+)\.svc\.cluster\.local$/.exec(host);
+  return m ? index.find(GATEWAY_API, 'Gateway', m[2], m[1]) : [];
+}
+
+/**
+ * Whether the workspace describes the Services of `namespace`: it declares a Kubernetes Service
+ * there, or a ServiceEntry for a host there. When it does not, the Services of that namespace live
+ * elsewhere (another repository, a Helm chart), and a missing one proves nothing.
+ * It scans, so call it only once a host lookup has already failed.
+ */
+export function describesNamespaceServices(index: IndexReader, namespace: string): boolean {
+  if (index.ofKind('Service', '').some((s) => s.namespace === namespace)) return true;
+  return index.ofKind('ServiceEntry', ISTIO_NETWORKING).some((se) => hostsOf(se).some((h) => clusterLocalNamespace(h) === namespace));
 }
 
 /**
@@ -242,4 +267,325 @@ export function serverHostAdmits(entry: string, host: string, vsNamespace: strin
   if (ns !== '*' && ns !== vsNamespace) return false;
   const pattern = h.toLowerCase();
   return hostMatches(pattern, host) || (isWildcard(host) && hostMatches(host, pattern));
+}
+
+/** Gateway server protocols whose listener speaks plain HTTP (routes come from `http` rules). */
+export const HTTP_PROTOCOLS: ReadonlySet<string> = new Set(['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB']);
+/** Server and ServiceEntry port protocols that carry TLS. */
+export const TLS_PROTOCOLS: ReadonlySet<string> = new Set(['HTTPS', 'TLS']);
+
+/** One server of an Istio Gateway, read defensively. */
+export interface GatewayServer {
+  index: number;
+  port?: number;
+  /** Upper-case; '' when missing. */
+  protocol: string;
+  /** Upper-case `tls.mode`; PASSTHROUGH (Istio's default) when a `tls` block omits it; undefined without a `tls` block. */
+  tlsMode?: string;
+  /** True when `tls.mode` is written. */
+  tlsModeExplicit: boolean;
+  httpsRedirect: boolean;
+  hosts: string[];
+}
+
+export function gatewayServers(gw: Resource): GatewayServer[] {
+  const servers = Array.isArray(gw.spec.servers) ? gw.spec.servers : [];
+  const out: GatewayServer[] = [];
+  servers.forEach((s: unknown, index: number) => {
+    if (!isRecord(s)) return;
+    const port = isRecord(s.port) && typeof s.port.number === 'number' ? s.port.number : undefined;
+    const protocol = isRecord(s.port) && typeof s.port.protocol === 'string' ? s.port.protocol.toUpperCase() : '';
+    const tls = isRecord(s.tls) ? s.tls : undefined;
+    const tlsModeExplicit = typeof tls?.mode === 'string';
+    const tlsMode = tls ? (tlsModeExplicit ? String(tls.mode).toUpperCase() : 'PASSTHROUGH') : undefined;
+    const hosts = Array.isArray(s.hosts) ? s.hosts.filter((h): h is string => typeof h === 'string') : [];
+    out.push({ index, port, protocol, tlsMode, tlsModeExplicit, httpsRedirect: tls?.httpsRedirect === true, hosts });
+  });
+  return out;
+}
+
+/** Whether a Gateway server passes TLS through unopened (a TLS or HTTPS server in PASSTHROUGH or AUTO_PASSTHROUGH mode). */
+export function isPassthroughServer(s: GatewayServer): boolean {
+  return TLS_PROTOCOLS.has(s.protocol) && (s.tlsMode === 'PASSTHROUGH' || s.tlsMode === 'AUTO_PASSTHROUGH');
+}
+
+/** Whether an Istio Gateway's selector picks the egress gateway's pods (`egressGateway.selector` in the settings). An empty selector does not count. */
+export function selectsEgressGateway(gw: Resource, settings: Settings): boolean {
+  const selector = gw.spec.selector;
+  if (!isRecord(selector) || Object.keys(selector).length === 0) return false;
+  return labelsMatch(Object.fromEntries(Object.entries(selector).map(([k, v]) => [k, String(v)])), settings.egressGateway.selector);
+}
+
+/** A gateway reference of a VirtualService resolved to the Istio Gateway the workspace defines for it. */
+export interface ResolvedGateway {
+  /** The reference as written. */
+  ref: string;
+  gateway: Resource;
+}
+
+/** The Istio Gateways that gateway references (as written in `vs`) name, skipping `mesh` and references the workspace cannot resolve. */
+export function resolveGatewayRefs(index: IndexReader, vs: Resource, refs: readonly string[]): ResolvedGateway[] {
+  const out: ResolvedGateway[] = [];
+  for (const ref of refs) {
+    const parsed = parseGatewayRef(ref, vs.namespace);
+    if (!parsed) continue;
+    const gateway = findGateway(index, parsed).find((g) => g.group === ISTIO_NETWORKING);
+    if (gateway) out.push({ ref, gateway });
+  }
+  return out;
+}
+
+/**
+ * The Gateways a VirtualService's gateway-side rules run on, for a mesh route that sends traffic to
+ * the egress gateway: the bound Istio Gateways that select the egress gateway's pods, or every
+ * bound Istio Gateway when none of them does.
+ */
+export function egressGatewaysOf(index: IndexReader, vs: Resource, settings: Settings): ResolvedGateway[] {
+  const bound = resolveGatewayRefs(index, vs, boundGateways(vs));
+  const egress = bound.filter((b) => selectsEgressGateway(b.gateway, settings));
+  return egress.length > 0 ? egress : bound;
+}
+
+/** The client TLS settings a sidecar uses toward a DestinationRule's host, with where they are written. */
+export interface ClientTls {
+  /** Upper-case `tls.mode`; DISABLE when nothing sets one (Istio's default). */
+  mode: string;
+  /** True when the `tls` map in effect writes its mode. */
+  modeWritten: boolean;
+  sni?: string;
+  /** Path of the `tls` map in effect, when one is. */
+  tlsPath?: YamlPath;
+  /** Path of the most specific `trafficPolicy` that applies (the subset's when the route names a subset), existing or not. */
+  policyPath: YamlPath;
+}
+
+/**
+ * The TLS settings for a route to `subset` on `port`, merged the way Istio does: top-level `tls`,
+ * then top-level `portLevelSettings` for the port, then the subset's `tls`, then the subset's
+ * `portLevelSettings` for the port; each one present replaces the one before. Undefined when the
+ * rule does not define `subset`. Port-level settings are keyed on the destination (ServiceEntry or Service) port number.
+ */
+export function clientTlsSettings(dr: Resource, subset: string | undefined, port: number | undefined): ClientTls | undefined {
+  let tlsPath: YamlPath | undefined;
+  let tls: Record<string, any> | undefined;
+  const apply = (policy: unknown, base: YamlPath) => {
+    if (!isRecord(policy)) return;
+    if (isRecord(policy.tls)) {
+      tls = policy.tls;
+      tlsPath = [...base, 'tls'];
+    }
+    const pls = Array.isArray(policy.portLevelSettings) ? policy.portLevelSettings : [];
+    const i = port === undefined ? -1 : pls.findIndex((p: unknown) => isRecord(p) && isRecord(p.port) && p.port.number === port);
+    if (i >= 0 && isRecord(pls[i].tls)) {
+      tls = pls[i].tls;
+      tlsPath = [...base, 'portLevelSettings', i, 'tls'];
+    }
+  };
+  apply(dr.spec.trafficPolicy, ['spec', 'trafficPolicy']);
+  let policyPath: YamlPath = ['spec', 'trafficPolicy'];
+  if (subset !== undefined) {
+    const subsets = Array.isArray(dr.spec.subsets) ? dr.spec.subsets : [];
+    const i = subsets.findIndex((s: unknown) => isRecord(s) && s.name === subset);
+    if (i < 0) return undefined;
+    policyPath = ['spec', 'subsets', i, 'trafficPolicy'];
+    apply(subsets[i].trafficPolicy, policyPath);
+  }
+  const mode = typeof tls?.mode === 'string' ? tls.mode.toUpperCase() : 'DISABLE';
+  return { mode, modeWritten: typeof tls?.mode === 'string', sni: typeof tls?.sni === 'string' ? tls.sni : undefined, tlsPath, policyPath };
+}
+
+/** The namespace the egress gateway from the settings runs in: the namespace label of its host (istio-system by default). */
+export function egressGatewayNamespace(settings: Settings): string {
+  const parts = settings.egressGateway.host.toLowerCase().split('.');
+  return parts.length >= 2 && parts[1] !== '' ? parts[1] : ROOT_NAMESPACE;
+}
+
+/** Client TLS modes in which the proxy itself originates TLS toward the destination. */
+export const ORIGINATING_TLS_MODES: ReadonlySet<string> = new Set(['SIMPLE', 'MUTUAL']);
+
+/** One `tls` block as written in a DestinationRule: top level, per port, in a subset, or per port in a subset. */
+export interface TlsBlock {
+  tls: Record<string, any>;
+  /** Path of the `tls` map. */
+  path: YamlPath;
+  /** Upper-case `tls.mode`; '' when missing. */
+  mode: string;
+  /** The port of a `portLevelSettings` entry; undefined for a block that covers every port. */
+  port?: number;
+  /** The subset whose `trafficPolicy` holds the block. */
+  subset?: string;
+  /** For a block covering every port: the ports whose own port-level `tls` in the same policy replaces it. */
+  overriddenPorts: number[];
+}
+
+/** Every `tls` block of a DestinationRule, each with the ports it governs. */
+export function tlsBlocks(dr: Resource): TlsBlock[] {
+  const out: TlsBlock[] = [];
+  const modeOf = (tls: Record<string, any>) => (typeof tls.mode === 'string' ? tls.mode.toUpperCase() : '');
+  const visit = (policy: unknown, base: YamlPath, subset: string | undefined) => {
+    if (!isRecord(policy)) return;
+    const pls = Array.isArray(policy.portLevelSettings) ? policy.portLevelSettings : [];
+    const overriddenPorts: number[] = [];
+    pls.forEach((p: unknown, i: number) => {
+      if (!isRecord(p) || !isRecord(p.tls)) return;
+      const port = isRecord(p.port) && typeof p.port.number === 'number' ? p.port.number : undefined;
+      if (port !== undefined) overriddenPorts.push(port);
+      out.push({ tls: p.tls, path: [...base, 'portLevelSettings', i, 'tls'], mode: modeOf(p.tls), port, subset, overriddenPorts: [] });
+    });
+    if (isRecord(policy.tls)) out.push({ tls: policy.tls, path: [...base, 'tls'], mode: modeOf(policy.tls), subset, overriddenPorts });
+  };
+  visit(dr.spec.trafficPolicy, ['spec', 'trafficPolicy'], undefined);
+  const subsets = Array.isArray(dr.spec.subsets) ? dr.spec.subsets : [];
+  subsets.forEach((s: unknown, i: number) => {
+    if (isRecord(s)) visit(s.trafficPolicy, ['spec', 'subsets', i, 'trafficPolicy'], typeof s.name === 'string' ? s.name : undefined);
+  });
+  return out;
+}
+
+/** A route destination in a rule that runs on an Istio Gateway selecting the egress gateway. */
+export interface EgressGatewayRoute {
+  vs: Resource;
+  route: RouteDestination;
+  gateway: Resource;
+}
+
+/**
+ * Where the egress gateway forwards traffic for `host`: destinations equal to `host` (or matched by it,
+ * when it is a wildcard) in gateway-side rules, those bound to an Istio Gateway that selects the egress
+ * gateway, of the VirtualServices whose hosts match `host`.
+ */
+export function egressGatewayRoutesTo(index: IndexReader, settings: Settings, host: string): EgressGatewayRoute[] {
+  const out: EgressGatewayRoute[] = [];
+  for (const vs of index.matchingHost('VirtualService', host)) {
+    if (vs.group !== ISTIO_NETWORKING) continue;
+    for (const route of routeDestinations(vs)) {
+      if (route.host !== host && !(isWildcard(host) && hostMatches(host, route.host))) continue;
+      const gw = resolveGatewayRefs(index, vs, ruleGateways(vs, route)).find((g) => selectsEgressGateway(g.gateway, settings));
+      if (gw) out.push({ vs, route, gateway: gw.gateway });
+    }
+  }
+  return out;
+}
+
+/**
+ * Mesh rules that send traffic of clients in `namespace` to the egress gateway: route destinations
+ * (not mirrors) whose host is the egress gateway's, in rules that apply to the mesh, of VirtualServices
+ * visible from `namespace`. It scans every VirtualService, so call it for few resources.
+ */
+export function meshRoutesToEgressGateway(index: IndexReader, settings: Settings, namespace: string): { vs: Resource; route: RouteDestination }[] {
+  const out: { vs: Resource; route: RouteDestination }[] = [];
+  for (const vs of index.ofKind('VirtualService', ISTIO_NETWORKING)) {
+    if (!isVisibleTo(vs, namespace)) continue;
+    for (const route of routeDestinations(vs)) {
+      if (!route.mirror && isEgressGatewayHost(route.host, settings) && ruleGateways(vs, route).includes(MESH_GATEWAY)) out.push({ vs, route });
+    }
+  }
+  return out;
+}
+
+/** The `namespace/dnsName` entries of a Sidecar's egress listeners; undefined when it has no `egress`, which imports everything. */
+export function sidecarEgressHosts(sidecar: Resource): string[] | undefined {
+  const egress = sidecar.spec.egress;
+  if (!Array.isArray(egress) || egress.length === 0) return undefined;
+  return egress.filter(isRecord).flatMap((l) => (Array.isArray(l.hosts) ? l.hosts.filter((h: unknown): h is string => typeof h === 'string') : []));
+}
+
+/**
+ * Whether a Sidecar egress entry (`ns/host`, `./host`, `*\/host`, `~/host`) in `sidecarNamespace`
+ * imports `host` (a concrete or wildcard name) declared by a resource in `serviceNamespace`.
+ */
+export function sidecarHostImports(entry: string, sidecarNamespace: string, serviceNamespace: string, host: string): boolean {
+  const slash = entry.indexOf('/');
+  if (slash < 0) return false;
+  const ns = entry.slice(0, slash);
+  const dnsName = entry.slice(slash + 1).trim().toLowerCase();
+  if (ns.startsWith('~')) return false;
+  if (ns !== '*' && (ns === '.' ? sidecarNamespace : ns) !== serviceNamespace) return false;
+  return dnsName === '*' || hostMatches(dnsName, host);
+}
+
+/**
+ * Whether labels satisfy a Kubernetes LabelSelector (`matchLabels` and `matchExpressions` with In,
+ * NotIn, Exists, DoesNotExist). An empty or missing selector matches everything.
+ */
+export function labelSelectorMatches(selector: unknown, labels: Record<string, string>): boolean {
+  if (!isRecord(selector)) return true;
+  if (isRecord(selector.matchLabels) && !Object.entries(selector.matchLabels).every(([k, v]) => labels[k] === String(v))) return false;
+  const expressions = Array.isArray(selector.matchExpressions) ? selector.matchExpressions.filter(isRecord) : [];
+  return expressions.every((e) => {
+    const key = String(e.key ?? '');
+    const values = Array.isArray(e.values) ? e.values.map(String) : [];
+    switch (e.operator) {
+      case 'In':
+        return key in labels && values.includes(labels[key]);
+      case 'NotIn':
+        return !(key in labels) || !values.includes(labels[key]);
+      case 'Exists':
+        return key in labels;
+      case 'DoesNotExist':
+        return !(key in labels);
+      default:
+        return false;
+    }
+  });
+}
+
+/** The labels of a namespace: its Namespace object's in the workspace, plus `kubernetes.io/metadata.name`, which Kubernetes always sets. */
+export function namespaceLabels(index: IndexReader, name: string): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const ns of index.ofKind('Namespace', '')) if (ns.name === name) Object.assign(labels, ns.labels);
+  labels['kubernetes.io/metadata.name'] = name;
+  return labels;
+}
+
+/** Whether a workload looks like a gateway proxy: an `istio` label, an `app` label naming a gateway, or any workload in istio-system. */
+export function isGatewayWorkload(w: Resource): boolean {
+  const labels = podLabels(w);
+  return 'istio' in labels || /gateway/.test(labels.app ?? '') || w.namespace === ROOT_NAMESPACE;
+}
+
+/**
+ * Namespaces where gateway proxies run: the egress gateway's, those of Kubernetes Gateways (Istio
+ * deploys their proxies beside them) and those of the gateway workloads the workspace declares.
+ * It scans workloads, so call it for few resources.
+ */
+export function gatewayNamespaces(index: IndexReader, settings: Settings): Set<string> {
+  const out = new Set([egressGatewayNamespace(settings)]);
+  for (const gw of index.ofKind('Gateway', GATEWAY_API)) out.add(gw.namespace);
+  for (const w of workloads(index)) if (isGatewayWorkload(w)) out.add(w.namespace);
+  return out;
+}
+
+/**
+ * The namespace of the gateway proxy that applies a DestinationRule without `workloadSelector`, when
+ * a gateway does: the rule's own namespace when a gateway runs there, else the egress gateway's when
+ * the egress gateway forwards to the rule's host and sees the rule. Undefined otherwise (sidecars only).
+ */
+export function gatewayApplyingDestinationRule(index: IndexReader, settings: Settings, dr: Resource): string | undefined {
+  if (isRecord(dr.spec.workloadSelector)) return undefined;
+  if (gatewayNamespaces(index, settings).has(dr.namespace)) return dr.namespace;
+  const gatewayNamespace = egressGatewayNamespace(settings);
+  const host = typeof dr.spec.host === 'string' ? resolveHost(dr.spec.host, dr.namespace) : '';
+  if (host !== '' && isVisibleTo(dr, gatewayNamespace) && egressGatewayRoutesTo(index, settings, host).length > 0) return gatewayNamespace;
+  return undefined;
+}
+
+/** The namespaces a resource is exported to, with '.' resolved: '*' for all; empty for '~' (nowhere). */
+export function exportScopes(r: Resource): Set<string> {
+  const out = new Set<string>();
+  for (const e of exportTo(r)) {
+    if (e === '*') return new Set(['*']);
+    if (e === '.') out.add(r.namespace);
+    else if (!e.startsWith('~')) out.add(e);
+  }
+  return out;
+}
+
+/** Whether two resources are visible in at least one common namespace (the scope test of IST0109 and IST0177). */
+export function scopesOverlap(a: Resource, b: Resource): boolean {
+  const sa = exportScopes(a);
+  const sb = exportScopes(b);
+  if (sa.size === 0 || sb.size === 0) return false;
+  if (sa.has('*') || sb.has('*')) return true;
+  return [...sa].some((s) => sb.has(s));
 }

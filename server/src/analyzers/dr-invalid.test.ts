@@ -1,0 +1,7 @@
+import { test } from 'node:test';
+import { drInvalid } from './dr-invalid';
+import { checkFixture } from './fixture-harness';
+
+test('dr-invalid: each Istio DestinationRule rule the CRD schema misses, and the docs rules stay silent', () => {
+  checkFixture(drInvalid, 'rules');
+});

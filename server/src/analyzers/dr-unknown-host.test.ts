@@ -1,0 +1,23 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { drUnknownHost } from './dr-unknown-host';
+import { checkFixture } from './fixture-harness';
+
+test('dr-unknown-host: egress, wildcard, mesh-wide and Gateway API rules stay silent; misspelt hosts are corrected', () => {
+  const [cnn, nginx] = checkFixture(drUnknownHost, 'egress');
+  assert.equal(
+    cnn.message,
+    'No ServiceEntry or Service visible from namespace "default" defines host "edition.cnn.co", so this DestinationRule applies to nothing. Did you mean "edition.cnn.com"?',
+  );
+  assert.equal(cnn.severity, 'warning');
+  assert.equal(cnn.related?.[0].message, 'ServiceEntry for "edition.cnn.com"');
+  assert.match(nginx.message, /Did you mean "my-nginx.mesh-external.svc.cluster.local"\?$/);
+});
+
+test('dr-unknown-host: a host defined but not exported, an unknown host and an uncovered wildcard', () => {
+  const [hidden, unknown, wildcard] = checkFixture(drUnknownHost, 'no-fix');
+  assert.match(hidden.message, /Service "my-nginx" in namespace "mesh-external" defines it, but is exported only to "\."\.$/);
+  assert.equal(hidden.related?.[0].message, 'Service for this host, not exported to "default"');
+  assert.match(unknown.message, /Check the host, or add a ServiceEntry for it\.$/);
+  assert.match(wildcard.message, /defines host "\*\.example\.org"/);
+});

@@ -1,0 +1,147 @@
+/**
+ * A DestinationRule's `host` matches no ServiceEntry, Kubernetes Service or assumed host (the
+ * egress gateway from the `istioEgress.egressGateway.host` setting, kube-dns, istiod, the Service
+ * of a Gateway API Gateway) visible from the rule's namespace. The rule then applies to nothing:
+ * TLS origination, mTLS settings and subsets silently do not happen, and traffic leaves in plain
+ * text or fails the way it would without the rule.
+ *
+ * Usually the host is misspelt, or the ServiceEntry it was written for was removed or is not
+ * exported to the rule's namespace. The quick fix corrects the host to the closest known one.
+ * A wildcard host is fine when any known host falls under it. Hosts of the form
+ * `<name>.<namespace>.svc.cluster.local` are reported only when the workspace declares Services
+ * of that namespace; otherwise those Services simply live elsewhere.
+ * Overlaps istioctl IST0174 and Kiali KIA0202.
+ */
+import type { Analyzer } from './analyzer';
+import type { RelatedLocation } from '../model';
+import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
+import type { IndexReader } from '../index/workspace-index';
+import type { Settings } from '../settings';
+import {
+  clusterLocalNamespace,
+  describesNamespaceServices,
+  exportTo,
+  hostsOf,
+  isAssumedHost,
+  isVisibleTo,
+  registryLookup,
+  serviceEntriesFor,
+} from '../index/mesh';
+import { hostMatches, isWildcard, resolveHost, serviceHost, CLUSTER_DOMAIN } from '../index/hosts';
+import { spanAtPath } from '../parse/yaml-path';
+import { editDistance } from '../schema/suggest';
+import { replaceScalar } from '../edits/yaml-edits';
+
+interface State {
+  host: string;
+  namespace: string;
+  /** Definitions of the host that exist but are not exported to the rule's namespace. */
+  notExported?: string[];
+  /** The closest known host, when the host looks misspelt. */
+  replacement?: string;
+}
+
+/** The namespaces a DestinationRule serves: its own and those it is explicitly exported to. */
+function scopes(dr: Resource): string[] {
+  return [...new Set([dr.namespace, ...exportTo(dr).filter((e) => e !== '*' && e !== '.')])];
+}
+
+/** Whether a wildcard DestinationRule host covers any host the registry knows. Scans, so only for misses. */
+function wildcardCoversKnownHost(index: IndexReader, pattern: string, namespaces: string[], settings: Settings): boolean {
+  if (hostMatches(pattern, settings.egressGateway.host.toLowerCase())) return true;
+  const visible = (r: Resource) => namespaces.some((ns) => isVisibleTo(r, ns));
+  for (const se of index.ofKind('ServiceEntry', ISTIO_NETWORKING)) if (visible(se) && hostsOf(se).some((h) => hostMatches(pattern, h))) return true;
+  for (const s of index.ofKind('Service', '')) if (visible(s) && hostMatches(pattern, serviceHost(s.name, s.namespace))) return true;
+  return false;
+}
+
+/** Known hosts to suggest instead of a misspelt one: ServiceEntry hosts and Service FQDNs visible from `namespace`. */
+function knownHosts(index: IndexReader, namespace: string): string[] {
+  const out = new Set<string>();
+  for (const se of index.ofKind('ServiceEntry', ISTIO_NETWORKING)) if (isVisibleTo(se, namespace)) for (const h of hostsOf(se)) if (!isWildcard(h)) out.add(h);
+  for (const s of index.ofKind('Service', '')) if (isVisibleTo(s, namespace)) out.add(serviceHost(s.name, s.namespace));
+  return [...out];
+}
+
+/**
+ * The known host `host` most likely misspells: labels the two share at the end are set aside, so
+ * a long common suffix (`.bookinfo.svc.cluster.local`) does not make unrelated names look close.
+ */
+function closestHost(host: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  let tied = false;
+  for (const candidate of candidates) {
+    const a = host.split('.');
+    const b = candidate.split('.');
+    while (a.length > 1 && b.length > 1 && a[a.length - 1] === b[b.length - 1]) {
+      a.pop();
+      b.pop();
+    }
+    const mine = a.join('.');
+    const distance = editDistance(mine, b.join('.'));
+    if (distance === 0 || distance > Math.max(1, Math.floor(mine.length / 3))) continue;
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+      tied = false;
+    } else if (distance === bestDistance) tied = true;
+  }
+  return tied ? undefined : best;
+}
+
+export const drUnknownHost: Analyzer<State> = {
+  code: 'dr-unknown-host',
+  severity: 'warning',
+  appliesTo: ['DestinationRule'],
+  reads: ['ServiceEntry', 'Service', 'Gateway'],
+  *check(dr, { index, settings }) {
+    if (dr.group !== ISTIO_NETWORKING || typeof dr.spec.host !== 'string' || dr.spec.host.trim() === '') return;
+    const host = resolveHost(dr.spec.host, dr.namespace);
+    const namespaces = scopes(dr);
+    if (namespaces.some((ns) => registryLookup(index, host, ns, settings).length > 0)) return;
+    if (isWildcard(host)) {
+      // `*`, `*.local`, `*.svc.cluster.local`, `*.<ns>.svc.cluster.local`: rules for the cluster's own Services.
+      const suffix = host.slice(1);
+      if (host === '*' || `.${CLUSTER_DOMAIN}`.endsWith(suffix) || suffix.endsWith(`.${CLUSTER_DOMAIN}`)) return;
+      if (wildcardCoversKnownHost(index, host, namespaces, settings)) return;
+    } else if (host.endsWith('.cluster.local')) {
+      const ns = clusterLocalNamespace(host);
+      if (ns === undefined || !describesNamespaceServices(index, ns)) return;
+    }
+    if (isAssumedHost(host, settings)) return;
+    const span = spanAtPath(dr.document.ast, ['spec', 'host']);
+    if (!span) return;
+    const state: State = { host, namespace: dr.namespace };
+    const hidden = isWildcard(host)
+      ? []
+      : [...index.matchingHost('ServiceEntry', host).filter((se) => se.group === ISTIO_NETWORKING), ...index.withHost('Service', host)].filter((r) => !namespaces.some((ns) => isVisibleTo(r, ns)));
+    const related: RelatedLocation[] = [];
+    if (hidden.length > 0) {
+      state.notExported = hidden.map((r) => `${r.kind} "${r.name}" in namespace "${r.namespace}" defines it, but is exported only to ${exportTo(r).map((e) => `"${e}"`).join(', ')}.`);
+      for (const r of hidden) {
+        const at = spanAtPath(r.document.ast, ['metadata', 'name']);
+        if (at) related.push({ uri: r.uri, ...at, message: `${r.kind} for this host, not exported to "${dr.namespace}"` });
+      }
+    } else {
+      const best = closestHost(host, knownHosts(index, dr.namespace));
+      if (best !== undefined) {
+        state.replacement = best;
+        const owner = serviceEntriesFor(index, best, dr.namespace)[0] ?? index.withHost('Service', best)[0];
+        const at = owner && spanAtPath(owner.document.ast, ['metadata', 'name']);
+        if (owner && at) related.push({ uri: owner.uri, ...at, message: `${owner.kind} for "${best}"` });
+      }
+    }
+    yield { ...span, state, ...(related.length > 0 ? { related } : {}) };
+  },
+  message: (s) => {
+    const head = `No ServiceEntry or Service visible from namespace "${s.namespace}" defines host "${s.host}", so this DestinationRule applies to nothing.`;
+    if (s.notExported) return `${head} ${s.notExported.join(' ')}`;
+    if (s.replacement) return `${head} Did you mean "${s.replacement}"?`;
+    return `${head} Check the host, or add a ServiceEntry for it.`;
+  },
+  fix: (s, { file, span }) => {
+    if (!s.replacement) return [];
+    return [{ title: `Change the host to "${s.replacement}"`, isPreferred: true, fixAllSafe: true, edits: [replaceScalar(file.text, span, s.replacement)] }];
+  },
+};

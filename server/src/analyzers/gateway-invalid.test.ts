@@ -1,0 +1,7 @@
+import { test } from 'node:test';
+import { gatewayInvalid } from './gateway-invalid';
+import { checkFixture } from './fixture-harness';
+
+test('gateway-invalid: each Istio Gateway rule the CRD schema misses, and the docs egress gateways stay silent', () => {
+  checkFixture(gatewayInvalid, 'rules');
+});

@@ -1,0 +1,17 @@
+import { test } from 'node:test';
+import { seResolutionNoneGateway } from './se-resolution-none-gateway';
+import { checkFixture } from './fixture-harness';
+import { DEFAULT_SETTINGS } from '../settings';
+
+test('se-resolution-none-gateway: NONE written or omitted behind the egress gateway, fixed to DNS', () => {
+  checkFixture(seResolutionNoneGateway, 'gateway-loop');
+});
+
+test('se-resolution-none-gateway: wildcard hosts, gateway-only-for-mesh routes and other gateways stay silent', () => {
+  checkFixture(seResolutionNoneGateway, 'near-misses');
+});
+
+test('se-resolution-none-gateway: the egress gateway selector comes from the settings', () => {
+  const settings = { ...DEFAULT_SETTINGS, egressGateway: { host: 'egress.gateways.svc.cluster.local', selector: { app: 'egress' } } };
+  checkFixture(seResolutionNoneGateway, 'custom-gateway', settings);
+});

@@ -1,0 +1,137 @@
+/**
+ * A Sidecar's `egress[].hosts` limit what its sidecars know of the mesh, and they leave out something
+ * the namespace's egress routes need:
+ * - the egress gateway Service, while a VirtualService visible in the namespace sends mesh traffic to
+ *   the egress gateway: the sidecars have no cluster for it and the requests fail (503);
+ * - the ServiceEntry of an external host that a VirtualService in the namespace routes: the sidecars
+ *   ignore the route and, under REGISTRY_ONLY, block the host (502); under ALLOW_ANY the traffic leaves
+ *   directly, without the route's rules (reported as a warning then);
+ * - under REGISTRY_ONLY, a ServiceEntry declared in the namespace itself: its sidecars block it.
+ * Add the missing `<namespace>/<host>` entry to the Sidecar's egress hosts; the quick fix appends it to
+ * the first egress listener. Overlaps Kiali KIA1004 only loosely (Kiali checks entries that match nothing,
+ * not needed hosts that are missing).
+ */
+import type { Analyzer } from './analyzer';
+import type { RelatedLocation, Severity } from '../model';
+import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
+import { nodeAtPath, spanAtPath } from '../parse/yaml-path';
+import { hostMatches } from '../index/hosts';
+import {
+  boundGateways,
+  effectiveOutboundPolicy,
+  egressGatewayNamespace,
+  hostsOf,
+  isEgressGatewayHost,
+  isVisibleTo,
+  MESH_GATEWAY,
+  meshRoutesToEgressGateway,
+  routeDestinations,
+  ruleGateways,
+  serviceEntriesFor,
+  sidecarEgressHosts,
+  sidecarHostImports,
+} from '../index/mesh';
+import { appendSequenceItem } from '../edits/yaml-edits';
+
+interface State {
+  /** The `namespace/host` entry to add. */
+  entry: string;
+  /** What the Sidecar hides, in words. */
+  hidden: string;
+  /** Why the namespace needs it, and what happens without it. */
+  because: string;
+  docIndex: number;
+}
+
+interface Need {
+  state: State;
+  related: RelatedLocation[];
+  severity: Severity;
+}
+
+const nameSpan = (r: Resource) => spanAtPath(r.document.ast, ['metadata', 'name']);
+
+export const sidecarHidesEgress: Analyzer<State> = {
+  code: 'sidecar-hides-egress',
+  severity: 'error',
+  appliesTo: ['Sidecar'],
+  reads: ['VirtualService', 'ServiceEntry', 'IstioOperator', 'ConfigMap', 'Sidecar'],
+  *check(sidecar, { index, settings }) {
+    if (sidecar.group !== ISTIO_NETWORKING) return;
+    const entries = sidecarEgressHosts(sidecar);
+    if (!entries) return;
+    const ns = sidecar.namespace;
+    const imports = (serviceNamespace: string, ...hosts: string[]) => entries.some((e) => hosts.some((h) => sidecarHostImports(e, ns, serviceNamespace, h)));
+    const needs = new Map<string, Need>();
+    const need = (entry: string, hidden: string, because: string, related: RelatedLocation[], severity: Severity) => {
+      if (!needs.has(entry)) needs.set(entry, { state: { entry, hidden, because, docIndex: sidecar.docIndex }, related, severity });
+    };
+
+    // The namespace's own VirtualServices first: they are the ones to name in the message.
+    const toGateway = meshRoutesToEgressGateway(index, settings, ns).sort((a, b) => Number(b.vs.namespace === ns) - Number(a.vs.namespace === ns));
+    if (toGateway.length > 0) {
+      const gatewayHost = settings.egressGateway.host.toLowerCase();
+      const gatewayNamespace = egressGatewayNamespace(settings);
+      if (!imports(gatewayNamespace, gatewayHost)) {
+        const related: RelatedLocation[] = [];
+        for (const { vs, route } of toGateway) {
+          const span = spanAtPath(vs.document.ast, [...route.path, 'host']);
+          if (span) related.push({ uri: vs.uri, ...span, message: `VirtualService "${vs.name}" sends traffic to the egress gateway here` });
+        }
+        const vs = toGateway[0].vs;
+        need(`${gatewayNamespace}/${gatewayHost}`, `the egress gateway Service ${gatewayHost}`, `VirtualService "${vs.name}" sends this namespace's traffic to it: the sidecars have no cluster for the gateway and requests fail (503)`, related, 'error');
+      }
+    }
+
+    const ownMode = sidecar.spec.outboundTrafficPolicy?.mode;
+    const mode = ownMode === 'REGISTRY_ONLY' || ownMode === 'ALLOW_ANY' ? ownMode : effectiveOutboundPolicy(index, settings, ns).mode;
+    const registryOnly = mode === 'REGISTRY_ONLY';
+    for (const vs of index.ofKind('VirtualService', ISTIO_NETWORKING)) {
+      if (vs.namespace !== ns) continue;
+      const routed = new Set<string>(boundGateways(vs).includes(MESH_GATEWAY) ? hostsOf(vs) : []);
+      for (const d of routeDestinations(vs)) if (ruleGateways(vs, d).includes(MESH_GATEWAY) && !isEgressGatewayHost(d.host, settings)) routed.add(d.host);
+      for (const host of routed) {
+        const entriesForHost = serviceEntriesFor(index, host, ns);
+        if (entriesForHost.length === 0) continue;
+        const declared = (se: Resource) => hostsOf(se).find((h) => h === host || hostMatches(h, host)) ?? host;
+        if (entriesForHost.some((se) => imports(se.namespace, host, declared(se)))) continue;
+        const se = entriesForHost[0];
+        const seSpan = nameSpan(se);
+        const vsSpan = nameSpan(vs);
+        const related: RelatedLocation[] = [];
+        if (seSpan) related.push({ uri: se.uri, ...seSpan, message: `ServiceEntry for ${host}` });
+        if (vsSpan) related.push({ uri: vs.uri, ...vsSpan, message: `VirtualService that routes ${host}` });
+        const effect = registryOnly
+          ? 'under REGISTRY_ONLY the sidecars block the host (502)'
+          : 'the sidecars ignore the route and send the traffic straight out, without its rules';
+        need(`${se.namespace}/${declared(se)}`, `ServiceEntry "${se.name}" (${se.namespace}) for ${host}`, `VirtualService "${vs.name}" in this namespace routes ${host}: ${effect}`, related, registryOnly ? 'error' : 'warning');
+      }
+    }
+
+    if (registryOnly) {
+      for (const se of index.ofKind('ServiceEntry', ISTIO_NETWORKING)) {
+        if (se.namespace !== ns || !isVisibleTo(se, ns)) continue;
+        for (const host of hostsOf(se)) {
+          if (imports(ns, host)) continue;
+          const span = nameSpan(se);
+          need(`${ns}/${host}`, `ServiceEntry "${se.name}" for ${host}`, 'it is declared in this namespace, and under REGISTRY_ONLY the sidecars block hosts they do not import (502)', span ? [{ uri: se.uri, ...span, message: `ServiceEntry for ${host}` }] : [], 'error');
+        }
+      }
+    }
+
+    if (needs.size === 0) return;
+    const span = spanAtPath(sidecar.document.ast, ['spec', 'egress', 0, 'hosts'], 'key');
+    if (!span) return;
+    for (const n of needs.values()) yield { ...span, related: n.related, severity: n.severity, state: n.state };
+  },
+  message: (s) => `This Sidecar's egress hosts do not import ${s.hidden}, but ${s.because}. Add "${s.entry}" to the egress hosts.`,
+  fix: (s, { file }) => {
+    const doc = file.documents.find((d) => d.index === s.docIndex);
+    if (!doc) return [];
+    const path = ['spec', 'egress', 0, 'hosts'];
+    const first = nodeAtPath(doc.ast, [...path, 0])?.value;
+    const quote = first?.range && (file.text[first.range[0]] === '"' || file.text[first.range[0]] === "'") ? file.text[first.range[0]] : '';
+    const edit = appendSequenceItem(file.text, doc.ast, path, `${quote}${s.entry}${quote}`);
+    return edit ? [{ title: `Add "${s.entry}" to the Sidecar's egress hosts`, isPreferred: true, fixAllSafe: true, edits: [edit] }] : [];
+  },
+};

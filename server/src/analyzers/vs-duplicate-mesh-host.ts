@@ -1,0 +1,53 @@
+/**
+ * Several VirtualServices bound to the mesh (no `gateways`, or `mesh` among them) define the same host
+ * and are visible in a common namespace. Sidecars use only one of them for the host, so the routes of
+ * the others, such as the rule sending traffic to the egress gateway, are silently ignored; which one
+ * wins is undefined.
+ * Merge them into one VirtualService for the host (rules bound to a gateway can stay in the same
+ * resource, with `match.gateways`). VirtualServices bound only to gateways are not affected.
+ * Overlaps istioctl IST0109 (ConflictingMeshGatewayVirtualServiceHosts).
+ */
+import type { Analyzer } from './analyzer';
+import type { RelatedLocation } from '../model';
+import { ISTIO_NETWORKING } from '../parse/resource';
+import { spanAtPath } from '../parse/yaml-path';
+import { resolveHost } from '../index/hosts';
+import { boundGateways, MESH_GATEWAY, scopesOverlap } from '../index/mesh';
+
+interface State {
+  host: string;
+  /** `"name" (namespace)` of the other VirtualServices. */
+  others: string[];
+}
+
+export const vsDuplicateMeshHost: Analyzer<State> = {
+  code: 'vs-duplicate-mesh-host',
+  severity: 'error',
+  appliesTo: ['VirtualService'],
+  reads: ['VirtualService'],
+  *check(vs, { index }) {
+    if (vs.group !== ISTIO_NETWORKING || !boundGateways(vs).includes(MESH_GATEWAY)) return;
+    const raw: unknown[] = Array.isArray(vs.spec.hosts) ? vs.spec.hosts : [];
+    const done = new Set<string>();
+    for (let i = 0; i < raw.length; i++) {
+      if (typeof raw[i] !== 'string') continue;
+      const host = resolveHost(raw[i] as string, vs.namespace);
+      if (done.has(host)) continue;
+      done.add(host);
+      const others = index
+        .withHost('VirtualService', host)
+        .filter((o) => o !== vs && !(o.uri === vs.uri && o.docIndex === vs.docIndex) && o.group === ISTIO_NETWORKING && boundGateways(o).includes(MESH_GATEWAY) && scopesOverlap(vs, o));
+      if (others.length === 0) continue;
+      const related: RelatedLocation[] = [];
+      for (const o of others) {
+        const hostIndex = (Array.isArray(o.spec.hosts) ? o.spec.hosts : []).findIndex((h: unknown) => typeof h === 'string' && resolveHost(h, o.namespace) === host);
+        const at = spanAtPath(o.document.ast, ['spec', 'hosts', Math.max(hostIndex, 0)]);
+        if (at) related.push({ uri: o.uri, ...at, message: `VirtualService "${o.name}" (${o.namespace}) also defines ${host} for the mesh` });
+      }
+      const span = spanAtPath(vs.document.ast, ['spec', 'hosts', i]);
+      if (span) yield { ...span, related, state: { host, others: others.map((o) => `"${o.name}" (${o.namespace})`).sort() } };
+    }
+  },
+  message: (s) =>
+    `VirtualService${s.others.length === 1 ? '' : 's'} ${s.others.join(', ')} also define${s.others.length === 1 ? 's' : ''} ${s.host} for the mesh: sidecars use only one of them, and which one is undefined. Merge them into one VirtualService for the host.`,
+};

@@ -1,0 +1,60 @@
+/**
+ * A VirtualService is bound to an Istio Gateway (`spec.gateways`) whose servers admit none, or only
+ * some, of the VirtualService's hosts. When Istio builds the gateway's routes it keeps only the hosts
+ * a server's `hosts` entries admit (`host`, `ns/host`, `./host`, `*`, `*.example.com`, with a
+ * namespace part of any namespace or the VirtualService's own), so requests for the others reach the
+ * gateway and get 404, or are not routed at all. Add the host to a server's `hosts`, or stop binding
+ * the VirtualService to that gateway. Overlaps istioctl IST0132, which reports only when no host at
+ * all matches. A gateway the workspace does not define is reported elsewhere.
+ */
+import type { Analyzer } from './analyzer';
+import type { RelatedLocation } from '../model';
+import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
+import { spanAtPath } from '../parse/yaml-path';
+import { resolveHost } from '../index/hosts';
+import { gatewayServers, resolveGatewayRefs, serverHostAdmits } from '../index/mesh';
+
+interface State {
+  gateway: string;
+  /** The VirtualService hosts, as written, that no server admits. */
+  hosts: string[];
+  /** Every hosts entry of the Gateway's servers. */
+  gatewayHosts: string[];
+}
+
+function nameRelated(r: Resource, message: string): RelatedLocation[] {
+  const span = spanAtPath(r.document.ast, ['metadata', 'name']);
+  return span ? [{ uri: r.uri, ...span, message }] : [];
+}
+
+const quoteAll = (xs: string[]) => xs.map((x) => `"${x}"`).join(', ');
+
+export const vsGatewayHostMismatch: Analyzer<State> = {
+  code: 'vs-gateway-host-mismatch',
+  severity: 'warning',
+  appliesTo: ['VirtualService'],
+  reads: ['Gateway'],
+  *check(vs, { index }) {
+    if (vs.group !== ISTIO_NETWORKING || !Array.isArray(vs.spec.gateways)) return;
+    const hosts = (Array.isArray(vs.spec.hosts) ? vs.spec.hosts : []).filter((h): h is string => typeof h === 'string' && h.trim() !== '');
+    if (hosts.length === 0) return;
+    const refs: unknown[] = vs.spec.gateways;
+    for (let k = 0; k < refs.length; k++) {
+      const ref = refs[k];
+      if (typeof ref !== 'string') continue;
+      const [resolved] = resolveGatewayRefs(index, vs, [ref]);
+      if (!resolved) continue;
+      const gw = resolved.gateway;
+      const entries = gatewayServers(gw).flatMap((s) => s.hosts);
+      if (entries.length === 0) continue;
+      const missing = hosts.filter((h) => !entries.some((e) => serverHostAdmits(e, resolveHost(h, vs.namespace), vs.namespace, gw.namespace)));
+      if (missing.length === 0) continue;
+      const span = spanAtPath(vs.document.ast, ['spec', 'gateways', k]);
+      if (span) yield { ...span, state: { gateway: ref, hosts: missing, gatewayHosts: [...new Set(entries)] }, related: nameRelated(gw, 'Gateway defined here') };
+    }
+  },
+  message: (s) =>
+    `Gateway "${s.gateway}" does not admit ${s.hosts.length === 1 ? 'host' : 'hosts'} ${quoteAll(s.hosts)} (its servers list ${quoteAll(s.gatewayHosts)}), ` +
+    `so Istio leaves ${s.hosts.length === 1 ? 'it' : 'them'} out of the gateway's routes and requests for ${s.hosts.length === 1 ? 'it' : 'them'} get 404 there. ` +
+    `Add ${s.hosts.length === 1 ? 'the host' : 'the hosts'} to a server's hosts, or remove the gateway from this VirtualService.`,
+};

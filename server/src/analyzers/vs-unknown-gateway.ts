@@ -1,0 +1,115 @@
+/**
+ * A VirtualService names a gateway (in `spec.gateways` or in a match's `gateways`) that no Istio
+ * Gateway defines. Istio then binds its rules to nothing on that gateway: the egress gateway has
+ * no route for the host and answers 404 (HTTP) or drops the connection (TLS, TCP), while the
+ * sidecars keep sending traffic to it.
+ *
+ * A short name refers to a Gateway in the VirtualService's own namespace. When the Gateway lives
+ * elsewhere, usually `istio-system`, write `<namespace>/<name>`; the quick fix does that, or
+ * corrects a misspelt name to the closest existing Gateway.
+ * Kubernetes Gateway API Gateways (`gateway.networking.k8s.io`) do not count: a VirtualService
+ * binds to Istio Gateways (`networking.istio.io`) only.
+ * Overlaps istioctl IST0101 (gateway) and Kiali KIA1102.
+ */
+import type { Analyzer, Hit } from './analyzer';
+import type { RelatedLocation } from '../model';
+import { ISTIO_NETWORKING, GATEWAY_API, type Resource } from '../parse/resource';
+import type { IndexReader } from '../index/workspace-index';
+import { parseGatewayRef, findGateway, type GatewayRef } from '../index/mesh';
+import { spanAtPath, type YamlPath } from '../parse/yaml-path';
+import { closestMatch } from '../schema/suggest';
+import { replaceScalar } from '../edits/yaml-edits';
+
+interface State {
+  /** The reference as written. */
+  ref: string;
+  name: string;
+  namespace: string;
+  /** Namespaces that do have an Istio Gateway of this name. */
+  elsewhere: string[];
+  /** What to write instead, when one answer is clear. */
+  replacement?: string;
+  /** True when a Gateway API Gateway of this name exists where the reference points. */
+  kubernetesGateway?: boolean;
+}
+
+const isRecord = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Every gateway reference of a VirtualService with its YAML path. */
+function* gatewayRefs(vs: Resource): Generator<{ ref: string; path: YamlPath }> {
+  const top = vs.spec.gateways;
+  if (Array.isArray(top)) for (let i = 0; i < top.length; i++) if (typeof top[i] === 'string') yield { ref: top[i], path: ['spec', 'gateways', i] };
+  for (const protocol of ['http', 'tls', 'tcp']) {
+    const rules = vs.spec[protocol];
+    if (!Array.isArray(rules)) continue;
+    for (let i = 0; i < rules.length; i++) {
+      const matches = isRecord(rules[i]) && Array.isArray(rules[i].match) ? rules[i].match : [];
+      for (let j = 0; j < matches.length; j++) {
+        const gateways = isRecord(matches[j]) && Array.isArray(matches[j].gateways) ? matches[j].gateways : [];
+        for (let k = 0; k < gateways.length; k++) {
+          if (typeof gateways[k] === 'string') yield { ref: gateways[k], path: ['spec', protocol, i, 'match', j, 'gateways', k] };
+        }
+      }
+    }
+  }
+}
+
+function nameLocation(r: Resource, message: string): RelatedLocation | undefined {
+  const span = spanAtPath(r.document.ast, ['metadata', 'name']);
+  return span && { uri: r.uri, ...span, message };
+}
+
+const qualified = (gw: Resource) => `${gw.namespace}/${gw.name}`;
+
+/** Why a reference does not resolve, and what it most likely meant. Scans the Gateways, so only for misses. */
+function diagnose(index: IndexReader, ref: string, target: GatewayRef, vs: Resource): { state: State; related: RelatedLocation[] } {
+  const gateways = index.ofKind('Gateway', ISTIO_NETWORKING);
+  const sameName = gateways.filter((g) => g.name === target.name && g.namespace !== target.namespace);
+  const state: State = { ref, name: target.name, namespace: target.namespace, elsewhere: [...new Set(sameName.map((g) => g.namespace))].sort() };
+  if (index.find(GATEWAY_API, 'Gateway', target.namespace, target.name).length > 0) state.kubernetesGateway = true;
+  if (sameName.length > 0) {
+    if (state.elsewhere.length === 1) state.replacement = `${state.elsewhere[0]}/${target.name}`;
+    return { state, related: sameName.flatMap((g) => nameLocation(g, `Gateway "${g.name}" in namespace "${g.namespace}"`) ?? []) };
+  }
+  // A Gateway API Gateway of that very name is what the author meant; a near Istio name would be a guess.
+  if (state.kubernetesGateway) return { state, related: [] };
+  const best = closestMatch(target.name, [...new Set(gateways.map((g) => g.name))]);
+  if (best === undefined) return { state, related: [] };
+  const candidates = gateways.filter((g) => g.name === best);
+  const rank = (g: Resource) => (g.namespace === target.namespace ? 0 : g.namespace === vs.namespace ? 1 : g.namespace === 'istio-system' ? 2 : 3);
+  const gw = [...candidates].sort((a, b) => rank(a) - rank(b))[0];
+  state.replacement = !target.qualified && gw.namespace === vs.namespace ? gw.name : qualified(gw);
+  return { state, related: [nameLocation(gw, `Gateway "${gw.name}" defined here`)].filter((x): x is RelatedLocation => !!x) };
+}
+
+export const vsUnknownGateway: Analyzer<State> = {
+  code: 'vs-unknown-gateway',
+  severity: 'error',
+  appliesTo: ['VirtualService'],
+  reads: ['Gateway'],
+  *check(vs, { index }) {
+    if (vs.group !== ISTIO_NETWORKING) return;
+    for (const { ref, path } of gatewayRefs(vs)) {
+      const target = parseGatewayRef(ref.trim(), vs.namespace);
+      if (!target || findGateway(index, target).length > 0) continue;
+      const span = spanAtPath(vs.document.ast, path);
+      if (!span) continue;
+      const { state, related } = diagnose(index, ref, target, vs);
+      const hit: Hit<State> = { ...span, state };
+      if (related.length > 0) hit.related = related;
+      yield hit;
+    }
+  },
+  message: (s) => {
+    const head = `No Gateway "${s.name}" in namespace "${s.namespace}"`;
+    if (s.elsewhere.length === 1) return `${head}; it exists in "${s.elsewhere[0]}": write "${s.elsewhere[0]}/${s.name}".`;
+    if (s.elsewhere.length > 1) return `${head}; it exists in ${s.elsewhere.map((n) => `"${n}"`).join(', ')}: write "<namespace>/${s.name}" for the one you mean.`;
+    if (s.kubernetesGateway) return `${head}: "${s.name}" there is a Kubernetes Gateway API Gateway, and a VirtualService binds only to Istio Gateways (networking.istio.io). Use an HTTPRoute or TLSRoute, or define an Istio Gateway.`;
+    if (s.replacement) return `${head}; did you mean "${s.replacement}"? These rules apply on no gateway as written.`;
+    return `${head}: these rules apply on no gateway. Define the Gateway, or name an existing one.`;
+  },
+  fix: (s, { file, span }) => {
+    if (!s.replacement) return [];
+    return [{ title: `Change to "${s.replacement}"`, isPreferred: true, fixAllSafe: true, edits: [replaceScalar(file.text, span, s.replacement)] }];
+  },
+};

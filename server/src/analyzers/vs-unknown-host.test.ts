@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { vsUnknownHost } from './vs-unknown-host';
+import { checkFixture } from './fixture-harness';
+import { DEFAULT_SETTINGS } from '../settings';
+
+test('vs-unknown-host: under REGISTRY_ONLY from the mesh config, unknown hosts are errors and get a ServiceEntry; known and assumed hosts are silent', () => {
+  const findings = checkFixture(vsUnknownHost, 'registry-only');
+  assert.deepEqual(findings.map((f) => f.severity), ['error', 'error']);
+  const [httpbin] = findings;
+  assert.equal(
+    httpbin.message,
+    'No ServiceEntry or Service visible from namespace "default" defines host "httpbin.org". The outbound traffic policy is REGISTRY_ONLY (set by the mesh config in IstioOperator (mesh.yaml)), so traffic to it is blocked. Add a ServiceEntry for it.',
+  );
+  assert.equal(httpbin.related?.[0].uri, 'file:///ws/mesh.yaml');
+  assert.equal(httpbin.related?.[0].message, 'Outbound traffic policy REGISTRY_ONLY set here');
+});
+
+test('vs-unknown-host: a Sidecar sets the policy per namespace; hosts not exported and unknown Services of a described namespace are reported', () => {
+  const findings = checkFixture(vsUnknownHost, 'sidecar-and-cluster-local');
+  const [payments, ratingzShop, ratingzDefault] = findings;
+  assert.equal(payments.severity, 'error');
+  assert.match(payments.message, /ServiceEntry "payments" in namespace "payments" does, but is exported only to "\."\./);
+  assert.match(payments.message, /REGISTRY_ONLY \(set by Sidecar "default" in namespace "shop"\)/);
+  assert.deepEqual(payments.related?.map((r) => r.message), ['Outbound traffic policy REGISTRY_ONLY set here', 'ServiceEntry for this host, not exported to "shop"']);
+  assert.equal(ratingzShop.severity, 'error');
+  assert.match(ratingzShop.message, /Check the name, or declare the Service\.$/);
+  assert.equal(ratingzDefault.severity, 'warning');
+});
+
+test('vs-unknown-host: a warning under ALLOW_ANY, an error when the setting says REGISTRY_ONLY; wildcard hosts get resolution NONE', () => {
+  const [allowAny] = checkFixture(vsUnknownHost, 'allow-any');
+  assert.equal(allowAny.severity, 'warning');
+  assert.match(allowAny.message, /ALLOW_ANY \(Istio's default\), so traffic is not blocked/);
+  const [registryOnly] = checkFixture(vsUnknownHost, 'allow-any', { ...DEFAULT_SETTINGS, outboundTrafficPolicy: 'REGISTRY_ONLY' });
+  assert.equal(registryOnly.severity, 'error');
+  assert.match(registryOnly.message, /REGISTRY_ONLY \(from the istioEgress.outboundTrafficPolicy setting\)/);
+});
+
+test('vs-unknown-host: REGISTRY_ONLY from the istio ConfigMap points into its embedded mesh config; a tcp route gets a TCP port from its match', () => {
+  const [finding] = checkFixture(vsUnknownHost, 'configmap');
+  assert.equal(finding.severity, 'error');
+  assert.match(finding.message, /REGISTRY_ONLY \(set by the mesh config in ConfigMap "istio" \(istio-configmap\.yaml\)\)/);
+  const related = finding.related?.[0];
+  assert.equal(related?.uri, 'file:///ws/istio-configmap.yaml');
+  assert.equal(related && related.end - related.start, 'REGISTRY_ONLY'.length);
+});

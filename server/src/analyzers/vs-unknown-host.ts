@@ -1,0 +1,143 @@
+/**
+ * A VirtualService routes to a host that Istio's service registry does not know: no ServiceEntry
+ * (exact or wildcard) and no Kubernetes Service visible from the VirtualService's namespace
+ * defines it, and it is not one of the hosts every cluster has (the egress gateway from the
+ * `istioEgress.egressGateway.host` setting, kube-dns, istiod, the Service of a Gateway API Gateway).
+ *
+ * Under the `REGISTRY_ONLY` outbound traffic policy the sidecar blocks the traffic (the docs show
+ * `exit code 35` for HTTPS and 502 for HTTP): this is an error. Under `ALLOW_ANY`, Istio's default,
+ * the traffic may still leave through the passthrough cluster, but Istio routes only to hosts it
+ * knows, so this route's rules (timeouts, retries, the hop through the egress gateway) do not
+ * apply: a warning. The message says which policy applies and where it is set (a Sidecar, the
+ * mesh config in an IstioOperator or the `istio` ConfigMap, or the `istioEgress.outboundTrafficPolicy` setting).
+ *
+ * The quick fix appends a `MESH_EXTERNAL` ServiceEntry for the host, with the route's port and a
+ * protocol from the rule (HTTP for `http` routes, TLS for `tls`, TCP for `tcp`).
+ * Hosts of the form `<name>.<namespace>.svc.cluster.local` are reported only when the workspace
+ * declares Services of that namespace; otherwise those Services simply live elsewhere.
+ * Overlaps istioctl IST0101 (host) and Kiali KIA1101, which both ignore the outbound traffic policy.
+ */
+import type { Analyzer } from './analyzer';
+import type { RelatedLocation, Span } from '../model';
+import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
+import type { OutboundMode } from '../parse/mesh-config';
+import type { IndexReader } from '../index/workspace-index';
+import {
+  clusterLocalNamespace,
+  describesNamespaceServices,
+  effectiveOutboundPolicy,
+  exportTo,
+  isVisibleTo,
+  registryLookup,
+  routeDestinations,
+  type EffectivePolicy,
+  type RouteProtocol,
+} from '../index/mesh';
+import { spanAtPath } from '../parse/yaml-path';
+import { appendDocument } from '../edits/yaml-edits';
+import { nameFromHost, uniqueName } from '../generate/names';
+import { portName, serviceEntryYaml } from '../generate/service-entry';
+
+interface State {
+  /** The host as written, and fully qualified. */
+  host: string;
+  fqdn: string;
+  namespace: string;
+  mode: OutboundMode;
+  /** Where the mode comes from, in words. */
+  policyFrom: string;
+  /** Resources that define the host but are not exported to the VirtualService's namespace. */
+  notExported?: string[];
+  /** The ServiceEntry the fix appends. */
+  create?: { apiVersion: string; name: string; namespace?: string; port: number; protocol: string };
+}
+
+const PROTOCOL: Record<RouteProtocol, string> = { http: 'HTTP', tls: 'TLS', tcp: 'TCP' };
+const DEFAULT_PORT: Partial<Record<RouteProtocol, number>> = { http: 80, tls: 443 };
+
+const fileName = (uri: string) => decodeURIComponent(uri.slice(uri.lastIndexOf('/') + 1));
+
+function describePolicy(p: EffectivePolicy): string {
+  if (p.origin === 'sidecar' && p.source) return `set by Sidecar "${p.source.name}" in namespace "${p.source.namespace}"`;
+  if (p.origin === 'mesh-config' && p.source) return `set by the mesh config in ${p.source.kind} ${p.source.name ? `"${p.source.name}" ` : ''}(${fileName(p.source.uri)})`;
+  return p.mode === 'ALLOW_ANY' ? "Istio's default" : 'from the istioEgress.outboundTrafficPolicy setting';
+}
+
+/** The `outboundTrafficPolicy.mode` value that sets the policy, as a related location. */
+function policyLocation(p: EffectivePolicy): RelatedLocation | undefined {
+  const r = p.source;
+  if (!r) return undefined;
+  let span: Span | undefined;
+  if (p.origin === 'sidecar') span = spanAtPath(r.document.ast, ['spec', 'outboundTrafficPolicy', 'mode']);
+  else if (r.meshConfig) {
+    const mc = r.meshConfig;
+    const inner = spanAtPath(mc.ast, [...mc.path, 'outboundTrafficPolicy', 'mode']);
+    if (inner) span = { start: mc.toFileOffset(inner.start), end: mc.toFileOffset(inner.end) };
+  }
+  return span && { uri: r.uri, ...span, message: `Outbound traffic policy ${p.mode} set here` };
+}
+
+/** ServiceEntries and Services that define the host but are not exported to `namespace`. */
+function hiddenDefinitions(index: IndexReader, fqdn: string, namespace: string): Resource[] {
+  const ses = index.matchingHost('ServiceEntry', fqdn).filter((se) => se.group === ISTIO_NETWORKING);
+  return [...ses, ...index.withHost('Service', fqdn)].filter((r) => !isVisibleTo(r, namespace));
+}
+
+export const vsUnknownHost: Analyzer<State> = {
+  code: 'vs-unknown-host',
+  severity: 'error',
+  appliesTo: ['VirtualService'],
+  reads: ['ServiceEntry', 'Service', 'Sidecar', 'IstioOperator', 'ConfigMap', 'Gateway'],
+  *check(vs, { index, settings }) {
+    if (vs.group !== ISTIO_NETWORKING) return;
+    let policy: EffectivePolicy | undefined;
+    const creating = new Map<string, string>();
+    for (const d of routeDestinations(vs)) {
+      if (d.host === '' || registryLookup(index, d.host, vs.namespace, settings).length > 0) continue;
+      const clusterLocal = d.host.endsWith('.cluster.local');
+      if (clusterLocal) {
+        const ns = clusterLocalNamespace(d.host);
+        if (ns === undefined || !describesNamespaceServices(index, ns)) continue;
+      }
+      const span = spanAtPath(vs.document.ast, [...d.path, 'host']);
+      if (!span) continue;
+      policy ??= effectiveOutboundPolicy(index, settings, vs.namespace);
+      const written = String(d.destination.host).trim();
+      const state: State = { host: written, fqdn: d.host, namespace: vs.namespace, mode: policy.mode, policyFrom: describePolicy(policy) };
+      const hidden = hiddenDefinitions(index, d.host, vs.namespace);
+      if (hidden.length > 0) state.notExported = hidden.map((r) => `${r.kind} "${r.name}" in namespace "${r.namespace}" does, but is exported only to ${exportTo(r).map((e) => `"${e}"`).join(', ')}.`);
+      const port = d.port ?? (d.matchPorts.length === 1 ? d.matchPorts[0] : DEFAULT_PORT[d.protocol]);
+      if (!clusterLocal && port !== undefined) {
+        const name = creating.get(d.host) ?? uniqueName(index, ISTIO_NETWORKING, 'ServiceEntry', vs.namespace, nameFromHost(d.host), new Set(creating.values()));
+        creating.set(d.host, name);
+        state.create = { apiVersion: vs.apiVersion, name, port, protocol: PROTOCOL[d.protocol], ...(vs.namespaceExplicit ? { namespace: vs.namespace } : {}) };
+      }
+      const related = [policyLocation(policy), ...hidden.map((r) => {
+        const at = spanAtPath(r.document.ast, ['metadata', 'name']);
+        return at && { uri: r.uri, ...at, message: `${r.kind} for this host, not exported to "${vs.namespace}"` };
+      })].filter((x): x is RelatedLocation => !!x);
+      yield { ...span, state, severity: policy.mode === 'REGISTRY_ONLY' ? 'error' : 'warning', ...(related.length > 0 ? { related } : {}) };
+    }
+  },
+  message: (s) => {
+    const head = `No ServiceEntry or Service visible from namespace "${s.namespace}" defines host "${s.fqdn}".`;
+    const hidden = s.notExported ? ` ${s.notExported.join(' ')}` : '';
+    const remedy = s.notExported
+      ? `Export it to "${s.namespace}", or add a ServiceEntry here.`
+      : s.fqdn.endsWith('.cluster.local')
+        ? 'Check the name, or declare the Service.'
+        : 'Add a ServiceEntry for it.';
+    const policy =
+      s.mode === 'REGISTRY_ONLY'
+        ? `The outbound traffic policy is REGISTRY_ONLY (${s.policyFrom}), so traffic to it is blocked.`
+        : `The outbound traffic policy is ALLOW_ANY (${s.policyFrom}), so traffic is not blocked, but Istio routes only to hosts in its registry and this route does not apply.`;
+    return `${head}${hidden} ${policy} ${remedy}`;
+  },
+  fix: (s, { file }) => {
+    if (!s.create) return [];
+    const c = s.create;
+    const port = { number: c.port, name: portName(c.protocol, c.port), protocol: c.protocol };
+    const yaml = serviceEntryYaml({ apiVersion: c.apiVersion, name: c.name, namespace: c.namespace, hosts: [s.host], ports: [port] });
+    return [{ title: `Create ServiceEntry "${c.name}" for ${s.host} (port ${c.port}, ${c.protocol})`, isPreferred: true, edits: [appendDocument(file.text, yaml)] }];
+  },
+};
