@@ -1,10 +1,12 @@
 /**
  * The VS Code side: starts the istio-egress language server over IPC for YAML files, and
- * registers the extension's commands. Everything that understands Istio lives in the server.
+ * registers the extension's commands. Everything that understands Istio lives in the server;
+ * the bundle command only asks the user questions and writes what the server generates.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { generateBundleCommand, type GenerateArgs } from './generate-bundle';
 
 let client: LanguageClient | undefined;
 
@@ -28,6 +30,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await client?.restart();
     }),
     vscode.commands.registerCommand('istioEgress.showOutput', () => client?.outputChannel.show(true)),
+    vscode.commands.registerCommand('istioEgress.generateBundle', (args?: GenerateArgs) => (client ? generateBundleCommand(client, args) : undefined)),
   );
   await client.start();
 }

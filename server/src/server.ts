@@ -25,7 +25,8 @@ import { codeActions } from './features/code-actions';
 import { completionItems, hoverInfo } from './features/completion';
 import { offsetAt } from './features/positions';
 import { makeMatcher, type FileFilter } from './node/workspace';
-import { IndexedNotification, type IndexedParams } from './protocol';
+import { IndexedNotification, GenerateBundleRequest, BundleDefaultsRequest, type IndexedParams, type GenerateBundleParams } from './protocol';
+import { bundleDefaults, bundleFor } from './features/generate';
 
 export interface ServerIO {
   /** Absolute paths of the files to index under a folder. */
@@ -172,7 +173,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         completionProvider: { triggerCharacters: [':', ' ', '-'], resolveProvider: false },
         hoverProvider: true,
-        codeActionProvider: { codeActionKinds: ['quickfix'] },
+        codeActionProvider: { codeActionKinds: ['quickfix', 'refactor.rewrite'] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'istio-egress' },
@@ -231,6 +232,9 @@ export function startServer(connection: Connection, io: ServerIO): void {
     const file = index.file(p.textDocument.uri);
     return file ? codeActions(p, file, getChecker().findings(p.textDocument.uri)) : [];
   });
+
+  connection.onRequest(BundleDefaultsRequest, () => bundleDefaults(index, settings));
+  connection.onRequest(GenerateBundleRequest, (p: GenerateBundleParams): unknown => bundleFor(index, settings, p));
 
   documents.listen(connection);
   connection.listen();

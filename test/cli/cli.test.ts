@@ -36,7 +36,7 @@ before(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-egress-cli-'));
   fs.mkdirSync(path.join(dir, 'config', 'nested dir'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'config', 'nested dir', 'broken.yaml'), BROKEN);
-  fs.writeFileSync(path.join(dir, 'config', 'ok.yml'), BROKEN.replace('MESH_EXTENAL', 'MESH_EXTERNAL'));
+  fs.writeFileSync(path.join(dir, 'config', 'ok.yml'), BROKEN.replace('MESH_EXTENAL', 'MESH_EXTERNAL').replace(/httpbin/g, 'postman-echo'));
   fs.writeFileSync(path.join(dir, 'config', 'notes.txt'), 'not yaml');
 });
 

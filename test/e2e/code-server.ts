@@ -134,7 +134,8 @@ export function remoteUri(url: string, file: string): string {
   return `vscode-remote://${new URL(url).host}${encodeURI(path.resolve(file))}`;
 }
 
-async function answers(url: string): Promise<boolean> {
+/** Whether `url` answers with a 2xx status. */
+export async function answers(url: string): Promise<boolean> {
   try {
     return (await fetch(url)).ok;
   } catch {

@@ -28,87 +28,88 @@ const COMPLETION_ON_REQUEST = {
 
 let workspace: ScratchWorkspace | undefined;
 let server: CodeServer | undefined;
-let vscode: Workbench;
+let workbench: Workbench;
 
 before(async () => {
   assert.ok(fs.existsSync(VSIX), `${path.relative(ROOT, VSIX)} is missing: run \`npm run package\` first`);
   workspace = copyFixtureWorkspace();
   server = await startCodeServer({ extensions: [VSIX], settings: COMPLETION_ON_REQUEST });
-  vscode = await openWorkbench(server.url, workspace.folder);
+  workbench = await openWorkbench(server.url, workspace.folder);
 }, { timeout: 120_000 });
 
 after(async () => {
-  await vscode?.close();
+  await workbench?.close();
   await server?.stop();
   workspace?.remove();
 });
 
-/** A test that saves `<name>.png` when it has passed, and `<name>-failed.png` with whatever the page showed when it failed. */
+/** A test that, if it fails, saves what the page showed then as `<shot>-failed.png`. */
 function uiTest(name: string, shot: string, body: () => Promise<void>): void {
   test(name, { timeout: 90_000 }, async () => {
     try {
       await body();
     } catch (e) {
-      await vscode?.screenshot(path.join(SHOTS, `${shot}-failed.png`)).catch(() => {});
+      await workbench?.screenshot(path.join(SHOTS, `${shot}-failed.png`)).catch(() => {});
       throw e;
     }
   });
 }
 
 uiTest('shows the mistakes in the Problems panel and as squiggles', '1-problems', async () => {
-  await vscode.openFile('broken.yaml');
+  await workbench.openFile('broken.yaml');
   // The language server starts with the extension, so the first diagnostic may take a while.
-  const row = await vscode.waitForProblem('MESH_EXTENAL', 60_000);
+  const row = await workbench.waitForProblem('MESH_EXTENAL', 60_000);
   assert.match(row, /istio-egress/);
   assert.match(row, /schema-enum/);
-  await vscode.waitForProblem(/DSN/);
-  await vscode.page.locator('.editor-group-container.active .squiggly-error').first().waitFor({ timeout: vscode.timeout });
-  await vscode.screenshot(path.join(SHOTS, '1-problems.png'));
+  await workbench.waitForProblem('DSN');
+  await workbench.page.locator('.editor-group-container.active .squiggly-error').first().waitFor({ timeout: workbench.timeout });
+  await workbench.screenshot(path.join(SHOTS, '1-problems.png'));
 });
 
 uiTest('completes a resolution value after Ctrl+Space', '2-completion', async () => {
-  await vscode.openFile('draft.yaml');
-  await vscode.goTo(await vscode.lineOf('location: MESH_EXTERNAL'));
-  await vscode.page.keyboard.press('End');
-  await vscode.page.keyboard.press('Enter');
-  await vscode.page.keyboard.type('resolution: ');
-  const labels = await vscode.complete();
+  await workbench.openFile('draft.yaml');
+  await workbench.goTo((await workbench.find('location: MESH_EXTERNAL')).line);
+  await workbench.page.keyboard.press('End');
+  await workbench.page.keyboard.press('Enter');
+  await workbench.page.keyboard.type('resolution: ');
+  const labels = await workbench.complete();
   for (const value of ['NONE', 'STATIC', 'DNS', 'DNS_ROUND_ROBIN', 'DYNAMIC_DNS']) assert.ok(labels.includes(value), `${value} not among ${labels.join(', ')}`);
-  await vscode.screenshot(path.join(SHOTS, '2-completion.png'));
+  await workbench.screenshot(path.join(SHOTS, '2-completion.png'));
 
-  await vscode.acceptSuggestion('DNS_ROUND_ROBIN');
-  await vscode.waitForLine('resolution: DNS_ROUND_ROBIN');
-  assert.match(await vscode.editorText(), /location: MESH_EXTERNAL\n {2}resolution: DNS_ROUND_ROBIN\n/);
+  await workbench.acceptSuggestion('DNS_ROUND_ROBIN');
+  await workbench.waitForLine('resolution: DNS_ROUND_ROBIN');
+  assert.match(await workbench.editorText(), /location: MESH_EXTERNAL\n {2}resolution: DNS_ROUND_ROBIN\n/);
 });
 
 uiTest('applies the did-you-mean quick fix with Ctrl+.', '3-quick-fix', async () => {
-  await vscode.openFile('broken.yaml');
-  const line = await vscode.lineOf('location: MESH_EXTENAL');
-  await vscode.goTo(line, (await vscode.editorText()).split('\n')[line - 1].indexOf('MESH') + 1);
-  const titles = await vscode.quickFixes();
+  await workbench.openFile('broken.yaml');
+  // On the value: the quick fixes offered are those of the problems under the cursor.
+  const at = await workbench.find('location: MESH_EXTENAL');
+  await workbench.goTo(at.line, at.column + 'location: '.length);
+  const titles = await workbench.quickFixes();
   assert.ok(titles.some((t) => t.includes('Change to "MESH_EXTERNAL"')), `quick fixes: ${titles.join(', ')}`);
-  await vscode.screenshot(path.join(SHOTS, '3-quick-fix.png'));
+  await workbench.screenshot(path.join(SHOTS, '3-quick-fix.png'));
 
-  await vscode.applyQuickFix('Change to "MESH_EXTERNAL"');
-  await vscode.waitForLine('location: MESH_EXTERNAL');
-  assert.doesNotMatch(await vscode.editorText(), /location: MESH_EXTENAL/);
+  await workbench.applyQuickFix('Change to "MESH_EXTERNAL"');
+  await workbench.waitForLine('location: MESH_EXTERNAL');
+  assert.doesNotMatch(await workbench.editorText(), /location: MESH_EXTENAL/);
   // The fixed problem leaves the Problems panel; the other one stays.
-  await vscode.waitForNoProblem('MESH_EXTENAL');
-  await vscode.waitForProblem('DSN');
-  await vscode.screenshot(path.join(SHOTS, '3-quick-fix-applied.png'));
+  await workbench.waitForNoProblem('MESH_EXTENAL');
+  await workbench.waitForProblem('DSN');
+  await workbench.screenshot(path.join(SHOTS, '3-quick-fix-applied.png'));
 });
 
 uiTest('inserts a snippet by its prefix', '4-snippet', async () => {
   const { prefix, firstLine } = firstSnippet();
-  await vscode.openFile('snippets.yaml');
-  await vscode.page.keyboard.press('Control+End');
-  await vscode.page.keyboard.type(prefix);
-  const labels = await vscode.complete();
+  await workbench.openFile('snippets.yaml');
+  await workbench.page.keyboard.press('Control+End');
+  await workbench.page.keyboard.type(prefix);
+  const labels = await workbench.complete();
   assert.ok(labels.includes(prefix), `${prefix} not among ${labels.join(', ')}`);
-  await vscode.acceptSuggestion(prefix);
-  await vscode.waitForLine(firstLine);
-  await vscode.screenshot(path.join(SHOTS, '4-snippet.png'));
-  assert.doesNotMatch(await vscode.editorText(), new RegExp(`^${prefix}$`, 'm'));
+  await workbench.acceptSuggestion(prefix);
+  await workbench.waitForLine(firstLine);
+  await workbench.screenshot(path.join(SHOTS, '4-snippet.png'));
+  assert.doesNotMatch(await workbench.editorText(), new RegExp(`^${prefix}$`, 'm'));
 });
 
 /**

@@ -21,11 +21,10 @@ export function track(pgid: number): void {
 }
 
 /**
- * The group's members that are still running. Zombies do not count: in a container nobody may reap
+ * Whether a member of the group still runs. Zombies do not count: in a container nobody may reap
  * an orphan, and a zombie needs no ending.
  */
-export function members(pgid: number): number[] {
-  const out: number[] = [];
+function running(pgid: number): boolean {
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     let stat: string;
@@ -36,9 +35,9 @@ export function members(pgid: number): number[] {
     }
     // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so split after the last ')'.
     const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(pgrp) === pgid && state !== 'Z') out.push(Number(entry));
+    if (Number(pgrp) === pgid && state !== 'Z') return true;
   }
-  return out;
+  return false;
 }
 
 function signal(pgid: number, name: NodeJS.Signals): void {
@@ -58,7 +57,7 @@ function forget(pgid: number): void {
 export async function end(pgid: number, graceMs = 5000): Promise<void> {
   signal(pgid, 'SIGTERM');
   const deadline = Date.now() + graceMs;
-  while (members(pgid).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  while (running(pgid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   signal(pgid, 'SIGKILL');
   forget(pgid);
 }
@@ -68,7 +67,7 @@ function endNow(pgid: number, graceMs = 3000): void {
   signal(pgid, 'SIGTERM');
   const nap = new Int32Array(new SharedArrayBuffer(4));
   const deadline = Date.now() + graceMs;
-  while (members(pgid).length > 0 && Date.now() < deadline) Atomics.wait(nap, 0, 0, 50);
+  while (running(pgid) && Date.now() < deadline) Atomics.wait(nap, 0, 0, 50);
   signal(pgid, 'SIGKILL');
   forget(pgid);
 }

@@ -21,7 +21,7 @@ import { launchChromium } from './workbench';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const SUITE = path.resolve(__dirname, '../extension/suite/index.js');
-/** Workbench log lines that are not the suite's output; VERBOSE shows them anyway. */
+/** Workbench log lines that are not the suite's output; ISTIO_EGRESS_E2E_VERBOSE=1 shows them anyway. */
 const NOISE = /^(\[[\w:. -]+\] |Resolving connection token|Resolved connection token|Creating a socket|Ignoring fetching additional builtin|Updating additional builtin)/;
 
 async function runSuite(timeoutMs: number, print: (line: string) => void): Promise<number> {
@@ -35,7 +35,7 @@ async function runSuite(timeoutMs: number, print: (line: string) => void): Promi
     await chromium.page.exposeFunction('codeAutomationExit', (code: number) => exit(code));
     await chromium.page.exposeFunction('codeAutomationLog', (_type: string, args: unknown) => {
       const line = util.format(...(Array.isArray(args) ? args : [args]));
-      if (process.env.VERBOSE || !NOISE.test(line)) print(line);
+      if (process.env.ISTIO_EGRESS_E2E_VERBOSE || !NOISE.test(line)) print(line);
     });
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`the suite did not finish in ${timeoutMs / 1000} s (code-server log: ${server.log})`)), timeoutMs);

@@ -27,6 +27,7 @@ read -r _ ext_pass ext_fail < <(grep '^extension-host ' "$ISTIO_EGRESS_E2E_RESUL
 
 echo; echo '== UI suite (code-server in Chromium, packaged .vsix)'
 start=$SECONDS
+rm -rf test/e2e/screenshots # no stale *-failed.png from an earlier run
 tap=$E2E_TMP/ui.tap
 in_group node --test --test-concurrency=1 \
   --test-reporter=spec --test-reporter-destination=stdout --test-reporter=tap --test-reporter-destination="$tap" \
@@ -39,6 +40,7 @@ ui_fail=${ui_fail:-0}
 [ "$failed" = 0 ] || [ $((ext_fail + ui_fail)) -gt 0 ] || ui_fail=1 # a crash that no test reported
 
 echo
+echo "total: ${SECONDS} s"
 echo "extension-host suite: $ext_pass passed, $ext_fail failed (${ext_time} s)"
 echo "UI suite: $ui_pass passed, $ui_fail failed (${ui_time} s)"
 echo "$((ext_pass + ui_pass)) passed, $((ext_fail + ui_fail)) failed"

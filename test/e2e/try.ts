@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startCodeServer, workbenchUrl } from './code-server';
+import { answers, startCodeServer, workbenchUrl } from './code-server';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -15,14 +15,11 @@ async function main(): Promise<void> {
   const server = await startCodeServer({ extensions: [path.join(ROOT, 'istio-egress.vsix')], port: Number(process.env.PORT || 8080) });
   console.log(`\nVS Code with istio-egress, on ${path.relative(ROOT, folder) || '.'}:\n\n  ${workbenchUrl(server.url, folder)}\n`);
   console.log(`Ctrl+C stops it. Logs: ${server.log}`);
-  // Signals end code-server through process-groups.ts; meanwhile, notice if it stops by itself.
-  const watch = setInterval(async () => {
-    if (await fetch(`${server.url}/healthz`).then((r) => r.ok, () => false)) return;
-    clearInterval(watch);
-    console.error(`code-server stopped answering; its log ends:\n${fs.readFileSync(server.log, 'utf8').split('\n').slice(-30).join('\n')}`);
-    await server.stop();
-    process.exitCode = 1;
-  }, 5000);
+  // Ctrl+C and TERM end code-server through process-groups.ts; until then, check that it still answers.
+  while (await answers(`${server.url}/healthz`)) await new Promise((r) => setTimeout(r, 5000));
+  console.error(`code-server stopped answering; its log ends:\n${fs.readFileSync(server.log, 'utf8').split('\n').slice(-30).join('\n')}`);
+  await server.stop();
+  process.exitCode = 1;
 }
 
 main().catch((err: unknown) => {

@@ -121,12 +121,12 @@ export class Workbench {
     await this.page.locator('.editor-instance .monaco-editor.focused').first().waitFor({ timeout: this.timeout });
   }
 
-  /** The 1-based line number of the first line of the active editor that contains `text`. */
-  async lineOf(text: string): Promise<number> {
+  /** Where `text` first occurs in the active editor: 1-based line and column, as goTo() takes them. */
+  async find(text: string): Promise<{ line: number; column: number }> {
     const lines = (await this.editorText()).split('\n');
     const i = lines.findIndex((l) => l.includes(text));
-    if (i < 0) throw new Error(`no line contains "${text}" in the active editor`);
-    return i + 1;
+    if (i < 0) throw new Error(`"${text}" is not in the active editor`);
+    return { line: i + 1, column: lines[i].indexOf(text) + 1 };
   }
 
   /**
@@ -189,15 +189,6 @@ export class Workbench {
   async applyQuickFix(title: string): Promise<void> {
     await this.pick('.action-widget', this.page.getByText(title, { exact: true }));
     await this.page.locator('.action-widget .monaco-list-row.action').first().waitFor({ state: 'hidden', timeout: this.timeout });
-  }
-
-  /** Presses Escape until `what` is hidden (an Escape may go to another widget first). */
-  async dismiss(what: Locator, tries = 4): Promise<void> {
-    for (let i = 0; i < tries; i++) {
-      await this.page.keyboard.press('Escape');
-      if (await what.waitFor({ state: 'hidden', timeout: 1000 }).then(() => true, () => false)) return;
-    }
-    throw new Error('Escape did not close it');
   }
 
   /**

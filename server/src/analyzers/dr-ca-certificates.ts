@@ -26,6 +26,7 @@ interface State {
   port?: number;
   /** Path of the `tls` mapping, for the fix; absent when credentialName is set (the CA then belongs in the Secret). */
   tlsPath?: YamlPath;
+  credential?: string;
 }
 
 const SYSTEM_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
@@ -56,12 +57,17 @@ export const drCaCertificates: Analyzer<State> = {
       if (!span) continue;
       const state: State = { mode: tls.mode, host };
       if (port !== undefined) state.port = port;
-      if (!credential) state.tlsPath = path;
+      if (credential) state.credential = credential;
+      else state.tlsPath = path;
       yield { ...span, state };
     }
   },
-  message: (s) =>
-    `TLS mode ${s.mode} to ${s.host}${s.port !== undefined ? ` on port ${s.port}` : ''} sets no caCertificates, so this rule does not say which CA must sign the server's certificate; set caCertificates (for public sites, ${SYSTEM_BUNDLE}) and subjectAltNames, or provide a CA through credentialName.`,
+  message: (s) => {
+    const where = `TLS mode ${s.mode} to ${s.host}${s.port !== undefined ? ` on port ${s.port}` : ''}`;
+    return s.credential
+      ? `${where} takes its certificates from the Secret "${s.credential}" and sets no caCertificates: unless that Secret has a ca.crt key, nothing says which CA must sign the server's certificate. (Istio reports this as IST0128/IST0129 unless the rule also has a workloadSelector.)`
+      : `${where} sets no caCertificates, so this rule does not say which CA must sign the server's certificate; set caCertificates (for public sites, ${SYSTEM_BUNDLE}) and subjectAltNames, or provide a CA through credentialName.`;
+  },
   fix: (s, { file, span }) => {
     if (!s.tlsPath) return [];
     const doc = file.documents.find((d) => d.start <= span.start && span.start <= d.end);

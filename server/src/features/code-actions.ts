@@ -24,8 +24,9 @@ function overlapping(edits: Fix['edits'], taken: Fix['edits']): boolean {
  */
 export function codeActions(params: CodeActionParams, file: ParsedFile, allFindings: Finding[]): CodeAction[] {
   const only = params.context.only;
-  const wantsQuickFix = !only || only.some((k) => CodeActionKind.QuickFix.startsWith(k) || k.startsWith(CodeActionKind.QuickFix));
-  if (!wantsQuickFix) return [];
+  const wants = (kind: string) => !only || only.some((k) => kind.startsWith(k) || k.startsWith(kind));
+  const refactors = wants(CodeActionKind.Refactor) ? routeThroughGatewayActions(params, file) : [];
+  if (!wants(CodeActionKind.QuickFix)) return refactors;
   const uri = params.textDocument.uri;
   const text = file.text;
   const out: CodeAction[] = [];
@@ -44,7 +45,31 @@ export function codeActions(params: CodeActionParams, file: ParsedFile, allFindi
       }
     }
   }
-  return out;
+  return [...out, ...refactors];
+}
+
+/** The command that generates a bundle; the client asks for what the arguments leave open. */
+export const GENERATE_COMMAND = 'istioEgress.generateBundle';
+
+/**
+ * On a ServiceEntry: "Route through the egress gateway…", which generates the Gateway,
+ * DestinationRule and VirtualService for its host and appends them to the file.
+ */
+function routeThroughGatewayActions(params: CodeActionParams, file: ParsedFile): CodeAction[] {
+  const offset = toSpan(file.text, params.range).start;
+  const doc = file.documents.find((d) => offset >= d.start && offset <= d.end);
+  const se = doc?.resource;
+  if (!se || se.kind !== 'ServiceEntry' || se.group !== 'networking.istio.io') return [];
+  const host = Array.isArray(se.spec.hosts) ? se.spec.hosts.find((h: unknown) => typeof h === 'string' && h.includes('.')) : undefined;
+  if (!host) return [];
+  const ports = Array.isArray(se.spec.ports) ? se.spec.ports.filter((p: any) => p && typeof p.number === 'number') : [];
+  const tls = ports.find((p: any) => /^(TLS|HTTPS)$/i.test(String(p.protocol ?? '')));
+  const http = ports.find((p: any) => /^HTTP2?$/i.test(String(p.protocol ?? '')));
+  const wildcard = host.startsWith('*');
+  const mode = wildcard || (tls && !http) ? 'passthrough' : 'http';
+  const port = (mode === 'passthrough' ? tls : http)?.number;
+  const args = { host, mode, port, namespace: se.namespace, withoutServiceEntry: !wildcard, apiVersion: se.version, target: 'append', uri: params.textDocument.uri };
+  return [{ title: 'Route through the egress gateway…', kind: CodeActionKind.RefactorRewrite, command: { title: 'Route through the egress gateway…', command: GENERATE_COMMAND, arguments: [args] } }];
 }
 
 function fixAll(code: string, file: ParsedFile, findings: Finding[]): { count: number; edits: LspTextEdit[] } | undefined {

@@ -42,6 +42,8 @@ export interface BundleOptions {
   appSelector?: Record<string, string>;
   /** The application's service account, which must read the client Secret in sidecar mutual TLS (default `curl`). */
   appServiceAccount?: string;
+  /** Leave out the ServiceEntry, for a host that already has one. */
+  withoutServiceEntry?: boolean;
   /** Whether a name is already taken, so generated names do not collide. */
   isTaken?: (kind: string, namespace: string, name: string) => boolean;
 }
@@ -126,9 +128,11 @@ export function generateBundle(options: BundleOptions): BundleResult {
   // For a wildcard, the VirtualService routes every matching SNI to one concrete host that serves them
   // all (Istio's wildcard task); that host is the one the registry needs.
   const seHosts = [forwardHost];
-  add(api, 'ServiceEntry', meta('ServiceEntry', ns, nameFromHost(forwardHost)), {
-    spec: { hosts: seHosts, ports: sePorts, location: 'MESH_EXTERNAL', resolution: 'DNS' },
-  });
+  if (!options.withoutServiceEntry) {
+    add(api, 'ServiceEntry', meta('ServiceEntry', ns, nameFromHost(forwardHost)), {
+      spec: { hosts: seHosts, ports: sePorts, location: 'MESH_EXTERNAL', resolution: 'DNS' },
+    });
+  }
   if (sidecarOnly) {
     const mutual = mode === 'sidecar-mtls-origination';
     const secret = mutual ? meta('Secret', ns, `${base}-client-credential`) : undefined;

@@ -48,7 +48,9 @@ export function declaredHosts(r: Resource): string[] {
   if (r.family === 'istio' && ISTIO_HOST_KINDS.has(r.kind)) {
     const raw: unknown[] = r.kind === 'DestinationRule' ? [r.spec.host] : Array.isArray(r.spec.hosts) ? r.spec.hosts : [];
     const out: string[] = [];
-    for (const h of raw) if (typeof h === 'string' && h.trim() !== '') out.push(resolveHost(h, r.namespace));
+    // A bare `*` is not a valid ServiceEntry or VirtualService host (the API server rejects it), so it
+    // must not make the resource match every host.
+    for (const h of raw) if (typeof h === 'string' && h.trim() !== '' && (h.trim() !== '*' || r.kind === 'DestinationRule')) out.push(resolveHost(h, r.namespace));
     return out;
   }
   if (r.family === 'kubernetes' && r.kind === 'Service' && r.group === '' && r.name) return [serviceHost(r.name, r.namespace)];

@@ -1,12 +1,28 @@
 /**
- * Diagnostics come and go with the text: a plain edit clears one, a quick fix clears another.
- * broken.yaml holds the mistakes; see its opening comment.
+ * Diagnostics come and go with the text: a valid file gets none, a plain edit clears one mistake and
+ * a quick fix another. broken.yaml holds the mistakes; see its opening comment.
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { codeOf, open, ourDiagnosticsAt, valueRange, waitForDiagnostics } from './workspace';
+import { codeOf, open, ourDiagnosticsAt, SOURCE, valueRange, waitForDiagnostics } from './workspace';
 
 suite('diagnostics', () => {
+  test('reports nothing in a valid file, and hovers show field documentation there', async () => {
+    const valid = await open('valid.yaml');
+    const [folder] = vscode.workspace.workspaceFolders ?? [];
+    const broken = vscode.Uri.joinPath(folder.uri, 'broken.yaml');
+    // The server checks the whole workspace at start-up: once a closed file's problems are in,
+    // it has checked valid.yaml too.
+    await waitForDiagnostics(broken, 'the problems of broken.yaml', () => vscode.languages.getDiagnostics(broken).some((d) => d.source === SOURCE));
+    // A request answered after that also comes after any diagnostics the server sent for valid.yaml.
+    const key = valid.lineAt(valueRange(valid, 'resolution', 'DNS').start.line);
+    const onKey = key.range.start.translate(0, key.firstNonWhitespaceCharacterIndex + 1);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', valid.uri, onKey);
+    const text = hovers.flatMap((h) => h.contents).map((c) => (typeof c === 'string' ? c : c.value)).join('\n');
+    assert.ok(text.trim().length > 0, 'no hover on "resolution"');
+    assert.deepEqual(vscode.languages.getDiagnostics(valid.uri).filter((d) => d.source === SOURCE).map((d) => d.message), []);
+  });
+
   test('reports a wrong enum value and clears it after an edit fixes it', async () => {
     const doc = await open('broken.yaml');
     const dsn = valueRange(doc, 'resolution', 'DSN');

@@ -1,0 +1,100 @@
+/**
+ * Two Istio Gateways select the same gateway workloads and declare the same host on the same port.
+ * The gateway proxy builds one listener per port, so the two servers fight over it: one of them is
+ * dropped, or requests for the host are routed by whichever Gateway wins. For egress this shows up as
+ * traffic for an external host leaving through the wrong server (for example plain TCP instead of TLS
+ * passthrough). Merge the servers into one Gateway, or give them different hosts or ports.
+ *
+ * Overlaps `istioctl analyze` IST0145: selectors are shared when they are equal, or when one is a
+ * subset of the other and a workload in the workspace (or the egress gateway pods from the settings)
+ * carries both; hosts are compared as written, except that the any-namespace prefix is dropped.
+ */
+import type { Analyzer } from './analyzer';
+import type { RelatedLocation } from '../model';
+import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
+import { spanAtPath } from '../parse/yaml-path';
+import { labelsMatch, podLabels, workloads } from '../index/mesh';
+import { isRecord, listOf, placeAt } from '../validation/rule-hits';
+
+interface State {
+  port: number;
+  hosts: string[];
+  gateways: string[];
+  selector: string;
+}
+
+function gatewaySelector(g: Resource): Record<string, string> {
+  const s = g.spec.selector;
+  if (!isRecord(s)) return {};
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(s)) out[k] = String(v);
+  return out;
+}
+
+const selectorText = (s: Record<string, string>) =>
+  Object.keys(s)
+    .sort()
+    .map((k) => `${k}=${s[k]}`)
+    .join(',');
+
+const isSubset = (a: Record<string, string>, b: Record<string, string>) => Object.entries(a).every(([k, v]) => b[k] === v);
+
+/** A server's hosts as Istio compares them: the any-namespace prefix dropped, `./h` as `<namespace>/h`. */
+function serverHosts(server: Record<string, any>, namespace: string): string[] {
+  return listOf(server.hosts)
+    .filter((h): h is string => typeof h === 'string')
+    .map((h) => h.toLowerCase())
+    .map((h) => (h.startsWith('*/') ? h.slice(2) : h.startsWith('./') ? `${namespace}/${h.slice(2)}` : h));
+}
+
+export const gatewayConflict: Analyzer<State> = {
+  code: 'gateway-conflict',
+  severity: 'error',
+  appliesTo: ['Gateway'],
+  reads: ['Gateway', 'Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry'],
+  *check(r, { index, settings }) {
+    if (r.group !== ISTIO_NETWORKING) return;
+    const selector = gatewaySelector(r);
+    const servers = listOf(r.spec.servers);
+    const others = index.ofKind('Gateway', ISTIO_NETWORKING).filter((g) => !(g.namespace === r.namespace && g.name === r.name));
+    if (servers.length === 0 || others.length === 0) return;
+    let pods: Record<string, string>[] | undefined;
+    const shared = (other: Record<string, string>): boolean => {
+      if (selectorText(selector) === selectorText(other)) return true;
+      const larger = isSubset(selector, other) ? other : isSubset(other, selector) ? selector : undefined;
+      if (!larger) return false;
+      pods ??= [...workloads(index).map(podLabels), settings.egressGateway.selector];
+      return pods.some((labels) => labelsMatch(larger, labels));
+    };
+    const candidates = others.filter((g) => shared(gatewaySelector(g)));
+    for (let i = 0; i < servers.length; i++) {
+      const server = servers[i];
+      if (!isRecord(server) || !isRecord(server.port) || typeof server.port.number !== 'number') continue;
+      const port = server.port.number;
+      const bind = typeof server.bind === 'string' ? server.bind : '';
+      const hosts = serverHosts(server, r.namespace);
+      const conflicting = new Set<string>();
+      const names: string[] = [];
+      const related: RelatedLocation[] = [];
+      for (const g of candidates) {
+        const clash = listOf(g.spec.servers).some((s) => {
+          if (!isRecord(s) || !isRecord(s.port) || s.port.number !== port || (typeof s.bind === 'string' ? s.bind : '') !== bind) return false;
+          const theirs = serverHosts(s, g.namespace);
+          const common = hosts.filter((h) => theirs.includes(h));
+          common.forEach((h) => conflicting.add(h));
+          return common.length > 0;
+        });
+        if (!clash) continue;
+        names.push(`${g.namespace}/${g.name}`);
+        const span = spanAtPath(g.document.ast, ['metadata', 'name']);
+        if (span) related.push({ uri: g.uri, ...span, message: `Gateway ${g.namespace}/${g.name} also serves these hosts on port ${port}` });
+      }
+      if (names.length === 0) continue;
+      const span = placeAt(r.document.ast, ['spec', 'servers', i, 'port', 'number'], 'value');
+      if (!span) continue;
+      yield { ...span, state: { port, hosts: [...conflicting], gateways: names.sort(), selector: selectorText(selector) }, related };
+    }
+  },
+  message: (s) =>
+    `${s.gateways.length > 1 ? `Gateways ${s.gateways.join(', ')} also serve` : `Gateway ${s.gateways[0]} also serves`} ${s.hosts.join(', ')} on port ${s.port} for the same gateway workloads (selector ${s.selector || 'empty: every workload'}); the gateway proxy cannot serve both, so one is dropped or wins at random. Merge the servers into one Gateway, or use different hosts or ports. (Istio IST0145: "Conflict with gateways ${s.gateways.join(',')} (workload selector ${s.selector}, port ${s.port}, hosts ${s.hosts.join(',')}).")`,
+};

@@ -1,0 +1,81 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  exportToProblems,
+  fqdnProblem,
+  headerNameProblem,
+  ipSubnetProblem,
+  isIpAddress,
+  isPartialWildcard,
+  isValidCipherSuite,
+  labelKeyProblem,
+  parseProtocol,
+  regexProblem,
+  wildcardDomainProblem,
+  durationMs,
+} from './istio-names';
+
+test('domains: FQDNs, wildcard first labels, numeric top-level labels, trailing dots', () => {
+  assert.equal(fqdnProblem('edition.cnn.com'), undefined);
+  assert.equal(fqdnProblem('istio.io.'), undefined);
+  assert.equal(fqdnProblem('reviews'), undefined);
+  assert.match(fqdnProblem('*.wikipedia.org')!, /label "\*"/);
+  assert.match(fqdnProblem('10.0.0.1')!, /all digits/);
+  assert.match(fqdnProblem('')!, /empty/);
+  assert.equal(wildcardDomainProblem('*.wikipedia.org'), undefined);
+  assert.equal(wildcardDomainProblem('*'), undefined);
+  assert.equal(wildcardDomainProblem('*foo.example.com'), undefined);
+  assert.match(wildcardDomainProblem('foo.*.example.com')!, /label "\*"/);
+  assert.match(wildcardDomainProblem('bad_host.example.com')!, /bad_host/);
+  assert.ok(isPartialWildcard('*example.com'));
+  assert.ok(!isPartialWildcard('*.example.com'));
+  assert.ok(!isPartialWildcard('*'));
+});
+
+test('addresses: IPv4, IPv6 and CIDR blocks as Go parses them', () => {
+  for (const ip of ['10.0.0.1', '0.0.0.0', '::1', '::', '2001:db8::1', '::ffff:10.0.0.1', 'fe80::1%eth0']) assert.ok(isIpAddress(ip), ip);
+  for (const ip of ['10.0.0.300', '010.0.0.1', '1.2.3', '2001:db8:::1', 'example.com', '1:2:3:4:5:6:7:8:9']) assert.ok(!isIpAddress(ip), ip);
+  assert.equal(ipSubnetProblem('172.30.109.95/32'), undefined);
+  assert.equal(ipSubnetProblem('2001:db8::/32'), undefined);
+  assert.match(ipSubnetProblem('10.0.0.0/33')!, /CIDR/);
+  assert.match(ipSubnetProblem('10.0.0.0/8/8')!, /IP address/);
+});
+
+test('protocols, labels, headers and cipher suites', () => {
+  assert.equal(parseProtocol('https'), 'HTTPS');
+  assert.equal(parseProtocol('grpc-web'), 'GRPC-Web');
+  assert.equal(parseProtocol('HTTP3'), undefined);
+  assert.equal(labelKeyProblem('app.kubernetes.io/name'), undefined);
+  assert.ok(labelKeyProblem('bad key'));
+  assert.ok(labelKeyProblem('bad_prefix!/name'));
+  assert.equal(headerNameProblem('@request.auth.claims.group'), undefined);
+  assert.equal(headerNameProblem(':authority'), undefined);
+  assert.ok(headerNameProblem('bad header'));
+  assert.ok(isValidCipherSuite('ECDHE-RSA-AES128-GCM-SHA256'));
+  assert.ok(isValidCipherSuite('[ECDHE-ECDSA-AES128-GCM-SHA256|ECDHE-ECDSA-CHACHA20-POLY1305]'));
+  assert.ok(!isValidCipherSuite('NOT-A-CIPHER'));
+});
+
+test('regexes: RE2 syntax is translated, RE2 gaps are reported', () => {
+  for (const re of ['^/api/v[0-9]+$', '(?i)^admin', '(?P<version>v[0-9])', 'a\\z', '']) assert.equal(regexProblem(re), undefined, re);
+  assert.match(regexProblem('(?=a)b')!, /lookahead/);
+  assert.match(regexProblem('(a)\\1')!, /backreferences/);
+  assert.match(regexProblem('(')!, /not a valid RE2 regex/);
+  assert.match(regexProblem('a'.repeat(1025))!, /too long/);
+});
+
+test('exportTo: duplicates (with "." as the own namespace), "~" only on ServiceEntries, "*" alone', () => {
+  assert.deepEqual(exportToProblems('shop', ['.', 'istio-system'], false, false), []);
+  assert.deepEqual(exportToProblems('shop', ['.', 'shop'], false, false).map((p) => p.rule), ['exportto-duplicate']);
+  assert.deepEqual(exportToProblems('shop', ['~'], false, false).map((p) => p.rule), ['exportto-none']);
+  assert.deepEqual(exportToProblems('shop', ['~'], true, false), []);
+  assert.deepEqual(exportToProblems('shop', ['*', 'other'], false, false).map((p) => p.rule), ['exportto-public-mixed']);
+  assert.deepEqual(exportToProblems('shop', ['other'], false, true).map((p) => p.rule), ['exportto-selector']);
+});
+
+test('durations', () => {
+  assert.equal(durationMs('1.5s'), 1500);
+  assert.equal(durationMs('1h30m'), 5400000);
+  assert.equal(durationMs('100ms'), 100);
+  assert.equal(durationMs('soon'), undefined);
+});
