@@ -125,6 +125,8 @@ test('the examples workspace shows its deliberate mistakes at the right lines', 
   assert.deepEqual(at('schema-unknown-field'), [30]);
   assert.deepEqual(at('schema-cel'), [45]);
   assert.deepEqual(at('api-version-deprecated'), [3]);
-  const elsewhere = findings.filter((f) => f.file !== 'examples/broken/mistakes.yaml' && f.severity !== 'information');
+  const crossFile = findings.filter((f) => f.file === 'examples/broken/egress-mistakes.yaml').map((f) => `${f.line} ${f.code}`);
+  assert.deepEqual(crossFile, ['13 vs-unknown-gateway', '18 vs-mesh-gateway-missing', '24 vs-unknown-subset', '40 se-wildcard-dns']);
+  const elsewhere = findings.filter((f) => !f.file.startsWith('examples/broken/') && f.severity !== 'information');
   assert.deepEqual(elsewhere, [], 'the egress-gateway setup itself is clean');
 });

@@ -2,15 +2,17 @@
  * A DestinationRule breaks one of Istio's own validation rules that the CRD schema does not express,
  * so Istio's admission webhook rejects it (errors), or admits it with a warning and the policy does
  * not do what it says (warnings). `istioctl analyze` reports the same as IST0106 and IST0133.
- * Each finding's `rule` says which check failed:
+ * Each finding's `rule` says which check failed (and, as for every kind, `dry-run-annotation` and
+ * `internal-annotation`: annotations Istio rejects):
  *
  * - `host-invalid`, `subset-duplicate`, `subset-name-invalid`, `labels-invalid`;
  * - `exportto-*` (a DestinationRule with a workloadSelector exports only to its own namespace),
  *   `selector-empty` (warning);
  * - `traffic-policy-empty`, `port-policy-port`, `port-policy-empty`: a policy must set something;
  * - `port-policy-duplicate` (warning): two portLevelSettings for one port, where only the first applies;
- * - `tls-*`: client TLS combinations (credentialName with certificate files, MUTUAL without a
- *   client certificate or key, insecureSkipVerify with verification settings, configmap:// namespaces);
+ * - `tls-*`: client TLS combinations (credentialName with certificate files, insecureSkipVerify with
+ *   verification settings, configmap:// namespaces); MUTUAL without a client certificate is reported
+ *   by `dr-mutual-missing-credentials`;
  * - `connection-pool-*`, `outlier-*` (consecutiveErrors is deprecated, a warning), `load-balancer-*`,
  *   `locality-*`, `tunnel-*`: the connection pool, outlier detection, load balancer and tunnel rules.
  *
@@ -20,7 +22,7 @@ import type { Analyzer } from './analyzer';
 import { ISTIO_NETWORKING } from '../parse/resource';
 import type { YamlPath } from '../parse/yaml-path';
 import { RuleHits, isRecord, listOf, text, type RuleState } from '../validation/rule-hits';
-import { checkConnectionPool, checkExportTo, checkLabels, checkSubsetName, istio, capitalize } from '../validation/istio-rules';
+import { checkConnectionPool, checkExportTo, checkLabels, checkSubsetName, istio, capitalize, checkMetadata } from '../validation/istio-rules';
 import { fqdnProblem, isIpAddress, isValidPort, wildcardDomainProblem } from '../validation/istio-names';
 
 export const drInvalid: Analyzer<RuleState> = {
@@ -32,6 +34,7 @@ export const drInvalid: Analyzer<RuleState> = {
     if (r.group !== ISTIO_NETWORKING) return;
     const s = r.spec;
     const h = new RuleHits(r);
+    checkMetadata(h, r);
     if (typeof s.host === 'string' && s.host !== '') {
       const p = wildcardDomainProblem(s.host);
       if (p) h.error(['spec', 'host'], 'host-invalid', `${capitalize(p)}.`);
@@ -229,10 +232,6 @@ function checkClientTls(h: RuleHits, path: YamlPath, tls: unknown, namespace: st
     if (files.length > 0) {
       h.error([...path, files[0]], 'tls-credential-with-files', `With credentialName the certificates come from the Secret "${credential}"; remove ${files.join(', ')}.${istio('cannot specify client certificates or CA certificate or CA CRL If credentialName is set')}`, 'key');
     }
-    return;
   }
-  if (mode === 'MUTUAL') {
-    if (!text(tls.clientCertificate)) h.error([...path, 'mode'], 'tls-mutual-certificate', `MUTUAL needs the client certificate to present: set credentialName (a Secret), or clientCertificate and privateKey.${istio('client certificate required for mutual tls')}`);
-    else if (!text(tls.privateKey)) h.error([...path, 'clientCertificate'], 'tls-mutual-key', `clientCertificate needs its privateKey.${istio('private key required for mutual tls')}`, 'key');
-  }
+  // MUTUAL without a client certificate is dr-mutual-missing-credentials' finding.
 }

@@ -2,7 +2,8 @@
  * An Istio Gateway breaks one of Istio's own validation rules that the CRD schema does not express,
  * so Istio's admission webhook rejects it (errors), or admits it with a warning and the server does
  * not behave as written (warnings). `istioctl analyze` reports the same as IST0106 and IST0133.
- * Each finding's `rule` says which check failed:
+ * Each finding's `rule` says which check failed (and, as for every kind, `dry-run-annotation` and
+ * `internal-annotation`: annotations Istio rejects):
  *
  * - `name-invalid`: a Gateway name must be a DNS label (no dots);
  * - `no-servers`, `server-no-hosts`, `port-name-duplicate`, `port-name-empty`, `port-protocol-invalid`,
@@ -23,7 +24,7 @@
 import type { Analyzer } from './analyzer';
 import { ISTIO_NETWORKING } from '../parse/resource';
 import { RuleHits, isRecord, listOf, text, type RuleState } from '../validation/rule-hits';
-import { checkServerTls, istio, namespaceHostProblems } from '../validation/istio-rules';
+import { checkServerTls, istio, namespaceHostProblems, checkMetadata } from '../validation/istio-rules';
 import { isDns1123Label, isHttpProtocol, isIpAddress, isTlsProtocol, isValidPort, parseProtocol, unixAddressProblem } from '../validation/istio-names';
 
 export const gatewayInvalid: Analyzer<RuleState> = {
@@ -34,6 +35,7 @@ export const gatewayInvalid: Analyzer<RuleState> = {
   *check(r) {
     if (r.group !== ISTIO_NETWORKING) return;
     const h = new RuleHits(r);
+    checkMetadata(h, r);
     if (r.name !== '' && !isDns1123Label(r.name)) {
       h.error(['metadata', 'name'], 'name-invalid', `Gateway name "${r.name}" is not valid: a Gateway name is a DNS label (letters, digits and "-", no dots).${istio(`invalid gateway name: "${r.name}"`)}`);
     }

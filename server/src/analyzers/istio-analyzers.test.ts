@@ -52,6 +52,7 @@ const ISTIO_CODES: Record<string, string[] | ((data: Data) => string[])> = {
   'credential-secret-missing': ['IST0101'],
   'dr-ca-certificates': (d) => [d.port === undefined ? 'IST0128' : 'IST0129'],
   'dr-invalid': ['IST0106', 'IST0133'],
+  'dr-mutual-missing-credentials': (d) => (d.problem === 'no-client-certificate' ? ['IST0106'] : []),
   'dr-unknown-host': ['IST0174'],
   'gateway-conflict': ['IST0145'],
   'gateway-duplicate-certificate': ['IST0138'],
@@ -61,6 +62,7 @@ const ISTIO_CODES: Record<string, string[] | ((data: Data) => string[])> = {
   'se-addresses-required': ['IST0134'],
   'se-conflicting-protocol': ['IST0177'],
   'se-invalid': ['IST0106', 'IST0133'],
+  'se-wildcard-dns': ['IST0106'],
   'sidecar-invalid': (d) => (d.rule === 'egress-proxy-deprecated' ? ['IST0002'] : ['IST0106', 'IST0133']),
   'sidecar-selector': (d) => ({ 'multiple-default': ['IST0111'], 'conflicting-selectors': ['IST0110'], 'no-workload': ['IST0101'], ambient: ['IST0167'] })[d.rule as string] ?? [],
   'vs-destination-port': (d) => [d.port === undefined ? 'IST0112' : 'IST0101'],
@@ -191,7 +193,7 @@ function runCase(c: Case, store: ReturnType<typeof loadSchemaStore>): Result {
 }
 
 /** The number of in-scope expected messages reproduced when this floor was last raised. */
-const REPRODUCED_FLOOR = 0;
+const REPRODUCED_FLOOR = 93;
 
 const available = fs.existsSync(path.join(CORPUS, 'expected.json'));
 

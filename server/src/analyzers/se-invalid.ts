@@ -4,14 +4,14 @@
  * then behaves differently than written (warnings). `istioctl analyze` reports the same as IST0106
  * (errors) and IST0133 (warnings). Each finding's `rule` says which check failed:
  *
+ * - `dry-run-annotation`, `internal-annotation`: annotations Istio rejects on every kind but
+ *   AuthorizationPolicy;
  * - `host-invalid`: a host that is not a valid domain name (wildcards only as the first label);
  * - `host-partial-wildcard` (warning): `*example.com` instead of `*.example.com`;
  * - `address-invalid`: an address that is neither an IP nor a CIDR block;
  * - `port-name-invalid`, `port-name-duplicate`, `protocol-unsupported`, `port-number-invalid`;
  * - `multiple-hosts-non-http`: several hosts with a resolution other than NONE on a port that is not
  *   HTTP or TLS, where the proxy cannot tell the hosts apart;
- * - `dns-host-not-fqdn`: resolution DNS or DNS_ROUND_ROBIN without endpoints needs resolvable names,
- *   so no wildcard hosts (use resolution NONE for `*.example.com`);
  * - `endpoint-address-ip`, `endpoint-address-invalid`, `endpoint-address-network` (warning),
  *   `endpoint-port-undeclared`, `unix-single-port`, `labels-invalid`: endpoint rules per resolution;
  * - `addresses-multiple-hosts-tcp` (warning): addresses plus a TCP port shared by several hosts;
@@ -20,12 +20,13 @@
  *   endpoints, HTTP/TLS/GRPC/HTTP2 ports, no waypoint with MESH_INTERNAL);
  * - `exportto-*`: entries must be `.`, `*`, `~` or namespace names, without duplicates or mixing.
  *
- * The "addresses are required for TCP ports" warning is reported by `se-addresses-required`.
+ * Two related rules have their own codes: wildcard hosts with resolution DNS (`se-wildcard-dns`), and
+ * the "addresses are required for TCP ports" warning (`se-addresses-required`).
  */
 import type { Analyzer } from './analyzer';
 import { ISTIO_NETWORKING } from '../parse/resource';
 import { RuleHits, isRecord, listOf, replacementFix, text, type RuleState } from '../validation/rule-hits';
-import { checkExportTo, checkLabels, checkPortName, checkPortNumber, checkProtocol, checkSelectorLabels, istio, capitalize } from '../validation/istio-rules';
+import { checkExportTo, checkLabels, checkPortName, checkPortNumber, checkProtocol, checkSelectorLabels, istio, capitalize, checkMetadata } from '../validation/istio-rules';
 import { fqdnProblem, ipSubnetProblem, isHttpProtocol, isIpAddress, isPartialWildcard, isTcpProtocol, isTlsProtocol, parseProtocol, wildcardDomainProblem } from '../validation/istio-names';
 
 export const seInvalid: Analyzer<RuleState> = {
@@ -37,6 +38,7 @@ export const seInvalid: Analyzer<RuleState> = {
     if (r.group !== ISTIO_NETWORKING) return;
     const s = r.spec;
     const h = new RuleHits(r);
+    checkMetadata(h, r);
     const resolution = typeof s.resolution === 'string' ? s.resolution : 'NONE';
     const hosts = listOf(s.hosts);
     const ports = listOf(s.ports);
@@ -87,14 +89,7 @@ export const seInvalid: Analyzer<RuleState> = {
         break;
       case 'DNS':
       case 'DNS_ROUND_ROBIN':
-        if (endpoints.length === 0) {
-          hosts.forEach((host, i) => {
-            if (typeof host !== 'string' || host === '*' || wildcardDomainProblem(host)) return;
-            if (fqdnProblem(host)) {
-              h.error(['spec', 'hosts', i], 'dns-host-not-fqdn', `Resolution ${resolution} resolves each host through DNS, and "${host}" is not a name DNS can resolve; use resolution NONE for wildcard hosts, or list endpoints.${istio(`hosts must be FQDN if no endpoints are provided for resolution mode ${resolution}`)}`);
-            }
-          });
-        }
+        // Wildcard hosts without endpoints are se-wildcard-dns' finding.
         endpoints.forEach((e, i) => checkEndpoint(h, i, e, portNames, true));
         if (addresses.length > 0 && hosts.length > 1) {
           const i = ports.findIndex((p) => isRecord(p) && isTcpProtocol(parseProtocol(p.protocol)));

@@ -5,6 +5,8 @@
  * was meant to set (`egress[].hosts`, `outboundTrafficPolicy`) do not apply. Each finding's `rule`
  * says which check failed:
  *
+ * - `dry-run-annotation`, `internal-annotation`: annotations Istio rejects on every kind but
+ *   AuthorizationPolicy;
  * - `empty-config`: a Sidecar must set egress, ingress, outboundTrafficPolicy or inboundConnectionPool;
  * - `selector-empty` (warning), `selector-empty-key`, `selector-wildcard`;
  * - `egress-port-*`: at most one egress listener without a port, and it must be the last; unique
@@ -20,7 +22,7 @@
 import type { Analyzer } from './analyzer';
 import { ISTIO_NETWORKING } from '../parse/resource';
 import { RuleHits, isRecord, listOf, replacementFix, text, type RuleState } from '../validation/rule-hits';
-import { checkConnectionPool, checkDestination, checkPortName, checkProtocol, checkSelectorLabels, checkServerTls, istio, namespaceHostProblems, capitalize } from '../validation/istio-rules';
+import { checkConnectionPool, checkDestination, checkPortName, checkProtocol, checkSelectorLabels, checkServerTls, istio, namespaceHostProblems, capitalize, checkMetadata } from '../validation/istio-rules';
 import { fqdnProblem, isHttpProtocol, isIpAddress, isTlsProtocol, isValidPort, parseProtocol, unixAddressProblem } from '../validation/istio-names';
 
 export const sidecarInvalid: Analyzer<RuleState> = {
@@ -32,6 +34,7 @@ export const sidecarInvalid: Analyzer<RuleState> = {
     if (r.group !== ISTIO_NETWORKING) return;
     const s = r.spec;
     const h = new RuleHits(r);
+    checkMetadata(h, r);
     checkSelectorLabels(h, ['spec', 'workloadSelector'], s.workloadSelector, 'sidecar');
     const egress = listOf(s.egress);
     const ingress = listOf(s.ingress);

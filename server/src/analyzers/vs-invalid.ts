@@ -2,7 +2,8 @@
  * A VirtualService breaks one of Istio's own validation rules that the CRD schema does not express,
  * so Istio's admission webhook rejects it (errors), or admits it with a warning and it routes
  * differently than written (warnings). `istioctl analyze` reports the same as IST0106 and IST0133.
- * Each finding's `rule` says which check failed:
+ * Each finding's `rule` says which check failed (and, as for every kind, `dry-run-annotation` and
+ * `internal-annotation`: annotations Istio rejects):
  *
  * - `host-invalid`, `host-wildcard-mesh` (`*` cannot be a mesh host), `host-duplicate`;
  * - `no-routes`: a VirtualService needs http, tcp or tls routes; `delegate-*`: a VirtualService without
@@ -29,7 +30,7 @@ import { ISTIO_NETWORKING } from '../parse/resource';
 import type { YamlPath } from '../parse/yaml-path';
 import { nodeSpan, pathAtOffset } from '../parse/yaml-path';
 import { RuleHits, isRecord, listOf, replacementFix, text, type RuleState } from '../validation/rule-hits';
-import { checkDestination, checkExportTo, checkLabels, checkPortNumber, istio, capitalize, isWholeSeconds } from '../validation/istio-rules';
+import { checkDestination, checkExportTo, checkLabels, checkPortNumber, istio, capitalize, isWholeSeconds, checkMetadata } from '../validation/istio-rules';
 import { GRPC_STATUSES, fqdnProblem, headerNameProblem, ipSubnetProblem, isDns1123Label, isIpAddress, isJwtClaimRoute, regexProblem, wildcardDomainProblem } from '../validation/istio-names';
 import { hostMatches, hostsIntersect } from '../index/hosts';
 
@@ -42,6 +43,7 @@ export const vsInvalid: Analyzer<RuleState> = {
     if (r.group !== ISTIO_NETWORKING) return;
     const s = r.spec;
     const h = new RuleHits(r);
+    checkMetadata(h, r);
     const hosts = listOf(s.hosts).filter((x): x is string => typeof x === 'string');
     const gateways = listOf(s.gateways);
     const http = listOf(s.http);

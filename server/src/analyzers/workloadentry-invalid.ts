@@ -3,6 +3,8 @@
  * Istio's admission webhook rejects it (errors) or admits it with a warning; `istioctl analyze`
  * reports IST0106 and IST0133. Each finding's `rule` says which check failed:
  *
+ * - `dry-run-annotation`, `internal-annotation`: annotations Istio rejects on every kind but
+ *   AuthorizationPolicy;
  * - `address-invalid`: an address that is neither an IP, a host name nor a `unix://` socket;
  * - `address-network` (warning): no address, only a `network`, so the workload is reached through
  *   that network's gateway;
@@ -13,7 +15,7 @@
 import type { Analyzer } from './analyzer';
 import { ISTIO_NETWORKING } from '../parse/resource';
 import { RuleHits, text, type RuleState } from '../validation/rule-hits';
-import { checkLabels, istio } from '../validation/istio-rules';
+import { checkLabels, istio, checkMetadata } from '../validation/istio-rules';
 import { fqdnProblem, isIpAddress } from '../validation/istio-names';
 
 export const workloadentryInvalid: Analyzer<RuleState> = {
@@ -25,6 +27,7 @@ export const workloadentryInvalid: Analyzer<RuleState> = {
     if (r.group !== ISTIO_NETWORKING) return;
     const s = r.spec;
     const h = new RuleHits(r);
+    checkMetadata(h, r);
     const address = typeof s.address === 'string' ? s.address : '';
     if (address === '' && text(s.network)) {
       h.warning(['spec', 'network'], 'address-network', `This WorkloadEntry has no address, only network "${s.network}": it is reached through that network's gateway.${istio(`address is unset with network "${s.network}"`)}`, 'key');

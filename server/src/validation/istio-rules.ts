@@ -5,6 +5,7 @@
  * Each adds its findings to a RuleHits; the CRD schema's own checks (required fields, enums, CEL)
  * are left to schema validation, so nothing is reported twice.
  */
+import type { Resource } from '../parse/resource';
 import type { YamlPath } from '../parse/yaml-path';
 import { RuleHits, isRecord, listOf, text } from './rule-hits';
 import {
@@ -245,4 +246,18 @@ function dnsNameProblems(name: string, isGateway: boolean): HostProblem[] {
   if (p && !(isGateway && isIpAddress(name))) out.push({ rule: 'host-invalid', text: `${capitalize(p)}.` });
   else if (isPartialWildcard(name)) out.push({ rule: 'host-partial-wildcard', text: `"${name}" is a partial wildcard: "*" must be a whole first label, as in "*.example.com".${istio(`partial wildcard "${name}" not allowed`)}` });
   return out;
+}
+
+/**
+ * Istio's metadata checks for every kind but AuthorizationPolicy: no `istio.io/dry-run` annotation
+ * (only authorization policies have a dry-run mode), and none of Istio's internal annotations.
+ */
+export function checkMetadata(h: RuleHits, r: Resource): void {
+  for (const key of Object.keys(r.annotations)) {
+    if (key === 'istio.io/dry-run') {
+      h.error(['metadata', 'annotations', key], 'dry-run-annotation', `Only an AuthorizationPolicy has a dry-run mode; Istio rejects istio.io/dry-run on a ${r.kind}. Remove the annotation.${istio(`${r.namespace}/${r.name} has unsupported annotation istio.io/dry-run, please remove the annotation`)}`, 'key');
+    } else if (key.startsWith('internal.istio.io/')) {
+      h.error(['metadata', 'annotations', key], 'internal-annotation', `${key} is an annotation Istio sets on resources it generates; users may not set it. Remove it.${istio(`"${key}" annotation found, this may not be set by users`)}`, 'key');
+    }
+  }
 }
