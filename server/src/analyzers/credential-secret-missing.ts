@@ -15,7 +15,7 @@ import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath, type YamlPath } from '../parse/yaml-path';
 import type { IndexReader } from '../index/workspace-index';
 import type { Settings } from '../settings';
-import { egressGatewayNamespace, gatewayApplyingDestinationRule, labelsMatch, podLabels, ROOT_NAMESPACE, selectsEgressGateway, tlsBlocks, workloads } from '../index/mesh';
+import { egressGatewayNamespace, gatewayApplyingDestinationRule, ROOT_NAMESPACE, selectsEgressGateway, tlsBlocks, workloadsMatching } from '../index/mesh';
 
 interface State {
   secret: string;
@@ -56,7 +56,7 @@ function destinationRuleReferences(dr: Resource, index: IndexReader, settings: S
 /** The namespaces of the pods a Gateway selects: declared workloads, else the egress gateway's or the usual ones. */
 function gatewayPodNamespaces(gw: Resource, index: IndexReader, settings: Settings): string[] {
   const selector = isRecord(gw.spec.selector) ? Object.fromEntries(Object.entries(gw.spec.selector).map(([k, v]) => [k, String(v)])) : {};
-  const declared = new Set(workloads(index).filter((w) => labelsMatch(selector, podLabels(w))).map((w) => w.namespace));
+  const declared = new Set(workloadsMatching(index, selector).map((w) => w.namespace));
   if (declared.size > 0) return [...declared];
   if (selectsEgressGateway(gw, settings)) return [egressGatewayNamespace(settings)];
   // The pods are not in the workspace: istio-system is Istio's default, and gateways are often

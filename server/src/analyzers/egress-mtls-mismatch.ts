@@ -22,6 +22,7 @@ import { hostMatches, isWildcard, resolveHost } from '../index/hosts';
 import {
   clientTlsSettings,
   destinationRulesFor,
+  destinationRulesWithSubset,
   egressGatewaysOf,
   gatewayServers,
   HTTP_PROTOCOLS,
@@ -109,7 +110,8 @@ export const egressMtlsMismatch: Analyzer<State> = {
       const expect = [...expected][0] as Expectation;
 
       // Istio merges the DestinationRules of one host, so the subset comes from whichever defines it.
-      const candidates = destinationRulesFor(index, d.host, vs.namespace).filter((r) => !r.spec.workloadSelector);
+      const direct = d.subset === undefined ? [] : destinationRulesWithSubset(index, d.host, vs.namespace, d.subset).filter((r) => !r.spec.workloadSelector);
+      const candidates = direct.length > 0 ? direct : destinationRulesFor(index, d.host, vs.namespace).filter((r) => !r.spec.workloadSelector);
       const dr = d.subset === undefined ? candidates[0] : candidates.find((r) => subsetNames(r).includes(d.subset!));
       if (!dr && d.subset !== undefined) continue; // an unknown subset is another analyzer's finding
       const client = dr ? clientTlsSettings(dr, d.subset, port) : { mode: 'DISABLE', modeWritten: false, sni: undefined, tlsPath: undefined, policyPath: ['spec', 'trafficPolicy'] };

@@ -56,7 +56,11 @@ export const gatewayConflict: Analyzer<State> = {
     if (r.group !== ISTIO_NETWORKING) return;
     const selector = gatewaySelector(r);
     const servers = listOf(r.spec.servers);
-    const others = index.ofKind('Gateway', ISTIO_NETWORKING).filter((g) => !(g.namespace === r.namespace && g.name === r.name));
+    // Only Gateways serving one of this Gateway's hosts can conflict with it.
+    const bare = new Set(servers.flatMap((s) => (isRecord(s) ? serverHosts(s, r.namespace) : [])).map((h) => h.slice(h.indexOf('/') + 1)));
+    const others = [...new Set([...bare].flatMap((h) => index.withTag('Gateway', `server-host:${h}`)))].filter(
+      (g) => g.group === ISTIO_NETWORKING && !(g.namespace === r.namespace && g.name === r.name),
+    );
     if (servers.length === 0 || others.length === 0) return;
     let pods: Record<string, string>[] | undefined;
     const shared = (other: Record<string, string>): boolean => {

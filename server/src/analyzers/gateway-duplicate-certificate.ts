@@ -41,9 +41,10 @@ export const gatewayDuplicateCertificate: Analyzer<State> = {
     if (r.group !== ISTIO_NETWORKING) return;
     const selector = gatewaySelector(r);
     const servers = listOf(r.spec.servers);
-    const others = index
-      .ofKind('Gateway', ISTIO_NETWORKING)
-      .filter((g) => !(g.namespace === r.namespace && g.name === r.name))
+    // Only Gateways that name one of this Gateway's certificates can share it.
+    const tags = servers.flatMap((s) => (isRecord(s) && isRecord(s.tls) ? [text(s.tls.credentialName) && `credential:${text(s.tls.credentialName)}`, text(s.tls.serverCertificate) && `certificate:${text(s.tls.serverCertificate)}`] : []));
+    const others = [...new Set(tags.filter((t): t is string => !!t).flatMap((t) => index.withTag('Gateway', t)))]
+      .filter((g) => g.group === ISTIO_NETWORKING && !(g.namespace === r.namespace && g.name === r.name))
       .filter((g) => {
         const theirs = gatewaySelector(g);
         return Object.entries(selector).every(([k, v]) => theirs[k] === v);

@@ -13,7 +13,7 @@ import type { Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
-import { labelsMatch, podLabels, workloads } from '../index/mesh';
+import { labelsMatch, podLabels, workloadsMatching } from '../index/mesh';
 import { isRecord, listOf, placeAt } from '../validation/rule-hits';
 
 interface State {
@@ -36,7 +36,7 @@ export const gatewayPortNotInService: Analyzer<State> = {
     if (r.group !== ISTIO_NETWORKING) return;
     const selector = stringMap(r.spec.selector);
     if (Object.keys(selector).length === 0) return;
-    const pods = workloads(index).filter((w) => w.kind !== 'WorkloadEntry' && labelsMatch(selector, podLabels(w)));
+    const pods = workloadsMatching(index, selector).filter((w) => w.kind !== 'WorkloadEntry');
     if (pods.length === 0) return;
     const services: Resource[] = index.ofKind('Service', '').filter((svc) => {
       const sel = stringMap(svc.spec.selector);

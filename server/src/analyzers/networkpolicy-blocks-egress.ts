@@ -13,7 +13,7 @@
 import type { Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { spanAtPath } from '../parse/yaml-path';
-import { egressGatewayNamespace, labelSelectorMatches, meshRoutesToEgressGateway, namespaceLabels, podLabels, workloads } from '../index/mesh';
+import { egressGatewayNamespace, labelSelectorMatches, meshRoutesToEgressGateway, namespaceLabels, podLabels, workloadsIn } from '../index/mesh';
 import { appendSequenceItem, insertMapEntry, toYaml } from '../edits/yaml-edits';
 import { isMap, isSeq } from 'yaml';
 
@@ -89,7 +89,7 @@ export const networkpolicyBlocksEgress: Analyzer<State> = {
     if (!types.includes('Egress')) return;
     const ns = np.namespace;
     const selector = np.spec.podSelector;
-    if (!isEmptySelector(selector) && !workloads(index).some((w) => w.namespace === ns && w.kind !== 'WorkloadEntry' && labelSelectorMatches(selector, podLabels(w)))) return;
+    if (!isEmptySelector(selector) && !workloadsIn(index, ns).some((w) => w.kind !== 'WorkloadEntry' && labelSelectorMatches(selector, podLabels(w)))) return;
     const routes = meshRoutesToEgressGateway(index, settings, ns);
     if (routes.length === 0) return;
     const rules: Record<string, any>[] = Array.isArray(np.spec.egress) ? np.spec.egress.filter(isRecord) : [];

@@ -26,7 +26,7 @@ interface State {
 /** Whether some mesh config in the workspace turns on DNS capture with address auto-allocation. */
 function meshAutoAllocates(index: IndexReader): boolean {
   for (const kind of ['IstioOperator', 'ConfigMap']) {
-    for (const r of index.ofKind(kind)) {
+    for (const r of index.withTag(kind, 'mesh-config')) {
       const md = r.meshConfig?.value?.defaultConfig?.proxyMetadata;
       if (!isRecord(md)) continue;
       if (md.ISTIO_META_DNS_CAPTURE === 'true' && (md.ISTIO_META_DNS_AUTO_ALLOCATE === 'true' || md.PILOT_ENABLE_IP_AUTOALLOCATE === 'true')) return true;

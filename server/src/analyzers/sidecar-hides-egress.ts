@@ -86,8 +86,8 @@ export const sidecarHidesEgress: Analyzer<State> = {
     const ownMode = sidecar.spec.outboundTrafficPolicy?.mode;
     const mode = ownMode === 'REGISTRY_ONLY' || ownMode === 'ALLOW_ANY' ? ownMode : effectiveOutboundPolicy(index, settings, ns).mode;
     const registryOnly = mode === 'REGISTRY_ONLY';
-    for (const vs of index.ofKind('VirtualService', ISTIO_NETWORKING)) {
-      if (vs.namespace !== ns) continue;
+    for (const vs of index.withTag('VirtualService', `ns:${ns}`)) {
+      if (vs.group !== ISTIO_NETWORKING) continue;
       const routed = new Set<string>(boundGateways(vs).includes(MESH_GATEWAY) ? hostsOf(vs) : []);
       for (const d of routeDestinations(vs)) if (ruleGateways(vs, d).includes(MESH_GATEWAY) && !isEgressGatewayHost(d.host, settings)) routed.add(d.host);
       for (const host of routed) {
@@ -109,8 +109,8 @@ export const sidecarHidesEgress: Analyzer<State> = {
     }
 
     if (registryOnly) {
-      for (const se of index.ofKind('ServiceEntry', ISTIO_NETWORKING)) {
-        if (se.namespace !== ns || !isVisibleTo(se, ns)) continue;
+      for (const se of index.withTag('ServiceEntry', `ns:${ns}`)) {
+        if (se.group !== ISTIO_NETWORKING || !isVisibleTo(se, ns)) continue;
         for (const host of hostsOf(se)) {
           if (imports(ns, host)) continue;
           const span = nameSpan(se);

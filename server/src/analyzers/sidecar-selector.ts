@@ -17,7 +17,7 @@ import type { Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
-import { labelsMatch, podLabels, workloads } from '../index/mesh';
+import { labelsMatch, podLabels, workloadsIn } from '../index/mesh';
 import { isRecord, placeAt } from '../validation/rule-hits';
 
 type Rule = 'multiple-default' | 'conflicting-selectors' | 'no-workload' | 'ambient';
@@ -62,9 +62,9 @@ export const sidecarSelector: Analyzer<State> = {
   *check(r, { index }) {
     if (r.group !== ISTIO_NETWORKING) return;
     const ns = r.namespace;
-    const peers = index.ofKind('Sidecar', ISTIO_NETWORKING).filter((s) => s.namespace === ns && !(s.name === r.name && s.uri === r.uri && s.docIndex === r.docIndex));
+    const peers = index.withTag('Sidecar', `ns:${ns}`).filter((s) => s.group === ISTIO_NETWORKING && !(s.name === r.name && s.uri === r.uri && s.docIndex === r.docIndex));
     const selector = selectorOf(r);
-    const local = workloads(index).filter((w) => w.namespace === ns);
+    const local = workloadsIn(index, ns);
     const namespace = index.find('', 'Namespace', 'default', ns)[0];
     const nsLabels = namespace?.labels ?? {};
     const ambientNamespace = nsLabels['istio.io/dataplane-mode'] === 'ambient' && nsLabels['istio-injection'] !== 'enabled' && !nsLabels['istio.io/rev'];

@@ -38,7 +38,8 @@ const isRecord = (v: unknown): v is Record<string, any> => typeof v === 'object'
 function plainHttpPorts(index: IndexReader, host: string): { ports: Set<number>; any: boolean } {
   const ports = new Set<number>();
   let any = false;
-  for (const vs of index.ofKind('VirtualService', ISTIO_NETWORKING)) {
+  for (const vs of index.withTag('VirtualService', `dest:${host}`)) {
+    if (vs.group !== ISTIO_NETWORKING) continue;
     for (const d of routeDestinations(vs)) {
       if (d.protocol !== 'http' || d.host !== host) continue;
       if (d.port !== undefined) {

@@ -15,7 +15,7 @@
 import type { Analyzer } from './analyzer';
 import type { Fix, RelatedLocation } from '../model';
 import { ISTIO_NETWORKING } from '../parse/resource';
-import { destinationRulesFor, isEgressGatewayHost, routeDestinations, subsetNames } from '../index/mesh';
+import { destinationRulesFor, destinationRulesWithSubset, isEgressGatewayHost, routeDestinations, subsetNames } from '../index/mesh';
 import { spanAtPath } from '../parse/yaml-path';
 import { closestMatch } from '../schema/suggest';
 import { appendDocument, appendSequenceItem, insertMapEntry, replaceScalar, toYaml } from '../edits/yaml-edits';
@@ -48,6 +48,7 @@ export const vsUnknownSubset: Analyzer<State> = {
     const creating = new Map<string, string>();
     for (const d of routeDestinations(vs)) {
       if (d.subset === undefined) continue;
+      if (destinationRulesWithSubset(index, d.host, vs.namespace, d.subset).length > 0) continue;
       const rules = destinationRulesFor(index, d.host, vs.namespace);
       const defined = [...new Set(rules.flatMap(subsetNames))];
       if (defined.includes(d.subset)) continue;

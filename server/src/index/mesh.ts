@@ -116,11 +116,9 @@ export function kubernetesGatewayForService(index: IndexReader, host: string): R
  * Whether the workspace describes the Services of `namespace`: it declares a Kubernetes Service
  * there, or a ServiceEntry for a host there. When it does not, the Services of that namespace live
  * elsewhere (another repository, a Helm chart), and a missing one proves nothing.
- * It scans, so call it only once a host lookup has already failed.
- */
+ *  */
 export function describesNamespaceServices(index: IndexReader, namespace: string): boolean {
-  if (index.ofKind('Service', '').some((s) => s.namespace === namespace)) return true;
-  return index.ofKind('ServiceEntry', ISTIO_NETWORKING).some((se) => hostsOf(se).some((h) => clusterLocalNamespace(h) === namespace));
+  return index.withTag('Service', `ns:${namespace}`).length > 0 || index.withTag('ServiceEntry', `cluster-ns:${namespace}`).some((se) => se.group === ISTIO_NETWORKING);
 }
 
 /**
@@ -133,6 +131,19 @@ export function destinationRulesFor(index: IndexReader, host: string, namespace:
   const hostNamespace = host.endsWith(`.${CLUSTER_DOMAIN}`) ? host.split('.')[1] : undefined;
   const rank = (dr: Resource) => (dr.namespace === namespace ? 0 : dr.namespace === hostNamespace ? 1 : dr.namespace === ROOT_NAMESPACE ? 2 : 3);
   return [...candidates].sort((a, b) => rank(a) - rank(b));
+}
+
+/**
+ * DestinationRules visible from `namespace` that define `subset` for exactly `host`, in lookup
+ * order: a narrow lookup for the common case. Rules with wildcard hosts are not included; callers
+ * fall back to destinationRulesFor when this finds nothing.
+ */
+export function destinationRulesWithSubset(index: IndexReader, host: string, namespace: string, subset: string): Resource[] {
+  const rank = (dr: Resource) => (dr.namespace === namespace ? 0 : dr.namespace === ROOT_NAMESPACE ? 2 : 1);
+  return index
+    .withTag('DestinationRule', `subset:${host}|${subset}`)
+    .filter((dr) => dr.group === ISTIO_NETWORKING && isVisibleTo(dr, namespace))
+    .sort((a, b) => rank(a) - rank(b));
 }
 
 export function subsetNames(dr: Resource): string[] {
@@ -218,6 +229,18 @@ export function workloads(index: IndexReader): Resource[] {
   return WORKLOAD_KINDS.flatMap((k) => index.ofKind(k));
 }
 
+/** Workloads in one namespace. */
+export function workloadsIn(index: IndexReader, namespace: string): Resource[] {
+  return WORKLOAD_KINDS.flatMap((k) => index.withTag(k, `ns:${namespace}`));
+}
+
+/** Workloads whose pod labels satisfy a non-empty selector, found through the first label. */
+export function workloadsMatching(index: IndexReader, selector: Record<string, string>): Resource[] {
+  const [first] = Object.entries(selector);
+  if (!first) return workloads(index);
+  return WORKLOAD_KINDS.flatMap((k) => index.withTag(k, `label:${first[0]}=${first[1]}`)).filter((w) => labelsMatch(selector, podLabels(w)));
+}
+
 export interface EffectivePolicy {
   mode: OutboundMode;
   /** Where the mode comes from: a Sidecar in the namespace, the mesh config, or the user's setting. */
@@ -231,11 +254,11 @@ export interface EffectivePolicy {
  * ConfigMap, else the setting (Istio's default ALLOW_ANY unless the user says otherwise).
  */
 export function effectiveOutboundPolicy(index: IndexReader, settings: Settings, namespace: string): EffectivePolicy {
-  const sidecars = [...index.ofKind('Sidecar').filter((s) => s.group === ISTIO_NETWORKING && !s.spec.workloadSelector)];
-  const local = sidecars.find((s) => s.namespace === namespace && sidecarMode(s)) ?? sidecars.find((s) => s.namespace === ROOT_NAMESPACE && sidecarMode(s));
+  const namespaceWide = (ns: string) => index.withTag('Sidecar', `ns:${ns}`).filter((s) => s.group === ISTIO_NETWORKING && !s.spec.workloadSelector && sidecarMode(s));
+  const local = namespaceWide(namespace)[0] ?? namespaceWide(ROOT_NAMESPACE)[0];
   if (local) return { mode: sidecarMode(local)!, origin: 'sidecar', source: local };
   for (const kind of ['IstioOperator', 'ConfigMap']) {
-    for (const r of index.ofKind(kind)) {
+    for (const r of index.withTag(kind, 'mesh-config')) {
       const mode = outboundMode(r.meshConfig);
       if (mode) return { mode, origin: 'mesh-config', source: r };
     }
@@ -470,12 +493,12 @@ export function egressGatewayRoutesTo(index: IndexReader, settings: Settings, ho
 /**
  * Mesh rules that send traffic of clients in `namespace` to the egress gateway: route destinations
  * (not mirrors) whose host is the egress gateway's, in rules that apply to the mesh, of VirtualServices
- * visible from `namespace`. It scans every VirtualService, so call it for few resources.
+ * visible from `namespace`.
  */
 export function meshRoutesToEgressGateway(index: IndexReader, settings: Settings, namespace: string): { vs: Resource; route: RouteDestination }[] {
   const out: { vs: Resource; route: RouteDestination }[] = [];
-  for (const vs of index.ofKind('VirtualService', ISTIO_NETWORKING)) {
-    if (!isVisibleTo(vs, namespace)) continue;
+  for (const vs of index.withTag('VirtualService', `dest:${settings.egressGateway.host.toLowerCase()}`)) {
+    if (vs.group !== ISTIO_NETWORKING || !isVisibleTo(vs, namespace)) continue;
     for (const route of routeDestinations(vs)) {
       if (!route.mirror && isEgressGatewayHost(route.host, settings) && ruleGateways(vs, route).includes(MESH_GATEWAY)) out.push({ vs, route });
     }
@@ -533,7 +556,7 @@ export function labelSelectorMatches(selector: unknown, labels: Record<string, s
 /** The labels of a namespace: its Namespace object's in the workspace, plus `kubernetes.io/metadata.name`, which Kubernetes always sets. */
 export function namespaceLabels(index: IndexReader, name: string): Record<string, string> {
   const labels: Record<string, string> = {};
-  for (const ns of index.ofKind('Namespace', '')) if (ns.name === name) Object.assign(labels, ns.labels);
+  for (const ns of index.withTag('Namespace', `name:${name}`)) if (ns.group === '') Object.assign(labels, ns.labels);
   labels['kubernetes.io/metadata.name'] = name;
   return labels;
 }

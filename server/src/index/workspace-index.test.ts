@@ -38,7 +38,7 @@ test('replacing and removing a file updates every lookup and reports the kinds t
   assert.deepEqual(index.withHost('ServiceEntry', 'edition.cnn.com').map((r) => r.name), ['cnn2']);
   assert.deepEqual(index.matchingHost('ServiceEntry', 'en.wikipedia.org'), []);
   const removed = index.removeFile('file:///svc.yaml');
-  assert.deepEqual([...removed.keys].sort(), ['host|Service|web.shop.svc.cluster.local', 'kind|Service', 'name||Service|shop|web']);
+  assert.deepEqual([...removed.keys].sort(), ['host|Service|web.shop.svc.cluster.local', 'kind|Service', 'name||Service|shop|web', 'tag|Service|ns:shop']);
   assert.equal(index.withHost('Service', 'web.shop.svc.cluster.local').length, 0);
   assert.equal(index.size, 2);
 });
@@ -64,4 +64,19 @@ test('lookups stay fast with 20,000 resources', () => {
   }
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   assert.ok(ms < 2000, `40,000 lookups took ${ms} ms`);
+});
+
+test('an edit reports only the resources it changed, and tags answer narrow lookups', () => {
+  const index = build();
+  const se = files['file:///se.yaml'];
+  // The second document changes; the first (the wildcard one) keeps its content and position.
+  const change = index.setFile(parseFile('file:///se.yaml', se.replace('hosts: [edition.cnn.com]', 'hosts: [www.cnn.com]')));
+  assert.ok(change.keys.has('host|ServiceEntry|www.cnn.com'));
+  assert.ok(change.keys.has('host|ServiceEntry|edition.cnn.com'));
+  assert.ok(!change.keys.has('host|ServiceEntry|*.wikipedia.org'), 'the untouched document is not part of the change');
+  const same = index.setFile(parseFile('file:///se.yaml', se.replace('hosts: [edition.cnn.com]', 'hosts: [www.cnn.com]')));
+  assert.equal(same.keys.size, 0, 'saving the same text changes nothing');
+  assert.deepEqual(index.withTag('Service', 'ns:shop').map((r) => r.name), ['web']);
+  index.setFile(parseFile('file:///vs.yaml', 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: r\n  namespace: shop\nspec:\n  hosts: [a.example.com]\n  http:\n  - route:\n    - destination:\n        host: web\n'));
+  assert.deepEqual(index.withTag('VirtualService', 'dest:web.shop.svc.cluster.local').map((r) => r.name), ['r']);
 });

@@ -26,19 +26,97 @@ export interface IndexReader {
   find(group: string, kind: string, namespace: string, name: string): Resource[];
   withHost(kind: string, host: string): Resource[];
   matchingHost(kind: string, host: string): Resource[];
+  /** Resources of `kind` carrying a secondary key (see `tagsOf`), such as `ns:shop` or `dest:<host>`. */
+  withTag(kind: string, tag: string): Resource[];
 }
 
 export const kindKey = (kind: string) => `kind|${kind}`;
 export const nameKey = (group: string, kind: string, namespace: string, name: string) => `name|${group}|${kind}|${namespace}|${name}`;
 export const hostKey = (kind: string, host: string) => `host|${kind}|${host}`;
 const wildcardKey = (kind: string) => `wildcard|${kind}`;
+export const tagKey = (kind: string, tag: string) => `tag|${kind}|${tag}`;
 
-/** The keys under which a change to `r` is visible to readers. */
-function dependencyKeys(r: Resource): string[] {
-  const hosts = declaredHosts(r);
-  const keys = [kindKey(r.kind), nameKey(r.group, r.kind, r.namespace, r.name), ...hosts.map((h) => hostKey(r.kind, h))];
-  if (hosts.some(isWildcard)) keys.push(wildcardKey(r.kind));
-  return keys;
+const isRecord = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const WORKLOAD_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry']);
+
+/**
+ * Secondary keys that let analyzers look up narrowly instead of scanning a kind:
+ * `ns:<namespace>` for every resource; `subset:<host>|<name>` for DestinationRule subsets; `name:<name>` for cluster-scoped Namespaces;
+ * `dest:<host>` for each route destination host of a VirtualService; `credential:<name>`,
+ * `certificate:<path>` and `server-host:<host>` (without its namespace part) for Gateway servers; `cluster-ns:<namespace>` for ServiceEntry hosts in a
+ * namespace's cluster domain; `label:<key>=<value>` for a workload's pod labels; `mesh-config` for
+ * resources that carry the mesh config.
+ */
+export function tagsOf(r: Resource): string[] {
+  const tags = [`ns:${r.namespace}`];
+  if (r.kind === 'Namespace') tags.push(`name:${r.name}`);
+  if (r.meshConfig) tags.push('mesh-config');
+  const spec = r.spec;
+  if (r.family === 'istio' && r.kind === 'VirtualService') {
+    for (const section of ['http', 'tls', 'tcp']) {
+      for (const rule of Array.isArray(spec[section]) ? spec[section] : []) {
+        if (!isRecord(rule)) continue;
+        const dests = [...(Array.isArray(rule.route) ? rule.route.map((x: any) => x?.destination) : []), rule.mirror, ...(Array.isArray(rule.mirrors) ? rule.mirrors.map((x: any) => x?.destination) : [])];
+        for (const d of dests) if (isRecord(d) && typeof d.host === 'string') tags.push(`dest:${resolveHost(d.host, r.namespace)}`);
+      }
+    }
+  }
+  if (r.family === 'istio' && r.kind === 'DestinationRule' && typeof spec.host === 'string') {
+    const host = resolveHost(spec.host, r.namespace);
+    for (const s of Array.isArray(spec.subsets) ? spec.subsets : []) if (isRecord(s) && typeof s.name === 'string') tags.push(`subset:${host}|${s.name}`);
+  }
+  if (r.family === 'istio' && r.kind === 'Gateway') {
+    for (const server of Array.isArray(spec.servers) ? spec.servers : []) {
+      const tls = isRecord(server) && isRecord(server.tls) ? server.tls : undefined;
+      if (typeof tls?.credentialName === 'string') tags.push(`credential:${tls.credentialName}`);
+      if (typeof tls?.serverCertificate === 'string') tags.push(`certificate:${tls.serverCertificate}`);
+      for (const h of isRecord(server) && Array.isArray(server.hosts) ? server.hosts : []) {
+        if (typeof h === 'string') tags.push(`server-host:${h.slice(h.indexOf('/') + 1).toLowerCase()}`);
+      }
+    }
+  }
+  if (r.family === 'istio' && r.kind === 'ServiceEntry') {
+    for (const h of declaredHosts(r)) {
+      const m = /^[^.]+\.([^.]+)\.svc\.cluster\.local$/.exec(h);
+      if (m) tags.push(`cluster-ns:${m[1]}`);
+    }
+  }
+  if (WORKLOAD_KINDS.has(r.kind)) {
+    const t = spec.template;
+    const labels = r.kind === 'Pod' ? r.labels : r.kind === 'WorkloadEntry' ? spec.labels : isRecord(t) && isRecord(t.metadata) ? t.metadata.labels : undefined;
+    if (isRecord(labels)) for (const [k, v] of Object.entries(labels)) tags.push(`label:${k}=${String(v)}`);
+  }
+  return [...new Set(tags)];
+}
+
+/** What the index stores of a resource, computed once. */
+interface Entry {
+  hosts: string[];
+  tags: string[];
+  keys: string[];
+  /** The resource's content and position, to tell an edited resource from an untouched one. */
+  fingerprint: string;
+}
+
+const entries = new WeakMap<Resource, Entry>();
+
+function entryOf(r: Resource): Entry {
+  let e = entries.get(r);
+  if (!e) {
+    const hosts = declaredHosts(r);
+    const tags = tagsOf(r);
+    const keys = [kindKey(r.kind), nameKey(r.group, r.kind, r.namespace, r.name), ...hosts.map((h) => hostKey(r.kind, h)), ...tags.map((t) => tagKey(r.kind, t))];
+    if (hosts.some(isWildcard)) keys.push(wildcardKey(r.kind));
+    let content: string;
+    try {
+      content = JSON.stringify(r.value);
+    } catch {
+      content = String(Math.random());
+    }
+    e = { hosts, tags, keys, fingerprint: `${r.docIndex}|${r.document.start}|${r.document.end}|${content}` };
+    entries.set(r, e);
+  }
+  return e;
 }
 
 const ISTIO_HOST_KINDS = new Set(['ServiceEntry', 'DestinationRule', 'VirtualService']);
@@ -75,6 +153,7 @@ export class WorkspaceIndex implements IndexReader {
   private readonly byKind = new Map<string, Set<Resource>>();
   private readonly byName = new Map<string, Set<Resource>>();
   private readonly byHost = new Map<string, Set<Resource>>();
+  private readonly byTag = new Map<string, Set<Resource>>();
   /** Resources with at least one wildcard host, by kind: few, so scanned on lookups. */
   private readonly wildcards = new Map<string, Set<Resource>>();
   private revision = 0;
@@ -89,12 +168,39 @@ export class WorkspaceIndex implements IndexReader {
   }
 
   /** Adds or replaces a file. */
+  /**
+   * Adds or replaces a file. The change lists only the keys of resources that were added, removed
+   * or edited: an edit to one document of a file leaves readers of its other documents alone.
+   */
   setFile(file: ParsedFile): IndexChange {
     const keys = new Set<string>();
     const old = this.byUri.get(file.uri);
-    if (old) for (const r of old.resources) this.unindex(r, keys);
+    // Resources whose content and position did not change are matched up and contribute no keys.
+    const unchanged = new Map<string, number>();
+    for (const r of old?.resources ?? []) {
+      const fp = entryOf(r).fingerprint;
+      unchanged.set(fp, (unchanged.get(fp) ?? 0) + 1);
+    }
+    const kept = new Map<string, number>();
+    for (const r of file.resources) {
+      const fp = entryOf(r).fingerprint;
+      const left = (unchanged.get(fp) ?? 0) - (kept.get(fp) ?? 0);
+      if (left > 0) kept.set(fp, (kept.get(fp) ?? 0) + 1);
+    }
+    const discard = new Set<string>();
+    const take = (r: Resource, counts: Map<string, number>) => {
+      const fp = entryOf(r).fingerprint;
+      const n = counts.get(fp) ?? 0;
+      if (n > 0) {
+        counts.set(fp, n - 1);
+        return discard;
+      }
+      return keys;
+    };
+    const keptOld = new Map(kept);
+    for (const r of old?.resources ?? []) this.unindex(r, take(r, keptOld));
     this.byUri.set(file.uri, file);
-    for (const r of file.resources) this.indexResource(r, keys);
+    for (const r of file.resources) this.indexResource(r, take(r, kept));
     this.revision++;
     return { uri: file.uri, keys };
   }
@@ -118,6 +224,7 @@ export class WorkspaceIndex implements IndexReader {
       find: (group, kind, namespace, name) => (deps.add(nameKey(group, kind, namespace, name)), this.find(group, kind, namespace, name)),
       withHost: (kind, host) => (deps.add(hostKey(kind, host)), this.withHost(kind, host)),
       matchingHost: (kind, host) => (deps.add(hostKey(kind, host)), deps.add(wildcardKey(kind)), this.matchingHost(kind, host)),
+      withTag: (kind, tag) => (deps.add(tagKey(kind, tag)), this.withTag(kind, tag)),
     };
   }
 
@@ -165,6 +272,11 @@ export class WorkspaceIndex implements IndexReader {
     return [...out];
   }
 
+  withTag(kind: string, tag: string): Resource[] {
+    const set = this.byTag.get(tagKey(kind, tag));
+    return set ? [...set] : [];
+  }
+
   /** Namespaces mentioned anywhere: Namespace objects and every resource's namespace. */
   namespaces(): Set<string> {
     const out = new Set<string>();
@@ -174,19 +286,22 @@ export class WorkspaceIndex implements IndexReader {
   }
 
   private indexResource(r: Resource, keys: Set<string>): void {
-    for (const k of dependencyKeys(r)) keys.add(k);
+    const e = entryOf(r);
+    for (const k of e.keys) keys.add(k);
     multimapAdd(this.byKind, r.kind, r);
     multimapAdd(this.byName, nameKey(r.group, r.kind, r.namespace, r.name), r);
-    const hosts = declaredHosts(r);
-    for (const h of hosts) multimapAdd(this.byHost, hostKey(r.kind, h), r);
-    if (hosts.some(isWildcard)) multimapAdd(this.wildcards, r.kind, r);
+    for (const h of e.hosts) multimapAdd(this.byHost, hostKey(r.kind, h), r);
+    for (const t of e.tags) multimapAdd(this.byTag, tagKey(r.kind, t), r);
+    if (e.hosts.some(isWildcard)) multimapAdd(this.wildcards, r.kind, r);
   }
 
   private unindex(r: Resource, keys: Set<string>): void {
-    for (const k of dependencyKeys(r)) keys.add(k);
+    const e = entryOf(r);
+    for (const k of e.keys) keys.add(k);
     multimapDelete(this.byKind, r.kind, r);
     multimapDelete(this.byName, nameKey(r.group, r.kind, r.namespace, r.name), r);
-    for (const h of declaredHosts(r)) multimapDelete(this.byHost, hostKey(r.kind, h), r);
+    for (const h of e.hosts) multimapDelete(this.byHost, hostKey(r.kind, h), r);
+    for (const t of e.tags) multimapDelete(this.byTag, tagKey(r.kind, t), r);
     multimapDelete(this.wildcards, r.kind, r);
   }
 }
