@@ -135,8 +135,7 @@ async function complete(args: GenerateArgs, defaults: BundleDefaults): Promise<(
 async function write(target: Target, yaml: string, args: GenerateArgs, host: string): Promise<vscode.TextDocument | undefined> {
   if (target === 'untitled') {
     const doc = await vscode.workspace.openTextDocument({ language: 'yaml', content: yaml });
-    await vscode.window.showTextDocument(doc);
-    return doc;
+    return (await vscode.window.showTextDocument(doc)).document;
   }
   if (target === 'append') {
     const uri = args.uri ? vscode.Uri.parse(args.uri) : vscode.window.activeTextEditor?.document.uri;
@@ -151,8 +150,7 @@ async function write(target: Target, yaml: string, args: GenerateArgs, host: str
     const edit = new vscode.WorkspaceEdit();
     edit.insert(uri, doc.positionAt(text.length), separator + yaml.replace(/\r?\n/g, eol));
     if (!(await vscode.workspace.applyEdit(edit))) return undefined;
-    await vscode.window.showTextDocument(doc);
-    return doc;
+    return (await vscode.window.showTextDocument(doc)).document;
   }
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) return undefined;
@@ -180,10 +178,10 @@ async function write(target: Target, yaml: string, args: GenerateArgs, host: str
   edit.createFile(uri, { overwrite: false, ignoreIfExists: false });
   edit.insert(uri, new vscode.Position(0, 0), yaml);
   if (!(await vscode.workspace.applyEdit(edit))) return undefined;
-  const doc = await vscode.workspace.openTextDocument(uri);
-  await doc.save();
-  await vscode.window.showTextDocument(doc);
-  return doc;
+  const created = await vscode.workspace.openTextDocument(uri);
+  await created.save();
+  // Saving a new file can close and reopen its document: return the one the editor shows.
+  return (await vscode.window.showTextDocument(uri)).document;
 }
 
 /** Runs the command; resolves to the document written, or undefined when cancelled or refused. */

@@ -155,7 +155,10 @@ export function startServer(connection: Connection, io: ServerIO): void {
       return;
     }
     if (!isIndexable(uri)) return;
-    update(uri, await io.readFile(fsPath(uri)));
+    const text = await io.readFile(fsPath(uri));
+    // The file may have been opened while it was read: the editor's text wins then.
+    if (documents.get(uri)) return;
+    update(uri, text);
   }
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -217,7 +220,8 @@ export function startServer(connection: Connection, io: ServerIO): void {
   documents.onDidClose(async (e) => {
     const uri = e.document.uri;
     // Back to what is on disk, or out of the index for files outside the workspace.
-    update(uri, inWorkspace(uri) && isIndexable(uri) ? await io.readFile(fsPath(uri)) : undefined);
+    const text = inWorkspace(uri) && isIndexable(uri) ? await io.readFile(fsPath(uri)) : undefined;
+    if (!documents.get(uri)) update(uri, text);
   });
 
   connection.onCompletion((p) => {

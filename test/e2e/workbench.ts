@@ -191,6 +191,81 @@ export class Workbench {
     await this.page.locator('.action-widget .monaco-list-row.action').first().waitFor({ state: 'hidden', timeout: this.timeout });
   }
 
+  /** Runs a command from the Command Palette (F1) by its label, such as "Istio Egress: Restart Language Server". */
+  async runCommand(label: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: this.timeout });
+    await input.fill(`>${label}`);
+    await this.pick('.quick-input-widget', this.page.locator('.label-name', { hasText: exactly(label) }));
+  }
+
+  /**
+   * Waits for the input box titled `title`, types `text` over its value if given, and accepts it
+   * with Enter. The title tells one question from the next, as they share one widget.
+   */
+  async answerInput(title: string, text?: string): Promise<void> {
+    await this.waitForQuickInput(title);
+    if (text !== undefined) await this.page.locator('.quick-input-widget input').fill(text);
+    await this.page.keyboard.press('Enter');
+  }
+
+  /**
+   * Waits for the quick pick titled `title` and accepts the row labelled `label` (typed into the
+   * filter first), or without a label the row it focuses by default; returns the accepted label.
+   */
+  async choose(title: string, label?: string): Promise<string> {
+    const widget = await this.waitForQuickPick(title);
+    if (label !== undefined) {
+      await widget.locator('input').first().fill(label);
+      await this.pick('.quick-input-widget', this.page.locator('.label-name', { hasText: exactly(label) }));
+      return label;
+    }
+    const focused = widget.locator('.monaco-list-row.focused .label-name').first();
+    await focused.waitFor({ timeout: this.timeout });
+    const chosen = await focused.innerText();
+    await this.page.keyboard.press('Enter');
+    return chosen;
+  }
+
+  /** Waits for the multi-select quick pick titled `title` and accepts the rows checked by default. */
+  async acceptChecked(title: string): Promise<void> {
+    await this.waitForQuickPick(title);
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Waits for the quick pick titled `title` to list its rows: titles arrive first, and Enter needs a row. */
+  private async waitForQuickPick(title: string): Promise<Locator> {
+    await this.waitForQuickInput(title);
+    const widget = this.page.locator('.quick-input-widget');
+    await widget.locator('.monaco-list-row').first().waitFor({ timeout: this.timeout });
+    return widget;
+  }
+
+  async waitForQuickInput(title: string): Promise<void> {
+    await this.page.locator('.quick-input-widget .quick-input-title', { hasText: exactly(title) }).waitFor({ timeout: this.timeout });
+  }
+
+  /** Scrolls the active editor to the first occurrence of `text` with Find (Ctrl+F), then closes Find (and any notification toasts). */
+  async reveal(text: string): Promise<void> {
+    await this.focusEditor();
+    await this.page.keyboard.press('Control+F');
+    const find = this.page.locator('.editor-group-container.active .find-widget.visible');
+    await find.waitFor({ timeout: this.timeout });
+    await this.page.keyboard.press('Control+A');
+    await this.page.keyboard.type(text);
+    await this.page.keyboard.press('Enter');
+    await this.waitForLine(text);
+    // Escape closes Find, but while notification toasts show, Escape hides them first.
+    const toasts = this.page.locator('.notification-toast');
+    if (await toasts.first().isVisible()) {
+      await this.page.keyboard.press('Escape');
+      await toasts.first().waitFor({ state: 'hidden', timeout: this.timeout });
+    }
+    await this.page.keyboard.press('Escape');
+    await find.waitFor({ state: 'hidden', timeout: this.timeout });
+  }
+
   /**
    * In an open list, moves the focus down to the row holding `target` and accepts it with Enter.
    * Rows are re-rendered while a list filters, so the keyboard is steadier than a click.

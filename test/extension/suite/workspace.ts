@@ -87,7 +87,6 @@ export function waitForDiagnostics(uri: vscode.Uri, what: string, done: () => bo
       reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what} in ${path.basename(uri.path)}; diagnostics:${listDiagnostics(uri)}`));
     }, timeoutMs);
     const listener = vscode.languages.onDidChangeDiagnostics((e) => {
-      console.log('DEBUG change', e.uris.map(String).join(' '), 'waiting', uri.toString(), listDiagnostics(uri));
       if (!e.uris.some((u) => u.toString() === uri.toString()) || !done()) return;
       clearTimeout(timer);
       listener.dispose();
@@ -107,6 +106,7 @@ export function labelOf(item: vscode.CompletionItem): string {
  * it: those come from checking the text as it was.
  */
 export async function waitForCheck(doc: vscode.TextDocument): Promise<void> {
+  assert.ok(!doc.isClosed, `${doc.uri} is closed: edits to its URI would go to another document`);
   const text = doc.getText();
   const start = doc.positionAt(text.length);
   const onProbe = () => vscode.languages.getDiagnostics(doc.uri).some((d) => d.source === SOURCE && d.range.start.isAfterOrEqual(start));
@@ -118,6 +118,5 @@ export async function waitForCheck(doc: vscode.TextDocument): Promise<void> {
   remove.delete(doc.uri, new vscode.Range(start, doc.positionAt(doc.getText().length)));
   assert.ok(await vscode.workspace.applyEdit(remove), 'the probe was not removed');
   assert.equal(doc.getText(), text, 'removing the probe did not restore the text');
-  console.log('DEBUG removed probe', doc.uri.toString(), doc.version, doc.lineCount);
   await waitForDiagnostics(doc.uri, 'the diagnostic of the probe to go', () => !onProbe());
 }
