@@ -4,6 +4,8 @@
  * artifact URIs relative to the current directory.
  */
 import type { Finding, Severity } from './model';
+import { positionAt } from './features/positions';
+import { docsLink } from './codes';
 
 export type OutputFormat = 'text' | 'json' | 'sarif';
 
@@ -21,37 +23,19 @@ interface Located {
   endColumn: number;
 }
 
-function lineTable(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return starts;
-}
-
-function locate(starts: number[], offset: number): { line: number; column: number } {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, column: offset - starts[lo] + 1 };
-}
-
-function located(starts: number[], f: Finding): Located {
-  const s = locate(starts, f.start);
-  const e = locate(starts, Math.max(f.end, f.start));
-  return { line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
+/** 1-based lines and columns (UTF-16 code units, as SARIF's default columnKind). */
+function located(text: string, f: Finding): Located {
+  const s = positionAt(text, f.start);
+  const e = positionAt(text, Math.max(f.end, f.start));
+  return { line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
 }
 
 const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
 
-export const DOCS_URL = 'https://github.com/istio-egress/istio-egress/blob/main/docs/diagnostics.md';
 
 export function formatFindings(files: FileFindings[], format: OutputFormat, toolVersion: string): string {
   const rows = files.flatMap((file) => {
-    const starts = lineTable(file.text);
-    return [...file.findings].sort((a, b) => a.start - b.start || a.code.localeCompare(b.code)).map((f) => ({ file, f, at: located(starts, f) }));
+    return [...file.findings].sort((a, b) => a.start - b.start || a.code.localeCompare(b.code)).map((f) => ({ file, f, at: located(file.text, f) }));
   });
   if (format === 'json') {
     return JSON.stringify(rows.map(({ file, f, at }) => ({ file: file.path, ...at, severity: f.severity, code: f.code, message: f.message })), null, 2) + '\n';
@@ -68,7 +52,7 @@ export function formatFindings(files: FileFindings[], format: OutputFormat, tool
               name: 'istio-egress',
               version: toolVersion,
               informationUri: 'https://github.com/istio-egress/istio-egress',
-              rules: codes.map((id) => ({ id, helpUri: `${DOCS_URL}#${id}` })),
+              rules: codes.map((id) => ({ id, helpUri: docsLink(id) })),
             },
           },
           columnKind: 'utf16CodeUnits',

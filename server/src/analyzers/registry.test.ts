@@ -5,6 +5,7 @@ import path from 'node:path';
 import { ANALYZERS } from './registry';
 import { FIXTURES, readFixture } from './fixture-harness';
 import { BUILTIN_CODES } from '../codes';
+import { SCHEMA_CODES } from '../schema/validate';
 
 const SOURCE = path.resolve(FIXTURES, '..');
 
@@ -35,4 +36,9 @@ test('every analyzer file is registered, documented, and has a fixture with at l
     const hits = cases.flatMap((c) => readFixture(fs.readFileSync(path.join(dir, c), 'utf8')).expected.filter((e) => e.code === a.code));
     assert.ok(hits.length > 0, `${a.code} has a fixture with at least one annotated hit`);
   }
+});
+
+test('every schema code is documented among the built-in codes', () => {
+  const documented = new Set(BUILTIN_CODES.map((c) => c.code));
+  for (const code of SCHEMA_CODES) assert.ok(documented.has(code), `${code} has an entry in codes.ts`);
 });

@@ -5,9 +5,9 @@
 import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-languageserver';
 import type { Finding, Severity } from '../model';
 import { toRange } from './positions';
+import { docsLink } from '../codes';
 
 export const SOURCE = 'istio-egress';
-export const DOCS_URL = 'https://github.com/istio-egress/istio-egress/blob/main/docs/diagnostics.md';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -16,9 +16,6 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-export function docsLink(code: string): string {
-  return `${DOCS_URL}#${code}`;
-}
 
 /** `textOf` gives the current text of another file, for related locations there. */
 export function toDiagnostic(text: string, f: Finding, textOf: (uri: string) => string | undefined): Diagnostic {
