@@ -179,7 +179,7 @@ function firstSnippet(): { prefix: string; firstLine: string } {
   const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   const contribution = (manifest.contributes?.snippets ?? []).find((s: { language: string }) => s.language === 'yaml');
   assert.ok(contribution, 'package.json contributes no snippets for yaml');
-  const snippets = Object.values(JSON.parse(fs.readFileSync(path.join(ROOT, contribution.path), 'utf8'))) as { prefix: string | string[]; body: string | string[] }[];
+  const snippets: { prefix: string | string[]; body: string | string[] }[] = Object.values(JSON.parse(fs.readFileSync(path.join(ROOT, contribution.path), 'utf8')));
   assert.ok(snippets.length > 0, `${contribution.path} holds no snippets`);
   const [snippet] = snippets;
   const body = [snippet.body].flat()[0];

@@ -22,6 +22,8 @@ const CHROMIUM_ARGS = [
 
 /** The project's playwright-core when `npm ci` installed it, else the one install.sh put in TOOLS. */
 function playwright(): typeof import('playwright-core') {
+  // playwright-core lives in the tool cache, not in node_modules, so it is resolved at run time.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(require.resolve('playwright-core', { paths: [ROOT, path.join(TOOLS, 'driver')] }));
 }
 
@@ -281,7 +283,7 @@ export class Workbench {
       }
       await this.page.keyboard.press('ArrowDown');
     }
-    throw new Error(`no row in ${list} holds ${target}`);
+    throw new Error(`no row in ${list} holds ${target.toString()}`);
   }
 
   async screenshot(file: string): Promise<void> {

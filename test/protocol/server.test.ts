@@ -13,9 +13,7 @@ import {
   CodeActionRequest,
   FileChangeType,
   type CodeAction,
-  type CompletionItem,
   type Diagnostic,
-  type TextEdit,
   type MarkupContent,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -74,7 +72,7 @@ test('a file that was never opened gets diagnostics from the start-up scan', asy
   const uri = fileUri(path.join(workspace, 'config', 'broken.yaml'));
   const ds = await client.waitForDiagnostics(uri, (d) => d.length > 0);
   const enumError = ds.find((d) => d.code === 'schema-enum');
-  assert.ok(enumError, `schema-enum expected, got ${codes(ds)}`);
+  assert.ok(enumError, `schema-enum expected, got ${codes(ds).join(', ')}`);
   assert.equal(enumError.source, 'istio-egress');
   assert.equal(enumError.severity, 1);
   assert.deepEqual(enumError.range.start, { line: 12, character: 12 });
@@ -107,7 +105,7 @@ test('completion after "resolution: " offers exactly the schema values', async (
   const doc = TextDocument.create(uri, 'yaml', 1, text);
   const position = doc.positionAt(text.indexOf('resolution: ') + 'resolution: '.length);
   const result = await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position });
-  const items = (Array.isArray(result) ? result : (result?.items ?? [])) as CompletionItem[];
+  const items = (Array.isArray(result) ? result : (result?.items ?? []));
   assert.deepEqual(items.map((i) => i.label).sort(), ['DNS', 'DNS_ROUND_ROBIN', 'DYNAMIC_DNS', 'NONE', 'STATIC']);
   client.close(uri);
 });
@@ -136,8 +134,8 @@ test('a did-you-mean quick fix, applied, clears the diagnostic', async () => {
     context: { diagnostics: [diagnostic], only: ['quickfix'] },
   })) as CodeAction[];
   const fix = actions.find((a) => a.title.includes('MESH_EXTERNAL'));
-  assert.ok(fix, `fix expected among ${actions.map((a) => a.title)}`);
-  const edits = fix.edit!.changes![uri] as TextEdit[];
+  assert.ok(fix, `fix expected among ${actions.map((a) => a.title).join(', ')}`);
+  const edits = fix.edit!.changes![uri];
   const fixed = TextDocument.applyEdits(TextDocument.create(uri, 'yaml', 1, BROKEN_SE), edits);
   assert.equal(fixed, VALID_SE);
   client.change(uri, fixed, 2);

@@ -3,7 +3,7 @@
  * user's severity overrides applied. It caches per file and knows which files a change can affect,
  * so an edit re-checks only the files that read what changed.
  */
-import type { Finding, Severity } from '../model';
+import type { Finding } from '../model';
 import type { ParsedFile } from '../parse/parse';
 import type { WorkspaceIndex, IndexChange } from '../index/workspace-index';
 import type { SchemaStore } from '../schema/catalogue';
@@ -130,7 +130,7 @@ export class Checker {
     for (const f of findings) {
       const o = overrides[f.code];
       if (o === 'off') continue;
-      out.push(o ? { ...f, severity: o as Severity } : f);
+      out.push(o ? { ...f, severity: o } : f);
     }
     return out;
   }

@@ -169,7 +169,7 @@ function checkLocality(h: RuleHits, path: YamlPath, l: unknown, outlier: unknown
   }
   if (failover.length > 0) {
     const i = priority.findIndex((p) => typeof p === 'string' && TOPOLOGY_LABELS.has(p));
-    if (i >= 0) h.error([...path, 'failoverPriority', i], 'locality-failover-priority', `failover already orders regions; failoverPriority cannot also use the topology label "${priority[i]}".${istio(`can not simultaneously set 'failover' and topology label '${priority[i]}' in 'failover_priority'`)}`);
+    if (i >= 0) h.error([...path, 'failoverPriority', i], 'locality-failover-priority', `failover already orders regions; failoverPriority cannot also use the topology label "${String(priority[i])}".${istio(`can not simultaneously set 'failover' and topology label '${String(priority[i])}' in 'failover_priority'`)}`);
   }
   distribute.forEach((d, i) => {
     if (!isRecord(d) || !isRecord(d.to)) return;

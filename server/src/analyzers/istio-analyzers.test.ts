@@ -81,7 +81,7 @@ function istioCodes(f: Finding): string[] {
   if (f.code.startsWith('schema-')) return ['IST0106'];
   const m = ISTIO_CODES[f.code];
   if (!m) return [];
-  return typeof m === 'function' ? m((f.data ?? {}) as Data) : m;
+  return typeof m === 'function' ? m((f.data ?? {})) : m;
 }
 
 /** Cases whose messages depend on what a workspace of files cannot hold, or that no analyzer here covers. */

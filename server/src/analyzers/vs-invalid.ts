@@ -177,7 +177,7 @@ const HTTP_STATUS_CODES = new Set([
 
 const CORS_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', '*']);
 const CORS_HEADER = /^[!#$%&'*+\-.^_`|~A-Za-z0-9]+$/;
-// eslint-disable-next-line no-control-regex
+ 
 const HEADER_VALUE = /^[^\u0000-\u0008\u000A-\u001F\u007F]*$/;
 
 function isAuthorityHeader(name: string): boolean {

@@ -2,7 +2,7 @@
  * Code actions: the quick fixes of our diagnostics under the cursor, plus "fix all of this kind in
  * the file" where the fix is safe to repeat. Fixes come from `diagnostic.data`, never from message text.
  */
-import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextEdit as LspTextEdit } from 'vscode-languageserver';
+import { CodeActionKind, type CodeAction, type CodeActionParams, type TextEdit as LspTextEdit } from 'vscode-languageserver';
 import type { Finding, Fix } from '../model';
 import type { ParsedFile } from '../parse/parse';
 import { fixesFor } from '../analyzers/fixes';
@@ -35,7 +35,7 @@ export function codeActions(params: CodeActionParams, file: ParsedFile, allFindi
     if (d.source !== SOURCE || typeof d.code !== 'string') continue;
     const fixes = fixesFor(d.code, d.data, file, toSpan(text, d.range));
     for (const fix of fixes) {
-      out.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d as Diagnostic], isPreferred: fix.isPreferred, edit: toWorkspaceEdit(uri, text, fix) });
+      out.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: fix.isPreferred, edit: toWorkspaceEdit(uri, text, fix) });
     }
     if (fixes.some((f) => f.fixAllSafe) && !fixAllOffered.has(d.code)) {
       fixAllOffered.add(d.code);

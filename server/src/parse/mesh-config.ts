@@ -19,7 +19,7 @@ export interface MeshConfigSource {
   /** Path from `ast`'s root to the mesh config mapping. */
   path: (string | number)[];
   /** Maps an offset in `ast`'s text to an offset in the file. */
-  toFileOffset(offset: number): number;
+  toFileOffset: (offset: number) => number;
   /** Syntax errors of the inner YAML (ConfigMap form), already in file offsets. */
   errors: Finding[];
 }

@@ -15,16 +15,22 @@ export interface NodeAtPath {
   pair?: Pair;
 }
 
-function keyText(pair: Pair): string | undefined {
+/** The text of a scalar's value (keys and values in Kubernetes YAML are strings, numbers or booleans). */
+export function scalarText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return '';
+}
+
+function keyText(pair: Pair<unknown, unknown>): string | undefined {
   const k = pair.key;
-  if (isScalar(k)) return k.value === null ? '' : String(k.value);
-  return undefined;
+  return isScalar(k) ? scalarText(k.value) : undefined;
 }
 
 /** The pair in a mapping whose key is `name`, or undefined. */
 export function findPair(map: unknown, name: string): Pair | undefined {
   if (!isMap(map)) return undefined;
-  return map.items.find((p) => keyText(p) === name) as Pair | undefined;
+  return map.items.find((p) => keyText(p) === name);
 }
 
 /** Follows `path` from the document root; undefined where a step is missing. */
@@ -94,9 +100,9 @@ export function pathAtOffset(doc: Document, offset: number): OffsetLocation {
     if (isMap(current)) {
       const hit = current.items.find((p) => within(p.key) || within(p.value));
       if (!hit) break;
-      const name = keyText(hit as Pair);
+      const name = keyText(hit);
       if (name === undefined) break;
-      pair = hit as Pair;
+      pair = hit;
       path.push(name);
       if (within(hit.key) && !within(hit.value)) {
         inKey = true;

@@ -54,7 +54,7 @@ function rootScalar(text: string, key: string): string | undefined {
 
 /** apiVersion, kind, name and namespace as written, from the parsed value or else the text. */
 export function identityOf(file: ParsedFile, doc: ParsedDocument | undefined): DocumentIdentity {
-  const value = isRecord(doc?.value) ? doc!.value : {};
+  const value = isRecord(doc?.value) ? doc.value : {};
   const metadata = isRecord(value.metadata) ? value.metadata : {};
   const id: DocumentIdentity = {
     apiVersion: typeof value.apiVersion === 'string' && value.apiVersion.trim() ? value.apiVersion.trim() : undefined,

@@ -7,7 +7,7 @@
 import { isScalar, type Document, type Node } from 'yaml';
 import type { ParsedFile } from '../parse/parse';
 import { splitApiVersion } from '../parse/resource';
-import { pathAtOffset, type YamlPath } from '../parse/yaml-path';
+import { pathAtOffset, scalarText, type YamlPath } from '../parse/yaml-path';
 import { schemasAtPath, type JsonSchema, type SchemaStore } from './catalogue';
 import { documentAt, formOf, identityOf, ISTIO_OPERATOR_API_VERSION, schemasFor, sortedEntries, type DocumentIdentity } from './document-schema';
 import { dottedPath, enumOf, fieldMarkdown, fieldsOf } from './field-docs';
@@ -34,7 +34,7 @@ function scalarAt(ast: Document, offset: number): { path: YamlPath; inKey: boole
   const at = pathAtOffset(ast, offset);
   const node = at.node;
   if (!isScalar(node) || !node.range || offset < node.range[0] || offset >= node.range[1]) return undefined;
-  return { path: at.path, inKey: at.inKey, node, value: node.value === null ? '' : String(node.value) };
+  return { path: at.path, inKey: at.inKey, node, value: scalarText(node.value) };
 }
 
 function hoverAt(file: ParsedFile, offset: number, store: SchemaStore): HoverResult | undefined {

@@ -223,7 +223,7 @@ export function problemsFromAjv(errors: readonly ErrorObject[], root: unknown, c
 function toProblem(e: ErrorObject, root: unknown, context: MessageContext): SchemaProblem | undefined {
   const path = pointerToPath(e.instancePath, root);
   const data = e.data !== undefined ? e.data : valueAt(root, path);
-  const params = e.params as Record<string, any>;
+  const params = e.params;
   switch (e.keyword) {
     case 'additionalProperties': {
       const field = String(params.additionalProperty);
@@ -298,7 +298,7 @@ function plural(n: number, word: string): string {
 }
 
 function valueMessage(e: ErrorObject, path: YamlPath, data: unknown): string {
-  const params = e.params as Record<string, any>;
+  const params = e.params;
   const what = capitalise(subject(path));
   switch (e.keyword) {
     case 'minimum':

@@ -32,7 +32,7 @@ suite('generate bundle', () => {
   test('with every argument, opens the bundle in an untitled YAML document that has no problems', async () => {
     const doc = await vscode.commands.executeCommand<vscode.TextDocument | undefined>(COMMAND, { host: 'api.example.com', ...ANSWERS, target: 'untitled' });
     assert.ok(doc, 'the command resolved to no document');
-    assert.ok(doc.isUntitled, `${doc.uri} is not untitled`);
+    assert.ok(doc.isUntitled, `${doc.uri.toString()} is not untitled`);
     assert.equal(doc.languageId, 'yaml');
     assert.equal(vscode.window.activeTextEditor?.document, doc, 'the bundle is not in the active editor');
     const text = doc.getText();

@@ -106,7 +106,7 @@ export function labelOf(item: vscode.CompletionItem): string {
  * it: those come from checking the text as it was.
  */
 export async function waitForCheck(doc: vscode.TextDocument): Promise<void> {
-  assert.ok(!doc.isClosed, `${doc.uri} is closed: edits to its URI would go to another document`);
+  assert.ok(!doc.isClosed, `${doc.uri.toString()} is closed: edits to its URI would go to another document`);
   const text = doc.getText();
   const start = doc.positionAt(text.length);
   const onProbe = () => vscode.languages.getDiagnostics(doc.uri).some((d) => d.source === SOURCE && d.range.start.isAfterOrEqual(start));
