@@ -65,15 +65,7 @@ function settingsFrom(values: Record<string, any>): Settings {
     if (!code || !['error', 'warning', 'information', 'hint', 'off'].includes(level)) throw new UsageError(`--severity expects CODE=error|warning|information|hint|off, got "${s}"`);
     severity[code] = level;
   }
-  let selector = DEFAULT_SETTINGS.egressGateway.selector;
-  if (values['egress-gateway-selector']) {
-    selector = {};
-    for (const pair of String(values['egress-gateway-selector']).split(',')) {
-      const [k, v] = pair.split('=');
-      if (!k || v === undefined) throw new UsageError(`--egress-gateway-selector expects KEY=VALUE, got "${pair}"`);
-      selector[k.trim()] = v.trim();
-    }
-  }
+  const selector = values['egress-gateway-selector'] ? parseSelector(String(values['egress-gateway-selector'])) : DEFAULT_SETTINGS.egressGateway.selector;
   const policy = values['outbound-policy'];
   if (policy !== undefined && policy !== 'ALLOW_ANY' && policy !== 'REGISTRY_ONLY') throw new UsageError(`--outbound-policy must be ALLOW_ANY or REGISTRY_ONLY, got "${policy}"`);
   return normalizeSettings({

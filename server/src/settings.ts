@@ -4,6 +4,7 @@
  */
 import type { Severity } from './model';
 import type { OutboundMode } from './parse/mesh-config';
+import { isRecord } from './data';
 
 export type SeverityOverride = Severity | 'off';
 
@@ -33,7 +34,6 @@ export const DEFAULT_SETTINGS: Settings = {
 };
 
 const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
-const isRecord = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const stringList = (v: unknown, fallback: string[]) => (Array.isArray(v) && v.every((s) => typeof s === 'string') ? v : fallback);
 
 /** Settings from untrusted JSON (the editor's configuration), with defaults for anything missing or malformed. */

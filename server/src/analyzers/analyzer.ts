@@ -3,7 +3,7 @@
  * state it found, and an optional fix built from the same state. Analyzers are pure functions of
  * (resource, index, settings); they never do I/O and never see LSP types.
  */
-import type { Fix, RelatedLocation, Severity, Span } from '../model';
+import type { Finding, Fix, RelatedLocation, Severity, Span } from '../model';
 import type { ParsedFile } from '../parse/parse';
 import type { Resource } from '../parse/resource';
 import type { IndexReader } from '../index/workspace-index';
@@ -41,4 +41,21 @@ export interface Analyzer<S = any> {
   check(resource: Resource, ctx: AnalyzerContext): Iterable<Hit<S>>;
   message(state: S): string;
   fix?(state: S, ctx: FixContext): Fix[];
+}
+
+/** Runs one analyzer on one resource and turns its hits into findings (its state becomes `data`). */
+export function findingsOf<S>(analyzer: Analyzer<S>, resource: Resource, ctx: AnalyzerContext): Finding[] {
+  const out: Finding[] = [];
+  for (const hit of analyzer.check(resource, ctx)) {
+    out.push({
+      code: analyzer.code,
+      severity: hit.severity ?? analyzer.severity,
+      message: analyzer.message(hit.state),
+      start: hit.start,
+      end: hit.end,
+      data: hit.state,
+      related: hit.related,
+    });
+  }
+  return out;
 }

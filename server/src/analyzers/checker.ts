@@ -10,7 +10,7 @@ import type { SchemaStore } from '../schema/catalogue';
 import type { Settings } from '../settings';
 import { validateResource } from '../schema/validate';
 import { ANALYZERS } from './registry';
-import type { Analyzer } from './analyzer';
+import { findingsOf, type Analyzer } from './analyzer';
 
 interface CachedFindings {
   file: ParsedFile;
@@ -104,17 +104,7 @@ export class Checker {
       if (r.family !== 'istio' && r.family !== 'mesh-config' && r.family !== 'kubernetes') continue;
       for (const analyzer of this.analyzersByKind.get(r.kind) ?? []) {
         try {
-          for (const hit of analyzer.check(r, ctx)) {
-            out.push({
-              code: analyzer.code,
-              severity: hit.severity ?? analyzer.severity,
-              message: analyzer.message(hit.state),
-              start: hit.start,
-              end: hit.end,
-              data: hit.state,
-              related: hit.related,
-            });
-          }
+          out.push(...findingsOf(analyzer, r, ctx));
         } catch {
           // One analyzer's bug must not take the others' findings with it.
         }

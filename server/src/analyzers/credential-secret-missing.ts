@@ -16,6 +16,7 @@ import { spanAtPath, type YamlPath } from '../parse/yaml-path';
 import type { IndexReader } from '../index/workspace-index';
 import type { Settings } from '../settings';
 import { egressGatewayNamespace, gatewayApplyingDestinationRule, ROOT_NAMESPACE, selectsEgressGateway, tlsBlocks, workloadsMatching } from '../index/mesh';
+import { isRecord } from '../data';
 
 interface State {
   secret: string;
@@ -27,7 +28,6 @@ interface State {
   elsewhere: string[];
 }
 
-const isRecord = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 interface Reference {
   path: YamlPath;

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { parseFile, type ParsedFile } from '../parse/parse';
 import { WorkspaceIndex } from '../index/workspace-index';
 import { DEFAULT_SETTINGS, type Settings } from '../settings';
-import type { Analyzer } from './analyzer';
+import { findingsOf, type Analyzer } from './analyzer';
 import type { Finding, TextEdit } from '../model';
 import { Checker } from './checker';
 import { loadSchemaStore } from '../node/schemas';
@@ -83,14 +83,8 @@ export function buildIndex(files: Map<string, string>): { index: WorkspaceIndex;
 }
 
 function runAnalyzer(analyzer: Analyzer, index: WorkspaceIndex, file: ParsedFile, settings: Settings): Finding[] {
-  const out: Finding[] = [];
-  for (const r of file.resources) {
-    if (!analyzer.appliesTo.includes(r.kind)) continue;
-    for (const hit of analyzer.check(r, { index: index.tracked(new Set()), settings })) {
-      out.push({ code: analyzer.code, severity: hit.severity ?? analyzer.severity, message: analyzer.message(hit.state), start: hit.start, end: hit.end, data: hit.state, related: hit.related });
-    }
-  }
-  return out;
+  // Unlike the checker, this lets an analyzer's exception fail the test.
+  return file.resources.filter((r) => analyzer.appliesTo.includes(r.kind)).flatMap((r) => findingsOf(analyzer, r, { index: index.tracked(new Set()), settings }));
 }
 
 function applyEdits(text: string, edits: TextEdit[]): string {

@@ -18,6 +18,7 @@ import { nodeAtPath, spanAtPath } from '../parse/yaml-path';
 import { isGatewayWorkload, labelsMatch, podLabels, workloads } from '../index/mesh';
 import { replaceScalar } from '../edits/yaml-edits';
 import { closestMatch } from '../schema/suggest';
+import { isRecord } from '../data';
 
 interface State {
   selector: Record<string, string>;
@@ -32,7 +33,6 @@ const ASSUMED_SELECTORS: readonly Record<string, string>[] = [{ istio: 'ingressg
 /** Labels Istio puts on the proxies it deploys for a Kubernetes Gateway. */
 const GATEWAY_NAME_LABELS = ['gateway.networking.k8s.io/gateway-name', 'istio.io/gateway-name'];
 
-const isRecord = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export const gatewaySelectorNoWorkload: Analyzer<State> = {
   code: 'gateway-selector-no-workload',

@@ -16,6 +16,7 @@ import { spanAtPath } from '../parse/yaml-path';
 import { egressGatewayNamespace, labelSelectorMatches, meshRoutesToEgressGateway, namespaceLabels, podLabels, workloadsIn } from '../index/mesh';
 import { appendSequenceItem, insertMapEntry, toYaml } from '../edits/yaml-edits';
 import { isMap, isSeq } from 'yaml';
+import { isRecord } from '../data';
 
 type Missing = 'gateway-namespace' | 'dns';
 
@@ -30,7 +31,6 @@ interface State {
 const DNS_NAMESPACE = 'kube-system';
 const DNS_PORT = 53;
 
-const isRecord = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function isEmptySelector(selector: unknown): boolean {
   if (!isRecord(selector)) return true;

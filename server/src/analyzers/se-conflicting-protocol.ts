@@ -12,6 +12,7 @@ import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
 import { resolveHost } from '../index/hosts';
 import { scopesOverlap } from '../index/mesh';
+import { isRecord } from '../data';
 
 interface State {
   host: string;
@@ -21,7 +22,6 @@ interface State {
   others: string[];
 }
 
-const isRecord = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The ports of a ServiceEntry: number, upper-case protocol ('' when missing) and index. */
 function portsOf(se: Resource): { number: number; protocol: string; index: number }[] {

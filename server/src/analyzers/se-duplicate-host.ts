@@ -11,10 +11,10 @@ import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
 import { resolveHost } from '../index/hosts';
 import { scopesOverlap } from '../index/mesh';
+import { isRecord } from '../data';
 
 type State = { within: true; host: string } | { within: false; host: string; ports: number[]; others: string[] };
 
-const isRecord = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Port number to upper-case protocol. */
 function portsOf(se: Resource): Map<number, string> {

@@ -17,6 +17,7 @@ import { spanAtPath } from '../parse/yaml-path';
 import { hostMatches, resolveHost, serviceHost } from '../index/hosts';
 import type { IndexReader } from '../index/workspace-index';
 import { hostsOf, MESH_GATEWAY, ORIGINATING_TLS_MODES, routeDestinations, ruleGateways, serviceEntriesFor, tlsBlocks, TLS_PROTOCOLS } from '../index/mesh';
+import { isRecord } from '../data';
 
 interface State {
   mode: string;
@@ -32,7 +33,6 @@ interface TlsPort {
   protocol: string;
 }
 
-const isRecord = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Ports of `host` that some route sends plain HTTP to; `any` when a route's port cannot be told. */
 function plainHttpPorts(index: IndexReader, host: string): { ports: Set<number>; any: boolean } {

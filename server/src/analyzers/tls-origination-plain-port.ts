@@ -15,6 +15,7 @@ import { resolveHost } from '../index/hosts';
 import type { IndexReader } from '../index/workspace-index';
 import { HTTP_PROTOCOLS, MESH_GATEWAY, ORIGINATING_TLS_MODES, routeDestinations, ruleGateways, serviceEntriesFor, tlsBlocks } from '../index/mesh';
 import { insertMapEntry } from '../edits/yaml-edits';
+import { isRecord } from '../data';
 
 interface State {
   mode: string;
@@ -34,7 +35,6 @@ interface PlainPort {
   protocol: string;
 }
 
-const isRecord = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Whether the ServiceEntry sends `port` to another port of the server (`targetPort`, or an endpoint's port mapping). */
 function remapped(se: Resource, port: Record<string, any>): boolean {

@@ -17,6 +17,7 @@ import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { HTTP_PROTOCOLS, TLS_PROTOCOLS, registryLookup, routeDestinations, type RouteProtocol } from '../index/mesh';
 import { spanAtPath, type YamlPath } from '../parse/yaml-path';
 import { insertMapEntry, replaceScalar } from '../edits/yaml-edits';
+import { isRecord } from '../data';
 
 interface DeclaredPort {
   number: number;
@@ -39,7 +40,6 @@ interface State {
   path: YamlPath;
 }
 
-const isRecord = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The application protocol of a Service port, from `appProtocol` or Istio's port-name prefix convention. */
 function serviceProtocol(p: Record<string, any>): string | undefined {

@@ -10,6 +10,7 @@ import { ISTIO_NETWORKING } from '../parse/resource';
 import { spanAtPath, type YamlPath } from '../parse/yaml-path';
 import { MESH_GATEWAY } from '../index/mesh';
 import { appendSequenceItem } from '../edits/yaml-edits';
+import { isRecord } from '../data';
 
 interface State {
   /** How many rules name `mesh` in their matches. */
@@ -17,7 +18,6 @@ interface State {
   gateways: string[];
 }
 
-const isRecord = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export const vsMeshGatewayMissing: Analyzer<State> = {
   code: 'vs-mesh-gateway-missing',

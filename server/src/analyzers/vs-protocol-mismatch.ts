@@ -37,6 +37,7 @@ import {
 } from '../index/mesh';
 import { insertMapEntry } from '../edits/yaml-edits';
 import { isMap, isSeq } from 'yaml';
+import { isRecord } from '../data';
 
 type Variant = 'http-on-tls-port' | 'http-on-passthrough' | 'tls-on-http-port' | 'tls-on-http-server';
 
@@ -57,7 +58,6 @@ interface State {
   convert?: { hosts: string[] };
 }
 
-const isRecord = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function nameRelated(r: Resource, message: string): RelatedLocation[] {
   const span = spanAtPath(r.document.ast, ['metadata', 'name']);

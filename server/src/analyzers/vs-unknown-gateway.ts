@@ -19,6 +19,7 @@ import { parseGatewayRef, findGateway, type GatewayRef } from '../index/mesh';
 import { spanAtPath, type YamlPath } from '../parse/yaml-path';
 import { closestMatch } from '../schema/suggest';
 import { replaceScalar } from '../edits/yaml-edits';
+import { isRecord } from '../data';
 
 interface State {
   /** The reference as written. */
@@ -33,7 +34,6 @@ interface State {
   kubernetesGateway?: boolean;
 }
 
-const isRecord = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Every gateway reference of a VirtualService with its YAML path. */
 function* gatewayRefs(vs: Resource): Generator<{ ref: string; path: YamlPath }> {

@@ -10,6 +10,7 @@ import { outboundMode, type OutboundMode } from '../parse/mesh-config';
 import { resolveHost, hostMatches, isWildcard, CLUSTER_DOMAIN } from './hosts';
 import type { Settings } from '../settings';
 import type { YamlPath } from '../parse/yaml-path';
+import { isRecord } from '../data';
 
 /** The reserved gateway name for the sidecars of the mesh. */
 export const MESH_GATEWAY = 'mesh';
@@ -20,7 +21,6 @@ export const ROOT_NAMESPACE = 'istio-system';
 /** Hosts every cluster has, even when the workspace does not define them. */
 const ASSUMED_HOSTS = new Set([`kube-dns.kube-system.${CLUSTER_DOMAIN}`, `kubernetes.default.${CLUSTER_DOMAIN}`, `istiod.istio-system.${CLUSTER_DOMAIN}`]);
 
-const isRecord = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export interface GatewayRef {
   namespace: string;

@@ -6,6 +6,7 @@
 import type { ParsedFile } from '../parse/parse';
 import type { Resource } from '../parse/resource';
 import { resolveHost, serviceHost, isWildcard, hostMatches } from './hosts';
+import { isRecord } from '../data';
 
 /**
  * What an update changed: the dependency keys of every resource added, removed or edited (its
@@ -36,7 +37,6 @@ export const hostKey = (kind: string, host: string) => `host|${kind}|${host}`;
 const wildcardKey = (kind: string) => `wildcard|${kind}`;
 export const tagKey = (kind: string, tag: string) => `tag|${kind}|${tag}`;
 
-const isRecord = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const WORKLOAD_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry']);
 
 /**

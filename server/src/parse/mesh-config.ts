@@ -7,6 +7,7 @@ import YAML, { isScalar, Scalar } from 'yaml';
 import type { Finding } from '../model';
 import { yamlErrorFindings, PARSE_OPTIONS, TO_JS_OPTIONS } from './syntax';
 import { nodeAtPath } from './yaml-path';
+import { isRecord } from '../data';
 
 export type OutboundMode = 'ALLOW_ANY' | 'REGISTRY_ONLY';
 
@@ -24,7 +25,6 @@ export interface MeshConfigSource {
   errors: Finding[];
 }
 
-const isRecord = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The declared outbound traffic policy mode, if the mesh config sets a valid one. */
 export function outboundMode(mesh: MeshConfigSource | undefined): OutboundMode | undefined {
@@ -32,17 +32,14 @@ export function outboundMode(mesh: MeshConfigSource | undefined): OutboundMode |
   return mode === 'ALLOW_ANY' || mode === 'REGISTRY_ONLY' ? mode : undefined;
 }
 
+/** Whether a ConfigMap's name and namespace are those of Istio's mesh config (`istio`, or `istio-<revision>`, in istio-system). */
+export function isMeshConfigMapName(name: unknown, namespace: unknown): boolean {
+  return typeof name === 'string' && /^istio(-[a-z0-9-]+)?$/.test(name) && (namespace === undefined || namespace === 'istio-system');
+}
+
 export function isMeshConfigMap(value: Record<string, any>): boolean {
   const md = isRecord(value.metadata) ? value.metadata : {};
-  const ns = md.namespace;
-  return (
-    value.kind === 'ConfigMap' &&
-    typeof md.name === 'string' &&
-    /^istio(-[a-z0-9-]+)?$/.test(md.name) &&
-    (ns === undefined || ns === 'istio-system') &&
-    isRecord(value.data) &&
-    typeof value.data.mesh === 'string'
-  );
+  return value.kind === 'ConfigMap' && isMeshConfigMapName(md.name, md.namespace) && isRecord(value.data) && typeof value.data.mesh === 'string';
 }
 
 export function meshConfigOf(value: Record<string, any>, ast: YAML.Document.Parsed, text: string): MeshConfigSource | undefined {

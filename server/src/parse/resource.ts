@@ -4,6 +4,7 @@
  */
 import type { ParsedDocument } from './parse';
 import type { MeshConfigSource } from './mesh-config';
+import { isRecord } from '../data';
 
 export type ResourceFamily = 'istio' | 'kubernetes' | 'gateway-api' | 'mesh-config' | 'other';
 
@@ -56,10 +57,6 @@ export function familyOf(group: string, kind: string): ResourceFamily {
   if (group === GATEWAY_API) return 'gateway-api';
   if (KUBERNETES_KINDS[group]?.has(kind)) return 'kubernetes';
   return 'other';
-}
-
-function isRecord(value: unknown): value is Record<string, any> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function stringMap(value: unknown): Record<string, string> {

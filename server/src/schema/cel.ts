@@ -9,6 +9,7 @@ import { celEnv, celFunc, celMethod, CelScalar, isCelError, mapType, parse, plan
 import { strings } from '@bufbuild/cel/ext';
 import type { YamlPath } from '../parse/yaml-path';
 import type { JsonSchema } from './catalogue';
+import { isRecord } from '../data';
 
 /** One failed rule: where it sits (relative to the validated value) and its message as a sentence. */
 export interface CelProblem {
@@ -183,7 +184,6 @@ export function parseFieldPath(fieldPath: string): YamlPath | undefined {
   return out;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Whether a value has the JSON type a schema node declares (so a rule written for it can apply). */
 function hasSchemaType(schema: JsonSchema, value: unknown): boolean {

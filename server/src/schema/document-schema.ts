@@ -9,6 +9,8 @@ import type { ParsedDocument, ParsedFile } from '../parse/parse';
 import { splitApiVersion } from '../parse/resource';
 import type { YamlPath } from '../parse/yaml-path';
 import { schemasAtPath, type CatalogueEntry, type JsonSchema, type SchemaStore } from './catalogue';
+import { isRecord } from '../data';
+import { isMeshConfigMapName } from '../parse/mesh-config';
 
 export interface DocumentIdentity {
   apiVersion?: string;
@@ -26,7 +28,6 @@ export interface DocumentIdentity {
 export type DocumentForm = 'istio' | 'istio-operator' | 'mesh-configmap' | 'unidentified' | 'other';
 
 export const ISTIO_OPERATOR_API_VERSION = 'install.istio.io/v1alpha1';
-const MESH_CONFIGMAP_NAME = /^istio(-[a-z0-9-]+)?$/;
 
 /** The document holding `offset`: the last one starting at or before it. */
 export function documentAt(file: ParsedFile, offset: number): ParsedDocument | undefined {
@@ -45,7 +46,6 @@ export function documentEnd(file: ParsedFile, doc: ParsedDocument | undefined): 
   return next ? next.start : file.text.length;
 }
 
-const isRecord = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function rootScalar(text: string, key: string): string | undefined {
   const m = new RegExp(`^${key}:[ \\t]*["']?([^"'\\s#]+)`, 'm').exec(text);
@@ -80,7 +80,7 @@ export function formOf(id: DocumentIdentity, store: SchemaStore): DocumentForm {
   if (!id.apiVersion && !id.kind) return 'unidentified';
   const group = id.apiVersion ? splitApiVersion(id.apiVersion).group : undefined;
   if (id.kind === 'IstioOperator' && (group === undefined || group === 'install.istio.io')) return 'istio-operator';
-  if (id.kind === 'ConfigMap' && (group === undefined || group === '') && MESH_CONFIGMAP_NAME.test(id.name ?? '') && (id.namespace ?? 'istio-system') === 'istio-system') {
+  if (id.kind === 'ConfigMap' && (group === undefined || group === '') && isMeshConfigMapName(id.name ?? '', id.namespace)) {
     return 'mesh-configmap';
   }
   if (group !== undefined) return group.endsWith('istio.io') ? 'istio' : 'other';

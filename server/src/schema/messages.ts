@@ -7,6 +7,7 @@
 import type { ErrorObject } from 'ajv';
 import type { YamlPath } from '../parse/yaml-path';
 import { closestMatch } from './suggest';
+import { isRecord } from '../data';
 
 export type SchemaCode =
   | 'schema-unknown-field'
@@ -43,7 +44,6 @@ export interface MessageContext {
 }
 
 const MAX_LISTED = 40;
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** `/spec/tls/0/match/0` to `['spec', 'tls', 0, 'match', 0]`, with indices where the data has lists. */
 export function pointerToPath(pointer: string, root: unknown): YamlPath {

@@ -14,6 +14,7 @@ import { MESH_CONFIG_SCHEMA, type JsonSchema, type SchemaStore } from './catalog
 import { celProblems } from './cel';
 import { problemsFromAjv, type MessageContext, type SchemaCode, type SchemaProblem } from './messages';
 import { closestMatch } from './suggest';
+import { isRecord } from '../data';
 
 export type { SchemaCode } from './messages';
 
@@ -96,7 +97,6 @@ function validatorFor(store: SchemaStore, file: string, schema: JsonSchema): Val
   return compiled;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * The value as the API server validates it: object fields set to null are pruned. Returns the

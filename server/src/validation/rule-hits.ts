@@ -10,6 +10,7 @@ import type { Resource } from '../parse/resource';
 import { isMap, isSeq, type Document } from 'yaml';
 import type { Span } from '../model';
 import { nodeAtPath, nodeSpan, type YamlPath } from '../parse/yaml-path';
+import { isRecord, listOf, text } from '../data';
 
 /** The state of every rule finding: which rule failed and what to tell the user. */
 export interface RuleState {
@@ -41,17 +42,7 @@ export class RuleHits {
   }
 }
 
-export const isRecord = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** The items of a list field, or nothing when it is absent or not a list. */
-export function listOf(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : [];
-}
-
-/** A non-empty string field, or undefined. */
-export function text(v: unknown): string | undefined {
-  return typeof v === 'string' && v !== '' ? v : undefined;
-}
+export { isRecord, listOf, text };
 
 /**
  * Where a finding about `path` sits: the key or the value as asked, walking up to the nearest node
