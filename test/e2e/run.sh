@@ -38,7 +38,7 @@ ui_fail=$(sed -n 's/^# fail //p' "$tap" 2>/dev/null | tail -1)
 ui_pass=${ui_pass:-0}
 ui_fail=${ui_fail:-0}
 # The failed tests by name (TAP's "not ok N - name"), leaving out the file-level entry.
-ui_names=$(sed -n 's/^ *not ok [0-9]* - //p' "$tap" 2>/dev/null | grep -v '\.test\.js$' | paste -sd ';' - | sed 's/;/; /g')
+ui_names=$({ sed -n 's/^ *not ok [0-9]* - //p' "$tap" 2>/dev/null || true; } | { grep -v '\.test\.js$' || true; } | paste -sd ';' - | sed 's/;/; /g')
 [ -z "$ui_names" ] || ui_names=": $ui_names"
 if [ "$failed" != 0 ] && [ $((ext_fail + ui_fail)) = 0 ]; then # a crash that no test reported
   ui_fail=1
