@@ -29,7 +29,7 @@ Options for check:
   --egress-gateway-host HOST       Egress gateway Service host (default: istio-egressgateway.istio-system.svc.cluster.local).
   --egress-gateway-selector K=V    Egress gateway workload label (default: istio=egressgateway).
   --include GLOB, --exclude GLOB   Files to include or leave out inside folders (repeatable).
-  --severity CODE=LEVEL            Override a code's severity: error, warning, information, hint or off (repeatable).
+  --severity CODE=LEVEL            Override the severity of a code, or of one rule as CODE/RULE: error, warning, information, hint or off (repeatable).
   Use - as a path to read one YAML stream from standard input.
 
 Options for generate:

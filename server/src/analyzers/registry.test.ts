@@ -6,6 +6,7 @@ import { ANALYZERS } from './registry';
 import { FIXTURES, readFixture } from './fixture-harness';
 import { BUILTIN_CODES } from '../codes';
 import { SCHEMA_CODES } from '../schema/validate';
+import { codeOfId } from '../model';
 
 const SOURCE = path.resolve(FIXTURES, '..');
 
@@ -33,8 +34,26 @@ test('every analyzer file is registered, documented, and has a fixture with at l
     assert.ok(fs.existsSync(path.join(SOURCE, `${a.code}.test.ts`)), `${a.code} has a test file`);
     const dir = path.join(FIXTURES, a.code);
     const cases = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.yaml') && !f.endsWith('.fixed.yaml')) : [];
-    const hits = cases.flatMap((c) => readFixture(fs.readFileSync(path.join(dir, c), 'utf8')).expected.filter((e) => e.code === a.code));
+    const hits = cases.flatMap((c) => readFixture(fs.readFileSync(path.join(dir, c), 'utf8')).expected.filter((e) => codeOfId(e.code) === a.code));
     assert.ok(hits.length > 0, `${a.code} has a fixture with at least one annotated hit`);
+  }
+});
+
+test('every rule of a many-rule analyzer is annotated by id in its fixtures and named in its doc comment', () => {
+  const many = ANALYZERS.filter((a) => a.ruleOf !== undefined);
+  assert.ok(many.length >= 6, 'the *-invalid analyzers name their rules');
+  for (const a of many) {
+    const doc = /^\/\*\*[\s\S]+?\*\//.exec(fs.readFileSync(path.join(SOURCE, `${a.code}.ts`), 'utf8'))![0];
+    // The doc comment names rules in backticks, a family as `prefix-*`.
+    const named = [...doc.matchAll(/`([a-z0-9-]+\*?)`/g)].map((m) => m[1]);
+    const dir = path.join(FIXTURES, a.code);
+    for (const c of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml') && !f.endsWith('.fixed.yaml'))) {
+      for (const e of readFixture(fs.readFileSync(path.join(dir, c), 'utf8')).expected.filter((x) => codeOfId(x.code) === a.code)) {
+        assert.notEqual(e.code, a.code, `${a.code}/${c} line ${e.line + 1}: annotate the rule as ${a.code}/<rule>`);
+        const rule = e.code.slice(a.code.length + 1);
+        assert.ok(named.some((n) => (n.endsWith('*') ? rule.startsWith(n.slice(0, -1)) : n === rule)), `${a.code}.ts's doc comment does not name the rule ${rule}`);
+      }
+    }
   }
 });
 

@@ -3,7 +3,7 @@
  * the file" where the fix is safe to repeat. Fixes come from `diagnostic.data`, never from message text.
  */
 import { CodeActionKind, type CodeAction, type CodeActionParams, type TextEdit as LspTextEdit } from 'vscode-languageserver';
-import type { Finding, Fix } from '../model';
+import { codeOfId, type Finding, type Fix } from '../model';
 import type { ParsedFile } from '../parse/parse';
 import { fixesFor } from '../analyzers/fixes';
 import { SOURCE } from './diagnostics';
@@ -33,15 +33,17 @@ export function codeActions(params: CodeActionParams, file: ParsedFile, allFindi
   const fixAllOffered = new Set<string>();
   for (const d of params.context.diagnostics) {
     if (d.source !== SOURCE || typeof d.code !== 'string') continue;
-    const fixes = fixesFor(d.code, d.data, file, toSpan(text, d.range));
+    // A many-rule analyzer's diagnostics carry `code/rule`; its fixes go by the code.
+    const code = codeOfId(d.code);
+    const fixes = fixesFor(code, d.data, file, toSpan(text, d.range));
     for (const fix of fixes) {
       out.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: fix.isPreferred, edit: toWorkspaceEdit(uri, text, fix) });
     }
-    if (fixes.some((f) => f.fixAllSafe) && !fixAllOffered.has(d.code)) {
-      fixAllOffered.add(d.code);
-      const all = fixAll(d.code, file, allFindings);
+    if (fixes.some((f) => f.fixAllSafe) && !fixAllOffered.has(code)) {
+      fixAllOffered.add(code);
+      const all = fixAll(code, file, allFindings);
       if (all && all.count > 1) {
-        out.push({ title: `Fix all "${d.code}" problems in this file (${all.count})`, kind: CodeActionKind.QuickFix, edit: { changes: { [uri]: all.edits } } });
+        out.push({ title: `Fix all "${code}" problems in this file (${all.count})`, kind: CodeActionKind.QuickFix, edit: { changes: { [uri]: all.edits } } });
       }
     }
   }
