@@ -36,7 +36,7 @@ export interface Analyzer<S = any> {
   severity: Severity;
   /** Resource kinds this analyzer checks. */
   appliesTo: readonly string[];
-  /** Kinds it consults elsewhere in the workspace (documentation; the index records the exact lookups). */
+  /** Kinds it looks up in the index; registry.test.ts records the real lookups over the fixtures and checks this list against them. */
   reads: readonly string[];
   check(resource: Resource, ctx: AnalyzerContext): Iterable<Hit<S>>;
   message(state: S): string;

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ANALYZERS } from './registry';
-import { FIXTURES, readFixture } from './fixture-harness';
+import { FIXTURES, buildIndex, readFixture } from './fixture-harness';
+import type { IndexReader } from '../index/workspace-index';
+import { DEFAULT_SETTINGS } from '../settings';
 import { BUILTIN_CODES } from '../codes';
 import { SCHEMA_CODES } from '../schema/validate';
 import { codeOfId } from '../model';
@@ -54,6 +56,30 @@ test('every rule of a many-rule analyzer is annotated by id in its fixtures and 
         assert.ok(named.some((n) => (n.endsWith('*') ? rule.startsWith(n.slice(0, -1)) : n === rule)), `${a.code}.ts's doc comment does not name the rule ${rule}`);
       }
     }
+  }
+});
+
+test("each analyzer's `reads` names exactly the kinds it looks up in the index over its fixtures (as Istio's CheckMetadataInputs)", () => {
+  for (const a of ANALYZERS) {
+    const looked = new Set<string>();
+    let hits = 0;
+    const dir = path.join(FIXTURES, a.code);
+    for (const c of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml') && !f.endsWith('.fixed.yaml'))) {
+      const { index, parsed } = buildIndex(readFixture(fs.readFileSync(path.join(dir, c), 'utf8')).files);
+      const reader = index.tracked(new Set());
+      // Every lookup names its kind: `find` second, the others first.
+      const recording: IndexReader = {
+        ofKind: (kind, group) => (looked.add(kind), reader.ofKind(kind, group)),
+        countOfKind: (kind) => (looked.add(kind), reader.countOfKind(kind)),
+        find: (group, kind, namespace, name) => (looked.add(kind), reader.find(group, kind, namespace, name)),
+        withHost: (kind, host) => (looked.add(kind), reader.withHost(kind, host)),
+        matchingHost: (kind, host) => (looked.add(kind), reader.matchingHost(kind, host)),
+        withTag: (kind, tag) => (looked.add(kind), reader.withTag(kind, tag)),
+      };
+      for (const file of parsed.values()) for (const r of file.resources.filter((x) => a.appliesTo.includes(x.kind))) hits += [...a.check(r, { index: recording, settings: DEFAULT_SETTINGS })].length;
+    }
+    assert.ok(hits > 0, `${a.code} finds something in its fixtures`);
+    assert.deepEqual([...looked].sort(), [...new Set(a.reads)].sort(), `${a.code}: kinds looked up vs. declared in reads`);
   }
 });
 
