@@ -14,7 +14,8 @@ import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings';
 import { listFiles } from './node/workspace';
 import { loadSchemaStore } from './node/schemas';
 import { formatFindings, type FileFindings, type OutputFormat } from './cli-format';
-import { generateBundle, type ApiVersion, type BundleMode } from './generate/bundle';
+import { generateBundle } from './generate/bundle';
+import type { ApiVersion, BundleMode } from './protocol';
 
 const USAGE = `Usage:
   istio-egress check [paths...] [options]   Check YAML files and folders (default: .) as one workspace.

@@ -7,6 +7,7 @@ import { codeOfId, type Finding, type Fix } from '../model';
 import type { ParsedFile } from '../parse/parse';
 import { fixesFor } from '../analyzers/fixes';
 import { SOURCE } from './diagnostics';
+import { COMMANDS } from '../protocol';
 import { toRange, toSpan } from './positions';
 
 function toWorkspaceEdit(uri: string, text: string, fix: Fix) {
@@ -50,9 +51,6 @@ export function codeActions(params: CodeActionParams, file: ParsedFile, allFindi
   return [...out, ...refactors];
 }
 
-/** The command that generates a bundle; the client asks for what the arguments leave open. */
-export const GENERATE_COMMAND = 'istioEgress.generateBundle';
-
 /**
  * On a ServiceEntry: "Route through the egress gateway…", which generates the Gateway,
  * DestinationRule and VirtualService for its host and appends them to the file.
@@ -71,7 +69,7 @@ function routeThroughGatewayActions(params: CodeActionParams, file: ParsedFile):
   const mode = wildcard || (tls && !http) ? 'passthrough' : 'http';
   const port = (mode === 'passthrough' ? tls : http)?.number;
   const args = { host, mode, port, namespace: se.namespace, withoutServiceEntry: !wildcard, apiVersion: se.version, target: 'append', uri: params.textDocument.uri };
-  return [{ title: 'Route through the egress gateway…', kind: CodeActionKind.RefactorRewrite, command: { title: 'Route through the egress gateway…', command: GENERATE_COMMAND, arguments: [args] } }];
+  return [{ title: 'Route through the egress gateway…', kind: CodeActionKind.RefactorRewrite, command: { title: 'Route through the egress gateway…', command: COMMANDS.generateBundle, arguments: [args] } }];
 }
 
 function fixAll(code: string, file: ParsedFile, findings: Finding[]): { count: number; edits: LspTextEdit[] } | undefined {
