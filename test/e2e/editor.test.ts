@@ -51,6 +51,8 @@ after(async () => {
 function uiTest(name: string, shot: string, body: () => Promise<void>): void {
   test(name, { timeout: 300_000 }, async () => {
     try {
+      // Each test starts with no menu or widget open, whatever the test before it left.
+      await workbench.step('closing what an earlier test left open', () => workbench.reset());
       await body();
     } catch (e) {
       const file = path.join(SHOTS, `${shot}-failed.png`);

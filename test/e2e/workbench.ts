@@ -129,9 +129,35 @@ export class Workbench {
       await gesture();
       const left = deadline - Date.now();
       if (await shown.first().waitFor({ timeout: Math.max(500, Math.min(wait, left)) }).then(() => true, () => false)) return;
-      if (Date.now() >= deadline) throw new Error(`${shown.toString()} did not show after ${attempt} attempt(s) in ${Math.round(budget / 1000)} s`);
+      // Whatever the last attempt opened is closed even when giving up, so it cannot take the focus from the next test.
       await undo();
+      if (Date.now() >= deadline) throw new Error(`${shown.toString()} did not show after ${attempt} attempt(s) in ${Math.round(budget / 1000)} s`);
     }
+  }
+
+  /**
+   * Runs a sequence of gestures (open a widget, type, pick a row) until it goes through. A widget can
+   * close under the test's hands while the workbench is busy (focus moves to a menu that opened late),
+   * so a failed attempt is undone and the whole sequence is made again, each time with a longer limit
+   * per step, until the budget is spent; then the last attempt's error is thrown.
+   */
+  async retrying(attempt: (limit: number) => Promise<void>, undo: () => Promise<void>, budget = this.timeout): Promise<void> {
+    const deadline = Date.now() + budget;
+    for (let limit = 5000; ; limit = Math.round(limit * 1.5)) {
+      try {
+        await attempt(Math.max(1000, Math.min(limit, deadline - Date.now())));
+        return;
+      } catch (e) {
+        await undo();
+        if (Date.now() >= deadline) throw e;
+      }
+    }
+  }
+
+  /** Closes whatever menu, widget or Quick Open a test may have left open, and puts the focus back in the editor area. */
+  async reset(): Promise<void> {
+    for (let i = 0; i < 3; i++) await this.page.keyboard.press('Escape');
+    await this.page.locator('.quick-input-widget input').waitFor({ state: 'hidden', timeout: this.timeout });
   }
 
   /** Opens a workspace file through Quick Open (Ctrl+P). */
@@ -139,9 +165,15 @@ export class Workbench {
     const name = path.basename(relativePath);
     await this.step(`opening ${relativePath} with Quick Open`, async () => {
       const input = this.page.locator('.quick-input-widget input');
-      await this.untilShown(() => this.page.keyboard.press('Control+P'), input, () => this.page.keyboard.press('Escape'));
-      await input.fill(relativePath);
-      await this.pick('.quick-input-widget', this.page.locator('.label-name', { hasText: exactly(name) }));
+      await this.retrying(
+        async (limit) => {
+          await this.page.keyboard.press('Control+P');
+          await input.waitFor({ timeout: limit });
+          await input.fill(relativePath, { timeout: limit });
+          await this.pick('.quick-input-widget', this.page.locator('.label-name', { hasText: exactly(name) }), limit);
+        },
+        () => this.page.keyboard.press('Escape'),
+      );
       await this.page.locator(`.tab.active[aria-label*="${name}"]`).waitFor({ timeout: this.timeout });
     });
     await this.focusEditor();
@@ -159,10 +191,16 @@ export class Workbench {
     await this.focusEditor();
     await this.step(`going to ${line}:${column} (Ctrl+G)`, async () => {
       const input = this.page.locator('.quick-input-widget input');
-      await this.untilShown(() => this.page.keyboard.press('Control+G'), input, () => this.page.keyboard.press('Escape'));
-      await input.fill(`:${line}:${column}`);
-      await this.page.keyboard.press('Enter');
-      await input.waitFor({ state: 'hidden', timeout: this.timeout });
+      await this.retrying(
+        async (limit) => {
+          await this.page.keyboard.press('Control+G');
+          await input.waitFor({ timeout: limit });
+          await input.fill(`:${line}:${column}`, { timeout: limit });
+          await this.page.keyboard.press('Enter');
+          await input.waitFor({ state: 'hidden', timeout: limit });
+        },
+        () => this.page.keyboard.press('Escape'),
+      );
       await this.page.locator('.editor-instance .monaco-editor.focused').first().waitFor({ timeout: this.timeout });
     });
   }
@@ -271,9 +309,15 @@ export class Workbench {
   async runCommand(label: string): Promise<void> {
     await this.step(`running "${label}" from the Command Palette`, async () => {
       const input = this.page.locator('.quick-input-widget input');
-      await this.untilShown(() => this.page.keyboard.press('F1'), input, () => this.page.keyboard.press('Escape'));
-      await input.fill(`>${label}`);
-      await this.pick('.quick-input-widget', this.page.locator('.label-name', { hasText: exactly(label) }));
+      await this.retrying(
+        async (limit) => {
+          await this.page.keyboard.press('F1');
+          await input.waitFor({ timeout: limit });
+          await input.fill(`>${label}`, { timeout: limit });
+          await this.pick('.quick-input-widget', this.page.locator('.label-name', { hasText: exactly(label) }), limit);
+        },
+        () => this.page.keyboard.press('Escape'),
+      );
     });
   }
 
@@ -361,9 +405,9 @@ export class Workbench {
    * In an open list, moves the focus down to the row holding `target` and accepts it with Enter.
    * Rows are re-rendered while a list filters, so the keyboard is steadier than a click.
    */
-  async pick(list: string, target: Locator, maxRows = 50): Promise<void> {
+  async pick(list: string, target: Locator, timeout = this.timeout, maxRows = 50): Promise<void> {
     const rows = this.page.locator(`${list} .monaco-list-row`);
-    await rows.filter({ has: target }).first().waitFor({ timeout: this.timeout });
+    await rows.filter({ has: target }).first().waitFor({ timeout });
     const focused = this.page.locator(`${list} .monaco-list-row.focused`).filter({ has: target });
     for (let i = 0; i < maxRows; i++) {
       if (await focused.first().waitFor({ timeout: i === 0 ? 2000 : 500 }).then(() => true, () => false)) {
