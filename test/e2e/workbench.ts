@@ -123,15 +123,18 @@ export class Workbench {
    * server has answered, so each attempt waits a little longer than the last, `undo` closes whatever
    * the attempt left open, and the gesture is made again until the step's budget runs out.
    */
-  async untilShown(gesture: () => Promise<void>, shown: Locator, undo: () => Promise<void>, budget = this.timeout): Promise<void> {
+  async untilShown(gesture: () => Promise<void>, shown: Locator, undo: () => Promise<void>, budget = this.timeout, instead?: () => Promise<string>): Promise<void> {
     const deadline = Date.now() + budget;
     for (let attempt = 1, wait = 3000; ; attempt++, wait = Math.round(wait * 1.5)) {
       await gesture();
       const left = deadline - Date.now();
       if (await shown.first().waitFor({ timeout: Math.max(500, Math.min(wait, left)) }).then(() => true, () => false)) return;
+      const giveUp = Date.now() >= deadline;
+      // What showed instead, read before the attempt is undone.
+      const seen = giveUp && instead ? `; ${await instead().catch(() => 'nothing could be read')}` : '';
       // Whatever the last attempt opened is closed even when giving up, so it cannot take the focus from the next test.
       await undo();
-      if (Date.now() >= deadline) throw new Error(`${shown.toString()} did not show after ${attempt} attempt(s) in ${Math.round(budget / 1000)} s`);
+      if (giveUp) throw new Error(`${shown.toString()} did not show after ${attempt} attempt(s) in ${Math.round(budget / 1000)} s${seen}`);
     }
   }
 
@@ -271,7 +274,8 @@ export class Workbench {
       await this.focusEditor();
       const widget = this.page.locator('.suggest-widget.visible');
       const row = widget.locator('.monaco-list-row', { has: this.page.locator('.label-name', { hasText: exactly(expected) }) });
-      await this.untilShown(() => this.page.keyboard.press('Control+Space'), row, () => this.page.keyboard.press('Escape'));
+      const offered = async () => `completion offered: ${(await widget.locator('.monaco-list-row .label-name').allInnerTexts()).join(', ') || 'nothing'}`;
+      await this.untilShown(() => this.page.keyboard.press('Control+Space'), row, () => this.page.keyboard.press('Escape'), this.timeout, offered);
       return widget.locator('.monaco-list-row .label-name').allInnerTexts();
     });
   }
@@ -292,7 +296,8 @@ export class Workbench {
   async quickFixes(expected: string): Promise<string[]> {
     return this.step(`waiting for the Ctrl+. menu to offer "${expected}"`, async () => {
       const rows = this.page.locator('.action-widget .monaco-list-row.action');
-      await this.untilShown(() => this.page.keyboard.press('Control+.'), rows.filter({ hasText: expected }), () => this.page.keyboard.press('Escape'));
+      const offered = async () => `the menu offered: ${(await rows.allInnerTexts()).join(' | ') || 'nothing'}`;
+      await this.untilShown(() => this.page.keyboard.press('Control+.'), rows.filter({ hasText: expected }), () => this.page.keyboard.press('Escape'), this.timeout, offered);
       return rows.allInnerTexts();
     });
   }
