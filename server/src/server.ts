@@ -12,10 +12,11 @@ import {
   type Connection,
   type InitializeParams,
   type InitializeResult,
+  type Position,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { parseFile } from './parse/parse';
+import { parseFile, type ParsedFile } from './parse/parse';
 import { WorkspaceIndex } from './index/workspace-index';
 import { Checker } from './analyzers/checker';
 import type { SchemaStore } from './schema/catalogue';
@@ -23,6 +24,7 @@ import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings';
 import { toDiagnostic } from './features/diagnostics';
 import { codeActions } from './features/code-actions';
 import { completionItems, hoverInfo } from './features/completion';
+import { definition, documentSymbolsOf, prepareRename, references, rename, workspaceSymbolsOf, type Navigation } from './features/navigation';
 import { offsetAt } from './features/positions';
 import { makeMatcher, type FileFilter } from './node/workspace';
 import { IndexedNotification, GenerateBundleRequest, BundleDefaultsRequest, type IndexedParams } from './protocol';
@@ -86,6 +88,12 @@ export function startServer(connection: Connection, io: ServerIO): void {
   }
 
   const textOf = (uri: string) => index.file(uri)?.text;
+  /** Runs a request on the indexed file it names, at the offset of its position when it has one. */
+  const withFile = <T>(p: { textDocument: { uri: string }; position?: Position }, run: (file: ParsedFile, offset: number) => T, none: T): T => {
+    const file = index.file(p.textDocument.uri);
+    return file ? run(file, p.position ? offsetAt(file.text, p.position) : 0) : none;
+  };
+  const navigation = (): Navigation => ({ index, settings, textOf });
 
   function publish(uri: string): void {
     const file = index.file(uri);
@@ -176,6 +184,11 @@ export function startServer(connection: Connection, io: ServerIO): void {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         completionProvider: { triggerCharacters: [':', ' ', '-'], resolveProvider: false },
         hoverProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        renameProvider: { prepareProvider: true },
+        documentSymbolProvider: true,
+        workspaceSymbolProvider: true,
         codeActionProvider: { codeActionKinds: ['quickfix', 'refactor.rewrite'] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
@@ -226,12 +239,18 @@ export function startServer(connection: Connection, io: ServerIO): void {
 
   connection.onCompletion((p) => {
     const file = index.file(p.textDocument.uri);
-    return file ? completionItems(file, offsetAt(file.text, p.position), io.schemas()) : [];
+    return file ? completionItems(file, offsetAt(file.text, p.position), io.schemas(), navigation()) : [];
   });
   connection.onHover((p) => {
     const file = index.file(p.textDocument.uri);
-    return file ? hoverInfo(file, offsetAt(file.text, p.position), io.schemas()) : null;
+    return file ? hoverInfo(file, offsetAt(file.text, p.position), io.schemas(), navigation()) : null;
   });
+  connection.onDefinition((p) => withFile(p, (file, offset) => definition(file, offset, navigation()), []));
+  connection.onReferences((p) => withFile(p, (file, offset) => references(file, offset, p.context.includeDeclaration, navigation()), []));
+  connection.onPrepareRename((p) => withFile(p, (file, offset) => prepareRename(file, offset, navigation()), null));
+  connection.onRenameRequest((p) => withFile(p, (file, offset) => rename(file, offset, p.newName, navigation()), null));
+  connection.onDocumentSymbol((p) => withFile(p, (file) => documentSymbolsOf(file), []));
+  connection.onWorkspaceSymbol((p) => workspaceSymbolsOf(index.files(), p.query));
   connection.onCodeAction((p) => {
     const file = index.file(p.textDocument.uri);
     return file ? codeActions(p, file, getChecker().findings(p.textDocument.uri)) : [];

@@ -15,11 +15,10 @@ import type { Analyzer, Hit } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, GATEWAY_API, type Resource } from '../parse/resource';
 import type { IndexReader } from '../index/workspace-index';
-import { parseGatewayRef, findGateway, type GatewayRef } from '../index/mesh';
-import { spanAtPath, type YamlPath } from '../parse/yaml-path';
+import { parseGatewayRef, findGateway, gatewayReferences, type GatewayRef } from '../index/mesh';
+import { spanAtPath } from '../parse/yaml-path';
 import { closestMatch } from '../schema/suggest';
 import { replaceScalar } from '../edits/yaml-edits';
-import { isRecord } from '../data';
 
 interface State {
   /** The reference as written. */
@@ -34,25 +33,6 @@ interface State {
   kubernetesGateway?: boolean;
 }
 
-
-/** Every gateway reference of a VirtualService with its YAML path. */
-function* gatewayRefs(vs: Resource): Generator<{ ref: string; path: YamlPath }> {
-  const top = vs.spec.gateways;
-  if (Array.isArray(top)) for (let i = 0; i < top.length; i++) if (typeof top[i] === 'string') yield { ref: top[i], path: ['spec', 'gateways', i] };
-  for (const protocol of ['http', 'tls', 'tcp']) {
-    const rules = vs.spec[protocol];
-    if (!Array.isArray(rules)) continue;
-    for (let i = 0; i < rules.length; i++) {
-      const matches = isRecord(rules[i]) && Array.isArray(rules[i].match) ? rules[i].match : [];
-      for (let j = 0; j < matches.length; j++) {
-        const gateways = isRecord(matches[j]) && Array.isArray(matches[j].gateways) ? matches[j].gateways : [];
-        for (let k = 0; k < gateways.length; k++) {
-          if (typeof gateways[k] === 'string') yield { ref: gateways[k], path: ['spec', protocol, i, 'match', j, 'gateways', k] };
-        }
-      }
-    }
-  }
-}
 
 function nameLocation(r: Resource, message: string): RelatedLocation | undefined {
   const span = spanAtPath(r.document.ast, ['metadata', 'name']);
@@ -89,7 +69,7 @@ export const vsUnknownGateway: Analyzer<State> = {
   reads: ['Gateway'],
   *check(vs, { index }) {
     if (vs.group !== ISTIO_NETWORKING) return;
-    for (const { ref, path } of gatewayRefs(vs)) {
+    for (const { ref, path } of gatewayReferences(vs)) {
       const target = parseGatewayRef(ref.trim(), vs.namespace);
       if (!target || findGateway(index, target).length > 0) continue;
       const span = spanAtPath(vs.document.ast, path);

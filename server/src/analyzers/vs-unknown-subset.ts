@@ -15,7 +15,7 @@
 import type { Analyzer } from './analyzer';
 import type { Fix, RelatedLocation } from '../model';
 import { ISTIO_NETWORKING } from '../parse/resource';
-import { destinationRulesFor, destinationRulesWithSubset, isEgressGatewayHost, routeDestinations, subsetNames } from '../index/mesh';
+import { destinationRulesDefiningSubset, destinationRulesFor, isEgressGatewayHost, routeDestinations, subsetNames } from '../index/mesh';
 import { spanAtPath } from '../parse/yaml-path';
 import { closestMatch } from '../schema/suggest';
 import { appendDocument, appendSequenceItem, insertMapEntry, replaceScalar, toYaml } from '../edits/yaml-edits';
@@ -48,10 +48,9 @@ export const vsUnknownSubset: Analyzer<State> = {
     const creating = new Map<string, string>();
     for (const d of routeDestinations(vs)) {
       if (d.subset === undefined) continue;
-      if (destinationRulesWithSubset(index, d.host, vs.namespace, d.subset).length > 0) continue;
+      if (destinationRulesDefiningSubset(index, d.host, vs.namespace, d.subset).length > 0) continue;
       const rules = destinationRulesFor(index, d.host, vs.namespace);
       const defined = [...new Set(rules.flatMap(subsetNames))];
-      if (defined.includes(d.subset)) continue;
       const span = spanAtPath(vs.document.ast, [...d.path, 'subset']);
       if (!span) continue;
       const state: State = { subset: d.subset, host: d.host, namespace: vs.namespace, destinationRules: rules.map((r) => `${r.namespace}/${r.name}`), defined };

@@ -1,5 +1,7 @@
 /**
- * Completion and hover as LSP: the schema core's candidates, with offsets turned into ranges.
+ * Completion and hover as LSP: the workspace's names (navigation core) and the schema core's
+ * candidates, with offsets turned into ranges. A hover on a reference shows what it resolves to
+ * above the field's schema text.
  */
 import { CompletionItemKind, CompletionItemTag, InsertTextFormat, MarkupKind, type CompletionItem, type Hover } from 'vscode-languageserver';
 import type { ParsedFile } from '../parse/parse';
@@ -7,6 +9,10 @@ import type { SchemaStore } from '../schema/catalogue';
 import { complete, type CompletionCandidate } from '../schema/completion';
 import { hover as hoverAt } from '../schema/hover';
 import { toRange } from './positions';
+import { workspaceCompletions } from '../navigation/completion';
+import { siteAtOffset } from '../navigation/references';
+import { siteHover } from '../navigation/hover';
+import type { Navigation } from './navigation';
 
 const KIND: Record<CompletionCandidate['kind'], CompletionItemKind> = {
   property: CompletionItemKind.Property,
@@ -14,8 +20,10 @@ const KIND: Record<CompletionCandidate['kind'], CompletionItemKind> = {
   resource: CompletionItemKind.Module,
 };
 
-export function completionItems(file: ParsedFile, offset: number, store: SchemaStore): CompletionItem[] {
-  return complete(file, offset, store).map((c) => {
+export function completionItems(file: ParsedFile, offset: number, store: SchemaStore, nav: Navigation): CompletionItem[] {
+  const names = workspaceCompletions(file, offset, nav);
+  const taken = new Set(names.map((c) => c.label));
+  return [...names, ...complete(file, offset, store).filter((c) => !taken.has(c.label))].map((c) => {
     const item: CompletionItem = {
       label: c.label,
       kind: KIND[c.kind] ?? CompletionItemKind.Text,
@@ -33,8 +41,12 @@ export function completionItems(file: ParsedFile, offset: number, store: SchemaS
   });
 }
 
-export function hoverInfo(file: ParsedFile, offset: number, store: SchemaStore): Hover | null {
+export function hoverInfo(file: ParsedFile, offset: number, store: SchemaStore, nav: Navigation): Hover | null {
   const h = hoverAt(file, offset, store);
-  if (!h) return null;
-  return { contents: { kind: MarkupKind.Markdown, value: h.contents }, range: toRange(file.text, h) };
+  const site = siteAtOffset(file, offset, nav);
+  const ref = site && !site.declaration ? siteHover(site, nav, nav.textOf) : undefined;
+  const parts = [ref?.contents, h?.contents].filter((x): x is string => !!x);
+  const span = ref ?? h;
+  if (!span || parts.length === 0) return null;
+  return { contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n---\n\n') }, range: toRange(file.text, span) };
 }

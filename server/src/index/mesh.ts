@@ -29,15 +29,51 @@ export interface GatewayRef {
   qualified: boolean;
 }
 
-/** A gateway reference as written in a VirtualService in `namespace`; undefined for `mesh`. */
+/**
+ * A gateway reference as written in a VirtualService in `namespace`; undefined for `mesh`.
+ * Follows Istio's resolveGatewayName: `ns/name`, `./name` (the VirtualService's namespace), a short
+ * `name` (same namespace), and the legacy dotted forms `name.ns` and `name.ns.svc.cluster.local`,
+ * whose second label is the namespace.
+ */
 export function parseGatewayRef(ref: string, namespace: string): GatewayRef | undefined {
   if (ref === MESH_GATEWAY) return undefined;
   const slash = ref.indexOf('/');
-  if (slash >= 0) return { namespace: ref.slice(0, slash), name: ref.slice(slash + 1), qualified: true };
-  // Istio also accepts `name.namespace.svc.cluster.local`-style references to gateways.
-  const dotted = /^([^.]+)\.([^.]+)\.svc\.cluster\.local$/.exec(ref);
-  if (dotted) return { namespace: dotted[2], name: dotted[1], qualified: true };
-  return { namespace, name: ref, qualified: false };
+  if (slash >= 0) {
+    const ns = ref.slice(0, slash);
+    return { namespace: ns === '.' ? namespace : ns, name: ref.slice(slash + 1), qualified: true };
+  }
+  const dot = ref.indexOf('.');
+  if (dot < 0) return { namespace, name: ref, qualified: false };
+  const rest = ref.slice(dot + 1);
+  const next = rest.indexOf('.');
+  return { namespace: next < 0 ? rest : rest.slice(0, next), name: ref.slice(0, dot), qualified: true };
+}
+
+/** Where the Gateway's name sits in a reference as written: the text a rename replaces. */
+export function gatewayRefNameSpan(ref: string): { start: number; end: number } {
+  const slash = ref.indexOf('/');
+  if (slash >= 0) return { start: slash + 1, end: ref.length };
+  const dot = ref.indexOf('.');
+  return { start: 0, end: dot < 0 ? ref.length : dot };
+}
+
+/** Every gateway reference of a VirtualService (`spec.gateways` and each match's `gateways`), with its YAML path. */
+export function* gatewayReferences(vs: Resource): Generator<{ ref: string; path: YamlPath }> {
+  const top = vs.spec.gateways;
+  if (Array.isArray(top)) for (let i = 0; i < top.length; i++) if (typeof top[i] === 'string') yield { ref: top[i], path: ['spec', 'gateways', i] };
+  for (const protocol of ['http', 'tls', 'tcp']) {
+    const rules = vs.spec[protocol];
+    if (!Array.isArray(rules)) continue;
+    for (let i = 0; i < rules.length; i++) {
+      const matches = isRecord(rules[i]) && Array.isArray(rules[i].match) ? rules[i].match : [];
+      for (let j = 0; j < matches.length; j++) {
+        const gateways = isRecord(matches[j]) && Array.isArray(matches[j].gateways) ? matches[j].gateways : [];
+        for (let k = 0; k < gateways.length; k++) {
+          if (typeof gateways[k] === 'string') yield { ref: gateways[k], path: ['spec', protocol, i, 'match', j, 'gateways', k] };
+        }
+      }
+    }
+  }
 }
 
 export function findGateway(index: IndexReader, ref: GatewayRef): Resource[] {
@@ -144,6 +180,17 @@ export function destinationRulesWithSubset(index: IndexReader, host: string, nam
     .withTag('DestinationRule', `subset:${host}|${subset}`)
     .filter((dr) => dr.group === ISTIO_NETWORKING && isVisibleTo(dr, namespace))
     .sort((a, b) => rank(a) - rank(b));
+}
+
+/**
+ * The DestinationRules that define `subset` for `host`, as a client in `namespace` sees them, in
+ * lookup order: the narrow exact-host lookup, else every visible rule for the host (wildcards too)
+ * that lists the subset. Empty when the subset does not exist for that client.
+ */
+export function destinationRulesDefiningSubset(index: IndexReader, host: string, namespace: string, subset: string): Resource[] {
+  const exact = destinationRulesWithSubset(index, host, namespace, subset);
+  if (exact.length > 0) return exact;
+  return destinationRulesFor(index, host, namespace).filter((dr) => subsetNames(dr).includes(subset));
 }
 
 export function subsetNames(dr: Resource): string[] {
@@ -612,4 +659,105 @@ export function scopesOverlap(a: Resource, b: Resource): boolean {
   if (sa.size === 0 || sb.size === 0) return false;
   if (sa.has('*') || sb.has('*')) return true;
   return [...sa].some((s) => sb.has(s));
+}
+
+/** A `credentialName` (or `credentialNames` entry) of a DestinationRule or Gateway, with the namespaces where the proxy reads the Secret. */
+export interface CredentialReference {
+  path: YamlPath;
+  /** The value as written, trimmed. */
+  written: string;
+  /** The Secret's name (after a `namespace/` prefix, when one is written). */
+  name: string;
+  /** Where the proxy looks for it: the written namespace, or the proxy's. */
+  namespaces: string[];
+  /** Who reads it, as a clause for messages ("the egress gateway reads it"). */
+  reader: string;
+}
+
+interface RawCredential {
+  path: YamlPath;
+  value: unknown;
+  namespaces: () => string[];
+  reader: string;
+}
+
+/**
+ * Where the proxy that applies a DestinationRule's client TLS reads its Secrets: the gateway's
+ * namespace when a gateway applies the rule, else the rule's own namespace (its sidecars).
+ */
+function destinationRuleCredentialReader(dr: Resource, index: IndexReader, settings: Settings): { namespaces: string[]; reader: string } {
+  const gateway = dr.spec.workloadSelector === undefined ? gatewayApplyingDestinationRule(index, settings, dr) : undefined;
+  return gateway === undefined
+    ? { namespaces: [dr.namespace], reader: dr.spec.workloadSelector === undefined ? 'the sidecars of this namespace read it' : 'the sidecars this rule selects read it' }
+    : { namespaces: [gateway], reader: gateway === egressGatewayNamespace(settings) ? 'the egress gateway reads it' : 'the gateway there reads it' };
+}
+
+/** The namespaces where the proxy applying a Gateway or DestinationRule reads a `credentialName` without a namespace prefix, and who that proxy is. */
+export function credentialReader(r: Resource, index: IndexReader, settings: Settings): { namespaces: string[]; reader: string } {
+  return r.kind === 'Gateway' ? { namespaces: gatewayPodNamespaces(r, index, settings), reader: "the gateway's pods read it" } : destinationRuleCredentialReader(r, index, settings);
+}
+
+function destinationRuleCredentials(dr: Resource, index: IndexReader, settings: Settings): RawCredential[] {
+  let target: { namespaces: string[]; reader: string } | undefined;
+  const resolve = () => (target ??= destinationRuleCredentialReader(dr, index, settings));
+  return tlsBlocks(dr).map((b) => ({
+    path: [...b.path, 'credentialName'],
+    value: b.tls.credentialName,
+    namespaces: () => resolve().namespaces,
+    get reader() {
+      return resolve().reader;
+    },
+  }));
+}
+
+/** The namespaces of the pods a Gateway selects: declared workloads, else the egress gateway's or the usual ones. */
+function gatewayPodNamespaces(gw: Resource, index: IndexReader, settings: Settings): string[] {
+  const selector = isRecord(gw.spec.selector) ? Object.fromEntries(Object.entries(gw.spec.selector).map(([k, v]) => [k, String(v)])) : {};
+  const declared = new Set(workloadsMatching(index, selector).map((w) => w.namespace));
+  if (declared.size > 0) return [...declared];
+  if (selectsEgressGateway(gw, settings)) return [egressGatewayNamespace(settings)];
+  // The pods are not in the workspace: istio-system is Istio's default, and gateways are often
+  // deployed beside their Gateway resource.
+  return [...new Set([ROOT_NAMESPACE, gw.namespace])];
+}
+
+function gatewayCredentials(gw: Resource, index: IndexReader, settings: Settings): RawCredential[] {
+  const out: RawCredential[] = [];
+  let namespaces: string[] | undefined;
+  const podNamespaces = () => (namespaces ??= gatewayPodNamespaces(gw, index, settings));
+  const servers: unknown[] = Array.isArray(gw.spec.servers) ? gw.spec.servers : [];
+  servers.forEach((s, i) => {
+    if (!isRecord(s) || !isRecord(s.tls)) return;
+    out.push({ path: ['spec', 'servers', i, 'tls', 'credentialName'], value: s.tls.credentialName, namespaces: podNamespaces, reader: "the gateway's pods read it" });
+    if (Array.isArray(s.tls.credentialNames)) {
+      s.tls.credentialNames.forEach((value: unknown, j: number) => out.push({ path: ['spec', 'servers', i, 'tls', 'credentialNames', j], value, namespaces: podNamespaces, reader: "the gateway's pods read it" }));
+    }
+  });
+  return out;
+}
+
+/**
+ * The Secret references of an Istio DestinationRule (client TLS) or Gateway (server TLS). The proxy
+ * reads the Secret in its own namespace: the gateway pods' for a Gateway and for a DestinationRule
+ * a gateway applies, the rule's own for sidecars (Istio's credentials.go, `credentialName` with an
+ * optional `namespace/` prefix). Values that are not Secrets (`configmap://`, SDS URLs) are left out.
+ */
+export function credentialReferences(r: Resource, index: IndexReader, settings: Settings): CredentialReference[] {
+  if (r.group !== ISTIO_NETWORKING || (r.kind !== 'Gateway' && r.kind !== 'DestinationRule')) return [];
+  const raw = r.kind === 'Gateway' ? gatewayCredentials(r, index, settings) : destinationRuleCredentials(r, index, settings);
+  const out: CredentialReference[] = [];
+  for (const c of raw) {
+    if (typeof c.value !== 'string' || c.value.trim() === '' || c.value.includes('://')) continue;
+    const written = c.value.trim();
+    const slash = written.indexOf('/');
+    const name = slash >= 0 ? written.slice(slash + 1) : written;
+    const namespaces = slash >= 0 ? [written.slice(0, slash)] : c.namespaces();
+    out.push({ path: c.path, written, name, namespaces, reader: c.reader });
+  }
+  return out;
+}
+
+/** The Secrets a credential reference finds where the proxy reads it (`<name>` or the CA-only `<name>-cacert`). */
+export function secretsForCredential(index: IndexReader, ref: Pick<CredentialReference, 'name' | 'namespaces'>): Resource[] {
+  return ref.namespaces.flatMap((ns) => [...index.find('', 'Secret', ns, ref.name), ...index.find('', 'Secret', ns, `${ref.name}-cacert`)]);
 }

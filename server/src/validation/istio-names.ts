@@ -17,6 +17,13 @@ export function isDns1123Label(value: string): boolean {
   return value.length <= 63 && DNS1123_LABEL.test(value);
 }
 
+const DNS1123_SUBDOMAIN = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
+
+/** A Kubernetes object name (`metadata.name` of most kinds): a lower-case DNS-1123 subdomain of at most 253 characters (apimachinery IsDNS1123Subdomain). */
+export function isDns1123Subdomain(value: string): boolean {
+  return value.length <= 253 && DNS1123_SUBDOMAIN.test(value);
+}
+
 function isWildcardLabel(value: string): boolean {
   return value.length <= 63 && WILDCARD_LABEL.test(value);
 }

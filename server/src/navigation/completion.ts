@@ -1,0 +1,175 @@
+/**
+ * Completion of names the workspace defines: gateway references, route subsets (from the
+ * DestinationRules that apply), hosts, `credentialName`s (from Secrets), destination ports (from the
+ * host's ServiceEntry or Service) and the port protocols Istio accepts. Each candidate says where it
+ * comes from. The schema's own completion (keys, enums) lives in schema/completion.ts.
+ */
+import type { ParsedFile } from '../parse/parse';
+import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
+import type { YamlPath } from '../parse/yaml-path';
+import { cursorContext, LineReader, type CursorContext } from '../schema/cursor-context';
+import { documentAt } from '../schema/document-schema';
+import type { CompletionCandidate } from '../schema/completion';
+import { resolveHost, serviceHost } from '../index/hosts';
+import { credentialReader, destinationRulesFor, hostsOf, isVisibleTo, registryLookup, subsetNames } from '../index/mesh';
+import { isRecord } from '../data';
+import type { NavigationContext } from './references';
+import { resourceTitle } from './symbols';
+
+/** The port protocols Istio accepts that egress configuration uses, with what each means. */
+const PROTOCOLS: [string, string][] = [
+  ['HTTP', 'Plain HTTP/1.1: Istio reads requests, so `http` routes, retries and HTTP metrics apply.'],
+  ['HTTPS', 'TLS carrying HTTP; Istio routes on SNI (`tls` routes) unless TLS is terminated or originated.'],
+  ['GRPC', 'gRPC over HTTP/2.'],
+  ['HTTP2', 'HTTP/2, in clear text (h2c) unless TLS is added.'],
+  ['MONGO', 'MongoDB wire protocol.'],
+  ['TCP', 'Opaque TCP: no HTTP or TLS inspection; routed on port (and address).'],
+  ['TLS', 'TLS of any application protocol; routed on SNI (`tls` routes).'],
+];
+
+function valueAt(value: unknown, path: YamlPath): unknown {
+  let v = value;
+  for (const step of path) {
+    if (typeof step === 'number') v = Array.isArray(v) ? v[step] : undefined;
+    else v = isRecord(v) ? v[step] : undefined;
+  }
+  return v;
+}
+
+const fileName = (uri: string) => decodeURIComponent(uri.slice(uri.lastIndexOf('/') + 1));
+const from = (r: Resource) => `From ${resourceTitle(r)} (${fileName(r.uri)}).`;
+
+interface Request {
+  cursor: CursorContext;
+  resource: Resource;
+  ctx: NavigationContext;
+}
+
+function candidate(req: Request, label: string, detail: string, documentation: string, sortText?: string): CompletionCandidate {
+  const { cursor } = req;
+  const needsSpace = cursor.type === 'value' && cursor.needsSpace;
+  return { label, kind: 'value', detail, documentation, insertText: needsSpace ? ` ${label}` : label, insertTextFormat: 'plain', filterText: label, sortText: sortText ?? `0_${label}`, replace: cursor.replace };
+}
+
+/** Whether `path` matches `pattern`, where `#` stands for any index and `*` for any key. */
+function matches(path: YamlPath, pattern: (string | number)[]): boolean {
+  return path.length === pattern.length && pattern.every((p, i) => (p === '#' ? typeof path[i] === 'number' : p === '*' ? typeof path[i] === 'string' : p === path[i]));
+}
+
+function isDestination(path: YamlPath, last: string): boolean {
+  const tail = path.slice(-2);
+  return path[1] !== undefined && ['http', 'tls', 'tcp'].includes(String(path[1])) && (tail[0] === 'destination' || tail[0] === 'mirror') && tail[1] === last;
+}
+
+function gatewayCandidates(req: Request): CompletionCandidate[] {
+  const vs = req.resource;
+  const out = [candidate(req, 'mesh', 'the sidecars', 'The reserved name for the sidecars of the mesh: these rules apply to traffic leaving the workloads.', '1_mesh')];
+  for (const gw of req.ctx.index.ofKind('Gateway', ISTIO_NETWORKING)) {
+    const label = gw.namespace === vs.namespace ? gw.name : `${gw.namespace}/${gw.name}`;
+    out.push(candidate(req, label, `Gateway ${gw.namespace}/${gw.name}`, from(gw)));
+  }
+  return dedupe(out);
+}
+
+function subsetCandidates(req: Request, host: string): CompletionCandidate[] {
+  const out: CompletionCandidate[] = [];
+  destinationRulesFor(req.ctx.index, host, req.resource.namespace).forEach((dr, rank) => {
+    for (const name of subsetNames(dr)) out.push(candidate(req, name, `subset of DestinationRule ${dr.namespace}/${dr.name}`, `${from(dr)} It applies to host \`${host}\` for namespace \`${req.resource.namespace}\`.`, `${rank}_${name}`));
+  });
+  return dedupe(out);
+}
+
+function hostCandidates(req: Request): CompletionCandidate[] {
+  const { index } = req.ctx;
+  const ns = req.resource.namespace;
+  const out: CompletionCandidate[] = [];
+  for (const se of index.ofKind('ServiceEntry', ISTIO_NETWORKING)) {
+    if (!isVisibleTo(se, ns)) continue;
+    for (const h of hostsOf(se)) out.push(candidate(req, h, `ServiceEntry ${se.namespace}/${se.name}`, from(se)));
+  }
+  for (const s of index.ofKind('Service', '')) {
+    if (!isVisibleTo(s, ns) || !s.name) continue;
+    const label = s.namespace === ns ? s.name : serviceHost(s.name, s.namespace);
+    out.push(candidate(req, label, `Service ${s.namespace}/${s.name}`, `${from(s)} Host \`${serviceHost(s.name, s.namespace)}\`.`, `1_${label}`));
+  }
+  return dedupe(out);
+}
+
+function credentialCandidates(req: Request): CompletionCandidate[] {
+  const { namespaces, reader } = credentialReader(req.resource, req.ctx.index, req.ctx.settings);
+  const out: CompletionCandidate[] = [];
+  for (const secret of req.ctx.index.ofKind('Secret', '')) {
+    const readable = namespaces.includes(secret.namespace);
+    const label = readable ? secret.name : `${secret.namespace}/${secret.name}`;
+    const where = readable ? `It is in "${secret.namespace}", where ${reader}.` : `It is in "${secret.namespace}", not where ${reader} (${namespaces.join(', ')}), so the namespace is written.`;
+    out.push(candidate(req, label, `Secret ${secret.namespace}/${secret.name}`, `${from(secret)} ${where}`, `${readable ? 0 : 1}_${label}`));
+  }
+  return dedupe(out);
+}
+
+function portCandidates(req: Request, host: string): CompletionCandidate[] {
+  const out: CompletionCandidate[] = [];
+  for (const e of registryLookup(req.ctx.index, host, req.resource.namespace, req.ctx.settings)) {
+    if (e.kind === 'assumed') continue;
+    const r = e.resource;
+    for (const p of Array.isArray(r.spec.ports) ? r.spec.ports : []) {
+      if (!isRecord(p)) continue;
+      const number = e.kind === 'Service' ? p.port : p.number;
+      if (typeof number !== 'number') continue;
+      const what = [typeof p.name === 'string' ? p.name : '', typeof p.protocol === 'string' ? p.protocol : ''].filter(Boolean).join(', ');
+      out.push(candidate(req, String(number), `port of ${e.kind} ${r.namespace}/${r.name}${what ? ` (${what})` : ''}`, `${from(r)} Declared for host \`${host}\`.`));
+    }
+  }
+  return dedupe(out);
+}
+
+function protocolCandidates(req: Request): CompletionCandidate[] {
+  return PROTOCOLS.map(([name, doc], i) => candidate(req, name, 'protocol Istio accepts', doc, `0_${i}`));
+}
+
+function dedupe(items: CompletionCandidate[]): CompletionCandidate[] {
+  const seen = new Set<string>();
+  return items.filter((c) => !seen.has(c.label) && (seen.add(c.label), true));
+}
+
+function candidatesFor(req: Request): CompletionCandidate[] {
+  const { cursor, resource: r } = req;
+  const path = cursor.path;
+  const value = r.value;
+  if (r.group !== ISTIO_NETWORKING) return [];
+  if (r.kind === 'VirtualService') {
+    if (cursor.type === 'key' && (matches(path, ['spec', 'gateways', '#']) || matches(path, ['spec', '*', '#', 'match', '#', 'gateways', '#']))) return gatewayCandidates(req);
+    if (cursor.type === 'key' && matches(path, ['spec', 'hosts', '#'])) return hostCandidates(req);
+    if (cursor.type !== 'value') return [];
+    if (isDestination(path, 'host')) return hostCandidates(req);
+    if (isDestination(path, 'subset')) {
+      const host = valueAt(value, [...path.slice(0, -1), 'host']);
+      return typeof host === 'string' ? subsetCandidates(req, resolveHost(host, r.namespace)) : [];
+    }
+    if (path[path.length - 1] === 'number' && isDestination(path.slice(0, -1), 'port')) {
+      const host = valueAt(value, [...path.slice(0, -2), 'host']);
+      return typeof host === 'string' ? portCandidates(req, resolveHost(host, r.namespace)) : [];
+    }
+    return [];
+  }
+  if (cursor.type !== 'value') return [];
+  const last = path[path.length - 1];
+  if (r.kind === 'DestinationRule' && matches(path, ['spec', 'host'])) return hostCandidates(req);
+  if ((r.kind === 'DestinationRule' || r.kind === 'Gateway') && last === 'credentialName' && path[path.length - 2] === 'tls') return credentialCandidates(req);
+  if (last === 'protocol' && (matches(path, ['spec', 'ports', '#', 'protocol']) || path[path.length - 2] === 'port')) return protocolCandidates(req);
+  return [];
+}
+
+/** Workspace names to complete at `offset`; empty where none apply. Never throws. */
+export function workspaceCompletions(file: ParsedFile, offset: number, ctx: NavigationContext): CompletionCandidate[] {
+  try {
+    const doc = documentAt(file, offset);
+    const resource = doc?.resource;
+    if (!doc || !resource) return [];
+    const cursor = cursorContext(new LineReader(file.text), offset, doc.ast);
+    if (!cursor || cursor.block) return [];
+    return candidatesFor({ cursor, resource, ctx });
+  } catch {
+    return [];
+  }
+}

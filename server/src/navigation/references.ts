@@ -1,0 +1,390 @@
+/**
+ * The names in Istio YAML that point at other resources, and what they point at: gateway
+ * references, route subsets, hosts, `credentialName`s and Sidecar egress hosts, with the Gateway,
+ * DestinationRule subset, ServiceEntry or Service, and Secret they resolve to. Every answer comes
+ * from the rules in index/mesh.ts, so navigation and diagnostics agree. It knows nothing of LSP.
+ */
+import { isScalar } from 'yaml';
+import type { Span } from '../model';
+import type { Resource } from '../parse/resource';
+import { GATEWAY_API, ISTIO_NETWORKING } from '../parse/resource';
+import { nodeAtPath, type YamlPath } from '../parse/yaml-path';
+import type { IndexReader } from '../index/workspace-index';
+import { hostMatches, resolveHost, serviceHost } from '../index/hosts';
+import {
+  credentialReferences,
+  destinationRulesDefiningSubset,
+  destinationRulesFor,
+  findGateway,
+  gatewayReferences,
+  gatewayRefNameSpan,
+  MESH_GATEWAY,
+  parseGatewayRef,
+  registryLookup,
+  routeDestinations,
+  secretsForCredential,
+  sidecarHostImports,
+  subsetNames,
+} from '../index/mesh';
+import type { Settings } from '../settings';
+import { isRecord } from '../data';
+
+export interface NavigationContext {
+  index: IndexReader;
+  settings: Settings;
+}
+
+export type SiteKind = 'gateway' | 'subset' | 'host' | 'credential' | 'sidecar-host';
+
+/** One place in a resource that names something another resource defines (or that is such a definition). */
+export interface Site {
+  kind: SiteKind;
+  /** True where the name is defined (a Gateway's name, a subset's name, a ServiceEntry host, a Service or Secret name). */
+  declaration: boolean;
+  resource: Resource;
+  path: YamlPath;
+  /** The scalar's value as written. */
+  written: string;
+  /** The name's own text inside the scalar (without `ns/`, `.ns` or quotes): what a rename replaces. */
+  span: Span;
+  /** The text at `span`. */
+  name: string;
+  /** The whole scalar. */
+  scalar: Span;
+  /** For a subset: the destination host (fully qualified) or the DestinationRule's host. */
+  host?: string;
+  /** For a credential reference: where the proxy reads it, and who reads it. */
+  namespaces?: string[];
+  reader?: string;
+}
+
+/** Where a site points: a resource and the span of the name that defines the target in it. */
+export interface Target {
+  resource: Resource;
+  span: Span;
+  /** The defining text at `span`: a Gateway, subset, Secret or Service name, or a ServiceEntry host as written. */
+  name: string;
+  /** What the target is, in words: `Gateway istio-system/egress`, `subset "cnn" of DestinationRule default/cnn`. */
+  label: string;
+}
+
+/** The scalar at `path` and the span of its text between quotes; undefined for non-scalars. */
+function scalarAt(r: Resource, path: YamlPath): { written: string; content: Span; scalar: Span } | undefined {
+  const node = nodeAtPath(r.document.ast, path)?.value;
+  if (!isScalar(node) || !node.range || typeof node.value !== 'string') return undefined;
+  const [start, end] = node.range;
+  const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
+  const written = node.value;
+  const content = quoted ? { start: start + 1, end: end - 1 } : { start, end };
+  // Escapes inside quotes would make offsets within the value unreliable; such names are not renamed.
+  if (content.end - content.start !== written.length) return undefined;
+  return { written, content, scalar: { start, end } };
+}
+
+function site(r: Resource, kind: SiteKind, path: YamlPath, declaration: boolean, part?: (written: string) => Span, extra: Partial<Site> = {}): Site | undefined {
+  const s = scalarAt(r, path);
+  if (!s || s.written.trim() === '') return undefined;
+  const p = part ? part(s.written) : { start: 0, end: s.written.length };
+  const span = { start: s.content.start + p.start, end: s.content.start + p.end };
+  return { kind, declaration, resource: r, path, written: s.written, span, name: s.written.slice(p.start, p.end), scalar: s.scalar, ...extra };
+}
+
+/** The part after `ns/` in `ns/host` entries. */
+const afterSlash = (written: string): Span => ({ start: written.indexOf('/') + 1, end: written.length });
+
+/** Every site of one resource, in document order within each kind. */
+export function sitesOf(r: Resource, ctx: NavigationContext): Site[] {
+  const out: (Site | undefined)[] = [];
+  const spec = r.spec;
+  if (r.group === ISTIO_NETWORKING) {
+    switch (r.kind) {
+      case 'VirtualService': {
+        const hosts: unknown[] = Array.isArray(spec.hosts) ? spec.hosts : [];
+        hosts.forEach((_, i) => out.push(site(r, 'host', ['spec', 'hosts', i], false)));
+        for (const { ref, path } of gatewayReferences(r)) if (ref.trim() !== MESH_GATEWAY) out.push(site(r, 'gateway', path, false, gatewayRefNameSpan));
+        for (const d of routeDestinations(r)) {
+          out.push(site(r, 'host', [...d.path, 'host'], false));
+          if (d.subset !== undefined) out.push(site(r, 'subset', [...d.path, 'subset'], false, undefined, { host: d.host }));
+        }
+        break;
+      }
+      case 'DestinationRule': {
+        const host = typeof spec.host === 'string' ? resolveHost(spec.host, r.namespace) : undefined;
+        out.push(site(r, 'host', ['spec', 'host'], false));
+        const subsets: unknown[] = Array.isArray(spec.subsets) ? spec.subsets : [];
+        subsets.forEach((_, i) => out.push(site(r, 'subset', ['spec', 'subsets', i, 'name'], true, undefined, { host })));
+        break;
+      }
+      case 'Gateway': {
+        out.push(site(r, 'gateway', ['metadata', 'name'], true));
+        const servers: unknown[] = Array.isArray(spec.servers) ? spec.servers : [];
+        servers.forEach((s, i) => {
+          const hosts: unknown[] = isRecord(s) && Array.isArray(s.hosts) ? s.hosts : [];
+          hosts.forEach((_, j) => out.push(site(r, 'host', ['spec', 'servers', i, 'hosts', j], false, afterSlash)));
+        });
+        break;
+      }
+      case 'ServiceEntry': {
+        const hosts: unknown[] = Array.isArray(spec.hosts) ? spec.hosts : [];
+        hosts.forEach((_, i) => out.push(site(r, 'host', ['spec', 'hosts', i], true)));
+        break;
+      }
+      case 'Sidecar': {
+        const egress: unknown[] = Array.isArray(spec.egress) ? spec.egress : [];
+        egress.forEach((l, i) => {
+          const hosts: unknown[] = isRecord(l) && Array.isArray(l.hosts) ? l.hosts : [];
+          hosts.forEach((h, j) => {
+            if (typeof h === 'string' && h.includes('/')) out.push(site(r, 'sidecar-host', ['spec', 'egress', i, 'hosts', j], false, afterSlash));
+          });
+        });
+        break;
+      }
+    }
+    if (r.kind === 'Gateway' || r.kind === 'DestinationRule') {
+      for (const c of credentialReferences(r, ctx.index, ctx.settings)) {
+        const slash = c.written.indexOf('/');
+        out.push(site(r, 'credential', c.path, false, (w) => ({ start: slash + 1 + (w.length - w.trimStart().length), end: slash + 1 + (w.length - w.trimStart().length) + c.name.length }), { namespaces: c.namespaces, reader: c.reader }));
+      }
+    }
+  } else if (r.group === '' && r.kind === 'Service') {
+    out.push(site(r, 'host', ['metadata', 'name'], true));
+  } else if (r.group === '' && r.kind === 'Secret') {
+    out.push(site(r, 'credential', ['metadata', 'name'], true));
+  }
+  return out.filter((s): s is Site => s !== undefined);
+}
+
+/** The site under `offset` in a resource's document, if any. */
+export function siteAt(r: Resource, offset: number, ctx: NavigationContext): Site | undefined {
+  return sitesOf(r, ctx).find((s) => offset >= s.scalar.start && offset <= s.scalar.end);
+}
+
+/** The fully qualified host a host site names (a Service's FQDN for its name). */
+export function hostOf(s: Site): string {
+  if (s.declaration && s.resource.kind === 'Service') return serviceHost(s.resource.name, s.resource.namespace);
+  const text = s.kind === 'host' && s.resource.kind === 'Gateway' ? s.written.slice(s.written.indexOf('/') + 1).trim().toLowerCase() : s.written;
+  return s.resource.kind === 'Gateway' ? text : resolveHost(text, s.resource.namespace);
+}
+
+const nameSpan = (r: Resource): Span | undefined => {
+  const s = scalarAt(r, ['metadata', 'name']);
+  return s?.content;
+};
+const id = (r: Resource) => `${r.namespace}/${r.name}`;
+
+function gatewayTargets(ctx: NavigationContext, s: Site): Target[] {
+  const ref = s.declaration ? { namespace: s.resource.namespace, name: s.resource.name, qualified: true } : parseGatewayRef(s.written.trim(), s.resource.namespace);
+  if (!ref) return [];
+  return findGateway(ctx.index, ref)
+    .filter((g) => g.group === ISTIO_NETWORKING)
+    .flatMap((g) => {
+      const span = nameSpan(g);
+      return span ? [{ resource: g, span, name: g.name, label: `Gateway ${id(g)}` }] : [];
+    });
+}
+
+function subsetTargets(ctx: NavigationContext, s: Site): Target[] {
+  if (s.host === undefined) return [];
+  const name = s.written.trim();
+  // A subset's own definition stands for itself; alternative versions of the same rule are listed too.
+  const rules = s.declaration
+    ? ctx.index.find(ISTIO_NETWORKING, 'DestinationRule', s.resource.namespace, s.resource.name).filter((dr) => subsetNames(dr).includes(name))
+    : destinationRulesDefiningSubset(ctx.index, s.host, s.resource.namespace, name);
+  return rules.flatMap((dr) => {
+    const subsets: unknown[] = Array.isArray(dr.spec.subsets) ? dr.spec.subsets : [];
+    const i = subsets.findIndex((x) => isRecord(x) && x.name === name);
+    const at = i >= 0 ? scalarAt(dr, ['spec', 'subsets', i, 'name']) : undefined;
+    return at ? [{ resource: dr, span: at.content, name, label: `subset "${name}" of DestinationRule ${id(dr)}` }] : [];
+  });
+}
+
+/** The entry of a ServiceEntry's hosts that defines `host` (equal, or else a wildcard matching it). */
+function serviceEntryHost(se: Resource, host: string): { span: Span; name: string } | undefined {
+  const hosts: unknown[] = Array.isArray(se.spec.hosts) ? se.spec.hosts : [];
+  let fallback: { span: Span; name: string } | undefined;
+  for (let i = 0; i < hosts.length; i++) {
+    if (typeof hosts[i] !== 'string') continue;
+    const h = resolveHost(hosts[i] as string, se.namespace);
+    const at = scalarAt(se, ['spec', 'hosts', i]);
+    if (!at) continue;
+    if (h === host) return { span: at.content, name: at.written };
+    if (!fallback && hostMatches(h, host)) fallback = { span: at.content, name: at.written };
+  }
+  return fallback;
+}
+
+function registryTarget(r: Resource, host: string): Target | undefined {
+  if (r.kind === 'Service') {
+    const span = nameSpan(r);
+    return span && { resource: r, span, name: r.name, label: `Service ${id(r)}` };
+  }
+  const at = serviceEntryHost(r, host);
+  return at && { resource: r, ...at, label: `ServiceEntry ${id(r)}` };
+}
+
+function hostTargets(ctx: NavigationContext, s: Site): Target[] {
+  const host = hostOf(s);
+  const out: Target[] = [];
+  for (const e of registryLookup(ctx.index, host, s.resource.namespace, ctx.settings)) {
+    if (e.kind === 'assumed') continue;
+    const t = registryTarget(e.resource, host);
+    if (t) out.push(t);
+  }
+  return out;
+}
+
+/** What a Sidecar egress entry imports: the ServiceEntries and Services of the namespaces and hosts it names. */
+function sidecarTargets(ctx: NavigationContext, s: Site): Target[] {
+  const entry = s.written.trim();
+  const slash = entry.indexOf('/');
+  const ns = entry.slice(0, slash);
+  const dnsName = entry.slice(slash + 1).trim().toLowerCase();
+  const sidecarNs = s.resource.namespace;
+  const candidates: Resource[] = [];
+  if (dnsName === '*' || dnsName.startsWith('*')) {
+    const namespaces = ns === '*' ? undefined : ns === '.' ? sidecarNs : ns;
+    for (const kind of ['ServiceEntry', 'Service']) candidates.push(...(namespaces ? ctx.index.withTag(kind, `ns:${namespaces}`) : ctx.index.ofKind(kind)));
+  } else {
+    candidates.push(...ctx.index.matchingHost('ServiceEntry', dnsName), ...ctx.index.withHost('Service', dnsName));
+  }
+  const out: Target[] = [];
+  for (const r of candidates) {
+    if (r.kind === 'ServiceEntry' && r.group !== ISTIO_NETWORKING) continue;
+    if (r.kind === 'Service' && r.group !== '') continue;
+    const hosts = r.kind === 'Service' ? [serviceHost(r.name, r.namespace)] : (Array.isArray(r.spec.hosts) ? r.spec.hosts : []).filter((h: unknown): h is string => typeof h === 'string').map((h: string) => resolveHost(h, r.namespace));
+    const imported = hosts.find((h: string) => sidecarHostImports(entry, sidecarNs, r.namespace, h) || (dnsName !== '*' && hostMatches(h, dnsName) && sidecarHostImports(`${ns}/*`, sidecarNs, r.namespace, h)));
+    if (!imported) continue;
+    const t = registryTarget(r, imported);
+    if (t) out.push(t);
+  }
+  return out;
+}
+
+function credentialTargets(ctx: NavigationContext, s: Site): Target[] {
+  const secrets = s.declaration
+    ? ctx.index.find('', 'Secret', s.resource.namespace, s.resource.name)
+    : secretsForCredential(ctx.index, { name: s.written.trim().slice(s.written.trim().indexOf('/') + 1), namespaces: s.namespaces ?? [] });
+  return secrets.flatMap((r) => {
+    const span = nameSpan(r);
+    return span ? [{ resource: r, span, name: r.name, label: `Secret ${id(r)}` }] : [];
+  });
+}
+
+/**
+ * Where a site points. A definition points at itself and at the other definitions of the same
+ * object (alternative versions in other files); several targets are all returned.
+ */
+export function targetsOf(s: Site, ctx: NavigationContext): Target[] {
+  switch (s.kind) {
+    case 'gateway':
+      return gatewayTargets(ctx, s);
+    case 'subset':
+      return subsetTargets(ctx, s);
+    case 'host':
+      return hostTargets(ctx, s);
+    case 'sidecar-host':
+      return sidecarTargets(ctx, s);
+    case 'credential':
+      return credentialTargets(ctx, s);
+  }
+}
+
+/** Why a reference resolves to nothing, in words; undefined when it does resolve. */
+export function whyUnresolved(s: Site, ctx: NavigationContext): string | undefined {
+  if (targetsOf(s, ctx).length > 0) return undefined;
+  const name = s.written.trim();
+  switch (s.kind) {
+    case 'gateway': {
+      const ref = parseGatewayRef(name, s.resource.namespace);
+      if (!ref) return undefined;
+      if (ctx.index.find(GATEWAY_API, 'Gateway', ref.namespace, ref.name).length > 0) return `"${ref.namespace}/${ref.name}" is a Kubernetes Gateway API Gateway; a VirtualService binds only to Istio Gateways.`;
+      return `No Istio Gateway "${ref.name}" in namespace "${ref.namespace}" in the workspace.`;
+    }
+    case 'subset': {
+      const rules = s.host ? destinationRulesFor(ctx.index, s.host, s.resource.namespace) : [];
+      if (rules.length === 0) return `No DestinationRule for host "${s.host}" is visible from namespace "${s.resource.namespace}".`;
+      return `Subset "${name}" is not defined for host "${s.host}": the DestinationRules visible from "${s.resource.namespace}" (${rules.map(id).join(', ')}) define ${[...new Set(rules.flatMap(subsetNames))].map((n) => `"${n}"`).join(', ') || 'no subsets'}.`;
+    }
+    case 'host': {
+      const host = hostOf(s);
+      if (registryLookup(ctx.index, host, s.resource.namespace, ctx.settings).some((e) => e.kind === 'assumed')) {
+        return `"${host}" is not defined in the workspace; it is assumed to exist in the cluster (a built-in Service, or the egress gateway from the settings).`;
+      }
+      return `No ServiceEntry or Service in the workspace defines "${host}" for namespace "${s.resource.namespace}".`;
+    }
+    case 'sidecar-host':
+      return `No ServiceEntry or Service in the workspace matches "${name}".`;
+    case 'credential':
+      return `No Secret "${name.slice(name.indexOf('/') + 1)}" in ${(s.namespaces ?? []).map((n) => `"${n}"`).join(', ')}, where ${s.reader ?? 'the proxy reads it'}.`;
+  }
+}
+
+/** The resources that may hold sites pointing at the same thing as `s`: narrow index lookups by kind. */
+function candidatesFor(s: Site, ctx: NavigationContext): Resource[] {
+  const { index } = ctx;
+  switch (s.kind) {
+    case 'gateway':
+      return [...index.ofKind('VirtualService', ISTIO_NETWORKING), ...index.ofKind('Gateway', ISTIO_NETWORKING)];
+    case 'subset':
+      return s.host === undefined ? [] : [...index.withTag('VirtualService', `dest:${s.host}`), ...index.matchingHost('DestinationRule', s.host)];
+    case 'host':
+    case 'sidecar-host': {
+      const host = s.kind === 'host' ? hostOf(s) : s.written.slice(s.written.indexOf('/') + 1).trim().toLowerCase();
+      return [
+        ...index.withHost('ServiceEntry', host),
+        ...index.withHost('Service', host),
+        ...index.withHost('VirtualService', host),
+        ...index.withTag('VirtualService', `dest:${host}`),
+        ...index.withHost('DestinationRule', host),
+        ...index.withTag('Gateway', `server-host:${host}`),
+        ...index.ofKind('Sidecar', ISTIO_NETWORKING),
+      ];
+    }
+    case 'credential': {
+      const name = s.declaration ? s.resource.name : s.written.trim().slice(s.written.trim().indexOf('/') + 1);
+      return [...index.ofKind('Secret', '').filter((r) => r.name === name || r.name === `${name}-cacert`), ...index.withTag('Gateway', `credential:${name}`), ...index.ofKind('DestinationRule', ISTIO_NETWORKING)];
+    }
+  }
+}
+
+const spanKey = (r: Resource, span: Span) => `${r.uri}#${span.start}`;
+
+/** What a site names, as keys that two sites share exactly when they point at the same thing. */
+function identityKeys(s: Site, ctx: NavigationContext): string[] {
+  if (s.kind === 'host' || s.kind === 'sidecar-host') {
+    const host = s.kind === 'host' ? hostOf(s) : s.written.slice(s.written.indexOf('/') + 1).trim().toLowerCase();
+    return [`host|${host}`];
+  }
+  const targets = targetsOf(s, ctx);
+  if (targets.length > 0) return targets.map((t) => spanKey(t.resource, t.span));
+  // Unresolved references still find each other by what they mean to name.
+  if (s.kind === 'gateway') {
+    const ref = parseGatewayRef(s.written.trim(), s.resource.namespace);
+    return ref ? [`gateway|${ref.namespace}|${ref.name}`] : [];
+  }
+  if (s.kind === 'subset') return [`subset|${s.host}|${s.resource.namespace}|${s.written.trim()}`];
+  return [`secret|${(s.namespaces ?? []).join(',')}|${s.written.trim()}`];
+}
+
+/** Every site in the workspace that points at the same thing as `s` (definitions included), `s` among them. */
+export function referencesOf(s: Site, ctx: NavigationContext): Site[] {
+  const keys = new Set(identityKeys(s, ctx));
+  const compatible = (o: Site) => o.kind === s.kind || (s.kind !== 'gateway' && s.kind !== 'subset' && s.kind !== 'credential' && (o.kind === 'host' || o.kind === 'sidecar-host'));
+  const seen = new Set<Resource>();
+  const out: Site[] = [];
+  for (const r of candidatesFor(s, ctx)) {
+    if (seen.has(r)) continue;
+    seen.add(r);
+    for (const o of sitesOf(r, ctx)) {
+      if (!compatible(o)) continue;
+      if (identityKeys(o, ctx).some((k) => keys.has(k))) out.push(o);
+    }
+  }
+  return out;
+}
+
+/** The site under `offset` in a file: in the resource of the document that holds the offset. */
+export function siteAtOffset(file: { resources: Resource[] }, offset: number, ctx: NavigationContext): Site | undefined {
+  const r = file.resources.find((x) => offset >= x.document.start && offset <= x.document.end);
+  return r && siteAt(r, offset, ctx);
+}
