@@ -92,8 +92,8 @@ function site(r: Resource, kind: SiteKind, path: YamlPath, declaration: boolean,
 /** The part after `ns/` in `ns/host` entries. */
 const afterSlash = (written: string): Span => ({ start: written.indexOf('/') + 1, end: written.length });
 
-/** Every site of one resource, in document order within each kind. */
-export function sitesOf(r: Resource, ctx: NavigationContext): Site[] {
+/** Every site of one resource (or only those of the kinds `only` names), in document order within each kind. */
+export function sitesOf(r: Resource, ctx: NavigationContext, only?: ReadonlySet<SiteKind>): Site[] {
   const out: (Site | undefined)[] = [];
   const spec = r.spec;
   if (r.group === ISTIO_NETWORKING) {
@@ -140,7 +140,8 @@ export function sitesOf(r: Resource, ctx: NavigationContext): Site[] {
         break;
       }
     }
-    if (r.kind === 'Gateway' || r.kind === 'DestinationRule') {
+    // Where a credential is read may take a scan of the workloads: only when credentials are wanted.
+    if ((r.kind === 'Gateway' || r.kind === 'DestinationRule') && (!only || only.has('credential'))) {
       for (const c of credentialReferences(r, ctx.index, ctx.settings)) {
         const slash = c.written.indexOf('/');
         out.push(site(r, 'credential', c.path, false, (w) => ({ start: slash + 1 + (w.length - w.trimStart().length), end: slash + 1 + (w.length - w.trimStart().length) + c.name.length }), { namespaces: c.namespaces, reader: c.reader }));
@@ -151,7 +152,7 @@ export function sitesOf(r: Resource, ctx: NavigationContext): Site[] {
   } else if (r.group === '' && r.kind === 'Secret') {
     out.push(site(r, 'credential', ['metadata', 'name'], true));
   }
-  return out.filter((s): s is Site => s !== undefined);
+  return out.filter((s): s is Site => s !== undefined && (!only || only.has(s.kind)));
 }
 
 /** The site under `offset` in a resource's document, if any. */
@@ -369,14 +370,13 @@ function identityKeys(s: Site, ctx: NavigationContext): string[] {
 /** Every site in the workspace that points at the same thing as `s` (definitions included), `s` among them. */
 export function referencesOf(s: Site, ctx: NavigationContext): Site[] {
   const keys = new Set(identityKeys(s, ctx));
-  const compatible = (o: Site) => o.kind === s.kind || (s.kind !== 'gateway' && s.kind !== 'subset' && s.kind !== 'credential' && (o.kind === 'host' || o.kind === 'sidecar-host'));
+  const kinds = new Set<SiteKind>(s.kind === 'host' || s.kind === 'sidecar-host' ? ['host', 'sidecar-host'] : [s.kind]);
   const seen = new Set<Resource>();
   const out: Site[] = [];
   for (const r of candidatesFor(s, ctx)) {
     if (seen.has(r)) continue;
     seen.add(r);
-    for (const o of sitesOf(r, ctx)) {
-      if (!compatible(o)) continue;
+    for (const o of sitesOf(r, ctx, kinds)) {
       if (identityKeys(o, ctx).some((k) => keys.has(k))) out.push(o);
     }
   }
