@@ -4,6 +4,7 @@
  * file whose findings may have changed. Reading files and loading schemas come in through `io`.
  */
 import {
+  CodeLensRefreshRequest,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   FileChangeType,
@@ -24,6 +25,7 @@ import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings';
 import { toDiagnostic } from './features/diagnostics';
 import { codeActions } from './features/code-actions';
 import { completionItems, hoverInfo } from './features/completion';
+import { egressPathLenses } from './features/code-lens';
 import { definition, documentSymbolsOf, prepareRename, references, rename, workspaceSymbolsOf, type Navigation } from './features/navigation';
 import { offsetAt } from './features/positions';
 import { makeMatcher, type FileFilter } from './node/workspace';
@@ -49,6 +51,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
   let canWatch = false;
   let canProgress = false;
   let canFolders = false;
+  let canRefreshLenses = false;
   const published = new Set<string>();
   const pending = new Set<string>();
   let publishTimer: NodeJS.Timeout | undefined;
@@ -84,6 +87,8 @@ export function startServer(connection: Connection, io: ServerIO): void {
       const uris = [...pending];
       pending.clear();
       for (const uri of uris) publish(uri);
+      // Egress paths read other files: a change anywhere may change the lenses of open editors.
+      if (canRefreshLenses) connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
     }, PUBLISH_DELAY_MS);
   }
 
@@ -175,6 +180,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
     canWatch = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     canProgress = !!caps.window?.workDoneProgress;
     canFolders = !!caps.workspace?.workspaceFolders;
+    canRefreshLenses = !!caps.workspace?.codeLens?.refreshSupport;
     folders = (params.workspaceFolders ?? []).map((f) => URI.parse(f.uri).fsPath);
     if (folders.length === 0 && params.rootUri) folders = [URI.parse(params.rootUri).fsPath];
     const init = params.initializationOptions as { settings?: unknown } | undefined;
@@ -189,6 +195,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
         renameProvider: { prepareProvider: true },
         documentSymbolProvider: true,
         workspaceSymbolProvider: true,
+        codeLensProvider: { resolveProvider: false },
         codeActionProvider: { codeActionKinds: ['quickfix', 'refactor.rewrite'] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
@@ -251,6 +258,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
   connection.onRenameRequest((p) => withFile(p, (file, offset) => rename(file, offset, p.newName, navigation()), null));
   connection.onDocumentSymbol((p) => withFile(p, (file) => documentSymbolsOf(file), []));
   connection.onWorkspaceSymbol((p) => workspaceSymbolsOf(index.files(), p.query));
+  connection.onCodeLens((p) => withFile(p, (file) => egressPathLenses(file, navigation()), []));
   connection.onCodeAction((p) => {
     const file = index.file(p.textDocument.uri);
     return file ? codeActions(p, file, getChecker().findings(p.textDocument.uri)) : [];

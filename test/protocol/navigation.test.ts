@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  CodeLensRequest,
   CompletionRequest,
   DefinitionRequest,
   DocumentSymbolRequest,
@@ -17,6 +18,7 @@ import {
   ReferencesRequest,
   RenameRequest,
   WorkspaceSymbolRequest,
+  type CodeLens,
   type CompletionItem,
   type Diagnostic,
   type DocumentSymbol,
@@ -237,4 +239,15 @@ test('hover on a reference shows what it resolves to, with the file and line', a
   const value = (hover?.contents as MarkupContent).value;
   assert.match(value, /^Gateway `istio-system\/istio-egressgateway` resolves to:/);
   assert.match(value, /\*\*Gateway istio-system\/istio-egressgateway\*\* — \[gateway\.yaml, line 4\]/);
+});
+
+test('code lenses show the egress path above each ServiceEntry and VirtualService', async () => {
+  const lenses = (await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: routesUri } })) as CodeLens[];
+  assert.deepEqual(
+    lenses.map((l) => `${l.range.start.line}: ${l.command?.title}`),
+    [
+      '0: edition.cnn.com:80: default → sidecar → istio-egressgateway:80 → edition.cnn.com:80',
+      '21: edition.cnn.com:80: default → sidecar → istio-egressgateway:80 → edition.cnn.com:80',
+    ],
+  );
 });

@@ -329,3 +329,44 @@ test('the outline has one symbol per resource with servers, routes, subsets and 
     'Gateway istio-system/istio-egressgateway gateway.yaml',
   ]);
 });
+
+test('renaming a ServiceEntry host edits every resource that names it, keeping `ns/` prefixes', () => {
+  const { index, ctx } = workspace();
+  const result = rename(siteOf(ctx, index, 'file:///ws/routes.yaml', '- edition.cnn.com'), 'www.cnn.com', ctx);
+  assert.ok('changes' in result, JSON.stringify(result));
+  const after = applied(FILES, result.changes);
+  assert.doesNotMatch(Object.values(after).join('\n'), /edition\.cnn\.com/);
+  assert.match(after['file:///ws/secret.yaml'], /- \.\/www\.cnn\.com\n/);
+  assert.match(after['file:///ws/routes.yaml'], /host: www\.cnn\.com\n/);
+  // The egress gateway host is not defined here, and a Kubernetes Service's host is renamed through the Service.
+  const service = `apiVersion: v1\nkind: Service\nmetadata:\n  name: reviews\n  namespace: shop\nspec:\n  ports:\n  - port: 9080\n`;
+  const vs = `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: reviews\n  namespace: shop\nspec:\n  hosts:\n  - reviews\n  http:\n  - route:\n    - destination:\n        host: reviews\n`;
+  const k8s = workspace({ 'file:///ws/svc.yaml': service, 'file:///ws/vs.yaml': vs });
+  const short = siteOf(k8s.ctx, k8s.index, 'file:///ws/vs.yaml', 'host: reviews');
+  assert.deepEqual(targetsOf(short, k8s.ctx).map((t) => `${t.label} ${where(k8s.index, t)}`), ['Service shop/reviews svc.yaml:4:reviews']);
+  const refused = prepareRename(short, k8s.ctx);
+  assert.ok('error' in refused && /rename the Service/.test(refused.error));
+});
+
+test('a host defined only by a wildcard ServiceEntry leads there, and is renamed there', () => {
+  const se = `apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: wikipedia\nspec:\n  hosts:\n  - "*.wikipedia.org"\n  ports:\n  - number: 443\n    name: tls\n    protocol: TLS\n`;
+  const dr = `apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: en\nspec:\n  host: en.wikipedia.org\n`;
+  const { index, ctx } = workspace({ 'file:///ws/se.yaml': se, 'file:///ws/dr.yaml': dr });
+  const host = siteOf(ctx, index, 'file:///ws/dr.yaml', 'en.wikipedia.org');
+  assert.deepEqual(targetsOf(host, ctx).map((t) => where(index, t)), ['se.yaml:7:*.wikipedia.org']);
+  const refused = prepareRename(host, ctx);
+  assert.ok('error' in refused && /only through a wildcard/.test(refused.error));
+});
+
+test('renaming a Secret edits the credentialName that reads it; a subset rename refuses a name already defined', () => {
+  const { index, ctx } = workspace();
+  const result = rename(siteOf(ctx, index, 'file:///ws/secret.yaml', 'name: client-credential'), 'cnn-client', ctx);
+  assert.ok('changes' in result);
+  const after = applied(FILES, result.changes);
+  assert.match(after['file:///ws/routes.yaml'], /credentialName: cnn-client\n/);
+  assert.match(after['file:///ws/secret.yaml'], /name: cnn-client\n/);
+  const twoSubsets = { ...FILES, 'file:///ws/routes.yaml': FILES['file:///ws/routes.yaml'].replace('  - name: cnn\n', '  - name: cnn\n  - name: other\n') };
+  const again = workspace(twoSubsets);
+  const taken = rename(siteOf(again.ctx, again.index, 'file:///ws/routes.yaml', 'subset: cnn'), 'other', again.ctx);
+  assert.ok('error' in taken && /already defines subset "other"/.test(taken.error));
+});

@@ -1,0 +1,23 @@
+/**
+ * The egress path as code lenses: one line above each ServiceEntry and VirtualService per host and
+ * port, from the navigation core's path computation. The lenses only show; they run no command yet.
+ */
+import type { CodeLens } from 'vscode-languageserver';
+import type { ParsedFile } from '../parse/parse';
+import { pathTitle, serviceEntryPaths, virtualServicePaths } from '../navigation/egress-path';
+import type { NavigationContext } from '../navigation/references';
+import { toRange } from './positions';
+
+/** At most this many lenses per resource, so a ServiceEntry with many hosts and ports stays readable. */
+const MAX_LENSES = 12;
+
+export function egressPathLenses(file: ParsedFile, ctx: NavigationContext): CodeLens[] {
+  const out: CodeLens[] = [];
+  for (const r of file.resources) {
+    const paths = r.kind === 'ServiceEntry' ? serviceEntryPaths(r, ctx) : r.kind === 'VirtualService' ? virtualServicePaths(r, ctx) : [];
+    const range = toRange(file.text, { start: r.document.start, end: r.document.start });
+    for (const p of paths.slice(0, MAX_LENSES)) out.push({ range, command: { title: pathTitle(p), command: '' } });
+    if (paths.length > MAX_LENSES) out.push({ range, command: { title: `…and ${paths.length - MAX_LENSES} more paths`, command: '' } });
+  }
+  return out;
+}

@@ -1,0 +1,103 @@
+/**
+ * The egress path of every host and port on the scenarios of Istio's egress tasks
+ * (../shared/corpus/istio-docs), written out as the docs describe the traffic, and broken paths.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseFile } from '../parse/parse';
+import { WorkspaceIndex } from '../index/workspace-index';
+import { DEFAULT_SETTINGS } from '../settings';
+import { pathTitle, serviceEntryPaths, virtualServicePaths } from './egress-path';
+
+const CORPUS = path.resolve(__dirname, '../../../../../shared/corpus/istio-docs');
+
+function indexOf(files: Record<string, string>): WorkspaceIndex {
+  const index = new WorkspaceIndex();
+  for (const [name, text] of Object.entries(files)) index.setFile(parseFile(`file:///ws/${name}`, text));
+  return index;
+}
+
+function scenario(folder: string): Record<string, string> {
+  const dir = path.join(CORPUS, folder);
+  return Object.fromEntries(fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
+}
+
+/** Every path lens of the workspace: `Kind name: host:port: path`, ServiceEntries first. */
+function lenses(index: WorkspaceIndex): string[] {
+  const ctx = { index, settings: DEFAULT_SETTINGS };
+  return [
+    ...index.ofKind('ServiceEntry').flatMap((se) => serviceEntryPaths(se, ctx).map((p) => `ServiceEntry ${se.name}: ${pathTitle(p)}`)),
+    ...index.ofKind('VirtualService').flatMap((vs) => virtualServicePaths(vs, ctx).map((p) => `VirtualService ${vs.name}: ${pathTitle(p)}`)),
+  ].sort();
+}
+
+const EXPECTED: Record<string, string[]> = {
+  'egress-control/service-entries': [
+    'ServiceEntry google: www.google.com:443: default → sidecar → www.google.com:443 (REGISTRY_ONLY: allowed by ServiceEntry google)',
+    'ServiceEntry httpbin-ext: httpbin.org:80: default → sidecar → httpbin.org:80 (REGISTRY_ONLY: allowed by ServiceEntry httpbin-ext; VirtualService httpbin-ext)',
+    'VirtualService httpbin-ext: httpbin.org:80: default → sidecar → httpbin.org:80 (REGISTRY_ONLY: allowed by ServiceEntry httpbin-ext; VirtualService httpbin-ext)',
+  ],
+  'egress-tls-origination/simple': [
+    'ServiceEntry edition-cnn-com: edition.cnn.com:443: default → sidecar → edition.cnn.com:443 (ALLOW_ANY)',
+    'ServiceEntry edition-cnn-com: edition.cnn.com:80: default → sidecar → edition.cnn.com:443 (TLS originated; ALLOW_ANY)',
+  ],
+  'egress-tls-origination/mutual': [
+    'ServiceEntry originate-mtls-for-nginx: my-nginx.mesh-external.svc.cluster.local:443: default → sidecar → my-nginx.mesh-external.svc.cluster.local:443 (ALLOW_ANY)',
+    'ServiceEntry originate-mtls-for-nginx: my-nginx.mesh-external.svc.cluster.local:80: default → sidecar → my-nginx.mesh-external.svc.cluster.local:443 (mutual TLS originated; ALLOW_ANY)',
+  ],
+  'egress-gateway/http': [
+    'ServiceEntry cnn: edition.cnn.com:443: default → sidecar → edition.cnn.com:443 (ALLOW_ANY)',
+    'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → istio-egressgateway:80 → edition.cnn.com:80',
+    'VirtualService direct-cnn-through-egress-gateway: edition.cnn.com:443: default → sidecar → edition.cnn.com:443 (ALLOW_ANY)',
+    'VirtualService direct-cnn-through-egress-gateway: edition.cnn.com:80: default → sidecar → istio-egressgateway:80 → edition.cnn.com:80',
+  ],
+  'egress-gateway/https-passthrough': [
+    'ServiceEntry cnn: edition.cnn.com:443: default → sidecar → istio-egressgateway:443 (TLS passthrough) → edition.cnn.com:443',
+    'VirtualService direct-cnn-through-egress-gateway: edition.cnn.com:443: default → sidecar → istio-egressgateway:443 (TLS passthrough) → edition.cnn.com:443',
+  ],
+  'egress-gateway-tls-origination/simple': [
+    // The DestinationRule that originates TLS at the gateway has no workloadSelector, so the sidecars use it on 443 too.
+    'ServiceEntry cnn: edition.cnn.com:443: default → sidecar → edition.cnn.com:443 (TLS originated; ALLOW_ANY)',
+    'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → istio-egressgateway:80 (ISTIO_MUTUAL) → edition.cnn.com:443 (TLS originated)',
+    'VirtualService direct-cnn-through-egress-gateway: edition.cnn.com:443: default → sidecar → edition.cnn.com:443 (TLS originated; ALLOW_ANY)',
+    'VirtualService direct-cnn-through-egress-gateway: edition.cnn.com:80: default → sidecar → istio-egressgateway:80 (ISTIO_MUTUAL) → edition.cnn.com:443 (TLS originated)',
+  ],
+  'egress-gateway-tls-origination/mutual': [
+    // The host is the Kubernetes Service my-nginx (port 443); the VirtualService's mesh rule matches port 80.
+    'VirtualService direct-nginx-through-egress-gateway: my-nginx.mesh-external.svc.cluster.local:443: default → sidecar → my-nginx.mesh-external.svc.cluster.local:443 (mutual TLS originated; ALLOW_ANY)',
+    'VirtualService direct-nginx-through-egress-gateway: my-nginx.mesh-external.svc.cluster.local:80: default → sidecar → istio-egressgateway:443 (ISTIO_MUTUAL) → my-nginx.mesh-external.svc.cluster.local:443 (mutual TLS originated)',
+  ],
+  'wildcard-egress-hosts/direct': ['ServiceEntry wikipedia: *.wikipedia.org:443: default → sidecar → *.wikipedia.org:443 (REGISTRY_ONLY: allowed by ServiceEntry wikipedia)'],
+  'wildcard-egress-hosts/single-host': [
+    'ServiceEntry www-wikipedia: www.wikipedia.org:443: default → sidecar → istio-egressgateway:443 (TLS passthrough) → www.wikipedia.org:443',
+    'VirtualService direct-wikipedia-through-egress-gateway: www.wikipedia.org:443: default → sidecar → istio-egressgateway:443 (TLS passthrough) → www.wikipedia.org:443',
+  ],
+  'http-proxy/https-proxy': ['ServiceEntry proxy: my-company-proxy.com:3128: default → sidecar → my-company-proxy.com:3128 (ALLOW_ANY)'],
+  'egress-gateway/http-gateway-api': [
+    'ServiceEntry cnn: edition.cnn.com:443: default → sidecar → HTTPRoute direct-cnn-to-egress-gateway (Gateway API routes are not followed yet)',
+    'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → HTTPRoute direct-cnn-to-egress-gateway (Gateway API routes are not followed yet)',
+  ],
+};
+
+for (const [folder, expected] of Object.entries(EXPECTED)) {
+  test(`egress paths of ${folder}`, () => {
+    assert.deepEqual(lenses(indexOf(scenario(folder))), expected);
+  });
+}
+
+test('a broken link is shown broken: no route at the egress gateway, or a subset that does not exist', () => {
+  const files = scenario('egress-gateway/http');
+  const vsFile = Object.keys(files).find((f) => f.startsWith('03-'))!;
+  // Without the gateway-side rule, the sidecars send to the egress gateway, which has nowhere to send.
+  const meshOnly = files[vsFile].replace(/ {2}- match:\n {4}- gateways:\n {6}- istio-egressgateway[\s\S]*$/, '');
+  assert.notEqual(meshOnly, files[vsFile]);
+  assert.deepEqual(lenses(indexOf({ ...files, [vsFile]: meshOnly })).filter((l) => l.startsWith('ServiceEntry cnn: edition.cnn.com:80')), [
+    'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → istio-egressgateway:80 ✗ no route at the egress gateway for edition.cnn.com:80',
+  ]);
+  const wrongSubset = files[vsFile].replace('subset: cnn', 'subset: cnnn');
+  assert.deepEqual(lenses(indexOf({ ...files, [vsFile]: wrongSubset })).filter((l) => l.startsWith('ServiceEntry cnn: edition.cnn.com:80')), [
+    'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → istio-egressgateway:80 ✗ subset "cnnn" is not defined for istio-egressgateway.istio-system.svc.cluster.local',
+  ]);
+});

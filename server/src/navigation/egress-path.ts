@@ -1,0 +1,182 @@
+/**
+ * The egress path of an external host, in the user's words: from the client namespace through its
+ * sidecar, maybe through the egress gateway, to the host and port, with the TLS mode of each hop
+ * and, for direct traffic, what the outbound traffic policy says. A broken link is named, not
+ * hidden. Every step asks index/mesh.ts, as the analyzers do. Istio VirtualServices only: Gateway
+ * API routes (HTTPRoute, TLSRoute) are not followed yet.
+ */
+import { GATEWAY_API, ISTIO_NETWORKING, type Resource } from '../parse/resource';
+import { hostMatches, isWildcard } from '../index/hosts';
+import {
+  clientTlsSettings,
+  destinationRulesFor,
+  effectiveOutboundPolicy,
+  egressGatewayNamespace,
+  egressGatewayRoutesTo,
+  gatewayServers,
+  hostsOf,
+  isEgressGatewayHost,
+  registryLookup,
+  isPassthroughServer,
+  isVisibleTo,
+  ORIGINATING_TLS_MODES,
+  routeDestinations,
+  ruleGateways,
+  MESH_GATEWAY,
+  type RouteDestination,
+} from '../index/mesh';
+import { isRecord } from '../data';
+import type { NavigationContext } from './references';
+
+export interface EgressPath {
+  host: string;
+  port: number;
+  /** The client namespace whose sidecars the path starts from. */
+  namespace: string;
+  /** The hops after the client, e.g. ['sidecar', 'istio-egressgateway:80 (ISTIO_MUTUAL)', 'edition.cnn.com:443 (TLS originated)']. */
+  hops: string[];
+  /** Set when a link is broken: what is missing. */
+  broken?: string;
+  /** The whole path as one line. */
+  text: string;
+}
+
+interface ServicePort {
+  number: number;
+  targetPort?: number;
+}
+
+/** The ports of a ServiceEntry (`number`, `targetPort`) or a Kubernetes Service (`port`; its `targetPort` is the pod's, not the destination's). */
+function portsOf(r: Resource): ServicePort[] {
+  const ports: unknown[] = Array.isArray(r.spec.ports) ? r.spec.ports : [];
+  if (r.kind === 'Service') return ports.filter(isRecord).flatMap((p) => (typeof p.port === 'number' ? [{ number: p.port }] : []));
+  return ports.filter(isRecord).flatMap((p) => (typeof p.number === 'number' ? [{ number: p.number, targetPort: typeof p.targetPort === 'number' ? p.targetPort : undefined }] : []));
+}
+
+const GATEWAY_API_ROUTES = ['HTTPRoute', 'TLSRoute', 'TCPRoute', 'GRPCRoute'];
+
+/** A Gateway API route attached to a ServiceEntry (a `parentRef` of kind ServiceEntry): it, not a VirtualService, steers the mesh's traffic. */
+function gatewayApiRouteFor(ctx: NavigationContext, se: Resource): Resource | undefined {
+  if (se.kind !== 'ServiceEntry') return undefined;
+  for (const kind of GATEWAY_API_ROUTES) {
+    for (const route of ctx.index.withTag(kind, `ns:${se.namespace}`)) {
+      if (route.group !== GATEWAY_API) continue;
+      const parents: unknown[] = Array.isArray(route.spec.parentRefs) ? route.spec.parentRefs : [];
+      if (parents.some((p) => isRecord(p) && p.kind === 'ServiceEntry' && p.name === se.name && (p.namespace ?? route.namespace) === se.namespace)) return route;
+    }
+  }
+  return undefined;
+}
+
+/** The first route of a mesh rule (not a mirror) of the VirtualServices visible from `namespace` that applies to `host` on `port`. */
+function meshRoute(ctx: NavigationContext, host: string, port: number, namespace: string): { vs: Resource; route: RouteDestination } | undefined {
+  const services = ctx.index.matchingHost('VirtualService', host).filter((vs) => vs.group === ISTIO_NETWORKING && isVisibleTo(vs, namespace));
+  for (const vs of services) {
+    for (const route of routeDestinations(vs)) {
+      if (route.mirror || !ruleGateways(vs, route).includes(MESH_GATEWAY)) continue;
+      if (route.matchPorts.length > 0 && !route.matchPorts.includes(port)) continue;
+      return { vs, route };
+    }
+  }
+  return undefined;
+}
+
+/** How a proxy in `namespace` speaks to `host` on `port` for `subset`: a TLS mode in words, or undefined for plain traffic. */
+function tlsTowards(ctx: NavigationContext, host: string, namespace: string, subset: string | undefined, port: number): { mode?: string; missingSubset?: boolean } {
+  const [dr] = destinationRulesFor(ctx.index, host, namespace);
+  if (!dr) return subset === undefined ? {} : { missingSubset: true };
+  const tls = clientTlsSettings(dr, subset, port);
+  if (!tls) return { missingSubset: true };
+  return tls.mode === 'DISABLE' ? {} : { mode: tls.mode };
+}
+
+function originated(mode: string | undefined): string | undefined {
+  if (!mode || !ORIGINATING_TLS_MODES.has(mode)) return undefined;
+  return mode === 'MUTUAL' ? 'mutual TLS originated' : 'TLS originated';
+}
+
+const shortHost = (host: string) => (host.endsWith('.svc.cluster.local') ? host.split('.')[0] : host);
+
+function render(namespace: string, hops: string[], broken?: string): string {
+  return `${namespace} → ${hops.join(' → ')}${broken ? ` ✗ ${broken}` : ''}`;
+}
+
+/** The path from `namespace` to `host` on `port`, declared by `definer` (a ServiceEntry or a Kubernetes Service). */
+function pathVia(ctx: NavigationContext, definer: Resource, host: string, port: ServicePort, namespace: string): EgressPath {
+  const make = (hops: string[], broken?: string): EgressPath => ({ host, port: port.number, namespace, hops, ...(broken ? { broken } : {}), text: render(namespace, hops, broken) });
+  const hops = ['sidecar'];
+  const attached = gatewayApiRouteFor(ctx, definer);
+  if (attached) return make([...hops, `${attached.kind} ${attached.name} (Gateway API routes are not followed yet)`]);
+  const mesh = meshRoute(ctx, host, port.number, namespace);
+  if (mesh && isEgressGatewayHost(mesh.route.host, ctx.settings)) {
+    const gwPort = mesh.route.port ?? port.number;
+    const tls = tlsTowards(ctx, mesh.route.host, namespace, mesh.route.subset, gwPort);
+    const gwName = shortHost(mesh.route.host);
+    if (tls.missingSubset) return make([...hops, `${gwName}:${gwPort}`], `subset "${mesh.route.subset}" is not defined for ${mesh.route.host}`);
+    const forward = egressGatewayRoutesTo(ctx.index, ctx.settings, host).find((r) => r.route.matchPorts.length === 0 || r.route.matchPorts.includes(gwPort));
+    const server = forward ? gatewayServers(forward.gateway).find((s) => s.port === gwPort) : undefined;
+    const mode = tls.mode ?? (server && isPassthroughServer(server) ? 'TLS passthrough' : undefined);
+    hops.push(`${gwName}:${gwPort}${mode ? ` (${mode})` : ''}`);
+    if (!forward) return make(hops, `no route at the egress gateway for ${host}:${gwPort}`);
+    const finalPort = forward.route.port ?? gwPort;
+    const gatewayTls = tlsTowards(ctx, host, egressGatewayNamespace(ctx.settings), forward.route.subset, finalPort);
+    const note = originated(gatewayTls.mode);
+    hops.push(`${host}:${finalPort}${note ? ` (${note})` : ''}`);
+    return make(hops);
+  }
+  const target = port.targetPort ?? port.number;
+  const sidecarTls = tlsTowards(ctx, host, namespace, mesh?.route.subset, port.number);
+  const notes = [originated(sidecarTls.mode)].filter((n): n is string => n !== undefined);
+  const policy = effectiveOutboundPolicy(ctx.index, ctx.settings, namespace);
+  notes.push(policy.mode === 'REGISTRY_ONLY' ? `REGISTRY_ONLY: allowed by ${definer.kind} ${definer.name}` : 'ALLOW_ANY');
+  if (mesh) notes.push(`VirtualService ${mesh.vs.name}`);
+  hops.push(`${host}:${target} (${notes.join('; ')})`);
+  return make(hops);
+}
+
+/** One line for a code lens: the host and port the client calls, then its path. */
+export function pathTitle(p: EgressPath): string {
+  return `${p.host}:${p.port}: ${p.text}`;
+}
+
+/**
+ * The egress paths a ServiceEntry opens, one per host and port, from the ServiceEntry's own
+ * namespace. Wildcard hosts get the path of the wildcard itself (what a route for it does).
+ */
+export function serviceEntryPaths(se: Resource, ctx: NavigationContext): EgressPath[] {
+  if (se.group !== ISTIO_NETWORKING || se.kind !== 'ServiceEntry') return [];
+  const out: EgressPath[] = [];
+  for (const host of hostsOf(se)) for (const port of portsOf(se)) out.push(pathVia(ctx, se, host, port, se.namespace));
+  return out;
+}
+
+/** The egress paths of the hosts a VirtualService routes, through the ServiceEntries or Services that declare them, as its namespace sees them. */
+export function virtualServicePaths(vs: Resource, ctx: NavigationContext): EgressPath[] {
+  if (vs.group !== ISTIO_NETWORKING || vs.kind !== 'VirtualService') return [];
+  const out: EgressPath[] = [];
+  const seen = new Set<string>();
+  for (const host of hostsOf(vs)) {
+    // A wildcard host routes the concrete hosts it covers too; few VirtualServices have one, so the scan stays rare.
+    const covered = isWildcard(host)
+      ? ctx.index.ofKind('ServiceEntry', ISTIO_NETWORKING).filter((se) => isVisibleTo(se, vs.namespace) && hostsOf(se).some((h) => !isWildcard(h) && hostMatches(host, h))).map((se) => ({ kind: 'ServiceEntry' as const, resource: se }))
+      : [];
+    for (const entry of [...registryLookup(ctx.index, host, vs.namespace, ctx.settings), ...covered]) {
+      if (entry.kind === 'assumed') continue;
+      const definer = entry.resource;
+      const hosts = entry.kind === 'Service' ? [host] : hostsOf(definer).filter((h) => h === host || hostMatches(host, h) || (isWildcard(h) && hostMatches(h, host)));
+      // Ports the VirtualService's mesh rules match count too: a client may call a port the Service does not list.
+      const matched = [...routeDestinations(vs)].filter((d) => !d.mirror && ruleGateways(vs, d).includes(MESH_GATEWAY)).flatMap((d) => d.matchPorts);
+      const declared = portsOf(definer);
+      const ports = [...declared, ...matched.filter((n) => !declared.some((p) => p.number === n)).map((n) => ({ number: n }))];
+      for (const definedHost of hosts) {
+        for (const port of ports) {
+          const key = `${definedHost}:${port.number}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          out.push(pathVia(ctx, definer, definedHost, port, vs.namespace));
+        }
+      }
+    }
+  }
+  return out;
+}
