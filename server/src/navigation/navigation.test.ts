@@ -322,6 +322,8 @@ test('the outline has one symbol per resource with servers, routes, subsets and 
       ],
     ],
   );
+  const plain = parseFile('file:///ws/app.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\n');
+  assert.deepEqual(documentSymbols(plain), [], 'files without Istio configuration are left to other YAML tooling');
   const gateway = documentSymbols(index.file('file:///ws/gateway.yaml')!)[0];
   assert.deepEqual(gateway.children.map((c) => `${c.name} | ${c.detail}`), ['server 443 TLS ISTIO_MUTUAL | edition.cnn.com']);
   assert.deepEqual(workspaceSymbols(index.files(), 'gateway egress').map((s) => `${s.name} ${s.container}`).sort(), [

@@ -112,9 +112,12 @@ function resourceSymbol(r: Resource, text: string): OutlineSymbol {
   return { name: resourceTitle(r), detail: r.apiVersion, kind: 'resource', span, selection, children: childrenOf(r, text) };
 }
 
-/** One symbol per resource of the file, in order. */
+/**
+ * One symbol per resource of the file, in order; nothing for files without Istio configuration,
+ * whose outline other YAML tooling provides.
+ */
 export function documentSymbols(file: ParsedFile): OutlineSymbol[] {
-  return file.resources.map((r) => resourceSymbol(r, file.text));
+  return file.owned ? file.resources.map((r) => resourceSymbol(r, file.text)) : [];
 }
 
 export interface WorkspaceSymbol {
