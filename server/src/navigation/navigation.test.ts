@@ -372,3 +372,9 @@ test('renaming a Secret edits the credentialName that reads it; a subset rename 
   const taken = rename(siteOf(again.ctx, again.index, 'file:///ws/routes.yaml', 'subset: cnn'), 'other', again.ctx);
   assert.ok('error' in taken && /already defines subset "other"/.test(taken.error));
 });
+
+test('references of a gateway that no Gateway defines still list every reference to that name', () => {
+  const { index, ctx } = workspace({ ...FILES, 'file:///ws/gateway.yaml': '', 'file:///ws/gateway-v2.yaml': '' });
+  const refs = referencesOf(siteOf(ctx, index, 'file:///ws/routes.yaml', '- istio-system/istio-egressgateway'), ctx);
+  assert.deepEqual(refs.map((s) => s.written), ['istio-system/istio-egressgateway', 'istio-egressgateway.istio-system']);
+});

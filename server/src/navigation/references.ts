@@ -356,13 +356,14 @@ function identityKeys(s: Site, ctx: NavigationContext): string[] {
     const host = s.kind === 'host' ? hostOf(s) : s.written.slice(s.written.indexOf('/') + 1).trim().toLowerCase();
     return [`host|${host}`];
   }
+  // A gateway reference names exactly one (namespace, name), resolved or not: no lookup needed.
+  if (s.kind === 'gateway') {
+    const ref = s.declaration ? { namespace: s.resource.namespace, name: s.resource.name } : parseGatewayRef(s.written.trim(), s.resource.namespace);
+    return ref ? [`gateway|${ref.namespace}|${ref.name}`] : [];
+  }
   const targets = targetsOf(s, ctx);
   if (targets.length > 0) return targets.map((t) => spanKey(t.resource, t.span));
   // Unresolved references still find each other by what they mean to name.
-  if (s.kind === 'gateway') {
-    const ref = parseGatewayRef(s.written.trim(), s.resource.namespace);
-    return ref ? [`gateway|${ref.namespace}|${ref.name}`] : [];
-  }
   if (s.kind === 'subset') return [`subset|${s.host}|${s.resource.namespace}|${s.written.trim()}`];
   return [`secret|${(s.namespaces ?? []).join(',')}|${s.written.trim()}`];
 }
