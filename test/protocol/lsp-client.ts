@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { EventEmitter } from 'node:events';
 import {
+  CodeLensRefreshRequest,
   createProtocolConnection,
   StreamMessageReader,
   StreamMessageWriter,
@@ -39,6 +40,8 @@ export interface TestClient {
   initializeResult: InitializeResult;
   /** Diagnostics last published per URI. */
   diagnostics: Map<string, Diagnostic[]>;
+  /** How many times the server asked the client to refresh its code lenses. */
+  codeLensRefreshes(): number;
   /** Resolves with the first published diagnostics for `uri` that satisfy `accept`. */
   waitForDiagnostics(uri: string, accept: (d: Diagnostic[]) => boolean, timeoutMs?: number): Promise<Diagnostic[]>;
   open(uri: string, text: string, version?: number): void;
@@ -74,6 +77,10 @@ export async function startClient(workspace: string, settings: Record<string, un
   connection.onRequest(ConfigurationRequest.type, (p) => p.items.map(() => currentSettings));
   connection.onRequest(RegistrationRequest.type, () => undefined);
   connection.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
+  let lensRefreshes = 0;
+  connection.onRequest(CodeLensRefreshRequest.type, () => {
+    lensRefreshes++;
+  });
   connection.onNotification('$/progress', () => undefined);
   connection.listen();
 
@@ -82,7 +89,7 @@ export async function startClient(workspace: string, settings: Record<string, un
     rootUri: fileUri(workspace),
     workspaceFolders: [{ uri: fileUri(workspace), name: path.basename(workspace) }],
     capabilities: {
-      workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true }, didChangeConfiguration: { dynamicRegistration: true } },
+      workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true }, didChangeConfiguration: { dynamicRegistration: true }, codeLens: { refreshSupport: true } },
       window: { workDoneProgress: true },
       textDocument: {
         publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true, dataSupport: true },
@@ -99,6 +106,7 @@ export async function startClient(workspace: string, settings: Record<string, un
     connection,
     initializeResult,
     diagnostics,
+    codeLensRefreshes: () => lensRefreshes,
     waitForDiagnostics(uri, accept, timeoutMs = 5000) {
       const now = diagnostics.get(uri);
       if (now && accept(now)) return Promise.resolve(now);

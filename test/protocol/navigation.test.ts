@@ -251,3 +251,20 @@ test('code lenses show the egress path above each ServiceEntry and VirtualServic
     ],
   );
 });
+
+test('a change in another file changes the lenses, and the server asks the editor to refresh them', async () => {
+  const lensTitles = async () => ((await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: routesUri } })) as CodeLens[]).map((l) => l.command?.title);
+  const before = client.codeLensRefreshes();
+  client.open(gatewayUri, GATEWAY, 1);
+  // The Gateway no longer selects the egress gateway's pods: nothing forwards edition.cnn.com there.
+  client.change(gatewayUri, GATEWAY.replace('istio: egressgateway', 'istio: ingressgateway'), 2);
+  const deadline = Date.now() + 5000;
+  while (client.codeLensRefreshes() === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(client.codeLensRefreshes() > before, 'no workspace/codeLens/refresh request');
+  assert.deepEqual(await lensTitles(), [
+    'edition.cnn.com:80: default → sidecar → istio-egressgateway:80 ✗ no route at the egress gateway for edition.cnn.com:80',
+    'edition.cnn.com:80: default → sidecar → istio-egressgateway:80 ✗ no route at the egress gateway for edition.cnn.com:80',
+  ]);
+  client.change(gatewayUri, GATEWAY, 3);
+  client.close(gatewayUri);
+});
