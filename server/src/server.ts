@@ -258,7 +258,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
   connection.onRenameRequest((p) => withFile(p, (file, offset) => rename(file, offset, p.newName, navigation()), null));
   connection.onDocumentSymbol((p) => withFile(p, (file) => documentSymbolsOf(file), []));
   connection.onWorkspaceSymbol((p) => workspaceSymbolsOf(index.files(), p.query));
-  connection.onCodeLens((p) => withFile(p, (file) => egressPathLenses(file, navigation()), []));
+  connection.onCodeLens((p) => withFile(p, (file) => egressPathLenses(file, navigation(), (uri) => getChecker().findings(uri)), []));
   connection.onCodeAction((p) => {
     const file = index.file(p.textDocument.uri);
     return file ? codeActions(p, file, getChecker().findings(p.textDocument.uri)) : [];

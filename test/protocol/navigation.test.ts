@@ -268,3 +268,16 @@ test('a change in another file changes the lenses, and the server asks the edito
   client.change(gatewayUri, GATEWAY, 3);
   client.close(gatewayUri);
 });
+
+test('a lens on a broken link names the diagnostic that explains it', async () => {
+  client.open(routesUri, ROUTES, 1);
+  client.change(routesUri, ROUTES.replace('subset: cnn', 'subset: cnnn'), 2);
+  await client.waitForDiagnostics(routesUri, (d) => d.some((x) => x.code === 'vs-unknown-subset'));
+  const lenses = (await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: routesUri } })) as CodeLens[];
+  assert.equal(
+    lenses[0].command?.title,
+    'edition.cnn.com:80: default → sidecar → istio-egressgateway:80 ✗ subset "cnnn" is not defined for istio-egressgateway.istio-system.svc.cluster.local [vs-unknown-subset]',
+  );
+  client.change(routesUri, ROUTES, 3);
+  client.close(routesUri);
+});

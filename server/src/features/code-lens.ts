@@ -3,20 +3,29 @@
  * port, from the navigation core's path computation. The lenses only show; they run no command yet.
  */
 import type { CodeLens } from 'vscode-languageserver';
+import type { Finding } from '../model';
 import type { ParsedFile } from '../parse/parse';
-import { pathTitle, serviceEntryPaths, virtualServicePaths } from '../navigation/egress-path';
+import { pathTitle, serviceEntryPaths, virtualServicePaths, type EgressPath } from '../navigation/egress-path';
 import type { NavigationContext } from '../navigation/references';
 import { toRange } from './positions';
 
 /** At most this many lenses per resource, so a ServiceEntry with many hosts and ports stays readable. */
 const MAX_LENSES = 12;
 
-export function egressPathLenses(file: ParsedFile, ctx: NavigationContext): CodeLens[] {
+/** The codes of the findings on a broken link, as ` [code, …]`, so the lens names the diagnostic that explains it. */
+function diagnosticsOn(p: EgressPath, findings: (uri: string) => Finding[]): string {
+  const at = p.brokenAt;
+  if (!at) return '';
+  const codes = [...new Set(findings(at.uri).filter((f) => f.start < at.end && at.start < f.end).map((f) => f.code))];
+  return codes.length > 0 ? ` [${codes.join(', ')}]` : '';
+}
+
+export function egressPathLenses(file: ParsedFile, ctx: NavigationContext, findings: (uri: string) => Finding[]): CodeLens[] {
   const out: CodeLens[] = [];
   for (const r of file.resources) {
     const paths = r.kind === 'ServiceEntry' ? serviceEntryPaths(r, ctx) : r.kind === 'VirtualService' ? virtualServicePaths(r, ctx) : [];
     const range = toRange(file.text, { start: r.document.start, end: r.document.start });
-    for (const p of paths.slice(0, MAX_LENSES)) out.push({ range, command: { title: pathTitle(p), command: '' } });
+    for (const p of paths.slice(0, MAX_LENSES)) out.push({ range, command: { title: `${pathTitle(p)}${diagnosticsOn(p, findings)}`, command: '' } });
     if (paths.length > MAX_LENSES) out.push({ range, command: { title: `…and ${paths.length - MAX_LENSES} more paths`, command: '' } });
   }
   return out;

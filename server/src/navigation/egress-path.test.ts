@@ -100,4 +100,9 @@ test('a broken link is shown broken: no route at the egress gateway, or a subset
   assert.deepEqual(lenses(indexOf({ ...files, [vsFile]: wrongSubset })).filter((l) => l.startsWith('ServiceEntry cnn: edition.cnn.com:80')), [
     'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → istio-egressgateway:80 ✗ subset "cnnn" is not defined for istio-egressgateway.istio-system.svc.cluster.local',
   ]);
+  // The broken link points at the subset as written, where vs-unknown-subset reports it.
+  const index = indexOf({ ...files, [vsFile]: wrongSubset });
+  const [broken] = serviceEntryPaths(index.ofKind('ServiceEntry')[0], { index, settings: DEFAULT_SETTINGS }).filter((p) => p.broken);
+  assert.equal(broken.brokenAt?.uri, `file:///ws/${vsFile}`);
+  assert.equal(wrongSubset.slice(broken.brokenAt.start, broken.brokenAt.end), 'cnnn');
 });

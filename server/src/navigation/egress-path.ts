@@ -26,6 +26,7 @@ import {
   type RouteDestination,
 } from '../index/mesh';
 import { isRecord } from '../data';
+import { spanAtPath } from '../parse/yaml-path';
 import type { NavigationContext } from './references';
 
 export interface EgressPath {
@@ -37,6 +38,8 @@ export interface EgressPath {
   hops: string[];
   /** Set when a link is broken: what is missing. */
   broken?: string;
+  /** Where the broken link is written (the route's subset or destination host), so its diagnostics can be shown with it. */
+  brokenAt?: { uri: string; start: number; end: number };
   /** The whole path as one line. */
   text: string;
 }
@@ -103,7 +106,10 @@ function render(namespace: string, hops: string[], broken?: string): string {
 
 /** The path from `namespace` to `host` on `port`, declared by `definer` (a ServiceEntry or a Kubernetes Service). */
 function pathVia(ctx: NavigationContext, definer: Resource, host: string, port: ServicePort, namespace: string): EgressPath {
-  const make = (hops: string[], broken?: string): EgressPath => ({ host, port: port.number, namespace, hops, ...(broken ? { broken } : {}), text: render(namespace, hops, broken) });
+  const make = (hops: string[], broken?: string, at?: { vs: Resource; path: (string | number)[] }): EgressPath => {
+    const span = at && spanAtPath(at.vs.document.ast, at.path);
+    return { host, port: port.number, namespace, hops, ...(broken ? { broken } : {}), ...(span && at ? { brokenAt: { uri: at.vs.uri, ...span } } : {}), text: render(namespace, hops, broken) };
+  };
   const hops = ['sidecar'];
   const attached = gatewayApiRouteFor(ctx, definer);
   if (attached) return make([...hops, `${attached.kind} ${attached.name} (Gateway API routes are not followed yet)`]);
@@ -112,12 +118,12 @@ function pathVia(ctx: NavigationContext, definer: Resource, host: string, port: 
     const gwPort = mesh.route.port ?? port.number;
     const tls = tlsTowards(ctx, mesh.route.host, namespace, mesh.route.subset, gwPort);
     const gwName = shortHost(mesh.route.host);
-    if (tls.missingSubset) return make([...hops, `${gwName}:${gwPort}`], `subset "${mesh.route.subset}" is not defined for ${mesh.route.host}`);
+    if (tls.missingSubset) return make([...hops, `${gwName}:${gwPort}`], `subset "${mesh.route.subset}" is not defined for ${mesh.route.host}`, { vs: mesh.vs, path: [...mesh.route.path, 'subset'] });
     const forward = egressGatewayRoutesTo(ctx.index, ctx.settings, host).find((r) => r.route.matchPorts.length === 0 || r.route.matchPorts.includes(gwPort));
     const server = forward ? gatewayServers(forward.gateway).find((s) => s.port === gwPort) : undefined;
     const mode = tls.mode ?? (server && isPassthroughServer(server) ? 'TLS passthrough' : undefined);
     hops.push(`${gwName}:${gwPort}${mode ? ` (${mode})` : ''}`);
-    if (!forward) return make(hops, `no route at the egress gateway for ${host}:${gwPort}`);
+    if (!forward) return make(hops, `no route at the egress gateway for ${host}:${gwPort}`, { vs: mesh.vs, path: [...mesh.route.path, 'host'] });
     const finalPort = forward.route.port ?? gwPort;
     const gatewayTls = tlsTowards(ctx, host, egressGatewayNamespace(ctx.settings), forward.route.subset, finalPort);
     const note = originated(gatewayTls.mode);
