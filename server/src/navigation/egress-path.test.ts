@@ -6,12 +6,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { needsShared, sharedPath } from '../shared-corpus';
 import { parseFile } from '../parse/parse';
 import { WorkspaceIndex } from '../index/workspace-index';
 import { DEFAULT_SETTINGS } from '../settings';
 import { pathTitle, serviceEntryPaths, virtualServicePaths } from './egress-path';
 
-const CORPUS = path.resolve(__dirname, '../../../../../shared/corpus/istio-docs');
+const CORPUS = sharedPath('corpus', 'istio-docs');
+const NEEDS_CORPUS = needsShared('corpus', 'istio-docs');
 
 function indexOf(files: Record<string, string>): WorkspaceIndex {
   const index = new WorkspaceIndex();
@@ -82,12 +84,12 @@ const EXPECTED: Record<string, string[]> = {
 };
 
 for (const [folder, expected] of Object.entries(EXPECTED)) {
-  test(`egress paths of ${folder}`, () => {
+  test(`egress paths of ${folder}`, NEEDS_CORPUS, () => {
     assert.deepEqual(lenses(indexOf(scenario(folder))), expected);
   });
 }
 
-test('a broken link is shown broken: no route at the egress gateway, or a subset that does not exist', () => {
+test('a broken link is shown broken: no route at the egress gateway, or a subset that does not exist', NEEDS_CORPUS, () => {
   const files = scenario('egress-gateway/http');
   const vsFile = Object.keys(files).find((f) => f.startsWith('03-'))!;
   // Without the gateway-side rule, the sidecars send to the egress gateway, which has nowhere to send.
