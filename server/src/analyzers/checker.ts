@@ -99,9 +99,9 @@ export class Checker {
 
   private analyzerFindings(file: ParsedFile, deps: Set<string>): Finding[] {
     const out: Finding[] = [];
-    const ctx = { index: this.index.tracked(deps), settings: this.settings };
     for (const r of file.resources) {
       if (r.family !== 'istio' && r.family !== 'mesh-config' && r.family !== 'kubernetes') continue;
+      const ctx = { index: this.index.tracked(deps, r), settings: this.settings };
       for (const analyzer of this.analyzersByKind.get(r.kind) ?? []) {
         try {
           out.push(...findingsOf(analyzer, r, ctx));
