@@ -27,17 +27,22 @@ export interface GatewayRef {
   name: string;
   /** True when the reference named its namespace (`ns/name`). */
   qualified: boolean;
+  /** True when the namespace is the referring resource's and its file does not write it (kubectl -n or a kustomization decides). */
+  namespaceAssumed?: boolean;
 }
 
-/** A gateway reference as written in a VirtualService in `namespace`; undefined for `mesh`. */
-export function parseGatewayRef(ref: string, namespace: string): GatewayRef | undefined {
+/**
+ * A gateway reference as written in a VirtualService in `namespace`; undefined for `mesh`.
+ * `namespaceWritten` is false when the VirtualService's namespace was not written in its file.
+ */
+export function parseGatewayRef(ref: string, namespace: string, namespaceWritten = true): GatewayRef | undefined {
   if (ref === MESH_GATEWAY) return undefined;
   const slash = ref.indexOf('/');
   if (slash >= 0) return { namespace: ref.slice(0, slash), name: ref.slice(slash + 1), qualified: true };
   // Istio also accepts `name.namespace.svc.cluster.local`-style references to gateways.
   const dotted = /^([^.]+)\.([^.]+)\.svc\.cluster\.local$/.exec(ref);
   if (dotted) return { namespace: dotted[2], name: dotted[1], qualified: true };
-  return { namespace, name: ref, qualified: false };
+  return { namespace, name: ref, qualified: false, ...(namespaceWritten ? {} : { namespaceAssumed: true }) };
 }
 
 export function findGateway(index: IndexReader, ref: GatewayRef): Resource[] {
@@ -350,7 +355,7 @@ export interface ResolvedGateway {
 export function resolveGatewayRefs(index: IndexReader, vs: Resource, refs: readonly string[]): ResolvedGateway[] {
   const out: ResolvedGateway[] = [];
   for (const ref of refs) {
-    const parsed = parseGatewayRef(ref, vs.namespace);
+    const parsed = parseGatewayRef(ref, vs.namespace, vs.namespaceExplicit);
     if (!parsed) continue;
     const gateway = findGateway(index, parsed).find((g) => g.group === ISTIO_NETWORKING);
     if (gateway) out.push({ ref, gateway });

@@ -8,6 +8,7 @@ import type { Resource } from '../parse/resource';
 import { resolveHost, serviceHost, isWildcard, hostMatches } from './hosts';
 import { isRecord } from '../data';
 import { oneVersionEach } from './versions';
+import { meshesMeet } from './meshes';
 
 /**
  * What an update changed: the dependency keys of every resource added, removed or edited (its
@@ -219,8 +220,9 @@ export class WorkspaceIndex implements IndexReader {
   }
 
   /**
-   * Splits the workspace into meshes analysed separately: `meshOf` names the mesh of a file, or
-   * undefined for files shared by every mesh. Readers with a viewer see only its mesh and the shared files.
+   * Splits the workspace into meshes analysed separately: `meshOf` names the mesh of a file (a path;
+   * meshes may nest), or undefined for files shared by every mesh. Readers with a viewer see only
+   * its mesh, the meshes nested in it and the shared files above it (see meshes.ts).
    */
   setMeshes(meshOf: ((uri: string) => string | undefined) | undefined): void {
     this.meshOf = meshOf;
@@ -245,11 +247,11 @@ export class WorkspaceIndex implements IndexReader {
       view =
         mesh === undefined || !meshOf
           ? (rs) => oneVersionEach(rs, viewer)
-          : (rs) => oneVersionEach(rs.filter((r) => { const m = meshOf(r.uri); return m === undefined || m === mesh; }), viewer);
+          : (rs) => oneVersionEach(rs.filter((r) => meshesMeet(mesh, meshOf(r.uri))), viewer);
     }
     return {
       ofKind: (kind, group) => (deps.add(kindKey(kind)), view(this.ofKind(kind, group))),
-      countOfKind: (kind) => (deps.add(kindKey(kind)), this.countOfKind(kind)),
+      countOfKind: (kind) => (deps.add(kindKey(kind)), this.meshOf && viewer ? view(this.ofKind(kind)).length : this.countOfKind(kind)),
       find: (group, kind, namespace, name) => (deps.add(nameKey(group, kind, namespace, name)), view(this.find(group, kind, namespace, name))),
       withHost: (kind, host) => (deps.add(hostKey(kind, host)), view(this.withHost(kind, host))),
       matchingHost: (kind, host) => (deps.add(hostKey(kind, host)), deps.add(wildcardKey(kind)), view(this.matchingHost(kind, host))),
