@@ -10,12 +10,14 @@
  *
  * Quick fixes: correct a misspelt subset name, add the subset to the host's DestinationRule when
  * it is in the same file, or create a DestinationRule for the host with that subset.
+ * A DestinationRule that writes no namespace and a short host counts for `<name>.<ns>.svc.cluster.local`
+ * in any namespace, since kubectl -n or a kustomization decides where it goes.
  * Overlaps istioctl IST0101 (host+subset in destinationrule) and Kiali KIA1107.
  */
 import type { Analyzer } from './analyzer';
 import type { Fix, RelatedLocation } from '../model';
 import { ISTIO_NETWORKING } from '../parse/resource';
-import { destinationRulesFor, destinationRulesWithSubset, isEgressGatewayHost, routeDestinations, subsetNames } from '../index/mesh';
+import { destinationRulesFor, destinationRulesWithSubset, isEgressGatewayHost, routeDestinations, subsetNames, unplacedDestinationRulesFor } from '../index/mesh';
 import { spanAtPath } from '../parse/yaml-path';
 import { closestMatch } from '../schema/suggest';
 import { appendDocument, appendSequenceItem, insertMapEntry, replaceScalar, toYaml } from '../edits/yaml-edits';
@@ -52,6 +54,7 @@ export const vsUnknownSubset: Analyzer<State> = {
       const rules = destinationRulesFor(index, d.host, vs.namespace);
       const defined = [...new Set(rules.flatMap(subsetNames))];
       if (defined.includes(d.subset)) continue;
+      if (unplacedDestinationRulesFor(index, d.host).some((dr) => subsetNames(dr).includes(d.subset!))) continue;
       const span = spanAtPath(vs.document.ast, [...d.path, 'subset']);
       if (!span) continue;
       const state: State = { subset: d.subset, host: d.host, namespace: vs.namespace, destinationRules: rules.map((r) => `${r.namespace}/${r.name}`), defined };

@@ -151,6 +151,19 @@ export function destinationRulesWithSubset(index: IndexReader, host: string, nam
     .sort((a, b) => rank(a) - rank(b));
 }
 
+/**
+ * DestinationRules that write neither a namespace nor a qualified host: applied with kubectl -n or a
+ * kustomization to `<ns>`, they are the rules for `<name>.<ns>.svc.cluster.local`. A namespace that
+ * is not written is not a fact, so these count for such a host although the index files them under `default`.
+ */
+export function unplacedDestinationRulesFor(index: IndexReader, host: string): Resource[] {
+  const m = /^([^.]+)\.([^.]+)\.svc\.cluster\.local$/.exec(host);
+  if (!m || m[2] === 'default') return [];
+  return index
+    .withHost('DestinationRule', `${m[1]}.default.${CLUSTER_DOMAIN}`)
+    .filter((dr) => dr.group === ISTIO_NETWORKING && !dr.namespaceExplicit && typeof dr.spec.host === 'string' && !dr.spec.host.includes('.'));
+}
+
 export function subsetNames(dr: Resource): string[] {
   const subsets = dr.spec.subsets;
   return Array.isArray(subsets) ? subsets.filter(isRecord).map((s) => String(s.name ?? '')).filter(Boolean) : [];

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseFile } from '../parse/parse';
 import { WorkspaceIndex } from './workspace-index';
-import { nearestVersion, oneVersionEach } from './versions';
+import { fileLabel, nearestVersion, oneVersionEach } from './versions';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 
 const gateway = (name: string, port: number, namespace = 'default') =>
@@ -68,4 +68,11 @@ test('meshes: a reader in one mesh does not see another mesh; shared files are s
   assert.deepEqual(names('envs/dev/gw.yaml'), ['base', 'dev']);
   assert.deepEqual(names('envs/prod/gw.yaml'), ['base', 'prod']);
   assert.deepEqual(names('base/gw.yaml'), ['base', 'dev', 'prod']);
+});
+
+test('fileLabel names the other file relative to the folder of the one the message is in', () => {
+  assert.equal(fileLabel('file:///ws/a/vs.yaml', 'file:///ws/a/vs.yaml'), 'this file');
+  assert.equal(fileLabel('file:///ws/a/vs.yaml', 'file:///ws/a/gw.yaml'), 'gw.yaml');
+  assert.equal(fileLabel('file:///ws/envs/prod/vs.yaml', 'file:///ws/base/gw%20x.yaml'), '../../base/gw x.yaml');
+  assert.equal(fileLabel('file:///ws/vs.yaml', 'file:///ws/sub/gw.yaml'), 'sub/gw.yaml');
 });

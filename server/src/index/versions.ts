@@ -88,3 +88,18 @@ export function oneVersionEach(resources: Resource[], viewer: Resource, identity
 export function otherVersions(r: Resource, sameIdentity: readonly Resource[]): Resource[] {
   return sameIdentity.filter((o) => !sameDocument(o, r));
 }
+
+/**
+ * Where another resource's file is, for a message shown in `from`: "this file", or the path relative
+ * to `from`'s folder (`gateway.yaml`, `../base/gateway.yaml`), so a message about two resources names both files.
+ */
+export function fileLabel(from: string, to: string): string {
+  if (from === to) return 'this file';
+  const a = folderSegments(from);
+  const b = to.split('/');
+  let common = 0;
+  while (common < a.length && common < b.length - 1 && a[common] === b[common]) common++;
+  const up = a.length - common;
+  if (common < 3) return decodeURIComponent(to.replace(/^file:\/\//, ''));
+  return decodeURIComponent([...Array<string>(up).fill('..'), ...b.slice(common)].join('/'));
+}
