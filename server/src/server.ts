@@ -233,7 +233,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
   });
   connection.onHover((p) => {
     const file = index.file(p.textDocument.uri);
-    return file ? hoverInfo(file, offsetAt(file.text, p.position), io.schemas()) : null;
+    return file ? hoverInfo(file, offsetAt(file.text, p.position), io.schemas(), index) : null;
   });
   connection.onCodeAction((p) => {
     const file = index.file(p.textDocument.uri);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseFile } from '../parse/parse';
 import { WorkspaceIndex } from './workspace-index';
-import { fileLabel, nearestVersion, oneVersionEach } from './versions';
+import { fileLabel, nearestVersion, oneVersionEach, otherVersionsNote } from './versions';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 
 const gateway = (name: string, port: number, namespace = 'default') =>
@@ -75,4 +75,13 @@ test('fileLabel names the other file relative to the folder of the one the messa
   assert.equal(fileLabel('file:///ws/a/vs.yaml', 'file:///ws/a/gw.yaml'), 'gw.yaml');
   assert.equal(fileLabel('file:///ws/envs/prod/vs.yaml', 'file:///ws/base/gw%20x.yaml'), '../../base/gw x.yaml');
   assert.equal(fileLabel('file:///ws/vs.yaml', 'file:///ws/sub/gw.yaml'), 'sub/gw.yaml');
+});
+
+test('the hover over a name lists the other versions of the object and where they are', () => {
+  const index = workspace({ 'bookinfo/vs-v1.yaml': gateway('gw', 80), 'bookinfo/vs-v3.yaml': gateway('gw', 443), 'base/gw.yaml': gateway('gw', 8080), 'other.yaml': gateway('other', 80) });
+  const r = first(index, 'bookinfo/vs-v1.yaml');
+  const note = otherVersionsNote(r, index.find(ISTIO_NETWORKING, 'Gateway', 'default', 'gw'))!;
+  assert.match(note, /^\*\*2 other versions\*\* of Gateway default\/gw \(same kind, namespace and name\) in `\.\.\/base\/gw\.yaml`, `vs-v3\.yaml`\. Applying one replaces the other/);
+  const lone = first(index, 'other.yaml');
+  assert.equal(otherVersionsNote(lone, index.find(ISTIO_NETWORKING, 'Gateway', 'default', 'other')), undefined);
 });

@@ -103,3 +103,14 @@ export function fileLabel(from: string, to: string): string {
   if (common < 3) return decodeURIComponent(to.replace(/^file:\/\//, ''));
   return decodeURIComponent([...Array<string>(up).fill('..'), ...b.slice(common)].join('/'));
 }
+
+/**
+ * Markdown for a hover over a resource's name when other documents define the same object: where
+ * they are, and that they are alternatives. Undefined when the resource is the only version.
+ */
+export function otherVersionsNote(r: Resource, sameIdentity: readonly Resource[]): string | undefined {
+  const others = otherVersions(r, sameIdentity);
+  if (others.length === 0) return undefined;
+  const where = [...new Set(others.map((o) => `\`${fileLabel(r.uri, o.uri)}\``))].sort();
+  return `**${others.length} other version${others.length === 1 ? '' : 's'}** of ${r.kind} ${r.namespace}/${r.name} (same kind, namespace and name) in ${where.join(', ')}. Applying one replaces the other, so they are alternatives, not a conflict; references from this file use this version, references from elsewhere the nearest one.`;
+}
