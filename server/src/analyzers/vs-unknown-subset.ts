@@ -28,6 +28,8 @@ interface State {
   /** The destination host, fully qualified. */
   host: string;
   namespace: string;
+  /** True when the VirtualService writes no namespace, so `namespace` is the assumed `default`. */
+  namespaceAssumed?: boolean;
   /** DestinationRules for the host the VirtualService sees, and the subsets they define. */
   destinationRules: string[];
   defined: string[];
@@ -57,7 +59,7 @@ export const vsUnknownSubset: Analyzer<State> = {
       if (unplacedDestinationRulesFor(index, d.host).some((dr) => subsetNames(dr).includes(d.subset!))) continue;
       const span = spanAtPath(vs.document.ast, [...d.path, 'subset']);
       if (!span) continue;
-      const state: State = { subset: d.subset, host: d.host, namespace: vs.namespace, destinationRules: rules.map((r) => `${r.namespace}/${r.name}`), defined };
+      const state: State = { subset: d.subset, host: d.host, namespace: vs.namespace, destinationRules: rules.map((r) => `${r.namespace}/${r.name}`), defined, ...(vs.namespaceExplicit ? {} : { namespaceAssumed: true }) };
       const rename = closestMatch(d.subset, defined);
       if (rename !== undefined) state.rename = rename;
       const first = rules[0];
@@ -80,7 +82,7 @@ export const vsUnknownSubset: Analyzer<State> = {
   message: (s) => {
     const fails = 'Requests on this route fail with 503.';
     if (s.destinationRules.length === 0) {
-      return `No DestinationRule for host "${s.host}" is visible from namespace "${s.namespace}", so subset "${s.subset}" does not exist. ${fails} Create a DestinationRule that defines it.`;
+      return `No DestinationRule for host "${s.host}" is visible from namespace "${s.namespace}"${s.namespaceAssumed ? ' (assumed: no namespace written)' : ''}, so subset "${s.subset}" does not exist. ${fails} Create a DestinationRule that defines it.`;
     }
     const quoted = (names: string[]) => names.map((n) => `"${n}"`).join(', ');
     const owners = s.destinationRules.length === 1 ? `DestinationRule ${quoted(s.destinationRules)}` : `DestinationRules ${quoted(s.destinationRules)}`;
