@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { generateBundleCommand, type GenerateArgs } from './generate-bundle';
+import { COMMANDS } from '../../server/src/protocol';
 
 let client: LanguageClient | undefined;
 
@@ -26,11 +27,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   client = new LanguageClient('istioEgress', 'Istio Egress', serverOptions, clientOptions);
   context.subscriptions.push(
-    vscode.commands.registerCommand('istioEgress.restartServer', async () => {
+    vscode.commands.registerCommand(COMMANDS.restartServer, async () => {
       await client?.restart();
     }),
-    vscode.commands.registerCommand('istioEgress.showOutput', () => client?.outputChannel.show(true)),
-    vscode.commands.registerCommand('istioEgress.generateBundle', (args?: GenerateArgs) => (client ? generateBundleCommand(client, args) : undefined)),
+    vscode.commands.registerCommand(COMMANDS.showOutput, () => client?.outputChannel.show(true)),
+    vscode.commands.registerCommand(COMMANDS.generateBundle, (args?: GenerateArgs) => (client ? generateBundleCommand(client, args) : undefined)),
   );
   await client.start();
 }

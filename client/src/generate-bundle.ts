@@ -6,8 +6,8 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { API_VERSIONS, BUNDLE_MODES, MODE_DESCRIPTIONS, isValidHost, type BundleMode } from '../../server/src/generate/bundle';
-import { BundleDefaultsRequest, GenerateBundleRequest, type BundleDefaults, type GenerateBundleParams, type GenerateBundleResult } from '../../server/src/protocol';
+import { API_VERSIONS, BUNDLE_MODES, DNS_LABEL, MODE_DESCRIPTIONS, isValidHost, type BundleMode } from '../../server/src/protocol';
+import { BundleDefaultsRequest, GenerateBundleRequest, type BundleDefaults, type GenerateBundleParams } from '../../server/src/protocol';
 
 export type Target = 'untitled' | 'append' | 'file';
 
@@ -20,7 +20,6 @@ export interface GenerateArgs extends Partial<GenerateBundleParams> {
   file?: string;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 function defaultPort(mode: BundleMode): number {
   return mode === 'passthrough' ? 443 : 80;
@@ -186,11 +185,11 @@ async function write(target: Target, yaml: string, args: GenerateArgs, host: str
 
 /** Runs the command; resolves to the document written, or undefined when cancelled or refused. */
 export async function generateBundleCommand(client: LanguageClient, args: GenerateArgs = {}): Promise<vscode.TextDocument | undefined> {
-  const defaults = await client.sendRequest<BundleDefaults>(BundleDefaultsRequest);
+  const defaults = await client.sendRequest(BundleDefaultsRequest);
   const params = await complete(args, defaults);
   if (!params) return undefined;
   const { target, ...request } = params;
-  const result = await client.sendRequest<GenerateBundleResult>(GenerateBundleRequest, request);
+  const result = await client.sendRequest(GenerateBundleRequest, request);
   if (!result.ok) {
     void vscode.window.showErrorMessage(`Istio Egress: ${result.errors.join(' ')}`);
     return undefined;

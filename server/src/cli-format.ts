@@ -1,9 +1,9 @@
 /**
  * The CLI's three output formats. `text` is for people, `json` is the list of findings, and
- * `sarif` is SARIF 2.1.0 for code-scanning tools: ruleId = code, 1-based lines and columns,
+ * `sarif` is SARIF 2.1.0 for code-scanning tools: ruleId = code (or code/rule for one rule of a many-rule analyzer), 1-based lines and columns,
  * artifact URIs relative to the current directory.
  */
-import type { Finding, Severity } from './model';
+import { codeOfId, findingId, type Finding, type Severity } from './model';
 import { positionAt } from './features/positions';
 import { docsLink } from './codes';
 
@@ -38,10 +38,11 @@ export function formatFindings(files: FileFindings[], format: OutputFormat, tool
     return [...file.findings].sort((a, b) => a.start - b.start || a.code.localeCompare(b.code)).map((f) => ({ file, f, at: located(file.text, f) }));
   });
   if (format === 'json') {
-    return JSON.stringify(rows.map(({ file, f, at }) => ({ file: file.path, ...at, severity: f.severity, code: f.code, message: f.message })), null, 2) + '\n';
+    return JSON.stringify(rows.map(({ file, f, at }) => ({ file: file.path, ...at, severity: f.severity, code: f.code, ...(f.rule ? { rule: f.rule } : {}), message: f.message })), null, 2) + '\n';
   }
   if (format === 'sarif') {
-    const codes = [...new Set(rows.map((r) => r.f.code))].sort();
+    // One SARIF rule per finding id, so code-scanning tools tell (and let users dismiss) each rule of a many-rule analyzer apart.
+    const ids = [...new Set(rows.map((r) => findingId(r.f)))].sort();
     const sarif = {
       $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
       version: '2.1.0',
@@ -52,13 +53,13 @@ export function formatFindings(files: FileFindings[], format: OutputFormat, tool
               name: 'istio-egress',
               version: toolVersion,
               informationUri: 'https://github.com/istio-egress/istio-egress',
-              rules: codes.map((id) => ({ id, helpUri: docsLink(id) })),
+              rules: ids.map((id) => ({ id, helpUri: docsLink(codeOfId(id)) })),
             },
           },
           columnKind: 'utf16CodeUnits',
           results: rows.map(({ file, f, at }) => ({
-            ruleId: f.code,
-            ruleIndex: codes.indexOf(f.code),
+            ruleId: findingId(f),
+            ruleIndex: ids.indexOf(findingId(f)),
             level: SARIF_LEVEL[f.severity],
             message: { text: f.message },
             locations: [
@@ -75,7 +76,7 @@ export function formatFindings(files: FileFindings[], format: OutputFormat, tool
     };
     return JSON.stringify(sarif, null, 2) + '\n';
   }
-  const lines = rows.map(({ file, f, at }) => `${file.path}:${at.line}:${at.column} ${f.severity} ${f.code} ${f.message}`);
+  const lines = rows.map(({ file, f, at }) => `${file.path}:${at.line}:${at.column} ${f.severity} ${findingId(f)} ${f.message}`);
   const count = (s: Severity) => rows.filter((r) => r.f.severity === s).length;
   const summary = `${count('error')} error(s), ${count('warning')} warning(s), ${count('information') + count('hint')} info in ${files.length} file(s) checked.`;
   return [...lines, summary].join('\n') + '\n';

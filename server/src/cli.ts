@@ -15,7 +15,8 @@ import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings';
 import { listFiles } from './node/workspace';
 import { loadSchemaStore } from './node/schemas';
 import { formatFindings, type FileFindings, type OutputFormat } from './cli-format';
-import { generateBundle, type ApiVersion, type BundleMode } from './generate/bundle';
+import { generateBundle } from './generate/bundle';
+import type { ApiVersion, BundleMode } from './protocol';
 
 const USAGE = `Usage:
   istio-egress check [paths...] [options]   Check YAML files and folders (default: .) as one workspace.
@@ -32,7 +33,7 @@ Options for check:
   --include GLOB, --exclude GLOB   Files to include or leave out inside folders (repeatable).
   --clusters GLOB                  Folders (relative to each folder checked) that are separate meshes, e.g. 'envs/*'
                                    (repeatable); files outside every match are shared by all meshes.
-  --severity CODE=LEVEL            Override a code's severity: error, warning, information, hint or off (repeatable).
+  --severity CODE=LEVEL            Override the severity of a code, or of one rule as CODE/RULE: error, warning, information, hint or off (repeatable).
   Use - as a path to read one YAML stream from standard input.
 
 Options for generate:

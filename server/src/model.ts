@@ -20,6 +20,11 @@ export interface RelatedLocation extends Span {
 /** One problem found in one file: what the editor shows as a diagnostic. */
 export interface Finding extends Span {
   code: string;
+  /**
+   * Which rule of a many-rule analyzer fired (`host-invalid` of `se-invalid`). Users see and configure
+   * it as `code/rule` (see `findingId`); fixes and documentation go by `code`.
+   */
+  rule?: string;
   severity: Severity;
   message: string;
   /** The state the fix needs; small and JSON-serialisable. */
@@ -28,6 +33,17 @@ export interface Finding extends Span {
   /** Shown faded (unused/unnecessary code) where the editor supports it. */
   unnecessary?: boolean;
   deprecated?: boolean;
+}
+
+/** What users see and configure a finding by: `code`, or `code/rule` for a many-rule analyzer. */
+export function findingId(f: { code: string; rule?: string }): string {
+  return f.rule ? `${f.code}/${f.rule}` : f.code;
+}
+
+/** The analyzer or schema code of a finding id: `se-invalid/host-invalid` → `se-invalid`. */
+export function codeOfId(id: string): string {
+  const slash = id.indexOf('/');
+  return slash < 0 ? id : id.slice(0, slash);
 }
 
 /** A replacement of the text in [start, end) by `newText`. */

@@ -1,9 +1,43 @@
 /**
- * The custom messages between the client and the language server, typed once for both sides.
+ * What the client and the language server say to each other beyond LSP, typed once for both sides:
+ * the custom requests and notifications, the command ids, and the bundle generator's modes and
+ * host rule that the client's prompts offer. It depends on nothing but the protocol's message types,
+ * so the client's bundle carries none of the server's code (no YAML parser).
  */
+import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+
+/** The commands the extension contributes; the server names the first in its code actions. */
+export const COMMANDS = {
+  generateBundle: 'istioEgress.generateBundle',
+  restartServer: 'istioEgress.restartServer',
+  showOutput: 'istioEgress.showOutput',
+} as const;
+
+export const BUNDLE_MODES = ['http', 'passthrough', 'tls-origination', 'mtls-origination', 'sidecar-tls-origination', 'sidecar-mtls-origination'] as const;
+export type BundleMode = (typeof BUNDLE_MODES)[number];
+export const API_VERSIONS = ['v1', 'v1beta1', 'v1alpha3'] as const;
+export type ApiVersion = (typeof API_VERSIONS)[number];
+
+export const MODE_DESCRIPTIONS: Record<BundleMode, string> = {
+  http: 'Plain HTTP through the egress gateway (ServiceEntry, Gateway, DestinationRule, VirtualService).',
+  passthrough: 'HTTPS or TLS the application starts, passed through the egress gateway by SNI; accepts a wildcard host.',
+  'tls-origination': 'The application sends HTTP; the egress gateway originates TLS to the external host.',
+  'mtls-origination': 'The application sends HTTP; the egress gateway originates mutual TLS with a client certificate Secret.',
+  'sidecar-tls-origination': 'No gateway: the sidecar originates TLS for plain HTTP the application sends on port 80.',
+  'sidecar-mtls-origination': 'No gateway: the sidecar originates mutual TLS with a client certificate Secret in the application namespace.',
+};
+
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** A host the generator accepts: a lower-case DNS name of two labels or more, or `*.` and one. */
+export function isValidHost(host: string): boolean {
+  const h = host.startsWith('*.') ? host.slice(2) : host;
+  if (h.length === 0 || h.length > 253 || !h.includes('.')) return false;
+  return h.split('.').every((label) => label.length <= 63 && DNS_LABEL.test(label)) && !/^\d+$/.test(h.split('.').pop()!);
+}
 
 /** The server tells the client how many files and resources it indexed, after the start-up scan. */
-export const IndexedNotification = 'istioEgress/indexed';
+export const IndexedNotification = new NotificationType<IndexedParams>('istioEgress/indexed');
 
 export interface IndexedParams {
   files: number;
@@ -11,8 +45,6 @@ export interface IndexedParams {
   milliseconds: number;
 }
 
-/** Generates an egress bundle with names that do not collide with the workspace's resources. */
-export const GenerateBundleRequest = 'istioEgress/generateBundle';
 
 export interface GenerateBundleParams {
   host: string;
@@ -31,8 +63,9 @@ export interface GenerateBundleParams {
 
 export type GenerateBundleResult = { ok: true; yaml: string; resources: { kind: string; namespace: string; name: string }[] } | { ok: false; errors: string[] };
 
-/** What the generator should offer as defaults: the user's settings and what the workspace declares. */
-export const BundleDefaultsRequest = 'istioEgress/bundleDefaults';
+/** Generates an egress bundle with names that do not collide with the workspace's resources. */
+export const GenerateBundleRequest = new RequestType<GenerateBundleParams, GenerateBundleResult, void>('istioEgress/generateBundle');
+
 
 export interface BundleDefaults {
   gatewayNamespace: string;
@@ -41,3 +74,6 @@ export interface BundleDefaults {
   /** Namespaces the workspace mentions, most used first. */
   namespaces: string[];
 }
+
+/** What the generator should offer as defaults: the user's settings and what the workspace declares. */
+export const BundleDefaultsRequest = new RequestType0<BundleDefaults, void>('istioEgress/bundleDefaults');

@@ -26,7 +26,7 @@ import { codeActions } from './features/code-actions';
 import { completionItems, hoverInfo } from './features/completion';
 import { offsetAt } from './features/positions';
 import { makeMatcher, type FileFilter } from './node/workspace';
-import { IndexedNotification, GenerateBundleRequest, BundleDefaultsRequest, type IndexedParams, type GenerateBundleParams } from './protocol';
+import { IndexedNotification, GenerateBundleRequest, BundleDefaultsRequest, type IndexedParams } from './protocol';
 import { bundleDefaults, bundleFor } from './features/generate';
 
 export interface ServerIO {
@@ -241,7 +241,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
   });
 
   connection.onRequest(BundleDefaultsRequest, () => bundleDefaults(index, settings));
-  connection.onRequest(GenerateBundleRequest, (p: GenerateBundleParams): unknown => bundleFor(index, settings, p));
+  connection.onRequest(GenerateBundleRequest, (p) => bundleFor(index, settings, p));
 
   documents.listen(connection);
   connection.listen();

@@ -130,3 +130,18 @@ test('the examples workspace shows its deliberate mistakes at the right lines', 
   const elsewhere = findings.filter((f) => !f.file.startsWith('examples/broken/') && f.severity !== 'information');
   assert.deepEqual(elsewhere, [], 'the egress-gateway setup itself is clean');
 });
+
+test('a rule of a many-rule check is named code/rule in text, JSON and SARIF, and --severity takes that id', () => {
+  const input = BROKEN.replace('MESH_EXTENAL', 'MESH_EXTERNAL').replace('- httpbin.org', '- bad_host.example.com\n  - "*example.org"');
+  const text = run(['check', '-'], input);
+  assert.match(text.stdout, /^<stdin>:7:5 error se-invalid\/host-invalid /m);
+  assert.match(text.stdout, /^<stdin>:8:5 warning se-invalid\/host-partial-wildcard /m);
+  const json = JSON.parse(run(['check', '--format', 'json', '-'], input).stdout) as { code: string; rule?: string }[];
+  assert.deepEqual(json.map((f) => `${f.code} ${f.rule}`).sort(), ['se-invalid host-invalid', 'se-invalid host-partial-wildcard']);
+  const sarif = JSON.parse(run(['check', '--format', 'sarif', '-'], input).stdout);
+  assert.deepEqual(sarif.runs[0].results.map((r: { ruleId: string }) => r.ruleId).sort(), ['se-invalid/host-invalid', 'se-invalid/host-partial-wildcard']);
+  const silenced = run(['check', '--severity', 'se-invalid/host-invalid=off', '-'], input);
+  assert.equal(silenced.code, 0, silenced.stdout);
+  assert.doesNotMatch(silenced.stdout, /host-invalid/);
+  assert.match(silenced.stdout, /se-invalid\/host-partial-wildcard/);
+});

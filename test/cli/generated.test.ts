@@ -7,15 +7,16 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { needsShared, sharedPath } from '../../server/src/shared-corpus';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
-const crds = path.resolve(repoRoot, '..', 'shared', 'istio', 'crd-all.gen.yaml');
+const crds = sharedPath('istio', 'crd-all.gen.yaml');
 
 function listFiles(dir: string): string[] {
   return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath ?? e.path, e.name))).sort();
 }
 
-test('schemas/ is what scripts/generate-schemas.mjs makes from the CRD bundle', { skip: fs.existsSync(crds) ? false : 'the CRD bundle is not beside this checkout' }, () => {
+test('schemas/ is what scripts/generate-schemas.mjs makes from the CRD bundle', needsShared('istio', 'crd-all.gen.yaml'), () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-egress-schemas-'));
   try {
     fs.copyFileSync(path.join(repoRoot, 'schemas', 'mesh-config.json'), path.join(out, 'mesh-config.json'));

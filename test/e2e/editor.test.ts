@@ -35,7 +35,7 @@ before(async () => {
   workspace = copyFixtureWorkspace();
   server = await startCodeServer({ extensions: [VSIX], settings: COMPLETION_ON_REQUEST });
   workbench = await openWorkbench(server.url, workspace.folder);
-}, { timeout: 120_000 });
+}, { timeout: 300_000 });
 
 after(async () => {
   await workbench?.close();
@@ -43,13 +43,21 @@ after(async () => {
   workspace?.remove();
 });
 
-/** A test that, if it fails, saves what the page showed then as `<shot>-failed.png`. */
+/**
+ * A test that, if it fails, saves what the page showed then as `<shot>-failed.png` and names that
+ * file in its error, beside the step it was waiting for (workbench.ts words each step). The time
+ * limit is a ceiling for a loaded machine; a passing test takes seconds.
+ */
 function uiTest(name: string, shot: string, body: () => Promise<void>): void {
-  test(name, { timeout: 90_000 }, async () => {
+  test(name, { timeout: 300_000 }, async () => {
     try {
+      // Each test starts with no menu or widget open, whatever the test before it left.
+      await workbench.step('closing what an earlier test left open', () => workbench.reset());
       await body();
     } catch (e) {
-      await workbench?.screenshot(path.join(SHOTS, `${shot}-failed.png`)).catch(() => {});
+      const file = path.join(SHOTS, `${shot}-failed.png`);
+      const saved = await workbench?.screenshot(file).then(() => true, () => false);
+      if (saved && e instanceof Error) e.message += `\n    screenshot: ${path.relative(ROOT, file)}`;
       throw e;
     }
   });
@@ -57,12 +65,13 @@ function uiTest(name: string, shot: string, body: () => Promise<void>): void {
 
 uiTest('shows the mistakes in the Problems panel and as squiggles', '1-problems', async () => {
   await workbench.openFile('broken.yaml');
-  // The language server starts with the extension, so the first diagnostic may take a while.
-  const row = await workbench.waitForProblem('MESH_EXTENAL', 60_000);
+  // The extension activates and its language server starts and indexes the workspace first, so the
+  // first diagnostic has the largest budget of all steps.
+  const row = await workbench.waitForProblem('MESH_EXTENAL', 180_000);
   assert.match(row, /istio-egress/);
   assert.match(row, /schema-enum/);
   await workbench.waitForProblem('DSN');
-  await workbench.page.locator('.editor-group-container.active .squiggly-error').first().waitFor({ timeout: workbench.timeout });
+  await workbench.step('waiting for a squiggle in the editor', () => workbench.page.locator('.editor-group-container.active .squiggly-error').first().waitFor({ timeout: workbench.timeout }));
   await workbench.screenshot(path.join(SHOTS, '1-problems.png'));
 });
 
@@ -72,7 +81,7 @@ uiTest('completes a resolution value after Ctrl+Space', '2-completion', async ()
   await workbench.page.keyboard.press('End');
   await workbench.page.keyboard.press('Enter');
   await workbench.page.keyboard.type('resolution: ');
-  const labels = await workbench.complete();
+  const labels = await workbench.complete('DNS_ROUND_ROBIN');
   for (const value of ['NONE', 'STATIC', 'DNS', 'DNS_ROUND_ROBIN', 'DYNAMIC_DNS']) assert.ok(labels.includes(value), `${value} not among ${labels.join(', ')}`);
   await workbench.screenshot(path.join(SHOTS, '2-completion.png'));
 
@@ -86,7 +95,7 @@ uiTest('applies the did-you-mean quick fix with Ctrl+.', '3-quick-fix', async ()
   // On the value: the quick fixes offered are those of the problems under the cursor.
   const at = await workbench.find('location: MESH_EXTENAL');
   await workbench.goTo(at.line, at.column + 'location: '.length);
-  const titles = await workbench.quickFixes();
+  const titles = await workbench.quickFixes('Change to "MESH_EXTERNAL"');
   assert.ok(titles.some((t) => t.includes('Change to "MESH_EXTERNAL"')), `quick fixes: ${titles.join(', ')}`);
   await workbench.screenshot(path.join(SHOTS, '3-quick-fix.png'));
 
@@ -104,7 +113,7 @@ uiTest('inserts a snippet by its prefix', '4-snippet', async () => {
   await workbench.openFile('snippets.yaml');
   await workbench.page.keyboard.press('Control+End');
   await workbench.page.keyboard.type(prefix);
-  const labels = await workbench.complete();
+  const labels = await workbench.complete(prefix);
   assert.ok(labels.includes(prefix), `${prefix} not among ${labels.join(', ')}`);
   await workbench.acceptSuggestion(prefix);
   await workbench.waitForLine(firstLine);
@@ -126,9 +135,9 @@ uiTest('generates an egress bundle from the Command Palette, answering each prom
   await workbench.acceptChecked('Generate Egress Bundle: extras (optional)');
   await workbench.choose('Generate Egress Bundle: write to', 'New untitled document');
 
-  await workbench.page.locator('.tab.active[aria-label*="Untitled"]').waitFor({ timeout: workbench.timeout });
+  await workbench.step('waiting for an untitled editor', () => workbench.page.locator('.tab.active[aria-label*="Untitled"]').waitFor({ timeout: workbench.timeout }));
   await workbench.waitForLine('# Generated by istio-egress: http egress for api.example.com.');
-  await workbench.page.locator('.notification-toast', { hasText: 'generated 4 resources for api.example.com (http)' }).waitFor({ timeout: workbench.timeout });
+  await workbench.waitForNotification('generated 4 resources for api.example.com (http)');
   assert.match(await workbench.editorText(), new RegExp(`^kind: ServiceEntry\\n(.*\\n){2} {2}namespace: ${namespace}$`, 'm'));
   await workbench.reveal('kind: VirtualService');
   assert.match(await workbench.editorText(), /^ {2}- api\.example\.com$/m);
@@ -142,7 +151,7 @@ uiTest('fixes a VirtualService that names a Gateway of another namespace from th
   const at = await workbench.find('- httpbin-egress-gateway');
   await workbench.goTo(at.line, at.column + '- '.length);
   const fix = 'Change to "istio-system/httpbin-egress-gateway"';
-  const titles = await workbench.quickFixes();
+  const titles = await workbench.quickFixes(fix);
   assert.ok(titles.some((t) => t.includes(fix)), `quick fixes: ${titles.join(', ')}`);
   await workbench.screenshot(path.join(SHOTS, '6-cross-file-fix.png'));
 
@@ -158,14 +167,14 @@ uiTest('routes a ServiceEntry through the egress gateway from the light bulb, as
   const at = await workbench.find('- partner.example.com');
   await workbench.goTo(at.line, at.column + '- '.length);
   const action = 'Route through the egress gateway…';
-  const titles = await workbench.quickFixes();
+  const titles = await workbench.quickFixes(action);
   assert.ok(titles.some((t) => t.includes(action)), `code actions: ${titles.join(', ')}`);
   await workbench.applyQuickFix(action);
   // The ServiceEntry gives the host, mode, port and namespace; the gateway and extras are asked.
   assert.equal(await workbench.choose('Generate Egress Bundle: egress gateway'), 'istio-egressgateway.istio-system.svc.cluster.local');
   await workbench.acceptChecked('Generate Egress Bundle: extras (optional)');
 
-  await workbench.page.locator('.notification-toast', { hasText: 'generated 3 resources for partner.example.com (http)' }).waitFor({ timeout: workbench.timeout });
+  await workbench.waitForNotification('generated 3 resources for partner.example.com (http)');
   await workbench.reveal('kind: VirtualService');
   assert.match(await workbench.editorText(), /^ {2}name: direct-partner-example-com-through-egress-gateway$/m);
   await workbench.screenshot(path.join(SHOTS, '7-route-through-gateway.png'));

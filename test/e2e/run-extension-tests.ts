@@ -16,6 +16,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as util from 'node:util';
 import { copyFixtureWorkspace } from '../extension/scratch-workspace';
+import { FAILED_TEST } from '../extension/suite/index';
 import { remoteUri, startCodeServer, workbenchUrl } from './code-server';
 import { launchChromium } from './workbench';
 
@@ -61,16 +62,19 @@ async function main(): Promise<number> {
   // Mocha's summary lines give the counts.
   let passed = 0;
   let failed = 0;
+  const failedTests: string[] = [];
   const code = await runSuite(Number(values.timeout) * 1000, (line) => {
     console.log(line);
+    if (line.startsWith(FAILED_TEST)) failedTests.push(line.slice(FAILED_TEST.length).trim());
     const m = /^\s*(\d+) (passing|failing)\b/.exec(line);
     if (m?.[2] === 'passing') passed = Number(m[1]);
     if (m?.[2] === 'failing') failed = Number(m[1]);
   });
   // A suite that broke before mocha could count anything is still a failure.
   if (code !== 0 && failed === 0) failed = 1;
-  console.log(`\nextension-host suite: ${passed} passed, ${failed} failed (exit code ${code})`);
-  if (process.env.ISTIO_EGRESS_E2E_RESULTS) fs.appendFileSync(process.env.ISTIO_EGRESS_E2E_RESULTS, `extension-host ${passed} ${failed}\n`);
+  const names = failedTests.length ? `: ${failedTests.join('; ')}` : '';
+  console.log(`\nextension-host suite: ${passed} passed, ${failed} failed (exit code ${code})${names}`);
+  if (process.env.ISTIO_EGRESS_E2E_RESULTS) fs.appendFileSync(process.env.ISTIO_EGRESS_E2E_RESULTS, `extension-host ${passed} ${failed}${names}\n`);
   return code === 0 ? 0 : 1;
 }
 

@@ -23,7 +23,7 @@ echo; echo '== extension-host suite (code-server)'
 start=$SECONDS
 in_group node out/test/e2e/run-extension-tests.js || failed=1
 ext_time=$((SECONDS - start))
-read -r _ ext_pass ext_fail < <(grep '^extension-host ' "$ISTIO_EGRESS_E2E_RESULTS" || echo 'extension-host 0 1')
+read -r _ ext_pass ext_fail ext_names < <(grep '^extension-host ' "$ISTIO_EGRESS_E2E_RESULTS" || echo 'extension-host 0 1 : the suite did not report')
 
 echo; echo '== UI suite (code-server in Chromium, packaged .vsix)'
 start=$SECONDS
@@ -37,11 +37,18 @@ ui_pass=$(sed -n 's/^# pass //p' "$tap" 2>/dev/null | tail -1)
 ui_fail=$(sed -n 's/^# fail //p' "$tap" 2>/dev/null | tail -1)
 ui_pass=${ui_pass:-0}
 ui_fail=${ui_fail:-0}
-[ "$failed" = 0 ] || [ $((ext_fail + ui_fail)) -gt 0 ] || ui_fail=1 # a crash that no test reported
+# The failed tests by name (TAP's "not ok N - name"), leaving out the file-level entry.
+ui_names=$({ sed -n 's/^ *not ok [0-9]* - //p' "$tap" 2>/dev/null || true; } | { grep -v '\.test\.js$' || true; } | paste -sd ';' - | sed 's/;/; /g')
+[ -z "$ui_names" ] || ui_names=": $ui_names"
+if [ "$failed" != 0 ] && [ $((ext_fail + ui_fail)) = 0 ]; then # a crash that no test reported
+  ui_fail=1
+  ui_names=": the UI suite ended without reporting a failed test"
+fi
 
 echo
 echo "total: ${SECONDS} s"
-echo "extension-host suite: $ext_pass passed, $ext_fail failed (${ext_time} s)"
-echo "UI suite: $ui_pass passed, $ui_fail failed (${ui_time} s)"
+echo "extension-host suite: $ext_pass passed, $ext_fail failed (${ext_time} s)${ext_names}"
+echo "UI suite: $ui_pass passed, $ui_fail failed (${ui_time} s)${ui_names}"
+[ $((ext_fail + ui_fail)) = 0 ] || echo "screenshots of failed UI tests: test/e2e/screenshots/*-failed.png"
 echo "$((ext_pass + ui_pass)) passed, $((ext_fail + ui_fail)) failed"
 [ "$failed" = 0 ]

@@ -85,42 +85,127 @@ function exactly(text: string): RegExp {
   return new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
 }
 
+/** A failed step of a UI test, named after what it was waiting for; steps inside steps read outer › inner. */
+export class StepError extends Error {
+  constructor(
+    readonly steps: string[],
+    readonly cause: unknown,
+  ) {
+    super(`while ${steps.join(' › ')}: ${cause instanceof Error ? cause.message.split('\n')[0] : String(cause)}`);
+  }
+}
+
 export class Workbench {
   readonly page: Page;
-  timeout = 30_000;
+  /**
+   * How long one step may wait for the workbench. A ceiling, not a sleep: steps end as soon as what
+   * they wait for shows. It is generous because a loaded 2-core machine can stall the workbench,
+   * the extension host and the language server for many seconds at a time.
+   */
+  timeout = 60_000;
 
   constructor(private readonly chromium: Chromium) {
     this.page = chromium.page;
   }
 
+  /** Runs one step; if it fails, the error names the step (and the steps it ran inside). */
+  async step<T>(what: string, body: () => Promise<T>): Promise<T> {
+    try {
+      return await body();
+    } catch (e) {
+      throw e instanceof StepError ? new StepError([what, ...e.steps], e.cause) : new StepError([what], e);
+    }
+  }
+
+  /**
+   * Makes a gesture (a key press that opens a widget) until `shown` is visible. On a busy machine a key
+   * press can land before the editor is ready to act on it, or a menu can open before the language
+   * server has answered, so each attempt waits a little longer than the last, `undo` closes whatever
+   * the attempt left open, and the gesture is made again until the step's budget runs out.
+   */
+  async untilShown(gesture: () => Promise<void>, shown: Locator, undo: () => Promise<void>, budget = this.timeout, instead?: () => Promise<string>): Promise<void> {
+    const deadline = Date.now() + budget;
+    for (let attempt = 1, wait = 3000; ; attempt++, wait = Math.round(wait * 1.5)) {
+      await gesture();
+      const left = deadline - Date.now();
+      if (await shown.first().waitFor({ timeout: Math.max(500, Math.min(wait, left)) }).then(() => true, () => false)) return;
+      const giveUp = Date.now() >= deadline;
+      // What showed instead, read before the attempt is undone.
+      const seen = giveUp && instead ? `; ${await instead().catch(() => 'nothing could be read')}` : '';
+      // Whatever the last attempt opened is closed even when giving up, so it cannot take the focus from the next test.
+      await undo();
+      if (giveUp) throw new Error(`${shown.toString()} did not show after ${attempt} attempt(s) in ${Math.round(budget / 1000)} s${seen}`);
+    }
+  }
+
+  /**
+   * Runs a sequence of gestures (open a widget, type, pick a row) until it goes through. A widget can
+   * close under the test's hands while the workbench is busy (focus moves to a menu that opened late),
+   * so a failed attempt is undone and the whole sequence is made again, each time with a longer limit
+   * per step, until the budget is spent; then the last attempt's error is thrown.
+   */
+  async retrying(attempt: (limit: number) => Promise<void>, undo: () => Promise<void>, budget = this.timeout): Promise<void> {
+    const deadline = Date.now() + budget;
+    for (let limit = 5000; ; limit = Math.round(limit * 1.5)) {
+      try {
+        await attempt(Math.max(1000, Math.min(limit, deadline - Date.now())));
+        return;
+      } catch (e) {
+        await undo();
+        if (Date.now() >= deadline) throw e;
+      }
+    }
+  }
+
+  /** Closes whatever menu, widget or Quick Open a test may have left open, and puts the focus back in the editor area. */
+  async reset(): Promise<void> {
+    for (let i = 0; i < 3; i++) await this.page.keyboard.press('Escape');
+    await this.page.locator('.quick-input-widget input').waitFor({ state: 'hidden', timeout: this.timeout });
+  }
+
   /** Opens a workspace file through Quick Open (Ctrl+P). */
   async openFile(relativePath: string): Promise<void> {
     const name = path.basename(relativePath);
-    await this.page.keyboard.press('Control+P');
-    const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ timeout: this.timeout });
-    await input.fill(relativePath);
-    await this.pick('.quick-input-widget', this.page.locator('.label-name', { hasText: exactly(name) }));
-    await this.page.locator(`.tab.active[aria-label*="${name}"]`).waitFor({ timeout: this.timeout });
+    await this.step(`opening ${relativePath} with Quick Open`, async () => {
+      const input = this.page.locator('.quick-input-widget input');
+      await this.retrying(
+        async (limit) => {
+          await this.page.keyboard.press('Control+P');
+          await input.waitFor({ timeout: limit });
+          await input.fill(relativePath, { timeout: limit });
+          await this.pick('.quick-input-widget', this.page.locator('.label-name', { hasText: exactly(name) }), limit);
+        },
+        () => this.page.keyboard.press('Escape'),
+      );
+      await this.page.locator(`.tab.active[aria-label*="${name}"]`).waitFor({ timeout: this.timeout });
+    });
     await this.focusEditor();
   }
 
   /** Moves the keyboard focus into the active editor. */
   async focusEditor(): Promise<void> {
-    await this.page.keyboard.press('Control+1');
-    await this.page.locator('.editor-instance .monaco-editor.focused').first().waitFor({ timeout: this.timeout });
+    await this.step('focusing the editor (Ctrl+1)', () =>
+      this.untilShown(() => this.page.keyboard.press('Control+1'), this.page.locator('.editor-instance .monaco-editor.focused'), async () => {}),
+    );
   }
 
   /** Puts the cursor at a 1-based line and column of the active editor (Go to Line, Ctrl+G). */
   async goTo(line: number, column = 1): Promise<void> {
     await this.focusEditor();
-    await this.page.keyboard.press('Control+G');
-    const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ timeout: this.timeout });
-    await input.fill(`:${line}:${column}`);
-    await this.page.keyboard.press('Enter');
-    await input.waitFor({ state: 'hidden', timeout: this.timeout });
-    await this.page.locator('.editor-instance .monaco-editor.focused').first().waitFor({ timeout: this.timeout });
+    await this.step(`going to ${line}:${column} (Ctrl+G)`, async () => {
+      const input = this.page.locator('.quick-input-widget input');
+      await this.retrying(
+        async (limit) => {
+          await this.page.keyboard.press('Control+G');
+          await input.waitFor({ timeout: limit });
+          await input.fill(`:${line}:${column}`, { timeout: limit });
+          await this.page.keyboard.press('Enter');
+          await input.waitFor({ state: 'hidden', timeout: limit });
+        },
+        () => this.page.keyboard.press('Escape'),
+      );
+      await this.page.locator('.editor-instance .monaco-editor.focused').first().waitFor({ timeout: this.timeout });
+    });
   }
 
   /** Where `text` first occurs in the active editor: 1-based line and column, as goTo() takes them. */
@@ -147,59 +232,98 @@ export class Workbench {
 
   /** Waits until the active editor shows a line containing `text`. */
   async waitForLine(text: string): Promise<void> {
-    await this.page.locator('.editor-group-container.active .view-line', { hasText: text }).first().waitFor({ timeout: this.timeout });
+    await this.step(`waiting for the editor to show "${text}"`, () =>
+      this.page.locator('.editor-group-container.active .view-line', { hasText: text }).first().waitFor({ timeout: this.timeout }),
+    );
   }
 
   /** Waits until the Problems panel (Ctrl+Shift+M) lists a problem containing `text`; returns the row's text. */
   async waitForProblem(text: string | RegExp, timeout = this.timeout): Promise<string> {
-    if (!(await this.page.locator('.markers-panel').isVisible())) await this.page.keyboard.press('Control+Shift+M');
-    const row = this.page.locator('.markers-panel .monaco-list-row', { hasText: text }).first();
-    await row.waitFor({ timeout });
-    return row.innerText();
+    return this.step(`waiting for the Problems panel to list "${String(text)}"`, async () => {
+      await this.showProblems();
+      const row = this.page.locator('.markers-panel .monaco-list-row', { hasText: text }).first();
+      await row.waitFor({ timeout });
+      return row.innerText();
+    });
   }
 
   /** Waits until the Problems panel lists no problem containing `text`. */
   async waitForNoProblem(text: string | RegExp): Promise<void> {
-    if (!(await this.page.locator('.markers-panel').isVisible())) await this.page.keyboard.press('Control+Shift+M');
-    await this.page.locator('.markers-panel .monaco-list-row', { hasText: text }).first().waitFor({ state: 'detached', timeout: this.timeout });
+    await this.step(`waiting for the Problems panel to drop "${String(text)}"`, async () => {
+      await this.showProblems();
+      await this.page.locator('.markers-panel .monaco-list-row', { hasText: text }).first().waitFor({ state: 'detached', timeout: this.timeout });
+    });
   }
 
-  /** Opens completion at the cursor (Ctrl+Space) and returns the suggested labels. */
-  async complete(): Promise<string[]> {
-    await this.focusEditor();
-    await this.page.keyboard.press('Control+Space');
-    const rows = this.page.locator('.suggest-widget.visible .monaco-list-row');
-    await rows.first().waitFor({ timeout: this.timeout });
-    return rows.locator('.label-name').allInnerTexts();
+  private async showProblems(): Promise<void> {
+    const panel = this.page.locator('.markers-panel');
+    // Ctrl+Shift+M toggles the panel, so it is pressed again only while the panel is still hidden.
+    const press = async () => {
+      if (!(await panel.isVisible())) await this.page.keyboard.press('Control+Shift+M');
+    };
+    await this.untilShown(press, panel, async () => {});
+  }
+
+  /**
+   * Opens completion at the cursor (Ctrl+Space) and returns the suggested labels, once they include
+   * `expected`: until the language server has answered, the widget may show "Loading…", "No
+   * suggestions" or only words of the file, so the gesture is repeated.
+   */
+  async complete(expected: string): Promise<string[]> {
+    return this.step(`waiting for completion (Ctrl+Space) to offer "${expected}"`, async () => {
+      await this.focusEditor();
+      const widget = this.page.locator('.suggest-widget.visible');
+      const row = widget.locator('.monaco-list-row', { has: this.page.locator('.label-name', { hasText: exactly(expected) }) });
+      const offered = async () => `completion offered: ${(await widget.locator('.monaco-list-row .label-name').allInnerTexts()).join(', ') || 'nothing'}`;
+      await this.untilShown(() => this.page.keyboard.press('Control+Space'), row, () => this.page.keyboard.press('Escape'), this.timeout, offered);
+      return widget.locator('.monaco-list-row .label-name').allInnerTexts();
+    });
   }
 
   /** Accepts the open suggestion whose label is exactly `label`. */
   async acceptSuggestion(label: string): Promise<void> {
-    await this.pick('.suggest-widget.visible', this.page.locator('.label-name', { hasText: exactly(label) }));
-    await this.page.locator('.suggest-widget.visible').waitFor({ state: 'hidden', timeout: this.timeout });
+    await this.step(`accepting the suggestion "${label}"`, async () => {
+      await this.pick('.suggest-widget.visible', this.page.locator('.label-name', { hasText: exactly(label) }));
+      await this.page.locator('.suggest-widget.visible').waitFor({ state: 'hidden', timeout: this.timeout });
+    });
   }
 
-  /** Opens the quick fixes at the cursor (Ctrl+.) and returns their titles. */
-  async quickFixes(): Promise<string[]> {
-    await this.page.keyboard.press('Control+.');
-    const rows = this.page.locator('.action-widget .monaco-list-row.action');
-    await rows.first().waitFor({ timeout: this.timeout });
-    return rows.allInnerTexts();
+  /**
+   * Opens the quick fixes at the cursor (Ctrl+.) and returns their titles, once one of them contains
+   * `expected`. Until the editor has the diagnostic the fix belongs to, the menu may be missing it or
+   * say "No code actions available", so the menu is closed and opened again.
+   */
+  async quickFixes(expected: string): Promise<string[]> {
+    return this.step(`waiting for the Ctrl+. menu to offer "${expected}"`, async () => {
+      const rows = this.page.locator('.action-widget .monaco-list-row.action');
+      const offered = async () => `the menu offered: ${(await rows.allInnerTexts()).join(' | ') || 'nothing'}`;
+      await this.untilShown(() => this.page.keyboard.press('Control+.'), rows.filter({ hasText: expected }), () => this.page.keyboard.press('Escape'), this.timeout, offered);
+      return rows.allInnerTexts();
+    });
   }
 
   /** Applies the open quick fix titled `title`. */
   async applyQuickFix(title: string): Promise<void> {
-    await this.pick('.action-widget', this.page.getByText(title, { exact: true }));
-    await this.page.locator('.action-widget .monaco-list-row.action').first().waitFor({ state: 'hidden', timeout: this.timeout });
+    await this.step(`applying the quick fix "${title}"`, async () => {
+      await this.pick('.action-widget', this.page.getByText(title, { exact: true }));
+      await this.page.locator('.action-widget .monaco-list-row.action').first().waitFor({ state: 'hidden', timeout: this.timeout });
+    });
   }
 
   /** Runs a command from the Command Palette (F1) by its label, such as "Istio Egress: Restart Language Server". */
   async runCommand(label: string): Promise<void> {
-    await this.page.keyboard.press('F1');
-    const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ timeout: this.timeout });
-    await input.fill(`>${label}`);
-    await this.pick('.quick-input-widget', this.page.locator('.label-name', { hasText: exactly(label) }));
+    await this.step(`running "${label}" from the Command Palette`, async () => {
+      const input = this.page.locator('.quick-input-widget input');
+      await this.retrying(
+        async (limit) => {
+          await this.page.keyboard.press('F1');
+          await input.waitFor({ timeout: limit });
+          await input.fill(`>${label}`, { timeout: limit });
+          await this.pick('.quick-input-widget', this.page.locator('.label-name', { hasText: exactly(label) }), limit);
+        },
+        () => this.page.keyboard.press('Escape'),
+      );
+    });
   }
 
   /**
@@ -207,9 +331,11 @@ export class Workbench {
    * with Enter. The title tells one question from the next, as they share one widget.
    */
   async answerInput(title: string, text?: string): Promise<void> {
-    await this.waitForQuickInput(title);
-    if (text !== undefined) await this.page.locator('.quick-input-widget input').fill(text);
-    await this.page.keyboard.press('Enter');
+    await this.step(`answering "${title}"`, async () => {
+      await this.waitForQuickInput(title);
+      if (text !== undefined) await this.page.locator('.quick-input-widget input').fill(text);
+      await this.page.keyboard.press('Enter');
+    });
   }
 
   /**
@@ -217,23 +343,27 @@ export class Workbench {
    * filter first), or without a label the row it focuses by default; returns the accepted label.
    */
   async choose(title: string, label?: string): Promise<string> {
-    const widget = await this.waitForQuickPick(title);
-    if (label !== undefined) {
-      await widget.locator('input').first().fill(label);
-      await this.pick('.quick-input-widget', this.page.locator('.label-name', { hasText: exactly(label) }));
-      return label;
-    }
-    const focused = widget.locator('.monaco-list-row.focused .label-name').first();
-    await focused.waitFor({ timeout: this.timeout });
-    const chosen = await focused.innerText();
-    await this.page.keyboard.press('Enter');
-    return chosen;
+    return this.step(`choosing ${label === undefined ? 'the default' : `"${label}"`} in "${title}"`, async () => {
+      const widget = await this.waitForQuickPick(title);
+      if (label !== undefined) {
+        await widget.locator('input').first().fill(label);
+        await this.pick('.quick-input-widget', this.page.locator('.label-name', { hasText: exactly(label) }));
+        return label;
+      }
+      const focused = widget.locator('.monaco-list-row.focused .label-name').first();
+      await focused.waitFor({ timeout: this.timeout });
+      const chosen = await focused.innerText();
+      await this.page.keyboard.press('Enter');
+      return chosen;
+    });
   }
 
   /** Waits for the multi-select quick pick titled `title` and accepts the rows checked by default. */
   async acceptChecked(title: string): Promise<void> {
-    await this.waitForQuickPick(title);
-    await this.page.keyboard.press('Enter');
+    await this.step(`accepting "${title}"`, async () => {
+      await this.waitForQuickPick(title);
+      await this.page.keyboard.press('Enter');
+    });
   }
 
   /** Waits for the quick pick titled `title` to list its rows: titles arrive first, and Enter needs a row. */
@@ -245,39 +375,47 @@ export class Workbench {
   }
 
   async waitForQuickInput(title: string): Promise<void> {
-    await this.page.locator('.quick-input-widget .quick-input-title', { hasText: exactly(title) }).waitFor({ timeout: this.timeout });
+    await this.step(`waiting for the question "${title}"`, () =>
+      this.page.locator('.quick-input-widget .quick-input-title', { hasText: exactly(title) }).waitFor({ timeout: this.timeout }),
+    );
+  }
+
+  /** Waits for a notification toast containing `text`. */
+  async waitForNotification(text: string): Promise<void> {
+    await this.step(`waiting for a notification "${text}"`, () => this.page.locator('.notification-toast', { hasText: text }).waitFor({ timeout: this.timeout }));
   }
 
   /** Scrolls the active editor to the first occurrence of `text` with Find (Ctrl+F), then closes Find (and any notification toasts). */
   async reveal(text: string): Promise<void> {
     await this.focusEditor();
-    await this.page.keyboard.press('Control+F');
-    const find = this.page.locator('.editor-group-container.active .find-widget.visible');
-    await find.waitFor({ timeout: this.timeout });
-    await this.page.keyboard.press('Control+A');
-    await this.page.keyboard.type(text);
-    await this.page.keyboard.press('Enter');
-    await this.waitForLine(text);
-    // Escape closes Find, but while notification toasts show, Escape hides them first.
-    const toasts = this.page.locator('.notification-toast');
-    if (await toasts.first().isVisible()) {
+    await this.step(`revealing "${text}" with Find (Ctrl+F)`, async () => {
+      const find = this.page.locator('.editor-group-container.active .find-widget.visible');
+      await this.untilShown(() => this.page.keyboard.press('Control+F'), find, async () => {});
+      await this.page.keyboard.press('Control+A');
+      await this.page.keyboard.type(text);
+      await this.page.keyboard.press('Enter');
+      await this.waitForLine(text);
+      // Escape closes Find, but while notification toasts show, Escape hides them first.
+      const toasts = this.page.locator('.notification-toast');
+      if (await toasts.first().isVisible()) {
+        await this.page.keyboard.press('Escape');
+        await toasts.first().waitFor({ state: 'hidden', timeout: this.timeout });
+      }
       await this.page.keyboard.press('Escape');
-      await toasts.first().waitFor({ state: 'hidden', timeout: this.timeout });
-    }
-    await this.page.keyboard.press('Escape');
-    await find.waitFor({ state: 'hidden', timeout: this.timeout });
+      await find.waitFor({ state: 'hidden', timeout: this.timeout });
+    });
   }
 
   /**
    * In an open list, moves the focus down to the row holding `target` and accepts it with Enter.
    * Rows are re-rendered while a list filters, so the keyboard is steadier than a click.
    */
-  async pick(list: string, target: Locator, maxRows = 50): Promise<void> {
+  async pick(list: string, target: Locator, timeout = this.timeout, maxRows = 50): Promise<void> {
     const rows = this.page.locator(`${list} .monaco-list-row`);
-    await rows.filter({ has: target }).first().waitFor({ timeout: this.timeout });
+    await rows.filter({ has: target }).first().waitFor({ timeout });
     const focused = this.page.locator(`${list} .monaco-list-row.focused`).filter({ has: target });
     for (let i = 0; i < maxRows; i++) {
-      if (await focused.first().waitFor({ timeout: i === 0 ? 2000 : 300 }).then(() => true, () => false)) {
+      if (await focused.first().waitFor({ timeout: i === 0 ? 2000 : 500 }).then(() => true, () => false)) {
         await this.page.keyboard.press('Enter');
         return;
       }

@@ -29,6 +29,7 @@ import {
   type FileChangeType,
 } from 'vscode-languageserver-protocol/node';
 import { URI } from 'vscode-uri';
+import { IndexedNotification } from '../../server/src/protocol';
 
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 export const serverPath = path.join(repoRoot, 'dist', 'server.js');
@@ -69,7 +70,7 @@ export async function startClient(workspace: string, settings: Record<string, un
     diagnostics.set(p.uri, p.diagnostics);
     events.emit('diagnostics', p.uri, p.diagnostics);
   });
-  connection.onNotification('istioEgress/indexed', () => indexed());
+  connection.onNotification(IndexedNotification, () => indexed());
   connection.onRequest(ConfigurationRequest.type, (p) => p.items.map(() => currentSettings));
   connection.onRequest(RegistrationRequest.type, () => undefined);
   connection.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);

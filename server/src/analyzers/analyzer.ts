@@ -36,10 +36,15 @@ export interface Analyzer<S = any> {
   severity: Severity;
   /** Resource kinds this analyzer checks; `*` for every kind of the families the checker analyses. */
   appliesTo: readonly string[];
-  /** Kinds it consults elsewhere in the workspace (documentation; the index records the exact lookups). */
+  /** Kinds it looks up in the index; registry.test.ts records the real lookups over the fixtures and checks this list against them. */
   reads: readonly string[];
   check(resource: Resource, ctx: AnalyzerContext): Iterable<Hit<S>>;
   message(state: S): string;
+  /**
+   * For an analyzer that holds many rules (Istio's validation of one kind): the rule a hit broke,
+   * so users can tell the rules apart and silence one (`se-invalid/host-invalid`), and fixtures say which fired.
+   */
+  ruleOf?(state: S): string;
   fix?(state: S, ctx: FixContext): Fix[];
 }
 
@@ -47,8 +52,10 @@ export interface Analyzer<S = any> {
 export function findingsOf<S>(analyzer: Analyzer<S>, resource: Resource, ctx: AnalyzerContext): Finding[] {
   const out: Finding[] = [];
   for (const hit of analyzer.check(resource, ctx)) {
+    const rule = analyzer.ruleOf?.(hit.state);
     out.push({
       code: analyzer.code,
+      ...(rule ? { rule } : {}),
       severity: hit.severity ?? analyzer.severity,
       message: analyzer.message(hit.state),
       start: hit.start,

@@ -3,7 +3,7 @@
  * user's severity overrides applied. It caches per file and knows which files a change can affect,
  * so an edit re-checks only the files that read what changed.
  */
-import type { Finding } from '../model';
+import { findingId, type Finding } from '../model';
 import type { ParsedFile } from '../parse/parse';
 import type { WorkspaceIndex, IndexChange } from '../index/workspace-index';
 import type { SchemaStore } from '../schema/catalogue';
@@ -133,7 +133,8 @@ export class Checker {
     if (Object.keys(overrides).length === 0) return findings;
     const out: Finding[] = [];
     for (const f of findings) {
-      const o = overrides[f.code];
+      // A rule's own setting (`se-invalid/host-invalid`) wins over its analyzer's (`se-invalid`).
+      const o = (f.rule && overrides[findingId(f)]) || overrides[f.code];
       if (o === 'off') continue;
       out.push(o ? { ...f, severity: o } : f);
     }

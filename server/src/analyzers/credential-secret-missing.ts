@@ -15,7 +15,7 @@ import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath, type YamlPath } from '../parse/yaml-path';
 import type { IndexReader } from '../index/workspace-index';
 import type { Settings } from '../settings';
-import { egressGatewayNamespace, gatewayApplyingDestinationRule, ROOT_NAMESPACE, selectsEgressGateway, tlsBlocks, workloadsMatching } from '../index/mesh';
+import { egressGatewayNamespace, gatewayApplyingDestinationRule, ROOT_NAMESPACE, selectsEgressGateway, tlsBlocks, workloadsMatching, WORKLOAD_KINDS } from '../index/mesh';
 import { isRecord } from '../data';
 
 interface State {
@@ -85,7 +85,7 @@ export const credentialSecretMissing: Analyzer<State> = {
   code: 'credential-secret-missing',
   severity: 'error',
   appliesTo: ['DestinationRule', 'Gateway'],
-  reads: ['Secret', 'VirtualService', 'Gateway', 'Deployment', 'Pod'],
+  reads: ['Secret', 'Gateway', ...WORKLOAD_KINDS],
   *check(r, { index, settings }) {
     if (r.group !== ISTIO_NETWORKING || index.countOfKind('Secret') === 0) return;
     const refs = r.kind === 'Gateway' ? gatewayReferences(r, index, settings) : destinationRuleReferences(r, index, settings);

@@ -10,8 +10,9 @@ import { buildIndex } from './fixture-harness';
 import { Checker } from './checker';
 import { loadSchemaStore } from '../node/schemas';
 import { DEFAULT_SETTINGS } from '../settings';
+import { needsShared, sharedPath } from '../shared-corpus';
 
-const CORPUS = path.resolve(__dirname, '..', '..', '..', '..', '..', 'shared', 'corpus', 'istio-docs');
+const CORPUS = sharedPath('corpus', 'istio-docs');
 
 function scenarioFolders(dir: string): string[] {
   const out: string[] = [];
@@ -24,13 +25,11 @@ function scenarioFolders(dir: string): string[] {
   return out;
 }
 
-const available = fs.existsSync(CORPUS);
-
-test('the docs corpus is present', { skip: available ? false : 'the shared corpus is not beside this checkout' }, () => {
+test('the docs corpus is present', needsShared('corpus', 'istio-docs'), () => {
   assert.ok(scenarioFolders(CORPUS).length >= 20);
 });
 
-if (available) {
+if (fs.existsSync(CORPUS)) {
   const store = loadSchemaStore();
   for (const folder of scenarioFolders(CORPUS)) {
     const rel = path.relative(CORPUS, folder);

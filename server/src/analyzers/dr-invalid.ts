@@ -60,6 +60,7 @@ export const drInvalid: Analyzer<RuleState> = {
     yield* h.hits;
   },
   message: (s) => s.text,
+  ruleOf: (s) => s.rule,
 };
 
 function checkTrafficPolicy(h: RuleHits, path: YamlPath, tp: unknown, namespace: string): void {

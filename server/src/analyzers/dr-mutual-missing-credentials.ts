@@ -13,7 +13,7 @@
 import type { Analyzer } from './analyzer';
 import { ISTIO_NETWORKING } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
-import { egressGatewayNamespace, gatewayApplyingDestinationRule, ORIGINATING_TLS_MODES, tlsBlocks } from '../index/mesh';
+import { egressGatewayNamespace, gatewayApplyingDestinationRule, ORIGINATING_TLS_MODES, tlsBlocks, WORKLOAD_KINDS } from '../index/mesh';
 
 type State =
   | { problem: 'no-client-certificate'; where: string; missing: string[] }
@@ -31,7 +31,7 @@ export const drMutualMissingCredentials: Analyzer<State> = {
   code: 'dr-mutual-missing-credentials',
   severity: 'error',
   appliesTo: ['DestinationRule'],
-  reads: ['VirtualService', 'Gateway', 'Deployment', 'Pod'],
+  reads: ['VirtualService', 'Gateway', ...WORKLOAD_KINDS],
   *check(dr, { index, settings }) {
     if (dr.group !== ISTIO_NETWORKING) return;
     let appliedAtGateway: string | undefined | null = null;

@@ -89,7 +89,7 @@ export const egressMtlsMismatch: Analyzer<State> = {
   code: 'egress-mtls-mismatch',
   severity: 'error',
   appliesTo: ['VirtualService'],
-  reads: ['Gateway', 'DestinationRule'],
+  reads: ['Gateway', 'DestinationRule', 'EnvoyFilter'],
   *check(vs, { index, settings }) {
     if (vs.group !== ISTIO_NETWORKING) return;
     const rawHosts = (Array.isArray(vs.spec.hosts) ? vs.spec.hosts : []).filter((h): h is string => typeof h === 'string' && h.trim() !== '');

@@ -1,6 +1,7 @@
 /**
  * The one helper analyzer tests call: reads a fixture (multi-document YAML with the expected
- * findings written as `# ^^^ code` comments under the offending line, and `# file: name.yaml`
+ * findings written as `# ^^^ code` comments under the offending line (`# ^^^ code/rule` for an analyzer
+ * that holds many rules, so a fixture says which rule fired), and `# file: name.yaml`
  * separators for multi-file cases), runs the analyzer over a workspace built from it, compares
  * findings with the annotations, and checks each fix against `<case>.fixed.yaml`.
  * Test-only: nothing in the product imports it.
@@ -12,14 +13,14 @@ import { parseFile, type ParsedFile } from '../parse/parse';
 import { WorkspaceIndex } from '../index/workspace-index';
 import { DEFAULT_SETTINGS, type Settings } from '../settings';
 import { findingsOf, type Analyzer } from './analyzer';
-import type { Finding, TextEdit } from '../model';
+import { codeOfId, findingId, type Finding, type TextEdit } from '../model';
 import { Checker } from './checker';
 import { loadSchemaStore } from '../node/schemas';
 
 /** The source folder of the fixtures (tests run from out/, fixtures stay in server/src). */
 export const FIXTURES = path.resolve(__dirname, '..', '..', '..', '..', 'server', 'src', 'analyzers', 'fixtures');
 
-const ANNOTATION = /^(\s*)#(\s*)(\^+)\s+([a-z0-9-]+)\s*$/;
+const ANNOTATION = /^(\s*)#(\s*)(\^+)\s+([a-z0-9-]+(?:\/[a-z0-9-]+)?)\s*$/;
 const FILE_SEPARATOR = /^# file: (\S+)\s*$/;
 
 export interface Expected {
@@ -27,6 +28,7 @@ export interface Expected {
   line: number;
   column: number;
   length: number;
+  /** The finding id: `code`, or `code/rule`. */
   code: string;
 }
 
@@ -115,12 +117,12 @@ export function checkFixture(analyzer: Analyzer, caseName: string, settings: Set
     for (const f of runAnalyzer(analyzer, index, file, settings)) {
       all.push(f);
       const at = lineCol(file.text, f.start);
-      actual.push({ file: name, line: at.line, column: at.column, length: f.end - f.start, code: f.code });
+      actual.push({ file: name, line: at.line, column: at.column, length: f.end - f.start, code: findingId(f) });
       assert.ok(f.message.length > 0, 'every finding has a message');
     }
   }
   const key = (e: Expected) => `${e.file}:${e.line + 1}:${e.column + 1} (${e.length}) ${e.code}`;
-  assert.deepEqual(actual.map(key).sort(), expected.filter((e) => e.code === analyzer.code).map(key).sort(), `findings of ${analyzer.code} in ${caseName}`);
+  assert.deepEqual(actual.map(key).sort(), expected.filter((e) => codeOfId(e.code) === analyzer.code).map(key).sort(), `findings of ${analyzer.code} in ${caseName}`);
 
   const fixedPath = path.join(FIXTURES, analyzer.code, `${caseName}.fixed.yaml`);
   if (fs.existsSync(fixedPath) && analyzer.fix) {

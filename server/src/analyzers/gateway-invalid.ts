@@ -117,4 +117,5 @@ export const gatewayInvalid: Analyzer<RuleState> = {
     yield* h.hits;
   },
   message: (s) => s.text,
+  ruleOf: (s) => s.rule,
 };

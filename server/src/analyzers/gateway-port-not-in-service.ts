@@ -13,7 +13,7 @@ import type { Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
-import { labelsMatch, podLabels, workloadsMatching } from '../index/mesh';
+import { labelsMatch, podLabels, workloadsMatching, WORKLOAD_KINDS } from '../index/mesh';
 import { isRecord, listOf, placeAt } from '../validation/rule-hits';
 
 interface State {
@@ -31,7 +31,7 @@ export const gatewayPortNotInService: Analyzer<State> = {
   code: 'gateway-port-not-in-service',
   severity: 'warning',
   appliesTo: ['Gateway'],
-  reads: ['Service', 'Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'],
+  reads: ['Service', ...WORKLOAD_KINDS],
   *check(r, { index }) {
     if (r.group !== ISTIO_NETWORKING) return;
     const selector = stringMap(r.spec.selector);

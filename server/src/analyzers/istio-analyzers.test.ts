@@ -19,10 +19,11 @@ import { buildIndex } from './fixture-harness';
 import { Checker } from './checker';
 import { loadSchemaStore } from '../node/schemas';
 import { DEFAULT_SETTINGS } from '../settings';
+import { needsShared, sharedPath } from '../shared-corpus';
 import type { Finding } from '../model';
 import type { Resource } from '../parse/resource';
 
-const CORPUS = path.resolve(__dirname, '..', '..', '..', '..', '..', 'shared', 'corpus', 'istio-analyzers');
+const CORPUS = sharedPath('corpus', 'istio-analyzers');
 
 interface ExpectedMessage {
   code: string;
@@ -195,9 +196,7 @@ function runCase(c: Case, store: ReturnType<typeof loadSchemaStore>): Result {
 /** The number of in-scope expected messages reproduced when this floor was last raised. */
 const REPRODUCED_FLOOR = 93;
 
-const available = fs.existsSync(path.join(CORPUS, 'expected.json'));
-
-test('istioctl analyze corpus: reproduced messages per case', { skip: available ? false : 'the shared corpus is not beside this checkout' }, () => {
+test('istioctl analyze corpus: reproduced messages per case', needsShared('corpus', 'istio-analyzers', 'expected.json'), () => {
   const cases = JSON.parse(fs.readFileSync(path.join(CORPUS, 'expected.json'), 'utf8')) as Case[];
   const names = new Set(cases.map((c) => c.case));
   for (const name of Object.keys(OUT_OF_SCOPE)) assert.ok(names.has(name), `OUT_OF_SCOPE names a case that does not exist: ${name}`);

@@ -13,7 +13,7 @@
 import type { Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { spanAtPath } from '../parse/yaml-path';
-import { egressGatewayNamespace, labelSelectorMatches, meshRoutesToEgressGateway, namespaceLabels, podLabels, workloadsIn } from '../index/mesh';
+import { egressGatewayNamespace, labelSelectorMatches, meshRoutesToEgressGateway, namespaceLabels, podLabels, workloadsIn, WORKLOAD_KINDS } from '../index/mesh';
 import { appendSequenceItem, insertMapEntry, toYaml } from '../edits/yaml-edits';
 import { isMap, isSeq } from 'yaml';
 import { isRecord } from '../data';
@@ -82,7 +82,7 @@ export const networkpolicyBlocksEgress: Analyzer<State> = {
   code: 'networkpolicy-blocks-egress',
   severity: 'error',
   appliesTo: ['NetworkPolicy'],
-  reads: ['VirtualService', 'Namespace', 'Pod', 'Deployment'],
+  reads: ['VirtualService', 'Namespace', ...WORKLOAD_KINDS],
   *check(np, { index, settings }) {
     if (np.group !== 'networking.k8s.io') return;
     const types: unknown[] = Array.isArray(np.spec.policyTypes) ? np.spec.policyTypes : np.spec.egress !== undefined ? ['Ingress', 'Egress'] : ['Ingress'];

@@ -20,8 +20,9 @@ import { Checker } from './checker';
 import { loadSchemaStore } from '../node/schemas';
 import { DEFAULT_SETTINGS } from '../settings';
 import type { Finding } from '../model';
+import { needsShared, sharedPath } from '../shared-corpus';
 
-const CORPUS = path.resolve(__dirname, '..', '..', '..', '..', '..', 'shared', 'corpus', 'realworld');
+const CORPUS = sharedPath('corpus', 'realworld');
 const LIST = path.resolve(__dirname, '..', '..', '..', '..', 'server', 'src', 'analyzers', 'realworld-findings.txt');
 
 /**
@@ -115,7 +116,7 @@ const HEADER = `# Every error and warning of the checker over shared/corpus/real
 # "false:" a false alarm still to be fixed.
 `;
 
-test('the real-world corpus is present', { skip: available ? false : 'the shared corpus is not beside this checkout' }, () => {
+test('the real-world corpus is present', needsShared('corpus', 'realworld'), () => {
   assert.ok(repositories.length >= 10);
 });
 

@@ -3,9 +3,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ANALYZERS } from './registry';
-import { FIXTURES, readFixture } from './fixture-harness';
+import { FIXTURES, buildIndex, readFixture } from './fixture-harness';
+import type { IndexReader } from '../index/workspace-index';
+import { DEFAULT_SETTINGS } from '../settings';
 import { BUILTIN_CODES } from '../codes';
 import { SCHEMA_CODES } from '../schema/validate';
+import { codeOfId } from '../model';
 
 const SOURCE = path.resolve(FIXTURES, '..');
 
@@ -33,8 +36,50 @@ test('every analyzer file is registered, documented, and has a fixture with at l
     assert.ok(fs.existsSync(path.join(SOURCE, `${a.code}.test.ts`)), `${a.code} has a test file`);
     const dir = path.join(FIXTURES, a.code);
     const cases = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.yaml') && !f.endsWith('.fixed.yaml')) : [];
-    const hits = cases.flatMap((c) => readFixture(fs.readFileSync(path.join(dir, c), 'utf8')).expected.filter((e) => e.code === a.code));
+    const hits = cases.flatMap((c) => readFixture(fs.readFileSync(path.join(dir, c), 'utf8')).expected.filter((e) => codeOfId(e.code) === a.code));
     assert.ok(hits.length > 0, `${a.code} has a fixture with at least one annotated hit`);
+  }
+});
+
+test('every rule of a many-rule analyzer is annotated by id in its fixtures and named in its doc comment', () => {
+  const many = ANALYZERS.filter((a) => a.ruleOf !== undefined);
+  assert.ok(many.length >= 6, 'the *-invalid analyzers name their rules');
+  for (const a of many) {
+    const doc = /^\/\*\*[\s\S]+?\*\//.exec(fs.readFileSync(path.join(SOURCE, `${a.code}.ts`), 'utf8'))![0];
+    // The doc comment names rules in backticks, a family as `prefix-*`.
+    const named = [...doc.matchAll(/`([a-z0-9-]+\*?)`/g)].map((m) => m[1]);
+    const dir = path.join(FIXTURES, a.code);
+    for (const c of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml') && !f.endsWith('.fixed.yaml'))) {
+      for (const e of readFixture(fs.readFileSync(path.join(dir, c), 'utf8')).expected.filter((x) => codeOfId(x.code) === a.code)) {
+        assert.notEqual(e.code, a.code, `${a.code}/${c} line ${e.line + 1}: annotate the rule as ${a.code}/<rule>`);
+        const rule = e.code.slice(a.code.length + 1);
+        assert.ok(named.some((n) => (n.endsWith('*') ? rule.startsWith(n.slice(0, -1)) : n === rule)), `${a.code}.ts's doc comment does not name the rule ${rule}`);
+      }
+    }
+  }
+});
+
+test("each analyzer's `reads` names exactly the kinds it looks up in the index over its fixtures (as Istio's CheckMetadataInputs)", () => {
+  for (const a of ANALYZERS) {
+    const looked = new Set<string>();
+    let hits = 0;
+    const dir = path.join(FIXTURES, a.code);
+    for (const c of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml') && !f.endsWith('.fixed.yaml'))) {
+      const { index, parsed } = buildIndex(readFixture(fs.readFileSync(path.join(dir, c), 'utf8')).files);
+      const reader = index.tracked(new Set());
+      // Every lookup names its kind: `find` second, the others first.
+      const recording: IndexReader = {
+        ofKind: (kind, group) => (looked.add(kind), reader.ofKind(kind, group)),
+        countOfKind: (kind) => (looked.add(kind), reader.countOfKind(kind)),
+        find: (group, kind, namespace, name) => (looked.add(kind), reader.find(group, kind, namespace, name)),
+        withHost: (kind, host) => (looked.add(kind), reader.withHost(kind, host)),
+        matchingHost: (kind, host) => (looked.add(kind), reader.matchingHost(kind, host)),
+        withTag: (kind, tag) => (looked.add(kind), reader.withTag(kind, tag)),
+      };
+      for (const file of parsed.values()) for (const r of file.resources.filter((x) => a.appliesTo.includes(x.kind) || a.appliesTo.includes('*'))) hits += [...a.check(r, { index: recording, settings: DEFAULT_SETTINGS })].length;
+    }
+    assert.ok(hits > 0, `${a.code} finds something in its fixtures`);
+    assert.deepEqual([...looked].sort(), [...new Set(a.reads)].sort(), `${a.code}: kinds looked up vs. declared in reads`);
   }
 });
 

@@ -130,6 +130,7 @@ export const seInvalid: Analyzer<RuleState> = {
     yield* h.hits;
   },
   message: (s) => s.text,
+  ruleOf: (s) => s.rule,
   fix: replacementFix,
 };
 

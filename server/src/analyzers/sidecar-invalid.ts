@@ -10,14 +10,16 @@
  * - `empty-config`: a Sidecar must set egress, ingress, outboundTrafficPolicy or inboundConnectionPool;
  * - `selector-empty` (warning), `selector-empty-key`, `selector-wildcard`;
  * - `egress-port-*`: at most one egress listener without a port, and it must be the last; unique
- *   port numbers and unix sockets; port 0 only with a `unix://` bind;
+ *   port numbers and unix sockets; port 0 only with a `unix://` bind; `egress-capture-mode`: a unix
+ *   socket listener needs captureMode DEFAULT or NONE;
  * - `egress-no-hosts`, `host-*`: egress hosts are `namespace/host` with a full host name or `*`;
  * - `egress-host-duplicate`, `egress-host-all` (warnings): a host already covered, or the host that
  *   imports everything from every namespace listed together with others;
  * - `ingress-*`: ingress listener ports, binds, default endpoints and TLS settings;
  * - `egress-proxy-*`: `outboundTrafficPolicy.egressProxy` needs mode ALLOW_ANY, a full host name and a port,
  *   and is deprecated and ignored anyway (`egress-proxy-deprecated`, a warning; istioctl's IST0002);
- * - `port-*`, `protocol-unsupported`, `target-port`, `bind-invalid`, `tls-*`, `connection-pool-*`.
+ * - `port-*`, `protocol-unsupported`, `target-port`, `bind-invalid`, `tls-*`, `connection-pool-*`,
+ *   `subset-name-invalid` (a destination subset must be a DNS label).
  */
 import type { Analyzer } from './analyzer';
 import { ISTIO_NETWORKING } from '../parse/resource';
@@ -48,6 +50,7 @@ export const sidecarInvalid: Analyzer<RuleState> = {
     yield* h.hits;
   },
   message: (s) => s.text,
+  ruleOf: (s) => s.rule,
   fix: replacementFix,
 };
 

@@ -86,7 +86,7 @@ export const tlsDoubleEncryption: Analyzer<State> = {
   code: 'tls-double-encryption',
   severity: 'error',
   appliesTo: ['DestinationRule'],
-  reads: ['ServiceEntry', 'VirtualService', 'HTTPRoute'],
+  reads: ['ServiceEntry', 'VirtualService', 'HTTPRoute', 'Gateway'],
   *check(dr, { index }) {
     if (dr.group !== ISTIO_NETWORKING || typeof dr.spec.host !== 'string') return;
     const blocks = tlsBlocks(dr).filter((b) => ORIGINATING_TLS_MODES.has(b.mode));

@@ -110,6 +110,7 @@ export const vsInvalid: Analyzer<RuleState> = {
     yield* h.hits;
   },
   message: (s) => s.text,
+  ruleOf: (s) => s.rule,
   fix: (s, ctx) => (s.rule === 'mirror-percent-deprecated' ? mirrorPercentFix(ctx) : replacementFix(s, ctx)),
 };
 

@@ -38,4 +38,5 @@ export const workloadentryInvalid: Analyzer<RuleState> = {
     yield* h.hits;
   },
   message: (s) => s.text,
+  ruleOf: (s) => s.rule,
 };

@@ -3,10 +3,11 @@
  * the file" where the fix is safe to repeat. Fixes come from `diagnostic.data`, never from message text.
  */
 import { CodeActionKind, type CodeAction, type CodeActionParams, type TextEdit as LspTextEdit } from 'vscode-languageserver';
-import type { Finding, Fix } from '../model';
+import { codeOfId, type Finding, type Fix } from '../model';
 import type { ParsedFile } from '../parse/parse';
 import { fixesFor } from '../analyzers/fixes';
 import { SOURCE } from './diagnostics';
+import { COMMANDS } from '../protocol';
 import { toRange, toSpan } from './positions';
 
 function toWorkspaceEdit(uri: string, text: string, fix: Fix) {
@@ -33,23 +34,22 @@ export function codeActions(params: CodeActionParams, file: ParsedFile, allFindi
   const fixAllOffered = new Set<string>();
   for (const d of params.context.diagnostics) {
     if (d.source !== SOURCE || typeof d.code !== 'string') continue;
-    const fixes = fixesFor(d.code, d.data, file, toSpan(text, d.range));
+    // A many-rule analyzer's diagnostics carry `code/rule`; its fixes go by the code.
+    const code = codeOfId(d.code);
+    const fixes = fixesFor(code, d.data, file, toSpan(text, d.range));
     for (const fix of fixes) {
       out.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: fix.isPreferred, edit: toWorkspaceEdit(uri, text, fix) });
     }
-    if (fixes.some((f) => f.fixAllSafe) && !fixAllOffered.has(d.code)) {
-      fixAllOffered.add(d.code);
-      const all = fixAll(d.code, file, allFindings);
+    if (fixes.some((f) => f.fixAllSafe) && !fixAllOffered.has(code)) {
+      fixAllOffered.add(code);
+      const all = fixAll(code, file, allFindings);
       if (all && all.count > 1) {
-        out.push({ title: `Fix all "${d.code}" problems in this file (${all.count})`, kind: CodeActionKind.QuickFix, edit: { changes: { [uri]: all.edits } } });
+        out.push({ title: `Fix all "${code}" problems in this file (${all.count})`, kind: CodeActionKind.QuickFix, edit: { changes: { [uri]: all.edits } } });
       }
     }
   }
   return [...out, ...refactors];
 }
-
-/** The command that generates a bundle; the client asks for what the arguments leave open. */
-export const GENERATE_COMMAND = 'istioEgress.generateBundle';
 
 /**
  * On a ServiceEntry: "Route through the egress gateway…", which generates the Gateway,
@@ -69,7 +69,7 @@ function routeThroughGatewayActions(params: CodeActionParams, file: ParsedFile):
   const mode = wildcard || (tls && !http) ? 'passthrough' : 'http';
   const port = (mode === 'passthrough' ? tls : http)?.number;
   const args = { host, mode, port, namespace: se.namespace, withoutServiceEntry: !wildcard, apiVersion: se.version, target: 'append', uri: params.textDocument.uri };
-  return [{ title: 'Route through the egress gateway…', kind: CodeActionKind.RefactorRewrite, command: { title: 'Route through the egress gateway…', command: GENERATE_COMMAND, arguments: [args] } }];
+  return [{ title: 'Route through the egress gateway…', kind: CodeActionKind.RefactorRewrite, command: { title: 'Route through the egress gateway…', command: COMMANDS.generateBundle, arguments: [args] } }];
 }
 
 function fixAll(code: string, file: ParsedFile, findings: Finding[]): { count: number; edits: LspTextEdit[] } | undefined {

@@ -3,7 +3,7 @@
  * the fix state in `data`, and related locations.
  */
 import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-languageserver';
-import type { Finding, Severity } from '../model';
+import { findingId, type Finding, type Severity } from '../model';
 import { toRange } from './positions';
 import { docsLink } from '../codes';
 
@@ -26,7 +26,7 @@ export function toDiagnostic(text: string, f: Finding, textOf: (uri: string) => 
     range: toRange(text, f),
     severity: SEVERITY[f.severity],
     source: SOURCE,
-    code: f.code,
+    code: findingId(f),
     codeDescription: { href: docsLink(f.code) },
     message: f.message,
   };

@@ -4,8 +4,8 @@
  */
 import type { WorkspaceIndex } from '../index/workspace-index';
 import type { Settings } from '../settings';
-import { generateBundle, type ApiVersion, type BundleMode } from '../generate/bundle';
-import type { BundleDefaults, GenerateBundleParams, GenerateBundleResult } from '../protocol';
+import { generateBundle } from '../generate/bundle';
+import type { ApiVersion, BundleDefaults, BundleMode, GenerateBundleParams, GenerateBundleResult } from '../protocol';
 
 const GROUP_OF: Record<string, string> = {
   ServiceEntry: 'networking.istio.io',

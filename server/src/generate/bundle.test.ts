@@ -3,14 +3,16 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { generateBundle, BUNDLE_MODES, API_VERSIONS, type BundleMode } from './bundle';
+import { generateBundle } from './bundle';
+import { BUNDLE_MODES, API_VERSIONS, type BundleMode } from '../protocol';
 import { buildIndex } from '../analyzers/fixture-harness';
 import { Checker } from '../analyzers/checker';
 import { loadSchemaStore } from '../node/schemas';
 import { DEFAULT_SETTINGS } from '../settings';
+import { needsShared, sharedPath } from '../shared-corpus';
 
 const store = loadSchemaStore();
-const CORPUS = path.resolve(__dirname, '..', '..', '..', '..', '..', 'shared', 'corpus', 'istio-docs');
+const CORPUS = sharedPath('corpus', 'istio-docs');
 const GATEWAY_HOST = DEFAULT_SETTINGS.egressGateway.host;
 
 function loud(files: Map<string, string>): string[] {
@@ -108,7 +110,7 @@ const SCENARIOS: { mode: BundleMode; folder: string; host: string; port?: number
 ];
 
 for (const s of SCENARIOS) {
-  test(`generate ${s.mode} ${s.host} matches Istio's task ${s.folder}`, { skip: fs.existsSync(CORPUS) ? false : 'the docs corpus is not beside this checkout' }, () => {
+  test(`generate ${s.mode} ${s.host} matches Istio's task ${s.folder}`, needsShared('corpus', 'istio-docs'), () => {
     const dir = path.join(CORPUS, s.folder);
     const docs = fs
       .readdirSync(dir)

@@ -6,20 +6,7 @@
  */
 import { toYaml } from '../edits/yaml-edits';
 import { nameFromHost } from './names';
-
-export const BUNDLE_MODES = ['http', 'passthrough', 'tls-origination', 'mtls-origination', 'sidecar-tls-origination', 'sidecar-mtls-origination'] as const;
-export type BundleMode = (typeof BUNDLE_MODES)[number];
-export const API_VERSIONS = ['v1', 'v1beta1', 'v1alpha3'] as const;
-export type ApiVersion = (typeof API_VERSIONS)[number];
-
-export const MODE_DESCRIPTIONS: Record<BundleMode, string> = {
-  http: 'Plain HTTP through the egress gateway (ServiceEntry, Gateway, DestinationRule, VirtualService).',
-  passthrough: 'HTTPS or TLS the application starts, passed through the egress gateway by SNI; accepts a wildcard host.',
-  'tls-origination': 'The application sends HTTP; the egress gateway originates TLS to the external host.',
-  'mtls-origination': 'The application sends HTTP; the egress gateway originates mutual TLS with a client certificate Secret.',
-  'sidecar-tls-origination': 'No gateway: the sidecar originates TLS for plain HTTP the application sends on port 80.',
-  'sidecar-mtls-origination': 'No gateway: the sidecar originates mutual TLS with a client certificate Secret in the application namespace.',
-};
+import { API_VERSIONS, BUNDLE_MODES, DNS_LABEL, MODE_DESCRIPTIONS, isValidHost, type ApiVersion, type BundleMode } from '../protocol';
 
 export interface BundleOptions {
   host: string;
@@ -57,16 +44,9 @@ export interface GeneratedResource {
 
 export type BundleResult = { ok: true; resources: GeneratedResource[]; yaml: string } | { ok: false; errors: string[] };
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const TLS_PORT = 443;
 
 /** Whether `host` is a valid DNS name, or a `*.`-prefixed wildcard of one. */
-export function isValidHost(host: string): boolean {
-  const h = host.startsWith('*.') ? host.slice(2) : host;
-  if (h.length === 0 || h.length > 253 || !h.includes('.')) return false;
-  return h.split('.').every((label) => label.length <= 63 && DNS_LABEL.test(label)) && !/^\d+$/.test(h.split('.').pop()!);
-}
-
 export function validateBundleOptions(o: BundleOptions): string[] {
   const errors: string[] = [];
   const host = o.host?.trim().toLowerCase() ?? '';

@@ -233,7 +233,8 @@ export function labelsMatch(selector: Record<string, string>, labels: Record<str
   return Object.entries(selector).every(([k, v]) => labels[k] === v);
 }
 
-const WORKLOAD_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry'];
+/** The kinds whose pods a workload selector can pick. */
+export const WORKLOAD_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry'];
 
 /** The pod labels of a workload resource (a Pod's own, a controller's pod template's). */
 export function podLabels(r: Resource): Record<string, string> {

@@ -10,10 +10,10 @@ import type { Finding } from '../model';
 import { parseFile } from '../parse/parse';
 import { loadSchemaStore } from '../node/schemas';
 import { fixSchemaFinding, validateResource } from './validate';
+import { needsShared, sharedPath } from '../shared-corpus';
 
 const store = loadSchemaStore();
-const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
-const CORPUS = path.resolve(repoRoot, '..', 'shared', 'corpus', 'istio-docs');
+const CORPUS = sharedPath('corpus', 'istio-docs');
 
 interface Seen extends Finding {
   /** 1-based line and column of the finding's start. */
@@ -401,9 +401,7 @@ function yamlFiles(dir: string): string[] {
   });
 }
 
-const corpusAvailable = fs.existsSync(CORPUS);
-
-test('docs corpus: every file outside legacy/ has zero schema findings', { skip: corpusAvailable ? false : 'corpus not present' }, () => {
+test('docs corpus: every file outside legacy/ has zero schema findings', needsShared('corpus', 'istio-docs'), () => {
   const files = yamlFiles(CORPUS).filter((f) => !path.relative(CORPUS, f).startsWith('legacy'));
   assert.ok(files.length > 50);
   let resources = 0;
@@ -418,7 +416,7 @@ test('docs corpus: every file outside legacy/ has zero schema findings', { skip:
   assert.ok(resources > 80);
 });
 
-test('docs corpus: the legacy proxy task flags sni_hosts', { skip: corpusAvailable ? false : 'corpus not present' }, () => {
+test('docs corpus: the legacy proxy task flags sni_hosts', needsShared('corpus', 'istio-docs'), () => {
   const folder = path.join(CORPUS, 'legacy', 'proxy', 'ingress-gateway-as-external-proxy');
   const findings = yamlFiles(folder).flatMap((file) => {
     const text = fs.readFileSync(file, 'utf8');
@@ -430,19 +428,4 @@ test('docs corpus: the legacy proxy task flags sni_hosts', { skip: corpusAvailab
     assert.match(f.message, /^Unknown field "sni_hosts" in VirtualService tls match\. Did you mean "sniHosts"\?/);
     assert.deepEqual(f.data, { suggestion: 'sniHosts' });
   }
-});
-
-test('timing: validating many resources after warm-up', { skip: corpusAvailable ? false : 'corpus not present' }, () => {
-  const resources = yamlFiles(CORPUS).flatMap((file) => parseFile(file, fs.readFileSync(file, 'utf8')).resources);
-  const istio = resources.filter((r) => r.group.endsWith('istio.io') || r.meshConfig);
-  const fresh = loadSchemaStore();
-  const t0 = performance.now();
-  for (const r of istio) validateResource(r, fresh);
-  const warmUp = performance.now() - t0;
-  const runs = 2000;
-  const t1 = performance.now();
-  for (let i = 0; i < runs; i++) validateResource(istio[i % istio.length], fresh);
-  const perResource = (performance.now() - t1) / runs;
-  console.log(`schema validation: warm-up (compiling ${new Set(istio.map((r) => r.apiVersion + r.kind)).size} kinds) ${warmUp.toFixed(1)} ms; ${runs} resources at ${(perResource * 1000).toFixed(1)} µs each`);
-  assert.ok(perResource >= 0);
 });

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { extension, open } from './workspace';
 
 /** Resolves when `condition` holds, checking on every turn of a short timer; rejects after `timeoutMs`. */
-function until(what: string, condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+function until(what: string, condition: () => boolean, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
     const check = () => {

@@ -79,7 +79,7 @@ function listDiagnostics(uri: vscode.Uri): string {
  * Resolves once `done()` holds for the document's diagnostics: at once if it already does, else on
  * the diagnostics change that makes it hold. Rejects after `timeoutMs`, listing what was there.
  */
-export function waitForDiagnostics(uri: vscode.Uri, what: string, done: () => boolean, timeoutMs = 30_000): Promise<void> {
+export function waitForDiagnostics(uri: vscode.Uri, what: string, done: () => boolean, timeoutMs = 90_000): Promise<void> {
   if (done()) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

@@ -1,0 +1,21 @@
+/**
+ * What the build puts in each bundle: the extension's client stays small because it shares only the
+ * dependency-free protocol module with the server, never the server's code or its YAML parser.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const dist = path.resolve(__dirname, '..', '..', '..', 'dist');
+
+test('dist/extension.js carries no server code: no YAML parser, no schemas, no analyzers', () => {
+  const client = fs.readFileSync(path.join(dist, 'extension.js'), 'utf8');
+  const server = fs.readFileSync(path.join(dist, 'server.js'), 'utf8');
+  // Names that only the server's dependencies and core define.
+  for (const marker of ['YAMLParseError', 'composeNode', 'ajv', 'vs-unknown-gateway']) {
+    assert.ok(server.includes(marker), `the server bundle holds ${marker}, so the marker is a fair test`);
+    assert.ok(!client.includes(marker), `dist/extension.js holds ${marker}: the client imports server code`);
+  }
+  assert.ok(client.includes('istioEgress/generateBundle'), 'the client knows the typed requests');
+});
