@@ -94,7 +94,7 @@ export function renderDiagnosticsDoc() {
     '',
   ];
   for (const e of entries) {
-    out.push(`## ${e.code}`, '', `Severity: **${e.severity}**.${e.kinds ? ` Checks: ${e.kinds.join(', ')}.` : ''}${e.hasFix ? ' Has a quick fix.' : ''}`, '', e.body, '');
+    out.push(`## ${e.code}`, '', `Severity: **${e.severity}**.${e.kinds ? ` Checks: ${e.kinds.includes('*') ? 'every Istio kind' : e.kinds.join(', ')}.` : ''}${e.hasFix ? ' Has a quick fix.' : ''}`, '', e.body, '');
     if (e.broken) out.push('Reported:', '', yamlBlock(e.broken), '');
     if (e.fixed) out.push('Fixed:', '', yamlBlock(e.fixed), '');
   }

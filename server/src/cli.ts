@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { URI } from 'vscode-uri';
 import { parseFile } from './parse/parse';
 import { WorkspaceIndex } from './index/workspace-index';
+import { meshPartition } from './index/meshes';
 import { Checker } from './analyzers/checker';
 import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings';
 import { listFiles } from './node/workspace';
@@ -30,6 +31,8 @@ Options for check:
   --egress-gateway-host HOST       Egress gateway Service host (default: istio-egressgateway.istio-system.svc.cluster.local).
   --egress-gateway-selector K=V    Egress gateway workload label (default: istio=egressgateway).
   --include GLOB, --exclude GLOB   Files to include or leave out inside folders (repeatable).
+  --clusters GLOB                  Folders (relative to each folder checked) that are separate meshes, e.g. 'envs/*'
+                                   (repeatable); files outside every match are shared by all meshes.
   --severity CODE=LEVEL            Override the severity of a code, or of one rule as CODE/RULE: error, warning, information, hint or off (repeatable).
   Use - as a path to read one YAML stream from standard input.
 
@@ -75,6 +78,7 @@ function settingsFrom(values: Record<string, any>): Settings {
     outboundTrafficPolicy: policy ?? DEFAULT_SETTINGS.outboundTrafficPolicy,
     egressGateway: { host: values['egress-gateway-host'] ?? DEFAULT_SETTINGS.egressGateway.host, selector },
     severity,
+    clusters: values.clusters ?? [],
   });
 }
 
@@ -90,6 +94,7 @@ async function check(args: string[]): Promise<number> {
       include: { type: 'string', multiple: true },
       exclude: { type: 'string', multiple: true },
       severity: { type: 'string', multiple: true },
+      clusters: { type: 'string', multiple: true },
     },
   });
   const format = values.format as OutputFormat;
@@ -98,6 +103,7 @@ async function check(args: string[]): Promise<number> {
   const index = new WorkspaceIndex();
   const targets = positionals.length ? positionals : ['.'];
   const displayPath = new Map<string, string>();
+  const roots: string[] = [];
   for (const target of targets) {
     if (target === '-') {
       const uri = 'stdin:/stdin.yaml';
@@ -111,6 +117,7 @@ async function check(args: string[]): Promise<number> {
     } catch {
       throw new UsageError(`${target}: no such file or folder`);
     }
+    if (stat.isDirectory()) roots.push(URI.file(path.resolve(target)).toString());
     const files = stat.isDirectory() ? await listFiles(path.resolve(target), settings) : [path.resolve(target)];
     for (const file of files) {
       const uri = URI.file(file).toString();
@@ -119,6 +126,7 @@ async function check(args: string[]): Promise<number> {
       displayPath.set(uri, path.relative(process.cwd(), file).split(path.sep).join('/') || path.basename(file));
     }
   }
+  index.setMeshes(meshPartition(settings.clusters, roots));
   const checker = new Checker(index, loadSchemaStore(), settings);
   const results: FileFindings[] = [];
   for (const [uri, display] of [...displayPath].sort((a, b) => a[1].localeCompare(b[1]))) {

@@ -33,6 +33,12 @@ export const BUILTIN_CODES: readonly CodeDoc[] = [
     broken: 'metadata:\n  name: {{ .Values.name }}',
   },
   {
+    code: 'template-placeholder',
+    severity: 'information',
+    summary: 'The resource\'s name, namespace, a host or a gateway reference holds a placeholder that a tool fills in before the resource is applied: `$NAME` or `${NAME}` (envsubst), `$(NAME)` (kustomize vars), or an upper-case `NAME_WITH_UNDERSCORES` label (kustomize replacements, sed). The resource is a template, so istio-egress does not check it as written. Check the rendered output instead, for example `envsubst < vs.yaml | istio-egress check -` or `kustomize build . | istio-egress check -`.',
+    broken: 'spec:\n  hosts:\n  - $STUDENT_NS.example.com',
+  },
+  {
     code: 'schema-cel',
     severity: 'error',
     summary: "The resource breaks one of the validation rules (CEL, `x-kubernetes-validations`) in Istio's CRD, so the API server rejects it. The message is the rule's own.",

@@ -19,6 +19,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { parseFile, type ParsedFile } from './parse/parse';
 import { WorkspaceIndex } from './index/workspace-index';
+import { meshPartition } from './index/meshes';
 import { Checker } from './analyzers/checker';
 import type { SchemaStore } from './schema/catalogue';
 import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings';
@@ -151,6 +152,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
     }
     for (const uri of [...index.uris()]) if (!seen.has(uri) && !documents.get(uri)) index.removeFile(uri);
     progress?.done();
+    index.setMeshes(meshPartition(settings.clusters, folders.map((f) => URI.file(f).toString())));
     checker = new Checker(index, io.schemas(), settings);
     publishAll();
     let resources = 0;
@@ -226,6 +228,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
     if (JSON.stringify(before.include) !== JSON.stringify(settings.include) || JSON.stringify(before.exclude) !== JSON.stringify(settings.exclude)) {
       await scan();
     } else {
+      index.setMeshes(meshPartition(settings.clusters, folders.map((f) => URI.file(f).toString())));
       getChecker().setSettings(settings);
       publishAll();
     }

@@ -23,6 +23,8 @@ export interface Settings {
   };
   /** Per-code severity overrides; 'off' hides the code. */
   severity: Record<string, SeverityOverride>;
+  /** Globs (relative to a workspace folder) whose matches are meshes analysed separately; files outside every match are shared. */
+  clusters: string[];
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -31,6 +33,7 @@ export const DEFAULT_SETTINGS: Settings = {
   outboundTrafficPolicy: 'ALLOW_ANY',
   egressGateway: { host: 'istio-egressgateway.istio-system.svc.cluster.local', selector: { istio: 'egressgateway' } },
   severity: {},
+  clusters: [],
 };
 
 const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
@@ -52,5 +55,6 @@ export function normalizeSettings(raw: unknown): Settings {
       selector,
     },
     severity,
+    clusters: stringList(r.clusters, DEFAULT_SETTINGS.clusters),
   };
 }

@@ -145,3 +145,17 @@ test('a rule of a many-rule check is named code/rule in text, JSON and SARIF, an
   assert.doesNotMatch(silenced.stdout, /host-invalid/);
   assert.match(silenced.stdout, /se-invalid\/host-partial-wildcard/);
 });
+
+test('--clusters: two environments defining a host differently conflict as one mesh, not as separate meshes', () => {
+  const vs = (name: string) => `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: ${name}\nspec:\n  hosts:\n  - httpbin.org\n  http:\n  - route:\n    - destination:\n        host: httpbin.org\n`;
+  const root = path.join(dir, 'envs-repo');
+  for (const env of ['dev', 'prod']) {
+    fs.mkdirSync(path.join(root, 'envs', env), { recursive: true });
+    fs.writeFileSync(path.join(root, 'envs', env, 'vs.yaml'), vs(`httpbin-${env}`));
+  }
+  const oneMesh = run(['check', '--format', 'json', 'envs-repo']);
+  assert.deepEqual(JSON.parse(oneMesh.stdout).filter((f: { code: string }) => f.code === 'vs-duplicate-mesh-host').length, 2, oneMesh.stdout + oneMesh.stderr);
+  const split = run(['check', '--format', 'json', '--clusters', 'envs/*', 'envs-repo']);
+  assert.deepEqual(JSON.parse(split.stdout).filter((f: { code: string }) => f.code === 'vs-duplicate-mesh-host'), [], split.stderr);
+  assert.equal(split.code, 0, split.stdout + split.stderr);
+});

@@ -110,6 +110,18 @@ test('completion after "resolution: " offers exactly the schema values', async (
   client.close(uri);
 });
 
+test('hover on a name says where other versions of the same object are', async () => {
+  const file = path.join(workspace, 'config', 'httpbin-v2.yaml');
+  const uri = fileUri(file);
+  client.open(uri, VALID_SE);
+  const doc = TextDocument.create(uri, 'yaml', 1, VALID_SE);
+  const position = doc.positionAt(VALID_SE.indexOf('name: httpbin') + 'name: '.length + 2);
+  const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
+  assert.ok(hover, 'hover expected');
+  assert.match((hover.contents as MarkupContent).value, /\*\*1 other version\*\* of ServiceEntry default\/httpbin \(same kind, namespace and name\) in `broken\.yaml`/);
+  client.close(uri);
+});
+
 test('hover on a key shows its description and allowed values', async () => {
   const uri = 'untitled:hover.yaml';
   client.open(uri, VALID_SE);

@@ -34,7 +34,7 @@ export interface Analyzer<S = any> {
   /** Kebab-case, equal to the file name, never reused. */
   code: string;
   severity: Severity;
-  /** Resource kinds this analyzer checks. */
+  /** Resource kinds this analyzer checks; `*` for every kind of the families the checker analyses. */
   appliesTo: readonly string[];
   /** Kinds it looks up in the index; registry.test.ts records the real lookups over the fixtures and checks this list against them. */
   reads: readonly string[];

@@ -11,6 +11,8 @@ import type { Settings } from '../settings';
 import { validateResource } from '../schema/validate';
 import { ANALYZERS } from './registry';
 import { findingsOf, type Analyzer } from './analyzer';
+import { placeholderOf } from '../parse/placeholders';
+import { spanAtPath } from '../parse/yaml-path';
 
 interface CachedFindings {
   file: ParsedFile;
@@ -51,7 +53,7 @@ export class Checker {
     if (cached && cached.file === file) return cached.findings;
     if (cached) this.forget(uri);
     const deps = new Set<string>();
-    const raw = [...file.problems, ...this.schemaFindings(file), ...this.analyzerFindings(file, deps)];
+    const raw = [...file.problems, ...this.templateFindings(file), ...this.schemaFindings(file), ...this.analyzerFindings(file, deps)];
     const findings = this.applySeverity(raw);
     this.cache.set(uri, { file, findings, deps });
     for (const key of deps) {
@@ -84,10 +86,22 @@ export class Checker {
     return [...out];
   }
 
+  /** One information finding per resource that is a template (see placeholders.ts); such resources are not checked further. */
+  private templateFindings(file: ParsedFile): Finding[] {
+    const out: Finding[] = [];
+    for (const r of file.resources) {
+      const placeholder = r.family === 'istio' ? placeholderOf(r) : undefined;
+      const span = placeholder && spanAtPath(r.document.ast, placeholder.path);
+      if (span) out.push({ code: 'template-placeholder', severity: 'information', ...span, message: `"${placeholder.value}" looks like a placeholder that a tool (envsubst, kustomize) fills in before this ${r.kind} is applied, so it is not checked as written. Check the rendered output instead.` });
+    }
+    return out;
+  }
+
   private schemaFindings(file: ParsedFile): Finding[] {
     const out: Finding[] = [];
     for (const r of file.resources) {
       if (r.family !== 'istio' && r.family !== 'mesh-config') continue;
+      if (r.family === 'istio' && placeholderOf(r)) continue;
       try {
         out.push(...validateResource(r, this.store));
       } catch {
@@ -99,10 +113,11 @@ export class Checker {
 
   private analyzerFindings(file: ParsedFile, deps: Set<string>): Finding[] {
     const out: Finding[] = [];
-    const ctx = { index: this.index.tracked(deps), settings: this.settings };
     for (const r of file.resources) {
       if (r.family !== 'istio' && r.family !== 'mesh-config' && r.family !== 'kubernetes') continue;
-      for (const analyzer of this.analyzersByKind.get(r.kind) ?? []) {
+      if (r.family === 'istio' && placeholderOf(r)) continue;
+      const ctx = { index: this.index.tracked(deps, r), settings: this.settings };
+      for (const analyzer of [...(this.analyzersByKind.get(r.kind) ?? []), ...(this.analyzersByKind.get('*') ?? [])]) {
         try {
           out.push(...findingsOf(analyzer, r, ctx));
         } catch {

@@ -7,7 +7,7 @@ test('dr-unknown-host: egress, wildcard, mesh-wide and Gateway API rules stay si
   const [cnn, nginx] = checkFixture(drUnknownHost, 'egress');
   assert.equal(
     cnn.message,
-    'No ServiceEntry or Service visible from namespace "default" defines host "edition.cnn.co", so this DestinationRule applies to nothing. Did you mean "edition.cnn.com"?',
+    'No ServiceEntry or Service visible from namespace "default" (assumed: no namespace written) defines host "edition.cnn.co", so this DestinationRule applies to nothing. Did you mean "edition.cnn.com"?',
   );
   assert.equal(cnn.severity, 'warning');
   assert.equal(cnn.related?.[0].message, 'ServiceEntry for "edition.cnn.com"');

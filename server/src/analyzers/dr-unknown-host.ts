@@ -35,6 +35,8 @@ import { replaceScalar } from '../edits/yaml-edits';
 interface State {
   host: string;
   namespace: string;
+  /** True when the DestinationRule writes no namespace, so `namespace` is the assumed `default`. */
+  namespaceAssumed?: boolean;
   /** Definitions of the host that exist but are not exported to the rule's namespace. */
   notExported?: string[];
   /** The closest known host, when the host looks misspelt. */
@@ -112,7 +114,7 @@ export const drUnknownHost: Analyzer<State> = {
     if (isAssumedHost(host, settings)) return;
     const span = spanAtPath(dr.document.ast, ['spec', 'host']);
     if (!span) return;
-    const state: State = { host, namespace: dr.namespace };
+    const state: State = { host, namespace: dr.namespace, ...(dr.namespaceExplicit ? {} : { namespaceAssumed: true }) };
     const hidden = isWildcard(host)
       ? []
       : [...index.matchingHost('ServiceEntry', host).filter((se) => se.group === ISTIO_NETWORKING), ...index.withHost('Service', host)].filter((r) => !namespaces.some((ns) => isVisibleTo(r, ns)));
@@ -135,7 +137,7 @@ export const drUnknownHost: Analyzer<State> = {
     yield { ...span, state, ...(related.length > 0 ? { related } : {}) };
   },
   message: (s) => {
-    const head = `No ServiceEntry or Service visible from namespace "${s.namespace}" defines host "${s.host}", so this DestinationRule applies to nothing.`;
+    const head = `No ServiceEntry or Service visible from namespace "${s.namespace}"${s.namespaceAssumed ? ' (assumed: no namespace written)' : ''} defines host "${s.host}", so this DestinationRule applies to nothing.`;
     if (s.notExported) return `${head} ${s.notExported.join(' ')}`;
     if (s.replacement) return `${head} Did you mean "${s.replacement}"?`;
     return `${head} Check the host, or add a ServiceEntry for it.`;

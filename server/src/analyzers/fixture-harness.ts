@@ -86,7 +86,7 @@ export function buildIndex(files: Map<string, string>): { index: WorkspaceIndex;
 
 function runAnalyzer(analyzer: Analyzer, index: WorkspaceIndex, file: ParsedFile, settings: Settings): Finding[] {
   // Unlike the checker, this lets an analyzer's exception fail the test.
-  return file.resources.filter((r) => analyzer.appliesTo.includes(r.kind)).flatMap((r) => findingsOf(analyzer, r, { index: index.tracked(new Set()), settings }));
+  return file.resources.filter((r) => analyzer.appliesTo.includes(r.kind) || (analyzer.appliesTo.includes('*') && (r.family === 'istio' || r.family === 'mesh-config' || r.family === 'kubernetes'))).flatMap((r) => findingsOf(analyzer, r, { index: index.tracked(new Set(), r), settings }));
 }
 
 function applyEdits(text: string, edits: TextEdit[]): string {

@@ -15,11 +15,14 @@ import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
 import { labelsMatch, podLabels, workloads } from '../index/mesh';
 import { isRecord, listOf, placeAt } from '../validation/rule-hits';
+import { fileLabel } from '../index/versions';
 
 interface State {
   port: number;
   hosts: string[];
   gateways: string[];
+  /** The same Gateways with their files, `ns/name (in file)`, for the message. */
+  files?: string[];
   selector: string;
 }
 
@@ -79,6 +82,7 @@ export const gatewayConflict: Analyzer<State> = {
       const hosts = serverHosts(server, r.namespace);
       const conflicting = new Set<string>();
       const names: string[] = [];
+      const files: string[] = [];
       const related: RelatedLocation[] = [];
       for (const g of candidates) {
         const clash = listOf(g.spec.servers).some((s) => {
@@ -90,15 +94,16 @@ export const gatewayConflict: Analyzer<State> = {
         });
         if (!clash) continue;
         names.push(`${g.namespace}/${g.name}`);
+        files.push(`${g.namespace}/${g.name} (in ${fileLabel(r.uri, g.uri)})`);
         const span = spanAtPath(g.document.ast, ['metadata', 'name']);
         if (span) related.push({ uri: g.uri, ...span, message: `Gateway ${g.namespace}/${g.name} also serves these hosts on port ${port}` });
       }
       if (names.length === 0) continue;
       const span = placeAt(r.document.ast, ['spec', 'servers', i, 'port', 'number'], 'value');
       if (!span) continue;
-      yield { ...span, state: { port, hosts: [...conflicting], gateways: names.sort(), selector: selectorText(selector) }, related };
+      yield { ...span, state: { port, hosts: [...conflicting], gateways: names.sort(), files: files.sort(), selector: selectorText(selector) }, related };
     }
   },
   message: (s) =>
-    `${s.gateways.length > 1 ? `Gateways ${s.gateways.join(', ')} also serve` : `Gateway ${s.gateways[0]} also serves`} ${s.hosts.join(', ')} on port ${s.port} for the same gateway workloads (selector ${s.selector || 'empty: every workload'}); the gateway proxy cannot serve both, so one is dropped or wins at random. Merge the servers into one Gateway, or use different hosts or ports. (Istio IST0145: "Conflict with gateways ${s.gateways.join(',')} (workload selector ${s.selector}, port ${s.port}, hosts ${s.hosts.join(',')}).")`,
+    `${s.gateways.length > 1 ? `Gateways ${(s.files ?? s.gateways).join(', ')} also serve` : `Gateway ${(s.files ?? s.gateways)[0]} also serves`} ${s.hosts.join(', ')} on port ${s.port} for the same gateway workloads (selector ${s.selector || 'empty: every workload'}); the gateway proxy cannot serve both, so one is dropped or wins at random. Merge the servers into one Gateway, or use different hosts or ports. (Istio IST0145: "Conflict with gateways ${s.gateways.join(',')} (workload selector ${s.selector}, port ${s.port}, hosts ${s.hosts.join(',')}).")`,
 };

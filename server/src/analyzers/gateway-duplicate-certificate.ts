@@ -13,10 +13,13 @@ import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
 import { isRecord, listOf, placeAt, text } from '../validation/rule-hits';
+import { fileLabel } from '../index/versions';
 
 interface State {
   certificate: string;
   gateways: string[];
+  /** The same Gateways with their files, `ns/name (in file)`, for the message. */
+  files?: string[];
 }
 
 function gatewaySelector(g: Resource): Record<string, string> {
@@ -55,11 +58,13 @@ export const gatewayDuplicateCertificate: Analyzer<State> = {
       if (!isRecord(server) || !isRecord(server.tls)) continue;
       const tls = server.tls;
       const names: string[] = [];
+      const files: string[] = [];
       const related: RelatedLocation[] = [];
       for (const g of others) {
         const j = listOf(g.spec.servers).findIndex((s) => isRecord(s) && isRecord(s.tls) && sameCertificate(tls, s.tls));
         if (j < 0) continue;
         names.push(`${g.namespace}/${g.name}`);
+        files.push(`${g.namespace}/${g.name} (in ${fileLabel(r.uri, g.uri)})`);
         const span = spanAtPath(g.document.ast, ['spec', 'servers', j, 'tls', text(tls.credentialName) ? 'credentialName' : 'serverCertificate']);
         if (span) related.push({ uri: g.uri, ...span, message: `Gateway ${g.namespace}/${g.name} uses the same certificate` });
       }
@@ -68,9 +73,9 @@ export const gatewayDuplicateCertificate: Analyzer<State> = {
       const span = placeAt(r.document.ast, ['spec', 'servers', i, 'tls', field], 'value');
       if (!span) continue;
       const certificate = text(tls.credentialName) ?? text(tls.serverCertificate) ?? '';
-      yield { ...span, state: { certificate, gateways: names.sort() }, related };
+      yield { ...span, state: { certificate, gateways: names.sort(), files: files.sort() }, related };
     }
   },
   message: (s) =>
-    `${s.gateways.join(', ')} ${s.gateways.length > 1 ? 'use' : 'uses'} the same certificate "${s.certificate}" on workloads this Gateway also selects; clients that reuse an HTTP/2 connection across hosts can get 404s. Serve these hosts from one Gateway server, or use separate certificates. (Istio IST0138: "Duplicate certificate in multiple gateways may cause 404s if clients re-use HTTP2 connections.")`,
+    `${(s.files ?? s.gateways).join(', ')} ${s.gateways.length > 1 ? 'use' : 'uses'} the same certificate "${s.certificate}" on workloads this Gateway also selects; clients that reuse an HTTP/2 connection across hosts can get 404s. Serve these hosts from one Gateway server, or use separate certificates. (Istio IST0138: "Duplicate certificate in multiple gateways may cause 404s if clients re-use HTTP2 connections.")`,
 };

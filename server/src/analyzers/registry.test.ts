@@ -76,7 +76,7 @@ test("each analyzer's `reads` names exactly the kinds it looks up in the index o
         matchingHost: (kind, host) => (looked.add(kind), reader.matchingHost(kind, host)),
         withTag: (kind, tag) => (looked.add(kind), reader.withTag(kind, tag)),
       };
-      for (const file of parsed.values()) for (const r of file.resources.filter((x) => a.appliesTo.includes(x.kind))) hits += [...a.check(r, { index: recording, settings: DEFAULT_SETTINGS })].length;
+      for (const file of parsed.values()) for (const r of file.resources.filter((x) => a.appliesTo.includes(x.kind) || a.appliesTo.includes('*'))) hits += [...a.check(r, { index: recording, settings: DEFAULT_SETTINGS })].length;
     }
     assert.ok(hits > 0, `${a.code} finds something in its fixtures`);
     assert.deepEqual([...looked].sort(), [...new Set(a.reads)].sort(), `${a.code}: kinds looked up vs. declared in reads`);

@@ -15,6 +15,8 @@ import { gatewayInvalid } from './gateway-invalid';
 import { gatewayPassthroughHttp } from './gateway-passthrough-http';
 import { gatewayPortNotInService } from './gateway-port-not-in-service';
 import { gatewaySelectorNoWorkload } from './gateway-selector-no-workload';
+import { istioApiRemoved } from './istio-api-removed';
+import { metadataNameInvalid } from './metadata-name-invalid';
 import { networkpolicyBlocksEgress } from './networkpolicy-blocks-egress';
 import { seAddressesRequired } from './se-addresses-required';
 import { seConflictingProtocol } from './se-conflicting-protocol';
@@ -56,6 +58,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   gatewayPassthroughHttp,
   gatewayPortNotInService,
   gatewaySelectorNoWorkload,
+  istioApiRemoved,
+  metadataNameInvalid,
   networkpolicyBlocksEgress,
   seAddressesRequired,
   seConflictingProtocol,

@@ -12,6 +12,7 @@ import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
 import { resolveHost } from '../index/hosts';
 import { scopesOverlap } from '../index/mesh';
+import { fileLabel } from '../index/versions';
 import { isRecord } from '../data';
 
 interface State {
@@ -50,7 +51,7 @@ export const seConflictingProtocol: Analyzer<State> = {
           for (const p of portsOf(other)) {
             if (p.number !== port.number || p.protocol === port.protocol) continue;
             host ||= h;
-            others.push(`${p.protocol || 'without a protocol'} in ServiceEntry "${other.name}" (${other.namespace})`);
+            others.push(`${p.protocol || 'without a protocol'} in ServiceEntry "${other.name}" (${other.namespace}, in ${fileLabel(se.uri, other.uri)})`);
             const span = spanAtPath(other.document.ast, ['spec', 'ports', p.index, p.protocol ? 'protocol' : 'number']);
             if (span) related.push({ uri: other.uri, ...span, message: `ServiceEntry "${other.name}" declares port ${p.number} of ${h} ${p.protocol ? `as ${p.protocol}` : 'without a protocol'}` });
           }

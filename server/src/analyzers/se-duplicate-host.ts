@@ -11,6 +11,7 @@ import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
 import { resolveHost } from '../index/hosts';
 import { scopesOverlap } from '../index/mesh';
+import { fileLabel } from '../index/versions';
 import { isRecord } from '../data';
 
 type State = { within: true; host: string } | { within: false; host: string; ports: number[]; others: string[] };
@@ -54,7 +55,7 @@ export const seDuplicateHost: Analyzer<State> = {
         const same = [...portsOf(other)].filter(([n, protocol]) => own.get(n) === protocol).map(([n]) => n);
         if (same.length === 0) continue;
         for (const n of same) ports.add(n);
-        others.push(`"${other.name}" (${other.namespace})`);
+        others.push(`"${other.name}" (${other.namespace}, in ${fileLabel(se.uri, other.uri)})`);
         const hostIndex = (Array.isArray(other.spec.hosts) ? other.spec.hosts : []).findIndex((h: unknown) => typeof h === 'string' && resolveHost(h, other.namespace) === host);
         const at = spanAtPath(other.document.ast, ['spec', 'hosts', Math.max(hostIndex, 0)]);
         if (at) related.push({ uri: other.uri, ...at, message: `ServiceEntry "${other.name}" also defines ${host}` });

@@ -17,3 +17,8 @@ test('sidecar-hides-egress: a hidden routed host is a warning under ALLOW_ANY an
   const [registryOnly] = checkFixture(sidecarHidesEgress, 'allow-any', { ...DEFAULT_SETTINGS, outboundTrafficPolicy: 'REGISTRY_ONLY' });
   assert.equal(registryOnly.severity, 'error');
 });
+
+test('sidecar-hides-egress: a VirtualService the Sidecar does not import does not apply to its workloads (selectVirtualServices)', () => {
+  const [finding] = checkFixture(sidecarHidesEgress, 'not-imported');
+  assert.match(finding.message, /VirtualService "gateway-routing"/);
+});

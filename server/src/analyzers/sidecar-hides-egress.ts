@@ -68,7 +68,10 @@ export const sidecarHidesEgress: Analyzer<State> = {
     };
 
     // The namespace's own VirtualServices first: they are the ones to name in the message.
-    const toGateway = meshRoutesToEgressGateway(index, settings, ns).sort((a, b) => Number(b.vs.namespace === ns) - Number(a.vs.namespace === ns));
+    // Only VirtualServices the Sidecar imports apply to its workloads (pilot/pkg/model/sidecar.go selectVirtualServices: by the VirtualService's namespace and hosts).
+    const toGateway = meshRoutesToEgressGateway(index, settings, ns)
+      .filter(({ vs }) => imports(vs.namespace, ...hostsOf(vs)))
+      .sort((a, b) => Number(b.vs.namespace === ns) - Number(a.vs.namespace === ns));
     if (toGateway.length > 0) {
       const gatewayHost = settings.egressGateway.host.toLowerCase();
       const gatewayNamespace = egressGatewayNamespace(settings);

@@ -1,7 +1,8 @@
 /**
  * A route destination names a port that the host's ServiceEntry (or Kubernetes Service) does not
  * declare, or names no port while the host declares several. In the first case Envoy has no
- * cluster for that port and requests on the route fail with 503; in the second Istio cannot tell
+ * cluster for that port and requests on the route fail with 503 (a route with `weight: 0` takes no
+ * requests until it is given weight, and the message says so); in the second Istio cannot tell
  * which port is meant.
  *
  * The port of a destination is a ServiceEntry `ports[].number` (a Service's `ports[].port`), never
@@ -38,6 +39,8 @@ interface State {
   replacement?: number;
   /** Path of the destination mapping, where the fix adds `port`. */
   path: YamlPath;
+  /** True when the route has `weight: 0`: no request takes it until it is given weight. */
+  weightZero?: boolean;
 }
 
 
@@ -69,6 +72,9 @@ function fitsRule(protocol: string | undefined, rule: RouteProtocol): boolean {
 
 const only = <T>(xs: T[]): T | undefined => (xs.length === 1 ? xs[0] : undefined);
 
+/** What happens to requests on the route: none take a weight-0 route, so nothing fails yet. */
+const failure = (s: State) => (s.weightZero ? 'The route has weight 0, so no request takes it yet; once it gets weight, its requests fail with 503.' : 'As written, requests on this route fail with 503.');
+
 export const vsDestinationPort: Analyzer<State> = {
   code: 'vs-destination-port',
   severity: 'error',
@@ -86,6 +92,8 @@ export const vsDestinationPort: Analyzer<State> = {
       const ports = [...byNumber.values()].sort((a, b) => a.number - b.number);
       if (ports.length === 0) continue;
       const state: State = { host: d.host, declaredBy: owners.map((r) => `${r.kind} "${r.name}"`), ports, path: d.path };
+      const route = d.mirror ? undefined : d.rule.route?.[d.path[4] as number];
+      if (isRecord(route) && route.weight === 0) state.weightZero = true;
       let span;
       if (d.port !== undefined) {
         if (byNumber.has(d.port)) continue;
@@ -117,10 +125,10 @@ export const vsDestinationPort: Analyzer<State> = {
       return `"${s.host}" has several ports (${who} declares ${list}) and this destination names none, so Istio cannot tell which one is meant.${add}`;
     }
     if (s.targetOf !== undefined) {
-      return `Port ${s.port} is a targetPort, not a port of "${s.host}": ${who} maps port ${s.targetOf} to it. A destination names the ServiceEntry port; route to ${s.targetOf}. As written, requests fail with 503.`;
+      return `Port ${s.port} is a targetPort, not a port of "${s.host}": ${who} maps port ${s.targetOf} to it. A destination names the ServiceEntry port; route to ${s.targetOf}. ${failure(s)}`;
     }
     const change = s.replacement !== undefined ? ` Did you mean ${s.replacement}?` : '';
-    return `Port ${s.port} is not a port of "${s.host}": ${who} declares ${list}. Requests on this route fail with 503.${change}`;
+    return `Port ${s.port} is not a port of "${s.host}": ${who} declares ${list}. ${failure(s)}${change}`;
   },
   fix: (s, { file, span }) => {
     if (s.replacement === undefined) return [];

@@ -13,10 +13,11 @@ import { ISTIO_NETWORKING } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
 import { resolveHost } from '../index/hosts';
 import { boundGateways, MESH_GATEWAY, scopesOverlap } from '../index/mesh';
+import { fileLabel } from '../index/versions';
 
 interface State {
   host: string;
-  /** `"name" (namespace)` of the other VirtualServices. */
+  /** `"name" (namespace, in file)` of the other VirtualServices. */
   others: string[];
 }
 
@@ -45,7 +46,7 @@ export const vsDuplicateMeshHost: Analyzer<State> = {
         if (at) related.push({ uri: o.uri, ...at, message: `VirtualService "${o.name}" (${o.namespace}) also defines ${host} for the mesh` });
       }
       const span = spanAtPath(vs.document.ast, ['spec', 'hosts', i]);
-      if (span) yield { ...span, related, state: { host, others: others.map((o) => `"${o.name}" (${o.namespace})`).sort() } };
+      if (span) yield { ...span, related, state: { host, others: others.map((o) => `"${o.name}" (${o.namespace}, in ${fileLabel(vs.uri, o.uri)})`).sort() } };
     }
   },
   message: (s) =>

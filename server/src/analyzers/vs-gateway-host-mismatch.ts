@@ -5,14 +5,16 @@
  * namespace part of any namespace or the VirtualService's own), so requests for the others reach the
  * gateway and get 404, or are not routed at all. Add the host to a server's `hosts`, or stop binding
  * the VirtualService to that gateway. Overlaps istioctl IST0132, which reports only when no host at
- * all matches. A gateway the workspace does not define is reported elsewhere.
+ * all matches. A VirtualService bound to `mesh` as well may list hosts meant only for the sidecars
+ * beside the gateway's (Istio gives each side the hosts it admits), so then, like IST0132, only a
+ * gateway that admits none of its hosts is reported. A gateway the workspace does not define is reported elsewhere.
  */
 import type { Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
 import { resolveHost } from '../index/hosts';
-import { gatewayServers, resolveGatewayRefs, serverHostAdmits } from '../index/mesh';
+import { gatewayServers, MESH_GATEWAY, resolveGatewayRefs, serverHostAdmits } from '../index/mesh';
 
 interface State {
   gateway: string;
@@ -39,6 +41,8 @@ export const vsGatewayHostMismatch: Analyzer<State> = {
     const hosts = (Array.isArray(vs.spec.hosts) ? vs.spec.hosts : []).filter((h): h is string => typeof h === 'string' && h.trim() !== '');
     if (hosts.length === 0) return;
     const refs: unknown[] = vs.spec.gateways;
+    // Follows istioctl's vsHostInGateway (pkg/config/analysis/analyzers/virtualservice/gateways.go) when the mesh is bound too.
+    const alsoMesh = refs.includes(MESH_GATEWAY);
     for (let k = 0; k < refs.length; k++) {
       const ref = refs[k];
       if (typeof ref !== 'string') continue;
@@ -48,7 +52,7 @@ export const vsGatewayHostMismatch: Analyzer<State> = {
       const entries = gatewayServers(gw).flatMap((s) => s.hosts);
       if (entries.length === 0) continue;
       const missing = hosts.filter((h) => !entries.some((e) => serverHostAdmits(e, resolveHost(h, vs.namespace), vs.namespace, gw.namespace)));
-      if (missing.length === 0) continue;
+      if (missing.length === 0 || (alsoMesh && missing.length < hosts.length)) continue;
       const span = spanAtPath(vs.document.ast, ['spec', 'gateways', k]);
       if (span) yield { ...span, state: { gateway: ref, hosts: missing, gatewayHosts: [...new Set(entries)] }, related: nameRelated(gw, 'Gateway defined here') };
     }

@@ -9,6 +9,8 @@
  * corrects a misspelt name to the closest existing Gateway.
  * Kubernetes Gateway API Gateways (`gateway.networking.k8s.io`) do not count: a VirtualService
  * binds to Istio Gateways (`networking.istio.io`) only.
+ * A namespace that a file does not write is `default` only if kubectl -n or a kustomization does not
+ * say otherwise, so the message says where it was assumed (the VirtualService's, or the Gateway's found elsewhere).
  * Overlaps istioctl IST0101 (gateway) and Kiali KIA1102.
  */
 import type { Analyzer, Hit } from './analyzer';
@@ -31,6 +33,10 @@ interface State {
   replacement?: string;
   /** True when a Gateway API Gateway of this name exists where the reference points. */
   kubernetesGateway?: boolean;
+  /** True when the namespace is the VirtualService's, which its file does not write. */
+  namespaceAssumed?: boolean;
+  /** Namespaces of `elsewhere` that only come from a file writing no namespace. */
+  elsewhereAssumed?: string[];
 }
 
 
@@ -45,7 +51,9 @@ const qualified = (gw: Resource) => `${gw.namespace}/${gw.name}`;
 function diagnose(index: IndexReader, ref: string, target: GatewayRef, vs: Resource): { state: State; related: RelatedLocation[] } {
   const gateways = index.ofKind('Gateway', ISTIO_NETWORKING);
   const sameName = gateways.filter((g) => g.name === target.name && g.namespace !== target.namespace);
-  const state: State = { ref, name: target.name, namespace: target.namespace, elsewhere: [...new Set(sameName.map((g) => g.namespace))].sort() };
+  const state: State = { ref, name: target.name, namespace: target.namespace, elsewhere: [...new Set(sameName.map((g) => g.namespace))].sort(), ...(target.namespaceAssumed ? { namespaceAssumed: true } : {}) };
+  const assumed = state.elsewhere.filter((ns) => sameName.every((g) => g.namespace !== ns || !g.namespaceExplicit));
+  if (assumed.length > 0) state.elsewhereAssumed = assumed;
   if (index.find(GATEWAY_API, 'Gateway', target.namespace, target.name).length > 0) state.kubernetesGateway = true;
   if (sameName.length > 0) {
     if (state.elsewhere.length === 1) state.replacement = `${state.elsewhere[0]}/${target.name}`;
@@ -70,7 +78,7 @@ export const vsUnknownGateway: Analyzer<State> = {
   *check(vs, { index }) {
     if (vs.group !== ISTIO_NETWORKING) return;
     for (const { ref, path } of gatewayReferences(vs)) {
-      const target = parseGatewayRef(ref.trim(), vs.namespace);
+      const target = parseGatewayRef(ref.trim(), vs.namespace, vs.namespaceExplicit);
       if (!target || findGateway(index, target).length > 0) continue;
       const span = spanAtPath(vs.document.ast, path);
       if (!span) continue;
@@ -81,7 +89,8 @@ export const vsUnknownGateway: Analyzer<State> = {
     }
   },
   message: (s) => {
-    const head = `No Gateway "${s.name}" in namespace "${s.namespace}"`;
+    const head = `No Gateway "${s.name}" in namespace "${s.namespace}"${s.namespaceAssumed ? ' (assumed: the VirtualService writes no namespace)' : ''}`;
+    if (s.elsewhere.length === 1 && s.elsewhereAssumed?.length) return `${head}; it exists in "${s.elsewhere[0]}" as far as its file says, which writes no namespace (kubectl -n or a kustomization may put it in "${s.namespace}"): if it stays in "${s.elsewhere[0]}", write "${s.elsewhere[0]}/${s.name}".`;
     if (s.elsewhere.length === 1) return `${head}; it exists in "${s.elsewhere[0]}": write "${s.elsewhere[0]}/${s.name}".`;
     if (s.elsewhere.length > 1) return `${head}; it exists in ${s.elsewhere.map((n) => `"${n}"`).join(', ')}: write "<namespace>/${s.name}" for the one you mean.`;
     if (s.kubernetesGateway) return `${head}: "${s.name}" there is a Kubernetes Gateway API Gateway, and a VirtualService binds only to Istio Gateways (networking.istio.io). Use an HTTPRoute or TLSRoute, or define an Istio Gateway.`;

@@ -43,6 +43,8 @@ interface State {
   host: string;
   fqdn: string;
   namespace: string;
+  /** True when the VirtualService writes no namespace, so `namespace` is the assumed `default`. */
+  namespaceAssumed?: boolean;
   mode: OutboundMode;
   /** Where the mode comes from, in words. */
   policyFrom: string;
@@ -103,7 +105,7 @@ export const vsUnknownHost: Analyzer<State> = {
       if (!span) continue;
       policy ??= effectiveOutboundPolicy(index, settings, vs.namespace);
       const written = String(d.destination.host).trim();
-      const state: State = { host: written, fqdn: d.host, namespace: vs.namespace, mode: policy.mode, policyFrom: describePolicy(policy) };
+      const state: State = { host: written, fqdn: d.host, namespace: vs.namespace, mode: policy.mode, policyFrom: describePolicy(policy), ...(vs.namespaceExplicit ? {} : { namespaceAssumed: true }) };
       const hidden = hiddenDefinitions(index, d.host, vs.namespace);
       if (hidden.length > 0) state.notExported = hidden.map((r) => `${r.kind} "${r.name}" in namespace "${r.namespace}" does, but is exported only to ${exportTo(r).map((e) => `"${e}"`).join(', ')}.`);
       const port = d.port ?? (d.matchPorts.length === 1 ? d.matchPorts[0] : DEFAULT_PORT[d.protocol]);
@@ -120,7 +122,7 @@ export const vsUnknownHost: Analyzer<State> = {
     }
   },
   message: (s) => {
-    const head = `No ServiceEntry or Service visible from namespace "${s.namespace}" defines host "${s.fqdn}".`;
+    const head = `No ServiceEntry or Service visible from namespace "${s.namespace}"${s.namespaceAssumed ? ' (assumed: no namespace written)' : ''} defines host "${s.fqdn}".`;
     const hidden = s.notExported ? ` ${s.notExported.join(' ')}` : '';
     const remedy = s.notExported
       ? `Export it to "${s.namespace}", or add a ServiceEntry here.`

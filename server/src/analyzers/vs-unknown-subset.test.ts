@@ -20,3 +20,8 @@ test('vs-unknown-subset: with no visible DestinationRule, one is created in the 
   const [finding] = checkFixture(vsUnknownSubset, 'no-destination-rule');
   assert.match(finding.message, /^No DestinationRule for host "istio-egressgateway.istio-system.svc.cluster.local" is visible from namespace "default"/);
 });
+
+test('vs-unknown-subset: a DestinationRule that writes no namespace and a short host counts for that name in any namespace', () => {
+  const findings = checkFixture(vsUnknownSubset, 'namespace-not-written');
+  assert.equal(findings.length, 2);
+});

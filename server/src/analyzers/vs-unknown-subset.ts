@@ -10,12 +10,14 @@
  *
  * Quick fixes: correct a misspelt subset name, add the subset to the host's DestinationRule when
  * it is in the same file, or create a DestinationRule for the host with that subset.
+ * A DestinationRule that writes no namespace and a short host counts for `<name>.<ns>.svc.cluster.local`
+ * in any namespace, since kubectl -n or a kustomization decides where it goes.
  * Overlaps istioctl IST0101 (host+subset in destinationrule) and Kiali KIA1107.
  */
 import type { Analyzer } from './analyzer';
 import type { Fix, RelatedLocation } from '../model';
 import { ISTIO_NETWORKING } from '../parse/resource';
-import { destinationRulesDefiningSubset, destinationRulesFor, isEgressGatewayHost, routeDestinations, subsetNames } from '../index/mesh';
+import { destinationRulesDefiningSubset, destinationRulesFor, isEgressGatewayHost, routeDestinations, subsetNames, unplacedDestinationRulesFor } from '../index/mesh';
 import { spanAtPath } from '../parse/yaml-path';
 import { closestMatch } from '../schema/suggest';
 import { appendDocument, appendSequenceItem, insertMapEntry, replaceScalar, toYaml } from '../edits/yaml-edits';
@@ -26,6 +28,8 @@ interface State {
   /** The destination host, fully qualified. */
   host: string;
   namespace: string;
+  /** True when the VirtualService writes no namespace, so `namespace` is the assumed `default`. */
+  namespaceAssumed?: boolean;
   /** DestinationRules for the host the VirtualService sees, and the subsets they define. */
   destinationRules: string[];
   defined: string[];
@@ -51,9 +55,10 @@ export const vsUnknownSubset: Analyzer<State> = {
       if (destinationRulesDefiningSubset(index, d.host, vs.namespace, d.subset).length > 0) continue;
       const rules = destinationRulesFor(index, d.host, vs.namespace);
       const defined = [...new Set(rules.flatMap(subsetNames))];
+      if (unplacedDestinationRulesFor(index, d.host).some((dr) => subsetNames(dr).includes(d.subset!))) continue;
       const span = spanAtPath(vs.document.ast, [...d.path, 'subset']);
       if (!span) continue;
-      const state: State = { subset: d.subset, host: d.host, namespace: vs.namespace, destinationRules: rules.map((r) => `${r.namespace}/${r.name}`), defined };
+      const state: State = { subset: d.subset, host: d.host, namespace: vs.namespace, destinationRules: rules.map((r) => `${r.namespace}/${r.name}`), defined, ...(vs.namespaceExplicit ? {} : { namespaceAssumed: true }) };
       const rename = closestMatch(d.subset, defined);
       if (rename !== undefined) state.rename = rename;
       const first = rules[0];
@@ -76,7 +81,7 @@ export const vsUnknownSubset: Analyzer<State> = {
   message: (s) => {
     const fails = 'Requests on this route fail with 503.';
     if (s.destinationRules.length === 0) {
-      return `No DestinationRule for host "${s.host}" is visible from namespace "${s.namespace}", so subset "${s.subset}" does not exist. ${fails} Create a DestinationRule that defines it.`;
+      return `No DestinationRule for host "${s.host}" is visible from namespace "${s.namespace}"${s.namespaceAssumed ? ' (assumed: no namespace written)' : ''}, so subset "${s.subset}" does not exist. ${fails} Create a DestinationRule that defines it.`;
     }
     const quoted = (names: string[]) => names.map((n) => `"${n}"`).join(', ');
     const owners = s.destinationRules.length === 1 ? `DestinationRule ${quoted(s.destinationRules)}` : `DestinationRules ${quoted(s.destinationRules)}`;

@@ -13,6 +13,9 @@ import { workspaceCompletions } from '../navigation/completion';
 import { siteAtOffset } from '../navigation/references';
 import { siteHover } from '../navigation/hover';
 import type { Navigation } from './navigation';
+import type { IndexReader } from '../index/workspace-index';
+import { otherVersionsNote } from '../index/versions';
+import { spanAtPath } from '../parse/yaml-path';
 
 const KIND: Record<CompletionCandidate['kind'], CompletionItemKind> = {
   property: CompletionItemKind.Property,
@@ -45,8 +48,19 @@ export function hoverInfo(file: ParsedFile, offset: number, store: SchemaStore, 
   const h = hoverAt(file, offset, store);
   const site = siteAtOffset(file, offset, nav);
   const ref = site && !site.declaration ? siteHover(site, nav, nav.textOf) : undefined;
-  const parts = [ref?.contents, h?.contents].filter((x): x is string => !!x);
-  const span = ref ?? h;
+  const versions = versionsHover(file, offset, nav.index);
+  const parts = [ref?.contents, h?.contents, versions?.contents].filter((x): x is string => !!x);
+  const span = ref ?? h ?? versions;
   if (!span || parts.length === 0) return null;
   return { contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n---\n\n') }, range: toRange(file.text, span) };
+}
+
+/** Over a resource's `metadata.name`: the other documents that define the same object, if any. */
+function versionsHover(file: ParsedFile, offset: number, index: IndexReader): { contents: string; start: number; end: number } | undefined {
+  const doc = file.documents.find((d) => d.start <= offset && offset <= d.end);
+  const r = doc?.resource;
+  const span = r && spanAtPath(doc.ast, ['metadata', 'name']);
+  if (!r || !span || offset < span.start || offset > span.end) return undefined;
+  const note = otherVersionsNote(r, index.find(r.group, r.kind, r.namespace, r.name));
+  return note ? { contents: note, ...span } : undefined;
 }

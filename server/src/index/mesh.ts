@@ -27,15 +27,18 @@ export interface GatewayRef {
   name: string;
   /** True when the reference named its namespace (`ns/name`). */
   qualified: boolean;
+  /** True when the namespace is the referring resource's and its file does not write it (kubectl -n or a kustomization decides). */
+  namespaceAssumed?: boolean;
 }
 
 /**
  * A gateway reference as written in a VirtualService in `namespace`; undefined for `mesh`.
  * Follows Istio's resolveGatewayName: `ns/name`, `./name` (the VirtualService's namespace), a short
  * `name` (same namespace), and the legacy dotted forms `name.ns` and `name.ns.svc.cluster.local`,
- * whose second label is the namespace.
+ * whose second label is the namespace. `namespaceWritten` is false when the VirtualService's namespace
+ * was not written in its file, so a short reference's namespace is assumed, not known.
  */
-export function parseGatewayRef(ref: string, namespace: string): GatewayRef | undefined {
+export function parseGatewayRef(ref: string, namespace: string, namespaceWritten = true): GatewayRef | undefined {
   if (ref === MESH_GATEWAY) return undefined;
   const slash = ref.indexOf('/');
   if (slash >= 0) {
@@ -43,7 +46,7 @@ export function parseGatewayRef(ref: string, namespace: string): GatewayRef | un
     return { namespace: ns === '.' ? namespace : ns, name: ref.slice(slash + 1), qualified: true };
   }
   const dot = ref.indexOf('.');
-  if (dot < 0) return { namespace, name: ref, qualified: false };
+  if (dot < 0) return { namespace, name: ref, qualified: false, ...(namespaceWritten ? {} : { namespaceAssumed: true }) };
   const rest = ref.slice(dot + 1);
   const next = rest.indexOf('.');
   return { namespace: next < 0 ? rest : rest.slice(0, next), name: ref.slice(0, dot), qualified: true };
@@ -191,6 +194,19 @@ export function destinationRulesDefiningSubset(index: IndexReader, host: string,
   const exact = destinationRulesWithSubset(index, host, namespace, subset);
   if (exact.length > 0) return exact;
   return destinationRulesFor(index, host, namespace).filter((dr) => subsetNames(dr).includes(subset));
+}
+
+/**
+ * DestinationRules that write neither a namespace nor a qualified host: applied with kubectl -n or a
+ * kustomization to `<ns>`, they are the rules for `<name>.<ns>.svc.cluster.local`. A namespace that
+ * is not written is not a fact, so these count for such a host although the index files them under `default`.
+ */
+export function unplacedDestinationRulesFor(index: IndexReader, host: string): Resource[] {
+  const m = /^([^.]+)\.([^.]+)\.svc\.cluster\.local$/.exec(host);
+  if (!m || m[2] === 'default') return [];
+  return index
+    .withHost('DestinationRule', `${m[1]}.default.${CLUSTER_DOMAIN}`)
+    .filter((dr) => dr.group === ISTIO_NETWORKING && !dr.namespaceExplicit && typeof dr.spec.host === 'string' && !dr.spec.host.includes('.'));
 }
 
 export function subsetNames(dr: Resource): string[] {
@@ -398,7 +414,7 @@ export interface ResolvedGateway {
 export function resolveGatewayRefs(index: IndexReader, vs: Resource, refs: readonly string[]): ResolvedGateway[] {
   const out: ResolvedGateway[] = [];
   for (const ref of refs) {
-    const parsed = parseGatewayRef(ref, vs.namespace);
+    const parsed = parseGatewayRef(ref, vs.namespace, vs.namespaceExplicit);
     if (!parsed) continue;
     const gateway = findGateway(index, parsed).find((g) => g.group === ISTIO_NETWORKING);
     if (gateway) out.push({ ref, gateway });

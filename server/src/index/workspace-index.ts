@@ -7,6 +7,8 @@ import type { ParsedFile } from '../parse/parse';
 import type { Resource } from '../parse/resource';
 import { resolveHost, serviceHost, isWildcard, hostMatches } from './hosts';
 import { isRecord } from '../data';
+import { oneVersionEach } from './versions';
+import { meshesMeet } from './meshes';
 
 /**
  * What an update changed: the dependency keys of every resource added, removed or edited (its
@@ -157,6 +159,7 @@ export class WorkspaceIndex implements IndexReader {
   /** Resources with at least one wildcard host, by kind: few, so scanned on lookups. */
   private readonly wildcards = new Map<string, Set<Resource>>();
   private revision = 0;
+  private meshOf: ((uri: string) => string | undefined) | undefined;
 
   /** Grows by one with every change; caches compare it to know when to recompute. */
   get version(): number {
@@ -216,15 +219,43 @@ export class WorkspaceIndex implements IndexReader {
     return { uri, keys };
   }
 
-  /** A reader over this index that adds the key of every query it answers to `deps`. */
-  tracked(deps: Set<string>): IndexReader {
+  /**
+   * Splits the workspace into meshes analysed separately: `meshOf` names the mesh of a file (a path;
+   * meshes may nest), or undefined for files shared by every mesh. Readers with a viewer see only
+   * its mesh, the meshes nested in it and the shared files above it (see meshes.ts).
+   */
+  setMeshes(meshOf: ((uri: string) => string | undefined) | undefined): void {
+    this.meshOf = meshOf;
+    this.revision++;
+  }
+
+  /** The mesh a file belongs to under `setMeshes`; undefined when shared by all (or when there is one mesh). */
+  meshOfUri(uri: string): string | undefined {
+    return this.meshOf?.(uri);
+  }
+
+  /**
+   * A reader over this index that adds the key of every query it answers to `deps`. With a `viewer`,
+   * answers are the workspace as that resource sees it: one version of each object (its own for its
+   * identity, else the nearest by path, see versions.ts), and only its mesh and the shared files.
+   */
+  tracked(deps: Set<string>, viewer?: Resource): IndexReader {
+    let view = (rs: Resource[]) => rs;
+    if (viewer) {
+      const mesh = this.meshOfUri(viewer.uri);
+      const meshOf = this.meshOf;
+      view =
+        mesh === undefined || !meshOf
+          ? (rs) => oneVersionEach(rs, viewer)
+          : (rs) => oneVersionEach(rs.filter((r) => meshesMeet(mesh, meshOf(r.uri))), viewer);
+    }
     return {
-      ofKind: (kind, group) => (deps.add(kindKey(kind)), this.ofKind(kind, group)),
-      countOfKind: (kind) => (deps.add(kindKey(kind)), this.countOfKind(kind)),
-      find: (group, kind, namespace, name) => (deps.add(nameKey(group, kind, namespace, name)), this.find(group, kind, namespace, name)),
-      withHost: (kind, host) => (deps.add(hostKey(kind, host)), this.withHost(kind, host)),
-      matchingHost: (kind, host) => (deps.add(hostKey(kind, host)), deps.add(wildcardKey(kind)), this.matchingHost(kind, host)),
-      withTag: (kind, tag) => (deps.add(tagKey(kind, tag)), this.withTag(kind, tag)),
+      ofKind: (kind, group) => (deps.add(kindKey(kind)), view(this.ofKind(kind, group))),
+      countOfKind: (kind) => (deps.add(kindKey(kind)), this.meshOf && viewer ? view(this.ofKind(kind)).length : this.countOfKind(kind)),
+      find: (group, kind, namespace, name) => (deps.add(nameKey(group, kind, namespace, name)), view(this.find(group, kind, namespace, name))),
+      withHost: (kind, host) => (deps.add(hostKey(kind, host)), view(this.withHost(kind, host))),
+      matchingHost: (kind, host) => (deps.add(hostKey(kind, host)), deps.add(wildcardKey(kind)), view(this.matchingHost(kind, host))),
+      withTag: (kind, tag) => (deps.add(tagKey(kind, tag)), view(this.withTag(kind, tag))),
     };
   }
 

@@ -9,6 +9,7 @@ import type { Finding } from '../model';
 import { toResource, type Resource } from './resource';
 import { meshConfigOf } from './mesh-config';
 import { MAX_ALIAS_COUNT, PARSE_OPTIONS, TO_JS_OPTIONS, yamlErrorFindings } from './syntax';
+import { readAsKubectl } from './kubectl-yaml';
 
 export interface ParsedDocument {
   index: number;
@@ -110,6 +111,7 @@ export function parseFile(uri: string, text: string): ParsedFile {
     const [start, , end] = ast.range;
     let value: unknown;
     try {
+      readAsKubectl(ast, text);
       value = ast.toJS(TO_JS_OPTIONS);
     } catch (e) {
       problems.push(internalLimit(e, start, text));
