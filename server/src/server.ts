@@ -36,6 +36,8 @@ export interface ServerIO {
 }
 
 const PUBLISH_DELAY_MS = 20;
+/** How long publishing runs before it lets other messages through. */
+const SLICE_MS = 8;
 
 export function startServer(connection: Connection, io: ServerIO): void {
   const documents = new TextDocuments(TextDocument);
@@ -49,7 +51,10 @@ export function startServer(connection: Connection, io: ServerIO): void {
   let canFolders = false;
   const published = new Set<string>();
   const pending = new Set<string>();
+  /** Files the user edited, published before the files that depend on them. */
+  const urgent = new Set<string>();
   let publishTimer: NodeJS.Timeout | undefined;
+  let draining = false;
 
   const getChecker = () => (checker ??= new Checker(index, io.schemas(), settings));
   const fsPath = (uri: string) => URI.parse(uri).fsPath;
@@ -68,21 +73,48 @@ export function startServer(connection: Connection, io: ServerIO): void {
     return !/(^|\/)(node_modules|\.git)\//.test(rel) && matches(rel);
   };
 
-  function update(uri: string, text: string | undefined): void {
+  function update(uri: string, text: string | undefined, edited = false): void {
+    // Opening a file fires both open and change events, and usually brings the text already indexed from disk.
+    if (text !== undefined && index.file(uri)?.text === text) {
+      pending.add(uri);
+      schedulePublish();
+      return;
+    }
     const change = text === undefined ? index.removeFile(uri) : index.setFile(parseFile(uri, text));
     for (const affected of getChecker().affectedBy(change)) pending.add(affected);
     if (text === undefined) pending.add(uri);
+    if (edited) urgent.add(uri);
     schedulePublish();
   }
 
+  /**
+   * Publishes pending files: edited files at once and first, then the files that depend on them, in
+   * slices that yield to the event loop, so that completion, hover and newer edits never wait for a
+   * long re-check (a newer edit's file jumps the queue).
+   */
   function schedulePublish(): void {
-    if (publishTimer) return;
-    publishTimer = setTimeout(() => {
-      publishTimer = undefined;
-      const uris = [...pending];
-      pending.clear();
-      for (const uri of uris) publish(uri);
-    }, PUBLISH_DELAY_MS);
+    if (publishTimer || draining) return;
+    publishTimer = setTimeout(() => void drain(), urgent.size > 0 ? 0 : PUBLISH_DELAY_MS);
+  }
+
+  async function drain(): Promise<void> {
+    publishTimer = undefined;
+    draining = true;
+    try {
+      let sliceStarted = Date.now();
+      while (pending.size > 0) {
+        const [uri] = urgent.size > 0 ? urgent : pending;
+        urgent.delete(uri);
+        pending.delete(uri);
+        publish(uri);
+        if (Date.now() - sliceStarted >= SLICE_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          sliceStarted = Date.now();
+        }
+      }
+    } finally {
+      draining = false;
+    }
   }
 
   const textOf = (uri: string) => index.file(uri)?.text;
@@ -90,7 +122,9 @@ export function startServer(connection: Connection, io: ServerIO): void {
   function publish(uri: string): void {
     const file = index.file(uri);
     const findings = file ? getChecker().findings(uri) : [];
-    if (findings.length === 0 && !published.has(uri)) return;
+    // An open Istio file always gets its list, empty or not, so that the editor can tell "checked, clean" from "not checked yet".
+    const open = !!file?.owned && !!documents.get(uri);
+    if (findings.length === 0 && !published.has(uri) && !open) return;
     const diagnostics = file ? findings.map((f) => toDiagnostic(file.text, f, textOf)) : [];
     if (diagnostics.length) published.add(uri);
     else published.delete(uri);
@@ -216,7 +250,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
   });
 
   documents.onDidOpen((e) => update(e.document.uri, e.document.getText()));
-  documents.onDidChangeContent((e) => update(e.document.uri, e.document.getText()));
+  documents.onDidChangeContent((e) => update(e.document.uri, e.document.getText(), true));
   documents.onDidClose(async (e) => {
     const uri = e.document.uri;
     // Back to what is on disk, or out of the index for files outside the workspace.
