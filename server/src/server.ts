@@ -157,6 +157,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
     for (const folder of folders) paths.push(...(await io.listFiles(folder, { include: settings.include, exclude: settings.exclude })));
     const seen = new Set<string>();
     let lastReport = 0;
+    let sliceStarted = Date.now();
     for (let i = 0; i < paths.length; i++) {
       const uri = URI.file(paths[i]).toString();
       seen.add(uri);
@@ -168,7 +169,10 @@ export function startServer(connection: Connection, io: ServerIO): void {
         lastReport = i;
         progress.report(Math.round(((i + 1) / paths.length) * 100), `${i + 1}/${paths.length} files`);
       }
-      if (i % 50 === 49) await new Promise((resolve) => setImmediate(resolve));
+      if (Date.now() - sliceStarted >= SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        sliceStarted = Date.now();
+      }
     }
     for (const uri of [...index.uris()]) if (!seen.has(uri) && !documents.get(uri)) index.removeFile(uri);
     progress?.done();
