@@ -53,6 +53,8 @@ export function startServer(connection: Connection, io: ServerIO): void {
   const pending = new Set<string>();
   /** Files the user edited, published before the files that depend on them. */
   const urgent = new Set<string>();
+  /** The latest text of edited documents, parsed when publishing or when a request needs it: a burst of keystrokes is parsed once. */
+  const edits = new Map<string, string>();
   let publishTimer: NodeJS.Timeout | undefined;
   let draining = false;
 
@@ -97,12 +99,21 @@ export function startServer(connection: Connection, io: ServerIO): void {
     publishTimer = setTimeout(() => void drain(), urgent.size > 0 ? 0 : PUBLISH_DELAY_MS);
   }
 
+  /** Brings edited documents (one, or all) into the index. */
+  function flush(uri?: string): void {
+    for (const [u, text] of uri === undefined ? [...edits] : edits.has(uri) ? [[uri, edits.get(uri)!] as const] : []) {
+      edits.delete(u);
+      update(u, text, true);
+    }
+  }
+
   async function drain(): Promise<void> {
     publishTimer = undefined;
     draining = true;
     try {
       let sliceStarted = Date.now();
-      while (pending.size > 0) {
+      flush();
+      while (pending.size > 0 || urgent.size > 0) {
         const [uri] = urgent.size > 0 ? urgent : pending;
         urgent.delete(uri);
         pending.delete(uri);
@@ -110,10 +121,12 @@ export function startServer(connection: Connection, io: ServerIO): void {
         if (Date.now() - sliceStarted >= SLICE_MS) {
           await new Promise((resolve) => setImmediate(resolve));
           sliceStarted = Date.now();
+          flush();
         }
       }
     } finally {
       draining = false;
+      if (edits.size > 0 || pending.size > 0) schedulePublish();
     }
   }
 
@@ -254,23 +267,31 @@ export function startServer(connection: Connection, io: ServerIO): void {
   });
 
   documents.onDidOpen((e) => update(e.document.uri, e.document.getText()));
-  documents.onDidChangeContent((e) => update(e.document.uri, e.document.getText(), true));
+  documents.onDidChangeContent((e) => {
+    edits.set(e.document.uri, e.document.getText());
+    urgent.add(e.document.uri);
+    schedulePublish();
+  });
   documents.onDidClose(async (e) => {
     const uri = e.document.uri;
+    edits.delete(uri);
     // Back to what is on disk, or out of the index for files outside the workspace.
     const text = inWorkspace(uri) && isIndexable(uri) ? await io.readFile(fsPath(uri)) : undefined;
     if (!documents.get(uri)) update(uri, text);
   });
 
   connection.onCompletion((p) => {
+    flush(p.textDocument.uri);
     const file = index.file(p.textDocument.uri);
     return file ? completionItems(file, offsetAt(file.text, p.position), io.schemas()) : [];
   });
   connection.onHover((p) => {
+    flush(p.textDocument.uri);
     const file = index.file(p.textDocument.uri);
     return file ? hoverInfo(file, offsetAt(file.text, p.position), io.schemas()) : null;
   });
   connection.onCodeAction((p) => {
+    flush(p.textDocument.uri);
     const file = index.file(p.textDocument.uri);
     return file ? codeActions(p, file, getChecker().findings(p.textDocument.uri)) : [];
   });
