@@ -115,14 +115,24 @@ export function startServer(connection: Connection, io: ServerIO): void {
       flush();
       while (pending.size > 0 || urgent.size > 0) {
         const [uri] = urgent.size > 0 ? urgent : pending;
-        urgent.delete(uri);
-        pending.delete(uri);
-        publish(uri);
-        if (Date.now() - sliceStarted >= SLICE_MS) {
+        const yieldIfDue = async () => {
+          if (Date.now() - sliceStarted < SLICE_MS) return;
           await new Promise((resolve) => setImmediate(resolve));
           sliceStarted = Date.now();
           flush();
+        };
+        // Check a file document by document, yielding between them; an edit that arrives meanwhile wins.
+        const file = index.file(uri);
+        for (const r of file?.resources ?? []) {
+          if (index.file(uri) !== file) break;
+          getChecker().prepare(r);
+          await yieldIfDue();
         }
+        if (index.file(uri) !== file) continue;
+        urgent.delete(uri);
+        pending.delete(uri);
+        publish(uri);
+        await yieldIfDue();
       }
     } finally {
       draining = false;

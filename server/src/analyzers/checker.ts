@@ -87,6 +87,14 @@ export class Checker {
   }
 
   /**
+   * Checks one resource of an indexed file, if its findings are not cached, so that a caller can
+   * spread the work of a large file over several turns of the event loop before asking for `findings`.
+   */
+  prepare(r: Resource): void {
+    if (CHECKED_FAMILIES.has(r.family) && this.index.file(r.uri)?.owned) this.checked(r);
+  }
+
+  /**
    * The documents whose findings may differ after `change`: every document whose analyzers looked up
    * something the change added, removed or edited; their caches are dropped. Returns the files to
    * publish again: the changed file, those documents' files, and the files that point into the changed one.
