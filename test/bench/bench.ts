@@ -306,7 +306,7 @@ const dist = (l: Latencies) =>
 function render(results: Result[]): string {
   const cpus = os.cpus();
   const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
-  const head = `| | ${results.map((r) => `${r.hosts.toLocaleString('en')} hosts (${r.files} files, ${r.documents.toLocaleString('en')} documents)`).join(' | ')} |`;
+  const head = `| | ${results.map((r) => `${r.hosts.toLocaleString('en')} hosts (${r.files.toLocaleString('en')} files, ${r.documents.toLocaleString('en')} documents)`).join(' | ')} |`;
   const rows: [string, (r: Result) => string][] = [
     ['`initialized` → workspace indexed', (r) => ms(r.indexedMs)],
     ['`initialized` → every file diagnosed from disk (last publish, every injected mistake reported)', (r) => ms(r.diagnosedMs)],
