@@ -41,6 +41,8 @@ export interface ServerIO {
 }
 
 const PUBLISH_DELAY_MS = 20;
+/** How long publishing runs before it lets other messages through. */
+const SLICE_MS = 8;
 
 export function startServer(connection: Connection, io: ServerIO): void {
   const documents = new TextDocuments(TextDocument);
@@ -55,7 +57,12 @@ export function startServer(connection: Connection, io: ServerIO): void {
   let canRefreshLenses = false;
   const published = new Set<string>();
   const pending = new Set<string>();
+  /** Files the user edited, published before the files that depend on them. */
+  const urgent = new Set<string>();
+  /** The latest text of edited documents, parsed when publishing or when a request needs it: a burst of keystrokes is parsed once. */
+  const edits = new Map<string, string>();
   let publishTimer: NodeJS.Timeout | undefined;
+  let draining = false;
 
   const getChecker = () => (checker ??= new Checker(index, io.schemas(), settings));
   const fsPath = (uri: string) => URI.parse(uri).fsPath;
@@ -74,28 +81,80 @@ export function startServer(connection: Connection, io: ServerIO): void {
     return !/(^|\/)(node_modules|\.git)\//.test(rel) && matches(rel);
   };
 
-  function update(uri: string, text: string | undefined): void {
+  function update(uri: string, text: string | undefined, edited = false): void {
+    // Opening a file fires both open and change events, and usually brings the text already indexed from disk.
+    if (text !== undefined && index.file(uri)?.text === text) {
+      pending.add(uri);
+      schedulePublish();
+      return;
+    }
     const change = text === undefined ? index.removeFile(uri) : index.setFile(parseFile(uri, text));
     for (const affected of getChecker().affectedBy(change)) pending.add(affected);
     if (text === undefined) pending.add(uri);
+    if (edited) urgent.add(uri);
     schedulePublish();
   }
 
+  /**
+   * Publishes pending files: edited files at once and first, then the files that depend on them, in
+   * slices that yield to the event loop, so that completion, hover and newer edits never wait for a
+   * long re-check (a newer edit's file jumps the queue).
+   */
   function schedulePublish(): void {
-    if (publishTimer) return;
-    publishTimer = setTimeout(() => {
-      publishTimer = undefined;
-      const uris = [...pending];
-      pending.clear();
-      for (const uri of uris) publish(uri);
+    if (publishTimer || draining) return;
+    publishTimer = setTimeout(() => void drain(), urgent.size > 0 ? 0 : PUBLISH_DELAY_MS);
+  }
+
+  /** Brings edited documents (one, or all) into the index. */
+  function flush(uri?: string): void {
+    for (const [u, text] of uri === undefined ? [...edits] : edits.has(uri) ? [[uri, edits.get(uri)!] as const] : []) {
+      edits.delete(u);
+      update(u, text, true);
+    }
+  }
+
+  async function drain(): Promise<void> {
+    publishTimer = undefined;
+    draining = true;
+    try {
+      let sliceStarted = Date.now();
+      let published = false;
+      flush();
+      while (pending.size > 0 || urgent.size > 0) {
+        const [uri] = urgent.size > 0 ? urgent : pending;
+        const yieldIfDue = async () => {
+          if (Date.now() - sliceStarted < SLICE_MS) return;
+          await new Promise((resolve) => setImmediate(resolve));
+          sliceStarted = Date.now();
+          flush();
+        };
+        // Check a file document by document, yielding between them; an edit that arrives meanwhile wins.
+        const file = index.file(uri);
+        for (const r of file?.resources ?? []) {
+          if (index.file(uri) !== file) break;
+          getChecker().prepare(r);
+          await yieldIfDue();
+        }
+        if (index.file(uri) !== file) continue;
+        urgent.delete(uri);
+        pending.delete(uri);
+        publish(uri);
+        published = true;
+        await yieldIfDue();
+      }
       // Egress paths read other files: a change anywhere may change the lenses of open editors.
-      if (canRefreshLenses) connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
-    }, PUBLISH_DELAY_MS);
+      if (published && canRefreshLenses) connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    } finally {
+      draining = false;
+      if (edits.size > 0 || pending.size > 0) schedulePublish();
+    }
   }
 
   const textOf = (uri: string) => index.file(uri)?.text;
   /** Runs a request on the indexed file it names, at the offset of its position when it has one. */
   const withFile = <T>(p: { textDocument: { uri: string }; position?: Position }, run: (file: ParsedFile, offset: number) => T, none: T): T => {
+    // Navigation reads other files too, so every pending edit is brought into the index first.
+    flush();
     const file = index.file(p.textDocument.uri);
     return file ? run(file, p.position ? offsetAt(file.text, p.position) : 0) : none;
   };
@@ -104,7 +163,9 @@ export function startServer(connection: Connection, io: ServerIO): void {
   function publish(uri: string): void {
     const file = index.file(uri);
     const findings = file ? getChecker().findings(uri) : [];
-    if (findings.length === 0 && !published.has(uri)) return;
+    // An open Istio file always gets its list, empty or not, so that the editor can tell "checked, clean" from "not checked yet".
+    const open = !!file?.owned && !!documents.get(uri);
+    if (findings.length === 0 && !published.has(uri) && !open) return;
     const diagnostics = file ? findings.map((f) => toDiagnostic(file.text, f, textOf)) : [];
     if (diagnostics.length) published.add(uri);
     else published.delete(uri);
@@ -137,6 +198,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
     for (const folder of folders) paths.push(...(await io.listFiles(folder, { include: settings.include, exclude: settings.exclude })));
     const seen = new Set<string>();
     let lastReport = 0;
+    let sliceStarted = Date.now();
     for (let i = 0; i < paths.length; i++) {
       const uri = URI.file(paths[i]).toString();
       seen.add(uri);
@@ -148,7 +210,10 @@ export function startServer(connection: Connection, io: ServerIO): void {
         lastReport = i;
         progress.report(Math.round(((i + 1) / paths.length) * 100), `${i + 1}/${paths.length} files`);
       }
-      if (i % 50 === 49) await new Promise((resolve) => setImmediate(resolve));
+      if (Date.now() - sliceStarted >= SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        sliceStarted = Date.now();
+      }
     }
     for (const uri of [...index.uris()]) if (!seen.has(uri) && !documents.get(uri)) index.removeFile(uri);
     progress?.done();
@@ -239,19 +304,26 @@ export function startServer(connection: Connection, io: ServerIO): void {
   });
 
   documents.onDidOpen((e) => update(e.document.uri, e.document.getText()));
-  documents.onDidChangeContent((e) => update(e.document.uri, e.document.getText()));
+  documents.onDidChangeContent((e) => {
+    edits.set(e.document.uri, e.document.getText());
+    urgent.add(e.document.uri);
+    schedulePublish();
+  });
   documents.onDidClose(async (e) => {
     const uri = e.document.uri;
+    edits.delete(uri);
     // Back to what is on disk, or out of the index for files outside the workspace.
     const text = inWorkspace(uri) && isIndexable(uri) ? await io.readFile(fsPath(uri)) : undefined;
     if (!documents.get(uri)) update(uri, text);
   });
 
   connection.onCompletion((p) => {
+    flush(p.textDocument.uri);
     const file = index.file(p.textDocument.uri);
     return file ? completionItems(file, offsetAt(file.text, p.position), io.schemas(), navigation()) : [];
   });
   connection.onHover((p) => {
+    flush(p.textDocument.uri);
     const file = index.file(p.textDocument.uri);
     return file ? hoverInfo(file, offsetAt(file.text, p.position), io.schemas(), navigation()) : null;
   });
@@ -263,6 +335,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
   connection.onWorkspaceSymbol((p) => workspaceSymbolsOf(index.files(), p.query));
   connection.onCodeLens((p) => withFile(p, (file) => egressPathLenses(file, navigation(), (uri) => getChecker().findings(uri)), []));
   connection.onCodeAction((p) => {
+    flush(p.textDocument.uri);
     const file = index.file(p.textDocument.uri);
     return file ? codeActions(p, file, getChecker().findings(p.textDocument.uri)) : [];
   });

@@ -98,6 +98,28 @@ test('an opened document is checked from its unsaved text', async () => {
   await client.waitForDiagnostics(uri, (d) => d.length === 0);
 });
 
+test('an opened clean Istio file gets an empty list, so the editor knows it was checked; other YAML gets none', async () => {
+  const clean = fileUri(path.join(workspace, 'config', 'clean-opened.yaml'));
+  const plain = fileUri(path.join(workspace, 'config', 'plain-opened.yaml'));
+  client.open(plain, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n', 1);
+  client.open(clean, OTHER_SE.replace(/postman-echo/g, 'example'), 1);
+  assert.deepEqual(await client.waitForDiagnostics(clean, () => true), []);
+  assert.equal(client.diagnostics.has(plain), false);
+  client.close(clean);
+  client.close(plain);
+});
+
+test('a burst of edits ends with the diagnostics of the last text', async () => {
+  const uri = fileUri(path.join(workspace, 'config', 'burst.yaml'));
+  client.open(uri, VALID_SE, 1);
+  await client.waitForDiagnostics(uri, () => true);
+  for (let v = 2; v <= 9; v++) client.change(uri, VALID_SE.replace('resolution: DNS', `resolution: DN${'S'.repeat(v % 2)}`), v);
+  client.change(uri, VALID_SE.replace('resolution: DNS', 'resolution: DNZ'), 10);
+  const ds = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'schema-enum' && typeof x.message === 'string' && x.message.includes('"DNZ"')));
+  assert.equal(ds.filter((d) => d.code === 'schema-enum').length, 1);
+  client.close(uri);
+});
+
 test('completion after "resolution: " offers exactly the schema values', async () => {
   const uri = 'untitled:completion.yaml';
   const text = VALID_SE.replace('resolution: DNS', 'resolution: ');

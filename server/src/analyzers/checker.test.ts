@@ -1,9 +1,152 @@
+/**
+ * The checker's incrementality, counted rather than timed: in an egress monorepo where every file
+ * routes to the egress gateway and has a Sidecar, an edit re-checks a bounded number of documents,
+ * however many files there are; a document that only moved keeps its findings, re-placed, and
+ * related locations in other files follow it.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildIndex } from './fixture-harness';
-import { Checker } from './checker';
-import { loadSchemaStore } from '../node/schemas';
+import { parseFile } from '../parse/parse';
+import { WorkspaceIndex } from '../index/workspace-index';
 import { DEFAULT_SETTINGS } from '../settings';
+import { loadSchemaStore } from '../node/schemas';
+import { Checker } from './checker';
+import { buildIndex } from './fixture-harness';
+
+const GATEWAY = 'istio-egressgateway.istio-system.svc.cluster.local';
+
+function hostDocuments(ns: string, h: number, subset = `host-${h}`): string {
+  return `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata:
+  name: ext-${h}
+  namespace: ${ns}
+spec:
+  hosts: [api-${h}.example.com]
+  ports: [{number: 443, name: tls, protocol: TLS}]
+  resolution: DNS
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata:
+  name: egressgateway-for-${h}
+  namespace: ${ns}
+spec:
+  host: ${GATEWAY}
+  subsets: [{name: host-${h}}]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: route-${h}
+  namespace: ${ns}
+spec:
+  hosts: [api-${h}.example.com]
+  tls:
+  - match: [{port: 443, sniHosts: [api-${h}.example.com]}]
+    route:
+    - destination:
+        host: ${GATEWAY}
+        subset: ${subset}
+        port: {number: 443}
+`;
+}
+
+function sidecar(ns: string, hidesGateway: boolean): string {
+  return `apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata:
+  name: default
+  namespace: ${ns}
+spec:
+  outboundTrafficPolicy: {mode: REGISTRY_ONLY}
+  egress:
+  - hosts:
+    - ./*
+${hidesGateway ? '' : '    - istio-system/*\n'}`;
+}
+
+const FILES = 60;
+const uriOf = (i: number) => `file:///ws/team-${i}.yaml`;
+const teamFile = (i: number, subset?: string) => [hostDocuments(`team-${i}`, 2 * i), hostDocuments(`team-${i}`, 2 * i + 1, subset), sidecar(`team-${i}`, i === 0)].join('---\n');
+
+function workspace() {
+  const index = new WorkspaceIndex();
+  for (let i = 0; i < FILES; i++) index.setFile(parseFile(uriOf(i), teamFile(i)));
+  const checker = new Checker(index, loadSchemaStore(), DEFAULT_SETTINGS);
+  for (let i = 0; i < FILES; i++) checker.findings(uriOf(i));
+  return { index, checker };
+}
+
+/** Applies an edit as the server does: update the index, then ask for the findings of every file the change affects. */
+function edit(index: WorkspaceIndex, checker: Checker, uri: string, text: string) {
+  const before = checker.checkedDocuments;
+  const affected = checker.affectedBy(index.setFile(parseFile(uri, text)));
+  for (const u of affected) checker.findings(u);
+  return { affected, rechecked: checker.checkedDocuments - before };
+}
+
+test('an edit to one VirtualService re-checks a bounded number of documents in a workspace that routes everything to the egress gateway', () => {
+  const { index, checker } = workspace();
+  assert.equal(checker.checkedDocuments, FILES * 7, 'the first check sees every document once');
+  // A longer subset name: the VirtualService changes and the Sidecar after it moves.
+  const broken = edit(index, checker, uriOf(7), teamFile(7, 'host-15-renamed'));
+  assert.deepEqual(broken.affected, [uriOf(7)], 'no other file reads what changed');
+  assert.ok(broken.rechecked <= 2, `re-checked ${broken.rechecked} documents: the VirtualService, and the Sidecar of its namespace at most`);
+  assert.ok(
+    checker.findings(uriOf(7)).some((f) => f.code === 'vs-unknown-subset'),
+    'the edit is seen',
+  );
+  const mended = edit(index, checker, uriOf(7), teamFile(7));
+  assert.ok(mended.rechecked <= 2, `re-checked ${mended.rechecked} documents`);
+  assert.deepEqual(checker.findings(uriOf(7)), []);
+});
+
+test('a document that only moved keeps its findings, re-placed at its new position', () => {
+  const { index, checker } = workspace();
+  const text = teamFile(0);
+  const at = checker.findings(uriOf(0)).find((f) => f.code === 'sidecar-hides-egress');
+  assert.ok(at, 'the Sidecar of team-0 hides the egress gateway');
+  assert.equal(text.slice(at.start, at.end), 'hosts');
+  const moved = `# owned by the platform team\n${text}`;
+  const { affected, rechecked } = edit(index, checker, uriOf(0), moved);
+  assert.deepEqual(affected, [uriOf(0)]);
+  assert.equal(rechecked, 0, 'nothing changed but positions');
+  const again = checker.findings(uriOf(0)).find((f) => f.code === 'sidecar-hides-egress');
+  assert.ok(again);
+  assert.equal(again.start, at.start + '# owned by the platform team\n'.length);
+  assert.equal(moved.slice(again.start, again.end), 'hosts');
+  for (const r of again.related ?? []) assert.equal(moved.slice(r.start, r.end), GATEWAY, 'related locations in the same file moved too');
+});
+
+test('related locations in another file follow the document they point into when it moves', () => {
+  const index = new WorkspaceIndex();
+  const routes = hostDocuments('shop', 1);
+  index.setFile(parseFile('file:///ws/routes.yaml', routes));
+  index.setFile(parseFile('file:///ws/sidecar.yaml', sidecar('shop', true)));
+  const checker = new Checker(index, loadSchemaStore(), DEFAULT_SETTINGS);
+  checker.findings('file:///ws/routes.yaml');
+  const finding = checker.findings('file:///ws/sidecar.yaml').find((f) => f.code === 'sidecar-hides-egress');
+  assert.ok(finding?.related?.length);
+  const moved = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes\n---\n${routes}`;
+  const before = checker.checkedDocuments;
+  // The routes file gains a document in front: its documents are renumbered, which is a change.
+  const affected = checker.affectedBy(index.setFile(parseFile('file:///ws/routes.yaml', moved)));
+  assert.ok(affected.includes('file:///ws/sidecar.yaml'));
+  for (const u of affected) checker.findings(u);
+  assert.ok(checker.checkedDocuments > before);
+  const related = checker.findings('file:///ws/sidecar.yaml').find((f) => f.code === 'sidecar-hides-egress')!.related![0];
+  assert.equal(moved.slice(related.start, related.end), GATEWAY);
+  // A comment in front only moves the documents: the Sidecar is published again, not re-checked.
+  const commented = `# routes of the shop\n${moved}`;
+  const quiet = checker.checkedDocuments;
+  const again = checker.affectedBy(index.setFile(parseFile('file:///ws/routes.yaml', commented)));
+  assert.ok(again.includes('file:///ws/sidecar.yaml'), 'the file pointing into the moved documents is published again');
+  const placed = checker.findings('file:///ws/sidecar.yaml').find((f) => f.code === 'sidecar-hides-egress')!.related![0];
+  checker.findings('file:///ws/routes.yaml');
+  assert.equal(checker.checkedDocuments, quiet, 'nothing is re-checked');
+  assert.equal(commented.slice(placed.start, placed.end), GATEWAY);
+});
 
 test('a resource holding a placeholder (envsubst, kustomize) gets one information finding and is not checked as written', () => {
   const text = [

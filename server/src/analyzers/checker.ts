@@ -1,11 +1,12 @@
 /**
  * Checker: the findings of one file, from parsing, schema validation and every analyzer, with the
- * user's severity overrides applied. It caches per file and knows which files a change can affect,
- * so an edit re-checks only the files that read what changed.
+ * user's severity overrides applied. It caches per document and knows which documents a change can
+ * affect, so an edit re-checks only the documents that read what changed; a document that only
+ * moved within its file keeps its findings, re-placed.
  */
-import { findingId, type Finding } from '../model';
-import type { ParsedFile } from '../parse/parse';
-import type { WorkspaceIndex, IndexChange } from '../index/workspace-index';
+import { findingId, type Finding, type RelatedLocation } from '../model';
+import type { Resource } from '../parse/resource';
+import { fingerprintOf, slotOf, type WorkspaceIndex, type IndexChange } from '../index/workspace-index';
 import type { SchemaStore } from '../schema/catalogue';
 import type { Settings } from '../settings';
 import { validateResource } from '../schema/validate';
@@ -14,11 +15,27 @@ import { findingsOf, type Analyzer } from './analyzer';
 import { placeholderOf } from '../parse/placeholders';
 import { spanAtPath } from '../parse/yaml-path';
 
-interface CachedFindings {
-  file: ParsedFile;
-  findings: Finding[];
-  /** Dependency keys of every index lookup the analyzers made for this file. */
+/**
+ * A related location anchored to the document it points into: `start` and `end` are relative to
+ * that document's start, so that it follows the document when the document moves.
+ */
+interface AnchoredLocation extends RelatedLocation {
+  /** The document's number in its file; -1 when the location is outside every document (absolute offsets). */
+  docIndex: number;
+}
+
+/** A finding with offsets relative to the start of its document, and anchored related locations. */
+type DocumentFinding = Omit<Finding, 'related'> & { related?: AnchoredLocation[] };
+
+interface CachedDocument {
+  uri: string;
+  fingerprint: string;
+  schema: DocumentFinding[];
+  analyzers: DocumentFinding[];
+  /** Dependency keys of every index lookup the analyzers made for this document. */
   deps: Set<string>;
+  /** Other files its findings show related locations in. */
+  pointsAt: Set<string>;
 }
 
 function byAppliesTo(analyzers: readonly Analyzer[]): Map<string, Analyzer[]> {
@@ -27,11 +44,19 @@ function byAppliesTo(analyzers: readonly Analyzer[]): Map<string, Analyzer[]> {
   return map;
 }
 
+const CHECKED_FAMILIES = new Set(['istio', 'mesh-config', 'kubernetes']);
+
 export class Checker {
-  private readonly cache = new Map<string, CachedFindings>();
-  /** Dependency key to the files whose cached findings read it. */
+  /** Per document (see `slotOf`): its findings while its content and what it read are unchanged. */
+  private readonly cache = new Map<string, CachedDocument>();
+  private readonly slots = new Map<string, Set<string>>();
+  /** Dependency key to the documents whose cached findings read it. */
   private readonly readers = new Map<string, Set<string>>();
+  /** A file to the documents whose findings show related locations in it, to publish again when it moves. */
+  private readonly pointingAt = new Map<string, Set<string>>();
   private readonly analyzersByKind = byAppliesTo(ANALYZERS);
+  /** How many documents have been checked since the checker was made, for tests of incrementality. */
+  checkedDocuments = 0;
 
   constructor(
     readonly index: WorkspaceIndex,
@@ -42,87 +67,162 @@ export class Checker {
   setSettings(settings: Settings): void {
     this.settings = settings;
     this.cache.clear();
+    this.slots.clear();
     this.readers.clear();
+    this.pointingAt.clear();
   }
 
   /** The findings to show for a file; empty for files istio-egress does not own. */
   findings(uri: string): Finding[] {
     const file = this.index.file(uri);
     if (!file || !file.owned) return [];
-    const cached = this.cache.get(uri);
-    if (cached && cached.file === file) return cached.findings;
-    if (cached) this.forget(uri);
-    const deps = new Set<string>();
-    const raw = [...file.problems, ...this.templateFindings(file), ...this.schemaFindings(file), ...this.analyzerFindings(file, deps)];
-    const findings = this.applySeverity(raw);
-    this.cache.set(uri, { file, findings, deps });
-    for (const key of deps) {
-      let set = this.readers.get(key);
-      if (!set) this.readers.set(key, (set = new Set()));
-      set.add(uri);
+    const schema: Finding[] = [];
+    const analyzers: Finding[] = [];
+    for (const r of file.resources) {
+      if (!CHECKED_FAMILIES.has(r.family)) continue;
+      const checked = this.checked(r);
+      const base = r.document.start;
+      for (const f of checked.schema) schema.push(this.place(f, base));
+      for (const f of checked.analyzers) analyzers.push(this.place(f, base));
     }
-    return findings;
-  }
-
-  private forget(uri: string): void {
-    const cached = this.cache.get(uri);
-    if (!cached) return;
-    this.cache.delete(uri);
-    for (const key of cached.deps) {
-      const set = this.readers.get(key);
-      set?.delete(uri);
-      if (set?.size === 0) this.readers.delete(key);
-    }
+    return this.applySeverity([...file.problems, ...schema, ...analyzers]);
   }
 
   /**
-   * The files whose findings may differ after `change`: the changed file, and every file whose
-   * analyzers looked up something the change added, removed or edited. Their caches are dropped.
+   * Checks one resource of an indexed file, if its findings are not cached, so that a caller can
+   * spread the work of a large file over several turns of the event loop before asking for `findings`.
+   */
+  prepare(r: Resource): void {
+    if (CHECKED_FAMILIES.has(r.family) && this.index.file(r.uri)?.owned) this.checked(r);
+  }
+
+  /**
+   * The documents whose findings may differ after `change`: every document whose analyzers looked up
+   * something the change added, removed or edited; their caches are dropped. Returns the files to
+   * publish again: the changed file, those documents' files, and the files that point into the changed one.
    */
   affectedBy(change: IndexChange): string[] {
     const out = new Set<string>([change.uri]);
-    for (const key of change.keys) for (const uri of this.readers.get(key) ?? []) out.add(uri);
-    for (const uri of out) this.forget(uri);
+    for (const key of change.keys) {
+      for (const slot of [...(this.readers.get(key) ?? [])]) {
+        const cached = this.cache.get(slot);
+        if (cached) out.add(cached.uri);
+        this.forget(slot);
+      }
+    }
+    const current = new Set((this.index.file(change.uri)?.resources ?? []).map(slotOf));
+    for (const slot of [...(this.slots.get(change.uri) ?? [])]) if (!current.has(slot)) this.forget(slot);
+    for (const slot of this.pointingAt.get(change.uri) ?? []) out.add(this.cache.get(slot)!.uri);
     return [...out];
   }
 
-  /** One information finding per resource that is a template (see placeholders.ts); such resources are not checked further. */
-  private templateFindings(file: ParsedFile): Finding[] {
-    const out: Finding[] = [];
-    for (const r of file.resources) {
-      const placeholder = r.family === 'istio' ? placeholderOf(r) : undefined;
-      const span = placeholder && spanAtPath(r.document.ast, placeholder.path);
-      if (span) out.push({ code: 'template-placeholder', severity: 'information', ...span, message: `"${placeholder.value}" looks like a placeholder that a tool (envsubst, kustomize) fills in before this ${r.kind} is applied, so it is not checked as written. Check the rendered output instead.` });
+  private checked(r: Resource): CachedDocument {
+    const slot = slotOf(r);
+    const fingerprint = fingerprintOf(r);
+    const cached = this.cache.get(slot);
+    if (cached && cached.fingerprint === fingerprint) return cached;
+    if (cached) this.forget(slot);
+    this.checkedDocuments++;
+    const deps = new Set<string>();
+    const pointsAt = new Set<string>();
+    const doc: CachedDocument = { uri: r.uri, fingerprint, schema: this.anchor(r, this.schemaFindings(r), pointsAt), analyzers: this.anchor(r, this.analyzerFindings(r, deps), pointsAt), deps, pointsAt };
+    this.cache.set(slot, doc);
+    for (const uri of pointsAt) {
+      let set = this.pointingAt.get(uri);
+      if (!set) this.pointingAt.set(uri, (set = new Set()));
+      set.add(slot);
     }
-    return out;
+    let slots = this.slots.get(r.uri);
+    if (!slots) this.slots.set(r.uri, (slots = new Set()));
+    slots.add(slot);
+    for (const key of deps) {
+      let set = this.readers.get(key);
+      if (!set) this.readers.set(key, (set = new Set()));
+      set.add(slot);
+    }
+    return doc;
   }
 
-  private schemaFindings(file: ParsedFile): Finding[] {
-    const out: Finding[] = [];
-    for (const r of file.resources) {
-      if (r.family !== 'istio' && r.family !== 'mesh-config') continue;
-      if (r.family === 'istio' && placeholderOf(r)) continue;
-      try {
-        out.push(...validateResource(r, this.store));
-      } catch {
-        // Validation is defensive already; a failure here must not hide the rest of the file's findings.
+  private forget(slot: string): void {
+    const cached = this.cache.get(slot);
+    if (!cached) return;
+    this.cache.delete(slot);
+    this.slots.get(cached.uri)?.delete(slot);
+    for (const key of cached.deps) {
+      const set = this.readers.get(key);
+      set?.delete(slot);
+      if (set?.size === 0) this.readers.delete(key);
+    }
+    for (const uri of cached.pointsAt) {
+      const set = this.pointingAt.get(uri);
+      set?.delete(slot);
+      if (set?.size === 0) this.pointingAt.delete(uri);
+    }
+  }
+
+  /** Findings of `r` made relative to its document, with related locations anchored to theirs. */
+  private anchor(r: Resource, findings: Finding[], pointsAt: Set<string>): DocumentFinding[] {
+    const base = r.document.start;
+    return findings.map((f) => {
+      const placed: DocumentFinding = { ...f, start: f.start - base, end: f.end - base, related: undefined };
+      if (f.related) {
+        for (const l of f.related) if (l.uri !== r.uri) pointsAt.add(l.uri);
+        placed.related = f.related.map((l) => this.anchorLocation(l));
       }
-    }
+      return placed;
+    });
+  }
+
+  private anchorLocation(l: RelatedLocation): AnchoredLocation {
+    const docs = this.index.file(l.uri)?.documents ?? [];
+    let doc;
+    for (const d of docs) if (d.start <= l.start) doc = d;
+    return doc ? { ...l, docIndex: doc.index, start: l.start - doc.start, end: l.end - doc.start } : { ...l, docIndex: -1 };
+  }
+
+  /** A cached finding at its document's current place, with related locations where their documents are now. */
+  private place(f: DocumentFinding, base: number): Finding {
+    const out: Finding = { ...f, start: f.start + base, end: f.end + base, related: undefined };
+    if (f.related) {
+      out.related = f.related.map(({ docIndex, ...l }) => {
+        const doc = docIndex < 0 ? undefined : this.index.file(l.uri)?.documents[docIndex];
+        return doc ? { ...l, start: l.start + doc.start, end: l.end + doc.start } : l;
+      });
+    } else delete out.related;
     return out;
   }
 
-  private analyzerFindings(file: ParsedFile, deps: Set<string>): Finding[] {
+  /**
+   * Schema findings of a resource; for a template (see placeholders.ts), one information finding
+   * instead, as such a resource is not checked further.
+   */
+  private schemaFindings(r: Resource): Finding[] {
+    if (r.family !== 'istio' && r.family !== 'mesh-config') return [];
+    const placeholder = r.family === 'istio' ? placeholderOf(r) : undefined;
+    if (placeholder) {
+      const span = spanAtPath(r.document.ast, placeholder.path);
+      return span
+        ? [{ code: 'template-placeholder', severity: 'information', ...span, message: `"${placeholder.value}" looks like a placeholder that a tool (envsubst, kustomize) fills in before this ${r.kind} is applied, so it is not checked as written. Check the rendered output instead.` }]
+        : [];
+    }
+    try {
+      return validateResource(r, this.store);
+    } catch {
+      // Validation is defensive already; a failure here must not hide the rest of the file's findings.
+      return [];
+    }
+  }
+
+  private analyzerFindings(r: Resource, deps: Set<string>): Finding[] {
     const out: Finding[] = [];
-    for (const r of file.resources) {
-      if (r.family !== 'istio' && r.family !== 'mesh-config' && r.family !== 'kubernetes') continue;
-      if (r.family === 'istio' && placeholderOf(r)) continue;
-      const ctx = { index: this.index.tracked(deps, r), settings: this.settings };
-      for (const analyzer of [...(this.analyzersByKind.get(r.kind) ?? []), ...(this.analyzersByKind.get('*') ?? [])]) {
-        try {
-          out.push(...findingsOf(analyzer, r, ctx));
-        } catch {
-          // One analyzer's bug must not take the others' findings with it.
-        }
+    if (r.family === 'istio' && placeholderOf(r)) return out;
+    // The index answers as this resource sees the workspace: its own version of each object, else the nearest.
+    const ctx = { index: this.index.tracked(deps, r), settings: this.settings };
+    for (const analyzer of [...(this.analyzersByKind.get(r.kind) ?? []), ...(this.analyzersByKind.get('*') ?? [])]) {
+      try {
+        out.push(...findingsOf(analyzer, r, ctx));
+      } catch {
+        // One analyzer's bug must not take the others' findings with it.
       }
     }
     return out;

@@ -122,12 +122,14 @@ test('removing and re-adding the Gateway file re-checks the VirtualService, whic
 test('an edit to a ServiceEntry for another host does not touch the VirtualService; one for its own host does', () => {
   const { index, checker } = workspace();
   const before = checker.findings(VS_URI);
+  const checked = checker.checkedDocuments;
 
   const unrelated = index.setFile(parseFile(HTTPBIN_URI, serviceEntry('httpbin', 'postman-echo.com', 8080)));
   assert.deepEqual(checker.affectedBy(unrelated), [HTTPBIN_URI]);
   const third = index.setFile(parseFile('file:///ws/google.yaml', serviceEntry('google', 'www.google.com', 443)));
   assert.ok(!checker.affectedBy(third).includes(VS_URI));
-  assert.equal(checker.findings(VS_URI), before, 'the cached findings are reused');
+  assert.deepEqual(checker.findings(VS_URI), before);
+  assert.equal(checker.checkedDocuments, checked, 'the cached findings are reused');
 
   const related = index.setFile(parseFile(CNN_URI, serviceEntry('cnn', 'edition.cnn.com', 8080)));
   assert.ok(checker.affectedBy(related).includes(VS_URI));

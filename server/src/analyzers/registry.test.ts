@@ -75,6 +75,7 @@ test("each analyzer's `reads` names exactly the kinds it looks up in the index o
         withHost: (kind, host) => (looked.add(kind), reader.withHost(kind, host)),
         matchingHost: (kind, host) => (looked.add(kind), reader.matchingHost(kind, host)),
         withTag: (kind, tag) => (looked.add(kind), reader.withTag(kind, tag)),
+        someWithTag: (kind, tag) => (looked.add(kind), reader.someWithTag(kind, tag)),
       };
       for (const file of parsed.values()) for (const r of file.resources.filter((x) => a.appliesTo.includes(x.kind) || a.appliesTo.includes('*'))) hits += [...a.check(r, { index: recording, settings: DEFAULT_SETTINGS })].length;
     }

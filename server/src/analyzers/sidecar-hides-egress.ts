@@ -77,7 +77,8 @@ export const sidecarHidesEgress: Analyzer<State> = {
       const gatewayNamespace = egressGatewayNamespace(settings);
       if (!imports(gatewayNamespace, gatewayHost)) {
         const related: RelatedLocation[] = [];
-        for (const { vs, route } of toGateway) {
+        // A few are enough to show why; a namespace may route hundreds of hosts to the gateway.
+        for (const { vs, route } of toGateway.slice(0, 5)) {
           const span = spanAtPath(vs.document.ast, [...route.path, 'host']);
           if (span) related.push({ uri: vs.uri, ...span, message: `VirtualService "${vs.name}" sends traffic to the egress gateway here` });
         }

@@ -23,6 +23,9 @@ import { closestMatch } from '../schema/suggest';
 import { appendDocument, appendSequenceItem, insertMapEntry, replaceScalar, toYaml } from '../edits/yaml-edits';
 import { nameFromHost, uniqueName } from '../generate/names';
 
+/** How many DestinationRules, subsets and related locations a finding lists: the egress gateway's host may have a rule per external host. */
+const LISTED = 5;
+
 interface State {
   subset: string;
   /** The destination host, fully qualified. */
@@ -33,6 +36,8 @@ interface State {
   /** DestinationRules for the host the VirtualService sees, and the subsets they define. */
   destinationRules: string[];
   defined: string[];
+  /** How many DestinationRules and subsets were left out of the lists above, which stay short. */
+  more?: { destinationRules: number; defined: number };
   /** The closest defined subset, when the name looks misspelt. */
   rename?: string;
   /** The first DestinationRule on the lookup path, when it is in the same file: the subset can be added to it. */
@@ -58,7 +63,9 @@ export const vsUnknownSubset: Analyzer<State> = {
       if (unplacedDestinationRulesFor(index, d.host).some((dr) => subsetNames(dr).includes(d.subset!))) continue;
       const span = spanAtPath(vs.document.ast, [...d.path, 'subset']);
       if (!span) continue;
-      const state: State = { subset: d.subset, host: d.host, namespace: vs.namespace, destinationRules: rules.map((r) => `${r.namespace}/${r.name}`), defined, ...(vs.namespaceExplicit ? {} : { namespaceAssumed: true }) };
+      const names = rules.map((r) => `${r.namespace}/${r.name}`);
+      const state: State = { subset: d.subset, host: d.host, namespace: vs.namespace, destinationRules: names.slice(0, LISTED), defined: defined.slice(0, LISTED), ...(vs.namespaceExplicit ? {} : { namespaceAssumed: true }) };
+      if (names.length > LISTED || defined.length > LISTED) state.more = { destinationRules: Math.max(0, names.length - LISTED), defined: Math.max(0, defined.length - LISTED) };
       const rename = closestMatch(d.subset, defined);
       if (rename !== undefined) state.rename = rename;
       const first = rules[0];
@@ -71,7 +78,7 @@ export const vsUnknownSubset: Analyzer<State> = {
         state.create = { apiVersion: vs.apiVersion, name, host: String(d.destination.host).trim(), ...(vs.namespaceExplicit ? { namespace: vs.namespace } : {}) };
       }
       const related: RelatedLocation[] = [];
-      for (const r of rules) {
+      for (const r of rules.slice(0, LISTED)) {
         const at = spanAtPath(r.document.ast, ['metadata', 'name']);
         if (at) related.push({ uri: r.uri, ...at, message: `DestinationRule for this host (subsets: ${subsetNames(r).join(', ') || 'none'})` });
       }
@@ -83,10 +90,11 @@ export const vsUnknownSubset: Analyzer<State> = {
     if (s.destinationRules.length === 0) {
       return `No DestinationRule for host "${s.host}" is visible from namespace "${s.namespace}"${s.namespaceAssumed ? ' (assumed: no namespace written)' : ''}, so subset "${s.subset}" does not exist. ${fails} Create a DestinationRule that defines it.`;
     }
-    const quoted = (names: string[]) => names.map((n) => `"${n}"`).join(', ');
-    const owners = s.destinationRules.length === 1 ? `DestinationRule ${quoted(s.destinationRules)}` : `DestinationRules ${quoted(s.destinationRules)}`;
-    const verb = s.destinationRules.length === 1 ? 'defines' : 'define';
-    const defines = s.defined.length > 0 ? `${verb} only ${quoted(s.defined)}` : `${verb} no subsets`;
+    const quoted = (names: string[], more = 0) => names.map((n) => `"${n}"`).join(', ') + (more > 0 ? ` and ${more} more` : '');
+    const rules = s.destinationRules.length + (s.more?.destinationRules ?? 0);
+    const owners = rules === 1 ? `DestinationRule ${quoted(s.destinationRules)}` : `DestinationRules ${quoted(s.destinationRules, s.more?.destinationRules)}`;
+    const verb = rules === 1 ? 'defines' : 'define';
+    const defines = s.defined.length > 0 ? `${verb} only ${quoted(s.defined, s.more?.defined)}` : `${verb} no subsets`;
     const hint = s.rename ? `Did you mean "${s.rename}"?` : `Add "${s.subset}" to the subsets.`;
     return `Subset "${s.subset}" is not defined for host "${s.host}": ${owners} ${defines}. ${fails} ${hint}`;
   },

@@ -557,11 +557,17 @@ export function egressGatewayRoutesTo(index: IndexReader, settings: Settings, ho
 /**
  * Mesh rules that send traffic of clients in `namespace` to the egress gateway: route destinations
  * (not mirrors) whose host is the egress gateway's, in rules that apply to the mesh, of VirtualServices
- * visible from `namespace`.
+ * visible from `namespace`. The namespace's own VirtualServices come first, then those exported to it by
+ * name; those exported to every namespace are consulted only when there are none, and then only a few
+ * (see `someWithTag`), so that the answer depends on the namespace's routes, not on every route to the gateway.
  */
 export function meshRoutesToEgressGateway(index: IndexReader, settings: Settings, namespace: string): { vs: Resource; route: RouteDestination }[] {
+  const host = settings.egressGateway.host.toLowerCase();
+  const own = index.withTag('VirtualService', `mesh-route-in:${host}|${namespace}`);
+  const named = index.withTag('VirtualService', `mesh-route:${host}|${namespace}`).filter((vs) => vs.namespace !== namespace);
+  const candidates = own.length + named.length > 0 ? [...own, ...named] : index.someWithTag('VirtualService', `mesh-route:${host}|*`);
   const out: { vs: Resource; route: RouteDestination }[] = [];
-  for (const vs of index.withTag('VirtualService', `dest:${settings.egressGateway.host.toLowerCase()}`)) {
+  for (const vs of candidates) {
     if (vs.group !== ISTIO_NETWORKING || !isVisibleTo(vs, namespace)) continue;
     for (const route of routeDestinations(vs)) {
       if (!route.mirror && isEgressGatewayHost(route.host, settings) && ruleGateways(vs, route).includes(MESH_GATEWAY)) out.push({ vs, route });

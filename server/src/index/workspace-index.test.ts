@@ -38,7 +38,7 @@ test('replacing and removing a file updates every lookup and reports the kinds t
   assert.deepEqual(index.withHost('ServiceEntry', 'edition.cnn.com').map((r) => r.name), ['cnn2']);
   assert.deepEqual(index.matchingHost('ServiceEntry', 'en.wikipedia.org'), []);
   const removed = index.removeFile('file:///svc.yaml');
-  assert.deepEqual([...removed.keys].sort(), ['host|Service|web.shop.svc.cluster.local', 'kind|Service', 'name||Service|shop|web', 'tag|Service|ns:shop']);
+  assert.deepEqual([...removed.keys].sort(), ['host|Service|web.shop.svc.cluster.local', 'kind|Service', 'name||Service|shop|web', 'some|Service|ns:shop', 'tag|Service|ns:shop']);
   assert.equal(index.withHost('Service', 'web.shop.svc.cluster.local').length, 0);
   assert.equal(index.size, 2);
 });

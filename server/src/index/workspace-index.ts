@@ -9,6 +9,7 @@ import { resolveHost, serviceHost, isWildcard, hostMatches } from './hosts';
 import { isRecord } from '../data';
 import { oneVersionEach } from './versions';
 import { meshesMeet } from './meshes';
+import { exportScopes, MESH_GATEWAY, routeDestinations, ruleGateways } from './mesh';
 
 /**
  * What an update changed: the dependency keys of every resource added, removed or edited (its
@@ -31,20 +32,33 @@ export interface IndexReader {
   matchingHost(kind: string, host: string): Resource[];
   /** Resources of `kind` carrying a secondary key (see `tagsOf`), such as `ns:shop` or `dest:<host>`. */
   withTag(kind: string, tag: string): Resource[];
+  /**
+   * A few (at most `SOME`) resources of `kind` carrying a tag, for questions such as "does any
+   * VirtualService export a route to the egress gateway": the reader depends on those few and on
+   * whether there are any, not on every resource with the tag.
+   */
+  someWithTag(kind: string, tag: string): Resource[];
 }
+
+/** How many resources `someWithTag` returns. */
+export const SOME = 3;
 
 export const kindKey = (kind: string) => `kind|${kind}`;
 export const nameKey = (group: string, kind: string, namespace: string, name: string) => `name|${group}|${kind}|${namespace}|${name}`;
 export const hostKey = (kind: string, host: string) => `host|${kind}|${host}`;
 const wildcardKey = (kind: string) => `wildcard|${kind}`;
 export const tagKey = (kind: string, tag: string) => `tag|${kind}|${tag}`;
+/** Fires when the first `SOME` resources with a tag change: see `someWithTag`. */
+export const someKey = (kind: string, tag: string) => `some|${kind}|${tag}`;
 
 const WORKLOAD_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry']);
 
 /**
  * Secondary keys that let analyzers look up narrowly instead of scanning a kind:
  * `ns:<namespace>` for every resource; `subset:<host>|<name>` for DestinationRule subsets; `name:<name>` for cluster-scoped Namespaces;
- * `dest:<host>` for each route destination host of a VirtualService; `credential:<name>`,
+ * `dest:<host>` for each route destination host of a VirtualService; for each route (not mirror) of a
+ * rule that applies to the mesh, `mesh-route:<host>|<scope>` per namespace it is exported to (`*` for all)
+ * and `mesh-route-in:<host>|<namespace>` when it is visible in its own namespace; `credential:<name>`,
  * `certificate:<path>` and `server-host:<host>` (without its namespace part) for Gateway servers; `cluster-ns:<namespace>` for ServiceEntry hosts in a
  * namespace's cluster domain; `label:<key>=<value>` for a workload's pod labels; `mesh-config` for
  * resources that carry the mesh config.
@@ -61,6 +75,12 @@ export function tagsOf(r: Resource): string[] {
         const dests = [...(Array.isArray(rule.route) ? rule.route.map((x: any) => x?.destination) : []), rule.mirror, ...(Array.isArray(rule.mirrors) ? rule.mirrors.map((x: any) => x?.destination) : [])];
         for (const d of dests) if (isRecord(d) && typeof d.host === 'string') tags.push(`dest:${resolveHost(d.host, r.namespace)}`);
       }
+    }
+    const scopes = exportScopes(r);
+    for (const d of routeDestinations(r)) {
+      if (d.mirror || !ruleGateways(r, d).includes(MESH_GATEWAY)) continue;
+      for (const scope of scopes) tags.push(`mesh-route:${d.host}|${scope}`);
+      if (scopes.has('*') || scopes.has(r.namespace)) tags.push(`mesh-route-in:${d.host}|${r.namespace}`);
     }
   }
   if (r.family === 'istio' && r.kind === 'DestinationRule' && typeof spec.host === 'string') {
@@ -93,10 +113,17 @@ export function tagsOf(r: Resource): string[] {
 
 /** What the index stores of a resource, computed once. */
 interface Entry {
+  /** The resource's file and document number (see `slotOf`). */
+  slot: string;
   hosts: string[];
   tags: string[];
   keys: string[];
-  /** The resource's content and position, to tell an edited resource from an untouched one. */
+  /**
+   * The resource's content and place among the file's documents, to tell an edited resource from an
+   * untouched one. Its offsets are left out: a document that only moved within its file (because an
+   * earlier one grew) is not a change, and readers that show a location in it look the position up
+   * when they publish.
+   */
   fingerprint: string;
 }
 
@@ -115,7 +142,7 @@ function entryOf(r: Resource): Entry {
     } catch {
       content = String(Math.random());
     }
-    e = { hosts, tags, keys, fingerprint: `${r.docIndex}|${r.document.start}|${r.document.end}|${content}` };
+    e = { slot: `${r.uri}#${r.docIndex}`, hosts, tags, keys, fingerprint: `${r.docIndex}|${content}` };
     entries.set(r, e);
   }
   return e;
@@ -137,27 +164,41 @@ export function declaredHosts(r: Resource): string[] {
   return [];
 }
 
-function multimapAdd<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+/**
+ * A resource's place in the index: its file and document number. An untouched document that moved
+ * within its file keeps its place, so the new Resource replaces the old one without reordering.
+ */
+export const slotOf = (r: Resource): string => entryOf(r).slot;
+
+/** A resource's content and document number: equal fingerprints in the same slot mean an unchanged resource. */
+export const fingerprintOf = (r: Resource): string => entryOf(r).fingerprint;
+
+/** Sets of resources in insertion order, keyed by slot so that a resource can be replaced in place. */
+type Multimap = Map<string, Map<string, Resource>>;
+
+function multimapAdd(map: Multimap, key: string, r: Resource): void {
   let set = map.get(key);
-  if (!set) map.set(key, (set = new Set()));
-  set.add(value);
+  if (!set) map.set(key, (set = new Map()));
+  set.set(slotOf(r), r);
 }
 
-function multimapDelete<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+function multimapDelete(map: Multimap, key: string, r: Resource): void {
   const set = map.get(key);
   if (!set) return;
-  set.delete(value);
+  set.delete(slotOf(r));
   if (set.size === 0) map.delete(key);
 }
 
+const valuesOf = (set: Map<string, Resource> | undefined): Resource[] => (set ? [...set.values()] : []);
+
 export class WorkspaceIndex implements IndexReader {
   private readonly byUri = new Map<string, ParsedFile>();
-  private readonly byKind = new Map<string, Set<Resource>>();
-  private readonly byName = new Map<string, Set<Resource>>();
-  private readonly byHost = new Map<string, Set<Resource>>();
-  private readonly byTag = new Map<string, Set<Resource>>();
+  private readonly byKind: Multimap = new Map();
+  private readonly byName: Multimap = new Map();
+  private readonly byHost: Multimap = new Map();
+  private readonly byTag: Multimap = new Map();
   /** Resources with at least one wildcard host, by kind: few, so scanned on lookups. */
-  private readonly wildcards = new Map<string, Set<Resource>>();
+  private readonly wildcards: Multimap = new Map();
   private revision = 0;
   private meshOf: ((uri: string) => string | undefined) | undefined;
 
@@ -178,32 +219,22 @@ export class WorkspaceIndex implements IndexReader {
   setFile(file: ParsedFile): IndexChange {
     const keys = new Set<string>();
     const old = this.byUri.get(file.uri);
-    // Resources whose content and position did not change are matched up and contribute no keys.
-    const unchanged = new Map<string, number>();
-    for (const r of old?.resources ?? []) {
-      const fp = entryOf(r).fingerprint;
-      unchanged.set(fp, (unchanged.get(fp) ?? 0) + 1);
-    }
-    const kept = new Map<string, number>();
+    // Resources whose content and document number did not change are replaced in place and contribute no keys.
+    const previous = new Map<string, Resource>();
+    for (const r of old?.resources ?? []) previous.set(entryOf(r).fingerprint, r);
+    const unchanged: Resource[] = [];
+    const added: Resource[] = [];
     for (const r of file.resources) {
-      const fp = entryOf(r).fingerprint;
-      const left = (unchanged.get(fp) ?? 0) - (kept.get(fp) ?? 0);
-      if (left > 0) kept.set(fp, (kept.get(fp) ?? 0) + 1);
+      const before = previous.get(entryOf(r).fingerprint);
+      if (before && before.uri === r.uri && before.docIndex === r.docIndex) {
+        previous.delete(entryOf(r).fingerprint);
+        unchanged.push(r);
+      } else added.push(r);
     }
-    const discard = new Set<string>();
-    const take = (r: Resource, counts: Map<string, number>) => {
-      const fp = entryOf(r).fingerprint;
-      const n = counts.get(fp) ?? 0;
-      if (n > 0) {
-        counts.set(fp, n - 1);
-        return discard;
-      }
-      return keys;
-    };
-    const keptOld = new Map(kept);
-    for (const r of old?.resources ?? []) this.unindex(r, take(r, keptOld));
+    for (const r of previous.values()) this.unindex(r, keys);
     this.byUri.set(file.uri, file);
-    for (const r of file.resources) this.indexResource(r, take(r, kept));
+    for (const r of unchanged) this.replace(r);
+    for (const r of added) this.indexResource(r, keys);
     this.revision++;
     return { uri: file.uri, keys };
   }
@@ -256,6 +287,8 @@ export class WorkspaceIndex implements IndexReader {
       withHost: (kind, host) => (deps.add(hostKey(kind, host)), view(this.withHost(kind, host))),
       matchingHost: (kind, host) => (deps.add(hostKey(kind, host)), deps.add(wildcardKey(kind)), view(this.matchingHost(kind, host))),
       withTag: (kind, tag) => (deps.add(tagKey(kind, tag)), view(this.withTag(kind, tag))),
+      // `someWithTag` may answer with any few of the tagged resources; split into meshes, the viewer's mesh could hold none of those few, so it reads them all.
+      someWithTag: (kind, tag) => (this.meshOf && viewer ? (deps.add(tagKey(kind, tag)), view(this.withTag(kind, tag))) : (deps.add(someKey(kind, tag)), view(this.someWithTag(kind, tag)))),
     };
   }
 
@@ -273,9 +306,8 @@ export class WorkspaceIndex implements IndexReader {
 
   /** All resources of a kind (any group unless given). */
   ofKind(kind: string, group?: string): Resource[] {
-    const all = this.byKind.get(kind);
-    if (!all) return [];
-    return group === undefined ? [...all] : [...all].filter((r) => r.group === group);
+    const all = valuesOf(this.byKind.get(kind));
+    return group === undefined ? all : all.filter((r) => r.group === group);
   }
 
   countOfKind(kind: string): number {
@@ -284,45 +316,56 @@ export class WorkspaceIndex implements IndexReader {
 
   /** Resources with this identity; more than one when the workspace defines it twice. */
   find(group: string, kind: string, namespace: string, name: string): Resource[] {
-    const set = this.byName.get(nameKey(group, kind, namespace, name));
-    return set ? [...set] : [];
+    return valuesOf(this.byName.get(nameKey(group, kind, namespace, name)));
   }
 
   /** Resources of `kind` declaring exactly this (fully qualified) host. */
   withHost(kind: string, host: string): Resource[] {
-    const set = this.byHost.get(hostKey(kind, host));
-    return set ? [...set] : [];
+    return valuesOf(this.byHost.get(hostKey(kind, host)));
   }
 
   /** Resources of `kind` with a host equal to `host` or a wildcard host matching it. */
   matchingHost(kind: string, host: string): Resource[] {
     const out = new Set(this.withHost(kind, host));
-    for (const r of this.wildcards.get(kind) ?? []) {
+    for (const r of this.wildcards.get(kind)?.values() ?? []) {
       if (declaredHosts(r).some((h) => isWildcard(h) && hostMatches(h, host))) out.add(r);
     }
     return [...out];
   }
 
   withTag(kind: string, tag: string): Resource[] {
-    const set = this.byTag.get(tagKey(kind, tag));
-    return set ? [...set] : [];
+    return valuesOf(this.byTag.get(tagKey(kind, tag)));
+  }
+
+  someWithTag(kind: string, tag: string): Resource[] {
+    const out: Resource[] = [];
+    for (const r of this.byTag.get(tagKey(kind, tag))?.values() ?? []) {
+      if (out.length === SOME) break;
+      out.push(r);
+    }
+    return out;
   }
 
   /** Namespaces mentioned anywhere: Namespace objects and every resource's namespace. */
   namespaces(): Set<string> {
     const out = new Set<string>();
     for (const r of this.ofKind('Namespace')) out.add(r.name);
-    for (const set of this.byKind.values()) for (const r of set) out.add(r.namespace);
+    for (const set of this.byKind.values()) for (const r of set.values()) out.add(r.namespace);
     return out;
   }
 
+  /** Adds a resource; `keys` receives its keys, and the `someKey` of each tag whose first few it joins. */
   private indexResource(r: Resource, keys: Set<string>): void {
     const e = entryOf(r);
     for (const k of e.keys) keys.add(k);
     multimapAdd(this.byKind, r.kind, r);
     multimapAdd(this.byName, nameKey(r.group, r.kind, r.namespace, r.name), r);
     for (const h of e.hosts) multimapAdd(this.byHost, hostKey(r.kind, h), r);
-    for (const t of e.tags) multimapAdd(this.byTag, tagKey(r.kind, t), r);
+    for (const t of e.tags) {
+      const key = tagKey(r.kind, t);
+      if ((this.byTag.get(key)?.size ?? 0) < SOME) keys.add(someKey(r.kind, t));
+      multimapAdd(this.byTag, key, r);
+    }
     if (e.hosts.some(isWildcard)) multimapAdd(this.wildcards, r.kind, r);
   }
 
@@ -332,7 +375,21 @@ export class WorkspaceIndex implements IndexReader {
     multimapDelete(this.byKind, r.kind, r);
     multimapDelete(this.byName, nameKey(r.group, r.kind, r.namespace, r.name), r);
     for (const h of e.hosts) multimapDelete(this.byHost, hostKey(r.kind, h), r);
-    for (const t of e.tags) multimapDelete(this.byTag, tagKey(r.kind, t), r);
+    for (const t of e.tags) {
+      const key = tagKey(r.kind, t);
+      if (this.someWithTag(r.kind, t).includes(r)) keys.add(someKey(r.kind, t));
+      multimapDelete(this.byTag, key, r);
+    }
     multimapDelete(this.wildcards, r.kind, r);
+  }
+
+  /** Puts `next` in the place of the unchanged resource of the same file and document number. */
+  private replace(next: Resource): void {
+    const e = entryOf(next);
+    multimapAdd(this.byKind, next.kind, next);
+    multimapAdd(this.byName, nameKey(next.group, next.kind, next.namespace, next.name), next);
+    for (const h of e.hosts) multimapAdd(this.byHost, hostKey(next.kind, h), next);
+    for (const t of e.tags) multimapAdd(this.byTag, tagKey(next.kind, t), next);
+    if (e.hosts.some(isWildcard)) multimapAdd(this.wildcards, next.kind, next);
   }
 }
