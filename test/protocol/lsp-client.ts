@@ -38,6 +38,8 @@ export interface TestClient {
   initializeResult: InitializeResult;
   /** Diagnostics last published per URI. */
   diagnostics: Map<string, Diagnostic[]>;
+  /** The document version the last diagnostics per URI were published for. */
+  diagnosticVersions: Map<string, number | undefined>;
   /** Resolves with the first published diagnostics for `uri` that satisfy `accept`. */
   waitForDiagnostics(uri: string, accept: (d: Diagnostic[]) => boolean, timeoutMs?: number): Promise<Diagnostic[]>;
   open(uri: string, text: string, version?: number): void;
@@ -53,12 +55,22 @@ export function fileUri(p: string): string {
   return URI.file(p).toString();
 }
 
-export async function startClient(workspace: string, settings: Record<string, unknown> = {}): Promise<TestClient> {
+export interface ClientOptions {
+  /** The process the server watches as its parent (default: this one). */
+  processId?: number;
+  /** Workspace folder URIs (default: the workspace). */
+  folderUris?: string[];
+  /** Resolve as soon as the server is initialized, without waiting for the start-up scan (then await `indexed`). */
+  noWait?: boolean;
+}
+
+export async function startClient(workspace: string, settings: Record<string, unknown> = {}, options: ClientOptions = {}): Promise<TestClient & { child: ChildProcess; indexed: Promise<void> }> {
   const child: ChildProcess = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const diagnostics = new Map<string, Diagnostic[]>();
+  const diagnosticVersions = new Map<string, number | undefined>();
   const events = new EventEmitter();
   events.setMaxListeners(100);
   let currentSettings = settings;
@@ -67,6 +79,7 @@ export async function startClient(workspace: string, settings: Record<string, un
 
   connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
     diagnostics.set(p.uri, p.diagnostics);
+    diagnosticVersions.set(p.uri, p.version);
     events.emit('diagnostics', p.uri, p.diagnostics);
   });
   connection.onNotification('istioEgress/indexed', () => indexed());
@@ -77,11 +90,11 @@ export async function startClient(workspace: string, settings: Record<string, un
   connection.listen();
 
   const initializeResult = await connection.sendRequest(InitializeRequest.type, {
-    processId: process.pid,
-    rootUri: fileUri(workspace),
-    workspaceFolders: [{ uri: fileUri(workspace), name: path.basename(workspace) }],
+    processId: options.processId ?? process.pid,
+    rootUri: options.folderUris ? null : fileUri(workspace),
+    workspaceFolders: (options.folderUris ?? [fileUri(workspace)]).map((uri) => ({ uri, name: path.basename(uri) })),
     capabilities: {
-      workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true }, didChangeConfiguration: { dynamicRegistration: true } },
+      workspace: { configuration: true, workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: true }, didChangeConfiguration: { dynamicRegistration: true } },
       window: { workDoneProgress: true },
       textDocument: {
         publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true, dataSupport: true },
@@ -92,12 +105,15 @@ export async function startClient(workspace: string, settings: Record<string, un
     },
   });
   await connection.sendNotification(InitializedNotification.type, {});
-  await Promise.race([indexedPromise, new Promise((_, reject) => setTimeout(() => reject(new Error(`server did not index in time\n${stderr}`)), 20000))]);
+  if (!options.noWait) await Promise.race([indexedPromise, new Promise((_, reject) => setTimeout(() => reject(new Error(`server did not index in time\n${stderr}`)), 20000))]);
 
   return {
+    child,
+    indexed: indexedPromise,
     connection,
     initializeResult,
     diagnostics,
+    diagnosticVersions,
     waitForDiagnostics(uri, accept, timeoutMs = 5000) {
       const now = diagnostics.get(uri);
       if (now && accept(now)) return Promise.resolve(now);

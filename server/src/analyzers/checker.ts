@@ -3,7 +3,7 @@
  * user's severity overrides applied. It caches per file and knows which files a change can affect,
  * so an edit re-checks only the files that read what changed.
  */
-import type { Finding } from '../model';
+import type { FaultReport, Finding } from '../model';
 import type { ParsedFile } from '../parse/parse';
 import type { WorkspaceIndex, IndexChange } from '../index/workspace-index';
 import type { SchemaStore } from '../schema/catalogue';
@@ -25,6 +25,13 @@ function byAppliesTo(analyzers: readonly Analyzer[]): Map<string, Analyzer[]> {
   return map;
 }
 
+/** A finding whose range ends past the text (a parser error at the end of the file) is clamped to it. */
+function insideText(f: Finding, length: number): Finding {
+  if (f.start >= 0 && f.start <= f.end && f.end <= length) return f;
+  const start = Math.min(Math.max(0, f.start), length);
+  return { ...f, start, end: Math.min(Math.max(start, f.end), length) };
+}
+
 export class Checker {
   private readonly cache = new Map<string, CachedFindings>();
   /** Dependency key to the files whose cached findings read it. */
@@ -35,6 +42,8 @@ export class Checker {
     readonly index: WorkspaceIndex,
     readonly store: SchemaStore,
     private settings: Settings,
+    /** Where exceptions from validation and analyzers go (the server's log, the CLI's stderr). */
+    private readonly onError: (fault: FaultReport) => void = () => undefined,
   ) {}
 
   setSettings(settings: Settings): void {
@@ -52,7 +61,7 @@ export class Checker {
     if (cached) this.forget(uri);
     const deps = new Set<string>();
     const raw = [...file.problems, ...this.schemaFindings(file), ...this.analyzerFindings(file, deps)];
-    const findings = this.applySeverity(raw);
+    const findings = this.applySeverity(raw).map((f) => insideText(f, file.text.length));
     this.cache.set(uri, { file, findings, deps });
     for (const key of deps) {
       let set = this.readers.get(key);
@@ -90,8 +99,9 @@ export class Checker {
       if (r.family !== 'istio' && r.family !== 'mesh-config') continue;
       try {
         out.push(...validateResource(r, this.store));
-      } catch {
+      } catch (error) {
         // Validation is defensive already; a failure here must not hide the rest of the file's findings.
+        this.onError({ uri: file.uri, code: 'schema', error });
       }
     }
     return out;
@@ -105,8 +115,9 @@ export class Checker {
       for (const analyzer of this.analyzersByKind.get(r.kind) ?? []) {
         try {
           out.push(...findingsOf(analyzer, r, ctx));
-        } catch {
+        } catch (error) {
           // One analyzer's bug must not take the others' findings with it.
+          this.onError({ uri: file.uri, code: analyzer.code, error });
         }
       }
     }
