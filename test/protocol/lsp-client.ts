@@ -55,6 +55,13 @@ export function fileUri(p: string): string {
   return URI.file(p).toString();
 }
 
+/** What the server says when its start-up scan is done. */
+export interface IndexedInfo {
+  files: number;
+  resources: number;
+  milliseconds: number;
+}
+
 export interface ClientOptions {
   /** The process the server watches as its parent (default: this one). */
   processId?: number;
@@ -64,7 +71,7 @@ export interface ClientOptions {
   noWait?: boolean;
 }
 
-export async function startClient(workspace: string, settings: Record<string, unknown> = {}, options: ClientOptions = {}): Promise<TestClient & { child: ChildProcess; indexed: Promise<void> }> {
+export async function startClient(workspace: string, settings: Record<string, unknown> = {}, options: ClientOptions = {}): Promise<TestClient & { child: ChildProcess; indexed: Promise<IndexedInfo> }> {
   const child: ChildProcess = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
@@ -74,15 +81,15 @@ export async function startClient(workspace: string, settings: Record<string, un
   const events = new EventEmitter();
   events.setMaxListeners(100);
   let currentSettings = settings;
-  let indexed!: () => void;
-  const indexedPromise = new Promise<void>((resolve) => (indexed = resolve));
+  let indexed!: (p: IndexedInfo) => void;
+  const indexedPromise = new Promise<IndexedInfo>((resolve) => (indexed = resolve));
 
   connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
     diagnostics.set(p.uri, p.diagnostics);
     diagnosticVersions.set(p.uri, p.version);
     events.emit('diagnostics', p.uri, p.diagnostics);
   });
-  connection.onNotification('istioEgress/indexed', () => indexed());
+  connection.onNotification('istioEgress/indexed', (p: IndexedInfo) => indexed(p));
   connection.onRequest(ConfigurationRequest.type, (p) => p.items.map(() => currentSettings));
   connection.onRequest(RegistrationRequest.type, () => undefined);
   connection.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);

@@ -90,3 +90,23 @@ test('a fix whose result the API server would reject (a DestinationRule for host
   assert.deepEqual(verdicts('api.example.com'), [true]);
   assert.deepEqual(verdicts('bad_host!'), [false]);
 });
+
+test('fixes that would write a port over 65535 or a subset name the API server rejects are withheld', () => {
+  const se = (port: number) => `apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: se\nspec:\n  hosts:\n  - api.example.com\n  ports:\n  - number: ${port}\n    name: http\n    protocol: HTTP\n  resolution: DNS\n  location: MESH_EXTERNAL\n`;
+  const vs = (port: number, subset?: string) =>
+    `---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: vs\nspec:\n  hosts:\n  - api.example.com\n  http:\n  - route:\n    - destination:\n        host: api.example.com\n        port:\n          number: ${port}\n${subset ? `        subset: ${subset}\n` : ''}`;
+  const offered = (text: string, code: string) => {
+    const index = new WorkspaceIndex();
+    const file = parseFile('file:///ws/a.yaml', text);
+    index.setFile(file);
+    const findings = new Checker(index, loadSchemaStore(), DEFAULT_SETTINGS).findings(file.uri);
+    const finding = findings.find((f) => f.code === code);
+    assert.ok(finding, code);
+    const fixes = fixesFor(code, finding.data, file, finding);
+    assert.ok(fixes.length > 0, `${code} has a fix to judge`);
+    return fixes.filter((f) => fixIsSound(index, loadSchemaStore(), DEFAULT_SETTINGS, file, findings, finding, f)).map((f) => f.title);
+  };
+  assert.deepEqual(offered(se(70000) + vs(81), 'vs-destination-port'), []);
+  assert.deepEqual(offered(se(8080) + vs(81), 'vs-destination-port'), ['Change the port to 8080']);
+  assert.deepEqual(offered(se(80) + vs(80, 'V_1'), 'vs-unknown-subset'), []);
+});

@@ -10,6 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { compileFilter, listFiles, readText, readTextSync } from './workspace';
+import { MAX_FILE_BYTES } from '../parse/parse';
 
 let root: string;
 let socket: net.Server;
@@ -35,7 +36,7 @@ after(() => {
 
 test('the walk lists regular files and symlinks to them, never FIFOs, sockets, devices or loops', async () => {
   const files = await listFiles(root, { include: ['**/*.yaml'], exclude: [] });
-  assert.deepEqual(files.map((f) => path.relative(root, f)), ['linked.yaml', 'real/se.yaml']);
+  assert.deepEqual(files.map((f) => path.relative(root, f)).filter((f) => f !== 'huge.yaml'), ['linked.yaml', 'real/se.yaml']);
 });
 
 test('reading a FIFO, a device or a socket returns nothing at once instead of blocking', async () => {
@@ -55,6 +56,16 @@ test('a file over the size limit is read only up to it, and the parser reports i
   assert.ok(text.length > 1000 && text.length < 2000, `${text.length} characters`);
   const sync = readTextSync(big, 1000);
   assert.ok('text' in sync && sync.text === text);
+});
+
+test('a 50 MB file is read only up to the parser limit, at once', async () => {
+  const huge = path.join(root, 'huge.yaml');
+  fs.writeFileSync(huge, 'apiVersion: networking.istio.io/v1\n');
+  fs.truncateSync(huge, 50 * 1024 * 1024);
+  const started = Date.now();
+  const text = (await readText(huge))!;
+  assert.equal(text.length, MAX_FILE_BYTES + 1);
+  assert.ok(Date.now() - started < 5000);
 });
 
 test('invalid globs are reported and left out; the valid ones still apply', () => {
