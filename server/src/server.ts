@@ -15,7 +15,6 @@ import {
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { parseFile } from './parse/parse';
 import { WorkspaceIndex } from './index/workspace-index';
@@ -26,7 +25,7 @@ import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings';
 import { toDiagnostic } from './features/diagnostics';
 import { codeActions } from './features/code-actions';
 import { completionItems, hoverInfo } from './features/completion';
-import { offsetAt } from './features/positions';
+import { clampedTextDocuments, offsetAt } from './features/positions';
 import { compileFilter, type FileFilter } from './node/workspace';
 import { IndexedNotification, GenerateBundleRequest, BundleDefaultsRequest, type IndexedParams, type GenerateBundleParams } from './protocol';
 import { bundleDefaults, bundleFor } from './features/generate';
@@ -45,7 +44,7 @@ const PUBLISH_DELAY_MS = 20;
 const MAX_DIAGNOSTICS = 1000;
 
 export function startServer(connection: Connection, io: ServerIO): void {
-  const documents = new TextDocuments(TextDocument);
+  const documents = new TextDocuments(clampedTextDocuments);
   const index = new WorkspaceIndex();
   let settings: Settings = DEFAULT_SETTINGS;
   let checker: Checker | undefined;

@@ -1,7 +1,8 @@
 /**
  * What the fuzz tests share: the seed files from `../shared/corpus` (beside the repository), the
  * mutations applied to them, and the checks every offered quick fix must pass.
- * Runs are short by default; `FUZZ_RUNS` (set by `npm run fuzz`) makes them long, `FUZZ_SEED` replays one.
+ * Runs are short by default; `FUZZ_RUNS` (set by `npm run fuzz`) makes them long, `FUZZ_SEED` and
+ * `FUZZ_PATH` (from a failure report) replay one case.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -20,7 +21,8 @@ export function runs(short: number): number {
 
 export function fcParams(numRuns: number): fc.Parameters<unknown> {
   const seed = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
-  return { numRuns, includeErrorInReport: true, ...(seed === undefined ? {} : { seed }) };
+  const replay = process.env.FUZZ_PATH === undefined ? {} : { path: process.env.FUZZ_PATH };
+  return { numRuns, includeErrorInReport: true, ...(seed === undefined ? {} : { seed, ...replay }) };
 }
 
 export interface Seed {

@@ -103,6 +103,20 @@ test('edits with ranges past the end or inverted keep diagnostics inside the doc
   assert.ok(ds.every((d) => d.range.start.line <= d.range.end.line));
 });
 
+test('an edit past the end of the document does not corrupt the positions of later edits', async () => {
+  const uri = 'untitled:Untitled-2';
+  client.open(uri, BROKEN_SE);
+  await client.waitForDiagnostics(uri, hasEnum);
+  const change = (version: number, line: number, endLine: number, text: string) =>
+    client.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ range: { start: { line, character: 0 }, end: { line: endLine, character: 0 } }, text }] });
+  // One line break over a one-line range far past the end: appended, as a client would expect.
+  await change(2, 56, 57, '# tail\n');
+  // Then an ordinary insertion on the line after it.
+  await change(3, 11, 11, '# end\n');
+  const ds = await client.waitForDiagnostics(uri, (d) => client.diagnosticVersions.get(uri) === 3 && d.length > 0);
+  assert.deepEqual(ds.map((d) => d.code), ['schema-enum'], 'the document is the original text plus two comment lines, not a copy of itself');
+});
+
 test('non-file URIs are checked from the editor text and never read from disk', async () => {
   const uri = 'vscode-vfs://github/org/repo/se.yaml';
   client.fileChanged(uri, FileChangeType.Created);

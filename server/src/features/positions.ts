@@ -3,7 +3,7 @@
  * (and the CLI's output) convert, through vscode-languageserver-textdocument's `TextDocument`, which
  * breaks lines at CR, LF and CRLF as editors and SARIF viewers do.
  */
-import type { Position, Range } from 'vscode-languageserver';
+import type { Position, Range, TextDocumentContentChangeEvent, TextDocumentsConfiguration } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Span } from '../model';
 
@@ -54,4 +54,26 @@ export function toSpan(text: string, range: Range): Span {
   const end = doc.offsetAt(sane(range?.end));
   // An inverted range from the client is read as the text between its ends.
   return start <= end ? { start, end } : { start: end, end: start };
+}
+
+/**
+ * How the server's open documents take changes: like `TextDocument.update`, with each change's
+ * range first clamped to the document. `TextDocument.update` replaces the right text for a range
+ * past the end, but records line starts at the unclamped line numbers, so every later position in
+ * that document would be wrong.
+ */
+export const clampedTextDocuments: TextDocumentsConfiguration<TextDocument> = {
+  create: (uri, languageId, version, content) => TextDocument.create(uri, languageId, version, content),
+  update: (document, changes, version) => {
+    for (const change of changes) TextDocument.update(document, [clampChange(document, change)], version);
+    return document;
+  },
+};
+
+function clampChange(document: TextDocument, change: TextDocumentContentChangeEvent): TextDocumentContentChangeEvent {
+  if (!('range' in change) || !change.range) return change;
+  const start = document.offsetAt(sane(change.range.start));
+  const end = document.offsetAt(sane(change.range.end));
+  const range = { start: document.positionAt(Math.min(start, end)), end: document.positionAt(Math.max(start, end)) };
+  return { range, text: change.text };
 }
