@@ -18,10 +18,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { scheme: 'file', language: 'yaml' },
-      { scheme: 'untitled', language: 'yaml' },
-    ],
+    // Local files and unsaved ones, plus the file systems of virtual workspaces (the server never reads those from disk).
+    documentSelector: ['file', 'untitled', 'vscode-vfs', 'vsls', 'memfs'].map((scheme) => ({ scheme, language: 'yaml' })),
     synchronize: { configurationSection: 'istioEgress' },
     outputChannelName: 'Istio Egress',
   };

@@ -12,7 +12,8 @@ import { WorkspaceIndex } from './index/workspace-index';
 import { meshPartition } from './index/meshes';
 import { Checker } from './analyzers/checker';
 import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings';
-import { listFiles } from './node/workspace';
+import { compileFilter, listFiles, readTextSync } from './node/workspace';
+import { errorReporter } from './faults';
 import { loadSchemaStore } from './node/schemas';
 import { formatFindings, type FileFindings, type OutputFormat } from './cli-format';
 import { generateBundle } from './generate/bundle';
@@ -100,6 +101,8 @@ async function check(args: string[]): Promise<number> {
   const format = values.format as OutputFormat;
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, got "${format}"`);
   const settings = settingsFrom(values);
+  const globErrors = compileFilter(settings).errors;
+  if (globErrors.length) throw new UsageError(globErrors.map((e) => `--${e}`).join('\n'));
   const index = new WorkspaceIndex();
   const targets = positionals.length ? positionals : ['.'];
   const displayPath = new Map<string, string>();
@@ -122,12 +125,19 @@ async function check(args: string[]): Promise<number> {
     for (const file of files) {
       const uri = URI.file(file).toString();
       if (displayPath.has(uri)) continue;
-      index.setFile(parseFile(uri, fs.readFileSync(file, 'utf8')));
-      displayPath.set(uri, path.relative(process.cwd(), file).split(path.sep).join('/') || path.basename(file));
+      const shown = path.relative(process.cwd(), file).split(path.sep).join('/') || path.basename(file);
+      // One unreadable file (permissions, a FIFO, deleted meanwhile) is skipped with a warning, not the end of the run.
+      const read = readTextSync(file);
+      if ('error' in read) {
+        console.error(`istio-egress: ${shown}: cannot be read (${read.error}); skipped.`);
+        continue;
+      }
+      index.setFile(parseFile(uri, read.text));
+      displayPath.set(uri, shown);
     }
   }
   index.setMeshes(meshPartition(settings.clusters, roots));
-  const checker = new Checker(index, loadSchemaStore(), settings);
+  const checker = new Checker(index, loadSchemaStore(), settings, errorReporter((message) => console.error(message)));
   const results: FileFindings[] = [];
   for (const [uri, display] of [...displayPath].sort((a, b) => a[1].localeCompare(b[1]))) {
     const file = index.file(uri)!;

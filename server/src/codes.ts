@@ -93,7 +93,7 @@ export const BUILTIN_CODES: readonly CodeDoc[] = [
   {
     code: 'yaml-alias-limit',
     severity: 'error',
-    summary: 'The document expands more aliases than a real configuration needs (an "alias bomb"). istio-egress does not expand it, and the API server would refuse it too.',
+    summary: 'The document expands more aliases than a real configuration needs (an "alias bomb"), or an alias refers to the node that holds it (`exportTo: &r [*r]`). istio-egress does not expand it, and the API server would refuse it too.',
   },
   {
     code: 'yaml-duplicate-key',
@@ -105,13 +105,13 @@ export const BUILTIN_CODES: readonly CodeDoc[] = [
   {
     code: 'yaml-syntax',
     severity: 'error',
-    summary: 'The text is not valid YAML. The diagnostic sits where the parser stopped understanding it; the rest of the document is not checked until it is fixed.',
+    summary: 'The text is not valid YAML, or not YAML a Kubernetes object can be read from (a mapping key that is itself a mapping or a list). The diagnostic sits where the parser stopped understanding it; the rest of the document is not checked until it is fixed.',
     broken: 'spec:\n  hosts: [api.example.com',
     fixed: 'spec:\n  hosts: [api.example.com]',
   },
   {
     code: 'yaml-too-deep',
     severity: 'error',
-    summary: 'The document is nested so deeply that it cannot be checked. No real Istio resource nests like this.',
+    summary: 'The document is nested so deeply that it cannot be checked (for flow collections, more than 500 `[` or `{` open at once). No real Istio resource nests like this.',
   },
 ];

@@ -30,6 +30,8 @@ export interface Finding extends Span {
   /** The state the fix needs; small and JSON-serialisable. */
   data?: unknown;
   related?: RelatedLocation[];
+  /** How many more related locations there were than `related` keeps (see MAX_RELATED). */
+  relatedNotListed?: number;
   /** Shown faded (unused/unnecessary code) where the editor supports it. */
   unnecessary?: boolean;
   deprecated?: boolean;
@@ -46,6 +48,12 @@ export function codeOfId(id: string): string {
   return slash < 0 ? id : id.slice(0, slash);
 }
 
+/**
+ * Related locations kept per finding. A host with a thousand VirtualServices would otherwise give
+ * each of them a thousand locations, a million per publish; the message says how many more there are.
+ */
+export const MAX_RELATED = 20;
+
 /** A replacement of the text in [start, end) by `newText`. */
 export interface TextEdit extends Span {
   newText: string;
@@ -58,4 +66,12 @@ export interface Fix {
   isPreferred?: boolean;
   /** When several findings of this code can be fixed together in one file. */
   fixAllSafe?: boolean;
+}
+
+/** An exception an analyzer, the schema validator or a fix threw for one file; reported, never hiding other findings. */
+export interface FaultReport {
+  uri: string;
+  /** The analyzer's code, `schema` for validation, or the fixed finding's code. */
+  code: string;
+  error: unknown;
 }

@@ -8,6 +8,8 @@ import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   FileChangeType,
+  MessageType,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
@@ -15,12 +17,12 @@ import {
   type InitializeResult,
   type Position,
 } from 'vscode-languageserver';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { parseFile, type ParsedFile } from './parse/parse';
 import { WorkspaceIndex } from './index/workspace-index';
 import { meshPartition } from './index/meshes';
 import { Checker } from './analyzers/checker';
+import { fixIsSound } from './analyzers/fixes';
 import type { SchemaStore } from './schema/catalogue';
 import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings';
 import { toDiagnostic } from './features/diagnostics';
@@ -28,10 +30,12 @@ import { codeActions } from './features/code-actions';
 import { completionItems, hoverInfo } from './features/completion';
 import { egressPathLenses } from './features/code-lens';
 import { definition, documentSymbolsOf, prepareRename, references, rename, workspaceSymbolsOf, type Navigation } from './features/navigation';
-import { offsetAt } from './features/positions';
-import { makeMatcher, type FileFilter } from './node/workspace';
+import { clampedTextDocuments, offsetAt } from './features/positions';
+import { compileFilter, type FileFilter } from './node/workspace';
 import { IndexedNotification, GenerateBundleRequest, BundleDefaultsRequest, type IndexedParams } from './protocol';
 import { bundleDefaults, bundleFor } from './features/generate';
+import { checkedBundleParams, fileFolders } from './features/faults';
+import { errorReporter } from './faults';
 
 export interface ServerIO {
   /** Absolute paths of the files to index under a folder. */
@@ -43,9 +47,11 @@ export interface ServerIO {
 const PUBLISH_DELAY_MS = 20;
 /** How long publishing runs before it lets other messages through. */
 const SLICE_MS = 8;
+/** More diagnostics than this in one file help nobody and make every publish slow; the first ones are shown. */
+const MAX_DIAGNOSTICS = 1000;
 
 export function startServer(connection: Connection, io: ServerIO): void {
-  const documents = new TextDocuments(TextDocument);
+  const documents = new TextDocuments(clampedTextDocuments);
   const index = new WorkspaceIndex();
   let settings: Settings = DEFAULT_SETTINGS;
   let checker: Checker | undefined;
@@ -64,16 +70,31 @@ export function startServer(connection: Connection, io: ServerIO): void {
   let publishTimer: NodeJS.Timeout | undefined;
   let draining = false;
 
-  const getChecker = () => (checker ??= new Checker(index, io.schemas(), settings));
+  const reportError = errorReporter((message) => connection.console.error(message));
+  const newChecker = () => new Checker(index, io.schemas(), settings, reportError);
+  const getChecker = () => (checker ??= newChecker());
   const fsPath = (uri: string) => URI.parse(uri).fsPath;
+  // Only `file:` URIs name local files; `untitled:`, `vscode-vfs:`, notebook cells and the like are never read from disk.
+  const isFileUri = (uri: string) => uri.startsWith('file:');
   const inWorkspace = (uri: string) => {
-    if (!uri.startsWith('file:')) return false;
+    if (!isFileUri(uri)) return false;
     const p = fsPath(uri);
     return folders.some((f) => p === f || p.startsWith(f.endsWith('/') ? f : `${f}/`));
   };
-  const matcherFor = () => makeMatcher({ include: settings.include, exclude: settings.exclude });
+  let reportedGlobErrors = '';
+  const matcherFor = () => {
+    const compiled = compileFilter({ include: settings.include, exclude: settings.exclude });
+    const errors = compiled.errors.map((e) => `istioEgress.${e}`).join('\n');
+    if (errors && errors !== reportedGlobErrors) {
+      connection.console.error(errors);
+      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `Istio Egress: ${errors}` });
+    }
+    reportedGlobErrors = errors;
+    return compiled.matches;
+  };
   let matches = matcherFor();
   const isIndexable = (uri: string) => {
+    if (!isFileUri(uri)) return false;
     const p = fsPath(uri);
     const folder = folders.find((f) => p.startsWith(f.endsWith('/') ? f : `${f}/`));
     if (!folder) return false;
@@ -166,7 +187,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
     // An open Istio file always gets its list, empty or not, so that the editor can tell "checked, clean" from "not checked yet".
     const open = !!file?.owned && !!documents.get(uri);
     if (findings.length === 0 && !published.has(uri) && !open) return;
-    const diagnostics = file ? findings.map((f) => toDiagnostic(file.text, f, textOf)) : [];
+    const diagnostics = file ? findings.slice(0, MAX_DIAGNOSTICS).map((f) => toDiagnostic(file.text, f, textOf)) : [];
     if (diagnostics.length) published.add(uri);
     else published.delete(uri);
     const version = documents.get(uri)?.version;
@@ -191,6 +212,15 @@ export function startServer(connection: Connection, io: ServerIO): void {
 
   /** Indexes every matching file of the workspace folders (open editors keep their unsaved text). */
   async function scan(): Promise<void> {
+    try {
+      await scanFolders();
+    } catch (e) {
+      // A failed scan must not take the server down (or leave the editor waiting): report it, keep serving open files.
+      connection.console.error(`Istio Egress: indexing the workspace failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    }
+  }
+
+  async function scanFolders(): Promise<void> {
     const started = Date.now();
     const progress = canProgress ? await connection.window.createWorkDoneProgress() : undefined;
     progress?.begin('Istio Egress: indexing', 0, 'listing files', false);
@@ -204,7 +234,8 @@ export function startServer(connection: Connection, io: ServerIO): void {
       seen.add(uri);
       if (!documents.get(uri)) {
         const text = await io.readFile(paths[i]);
-        if (text !== undefined) index.setFile(parseFile(uri, text));
+        // The file may have been opened while it was read: the editor's unsaved text wins then.
+        if (text !== undefined && !documents.get(uri)) index.setFile(parseFile(uri, text));
       }
       if (progress && (i - lastReport >= 200 || i === paths.length - 1)) {
         lastReport = i;
@@ -218,7 +249,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
     for (const uri of [...index.uris()]) if (!seen.has(uri) && !documents.get(uri)) index.removeFile(uri);
     progress?.done();
     index.setMeshes(meshPartition(settings.clusters, folders.map((f) => URI.file(f).toString())));
-    checker = new Checker(index, io.schemas(), settings);
+    checker = newChecker();
     publishAll();
     let resources = 0;
     for (const f of index.files()) resources += f.resources.length;
@@ -227,11 +258,12 @@ export function startServer(connection: Connection, io: ServerIO): void {
   }
 
   async function onWatchedFile(uri: string, type: FileChangeType): Promise<void> {
-    if (documents.get(uri)) return;
+    if (documents.get(uri) || !isFileUri(uri)) return;
     if (type === FileChangeType.Deleted) {
-      // A deleted folder arrives as one event for the folder: drop every file below it.
+      // A deleted folder arrives as one event for the folder: drop every file below it, but not the
+      // open ones, whose text lives in the editor.
       const prefix = uri.endsWith('/') ? uri : `${uri}/`;
-      for (const known of [...index.uris()]) if (known === uri || known.startsWith(prefix)) update(known, undefined);
+      for (const known of [...index.uris()]) if ((known === uri || known.startsWith(prefix)) && !documents.get(known)) update(known, undefined);
       return;
     }
     if (!isIndexable(uri)) return;
@@ -248,8 +280,8 @@ export function startServer(connection: Connection, io: ServerIO): void {
     canProgress = !!caps.window?.workDoneProgress;
     canFolders = !!caps.workspace?.workspaceFolders;
     canRefreshLenses = !!caps.workspace?.codeLens?.refreshSupport;
-    folders = (params.workspaceFolders ?? []).map((f) => URI.parse(f.uri).fsPath);
-    if (folders.length === 0 && params.rootUri) folders = [URI.parse(params.rootUri).fsPath];
+    folders = fileFolders((params.workspaceFolders ?? []).map((f) => f.uri));
+    if (folders.length === 0 && params.rootUri && !params.workspaceFolders?.length) folders = fileFolders([params.rootUri]);
     const init = params.initializationOptions as { settings?: unknown } | undefined;
     if (init?.settings) settings = normalizeSettings(init.settings);
     return {
@@ -274,7 +306,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
     if (canFolders) {
       connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
         const removed = new Set(e.removed.map((f) => URI.parse(f.uri).fsPath));
-        folders = [...folders.filter((f) => !removed.has(f)), ...e.added.map((f) => URI.parse(f.uri).fsPath)];
+        folders = [...folders.filter((f) => !removed.has(f)), ...fileFolders(e.added.map((f) => f.uri))];
         await scan();
       });
     }
@@ -337,11 +369,13 @@ export function startServer(connection: Connection, io: ServerIO): void {
   connection.onCodeAction((p) => {
     flush(p.textDocument.uri);
     const file = index.file(p.textDocument.uri);
-    return file ? codeActions(p, file, getChecker().findings(p.textDocument.uri)) : [];
+    if (!file) return [];
+    const findings = getChecker().findings(p.textDocument.uri);
+    return codeActions(p, file, findings, reportError, (finding, fix) => fixIsSound(index, io.schemas(), settings, file, findings, finding, fix));
   });
 
   connection.onRequest(BundleDefaultsRequest, () => bundleDefaults(index, settings));
-  connection.onRequest(GenerateBundleRequest, (p) => bundleFor(index, settings, p));
+  connection.onRequest(GenerateBundleRequest, (p) => bundleFor(index, settings, checkedBundleParams(p)));
 
   documents.listen(connection);
   connection.listen();

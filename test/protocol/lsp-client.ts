@@ -42,6 +42,8 @@ export interface TestClient {
   diagnostics: Map<string, Diagnostic[]>;
   /** How many times the server asked the client to refresh its code lenses. */
   codeLensRefreshes(): number;
+  /** The document version the last diagnostics per URI were published for. */
+  diagnosticVersions: Map<string, number | undefined>;
   /** Resolves with the first published diagnostics for `uri` that satisfy `accept`. */
   waitForDiagnostics(uri: string, accept: (d: Diagnostic[]) => boolean, timeoutMs?: number): Promise<Diagnostic[]>;
   open(uri: string, text: string, version?: number): void;
@@ -57,23 +59,41 @@ export function fileUri(p: string): string {
   return URI.file(p).toString();
 }
 
-export async function startClient(workspace: string, settings: Record<string, unknown> = {}): Promise<TestClient> {
+/** What the server says when its start-up scan is done. */
+export interface IndexedInfo {
+  files: number;
+  resources: number;
+  milliseconds: number;
+}
+
+export interface ClientOptions {
+  /** The process the server watches as its parent (default: this one). */
+  processId?: number;
+  /** Workspace folder URIs (default: the workspace). */
+  folderUris?: string[];
+  /** Resolve as soon as the server is initialized, without waiting for the start-up scan (then await `indexed`). */
+  noWait?: boolean;
+}
+
+export async function startClient(workspace: string, settings: Record<string, unknown> = {}, options: ClientOptions = {}): Promise<TestClient & { child: ChildProcess; indexed: Promise<IndexedInfo> }> {
   const child: ChildProcess = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const diagnostics = new Map<string, Diagnostic[]>();
+  const diagnosticVersions = new Map<string, number | undefined>();
   const events = new EventEmitter();
   events.setMaxListeners(100);
   let currentSettings = settings;
-  let indexed!: () => void;
-  const indexedPromise = new Promise<void>((resolve) => (indexed = resolve));
+  let indexed!: (p: IndexedInfo) => void;
+  const indexedPromise = new Promise<IndexedInfo>((resolve) => (indexed = resolve));
 
   connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
     diagnostics.set(p.uri, p.diagnostics);
+    diagnosticVersions.set(p.uri, p.version);
     events.emit('diagnostics', p.uri, p.diagnostics);
   });
-  connection.onNotification(IndexedNotification, () => indexed());
+  connection.onNotification(IndexedNotification, (p: IndexedInfo) => indexed(p));
   connection.onRequest(ConfigurationRequest.type, (p) => p.items.map(() => currentSettings));
   connection.onRequest(RegistrationRequest.type, () => undefined);
   connection.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
@@ -85,11 +105,11 @@ export async function startClient(workspace: string, settings: Record<string, un
   connection.listen();
 
   const initializeResult = await connection.sendRequest(InitializeRequest.type, {
-    processId: process.pid,
-    rootUri: fileUri(workspace),
-    workspaceFolders: [{ uri: fileUri(workspace), name: path.basename(workspace) }],
+    processId: options.processId ?? process.pid,
+    rootUri: options.folderUris ? null : fileUri(workspace),
+    workspaceFolders: (options.folderUris ?? [fileUri(workspace)]).map((uri) => ({ uri, name: path.basename(uri) })),
     capabilities: {
-      workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true }, didChangeConfiguration: { dynamicRegistration: true }, codeLens: { refreshSupport: true } },
+      workspace: { configuration: true, workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: true }, didChangeConfiguration: { dynamicRegistration: true }, codeLens: { refreshSupport: true } },
       window: { workDoneProgress: true },
       textDocument: {
         publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true, dataSupport: true },
@@ -100,13 +120,16 @@ export async function startClient(workspace: string, settings: Record<string, un
     },
   });
   await connection.sendNotification(InitializedNotification.type, {});
-  await Promise.race([indexedPromise, new Promise((_, reject) => setTimeout(() => reject(new Error(`server did not index in time\n${stderr}`)), 20000))]);
+  if (!options.noWait) await Promise.race([indexedPromise, new Promise((_, reject) => setTimeout(() => reject(new Error(`server did not index in time\n${stderr}`)), 20000))]);
 
   return {
+    child,
+    indexed: indexedPromise,
     connection,
     initializeResult,
     diagnostics,
     codeLensRefreshes: () => lensRefreshes,
+    diagnosticVersions,
     waitForDiagnostics(uri, accept, timeoutMs = 5000) {
       const now = diagnostics.get(uri);
       if (now && accept(now)) return Promise.resolve(now);

@@ -3,7 +3,7 @@
  * state it found, and an optional fix built from the same state. Analyzers are pure functions of
  * (resource, index, settings); they never do I/O and never see LSP types.
  */
-import type { Finding, Fix, RelatedLocation, Severity, Span } from '../model';
+import { MAX_RELATED, type Finding, type Fix, type RelatedLocation, type Severity, type Span } from '../model';
 import type { ParsedFile } from '../parse/parse';
 import type { Resource } from '../parse/resource';
 import type { IndexReader } from '../index/workspace-index';
@@ -61,7 +61,8 @@ export function findingsOf<S>(analyzer: Analyzer<S>, resource: Resource, ctx: An
       start: hit.start,
       end: hit.end,
       data: hit.state,
-      related: hit.related,
+      related: hit.related && hit.related.length > MAX_RELATED ? hit.related.slice(0, MAX_RELATED) : hit.related,
+      ...(hit.related && hit.related.length > MAX_RELATED ? { relatedNotListed: hit.related.length - MAX_RELATED } : {}),
     });
   }
   return out;

@@ -4,7 +4,7 @@
  * affect, so an edit re-checks only the documents that read what changed; a document that only
  * moved within its file keeps its findings, re-placed.
  */
-import { findingId, type Finding, type RelatedLocation } from '../model';
+import { findingId, type FaultReport, type Finding, type RelatedLocation } from '../model';
 import type { Resource } from '../parse/resource';
 import { fingerprintOf, slotOf, type WorkspaceIndex, type IndexChange } from '../index/workspace-index';
 import type { SchemaStore } from '../schema/catalogue';
@@ -46,6 +46,13 @@ function byAppliesTo(analyzers: readonly Analyzer[]): Map<string, Analyzer[]> {
 
 const CHECKED_FAMILIES = new Set(['istio', 'mesh-config', 'kubernetes']);
 
+/** A finding whose range ends past the text (a parser error at the end of the file) is clamped to it. */
+function insideText(f: Finding, length: number): Finding {
+  if (f.start >= 0 && f.start <= f.end && f.end <= length) return f;
+  const start = Math.min(Math.max(0, f.start), length);
+  return { ...f, start, end: Math.min(Math.max(start, f.end), length) };
+}
+
 export class Checker {
   /** Per document (see `slotOf`): its findings while its content and what it read are unchanged. */
   private readonly cache = new Map<string, CachedDocument>();
@@ -62,6 +69,8 @@ export class Checker {
     readonly index: WorkspaceIndex,
     readonly store: SchemaStore,
     private settings: Settings,
+    /** Where exceptions from validation and analyzers go (the server's log, the CLI's stderr). */
+    private readonly onError: (fault: FaultReport) => void = () => undefined,
   ) {}
 
   setSettings(settings: Settings): void {
@@ -85,7 +94,7 @@ export class Checker {
       for (const f of checked.schema) schema.push(this.place(f, base));
       for (const f of checked.analyzers) analyzers.push(this.place(f, base));
     }
-    return this.applySeverity([...file.problems, ...schema, ...analyzers]);
+    return this.applySeverity([...file.problems, ...schema, ...analyzers]).map((f) => insideText(f, file.text.length));
   }
 
   /**
@@ -207,8 +216,9 @@ export class Checker {
     }
     try {
       return validateResource(r, this.store);
-    } catch {
+    } catch (error) {
       // Validation is defensive already; a failure here must not hide the rest of the file's findings.
+      this.onError({ uri: r.uri, code: 'schema', error });
       return [];
     }
   }
@@ -221,8 +231,9 @@ export class Checker {
     for (const analyzer of [...(this.analyzersByKind.get(r.kind) ?? []), ...(this.analyzersByKind.get('*') ?? [])]) {
       try {
         out.push(...findingsOf(analyzer, r, ctx));
-      } catch {
+      } catch (error) {
         // One analyzer's bug must not take the others' findings with it.
+        this.onError({ uri: r.uri, code: analyzer.code, error });
       }
     }
     return out;

@@ -1,19 +1,98 @@
 /**
  * The quick fixes for a finding, from its code and `data` alone (no cached state): schema codes
  * go to the schema fixer, analyzer codes to their analyzer's `fix`.
+ * Every fix is checked against the text it edits before it is offered: edits inside the text and
+ * apart from each other, no analyzer fix that overwrites a mapping key, and none in a document the
+ * parser read with errors (duplicate keys make "the" value ambiguous, so a fix could edit the copy
+ * that is not used).
  */
-import type { Fix, Span } from '../model';
-import type { ParsedFile } from '../parse/parse';
+import type { FaultReport, Finding, Fix, Span, TextEdit } from '../model';
+import { parseFile, type ParsedFile } from '../parse/parse';
+import type { WorkspaceIndex } from '../index/workspace-index';
+import type { SchemaStore } from '../schema/catalogue';
+import type { Settings } from '../settings';
 import { fixSchemaFinding } from '../schema/validate';
 import { analyzerFor } from './registry';
+import { Checker } from './checker';
 
-export function fixesFor(code: string, data: unknown, file: ParsedFile, span: Span): Fix[] {
+export function fixesFor(code: string, data: unknown, file: ParsedFile, span: Span, onError?: (fault: FaultReport) => void): Fix[] {
+  if (!spanInside(span, file.text.length)) return [];
+  const doc = file.documents.find((d) => span.start >= d.start && span.start <= d.end);
+  if (doc && doc.ast.errors.length > 0) return [];
+  let fixes: Fix[];
   try {
-    if (code.startsWith('schema-')) return fixSchemaFinding({ code, data, ...span }, file.text);
-    const analyzer = analyzerFor(code);
-    if (!analyzer?.fix || data === undefined) return [];
-    return analyzer.fix(data, { file, span });
-  } catch {
+    if (code.startsWith('schema-')) fixes = fixSchemaFinding({ code, data, ...span }, file.text);
+    else {
+      const analyzer = analyzerFor(code);
+      if (!analyzer?.fix || data === undefined) return [];
+      fixes = analyzer.fix(data, { file, span });
+    }
+  } catch (error) {
+    onError?.({ uri: file.uri, code, error });
     return [];
   }
+  return fixes.filter((fix) => editsFit(fix.edits, file.text) && (code.startsWith('schema-') || !fix.edits.some((e) => overwritesKey(file.text, e))));
+}
+
+function spanInside(span: Span, length: number): boolean {
+  return Number.isInteger(span.start) && Number.isInteger(span.end) && span.start >= 0 && span.start <= span.end && span.end <= length;
+}
+
+/** Edits that lie inside the text and do not overlap (what an editor can apply as one change). */
+function editsFit(edits: TextEdit[], text: string): boolean {
+  if (edits.length === 0) return false;
+  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+  for (let i = 0; i < sorted.length; i++) {
+    if (!spanInside(sorted[i], text.length) || typeof sorted[i].newText !== 'string') return false;
+    if (i > 0 && sorted[i].start < sorted[i - 1].end) return false;
+  }
+  return true;
+}
+
+/** Whether an edit replaces a mapping key (its text is followed by `:`): analyzer fixes change values, never keys. */
+function overwritesKey(text: string, e: TextEdit): boolean {
+  if (e.start === e.end) return false;
+  return /^[ \t]*:(?:[ \t\r\n]|$)/.test(text.slice(e.end, e.end + 80));
+}
+
+/** The text after a fix's edits (which do not overlap). */
+export function applyFix(text: string, fix: Fix): string {
+  let out = text;
+  for (const e of [...fix.edits].sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+  return out;
+}
+
+/** Files larger than this are not re-checked before a fix is offered (a re-check would delay the light bulb). */
+const MAX_VERIFIED_CHARS = 256 * 1024;
+
+/**
+ * Whether a fix does what it promises, checked by re-checking the fixed text in the workspace: it
+ * removes a finding of its code, adds no YAML syntax error and no error of any code (a created
+ * resource with a host, port or name the API server rejects adds one). `findings` are the file's
+ * current findings. The index is restored before this returns.
+ */
+export function fixIsSound(index: WorkspaceIndex, store: SchemaStore, settings: Settings, file: ParsedFile, findings: Finding[], finding: Finding, fix: Fix): boolean {
+  if (file.text.length > MAX_VERIFIED_CHARS || index.file(file.uri) !== file) return true;
+  const after = parseFile(file.uri, applyFix(file.text, fix));
+  const syntax = (f: ParsedFile) => f.problems.filter((p) => p.severity === 'error').length;
+  if (syntax(after) > syntax(file)) return false;
+  index.setFile(after);
+  let recheck: Finding[];
+  try {
+    recheck = new Checker(index, store, settings).findings(file.uri);
+  } finally {
+    index.setFile(file);
+  }
+  const count = (list: Finding[], keep: (f: Finding) => boolean) => list.filter(keep).length;
+  const sameKind = (f: Finding) => f.code === finding.code && f.severity === finding.severity;
+  if (count(recheck, sameKind) >= count(findings, sameKind)) return false;
+  const errors = new Map<string, number>();
+  for (const f of findings) if (f.severity === 'error') errors.set(f.code, (errors.get(f.code) ?? 0) + 1);
+  for (const f of recheck) {
+    if (f.severity !== 'error') continue;
+    const left = errors.get(f.code) ?? 0;
+    if (left === 0) return false;
+    errors.set(f.code, left - 1);
+  }
+  return true;
 }

@@ -17,9 +17,14 @@ import { fileLabel } from '../index/versions';
 
 interface State {
   host: string;
-  /** `"name" (namespace, in file)` of the other VirtualServices. */
+  /** `"name" (namespace, in file)` of the other VirtualServices, the first MAX_NAMED of them. */
   others: string[];
+  /** How many more there are. */
+  more?: number;
 }
+
+/** Names listed in the message; a host with a thousand VirtualServices would otherwise get a message of a thousand names on each. */
+const MAX_NAMED = 10;
 
 export const vsDuplicateMeshHost: Analyzer<State> = {
   code: 'vs-duplicate-mesh-host',
@@ -46,9 +51,11 @@ export const vsDuplicateMeshHost: Analyzer<State> = {
         if (at) related.push({ uri: o.uri, ...at, message: `VirtualService "${o.name}" (${o.namespace}) also defines ${host} for the mesh` });
       }
       const span = spanAtPath(vs.document.ast, ['spec', 'hosts', i]);
-      if (span) yield { ...span, related, state: { host, others: others.map((o) => `"${o.name}" (${o.namespace}, in ${fileLabel(vs.uri, o.uri)})`).sort() } };
+      const names = others.map((o) => `"${o.name}" (${o.namespace}, in ${fileLabel(vs.uri, o.uri)})`).sort();
+      const state: State = { host, others: names.slice(0, MAX_NAMED), ...(names.length > MAX_NAMED ? { more: names.length - MAX_NAMED } : {}) };
+      if (span) yield { ...span, related, state };
     }
   },
   message: (s) =>
-    `VirtualService${s.others.length === 1 ? '' : 's'} ${s.others.join(', ')} also define${s.others.length === 1 ? 's' : ''} ${s.host} for the mesh: sidecars use only one of them, and which one is undefined. Merge them into one VirtualService for the host.`,
+    `VirtualService${s.others.length === 1 ? '' : 's'} ${s.others.join(', ')}${s.more ? ` and ${s.more} more` : ''} also define${s.others.length === 1 ? 's' : ''} ${s.host} for the mesh: sidecars use only one of them, and which one is undefined. Merge them into one VirtualService for the host.`,
 };

@@ -46,3 +46,22 @@ test('replaceScalar keeps quotes; appendDocument separates with --- and keeps li
   assert.equal(apply('a: 1\r\n', appendDocument('a: 1\r\n', 'b: 2\nc: 3\n')), 'a: 1\r\n---\r\nb: 2\r\nc: 3\r\n');
   assert.equal(toYaml({ spec: { hosts: ['a'] } }), 'spec:\n  hosts:\n  - a\n');
 });
+
+test('replaceScalar quotes a plain value that YAML would read as something else', () => {
+  const text = 'hosts:\n- old.example.com\nport: 80\n';
+  const host = text.indexOf('old.example.com');
+  const out = apply(text, replaceScalar(text, { start: host, end: host + 'old.example.com'.length }, '*/api.example.com'));
+  assert.deepEqual(YAML.parse(out).hosts, ['*/api.example.com']);
+  const port = text.indexOf('80');
+  assert.equal(apply(text, replaceScalar(text, { start: port, end: port + 2 }, '443')), 'hosts:\n- old.example.com\nport: 443\n');
+  const single = "name: 'a'\n";
+  assert.deepEqual(YAML.parse(apply(single, replaceScalar(single, { start: 6, end: 9 }, "it's"))), { name: "it's" });
+});
+
+test('edits follow lone CR line endings', () => {
+  const text = 'spec:\r  host: a\r  subsets:\r  - name: x\r';
+  const out = apply(text, insertMapEntry(text, doc(text.replace(/\r/g, '\n')), ['spec'], 'exportTo', '["."]'));
+  assert.equal(out, 'spec:\r  host: a\r  subsets:\r  - name: x\r  exportTo: ["."]\r');
+  const cr = 'a: 1\r';
+  assert.equal(apply(cr, appendDocument(cr, 'b: 2\n')), 'a: 1\r---\rb: 2\r');
+});

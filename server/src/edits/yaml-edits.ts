@@ -7,13 +7,16 @@ import YAML, { isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
 import type { TextEdit } from '../model';
 import { nodeAtPath, type YamlPath } from '../parse/yaml-path';
 
-/** The line ending the file uses. */
+
+/** The line ending the file uses: CRLF, LF, or a lone CR (old Mac files). */
 export function eolOf(text: string): string {
-  return text.includes('\r\n') ? '\r\n' : '\n';
+  if (text.includes('\r\n')) return '\r\n';
+  return !text.includes('\n') && text.includes('\r') ? '\r' : '\n';
 }
 
+/** The start of the line holding `offset`; lines end at LF, CRLF or a lone CR. */
 function lineStartOf(text: string, offset: number): number {
-  return text.lastIndexOf('\n', offset - 1) + 1;
+  return Math.max(text.lastIndexOf('\n', offset - 1), text.lastIndexOf('\r', offset - 1)) + 1;
 }
 
 function columnOf(text: string, offset: number): number {
@@ -22,17 +25,17 @@ function columnOf(text: string, offset: number): number {
 
 /** The end of the line holding `offset` (before its line break), so an insertion keeps trailing comments on their line. */
 function lineEndOf(text: string, offset: number): number {
-  const nl = text.indexOf('\n', offset);
-  if (nl < 0) return text.length;
-  return text[nl - 1] === '\r' ? nl - 1 : nl;
+  let i = offset;
+  while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
+  return i;
 }
 
 /** Indents every line of `block` but the first by `indent` spaces, and uses `eol` between lines. */
 function indentBlock(block: string, indent: number, eol: string): string {
   const pad = ' '.repeat(indent);
   return block
-    .replace(/\r?\n$/, '')
-    .split(/\r?\n/)
+    .replace(/(\r\n|\r|\n)$/, '')
+    .split(/\r\n|\r|\n/)
     .map((line, i) => (i === 0 || line === '' ? line : pad + line))
     .join(eol);
 }
@@ -42,11 +45,29 @@ export function toYaml(value: unknown): string {
   return YAML.stringify(value, { indentSeq: false, lineWidth: 0 });
 }
 
-/** Replaces a scalar's text, keeping its quotes when it had any. */
+/**
+ * Replaces a scalar's text, keeping its quotes when it had any. A plain value that YAML would read
+ * as something else (a leading `*` makes an alias, `a: b` a mapping) is written double-quoted.
+ */
 export function replaceScalar(text: string, span: { start: number; end: number }, value: string): TextEdit {
   const raw = text.slice(span.start, span.end);
   const quote = raw.length >= 2 && (raw[0] === '"' || raw[0] === "'") && raw[raw.length - 1] === raw[0] ? raw[0] : '';
-  return { start: span.start, end: span.end, newText: `${quote}${value}${quote}` };
+  if (quote === "'") return { start: span.start, end: span.end, newText: `'${value.replace(/'/g, "''")}'` };
+  if (quote === '"' || !readsAsPlain(value)) return { start: span.start, end: span.end, newText: JSON.stringify(value) };
+  return { start: span.start, end: span.end, newText: value };
+}
+
+/** Whether `value` written as a plain scalar reads back as the same text (a string, or a number or boolean spelled canonically). */
+function readsAsPlain(value: string): boolean {
+  if (value === '' || /[\r\n]/.test(value)) return false;
+  try {
+    const doc = YAML.parseDocument(value);
+    if (doc.errors.length > 0 || !isScalar(doc.contents)) return false;
+    const v: unknown = doc.contents.value;
+    return (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') && String(v) === value;
+  } catch {
+    return false;
+  }
 }
 
 /** The last character of a node's own text (its range end without trailing comments or blank lines). */
@@ -111,8 +132,8 @@ export function appendSequenceItem(text: string, doc: Document, path: YamlPath, 
 /** Appends a new YAML document at the end of the file, separated by `---`. */
 export function appendDocument(text: string, documentYaml: string): TextEdit {
   const eol = eolOf(text);
-  const body = documentYaml.replace(/\r?\n$/, '').split(/\r?\n/).join(eol);
-  const needsBreak = text.length > 0 && !text.endsWith('\n');
+  const body = documentYaml.replace(/(\r\n|\r|\n)$/, '').split(/\r\n|\r|\n/).join(eol);
+  const needsBreak = text.length > 0 && !/[\r\n]$/.test(text);
   const separator = text.trim().length === 0 ? '' : `${needsBreak ? eol : ''}---${eol}`;
   return { start: text.length, end: text.length, newText: `${separator}${body}${eol}` };
 }

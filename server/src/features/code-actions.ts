@@ -3,7 +3,7 @@
  * the file" where the fix is safe to repeat. Fixes come from `diagnostic.data`, never from message text.
  */
 import { CodeActionKind, type CodeAction, type CodeActionParams, type TextEdit as LspTextEdit } from 'vscode-languageserver';
-import { codeOfId, type Finding, type Fix } from '../model';
+import { findingId, type FaultReport, type Finding, type Fix } from '../model';
 import type { ParsedFile } from '../parse/parse';
 import { fixesFor } from '../analyzers/fixes';
 import { SOURCE } from './diagnostics';
@@ -21,9 +21,19 @@ function overlapping(edits: Fix['edits'], taken: Fix['edits']): boolean {
 }
 
 /**
- * `allFindings` are the file's current findings, used to build "fix all" actions.
+ * `allFindings` are the file's current findings. A diagnostic the client sends is fixed only when a
+ * current finding has its code and place, and from that finding's `data`: a diagnostic from an
+ * older version of the text (or a made-up one) could carry offsets that no longer fit.
+ * They also build the "fix all" actions.
  */
-export function codeActions(params: CodeActionParams, file: ParsedFile, allFindings: Finding[]): CodeAction[] {
+export function codeActions(
+  params: CodeActionParams,
+  file: ParsedFile,
+  allFindings: Finding[],
+  onError?: (fault: FaultReport) => void,
+  /** Whether a fix is safe to offer (the server re-checks the fixed text); all are, without it. */
+  isSound: (finding: Finding, fix: Fix) => boolean = () => true,
+): CodeAction[] {
   const only = params.context.only;
   const wants = (kind: string) => !only || only.some((k) => kind.startsWith(k) || k.startsWith(kind));
   const refactors = wants(CodeActionKind.Refactor) ? routeThroughGatewayActions(params, file) : [];
@@ -33,16 +43,19 @@ export function codeActions(params: CodeActionParams, file: ParsedFile, allFindi
   const out: CodeAction[] = [];
   const fixAllOffered = new Set<string>();
   for (const d of params.context.diagnostics) {
-    if (d.source !== SOURCE || typeof d.code !== 'string') continue;
-    // A many-rule analyzer's diagnostics carry `code/rule`; its fixes go by the code.
-    const code = codeOfId(d.code);
-    const fixes = fixesFor(code, d.data, file, toSpan(text, d.range));
+    if (d.source !== SOURCE || typeof d.code !== 'string' || !d.range) continue;
+    // The fix comes from the current finding at this place with this id (`code`, or `code/rule` for a many-rule analyzer), never from the diagnostic's own data.
+    const span = toSpan(text, d.range);
+    const current = allFindings.find((f) => findingId(f) === d.code && f.start === span.start && f.end === span.end);
+    if (!current) continue;
+    const code = current.code;
+    const fixes = fixesFor(code, current.data, file, current, onError).filter((fix) => isSound(current, fix));
     for (const fix of fixes) {
       out.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: fix.isPreferred, edit: toWorkspaceEdit(uri, text, fix) });
     }
     if (fixes.some((f) => f.fixAllSafe) && !fixAllOffered.has(code)) {
       fixAllOffered.add(code);
-      const all = fixAll(code, file, allFindings);
+      const all = fixAll(code, file, allFindings, onError);
       if (all && all.count > 1) {
         out.push({ title: `Fix all "${code}" problems in this file (${all.count})`, kind: CodeActionKind.QuickFix, edit: { changes: { [uri]: all.edits } } });
       }
@@ -72,12 +85,13 @@ function routeThroughGatewayActions(params: CodeActionParams, file: ParsedFile):
   return [{ title: 'Route through the egress gateway…', kind: CodeActionKind.RefactorRewrite, command: { title: 'Route through the egress gateway…', command: COMMANDS.generateBundle, arguments: [args] } }];
 }
 
-function fixAll(code: string, file: ParsedFile, findings: Finding[]): { count: number; edits: LspTextEdit[] } | undefined {
+function fixAll(code: string, file: ParsedFile, findings: Finding[], onError?: (fault: FaultReport) => void): { count: number; edits: LspTextEdit[] } | undefined {
   const taken: Fix['edits'] = [];
   let count = 0;
   for (const f of findings) {
     if (f.code !== code) continue;
-    const fix = fixesFor(code, f.data, file, f).find((x) => x.fixAllSafe && x.isPreferred) ?? fixesFor(code, f.data, file, f).find((x) => x.fixAllSafe);
+    const fixes = fixesFor(code, f.data, file, f, onError);
+    const fix = fixes.find((x) => x.fixAllSafe && x.isPreferred) ?? fixes.find((x) => x.fixAllSafe);
     if (!fix || overlapping(fix.edits, taken)) continue;
     taken.push(...fix.edits);
     count++;

@@ -3,7 +3,7 @@
  * the fix state in `data`, and related locations.
  */
 import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-languageserver';
-import { findingId, type Finding, type Severity } from '../model';
+import { findingId, MAX_RELATED, type Finding, type Severity } from '../model';
 import { toRange } from './positions';
 import { docsLink } from '../codes';
 
@@ -28,13 +28,13 @@ export function toDiagnostic(text: string, f: Finding, textOf: (uri: string) => 
     source: SOURCE,
     code: findingId(f),
     codeDescription: { href: docsLink(f.code) },
-    message: f.message,
+    message: f.relatedNotListed ? `${f.message} (${f.relatedNotListed} more related locations not listed)` : f.message,
   };
   if (f.data !== undefined) d.data = f.data;
   if (tags.length) d.tags = tags;
   if (f.related?.length) {
     d.relatedInformation = [];
-    for (const r of f.related) {
+    for (const r of f.related.slice(0, MAX_RELATED)) {
       const relatedText = textOf(r.uri);
       if (relatedText !== undefined) d.relatedInformation.push({ location: { uri: r.uri, range: toRange(relatedText, r) }, message: r.message });
     }

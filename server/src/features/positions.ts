@@ -1,48 +1,79 @@
 /**
  * Offsets to LSP positions and back. The core works in character (UTF-16) offsets; only features/
- * converts, with a line table built once per text.
+ * (and the CLI's output) convert, through vscode-languageserver-textdocument's `TextDocument`, which
+ * breaks lines at CR, LF and CRLF as editors and SARIF viewers do.
  */
-import type { Position, Range } from 'vscode-languageserver';
+import type { Position, Range, TextDocumentContentChangeEvent, TextDocumentsConfiguration } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Span } from '../model';
 
-const tables = new Map<string, number[]>();
-const MAX_TABLES = 256;
+/**
+ * The few texts converted most recently. Diagnostics, related locations and fixes convert many
+ * offsets of the same text in a row; a small fixed bound keeps memory flat while a large file is
+ * edited one character at a time (every version is a new text).
+ */
+const recent: TextDocument[] = [];
+const RECENT_TEXTS = 4;
 
-export function lineStarts(text: string): number[] {
-  let starts = tables.get(text);
-  if (starts) return starts;
-  starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  if (tables.size >= MAX_TABLES) tables.delete(tables.keys().next().value as string);
-  tables.set(text, starts);
-  return starts;
+/** A TextDocument for `text`, for line and character conversions. */
+export function documentOf(text: string): TextDocument {
+  const hit = recent.findIndex((d) => d.getText() === text);
+  if (hit >= 0) {
+    const doc = recent[hit];
+    if (hit > 0) recent.unshift(...recent.splice(hit, 1));
+    return doc;
+  }
+  const doc = TextDocument.create('', 'yaml', 0, text);
+  recent.unshift(doc);
+  if (recent.length > RECENT_TEXTS) recent.pop();
+  return doc;
 }
 
 export function positionAt(text: string, offset: number): Position {
-  const starts = lineStarts(text);
-  const o = Math.max(0, Math.min(offset, text.length));
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= o) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo, character: o - starts[lo] };
+  return documentOf(text).positionAt(offset);
+}
+
+/** A position from the client, made safe: missing or non-integer lines and characters count as 0. */
+function sane(position: Position | undefined): Position {
+  const int = (n: unknown) => (typeof n === 'number' && Number.isFinite(n) ? Math.trunc(n) : 0);
+  return { line: int(position?.line), character: int(position?.character) };
 }
 
 export function offsetAt(text: string, position: Position): number {
-  const starts = lineStarts(text);
-  if (position.line >= starts.length) return text.length;
-  const lineStart = starts[Math.max(0, position.line)];
-  const lineEnd = position.line + 1 < starts.length ? starts[position.line + 1] - 1 : text.length;
-  return Math.min(lineStart + Math.max(0, position.character), lineEnd);
+  return documentOf(text).offsetAt(sane(position));
 }
 
 export function toRange(text: string, span: Span): Range {
-  return { start: positionAt(text, span.start), end: positionAt(text, span.end) };
+  const doc = documentOf(text);
+  return { start: doc.positionAt(span.start), end: doc.positionAt(span.end) };
 }
 
 export function toSpan(text: string, range: Range): Span {
-  return { start: offsetAt(text, range.start), end: offsetAt(text, range.end) };
+  const doc = documentOf(text);
+  const start = doc.offsetAt(sane(range?.start));
+  const end = doc.offsetAt(sane(range?.end));
+  // An inverted range from the client is read as the text between its ends.
+  return start <= end ? { start, end } : { start: end, end: start };
+}
+
+/**
+ * How the server's open documents take changes: like `TextDocument.update`, with each change's
+ * range first clamped to the document. `TextDocument.update` replaces the right text for a range
+ * past the end, but records line starts at the unclamped line numbers, so every later position in
+ * that document would be wrong.
+ */
+export const clampedTextDocuments: TextDocumentsConfiguration<TextDocument> = {
+  create: (uri, languageId, version, content) => TextDocument.create(uri, languageId, version, content),
+  update: (document, changes, version) => {
+    for (const change of changes) TextDocument.update(document, [clampChange(document, change)], version);
+    return document;
+  },
+};
+
+function clampChange(document: TextDocument, change: TextDocumentContentChangeEvent): TextDocumentContentChangeEvent {
+  if (!('range' in change) || !change.range) return change;
+  const start = document.offsetAt(sane(change.range.start));
+  const end = document.offsetAt(sane(change.range.end));
+  const range = { start: document.positionAt(Math.min(start, end)), end: document.positionAt(Math.max(start, end)) };
+  return { range, text: change.text };
 }

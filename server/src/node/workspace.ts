@@ -1,10 +1,13 @@
 /**
  * Finds the YAML files of a folder tree for the server's start-up scan and the CLI: include and
- * exclude globs, node_modules and .git always skipped, symlinked folders not followed (no loops).
+ * exclude globs, node_modules and .git always skipped, symlinked folders not followed (no loops),
+ * symlinked files followed to regular files only. Reading never blocks on FIFOs or devices and
+ * never reads more than a file-size limit.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
+import { MAX_FILE_BYTES } from '../parse/parse';
 
 const ALWAYS_SKIPPED = new Set(['node_modules', '.git']);
 
@@ -13,19 +16,50 @@ export interface FileFilter {
   exclude: string[];
 }
 
-export function makeMatcher(filter: FileFilter): (relativePath: string) => boolean {
-  const include = picomatch(filter.include, { dot: true });
-  const exclude = filter.exclude.length > 0 ? picomatch(filter.exclude, { dot: true }) : () => false;
-  return (rel) => {
-    const p = rel.split(path.sep).join('/');
-    return include(p) && !exclude(p);
+export interface CompiledFilter {
+  /** Whether a path relative to the folder (with `/` or the platform's separator) is a file to index. */
+  matches: (relativePath: string) => boolean;
+  /** Whether a folder (relative path) is excluded. */
+  excludesFolder: (relativePath: string) => boolean;
+  /** One sentence per glob that could not be used (it is left out). */
+  errors: string[];
+}
+
+function compileGlobs(globs: string[], setting: string, errors: string[]): (p: string) => boolean {
+  const compiled: ((p: string) => boolean)[] = [];
+  for (const glob of globs) {
+    try {
+      compiled.push(picomatch(glob, { dot: true }));
+    } catch (e) {
+      const shown = glob.length > 60 ? `${glob.slice(0, 57)}…` : glob;
+      errors.push(`${setting}: "${shown}" is not a valid glob (${e instanceof Error ? e.message : String(e)}); it is left out.`);
+    }
+  }
+  return (p) => compiled.some((m) => m(p));
+}
+
+/** Compiles include and exclude globs; invalid globs are reported in `errors` and left out, never thrown. */
+export function compileFilter(filter: FileFilter): CompiledFilter {
+  const errors: string[] = [];
+  const include = compileGlobs(filter.include, 'include', errors);
+  const exclude = compileGlobs(filter.exclude, 'exclude', errors);
+  return {
+    matches: (rel) => {
+      const p = rel.split(path.sep).join('/');
+      return include(p) && !exclude(p);
+    },
+    excludesFolder: (rel) => exclude(rel) || exclude(`${rel}/`),
+    errors,
   };
+}
+
+export function makeMatcher(filter: FileFilter): (relativePath: string) => boolean {
+  return compileFilter(filter).matches;
 }
 
 /** Absolute paths of the matching files under `root` (a folder), sorted. */
 export async function listFiles(root: string, filter: FileFilter): Promise<string[]> {
-  const matches = makeMatcher(filter);
-  const excludeDir = filter.exclude.length > 0 ? picomatch(filter.exclude, { dot: true }) : () => false;
+  const compiled = compileFilter(filter);
   const out: string[] = [];
   const walk = async (dir: string): Promise<void> => {
     let entries: fs.Dirent[];
@@ -38,9 +72,9 @@ export async function listFiles(root: string, filter: FileFilter): Promise<strin
       const full = path.join(dir, e.name);
       const rel = path.relative(root, full).split(path.sep).join('/');
       if (e.isDirectory()) {
-        if (ALWAYS_SKIPPED.has(e.name) || excludeDir(rel) || excludeDir(`${rel}/`)) continue;
+        if (ALWAYS_SKIPPED.has(e.name) || compiled.excludesFolder(rel)) continue;
         await walk(full);
-      } else if (e.isFile() && matches(rel)) {
+      } else if ((e.isFile() || (e.isSymbolicLink() && (await isRegularFile(full)))) && compiled.matches(rel)) {
         out.push(full);
       }
     }
@@ -49,11 +83,70 @@ export async function listFiles(root: string, filter: FileFilter): Promise<strin
   return out.sort();
 }
 
-/** Reads a file as UTF-8 text; undefined when it cannot be read. */
-export async function readText(file: string): Promise<string | undefined> {
+/** True for a regular file, following symlinks; false for folders, FIFOs, sockets, devices and broken or looping links. */
+async function isRegularFile(file: string): Promise<boolean> {
   try {
-    return await fs.promises.readFile(file, 'utf8');
+    return (await fs.promises.stat(file)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Reads a file as UTF-8 text; undefined when it cannot be read or is not a regular file (a FIFO,
+ * socket or device, possibly behind a symlink). The file is opened non-blocking, so a FIFO never
+ * holds a thread, and at most `limit` + 1 bytes are read: a longer file comes back cut there,
+ * which the parser reports as too large.
+ */
+export async function readText(file: string, limit = MAX_FILE_BYTES): Promise<string | undefined> {
+  let handle: fs.promises.FileHandle | undefined;
+  try {
+    handle = await fs.promises.open(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+    const stat = await handle.stat();
+    if (!stat.isFile()) return undefined;
+    const size = Math.min(stat.size, limit + 1);
+    const buffer = Buffer.alloc(size);
+    let read = 0;
+    while (read < size) {
+      const { bytesRead } = await handle.read(buffer, read, size - read, read);
+      if (bytesRead === 0) break;
+      read += bytesRead;
+    }
+    return cutText(buffer.subarray(0, read).toString('utf8'), stat.size, limit);
   } catch {
     return undefined;
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * A file longer than `limit` bytes must read as longer than `limit` characters, so that the parser
+ * skips it as too large; multi-byte characters can make the cut text shorter, so it is padded.
+ */
+function cutText(text: string, size: number, limit: number): string {
+  return size > limit && text.length <= limit ? text.padEnd(limit + 1, ' ') : text;
+}
+
+/** The synchronous `readText`, for the CLI: the text, or the reason it could not be read. */
+export function readTextSync(file: string, limit = MAX_FILE_BYTES): { text: string } | { error: string } {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) return { error: 'not a regular file' };
+    const size = Math.min(stat.size, limit + 1);
+    const buffer = Buffer.alloc(size);
+    let read = 0;
+    while (read < size) {
+      const n = fs.readSync(fd, buffer, read, size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return { text: cutText(buffer.subarray(0, read).toString('utf8'), stat.size, limit) };
+  } catch (e) {
+    return { error: (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e)) };
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }

@@ -139,3 +139,55 @@ test('a broken ConfigMap mesh reports the syntax error inside the string, on the
   assert.ok(syntax, 'syntax error inside the mesh string');
   assert.ok(lineCol(text, syntax.start).line >= 7);
 });
+
+test('an unclosed `{{` repeated over 320 KB does not freeze the parser', () => {
+  const text = `apiVersion: networking.istio.io/v1\nkind: ServiceEntry\n${'{{ x\n'.repeat(64000)}`;
+  const started = Date.now();
+  const file = parseFile('file:///t.yaml', text);
+  assert.ok(Date.now() - started < 3000, `took ${Date.now() - started} ms`);
+  assert.notEqual(file.skipped, 'helm', 'no closing }}: not a template');
+  assert.ok(file.problems.some((p) => p.code === 'yaml-too-deep'));
+});
+
+test('80 KB of blank lines do not freeze the "is this an Istio file" check', () => {
+  const text = `${'\n'.repeat(80000)}  apiVersion: networking.istio.io/v1\n`;
+  const started = Date.now();
+  const file = parseFile('file:///blank.yaml', text);
+  assert.ok(Date.now() - started < 3000, `took ${Date.now() - started} ms`);
+  assert.equal(file.owned, true);
+});
+
+test('a file with lone CR line endings that starts with a comment is read line by line', () => {
+  const text = SE.split('\n').join('\r').replace(/^/, '# egress for httpbin\r');
+  const file = parseFile('file:///cr.yaml', text);
+  assert.deepEqual(file.resources.map((r) => [r.kind, r.name]), [['ServiceEntry', 'httpbin']]);
+  const span = spanAtPath(file.resources[0].document.ast, ['spec', 'resolution'])!;
+  assert.equal(text.slice(span.start, span.end), 'DNS');
+  assert.deepEqual(file.problems, []);
+});
+
+test('a self-referencing alias is one finding, not data that cannot be serialised', () => {
+  const text = 'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: x\nspec:\n  hosts: [a.example.com]\n  exportTo: &r [*r]\n';
+  const file = parseFile('file:///loop.yaml', text);
+  assert.deepEqual(file.problems.map((p) => p.code), ['yaml-alias-limit']);
+  assert.equal(file.resources.length, 0);
+  assert.equal(file.owned, true);
+  assert.doesNotThrow(() => JSON.stringify(file.documents.map((d) => d.value)));
+});
+
+test('mapping keys that are collections are one syntax finding, fast, and print no warning', () => {
+  const warnings: unknown[] = [];
+  const original = process.emitWarning.bind(process);
+  process.emitWarning = (w: string | Error) => void warnings.push(w);
+  try {
+    const started = Date.now();
+    const file = parseFile('file:///keys.yaml', `apiVersion: networking.istio.io/v1\nkind: ServiceEntry\n? [a, b]\n: 1\nx: ${'[[ y\n'.repeat(400)}`);
+    assert.ok(Date.now() - started < 3000);
+    assert.ok(file.problems.some((p) => p.code === 'yaml-syntax' || p.code === 'yaml-too-deep'));
+    const keyed = parseFile('file:///keys2.yaml', 'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\n? [a, b]\n: 1\n');
+    assert.ok(keyed.problems.some((p) => p.code === 'yaml-syntax' && /key is itself/.test(p.message)));
+  } finally {
+    process.emitWarning = original;
+  }
+  assert.deepEqual(warnings, []);
+});

@@ -4,7 +4,7 @@
  * never hangs: broken YAML, alias bombs, deep nesting, binary data, Helm templates and huge
  * files all become findings (or a silent skip, for binary data) instead.
  */
-import YAML, { type Document } from 'yaml';
+import YAML, { isCollection, type Document } from 'yaml';
 import type { Finding } from '../model';
 import { toResource, type Resource } from './resource';
 import { meshConfigOf } from './mesh-config';
@@ -42,8 +42,8 @@ export interface ParsedFile {
 /** Files larger than this are indexed by nobody and get one information finding. */
 export const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
-const OWNED_TEXT = /^\s*apiVersion:\s*["']?[a-z0-9.-]*istio\.io\//m;
-const HELM = /\{\{-?[\s\S]*?-?\}\}/g;
+// Horizontal white space only: `\s*` at a line start would rescan every following blank line (quadratic).
+const OWNED_TEXT = /^[ \t]*apiVersion:[ \t]*["']?[a-z0-9.-]*istio\.io\//m;
 function looksBinary(text: string): boolean {
   const head = text.slice(0, 8192);
   if (head.includes('\u0000')) return true;
@@ -55,16 +55,45 @@ function looksBinary(text: string): boolean {
   return head.length > 0 && odd / head.length > 0.1;
 }
 
-/** The first Helm/Go template action outside a comment, if any. */
+/**
+ * The first Helm/Go template action (`{{ … }}`) outside a comment, if any. A linear scan: a regex
+ * with a lazy body is quadratic on an unclosed `{{`. `text` has only `\n` line breaks.
+ */
 function findTemplate(text: string): { start: number; end: number } | undefined {
-  HELM.lastIndex = 0;
-  for (let m = HELM.exec(text); m; m = HELM.exec(text)) {
-    const lineStart = text.lastIndexOf('\n', m.index) + 1;
-    const before = text.slice(lineStart, m.index);
+  for (let open = text.indexOf('{{'); open >= 0; open = text.indexOf('{{', open + 2)) {
+    const close = text.indexOf('}}', open + 2);
+    if (close < 0) return undefined;
+    const lineStart = text.lastIndexOf('\n', open) + 1;
+    const before = text.slice(lineStart, open);
     if (/(^|\s)#/.test(before)) continue;
-    return { start: m.index, end: m.index + m[0].length };
+    return { start: open, end: close + 2 };
   }
   return undefined;
+}
+
+/**
+ * The text as the YAML parser should read it: a lone CR (old Mac line endings) becomes LF. Editors
+ * and SARIF viewers break lines at CR, LF and CRLF, but the parser only at LF and CRLF. The length
+ * is unchanged, so every offset holds for the original text.
+ */
+export function yamlSource(text: string): string {
+  return text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
+}
+
+/** Whether plain data refers to itself (a self-referencing alias such as `&r [*r]`); linear in the data's size. */
+function isCyclic(value: unknown): boolean {
+  const done = new Set<object>();
+  const onPath = new Set<object>();
+  const visit = (v: unknown): boolean => {
+    if (v === null || typeof v !== 'object' || done.has(v)) return false;
+    if (onPath.has(v)) return true;
+    onPath.add(v);
+    for (const child of Object.values(v)) if (visit(child)) return true;
+    onPath.delete(v);
+    done.add(v);
+    return false;
+  };
+  return visit(value);
 }
 
 function skippedFile(uri: string, text: string, skipped: SkipReason, problems: Finding[], owned: boolean): ParsedFile {
@@ -73,7 +102,8 @@ function skippedFile(uri: string, text: string, skipped: SkipReason, problems: F
 
 export function parseFile(uri: string, text: string): ParsedFile {
   if (looksBinary(text)) return skippedFile(uri, text, 'binary', [], false);
-  const ownedByText = OWNED_TEXT.test(text.slice(0, 1 << 20));
+  const source = yamlSource(text);
+  const ownedByText = OWNED_TEXT.test(source.slice(0, 1 << 20));
   if (text.length > MAX_FILE_BYTES) {
     const finding: Finding = {
       code: 'file-too-large',
@@ -84,7 +114,7 @@ export function parseFile(uri: string, text: string): ParsedFile {
     };
     return skippedFile(uri, text, 'too-large', [finding], ownedByText);
   }
-  const template = findTemplate(text);
+  const template = findTemplate(source);
   if (template) {
     const finding: Finding = {
       code: 'helm-template-skipped',
@@ -98,12 +128,17 @@ export function parseFile(uri: string, text: string): ParsedFile {
   const problems: Finding[] = [];
   const documents: ParsedDocument[] = [];
   const resources: Resource[] = [];
+  const deepAt = unclosedFlowDepth(source, MAX_FLOW_DEPTH);
+  if (deepAt >= 0) {
+    problems.push(internalLimit(new RangeError('flow collections nested too deeply'), deepAt, source));
+    return { uri, text, documents, resources, problems, owned: ownedByText };
+  }
   let asts: Document.Parsed[];
   try {
-    asts = YAML.parseAllDocuments(text, PARSE_OPTIONS) as Document.Parsed[];
+    asts = YAML.parseAllDocuments(source, PARSE_OPTIONS) as Document.Parsed[];
     if (!Array.isArray(asts)) asts = [];
   } catch (e) {
-    problems.push(internalLimit(e, 0, text));
+    problems.push(internalLimit(e, 0, source));
     return { uri, text, documents, resources, problems, owned: ownedByText };
   }
   asts.forEach((ast, index) => {
@@ -111,15 +146,21 @@ export function parseFile(uri: string, text: string): ParsedFile {
     const [start, , end] = ast.range;
     let value: unknown;
     try {
+      const key = collectionKey(ast);
+      if (key) throw new ComplexKeyError(key);
       readAsKubectl(ast, text);
       value = ast.toJS(TO_JS_OPTIONS);
+      if (isCyclic(value)) {
+        value = undefined;
+        problems.push(internalLimit(new Error('alias refers to itself'), start, source));
+      }
     } catch (e) {
-      problems.push(internalLimit(e, start, text));
+      problems.push(internalLimit(e, start, source));
     }
     const document: ParsedDocument = { index, start, end, ast, value };
     const resource = toResource(uri, document);
     if (resource) {
-      const mesh = meshConfigOf(resource.value, ast, text);
+      const mesh = meshConfigOf(resource.value, ast, source);
       if (mesh) {
         resource.meshConfig = mesh;
         resource.family = 'mesh-config';
@@ -134,11 +175,71 @@ export function parseFile(uri: string, text: string): ParsedFile {
   return { uri, text, documents, resources, problems, owned };
 }
 
+/** Flow collections (`[`, `{`) open at once beyond which a file is not parsed: no real configuration comes close. */
+const MAX_FLOW_DEPTH = 500;
+
+/**
+ * The offset where more than `limit` flow brackets are open at once (outside quotes and comments),
+ * or -1. The YAML parser spends seconds on a few hundred kilobytes of such nesting (`{{ x` lines of
+ * a half-typed template), so it is not asked to. A linear scan; brackets in block scalars count
+ * too, which only matters for text that would need `limit` unmatched ones.
+ */
+function unclosedFlowDepth(text: string, limit: number): number {
+  let depth = 0;
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') quote = '';
+    else if (quote) {
+      if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '#' && (i === 0 || text[i - 1] === ' ' || text[i - 1] === '\t' || text[i - 1] === '\n')) {
+      const nl = text.indexOf('\n', i);
+      if (nl < 0) break;
+      i = nl - 1;
+    } else if (c === '[' || c === '{') {
+      if (++depth > limit) return i;
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return -1;
+}
+
+/**
+ * A mapping key that is itself a mapping or sequence (`? [a]`, or what `{{ x` turns into). No
+ * Kubernetes object has one, and turning such keys into data stringifies them level by level,
+ * which takes seconds on a few hundred nested brackets.
+ */
+function collectionKey(ast: Document.Parsed): { start: number; end: number } | undefined {
+  let found: { start: number; end: number } | undefined;
+  YAML.visit(ast, {
+    Pair(_, pair) {
+      if (!isCollection(pair.key)) return undefined;
+      const range = pair.key.range;
+      found = range ? { start: range[0], end: range[1] } : { start: 0, end: 0 };
+      return YAML.visit.BREAK;
+    },
+  });
+  return found;
+}
+
+class ComplexKeyError extends Error {
+  constructor(readonly span: { start: number; end: number }) {
+    super('a mapping key is a collection');
+  }
+}
+
 /** A finding for a document the parser refused to expand: too many aliases, or nested too deep. */
 function internalLimit(e: unknown, start: number, text: string): Finding {
   const message = e instanceof Error ? e.message : String(e);
+  if (e instanceof ComplexKeyError) {
+    const keyEnd = Math.min(e.span.end, text.indexOf('\n', e.span.start) < 0 ? text.length : text.indexOf('\n', e.span.start));
+    return { code: 'yaml-syntax', severity: 'error', start: e.span.start, end: Math.max(e.span.start + 1, keyEnd), message: 'YAML syntax error: this mapping key is itself a mapping or a list; Kubernetes objects have only plain keys.' };
+  }
   const lineEnd = text.indexOf('\n', start);
   const end = Math.max(start + 1, Math.min(lineEnd < 0 ? text.length : lineEnd, start + 200));
+  if (/refers to itself/.test(message)) {
+    return { code: 'yaml-alias-limit', severity: 'error', start, end, message: 'This document refers to itself through an alias (such as `&r [*r]`), which no JSON or Kubernetes object can hold; istio-egress does not check it.' };
+  }
   if (/alias/i.test(message)) {
     return { code: 'yaml-alias-limit', severity: 'error', start, end, message: `This document expands more than ${MAX_ALIAS_COUNT} aliases (an alias bomb?); istio-egress does not check it.` };
   }

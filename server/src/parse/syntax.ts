@@ -12,6 +12,8 @@ export const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
   prettyErrors: false,
   uniqueKeys: true,
   keepSourceTokens: false,
+  // Findings carry what matters; the library's console warnings (keys that are collections) are noise on stderr.
+  logLevel: 'error',
 };
 export const TO_JS_OPTIONS: ToJSOptions = { maxAliasCount: MAX_ALIAS_COUNT };
 

@@ -1,0 +1,83 @@
+/**
+ * The file walk and reads of the start-up scan and the CLI, on a real folder with the things a
+ * workspace can hold besides YAML files: FIFOs, sockets, devices, symlink loops, huge files.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { compileFilter, listFiles, readText, readTextSync } from './workspace';
+import { MAX_FILE_BYTES } from '../parse/parse';
+
+let root: string;
+let socket: net.Server;
+
+before(async () => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-egress-walk-'));
+  fs.mkdirSync(path.join(root, 'real'));
+  fs.writeFileSync(path.join(root, 'real', 'se.yaml'), 'kind: ServiceEntry\n');
+  execFileSync('mkfifo', [path.join(root, 'fifo.yaml')]);
+  fs.symlinkSync('/dev/zero', path.join(root, 'zero.yaml'));
+  fs.symlinkSync('loop.yaml', path.join(root, 'loop.yaml'));
+  fs.symlinkSync(root, path.join(root, 'real', 'up'));
+  fs.symlinkSync(path.join(root, 'real', 'se.yaml'), path.join(root, 'linked.yaml'));
+  fs.symlinkSync(path.join(root, 'missing.yaml'), path.join(root, 'dangling.yaml'));
+  socket = net.createServer();
+  await new Promise<void>((resolve) => socket.listen(path.join(root, 'sock.yaml'), resolve));
+});
+
+after(() => {
+  socket.close();
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+test('the walk lists regular files and symlinks to them, never FIFOs, sockets, devices or loops', async () => {
+  const files = await listFiles(root, { include: ['**/*.yaml'], exclude: [] });
+  assert.deepEqual(files.map((f) => path.relative(root, f)).filter((f) => f !== 'huge.yaml'), ['linked.yaml', 'real/se.yaml']);
+});
+
+test('reading a FIFO, a device or a socket returns nothing at once instead of blocking', async () => {
+  const started = Date.now();
+  for (const name of ['fifo.yaml', 'zero.yaml', 'sock.yaml', 'loop.yaml', 'dangling.yaml', 'real']) {
+    assert.equal(await readText(path.join(root, name)), undefined, name);
+    assert.ok('error' in readTextSync(path.join(root, name)), name);
+  }
+  assert.ok(Date.now() - started < 2000);
+  assert.equal(await readText(path.join(root, 'linked.yaml')), 'kind: ServiceEntry\n');
+});
+
+test('a file over the size limit is read only up to it, and the parser reports it as too large', async () => {
+  const big = path.join(root, 'big.txt');
+  fs.writeFileSync(big, `apiVersion: networking.istio.io/v1\n${'é'.repeat(3000)}`);
+  const text = (await readText(big, 1000))!;
+  assert.ok(text.length > 1000 && text.length < 2000, `${text.length} characters`);
+  const sync = readTextSync(big, 1000);
+  assert.ok('text' in sync && sync.text === text);
+});
+
+test('a 50 MB file is read only up to the parser limit, at once', async () => {
+  const huge = path.join(root, 'huge.yaml');
+  fs.writeFileSync(huge, 'apiVersion: networking.istio.io/v1\n');
+  fs.truncateSync(huge, 50 * 1024 * 1024);
+  const started = Date.now();
+  const text = (await readText(huge))!;
+  assert.equal(text.length, MAX_FILE_BYTES + 1);
+  assert.ok(Date.now() - started < 5000);
+});
+
+test('invalid globs are reported and left out; the valid ones still apply', () => {
+  const compiled = compileFilter({ include: ['', '**/*.yaml', 'x'.repeat(70000)], exclude: ['charts/**'] });
+  assert.equal(compiled.errors.length, 2);
+  assert.match(compiled.errors[0], /^include: "" is not a valid glob/);
+  assert.match(compiled.errors[1], /^include: "x{57}…" is not a valid glob/);
+  assert.equal(compiled.matches('a/b.yaml'), true);
+  assert.equal(compiled.matches('charts/b.yaml'), false);
+});
+
+test('the walk survives invalid globs', async () => {
+  const files = await listFiles(root, { include: [''], exclude: [''] });
+  assert.deepEqual(files, []);
+});
