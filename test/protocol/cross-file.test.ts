@@ -102,9 +102,10 @@ after(async () => {
 const unknownGateway = (ds: Diagnostic[]) => ds.filter((d) => d.code === 'vs-unknown-gateway');
 
 test('deleting a Gateway turns the VirtualService in another file red; restoring it clears the error', async () => {
-  // Give the start-up scan time to publish (nothing, since the setup is valid).
-  await new Promise((r) => setTimeout(r, 300));
-  assert.deepEqual(unknownGateway(client.diagnostics.get(routesUri) ?? []), []);
+  // An open Istio file always gets its list, so opening the routes shows they start clean.
+  assert.equal(client.diagnostics.get(routesUri), undefined, 'a clean file that is not open gets no list');
+  client.open(routesUri, ROUTES, 1);
+  assert.deepEqual(await client.waitForDiagnostics(routesUri, () => true), [], 'the routes start with no finding');
 
   fs.rmSync(gatewayPath);
   client.fileChanged(fileUri(gatewayPath), FileChangeType.Deleted);
@@ -116,6 +117,7 @@ test('deleting a Gateway turns the VirtualService in another file red; restoring
   fs.writeFileSync(gatewayPath, GATEWAY);
   client.fileChanged(fileUri(gatewayPath), FileChangeType.Created);
   await client.waitForDiagnostics(routesUri, (d) => unknownGateway(d).length === 0);
+  client.close(routesUri);
 });
 
 test('an unsaved edit of the Gateway in the editor updates the other file too', async () => {
