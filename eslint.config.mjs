@@ -11,7 +11,12 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': [
         'error',
         // node:test and mocha collect the promises their test functions return.
-        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite'] }, { from: 'package', package: 'test', name: ['test', 'describe', 'it', 'suite'] }] },
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite'] },
+            { from: 'package', package: 'test', name: ['test', 'describe', 'it', 'suite'] },
+          ],
+        },
       ],
       // Parsed YAML is untyped by nature; the core narrows it with guards instead of casting everywhere.
       '@typescript-eslint/no-explicit-any': 'off',

@@ -85,12 +85,20 @@ for (const doc of docs) {
     fs.mkdirSync(path.join(outDir, group, v.name), { recursive: true });
     fs.writeFileSync(path.join(outDir, file), JSON.stringify(envelope(group, v.name, names.kind, openApi, description)) + '\n');
     catalogue.push({
-      group, version: v.name, kind: names.kind, file,
-      storage: Boolean(v.storage), deprecated: Boolean(v.deprecated),
-      shortNames: names.shortNames ?? [], description: description.split('\n')[0],
+      group,
+      version: v.name,
+      kind: names.kind,
+      file,
+      storage: Boolean(v.storage),
+      deprecated: Boolean(v.deprecated),
+      shortNames: names.shortNames ?? [],
+      description: description.split('\n')[0],
     });
   }
 }
 catalogue.sort((a, b) => a.group.localeCompare(b.group) || a.kind.localeCompare(b.kind) || a.version.localeCompare(b.version));
-fs.writeFileSync(path.join(outDir, 'index.json'), JSON.stringify({ source: 'istio/istio manifests/charts/base/files/crd-all.gen.yaml', kinds: catalogue }, null, 2) + '\n');
+fs.writeFileSync(
+  path.join(outDir, 'index.json'),
+  JSON.stringify({ source: 'istio/istio manifests/charts/base/files/crd-all.gen.yaml', kinds: catalogue }, null, 2) + '\n',
+);
 console.log(`wrote ${catalogue.length} schemas to ${path.relative(process.cwd(), outDir) || '.'}`);

@@ -20,18 +20,23 @@ export interface GenerateArgs extends Partial<GenerateBundleParams> {
   file?: string;
 }
 
-
 function defaultPort(mode: BundleMode): number {
   return mode === 'passthrough' ? 443 : 80;
 }
 
-async function pick<T extends string>(title: string, items: { label: T; description?: string; detail?: string }[], placeHolder?: string): Promise<T | undefined> {
+async function pick<T extends string>(
+  title: string,
+  items: { label: T; description?: string; detail?: string }[],
+  placeHolder?: string,
+): Promise<T | undefined> {
   const chosen = await vscode.window.showQuickPick(items, { title, placeHolder, ignoreFocusOut: true });
   return chosen?.label;
 }
 
 async function askSelector(defaults: BundleDefaults): Promise<Record<string, string> | undefined> {
-  const text = Object.entries(defaults.gatewaySelector).map(([k, v]) => `${k}=${v}`).join(',');
+  const text = Object.entries(defaults.gatewaySelector)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
   const answer = await vscode.window.showInputBox({
     title: 'Egress gateway selector',
     prompt: 'The labels of the egress gateway pods, as KEY=VALUE[,KEY=VALUE]',
@@ -57,7 +62,12 @@ async function complete(args: GenerateArgs, defaults: BundleDefaults): Promise<(
   if (!host) return undefined;
   const wildcard = host.trim().startsWith('*.');
   const modes = BUNDLE_MODES.filter((m) => !wildcard || m === 'passthrough');
-  const mode = (args.mode as BundleMode | undefined) ?? (await pick('Generate Egress Bundle: mode', modes.map((m) => ({ label: m, detail: MODE_DESCRIPTIONS[m] }))));
+  const mode =
+    (args.mode as BundleMode | undefined) ??
+    (await pick(
+      'Generate Egress Bundle: mode',
+      modes.map((m) => ({ label: m, detail: MODE_DESCRIPTIONS[m] })),
+    ));
   if (!mode) return undefined;
   let port = args.port;
   if (port === undefined) {
@@ -78,7 +88,11 @@ async function complete(args: GenerateArgs, defaults: BundleDefaults): Promise<(
     if (!chosen) return undefined;
     namespace =
       chosen === other
-        ? await vscode.window.showInputBox({ title: 'Application namespace', ignoreFocusOut: true, validateInput: (v) => (DNS_LABEL.test(v) ? undefined : 'Use lowercase letters, digits and dashes.') })
+        ? await vscode.window.showInputBox({
+            title: 'Application namespace',
+            ignoreFocusOut: true,
+            validateInput: (v) => (DNS_LABEL.test(v) ? undefined : 'Use lowercase letters, digits and dashes.'),
+          })
         : chosen;
     if (!namespace) return undefined;
   }
@@ -86,7 +100,9 @@ async function complete(args: GenerateArgs, defaults: BundleDefaults): Promise<(
   let gatewaySelector = args.gatewaySelector;
   let gatewayHost = args.gatewayHost;
   if (!mode.startsWith('sidecar-') && gatewayNamespace === undefined) {
-    const selectorText = Object.entries(defaults.gatewaySelector).map(([k, v]) => `${k}: ${v}`).join(', ');
+    const selectorText = Object.entries(defaults.gatewaySelector)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(', ');
     const custom = 'Another egress gateway…';
     const chosen = await pick('Generate Egress Bundle: egress gateway', [
       { label: `${defaults.gatewayHost}`, description: `namespace ${defaults.gatewayNamespace}, selector ${selectorText}` },
@@ -94,24 +110,49 @@ async function complete(args: GenerateArgs, defaults: BundleDefaults): Promise<(
     ]);
     if (!chosen) return undefined;
     if (chosen === custom) {
-      gatewayNamespace = await vscode.window.showInputBox({ title: 'Egress gateway namespace', value: defaults.gatewayNamespace, ignoreFocusOut: true, validateInput: (v) => (DNS_LABEL.test(v) ? undefined : 'Use lowercase letters, digits and dashes.') });
+      gatewayNamespace = await vscode.window.showInputBox({
+        title: 'Egress gateway namespace',
+        value: defaults.gatewayNamespace,
+        ignoreFocusOut: true,
+        validateInput: (v) => (DNS_LABEL.test(v) ? undefined : 'Use lowercase letters, digits and dashes.'),
+      });
       if (!gatewayNamespace) return undefined;
       gatewaySelector = await askSelector(defaults);
       if (!gatewaySelector) return undefined;
-      gatewayHost = await vscode.window.showInputBox({ title: 'Egress gateway Service host', value: `istio-egressgateway.${gatewayNamespace}.svc.cluster.local`, ignoreFocusOut: true, validateInput: (v) => (isValidHost(v) ? undefined : 'Enter the Service host.') });
+      gatewayHost = await vscode.window.showInputBox({
+        title: 'Egress gateway Service host',
+        value: `istio-egressgateway.${gatewayNamespace}.svc.cluster.local`,
+        ignoreFocusOut: true,
+        validateInput: (v) => (isValidHost(v) ? undefined : 'Enter the Service host.'),
+      });
       if (!gatewayHost) return undefined;
     } else {
       gatewayNamespace = defaults.gatewayNamespace;
     }
   }
-  const apiVersion = args.apiVersion ?? (await pick('Generate Egress Bundle: API version', API_VERSIONS.map((v, i) => ({ label: v, description: i === 0 ? 'recommended' : undefined }))));
+  const apiVersion =
+    args.apiVersion ??
+    (await pick(
+      'Generate Egress Bundle: API version',
+      API_VERSIONS.map((v, i) => ({ label: v, description: i === 0 ? 'recommended' : undefined })),
+    ));
   if (!apiVersion) return undefined;
   let { registryOnly, networkPolicy } = args;
   if (registryOnly === undefined || networkPolicy === undefined) {
     const extras = await vscode.window.showQuickPick(
       [
-        { label: 'REGISTRY_ONLY outbound policy', detail: 'An IstioOperator that makes sidecars block hosts without a ServiceEntry.', picked: false, id: 'registry' },
-        { label: 'NetworkPolicy', detail: `Lets pods in ${namespace} reach only istio-system and DNS, so they cannot bypass the gateway.`, picked: false, id: 'netpol' },
+        {
+          label: 'REGISTRY_ONLY outbound policy',
+          detail: 'An IstioOperator that makes sidecars block hosts without a ServiceEntry.',
+          picked: false,
+          id: 'registry',
+        },
+        {
+          label: 'NetworkPolicy',
+          detail: `Lets pods in ${namespace} reach only istio-system and DNS, so they cannot bypass the gateway.`,
+          picked: false,
+          id: 'netpol',
+        },
       ],
       { title: 'Generate Egress Bundle: extras (optional)', canPickMany: true, ignoreFocusOut: true },
     );
@@ -122,13 +163,27 @@ async function complete(args: GenerateArgs, defaults: BundleDefaults): Promise<(
   let target = args.target;
   if (!target) {
     const options: { label: string; id: Target }[] = [{ label: 'New untitled document', id: 'untitled' }];
-    if (vscode.window.activeTextEditor?.document.languageId === 'yaml') options.push({ label: `Append to ${vscode.workspace.asRelativePath(vscode.window.activeTextEditor.document.uri)}`, id: 'append' });
+    if (vscode.window.activeTextEditor?.document.languageId === 'yaml')
+      options.push({ label: `Append to ${vscode.workspace.asRelativePath(vscode.window.activeTextEditor.document.uri)}`, id: 'append' });
     if (vscode.workspace.workspaceFolders?.length) options.push({ label: 'New file in the workspace…', id: 'file' });
     const chosen = await vscode.window.showQuickPick(options, { title: 'Generate Egress Bundle: write to', ignoreFocusOut: true });
     if (!chosen) return undefined;
     target = chosen.id;
   }
-  return { host: host.trim().toLowerCase(), mode, port, namespace, gatewayNamespace, gatewaySelector, gatewayHost, apiVersion, registryOnly, networkPolicy, withoutServiceEntry: args.withoutServiceEntry, target };
+  return {
+    host: host.trim().toLowerCase(),
+    mode,
+    port,
+    namespace,
+    gatewayNamespace,
+    gatewaySelector,
+    gatewayHost,
+    apiVersion,
+    registryOnly,
+    networkPolicy,
+    withoutServiceEntry: args.withoutServiceEntry,
+    target,
+  };
 }
 
 async function write(target: Target, yaml: string, args: GenerateArgs, host: string): Promise<vscode.TextDocument | undefined> {

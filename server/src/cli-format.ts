@@ -32,13 +32,25 @@ function located(text: string, f: Finding): Located {
 
 const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
 
-
 export function formatFindings(files: FileFindings[], format: OutputFormat, toolVersion: string): string {
   const rows = files.flatMap((file) => {
     return [...file.findings].sort((a, b) => a.start - b.start || a.code.localeCompare(b.code)).map((f) => ({ file, f, at: located(file.text, f) }));
   });
   if (format === 'json') {
-    return JSON.stringify(rows.map(({ file, f, at }) => ({ file: file.path, ...at, severity: f.severity, code: f.code, ...(f.rule ? { rule: f.rule } : {}), message: f.message })), null, 2) + '\n';
+    return (
+      JSON.stringify(
+        rows.map(({ file, f, at }) => ({
+          file: file.path,
+          ...at,
+          severity: f.severity,
+          code: f.code,
+          ...(f.rule ? { rule: f.rule } : {}),
+          message: f.message,
+        })),
+        null,
+        2,
+      ) + '\n'
+    );
   }
   if (format === 'sarif') {
     // One SARIF rule per finding id, so code-scanning tools tell (and let users dismiss) each rule of a many-rule analyzer apart.

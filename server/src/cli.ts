@@ -67,12 +67,14 @@ function settingsFrom(values: Record<string, any>): Settings {
   const severity: Record<string, string> = {};
   for (const s of (values.severity as string[]) ?? []) {
     const [code, level] = s.split('=');
-    if (!code || !['error', 'warning', 'information', 'hint', 'off'].includes(level)) throw new UsageError(`--severity expects CODE=error|warning|information|hint|off, got "${s}"`);
+    if (!code || !['error', 'warning', 'information', 'hint', 'off'].includes(level))
+      throw new UsageError(`--severity expects CODE=error|warning|information|hint|off, got "${s}"`);
     severity[code] = level;
   }
   const selector = values['egress-gateway-selector'] ? parseSelector(String(values['egress-gateway-selector'])) : DEFAULT_SETTINGS.egressGateway.selector;
   const policy = values['outbound-policy'];
-  if (policy !== undefined && policy !== 'ALLOW_ANY' && policy !== 'REGISTRY_ONLY') throw new UsageError(`--outbound-policy must be ALLOW_ANY or REGISTRY_ONLY, got "${policy}"`);
+  if (policy !== undefined && policy !== 'ALLOW_ANY' && policy !== 'REGISTRY_ONLY')
+    throw new UsageError(`--outbound-policy must be ALLOW_ANY or REGISTRY_ONLY, got "${policy}"`);
   return normalizeSettings({
     include: values.include?.length ? values.include : DEFAULT_SETTINGS.include,
     exclude: values.exclude ?? [],
@@ -137,7 +139,12 @@ async function check(args: string[]): Promise<number> {
     }
   }
   index.setMeshes(meshPartition(settings.clusters, roots));
-  const checker = new Checker(index, loadSchemaStore(), settings, errorReporter((message) => console.error(message)));
+  const checker = new Checker(
+    index,
+    loadSchemaStore(),
+    settings,
+    errorReporter((message) => console.error(message)),
+  );
   const results: FileFindings[] = [];
   for (const [uri, display] of [...displayPath].sort((a, b) => a[1].localeCompare(b[1]))) {
     const file = index.file(uri)!;

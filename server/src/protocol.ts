@@ -45,7 +45,6 @@ export interface IndexedParams {
   milliseconds: number;
 }
 
-
 export interface GenerateBundleParams {
   host: string;
   mode: string;
@@ -65,7 +64,6 @@ export type GenerateBundleResult = { ok: true; yaml: string; resources: { kind: 
 
 /** Generates an egress bundle with names that do not collide with the workspace's resources. */
 export const GenerateBundleRequest = new RequestType<GenerateBundleParams, GenerateBundleResult, void>('istioEgress/generateBundle');
-
 
 export interface BundleDefaults {
   gatewayNamespace: string;

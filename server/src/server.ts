@@ -248,7 +248,12 @@ export function startServer(connection: Connection, io: ServerIO): void {
     }
     for (const uri of [...index.uris()]) if (!seen.has(uri) && !documents.get(uri)) index.removeFile(uri);
     progress?.done();
-    index.setMeshes(meshPartition(settings.clusters, folders.map((f) => URI.file(f).toString())));
+    index.setMeshes(
+      meshPartition(
+        settings.clusters,
+        folders.map((f) => URI.file(f).toString()),
+      ),
+    );
     checker = newChecker();
     publishAll();
     let resources = 0;
@@ -311,7 +316,8 @@ export function startServer(connection: Connection, io: ServerIO): void {
       });
     }
     if (canConfigure) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'istioEgress' });
-    if (canWatch) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }, { globPattern: '**/' }] });
+    if (canWatch)
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }, { globPattern: '**/' }] });
     await fetchSettings();
     matches = matcherFor();
     await scan();
@@ -325,7 +331,12 @@ export function startServer(connection: Connection, io: ServerIO): void {
     if (JSON.stringify(before.include) !== JSON.stringify(settings.include) || JSON.stringify(before.exclude) !== JSON.stringify(settings.exclude)) {
       await scan();
     } else {
-      index.setMeshes(meshPartition(settings.clusters, folders.map((f) => URI.file(f).toString())));
+      index.setMeshes(
+        meshPartition(
+          settings.clusters,
+          folders.map((f) => URI.file(f).toString()),
+        ),
+      );
       getChecker().setSettings(settings);
       publishAll();
     }

@@ -43,9 +43,13 @@ const stringList = (v: unknown, fallback: string[]) => (Array.isArray(v) && v.ev
 export function normalizeSettings(raw: unknown): Settings {
   const r = isRecord(raw) ? raw : {};
   const gw = isRecord(r.egressGateway) ? r.egressGateway : {};
-  const selector = isRecord(gw.selector) && Object.values(gw.selector).every((v) => typeof v === 'string') ? (gw.selector as Record<string, string>) : DEFAULT_SETTINGS.egressGateway.selector;
+  const selector =
+    isRecord(gw.selector) && Object.values(gw.selector).every((v) => typeof v === 'string')
+      ? (gw.selector as Record<string, string>)
+      : DEFAULT_SETTINGS.egressGateway.selector;
   const severity: Record<string, SeverityOverride> = {};
-  if (isRecord(r.severity)) for (const [code, s] of Object.entries(r.severity)) if (typeof s === 'string' && SEVERITIES.has(s)) severity[code] = s as SeverityOverride;
+  if (isRecord(r.severity))
+    for (const [code, s] of Object.entries(r.severity)) if (typeof s === 'string' && SEVERITIES.has(s)) severity[code] = s as SeverityOverride;
   return {
     include: stringList(r.include, DEFAULT_SETTINGS.include),
     exclude: stringList(r.exclude, DEFAULT_SETTINGS.exclude),

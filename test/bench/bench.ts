@@ -99,7 +99,10 @@ function countReported(ws: Workspace, found: (file: string) => { code: string; l
 
 function runCli(ws: Workspace): { ms: number; reported: number; peakMb: number } {
   const started = performance.now();
-  const out = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cliPath, 'check', ws.dir, '--format', 'json'], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const out = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cliPath, 'check', ws.dir, '--format', 'json'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
   const ms = performance.now() - started;
   const peakKb = Number(/(\d+)\s*$/.exec(out.stderr ?? '')?.[1] ?? 0);
   let findings: { file: string; line: number; code: string }[] = [];
@@ -187,7 +190,8 @@ async function runServer(ws: Workspace): Promise<Omit<Result, 'cliMs' | 'cliRepo
     if (answered) list.values.push(performance.now() - started);
     else list.timeouts++;
   };
-  const complete = (list: Latencies) => timed(list, () => connection.sendRequest(CompletionRequest.type, { textDocument: { uri: probeUri }, position: completionAt }));
+  const complete = (list: Latencies) =>
+    timed(list, () => connection.sendRequest(CompletionRequest.type, { textDocument: { uri: probeUri }, position: completionAt }));
   const hover = (list: Latencies) => timed(list, () => connection.sendRequest(HoverRequest.type, { textDocument: { uri: probeUri }, position: hoverAt }));
 
   const initializedAt = performance.now();
@@ -203,7 +207,10 @@ async function runServer(ws: Workspace): Promise<Omit<Result, 'cliMs' | 'cliRepo
     await hover(hoverDuringScan);
     await sleep(20);
   }
-  const diagnosedOk = await waitUntil(() => indexedAt !== undefined && allReported() && performance.now() - lastPublish > QUIET_MS, Math.max(0, scanDeadline - performance.now()));
+  const diagnosedOk = await waitUntil(
+    () => indexedAt !== undefined && allReported() && performance.now() - lastPublish > QUIET_MS,
+    Math.max(0, scanDeadline - performance.now()),
+  );
   const diagnosedMs = diagnosedOk ? lastPublish - initializedAt : undefined;
   const serverReported = countReported(ws, found);
 
@@ -256,7 +263,9 @@ async function runServer(ws: Workspace): Promise<Omit<Result, 'cliMs' | 'cliRepo
       const otherUri = uriOf(ws.files[g]);
       const has = () => (published.get(otherUri)?.diagnostics ?? []).some((d) => d.code === 'se-duplicate-host');
       for (const duplicate of [true, false]) {
-        const text = duplicate ? original.replace(`  hosts:\n  - ${hostName(h)}\n  ports:`, `  hosts:\n  - ${hostName(g * HOSTS_PER_FILE)}\n  ports:`) : original;
+        const text = duplicate
+          ? original.replace(`  hosts:\n  - ${hostName(h)}\n  ports:`, `  hosts:\n  - ${hostName(g * HOSTS_PER_FILE)}\n  ports:`)
+          : original;
         const started = await send(text);
         const ok = await waitUntil(() => has() === duplicate && (published.get(otherUri)?.at ?? 0) >= started, EDIT_TIMEOUT_MS);
         if (ok) dependent.values.push(published.get(otherUri)!.at - started);
@@ -299,13 +308,27 @@ async function runServer(ws: Workspace): Promise<Omit<Result, 'cliMs' | 'cliRepo
   };
 }
 
-const ms = (v: number | undefined) => (v === undefined ? 'did not finish' : v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(v < 10 ? 1 : 0)} ms`);
+const ms = (v: number | undefined) =>
+  v === undefined
+    ? 'did not finish'
+    : v >= 10_000
+      ? `${(v / 1000).toFixed(1)} s`
+      : v >= 1000
+        ? `${(v / 1000).toFixed(2)} s`
+        : `${v.toFixed(v < 10 ? 1 : 0)} ms`;
 const dist = (l: Latencies) =>
-  l.values.length === 0 ? (l.timeouts ? `${l.timeouts} timed out` : 'n/a') : `${ms(percentile(l.values, 50))} / ${ms(percentile(l.values, 95))} / ${ms(Math.max(...l.values))} (n=${l.values.length}${l.timeouts ? `, ${l.timeouts} timed out at ${EDIT_TIMEOUT_MS / 1000} s` : ''})`;
+  l.values.length === 0
+    ? l.timeouts
+      ? `${l.timeouts} timed out`
+      : 'n/a'
+    : `${ms(percentile(l.values, 50))} / ${ms(percentile(l.values, 95))} / ${ms(Math.max(...l.values))} (n=${l.values.length}${l.timeouts ? `, ${l.timeouts} timed out at ${EDIT_TIMEOUT_MS / 1000} s` : ''})`;
 
 function render(results: Result[]): string {
   const cpus = os.cpus();
-  const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   const head = `| | ${results.map((r) => `${r.hosts.toLocaleString('en')} hosts (${r.files.toLocaleString('en')} files, ${r.documents.toLocaleString('en')} documents)`).join(' | ')} |`;
   const rows: [string, (r: Result) => string][] = [
     ['`initialized` → workspace indexed', (r) => ms(r.indexedMs)],
@@ -313,7 +336,10 @@ function render(results: Result[]): string {
     ['open every file → diagnostics settled', (r) => `${ms(r.openSettledMs)}${r.openAllPublished ? ', every file published' : ', not every file published'}`],
     ['edit → diagnostics of the edited file, p50 / p95 / max', (r) => dist(r.edited)],
     ['edit → diagnostics of a dependent file, p50 / p95 / max', (r) => dist(r.dependent)],
-    ['files published per edit, median / max', (r) => `${percentile(r.publishedPerEdit, 50) ?? 'n/a'} / ${r.publishedPerEdit.length ? Math.max(...r.publishedPerEdit) : 'n/a'}`],
+    [
+      'files published per edit, median / max',
+      (r) => `${percentile(r.publishedPerEdit, 50) ?? 'n/a'} / ${r.publishedPerEdit.length ? Math.max(...r.publishedPerEdit) : 'n/a'}`,
+    ],
     ['completion, p50 / p95 / max', (r) => dist(r.completion)],
     ['hover, p50 / p95 / max', (r) => dist(r.hover)],
     ['completion during the start-up scan, p50 / p95 / max', (r) => dist(r.completionDuringScan)],
@@ -351,7 +377,9 @@ async function main(): Promise<void> {
     console.error(`  istio-egress check: ${ms(cli.ms)}, ${cli.reported}/${ws.mistakes.length} reported`);
     const server = await runServer(ws);
     const result: Result = { ...server, cliMs: cli.ms, cliReported: cli.reported, cliPeakMb: cli.peakMb };
-    console.error(`  ${JSON.stringify({ ...result, edited: dist(result.edited), dependent: dist(result.dependent), completion: dist(result.completion), hover: dist(result.hover), completionDuringScan: dist(result.completionDuringScan), hoverDuringScan: dist(result.hoverDuringScan), publishedPerEdit: undefined })}`);
+    console.error(
+      `  ${JSON.stringify({ ...result, edited: dist(result.edited), dependent: dist(result.dependent), completion: dist(result.completion), hover: dist(result.hover), completionDuringScan: dist(result.completionDuringScan), hoverDuringScan: dist(result.hoverDuringScan), publishedPerEdit: undefined })}`,
+    );
     results.push(result);
   }
   const markdown = render(results);

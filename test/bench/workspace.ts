@@ -22,7 +22,8 @@ export interface Mistake {
   code: string;
 }
 
-export type MistakeKind = 'subset-typo' | 'gateway-typo' | 'resolution-typo' | 'port-not-declared' | 'unknown-host' | 'sidecar-hides-gateway' | 'passthrough-http' | 'deprecated-api';
+export type MistakeKind =
+  'subset-typo' | 'gateway-typo' | 'resolution-typo' | 'port-not-declared' | 'unknown-host' | 'sidecar-hides-gateway' | 'passthrough-http' | 'deprecated-api';
 
 /** The mistakes, in the order hosts take them, with the code each one must produce. */
 export const MISTAKES: { kind: MistakeKind; code: string }[] = [
@@ -202,7 +203,14 @@ export function generateWorkspace(root: string, hosts: number): Workspace {
     for (const d of docs) {
       if (d.mistake) {
         const code = MISTAKES.find((k) => k.kind === d.mistake)!.code;
-        mistakes.push({ file: fileName(f), line: line + mistakeLine(d.mistake, d.text), document: [line, line + d.text.split('\n').length - 2], host: hostName(d.host), kind: d.mistake, code });
+        mistakes.push({
+          file: fileName(f),
+          line: line + mistakeLine(d.mistake, d.text),
+          document: [line, line + d.text.split('\n').length - 2],
+          host: hostName(d.host),
+          kind: d.mistake,
+          code,
+        });
       }
       parts.push(d.text);
       line += d.text.split('\n').length - 1 + 1;

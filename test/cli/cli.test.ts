@@ -80,7 +80,10 @@ test('sarif output is SARIF 2.1.0 with ruleId, level, relative artifact URIs and
   assert.equal(sarif.runs.length, 1);
   const run0 = sarif.runs[0];
   assert.equal(run0.tool.driver.name, 'istio-egress');
-  assert.deepEqual(run0.tool.driver.rules.map((x: { id: string }) => x.id), ['schema-enum']);
+  assert.deepEqual(
+    run0.tool.driver.rules.map((x: { id: string }) => x.id),
+    ['schema-enum'],
+  );
   assert.equal(run0.results.length, 1);
   const result = run0.results[0];
   assert.equal(result.ruleId, 'schema-enum');
@@ -147,7 +150,8 @@ test('a rule of a many-rule check is named code/rule in text, JSON and SARIF, an
 });
 
 test('--clusters: two environments defining a host differently conflict as one mesh, not as separate meshes', () => {
-  const vs = (name: string) => `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: ${name}\nspec:\n  hosts:\n  - httpbin.org\n  http:\n  - route:\n    - destination:\n        host: httpbin.org\n`;
+  const vs = (name: string) =>
+    `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: ${name}\nspec:\n  hosts:\n  - httpbin.org\n  http:\n  - route:\n    - destination:\n        host: httpbin.org\n`;
   const root = path.join(dir, 'envs-repo');
   for (const env of ['dev', 'prod']) {
     fs.mkdirSync(path.join(root, 'envs', env), { recursive: true });
@@ -156,6 +160,10 @@ test('--clusters: two environments defining a host differently conflict as one m
   const oneMesh = run(['check', '--format', 'json', 'envs-repo']);
   assert.deepEqual(JSON.parse(oneMesh.stdout).filter((f: { code: string }) => f.code === 'vs-duplicate-mesh-host').length, 2, oneMesh.stdout + oneMesh.stderr);
   const split = run(['check', '--format', 'json', '--clusters', 'envs/*', 'envs-repo']);
-  assert.deepEqual(JSON.parse(split.stdout).filter((f: { code: string }) => f.code === 'vs-duplicate-mesh-host'), [], split.stderr);
+  assert.deepEqual(
+    JSON.parse(split.stdout).filter((f: { code: string }) => f.code === 'vs-duplicate-mesh-host'),
+    [],
+    split.stderr,
+  );
   assert.equal(split.code, 0, split.stdout + split.stderr);
 });

@@ -13,7 +13,11 @@ const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const crds = sharedPath('istio', 'crd-all.gen.yaml');
 
 function listFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath ?? e.path, e.name))).sort();
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath ?? e.path, e.name)))
+    .sort();
 }
 
 test('schemas/ is what scripts/generate-schemas.mjs makes from the CRD bundle', needsShared('istio', 'crd-all.gen.yaml'), () => {

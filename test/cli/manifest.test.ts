@@ -11,7 +11,9 @@ import path from 'node:path';
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 
 test('the manifest declares untrusted and virtual workspace support, and the client takes virtual documents', () => {
-  const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { capabilities?: Record<string, { supported?: unknown; description?: string }> };
+  const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+    capabilities?: Record<string, { supported?: unknown; description?: string }>;
+  };
   assert.equal(manifest.capabilities?.untrustedWorkspaces?.supported, true);
   assert.equal(manifest.capabilities?.virtualWorkspaces?.supported, 'limited');
   assert.match(manifest.capabilities?.virtualWorkspaces?.description ?? '', /only the open YAML files/);

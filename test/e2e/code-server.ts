@@ -86,10 +86,17 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   const log = at('code-server.log');
   const logFd = fs.openSync(log, 'a');
   const args = [
-    CODE_SERVER, ...dirs,
-    '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-    '--disable-getting-started-override', '--ignore-last-opened',
+    CODE_SERVER,
+    ...dirs,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
     ...(options.extensionTests ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
   ];
   // detached: code-server leads a new process group that holds everything it spawns (extension

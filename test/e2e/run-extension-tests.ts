@@ -23,7 +23,8 @@ import { launchChromium } from './workbench';
 const ROOT = path.resolve(__dirname, '../../..');
 const SUITE = path.resolve(__dirname, '../extension/suite/index.js');
 /** Workbench log lines that are not the suite's output; ISTIO_EGRESS_E2E_VERBOSE=1 shows them anyway. */
-const NOISE = /^(\[[\w:. -]+\] |Resolving connection token|Resolved connection token|Creating a socket|Ignoring fetching additional builtin|Updating additional builtin)/;
+const NOISE =
+  /^(\[[\w:. -]+\] |Resolving connection token|Resolved connection token|Creating a socket|Ignoring fetching additional builtin|Updating additional builtin)/;
 
 async function runSuite(timeoutMs: number, print: (line: string) => void): Promise<number> {
   const workspace = copyFixtureWorkspace();
@@ -41,10 +42,12 @@ async function runSuite(timeoutMs: number, print: (line: string) => void): Promi
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`the suite did not finish in ${timeoutMs / 1000} s (code-server log: ${server.log})`)), timeoutMs);
     });
-    await chromium.page.goto(workbenchUrl(server.url, workspace.folder, [
-      ['extensionDevelopmentPath', remoteUri(server.url, ROOT)],
-      ['extensionTestsPath', remoteUri(server.url, SUITE)],
-    ]));
+    await chromium.page.goto(
+      workbenchUrl(server.url, workspace.folder, [
+        ['extensionDevelopmentPath', remoteUri(server.url, ROOT)],
+        ['extensionTestsPath', remoteUri(server.url, SUITE)],
+      ]),
+    );
     return await Promise.race([exited, timedOut]);
   } finally {
     clearTimeout(timer);

@@ -14,8 +14,13 @@ import { end, track } from './process-groups';
 const ROOT = path.resolve(__dirname, '../../..');
 const CHROMIUM = process.env.ISTIO_EGRESS_E2E_CHROMIUM || '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
   // Every host name but 127.0.0.1 fails to resolve: the page can reach code-server and nothing else.
   '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
 ];
@@ -123,12 +128,27 @@ export class Workbench {
    * server has answered, so each attempt waits a little longer than the last, `undo` closes whatever
    * the attempt left open, and the gesture is made again until the step's budget runs out.
    */
-  async untilShown(gesture: () => Promise<void>, shown: Locator, undo: () => Promise<void>, budget = this.timeout, instead?: () => Promise<string>): Promise<void> {
+  async untilShown(
+    gesture: () => Promise<void>,
+    shown: Locator,
+    undo: () => Promise<void>,
+    budget = this.timeout,
+    instead?: () => Promise<string>,
+  ): Promise<void> {
     const deadline = Date.now() + budget;
     for (let attempt = 1, wait = 3000; ; attempt++, wait = Math.round(wait * 1.5)) {
       await gesture();
       const left = deadline - Date.now();
-      if (await shown.first().waitFor({ timeout: Math.max(500, Math.min(wait, left)) }).then(() => true, () => false)) return;
+      if (
+        await shown
+          .first()
+          .waitFor({ timeout: Math.max(500, Math.min(wait, left)) })
+          .then(
+            () => true,
+            () => false,
+          )
+      )
+        return;
       const giveUp = Date.now() >= deadline;
       // What showed instead, read before the attempt is undone.
       const seen = giveUp && instead ? `; ${await instead().catch(() => 'nothing could be read')}` : '';
@@ -185,7 +205,11 @@ export class Workbench {
   /** Moves the keyboard focus into the active editor. */
   async focusEditor(): Promise<void> {
     await this.step('focusing the editor (Ctrl+1)', () =>
-      this.untilShown(() => this.page.keyboard.press('Control+1'), this.page.locator('.editor-instance .monaco-editor.focused'), async () => {}),
+      this.untilShown(
+        () => this.page.keyboard.press('Control+1'),
+        this.page.locator('.editor-instance .monaco-editor.focused'),
+        async () => {},
+      ),
     );
   }
 
@@ -223,7 +247,9 @@ export class Workbench {
   async editorText(): Promise<string> {
     const lines = this.page.locator('.editor-group-container.active .monaco-editor .view-lines .view-line');
     // The callback runs in the page; its elements are typed loosely, as the project's TypeScript has no DOM library.
-    const rows = await lines.evaluateAll((els: { style: { top: string }; innerText: string }[]) => els.map((e) => [parseFloat(e.style.top) || 0, e.innerText] as const));
+    const rows = await lines.evaluateAll((els: { style: { top: string }; innerText: string }[]) =>
+      els.map((e) => [parseFloat(e.style.top) || 0, e.innerText] as const),
+    );
     return rows
       .sort((a, b) => a[0] - b[0])
       .map((r) => r[1].replace(/\u00a0/g, ' '))
@@ -275,7 +301,13 @@ export class Workbench {
       const widget = this.page.locator('.suggest-widget.visible');
       const row = widget.locator('.monaco-list-row', { has: this.page.locator('.label-name', { hasText: exactly(expected) }) });
       const offered = async () => `completion offered: ${(await widget.locator('.monaco-list-row .label-name').allInnerTexts()).join(', ') || 'nothing'}`;
-      await this.untilShown(() => this.page.keyboard.press('Control+Space'), row, () => this.page.keyboard.press('Escape'), this.timeout, offered);
+      await this.untilShown(
+        () => this.page.keyboard.press('Control+Space'),
+        row,
+        () => this.page.keyboard.press('Escape'),
+        this.timeout,
+        offered,
+      );
       return widget.locator('.monaco-list-row .label-name').allInnerTexts();
     });
   }
@@ -297,7 +329,13 @@ export class Workbench {
     return this.step(`waiting for the Ctrl+. menu to offer "${expected}"`, async () => {
       const rows = this.page.locator('.action-widget .monaco-list-row.action');
       const offered = async () => `the menu offered: ${(await rows.allInnerTexts()).join(' | ') || 'nothing'}`;
-      await this.untilShown(() => this.page.keyboard.press('Control+.'), rows.filter({ hasText: expected }), () => this.page.keyboard.press('Escape'), this.timeout, offered);
+      await this.untilShown(
+        () => this.page.keyboard.press('Control+.'),
+        rows.filter({ hasText: expected }),
+        () => this.page.keyboard.press('Escape'),
+        this.timeout,
+        offered,
+      );
       return rows.allInnerTexts();
     });
   }
@@ -382,7 +420,9 @@ export class Workbench {
 
   /** Waits for a notification toast containing `text`. */
   async waitForNotification(text: string): Promise<void> {
-    await this.step(`waiting for a notification "${text}"`, () => this.page.locator('.notification-toast', { hasText: text }).waitFor({ timeout: this.timeout }));
+    await this.step(`waiting for a notification "${text}"`, () =>
+      this.page.locator('.notification-toast', { hasText: text }).waitFor({ timeout: this.timeout }),
+    );
   }
 
   /** Scrolls the active editor to the first occurrence of `text` with Find (Ctrl+F), then closes Find (and any notification toasts). */
@@ -390,7 +430,11 @@ export class Workbench {
     await this.focusEditor();
     await this.step(`revealing "${text}" with Find (Ctrl+F)`, async () => {
       const find = this.page.locator('.editor-group-container.active .find-widget.visible');
-      await this.untilShown(() => this.page.keyboard.press('Control+F'), find, async () => {});
+      await this.untilShown(
+        () => this.page.keyboard.press('Control+F'),
+        find,
+        async () => {},
+      );
       await this.page.keyboard.press('Control+A');
       await this.page.keyboard.type(text);
       await this.page.keyboard.press('Enter');
@@ -415,7 +459,15 @@ export class Workbench {
     await rows.filter({ has: target }).first().waitFor({ timeout });
     const focused = this.page.locator(`${list} .monaco-list-row.focused`).filter({ has: target });
     for (let i = 0; i < maxRows; i++) {
-      if (await focused.first().waitFor({ timeout: i === 0 ? 2000 : 500 }).then(() => true, () => false)) {
+      if (
+        await focused
+          .first()
+          .waitFor({ timeout: i === 0 ? 2000 : 500 })
+          .then(
+            () => true,
+            () => false,
+          )
+      ) {
         await this.page.keyboard.press('Enter');
         return;
       }

@@ -45,7 +45,8 @@ export function loadSeeds(): Seed[] | string {
     for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(dir, e.name);
       if (e.isDirectory()) walk(full);
-      else if (/\.ya?ml$/.test(e.name) && fs.statSync(full).size < 64 * 1024) out.push({ name: path.relative(corpusRoot, full), text: fs.readFileSync(full, 'utf8') });
+      else if (/\.ya?ml$/.test(e.name) && fs.statSync(full).size < 64 * 1024)
+        out.push({ name: path.relative(corpusRoot, full), text: fs.readFileSync(full, 'utf8') });
     }
   };
   walk(corpusRoot);
@@ -66,8 +67,53 @@ export type Mutation =
   | { op: 'list' };
 
 const fraction = fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true });
-const odd = fc.constantFrom('\u0000', '\ufffd', '\ud800', '\t', '\r', '\n', ':', '-', '#', '&', '*', '!', '|', '>', '{', '}', '[', ']', '"', "'", '%', '@', '`', ' ', 'é', '😀');
-const scalarSwap = fc.constantFrom('[]', '{}', 'null', '~', '70000', '-1', 'true', '"443"', '1e3', '0x1F', '*r', '&r [*r]', '[*r]', '*', '""', '!!binary aGk=', '{a: [b, {c: d}]}');
+const odd = fc.constantFrom(
+  '\u0000',
+  '\ufffd',
+  '\ud800',
+  '\t',
+  '\r',
+  '\n',
+  ':',
+  '-',
+  '#',
+  '&',
+  '*',
+  '!',
+  '|',
+  '>',
+  '{',
+  '}',
+  '[',
+  ']',
+  '"',
+  "'",
+  '%',
+  '@',
+  '`',
+  ' ',
+  'é',
+  '😀',
+);
+const scalarSwap = fc.constantFrom(
+  '[]',
+  '{}',
+  'null',
+  '~',
+  '70000',
+  '-1',
+  'true',
+  '"443"',
+  '1e3',
+  '0x1F',
+  '*r',
+  '&r [*r]',
+  '[*r]',
+  '*',
+  '""',
+  '!!binary aGk=',
+  '{a: [b, {c: d}]}',
+);
 const insertion = fc.constantFrom(
   '---',
   '...',
@@ -116,7 +162,13 @@ export function mutate(text: string, m: Mutation): string {
     case 'duplicate-key': {
       const i = lineAt(m.line);
       // A duplicate key: the next line that holds a key, repeated right after itself.
-      const j = m.op === 'duplicate-key' ? Math.max(i, lines.findIndex((l, k) => k >= i && /^\s*[\w.-]+:/.test(l))) : i;
+      const j =
+        m.op === 'duplicate-key'
+          ? Math.max(
+              i,
+              lines.findIndex((l, k) => k >= i && /^\s*[\w.-]+:/.test(l)),
+            )
+          : i;
       lines.splice(j, 0, lines[j] ?? '');
       return lines.join('\n');
     }
@@ -155,7 +207,12 @@ export function mutate(text: string, m: Mutation): string {
         .split(/^---$/m)
         .map((doc) => doc.trim())
         .filter(Boolean)
-        .map((doc) => doc.split('\n').map((l, k) => (k === 0 ? `- ${l}` : `  ${l}`)).join('\n'))
+        .map((doc) =>
+          doc
+            .split('\n')
+            .map((l, k) => (k === 0 ? `- ${l}` : `  ${l}`))
+            .join('\n'),
+        )
         .join('\n')}\n`;
   }
 }

@@ -55,7 +55,31 @@ type Op =
   | { op: 'actions'; start: [number, number]; end: [number, number] };
 
 const place = fc.tuple(fc.nat({ max: 60 }), fc.nat({ max: 90 }));
-const typed = fc.constantFrom('', 'x', ' ', '\n', '\r\n', '\r', '  ', '- ', ': ', '#', '# note\n', '{', '[', '"', "'", '&a ', '*a', '---\n', 'host: ', 'port: 70000', '\t', 'é😀', 'spec:\n  hosts:\n  - ');
+const typed = fc.constantFrom(
+  '',
+  'x',
+  ' ',
+  '\n',
+  '\r\n',
+  '\r',
+  '  ',
+  '- ',
+  ': ',
+  '#',
+  '# note\n',
+  '{',
+  '[',
+  '"',
+  "'",
+  '&a ',
+  '*a',
+  '---\n',
+  'host: ',
+  'port: 70000',
+  '\t',
+  'é😀',
+  'spec:\n  hosts:\n  - ',
+);
 const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ op: fc.constant('edit' as const), start: place, end: place, text: typed }),
   fc.record({ op: fc.constantFrom('hover' as const, 'completion' as const), at: place }),
@@ -68,7 +92,10 @@ async function timed<T>(what: string, request: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const started = Date.now();
   try {
-    return await Promise.race([request, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took over ${TIME_BOUND_MS} ms`)), TIME_BOUND_MS)))]);
+    return await Promise.race([
+      request,
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took over ${TIME_BOUND_MS} ms`)), TIME_BOUND_MS))),
+    ]);
   } finally {
     clearTimeout(timer);
     if (Date.now() - started > TIME_BOUND_MS) assert.fail(`${what} took ${Date.now() - started} ms`);
@@ -76,15 +103,19 @@ async function timed<T>(what: string, request: Promise<T>): Promise<T> {
 }
 
 function inside(doc: TextDocument, r: Range): boolean {
-  const ok = (p: Position) => p.line >= 0 && p.line < doc.lineCount && p.character >= 0 && doc.offsetAt(p) === doc.offsetAt({ line: p.line, character: 0 }) + p.character;
+  const ok = (p: Position) =>
+    p.line >= 0 && p.line < doc.lineCount && p.character >= 0 && doc.offsetAt(p) === doc.offsetAt({ line: p.line, character: 0 }) + p.character;
   return ok(r.start) && ok(r.end) && doc.offsetAt(r.start) <= doc.offsetAt(r.end);
 }
 
 const syntaxErrors = (text: string) => parseFile('file:///x.yaml', text).problems.filter((p) => p.severity === 'error').length;
 
 async function checkActions(uri: string, doc: TextDocument, diagnostics: Diagnostic[], range: Range, tally: Tally): Promise<void> {
-  const answer = await timed('codeAction', client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics, only: ['quickfix'] } }));
-  for (const a of (answer ?? [])) {
+  const answer = await timed(
+    'codeAction',
+    client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics, only: ['quickfix'] } }),
+  );
+  for (const a of answer ?? []) {
     if (!('edit' in a) || !a.edit?.changes?.[uri]) continue;
     tally.add('quick fixes checked');
     const edits = a.edit.changes[uri];
@@ -115,7 +146,10 @@ test('fuzz: random edits and requests on mutated corpus files through the server
             // The expected text: the range clamped to the document (TextDocument.update would record wrong line starts for a range past the end).
             const [from, to] = [doc.offsetAt(change.range.start), doc.offsetAt(change.range.end)].sort((a, b) => a - b);
             doc = TextDocument.update(doc, [{ range: { start: doc.positionAt(from), end: doc.positionAt(to) }, text: o.text }], doc.version + 1);
-            await client.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: doc.version }, contentChanges: [change] });
+            await client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+              textDocument: { uri, version: doc.version },
+              contentChanges: [change],
+            });
           } else if (o.op === 'hover') {
             await timed('hover', client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: pos(o.at) }));
           } else if (o.op === 'completion') {
@@ -129,7 +163,11 @@ test('fuzz: random edits and requests on mutated corpus files through the server
         const final = await client.waitForDiagnostics(uri, () => client.diagnosticVersions.get(uri) === version, 1500).catch(() => undefined);
         if (final) {
           tally.add('diagnostics checked', final.length);
-          for (const d of final) assert.ok(inside(doc, d.range), `${String(d.code)} at ${JSON.stringify(d.range)} lies outside the document of ${doc.lineCount} lines:\n${JSON.stringify(doc.getText().slice(0, 800))}`);
+          for (const d of final)
+            assert.ok(
+              inside(doc, d.range),
+              `${String(d.code)} at ${JSON.stringify(d.range)} lies outside the document of ${doc.lineCount} lines:\n${JSON.stringify(doc.getText().slice(0, 800))}`,
+            );
           for (const d of final.slice(0, 5)) await checkActions(uri, doc, [d], d.range, tally);
         }
       } finally {

@@ -110,7 +110,9 @@ test('deleting a Gateway turns the VirtualService in another file red; restoring
   fs.rmSync(gatewayPath);
   client.fileChanged(fileUri(gatewayPath), FileChangeType.Deleted);
   const red = await client.waitForDiagnostics(routesUri, (d) => unknownGateway(d).length > 0);
-  const lines = unknownGateway(red).map((d) => d.range.start.line).sort((a, b) => a - b);
+  const lines = unknownGateway(red)
+    .map((d) => d.range.start.line)
+    .sort((a, b) => a - b);
   assert.deepEqual(lines, [30, 45], 'on spec.gateways and on the match gateways');
   assert.equal(unknownGateway(red)[0].severity, 1);
 

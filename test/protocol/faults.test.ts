@@ -21,7 +21,8 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { startClient, fileUri } from './lsp-client';
 
-const BROKEN_SE = 'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: httpbin\nspec:\n  hosts:\n  - httpbin.org\n  resolution: DNS\n  location: MESH_EXTENAL\n';
+const BROKEN_SE =
+  'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: httpbin\nspec:\n  hosts:\n  - httpbin.org\n  resolution: DNS\n  location: MESH_EXTENAL\n';
 const hasEnum = (ds: Diagnostic[]) => ds.some((d) => d.code === 'schema-enum');
 
 let workspace: string;
@@ -64,7 +65,10 @@ test('watcher events for a FIFO or a device are answered without blocking', asyn
   client.fileChanged(fileUri(path.join(workspace, 'fifo.yaml')), FileChangeType.Created);
   client.fileChanged(fileUri(path.join(workspace, 'zero.yaml')), FileChangeType.Changed);
   const started = Date.now();
-  const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: fileUri(path.join(workspace, 'config', 'se.yaml')) }, position: { line: 8, character: 4 } });
+  const hover = await client.connection.sendRequest(HoverRequest.type, {
+    textDocument: { uri: fileUri(path.join(workspace, 'config', 'se.yaml')) },
+    position: { line: 8, character: 4 },
+  });
   assert.ok(hover, 'hover answers');
   assert.ok(Date.now() - started < 2000);
 });
@@ -82,9 +86,22 @@ test('requests for unknown and closed documents, and positions past the end, are
   const actions = await client.connection.sendRequest(CodeActionRequest.type, {
     textDocument: { uri: se },
     range: { start: { line: 900, character: 0 }, end: { line: 0, character: 0 } },
-    context: { diagnostics: [{ range: { start: { line: 900, character: 0 }, end: { line: 901, character: 0 } }, message: 'x', source: 'istio-egress', code: 'schema-enum', data: { suggestion: 'X' } }] },
+    context: {
+      diagnostics: [
+        {
+          range: { start: { line: 900, character: 0 }, end: { line: 901, character: 0 } },
+          message: 'x',
+          source: 'istio-egress',
+          code: 'schema-enum',
+          data: { suggestion: 'X' },
+        },
+      ],
+    },
   });
-  assert.deepEqual((actions ?? []).filter((a) => 'kind' in a && a.kind === 'quickfix'), []);
+  assert.deepEqual(
+    (actions ?? []).filter((a) => 'kind' in a && a.kind === 'quickfix'),
+    [],
+  );
 });
 
 test('edits with ranges past the end or inverted keep diagnostics inside the document', async () => {
@@ -108,13 +125,20 @@ test('an edit past the end of the document does not corrupt the positions of lat
   client.open(uri, BROKEN_SE);
   await client.waitForDiagnostics(uri, hasEnum);
   const change = (version: number, line: number, endLine: number, text: string) =>
-    client.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ range: { start: { line, character: 0 }, end: { line: endLine, character: 0 } }, text }] });
+    client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version },
+      contentChanges: [{ range: { start: { line, character: 0 }, end: { line: endLine, character: 0 } }, text }],
+    });
   // One line break over a one-line range far past the end: appended, as a client would expect.
   await change(2, 56, 57, '# tail\n');
   // Then an ordinary insertion on the line after it.
   await change(3, 11, 11, '# end\n');
   const ds = await client.waitForDiagnostics(uri, (d) => client.diagnosticVersions.get(uri) === 3 && d.length > 0);
-  assert.deepEqual(ds.map((d) => d.code), ['schema-enum'], 'the document is the original text plus two comment lines, not a copy of itself');
+  assert.deepEqual(
+    ds.map((d) => d.code),
+    ['schema-enum'],
+    'the document is the original text plus two comment lines, not a copy of itself',
+  );
 });
 
 test('non-file URIs are checked from the editor text and never read from disk', async () => {
@@ -134,14 +158,19 @@ test('a deleted folder leaves the open documents under it alone', async () => {
 });
 
 test('malformed generateBundle parameters get InvalidParams with a reason', async () => {
-  await assert.rejects(client.connection.sendRequest('istioEgress/generateBundle', { host: 7 }), (e: { code?: number; message?: string }) => e.code === -32602 && /"host"/.test(e.message ?? ''));
+  await assert.rejects(
+    client.connection.sendRequest('istioEgress/generateBundle', { host: 7 }),
+    (e: { code?: number; message?: string }) => e.code === -32602 && /"host"/.test(e.message ?? ''),
+  );
   await assert.rejects(client.connection.sendRequest('istioEgress/generateBundle', null), (e: { code?: number }) => e.code === -32602);
 });
 
 test('odd and invalid settings are reported and survived, also across a workspace-folder change', async () => {
   client.setSettings({ include: [''], exclude: 5, severity: null, egressGateway: 'x', outboundTrafficPolicy: 12 });
   await waitFor(() => messages.some((m) => /istioEgress\.include: "" is not a valid glob/.test(m)));
-  await client.connection.sendNotification(DidChangeWorkspaceFoldersNotification.type, { event: { added: [{ uri: fileUri(outside), name: 'outside' }], removed: [] } });
+  await client.connection.sendNotification(DidChangeWorkspaceFoldersNotification.type, {
+    event: { added: [{ uri: fileUri(outside), name: 'outside' }], removed: [] },
+  });
   client.setSettings({ include: ['x'.repeat(70000), '**/*.yaml'] });
   await waitFor(() => messages.some((m) => /is not a valid glob \(Input length/.test(m)));
   const se = fileUri(path.join(workspace, 'config', 'se.yaml'));

@@ -75,7 +75,11 @@ export interface ClientOptions {
   noWait?: boolean;
 }
 
-export async function startClient(workspace: string, settings: Record<string, unknown> = {}, options: ClientOptions = {}): Promise<TestClient & { child: ChildProcess; indexed: Promise<IndexedInfo> }> {
+export async function startClient(
+  workspace: string,
+  settings: Record<string, unknown> = {},
+  options: ClientOptions = {},
+): Promise<TestClient & { child: ChildProcess; indexed: Promise<IndexedInfo> }> {
   const child: ChildProcess = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
@@ -109,7 +113,13 @@ export async function startClient(workspace: string, settings: Record<string, un
     rootUri: options.folderUris ? null : fileUri(workspace),
     workspaceFolders: (options.folderUris ?? [fileUri(workspace)]).map((uri) => ({ uri, name: path.basename(uri) })),
     capabilities: {
-      workspace: { configuration: true, workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: true }, didChangeConfiguration: { dynamicRegistration: true }, codeLens: { refreshSupport: true } },
+      workspace: {
+        configuration: true,
+        workspaceFolders: true,
+        didChangeWatchedFiles: { dynamicRegistration: true },
+        didChangeConfiguration: { dynamicRegistration: true },
+        codeLens: { refreshSupport: true },
+      },
       window: { workDoneProgress: true },
       textDocument: {
         publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true, dataSupport: true },
@@ -120,7 +130,8 @@ export async function startClient(workspace: string, settings: Record<string, un
     },
   });
   await connection.sendNotification(InitializedNotification.type, {});
-  if (!options.noWait) await Promise.race([indexedPromise, new Promise((_, reject) => setTimeout(() => reject(new Error(`server did not index in time\n${stderr}`)), 20000))]);
+  if (!options.noWait)
+    await Promise.race([indexedPromise, new Promise((_, reject) => setTimeout(() => reject(new Error(`server did not index in time\n${stderr}`)), 20000))]);
 
   return {
     child,

@@ -142,7 +142,9 @@ test('the server offers definition, references, rename with prepare, and symbols
 
 test('go to definition follows a gateway reference, a subset and a host into their files', async () => {
   const definition = async (needle: string) =>
-    ((await client.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri: routesUri }, position: at(ROUTES, needle) })) as Location[]).map(brief);
+    ((await client.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri: routesUri }, position: at(ROUTES, needle) })) as Location[]).map(
+      brief,
+    );
   assert.deepEqual(await definition('- istio-system/istio-egressgateway'), ['gateway.yaml:3:8-27']);
   assert.deepEqual(await definition('- istio-egressgateway.istio-system'), ['gateway.yaml:3:8-27']);
   assert.deepEqual(await definition('subset: cnn'), ['routes.yaml:20:10-13']);
@@ -162,7 +164,11 @@ test('rename changes the Gateway and every reference in one edit; the workspace 
   const position = at(ROUTES, '- istio-system/istio-egressgateway');
   const prepared = (await client.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri: routesUri }, position })) as { placeholder: string };
   assert.equal(prepared.placeholder, 'istio-egressgateway');
-  const edit = (await client.connection.sendRequest(RenameRequest.type, { textDocument: { uri: routesUri }, position, newName: 'cnn-egress' })) as WorkspaceEdit;
+  const edit = (await client.connection.sendRequest(RenameRequest.type, {
+    textDocument: { uri: routesUri },
+    position,
+    newName: 'cnn-egress',
+  })) as WorkspaceEdit;
   assert.deepEqual(Object.keys(edit.changes ?? {}).sort(), [gatewayUri, routesUri].sort());
   const apply = (uri: string, text: string) => TextDocument.applyEdits(TextDocument.create(uri, 'yaml', 1, text), edit.changes![uri]);
   const routes = apply(routesUri, ROUTES);
@@ -177,7 +183,10 @@ test('rename changes the Gateway and every reference in one edit; the workspace 
   await client.waitForDiagnostics(routesUri, (d) => unknownGateway(d).length === 2);
   client.change(routesUri, routes, 2);
   const clean = await client.waitForDiagnostics(routesUri, (d) => unknownGateway(d).length === 0);
-  assert.deepEqual(clean.filter((d) => d.severity === 1), []);
+  assert.deepEqual(
+    clean.filter((d) => d.severity === 1),
+    [],
+  );
   client.change(gatewayUri, GATEWAY, 3);
   client.change(routesUri, ROUTES, 3);
   client.close(gatewayUri);
@@ -186,9 +195,15 @@ test('rename changes the Gateway and every reference in one edit; the workspace 
 
 test('rename refuses a name the API server would reject, and a host the workspace does not define', async () => {
   const position = at(GATEWAY, 'name: istio-egressgateway');
-  await assert.rejects(client.connection.sendRequest(RenameRequest.type, { textDocument: { uri: gatewayUri }, position, newName: 'Egress_GW' }), /not a valid Gateway name/);
   await assert.rejects(
-    client.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri: routesUri }, position: at(ROUTES, 'host: istio-egressgateway.istio-system.svc.cluster.local') }),
+    client.connection.sendRequest(RenameRequest.type, { textDocument: { uri: gatewayUri }, position, newName: 'Egress_GW' }),
+    /not a valid Gateway name/,
+  );
+  await assert.rejects(
+    client.connection.sendRequest(PrepareRenameRequest.type, {
+      textDocument: { uri: routesUri },
+      position: at(ROUTES, 'host: istio-egressgateway.istio-system.svc.cluster.local'),
+    }),
     /not defined in the workspace/,
   );
 });
@@ -197,7 +212,11 @@ test('the outline lists each resource with its children; workspace symbols find 
   const symbols = (await client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: routesUri } })) as DocumentSymbol[];
   assert.deepEqual(
     symbols.map((s) => `${s.name} [${(s.children ?? []).map((c) => c.name).join(', ')}]`),
-    ['ServiceEntry default/cnn [port 80 http]', 'DestinationRule default/egressgateway-for-cnn [subset cnn]', 'VirtualService default/direct-cnn-through-egress-gateway [http[0], http[1]]'],
+    [
+      'ServiceEntry default/cnn [port 80 http]',
+      'DestinationRule default/egressgateway-for-cnn [subset cnn]',
+      'VirtualService default/direct-cnn-through-egress-gateway [http[0], http[1]]',
+    ],
   );
   assert.equal(symbols[2].range.start.line, 21);
   // The query matches fuzzily, as the editor's symbol search does: "egress-gateway" matches too.
@@ -208,7 +227,10 @@ test('the outline lists each resource with its children; workspace symbols find 
     'VirtualService default/direct-cnn-through-egress-gateway routes.yaml',
   ]);
   const gateways = (await client.connection.sendRequest(WorkspaceSymbolRequest.type, { query: 'Gateway istio-system' })) as SymbolInformation[];
-  assert.deepEqual(gateways.map((s) => `${s.name} ${path.basename(s.location.uri)}:${s.location.range.start.line}`), ['Gateway istio-system/istio-egressgateway gateway.yaml:3']);
+  assert.deepEqual(
+    gateways.map((s) => `${s.name} ${path.basename(s.location.uri)}:${s.location.range.start.line}`),
+    ['Gateway istio-system/istio-egressgateway gateway.yaml:3'],
+  );
 });
 
 test('completion offers the subsets and ports the workspace defines, with where they come from', async () => {
@@ -235,7 +257,10 @@ spec:
 });
 
 test('hover on a reference shows what it resolves to, with the file and line', async () => {
-  const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: routesUri }, position: at(ROUTES, '- istio-system/istio-egressgateway') });
+  const hover = await client.connection.sendRequest(HoverRequest.type, {
+    textDocument: { uri: routesUri },
+    position: at(ROUTES, '- istio-system/istio-egressgateway'),
+  });
   const value = (hover?.contents as MarkupContent).value;
   assert.match(value, /^Gateway `istio-system\/istio-egressgateway` resolves to:/);
   assert.match(value, /\*\*Gateway istio-system\/istio-egressgateway\*\* — \[gateway\.yaml, line 4\]/);
@@ -253,7 +278,8 @@ test('code lenses show the egress path above each ServiceEntry and VirtualServic
 });
 
 test('a change in another file changes the lenses, and the server asks the editor to refresh them', async () => {
-  const lensTitles = async () => ((await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: routesUri } })) as CodeLens[]).map((l) => l.command?.title);
+  const lensTitles = async () =>
+    ((await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: routesUri } })) as CodeLens[]).map((l) => l.command?.title);
   const before = client.codeLensRefreshes();
   client.open(gatewayUri, GATEWAY, 1);
   // The Gateway no longer selects the egress gateway's pods: nothing forwards edition.cnn.com there.

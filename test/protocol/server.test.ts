@@ -115,7 +115,9 @@ test('a burst of edits ends with the diagnostics of the last text', async () => 
   await client.waitForDiagnostics(uri, () => true);
   for (let v = 2; v <= 9; v++) client.change(uri, VALID_SE.replace('resolution: DNS', `resolution: DN${'S'.repeat(v % 2)}`), v);
   client.change(uri, VALID_SE.replace('resolution: DNS', 'resolution: DNZ'), 10);
-  const ds = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'schema-enum' && typeof x.message === 'string' && x.message.includes('"DNZ"')));
+  const ds = await client.waitForDiagnostics(uri, (d) =>
+    d.some((x) => x.code === 'schema-enum' && typeof x.message === 'string' && x.message.includes('"DNZ"')),
+  );
   assert.equal(ds.filter((d) => d.code === 'schema-enum').length, 1);
   client.close(uri);
 });
@@ -127,7 +129,7 @@ test('completion after "resolution: " offers exactly the schema values', async (
   const doc = TextDocument.create(uri, 'yaml', 1, text);
   const position = doc.positionAt(text.indexOf('resolution: ') + 'resolution: '.length);
   const result = await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position });
-  const items = (Array.isArray(result) ? result : (result?.items ?? []));
+  const items = Array.isArray(result) ? result : (result?.items ?? []);
   assert.deepEqual(items.map((i) => i.label).sort(), ['DNS', 'DNS_ROUND_ROBIN', 'DYNAMIC_DNS', 'NONE', 'STATIC']);
   client.close(uri);
 });
@@ -140,7 +142,10 @@ test('hover on a name says where other versions of the same object are', async (
   const position = doc.positionAt(VALID_SE.indexOf('name: httpbin') + 'name: '.length + 2);
   const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
   assert.ok(hover, 'hover expected');
-  assert.match((hover.contents as MarkupContent).value, /\*\*1 other version\*\* of ServiceEntry default\/httpbin \(same kind, namespace and name\) in `broken\.yaml`/);
+  assert.match(
+    (hover.contents as MarkupContent).value,
+    /\*\*1 other version\*\* of ServiceEntry default\/httpbin \(same kind, namespace and name\) in `broken\.yaml`/,
+  );
   client.close(uri);
 });
 
@@ -190,14 +195,23 @@ test('a file created on disk is picked up through watched-file events', async ()
 
 test('hostile input gets diagnostics, and the server keeps answering', async () => {
   const bomb = ['apiVersion: networking.istio.io/v1', 'kind: ServiceEntry', 'metadata: {name: bomb}', 'a: &a [x,x,x,x,x,x,x,x,x,x]'];
-  for (let i = 1; i < 8; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill('*' + String.fromCharCode(96 + i)).join(',')}]`);
+  for (let i = 1; i < 8; i++)
+    bomb.push(
+      `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
+        .fill('*' + String.fromCharCode(96 + i))
+        .join(',')}]`,
+    );
   const cases: Record<string, string> = {
     'untitled:bomb.yaml': bomb.join('\n') + '\n',
     'untitled:helm.yaml': 'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: {{ .Values.name }}\n',
     'untitled:broken.yaml': 'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nspec:\n  hosts: [a, b\n',
     'untitled:deep.yaml': 'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nspec: ' + '['.repeat(20000) + ']'.repeat(20000) + '\n',
   };
-  const expected: Record<string, string> = { 'untitled:bomb.yaml': 'yaml-alias-limit', 'untitled:helm.yaml': 'helm-template-skipped', 'untitled:broken.yaml': 'yaml-syntax' };
+  const expected: Record<string, string> = {
+    'untitled:bomb.yaml': 'yaml-alias-limit',
+    'untitled:helm.yaml': 'helm-template-skipped',
+    'untitled:broken.yaml': 'yaml-syntax',
+  };
   for (const [uri, text] of Object.entries(cases)) client.open(uri, text);
   for (const [uri, code] of Object.entries(expected)) {
     const ds = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === code), 10000);

@@ -14,7 +14,8 @@ import { Checker } from './checker';
 import { fixesFor, fixIsSound } from './fixes';
 import { analyzerFor } from './registry';
 
-const SE = 'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: x\nspec:\n  hosts:\n  - "*.example.com"\n  location: MESH_EXTENAL\n  resolution: DNS\n';
+const SE =
+  'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: x\nspec:\n  hosts:\n  - "*.example.com"\n  location: MESH_EXTENAL\n  resolution: DNS\n';
 
 test('an analyzer that throws is reported with file and code, once, and hides no other finding', () => {
   const analyzer = analyzerFor('se-wildcard-dns')!;
@@ -36,7 +37,13 @@ test('an analyzer that throws is reported with file and code, once, and hides no
     const codes = checker.findings('file:///ws/a.yaml').map((f) => f.code);
     checker.findings('file:///ws/b.yaml');
     assert.ok(codes.includes('schema-enum'), `other findings kept: ${codes.join(', ')}`);
-    assert.deepEqual(faults.map((f) => [f.uri, f.code]), [['file:///ws/a.yaml', 'se-wildcard-dns'], ['file:///ws/b.yaml', 'se-wildcard-dns']]);
+    assert.deepEqual(
+      faults.map((f) => [f.uri, f.code]),
+      [
+        ['file:///ws/a.yaml', 'se-wildcard-dns'],
+        ['file:///ws/b.yaml', 'se-wildcard-dns'],
+      ],
+    );
     assert.equal(logged.length, 1, 'the same fault is logged once');
     assert.match(logged[0], /se-wildcard-dns failed on file:\/\/\/ws\/a\.yaml: boom/);
   } finally {
@@ -54,8 +61,14 @@ test('a fix that throws is reported and offers nothing', () => {
     const file = parseFile('file:///ws/a.yaml', SE);
     const faults: FaultReport[] = [];
     const at = SE.indexOf('DNS');
-    assert.deepEqual(fixesFor('se-wildcard-dns', {}, file, { start: at, end: at + 3 }, (f) => faults.push(f)), []);
-    assert.deepEqual(faults.map((f) => f.code), ['se-wildcard-dns']);
+    assert.deepEqual(
+      fixesFor('se-wildcard-dns', {}, file, { start: at, end: at + 3 }, (f) => faults.push(f)),
+      [],
+    );
+    assert.deepEqual(
+      faults.map((f) => f.code),
+      ['se-wildcard-dns'],
+    );
   } finally {
     analyzer.fix = original;
   }
@@ -92,7 +105,8 @@ test('a fix whose result the API server would reject (a DestinationRule for host
 });
 
 test('fixes that would write a port over 65535 or a subset name the API server rejects are withheld', () => {
-  const se = (port: number) => `apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: se\nspec:\n  hosts:\n  - api.example.com\n  ports:\n  - number: ${port}\n    name: http\n    protocol: HTTP\n  resolution: DNS\n  location: MESH_EXTERNAL\n`;
+  const se = (port: number) =>
+    `apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: se\nspec:\n  hosts:\n  - api.example.com\n  ports:\n  - number: ${port}\n    name: http\n    protocol: HTTP\n  resolution: DNS\n  location: MESH_EXTERNAL\n`;
   const vs = (port: number, subset?: string) =>
     `---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: vs\nspec:\n  hosts:\n  - api.example.com\n  http:\n  - route:\n    - destination:\n        host: api.example.com\n        port:\n          number: ${port}\n${subset ? `        subset: ${subset}\n` : ''}`;
   const offered = (text: string, code: string) => {

@@ -68,7 +68,8 @@ ${hidesGateway ? '' : '    - istio-system/*\n'}`;
 
 const FILES = 60;
 const uriOf = (i: number) => `file:///ws/team-${i}.yaml`;
-const teamFile = (i: number, subset?: string) => [hostDocuments(`team-${i}`, 2 * i), hostDocuments(`team-${i}`, 2 * i + 1, subset), sidecar(`team-${i}`, i === 0)].join('---\n');
+const teamFile = (i: number, subset?: string) =>
+  [hostDocuments(`team-${i}`, 2 * i), hostDocuments(`team-${i}`, 2 * i + 1, subset), sidecar(`team-${i}`, i === 0)].join('---\n');
 
 function workspace() {
   const index = new WorkspaceIndex();
@@ -174,7 +175,13 @@ test('a resource holding a placeholder (envsubst, kustomize) gets one informatio
   const { index } = buildIndex(new Map([['gw.yaml', text]]));
   const findings = new Checker(index, loadSchemaStore(), DEFAULT_SETTINGS).findings('file:///ws/gw.yaml');
   const first = findings.filter((f) => f.start < text.indexOf('---'));
-  assert.deepEqual(first.map((f) => `${f.severity} ${f.code}`), ['information template-placeholder']);
+  assert.deepEqual(
+    first.map((f) => `${f.severity} ${f.code}`),
+    ['information template-placeholder'],
+  );
   assert.match(first[0].message, /^"\$STUDENT_NS-sentences" looks like a placeholder/);
-  assert.ok(findings.some((f) => f.code === 'metadata-name-invalid' && f.start > text.indexOf('---')), 'resources without placeholders are still checked');
+  assert.ok(
+    findings.some((f) => f.code === 'metadata-name-invalid' && f.start > text.indexOf('---')),
+    'resources without placeholders are still checked',
+  );
 });

@@ -134,7 +134,14 @@ export class Checker {
     this.checkedDocuments++;
     const deps = new Set<string>();
     const pointsAt = new Set<string>();
-    const doc: CachedDocument = { uri: r.uri, fingerprint, schema: this.anchor(r, this.schemaFindings(r), pointsAt), analyzers: this.anchor(r, this.analyzerFindings(r, deps), pointsAt), deps, pointsAt };
+    const doc: CachedDocument = {
+      uri: r.uri,
+      fingerprint,
+      schema: this.anchor(r, this.schemaFindings(r), pointsAt),
+      analyzers: this.anchor(r, this.analyzerFindings(r, deps), pointsAt),
+      deps,
+      pointsAt,
+    };
     this.cache.set(slot, doc);
     for (const uri of pointsAt) {
       let set = this.pointingAt.get(uri);
@@ -211,7 +218,14 @@ export class Checker {
     if (placeholder) {
       const span = spanAtPath(r.document.ast, placeholder.path);
       return span
-        ? [{ code: 'template-placeholder', severity: 'information', ...span, message: `"${placeholder.value}" looks like a placeholder that a tool (envsubst, kustomize) fills in before this ${r.kind} is applied, so it is not checked as written. Check the rendered output instead.` }]
+        ? [
+            {
+              code: 'template-placeholder',
+              severity: 'information',
+              ...span,
+              message: `"${placeholder.value}" looks like a placeholder that a tool (envsubst, kustomize) fills in before this ${r.kind} is applied, so it is not checked as written. Check the rendered output instead.`,
+            },
+          ]
         : [];
     }
     try {

@@ -25,7 +25,6 @@ interface State {
   elsewhere: string[];
 }
 
-
 export const credentialSecretMissing: Analyzer<State> = {
   code: 'credential-secret-missing',
   severity: 'error',
@@ -43,7 +42,12 @@ export const credentialSecretMissing: Analyzer<State> = {
         if (span) related.push({ uri: s.uri, ...span, message: `Secret "${s.name}" in namespace "${s.namespace}"` });
       }
       const span = spanAtPath(r.document.ast, ref.path);
-      if (span) yield { ...span, related, state: { secret: name, namespace: namespaces[0], reader: ref.reader, elsewhere: [...new Set(others.map((s) => s.namespace))].sort() } };
+      if (span)
+        yield {
+          ...span,
+          related,
+          state: { secret: name, namespace: namespaces[0], reader: ref.reader, elsewhere: [...new Set(others.map((s) => s.namespace))].sort() },
+        };
     }
   },
   message: (s) => {

@@ -48,7 +48,12 @@ export const drMutualMissingCredentials: Analyzer<State> = {
       if (appliedAtGateway !== undefined) continue;
       const span = spanAtPath(dr.document.ast, [...b.path, 'credentialName'], 'key');
       if (span) {
-        const state: State = { problem: 'credential-ignored', credentialName: String(b.tls.credentialName), namespace: dr.namespace, gatewayNamespace: egressGatewayNamespace(settings) };
+        const state: State = {
+          problem: 'credential-ignored',
+          credentialName: String(b.tls.credentialName),
+          namespace: dr.namespace,
+          gatewayNamespace: egressGatewayNamespace(settings),
+        };
         yield { ...span, severity: 'warning', state };
       }
     }

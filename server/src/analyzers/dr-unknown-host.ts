@@ -117,10 +117,17 @@ export const drUnknownHost: Analyzer<State> = {
     const state: State = { host, namespace: dr.namespace, ...(dr.namespaceExplicit ? {} : { namespaceAssumed: true }) };
     const hidden = isWildcard(host)
       ? []
-      : [...index.matchingHost('ServiceEntry', host).filter((se) => se.group === ISTIO_NETWORKING), ...index.withHost('Service', host)].filter((r) => !namespaces.some((ns) => isVisibleTo(r, ns)));
+      : [...index.matchingHost('ServiceEntry', host).filter((se) => se.group === ISTIO_NETWORKING), ...index.withHost('Service', host)].filter(
+          (r) => !namespaces.some((ns) => isVisibleTo(r, ns)),
+        );
     const related: RelatedLocation[] = [];
     if (hidden.length > 0) {
-      state.notExported = hidden.map((r) => `${r.kind} "${r.name}" in namespace "${r.namespace}" defines it, but is exported only to ${exportTo(r).map((e) => `"${e}"`).join(', ')}.`);
+      state.notExported = hidden.map(
+        (r) =>
+          `${r.kind} "${r.name}" in namespace "${r.namespace}" defines it, but is exported only to ${exportTo(r)
+            .map((e) => `"${e}"`)
+            .join(', ')}.`,
+      );
       for (const r of hidden) {
         const at = spanAtPath(r.document.ast, ['metadata', 'name']);
         if (at) related.push({ uri: r.uri, ...at, message: `${r.kind} for this host, not exported to "${dr.namespace}"` });

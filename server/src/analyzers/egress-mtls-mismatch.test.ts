@@ -9,12 +9,18 @@ test('egress-mtls-mismatch: an ISTIO_MUTUAL gateway server reached without ISTIO
 
 test('egress-mtls-mismatch: ISTIO_MUTUAL sent to a plain HTTP server is flagged without a fix', () => {
   const findings = checkFixture(egressMtlsMismatch, 'mutual-to-plain');
-  assert.deepEqual(findings.map((f) => f.severity), ['error']);
+  assert.deepEqual(
+    findings.map((f) => f.severity),
+    ['error'],
+  );
 });
 
 test('egress-mtls-mismatch: a missing SNI is an error, an SNI for another host the gateway accepts is a warning; both fixed to the host', () => {
   const findings = checkFixture(egressMtlsMismatch, 'sni');
-  assert.deepEqual(findings.map((f) => f.severity), ['warning', 'error']);
+  assert.deepEqual(
+    findings.map((f) => f.severity),
+    ['warning', 'error'],
+  );
 });
 
 test('egress-mtls-mismatch: port-level settings override the subset and the top level; an inherited ISTIO_MUTUAL is fine', () => {

@@ -102,8 +102,14 @@ export const egressMtlsMismatch: Analyzer<State> = {
       const port = d.port ?? (d.matchPorts.length === 1 ? d.matchPorts[0] : undefined);
       if (port === undefined) continue;
       gateways ??= egressGatewaysOf(index, vs, settings);
-      const onPort = gateways.flatMap((g) => gatewayServers(g.gateway).filter((s) => s.port === port).map((server) => ({ ...g, server })));
-      const admitting = onPort.filter(({ server, gateway }) => server.hosts.some((e) => hosts.some((h) => serverHostAdmits(e, h, vs.namespace, gateway.namespace))));
+      const onPort = gateways.flatMap((g) =>
+        gatewayServers(g.gateway)
+          .filter((s) => s.port === port)
+          .map((server) => ({ ...g, server })),
+      );
+      const admitting = onPort.filter(({ server, gateway }) =>
+        server.hosts.some((e) => hosts.some((h) => serverHostAdmits(e, h, vs.namespace, gateway.namespace))),
+      );
       const servers = admitting.length > 0 ? admitting : onPort;
       const expected = new Set(servers.map((s) => expectation(s.server)));
       if (servers.length === 0 || expected.size !== 1 || expected.has(undefined)) continue;
@@ -114,17 +120,36 @@ export const egressMtlsMismatch: Analyzer<State> = {
       const candidates = direct.length > 0 ? direct : destinationRulesFor(index, d.host, vs.namespace).filter((r) => !r.spec.workloadSelector);
       const dr = d.subset === undefined ? candidates[0] : candidates.find((r) => subsetNames(r).includes(d.subset!));
       if (!dr && d.subset !== undefined) continue; // an unknown subset is another analyzer's finding
-      const client = dr ? clientTlsSettings(dr, d.subset, port) : { mode: 'DISABLE', modeWritten: false, sni: undefined, tlsPath: undefined, policyPath: ['spec', 'trafficPolicy'] };
+      const client = dr
+        ? clientTlsSettings(dr, d.subset, port)
+        : { mode: 'DISABLE', modeWritten: false, sni: undefined, tlsPath: undefined, policyPath: ['spec', 'trafficPolicy'] };
       if (!client) continue;
 
       const { ref, gateway, server } = servers[0];
       const serverHosts = [...new Set(servers.flatMap((s) => s.server.hosts))];
-      const base = { gateway: ref, port, serverProtocol: server.protocol, serverMode: server.tlsMode, serverHosts, clientMode: client.mode, clientModeWritten: client.modeWritten, dr: dr?.name, sni: client.sni, host: single };
+      const base = {
+        gateway: ref,
+        port,
+        serverProtocol: server.protocol,
+        serverMode: server.tlsMode,
+        serverHosts,
+        clientMode: client.mode,
+        clientModeWritten: client.modeWritten,
+        dr: dr?.name,
+        sni: client.sni,
+        host: single,
+      };
       const anchor = spanAtPath(vs.document.ast, [...d.path, d.subset !== undefined ? 'subset' : 'host']);
       if (!anchor) continue;
       const related = [
         ...nameRelated(gateway, `Gateway "${ref}" server for port ${port}`, ['spec', 'servers', server.index, 'port']),
-        ...(dr ? nameRelated(dr, client.tlsPath ? 'TLS settings in effect for this route' : 'DestinationRule for the egress gateway', client.tlsPath ?? ['metadata', 'name']) : []),
+        ...(dr
+          ? nameRelated(
+              dr,
+              client.tlsPath ? 'TLS settings in effect for this route' : 'DestinationRule for the egress gateway',
+              client.tlsPath ?? ['metadata', 'name'],
+            )
+          : []),
       ];
       const plan = (setMode: boolean, sni: string | undefined): DrEdit | undefined => {
         if (!dr || dr.uri !== vs.uri) return undefined;
@@ -138,7 +163,11 @@ export const egressMtlsMismatch: Analyzer<State> = {
       // An EnvoyFilter can rewrite the SNI (the SNI-proxy setup forwards the app's own), so SNI checks stay quiet when there are any.
       const sniNeeded = !serverHosts.some((e) => sniPattern(e) === '*') && index.countOfKind('EnvoyFilter') === 0;
       if (expect === 'istio-mutual' && client.mode !== 'ISTIO_MUTUAL') {
-        yield { ...anchor, state: { ...base, kind: 'needs-istio-mutual', edit: plan(true, client.sni === undefined && sniNeeded ? single : undefined) }, related };
+        yield {
+          ...anchor,
+          state: { ...base, kind: 'needs-istio-mutual', edit: plan(true, client.sni === undefined && sniNeeded ? single : undefined) },
+          related,
+        };
       } else if (expect !== 'istio-mutual' && client.mode === 'ISTIO_MUTUAL') {
         yield { ...anchor, state: { ...base, kind: 'unexpected-istio-mutual' }, related };
       } else if (expect === 'istio-mutual' && client.sni === undefined && sniNeeded) {
@@ -169,7 +198,9 @@ export const egressMtlsMismatch: Analyzer<State> = {
   fix: (s, ctx) => {
     const edits = s.edit ? drEdits(s.edit, ctx) : undefined;
     if (!edits || edits.length === 0) return [];
-    const title = s.edit!.setMode ? `Set tls.mode: ISTIO_MUTUAL${s.edit!.sni ? ` and sni: ${s.edit!.sni}` : ''} in DestinationRule "${s.dr}"` : `Set sni: ${s.edit!.sni} in DestinationRule "${s.dr}"`;
+    const title = s.edit!.setMode
+      ? `Set tls.mode: ISTIO_MUTUAL${s.edit!.sni ? ` and sni: ${s.edit!.sni}` : ''} in DestinationRule "${s.dr}"`
+      : `Set sni: ${s.edit!.sni} in DestinationRule "${s.dr}"`;
     return [{ title, isPreferred: true, edits }] satisfies Fix[];
   },
 };

@@ -71,7 +71,15 @@ const MAX_VERIFIED_CHARS = 256 * 1024;
  * resource with a host, port or name the API server rejects adds one). `findings` are the file's
  * current findings. The index is restored before this returns.
  */
-export function fixIsSound(index: WorkspaceIndex, store: SchemaStore, settings: Settings, file: ParsedFile, findings: Finding[], finding: Finding, fix: Fix): boolean {
+export function fixIsSound(
+  index: WorkspaceIndex,
+  store: SchemaStore,
+  settings: Settings,
+  file: ParsedFile,
+  findings: Finding[],
+  finding: Finding,
+  fix: Fix,
+): boolean {
   if (file.text.length > MAX_VERIFIED_CHARS || index.file(file.uri) !== file) return true;
   const after = parseFile(file.uri, applyFix(file.text, fix));
   const syntax = (f: ParsedFile) => f.problems.filter((p) => p.severity === 'error').length;

@@ -86,7 +86,13 @@ export function buildIndex(files: Map<string, string>): { index: WorkspaceIndex;
 
 function runAnalyzer(analyzer: Analyzer, index: WorkspaceIndex, file: ParsedFile, settings: Settings): Finding[] {
   // Unlike the checker, this lets an analyzer's exception fail the test.
-  return file.resources.filter((r) => analyzer.appliesTo.includes(r.kind) || (analyzer.appliesTo.includes('*') && (r.family === 'istio' || r.family === 'mesh-config' || r.family === 'kubernetes'))).flatMap((r) => findingsOf(analyzer, r, { index: index.tracked(new Set(), r), settings }));
+  return file.resources
+    .filter(
+      (r) =>
+        analyzer.appliesTo.includes(r.kind) ||
+        (analyzer.appliesTo.includes('*') && (r.family === 'istio' || r.family === 'mesh-config' || r.family === 'kubernetes')),
+    )
+    .flatMap((r) => findingsOf(analyzer, r, { index: index.tracked(new Set(), r), settings }));
 }
 
 function applyEdits(text: string, edits: TextEdit[]): string {
@@ -122,7 +128,14 @@ export function checkFixture(analyzer: Analyzer, caseName: string, settings: Set
     }
   }
   const key = (e: Expected) => `${e.file}:${e.line + 1}:${e.column + 1} (${e.length}) ${e.code}`;
-  assert.deepEqual(actual.map(key).sort(), expected.filter((e) => codeOfId(e.code) === analyzer.code).map(key).sort(), `findings of ${analyzer.code} in ${caseName}`);
+  assert.deepEqual(
+    actual.map(key).sort(),
+    expected
+      .filter((e) => codeOfId(e.code) === analyzer.code)
+      .map(key)
+      .sort(),
+    `findings of ${analyzer.code} in ${caseName}`,
+  );
 
   const fixedPath = path.join(FIXTURES, analyzer.code, `${caseName}.fixed.yaml`);
   if (fs.existsSync(fixedPath) && analyzer.fix) {
@@ -143,10 +156,23 @@ export function checkFixture(analyzer: Analyzer, caseName: string, settings: Set
     const beforeChecker = new Checker(index, loadSchemaStore(), settings);
     for (const [name] of after.parsed) {
       const remaining = checker.findings(`file:///ws/${name}`);
-      assert.deepEqual(remaining.filter((f) => f.code === analyzer.code).map((f) => f.message), [], `${analyzer.code} gone after the fix in ${name}`);
-      const errorsBefore = new Set(beforeChecker.findings(`file:///ws/${name}`).filter((f) => f.severity === 'error').map((f) => f.code));
+      assert.deepEqual(
+        remaining.filter((f) => f.code === analyzer.code).map((f) => f.message),
+        [],
+        `${analyzer.code} gone after the fix in ${name}`,
+      );
+      const errorsBefore = new Set(
+        beforeChecker
+          .findings(`file:///ws/${name}`)
+          .filter((f) => f.severity === 'error')
+          .map((f) => f.code),
+      );
       const newErrors = remaining.filter((f) => f.severity === 'error' && !errorsBefore.has(f.code));
-      assert.deepEqual(newErrors.map((f) => `${f.code}: ${f.message}`), [], `no new error after the fix in ${name}`);
+      assert.deepEqual(
+        newErrors.map((f) => `${f.code}: ${f.message}`),
+        [],
+        `no new error after the fix in ${name}`,
+      );
     }
   }
   return all;

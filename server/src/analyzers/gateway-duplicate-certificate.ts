@@ -45,7 +45,14 @@ export const gatewayDuplicateCertificate: Analyzer<State> = {
     const selector = gatewaySelector(r);
     const servers = listOf(r.spec.servers);
     // Only Gateways that name one of this Gateway's certificates can share it.
-    const tags = servers.flatMap((s) => (isRecord(s) && isRecord(s.tls) ? [text(s.tls.credentialName) && `credential:${text(s.tls.credentialName)}`, text(s.tls.serverCertificate) && `certificate:${text(s.tls.serverCertificate)}`] : []));
+    const tags = servers.flatMap((s) =>
+      isRecord(s) && isRecord(s.tls)
+        ? [
+            text(s.tls.credentialName) && `credential:${text(s.tls.credentialName)}`,
+            text(s.tls.serverCertificate) && `certificate:${text(s.tls.serverCertificate)}`,
+          ]
+        : [],
+    );
     const others = [...new Set(tags.filter((t): t is string => !!t).flatMap((t) => index.withTag('Gateway', t)))]
       .filter((g) => g.group === ISTIO_NETWORKING && !(g.namespace === r.namespace && g.name === r.name))
       .filter((g) => {

@@ -52,7 +52,11 @@ export const gatewayPortNotInService: Analyzer<State> = {
       }
     }
     const described = services.map((svc) => {
-      const list = listOf(svc.spec.ports).flatMap((p) => (isRecord(p) && typeof p.port === 'number' ? [typeof p.targetPort === 'number' && p.targetPort !== p.port ? `${p.port}->${p.targetPort}` : String(p.port)] : []));
+      const list = listOf(svc.spec.ports).flatMap((p) =>
+        isRecord(p) && typeof p.port === 'number'
+          ? [typeof p.targetPort === 'number' && p.targetPort !== p.port ? `${p.port}->${p.targetPort}` : String(p.port)]
+          : [],
+      );
       return `${svc.namespace}/${svc.name} (${list.join(', ') || 'no ports'})`;
     });
     const related: RelatedLocation[] = services.flatMap((svc) => {

@@ -15,7 +15,10 @@ test('gateway-selector-no-workload: a selector naming a gateway nobody deployed,
 });
 
 test('gateway-selector-no-workload: the egress gateway selector from the settings is assumed', () => {
-  checkFixture(gatewaySelectorNoWorkload, 'custom-selector', { ...DEFAULT_SETTINGS, egressGateway: { host: 'corp-egress.egress.svc.cluster.local', selector: { istio: 'corp-egress' } } });
+  checkFixture(gatewaySelectorNoWorkload, 'custom-selector', {
+    ...DEFAULT_SETTINGS,
+    egressGateway: { host: 'corp-egress.egress.svc.cluster.local', selector: { istio: 'corp-egress' } },
+  });
 });
 
 test('gateway-selector-no-workload: silent when the workspace declares no gateway workload', () => {

@@ -33,7 +33,6 @@ const ASSUMED_SELECTORS: readonly Record<string, string>[] = [{ istio: 'ingressg
 /** Labels Istio puts on the proxies it deploys for a Kubernetes Gateway. */
 const GATEWAY_NAME_LABELS = ['gateway.networking.k8s.io/gateway-name', 'istio.io/gateway-name'];
 
-
 export const gatewaySelectorNoWorkload: Analyzer<State> = {
   code: 'gateway-selector-no-workload',
   severity: 'warning',
@@ -73,7 +72,9 @@ export const gatewaySelectorNoWorkload: Analyzer<State> = {
     yield { ...span, related, state: { selector, known: [...known].sort(), suggestion, docIndex: gw.docIndex } };
   },
   message: (s) => {
-    const wanted = Object.entries(s.selector).map(([k, v]) => `${k}=${v}`).join(', ');
+    const wanted = Object.entries(s.selector)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ');
     return `No workload in the workspace has the labels ${wanted} that this Gateway selects, so no proxy serves it and the VirtualServices bound to it do nothing. The gateway workloads here have ${s.known.join(', ')}.`;
   },
   fix: (s, { file }) => {

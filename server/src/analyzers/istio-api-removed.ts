@@ -51,5 +51,6 @@ export const istioApiRemoved: Analyzer<State> = {
     const span = spanAtPath(r.document.ast, ['apiVersion']);
     if (span) yield { ...span, state: { apiVersion: r.apiVersion, kind: r.kind, removedIn: removed.removedIn, replacement: removed.replacement(r.kind) } };
   },
-  message: (s) => `${s.apiVersion} ${s.kind} was removed in Istio ${s.removedIn}: a current mesh has no such resource and kubectl apply fails with 'no matches for kind "${s.kind}"'. Use ${s.replacement} instead.`,
+  message: (s) =>
+    `${s.apiVersion} ${s.kind} was removed in Istio ${s.removedIn}: a current mesh has no such resource and kubectl apply fails with 'no matches for kind "${s.kind}"'. Use ${s.replacement} instead.`,
 };

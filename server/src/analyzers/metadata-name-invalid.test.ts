@@ -22,5 +22,6 @@ for (const [name, ok] of [
   ['reviews..v1', false],
   ['.reviews', false],
 ] as const) {
-  test(`metadata name "${name.length > 20 ? `${name.slice(0, 5)}… (${name.length})` : name}" is ${ok ? 'valid' : 'rejected'}`, () => assert.equal(subdomainProblem(name) === undefined, ok));
+  test(`metadata name "${name.length > 20 ? `${name.slice(0, 5)}… (${name.length})` : name}" is ${ok ? 'valid' : 'rejected'}`, () =>
+    assert.equal(subdomainProblem(name) === undefined, ok));
 }

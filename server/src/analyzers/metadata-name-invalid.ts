@@ -40,5 +40,6 @@ export const metadataNameInvalid: Analyzer<State> = {
     const span = spanAtPath(r.document.ast, ['metadata', 'name']);
     if (span) yield { ...span, state: { name: raw, problem } };
   },
-  message: (s) => `metadata.name "${s.name}" ${s.problem}: the API server rejects it, as a name must be a lowercase RFC 1123 subdomain (a-z, 0-9, '-' and '.', starting and ending with a letter or digit).`,
+  message: (s) =>
+    `metadata.name "${s.name}" ${s.problem}: the API server rejects it, as a name must be a lowercase RFC 1123 subdomain (a-z, 0-9, '-' and '.', starting and ending with a letter or digit).`,
 };

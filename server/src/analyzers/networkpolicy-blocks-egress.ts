@@ -13,7 +13,15 @@
 import type { Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { spanAtPath } from '../parse/yaml-path';
-import { egressGatewayNamespace, labelSelectorMatches, meshRoutesToEgressGateway, namespaceLabels, podLabels, workloadsIn, WORKLOAD_KINDS } from '../index/mesh';
+import {
+  egressGatewayNamespace,
+  labelSelectorMatches,
+  meshRoutesToEgressGateway,
+  namespaceLabels,
+  podLabels,
+  workloadsIn,
+  WORKLOAD_KINDS,
+} from '../index/mesh';
 import { appendSequenceItem, insertMapEntry, toYaml } from '../edits/yaml-edits';
 import { isMap, isSeq } from 'yaml';
 import { isRecord } from '../data';
@@ -30,7 +38,6 @@ interface State {
 
 const DNS_NAMESPACE = 'kube-system';
 const DNS_PORT = 53;
-
 
 function isEmptySelector(selector: unknown): boolean {
   if (!isRecord(selector)) return true;
@@ -56,7 +63,14 @@ function reaches(rule: Record<string, any>, target: string, labels: Record<strin
  */
 function allowsBeyondDns(rule: Record<string, any>): boolean {
   const ports = Array.isArray(rule.ports) ? rule.ports.filter(isRecord) : [];
-  return ports.length === 0 || ports.some((p) => p.port === undefined || (typeof p.port === 'number' ? p.port !== DNS_PORT || (typeof p.endPort === 'number' && p.endPort > p.port) : !/^dns/.test(String(p.port))));
+  return (
+    ports.length === 0 ||
+    ports.some(
+      (p) =>
+        p.port === undefined ||
+        (typeof p.port === 'number' ? p.port !== DNS_PORT || (typeof p.endPort === 'number' && p.endPort > p.port) : !/^dns/.test(String(p.port))),
+    )
+  );
 }
 
 /** Whether an egress rule's `ports` let TCP or UDP `port` through. */
@@ -75,7 +89,13 @@ function ruleFor(missing: Missing, gatewayNamespace: string): Record<string, unk
   const to = (ns: string) => [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } }];
   return missing === 'gateway-namespace'
     ? { to: to(gatewayNamespace) }
-    : { to: to(DNS_NAMESPACE), ports: [{ protocol: 'UDP', port: DNS_PORT }, { protocol: 'TCP', port: DNS_PORT }] };
+    : {
+        to: to(DNS_NAMESPACE),
+        ports: [
+          { protocol: 'UDP', port: DNS_PORT },
+          { protocol: 'TCP', port: DNS_PORT },
+        ],
+      };
 }
 
 export const networkpolicyBlocksEgress: Analyzer<State> = {
@@ -111,7 +131,9 @@ export const networkpolicyBlocksEgress: Analyzer<State> = {
     yield { ...span, related, state: { namespace: ns, gatewayNamespace, missing, virtualService: routes[0].vs.name, docIndex: np.docIndex } };
   },
   message: (s) => {
-    const what = s.missing.map((m) => (m === 'dns' ? `DNS (port ${DNS_PORT} in ${DNS_NAMESPACE})` : `namespace "${s.gatewayNamespace}" (the egress gateway and istiod)`));
+    const what = s.missing.map((m) =>
+      m === 'dns' ? `DNS (port ${DNS_PORT} in ${DNS_NAMESPACE})` : `namespace "${s.gatewayNamespace}" (the egress gateway and istiod)`,
+    );
     const add = s.missing.map((m) => (m === 'dns' ? `port ${DNS_PORT} in ${DNS_NAMESPACE}` : s.gatewayNamespace));
     return `This NetworkPolicy limits egress from "${s.namespace}", whose traffic VirtualService "${s.virtualService}" sends through the egress gateway, but it allows no traffic to ${what.join(' nor to ')}: requests from the sidecars time out. Add egress rules to ${add.join(' and to ')}.`;
   },

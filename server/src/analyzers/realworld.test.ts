@@ -37,13 +37,26 @@ const CLUSTERS: Record<string, string[]> = {
   // One chapter of the course per folder; wip/ holds drafts.
   'eficode-academy__istio-katas': ['0*-*', 'wip'],
   // Samples, and test inputs that Istio's tests load one folder (or one file) at a time.
-  'istio__istio': ['samples/*', 'tests/testdata/*', 'tests/integration/**/testdata', 'pkg/**/testdata/**/*.yaml', 'pkg/test/datasets/*/*', 'pilot/pkg/**/testdata/**/*.yaml'],
+  istio__istio: [
+    'samples/*',
+    'tests/testdata/*',
+    'tests/integration/**/testdata',
+    'pkg/**/testdata/**/*.yaml',
+    'pkg/test/datasets/*/*',
+    'pilot/pkg/**/testdata/**/*.yaml',
+  ],
   // One task per folder.
   'istio__istio.io': ['*/*'],
   // kiali's validation, reference and filter fixtures are one test case per file.
-  'kiali__kiali': ['tests/data/**/*.yaml', 'tests/integration/assets/*.yaml', 'hack/istio/*'],
+  kiali__kiali: ['tests/data/**/*.yaml', 'tests/integration/assets/*.yaml', 'hack/istio/*'],
   // One task per folder; the federation tests keep one folder per mesh (east, west).
-  'maistra__maistra-test-tool': ['pkg/tests/tasks/traffic/*', 'pkg/tests/tasks/migration/testdata/federation/*', 'pkg/tests/ossm-federation/testdata/*/*', 'pkg/tests/tasks/extensions', 'pkg/app'],
+  'maistra__maistra-test-tool': [
+    'pkg/tests/tasks/traffic/*',
+    'pkg/tests/tasks/migration/testdata/federation/*',
+    'pkg/tests/ossm-federation/testdata/*/*',
+    'pkg/tests/tasks/extensions',
+    'pkg/app',
+  ],
 };
 
 const VERDICTS = ['real:', 'invalid by its project:', 'outside:', 'together:', 'false:'];
@@ -64,7 +77,13 @@ function yamlFiles(dir: string): string[] {
 }
 
 const available = fs.existsSync(CORPUS);
-const repositories = available ? fs.readdirSync(CORPUS, { withFileTypes: true }).filter((e) => e.isDirectory() && e.name !== 'reproductions').map((e) => e.name).sort() : [];
+const repositories = available
+  ? fs
+      .readdirSync(CORPUS, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && e.name !== 'reproductions')
+      .map((e) => e.name)
+      .sort()
+  : [];
 
 /** Errors and warnings of every file under `folders` checked as one workspace, as `path:line:col<TAB>severity<TAB>code` relative to the corpus. */
 function check(folders: string[], clusters: string[], root: string): string[] {
@@ -83,7 +102,8 @@ function check(folders: string[], clusters: string[], root: string): string[] {
   for (const uri of uris) {
     const file = index.file(uri)!;
     const rel = path.relative(CORPUS, URI.parse(uri).fsPath).split(path.sep).join('/');
-    for (const f of checker.findings(uri)) if (f.severity === 'error' || f.severity === 'warning') out.push(`${rel}:${position(file.text, f)}\t${f.severity}\t${f.code}`);
+    for (const f of checker.findings(uri))
+      if (f.severity === 'error' || f.severity === 'warning') out.push(`${rel}:${position(file.text, f)}\t${f.severity}\t${f.code}`);
   }
   return out.sort();
 }
@@ -123,7 +143,8 @@ test('the real-world corpus is present', needsShared('corpus', 'realworld'), () 
 if (available) {
   const perRepository = new Map<string, string[]>();
   const actual = () => {
-    if (perRepository.size === 0) for (const repo of repositories) perRepository.set(repo, check([path.join(CORPUS, repo)], CLUSTERS[repo] ?? [], path.join(CORPUS, repo)));
+    if (perRepository.size === 0)
+      for (const repo of repositories) perRepository.set(repo, check([path.join(CORPUS, repo)], CLUSTERS[repo] ?? [], path.join(CORPUS, repo)));
     return [...perRepository.values()].flat().sort();
   };
 
@@ -143,7 +164,11 @@ if (available) {
       'the findings changed: review them, then run the test with REALWORLD_UPDATE=1 and give new lines a verdict',
     );
     const unjudged = listed.filter((l) => !VERDICTS.some((v) => l.verdict.startsWith(v)));
-    assert.deepEqual(unjudged.map((l) => l.key), [], `every line needs a verdict starting with ${VERDICTS.join(' ')}`);
+    assert.deepEqual(
+      unjudged.map((l) => l.key),
+      [],
+      `every line needs a verdict starting with ${VERDICTS.join(' ')}`,
+    );
   });
 
   test('real-world corpus as one workspace, each repository a mesh: the same findings as each repository alone', () => {
@@ -154,13 +179,21 @@ if (available) {
       CORPUS,
     );
     const alone = actual();
-    assert.deepEqual({ onlyInWhole: whole.filter((k) => !alone.includes(k)), onlyAlone: alone.filter((k) => !whole.includes(k)) }, { onlyInWhole: [], onlyAlone: [] });
+    assert.deepEqual(
+      { onlyInWhole: whole.filter((k) => !alone.includes(k)), onlyAlone: alone.filter((k) => !whole.includes(k)) },
+      { onlyInWhole: [], onlyAlone: [] },
+    );
   });
 
   const reproductions = path.join(CORPUS, 'reproductions');
-  for (const name of fs.readdirSync(reproductions).filter((n) => fs.existsSync(path.join(reproductions, n, 'expect.json'))).sort()) {
+  for (const name of fs
+    .readdirSync(reproductions)
+    .filter((n) => fs.existsSync(path.join(reproductions, n, 'expect.json')))
+    .sort()) {
     test(`real-world reproduction ${name}: what its expect.json says`, () => {
-      const expect = JSON.parse(fs.readFileSync(path.join(reproductions, name, 'expect.json'), 'utf8')) as { expect: { file: string; lines: number[]; level: string }[] };
+      const expect = JSON.parse(fs.readFileSync(path.join(reproductions, name, 'expect.json'), 'utf8')) as {
+        expect: { file: string; lines: number[]; level: string }[];
+      };
       const found = check([path.join(reproductions, name)], [], path.join(reproductions, name)).map((k) => {
         const [where, severity] = k.split('\t');
         const [file, line] = where.slice(`reproductions/${name}/`.length).split(':');

@@ -53,7 +53,10 @@ test('every rule of a many-rule analyzer is annotated by id in its fixtures and 
       for (const e of readFixture(fs.readFileSync(path.join(dir, c), 'utf8')).expected.filter((x) => codeOfId(x.code) === a.code)) {
         assert.notEqual(e.code, a.code, `${a.code}/${c} line ${e.line + 1}: annotate the rule as ${a.code}/<rule>`);
         const rule = e.code.slice(a.code.length + 1);
-        assert.ok(named.some((n) => (n.endsWith('*') ? rule.startsWith(n.slice(0, -1)) : n === rule)), `${a.code}.ts's doc comment does not name the rule ${rule}`);
+        assert.ok(
+          named.some((n) => (n.endsWith('*') ? rule.startsWith(n.slice(0, -1)) : n === rule)),
+          `${a.code}.ts's doc comment does not name the rule ${rule}`,
+        );
       }
     }
   }
@@ -77,7 +80,9 @@ test("each analyzer's `reads` names exactly the kinds it looks up in the index o
         withTag: (kind, tag) => (looked.add(kind), reader.withTag(kind, tag)),
         someWithTag: (kind, tag) => (looked.add(kind), reader.someWithTag(kind, tag)),
       };
-      for (const file of parsed.values()) for (const r of file.resources.filter((x) => a.appliesTo.includes(x.kind) || a.appliesTo.includes('*'))) hits += [...a.check(r, { index: recording, settings: DEFAULT_SETTINGS })].length;
+      for (const file of parsed.values())
+        for (const r of file.resources.filter((x) => a.appliesTo.includes(x.kind) || a.appliesTo.includes('*')))
+          hits += [...a.check(r, { index: recording, settings: DEFAULT_SETTINGS })].length;
     }
     assert.ok(hits > 0, `${a.code} finds something in its fixtures`);
     assert.deepEqual([...looked].sort(), [...new Set(a.reads)].sort(), `${a.code}: kinds looked up vs. declared in reads`);

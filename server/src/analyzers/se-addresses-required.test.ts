@@ -5,7 +5,10 @@ import { checkFixture } from './fixture-harness';
 
 test('se-addresses-required: TCP ports without addresses; a warning for resolution NONE, information otherwise', () => {
   const findings = checkFixture(seAddressesRequired, 'ports');
-  assert.deepEqual(findings.map((f) => f.severity), ['warning', 'warning', 'information']);
+  assert.deepEqual(
+    findings.map((f) => f.severity),
+    ['warning', 'warning', 'information'],
+  );
 });
 
 test('se-addresses-required: silent when the mesh config turns on DNS capture with auto-allocation', () => {

@@ -46,7 +46,11 @@ export const seAddressesRequired: Analyzer<State> = {
     if (listOf(s.addresses).length > 0) return;
     const status = isRecord(r.value.status) ? r.value.status : {};
     if (listOf(status.addresses).length > 0) return;
-    const ports = listOf(s.ports).map((p, i) => ({ p, i })).filter(({ p }) => isRecord(p) && (p.protocol === undefined || p.protocol === '' || (typeof p.protocol === 'string' && p.protocol.toUpperCase() === 'TCP')));
+    const ports = listOf(s.ports)
+      .map((p, i) => ({ p, i }))
+      .filter(
+        ({ p }) => isRecord(p) && (p.protocol === undefined || p.protocol === '' || (typeof p.protocol === 'string' && p.protocol.toUpperCase() === 'TCP')),
+      );
     if (ports.length === 0 || meshAutoAllocates(index)) return;
     const resolution = typeof s.resolution === 'string' ? s.resolution : 'NONE';
     for (const { p, i } of ports) {

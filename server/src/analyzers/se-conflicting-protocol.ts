@@ -23,11 +23,12 @@ interface State {
   others: string[];
 }
 
-
 /** The ports of a ServiceEntry: number, upper-case protocol ('' when missing) and index. */
 function portsOf(se: Resource): { number: number; protocol: string; index: number }[] {
   const ports: unknown[] = Array.isArray(se.spec.ports) ? se.spec.ports : [];
-  return ports.flatMap((p, index) => (isRecord(p) && typeof p.number === 'number' ? [{ number: p.number, protocol: typeof p.protocol === 'string' ? p.protocol.toUpperCase() : '', index }] : []));
+  return ports.flatMap((p, index) =>
+    isRecord(p) && typeof p.number === 'number' ? [{ number: p.number, protocol: typeof p.protocol === 'string' ? p.protocol.toUpperCase() : '', index }] : [],
+  );
 }
 
 export const seConflictingProtocol: Analyzer<State> = {
@@ -47,13 +48,19 @@ export const seConflictingProtocol: Analyzer<State> = {
       let host = '';
       for (const h of hosts) {
         for (const other of index.withHost('ServiceEntry', h)) {
-          if (other === se || other.group !== ISTIO_NETWORKING || (other.uri === se.uri && other.docIndex === se.docIndex) || !scopesOverlap(se, other)) continue;
+          if (other === se || other.group !== ISTIO_NETWORKING || (other.uri === se.uri && other.docIndex === se.docIndex) || !scopesOverlap(se, other))
+            continue;
           for (const p of portsOf(other)) {
             if (p.number !== port.number || p.protocol === port.protocol) continue;
             host ||= h;
             others.push(`${p.protocol || 'without a protocol'} in ServiceEntry "${other.name}" (${other.namespace}, in ${fileLabel(se.uri, other.uri)})`);
             const span = spanAtPath(other.document.ast, ['spec', 'ports', p.index, p.protocol ? 'protocol' : 'number']);
-            if (span) related.push({ uri: other.uri, ...span, message: `ServiceEntry "${other.name}" declares port ${p.number} of ${h} ${p.protocol ? `as ${p.protocol}` : 'without a protocol'}` });
+            if (span)
+              related.push({
+                uri: other.uri,
+                ...span,
+                message: `ServiceEntry "${other.name}" declares port ${p.number} of ${h} ${p.protocol ? `as ${p.protocol}` : 'without a protocol'}`,
+              });
           }
         }
       }
@@ -62,5 +69,6 @@ export const seConflictingProtocol: Analyzer<State> = {
       if (span) yield { ...span, related, state: { host, port: port.number, protocol: port.protocol || 'without a protocol', others: [...new Set(others)] } };
     }
   },
-  message: (s) => `Port ${s.port} of ${s.host} is ${s.protocol} here but ${s.others.join(' and ')}: Istio keeps one of them, by creation order, and handles the port as that protocol. Merge the ServiceEntries or give the port one protocol.`,
+  message: (s) =>
+    `Port ${s.port} of ${s.host} is ${s.protocol} here but ${s.others.join(' and ')}: Istio keeps one of them, by creation order, and handles the port as that protocol. Merge the ServiceEntries or give the port one protocol.`,
 };

@@ -16,7 +16,6 @@ import { isRecord } from '../data';
 
 type State = { within: true; host: string } | { within: false; host: string; ports: number[]; others: string[] };
 
-
 /** Port number to upper-case protocol. */
 function portsOf(se: Resource): Map<number, string> {
   const ports: unknown[] = Array.isArray(se.spec.ports) ? se.spec.ports : [];
@@ -56,7 +55,9 @@ export const seDuplicateHost: Analyzer<State> = {
         if (same.length === 0) continue;
         for (const n of same) ports.add(n);
         others.push(`"${other.name}" (${other.namespace}, in ${fileLabel(se.uri, other.uri)})`);
-        const hostIndex = (Array.isArray(other.spec.hosts) ? other.spec.hosts : []).findIndex((h: unknown) => typeof h === 'string' && resolveHost(h, other.namespace) === host);
+        const hostIndex = (Array.isArray(other.spec.hosts) ? other.spec.hosts : []).findIndex(
+          (h: unknown) => typeof h === 'string' && resolveHost(h, other.namespace) === host,
+        );
         const at = spanAtPath(other.document.ast, ['spec', 'hosts', Math.max(hostIndex, 0)]);
         if (at) related.push({ uri: other.uri, ...at, message: `ServiceEntry "${other.name}" also defines ${host}` });
       }

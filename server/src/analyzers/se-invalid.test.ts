@@ -34,6 +34,13 @@ test('se-invalid: one rule is silenced or raised by its id, the analyzer code se
       .map((f) => `${findingId(f)} ${f.severity}`)
       .sort();
   assert.deepEqual(seen({}), ['se-invalid/address-invalid error', 'se-invalid/host-invalid error', 'se-invalid/host-partial-wildcard warning']);
-  assert.deepEqual(seen({ 'se-invalid/host-invalid': 'off', 'se-invalid/host-partial-wildcard': 'error' }), ['se-invalid/address-invalid error', 'se-invalid/host-partial-wildcard error']);
-  assert.deepEqual(seen({ 'se-invalid': 'warning', 'se-invalid/address-invalid': 'error' }), ['se-invalid/address-invalid error', 'se-invalid/host-invalid warning', 'se-invalid/host-partial-wildcard warning']);
+  assert.deepEqual(seen({ 'se-invalid/host-invalid': 'off', 'se-invalid/host-partial-wildcard': 'error' }), [
+    'se-invalid/address-invalid error',
+    'se-invalid/host-partial-wildcard error',
+  ]);
+  assert.deepEqual(seen({ 'se-invalid': 'warning', 'se-invalid/address-invalid': 'error' }), [
+    'se-invalid/address-invalid error',
+    'se-invalid/host-invalid warning',
+    'se-invalid/host-partial-wildcard warning',
+  ]);
 });

@@ -26,8 +26,28 @@
 import type { Analyzer } from './analyzer';
 import { ISTIO_NETWORKING } from '../parse/resource';
 import { RuleHits, isRecord, listOf, replacementFix, text, type RuleState } from '../validation/rule-hits';
-import { checkExportTo, checkLabels, checkPortName, checkPortNumber, checkProtocol, checkSelectorLabels, istio, capitalize, checkMetadata } from '../validation/istio-rules';
-import { fqdnProblem, ipSubnetProblem, isHttpProtocol, isIpAddress, isPartialWildcard, isTcpProtocol, isTlsProtocol, parseProtocol, wildcardDomainProblem } from '../validation/istio-names';
+import {
+  checkExportTo,
+  checkLabels,
+  checkPortName,
+  checkPortNumber,
+  checkProtocol,
+  checkSelectorLabels,
+  istio,
+  capitalize,
+  checkMetadata,
+} from '../validation/istio-rules';
+import {
+  fqdnProblem,
+  ipSubnetProblem,
+  isHttpProtocol,
+  isIpAddress,
+  isPartialWildcard,
+  isTcpProtocol,
+  isTlsProtocol,
+  parseProtocol,
+  wildcardDomainProblem,
+} from '../validation/istio-names';
 
 export const seInvalid: Analyzer<RuleState> = {
   code: 'se-invalid',
@@ -54,7 +74,13 @@ export const seInvalid: Analyzer<RuleState> = {
       else if (isPartialWildcard(host) && resolution !== 'DYNAMIC_DNS') {
         const fixed = /^\*[^*]+$/.test(host) ? `*.${host.slice(1)}` : undefined;
         const advice = fixed ? `write "${fixed}"` : 'use a whole-label wildcard such as "*.example.com"';
-        h.warning(['spec', 'hosts', i], 'host-partial-wildcard', `"${host}" is a partial wildcard: Istio matches "*" only as a whole first label; ${advice}.${istio(`partial wildcard "${host}" not allowed`)}`, 'value', fixed);
+        h.warning(
+          ['spec', 'hosts', i],
+          'host-partial-wildcard',
+          `"${host}" is a partial wildcard: Istio matches "*" only as a whole first label; ${advice}.${istio(`partial wildcard "${host}" not allowed`)}`,
+          'value',
+          fixed,
+        );
       }
     });
 
@@ -69,7 +95,12 @@ export const seInvalid: Analyzer<RuleState> = {
       if (!isRecord(port)) return;
       const path = ['spec', 'ports', i];
       if (typeof port.name === 'string') {
-        if (portNames.has(port.name)) h.error([...path, 'name'], 'port-name-duplicate', `Port name "${port.name}" is already used by another port of this ServiceEntry; port names must be unique.${istio(`service entry port name "${port.name}" already defined`)}`);
+        if (portNames.has(port.name))
+          h.error(
+            [...path, 'name'],
+            'port-name-duplicate',
+            `Port name "${port.name}" is already used by another port of this ServiceEntry; port names must be unique.${istio(`service entry port name "${port.name}" already defined`)}`,
+          );
         portNames.add(port.name);
       }
       checkPortName(h, [...path, 'name'], port.name);
@@ -81,7 +112,12 @@ export const seInvalid: Analyzer<RuleState> = {
     switch (resolution) {
       case 'NONE':
         if (s.workloadSelector !== undefined && s.workloadSelector !== null) {
-          h.warning(['spec', 'workloadSelector'], 'selector-with-none', `With resolution NONE the proxy forwards to the original destination IP, so workloadSelector has no effect; use resolution STATIC to send traffic to the selected workloads.${istio('workloadSelector should not be set when resolution mode is NONE')}`, 'key');
+          h.warning(
+            ['spec', 'workloadSelector'],
+            'selector-with-none',
+            `With resolution NONE the proxy forwards to the original destination IP, so workloadSelector has no effect; use resolution STATIC to send traffic to the selected workloads.${istio('workloadSelector should not be set when resolution mode is NONE')}`,
+            'key',
+          );
         }
         break;
       case 'STATIC':
@@ -94,25 +130,54 @@ export const seInvalid: Analyzer<RuleState> = {
         if (addresses.length > 0 && hosts.length > 1) {
           const i = ports.findIndex((p) => isRecord(p) && isTcpProtocol(parseProtocol(p.protocol)));
           if (i >= 0) {
-            h.warning(['spec', 'ports', i, 'protocol'], 'addresses-multiple-hosts-tcp', `A TCP port on fixed addresses cannot tell ${hosts.length} hosts apart; use one ServiceEntry per host.${istio('service entry can not have more than one host specified simultaneously with address and tcp port')}`);
+            h.warning(
+              ['spec', 'ports', i, 'protocol'],
+              'addresses-multiple-hosts-tcp',
+              `A TCP port on fixed addresses cannot tell ${hosts.length} hosts apart; use one ServiceEntry per host.${istio('service entry can not have more than one host specified simultaneously with address and tcp port')}`,
+            );
           }
         }
         break;
       case 'DYNAMIC_DNS':
         hosts.forEach((host, i) => {
-          if (typeof host === 'string' && !host.startsWith('*')) h.error(['spec', 'hosts', i], 'dynamic-dns-host', `Resolution DYNAMIC_DNS forwards to whatever name the request carries, so every host must be a wildcard such as "*.example.com".${istio('host must be wildcarded for resolution mode DYNAMIC_DNS')}`);
+          if (typeof host === 'string' && !host.startsWith('*'))
+            h.error(
+              ['spec', 'hosts', i],
+              'dynamic-dns-host',
+              `Resolution DYNAMIC_DNS forwards to whatever name the request carries, so every host must be a wildcard such as "*.example.com".${istio('host must be wildcarded for resolution mode DYNAMIC_DNS')}`,
+            );
         });
-        if (addresses.length > 0) h.error(['spec', 'addresses'], 'dynamic-dns-addresses', `Resolution DYNAMIC_DNS cannot have addresses; remove them.${istio('addresses cannot be set for resolution type DYNAMIC_DNS')}`, 'key');
-        if (endpoints.length > 0) h.error(['spec', 'endpoints'], 'dynamic-dns-endpoints', `Resolution DYNAMIC_DNS cannot have endpoints; remove them.${istio('endpoints cannot be set for resolution type DYNAMIC_DNS')}`, 'key');
+        if (addresses.length > 0)
+          h.error(
+            ['spec', 'addresses'],
+            'dynamic-dns-addresses',
+            `Resolution DYNAMIC_DNS cannot have addresses; remove them.${istio('addresses cannot be set for resolution type DYNAMIC_DNS')}`,
+            'key',
+          );
+        if (endpoints.length > 0)
+          h.error(
+            ['spec', 'endpoints'],
+            'dynamic-dns-endpoints',
+            `Resolution DYNAMIC_DNS cannot have endpoints; remove them.${istio('endpoints cannot be set for resolution type DYNAMIC_DNS')}`,
+            'key',
+          );
         ports.forEach((port, i) => {
           if (!isRecord(port)) return;
           const p = parseProtocol(port.protocol);
           if (p !== 'HTTP' && p !== 'TLS' && p !== 'GRPC' && p !== 'HTTP2') {
-            h.error(['spec', 'ports', i, 'protocol'], 'dynamic-dns-protocol', `Resolution DYNAMIC_DNS supports only HTTP, TLS, GRPC and HTTP2 ports.${istio('only HTTP, TLS, GRPC, and HTTP2 protocols are supported for resolution type DYNAMIC_DNS')}`);
+            h.error(
+              ['spec', 'ports', i, 'protocol'],
+              'dynamic-dns-protocol',
+              `Resolution DYNAMIC_DNS supports only HTTP, TLS, GRPC and HTTP2 ports.${istio('only HTTP, TLS, GRPC, and HTTP2 protocols are supported for resolution type DYNAMIC_DNS')}`,
+            );
           }
         });
         if (s.location === 'MESH_INTERNAL' && r.labels['istio.io/use-waypoint']) {
-          h.error(['spec', 'location'], 'dynamic-dns-waypoint', `Location MESH_INTERNAL with resolution DYNAMIC_DNS does not work through a waypoint (label istio.io/use-waypoint).${istio('location MESH_INTERNAL with resolution type DYNAMIC_DNS is not supported when using waypoints')}`);
+          h.error(
+            ['spec', 'location'],
+            'dynamic-dns-waypoint',
+            `Location MESH_INTERNAL with resolution DYNAMIC_DNS does not work through a waypoint (label istio.io/use-waypoint).${istio('location MESH_INTERNAL with resolution type DYNAMIC_DNS is not supported when using waypoints')}`,
+          );
         }
         break;
     }
@@ -122,7 +187,11 @@ export const seInvalid: Analyzer<RuleState> = {
       if (i >= 0) {
         const port = ports[i] as Record<string, any>;
         const shown = text(port.protocol) ?? 'no protocol';
-        h.error(['spec', 'ports', i, port.protocol === undefined ? 'name' : 'protocol'], 'multiple-hosts-non-http', `This ServiceEntry has ${hosts.length} hosts with resolution ${resolution}, and port ${port.number ?? port.name} (${shown}) is neither HTTP nor TLS, so the proxy cannot tell the hosts apart on it; use one ServiceEntry per host, or resolution NONE.${istio('multiple hosts provided with non-HTTP, non-TLS ports')}`);
+        h.error(
+          ['spec', 'ports', i, port.protocol === undefined ? 'name' : 'protocol'],
+          'multiple-hosts-non-http',
+          `This ServiceEntry has ${hosts.length} hosts with resolution ${resolution}, and port ${port.number ?? port.name} (${shown}) is neither HTTP nor TLS, so the proxy cannot tell the hosts apart on it; use one ServiceEntry per host, or resolution NONE.${istio('multiple hosts provided with non-HTTP, non-TLS ports')}`,
+        );
       }
     }
 
@@ -143,16 +212,42 @@ function checkEndpoint(h: RuleHits, i: number, e: unknown, portNames: Set<string
   const path = ['spec', 'endpoints', i];
   const address = typeof e.address === 'string' ? e.address : '';
   if (address === '' && text(e.network)) {
-    h.warning([...path, 'network'], 'endpoint-address-network', `This endpoint has no address, only network "${e.network}": it is reached through that network's gateway.${istio(`address is unset with network "${e.network}"`)}`, 'key');
+    h.warning(
+      [...path, 'network'],
+      'endpoint-address-network',
+      `This endpoint has no address, only network "${e.network}": it is reached through that network's gateway.${istio(`address is unset with network "${e.network}"`)}`,
+      'key',
+    );
   } else if (address.startsWith('unix://')) {
-    if (!allowFqdn && portNames.size !== 1) h.error([...path, 'address'], 'unix-single-port', `A unix socket endpoint needs the ServiceEntry to declare exactly one port (it has ${portNames.size}).${istio('exactly 1 service port required for unix endpoints')}`);
+    if (!allowFqdn && portNames.size !== 1)
+      h.error(
+        [...path, 'address'],
+        'unix-single-port',
+        `A unix socket endpoint needs the ServiceEntry to declare exactly one port (it has ${portNames.size}).${istio('exactly 1 service port required for unix endpoints')}`,
+      );
   } else if (address !== '' && !isIpAddress(address)) {
-    if (!allowFqdn) h.error([...path, 'address'], 'endpoint-address-ip', `With resolution STATIC, endpoint addresses must be IPs; "${address}" is a name (use resolution DNS to resolve names).${istio(`endpoint address "${address}" is not a valid IP address`)}`);
-    else if (fqdnProblem(address)) h.error([...path, 'address'], 'endpoint-address-invalid', `Endpoint address "${address}" is neither an IP nor a valid host name.${istio(`endpoint address "${address}" is not a valid FQDN or an IP address`)}`);
+    if (!allowFqdn)
+      h.error(
+        [...path, 'address'],
+        'endpoint-address-ip',
+        `With resolution STATIC, endpoint addresses must be IPs; "${address}" is a name (use resolution DNS to resolve names).${istio(`endpoint address "${address}" is not a valid IP address`)}`,
+      );
+    else if (fqdnProblem(address))
+      h.error(
+        [...path, 'address'],
+        'endpoint-address-invalid',
+        `Endpoint address "${address}" is neither an IP nor a valid host name.${istio(`endpoint address "${address}" is not a valid FQDN or an IP address`)}`,
+      );
   }
   if (isRecord(e.ports)) {
     for (const [name, port] of Object.entries(e.ports)) {
-      if (!portNames.has(name)) h.error([...path, 'ports', name], 'endpoint-port-undeclared', `Endpoint port "${name}" is not a port name of this ServiceEntry (${[...portNames].join(', ') || 'none declared'}).${istio(`endpoint port ${port} is not defined by the service entry`)}`, 'key');
+      if (!portNames.has(name))
+        h.error(
+          [...path, 'ports', name],
+          'endpoint-port-undeclared',
+          `Endpoint port "${name}" is not a port name of this ServiceEntry (${[...portNames].join(', ') || 'none declared'}).${istio(`endpoint port ${port} is not defined by the service entry`)}`,
+          'key',
+        );
     }
   }
   checkLabels(h, [...path, 'labels'], e.labels);

@@ -6,7 +6,10 @@ import { DEFAULT_SETTINGS } from '../settings';
 
 test('sidecar-hides-egress: the egress gateway, a routed ServiceEntry and a REGISTRY_ONLY ServiceEntry left out, each added by the fix', () => {
   const findings = checkFixture(sidecarHidesEgress, 'hidden');
-  assert.deepEqual(findings.map((f) => f.severity), ['error', 'error', 'error']);
+  assert.deepEqual(
+    findings.map((f) => f.severity),
+    ['error', 'error', 'error'],
+  );
   assert.match(findings[0].message, /egress gateway Service.*"istio-system\/istio-egressgateway\.istio-system\.svc\.cluster\.local"/);
 });
 

@@ -83,7 +83,13 @@ export const sidecarHidesEgress: Analyzer<State> = {
           if (span) related.push({ uri: vs.uri, ...span, message: `VirtualService "${vs.name}" sends traffic to the egress gateway here` });
         }
         const vs = toGateway[0].vs;
-        need(`${gatewayNamespace}/${gatewayHost}`, `the egress gateway Service ${gatewayHost}`, `VirtualService "${vs.name}" sends this namespace's traffic to it: the sidecars have no cluster for the gateway and requests fail (503)`, related, 'error');
+        need(
+          `${gatewayNamespace}/${gatewayHost}`,
+          `the egress gateway Service ${gatewayHost}`,
+          `VirtualService "${vs.name}" sends this namespace's traffic to it: the sidecars have no cluster for the gateway and requests fail (503)`,
+          related,
+          'error',
+        );
       }
     }
 
@@ -108,7 +114,13 @@ export const sidecarHidesEgress: Analyzer<State> = {
         const effect = registryOnly
           ? 'under REGISTRY_ONLY the sidecars block the host (502)'
           : 'the sidecars ignore the route and send the traffic straight out, without its rules';
-        need(`${se.namespace}/${declared(se)}`, `ServiceEntry "${se.name}" (${se.namespace}) for ${host}`, `VirtualService "${vs.name}" in this namespace routes ${host}: ${effect}`, related, registryOnly ? 'error' : 'warning');
+        need(
+          `${se.namespace}/${declared(se)}`,
+          `ServiceEntry "${se.name}" (${se.namespace}) for ${host}`,
+          `VirtualService "${vs.name}" in this namespace routes ${host}: ${effect}`,
+          related,
+          registryOnly ? 'error' : 'warning',
+        );
       }
     }
 
@@ -118,7 +130,13 @@ export const sidecarHidesEgress: Analyzer<State> = {
         for (const host of hostsOf(se)) {
           if (imports(ns, host)) continue;
           const span = nameSpan(se);
-          need(`${ns}/${host}`, `ServiceEntry "${se.name}" for ${host}`, 'it is declared in this namespace, and under REGISTRY_ONLY the sidecars block hosts they do not import (502)', span ? [{ uri: se.uri, ...span, message: `ServiceEntry for ${host}` }] : [], 'error');
+          need(
+            `${ns}/${host}`,
+            `ServiceEntry "${se.name}" for ${host}`,
+            'it is declared in this namespace, and under REGISTRY_ONLY the sidecars block hosts they do not import (502)',
+            span ? [{ uri: se.uri, ...span, message: `ServiceEntry for ${host}` }] : [],
+            'error',
+          );
         }
       }
     }

@@ -62,7 +62,9 @@ export const sidecarSelector: Analyzer<State> = {
   *check(r, { index }) {
     if (r.group !== ISTIO_NETWORKING) return;
     const ns = r.namespace;
-    const peers = index.withTag('Sidecar', `ns:${ns}`).filter((s) => s.group === ISTIO_NETWORKING && !(s.name === r.name && s.uri === r.uri && s.docIndex === r.docIndex));
+    const peers = index
+      .withTag('Sidecar', `ns:${ns}`)
+      .filter((s) => s.group === ISTIO_NETWORKING && !(s.name === r.name && s.uri === r.uri && s.docIndex === r.docIndex));
     const selector = selectorOf(r);
     const local = workloadsIn(index, ns);
     const namespace = index.find('', 'Namespace', 'default', ns)[0];
@@ -73,7 +75,11 @@ export const sidecarSelector: Analyzer<State> = {
       const others = peers.filter((s) => !selectorOf(s));
       const span = nameSpan(r);
       if (others.length > 0 && span) {
-        yield { ...span, state: { rule: 'multiple-default', namespace: ns, sidecars: others.map((s) => `${s.namespace}/${s.name}`) }, related: relatedSidecars(others, 'Another Sidecar without workloadSelector') };
+        yield {
+          ...span,
+          state: { rule: 'multiple-default', namespace: ns, sidecars: others.map((s) => `${s.namespace}/${s.name}`) },
+          related: relatedSidecars(others, 'Another Sidecar without workloadSelector'),
+        };
       }
       if (ambientNamespace && span) {
         yield { ...span, state: { rule: 'ambient', namespace: ns, reason: 'namespace is in ambient mode, the policy has no impact' }, severity: 'warning' };
@@ -99,13 +105,27 @@ export const sidecarSelector: Analyzer<State> = {
       const shared = selected.filter((w) => conflicting.some((s) => labelsMatch(selectorOf(s)!, podLabels(w))));
       yield {
         ...selectorSpan,
-        state: { rule: 'conflicting-selectors', namespace: ns, sidecars: conflicting.map((s) => `${s.namespace}/${s.name}`), workloads: shared.map((w) => `${w.kind}/${w.name}`) },
+        state: {
+          rule: 'conflicting-selectors',
+          namespace: ns,
+          sidecars: conflicting.map((s) => `${s.namespace}/${s.name}`),
+          workloads: shared.map((w) => `${w.kind}/${w.name}`),
+        },
         related: relatedSidecars(conflicting, 'Another Sidecar selecting the same workload'),
       };
     }
     const ambient = selected.filter((w) => podAnnotations(w)['ambient.istio.io/redirection'] === 'enabled');
     if (ambient.length > 0) {
-      yield { ...selectorSpan, state: { rule: 'ambient', namespace: ns, workloads: ambient.map((w) => `${w.kind}/${w.name}`), reason: 'selected workload is in ambient mode, the policy has no impact' }, severity: 'warning' };
+      yield {
+        ...selectorSpan,
+        state: {
+          rule: 'ambient',
+          namespace: ns,
+          workloads: ambient.map((w) => `${w.kind}/${w.name}`),
+          reason: 'selected workload is in ambient mode, the policy has no impact',
+        },
+        severity: 'warning',
+      };
     }
   },
   message: (s) => {

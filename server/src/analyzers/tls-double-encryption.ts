@@ -33,7 +33,6 @@ interface TlsPort {
   protocol: string;
 }
 
-
 /** Ports of `host` that some route sends plain HTTP to; `any` when a route's port cannot be told. */
 function plainHttpPorts(index: IndexReader, host: string): { ports: Set<number>; any: boolean } {
   const ports = new Set<number>();
@@ -63,7 +62,11 @@ function plainHttpPorts(index: IndexReader, host: string): { ports: Set<number>;
         if (typeof ref.name !== 'string') continue;
         const kind = ref.kind ?? 'Service';
         const backend =
-          kind === 'Hostname' ? resolveHost(ref.name, route.namespace) : kind === 'Service' && !ref.group ? serviceHost(ref.name, typeof ref.namespace === 'string' ? ref.namespace : route.namespace) : undefined;
+          kind === 'Hostname'
+            ? resolveHost(ref.name, route.namespace)
+            : kind === 'Service' && !ref.group
+              ? serviceHost(ref.name, typeof ref.namespace === 'string' ? ref.namespace : route.namespace)
+              : undefined;
         if (backend !== host) continue;
         if (typeof ref.port === 'number') ports.add(ref.port);
         else any = true;

@@ -35,12 +35,13 @@ interface PlainPort {
   protocol: string;
 }
 
-
 /** Whether the ServiceEntry sends `port` to another port of the server (`targetPort`, or an endpoint's port mapping). */
 function remapped(se: Resource, port: Record<string, any>): boolean {
   if (typeof port.targetPort === 'number' && port.targetPort !== port.number) return true;
   const endpoints: unknown[] = Array.isArray(se.spec.endpoints) ? se.spec.endpoints : [];
-  return endpoints.some((e) => isRecord(e) && isRecord(e.ports) && typeof port.name === 'string' && typeof e.ports[port.name] === 'number' && e.ports[port.name] !== port.number);
+  return endpoints.some(
+    (e) => isRecord(e) && isRecord(e.ports) && typeof port.name === 'string' && typeof e.ports[port.name] === 'number' && e.ports[port.name] !== port.number,
+  );
 }
 
 /**
@@ -84,7 +85,8 @@ export const tlsOriginationPlainPort: Analyzer<State> = {
     }
     if (plainPorts.size === 0) return;
     for (const b of blocks) {
-      const candidates = b.port !== undefined ? [b.port].filter((p) => plainPorts.has(p)) : [...plainPorts.keys()].filter((p) => !b.overriddenPorts.includes(p));
+      const candidates =
+        b.port !== undefined ? [b.port].filter((p) => plainPorts.has(p)) : [...plainPorts.keys()].filter((p) => !b.overriddenPorts.includes(p));
       for (const port of candidates.sort((x, y) => x - y)) {
         if (!calledDirectly(index, host, port)) continue;
         const span = spanAtPath(dr.document.ast, [...b.path, 'mode']);
@@ -93,7 +95,11 @@ export const tlsOriginationPlainPort: Analyzer<State> = {
         const at = spanAtPath(se.document.ast, ['spec', 'ports', portIndex, 'number']);
         const related: RelatedLocation[] = at ? [{ uri: se.uri, ...at, message: `Port ${port} of ServiceEntry "${se.name}": ${protocol}, no targetPort` }] : [];
         const otherFile = se.uri === dr.uri ? undefined : se.uri.slice(se.uri.lastIndexOf('/') + 1);
-        yield { ...span, related, state: { mode: b.mode, host, port, protocol, serviceEntry: se.name, otherFile, seDocIndex: se.docIndex, sePortIndex: portIndex } };
+        yield {
+          ...span,
+          related,
+          state: { mode: b.mode, host, port, protocol, serviceEntry: se.name, otherFile, seDocIndex: se.docIndex, sePortIndex: portIndex },
+        };
       }
     }
   },

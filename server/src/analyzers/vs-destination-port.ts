@@ -43,7 +43,6 @@ interface State {
   weightZero?: boolean;
 }
 
-
 /** The application protocol of a Service port, from `appProtocol` or Istio's port-name prefix convention. */
 function serviceProtocol(p: Record<string, any>): string | undefined {
   const raw = typeof p.appProtocol === 'string' ? p.appProtocol : typeof p.name === 'string' ? p.name.split('-')[0] : undefined;
@@ -55,7 +54,11 @@ function declaredPorts(r: Resource): DeclaredPort[] {
   const out: DeclaredPort[] = [];
   for (const p of ports) {
     if (r.kind === 'ServiceEntry' && typeof p.number === 'number') {
-      out.push({ number: p.number, protocol: typeof p.protocol === 'string' ? p.protocol.toUpperCase() : undefined, ...(typeof p.targetPort === 'number' ? { targetPort: p.targetPort } : {}) });
+      out.push({
+        number: p.number,
+        protocol: typeof p.protocol === 'string' ? p.protocol.toUpperCase() : undefined,
+        ...(typeof p.targetPort === 'number' ? { targetPort: p.targetPort } : {}),
+      });
     } else if (r.kind === 'Service' && typeof p.port === 'number') {
       out.push({ number: p.port, protocol: serviceProtocol(p), ...(typeof p.targetPort === 'number' ? { targetPort: p.targetPort } : {}) });
     }
@@ -73,7 +76,10 @@ function fitsRule(protocol: string | undefined, rule: RouteProtocol): boolean {
 const only = <T>(xs: T[]): T | undefined => (xs.length === 1 ? xs[0] : undefined);
 
 /** What happens to requests on the route: none take a weight-0 route, so nothing fails yet. */
-const failure = (s: State) => (s.weightZero ? 'The route has weight 0, so no request takes it yet; once it gets weight, its requests fail with 503.' : 'As written, requests on this route fail with 503.');
+const failure = (s: State) =>
+  s.weightZero
+    ? 'The route has weight 0, so no request takes it yet; once it gets weight, its requests fail with 503.'
+    : 'As written, requests on this route fail with 503.';
 
 export const vsDestinationPort: Analyzer<State> = {
   code: 'vs-destination-port',

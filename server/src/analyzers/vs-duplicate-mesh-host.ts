@@ -42,11 +42,20 @@ export const vsDuplicateMeshHost: Analyzer<State> = {
       done.add(host);
       const others = index
         .withHost('VirtualService', host)
-        .filter((o) => o !== vs && !(o.uri === vs.uri && o.docIndex === vs.docIndex) && o.group === ISTIO_NETWORKING && boundGateways(o).includes(MESH_GATEWAY) && scopesOverlap(vs, o));
+        .filter(
+          (o) =>
+            o !== vs &&
+            !(o.uri === vs.uri && o.docIndex === vs.docIndex) &&
+            o.group === ISTIO_NETWORKING &&
+            boundGateways(o).includes(MESH_GATEWAY) &&
+            scopesOverlap(vs, o),
+        );
       if (others.length === 0) continue;
       const related: RelatedLocation[] = [];
       for (const o of others) {
-        const hostIndex = (Array.isArray(o.spec.hosts) ? o.spec.hosts : []).findIndex((h: unknown) => typeof h === 'string' && resolveHost(h, o.namespace) === host);
+        const hostIndex = (Array.isArray(o.spec.hosts) ? o.spec.hosts : []).findIndex(
+          (h: unknown) => typeof h === 'string' && resolveHost(h, o.namespace) === host,
+        );
         const at = spanAtPath(o.document.ast, ['spec', 'hosts', Math.max(hostIndex, 0)]);
         if (at) related.push({ uri: o.uri, ...at, message: `VirtualService "${o.name}" (${o.namespace}) also defines ${host} for the mesh` });
       }

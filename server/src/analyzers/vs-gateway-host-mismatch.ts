@@ -54,7 +54,8 @@ export const vsGatewayHostMismatch: Analyzer<State> = {
       const missing = hosts.filter((h) => !entries.some((e) => serverHostAdmits(e, resolveHost(h, vs.namespace), vs.namespace, gw.namespace)));
       if (missing.length === 0 || (alsoMesh && missing.length < hosts.length)) continue;
       const span = spanAtPath(vs.document.ast, ['spec', 'gateways', k]);
-      if (span) yield { ...span, state: { gateway: ref, hosts: missing, gatewayHosts: [...new Set(entries)] }, related: nameRelated(gw, 'Gateway defined here') };
+      if (span)
+        yield { ...span, state: { gateway: ref, hosts: missing, gatewayHosts: [...new Set(entries)] }, related: nameRelated(gw, 'Gateway defined here') };
     }
   },
   message: (s) =>

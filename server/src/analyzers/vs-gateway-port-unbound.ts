@@ -43,7 +43,9 @@ export const vsGatewayPortUnbound: Analyzer<State> = {
       if (d.mirror || !isEgressGatewayHost(d.host, settings) || !ruleGateways(vs, d).includes(MESH_GATEWAY)) continue;
       gateways ??= egressGatewaysOf(index, vs, settings);
       if (gateways.length === 0) return;
-      const listening = [...new Set(gateways.flatMap((g) => gatewayServers(g.gateway).map((s) => s.port)).filter((p): p is number => p !== undefined))].sort((a, b) => a - b);
+      const listening = [...new Set(gateways.flatMap((g) => gatewayServers(g.gateway).map((s) => s.port)).filter((p): p is number => p !== undefined))].sort(
+        (a, b) => a - b,
+      );
       const base = { listening, gateways: gateways.map((g) => g.ref) };
       const related = gateways.flatMap((g) => nameRelated(g.gateway, `Gateway "${g.ref}" defined here`));
       const hits: Hit<State>[] = [];

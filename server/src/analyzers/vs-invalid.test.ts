@@ -15,10 +15,17 @@ test('vs-invalid: a legacy gateway name becomes namespace/name and mirrorPercent
 test('vs-invalid: a directResponse body over 100KB is a warning, over 1MB an error', () => {
   const vs = (size: number) =>
     `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: big\nspec:\n  hosts:\n  - api.example.com\n  http:\n  - directResponse:\n      status: 200\n      body:\n        string: "${'x'.repeat(size)}"\n`;
-  for (const [size, severity] of [[150 * 1024, 'warning'], [1100 * 1024, 'error'], [1024, undefined]] as const) {
+  for (const [size, severity] of [
+    [150 * 1024, 'warning'],
+    [1100 * 1024, 'error'],
+    [1024, undefined],
+  ] as const) {
     const { index, parsed } = buildIndex(new Map([['big.yaml', vs(size)]]));
     const [resource] = parsed.get('big.yaml')!.resources;
     const hits = [...vsInvalid.check(resource, { index, settings: DEFAULT_SETTINGS })].filter((h) => h.state.rule === 'direct-response-size');
-    assert.deepEqual(hits.map((h) => h.severity), severity ? [severity] : []);
+    assert.deepEqual(
+      hits.map((h) => h.severity),
+      severity ? [severity] : [],
+    );
   }
 });

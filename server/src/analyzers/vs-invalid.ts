@@ -31,7 +31,17 @@ import type { YamlPath } from '../parse/yaml-path';
 import { nodeSpan, pathAtOffset } from '../parse/yaml-path';
 import { RuleHits, isRecord, listOf, replacementFix, text, type RuleState } from '../validation/rule-hits';
 import { checkDestination, checkExportTo, checkLabels, checkPortNumber, istio, capitalize, isWholeSeconds, checkMetadata } from '../validation/istio-rules';
-import { GRPC_STATUSES, fqdnProblem, headerNameProblem, ipSubnetProblem, isDns1123Label, isIpAddress, isJwtClaimRoute, regexProblem, wildcardDomainProblem } from '../validation/istio-names';
+import {
+  GRPC_STATUSES,
+  fqdnProblem,
+  headerNameProblem,
+  ipSubnetProblem,
+  isDns1123Label,
+  isIpAddress,
+  isJwtClaimRoute,
+  regexProblem,
+  wildcardDomainProblem,
+} from '../validation/istio-names';
 import { hostMatches, hostsIntersect } from '../index/hosts';
 
 export const vsInvalid: Analyzer<RuleState> = {
@@ -52,9 +62,27 @@ export const vsInvalid: Analyzer<RuleState> = {
     const delegate = hosts.length === 0;
 
     if (delegate) {
-      if (gateways.length > 0) h.error(['spec', 'gateways'], 'delegate-gateways', `A VirtualService without hosts is a delegate, used only through another VirtualService's "delegate"; it cannot list gateways. Add hosts, or remove gateways.${istio('delegate virtual service must have no gateways specified')}`, 'key');
-      if (tls.length > 0) h.error(['spec', 'tls'], 'delegate-tls', `A delegate VirtualService (no hosts) can only have http routes.${istio('delegate virtual service must have no tls route specified')}`, 'key');
-      if (tcp.length > 0) h.error(['spec', 'tcp'], 'delegate-tcp', `A delegate VirtualService (no hosts) can only have http routes.${istio('delegate virtual service must have no tcp route specified')}`, 'key');
+      if (gateways.length > 0)
+        h.error(
+          ['spec', 'gateways'],
+          'delegate-gateways',
+          `A VirtualService without hosts is a delegate, used only through another VirtualService's "delegate"; it cannot list gateways. Add hosts, or remove gateways.${istio('delegate virtual service must have no gateways specified')}`,
+          'key',
+        );
+      if (tls.length > 0)
+        h.error(
+          ['spec', 'tls'],
+          'delegate-tls',
+          `A delegate VirtualService (no hosts) can only have http routes.${istio('delegate virtual service must have no tls route specified')}`,
+          'key',
+        );
+      if (tcp.length > 0)
+        h.error(
+          ['spec', 'tcp'],
+          'delegate-tcp',
+          `A delegate VirtualService (no hosts) can only have http routes.${istio('delegate virtual service must have no tcp route specified')}`,
+          'key',
+        );
     }
 
     const appliesToGateway = gateways.length > 0 && !gateways.includes('mesh');
@@ -66,7 +94,13 @@ export const vsInvalid: Analyzer<RuleState> = {
             const map = isRecord(m) ? m[field] : undefined;
             if (!isRecord(map)) continue;
             for (const key of Object.keys(map)) {
-              if (isJwtClaimRoute(key)) h.error(['spec', 'http', i, 'match', j, field, key], 'jwt-claim-mesh', `Routing on JWT claims ("${key}") works only on a gateway, where a RequestAuthentication validates the token; this VirtualService applies to the mesh.${istio(`JWT claim based routing (key: ${key}) is only supported for gateway, found no gateways: [${gateways.join(' ')}]`)}`, 'key');
+              if (isJwtClaimRoute(key))
+                h.error(
+                  ['spec', 'http', i, 'match', j, field, key],
+                  'jwt-claim-mesh',
+                  `Routing on JWT claims ("${key}") works only on a gateway, where a RequestAuthentication validates the token; this VirtualService applies to the mesh.${istio(`JWT claim based routing (key: ${key}) is only supported for gateway, found no gateways: [${gateways.join(' ')}]`)}`,
+                  'key',
+                );
             }
           }
         });
@@ -84,7 +118,11 @@ export const vsInvalid: Analyzer<RuleState> = {
           allHostsValid = false;
         }
       } else if (!appliesToGateway && host === '*') {
-        h.error(['spec', 'hosts', i], 'host-wildcard-mesh', `Host "*" would capture every host for the whole mesh, so Istio forbids it on a VirtualService bound to the mesh; list the hosts, or bind it to a gateway.${istio('wildcard host * is not allowed for virtual services bound to the mesh gateway')}`);
+        h.error(
+          ['spec', 'hosts', i],
+          'host-wildcard-mesh',
+          `Host "*" would capture every host for the whole mesh, so Istio forbids it on a VirtualService bound to the mesh; list the hosts, or bind it to a gateway.${istio('wildcard host * is not allowed for virtual services bound to the mesh gateway')}`,
+        );
         allHostsValid = false;
       }
     });
@@ -94,17 +132,33 @@ export const vsInvalid: Analyzer<RuleState> = {
         for (let j = i + 1; j < written.length; j++) {
           const [a, b] = [written[i].host, written[j].host];
           if (hostsIntersect(a.toLowerCase(), b.toLowerCase())) {
-            h.error(['spec', 'hosts', written[j].index], 'host-duplicate', `Host "${b}" overlaps "${a}" in the same VirtualService; list each host once.${istio(`duplicate hosts in virtual service: ${a} & ${b}`)}`);
+            h.error(
+              ['spec', 'hosts', written[j].index],
+              'host-duplicate',
+              `Host "${b}" overlaps "${a}" in the same VirtualService; list each host once.${istio(`duplicate hosts in virtual service: ${a} & ${b}`)}`,
+            );
           }
         }
       }
     }
 
     if (http.length === 0 && tcp.length === 0 && tls.length === 0) {
-      h.error(['metadata', 'name'], 'no-routes', `This VirtualService has no http, tcp or tls routes.${istio('http, tcp or tls must be provided in virtual service')}`);
+      h.error(
+        ['metadata', 'name'],
+        'no-routes',
+        `This VirtualService has no http, tcp or tls routes.${istio('http, tcp or tls must be provided in virtual service')}`,
+      );
     }
     http.forEach((route, i) => checkHttpRoute(h, ['spec', 'http', i], route, delegate));
-    tls.forEach((route, i) => checkTlsRoute(h, ['spec', 'tls', i], route, listOf(s.hosts).filter((x): x is string => typeof x === 'string'), appliesToGateway));
+    tls.forEach((route, i) =>
+      checkTlsRoute(
+        h,
+        ['spec', 'tls', i],
+        route,
+        listOf(s.hosts).filter((x): x is string => typeof x === 'string'),
+        appliesToGateway,
+      ),
+    );
     tcp.forEach((route, i) => checkTcpRoute(h, ['spec', 'tcp', i], route));
     checkExportTo(h, r.namespace, s.exportTo, false);
     yield* h.hits;
@@ -124,7 +178,13 @@ function checkGatewayNames(h: RuleHits, path: YamlPath, names: unknown[]): void 
       if (name.includes('.')) {
         const parts = name.split('.');
         const recommended = `${parts[1]}/${parts[0]}`;
-        h.warning(p, 'gateway-legacy-name', `"${name}" is the legacy name.namespace form; write "${recommended}".${istio(`using legacy gatewayName format "${name}"; prefer the <namespace>/<name> format: "${recommended}"`)}`, 'value', recommended);
+        h.warning(
+          p,
+          'gateway-legacy-name',
+          `"${name}" is the legacy name.namespace form; write "${recommended}".${istio(`using legacy gatewayName format "${name}"; prefer the <namespace>/<name> format: "${recommended}"`)}`,
+          'value',
+          recommended,
+        );
       }
       const problem = fqdnProblem(name);
       if (problem) h.error(p, 'gateway-name-invalid', `Gateway reference "${name}" is not valid: ${problem}.`);
@@ -132,18 +192,39 @@ function checkGatewayNames(h: RuleHits, path: YamlPath, names: unknown[]): void 
     }
     const ns = name.slice(0, slash);
     const gw = name.slice(slash + 1);
-    if (ns === '' || gw === '') h.error(p, 'gateway-name-invalid', `Gateway reference "${name}" needs both a namespace and a name around "/".${istio('config namespace and gateway name cannot be empty')}`);
-    else if (!isDns1123Label(ns)) h.error(p, 'gateway-name-invalid', `"${ns}" is not a valid namespace in gateway reference "${name}".${istio(`invalid value for namespace: "${ns}"`)}`);
-    else if (!isDns1123Label(gw)) h.error(p, 'gateway-name-invalid', `"${gw}" is not a valid Gateway name in "${name}" (a DNS label, no dots).${istio(`invalid value for gateway name: "${gw}"`)}`);
+    if (ns === '' || gw === '')
+      h.error(
+        p,
+        'gateway-name-invalid',
+        `Gateway reference "${name}" needs both a namespace and a name around "/".${istio('config namespace and gateway name cannot be empty')}`,
+      );
+    else if (!isDns1123Label(ns))
+      h.error(p, 'gateway-name-invalid', `"${ns}" is not a valid namespace in gateway reference "${name}".${istio(`invalid value for namespace: "${ns}"`)}`);
+    else if (!isDns1123Label(gw))
+      h.error(
+        p,
+        'gateway-name-invalid',
+        `"${gw}" is not a valid Gateway name in "${name}" (a DNS label, no dots).${istio(`invalid value for gateway name: "${gw}"`)}`,
+      );
   });
 }
 
 /** Istio's `validateStringMatch`: no empty prefix, and a regex that RE2 accepts. `allowEmptyPrefix` is for URIs. */
 function checkStringMatch(h: RuleHits, path: YamlPath, m: unknown, where: string, allowEmptyPrefix = false): void {
   if (!isRecord(m)) return;
-  if (!allowEmptyPrefix && m.prefix === '') h.error([...path, 'prefix'], 'match-empty', `An empty prefix in a ${where} match matches nothing useful and Envoy rejects it; remove the match or give a prefix.${istio(`"${where}": prefix string match should not be empty`)}`);
+  if (!allowEmptyPrefix && m.prefix === '')
+    h.error(
+      [...path, 'prefix'],
+      'match-empty',
+      `An empty prefix in a ${where} match matches nothing useful and Envoy rejects it; remove the match or give a prefix.${istio(`"${where}": prefix string match should not be empty`)}`,
+    );
   if (typeof m.regex === 'string') {
-    if (m.regex === '') h.error([...path, 'regex'], 'match-empty', `An empty regex in a ${where} match is not allowed.${istio(`"${where}": regex string match should not be empty`)}`);
+    if (m.regex === '')
+      h.error(
+        [...path, 'regex'],
+        'match-empty',
+        `An empty regex in a ${where} match is not allowed.${istio(`"${where}": regex string match should not be empty`)}`,
+      );
     else {
       const p = regexProblem(m.regex);
       if (p) h.error([...path, 'regex'], 'match-regex', `This ${where} regex is not accepted by Envoy: ${p}. Istio uses RE2 syntax.`);
@@ -172,13 +253,13 @@ const SUPPORTED_RETRY_ON = new Set([
 
 /** Status codes Go's `http.StatusText` knows, which `retryOn` accepts as numbers. */
 const HTTP_STATUS_CODES = new Set([
-  100, 101, 102, 103, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305, 307, 308, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 421, 422, 423,
-  424, 425, 426, 428, 429, 431, 451, 500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511,
+  100, 101, 102, 103, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305, 307, 308, 400, 401, 402, 403, 404, 405, 406, 407, 408,
+  409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 421, 422, 423, 424, 425, 426, 428, 429, 431, 451, 500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511,
 ]);
 
 const CORS_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', '*']);
 const CORS_HEADER = /^[!#$%&'*+\-.^_`|~A-Za-z0-9]+$/;
- 
+
 const HEADER_VALUE = /^[^\u0000-\u0008\u000A-\u001F\u007F]*$/;
 
 function isAuthorityHeader(name: string): boolean {
@@ -197,16 +278,27 @@ function checkHeaderOperations(h: RuleHits, path: YamlPath, headers: unknown): v
         const p = [...path, side, op, name];
         if (name === '') h.error(p, 'headers-name', `A header name cannot be empty.${istio('header name cannot be empty')}`, 'key');
         else if (side === 'request' ? name.startsWith(':') && !isAuthorityHeader(name) : name.toLowerCase() === 'host' || name.startsWith(':')) {
-          h.error(p, 'headers-name', `Header "${name}" cannot be changed here${name.startsWith(':') ? ' (pseudo-headers starting with ":" are managed by Envoy)' : ''}.${istio(name.toLowerCase() === 'host' ? `invalid header "${name}": cannot set Host header` : `invalid header "${name}": header cannot have ":" prefix`)}`, 'key');
+          h.error(
+            p,
+            'headers-name',
+            `Header "${name}" cannot be changed here${name.startsWith(':') ? ' (pseudo-headers starting with ":" are managed by Envoy)' : ''}.${istio(name.toLowerCase() === 'host' ? `invalid header "${name}": cannot set Host header` : `invalid header "${name}": header cannot have ":" prefix`)}`,
+            'key',
+          );
         }
-        if (typeof value === 'string' && !HEADER_VALUE.test(value)) h.error(p, 'headers-value', `The value of header "${name}" contains control characters.${istio('header value configuration is invalid')}`);
+        if (typeof value === 'string' && !HEADER_VALUE.test(value))
+          h.error(p, 'headers-value', `The value of header "${name}" contains control characters.${istio('header value configuration is invalid')}`);
       }
     }
     listOf(ops.remove).forEach((name, j) => {
       if (typeof name !== 'string') return;
       const p = [...path, side, 'remove', j];
       if (name === '') h.error(p, 'headers-name', `A header name cannot be empty.${istio('header name cannot be empty')}`);
-      else if (name.toLowerCase() === 'host' || name.startsWith(':')) h.error(p, 'headers-name', `Header "${name}" cannot be removed.${istio(name.toLowerCase() === 'host' ? `invalid header "${name}": cannot set Host header` : `invalid header "${name}": header cannot have ":" prefix`)}`);
+      else if (name.toLowerCase() === 'host' || name.startsWith(':'))
+        h.error(
+          p,
+          'headers-name',
+          `Header "${name}" cannot be removed.${istio(name.toLowerCase() === 'host' ? `invalid header "${name}": cannot set Host header` : `invalid header "${name}": header cannot have ":" prefix`)}`,
+        );
     });
   }
 }
@@ -219,7 +311,13 @@ function checkWeights(h: RuleHits, path: YamlPath, routes: unknown[]): void {
     if (w < 0) h.error([...path, i, 'weight'], 'weight-negative', `A route weight cannot be negative.${istio(`weight ${w} < 0`)}`);
     total += w;
   });
-  if (routes.length > 1 && total === 0) h.error(path, 'weight-zero-total', `With ${routes.length} destinations the weights add up to 0, so Istio cannot split traffic between them; give each destination a weight (they should add up to 100).${istio('total destination weight = 0')}`, 'key');
+  if (routes.length > 1 && total === 0)
+    h.error(
+      path,
+      'weight-zero-total',
+      `With ${routes.length} destinations the weights add up to 0, so Istio cannot split traffic between them; give each destination a weight (they should add up to 100).${istio('total destination weight = 0')}`,
+      'key',
+    );
 }
 
 function checkHttpRoute(h: RuleHits, path: YamlPath, route: unknown, delegateVs: boolean): void {
@@ -228,11 +326,37 @@ function checkHttpRoute(h: RuleHits, path: YamlPath, route: unknown, delegateVs:
   const routes = listOf(route.route);
   const isRoot = !delegateVs && has('delegate');
   if (isRoot) {
-    if (has('redirect')) h.error([...path, 'redirect'], 'http-root-route', `A rule with delegate hands requests to another VirtualService; it cannot also redirect.${istio(`root HTTP route ${route.name ?? ''} must not specify redirect`)}`, 'key');
-    if (has('route')) h.error([...path, 'route'], 'http-root-route', `A rule with delegate hands requests to another VirtualService; it cannot also have a route.${istio(`root HTTP route ${route.name ?? ''} must not specify route`)}`, 'key');
+    if (has('redirect'))
+      h.error(
+        [...path, 'redirect'],
+        'http-root-route',
+        `A rule with delegate hands requests to another VirtualService; it cannot also redirect.${istio(`root HTTP route ${route.name ?? ''} must not specify redirect`)}`,
+        'key',
+      );
+    if (has('route'))
+      h.error(
+        [...path, 'route'],
+        'http-root-route',
+        `A rule with delegate hands requests to another VirtualService; it cannot also have a route.${istio(`root HTTP route ${route.name ?? ''} must not specify route`)}`,
+        'key',
+      );
   } else {
-    if (delegateVs && has('delegate')) h.error([...path, 'delegate'], 'http-nested-delegate', `A delegate VirtualService cannot delegate again.${istio('delegate HTTP route cannot contain delegate')}`, 'key');
-    const conflict = (a: string, b: string, text: string) => has(a) && (b === 'route' ? routes.length > 0 : has(b)) && h.error([...path, b], 'http-conflict', `A rule cannot have both ${a} and ${b}; ${a} answers the request itself, so ${b} would never apply.${istio(text)}`, 'key');
+    if (delegateVs && has('delegate'))
+      h.error(
+        [...path, 'delegate'],
+        'http-nested-delegate',
+        `A delegate VirtualService cannot delegate again.${istio('delegate HTTP route cannot contain delegate')}`,
+        'key',
+      );
+    const conflict = (a: string, b: string, text: string) =>
+      has(a) &&
+      (b === 'route' ? routes.length > 0 : has(b)) &&
+      h.error(
+        [...path, b],
+        'http-conflict',
+        `A rule cannot have both ${a} and ${b}; ${a} answers the request itself, so ${b} would never apply.${istio(text)}`,
+        'key',
+      );
     if (has('redirect')) {
       conflict('redirect', 'route', 'HTTP route cannot contain both route and redirect');
       conflict('redirect', 'fault', 'HTTP route cannot contain both fault and redirect');
@@ -243,10 +367,15 @@ function checkHttpRoute(h: RuleHits, path: YamlPath, route: unknown, delegateVs:
       conflict('directResponse', 'fault', 'HTTP route cannot contain both fault and direct_response');
       conflict('directResponse', 'rewrite', 'HTTP route rule cannot contain both rewrite and direct_response');
     } else if (routes.length === 0) {
-      h.error(path, 'http-no-action', `This http rule does nothing: give it a route, a redirect or a directResponse.${istio('HTTP route, redirect or direct_response is required')}`);
+      h.error(
+        path,
+        'http-no-action',
+        `This http rule does nothing: give it a route, a redirect or a directResponse.${istio('HTTP route, redirect or direct_response is required')}`,
+      );
     }
   }
-  if (has('mirror') && listOf(route.mirrors).length > 0) h.error([...path, 'mirrors'], 'mirror-both', `Use either mirror or mirrors, not both.${istio('HTTP route cannot contain both mirror and mirrors')}`, 'key');
+  if (has('mirror') && listOf(route.mirrors).length > 0)
+    h.error([...path, 'mirrors'], 'mirror-both', `Use either mirror or mirrors, not both.${istio('HTTP route cannot contain both mirror and mirrors')}`, 'key');
 
   listOf(route.match).forEach((m, j) => {
     if (!isRecord(m)) return;
@@ -255,7 +384,13 @@ function checkHttpRoute(h: RuleHits, path: YamlPath, route: unknown, delegateVs:
       if (!isRecord(m[field])) continue;
       for (const [name, value] of Object.entries(m[field])) {
         const hp = [...mp, field, name];
-        if (field === 'headers' && value === null) h.error(hp, 'match-header-null', `Header match "${name}" has no condition; give exact, prefix or regex.${istio(`header match ${name} cannot be null`)}`, 'key');
+        if (field === 'headers' && value === null)
+          h.error(
+            hp,
+            'match-header-null',
+            `Header match "${name}" has no condition; give exact, prefix or regex.${istio(`header match ${name} cannot be null`)}`,
+            'key',
+          );
         const problem = headerNameProblem(name);
         if (problem) h.error(hp, 'match-header-name', `${capitalize(problem)}.`, 'key');
         if (!(field === 'withoutHeaders' && isRecord(value) && value.regex === '*')) checkStringMatch(h, hp, value, field);
@@ -268,7 +403,11 @@ function checkHttpRoute(h: RuleHits, path: YamlPath, route: unknown, delegateVs:
     if (isRecord(m.queryParams)) for (const [k, v] of Object.entries(m.queryParams)) checkStringMatch(h, [...mp, 'queryParams', k], v, 'queryParams');
     checkMatchCommon(h, mp, m);
     if (typeof m.sourceNamespace === 'string' && m.sourceNamespace !== '' && !isDns1123Label(m.sourceNamespace)) {
-      h.error([...mp, 'sourceNamespace'], 'match-source-namespace', `"${m.sourceNamespace}" is not a valid namespace name.${istio(`sourceNamespace match ${m.sourceNamespace} is invalid`)}`);
+      h.error(
+        [...mp, 'sourceNamespace'],
+        'match-source-namespace',
+        `"${m.sourceNamespace}" is not a valid namespace name.${istio(`sourceNamespace match ${m.sourceNamespace} is invalid`)}`,
+      );
     }
   });
 
@@ -278,17 +417,37 @@ function checkHttpRoute(h: RuleHits, path: YamlPath, route: unknown, delegateVs:
   checkFault(h, [...path, 'fault'], route.fault);
 
   if (typeof route.mirrorPercent === 'number') {
-    if (route.mirrorPercent > 100) h.error([...path, 'mirrorPercent'], 'mirror-percent', `mirrorPercent cannot exceed 100.${istio(`mirror_percent must have a max value of 100 (it has ${route.mirrorPercent})`)}`);
-    h.warning([...path, 'mirrorPercent'], 'mirror-percent-deprecated', `mirrorPercent is deprecated; use mirrorPercentage: {value: ${route.mirrorPercent}}.${istio('using deprecated setting "mirrorPercent", use "mirrorPercentage" instead')}`, 'key');
+    if (route.mirrorPercent > 100)
+      h.error(
+        [...path, 'mirrorPercent'],
+        'mirror-percent',
+        `mirrorPercent cannot exceed 100.${istio(`mirror_percent must have a max value of 100 (it has ${route.mirrorPercent})`)}`,
+      );
+    h.warning(
+      [...path, 'mirrorPercent'],
+      'mirror-percent-deprecated',
+      `mirrorPercent is deprecated; use mirrorPercentage: {value: ${route.mirrorPercent}}.${istio('using deprecated setting "mirrorPercent", use "mirrorPercentage" instead')}`,
+      'key',
+    );
   }
   const mirrorPct = isRecord(route.mirrorPercentage) ? route.mirrorPercentage.value : undefined;
-  if (typeof mirrorPct === 'number' && (mirrorPct < 0 || mirrorPct > 100)) h.error([...path, 'mirrorPercentage', 'value'], 'mirror-percent', `mirrorPercentage must be between 0 and 100.${istio(`mirror_percentage must have a ${mirrorPct < 0 ? 'min value of 0' : 'max value of 100'}`)}`);
+  if (typeof mirrorPct === 'number' && (mirrorPct < 0 || mirrorPct > 100))
+    h.error(
+      [...path, 'mirrorPercentage', 'value'],
+      'mirror-percent',
+      `mirrorPercentage must be between 0 and 100.${istio(`mirror_percentage must have a ${mirrorPct < 0 ? 'min value of 0' : 'max value of 100'}`)}`,
+    );
   checkDestination(h, [...path, 'mirror'], route.mirror);
   listOf(route.mirrors).forEach((m, j) => {
     if (!isRecord(m)) return;
     checkDestination(h, [...path, 'mirrors', j, 'destination'], m.destination);
     const v = isRecord(m.percentage) ? m.percentage.value : undefined;
-    if (typeof v === 'number' && (v < 0 || v > 100)) h.error([...path, 'mirrors', j, 'percentage', 'value'], 'mirror-percent', `A mirror percentage must be between 0 and 100.${istio(`mirror percentage must have a ${v < 0 ? 'min value of 0' : 'max value of 100'}`)}`);
+    if (typeof v === 'number' && (v < 0 || v > 100))
+      h.error(
+        [...path, 'mirrors', j, 'percentage', 'value'],
+        'mirror-percent',
+        `A mirror percentage must be between 0 and 100.${istio(`mirror percentage must have a ${v < 0 ? 'min value of 0' : 'max value of 100'}`)}`,
+      );
   });
 
   checkRedirect(h, [...path, 'redirect'], route.redirect);
@@ -318,7 +477,12 @@ function checkAuthority(h: RuleHits, path: YamlPath, route: Record<string, any>)
     for (const [k, v] of Object.entries(request[op])) {
       if (!isAuthorityHeader(k)) continue;
       if (current !== undefined) {
-        h.error([...path, 'headers', 'request', op, k], 'headers-authority', `The authority is already rewritten to "${current}"; set it in one place only.${istio(`authority header cannot be set multiple times: have "${current}", attempting to set "${v}"`)}`, 'key');
+        h.error(
+          [...path, 'headers', 'request', op, k],
+          'headers-authority',
+          `The authority is already rewritten to "${current}"; set it in one place only.${istio(`authority header cannot be set multiple times: have "${current}", attempting to set "${v}"`)}`,
+          'key',
+        );
         return;
       }
       current = String(v);
@@ -331,25 +495,46 @@ function checkCors(h: RuleHits, path: YamlPath, cors: unknown): void {
   listOf(cors.allowOrigins).forEach((o, i) => {
     if (!isRecord(o)) return;
     const value = o.exact ?? o.prefix ?? o.regex;
-    if (value === undefined || value === '') h.error([...path, 'allowOrigins', i], 'cors-origin', `An allowOrigins entry needs a non-empty exact, prefix or regex.${istio(`'${value ?? ''}' is not a valid match type for CORS allow origins`)}`);
+    if (value === undefined || value === '')
+      h.error(
+        [...path, 'allowOrigins', i],
+        'cors-origin',
+        `An allowOrigins entry needs a non-empty exact, prefix or regex.${istio(`'${value ?? ''}' is not a valid match type for CORS allow origins`)}`,
+      );
     else checkStringMatch(h, [...path, 'allowOrigins', i], o, 'corsPolicy.allowOrigins');
   });
   listOf(cors.allowMethods).forEach((m, i) => {
-    if (typeof m === 'string' && !CORS_METHODS.has(m)) h.error([...path, 'allowMethods', i], 'cors-method', `"${m}" is not an HTTP method (methods are upper case, such as GET or POST).${istio(`"${m}" is not a supported HTTP method`)}`);
+    if (typeof m === 'string' && !CORS_METHODS.has(m))
+      h.error(
+        [...path, 'allowMethods', i],
+        'cors-method',
+        `"${m}" is not an HTTP method (methods are upper case, such as GET or POST).${istio(`"${m}" is not a supported HTTP method`)}`,
+      );
   });
   for (const f of ['allowHeaders', 'exposeHeaders']) {
     listOf(cors[f]).forEach((name, i) => {
       if (typeof name !== 'string') return;
       if (name === '') h.error([...path, f, i], 'cors-header', `A header name cannot be empty.${istio('header name cannot be empty')}`);
-      else if (name !== '*' && !CORS_HEADER.test(name)) h.error([...path, f, i], 'cors-header', `"${name}" is not a valid header name.${istio(`header name ${name} is not a valid header name`)}`);
+      else if (name !== '*' && !CORS_HEADER.test(name))
+        h.error([...path, f, i], 'cors-header', `"${name}" is not a valid header name.${istio(`header name ${name} is not a valid header name`)}`);
     });
   }
-  if (cors.maxAge !== undefined && !isWholeSeconds(cors.maxAge)) h.error([...path, 'maxAge'], 'cors-max-age', `maxAge is kept only to whole seconds; write a whole number of seconds.${istio('max_age duration is accurate only to seconds precision')}`);
+  if (cors.maxAge !== undefined && !isWholeSeconds(cors.maxAge))
+    h.error(
+      [...path, 'maxAge'],
+      'cors-max-age',
+      `maxAge is kept only to whole seconds; write a whole number of seconds.${istio('max_age duration is accurate only to seconds precision')}`,
+    );
 }
 
 function checkPercentage(h: RuleHits, path: YamlPath, p: unknown): void {
   const v = isRecord(p) ? p.value : undefined;
-  if (typeof v === 'number' && (v < 0 || v > 100 || (v > 0 && v < 0.0001))) h.error([...path, 'value'], 'fault-percentage', `The percentage must be 0, or between 0.0001 and 100.${istio(`percentage ${v} is neither 0.0, nor in range [0.0001, 100.0]`)}`);
+  if (typeof v === 'number' && (v < 0 || v > 100 || (v > 0 && v < 0.0001)))
+    h.error(
+      [...path, 'value'],
+      'fault-percentage',
+      `The percentage must be 0, or between 0.0001 and 100.${istio(`percentage ${v} is neither 0.0, nor in range [0.0001, 100.0]`)}`,
+    );
 }
 
 function checkFault(h: RuleHits, path: YamlPath, fault: unknown): void {
@@ -362,33 +547,73 @@ function checkFault(h: RuleHits, path: YamlPath, fault: unknown): void {
   if (isRecord(abort)) {
     checkPercentage(h, [...path, 'abort', 'percentage'], abort.percentage);
     if (abort.grpcStatus !== undefined) {
-      if (typeof abort.grpcStatus === 'string' && !GRPC_STATUSES.has(abort.grpcStatus)) h.error([...path, 'abort', 'grpcStatus'], 'fault-grpc-status', `"${abort.grpcStatus}" is not a gRPC status name, such as UNAVAILABLE or NOT_FOUND.${istio(`gRPC status "${abort.grpcStatus}" is not supported`)}`);
+      if (typeof abort.grpcStatus === 'string' && !GRPC_STATUSES.has(abort.grpcStatus))
+        h.error(
+          [...path, 'abort', 'grpcStatus'],
+          'fault-grpc-status',
+          `"${abort.grpcStatus}" is not a gRPC status name, such as UNAVAILABLE or NOT_FOUND.${istio(`gRPC status "${abort.grpcStatus}" is not supported`)}`,
+        );
     } else if (abort.http2Error !== undefined) {
-      h.error([...path, 'abort', 'http2Error'], 'fault-http2-error', `HTTP/2 error aborts are not supported yet; use httpStatus.${istio('HTTP/2 abort fault injection not supported yet')}`, 'key');
+      h.error(
+        [...path, 'abort', 'http2Error'],
+        'fault-http2-error',
+        `HTTP/2 error aborts are not supported yet; use httpStatus.${istio('HTTP/2 abort fault injection not supported yet')}`,
+        'key',
+      );
     } else if (abort.httpStatus !== undefined) {
       const st = abort.httpStatus;
-      if (typeof st === 'number' && (st < 200 || st > 600)) h.error([...path, 'abort', 'httpStatus'], 'fault-http-status', `HTTP status ${st} is not between 200 and 599.${istio(`HTTP status ${st} is not in range 200-599`)}`);
+      if (typeof st === 'number' && (st < 200 || st > 600))
+        h.error(
+          [...path, 'abort', 'httpStatus'],
+          'fault-http-status',
+          `HTTP status ${st} is not between 200 and 599.${istio(`HTTP status ${st} is not in range 200-599`)}`,
+        );
     } else {
-      h.warning([...path, 'abort'], 'fault-abort-type', `This abort sets no error: give httpStatus (or grpcStatus), or it does nothing.${istio('abort configured, but error type not set')}`, 'key');
+      h.warning(
+        [...path, 'abort'],
+        'fault-abort-type',
+        `This abort sets no error: give httpStatus (or grpcStatus), or it does nothing.${istio('abort configured, but error type not set')}`,
+        'key',
+      );
     }
   }
   const delay = fault.delay;
   if (isRecord(delay)) {
     checkPercentage(h, [...path, 'delay', 'percentage'], delay.percentage);
     if (typeof delay.percent === 'number' && delay.percent > 0) {
-      h.warning([...path, 'delay', 'percent'], 'fault-delay-percent', `fault.delay.percent is deprecated; use percentage: {value: ${delay.percent}}. (Istio, IST0002: "HTTPRoute.fault.delay.percent is deprecated; use HTTPRoute.fault.delay.percentage")`, 'key');
+      h.warning(
+        [...path, 'delay', 'percent'],
+        'fault-delay-percent',
+        `fault.delay.percent is deprecated; use percentage: {value: ${delay.percent}}. (Istio, IST0002: "HTTPRoute.fault.delay.percent is deprecated; use HTTPRoute.fault.delay.percentage")`,
+        'key',
+      );
     }
-    if (delay.exponentialDelay !== undefined) h.error([...path, 'delay', 'exponentialDelay'], 'fault-exponential-delay', `exponentialDelay is not supported yet; use fixedDelay.${istio('exponentialDelay not supported yet')}`, 'key');
+    if (delay.exponentialDelay !== undefined)
+      h.error(
+        [...path, 'delay', 'exponentialDelay'],
+        'fault-exponential-delay',
+        `exponentialDelay is not supported yet; use fixedDelay.${istio('exponentialDelay not supported yet')}`,
+        'key',
+      );
   }
 }
 
 function checkRedirect(h: RuleHits, path: YamlPath, r: unknown): void {
   if (!isRecord(r)) return;
   if (!text(r.uri) && !text(r.authority) && r.port === undefined && r.derivePort === undefined && !text(r.scheme)) {
-    h.error(path, 'redirect-empty', `A redirect must change something: uri, authority, scheme or port.${istio('redirect must specify URI, authority, scheme, or port')}`, 'key');
+    h.error(
+      path,
+      'redirect-empty',
+      `A redirect must change something: uri, authority, scheme or port.${istio('redirect must specify URI, authority, scheme, or port')}`,
+      'key',
+    );
   }
   if (typeof r.redirectCode === 'number' && r.redirectCode !== 0 && (r.redirectCode < 300 || r.redirectCode > 399)) {
-    h.error([...path, 'redirectCode'], 'redirect-code', `Redirect code ${r.redirectCode} is not a 3xx code.${istio(`${r.redirectCode} is not a valid redirect code, must be 3xx`)}`);
+    h.error(
+      [...path, 'redirectCode'],
+      'redirect-code',
+      `Redirect code ${r.redirectCode} is not a 3xx code.${istio(`${r.redirectCode} is not a valid redirect code, must be 3xx`)}`,
+    );
   }
   if (typeof r.scheme === 'string' && r.scheme !== '' && r.scheme !== 'http' && r.scheme !== 'https') {
     h.error([...path, 'scheme'], 'redirect-scheme', `Redirect scheme must be "http" or "https".${istio('invalid redirect scheme, must be "http" or "https"')}`);
@@ -398,10 +623,33 @@ function checkRedirect(h: RuleHits, path: YamlPath, r: unknown): void {
 
 function checkDirectResponse(h: RuleHits, path: YamlPath, d: unknown): void {
   if (!isRecord(d)) return;
-  if (typeof d.status === 'number' && (d.status < 200 || d.status > 600)) h.error([...path, 'status'], 'direct-response-status', `HTTP status ${d.status} is not between 200 and 599.${istio(`HTTP status ${d.status} is not in range 200-599`)}`);
-  const body = isRecord(d.body) ? (typeof d.body.string === 'string' ? d.body.string.length : typeof d.body.bytes === 'string' ? Math.floor((d.body.bytes.length * 3) / 4) : 0) : 0;
-  if (body > 1024 * 1024) h.error([...path, 'body'], 'direct-response-size', `This response body is over 1MB; Istio rejects bodies that large.${istio('large direct_responses may impact control plane performance, must be less than 1MB')}`, 'key');
-  else if (body > 100 * 1024) h.warning([...path, 'body'], 'direct-response-size', `This response body is over 100KB and is sent to every proxy; keep it small.${istio('large direct_responses may impact control plane performance')}`, 'key');
+  if (typeof d.status === 'number' && (d.status < 200 || d.status > 600))
+    h.error(
+      [...path, 'status'],
+      'direct-response-status',
+      `HTTP status ${d.status} is not between 200 and 599.${istio(`HTTP status ${d.status} is not in range 200-599`)}`,
+    );
+  const body = isRecord(d.body)
+    ? typeof d.body.string === 'string'
+      ? d.body.string.length
+      : typeof d.body.bytes === 'string'
+        ? Math.floor((d.body.bytes.length * 3) / 4)
+        : 0
+    : 0;
+  if (body > 1024 * 1024)
+    h.error(
+      [...path, 'body'],
+      'direct-response-size',
+      `This response body is over 1MB; Istio rejects bodies that large.${istio('large direct_responses may impact control plane performance, must be less than 1MB')}`,
+      'key',
+    );
+  else if (body > 100 * 1024)
+    h.warning(
+      [...path, 'body'],
+      'direct-response-size',
+      `This response body is over 100KB and is sent to every proxy; keep it small.${istio('large direct_responses may impact control plane performance')}`,
+      'key',
+    );
 }
 
 function checkRetries(h: RuleHits, path: YamlPath, r: unknown): void {
@@ -409,13 +657,22 @@ function checkRetries(h: RuleHits, path: YamlPath, r: unknown): void {
   const attempts = typeof r.attempts === 'number' ? r.attempts : 0;
   if (attempts < 0) h.error([...path, 'attempts'], 'retries-attempts', `attempts cannot be negative.${istio('attempts cannot be negative')}`);
   if (attempts === 0 && (r.perTryTimeout !== undefined || text(r.retryOn) || r.retryRemoteLocalities !== undefined)) {
-    h.error([...path, r.attempts === undefined ? 'retryOn' : 'attempts'], 'retries-disabled', `With attempts 0 (or unset) retries are off, so the other retry settings do nothing; set attempts.${istio('http retry policy configured when attempts are set to 0 (disabled)')}`, r.attempts === undefined ? 'key' : 'value');
+    h.error(
+      [...path, r.attempts === undefined ? 'retryOn' : 'attempts'],
+      'retries-disabled',
+      `With attempts 0 (or unset) retries are off, so the other retry settings do nothing; set attempts.${istio('http retry policy configured when attempts are set to 0 (disabled)')}`,
+      r.attempts === undefined ? 'key' : 'value',
+    );
   }
   if (typeof r.retryOn === 'string' && r.retryOn !== '') {
     for (const policy of r.retryOn.split(',')) {
       const n = Number(policy);
       if (!(Number.isInteger(n) && HTTP_STATUS_CODES.has(n)) && !SUPPORTED_RETRY_ON.has(policy)) {
-        h.error([...path, 'retryOn'], 'retries-retry-on', `"${policy}" is not a retry condition Envoy knows (such as 5xx, gateway-error, connect-failure, reset, or an HTTP status code).${istio(`"${policy}" is not a valid retryOn policy`)}`);
+        h.error(
+          [...path, 'retryOn'],
+          'retries-retry-on',
+          `"${policy}" is not a retry condition Envoy knows (such as 5xx, gateway-error, connect-failure, reset, or an HTTP status code).${istio(`"${policy}" is not a valid retryOn policy`)}`,
+        );
       }
     }
   }
@@ -424,10 +681,28 @@ function checkRetries(h: RuleHits, path: YamlPath, r: unknown): void {
 function checkRewrite(h: RuleHits, path: YamlPath, r: unknown): void {
   if (!isRecord(r)) return;
   const regexRewrite = r.uriRegexRewrite;
-  if (text(r.uri) && regexRewrite !== undefined) h.error([...path, 'uriRegexRewrite'], 'rewrite-both', `Use either uri or uriRegexRewrite, not both.${istio('rewrite may only contain one of URI or UriRegexRewrite')}`, 'key');
-  if (!text(r.uri) && regexRewrite === undefined && !text(r.authority)) h.error(path, 'rewrite-empty', `This rewrite changes nothing: set uri, uriRegexRewrite or authority.${istio('rewrite must specify at least one of URI, UriRegexRewrite, or authority. Only one of URI or UriRegexRewrite may be specified')}`, 'key');
+  if (text(r.uri) && regexRewrite !== undefined)
+    h.error(
+      [...path, 'uriRegexRewrite'],
+      'rewrite-both',
+      `Use either uri or uriRegexRewrite, not both.${istio('rewrite may only contain one of URI or UriRegexRewrite')}`,
+      'key',
+    );
+  if (!text(r.uri) && regexRewrite === undefined && !text(r.authority))
+    h.error(
+      path,
+      'rewrite-empty',
+      `This rewrite changes nothing: set uri, uriRegexRewrite or authority.${istio('rewrite must specify at least one of URI, UriRegexRewrite, or authority. Only one of URI or UriRegexRewrite may be specified')}`,
+      'key',
+    );
   if (isRecord(regexRewrite)) {
-    if (!text(regexRewrite.match) || !text(regexRewrite.rewrite)) h.error([...path, 'uriRegexRewrite'], 'rewrite-regex', `uriRegexRewrite needs both match and rewrite.${istio('UriRegexRewrite requires both Rewrite and Match fields to be specified')}`, 'key');
+    if (!text(regexRewrite.match) || !text(regexRewrite.rewrite))
+      h.error(
+        [...path, 'uriRegexRewrite'],
+        'rewrite-regex',
+        `uriRegexRewrite needs both match and rewrite.${istio('UriRegexRewrite requires both Rewrite and Match fields to be specified')}`,
+        'key',
+      );
     else {
       const p = regexProblem(regexRewrite.match);
       if (p) h.error([...path, 'uriRegexRewrite', 'match'], 'rewrite-regex', `This regex is not accepted by Envoy: ${p}. Istio uses RE2 syntax.`);
@@ -438,22 +713,38 @@ function checkRewrite(h: RuleHits, path: YamlPath, r: unknown): void {
 function checkTlsRoute(h: RuleHits, path: YamlPath, route: unknown, hosts: string[], appliesToGateway: boolean): void {
   if (!isRecord(route)) return;
   const matches = listOf(route.match);
-  if (Array.isArray(route.match) && matches.length === 0) h.error([...path, 'match'], 'tls-no-match', `A tls rule needs at least one match with sniHosts.${istio('TLS route must have at least one match condition')}`, 'key');
+  if (Array.isArray(route.match) && matches.length === 0)
+    h.error(
+      [...path, 'match'],
+      'tls-no-match',
+      `A tls rule needs at least one match with sniHosts.${istio('TLS route must have at least one match condition')}`,
+      'key',
+    );
   matches.forEach((m, j) => {
     if (!isRecord(m)) return;
     const mp = [...path, 'match', j];
-    if (Array.isArray(m.sniHosts) && m.sniHosts.length === 0) h.error([...mp, 'sniHosts'], 'tls-no-sni', `A tls match needs at least one SNI host.${istio('TLS match must have at least one SNI host')}`, 'key');
+    if (Array.isArray(m.sniHosts) && m.sniHosts.length === 0)
+      h.error([...mp, 'sniHosts'], 'tls-no-sni', `A tls match needs at least one SNI host.${istio('TLS match must have at least one SNI host')}`, 'key');
     listOf(m.sniHosts).forEach((sni, k) => {
       if (typeof sni !== 'string') return;
       const sp = [...mp, 'sniHosts', k];
       const p = appliesToGateway && sni.startsWith('outbound_') ? undefined : wildcardDomainProblem(sni);
       if (p) {
-        if (isIpAddress(sni)) h.warning(sp, 'tls-sni-ip', `"${sni}" is an IP address; SNI carries host names, and most clients never send an IP there.${istio(`using an IP address ("${sni}") goes against SNI spec and most clients do not support this`)}`);
+        if (isIpAddress(sni))
+          h.warning(
+            sp,
+            'tls-sni-ip',
+            `"${sni}" is an IP address; SNI carries host names, and most clients never send an IP there.${istio(`using an IP address ("${sni}") goes against SNI spec and most clients do not support this`)}`,
+          );
         else h.error(sp, 'tls-sni-invalid', `${capitalize(p)}.`);
         return;
       }
       if (!hosts.some((host) => hostMatches(host.toLowerCase(), sni.toLowerCase()))) {
-        h.error(sp, 'tls-sni-not-in-hosts', `SNI host "${sni}" is not within the VirtualService's hosts (${hosts.join(', ') || 'none'}); add it to hosts, or match a host listed there.${istio(`SNI host "${sni}" is not a compatible subset of any of the virtual service hosts: [${hosts.join(', ')}]`)}`);
+        h.error(
+          sp,
+          'tls-sni-not-in-hosts',
+          `SNI host "${sni}" is not within the VirtualService's hosts (${hosts.join(', ') || 'none'}); add it to hosts, or match a host listed there.${istio(`SNI host "${sni}" is not a compatible subset of any of the virtual service hosts: [${hosts.join(', ')}]`)}`,
+        );
       }
     });
     checkSubnets(h, mp, m.destinationSubnets);
@@ -482,7 +773,13 @@ function checkSubnets(h: RuleHits, mp: YamlPath, subnets: unknown): void {
 
 function checkL4Routes(h: RuleHits, path: YamlPath, route: Record<string, any>, kind: 'tls' | 'tcp'): void {
   const routes = listOf(route.route);
-  if (routes.length === 0) h.error(Array.isArray(route.route) ? [...path, 'route'] : path, `${kind}-no-route`, `This ${kind} rule has no route; add route with a destination.${istio(`${kind.toUpperCase()} route is required`)}`, 'key');
+  if (routes.length === 0)
+    h.error(
+      Array.isArray(route.route) ? [...path, 'route'] : path,
+      `${kind}-no-route`,
+      `This ${kind} rule has no route; add route with a destination.${istio(`${kind.toUpperCase()} route is required`)}`,
+      'key',
+    );
   routes.forEach((d, j) => {
     if (isRecord(d)) checkDestination(h, [...path, 'route', j, 'destination'], d.destination);
   });
@@ -497,5 +794,12 @@ function mirrorPercentFix({ file, span }: FixContext): Fix[] {
   const valueSpan = nodeSpan(pair?.value as never);
   if (!keySpan || !valueSpan || keySpan.start !== span.start || file.text.slice(keySpan.start, keySpan.end) !== 'mirrorPercent') return [];
   const value = file.text.slice(valueSpan.start, valueSpan.end);
-  return [{ title: 'Use mirrorPercentage', isPreferred: true, fixAllSafe: true, edits: [{ start: keySpan.start, end: valueSpan.end, newText: `mirrorPercentage: { value: ${value} }` }] }];
+  return [
+    {
+      title: 'Use mirrorPercentage',
+      isPreferred: true,
+      fixAllSafe: true,
+      edits: [{ start: keySpan.start, end: valueSpan.end, newText: `mirrorPercentage: { value: ${value} }` }],
+    },
+  ];
 }

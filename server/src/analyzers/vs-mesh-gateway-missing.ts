@@ -18,7 +18,6 @@ interface State {
   gateways: string[];
 }
 
-
 export const vsMeshGatewayMissing: Analyzer<State> = {
   code: 'vs-mesh-gateway-missing',
   severity: 'error',

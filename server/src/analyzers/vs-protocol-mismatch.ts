@@ -58,7 +58,6 @@ interface State {
   convert?: { hosts: string[] };
 }
 
-
 function nameRelated(r: Resource, message: string): RelatedLocation[] {
   const span = spanAtPath(r.document.ast, ['metadata', 'name']);
   return span ? [{ uri: r.uri, ...span, message }] : [];
@@ -79,7 +78,8 @@ function targetsOf(vs: Resource, protocol: string, i: number, rule: Record<strin
   if (matches.length === 0) return [{ gateways: vsGateways, ...noPort }];
   return matches.map((m, j) => {
     const gateways = isRecord(m) && Array.isArray(m.gateways) && m.gateways.length > 0 ? m.gateways.map(String) : vsGateways;
-    if (isRecord(m) && typeof m.port === 'number') return { port: m.port, gateways, anchor: ['spec', protocol, i, 'match', j, 'port'], anchorPrefer: 'value' as const };
+    if (isRecord(m) && typeof m.port === 'number')
+      return { port: m.port, gateways, anchor: ['spec', protocol, i, 'match', j, 'port'], anchorPrefer: 'value' as const };
     return { gateways, ...noPort };
   });
 }
@@ -129,7 +129,11 @@ export const vsProtocolMismatch: Analyzer<State> = {
         if (at.length === 0 || !at.every((p) => wrong.has(p.protocol))) continue;
         const p = at[0];
         const variant: Variant = protocol === 'http' ? 'http-on-tls-port' : 'tls-on-http-port';
-        return { state: { variant, port: t.port ?? p.number, host, resource: p.se.name, protocol: p.protocol }, related: nameRelated(p.se, 'ServiceEntry defined here'), gateway: false };
+        return {
+          state: { variant, port: t.port ?? p.number, host, resource: p.se.name, protocol: p.protocol },
+          related: nameRelated(p.se, 'ServiceEntry defined here'),
+          gateway: false,
+        };
       }
       return undefined;
     };
@@ -143,10 +147,15 @@ export const vsProtocolMismatch: Analyzer<State> = {
         const related = nameRelated(gateway, 'Gateway defined here');
         const [s] = servers;
         if (protocol === 'http' && servers.every(isPassthroughServer)) {
-          return { state: { variant: 'http-on-passthrough', port: t.port ?? s.port, resource: ref, protocol: s.protocol, mode: s.tlsMode }, related, gateway: true };
+          return {
+            state: { variant: 'http-on-passthrough', port: t.port ?? s.port, resource: ref, protocol: s.protocol, mode: s.tlsMode },
+            related,
+            gateway: true,
+          };
         }
         // An HTTP server with an explicit passthrough mode is gateway-passthrough-http's finding.
-        const plainHttp = (x: GatewayServer) => HTTP_PROTOCOLS.has(x.protocol) && !(x.tlsModeExplicit && (x.tlsMode === 'PASSTHROUGH' || x.tlsMode === 'AUTO_PASSTHROUGH'));
+        const plainHttp = (x: GatewayServer) =>
+          HTTP_PROTOCOLS.has(x.protocol) && !(x.tlsModeExplicit && (x.tlsMode === 'PASSTHROUGH' || x.tlsMode === 'AUTO_PASSTHROUGH'));
         if (protocol === 'tls' && servers.every(plainHttp)) {
           return { state: { variant: 'tls-on-http-server', port: t.port ?? s.port, resource: ref, protocol: s.protocol }, related, gateway: true };
         }
@@ -180,14 +189,21 @@ export const vsProtocolMismatch: Analyzer<State> = {
     }
     const ordered = [...hits.values()].sort((a, b) => a.start - b.start);
     const httpRules: unknown[] = Array.isArray(vs.spec.http) ? vs.spec.http : [];
-    const convertible = vs.spec.tls === undefined && httpRules.length > 0 && httpRuleAllFlagged.length === httpRules.length && httpRuleAllFlagged.every(Boolean) && httpRules.every(isSimpleHttpRule);
+    const convertible =
+      vs.spec.tls === undefined &&
+      httpRules.length > 0 &&
+      httpRuleAllFlagged.length === httpRules.length &&
+      httpRuleAllFlagged.every(Boolean) &&
+      httpRules.every(isSimpleHttpRule);
     const first = ordered.find((h) => h.state.variant === 'http-on-tls-port' || h.state.variant === 'http-on-passthrough');
     if (convertible && first && rawHosts.length > 0) first.state = { ...first.state, convert: { hosts: rawHosts } };
     yield* ordered;
   },
   message: (s) => {
     const port = s.port === undefined ? '' : ` ${s.port}`;
-    const onPort = s.anyPort ? `has no port, and ServiceEntry "${s.resource}" declares every port of ${s.host} as` : `is for port${port}, which ServiceEntry "${s.resource}" declares as`;
+    const onPort = s.anyPort
+      ? `has no port, and ServiceEntry "${s.resource}" declares every port of ${s.host} as`
+      : `is for port${port}, which ServiceEntry "${s.resource}" declares as`;
     const effect = s.policyOnly ? 'the traffic still flows, but without this rule' : 'the traffic does not go where the rule sends it';
     switch (s.variant) {
       case 'http-on-tls-port':

@@ -9,10 +9,16 @@ test('vs-route-loop: a gateway rule that sends to the egress gateway itself is a
 
 test('vs-route-loop: a rule without match gateways, bound to mesh and the egress Gateway, loops at the gateway', () => {
   const findings = checkFixture(vsRouteLoop, 'shared-rule');
-  assert.deepEqual(findings.map((f) => f.severity), ['error']);
+  assert.deepEqual(
+    findings.map((f) => f.severity),
+    ['error'],
+  );
 });
 
 test('vs-route-loop: a sidecar rule that bypasses the gateway rule for the same port is a warning', () => {
   const findings = checkFixture(vsRouteLoop, 'bypass');
-  assert.deepEqual(findings.map((f) => f.severity), ['warning']);
+  assert.deepEqual(
+    findings.map((f) => f.severity),
+    ['warning'],
+  );
 });

@@ -17,7 +17,16 @@ import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
 import { hostMatches, resolveHost } from '../index/hosts';
-import { boundGateways, isEgressGatewayHost, MESH_GATEWAY, resolveGatewayRefs, routeDestinations, ruleGateways, selectsEgressGateway, type RouteDestination } from '../index/mesh';
+import {
+  boundGateways,
+  isEgressGatewayHost,
+  MESH_GATEWAY,
+  resolveGatewayRefs,
+  routeDestinations,
+  ruleGateways,
+  selectsEgressGateway,
+  type RouteDestination,
+} from '../index/mesh';
 
 type Kind = 'loop' | 'shared-rule' | 'bypass';
 
@@ -36,7 +45,8 @@ function nameRelated(r: Resource, message: string): RelatedLocation[] {
 }
 
 /** Whether two rules can see the same traffic: either names no port, or they share one. */
-const portsMeet = (a: RouteDestination, b: RouteDestination) => a.matchPorts.length === 0 || b.matchPorts.length === 0 || a.matchPorts.some((p) => b.matchPorts.includes(p));
+const portsMeet = (a: RouteDestination, b: RouteDestination) =>
+  a.matchPorts.length === 0 || b.matchPorts.length === 0 || a.matchPorts.some((p) => b.matchPorts.includes(p));
 
 export const vsRouteLoop: Analyzer<State> = {
   code: 'vs-route-loop',
@@ -45,7 +55,9 @@ export const vsRouteLoop: Analyzer<State> = {
   reads: ['Gateway'],
   *check(vs, { index, settings }) {
     if (vs.group !== ISTIO_NETWORKING) return;
-    const hosts = (Array.isArray(vs.spec.hosts) ? vs.spec.hosts : []).filter((h): h is string => typeof h === 'string').map((h) => resolveHost(h, vs.namespace));
+    const hosts = (Array.isArray(vs.spec.hosts) ? vs.spec.hosts : [])
+      .filter((h): h is string => typeof h === 'string')
+      .map((h) => resolveHost(h, vs.namespace));
     const egressOf = (refs: string[]) => resolveGatewayRefs(index, vs, refs).filter((g) => selectsEgressGateway(g.gateway, settings));
     const destinations = [...routeDestinations(vs)].filter((d) => !d.mirror);
     const egressHost = settings.egressGateway.host;
@@ -67,7 +79,12 @@ export const vsRouteLoop: Analyzer<State> = {
       const gatewayRule = destinations.find((o) => egressOf(ruleGateways(vs, o)).length > 0 && !isEgressGatewayHost(o.host, settings) && portsMeet(d, o));
       const [egress] = gatewayRule ? egressOf(ruleGateways(vs, gatewayRule)) : [];
       if (!egress) continue;
-      yield { ...anchor, state: { kind: 'bypass', gateway: egress.ref, destination, egressHost }, related: nameRelated(egress.gateway, 'Egress Gateway defined here'), severity: 'warning' };
+      yield {
+        ...anchor,
+        state: { kind: 'bypass', gateway: egress.ref, destination, egressHost },
+        related: nameRelated(egress.gateway, 'Egress Gateway defined here'),
+        severity: 'warning',
+      };
     }
   },
   message: (s) => {

@@ -7,10 +7,15 @@ import { parseFile } from '../parse/parse';
 test('vs-unknown-gateway: an egress gateway in istio-system named by its short name, or misspelt, is corrected', () => {
   const findings = checkFixture(vsUnknownGateway, 'egress-layouts');
   const wrongNamespace = findings[0];
-  assert.equal(wrongNamespace.message, 'No Gateway "istio-egressgateway" in namespace "default" (assumed: the VirtualService writes no namespace); it exists in "istio-system": write "istio-system/istio-egressgateway".');
+  assert.equal(
+    wrongNamespace.message,
+    'No Gateway "istio-egressgateway" in namespace "default" (assumed: the VirtualService writes no namespace); it exists in "istio-system": write "istio-system/istio-egressgateway".',
+  );
   assert.equal(wrongNamespace.related?.[0].message, 'Gateway "istio-egressgateway" in namespace "istio-system"');
   assert.equal(wrongNamespace.related?.[0].uri, 'file:///ws/egress-gateway.yaml');
-  assert.ok(findings.some((f) => f.message.startsWith('No Gateway "istio-egresgateway" in namespace "istio-system"; did you mean "istio-system/istio-egressgateway"?')));
+  assert.ok(
+    findings.some((f) => f.message.startsWith('No Gateway "istio-egresgateway" in namespace "istio-system"; did you mean "istio-system/istio-egressgateway"?')),
+  );
 });
 
 test('vs-unknown-gateway: the docs layout (Gateway and VirtualService in default) is clean; a copy in another namespace is qualified', () => {
@@ -20,7 +25,10 @@ test('vs-unknown-gateway: the docs layout (Gateway and VirtualService in default
 test('vs-unknown-gateway: a Gateway API Gateway does not count, and an unknown name gets no guess', () => {
   const [kubernetes, unknown] = checkFixture(vsUnknownGateway, 'no-fix');
   assert.match(kubernetes.message, /is a Kubernetes Gateway API Gateway, and a VirtualService binds only to Istio Gateways/);
-  assert.equal(unknown.message, 'No Gateway "corporate-proxy" in namespace "default" (assumed: the VirtualService writes no namespace): these rules apply on no gateway. Define the Gateway, or name an existing one.');
+  assert.equal(
+    unknown.message,
+    'No Gateway "corporate-proxy" in namespace "default" (assumed: the VirtualService writes no namespace): these rules apply on no gateway. Define the Gateway, or name an existing one.',
+  );
   const file = parseFile('file:///ws/vs.yaml', '');
   for (const f of [kubernetes, unknown]) assert.deepEqual(vsUnknownGateway.fix!(f.data as never, { file, span: f }), []);
 });
@@ -34,7 +42,16 @@ test('vs-unknown-gateway: a name that exists in two other namespaces gets no gue
 test('vs-unknown-gateway: a namespace that is not written is named as assumed, for the VirtualService and for the Gateway found elsewhere', () => {
   const findings = checkFixture(vsUnknownGateway, 'namespace-not-written');
   const messages = findings.map((f) => f.message);
-  assert.ok(messages.some((m) => m.startsWith('No Gateway "kubeflow-gateway" in namespace "kubeflow"; it exists in "default" as far as its file says, which writes no namespace (kubectl -n or a kustomization may put it in "kubeflow")')));
+  assert.ok(
+    messages.some((m) =>
+      m.startsWith(
+        'No Gateway "kubeflow-gateway" in namespace "kubeflow"; it exists in "default" as far as its file says, which writes no namespace (kubectl -n or a kustomization may put it in "kubeflow")',
+      ),
+    ),
+  );
   assert.ok(messages.some((m) => m.startsWith('No Gateway "ratings-gateway" in namespace "default" (assumed: the VirtualService writes no namespace)')));
-  assert.ok(messages.some((m) => m.startsWith('No Gateway "reviews-gateway" in namespace "shop"; it exists in "bookinfo": write "bookinfo/reviews-gateway".')), 'a written namespace is a fact');
+  assert.ok(
+    messages.some((m) => m.startsWith('No Gateway "reviews-gateway" in namespace "shop"; it exists in "bookinfo": write "bookinfo/reviews-gateway".')),
+    'a written namespace is a fact',
+  );
 });

@@ -39,7 +39,6 @@ interface State {
   elsewhereAssumed?: string[];
 }
 
-
 function nameLocation(r: Resource, message: string): RelatedLocation | undefined {
   const span = spanAtPath(r.document.ast, ['metadata', 'name']);
   return span && { uri: r.uri, ...span, message };
@@ -51,7 +50,13 @@ const qualified = (gw: Resource) => `${gw.namespace}/${gw.name}`;
 function diagnose(index: IndexReader, ref: string, target: GatewayRef, vs: Resource): { state: State; related: RelatedLocation[] } {
   const gateways = index.ofKind('Gateway', ISTIO_NETWORKING);
   const sameName = gateways.filter((g) => g.name === target.name && g.namespace !== target.namespace);
-  const state: State = { ref, name: target.name, namespace: target.namespace, elsewhere: [...new Set(sameName.map((g) => g.namespace))].sort(), ...(target.namespaceAssumed ? { namespaceAssumed: true } : {}) };
+  const state: State = {
+    ref,
+    name: target.name,
+    namespace: target.namespace,
+    elsewhere: [...new Set(sameName.map((g) => g.namespace))].sort(),
+    ...(target.namespaceAssumed ? { namespaceAssumed: true } : {}),
+  };
   const assumed = state.elsewhere.filter((ns) => sameName.every((g) => g.namespace !== ns || !g.namespaceExplicit));
   if (assumed.length > 0) state.elsewhereAssumed = assumed;
   if (index.find(GATEWAY_API, 'Gateway', target.namespace, target.name).length > 0) state.kubernetesGateway = true;
@@ -90,10 +95,13 @@ export const vsUnknownGateway: Analyzer<State> = {
   },
   message: (s) => {
     const head = `No Gateway "${s.name}" in namespace "${s.namespace}"${s.namespaceAssumed ? ' (assumed: the VirtualService writes no namespace)' : ''}`;
-    if (s.elsewhere.length === 1 && s.elsewhereAssumed?.length) return `${head}; it exists in "${s.elsewhere[0]}" as far as its file says, which writes no namespace (kubectl -n or a kustomization may put it in "${s.namespace}"): if it stays in "${s.elsewhere[0]}", write "${s.elsewhere[0]}/${s.name}".`;
+    if (s.elsewhere.length === 1 && s.elsewhereAssumed?.length)
+      return `${head}; it exists in "${s.elsewhere[0]}" as far as its file says, which writes no namespace (kubectl -n or a kustomization may put it in "${s.namespace}"): if it stays in "${s.elsewhere[0]}", write "${s.elsewhere[0]}/${s.name}".`;
     if (s.elsewhere.length === 1) return `${head}; it exists in "${s.elsewhere[0]}": write "${s.elsewhere[0]}/${s.name}".`;
-    if (s.elsewhere.length > 1) return `${head}; it exists in ${s.elsewhere.map((n) => `"${n}"`).join(', ')}: write "<namespace>/${s.name}" for the one you mean.`;
-    if (s.kubernetesGateway) return `${head}: "${s.name}" there is a Kubernetes Gateway API Gateway, and a VirtualService binds only to Istio Gateways (networking.istio.io). Use an HTTPRoute or TLSRoute, or define an Istio Gateway.`;
+    if (s.elsewhere.length > 1)
+      return `${head}; it exists in ${s.elsewhere.map((n) => `"${n}"`).join(', ')}: write "<namespace>/${s.name}" for the one you mean.`;
+    if (s.kubernetesGateway)
+      return `${head}: "${s.name}" there is a Kubernetes Gateway API Gateway, and a VirtualService binds only to Istio Gateways (networking.istio.io). Use an HTTPRoute or TLSRoute, or define an Istio Gateway.`;
     if (s.replacement) return `${head}; did you mean "${s.replacement}"? These rules apply on no gateway as written.`;
     return `${head}: these rules apply on no gateway. Define the Gateway, or name an existing one.`;
   },

@@ -6,7 +6,10 @@ import { DEFAULT_SETTINGS } from '../settings';
 
 test('vs-unknown-host: under REGISTRY_ONLY from the mesh config, unknown hosts are errors and get a ServiceEntry; known and assumed hosts are silent', () => {
   const findings = checkFixture(vsUnknownHost, 'registry-only');
-  assert.deepEqual(findings.map((f) => f.severity), ['error', 'error']);
+  assert.deepEqual(
+    findings.map((f) => f.severity),
+    ['error', 'error'],
+  );
   const [httpbin] = findings;
   assert.equal(
     httpbin.message,
@@ -22,7 +25,10 @@ test('vs-unknown-host: a Sidecar sets the policy per namespace; hosts not export
   assert.equal(payments.severity, 'error');
   assert.match(payments.message, /ServiceEntry "payments" in namespace "payments" does, but is exported only to "\."\./);
   assert.match(payments.message, /REGISTRY_ONLY \(set by Sidecar "default" in namespace "shop"\)/);
-  assert.deepEqual(payments.related?.map((r) => r.message), ['Outbound traffic policy REGISTRY_ONLY set here', 'ServiceEntry for this host, not exported to "shop"']);
+  assert.deepEqual(
+    payments.related?.map((r) => r.message),
+    ['Outbound traffic policy REGISTRY_ONLY set here', 'ServiceEntry for this host, not exported to "shop"'],
+  );
   assert.equal(ratingzShop.severity, 'error');
   assert.match(ratingzShop.message, /Check the name, or declare the Service\.$/);
   assert.equal(ratingzDefault.severity, 'warning');

@@ -61,7 +61,8 @@ const fileName = (uri: string) => decodeURIComponent(uri.slice(uri.lastIndexOf('
 
 function describePolicy(p: EffectivePolicy): string {
   if (p.origin === 'sidecar' && p.source) return `set by Sidecar "${p.source.name}" in namespace "${p.source.namespace}"`;
-  if (p.origin === 'mesh-config' && p.source) return `set by the mesh config in ${p.source.kind} ${p.source.name ? `"${p.source.name}" ` : ''}(${fileName(p.source.uri)})`;
+  if (p.origin === 'mesh-config' && p.source)
+    return `set by the mesh config in ${p.source.kind} ${p.source.name ? `"${p.source.name}" ` : ''}(${fileName(p.source.uri)})`;
   return p.mode === 'ALLOW_ANY' ? "Istio's default" : 'from the istioEgress.outboundTrafficPolicy setting';
 }
 
@@ -105,19 +106,36 @@ export const vsUnknownHost: Analyzer<State> = {
       if (!span) continue;
       policy ??= effectiveOutboundPolicy(index, settings, vs.namespace);
       const written = String(d.destination.host).trim();
-      const state: State = { host: written, fqdn: d.host, namespace: vs.namespace, mode: policy.mode, policyFrom: describePolicy(policy), ...(vs.namespaceExplicit ? {} : { namespaceAssumed: true }) };
+      const state: State = {
+        host: written,
+        fqdn: d.host,
+        namespace: vs.namespace,
+        mode: policy.mode,
+        policyFrom: describePolicy(policy),
+        ...(vs.namespaceExplicit ? {} : { namespaceAssumed: true }),
+      };
       const hidden = hiddenDefinitions(index, d.host, vs.namespace);
-      if (hidden.length > 0) state.notExported = hidden.map((r) => `${r.kind} "${r.name}" in namespace "${r.namespace}" does, but is exported only to ${exportTo(r).map((e) => `"${e}"`).join(', ')}.`);
+      if (hidden.length > 0)
+        state.notExported = hidden.map(
+          (r) =>
+            `${r.kind} "${r.name}" in namespace "${r.namespace}" does, but is exported only to ${exportTo(r)
+              .map((e) => `"${e}"`)
+              .join(', ')}.`,
+        );
       const port = d.port ?? (d.matchPorts.length === 1 ? d.matchPorts[0] : DEFAULT_PORT[d.protocol]);
       if (!clusterLocal && port !== undefined) {
-        const name = creating.get(d.host) ?? uniqueName(index, ISTIO_NETWORKING, 'ServiceEntry', vs.namespace, nameFromHost(d.host), new Set(creating.values()));
+        const name =
+          creating.get(d.host) ?? uniqueName(index, ISTIO_NETWORKING, 'ServiceEntry', vs.namespace, nameFromHost(d.host), new Set(creating.values()));
         creating.set(d.host, name);
         state.create = { apiVersion: vs.apiVersion, name, port, protocol: PROTOCOL[d.protocol], ...(vs.namespaceExplicit ? { namespace: vs.namespace } : {}) };
       }
-      const related = [policyLocation(policy), ...hidden.map((r) => {
-        const at = spanAtPath(r.document.ast, ['metadata', 'name']);
-        return at && { uri: r.uri, ...at, message: `${r.kind} for this host, not exported to "${vs.namespace}"` };
-      })].filter((x): x is RelatedLocation => !!x);
+      const related = [
+        policyLocation(policy),
+        ...hidden.map((r) => {
+          const at = spanAtPath(r.document.ast, ['metadata', 'name']);
+          return at && { uri: r.uri, ...at, message: `${r.kind} for this host, not exported to "${vs.namespace}"` };
+        }),
+      ].filter((x): x is RelatedLocation => !!x);
       yield { ...span, state, severity: policy.mode === 'REGISTRY_ONLY' ? 'error' : 'warning', ...(related.length > 0 ? { related } : {}) };
     }
   },
@@ -140,6 +158,8 @@ export const vsUnknownHost: Analyzer<State> = {
     const c = s.create;
     const port = { number: c.port, name: portName(c.protocol, c.port), protocol: c.protocol };
     const yaml = serviceEntryYaml({ apiVersion: c.apiVersion, name: c.name, namespace: c.namespace, hosts: [s.host], ports: [port] });
-    return [{ title: `Create ServiceEntry "${c.name}" for ${s.host} (port ${c.port}, ${c.protocol})`, isPreferred: true, edits: [appendDocument(file.text, yaml)] }];
+    return [
+      { title: `Create ServiceEntry "${c.name}" for ${s.host} (port ${c.port}, ${c.protocol})`, isPreferred: true, edits: [appendDocument(file.text, yaml)] },
+    ];
   },
 };

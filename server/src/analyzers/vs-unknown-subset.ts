@@ -17,7 +17,14 @@
 import type { Analyzer } from './analyzer';
 import type { Fix, RelatedLocation } from '../model';
 import { ISTIO_NETWORKING } from '../parse/resource';
-import { destinationRulesDefiningSubset, destinationRulesFor, isEgressGatewayHost, routeDestinations, subsetNames, unplacedDestinationRulesFor } from '../index/mesh';
+import {
+  destinationRulesDefiningSubset,
+  destinationRulesFor,
+  isEgressGatewayHost,
+  routeDestinations,
+  subsetNames,
+  unplacedDestinationRulesFor,
+} from '../index/mesh';
 import { spanAtPath } from '../parse/yaml-path';
 import { closestMatch } from '../schema/suggest';
 import { appendDocument, appendSequenceItem, insertMapEntry, replaceScalar, toYaml } from '../edits/yaml-edits';
@@ -64,8 +71,16 @@ export const vsUnknownSubset: Analyzer<State> = {
       const span = spanAtPath(vs.document.ast, [...d.path, 'subset']);
       if (!span) continue;
       const names = rules.map((r) => `${r.namespace}/${r.name}`);
-      const state: State = { subset: d.subset, host: d.host, namespace: vs.namespace, destinationRules: names.slice(0, LISTED), defined: defined.slice(0, LISTED), ...(vs.namespaceExplicit ? {} : { namespaceAssumed: true }) };
-      if (names.length > LISTED || defined.length > LISTED) state.more = { destinationRules: Math.max(0, names.length - LISTED), defined: Math.max(0, defined.length - LISTED) };
+      const state: State = {
+        subset: d.subset,
+        host: d.host,
+        namespace: vs.namespace,
+        destinationRules: names.slice(0, LISTED),
+        defined: defined.slice(0, LISTED),
+        ...(vs.namespaceExplicit ? {} : { namespaceAssumed: true }),
+      };
+      if (names.length > LISTED || defined.length > LISTED)
+        state.more = { destinationRules: Math.max(0, names.length - LISTED), defined: Math.max(0, defined.length - LISTED) };
       const rename = closestMatch(d.subset, defined);
       if (rename !== undefined) state.rename = rename;
       const first = rules[0];
@@ -75,7 +90,12 @@ export const vsUnknownSubset: Analyzer<State> = {
         const base = isEgressGatewayHost(d.host, settings) ? nameFromHost(`egressgateway-for-${d.subset}`) : nameFromHost(String(d.destination.host));
         const name = creating.get(d.host) ?? uniqueName(index, ISTIO_NETWORKING, 'DestinationRule', vs.namespace, base, new Set(creating.values()));
         creating.set(d.host, name);
-        state.create = { apiVersion: vs.apiVersion, name, host: String(d.destination.host).trim(), ...(vs.namespaceExplicit ? { namespace: vs.namespace } : {}) };
+        state.create = {
+          apiVersion: vs.apiVersion,
+          name,
+          host: String(d.destination.host).trim(),
+          ...(vs.namespaceExplicit ? { namespace: vs.namespace } : {}),
+        };
       }
       const related: RelatedLocation[] = [];
       for (const r of rules.slice(0, LISTED)) {
@@ -100,7 +120,8 @@ export const vsUnknownSubset: Analyzer<State> = {
   },
   fix: (s, { file, span }) => {
     const fixes: Fix[] = [];
-    if (s.rename) fixes.push({ title: `Change to subset "${s.rename}"`, isPreferred: true, fixAllSafe: true, edits: [replaceScalar(file.text, span, s.rename)] });
+    if (s.rename)
+      fixes.push({ title: `Change to subset "${s.rename}"`, isPreferred: true, fixAllSafe: true, edits: [replaceScalar(file.text, span, s.rename)] });
     const doc = s.addTo && file.documents[s.addTo.docIndex];
     if (s.addTo && doc?.resource?.kind === 'DestinationRule' && doc.resource.name === s.addTo.name) {
       const subsets = doc.resource.spec.subsets;

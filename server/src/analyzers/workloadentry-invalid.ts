@@ -30,9 +30,18 @@ export const workloadentryInvalid: Analyzer<RuleState> = {
     checkMetadata(h, r);
     const address = typeof s.address === 'string' ? s.address : '';
     if (address === '' && text(s.network)) {
-      h.warning(['spec', 'network'], 'address-network', `This WorkloadEntry has no address, only network "${s.network}": it is reached through that network's gateway.${istio(`address is unset with network "${s.network}"`)}`, 'key');
+      h.warning(
+        ['spec', 'network'],
+        'address-network',
+        `This WorkloadEntry has no address, only network "${s.network}": it is reached through that network's gateway.${istio(`address is unset with network "${s.network}"`)}`,
+        'key',
+      );
     } else if (address !== '' && !address.startsWith('unix://') && !isIpAddress(address) && fqdnProblem(address)) {
-      h.error(['spec', 'address'], 'address-invalid', `Address "${address}" is neither an IP nor a valid host name.${istio(`endpoint address "${address}" is not a valid FQDN or an IP address`)}`);
+      h.error(
+        ['spec', 'address'],
+        'address-invalid',
+        `Address "${address}" is neither an IP nor a valid host name.${istio(`endpoint address "${address}" is not a valid FQDN or an IP address`)}`,
+      );
     }
     checkLabels(h, ['spec', 'labels'], s.labels);
     yield* h.hits;

@@ -33,7 +33,10 @@ test('appendSequenceItem follows both sequence styles, flow sequences and CRLF',
   const flat = 'gateways:\n- istio-egressgateway\nhosts: [a]\n';
   assert.equal(apply(flat, appendSequenceItem(flat, doc(flat), ['gateways'], 'mesh')), 'gateways:\n- istio-egressgateway\n- mesh\nhosts: [a]\n');
   const indented = 'spec:\n  gateways:\n    - gw # bound\n  hosts: [a]\n';
-  assert.equal(apply(indented, appendSequenceItem(indented, doc(indented), ['spec', 'gateways'], 'mesh')), 'spec:\n  gateways:\n    - gw # bound\n    - mesh\n  hosts: [a]\n');
+  assert.equal(
+    apply(indented, appendSequenceItem(indented, doc(indented), ['spec', 'gateways'], 'mesh')),
+    'spec:\n  gateways:\n    - gw # bound\n    - mesh\n  hosts: [a]\n',
+  );
   const flow = 'hosts: [a, b]\n';
   assert.equal(apply(flow, appendSequenceItem(flow, doc(flow), ['hosts'], 'c')), 'hosts: [a, b, c]\n');
   const crlf = 'subsets:\r\n- name: a\r\n';

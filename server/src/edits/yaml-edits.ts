@@ -7,7 +7,6 @@ import YAML, { isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
 import type { TextEdit } from '../model';
 import { nodeAtPath, type YamlPath } from '../parse/yaml-path';
 
-
 /** The line ending the file uses: CRLF, LF, or a lone CR (old Mac files). */
 export function eolOf(text: string): string {
   if (text.includes('\r\n')) return '\r\n';
@@ -132,7 +131,10 @@ export function appendSequenceItem(text: string, doc: Document, path: YamlPath, 
 /** Appends a new YAML document at the end of the file, separated by `---`. */
 export function appendDocument(text: string, documentYaml: string): TextEdit {
   const eol = eolOf(text);
-  const body = documentYaml.replace(/(\r\n|\r|\n)$/, '').split(/\r\n|\r|\n/).join(eol);
+  const body = documentYaml
+    .replace(/(\r\n|\r|\n)$/, '')
+    .split(/\r\n|\r|\n/)
+    .join(eol);
   const needsBreak = text.length > 0 && !/[\r\n]$/.test(text);
   const separator = text.trim().length === 0 ? '' : `${needsBreak ? eol : ''}---${eol}`;
   return { start: text.length, end: text.length, newText: `${separator}${body}${eol}` };

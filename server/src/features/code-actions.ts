@@ -81,11 +81,31 @@ function routeThroughGatewayActions(params: CodeActionParams, file: ParsedFile):
   const wildcard = host.startsWith('*');
   const mode = wildcard || (tls && !http) ? 'passthrough' : 'http';
   const port = (mode === 'passthrough' ? tls : http)?.number;
-  const args = { host, mode, port, namespace: se.namespace, withoutServiceEntry: !wildcard, apiVersion: se.version, target: 'append', uri: params.textDocument.uri };
-  return [{ title: 'Route through the egress gateway…', kind: CodeActionKind.RefactorRewrite, command: { title: 'Route through the egress gateway…', command: COMMANDS.generateBundle, arguments: [args] } }];
+  const args = {
+    host,
+    mode,
+    port,
+    namespace: se.namespace,
+    withoutServiceEntry: !wildcard,
+    apiVersion: se.version,
+    target: 'append',
+    uri: params.textDocument.uri,
+  };
+  return [
+    {
+      title: 'Route through the egress gateway…',
+      kind: CodeActionKind.RefactorRewrite,
+      command: { title: 'Route through the egress gateway…', command: COMMANDS.generateBundle, arguments: [args] },
+    },
+  ];
 }
 
-function fixAll(code: string, file: ParsedFile, findings: Finding[], onError?: (fault: FaultReport) => void): { count: number; edits: LspTextEdit[] } | undefined {
+function fixAll(
+  code: string,
+  file: ParsedFile,
+  findings: Finding[],
+  onError?: (fault: FaultReport) => void,
+): { count: number; edits: LspTextEdit[] } | undefined {
   const taken: Fix['edits'] = [];
   let count = 0;
   for (const f of findings) {

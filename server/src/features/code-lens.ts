@@ -16,7 +16,13 @@ const MAX_LENSES = 12;
 function diagnosticsOn(p: EgressPath, findings: (uri: string) => Finding[]): string {
   const at = p.brokenAt;
   if (!at) return '';
-  const codes = [...new Set(findings(at.uri).filter((f) => f.start < at.end && at.start < f.end).map((f) => f.code))];
+  const codes = [
+    ...new Set(
+      findings(at.uri)
+        .filter((f) => f.start < at.end && at.start < f.end)
+        .map((f) => f.code),
+    ),
+  ];
   return codes.length > 0 ? ` [${codes.join(', ')}]` : '';
 }
 

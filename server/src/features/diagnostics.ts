@@ -16,7 +16,6 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-
 /** `textOf` gives the current text of another file, for related locations there. */
 export function toDiagnostic(text: string, f: Finding, textOf: (uri: string) => string | undefined): Diagnostic {
   const tags: DiagnosticTag[] = [];

@@ -39,7 +39,11 @@ export function checkedBundleParams(p: unknown): GenerateBundleParams {
   for (const k of OPTIONAL_STRINGS) if (r[k] !== undefined && r[k] !== null && typeof r[k] !== 'string') fail(`"${k}" must be a string.`);
   for (const k of OPTIONAL_BOOLEANS) if (r[k] !== undefined && r[k] !== null && typeof r[k] !== 'boolean') fail(`"${k}" must be true or false.`);
   const selector = r.gatewaySelector;
-  if (selector !== undefined && selector !== null && (typeof selector !== 'object' || Array.isArray(selector) || Object.values(selector).some((v) => typeof v !== 'string'))) {
+  if (
+    selector !== undefined &&
+    selector !== null &&
+    (typeof selector !== 'object' || Array.isArray(selector) || Object.values(selector).some((v) => typeof v !== 'string'))
+  ) {
     fail('"gatewaySelector" must be an object of string labels.');
   }
   const clean: Record<string, unknown> = {};

@@ -54,7 +54,8 @@ test('a host with many VirtualServices gets capped related locations and a short
   assert.match(d.message as string, new RegExp(`${n - 1 - MAX_RELATED} more related locations`));
 });
 
-const BROKEN_SE = 'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: x\nspec:\n  hosts:\n  - api.example.com\n  location: MESH_EXTENAL\n  resolution: DNS\n';
+const BROKEN_SE =
+  'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: x\nspec:\n  hosts:\n  - api.example.com\n  location: MESH_EXTENAL\n  resolution: DNS\n';
 
 function actionsFor(text: string, diagnostic: (d: Diagnostic) => Diagnostic) {
   const index = new WorkspaceIndex();
@@ -72,7 +73,10 @@ function actionsFor(text: string, diagnostic: (d: Diagnostic) => Diagnostic) {
 test('a current diagnostic gets its fix; one whose place or data is stale gets none', () => {
   assert.equal(actionsFor(BROKEN_SE, (d) => d).length, 1);
   // The client still shows a diagnostic from an older text, one line off.
-  const moved = actionsFor(BROKEN_SE, (d) => ({ ...d, range: { start: { line: d.range.start.line - 1, character: 2 }, end: { line: d.range.end.line - 1, character: 6 } } }));
+  const moved = actionsFor(BROKEN_SE, (d) => ({
+    ...d,
+    range: { start: { line: d.range.start.line - 1, character: 2 }, end: { line: d.range.end.line - 1, character: 6 } },
+  }));
   assert.deepEqual(moved, []);
   // Data made up by a client, with offsets past the end of the text: the current finding's data is used instead.
   const forged = actionsFor(BROKEN_SE, (d) => ({ ...d, data: { path: ['spec', 'location'], replacement: 'X', start: 99999, end: 100000 } }));
@@ -89,7 +93,11 @@ test('no fix is offered in a document with duplicate keys, where the fixed copy 
   const findings = new Checker(index, loadSchemaStore(), DEFAULT_SETTINGS).findings(file.uri);
   assert.ok(findings.some((f) => f.code === 'yaml-duplicate-key'));
   const diagnostics = findings.map((f) => toDiagnostic(text, f, () => undefined));
-  const params: CodeActionParams = { textDocument: { uri: file.uri }, range: { start: { line: 0, character: 0 }, end: { line: 12, character: 0 } }, context: { diagnostics, only: ['quickfix'] } };
+  const params: CodeActionParams = {
+    textDocument: { uri: file.uri },
+    range: { start: { line: 0, character: 0 }, end: { line: 12, character: 0 } },
+    context: { diagnostics, only: ['quickfix'] },
+  };
   assert.deepEqual(codeActions(params, file, findings), []);
 });
 

@@ -90,6 +90,8 @@ export function workspaceSymbolsOf(files: Iterable<ParsedFile>, query: string): 
   const texts = new Map(list.map((f) => [f.uri, f.text]));
   return workspaceSymbols(list, query).flatMap((s) => {
     const text = texts.get(s.uri);
-    return text === undefined ? [] : [{ name: s.name, kind: SymbolKind.Class, location: { uri: s.uri, range: toRange(text, s.span) }, containerName: s.container }];
+    return text === undefined
+      ? []
+      : [{ name: s.name, kind: SymbolKind.Class, location: { uri: s.uri, range: toRange(text, s.span) }, containerName: s.container }];
   });
 }

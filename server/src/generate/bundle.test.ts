@@ -34,7 +34,10 @@ for (const mode of BUNDLE_MODES) {
         const result = generateBundle({ host, mode, apiVersion, registryOnly: true, networkPolicy: true });
         assert.ok(result.ok, JSON.stringify(!result.ok && result.errors));
         const docs = YAML.parseAllDocuments(result.yaml).map((d) => d.toJS());
-        assert.deepEqual(docs, result.resources.map((r) => r.value));
+        assert.deepEqual(
+          docs,
+          result.resources.map((r) => r.value),
+        );
         for (const d of docs) if (String(d.apiVersion).startsWith('networking.istio.io')) assert.equal(d.apiVersion, `networking.istio.io/${apiVersion}`);
         // Information-level advice (such as the older API versions) is allowed; nothing louder.
         assert.deepEqual(loud(new Map([['bundle.yaml', result.yaml]])), []);
@@ -73,17 +76,30 @@ function signature(resources: Record<string, any>[], host: string) {
   // HTTPS and TLS mean the same to a passthrough server or a ServiceEntry port the sidecar does not terminate.
   const tlsFamily = (protocol: string, tlsMode?: string) => (protocol === 'HTTPS' && (tlsMode === 'PASSTHROUGH' || tlsMode === undefined) ? 'TLS' : protocol);
   const leg = (h: string) => (h === GATEWAY_HOST ? 'egress-gateway' : h === host || h.startsWith('www.') ? 'external' : h);
-  const modes = (tp: Record<string, any> | undefined) => [tp?.tls?.mode, ...(tp?.portLevelSettings ?? []).map((p: Record<string, any>) => p.tls?.mode)].filter(Boolean);
+  const modes = (tp: Record<string, any> | undefined) =>
+    [tp?.tls?.mode, ...(tp?.portLevelSettings ?? []).map((p: Record<string, any>) => p.tls?.mode)].filter(Boolean);
   return {
-    kinds: resources.filter(isIstio).map((r) => r.kind).sort(),
+    kinds: resources
+      .filter(isIstio)
+      .map((r) => r.kind)
+      .sort(),
     serviceEntryPorts: resources
       .filter((r) => r.kind === 'ServiceEntry')
       .flatMap((r) => r.spec.ports.map((p: Record<string, any>) => `${p.number}/${tlsFamily(p.protocol)}${p.targetPort ? `->${p.targetPort}` : ''}`))
       .sort(),
-    gatewayServers: resources.filter((r) => r.kind === 'Gateway' && isIstio(r)).flatMap((r) => r.spec.servers.map((s: Record<string, any>) => `${s.tls?.mode === 'PASSTHROUGH' ? tlsFamily(s.port.protocol, 'PASSTHROUGH') : s.port.protocol}/${s.tls?.mode ?? 'none'}`)),
+    gatewayServers: resources
+      .filter((r) => r.kind === 'Gateway' && isIstio(r))
+      .flatMap((r) =>
+        r.spec.servers.map(
+          (s: Record<string, any>) => `${s.tls?.mode === 'PASSTHROUGH' ? tlsFamily(s.port.protocol, 'PASSTHROUGH') : s.port.protocol}/${s.tls?.mode ?? 'none'}`,
+        ),
+      ),
     destinationRules: resources
       .filter((r) => r.kind === 'DestinationRule')
-      .map((r) => `${leg(r.spec.host)}:${[...modes(r.spec.trafficPolicy), ...(r.spec.subsets ?? []).flatMap((s: Record<string, any>) => modes(s.trafficPolicy))].join(',')}${r.spec.workloadSelector ? ':selector' : ''}`)
+      .map(
+        (r) =>
+          `${leg(r.spec.host)}:${[...modes(r.spec.trafficPolicy), ...(r.spec.subsets ?? []).flatMap((s: Record<string, any>) => modes(s.trafficPolicy))].join(',')}${r.spec.workloadSelector ? ':selector' : ''}`,
+      )
       .sort(),
     routes: resources
       .filter((r) => r.kind === 'VirtualService')
@@ -91,7 +107,9 @@ function signature(resources: Record<string, any>[], host: string) {
         ['http', 'tls', 'tcp'].flatMap((section) =>
           (r.spec[section] ?? []).map((rule: Record<string, any>) => {
             const from = (rule.match ?? []).flatMap((m: Record<string, any>) => m.gateways ?? []).map((g: string) => (g === 'mesh' ? 'mesh' : 'gateway'));
-            const to = rule.route.map((x: Record<string, any>) => `${leg(x.destination.host)}${leg(x.destination.host) === 'external' ? `:${x.destination.port?.number}` : ''}`);
+            const to = rule.route.map(
+              (x: Record<string, any>) => `${leg(x.destination.host)}${leg(x.destination.host) === 'external' ? `:${x.destination.port?.number}` : ''}`,
+            );
             return `${section} ${from.join('+')} -> ${to.join('+')}`;
           }),
         ),
@@ -120,7 +138,10 @@ for (const s of SCENARIOS) {
     const result = generateBundle({ host: s.host, mode: s.mode, port: s.port });
     assert.ok(result.ok);
     const expected = signature(docs, s.host);
-    const actual = signature(result.resources.map((r) => r.value), s.host);
+    const actual = signature(
+      result.resources.map((r) => r.value),
+      s.host,
+    );
     // The mutual TLS tasks reach an in-cluster nginx through its Kubernetes Service, where the
     // generator (for external hosts) writes a ServiceEntry; everything else must match.
     if (!docs.some((d) => d.kind === 'ServiceEntry')) {

@@ -53,15 +53,21 @@ export function validateBundleOptions(o: BundleOptions): string[] {
   if (!BUNDLE_MODES.includes(o.mode)) errors.push(`Unknown mode "${o.mode}". Modes: ${BUNDLE_MODES.join(', ')}.`);
   if (!isValidHost(host)) errors.push(`"${o.host}" is not a valid host name: use a DNS name such as api.example.com, or *.example.com with passthrough.`);
   else if (host.startsWith('*.') && o.mode !== 'passthrough') {
-    errors.push(`Mode ${o.mode} cannot serve the wildcard host "${host}": ${o.mode.includes('origination') ? 'TLS origination needs one concrete host to connect to' : 'an HTTP route needs one concrete host'}. Use passthrough, or name one host.`);
+    errors.push(
+      `Mode ${o.mode} cannot serve the wildcard host "${host}": ${o.mode.includes('origination') ? 'TLS origination needs one concrete host to connect to' : 'an HTTP route needs one concrete host'}. Use passthrough, or name one host.`,
+    );
   }
   if (o.port !== undefined && (!Number.isInteger(o.port) || o.port < 1 || o.port > 65535)) errors.push(`Port ${o.port} is out of range: use 1 to 65535.`);
-  for (const [label, ns] of [['namespace', o.namespace], ['gateway namespace', o.gatewayNamespace]] as const) {
+  for (const [label, ns] of [
+    ['namespace', o.namespace],
+    ['gateway namespace', o.gatewayNamespace],
+  ] as const) {
     if (ns !== undefined && (!DNS_LABEL.test(ns) || ns.length > 63)) errors.push(`"${ns}" is not a valid ${label}: use lowercase letters, digits and dashes.`);
   }
   if (o.apiVersion !== undefined && !API_VERSIONS.includes(o.apiVersion)) errors.push(`Unknown API version "${o.apiVersion}": use ${API_VERSIONS.join(', ')}.`);
   if (o.gatewaySelector && Object.keys(o.gatewaySelector).length === 0) errors.push('The gateway selector needs at least one label.');
-  if (o.forwardHost !== undefined && (!isValidHost(o.forwardHost) || o.forwardHost.startsWith('*'))) errors.push(`"${o.forwardHost}" is not a concrete host to forward to.`);
+  if (o.forwardHost !== undefined && (!isValidHost(o.forwardHost) || o.forwardHost.startsWith('*')))
+    errors.push(`"${o.forwardHost}" is not a concrete host to forward to.`);
   return errors;
 }
 
@@ -121,7 +127,9 @@ export function generateBundle(options: BundleOptions): BundleResult {
         ...(mutual ? { workloadSelector: { matchLabels: options.appSelector ?? { app: 'curl' } } } : {}),
         host,
         trafficPolicy: {
-          portLevelSettings: [{ port: { number: port }, tls: mutual ? { mode: 'MUTUAL', credentialName: secret!.name, sni: host } : { mode: 'SIMPLE', sni: host } }],
+          portLevelSettings: [
+            { port: { number: port }, tls: mutual ? { mode: 'MUTUAL', credentialName: secret!.name, sni: host } : { mode: 'SIMPLE', sni: host } },
+          ],
         },
       },
     });
@@ -148,7 +156,9 @@ export function generateBundle(options: BundleOptions): BundleResult {
           : { port: { number: gatewayPort, name: `https-${gatewayPort}`, protocol: 'HTTPS' }, hosts: [host], tls: { mode: 'ISTIO_MUTUAL' } };
     add(api, 'Gateway', gateway, { spec: { selector, servers: [server] } });
 
-    const subsetPolicy = originates ? { trafficPolicy: { portLevelSettings: [{ port: { number: gatewayPort }, tls: { mode: 'ISTIO_MUTUAL', sni: host } }] } } : {};
+    const subsetPolicy = originates
+      ? { trafficPolicy: { portLevelSettings: [{ port: { number: gatewayPort }, tls: { mode: 'ISTIO_MUTUAL', sni: host } }] } }
+      : {};
     add(api, 'DestinationRule', meta('DestinationRule', ns, `egressgateway-for-${base}`), {
       spec: { host: gwHost, subsets: [{ name: subset, ...subsetPolicy }] },
     });
@@ -181,7 +191,9 @@ export function generateBundle(options: BundleOptions): BundleResult {
         spec: {
           host,
           trafficPolicy: {
-            portLevelSettings: [{ port: { number: TLS_PORT }, tls: mutual ? { mode: 'MUTUAL', credentialName: secret!.name, sni: host } : { mode: 'SIMPLE', sni: host } }],
+            portLevelSettings: [
+              { port: { number: TLS_PORT }, tls: mutual ? { mode: 'MUTUAL', credentialName: secret!.name, sni: host } : { mode: 'SIMPLE', sni: host } },
+            ],
           },
         },
       });
@@ -195,7 +207,13 @@ export function generateBundle(options: BundleOptions): BundleResult {
         podSelector: {},
         policyTypes: ['Egress'],
         egress: [
-          { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] },
+          {
+            to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }],
+            ports: [
+              { protocol: 'UDP', port: 53 },
+              { protocol: 'TCP', port: 53 },
+            ],
+          },
           { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': gwNs } } }] },
         ],
       },

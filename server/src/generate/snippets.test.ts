@@ -126,7 +126,9 @@ function parseSnippet(src: string): SnippetNode[] {
     const opener = src[pos];
     if (opener === '}') {
       pos += 1;
-      out.push(index !== undefined ? { kind: 'placeholder', index: Number(index), children: [], source: src.slice(start, pos) } : { kind: 'variable', name: name! });
+      out.push(
+        index !== undefined ? { kind: 'placeholder', index: Number(index), children: [], source: src.slice(start, pos) } : { kind: 'variable', name: name! },
+      );
       return true;
     }
     if (opener === ':') {
@@ -137,7 +139,11 @@ function parseSnippet(src: string): SnippetNode[] {
         out.push({ kind: 'text', value: `\${${index ?? name}:` }, ...children.unterminated);
         return true;
       }
-      out.push(index !== undefined ? { kind: 'placeholder', index: Number(index), children, source: src.slice(start, pos) } : { kind: 'variable', name: name!, children });
+      out.push(
+        index !== undefined
+          ? { kind: 'placeholder', index: Number(index), children, source: src.slice(start, pos) }
+          : { kind: 'variable', name: name!, children },
+      );
       return true;
     }
     if (opener === '|' && index !== undefined && Number(index) > 0) {
@@ -304,7 +310,13 @@ const PATTERNS = [
 ];
 
 /** Snippets with no external host: every other snippet's `$1` is the host. */
-const WITHOUT_HOST = new Set(['egress-networkpolicy', 'egress-registry-only-istiooperator', 'egress-registry-only-configmap', 'egress-sidecar-outbound-policy', 'egress-direct-ip-ranges']);
+const WITHOUT_HOST = new Set([
+  'egress-networkpolicy',
+  'egress-registry-only-istiooperator',
+  'egress-registry-only-configmap',
+  'egress-sidecar-outbound-policy',
+  'egress-direct-ip-ranges',
+]);
 
 /** Plain Kubernetes resources the checker does not own, so only their YAML is checked. */
 const NOT_OWNED = new Set(['egress-networkpolicy', 'egress-direct-ip-ranges']);
@@ -325,7 +337,11 @@ function check(name: string, text: string, settings: Settings) {
   };
 }
 
-const numbered = (text: string) => text.split('\n').map((l, i) => `${String(i + 1).padStart(3)}  ${l}`).join('\n');
+const numbered = (text: string) =>
+  text
+    .split('\n')
+    .map((l, i) => `${String(i + 1).padStart(3)}  ${l}`)
+    .join('\n');
 
 /** The block-key lines a sequence belongs to must sit at the same column as its dashes (Istio's docs style). */
 function styleProblems(text: string): string[] {
@@ -349,15 +365,25 @@ function styleProblems(text: string): string[] {
 test('the snippet file is plain JSON whose prefixes are unique, start with egress- and cover every pattern', () => {
   assert.ok(snippets.length >= PATTERNS.length);
   const all = snippets.flatMap((s) => s.prefixes);
-  assert.deepEqual(all.filter((p, i) => all.indexOf(p) !== i), [], 'duplicate prefixes');
-  assert.deepEqual(PATTERNS.filter((p) => !all.includes(p)), [], 'patterns without a snippet');
+  assert.deepEqual(
+    all.filter((p, i) => all.indexOf(p) !== i),
+    [],
+    'duplicate prefixes',
+  );
+  assert.deepEqual(
+    PATTERNS.filter((p) => !all.includes(p)),
+    [],
+    'patterns without a snippet',
+  );
   assert.ok(all.includes('egress-serviceentry-https'), 'the editor tests insert egress-serviceentry-https');
 });
 
-test('the NetworkPolicy and Deployment snippets check clean beside an egress gateway, as in Istio\'s network-policy task', () => {
+test("the NetworkPolicy and Deployment snippets check clean beside an egress gateway, as in Istio's network-policy task", () => {
   // Alone they are plain Kubernetes files the checker does not own; beside Istio config it reads them.
-  const bySnippet = (prefix: string, overrides?: Record<number, string>) => expandSnippet(snippets.find((s) => s.prefix === prefix)!.body, { overrides }).trimEnd();
-  const text = [bySnippet('egress-gateway-passthrough'), bySnippet('egress-networkpolicy', { 1: 'default' }), bySnippet('egress-direct-ip-ranges')].join('\n---\n') + '\n';
+  const bySnippet = (prefix: string, overrides?: Record<number, string>) =>
+    expandSnippet(snippets.find((s) => s.prefix === prefix)!.body, { overrides }).trimEnd();
+  const text =
+    [bySnippet('egress-gateway-passthrough'), bySnippet('egress-networkpolicy', { 1: 'default' }), bySnippet('egress-direct-ip-ranges')].join('\n---\n') + '\n';
   for (const settings of [DEFAULT_SETTINGS, REGISTRY_ONLY]) {
     const result = check('network-policy', text, settings);
     assert.ok(result.owned);
@@ -381,7 +407,11 @@ for (const s of snippets) {
 
     test('expands to multi-document YAML in Istio docs style', () => {
       const docs = YAML.parseAllDocuments(yaml);
-      for (const d of docs) assert.deepEqual([...d.errors, ...d.warnings].map((e) => e.message), []);
+      for (const d of docs)
+        assert.deepEqual(
+          [...d.errors, ...d.warnings].map((e) => e.message),
+          [],
+        );
       assert.equal(docs.length, yaml.split('\n').filter((l) => l === '---').length + 1, 'one document between each pair of --- lines');
       for (const d of docs) {
         const value = d.toJS();
@@ -436,7 +466,11 @@ for (const s of snippets) {
       const literal = expandSnippet(s.body, { overrides }).replace(/(^|\s)#.*$/gm, '');
       for (const index of [1, 2]) {
         const value = defaults.get(index) && expandSnippet(defaults.get(index)![0]);
-        if (value) assert.ok(!new RegExp(`(^|[^a-z0-9-])${value.replace(/[.*]/g, '\\$&')}($|[^a-z0-9-])`).test(literal), `"${value}" (placeholder ${index}) is also written literally:\n${literal}`);
+        if (value)
+          assert.ok(
+            !new RegExp(`(^|[^a-z0-9-])${value.replace(/[.*]/g, '\\$&')}($|[^a-z0-9-])`).test(literal),
+            `"${value}" (placeholder ${index}) is also written literally:\n${literal}`,
+          );
       }
     });
   });

@@ -41,7 +41,11 @@ for (const c of [
     index.setFile(
       parseFile(
         'file:///ws/dr.yaml',
-        [dr('a', 'shop', 'api.example.com', ['v1'], ['.']), dr('root', 'istio-system', 'api.example.com', ['v1']), dr('wild', 'shop', '*.wild.com', ['w'])].join('---\n'),
+        [
+          dr('a', 'shop', 'api.example.com', ['v1'], ['.']),
+          dr('root', 'istio-system', 'api.example.com', ['v1']),
+          dr('wild', 'shop', '*.wild.com', ['w']),
+        ].join('---\n'),
       ),
     );
     assert.deepEqual(

@@ -21,7 +21,6 @@ export const ROOT_NAMESPACE = 'istio-system';
 /** Hosts every cluster has, even when the workspace does not define them. */
 const ASSUMED_HOSTS = new Set([`kube-dns.kube-system.${CLUSTER_DOMAIN}`, `kubernetes.default.${CLUSTER_DOMAIN}`, `istiod.istio-system.${CLUSTER_DOMAIN}`]);
 
-
 export interface GatewayRef {
   namespace: string;
   name: string;
@@ -93,7 +92,12 @@ export function boundGateways(vs: Resource): string[] {
 export function exportTo(r: Resource): string[] {
   if (r.kind === 'Service' && r.group === '') {
     const a = r.annotations['networking.istio.io/exportTo'];
-    return a ? a.split(',').map((s) => s.trim()).filter(Boolean) : ['*'];
+    return a
+      ? a
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : ['*'];
   }
   const e = r.spec.exportTo;
   return Array.isArray(e) && e.length > 0 ? e.map(String) : ['*'];
@@ -157,7 +161,10 @@ export function kubernetesGatewayForService(index: IndexReader, host: string): R
  * elsewhere (another repository, a Helm chart), and a missing one proves nothing.
  *  */
 export function describesNamespaceServices(index: IndexReader, namespace: string): boolean {
-  return index.withTag('Service', `ns:${namespace}`).length > 0 || index.withTag('ServiceEntry', `cluster-ns:${namespace}`).some((se) => se.group === ISTIO_NETWORKING);
+  return (
+    index.withTag('Service', `ns:${namespace}`).length > 0 ||
+    index.withTag('ServiceEntry', `cluster-ns:${namespace}`).some((se) => se.group === ISTIO_NETWORKING)
+  );
 }
 
 /**
@@ -211,7 +218,12 @@ export function unplacedDestinationRulesFor(index: IndexReader, host: string): R
 
 export function subsetNames(dr: Resource): string[] {
   const subsets = dr.spec.subsets;
-  return Array.isArray(subsets) ? subsets.filter(isRecord).map((s) => String(s.name ?? '')).filter(Boolean) : [];
+  return Array.isArray(subsets)
+    ? subsets
+        .filter(isRecord)
+        .map((s) => String(s.name ?? ''))
+        .filter(Boolean)
+    : [];
 }
 
 export type RouteProtocol = 'http' | 'tls' | 'tcp';
@@ -249,14 +261,17 @@ export function* routeDestinations(vs: Resource): Generator<RouteDestination> {
       const routes = Array.isArray(rule.route) ? rule.route : [];
       for (let j = 0; j < routes.length; j++) {
         const d = isRecord(routes[j]) ? routes[j].destination : undefined;
-        if (isRecord(d) && typeof d.host === 'string') yield { ...base, path: ['spec', protocol, i, 'route', j, 'destination'], ...destinationFields(d, vs.namespace), mirror: false };
+        if (isRecord(d) && typeof d.host === 'string')
+          yield { ...base, path: ['spec', protocol, i, 'route', j, 'destination'], ...destinationFields(d, vs.namespace), mirror: false };
       }
       if (protocol === 'http') {
-        if (isRecord(rule.mirror) && typeof rule.mirror.host === 'string') yield { ...base, path: ['spec', 'http', i, 'mirror'], ...destinationFields(rule.mirror, vs.namespace), mirror: true };
+        if (isRecord(rule.mirror) && typeof rule.mirror.host === 'string')
+          yield { ...base, path: ['spec', 'http', i, 'mirror'], ...destinationFields(rule.mirror, vs.namespace), mirror: true };
         const mirrors = Array.isArray(rule.mirrors) ? rule.mirrors : [];
         for (let j = 0; j < mirrors.length; j++) {
           const d = isRecord(mirrors[j]) ? mirrors[j].destination : undefined;
-          if (isRecord(d) && typeof d.host === 'string') yield { ...base, path: ['spec', 'http', i, 'mirrors', j, 'destination'], ...destinationFields(d, vs.namespace), mirror: true };
+          if (isRecord(d) && typeof d.host === 'string')
+            yield { ...base, path: ['spec', 'http', i, 'mirrors', j, 'destination'], ...destinationFields(d, vs.namespace), mirror: true };
         }
       }
     }
@@ -283,7 +298,8 @@ export const WORKLOAD_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 
 
 /** The pod labels of a workload resource (a Pod's own, a controller's pod template's). */
 export function podLabels(r: Resource): Record<string, string> {
-  if (r.kind === 'Pod' || r.kind === 'WorkloadEntry') return r.kind === 'WorkloadEntry' && isRecord(r.spec.labels) ? (r.spec.labels as Record<string, string>) : r.labels;
+  if (r.kind === 'Pod' || r.kind === 'WorkloadEntry')
+    return r.kind === 'WorkloadEntry' && isRecord(r.spec.labels) ? (r.spec.labels as Record<string, string>) : r.labels;
   const t = r.spec.template;
   return isRecord(t) && isRecord(t.metadata) && isRecord(t.metadata.labels) ? (t.metadata.labels as Record<string, string>) : {};
 }
@@ -318,7 +334,8 @@ export interface EffectivePolicy {
  * ConfigMap, else the setting (Istio's default ALLOW_ANY unless the user says otherwise).
  */
 export function effectiveOutboundPolicy(index: IndexReader, settings: Settings, namespace: string): EffectivePolicy {
-  const namespaceWide = (ns: string) => index.withTag('Sidecar', `ns:${ns}`).filter((s) => s.group === ISTIO_NETWORKING && !s.spec.workloadSelector && sidecarMode(s));
+  const namespaceWide = (ns: string) =>
+    index.withTag('Sidecar', `ns:${ns}`).filter((s) => s.group === ISTIO_NETWORKING && !s.spec.workloadSelector && sidecarMode(s));
   const local = namespaceWide(namespace)[0] ?? namespaceWide(ROOT_NAMESPACE)[0];
   if (local) return { mode: sidecarMode(local)!, origin: 'sidecar', source: local };
   for (const kind of ['IstioOperator', 'ConfigMap']) {
@@ -591,7 +608,10 @@ export function sidecarHostImports(entry: string, sidecarNamespace: string, serv
   const slash = entry.indexOf('/');
   if (slash < 0) return false;
   const ns = entry.slice(0, slash);
-  const dnsName = entry.slice(slash + 1).trim().toLowerCase();
+  const dnsName = entry
+    .slice(slash + 1)
+    .trim()
+    .toLowerCase();
   if (ns.startsWith('~')) return false;
   if (ns !== '*' && (ns === '.' ? sidecarNamespace : ns) !== serviceNamespace) return false;
   return dnsName === '*' || hostMatches(dnsName, host);
@@ -710,13 +730,18 @@ interface RawCredential {
 function destinationRuleCredentialReader(dr: Resource, index: IndexReader, settings: Settings): { namespaces: string[]; reader: string } {
   const gateway = dr.spec.workloadSelector === undefined ? gatewayApplyingDestinationRule(index, settings, dr) : undefined;
   return gateway === undefined
-    ? { namespaces: [dr.namespace], reader: dr.spec.workloadSelector === undefined ? 'the sidecars of this namespace read it' : 'the sidecars this rule selects read it' }
+    ? {
+        namespaces: [dr.namespace],
+        reader: dr.spec.workloadSelector === undefined ? 'the sidecars of this namespace read it' : 'the sidecars this rule selects read it',
+      }
     : { namespaces: [gateway], reader: gateway === egressGatewayNamespace(settings) ? 'the egress gateway reads it' : 'the gateway there reads it' };
 }
 
 /** The namespaces where the proxy applying a Gateway or DestinationRule reads a `credentialName` without a namespace prefix, and who that proxy is. */
 export function credentialReader(r: Resource, index: IndexReader, settings: Settings): { namespaces: string[]; reader: string } {
-  return r.kind === 'Gateway' ? { namespaces: gatewayPodNamespaces(r, index, settings), reader: "the gateway's pods read it" } : destinationRuleCredentialReader(r, index, settings);
+  return r.kind === 'Gateway'
+    ? { namespaces: gatewayPodNamespaces(r, index, settings), reader: "the gateway's pods read it" }
+    : destinationRuleCredentialReader(r, index, settings);
 }
 
 function destinationRuleCredentials(dr: Resource, index: IndexReader, settings: Settings): RawCredential[] {
@@ -750,9 +775,16 @@ function gatewayCredentials(gw: Resource, index: IndexReader, settings: Settings
   const servers: unknown[] = Array.isArray(gw.spec.servers) ? gw.spec.servers : [];
   servers.forEach((s, i) => {
     if (!isRecord(s) || !isRecord(s.tls)) return;
-    out.push({ path: ['spec', 'servers', i, 'tls', 'credentialName'], value: s.tls.credentialName, namespaces: podNamespaces, reader: "the gateway's pods read it" });
+    out.push({
+      path: ['spec', 'servers', i, 'tls', 'credentialName'],
+      value: s.tls.credentialName,
+      namespaces: podNamespaces,
+      reader: "the gateway's pods read it",
+    });
     if (Array.isArray(s.tls.credentialNames)) {
-      s.tls.credentialNames.forEach((value: unknown, j: number) => out.push({ path: ['spec', 'servers', i, 'tls', 'credentialNames', j], value, namespaces: podNamespaces, reader: "the gateway's pods read it" }));
+      s.tls.credentialNames.forEach((value: unknown, j: number) =>
+        out.push({ path: ['spec', 'servers', i, 'tls', 'credentialNames', j], value, namespaces: podNamespaces, reader: "the gateway's pods read it" }),
+      );
     }
   });
   return out;

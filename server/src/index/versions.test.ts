@@ -21,8 +21,18 @@ const port = (r: Resource) => r.spec.servers[0].port.number as number;
 // and name (k8s.io/apimachinery object identity), so the versions are alternatives, never coexisting objects.
 for (const c of [
   { reader: 'app/vs.yaml', versions: { 'app/gw.yaml': 443, 'other/gw.yaml': 80 }, want: 443, why: 'the same folder before another folder' },
-  { reader: 'envs/prod/vs.yaml', versions: { 'envs/prod/gw.yaml': 443, 'envs/dev/gw.yaml': 80, 'base/gw.yaml': 8080 }, want: 443, why: 'the same folder before siblings' },
-  { reader: 'envs/prod/app/vs.yaml', versions: { 'envs/gw.yaml': 443, 'envs/dev/gw.yaml': 80 }, want: 443, why: 'an ancestor folder before a sibling subfolder at the same depth' },
+  {
+    reader: 'envs/prod/vs.yaml',
+    versions: { 'envs/prod/gw.yaml': 443, 'envs/dev/gw.yaml': 80, 'base/gw.yaml': 8080 },
+    want: 443,
+    why: 'the same folder before siblings',
+  },
+  {
+    reader: 'envs/prod/app/vs.yaml',
+    versions: { 'envs/gw.yaml': 443, 'envs/dev/gw.yaml': 80 },
+    want: 443,
+    why: 'an ancestor folder before a sibling subfolder at the same depth',
+  },
   { reader: 'envs/prod/vs.yaml', versions: { 'a/gw.yaml': 80, 'envs/dev/gw.yaml': 443 }, want: 443, why: 'the deepest common ancestor' },
   { reader: 'x/vs.yaml', versions: { 'b/gw.yaml': 443, 'a/gw.yaml': 80 }, want: 80, why: 'equally near: the path decides, not the order files were read' },
 ]) {
@@ -38,13 +48,19 @@ for (const c of [
 }
 
 test('in one file, the later document wins, as applying the file leaves it', () => {
-  const index = workspace({ 'gw.yaml': `${gateway('gw', 80)}---\n${gateway('gw', 443)}`, 'vs.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: r\n' });
+  const index = workspace({
+    'gw.yaml': `${gateway('gw', 80)}---\n${gateway('gw', 443)}`,
+    'vs.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: r\n',
+  });
   const versions = index.find(ISTIO_NETWORKING, 'Gateway', 'default', 'gw');
   assert.equal(port(nearestVersion('file:///ws/gw.yaml', versions)), 443);
 });
 
 test('a reader sees its own version of its identity and no other; one version of every other object', () => {
-  const index = workspace({ 'a/gw.yaml': gateway('gw', 80) + '---\n' + gateway('other', 80), 'b/gw.yaml': gateway('gw', 443) + '---\n' + gateway('other', 443) });
+  const index = workspace({
+    'a/gw.yaml': gateway('gw', 80) + '---\n' + gateway('other', 80),
+    'b/gw.yaml': gateway('gw', 443) + '---\n' + gateway('other', 443),
+  });
   const mine = first(index, 'a/gw.yaml');
   const seen = oneVersionEach(index.ofKind('Gateway'), mine);
   assert.deepEqual(seen.map((r) => `${r.name}:${port(r)}`).sort(), ['gw:80', 'other:80']);
@@ -54,7 +70,11 @@ test('a reader sees its own version of its identity and no other; one version of
 });
 
 test('the tracked reader of a resource answers with one version of each object', () => {
-  const index = workspace({ 'a/gw.yaml': gateway('gw', 80), 'b/gw.yaml': gateway('gw', 443), 'b/vs.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: r\n' });
+  const index = workspace({
+    'a/gw.yaml': gateway('gw', 80),
+    'b/gw.yaml': gateway('gw', 443),
+    'b/vs.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: r\n',
+  });
   const reader = index.tracked(new Set(), first(index, 'b/vs.yaml'));
   assert.deepEqual(reader.find(ISTIO_NETWORKING, 'Gateway', 'default', 'gw').map(port), [443]);
   assert.deepEqual(reader.withTag('Gateway', 'ns:default').map(port), [443]);
@@ -64,7 +84,12 @@ test('the tracked reader of a resource answers with one version of each object',
 test('meshes: a reader in one mesh does not see another mesh; shared files are seen by all', () => {
   const index = workspace({ 'envs/dev/gw.yaml': gateway('dev', 80), 'envs/prod/gw.yaml': gateway('prod', 80), 'base/gw.yaml': gateway('base', 80) });
   index.setMeshes((uri) => /\/envs\/([^/]+)\//.exec(uri)?.[1]);
-  const names = (reader: string) => index.tracked(new Set(), first(index, reader)).ofKind('Gateway').map((r) => r.name).sort();
+  const names = (reader: string) =>
+    index
+      .tracked(new Set(), first(index, reader))
+      .ofKind('Gateway')
+      .map((r) => r.name)
+      .sort();
   assert.deepEqual(names('envs/dev/gw.yaml'), ['base', 'dev']);
   assert.deepEqual(names('envs/prod/gw.yaml'), ['base', 'prod']);
   assert.deepEqual(names('base/gw.yaml'), ['base', 'dev', 'prod']);
@@ -78,10 +103,18 @@ test('fileLabel names the other file relative to the folder of the one the messa
 });
 
 test('the hover over a name lists the other versions of the object and where they are', () => {
-  const index = workspace({ 'bookinfo/vs-v1.yaml': gateway('gw', 80), 'bookinfo/vs-v3.yaml': gateway('gw', 443), 'base/gw.yaml': gateway('gw', 8080), 'other.yaml': gateway('other', 80) });
+  const index = workspace({
+    'bookinfo/vs-v1.yaml': gateway('gw', 80),
+    'bookinfo/vs-v3.yaml': gateway('gw', 443),
+    'base/gw.yaml': gateway('gw', 8080),
+    'other.yaml': gateway('other', 80),
+  });
   const r = first(index, 'bookinfo/vs-v1.yaml');
   const note = otherVersionsNote(r, index.find(ISTIO_NETWORKING, 'Gateway', 'default', 'gw'))!;
-  assert.match(note, /^\*\*2 other versions\*\* of Gateway default\/gw \(same kind, namespace and name\) in `\.\.\/base\/gw\.yaml`, `vs-v3\.yaml`\. Applying one replaces the other/);
+  assert.match(
+    note,
+    /^\*\*2 other versions\*\* of Gateway default\/gw \(same kind, namespace and name\) in `\.\.\/base\/gw\.yaml`, `vs-v3\.yaml`\. Applying one replaces the other/,
+  );
   const lone = first(index, 'other.yaml');
   assert.equal(otherVersionsNote(lone, index.find(ISTIO_NETWORKING, 'Gateway', 'default', 'other')), undefined);
 });

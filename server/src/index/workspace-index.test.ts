@@ -5,7 +5,8 @@ import { WorkspaceIndex } from './workspace-index';
 import { resolveHost, hostMatches } from './hosts';
 
 const files = {
-  'file:///se.yaml': 'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: wiki\nspec:\n  hosts:\n  - "*.wikipedia.org"\n---\napiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: cnn\n  namespace: shop\nspec:\n  hosts: [edition.cnn.com]\n',
+  'file:///se.yaml':
+    'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: wiki\nspec:\n  hosts:\n  - "*.wikipedia.org"\n---\napiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: cnn\n  namespace: shop\nspec:\n  hosts: [edition.cnn.com]\n',
   'file:///svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  ports: [{port: 80}]\n',
   'file:///dr.yaml': 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  host: web\n',
 };
@@ -24,21 +25,35 @@ test('lookups by kind, identity and host', () => {
   assert.equal(index.withHost('ServiceEntry', 'edition.cnn.com')[0].name, 'cnn');
   assert.equal(index.withHost('Service', 'web.shop.svc.cluster.local')[0].name, 'web');
   assert.equal(index.withHost('DestinationRule', 'web.shop.svc.cluster.local')[0].name, 'web', 'short DR host resolved in its namespace');
-  assert.deepEqual(index.matchingHost('ServiceEntry', 'en.wikipedia.org').map((r) => r.name), ['wiki']);
+  assert.deepEqual(
+    index.matchingHost('ServiceEntry', 'en.wikipedia.org').map((r) => r.name),
+    ['wiki'],
+  );
   assert.deepEqual(index.matchingHost('ServiceEntry', 'wikipedia.org'), []);
 });
 
 test('replacing and removing a file updates every lookup and reports the kinds that changed', () => {
   const index = build();
-  const change = index.setFile(parseFile('file:///se.yaml', 'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: cnn2\nspec:\n  hosts: [edition.cnn.com]\n'));
+  const change = index.setFile(
+    parseFile('file:///se.yaml', 'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: cnn2\nspec:\n  hosts: [edition.cnn.com]\n'),
+  );
   assert.ok(change.keys.has('kind|ServiceEntry'));
   assert.ok(change.keys.has('host|ServiceEntry|edition.cnn.com'));
   assert.ok(change.keys.has('host|ServiceEntry|*.wikipedia.org'), 'the removed wildcard entry is part of the change');
   assert.equal(index.find('networking.istio.io', 'ServiceEntry', 'shop', 'cnn').length, 0);
-  assert.deepEqual(index.withHost('ServiceEntry', 'edition.cnn.com').map((r) => r.name), ['cnn2']);
+  assert.deepEqual(
+    index.withHost('ServiceEntry', 'edition.cnn.com').map((r) => r.name),
+    ['cnn2'],
+  );
   assert.deepEqual(index.matchingHost('ServiceEntry', 'en.wikipedia.org'), []);
   const removed = index.removeFile('file:///svc.yaml');
-  assert.deepEqual([...removed.keys].sort(), ['host|Service|web.shop.svc.cluster.local', 'kind|Service', 'name||Service|shop|web', 'some|Service|ns:shop', 'tag|Service|ns:shop']);
+  assert.deepEqual([...removed.keys].sort(), [
+    'host|Service|web.shop.svc.cluster.local',
+    'kind|Service',
+    'name||Service|shop|web',
+    'some|Service|ns:shop',
+    'tag|Service|ns:shop',
+  ]);
   assert.equal(index.withHost('Service', 'web.shop.svc.cluster.local').length, 0);
   assert.equal(index.size, 2);
 });
@@ -76,7 +91,18 @@ test('an edit reports only the resources it changed, and tags answer narrow look
   assert.ok(!change.keys.has('host|ServiceEntry|*.wikipedia.org'), 'the untouched document is not part of the change');
   const same = index.setFile(parseFile('file:///se.yaml', se.replace('hosts: [edition.cnn.com]', 'hosts: [www.cnn.com]')));
   assert.equal(same.keys.size, 0, 'saving the same text changes nothing');
-  assert.deepEqual(index.withTag('Service', 'ns:shop').map((r) => r.name), ['web']);
-  index.setFile(parseFile('file:///vs.yaml', 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: r\n  namespace: shop\nspec:\n  hosts: [a.example.com]\n  http:\n  - route:\n    - destination:\n        host: web\n'));
-  assert.deepEqual(index.withTag('VirtualService', 'dest:web.shop.svc.cluster.local').map((r) => r.name), ['r']);
+  assert.deepEqual(
+    index.withTag('Service', 'ns:shop').map((r) => r.name),
+    ['web'],
+  );
+  index.setFile(
+    parseFile(
+      'file:///vs.yaml',
+      'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: r\n  namespace: shop\nspec:\n  hosts: [a.example.com]\n  http:\n  - route:\n    - destination:\n        host: web\n',
+    ),
+  );
+  assert.deepEqual(
+    index.withTag('VirtualService', 'dest:web.shop.svc.cluster.local').map((r) => r.name),
+    ['r'],
+  );
 });

@@ -72,7 +72,11 @@ export function tagsOf(r: Resource): string[] {
     for (const section of ['http', 'tls', 'tcp']) {
       for (const rule of Array.isArray(spec[section]) ? spec[section] : []) {
         if (!isRecord(rule)) continue;
-        const dests = [...(Array.isArray(rule.route) ? rule.route.map((x: any) => x?.destination) : []), rule.mirror, ...(Array.isArray(rule.mirrors) ? rule.mirrors.map((x: any) => x?.destination) : [])];
+        const dests = [
+          ...(Array.isArray(rule.route) ? rule.route.map((x: any) => x?.destination) : []),
+          rule.mirror,
+          ...(Array.isArray(rule.mirrors) ? rule.mirrors.map((x: any) => x?.destination) : []),
+        ];
         for (const d of dests) if (isRecord(d) && typeof d.host === 'string') tags.push(`dest:${resolveHost(d.host, r.namespace)}`);
       }
     }
@@ -134,7 +138,12 @@ function entryOf(r: Resource): Entry {
   if (!e) {
     const hosts = declaredHosts(r);
     const tags = tagsOf(r);
-    const keys = [kindKey(r.kind), nameKey(r.group, r.kind, r.namespace, r.name), ...hosts.map((h) => hostKey(r.kind, h)), ...tags.map((t) => tagKey(r.kind, t))];
+    const keys = [
+      kindKey(r.kind),
+      nameKey(r.group, r.kind, r.namespace, r.name),
+      ...hosts.map((h) => hostKey(r.kind, h)),
+      ...tags.map((t) => tagKey(r.kind, t)),
+    ];
     if (hosts.some(isWildcard)) keys.push(wildcardKey(r.kind));
     let content: string;
     try {
@@ -157,7 +166,8 @@ export function declaredHosts(r: Resource): string[] {
     const out: string[] = [];
     // A bare `*` is not a valid ServiceEntry or VirtualService host (the API server rejects it), so it
     // must not make the resource match every host.
-    for (const h of raw) if (typeof h === 'string' && h.trim() !== '' && (h.trim() !== '*' || r.kind === 'DestinationRule')) out.push(resolveHost(h, r.namespace));
+    for (const h of raw)
+      if (typeof h === 'string' && h.trim() !== '' && (h.trim() !== '*' || r.kind === 'DestinationRule')) out.push(resolveHost(h, r.namespace));
     return out;
   }
   if (r.family === 'kubernetes' && r.kind === 'Service' && r.group === '' && r.name) return [serviceHost(r.name, r.namespace)];
@@ -278,7 +288,11 @@ export class WorkspaceIndex implements IndexReader {
       view =
         mesh === undefined || !meshOf
           ? (rs) => oneVersionEach(rs, viewer)
-          : (rs) => oneVersionEach(rs.filter((r) => meshesMeet(mesh, meshOf(r.uri))), viewer);
+          : (rs) =>
+              oneVersionEach(
+                rs.filter((r) => meshesMeet(mesh, meshOf(r.uri))),
+                viewer,
+              );
     }
     return {
       ofKind: (kind, group) => (deps.add(kindKey(kind)), view(this.ofKind(kind, group))),
@@ -288,7 +302,10 @@ export class WorkspaceIndex implements IndexReader {
       matchingHost: (kind, host) => (deps.add(hostKey(kind, host)), deps.add(wildcardKey(kind)), view(this.matchingHost(kind, host))),
       withTag: (kind, tag) => (deps.add(tagKey(kind, tag)), view(this.withTag(kind, tag))),
       // `someWithTag` may answer with any few of the tagged resources; split into meshes, the viewer's mesh could hold none of those few, so it reads them all.
-      someWithTag: (kind, tag) => (this.meshOf && viewer ? (deps.add(tagKey(kind, tag)), view(this.withTag(kind, tag))) : (deps.add(someKey(kind, tag)), view(this.someWithTag(kind, tag)))),
+      someWithTag: (kind, tag) =>
+        this.meshOf && viewer
+          ? (deps.add(tagKey(kind, tag)), view(this.withTag(kind, tag)))
+          : (deps.add(someKey(kind, tag)), view(this.someWithTag(kind, tag))),
     };
   }
 

@@ -48,12 +48,25 @@ interface Request {
 function candidate(req: Request, label: string, detail: string, documentation: string, sortText?: string): CompletionCandidate {
   const { cursor } = req;
   const needsSpace = cursor.type === 'value' && cursor.needsSpace;
-  return { label, kind: 'value', detail, documentation, insertText: needsSpace ? ` ${label}` : label, insertTextFormat: 'plain', filterText: label, sortText: sortText ?? `0_${label}`, replace: cursor.replace };
+  return {
+    label,
+    kind: 'value',
+    detail,
+    documentation,
+    insertText: needsSpace ? ` ${label}` : label,
+    insertTextFormat: 'plain',
+    filterText: label,
+    sortText: sortText ?? `0_${label}`,
+    replace: cursor.replace,
+  };
 }
 
 /** Whether `path` matches `pattern`, where `#` stands for any index and `*` for any key. */
 function matches(path: YamlPath, pattern: (string | number)[]): boolean {
-  return path.length === pattern.length && pattern.every((p, i) => (p === '#' ? typeof path[i] === 'number' : p === '*' ? typeof path[i] === 'string' : p === path[i]));
+  return (
+    path.length === pattern.length &&
+    pattern.every((p, i) => (p === '#' ? typeof path[i] === 'number' : p === '*' ? typeof path[i] === 'string' : p === path[i]))
+  );
 }
 
 function isDestination(path: YamlPath, last: string): boolean {
@@ -63,7 +76,9 @@ function isDestination(path: YamlPath, last: string): boolean {
 
 function gatewayCandidates(req: Request): CompletionCandidate[] {
   const vs = req.resource;
-  const out = [candidate(req, 'mesh', 'the sidecars', 'The reserved name for the sidecars of the mesh: these rules apply to traffic leaving the workloads.', '1_mesh')];
+  const out = [
+    candidate(req, 'mesh', 'the sidecars', 'The reserved name for the sidecars of the mesh: these rules apply to traffic leaving the workloads.', '1_mesh'),
+  ];
   for (const gw of req.ctx.index.ofKind('Gateway', ISTIO_NETWORKING)) {
     const label = gw.namespace === vs.namespace ? gw.name : `${gw.namespace}/${gw.name}`;
     out.push(candidate(req, label, `Gateway ${gw.namespace}/${gw.name}`, from(gw)));
@@ -74,7 +89,16 @@ function gatewayCandidates(req: Request): CompletionCandidate[] {
 function subsetCandidates(req: Request, host: string): CompletionCandidate[] {
   const out: CompletionCandidate[] = [];
   destinationRulesFor(req.ctx.index, host, req.resource.namespace).forEach((dr, rank) => {
-    for (const name of subsetNames(dr)) out.push(candidate(req, name, `subset of DestinationRule ${dr.namespace}/${dr.name}`, `${from(dr)} It applies to host \`${host}\` for namespace \`${req.resource.namespace}\`.`, `${rank}_${name}`));
+    for (const name of subsetNames(dr))
+      out.push(
+        candidate(
+          req,
+          name,
+          `subset of DestinationRule ${dr.namespace}/${dr.name}`,
+          `${from(dr)} It applies to host \`${host}\` for namespace \`${req.resource.namespace}\`.`,
+          `${rank}_${name}`,
+        ),
+      );
   });
   return dedupe(out);
 }
@@ -101,7 +125,9 @@ function credentialCandidates(req: Request): CompletionCandidate[] {
   for (const secret of req.ctx.index.ofKind('Secret', '')) {
     const readable = namespaces.includes(secret.namespace);
     const label = readable ? secret.name : `${secret.namespace}/${secret.name}`;
-    const where = readable ? `It is in "${secret.namespace}", where ${reader}.` : `It is in "${secret.namespace}", not where ${reader} (${namespaces.join(', ')}), so the namespace is written.`;
+    const where = readable
+      ? `It is in "${secret.namespace}", where ${reader}.`
+      : `It is in "${secret.namespace}", not where ${reader} (${namespaces.join(', ')}), so the namespace is written.`;
     out.push(candidate(req, label, `Secret ${secret.namespace}/${secret.name}`, `${from(secret)} ${where}`, `${readable ? 0 : 1}_${label}`));
   }
   return dedupe(out);
@@ -117,7 +143,9 @@ function portCandidates(req: Request, host: string): CompletionCandidate[] {
       const number = e.kind === 'Service' ? p.port : p.number;
       if (typeof number !== 'number') continue;
       const what = [typeof p.name === 'string' ? p.name : '', typeof p.protocol === 'string' ? p.protocol : ''].filter(Boolean).join(', ');
-      out.push(candidate(req, String(number), `port of ${e.kind} ${r.namespace}/${r.name}${what ? ` (${what})` : ''}`, `${from(r)} Declared for host \`${host}\`.`));
+      out.push(
+        candidate(req, String(number), `port of ${e.kind} ${r.namespace}/${r.name}${what ? ` (${what})` : ''}`, `${from(r)} Declared for host \`${host}\`.`),
+      );
     }
   }
   return dedupe(out);
@@ -138,7 +166,8 @@ function candidatesFor(req: Request): CompletionCandidate[] {
   const value = r.value;
   if (r.group !== ISTIO_NETWORKING) return [];
   if (r.kind === 'VirtualService') {
-    if (cursor.type === 'key' && (matches(path, ['spec', 'gateways', '#']) || matches(path, ['spec', '*', '#', 'match', '#', 'gateways', '#']))) return gatewayCandidates(req);
+    if (cursor.type === 'key' && (matches(path, ['spec', 'gateways', '#']) || matches(path, ['spec', '*', '#', 'match', '#', 'gateways', '#'])))
+      return gatewayCandidates(req);
     if (cursor.type === 'key' && matches(path, ['spec', 'hosts', '#'])) return hostCandidates(req);
     if (cursor.type !== 'value') return [];
     if (isDestination(path, 'host')) return hostCandidates(req);

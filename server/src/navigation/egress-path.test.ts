@@ -23,7 +23,12 @@ function indexOf(files: Record<string, string>): WorkspaceIndex {
 
 function scenario(folder: string): Record<string, string> {
   const dir = path.join(CORPUS, folder);
-  return Object.fromEntries(fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
+  return Object.fromEntries(
+    fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]),
+  );
 }
 
 /** Every path lens of the workspace: `Kind name: host:port: path`, ServiceEntries first. */
@@ -71,7 +76,9 @@ const EXPECTED: Record<string, string[]> = {
     'VirtualService direct-nginx-through-egress-gateway: my-nginx.mesh-external.svc.cluster.local:443: default → sidecar → my-nginx.mesh-external.svc.cluster.local:443 (mutual TLS originated; ALLOW_ANY)',
     'VirtualService direct-nginx-through-egress-gateway: my-nginx.mesh-external.svc.cluster.local:80: default → sidecar → istio-egressgateway:443 (ISTIO_MUTUAL) → my-nginx.mesh-external.svc.cluster.local:443 (mutual TLS originated)',
   ],
-  'wildcard-egress-hosts/direct': ['ServiceEntry wikipedia: *.wikipedia.org:443: default → sidecar → *.wikipedia.org:443 (REGISTRY_ONLY: allowed by ServiceEntry wikipedia)'],
+  'wildcard-egress-hosts/direct': [
+    'ServiceEntry wikipedia: *.wikipedia.org:443: default → sidecar → *.wikipedia.org:443 (REGISTRY_ONLY: allowed by ServiceEntry wikipedia)',
+  ],
   'wildcard-egress-hosts/single-host': [
     'ServiceEntry www-wikipedia: www.wikipedia.org:443: default → sidecar → istio-egressgateway:443 (TLS passthrough) → www.wikipedia.org:443',
     'VirtualService direct-wikipedia-through-egress-gateway: www.wikipedia.org:443: default → sidecar → istio-egressgateway:443 (TLS passthrough) → www.wikipedia.org:443',
@@ -95,13 +102,17 @@ test('a broken link is shown broken: no route at the egress gateway, or a subset
   // Without the gateway-side rule, the sidecars send to the egress gateway, which has nowhere to send.
   const meshOnly = files[vsFile].replace(/ {2}- match:\n {4}- gateways:\n {6}- istio-egressgateway[\s\S]*$/, '');
   assert.notEqual(meshOnly, files[vsFile]);
-  assert.deepEqual(lenses(indexOf({ ...files, [vsFile]: meshOnly })).filter((l) => l.startsWith('ServiceEntry cnn: edition.cnn.com:80')), [
-    'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → istio-egressgateway:80 ✗ no route at the egress gateway for edition.cnn.com:80',
-  ]);
+  assert.deepEqual(
+    lenses(indexOf({ ...files, [vsFile]: meshOnly })).filter((l) => l.startsWith('ServiceEntry cnn: edition.cnn.com:80')),
+    ['ServiceEntry cnn: edition.cnn.com:80: default → sidecar → istio-egressgateway:80 ✗ no route at the egress gateway for edition.cnn.com:80'],
+  );
   const wrongSubset = files[vsFile].replace('subset: cnn', 'subset: cnnn');
-  assert.deepEqual(lenses(indexOf({ ...files, [vsFile]: wrongSubset })).filter((l) => l.startsWith('ServiceEntry cnn: edition.cnn.com:80')), [
-    'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → istio-egressgateway:80 ✗ subset "cnnn" is not defined for istio-egressgateway.istio-system.svc.cluster.local',
-  ]);
+  assert.deepEqual(
+    lenses(indexOf({ ...files, [vsFile]: wrongSubset })).filter((l) => l.startsWith('ServiceEntry cnn: edition.cnn.com:80')),
+    [
+      'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → istio-egressgateway:80 ✗ subset "cnnn" is not defined for istio-egressgateway.istio-system.svc.cluster.local',
+    ],
+  );
   // The broken link points at the subset as written, where vs-unknown-subset reports it.
   const index = indexOf({ ...files, [vsFile]: wrongSubset });
   const [broken] = serviceEntryPaths(index.ofKind('ServiceEntry')[0], { index, settings: DEFAULT_SETTINGS }).filter((p) => p.broken);

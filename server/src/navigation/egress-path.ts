@@ -53,7 +53,9 @@ interface ServicePort {
 function portsOf(r: Resource): ServicePort[] {
   const ports: unknown[] = Array.isArray(r.spec.ports) ? r.spec.ports : [];
   if (r.kind === 'Service') return ports.filter(isRecord).flatMap((p) => (typeof p.port === 'number' ? [{ number: p.port }] : []));
-  return ports.filter(isRecord).flatMap((p) => (typeof p.number === 'number' ? [{ number: p.number, targetPort: typeof p.targetPort === 'number' ? p.targetPort : undefined }] : []));
+  return ports
+    .filter(isRecord)
+    .flatMap((p) => (typeof p.number === 'number' ? [{ number: p.number, targetPort: typeof p.targetPort === 'number' ? p.targetPort : undefined }] : []));
 }
 
 const GATEWAY_API_ROUTES = ['HTTPRoute', 'TLSRoute', 'TCPRoute', 'GRPCRoute'];
@@ -65,7 +67,8 @@ function gatewayApiRouteFor(ctx: NavigationContext, se: Resource): Resource | un
     for (const route of ctx.index.withTag(kind, `ns:${se.namespace}`)) {
       if (route.group !== GATEWAY_API) continue;
       const parents: unknown[] = Array.isArray(route.spec.parentRefs) ? route.spec.parentRefs : [];
-      if (parents.some((p) => isRecord(p) && p.kind === 'ServiceEntry' && p.name === se.name && (p.namespace ?? route.namespace) === se.namespace)) return route;
+      if (parents.some((p) => isRecord(p) && p.kind === 'ServiceEntry' && p.name === se.name && (p.namespace ?? route.namespace) === se.namespace))
+        return route;
     }
   }
   return undefined;
@@ -85,7 +88,13 @@ function meshRoute(ctx: NavigationContext, host: string, port: number, namespace
 }
 
 /** How a proxy in `namespace` speaks to `host` on `port` for `subset`: a TLS mode in words, or undefined for plain traffic. */
-function tlsTowards(ctx: NavigationContext, host: string, namespace: string, subset: string | undefined, port: number): { mode?: string; missingSubset?: boolean } {
+function tlsTowards(
+  ctx: NavigationContext,
+  host: string,
+  namespace: string,
+  subset: string | undefined,
+  port: number,
+): { mode?: string; missingSubset?: boolean } {
   const [dr] = destinationRulesFor(ctx.index, host, namespace);
   if (!dr) return subset === undefined ? {} : { missingSubset: true };
   const tls = clientTlsSettings(dr, subset, port);
@@ -108,7 +117,15 @@ function render(namespace: string, hops: string[], broken?: string): string {
 function pathVia(ctx: NavigationContext, definer: Resource, host: string, port: ServicePort, namespace: string): EgressPath {
   const make = (hops: string[], broken?: string, at?: { vs: Resource; path: (string | number)[] }): EgressPath => {
     const span = at && spanAtPath(at.vs.document.ast, at.path);
-    return { host, port: port.number, namespace, hops, ...(broken ? { broken } : {}), ...(span && at ? { brokenAt: { uri: at.vs.uri, ...span } } : {}), text: render(namespace, hops, broken) };
+    return {
+      host,
+      port: port.number,
+      namespace,
+      hops,
+      ...(broken ? { broken } : {}),
+      ...(span && at ? { brokenAt: { uri: at.vs.uri, ...span } } : {}),
+      text: render(namespace, hops, broken),
+    };
   };
   const hops = ['sidecar'];
   const attached = gatewayApiRouteFor(ctx, definer);
@@ -118,7 +135,11 @@ function pathVia(ctx: NavigationContext, definer: Resource, host: string, port: 
     const gwPort = mesh.route.port ?? port.number;
     const tls = tlsTowards(ctx, mesh.route.host, namespace, mesh.route.subset, gwPort);
     const gwName = shortHost(mesh.route.host);
-    if (tls.missingSubset) return make([...hops, `${gwName}:${gwPort}`], `subset "${mesh.route.subset}" is not defined for ${mesh.route.host}`, { vs: mesh.vs, path: [...mesh.route.path, 'subset'] });
+    if (tls.missingSubset)
+      return make([...hops, `${gwName}:${gwPort}`], `subset "${mesh.route.subset}" is not defined for ${mesh.route.host}`, {
+        vs: mesh.vs,
+        path: [...mesh.route.path, 'subset'],
+      });
     const forward = egressGatewayRoutesTo(ctx.index, ctx.settings, host).find((r) => r.route.matchPorts.length === 0 || r.route.matchPorts.includes(gwPort));
     const server = forward ? gatewayServers(forward.gateway).find((s) => s.port === gwPort) : undefined;
     const mode = tls.mode ?? (server && isPassthroughServer(server) ? 'TLS passthrough' : undefined);
@@ -164,12 +185,16 @@ export function virtualServicePaths(vs: Resource, ctx: NavigationContext): Egres
   for (const host of hostsOf(vs)) {
     // A wildcard host routes the concrete hosts it covers too; few VirtualServices have one, so the scan stays rare.
     const covered = isWildcard(host)
-      ? ctx.index.ofKind('ServiceEntry', ISTIO_NETWORKING).filter((se) => isVisibleTo(se, vs.namespace) && hostsOf(se).some((h) => !isWildcard(h) && hostMatches(host, h))).map((se) => ({ kind: 'ServiceEntry' as const, resource: se }))
+      ? ctx.index
+          .ofKind('ServiceEntry', ISTIO_NETWORKING)
+          .filter((se) => isVisibleTo(se, vs.namespace) && hostsOf(se).some((h) => !isWildcard(h) && hostMatches(host, h)))
+          .map((se) => ({ kind: 'ServiceEntry' as const, resource: se }))
       : [];
     for (const entry of [...registryLookup(ctx.index, host, vs.namespace, ctx.settings), ...covered]) {
       if (entry.kind === 'assumed') continue;
       const definer = entry.resource;
-      const hosts = entry.kind === 'Service' ? [host] : hostsOf(definer).filter((h) => h === host || hostMatches(host, h) || (isWildcard(h) && hostMatches(h, host)));
+      const hosts =
+        entry.kind === 'Service' ? [host] : hostsOf(definer).filter((h) => h === host || hostMatches(host, h) || (isWildcard(h) && hostMatches(h, host)));
       // Ports the VirtualService's mesh rules match count too: a client may call a port the Service does not list.
       const matched = [...routeDestinations(vs)].filter((d) => !d.mirror && ruleGateways(vs, d).includes(MESH_GATEWAY)).flatMap((d) => d.matchPorts);
       const declared = portsOf(definer);

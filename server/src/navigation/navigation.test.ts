@@ -167,22 +167,37 @@ test('a gateway reference leads to every version of the Gateway, in each written
 test('a subset leads to the DestinationRule subset that applies to the host for that namespace', () => {
   const { index, ctx } = workspace();
   const targets = targetsOf(siteOf(ctx, index, 'file:///ws/routes.yaml', 'subset: cnn', 0), ctx);
-  assert.deepEqual(targets.map((t) => t.label), ['subset "cnn" of DestinationRule default/egressgateway-for-cnn']);
-  assert.deepEqual(targets.map((t) => where(index, t)), ['routes.yaml:24:cnn']);
+  assert.deepEqual(
+    targets.map((t) => t.label),
+    ['subset "cnn" of DestinationRule default/egressgateway-for-cnn'],
+  );
+  assert.deepEqual(
+    targets.map((t) => where(index, t)),
+    ['routes.yaml:24:cnn'],
+  );
 });
 
 test('a host leads to the ServiceEntry that defines it; credentialName to the Secret where the egress gateway reads it', () => {
   const { index, ctx } = workspace();
   const host = targetsOf(siteOf(ctx, index, 'file:///ws/routes.yaml', 'host: edition.cnn.com'), ctx);
-  assert.deepEqual(host.map((t) => `${t.label} ${where(index, t)}`), ['ServiceEntry default/cnn routes.yaml:7:edition.cnn.com']);
+  assert.deepEqual(
+    host.map((t) => `${t.label} ${where(index, t)}`),
+    ['ServiceEntry default/cnn routes.yaml:7:edition.cnn.com'],
+  );
   const secret = targetsOf(siteOf(ctx, index, 'file:///ws/routes.yaml', 'client-credential'), ctx);
-  assert.deepEqual(secret.map((t) => `${t.label} ${where(index, t)}`), ['Secret istio-system/client-credential secret.yaml:4:client-credential']);
+  assert.deepEqual(
+    secret.map((t) => `${t.label} ${where(index, t)}`),
+    ['Secret istio-system/client-credential secret.yaml:4:client-credential'],
+  );
 });
 
 test('a Sidecar egress entry leads to what it imports', () => {
   const { index, ctx } = workspace();
   const imported = targetsOf(siteOf(ctx, index, 'file:///ws/secret.yaml', './edition.cnn.com'), ctx);
-  assert.deepEqual(imported.map((t) => t.label), ['ServiceEntry default/cnn']);
+  assert.deepEqual(
+    imported.map((t) => t.label),
+    ['ServiceEntry default/cnn'],
+  );
   // `istio-system/*` imports what istio-system declares, and the workspace declares no Service there.
   assert.deepEqual(targetsOf(siteOf(ctx, index, 'file:///ws/secret.yaml', 'istio-system/*'), ctx), []);
 });
@@ -272,7 +287,10 @@ test('hover says what a reference resolves to, or why it resolves to nothing', (
   assert.match(subset, /```yaml\n- name: cnn\n {2}trafficPolicy:/);
   const broken = workspace({ ...FILES, 'file:///ws/gateway.yaml': '', 'file:///ws/gateway-v2.yaml': '' });
   const gw = siteHover(siteOf(broken.ctx, broken.index, 'file:///ws/routes.yaml', 'istio-system/istio-egressgateway'), broken.ctx, textOf).contents;
-  assert.equal(gw, 'Gateway `istio-system/istio-egressgateway` resolves to nothing: No Istio Gateway "istio-egressgateway" in namespace "istio-system" in the workspace.');
+  assert.equal(
+    gw,
+    'Gateway `istio-system/istio-egressgateway` resolves to nothing: No Istio Gateway "istio-egressgateway" in namespace "istio-system" in the workspace.',
+  );
 });
 
 /** Completion labels and details at `|` in a new file added to the workspace. */
@@ -286,9 +304,10 @@ function completeAt(text: string): { label: string; detail?: string }[] {
 const VS_HEAD = 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: x\nspec:\n';
 
 test('completion offers the workspace names that apply, saying where each comes from', () => {
-  assert.deepEqual(completeAt(`${VS_HEAD}  http:\n  - route:\n    - destination:\n        host: istio-egressgateway.istio-system.svc.cluster.local\n        subset: |\n`), [
-    { label: 'cnn', detail: 'subset of DestinationRule default/egressgateway-for-cnn' },
-  ]);
+  assert.deepEqual(
+    completeAt(`${VS_HEAD}  http:\n  - route:\n    - destination:\n        host: istio-egressgateway.istio-system.svc.cluster.local\n        subset: |\n`),
+    [{ label: 'cnn', detail: 'subset of DestinationRule default/egressgateway-for-cnn' }],
+  );
   assert.deepEqual(completeAt(`${VS_HEAD}  gateways:\n  - |\n`), [
     { label: 'mesh', detail: 'the sidecars' },
     { label: 'istio-system/istio-egressgateway', detail: 'Gateway istio-system/istio-egressgateway' },
@@ -301,10 +320,14 @@ test('completion offers the workspace names that apply, saying where each comes 
     completeAt(`${VS_HEAD}  http:\n  - route:\n    - destination:\n        host: |\n`).map((c) => c.label),
     ['edition.cnn.com'],
   );
-  const dr = 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: y\n  namespace: istio-system\nspec:\n  host: edition.cnn.com\n  trafficPolicy:\n    tls:\n      mode: MUTUAL\n      credentialName: |\n';
+  const dr =
+    'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: y\n  namespace: istio-system\nspec:\n  host: edition.cnn.com\n  trafficPolicy:\n    tls:\n      mode: MUTUAL\n      credentialName: |\n';
   assert.deepEqual(completeAt(dr), [{ label: 'client-credential', detail: 'Secret istio-system/client-credential' }]);
   const se = 'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: z\nspec:\n  ports:\n  - number: 80\n    protocol: |\n';
-  assert.deepEqual(completeAt(se).map((c) => c.label), ['HTTP', 'HTTPS', 'GRPC', 'HTTP2', 'MONGO', 'TCP', 'TLS']);
+  assert.deepEqual(
+    completeAt(se).map((c) => c.label),
+    ['HTTP', 'HTTPS', 'GRPC', 'HTTP2', 'MONGO', 'TCP', 'TLS'],
+  );
 });
 
 test('the outline has one symbol per resource with servers, routes, subsets and ports as children', () => {
@@ -325,11 +348,16 @@ test('the outline has one symbol per resource with servers, routes, subsets and 
   const plain = parseFile('file:///ws/app.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\n');
   assert.deepEqual(documentSymbols(plain), [], 'files without Istio configuration are left to other YAML tooling');
   const gateway = documentSymbols(index.file('file:///ws/gateway.yaml')!)[0];
-  assert.deepEqual(gateway.children.map((c) => `${c.name} | ${c.detail}`), ['server 443 TLS ISTIO_MUTUAL | edition.cnn.com']);
-  assert.deepEqual(workspaceSymbols(index.files(), 'gateway egress').map((s) => `${s.name} ${s.container}`).sort(), [
-    'Gateway istio-system/istio-egressgateway gateway-v2.yaml',
-    'Gateway istio-system/istio-egressgateway gateway.yaml',
-  ]);
+  assert.deepEqual(
+    gateway.children.map((c) => `${c.name} | ${c.detail}`),
+    ['server 443 TLS ISTIO_MUTUAL | edition.cnn.com'],
+  );
+  assert.deepEqual(
+    workspaceSymbols(index.files(), 'gateway egress')
+      .map((s) => `${s.name} ${s.container}`)
+      .sort(),
+    ['Gateway istio-system/istio-egressgateway gateway-v2.yaml', 'Gateway istio-system/istio-egressgateway gateway.yaml'],
+  );
 });
 
 test('renaming a ServiceEntry host edits every resource that names it, keeping `ns/` prefixes', () => {
@@ -345,7 +373,10 @@ test('renaming a ServiceEntry host edits every resource that names it, keeping `
   const vs = `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: reviews\n  namespace: shop\nspec:\n  hosts:\n  - reviews\n  http:\n  - route:\n    - destination:\n        host: reviews\n`;
   const k8s = workspace({ 'file:///ws/svc.yaml': service, 'file:///ws/vs.yaml': vs });
   const short = siteOf(k8s.ctx, k8s.index, 'file:///ws/vs.yaml', 'host: reviews');
-  assert.deepEqual(targetsOf(short, k8s.ctx).map((t) => `${t.label} ${where(k8s.index, t)}`), ['Service shop/reviews svc.yaml:4:reviews']);
+  assert.deepEqual(
+    targetsOf(short, k8s.ctx).map((t) => `${t.label} ${where(k8s.index, t)}`),
+    ['Service shop/reviews svc.yaml:4:reviews'],
+  );
   const refused = prepareRename(short, k8s.ctx);
   assert.ok('error' in refused && /rename the Service/.test(refused.error));
 });
@@ -355,7 +386,10 @@ test('a host defined only by a wildcard ServiceEntry leads there, and is renamed
   const dr = `apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: en\nspec:\n  host: en.wikipedia.org\n`;
   const { index, ctx } = workspace({ 'file:///ws/se.yaml': se, 'file:///ws/dr.yaml': dr });
   const host = siteOf(ctx, index, 'file:///ws/dr.yaml', 'en.wikipedia.org');
-  assert.deepEqual(targetsOf(host, ctx).map((t) => where(index, t)), ['se.yaml:7:*.wikipedia.org']);
+  assert.deepEqual(
+    targetsOf(host, ctx).map((t) => where(index, t)),
+    ['se.yaml:7:*.wikipedia.org'],
+  );
   const refused = prepareRename(host, ctx);
   assert.ok('error' in refused && /only through a wildcard/.test(refused.error));
 });
@@ -376,5 +410,8 @@ test('renaming a Secret edits the credentialName that reads it; a subset rename 
 test('references of a gateway that no Gateway defines still list every reference to that name', () => {
   const { index, ctx } = workspace({ ...FILES, 'file:///ws/gateway.yaml': '', 'file:///ws/gateway-v2.yaml': '' });
   const refs = referencesOf(siteOf(ctx, index, 'file:///ws/routes.yaml', '- istio-system/istio-egressgateway'), ctx);
-  assert.deepEqual(refs.map((s) => s.written), ['istio-system/istio-egressgateway', 'istio-egressgateway.istio-system']);
+  assert.deepEqual(
+    refs.map((s) => s.written),
+    ['istio-system/istio-egressgateway', 'istio-egressgateway.istio-system'],
+  );
 });

@@ -81,7 +81,14 @@ function scalarAt(r: Resource, path: YamlPath): { written: string; content: Span
   return { written, content, scalar: { start, end } };
 }
 
-function site(r: Resource, kind: SiteKind, path: YamlPath, declaration: boolean, part?: (written: string) => Span, extra: Partial<Site> = {}): Site | undefined {
+function site(
+  r: Resource,
+  kind: SiteKind,
+  path: YamlPath,
+  declaration: boolean,
+  part?: (written: string) => Span,
+  extra: Partial<Site> = {},
+): Site | undefined {
   const s = scalarAt(r, path);
   if (!s || s.written.trim() === '') return undefined;
   const p = part ? part(s.written) : { start: 0, end: s.written.length };
@@ -144,7 +151,16 @@ export function sitesOf(r: Resource, ctx: NavigationContext, only?: ReadonlySet<
     if ((r.kind === 'Gateway' || r.kind === 'DestinationRule') && (!only || only.has('credential'))) {
       for (const c of credentialReferences(r, ctx.index, ctx.settings)) {
         const slash = c.written.indexOf('/');
-        out.push(site(r, 'credential', c.path, false, (w) => ({ start: slash + 1 + (w.length - w.trimStart().length), end: slash + 1 + (w.length - w.trimStart().length) + c.name.length }), { namespaces: c.namespaces, reader: c.reader }));
+        out.push(
+          site(
+            r,
+            'credential',
+            c.path,
+            false,
+            (w) => ({ start: slash + 1 + (w.length - w.trimStart().length), end: slash + 1 + (w.length - w.trimStart().length) + c.name.length }),
+            { namespaces: c.namespaces, reader: c.reader },
+          ),
+        );
       }
     }
   } else if (r.group === '' && r.kind === 'Service') {
@@ -163,7 +179,13 @@ export function siteAt(r: Resource, offset: number, ctx: NavigationContext): Sit
 /** The fully qualified host a host site names (a Service's FQDN for its name). */
 export function hostOf(s: Site): string {
   if (s.declaration && s.resource.kind === 'Service') return serviceHost(s.resource.name, s.resource.namespace);
-  const text = s.kind === 'host' && s.resource.kind === 'Gateway' ? s.written.slice(s.written.indexOf('/') + 1).trim().toLowerCase() : s.written;
+  const text =
+    s.kind === 'host' && s.resource.kind === 'Gateway'
+      ? s.written
+          .slice(s.written.indexOf('/') + 1)
+          .trim()
+          .toLowerCase()
+      : s.written;
   return s.resource.kind === 'Gateway' ? text : resolveHost(text, s.resource.namespace);
 }
 
@@ -174,7 +196,9 @@ const nameSpan = (r: Resource): Span | undefined => {
 const id = (r: Resource) => `${r.namespace}/${r.name}`;
 
 function gatewayTargets(ctx: NavigationContext, s: Site): Target[] {
-  const ref = s.declaration ? { namespace: s.resource.namespace, name: s.resource.name, qualified: true } : parseGatewayRef(s.written.trim(), s.resource.namespace);
+  const ref = s.declaration
+    ? { namespace: s.resource.namespace, name: s.resource.name, qualified: true }
+    : parseGatewayRef(s.written.trim(), s.resource.namespace);
   if (!ref) return [];
   return findGateway(ctx.index, ref)
     .filter((g) => g.group === ISTIO_NETWORKING)
@@ -239,7 +263,10 @@ function sidecarTargets(ctx: NavigationContext, s: Site): Target[] {
   const entry = s.written.trim();
   const slash = entry.indexOf('/');
   const ns = entry.slice(0, slash);
-  const dnsName = entry.slice(slash + 1).trim().toLowerCase();
+  const dnsName = entry
+    .slice(slash + 1)
+    .trim()
+    .toLowerCase();
   const sidecarNs = s.resource.namespace;
   const candidates: Resource[] = [];
   if (dnsName === '*' || dnsName.startsWith('*')) {
@@ -252,8 +279,17 @@ function sidecarTargets(ctx: NavigationContext, s: Site): Target[] {
   for (const r of candidates) {
     if (r.kind === 'ServiceEntry' && r.group !== ISTIO_NETWORKING) continue;
     if (r.kind === 'Service' && r.group !== '') continue;
-    const hosts = r.kind === 'Service' ? [serviceHost(r.name, r.namespace)] : (Array.isArray(r.spec.hosts) ? r.spec.hosts : []).filter((h: unknown): h is string => typeof h === 'string').map((h: string) => resolveHost(h, r.namespace));
-    const imported = hosts.find((h: string) => sidecarHostImports(entry, sidecarNs, r.namespace, h) || (dnsName !== '*' && hostMatches(h, dnsName) && sidecarHostImports(`${ns}/*`, sidecarNs, r.namespace, h)));
+    const hosts =
+      r.kind === 'Service'
+        ? [serviceHost(r.name, r.namespace)]
+        : (Array.isArray(r.spec.hosts) ? r.spec.hosts : [])
+            .filter((h: unknown): h is string => typeof h === 'string')
+            .map((h: string) => resolveHost(h, r.namespace));
+    const imported = hosts.find(
+      (h: string) =>
+        sidecarHostImports(entry, sidecarNs, r.namespace, h) ||
+        (dnsName !== '*' && hostMatches(h, dnsName) && sidecarHostImports(`${ns}/*`, sidecarNs, r.namespace, h)),
+    );
     if (!imported) continue;
     const t = registryTarget(r, imported);
     if (t) out.push(t);
@@ -298,7 +334,8 @@ export function whyUnresolved(s: Site, ctx: NavigationContext): string | undefin
     case 'gateway': {
       const ref = parseGatewayRef(name, s.resource.namespace);
       if (!ref) return undefined;
-      if (ctx.index.find(GATEWAY_API, 'Gateway', ref.namespace, ref.name).length > 0) return `"${ref.namespace}/${ref.name}" is a Kubernetes Gateway API Gateway; a VirtualService binds only to Istio Gateways.`;
+      if (ctx.index.find(GATEWAY_API, 'Gateway', ref.namespace, ref.name).length > 0)
+        return `"${ref.namespace}/${ref.name}" is a Kubernetes Gateway API Gateway; a VirtualService binds only to Istio Gateways.`;
       return `No Istio Gateway "${ref.name}" in namespace "${ref.namespace}" in the workspace.`;
     }
     case 'subset': {
@@ -330,7 +367,13 @@ function candidatesFor(s: Site, ctx: NavigationContext): Resource[] {
       return s.host === undefined ? [] : [...index.withTag('VirtualService', `dest:${s.host}`), ...index.matchingHost('DestinationRule', s.host)];
     case 'host':
     case 'sidecar-host': {
-      const host = s.kind === 'host' ? hostOf(s) : s.written.slice(s.written.indexOf('/') + 1).trim().toLowerCase();
+      const host =
+        s.kind === 'host'
+          ? hostOf(s)
+          : s.written
+              .slice(s.written.indexOf('/') + 1)
+              .trim()
+              .toLowerCase();
       return [
         ...index.withHost('ServiceEntry', host),
         ...index.withHost('Service', host),
@@ -343,7 +386,11 @@ function candidatesFor(s: Site, ctx: NavigationContext): Resource[] {
     }
     case 'credential': {
       const name = s.declaration ? s.resource.name : s.written.trim().slice(s.written.trim().indexOf('/') + 1);
-      return [...index.ofKind('Secret', '').filter((r) => r.name === name || r.name === `${name}-cacert`), ...index.withTag('Gateway', `credential:${name}`), ...index.ofKind('DestinationRule', ISTIO_NETWORKING)];
+      return [
+        ...index.ofKind('Secret', '').filter((r) => r.name === name || r.name === `${name}-cacert`),
+        ...index.withTag('Gateway', `credential:${name}`),
+        ...index.ofKind('DestinationRule', ISTIO_NETWORKING),
+      ];
     }
   }
 }
@@ -353,7 +400,13 @@ const spanKey = (r: Resource, span: Span) => `${r.uri}#${span.start}`;
 /** What a site names, as keys that two sites share exactly when they point at the same thing. */
 function identityKeys(s: Site, ctx: NavigationContext): string[] {
   if (s.kind === 'host' || s.kind === 'sidecar-host') {
-    const host = s.kind === 'host' ? hostOf(s) : s.written.slice(s.written.indexOf('/') + 1).trim().toLowerCase();
+    const host =
+      s.kind === 'host'
+        ? hostOf(s)
+        : s.written
+            .slice(s.written.indexOf('/') + 1)
+            .trim()
+            .toLowerCase();
     return [`host|${host}`];
   }
   // A gateway reference names exactly one (namespace, name), resolved or not: no lookup needed.

@@ -17,13 +17,16 @@ const WHAT: Record<Site['kind'], string> = { gateway: 'Gateway', subset: 'subset
 
 /** Whether the thing a site names can be renamed from here, and the text a rename replaces. */
 export function prepareRename(s: Site, ctx: NavigationContext): PrepareResult {
-  if (s.kind === 'sidecar-host') return { error: 'Rename the host where it is defined or routed (a ServiceEntry, VirtualService or DestinationRule), not in a Sidecar egress entry.' };
+  if (s.kind === 'sidecar-host')
+    return { error: 'Rename the host where it is defined or routed (a ServiceEntry, VirtualService or DestinationRule), not in a Sidecar egress entry.' };
   const targets = targetsOf(s, ctx);
   if (targets.length === 0) return { error: `Nothing to rename: this ${WHAT[s.kind]} is not defined in the workspace.` };
   if (s.kind === 'host') {
-    if (targets.some((t) => t.resource.kind === 'Service')) return { error: 'This host is a Kubernetes Service; rename the Service (its metadata.name) instead.' };
+    if (targets.some((t) => t.resource.kind === 'Service'))
+      return { error: 'This host is a Kubernetes Service; rename the Service (its metadata.name) instead.' };
     const host = hostOf(s);
-    if (!targets.some((t) => resolveHost(t.name, t.resource.namespace) === host)) return { error: `"${host}" is defined only through a wildcard (${targets[0].name}); rename the wildcard in its ServiceEntry.` };
+    if (!targets.some((t) => resolveHost(t.name, t.resource.namespace) === host))
+      return { error: `"${host}" is defined only through a wildcard (${targets[0].name}); rename the wildcard in its ServiceEntry.` };
   }
   if (s.kind === 'credential' && targets.some((t) => t.name !== targets[0].name || (!s.declaration && t.name !== s.name))) {
     return { error: `The Secret found is "${targets[0].name}", through the "-cacert" convention; rename the Secret itself.` };
@@ -35,14 +38,20 @@ export function prepareRename(s: Site, ctx: NavigationContext): PrepareResult {
 export function nameProblem(kind: Site['kind'], newName: string): string | undefined {
   switch (kind) {
     case 'gateway':
-      if (!isDns1123Subdomain(newName)) return `"${newName}" is not a valid Gateway name: use lower-case letters, digits, "-" and ".", starting and ending with a letter or digit (at most 253).`;
-      if (newName.includes('.')) return `"${newName}" contains a dot: Istio reads a gateway reference "name.ns" as Gateway "name" in namespace "ns", so short references would change meaning.`;
+      if (!isDns1123Subdomain(newName))
+        return `"${newName}" is not a valid Gateway name: use lower-case letters, digits, "-" and ".", starting and ending with a letter or digit (at most 253).`;
+      if (newName.includes('.'))
+        return `"${newName}" contains a dot: Istio reads a gateway reference "name.ns" as Gateway "name" in namespace "ns", so short references would change meaning.`;
       if (newName === 'mesh') return '"mesh" is reserved for the sidecars of the mesh.';
       return undefined;
     case 'subset':
-      return isDns1123Label(newName) ? undefined : `"${newName}" is not a valid subset name: Istio requires a DNS-1123 label (letters, digits and inner "-", at most 63).`;
+      return isDns1123Label(newName)
+        ? undefined
+        : `"${newName}" is not a valid subset name: Istio requires a DNS-1123 label (letters, digits and inner "-", at most 63).`;
     case 'credential':
-      return isDns1123Subdomain(newName) ? undefined : `"${newName}" is not a valid Secret name: use lower-case letters, digits, "-" and ".", starting and ending with a letter or digit (at most 253).`;
+      return isDns1123Subdomain(newName)
+        ? undefined
+        : `"${newName}" is not a valid Secret name: use lower-case letters, digits, "-" and ".", starting and ending with a letter or digit (at most 253).`;
     case 'host':
     case 'sidecar-host': {
       const problem = isWildcard(newName) ? wildcardDomainProblem(newName) : fqdnProblem(newName);
@@ -61,9 +70,11 @@ export function rename(s: Site, newName: string, ctx: NavigationContext): Rename
   if (problem) return { error: problem };
   for (const t of targetsOf(s, ctx)) {
     const r = t.resource;
-    if (s.kind === 'gateway' && ctx.index.find(ISTIO_NETWORKING, 'Gateway', r.namespace, name).length > 0) return { error: `A Gateway "${name}" already exists in namespace "${r.namespace}".` };
+    if (s.kind === 'gateway' && ctx.index.find(ISTIO_NETWORKING, 'Gateway', r.namespace, name).length > 0)
+      return { error: `A Gateway "${name}" already exists in namespace "${r.namespace}".` };
     if (s.kind === 'subset' && subsetNames(r).includes(name)) return { error: `DestinationRule ${r.namespace}/${r.name} already defines subset "${name}".` };
-    if (s.kind === 'credential' && ctx.index.find('', 'Secret', r.namespace, name).length > 0) return { error: `A Secret "${name}" already exists in namespace "${r.namespace}".` };
+    if (s.kind === 'credential' && ctx.index.find('', 'Secret', r.namespace, name).length > 0)
+      return { error: `A Secret "${name}" already exists in namespace "${r.namespace}".` };
   }
   const changes = new Map<string, TextEdit[]>();
   const seen = new Set<string>();

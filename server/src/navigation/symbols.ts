@@ -63,7 +63,9 @@ function childrenOf(r: Resource, text: string): OutlineSymbol[] {
         if (!isRecord(s)) return;
         const port = isRecord(s.port) ? s.port : {};
         const tls = isRecord(s.tls) && s.tls.mode !== undefined ? ` ${str(s.tls.mode)}` : '';
-        out.push(child(r, text, ['spec', 'servers', i], `server ${str(port.number)} ${str(port.protocol)}${tls}`.trim(), 'server', list(s.hosts).map(str).join(', ')));
+        out.push(
+          child(r, text, ['spec', 'servers', i], `server ${str(port.number)} ${str(port.protocol)}${tls}`.trim(), 'server', list(s.hosts).map(str).join(', ')),
+        );
       });
       break;
     case 'VirtualService':
@@ -71,7 +73,9 @@ function childrenOf(r: Resource, text: string): OutlineSymbol[] {
         list(spec[protocol]).forEach((rule, i) => {
           if (!isRecord(rule)) return;
           const label = typeof rule.name === 'string' && rule.name !== '' ? `${protocol} ${rule.name}` : `${protocol}[${i}]`;
-          const targets = list(rule.route).map((x) => (isRecord(x) ? destinationText(x.destination) : '')).filter(Boolean);
+          const targets = list(rule.route)
+            .map((x) => (isRecord(x) ? destinationText(x.destination) : ''))
+            .filter(Boolean);
           const gateways = list(rule.match).flatMap((m) => (isRecord(m) ? list(m.gateways).map(str) : []));
           const detail = `${gateways.length > 0 ? `[${[...new Set(gateways)].join(', ')}] ` : ''}→ ${targets.join(', ') || (rule.redirect !== undefined ? 'redirect' : '?')}`;
           out.push(child(r, text, ['spec', protocol, i], label, 'route', detail));
@@ -81,7 +85,11 @@ function childrenOf(r: Resource, text: string): OutlineSymbol[] {
     case 'DestinationRule':
       list(spec.subsets).forEach((s, i) => {
         if (!isRecord(s)) return;
-        const labels = isRecord(s.labels) ? Object.entries(s.labels).map(([k, v]) => `${k}=${str(v)}`).join(', ') : '';
+        const labels = isRecord(s.labels)
+          ? Object.entries(s.labels)
+              .map(([k, v]) => `${k}=${str(v)}`)
+              .join(', ')
+          : '';
         const tls = isRecord(s.trafficPolicy) && isRecord(s.trafficPolicy.tls) ? `tls ${str(s.trafficPolicy.tls.mode)}` : '';
         out.push(child(r, text, ['spec', 'subsets', i], `subset ${str(s.name)}`, 'subset', [labels, tls].filter(Boolean).join('; ')));
       });
@@ -145,7 +153,12 @@ export function workspaceSymbols(files: Iterable<ParsedFile>, query: string, lim
       const name = resourceTitle(r);
       if (!fuzzyMatches(query.replace(/\s+/g, ''), name.replace(/\s+/g, ''))) continue;
       const at = nodeAtPath(r.document.ast, ['metadata', 'name'])?.value?.range;
-      out.push({ name, uri: r.uri, span: at ? { start: at[0], end: at[1] } : { start: r.document.start, end: r.document.start }, container: file.uri.slice(file.uri.lastIndexOf('/') + 1) });
+      out.push({
+        name,
+        uri: r.uri,
+        span: at ? { start: at[0], end: at[1] } : { start: r.document.start, end: r.document.start },
+        container: file.uri.slice(file.uri.lastIndexOf('/') + 1),
+      });
       if (out.length >= limit) return out;
     }
   }

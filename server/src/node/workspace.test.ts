@@ -36,7 +36,10 @@ after(() => {
 
 test('the walk lists regular files and symlinks to them, never FIFOs, sockets, devices or loops', async () => {
   const files = await listFiles(root, { include: ['**/*.yaml'], exclude: [] });
-  assert.deepEqual(files.map((f) => path.relative(root, f)).filter((f) => f !== 'huge.yaml'), ['linked.yaml', 'real/se.yaml']);
+  assert.deepEqual(
+    files.map((f) => path.relative(root, f)).filter((f) => f !== 'huge.yaml'),
+    ['linked.yaml', 'real/se.yaml'],
+  );
 });
 
 test('reading a FIFO, a device or a socket returns nothing at once instead of blocking', async () => {

@@ -25,7 +25,6 @@ export interface MeshConfigSource {
   errors: Finding[];
 }
 
-
 /** The declared outbound traffic policy mode, if the mesh config sets a valid one. */
 export function outboundMode(mesh: MeshConfigSource | undefined): OutboundMode | undefined {
   const mode = mesh?.value?.outboundTrafficPolicy?.mode;
@@ -53,7 +52,11 @@ export function meshConfigOf(value: Record<string, any>, ast: YAML.Document.Pars
   const inner = String(node.value);
   const toFileOffset = offsetMapper(node, text, inner);
   const innerAst = YAML.parseDocument(inner, PARSE_OPTIONS);
-  const errors = yamlErrorFindings(innerAst).map((f) => ({ ...f, start: toFileOffset(f.start), end: Math.max(toFileOffset(f.end), toFileOffset(f.start) + 1) }));
+  const errors = yamlErrorFindings(innerAst).map((f) => ({
+    ...f,
+    start: toFileOffset(f.start),
+    end: Math.max(toFileOffset(f.end), toFileOffset(f.start) + 1),
+  }));
   let meshValue: unknown = {};
   try {
     meshValue = innerAst.toJS(TO_JS_OPTIONS);

@@ -22,10 +22,13 @@ function lineCol(text: string, offset: number) {
 test('multi-document files give one resource per document, namespace defaulting to default', () => {
   const file = parseFile('file:///a.yaml', `${SE}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\n---\n# just a comment\n`);
   assert.equal(file.documents.length, 3);
-  assert.deepEqual(file.resources.map((r) => [r.kind, r.namespace, r.name, r.family]), [
-    ['ServiceEntry', 'default', 'httpbin', 'istio'],
-    ['Service', 'shop', 'web', 'kubernetes'],
-  ]);
+  assert.deepEqual(
+    file.resources.map((r) => [r.kind, r.namespace, r.name, r.family]),
+    [
+      ['ServiceEntry', 'default', 'httpbin', 'istio'],
+      ['Service', 'shop', 'web', 'kubernetes'],
+    ],
+  );
   assert.equal(file.problems.length, 0);
   assert.equal(file.owned, true);
 });
@@ -67,11 +70,19 @@ test('duplicate keys are reported as yaml-duplicate-key on the second key', () =
 
 test('an alias bomb is refused with one finding, quickly', () => {
   const lines = ['apiVersion: networking.istio.io/v1', 'kind: ServiceEntry', 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
-  for (let i = 1; i < 10; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+  for (let i = 1; i < 10; i++)
+    lines.push(
+      `a${i}: &a${i} [${Array(10)
+        .fill(`*a${i - 1}`)
+        .join(', ')}]`,
+    );
   const started = Date.now();
   const file = parseFile('file:///bomb.yaml', lines.join('\n'));
   assert.ok(Date.now() - started < 2000, 'no exponential expansion');
-  assert.deepEqual(file.problems.map((p) => p.code), ['yaml-alias-limit']);
+  assert.deepEqual(
+    file.problems.map((p) => p.code),
+    ['yaml-alias-limit'],
+  );
 });
 
 test('very deep nesting does not throw', () => {
@@ -98,7 +109,8 @@ test('binary files are skipped silently', () => {
 });
 
 test('Helm templates are skipped with one information finding at the first action', () => {
-  const text = '# {{ not this one, it is a comment }}\napiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: {{ .Values.name }}\nspec:\n  hosts: [{{ .Values.host }}]\n';
+  const text =
+    '# {{ not this one, it is a comment }}\napiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: {{ .Values.name }}\nspec:\n  hosts: [{{ .Values.host }}]\n';
   const file = parseFile('file:///t.yaml', text);
   assert.equal(file.skipped, 'helm');
   assert.equal(file.problems.length, 1);
@@ -116,9 +128,13 @@ test('unknown kinds and plain YAML are parsed but not owned', () => {
 });
 
 test('mesh config from an IstioOperator and from the istio ConfigMap', () => {
-  const op = parseFile('file:///op.yaml', 'apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec:\n  meshConfig:\n    outboundTrafficPolicy:\n      mode: REGISTRY_ONLY\n');
+  const op = parseFile(
+    'file:///op.yaml',
+    'apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec:\n  meshConfig:\n    outboundTrafficPolicy:\n      mode: REGISTRY_ONLY\n',
+  );
   assert.equal(outboundMode(op.resources[0].meshConfig), 'REGISTRY_ONLY');
-  const cmText = 'apiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: istio\r\n  namespace: istio-system\r\ndata:\r\n  mesh: |-\r\n    accessLogFile: /dev/stdout\r\n    outboundTrafficPolicy:\r\n      mode: REGISTRY_ONLY\r\n';
+  const cmText =
+    'apiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: istio\r\n  namespace: istio-system\r\ndata:\r\n  mesh: |-\r\n    accessLogFile: /dev/stdout\r\n    outboundTrafficPolicy:\r\n      mode: REGISTRY_ONLY\r\n';
   const cm = parseFile('file:///cm.yaml', cmText);
   const mesh = cm.resources[0].meshConfig!;
   assert.equal(cm.resources[0].family, 'mesh-config');
@@ -133,7 +149,8 @@ test('mesh config from an IstioOperator and from the istio ConfigMap', () => {
 });
 
 test('a broken ConfigMap mesh reports the syntax error inside the string, on the right line', () => {
-  const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: istio\n  namespace: istio-system\ndata:\n  mesh: |\n    outboundTrafficPolicy:\n      mode: [REGISTRY_ONLY\n';
+  const text =
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: istio\n  namespace: istio-system\ndata:\n  mesh: |\n    outboundTrafficPolicy:\n      mode: [REGISTRY_ONLY\n';
   const file = parseFile('file:///cm.yaml', text);
   const syntax = file.problems.find((p) => p.code === 'yaml-syntax');
   assert.ok(syntax, 'syntax error inside the mesh string');
@@ -160,7 +177,10 @@ test('80 KB of blank lines do not freeze the "is this an Istio file" check', () 
 test('a file with lone CR line endings that starts with a comment is read line by line', () => {
   const text = SE.split('\n').join('\r').replace(/^/, '# egress for httpbin\r');
   const file = parseFile('file:///cr.yaml', text);
-  assert.deepEqual(file.resources.map((r) => [r.kind, r.name]), [['ServiceEntry', 'httpbin']]);
+  assert.deepEqual(
+    file.resources.map((r) => [r.kind, r.name]),
+    [['ServiceEntry', 'httpbin']],
+  );
   const span = spanAtPath(file.resources[0].document.ast, ['spec', 'resolution'])!;
   assert.equal(text.slice(span.start, span.end), 'DNS');
   assert.deepEqual(file.problems, []);
@@ -169,7 +189,10 @@ test('a file with lone CR line endings that starts with a comment is read line b
 test('a self-referencing alias is one finding, not data that cannot be serialised', () => {
   const text = 'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: x\nspec:\n  hosts: [a.example.com]\n  exportTo: &r [*r]\n';
   const file = parseFile('file:///loop.yaml', text);
-  assert.deepEqual(file.problems.map((p) => p.code), ['yaml-alias-limit']);
+  assert.deepEqual(
+    file.problems.map((p) => p.code),
+    ['yaml-alias-limit'],
+  );
   assert.equal(file.resources.length, 0);
   assert.equal(file.owned, true);
   assert.doesNotThrow(() => JSON.stringify(file.documents.map((d) => d.value)));

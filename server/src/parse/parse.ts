@@ -233,15 +233,34 @@ function internalLimit(e: unknown, start: number, text: string): Finding {
   const message = e instanceof Error ? e.message : String(e);
   if (e instanceof ComplexKeyError) {
     const keyEnd = Math.min(e.span.end, text.indexOf('\n', e.span.start) < 0 ? text.length : text.indexOf('\n', e.span.start));
-    return { code: 'yaml-syntax', severity: 'error', start: e.span.start, end: Math.max(e.span.start + 1, keyEnd), message: 'YAML syntax error: this mapping key is itself a mapping or a list; Kubernetes objects have only plain keys.' };
+    return {
+      code: 'yaml-syntax',
+      severity: 'error',
+      start: e.span.start,
+      end: Math.max(e.span.start + 1, keyEnd),
+      message: 'YAML syntax error: this mapping key is itself a mapping or a list; Kubernetes objects have only plain keys.',
+    };
   }
   const lineEnd = text.indexOf('\n', start);
   const end = Math.max(start + 1, Math.min(lineEnd < 0 ? text.length : lineEnd, start + 200));
   if (/refers to itself/.test(message)) {
-    return { code: 'yaml-alias-limit', severity: 'error', start, end, message: 'This document refers to itself through an alias (such as `&r [*r]`), which no JSON or Kubernetes object can hold; istio-egress does not check it.' };
+    return {
+      code: 'yaml-alias-limit',
+      severity: 'error',
+      start,
+      end,
+      message:
+        'This document refers to itself through an alias (such as `&r [*r]`), which no JSON or Kubernetes object can hold; istio-egress does not check it.',
+    };
   }
   if (/alias/i.test(message)) {
-    return { code: 'yaml-alias-limit', severity: 'error', start, end, message: `This document expands more than ${MAX_ALIAS_COUNT} aliases (an alias bomb?); istio-egress does not check it.` };
+    return {
+      code: 'yaml-alias-limit',
+      severity: 'error',
+      start,
+      end,
+      message: `This document expands more than ${MAX_ALIAS_COUNT} aliases (an alias bomb?); istio-egress does not check it.`,
+    };
   }
   if (e instanceof RangeError) {
     return { code: 'yaml-too-deep', severity: 'error', start, end, message: 'This document is nested too deeply to check.' };

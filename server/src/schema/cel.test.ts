@@ -40,7 +40,8 @@ test('every CRD rule parses, plans and runs on a sample value without an unbound
 });
 
 test('Kubernetes URL functions follow url.ParseRequestURI', () => {
-  const rule = 'isURL(self) ? (url(self).getScheme() in ["", "http", "https", "file", "oci"]) : (isURL("http://" + self) && url("http://" + self).getScheme() in ["", "http", "https", "file", "oci"])';
+  const rule =
+    'isURL(self) ? (url(self).getScheme() in ["", "http", "https", "file", "oci"]) : (isURL("http://" + self) && url("http://" + self).getScheme() in ["", "http", "https", "file", "oci"])';
   assert.equal(evaluateRule(rule, 'oci://ghcr.io/istio/plugin:1.0'), true);
   assert.equal(evaluateRule(rule, 'ghcr.io/istio/plugin:1.0'), true);
   assert.equal(evaluateRule(rule, 'file:///opt/filter.wasm'), true);
@@ -65,7 +66,7 @@ test('strings extension, macros and conversions used by the rules', () => {
   assert.equal(evaluateRule(ports, { '70000': {} }), false);
   const names = 'self.all(key, size(key) < 63 && key.matches("^[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?$"))';
   assert.equal(evaluateRule(names, { http: 80 }), true);
-  assert.equal(evaluateRule(names, { 'http_1': 80 }), false);
+  assert.equal(evaluateRule(names, { http_1: 80 }), false);
   assert.equal(evaluateRule("duration(self) >= duration('1ms')", '10s'), true);
   assert.equal(evaluateRule("duration(self) >= duration('1ms')", '100us'), false);
 });
@@ -84,8 +85,14 @@ test('celProblems walks properties, maps and lists, and honours fieldPath and me
     type: 'object',
     properties: {
       hosts: { type: 'array', items: { type: 'string', 'x-kubernetes-validations': [{ rule: 'self != "*"', message: 'hostname cannot be wildcard' }] } },
-      labels: { type: 'object', additionalProperties: { type: 'string', 'x-kubernetes-validations': [{ rule: '!self.contains("*")', message: 'no wildcards' }] } },
-      port: { type: 'integer', 'x-kubernetes-validations': [{ rule: '0 < self && self <= 65535', messageExpression: '"port " + string(self) + " is out of range"' }] },
+      labels: {
+        type: 'object',
+        additionalProperties: { type: 'string', 'x-kubernetes-validations': [{ rule: '!self.contains("*")', message: 'no wildcards' }] },
+      },
+      port: {
+        type: 'integer',
+        'x-kubernetes-validations': [{ rule: '0 < self && self <= 65535', messageExpression: '"port " + string(self) + " is out of range"' }],
+      },
     },
     'x-kubernetes-validations': [
       { rule: 'has(self.hosts)', message: 'hosts are needed', fieldPath: ".hosts['x']" },
@@ -93,12 +100,18 @@ test('celProblems walks properties, maps and lists, and honours fieldPath and me
     ],
   };
   const problems = celProblems(schema, { hosts: ['a', '*'], labels: { app: 'a*' }, port: 70000 });
-  assert.deepEqual(problems.map((p) => [p.path, p.message]), [
-    [['hosts', 1], 'Hostname cannot be wildcard.'],
-    [['labels', 'app'], 'No wildcards.'],
-    [['port'], 'Port 70000 is out of range.'],
-  ]);
-  assert.deepEqual(celProblems(schema, {}).map((p) => [p.path, p.message]), [[['hosts', 'x'], 'Hosts are needed.']]);
+  assert.deepEqual(
+    problems.map((p) => [p.path, p.message]),
+    [
+      [['hosts', 1], 'Hostname cannot be wildcard.'],
+      [['labels', 'app'], 'No wildcards.'],
+      [['port'], 'Port 70000 is out of range.'],
+    ],
+  );
+  assert.deepEqual(
+    celProblems(schema, {}).map((p) => [p.path, p.message]),
+    [[['hosts', 'x'], 'Hosts are needed.']],
+  );
   // A value of the wrong type is left to the schema's type check.
   assert.deepEqual(celProblems(schema, { hosts: '*', port: 'x' }), []);
 });

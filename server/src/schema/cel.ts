@@ -184,7 +184,6 @@ export function parseFieldPath(fieldPath: string): YamlPath | undefined {
   return out;
 }
 
-
 /** Whether a value has the JSON type a schema node declares (so a rule written for it can apply). */
 function hasSchemaType(schema: JsonSchema, value: unknown): boolean {
   switch (schema.type) {

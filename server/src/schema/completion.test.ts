@@ -132,7 +132,10 @@ test('resource snippets at the root of an empty document', () => {
     assert.equal(se.kind, 'resource');
     assert.equal(se.preselect, true);
     assert.equal(se.insertTextFormat, 'snippet');
-    assert.match(se.insertText, /^apiVersion: networking\.istio\.io\/v1\nkind: ServiceEntry\nmetadata:\n {2}name: \$\{1:name\}\nspec:\n {2}hosts:\n {2}- \$\{2:/);
+    assert.match(
+      se.insertText,
+      /^apiVersion: networking\.istio\.io\/v1\nkind: ServiceEntry\nmetadata:\n {2}name: \$\{1:name\}\nspec:\n {2}hosts:\n {2}- \$\{2:/,
+    );
     const legacy = find(items, 'ServiceEntry', 'networking.istio.io/v1alpha3 (legacy)');
     assert.equal(legacy.deprecated, true);
     assert.ok(items.some((c) => c.label === 'ServiceEntry' && c.detail === 'networking.istio.io/v1beta1'));
@@ -192,7 +195,8 @@ test('apiVersion values for the kind present, and kind values for the apiVersion
 });
 
 test('booleans, and enum values in a sequence item', () => {
-  const gw = 'apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: gw\nspec:\n  servers:\n  - port: {number: 80, name: http, protocol: HTTP}\n    hosts: ["*"]\n    tls:\n      httpsRedirect: |\n';
+  const gw =
+    'apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: gw\nspec:\n  servers:\n  - port: {number: 80, name: http, protocol: HTTP}\n    hosts: ["*"]\n    tls:\n      httpsRedirect: |\n';
   assert.deepEqual(labels(completeAt(gw)), ['true', 'false']);
   const sidecar = 'apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata:\n  name: default\nspec:\n  egress:\n  - hosts: ["./*"]\n  - captureMode: |\n';
   assert.deepEqual(labels(completeAt(sidecar)), ['DEFAULT', 'IPTABLES', 'NONE']);

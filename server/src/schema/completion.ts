@@ -257,7 +257,8 @@ function rootValues(request: Request, cursor: ValueCursor, field: 'apiVersion' |
       seen.add(e.kind);
       values.push({ label: e.kind, detail: e.group, documentation: e.description });
     }
-    if (!apiVersion || group === 'install.istio.io') values.push({ label: 'IstioOperator', detail: 'install.istio.io', documentation: MESH_CONFIG_FORMS[0].documentation });
+    if (!apiVersion || group === 'install.istio.io')
+      values.push({ label: 'IstioOperator', detail: 'install.istio.io', documentation: MESH_CONFIG_FORMS[0].documentation });
   } else if (id.kind === 'IstioOperator') {
     values.push({ label: ISTIO_OPERATOR_API_VERSION, detail: 'IstioOperator', preselect: true });
   } else if (id.kind) {

@@ -46,7 +46,6 @@ export function documentEnd(file: ParsedFile, doc: ParsedDocument | undefined): 
   return next ? next.start : file.text.length;
 }
 
-
 function rootScalar(text: string, key: string): string | undefined {
   const m = new RegExp(`^${key}:[ \\t]*["']?([^"'\\s#]+)`, 'm').exec(text);
   return m?.[1];

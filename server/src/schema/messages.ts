@@ -10,14 +10,7 @@ import { closestMatch } from './suggest';
 import { isRecord } from '../data';
 
 export type SchemaCode =
-  | 'schema-unknown-field'
-  | 'schema-required'
-  | 'schema-type'
-  | 'schema-enum'
-  | 'schema-value'
-  | 'schema-one-of'
-  | 'schema-cel'
-  | 'schema-unknown-kind';
+  'schema-unknown-field' | 'schema-required' | 'schema-type' | 'schema-enum' | 'schema-value' | 'schema-one-of' | 'schema-cel' | 'schema-unknown-kind';
 
 /**
  * Where a problem sits: on the key at `path`, on the value at `path`, or (for a missing
@@ -216,7 +209,9 @@ export function problemsFromAjv(errors: readonly ErrorObject[], root: unknown, c
     suggested.add(key);
   }
   // A misspelt required field ("sniHost" for "sniHosts") is one mistake: keep only the did-you-mean.
-  const misspelt = new Set(out.filter((p) => p.code === 'schema-unknown-field' && p.suggestion).map((p) => [...p.path.slice(0, -1), p.suggestion].join('\u0000')));
+  const misspelt = new Set(
+    out.filter((p) => p.code === 'schema-unknown-field' && p.suggestion).map((p) => [...p.path.slice(0, -1), p.suggestion].join('\u0000')),
+  );
   return out.filter((p) => !(p.code === 'schema-required' && p.missing !== undefined && misspelt.has([...p.path, p.missing].join('\u0000'))));
 }
 

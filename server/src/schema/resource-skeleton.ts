@@ -143,7 +143,13 @@ export function resourceSnippet(entry: CatalogueEntry, schema: JsonSchema): stri
   const writer = new SnippetWriter(EXTRAS[entry.kind] ?? {});
   const spec = schema.properties?.spec;
   const specLines = spec ? writer.field('spec', branches(spec), 'spec', 0, 0) : [];
-  return [`apiVersion: ${escapeSnippet(`${entry.group}/${entry.version}`)}`, `kind: ${escapeSnippet(entry.kind)}`, 'metadata:', '  name: ${1:name}', ...specLines].join('\n');
+  return [
+    `apiVersion: ${escapeSnippet(`${entry.group}/${entry.version}`)}`,
+    `kind: ${escapeSnippet(entry.kind)}`,
+    'metadata:',
+    '  name: ${1:name}',
+    ...specLines,
+  ].join('\n');
 }
 
 export interface MeshConfigForm {

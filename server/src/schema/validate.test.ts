@@ -25,17 +25,27 @@ interface Seen extends Finding {
 
 function check(text: string): Seen[] {
   const file = parseFile('file:///test.yaml', text);
-  return file.resources.flatMap((r) => validateResource(r, store)).map((f) => {
-    const before = text.slice(0, f.start);
-    const line = before.split('\n').length;
-    const column = f.start - (before.lastIndexOf('\n') + 1) + 1;
-    return { ...f, line, column, covered: text.slice(f.start, f.end) };
-  });
+  return file.resources
+    .flatMap((r) => validateResource(r, store))
+    .map((f) => {
+      const before = text.slice(0, f.start);
+      const line = before.split('\n').length;
+      const column = f.start - (before.lastIndexOf('\n') + 1) + 1;
+      return { ...f, line, column, covered: text.slice(f.start, f.end) };
+    });
 }
 
 function only(findings: Seen[], code: string): Seen {
   const hits = findings.filter((f) => f.code === code);
-  assert.equal(hits.length, 1, `expected one ${code}, got: ${JSON.stringify(findings.map((f) => `${f.code} ${f.message}`), null, 1)}`);
+  assert.equal(
+    hits.length,
+    1,
+    `expected one ${code}, got: ${JSON.stringify(
+      findings.map((f) => `${f.code} ${f.message}`),
+      null,
+      1,
+    )}`,
+  );
   return hits[0];
 }
 
@@ -273,13 +283,19 @@ spec:
 
 test('unknown kind and unserved version, with did you mean', () => {
   const version = only(check('apiVersion: networking.istio.io/v2\nkind: ServiceEntry\nmetadata: {name: a}\nspec: {hosts: [a]}\n'), 'schema-unknown-kind');
-  assert.equal(version.message, 'ServiceEntry is not served at networking.istio.io/v2. Served versions: v1, v1alpha3, v1beta1. Did you mean "networking.istio.io/v1"?');
+  assert.equal(
+    version.message,
+    'ServiceEntry is not served at networking.istio.io/v2. Served versions: v1, v1alpha3, v1beta1. Did you mean "networking.istio.io/v1"?',
+  );
   assert.deepEqual([version.line, version.column, version.covered], [1, 13, 'networking.istio.io/v2']);
   assert.deepEqual(version.data, { suggestion: 'networking.istio.io/v1' });
 
   const kindText = 'apiVersion: networking.istio.io/v1\nkind: "ServiceEntri"\nmetadata: {name: a}\nspec: {hosts: [a]}\n';
   const kind = only(check(kindText), 'schema-unknown-kind');
-  assert.match(kind.message, /^Unknown kind "ServiceEntri" in networking\.istio\.io\. Did you mean "ServiceEntry"\? Known kinds: DestinationRule, EnvoyFilter, Gateway, /);
+  assert.match(
+    kind.message,
+    /^Unknown kind "ServiceEntri" in networking\.istio\.io\. Did you mean "ServiceEntry"\? Known kinds: DestinationRule, EnvoyFilter, Gateway, /,
+  );
   assert.deepEqual([kind.line, kind.column, kind.covered], [2, 8, 'ServiceEntri']);
   const fixed = applyFixes(kindText, [kind]);
   assert.match(fixed, /kind: "ServiceEntry"\n/);
@@ -331,7 +347,10 @@ test('mesh config in the istio ConfigMap with CRLF line endings', () => {
   const mode = only(findings, 'schema-enum');
   assert.deepEqual([mode.line, mode.column, mode.covered], [10, 14, 'REGISTER_ONLY']);
   const field = only(findings, 'schema-unknown-field');
-  assert.equal(field.message, 'Unknown field "hots" in mesh config outboundTrafficPolicy egressProxy. Did you mean "host"? Allowed fields: host, port, subset.');
+  assert.equal(
+    field.message,
+    'Unknown field "hots" in mesh config outboundTrafficPolicy egressProxy. Did you mean "host"? Allowed fields: host, port, subset.',
+  );
   assert.deepEqual([field.line, field.column, field.covered], [12, 9, 'hots']);
   const fixed = applyFixes(text, findings);
   assert.match(fixed, /mode: "REGISTRY_ONLY"\r\n/);
@@ -376,7 +395,10 @@ spec:
 test('unknown top-level fields and a Sidecar without spec', () => {
   const findings = check('apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata: {name: a}\nspecs: {}\n');
   const f = only(findings, 'schema-unknown-field');
-  assert.match(f.message, /^Unknown field "specs" at the top level of Sidecar\. Did you mean "spec"\? Allowed fields: apiVersion, kind, metadata, spec, status\.$/);
+  assert.match(
+    f.message,
+    /^Unknown field "specs" at the top level of Sidecar\. Did you mean "spec"\? Allowed fields: apiVersion, kind, metadata, spec, status\.$/,
+  );
 });
 
 test('never throws on odd input', () => {
@@ -389,7 +411,13 @@ test('never throws on odd input', () => {
   ];
   for (const text of odd) assert.doesNotThrow(() => check(text));
   const broken = { ...parseFile('x', odd[0]).resources[0] };
-  broken.value = { apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', get spec(): never { throw new Error('boom'); } };
+  broken.value = {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'ServiceEntry',
+    get spec(): never {
+      throw new Error('boom');
+    },
+  };
   assert.deepEqual(validateResource(broken, store), []);
 });
 
@@ -411,7 +439,11 @@ test('docs corpus: every file outside legacy/ has zero schema findings', needsSh
     assert.deepEqual(parsed.problems, [], file);
     resources += parsed.resources.length;
     const findings = parsed.resources.flatMap((r) => validateResource(r, store));
-    assert.deepEqual(findings.map((f) => `${f.code}: ${f.message}`), [], path.relative(CORPUS, file));
+    assert.deepEqual(
+      findings.map((f) => `${f.code}: ${f.message}`),
+      [],
+      path.relative(CORPUS, file),
+    );
   }
   assert.ok(resources > 80);
 });

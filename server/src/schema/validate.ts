@@ -97,7 +97,6 @@ function validatorFor(store: SchemaStore, file: string, schema: JsonSchema): Val
   return compiled;
 }
 
-
 /**
  * The value as the API server validates it: object fields set to null are pruned. Returns the
  * same object when there is nothing to prune.

@@ -66,11 +66,23 @@ test('regexes: RE2 syntax is translated, RE2 gaps are reported', () => {
 
 test('exportTo: duplicates (with "." as the own namespace), "~" only on ServiceEntries, "*" alone', () => {
   assert.deepEqual(exportToProblems('shop', ['.', 'istio-system'], false, false), []);
-  assert.deepEqual(exportToProblems('shop', ['.', 'shop'], false, false).map((p) => p.rule), ['exportto-duplicate']);
-  assert.deepEqual(exportToProblems('shop', ['~'], false, false).map((p) => p.rule), ['exportto-none']);
+  assert.deepEqual(
+    exportToProblems('shop', ['.', 'shop'], false, false).map((p) => p.rule),
+    ['exportto-duplicate'],
+  );
+  assert.deepEqual(
+    exportToProblems('shop', ['~'], false, false).map((p) => p.rule),
+    ['exportto-none'],
+  );
   assert.deepEqual(exportToProblems('shop', ['~'], true, false), []);
-  assert.deepEqual(exportToProblems('shop', ['*', 'other'], false, false).map((p) => p.rule), ['exportto-public-mixed']);
-  assert.deepEqual(exportToProblems('shop', ['other'], false, true).map((p) => p.rule), ['exportto-selector']);
+  assert.deepEqual(
+    exportToProblems('shop', ['*', 'other'], false, false).map((p) => p.rule),
+    ['exportto-public-mixed'],
+  );
+  assert.deepEqual(
+    exportToProblems('shop', ['other'], false, true).map((p) => p.rule),
+    ['exportto-selector'],
+  );
 });
 
 test('durations', () => {

@@ -155,7 +155,8 @@ export function labelKeyProblem(key: string): string | undefined {
   const slash = key.indexOf('/');
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
   const name = slash >= 0 ? key.slice(slash + 1) : key;
-  if (prefix !== undefined && (!DNS_PREFIX.test(prefix) || prefix.length > 253)) return `"${key}" is not a valid label key: the prefix before "/" must be a DNS name`;
+  if (prefix !== undefined && (!DNS_PREFIX.test(prefix) || prefix.length > 253))
+    return `"${key}" is not a valid label key: the prefix before "/" must be a DNS name`;
   if (!QUALIFIED_NAME.test(name)) return `"${key}" is not a valid label key: use letters, digits, "-", "_" and ".", starting and ending with a letter or digit`;
   if (name.length > 63) return `"${key}" is not a valid label key: the name is longer than 63 characters`;
   return undefined;
@@ -201,25 +202,49 @@ export function exportToProblems(namespace: string, exportTo: unknown, isService
       out.push({
         index,
         rule: 'exportto-duplicate',
-        text: written.get(key) !== raw ? `exportTo lists both "." and "${namespace}", which is this resource's own namespace; keep one.` : `exportTo lists "${raw}" twice; keep one.`,
+        text:
+          written.get(key) !== raw
+            ? `exportTo lists both "." and "${namespace}", which is this resource's own namespace; keep one.`
+            : `exportTo lists "${raw}" twice; keep one.`,
       });
       return;
     }
     written.set(key, raw);
     if (raw === '~') {
       if (isServiceEntry) seen.add(key);
-      else out.push({ index, rule: 'exportto-none', text: 'exportTo "~" (visible to no one) is allowed only on a ServiceEntry; remove it, or use "." to keep this resource in its own namespace.' });
+      else
+        out.push({
+          index,
+          rule: 'exportto-none',
+          text: 'exportTo "~" (visible to no one) is allowed only on a ServiceEntry; remove it, or use "." to keep this resource in its own namespace.',
+        });
       return;
     }
     if (key === '*' || key === '.' || isDns1123Label(key)) seen.add(key);
     else out.push({ index, rule: 'exportto-invalid', text: `exportTo entry "${raw}" is not valid: use ".", "*" or a namespace name.` });
   });
   if (drWithSelector && seen.size > 0) {
-    if (!seen.has(namespace)) out.push({ index: 0, rule: 'exportto-selector', text: `A DestinationRule with a workloadSelector applies only to workloads in its own namespace; exportTo cannot reach beyond "${namespace}" (use ".").` });
-    else if (seen.size > 1) out.push({ index: 0, rule: 'exportto-selector', text: `A DestinationRule with a workloadSelector can export only to its own namespace; keep the single entry ".".` });
+    if (!seen.has(namespace))
+      out.push({
+        index: 0,
+        rule: 'exportto-selector',
+        text: `A DestinationRule with a workloadSelector applies only to workloads in its own namespace; exportTo cannot reach beyond "${namespace}" (use ".").`,
+      });
+    else if (seen.size > 1)
+      out.push({
+        index: 0,
+        rule: 'exportto-selector',
+        text: `A DestinationRule with a workloadSelector can export only to its own namespace; keep the single entry ".".`,
+      });
   }
-  if (seen.has('*') && exportTo.length > 1) out.push({ index: exportTo.indexOf('*'), rule: 'exportto-public-mixed', text: 'exportTo "*" already means every namespace; it cannot be combined with other entries.' });
-  if (seen.has('~') && exportTo.length > 1) out.push({ index: exportTo.indexOf('~'), rule: 'exportto-none-mixed', text: 'exportTo "~" means no one; it cannot be combined with other entries.' });
+  if (seen.has('*') && exportTo.length > 1)
+    out.push({
+      index: exportTo.indexOf('*'),
+      rule: 'exportto-public-mixed',
+      text: 'exportTo "*" already means every namespace; it cannot be combined with other entries.',
+    });
+  if (seen.has('~') && exportTo.length > 1)
+    out.push({ index: exportTo.indexOf('~'), rule: 'exportto-none-mixed', text: 'exportTo "~" means no one; it cannot be combined with other entries.' });
   return out;
 }
 

@@ -37,8 +37,10 @@ export interface Reachability {
   ineffective: IneffectiveMatch[];
 }
 
-const routeLabel = (kind: RouteKind, route: Record<string, any>, i: number) => (kind === 'http' && typeof route.name === 'string' && route.name !== '' ? `"${route.name}"` : `#${i}`);
-const matchLabel = (kind: RouteKind, match: unknown, j: number) => (kind === 'http' && isRecord(match) && typeof match.name === 'string' && match.name !== '' ? `"${match.name}"` : `#${j}`);
+const routeLabel = (kind: RouteKind, route: Record<string, any>, i: number) =>
+  kind === 'http' && typeof route.name === 'string' && route.name !== '' ? `"${route.name}"` : `#${i}`;
+const matchLabel = (kind: RouteKind, match: unknown, j: number) =>
+  kind === 'http' && isRecord(match) && typeof match.name === 'string' && match.name !== '' ? `"${match.name}"` : `#${j}`;
 
 /** A match as a comparable key: the fields that decide routing, defaults dropped, keys sorted. */
 function matchKey(kind: RouteKind, match: unknown): string {
@@ -73,7 +75,14 @@ interface PrefixMatch {
   withoutHeaders: Map<string, string>;
 }
 
-const exactOrPrefix = (m: unknown) => (isRecord(m) ? (typeof m.exact === 'string' && m.exact !== '' ? `exact:${m.exact}` : typeof m.prefix === 'string' && m.prefix !== '' ? `prefix:${m.prefix}` : '') : '');
+const exactOrPrefix = (m: unknown) =>
+  isRecord(m)
+    ? typeof m.exact === 'string' && m.exact !== ''
+      ? `exact:${m.exact}`
+      : typeof m.prefix === 'string' && m.prefix !== ''
+        ? `prefix:${m.prefix}`
+        : ''
+    : '';
 
 function stringMatches(map: unknown): Map<string, string> {
   const out = new Map<string, string>();
@@ -144,7 +153,15 @@ export function analyzeReachability(spec: Record<string, any>): Reachability {
         const key = matchKey(kind, match);
         const earlier = seen.get(key);
         if (earlier !== undefined) {
-          out.ineffective.push({ kind, index: i, matchIndex: j, label, matchLabel: matchLabel(kind, match, j), earlier, earlierLabel: routeLabel(kind, routes[earlier] as Record<string, any>, earlier) });
+          out.ineffective.push({
+            kind,
+            index: i,
+            matchIndex: j,
+            label,
+            matchLabel: matchLabel(kind, match, j),
+            earlier,
+            earlierLabel: routeLabel(kind, routes[earlier] as Record<string, any>, earlier),
+          });
           duplicates++;
           return;
         }
@@ -161,7 +178,16 @@ export function analyzeReachability(spec: Record<string, any>): Reachability {
         const [pa, pb] = [prefixes[a], prefixes[b]];
         if (pa.prefix === pb.prefix) continue;
         if (covered(pa, pb)) {
-          out.ineffective.push({ kind, index: pb.index, matchIndex: pb.matchIndex, label: pb.label, matchLabel: pb.matchLabel, earlier: pa.index, earlierLabel: pa.label, prefix: pa.prefix });
+          out.ineffective.push({
+            kind,
+            index: pb.index,
+            matchIndex: pb.matchIndex,
+            label: pb.label,
+            matchLabel: pb.matchLabel,
+            earlier: pa.index,
+            earlierLabel: pa.label,
+            prefix: pa.prefix,
+          });
         }
       }
     }

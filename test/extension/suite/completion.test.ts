@@ -30,14 +30,18 @@ suite('completion', () => {
     const line = doc.lineAt(location.end.line + 1);
     const items = await completionsAt(doc.uri, line.range.end);
     // Snippets are offered everywhere in YAML; the server's own items are what this checks.
-    const values = items.filter((i) => i.kind !== vscode.CompletionItemKind.Snippet).map(labelOf).sort();
+    const values = items
+      .filter((i) => i.kind !== vscode.CompletionItemKind.Snippet)
+      .map(labelOf)
+      .sort();
     assert.deepEqual(values, ['DNS', 'DNS_ROUND_ROBIN', 'DYNAMIC_DNS', 'NONE', 'STATIC']);
   });
 
   test('offers every contributed YAML snippet by its prefix', async () => {
     const ext = extension();
     const contributions: { language: string; path: string }[] = (ext.packageJSON.contributes?.snippets ?? []).filter(
-      (s: { language: string }) => s.language === 'yaml');
+      (s: { language: string }) => s.language === 'yaml',
+    );
     assert.ok(contributions.length > 0, 'package.json contributes no snippets for yaml');
     const prefixes: string[] = [];
     for (const c of contributions) {
@@ -49,6 +53,10 @@ suite('completion', () => {
     const doc = await open('snippets.yaml');
     const end = doc.lineAt(doc.lineCount - 1).range.end;
     const offered = new Set((await completionsAt(doc.uri, end)).filter((i) => i.kind === vscode.CompletionItemKind.Snippet).map(labelOf));
-    assert.deepEqual(prefixes.filter((p) => !offered.has(p)), [], 'snippet prefixes missing from completion');
+    assert.deepEqual(
+      prefixes.filter((p) => !offered.has(p)),
+      [],
+      'snippet prefixes missing from completion',
+    );
   });
 });

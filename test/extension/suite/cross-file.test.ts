@@ -26,7 +26,11 @@ suite('cross-file', () => {
     assert.match(problem.message, /No Gateway "httpbin-egress-gateway" in namespace "shop"; it exists in "istio-system"/);
 
     const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
-      'vscode.executeCodeActionProvider', routes.uri, problem.range, vscode.CodeActionKind.QuickFix.value);
+      'vscode.executeCodeActionProvider',
+      routes.uri,
+      problem.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     const title = `Change to "istio-system/${GATEWAY}"`;
     const fix = actions.find((a): a is vscode.CodeAction => a.title === title && 'edit' in a);
     assert.ok(fix?.edit, `no ${title} fix; offered: ${actions.map((a) => a.title).join(', ')}`);

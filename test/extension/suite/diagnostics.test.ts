@@ -18,9 +18,18 @@ suite('diagnostics', () => {
     const key = valid.lineAt(valueRange(valid, 'resolution', 'DNS').start.line);
     const onKey = key.range.start.translate(0, key.firstNonWhitespaceCharacterIndex + 1);
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', valid.uri, onKey);
-    const text = hovers.flatMap((h) => h.contents).map((c) => (typeof c === 'string' ? c : c.value)).join('\n');
+    const text = hovers
+      .flatMap((h) => h.contents)
+      .map((c) => (typeof c === 'string' ? c : c.value))
+      .join('\n');
     assert.ok(text.trim().length > 0, 'no hover on "resolution"');
-    assert.deepEqual(vscode.languages.getDiagnostics(valid.uri).filter((d) => d.source === SOURCE).map((d) => d.message), []);
+    assert.deepEqual(
+      vscode.languages
+        .getDiagnostics(valid.uri)
+        .filter((d) => d.source === SOURCE)
+        .map((d) => d.message),
+      [],
+    );
   });
 
   test('reports a wrong enum value and clears it after an edit fixes it', async () => {
@@ -45,7 +54,11 @@ suite('diagnostics', () => {
     const [problem] = ourDiagnosticsAt(doc.uri, typo);
 
     const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
-      'vscode.executeCodeActionProvider', doc.uri, problem.range, vscode.CodeActionKind.QuickFix.value);
+      'vscode.executeCodeActionProvider',
+      doc.uri,
+      problem.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     const fix = actions.find((a): a is vscode.CodeAction => a.title === 'Change to "MESH_EXTERNAL"' && 'edit' in a);
     assert.ok(fix?.edit, `no "Change to "MESH_EXTERNAL"" fix; offered: ${actions.map((a) => a.title).join(', ')}`);
 

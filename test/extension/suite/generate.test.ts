@@ -78,7 +78,11 @@ suite('generate bundle', () => {
     const host = itemRange(doc, 'partner.example.com');
 
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
-      'vscode.executeCodeActionProvider', doc.uri, host, vscode.CodeActionKind.RefactorRewrite.value);
+      'vscode.executeCodeActionProvider',
+      doc.uri,
+      host,
+      vscode.CodeActionKind.RefactorRewrite.value,
+    );
     const route = actions.find((a) => a.title === 'Route through the egress gateway…');
     assert.ok(route, `no "Route through the egress gateway…" action; offered: ${actions.map((a) => a.title).join(', ')}`);
     assert.equal(route.kind?.value, vscode.CodeActionKind.RefactorRewrite.value);
@@ -90,9 +94,23 @@ suite('generate bundle', () => {
     // answers as arguments; the UI suite answers such prompts with the keyboard.
     const [args] = (route.command.arguments ?? []) as Record<string, unknown>[];
     assert.deepEqual(
-      { host: args?.host, mode: args?.mode, port: args?.port, namespace: args?.namespace, target: args?.target, uri: args?.uri, withoutServiceEntry: args?.withoutServiceEntry },
-      { host: 'partner.example.com', mode: 'http', port: 80, namespace: 'shop', target: 'append', uri: doc.uri.toString(), withoutServiceEntry: true });
-    const result = await vscode.commands.executeCommand<vscode.TextDocument | undefined>(route.command.command, { ...args, gatewayNamespace: 'istio-system', registryOnly: false, networkPolicy: false });
+      {
+        host: args?.host,
+        mode: args?.mode,
+        port: args?.port,
+        namespace: args?.namespace,
+        target: args?.target,
+        uri: args?.uri,
+        withoutServiceEntry: args?.withoutServiceEntry,
+      },
+      { host: 'partner.example.com', mode: 'http', port: 80, namespace: 'shop', target: 'append', uri: doc.uri.toString(), withoutServiceEntry: true },
+    );
+    const result = await vscode.commands.executeCommand<vscode.TextDocument | undefined>(route.command.command, {
+      ...args,
+      gatewayNamespace: 'istio-system',
+      registryOnly: false,
+      networkPolicy: false,
+    });
     assert.equal(result?.uri.toString(), doc.uri.toString(), 'the bundle went to another document');
     const text = doc.getText();
     assert.ok(text.startsWith(before), 'the ServiceEntry was changed, not appended to');

@@ -113,16 +113,33 @@ suite('navigation', () => {
     await vscode.window.showTextDocument(routes);
 
     const toGateway = await definitionsAt(routes, positionOf(routes, '- istio-system/nav-egress-gateway'));
-    assert.deepEqual(toGateway.map((d) => `${targetUri(d).toString()}:${targetRange(d).start.line}`), [`${gatewayUri.toString()}:${positionOf(gateway, 'name: nav-egress-gateway').line}`]);
+    assert.deepEqual(
+      toGateway.map((d) => `${targetUri(d).toString()}:${targetRange(d).start.line}`),
+      [`${gatewayUri.toString()}:${positionOf(gateway, 'name: nav-egress-gateway').line}`],
+    );
     assert.equal(gateway.getText(targetRange(toGateway[0])), 'nav-egress-gateway');
 
     const toSubset = await definitionsAt(routes, positionOf(routes, 'subset: nav'));
     const subsetLine = positionOf(routes, '- name: nav').line;
-    assert.deepEqual(toSubset.map((d) => `${targetUri(d).toString()}:${targetRange(d).start.line}`), [`${routesUri.toString()}:${subsetLine}`]);
+    assert.deepEqual(
+      toSubset.map((d) => `${targetUri(d).toString()}:${targetRange(d).start.line}`),
+      [`${routesUri.toString()}:${subsetLine}`],
+    );
 
-    const edit = await vscode.commands.executeCommand<vscode.WorkspaceEdit>('vscode.executeDocumentRenameProvider', routes.uri, positionOf(routes, '- nav-egress-gateway.istio-system'), 'nav-gateway');
+    const edit = await vscode.commands.executeCommand<vscode.WorkspaceEdit>(
+      'vscode.executeDocumentRenameProvider',
+      routes.uri,
+      positionOf(routes, '- nav-egress-gateway.istio-system'),
+      'nav-gateway',
+    );
     assert.ok(edit, 'no rename edit');
-    assert.deepEqual(edit.entries().map(([uri, edits]) => `${uri.toString()} ${edits.length}`).sort(), [`${gatewayUri.toString()} 1`, `${routesUri.toString()} 2`].sort());
+    assert.deepEqual(
+      edit
+        .entries()
+        .map(([uri, edits]) => `${uri.toString()} ${edits.length}`)
+        .sort(),
+      [`${gatewayUri.toString()} 1`, `${routesUri.toString()} 2`].sort(),
+    );
     assert.ok(await vscode.workspace.applyEdit(edit), 'the rename was not applied');
     assert.match(gateway.getText(), /^ {2}name: nav-gateway$/m);
     assert.match(routes.getText(), /^ {2}- istio-system\/nav-gateway$/m);
@@ -131,6 +148,9 @@ suite('navigation', () => {
     await waitForCheck(routes);
     assert.deepEqual(ourDiagnosticsWithCode(routes.uri, 'vs-unknown-gateway'), []);
     const renamed = await definitionsAt(routes, positionOf(routes, '- nav-gateway.istio-system'));
-    assert.deepEqual(renamed.map((d) => targetUri(d).toString()), [gatewayUri.toString()]);
+    assert.deepEqual(
+      renamed.map((d) => targetUri(d).toString()),
+      [gatewayUri.toString()],
+    );
   });
 });
