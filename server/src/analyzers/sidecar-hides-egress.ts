@@ -68,7 +68,8 @@ export const sidecarHidesEgress: Analyzer<State> = {
     };
 
     // The namespace's own VirtualServices first: they are the ones to name in the message.
-    // Only VirtualServices the Sidecar imports apply to its workloads (pilot/pkg/model/sidecar.go selectVirtualServices: by the VirtualService's namespace and hosts).
+    // Only VirtualServices the Sidecar imports apply to its workloads (pilot/pkg/model/sidecar.go
+    // selectVirtualServices: by the VirtualService's namespace and hosts).
     const toGateway = meshRoutesToEgressGateway(index, settings, ns)
       .filter(({ vs }) => imports(vs.namespace, ...hostsOf(vs)))
       .sort((a, b) => Number(b.vs.namespace === ns) - Number(a.vs.namespace === ns));

@@ -44,7 +44,8 @@ export function codeActions(
   const fixAllOffered = new Set<string>();
   for (const d of params.context.diagnostics) {
     if (d.source !== SOURCE || typeof d.code !== 'string' || !d.range) continue;
-    // The fix comes from the current finding at this place with this id (`code`, or `code/rule` for a many-rule analyzer), never from the diagnostic's own data.
+    // The fix comes from the current finding at this place with this id (`code`, or `code/rule` for a
+    // many-rule analyzer), never from the diagnostic's own data.
     const span = toSpan(text, d.range);
     const current = allFindings.find((f) => findingId(f) === d.code && f.start === span.start && f.end === span.end);
     if (!current) continue;
