@@ -367,13 +367,7 @@ function candidatesFor(s: Site, ctx: NavigationContext): Resource[] {
       return s.host === undefined ? [] : [...index.withTag('VirtualService', `dest:${s.host}`), ...index.matchingHost('DestinationRule', s.host)];
     case 'host':
     case 'sidecar-host': {
-      const host =
-        s.kind === 'host'
-          ? hostOf(s)
-          : s.written
-              .slice(s.written.indexOf('/') + 1)
-              .trim()
-              .toLowerCase();
+      const host = namedHost(s);
       return [
         ...index.withHost('ServiceEntry', host),
         ...index.withHost('Service', host),
@@ -397,17 +391,20 @@ function candidatesFor(s: Site, ctx: NavigationContext): Resource[] {
 
 const spanKey = (r: Resource, span: Span) => `${r.uri}#${span.start}`;
 
+/** The host a host site names: its own, or the host part of a Sidecar's `namespace/host` entry. */
+function namedHost(s: Site): string {
+  return s.kind === 'host'
+    ? hostOf(s)
+    : s.written
+        .slice(s.written.indexOf('/') + 1)
+        .trim()
+        .toLowerCase();
+}
+
 /** What a site names, as keys that two sites share exactly when they point at the same thing. */
 function identityKeys(s: Site, ctx: NavigationContext): string[] {
   if (s.kind === 'host' || s.kind === 'sidecar-host') {
-    const host =
-      s.kind === 'host'
-        ? hostOf(s)
-        : s.written
-            .slice(s.written.indexOf('/') + 1)
-            .trim()
-            .toLowerCase();
-    return [`host|${host}`];
+    return [`host|${namedHost(s)}`];
   }
   // A gateway reference names exactly one (namespace, name), resolved or not: no lookup needed.
   if (s.kind === 'gateway') {
