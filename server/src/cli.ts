@@ -10,7 +10,7 @@ import { URI } from 'vscode-uri';
 import { parseFile } from './parse/parse';
 import { WorkspaceIndex } from './index/workspace-index';
 import { meshPartition } from './index/meshes';
-import { Checker } from './analyzers/checker';
+import { Checker } from './check/checker';
 import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings';
 import { compileFilter, listFiles, readTextSync } from './node/workspace';
 import { errorReporter } from './faults';

@@ -8,7 +8,7 @@ import { parseFile } from '../parse/parse';
 import { WorkspaceIndex } from '../index/workspace-index';
 import { DEFAULT_SETTINGS } from '../settings';
 import { loadSchemaStore } from '../node/schemas';
-import { Checker } from './checker';
+import { Checker } from '../check/checker';
 
 const VS_URI = 'file:///ws/direct-cnn-through-egress-gateway.yaml';
 const GATEWAY_URI = 'file:///ws/istio-egressgateway.yaml';

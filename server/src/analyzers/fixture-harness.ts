@@ -14,7 +14,7 @@ import { WorkspaceIndex } from '../index/workspace-index';
 import { DEFAULT_SETTINGS, type Settings } from '../settings';
 import { findingsOf, type Analyzer } from './analyzer';
 import { codeOfId, findingId, type Finding, type TextEdit } from '../model';
-import { Checker } from './checker';
+import { Checker } from '../check/checker';
 import { loadSchemaStore } from '../node/schemas';
 
 /** The source folder of the fixtures (tests run from out/, fixtures stay in server/src). */

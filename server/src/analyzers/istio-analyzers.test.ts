@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildIndex } from './fixture-harness';
-import { Checker } from './checker';
+import { Checker } from '../check/checker';
 import { loadSchemaStore } from '../node/schemas';
 import { DEFAULT_SETTINGS } from '../settings';
 import { needsShared, sharedPath } from '../shared-corpus';

@@ -16,7 +16,7 @@ import { URI } from 'vscode-uri';
 import { parseFile } from '../parse/parse';
 import { WorkspaceIndex } from '../index/workspace-index';
 import { meshPartition } from '../index/meshes';
-import { Checker } from './checker';
+import { Checker } from '../check/checker';
 import { loadSchemaStore } from '../node/schemas';
 import { DEFAULT_SETTINGS } from '../settings';
 import type { Finding } from '../model';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { seInvalid } from './se-invalid';
 import { buildIndex, checkFixture } from './fixture-harness';
-import { Checker } from './checker';
+import { Checker } from '../check/checker';
 import { loadSchemaStore } from '../node/schemas';
 import { DEFAULT_SETTINGS, type Settings } from '../settings';
 import { findingId } from '../model';

@@ -5,7 +5,7 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams, type TextEdit as LspTextEdit } from 'vscode-languageserver';
 import { findingId, type FaultReport, type Finding, type Fix } from '../model';
 import type { ParsedFile } from '../parse/parse';
-import { fixesFor } from '../analyzers/fixes';
+import { fixesFor } from '../check/fixes';
 import { SOURCE } from './diagnostics';
 import { COMMANDS } from '../protocol';
 import { toRange, toSpan } from './positions';

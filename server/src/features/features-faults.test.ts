@@ -10,7 +10,7 @@ import { parseFile } from '../parse/parse';
 import { WorkspaceIndex } from '../index/workspace-index';
 import { DEFAULT_SETTINGS } from '../settings';
 import { loadSchemaStore } from '../node/schemas';
-import { Checker } from '../analyzers/checker';
+import { Checker } from '../check/checker';
 import { MAX_RELATED } from '../model';
 import { positionAt, offsetAt, toSpan } from './positions';
 import { toDiagnostic } from './diagnostics';

@@ -6,7 +6,7 @@ import YAML from 'yaml';
 import { generateBundle } from './bundle';
 import { BUNDLE_MODES, API_VERSIONS, type BundleMode } from '../protocol';
 import { buildIndex } from '../analyzers/fixture-harness';
-import { Checker } from '../analyzers/checker';
+import { Checker } from '../check/checker';
 import { loadSchemaStore } from '../node/schemas';
 import { DEFAULT_SETTINGS } from '../settings';
 import { needsShared, sharedPath } from '../shared-corpus';

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { buildIndex } from '../analyzers/fixture-harness';
-import { Checker } from '../analyzers/checker';
+import { Checker } from '../check/checker';
 import { loadSchemaStore } from '../node/schemas';
 import { DEFAULT_SETTINGS, type Settings } from '../settings';
 

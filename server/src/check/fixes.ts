@@ -12,7 +12,7 @@ import type { WorkspaceIndex } from '../index/workspace-index';
 import type { SchemaStore } from '../schema/catalogue';
 import type { Settings } from '../settings';
 import { fixSchemaFinding } from '../schema/validate';
-import { analyzerFor } from './registry';
+import { analyzerFor } from '../analyzers/registry';
 import { Checker } from './checker';
 
 export function fixesFor(code: string, data: unknown, file: ParsedFile, span: Span, onError?: (fault: FaultReport) => void): Fix[] {

@@ -10,8 +10,8 @@ import { fingerprintOf, slotOf, type WorkspaceIndex, type IndexChange } from '..
 import type { SchemaStore } from '../schema/catalogue';
 import type { Settings } from '../settings';
 import { validateResource } from '../schema/validate';
-import { ANALYZERS } from './registry';
-import { findingsOf, type Analyzer } from './analyzer';
+import { ANALYZERS } from '../analyzers/registry';
+import { findingsOf, type Analyzer } from '../analyzers/analyzer';
 import { placeholderOf } from '../parse/placeholders';
 import { spanAtPath } from '../parse/yaml-path';
 

@@ -11,7 +11,7 @@ import { WorkspaceIndex } from '../index/workspace-index';
 import { DEFAULT_SETTINGS } from '../settings';
 import { loadSchemaStore } from '../node/schemas';
 import { Checker } from './checker';
-import { buildIndex } from './fixture-harness';
+import { buildIndex } from '../analyzers/fixture-harness';
 
 const GATEWAY = 'istio-egressgateway.istio-system.svc.cluster.local';
 

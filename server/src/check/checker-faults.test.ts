@@ -12,7 +12,7 @@ import type { FaultReport } from '../model';
 import { errorReporter } from '../faults';
 import { Checker } from './checker';
 import { fixesFor, fixIsSound } from './fixes';
-import { analyzerFor } from './registry';
+import { analyzerFor } from '../analyzers/registry';
 
 const SE =
   'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: x\nspec:\n  hosts:\n  - "*.example.com"\n  location: MESH_EXTENAL\n  resolution: DNS\n';
