@@ -17,7 +17,7 @@ import type { Analyzer } from './analyzer';
 import { ISTIO_NETWORKING } from '../parse/resource';
 import type { YamlPath } from '../parse/yaml-path';
 import { insertMapEntry } from '../edits/yaml-edits';
-import { isRecord, listOf, placeAt, text } from '../validation/rule-hits';
+import { isRecord, listOf, placeAt, text } from './rules/rule-hits';
 
 interface State {
   mode: string;

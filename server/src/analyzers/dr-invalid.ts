@@ -21,8 +21,8 @@
 import type { Analyzer } from './analyzer';
 import { ISTIO_NETWORKING } from '../parse/resource';
 import type { YamlPath } from '../parse/yaml-path';
-import { RuleHits, isRecord, listOf, text, type RuleState } from '../validation/rule-hits';
-import { checkConnectionPool, checkExportTo, checkLabels, checkSubsetName, istio, capitalize, checkMetadata } from '../validation/istio-rules';
+import { RuleHits, isRecord, listOf, text, type RuleState } from './rules/rule-hits';
+import { checkConnectionPool, checkExportTo, checkLabels, checkSubsetName, istio, capitalize, checkMetadata } from './rules/istio-rules';
 import { fqdnProblem, isIpAddress, isValidPort, wildcardDomainProblem } from '../validation/istio-names';
 
 export const drInvalid: Analyzer<RuleState> = {

@@ -12,7 +12,7 @@ import type { Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
-import { isRecord, listOf, placeAt, text } from '../validation/rule-hits';
+import { isRecord, listOf, placeAt, text } from './rules/rule-hits';
 import { fileLabel } from '../index/versions';
 
 interface State {

@@ -23,8 +23,8 @@
  */
 import type { Analyzer } from './analyzer';
 import { ISTIO_NETWORKING } from '../parse/resource';
-import { RuleHits, isRecord, listOf, text, type RuleState } from '../validation/rule-hits';
-import { checkServerTls, istio, namespaceHostProblems, checkMetadata } from '../validation/istio-rules';
+import { RuleHits, isRecord, listOf, text, type RuleState } from './rules/rule-hits';
+import { checkServerTls, istio, namespaceHostProblems, checkMetadata } from './rules/istio-rules';
 import { isDns1123Label, isHttpProtocol, isIpAddress, isTlsProtocol, isValidPort, parseProtocol, unixAddressProblem } from '../validation/istio-names';
 
 export const gatewayInvalid: Analyzer<RuleState> = {

@@ -14,7 +14,7 @@ import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
 import { labelsMatch, podLabels, workloadsMatching, WORKLOAD_KINDS } from '../index/mesh';
-import { isRecord, listOf, placeAt } from '../validation/rule-hits';
+import { isRecord, listOf, placeAt } from './rules/rule-hits';
 
 interface State {
   port: number;

@@ -15,7 +15,7 @@
 import type { Analyzer } from './analyzer';
 import { ISTIO_NETWORKING } from '../parse/resource';
 import type { IndexReader } from '../index/workspace-index';
-import { isRecord, listOf, placeAt } from '../validation/rule-hits';
+import { isRecord, listOf, placeAt } from './rules/rule-hits';
 
 interface State {
   port: number | string;

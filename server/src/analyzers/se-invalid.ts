@@ -25,7 +25,7 @@
  */
 import type { Analyzer } from './analyzer';
 import { ISTIO_NETWORKING } from '../parse/resource';
-import { RuleHits, isRecord, listOf, replacementFix, text, type RuleState } from '../validation/rule-hits';
+import { RuleHits, isRecord, listOf, replacementFix, text, type RuleState } from './rules/rule-hits';
 import {
   checkExportTo,
   checkLabels,
@@ -36,7 +36,7 @@ import {
   istio,
   capitalize,
   checkMetadata,
-} from '../validation/istio-rules';
+} from './rules/istio-rules';
 import {
   fqdnProblem,
   ipSubnetProblem,

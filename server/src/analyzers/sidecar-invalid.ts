@@ -23,7 +23,7 @@
  */
 import type { Analyzer } from './analyzer';
 import { ISTIO_NETWORKING } from '../parse/resource';
-import { RuleHits, isRecord, listOf, replacementFix, text, type RuleState } from '../validation/rule-hits';
+import { RuleHits, isRecord, listOf, replacementFix, text, type RuleState } from './rules/rule-hits';
 import {
   checkConnectionPool,
   checkDestination,
@@ -35,7 +35,7 @@ import {
   namespaceHostProblems,
   capitalize,
   checkMetadata,
-} from '../validation/istio-rules';
+} from './rules/istio-rules';
 import { fqdnProblem, isHttpProtocol, isIpAddress, isTlsProtocol, isValidPort, parseProtocol, unixAddressProblem } from '../validation/istio-names';
 
 export const sidecarInvalid: Analyzer<RuleState> = {

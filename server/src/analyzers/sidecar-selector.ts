@@ -18,7 +18,7 @@ import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
 import { labelsMatch, podLabels, workloadsIn } from '../index/mesh';
-import { isRecord, placeAt } from '../validation/rule-hits';
+import { isRecord, placeAt } from './rules/rule-hits';
 
 type Rule = 'multiple-default' | 'conflicting-selectors' | 'no-workload' | 'ambient';
 

@@ -8,7 +8,7 @@
 import type { Analyzer } from './analyzer';
 import { ISTIO_NETWORKING } from '../parse/resource';
 import { analyzeReachability, type RouteKind } from '../validation/vs-rules';
-import { placeAt } from '../validation/rule-hits';
+import { placeAt } from './rules/rule-hits';
 
 interface State {
   kind: RouteKind;

@@ -29,8 +29,8 @@ import type { Fix } from '../model';
 import { ISTIO_NETWORKING } from '../parse/resource';
 import type { YamlPath } from '../parse/yaml-path';
 import { nodeSpan, pathAtOffset } from '../parse/yaml-path';
-import { RuleHits, isRecord, listOf, replacementFix, text, type RuleState } from '../validation/rule-hits';
-import { checkDestination, checkExportTo, checkLabels, checkPortNumber, istio, capitalize, isWholeSeconds, checkMetadata } from '../validation/istio-rules';
+import { RuleHits, isRecord, listOf, replacementFix, text, type RuleState } from './rules/rule-hits';
+import { checkDestination, checkExportTo, checkLabels, checkPortNumber, istio, capitalize, isWholeSeconds, checkMetadata } from './rules/istio-rules';
 import {
   GRPC_STATUSES,
   fqdnProblem,

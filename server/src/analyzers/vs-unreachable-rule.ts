@@ -10,7 +10,7 @@ import type { Analyzer } from './analyzer';
 import { ISTIO_NETWORKING } from '../parse/resource';
 import { nodeAtPath } from '../parse/yaml-path';
 import { analyzeReachability, type RouteKind, type UnreachableRule } from '../validation/vs-rules';
-import { placeAt } from '../validation/rule-hits';
+import { placeAt } from './rules/rule-hits';
 
 interface State {
   kind: RouteKind;

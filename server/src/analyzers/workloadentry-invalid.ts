@@ -14,8 +14,8 @@
  */
 import type { Analyzer } from './analyzer';
 import { ISTIO_NETWORKING } from '../parse/resource';
-import { RuleHits, text, type RuleState } from '../validation/rule-hits';
-import { checkLabels, istio, checkMetadata } from '../validation/istio-rules';
+import { RuleHits, text, type RuleState } from './rules/rule-hits';
+import { checkLabels, istio, checkMetadata } from './rules/istio-rules';
 import { fqdnProblem, isIpAddress } from '../validation/istio-names';
 
 export const workloadentryInvalid: Analyzer<RuleState> = {

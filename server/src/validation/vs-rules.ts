@@ -5,7 +5,7 @@
  * authority, headers and query parameters never applies. It follows Istio's comparison rules exactly,
  * including their limits (only prefix URI matches are compared for overlap).
  */
-import { isRecord, listOf } from './rule-hits';
+import { isRecord, listOf } from '../data';
 
 export type RouteKind = 'http' | 'tcp' | 'tls';
 

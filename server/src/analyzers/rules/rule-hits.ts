@@ -3,14 +3,14 @@
  * hit on the exact key or value it concerns, with a `rule` id and its text in plain words. It owns only
  * placement and the state's shape, not the rules themselves.
  */
-import type { FixContext, Hit } from '../analyzers/analyzer';
-import type { Fix } from '../model';
-import { replaceScalar } from '../edits/yaml-edits';
-import type { Resource } from '../parse/resource';
+import type { FixContext, Hit } from '../analyzer';
+import type { Fix } from '../../model';
+import { replaceScalar } from '../../edits/yaml-edits';
+import type { Resource } from '../../parse/resource';
 import { isMap, isSeq, type Document } from 'yaml';
-import type { Span } from '../model';
-import { nodeAtPath, nodeSpan, type YamlPath } from '../parse/yaml-path';
-import { isRecord, listOf, text } from '../data';
+import type { Span } from '../../model';
+import { nodeAtPath, nodeSpan, type YamlPath } from '../../parse/yaml-path';
+import { isRecord, listOf, text } from '../../data';
 
 /** The state of every rule finding: which rule failed and what to tell the user. */
 export interface RuleState {

@@ -5,8 +5,8 @@
  * Each adds its findings to a RuleHits; the CRD schema's own checks (required fields, enums, CEL)
  * are left to schema validation, so nothing is reported twice.
  */
-import type { Resource } from '../parse/resource';
-import type { YamlPath } from '../parse/yaml-path';
+import type { Resource } from '../../parse/resource';
+import type { YamlPath } from '../../parse/yaml-path';
 import { RuleHits, isRecord, listOf, text } from './rule-hits';
 import {
   durationMs,
@@ -20,7 +20,7 @@ import {
   labelProblems,
   parseProtocol,
   wildcardDomainProblem,
-} from './istio-names';
+} from '../../validation/istio-names';
 
 /** Istio's message for a rule, quoted after our plain explanation. */
 export const istio = (s: string) => ` (Istio: "${s}")`;
