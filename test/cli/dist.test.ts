@@ -19,3 +19,9 @@ test('dist/extension.js carries no server code: no YAML parser, no schemas, no a
   }
   assert.ok(client.includes('istioEgress/generateBundle'), 'the client knows the typed requests');
 });
+
+test('no bundle carries the test-only helper that finds the data beside the checkout', () => {
+  for (const bundle of ['extension.js', 'server.js', 'cli.js']) {
+    assert.ok(!fs.readFileSync(path.join(dist, bundle), 'utf8').includes('sharedPath'), `dist/${bundle} holds the test data helper`);
+  }
+});
