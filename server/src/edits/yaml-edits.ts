@@ -139,10 +139,3 @@ export function appendDocument(text: string, documentYaml: string): TextEdit {
   const separator = text.trim().length === 0 ? '' : `${needsBreak ? eol : ''}---${eol}`;
   return { start: text.length, end: text.length, newText: `${separator}${body}${eol}` };
 }
-
-/** The span of the scalar at `path`, or undefined. */
-export function scalarSpan(doc: Document, path: YamlPath): { start: number; end: number } | undefined {
-  const node = nodeAtPath(doc, path)?.value;
-  if (!isScalar(node) || !node.range) return undefined;
-  return { start: node.range[0], end: node.range[1] };
-}

@@ -19,13 +19,6 @@ export interface ServiceEntryOptions {
   apiVersion?: string;
 }
 
-/** The protocol Istio's docs use for a port when nothing else says: HTTP on 80, TLS on 443, else TCP. */
-export function guessProtocol(port: number): string {
-  if (port === 80 || port === 8080) return 'HTTP';
-  if (port === 443 || port === 8443) return 'TLS';
-  return 'TCP';
-}
-
 export function portName(protocol: string, number: number): string {
   return `${protocol.toLowerCase().replace(/_/g, '-')}-${number}`;
 }

@@ -53,10 +53,6 @@ export function compileFilter(filter: FileFilter): CompiledFilter {
   };
 }
 
-export function makeMatcher(filter: FileFilter): (relativePath: string) => boolean {
-  return compileFilter(filter).matches;
-}
-
 /** Absolute paths of the matching files under `root` (a folder), sorted. */
 export async function listFiles(root: string, filter: FileFilter): Promise<string[]> {
   const compiled = compileFilter(filter);

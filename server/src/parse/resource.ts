@@ -91,8 +91,3 @@ export function toResource(uri: string, document: ParsedDocument): Resource | un
     document,
   };
 }
-
-/** `group/kind` as used in keys and messages ('' group prints as the bare kind). */
-export function groupKind(r: Pick<Resource, 'group' | 'kind'>): string {
-  return r.group ? `${r.kind}.${r.group}` : r.kind;
-}

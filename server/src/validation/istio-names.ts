@@ -130,8 +130,6 @@ const PROTOCOLS: Record<string, string> = {
   mysql: 'MySQL',
 };
 
-export const PROTOCOL_NAMES = Object.values(PROTOCOLS);
-
 /** The canonical protocol for a port's `protocol` value; undefined when Istio does not know it. */
 export function parseProtocol(value: unknown): string | undefined {
   return typeof value === 'string' ? PROTOCOLS[value.toLowerCase()] : undefined;

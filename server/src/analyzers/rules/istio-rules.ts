@@ -16,7 +16,6 @@ import {
   isPartialWildcard,
   isValidCipherSuite,
   isValidPort,
-  labelKeyProblem,
   labelProblems,
   parseProtocol,
   wildcardDomainProblem,
@@ -94,15 +93,6 @@ export function checkExportTo(h: RuleHits, namespace: string, exportTo: unknown,
 export function checkLabels(h: RuleHits, path: YamlPath, labels: unknown): void {
   for (const p of labelProblems(labels))
     h.error([...path, p.key], 'labels-invalid', `${p.problem}.${istio(p.onValue ? 'invalid tag value' : 'invalid tag key')}`, p.onValue ? 'value' : 'key');
-}
-
-/** The label keys of a selector map, for selectors whose values the CRD already checks. */
-export function checkLabelKeys(h: RuleHits, path: YamlPath, labels: unknown): void {
-  if (!isRecord(labels)) return;
-  for (const k of Object.keys(labels)) {
-    const p = labelKeyProblem(k);
-    if (p) h.error([...path, k], 'labels-invalid', `${p}.${istio('invalid tag key')}`, 'key');
-  }
 }
 
 const CERT_FIELDS = ['serverCertificate', 'privateKey', 'caCertificates', 'tlsCertificates', 'credentialName', 'credentialNames'] as const;
