@@ -31,7 +31,7 @@ import { completionItems, hoverInfo } from './features/completion';
 import { egressPathLenses } from './features/code-lens';
 import { definition, documentSymbolsOf, prepareRename, references, rename, workspaceSymbolsOf, type Navigation } from './features/navigation';
 import { clampedTextDocuments, offsetAt } from './features/positions';
-import { compileFilter, type FileFilter } from './node/workspace';
+import { compileFilter, inSkippedFolder, type FileFilter } from './node/workspace';
 import { IndexedNotification, GenerateBundleRequest, BundleDefaultsRequest, type IndexedParams } from './protocol';
 import { bundleDefaults, bundleFor } from './features/generate';
 import { checkedBundleParams, fileFolders } from './features/faults';
@@ -76,11 +76,9 @@ export function startServer(connection: Connection, io: ServerIO): void {
   const fsPath = (uri: string) => URI.parse(uri).fsPath;
   // Only `file:` URIs name local files; `untitled:`, `vscode-vfs:`, notebook cells and the like are never read from disk.
   const isFileUri = (uri: string) => uri.startsWith('file:');
-  const inWorkspace = (uri: string) => {
-    if (!isFileUri(uri)) return false;
-    const p = fsPath(uri);
-    return folders.some((f) => p === f || p.startsWith(f.endsWith('/') ? f : `${f}/`));
-  };
+  /** The workspace folder a local path is in (or is), if any. */
+  const folderOf = (p: string) => folders.find((f) => p === f || p.startsWith(f.endsWith('/') ? f : `${f}/`));
+  const inWorkspace = (uri: string) => isFileUri(uri) && folderOf(fsPath(uri)) !== undefined;
   let reportedGlobErrors = '';
   const matcherFor = () => {
     const compiled = compileFilter({ include: settings.include, exclude: settings.exclude });
@@ -96,10 +94,10 @@ export function startServer(connection: Connection, io: ServerIO): void {
   const isIndexable = (uri: string) => {
     if (!isFileUri(uri)) return false;
     const p = fsPath(uri);
-    const folder = folders.find((f) => p.startsWith(f.endsWith('/') ? f : `${f}/`));
-    if (!folder) return false;
+    const folder = folderOf(p);
+    if (folder === undefined || folder === p) return false;
     const rel = p.slice(folder.length).replace(/^\/+/, '');
-    return !/(^|\/)(node_modules|\.git)\//.test(rel) && matches(rel);
+    return !inSkippedFolder(rel) && matches(rel);
   };
 
   function update(uri: string, text: string | undefined, edited = false): void {
@@ -139,7 +137,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
     draining = true;
     try {
       let sliceStarted = Date.now();
-      let published = false;
+      let publishedAny = false;
       flush();
       while (pending.size > 0 || urgent.size > 0) {
         const [uri] = urgent.size > 0 ? urgent : pending;
@@ -160,11 +158,11 @@ export function startServer(connection: Connection, io: ServerIO): void {
         urgent.delete(uri);
         pending.delete(uri);
         publish(uri);
-        published = true;
+        publishedAny = true;
         await yieldIfDue();
       }
       // Egress paths read other files: a change anywhere may change the lenses of open editors.
-      if (published && canRefreshLenses) connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+      if (publishedAny && canRefreshLenses) connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
     } finally {
       draining = false;
       if (edits.size > 0 || pending.size > 0) schedulePublish();

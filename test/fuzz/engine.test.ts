@@ -19,18 +19,13 @@ import { fixesFor, fixIsSound } from '../../server/src/check/fixes';
 import { DEFAULT_SETTINGS } from '../../server/src/settings';
 import { loadSchemaStore } from '../../server/src/node/schemas';
 import { formatFindings } from '../../server/src/cli-format';
-import type { FaultReport, Finding, TextEdit } from '../../server/src/model';
+import type { FaultReport, Finding } from '../../server/src/model';
+import { applyEdits } from '../../server/src/edits/yaml-edits';
 import { fcParams, keepsComments, lineCount, loadSeeds, mutate, mutation, runs, Tally } from './corpus';
 
 const seeds = loadSeeds();
 const store = loadSchemaStore();
 const TIME_BOUND_MS = 5000;
-
-function apply(text: string, edits: TextEdit[]): string {
-  let out = text;
-  for (const e of [...edits].sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
-  return out;
-}
 
 const syntaxErrors = (file: ReturnType<typeof parseFile>) => file.problems.filter((p) => p.severity === 'error' && p.code.startsWith('yaml-')).length;
 const errorsByCode = (findings: Finding[]) => {
@@ -83,7 +78,7 @@ test(
               continue;
             }
             tally.add('fixes applied');
-            const fixed = apply(text, fix.edits);
+            const fixed = applyEdits(text, fix.edits);
             const where = `fix "${fix.title}" for ${f.code} in ${seed.name} (mutations ${JSON.stringify(mutations).slice(0, 300)})`;
             const after = parseFile(uri, fixed);
             assert.ok(syntaxErrors(after) <= syntaxErrors(file), `${where}: the fixed text does not parse\n${fixed.slice(0, 2000)}`);

@@ -15,6 +15,7 @@ import { DEFAULT_SETTINGS, type Settings } from '../settings';
 import { findingsOf, type Analyzer } from './analyzer';
 import { codeOfId, findingId, type Finding, type TextEdit } from '../model';
 import { Checker } from '../check/checker';
+import { applyEdits } from '../edits/yaml-edits';
 import { loadSchemaStore } from '../node/schemas';
 
 /** The source folder of the fixtures (tests run from out/, fixtures stay in server/src). */
@@ -93,12 +94,6 @@ function runAnalyzer(analyzer: Analyzer, index: WorkspaceIndex, file: ParsedFile
         (analyzer.appliesTo.includes('*') && (r.family === 'istio' || r.family === 'mesh-config' || r.family === 'kubernetes')),
     )
     .flatMap((r) => findingsOf(analyzer, r, { index: index.tracked(new Set(), r), settings }));
-}
-
-function applyEdits(text: string, edits: TextEdit[]): string {
-  let out = text;
-  for (const e of [...edits].sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
-  return out;
 }
 
 const stripAnnotations = (text: string) =>

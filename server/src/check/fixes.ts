@@ -7,6 +7,7 @@
  * that is not used).
  */
 import type { FaultReport, Finding, Fix, Span, TextEdit } from '../model';
+import { applyEdits } from '../edits/yaml-edits';
 import { parseFile, type ParsedFile } from '../parse/parse';
 import type { WorkspaceIndex } from '../index/workspace-index';
 import type { SchemaStore } from '../schema/catalogue';
@@ -55,13 +56,6 @@ function overwritesKey(text: string, e: TextEdit): boolean {
   return /^[ \t]*:(?:[ \t\r\n]|$)/.test(text.slice(e.end, e.end + 80));
 }
 
-/** The text after a fix's edits (which do not overlap). */
-export function applyFix(text: string, fix: Fix): string {
-  let out = text;
-  for (const e of [...fix.edits].sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
-  return out;
-}
-
 /** Files larger than this are not re-checked before a fix is offered (a re-check would delay the light bulb). */
 const MAX_VERIFIED_CHARS = 256 * 1024;
 
@@ -81,7 +75,7 @@ export function fixIsSound(
   fix: Fix,
 ): boolean {
   if (file.text.length > MAX_VERIFIED_CHARS || index.file(file.uri) !== file) return true;
-  const after = parseFile(file.uri, applyFix(file.text, fix));
+  const after = parseFile(file.uri, applyEdits(file.text, fix.edits));
   const syntax = (f: ParsedFile) => f.problems.filter((p) => p.severity === 'error').length;
   if (syntax(after) > syntax(file)) return false;
   index.setFile(after);

@@ -40,6 +40,13 @@ function indentBlock(block: string, indent: number, eol: string): string {
 }
 
 /** Renders plain data as block YAML in the style of Istio's docs (sequences not indented under their key). */
+/** The text after `edits`, which must not overlap: applied from the last to the first, so offsets stay valid. */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  let out = text;
+  for (const e of [...edits].sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+  return out;
+}
+
 export function toYaml(value: unknown): string {
   return YAML.stringify(value, { indentSeq: false, lineWidth: 0 });
 }

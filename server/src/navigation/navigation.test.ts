@@ -13,6 +13,7 @@ import { prepareRename, rename } from './rename';
 import { siteHover } from './hover';
 import { workspaceCompletions } from './completion';
 import { documentSymbols, workspaceSymbols } from './symbols';
+import { applyEdits } from '../edits/yaml-edits';
 
 const FILES: Record<string, string> = {
   'file:///ws/gateway.yaml': `apiVersion: networking.istio.io/v1
@@ -231,9 +232,7 @@ test('references of a host span ServiceEntry, VirtualService, DestinationRule, G
 function applied(files: Record<string, string>, changes: Map<string, { start: number; end: number; newText: string }[]>): Record<string, string> {
   const out = { ...files };
   for (const [uri, edits] of changes) {
-    let text = out[uri];
-    for (const e of [...edits].sort((a, b) => b.start - a.start)) text = text.slice(0, e.start) + e.newText + text.slice(e.end);
-    out[uri] = text;
+    out[uri] = applyEdits(out[uri], edits);
   }
   return out;
 }

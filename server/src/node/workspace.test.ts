@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { compileFilter, listFiles, readText, readTextSync } from './workspace';
+import { compileFilter, inSkippedFolder, listFiles, readText, readTextSync } from './workspace';
 import { MAX_FILE_BYTES } from '../parse/parse';
 
 let root: string;
@@ -83,4 +83,13 @@ test('invalid globs are reported and left out; the valid ones still apply', () =
 test('the walk survives invalid globs', async () => {
   const files = await listFiles(root, { include: [''], exclude: [''] });
   assert.deepEqual(files, []);
+});
+
+test('files inside node_modules or .git, at any depth, are never indexed; names that only contain them are', () => {
+  assert.equal(inSkippedFolder('node_modules/pkg/se.yaml'), true);
+  assert.equal(inSkippedFolder('charts/app/node_modules/x.yaml'), true);
+  assert.equal(inSkippedFolder('.git/config.yaml'), true);
+  assert.equal(inSkippedFolder('node_modules.yaml'), false);
+  assert.equal(inSkippedFolder('my-node_modules/se.yaml'), false);
+  assert.equal(inSkippedFolder('egress/se.yaml'), false);
 });

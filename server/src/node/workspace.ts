@@ -11,6 +11,14 @@ import { MAX_FILE_BYTES } from '../parse/parse';
 
 const ALWAYS_SKIPPED = new Set(['node_modules', '.git']);
 
+/** Whether a relative path lies inside a folder that is never indexed (node_modules, .git), at any depth. */
+export function inSkippedFolder(relativePath: string): boolean {
+  return relativePath
+    .split('/')
+    .slice(0, -1)
+    .some((segment) => ALWAYS_SKIPPED.has(segment));
+}
+
 export interface FileFilter {
   include: string[];
   exclude: string[];

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Finding } from '../model';
+import { applyEdits } from '../edits/yaml-edits';
 import { parseFile } from '../parse/parse';
 import { loadSchemaStore } from '../node/schemas';
 import { fixSchemaFinding, validateResource } from './validate';
@@ -52,7 +53,7 @@ function only(findings: Seen[], code: string): Seen {
 /** Applies every offered fix (later edits first) and returns the new text. */
 function applyFixes(text: string, findings: Finding[]): string {
   const edits = findings.flatMap((f) => fixSchemaFinding(f, text)).flatMap((fix) => fix.edits);
-  return edits.sort((a, b) => b.start - a.start).reduce((t, e) => t.slice(0, e.start) + e.newText + t.slice(e.end), text);
+  return applyEdits(text, edits);
 }
 
 const VS_TLS = `apiVersion: networking.istio.io/v1
