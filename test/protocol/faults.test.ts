@@ -19,7 +19,7 @@ import {
   HoverRequest,
   type Diagnostic,
 } from 'vscode-languageserver-protocol/node';
-import { startClient, fileUri } from './lsp-client';
+import { startClient, fileUri, waitUntil } from './lsp-client';
 
 const BROKEN_SE =
   'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: httpbin\nspec:\n  hosts:\n  - httpbin.org\n  resolution: DNS\n  location: MESH_EXTENAL\n';
@@ -167,12 +167,12 @@ test('malformed generateBundle parameters get InvalidParams with a reason', asyn
 
 test('odd and invalid settings are reported and survived, also across a workspace-folder change', async () => {
   client.setSettings({ include: [''], exclude: 5, severity: null, egressGateway: 'x', outboundTrafficPolicy: 12 });
-  await waitFor(() => messages.some((m) => /istioEgress\.include: "" is not a valid glob/.test(m)));
+  await waitUntil(() => messages.some((m) => /istioEgress\.include: "" is not a valid glob/.test(m)));
   await client.connection.sendNotification(DidChangeWorkspaceFoldersNotification.type, {
     event: { added: [{ uri: fileUri(outside), name: 'outside' }], removed: [] },
   });
   client.setSettings({ include: ['x'.repeat(70000), '**/*.yaml'] });
-  await waitFor(() => messages.some((m) => /is not a valid glob \(Input length/.test(m)));
+  await waitUntil(() => messages.some((m) => /is not a valid glob \(Input length/.test(m)));
   const se = fileUri(path.join(workspace, 'config', 'se.yaml'));
   await client.waitForDiagnostics(se, hasEnum);
   assert.ok(await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: se }, position: { line: 8, character: 4 } }));
@@ -196,11 +196,3 @@ test('the server exits when its parent process dies', async () => {
   await Promise.race([exited, new Promise((_, reject) => setTimeout(() => reject(new Error('the server outlived its parent')), 15000))]);
   await orphan.stop();
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -55,6 +55,15 @@ export interface TestClient {
   stop(): Promise<void>;
 }
 
+/** Resolves once `condition` holds, checking every 20 ms; rejects after `timeoutMs`, naming what it waited for. */
+export async function waitUntil(condition: () => boolean, what = 'the condition', timeoutMs = 5000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 export function fileUri(p: string): string {
   return URI.file(p).toString();
 }
