@@ -9,7 +9,7 @@ import { resolveHost, serviceHost, isWildcard, hostMatches } from './hosts';
 import { isRecord } from '../data';
 import { oneVersionEach } from './versions';
 import { meshesMeet } from './meshes';
-import { exportScopes, MESH_GATEWAY, routeDestinations, ruleGateways } from './mesh';
+import { exportScopes, MESH_GATEWAY, routeDestinations, ruleGateways, WORKLOAD_KINDS } from './mesh';
 
 /**
  * What an update changed: the dependency keys of every resource added, removed or edited (its
@@ -50,8 +50,6 @@ const wildcardKey = (kind: string) => `wildcard|${kind}`;
 export const tagKey = (kind: string, tag: string) => `tag|${kind}|${tag}`;
 /** Fires when the first `SOME` resources with a tag change: see `someWithTag`. */
 export const someKey = (kind: string, tag: string) => `some|${kind}|${tag}`;
-
-const WORKLOAD_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry']);
 
 /**
  * Secondary keys that let analyzers look up narrowly instead of scanning a kind:
@@ -107,7 +105,8 @@ export function tagsOf(r: Resource): string[] {
       if (m) tags.push(`cluster-ns:${m[1]}`);
     }
   }
-  if (WORKLOAD_KINDS.has(r.kind)) {
+  // Read when tagging, not at load: mesh.ts and this module import each other.
+  if (WORKLOAD_KINDS.includes(r.kind)) {
     const t = spec.template;
     const labels = r.kind === 'Pod' ? r.labels : r.kind === 'WorkloadEntry' ? spec.labels : isRecord(t) && isRecord(t.metadata) ? t.metadata.labels : undefined;
     if (isRecord(labels)) for (const [k, v] of Object.entries(labels)) tags.push(`label:${k}=${String(v)}`);
