@@ -41,8 +41,9 @@ Options for generate:
   --mode http|passthrough|tls-origination|mtls-origination|sidecar-tls-origination|sidecar-mtls-origination
   --port N                         The port the application uses (default 443 for passthrough, else 80).
   --namespace NS                   The application namespace (default: default).
-  --gateway-namespace NS           Where the egress gateway runs (default: istio-system).
+  --gateway-namespace NS           Where the egress gateway runs (default: the namespace of --gateway-host, else istio-system).
   --gateway-selector K=V           The egress gateway pods' labels (default: istio=egressgateway).
+  --gateway-host HOST              The egress gateway Service host (default: istio-egressgateway.<gateway namespace>.svc.cluster.local).
   --api-version v1|v1beta1|v1alpha3
   --registry-only                  Also set the mesh's outbound traffic policy to REGISTRY_ONLY.
   --network-policy                 Also add a NetworkPolicy that only lets the namespace reach istio-system and DNS.

@@ -33,6 +33,8 @@ import { vsDestinationPort } from './vs-destination-port';
 import { vsDuplicateMeshHost } from './vs-duplicate-mesh-host';
 import { vsGatewayHostMismatch } from './vs-gateway-host-mismatch';
 import { vsGatewayPortUnbound } from './vs-gateway-port-unbound';
+import { vsHiddenWhereItRuns } from './vs-hidden-where-it-runs';
+import { vsHttpOnTcpPort } from './vs-http-on-tcp-port';
 import { vsIneffectiveMatch } from './vs-ineffective-match';
 import { vsInvalid } from './vs-invalid';
 import { vsMeshGatewayMissing } from './vs-mesh-gateway-missing';
@@ -76,6 +78,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   vsDuplicateMeshHost,
   vsGatewayHostMismatch,
   vsGatewayPortUnbound,
+  vsHiddenWhereItRuns,
+  vsHttpOnTcpPort,
   vsIneffectiveMatch,
   vsInvalid,
   vsMeshGatewayMissing,

@@ -5,6 +5,7 @@
 import type { WorkspaceIndex } from '../index/workspace-index';
 import type { Settings } from '../settings';
 import { generateBundle } from '../generate/bundle';
+import { egressGatewayNamespace } from '../mesh/gateways';
 import type { ApiVersion, BundleDefaults, BundleMode, GenerateBundleParams, GenerateBundleResult } from '../protocol';
 
 const GROUP_OF: Record<string, string> = {
@@ -19,12 +20,6 @@ const GROUP_OF: Record<string, string> = {
   RoleBinding: 'rbac.authorization.k8s.io',
 };
 
-/** The egress gateway's namespace, from the settings' service host (`name.namespace.svc…`). */
-function gatewayNamespaceOf(host: string): string {
-  const parts = host.split('.');
-  return parts.length >= 2 && host.endsWith('.svc.cluster.local') ? parts[1] : 'istio-system';
-}
-
 export function bundleDefaults(index: WorkspaceIndex, settings: Settings): BundleDefaults {
   const counts = new Map<string, number>();
   for (const file of index.files()) for (const r of file.resources) counts.set(r.namespace, (counts.get(r.namespace) ?? 0) + 1);
@@ -33,7 +28,7 @@ export function bundleDefaults(index: WorkspaceIndex, settings: Settings): Bundl
   const namespaces = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([ns]) => ns);
   if (!namespaces.includes('default')) namespaces.push('default');
   return {
-    gatewayNamespace: gatewayNamespaceOf(settings.egressGateway.host),
+    gatewayNamespace: egressGatewayNamespace(settings),
     gatewaySelector: settings.egressGateway.selector,
     gatewayHost: settings.egressGateway.host,
     namespaces,

@@ -6,6 +6,7 @@
  */
 import { toYaml } from '../edits/yaml-edits';
 import { nameFromHost } from './names';
+import { serviceHostNamespace } from '../mesh/gateways';
 import { API_VERSIONS, BUNDLE_MODES, DNS_LABEL, MODE_DESCRIPTIONS, isValidHost, type ApiVersion, type BundleMode } from '../protocol';
 
 export interface BundleOptions {
@@ -15,7 +16,7 @@ export interface BundleOptions {
   port?: number;
   /** The application's namespace (default `default`). */
   namespace?: string;
-  /** Where the egress gateway runs (default `istio-system`). */
+  /** Where the egress gateway runs (default: the namespace of `gatewayHost`, else `istio-system`). */
   gatewayNamespace?: string;
   gatewaySelector?: Record<string, string>;
   /** The egress gateway Service host (default `istio-egressgateway.<gatewayNamespace>.svc.cluster.local`). */
@@ -77,7 +78,8 @@ export function generateBundle(options: BundleOptions): BundleResult {
   const host = options.host.trim().toLowerCase();
   const mode = options.mode;
   const ns = options.namespace ?? 'default';
-  const gwNs = options.gatewayNamespace ?? 'istio-system';
+  // Without a namespace, the gateway runs where its Service host says, as the analyzers place it.
+  const gwNs = options.gatewayNamespace ?? (options.gatewayHost ? serviceHostNamespace(options.gatewayHost) : 'istio-system');
   const gwHost = options.gatewayHost ?? `istio-egressgateway.${gwNs}.svc.cluster.local`;
   const selector = options.gatewaySelector ?? { istio: 'egressgateway' };
   const api = `networking.istio.io/${options.apiVersion ?? 'v1'}`;

@@ -11,6 +11,7 @@ import { resolveHost, hostMatches, isWildcard, CLUSTER_DOMAIN } from './hosts';
 import type { Settings } from '../settings';
 import type { YamlPath } from '../parse/yaml-path';
 import { isRecord } from '../data';
+import { egressGatewayNamespace as settingsEgressGatewayNamespace, gatewayPlacement, resolveGatewayName } from '../mesh/gateways';
 
 /** The reserved gateway name for the sidecars of the mesh. */
 export const MESH_GATEWAY = 'mesh';
@@ -39,16 +40,9 @@ export interface GatewayRef {
  */
 export function parseGatewayRef(ref: string, namespace: string, namespaceWritten = true): GatewayRef | undefined {
   if (ref === MESH_GATEWAY) return undefined;
-  const slash = ref.indexOf('/');
-  if (slash >= 0) {
-    const ns = ref.slice(0, slash);
-    return { namespace: ns === '.' ? namespace : ns, name: ref.slice(slash + 1), qualified: true };
-  }
-  const dot = ref.indexOf('.');
-  if (dot < 0) return { namespace, name: ref, qualified: false, ...(namespaceWritten ? {} : { namespaceAssumed: true }) };
-  const rest = ref.slice(dot + 1);
-  const next = rest.indexOf('.');
-  return { namespace: next < 0 ? rest : rest.slice(0, next), name: ref.slice(0, dot), qualified: true };
+  const resolved = resolveGatewayName(ref, namespace);
+  if (ref.includes('/') || ref.includes('.')) return { ...resolved, qualified: true };
+  return { ...resolved, qualified: false, ...(namespaceWritten ? {} : { namespaceAssumed: true }) };
 }
 
 /** Where the Gateway's name sits in a reference as written: the text a rename replaces. */
@@ -500,8 +494,7 @@ export function clientTlsSettings(dr: Resource, subset: string | undefined, port
 
 /** The namespace the egress gateway from the settings runs in: the namespace label of its host (istio-system by default). */
 export function egressGatewayNamespace(settings: Settings): string {
-  const parts = settings.egressGateway.host.toLowerCase().split('.');
-  return parts.length >= 2 && parts[1] !== '' ? parts[1] : ROOT_NAMESPACE;
+  return settingsEgressGatewayNamespace(settings);
 }
 
 /** Client TLS modes in which the proxy itself originates TLS toward the destination. */
@@ -759,13 +752,7 @@ function destinationRuleCredentials(dr: Resource, index: IndexReader, settings: 
 
 /** The namespaces of the pods a Gateway selects: declared workloads, else the egress gateway's or the usual ones. */
 function gatewayPodNamespaces(gw: Resource, index: IndexReader, settings: Settings): string[] {
-  const selector = isRecord(gw.spec.selector) ? Object.fromEntries(Object.entries(gw.spec.selector).map(([k, v]) => [k, String(v)])) : {};
-  const declared = new Set(workloadsMatching(index, selector).map((w) => w.namespace));
-  if (declared.size > 0) return [...declared];
-  if (selectsEgressGateway(gw, settings)) return [egressGatewayNamespace(settings)];
-  // The pods are not in the workspace: istio-system is Istio's default, and gateways are often
-  // deployed beside their Gateway resource.
-  return [...new Set([ROOT_NAMESPACE, gw.namespace])];
+  return gatewayPlacement(index, settings, gw).namespaces;
 }
 
 function gatewayCredentials(gw: Resource, index: IndexReader, settings: Settings): RawCredential[] {

@@ -57,7 +57,8 @@ export const someKey = (kind: string, tag: string) => `some|${kind}|${tag}`;
  * `dest:<host>` for each route destination host of a VirtualService; for each route (not mirror) of a
  * rule that applies to the mesh, `mesh-route:<host>|<scope>` per namespace it is exported to (`*` for all)
  * and `mesh-route-in:<host>|<namespace>` when it is visible in its own namespace; `credential:<name>`,
- * `certificate:<path>` and `server-host:<host>` (without its namespace part) for Gateway servers; `cluster-ns:<namespace>` for ServiceEntry hosts in a
+ * `certificate:<path>` and `server-host:<host>` (without its namespace part) for Gateway servers, `selector:<key>=<value>`
+ * for a Gateway's selector; `cluster-ns:<namespace>` for ServiceEntry hosts in a
  * namespace's cluster domain; `label:<key>=<value>` for a workload's pod labels; `mesh-config` for
  * resources that carry the mesh config.
  */
@@ -90,6 +91,7 @@ export function tagsOf(r: Resource): string[] {
     for (const s of Array.isArray(spec.subsets) ? spec.subsets : []) if (isRecord(s) && typeof s.name === 'string') tags.push(`subset:${host}|${s.name}`);
   }
   if (r.family === 'istio' && r.kind === 'Gateway') {
+    if (isRecord(spec.selector)) for (const [k, v] of Object.entries(spec.selector)) tags.push(`selector:${k}=${String(v)}`);
     for (const server of Array.isArray(spec.servers) ? spec.servers : []) {
       const tls = isRecord(server) && isRecord(server.tls) ? server.tls : undefined;
       if (typeof tls?.credentialName === 'string') tags.push(`credential:${tls.credentialName}`);

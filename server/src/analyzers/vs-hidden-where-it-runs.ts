@@ -1,0 +1,145 @@
+/**
+ * A VirtualService rule runs where something it needs is not exported. A gateway proxy sees the
+ * mesh as its own namespace does, and the sidecars of a namespace see only what is exported to it:
+ * - the VirtualService is bound to a Gateway whose proxies run in a namespace it is not exported to:
+ *   the gateway ignores it and has no route for its hosts (HTTP 404, TLS and TCP connections reset);
+ * - a route's host is defined by a ServiceEntry or Service that the VirtualService's namespace sees
+ *   but the gateway's namespace, or a client namespace the VirtualService is exported to, does not:
+ *   that proxy has no cluster for it and requests fail with 503 (`cluster_not_found`, istio/istio.io#7615);
+ * - a route's subset is defined by a DestinationRule that is not exported there: 503 as well.
+ * The gateway's namespace is that of the workloads its selector picks, or the egress gateway's
+ * from the settings when it selects that gateway; a Gateway whose pods the workspace does not place
+ * is not checked. Mesh rules are checked in the namespaces the VirtualService names in `exportTo`
+ * whose Sidecar imports it. A host or subset that its own namespace does not see either is
+ * vs-unknown-host's or vs-unknown-subset's finding, not this one.
+ */
+import type { Analyzer, Hit } from './analyzer';
+import type { RelatedLocation } from '../model';
+import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
+import type { IndexReader } from '../index/workspace-index';
+import type { Settings } from '../settings';
+import { spanAtPath } from '../parse/yaml-path';
+import {
+  boundGateways,
+  destinationRulesDefiningSubset,
+  exportTo,
+  isVisibleTo,
+  MESH_GATEWAY,
+  registryLookup,
+  routeDestinations,
+  ruleGateways,
+  type RouteDestination,
+} from '../index/mesh';
+import { ruleSites, seenFrom, type RuleSite } from '../mesh/visibility';
+
+type Variant = 'vs-not-exported' | 'host-not-exported' | 'subset-not-exported';
+
+interface State {
+  variant: Variant;
+  /** The gateway reference as written, when the rule runs at a gateway; absent for client namespaces. */
+  gateway?: string;
+  /** The namespaces where the rule runs but does not see what it needs. */
+  namespaces: string[];
+  /** The VirtualService's exportTo (vs-not-exported). */
+  exportTo?: string[];
+  host?: string;
+  subset?: string;
+  /** The resources that define the host or subset, as `Kind "name" in namespace "ns"`. */
+  hidden?: string[];
+}
+
+const quoted = (xs: readonly string[]) => xs.map((x) => `"${x}"`).join(', ');
+const describe = (r: Resource) => `${r.kind} "${r.name}" in namespace "${r.namespace}" (exportTo ${quoted(exportTo(r))})`;
+
+function nameRelated(r: Resource, message: string): RelatedLocation | undefined {
+  const span = spanAtPath(r.document.ast, ['metadata', 'name']);
+  return span && { uri: r.uri, ...span, message };
+}
+
+/** Where a route's rule runs, beyond the VirtualService's own namespace (whose view other analyzers check). */
+function sitesOf(index: IndexReader, settings: Settings, vs: Resource, d: RouteDestination): RuleSite[] {
+  return ruleSites(index, settings, vs, ruleGateways(vs, d)).filter((s) =>
+    s.via === 'mesh' ? s.namespace !== '*' && s.namespace !== vs.namespace : s.known && seenFrom(vs, s.namespace),
+  );
+}
+
+/** Sites grouped by who runs them: each gateway reference, and the client namespaces together. */
+function groups(sites: RuleSite[]): { gateway?: string; namespaces: string[] }[] {
+  const byKey = new Map<string, { gateway?: string; namespaces: string[] }>();
+  for (const s of sites) {
+    const key = s.via === 'gateway' ? `gw:${s.ref}` : 'mesh';
+    const g = byKey.get(key) ?? (s.via === 'gateway' ? { gateway: s.ref, namespaces: [] } : { namespaces: [] });
+    if (!g.namespaces.includes(s.namespace)) g.namespaces.push(s.namespace);
+    byKey.set(key, g);
+  }
+  return [...byKey.values()];
+}
+
+export const vsHiddenWhereItRuns: Analyzer<State> = {
+  code: 'vs-hidden-where-it-runs',
+  severity: 'error',
+  appliesTo: ['VirtualService'],
+  reads: ['Gateway', 'Deployment', 'Pod', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry', 'Sidecar', 'ServiceEntry', 'Service', 'DestinationRule'],
+  *check(vs, { index, settings }) {
+    if (vs.group !== ISTIO_NETWORKING) return;
+    const hits: Hit<State>[] = [];
+    const gateways = Array.isArray(vs.spec.gateways) ? vs.spec.gateways : [];
+    for (const site of ruleSites(
+      index,
+      settings,
+      vs,
+      boundGateways(vs).filter((g) => g !== MESH_GATEWAY),
+    )) {
+      if (site.via !== 'gateway' || !site.known || seenFrom(vs, site.namespace)) continue;
+      const i = gateways.indexOf(site.ref);
+      const span = i >= 0 ? spanAtPath(vs.document.ast, ['spec', 'gateways', i]) : undefined;
+      if (!span || hits.some((h) => h.start === span.start)) continue;
+      const related = nameRelated(site.gateway, 'Gateway defined here');
+      hits.push({
+        ...span,
+        state: { variant: 'vs-not-exported', gateway: site.ref, namespaces: [site.namespace], exportTo: exportTo(vs) },
+        ...(related ? { related: [related] } : {}),
+      });
+    }
+    for (const d of routeDestinations(vs)) {
+      if (d.host === '') continue;
+      const sites = sitesOf(index, settings, vs, d);
+      if (sites.length === 0) continue;
+      if (registryLookup(index, d.host, vs.namespace, settings).length > 0) {
+        const blind = sites.filter((s) => registryLookup(index, d.host, s.namespace, settings).length === 0);
+        const span = spanAtPath(vs.document.ast, [...d.path, 'host']);
+        for (const g of span ? groups(blind) : []) {
+          const definers = [...index.matchingHost('ServiceEntry', d.host).filter((r) => r.group === ISTIO_NETWORKING), ...index.withHost('Service', d.host)];
+          const hidden = definers.filter((r) => g.namespaces.some((ns) => !isVisibleTo(r, ns)));
+          const related = hidden.map((r) => nameRelated(r, `${r.kind} for this host, not exported there`)).filter((x): x is RelatedLocation => !!x);
+          hits.push({ ...span!, state: { variant: 'host-not-exported', ...g, host: d.host, hidden: hidden.map(describe) }, related });
+        }
+      }
+      if (d.subset === undefined || destinationRulesDefiningSubset(index, d.host, vs.namespace, d.subset).length === 0) continue;
+      const subset = d.subset;
+      const blind = sites.filter((s) => destinationRulesDefiningSubset(index, d.host, s.namespace, subset).length === 0);
+      const span = spanAtPath(vs.document.ast, [...d.path, 'subset']);
+      for (const g of span ? groups(blind) : []) {
+        const hidden = destinationRulesDefiningSubset(index, d.host, vs.namespace, subset).filter((r) => g.namespaces.some((ns) => !isVisibleTo(r, ns)));
+        const related = hidden.map((r) => nameRelated(r, 'DestinationRule defining this subset, not exported there')).filter((x): x is RelatedLocation => !!x);
+        hits.push({ ...span!, state: { variant: 'subset-not-exported', ...g, host: d.host, subset, hidden: hidden.map(describe) }, related });
+      }
+    }
+    yield* hits.sort((a, b) => a.start - b.start);
+  },
+  message: (s) => {
+    const where = s.gateway
+      ? `Gateway "${s.gateway}" runs in namespace ${quoted(s.namespaces)}`
+      : `This rule also runs in the sidecars of namespace${s.namespaces.length === 1 ? '' : 's'} ${quoted(s.namespaces)} (the VirtualService is exported there)`;
+    const hidden = s.hidden && s.hidden.length > 0 ? ` It is defined by ${s.hidden.join(', ')}.` : '';
+    const exportHint = `Export it to ${quoted(s.namespaces)}, or define it there.`;
+    switch (s.variant) {
+      case 'vs-not-exported':
+        return `${where}, but this VirtualService is exported only to ${quoted(s.exportTo ?? [])}: the gateway does not see it and has no route for its hosts (HTTP 404, TLS and TCP connections reset). Export it to ${quoted(s.namespaces)}.`;
+      case 'host-not-exported':
+        return `${where}, which does not see host "${s.host}".${hidden} The proxy there has no cluster for it, so requests on this route fail with 503 (cluster_not_found). ${exportHint}`;
+      case 'subset-not-exported':
+        return `${where}, which sees no DestinationRule defining subset "${s.subset}" of "${s.host}".${hidden} Requests on this route fail with 503 there. ${exportHint}`;
+    }
+  },
+};
