@@ -32,3 +32,8 @@ test('egress-mtls-mismatch: a DestinationRule in another file is named but not e
   assert.ok(finding.related?.some((r) => r.uri.endsWith('gateway.yaml')));
   assert.equal((finding.data as { edit?: unknown }).edit, undefined);
 });
+
+test('egress-mtls-mismatch: an egress gateway declared in the workspace (Deployment, Service, Gateway) gets the same check', () => {
+  const findings = checkFixture(egressMtlsMismatch, 'workspace-gateway');
+  assert.match(findings[0].message, /egress\/egress-gateway/);
+});

@@ -89,19 +89,18 @@ export const egressMtlsMismatch: Analyzer<State> = {
   code: 'egress-mtls-mismatch',
   severity: 'error',
   appliesTo: ['VirtualService'],
-  reads: ['Gateway', 'DestinationRule', 'EnvoyFilter'],
+  reads: ['Gateway', 'DestinationRule', 'EnvoyFilter', 'Service', 'Deployment', 'Pod', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry'],
   *check(vs, { index, settings }) {
     if (vs.group !== ISTIO_NETWORKING) return;
     const rawHosts = (Array.isArray(vs.spec.hosts) ? vs.spec.hosts : []).filter((h): h is string => typeof h === 'string' && h.trim() !== '');
     const hosts = rawHosts.map((h) => resolveHost(h, vs.namespace));
     const single = hosts.length === 1 && !isWildcard(hosts[0]) ? hosts[0] : undefined;
     const edited = new Set<string>();
-    let gateways: ReturnType<typeof egressGatewaysOf> | undefined;
     for (const d of routeDestinations(vs)) {
-      if (d.mirror || !isEgressGatewayHost(d.host, settings) || !ruleGateways(vs, d).includes(MESH_GATEWAY)) continue;
+      if (d.mirror || !ruleGateways(vs, d).includes(MESH_GATEWAY) || !isEgressGatewayHost(d.host, settings, index)) continue;
       const port = d.port ?? (d.matchPorts.length === 1 ? d.matchPorts[0] : undefined);
       if (port === undefined) continue;
-      gateways ??= egressGatewaysOf(index, vs, settings);
+      const gateways = egressGatewaysOf(index, vs, settings, d.host);
       const onPort = gateways.flatMap((g) =>
         gatewayServers(g.gateway)
           .filter((s) => s.port === port)

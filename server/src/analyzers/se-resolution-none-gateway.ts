@@ -13,7 +13,8 @@ import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
 import { isWildcard, resolveHost } from '../index/hosts';
-import { egressGatewayNamespace, egressGatewayRoutesTo, isVisibleTo } from '../index/mesh';
+import { egressGatewayRoutesTo, isVisibleTo } from '../index/mesh';
+import { gatewayPlacement } from '../mesh/gateways';
 import { insertMapEntry, replaceScalar } from '../edits/yaml-edits';
 
 interface State {
@@ -29,21 +30,23 @@ export const seResolutionNoneGateway: Analyzer<State> = {
   code: 'se-resolution-none-gateway',
   severity: 'error',
   appliesTo: ['ServiceEntry'],
-  reads: ['VirtualService', 'Gateway'],
+  reads: ['VirtualService', 'Gateway', 'Deployment', 'Pod', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry'],
   *check(se, { index, settings }) {
     if (se.group !== ISTIO_NETWORKING) return;
     const resolution = se.spec.resolution;
     if (resolution !== undefined && resolution !== 'NONE') return;
     // Endpoints (or workloads) give the proxy addresses of their own; resolution does not matter then.
     if (se.spec.workloadSelector !== undefined || (Array.isArray(se.spec.endpoints) && se.spec.endpoints.length > 0)) return;
-    if (!isVisibleTo(se, egressGatewayNamespace(settings))) return;
     const raw: unknown[] = Array.isArray(se.spec.hosts) ? se.spec.hosts : [];
     const looping: { i: number; host: string }[] = [];
     const related: RelatedLocation[] = [];
     raw.forEach((h, i) => {
       if (typeof h !== 'string' || isWildcard(h.trim())) return;
       const host = resolveHost(h, se.namespace);
-      const routes = egressGatewayRoutesTo(index, settings, host);
+      // Only gateways whose proxies see this ServiceEntry (its exportTo, from their pods' namespace) use it.
+      const routes = egressGatewayRoutesTo(index, settings, host).filter((r) =>
+        gatewayPlacement(index, settings, r.gateway).namespaces.some((ns) => isVisibleTo(se, ns)),
+      );
       if (routes.length === 0) return;
       looping.push({ i, host });
       for (const r of routes) {

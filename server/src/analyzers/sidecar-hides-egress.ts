@@ -100,7 +100,8 @@ export const sidecarHidesEgress: Analyzer<State> = {
     for (const vs of index.withTag('VirtualService', `ns:${ns}`)) {
       if (vs.group !== ISTIO_NETWORKING) continue;
       const routed = new Set<string>(boundGateways(vs).includes(MESH_GATEWAY) ? hostsOf(vs) : []);
-      for (const d of routeDestinations(vs)) if (ruleGateways(vs, d).includes(MESH_GATEWAY) && !isEgressGatewayHost(d.host, settings)) routed.add(d.host);
+      for (const d of routeDestinations(vs))
+        if (ruleGateways(vs, d).includes(MESH_GATEWAY) && !isEgressGatewayHost(d.host, settings, index)) routed.add(d.host);
       for (const host of routed) {
         const entriesForHost = serviceEntriesFor(index, host, ns);
         if (entriesForHost.length === 0) continue;

@@ -15,3 +15,7 @@ test('vs-gateway-port-unbound: the egress gateway host comes from the settings',
   const settings = { ...DEFAULT_SETTINGS, egressGateway: { host: 'egress.gateways.svc.cluster.local', selector: { app: 'egress' } } };
   checkFixture(vsGatewayPortUnbound, 'custom-gateway', settings);
 });
+
+test('vs-gateway-port-unbound: an egress gateway declared in the workspace is checked under the default settings', () => {
+  checkFixture(vsGatewayPortUnbound, 'workspace-gateway');
+});

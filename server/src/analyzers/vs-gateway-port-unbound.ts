@@ -35,13 +35,12 @@ export const vsGatewayPortUnbound: Analyzer<State> = {
   code: 'vs-gateway-port-unbound',
   severity: 'error',
   appliesTo: ['VirtualService'],
-  reads: ['Gateway'],
+  reads: ['Gateway', 'Service', 'Deployment', 'Pod', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry'],
   *check(vs, { index, settings }) {
     if (vs.group !== ISTIO_NETWORKING) return;
-    let gateways: ReturnType<typeof egressGatewaysOf> | undefined;
     for (const d of routeDestinations(vs)) {
-      if (d.mirror || !isEgressGatewayHost(d.host, settings) || !ruleGateways(vs, d).includes(MESH_GATEWAY)) continue;
-      gateways ??= egressGatewaysOf(index, vs, settings);
+      if (d.mirror || !ruleGateways(vs, d).includes(MESH_GATEWAY) || !isEgressGatewayHost(d.host, settings, index)) continue;
+      const gateways = egressGatewaysOf(index, vs, settings, d.host);
       if (gateways.length === 0) return;
       const listening = [...new Set(gateways.flatMap((g) => gatewayServers(g.gateway).map((s) => s.port)).filter((p): p is number => p !== undefined))].sort(
         (a, b) => a - b,

@@ -19,6 +19,7 @@
 import type { Analyzer, Hit } from './analyzer';
 import type { RelatedLocation, TextEdit } from '../model';
 import type { Settings } from '../settings';
+import type { IndexReader } from '../index/workspace-index';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { nodeAtPath, spanAtPath, type YamlPath } from '../parse/yaml-path';
 import { hostMatches, resolveHost } from '../index/hosts';
@@ -98,11 +99,11 @@ function isSimpleHttpRule(rule: unknown): boolean {
 }
 
 /** Whether a rule sends traffic somewhere other than its own hosts (the egress gateway, another host), so ignoring it changes where traffic goes. */
-function routesElsewhere(vs: Resource, rule: Record<string, any>, hosts: string[], settings: Settings): boolean {
+function routesElsewhere(vs: Resource, rule: Record<string, any>, hosts: string[], settings: Settings, index: IndexReader): boolean {
   const routes: unknown[] = Array.isArray(rule.route) ? rule.route : [];
   return routes.some((r) => {
     const host = isRecord(r) && isRecord(r.destination) && typeof r.destination.host === 'string' ? resolveHost(r.destination.host, vs.namespace) : undefined;
-    return host !== undefined && (isEgressGatewayHost(host, settings) || !hosts.some((h) => hostMatches(h, host)));
+    return host !== undefined && (isEgressGatewayHost(host, settings, index) || !hosts.some((h) => hostMatches(h, host)));
   });
 }
 
@@ -171,7 +172,7 @@ export const vsProtocolMismatch: Analyzer<State> = {
       rules.forEach((rule, i) => {
         if (!isRecord(rule)) return;
         let all = true;
-        const severity = routesElsewhere(vs, rule, hosts, settings) ? undefined : ('warning' as const);
+        const severity = routesElsewhere(vs, rule, hosts, settings, index) ? undefined : ('warning' as const);
         for (const t of targetsOf(vs, protocol, i, rule)) {
           const found = (t.gateways.includes(MESH_GATEWAY) ? serviceEntryMismatch(protocol, t) : undefined) ?? gatewayMismatch(protocol, t);
           if (!found) {

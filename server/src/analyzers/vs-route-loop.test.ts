@@ -22,3 +22,8 @@ test('vs-route-loop: a sidecar rule that bypasses the gateway rule for the same 
     ['warning'],
   );
 });
+
+test('vs-route-loop: a gateway rule routing back to the Service of an egress gateway declared in the workspace loops', () => {
+  const findings = checkFixture(vsRouteLoop, 'workspace-gateway');
+  assert.match(findings[0].message, /egress\/egress-gateway/);
+});

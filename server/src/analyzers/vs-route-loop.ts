@@ -14,6 +14,7 @@
  */
 import type { Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
+import { gatewayBehindHost, gatewaySelects } from '../mesh/gateways';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
 import { hostMatches, resolveHost } from '../index/hosts';
@@ -52,7 +53,7 @@ export const vsRouteLoop: Analyzer<State> = {
   code: 'vs-route-loop',
   severity: 'error',
   appliesTo: ['VirtualService'],
-  reads: ['Gateway'],
+  reads: ['Gateway', 'Service', 'Deployment', 'Pod', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry'],
   *check(vs, { index, settings }) {
     if (vs.group !== ISTIO_NETWORKING) return;
     const hosts = (Array.isArray(vs.spec.hosts) ? vs.spec.hosts : [])
@@ -67,8 +68,11 @@ export const vsRouteLoop: Analyzer<State> = {
       const anchor = spanAtPath(vs.document.ast, [...d.path, 'host']);
       if (!anchor) continue;
       const destination = String(d.destination.host);
-      if (isEgressGatewayHost(d.host, settings)) {
-        const [egress] = egressOf(gateways);
+      const target = gatewayBehindHost(index, settings, d.host);
+      if (target) {
+        // A rule running on the gateway that the destination host is the Service of.
+        const [egress] =
+          target.origin === 'workspace' ? resolveGatewayRefs(index, vs, gateways).filter((g) => gatewaySelects(g.gateway, target)) : egressOf(gateways);
         if (!egress) continue;
         const kind: Kind = d.matchGateways.length === 0 && gateways.includes(MESH_GATEWAY) ? 'shared-rule' : 'loop';
         yield { ...anchor, state: { kind, gateway: egress.ref, destination, egressHost }, related: nameRelated(egress.gateway, 'Egress Gateway defined here') };

@@ -11,7 +11,14 @@ import { resolveHost, hostMatches, isWildcard, CLUSTER_DOMAIN } from './hosts';
 import type { Settings } from '../settings';
 import type { YamlPath } from '../parse/yaml-path';
 import { isRecord } from '../data';
-import { egressGatewayNamespace as settingsEgressGatewayNamespace, gatewayPlacement, resolveGatewayName } from '../mesh/gateways';
+import {
+  egressGatewayNamespace as settingsEgressGatewayNamespace,
+  gatewayBehindHost,
+  gatewayPlacement,
+  gatewaySelects,
+  resolveGatewayName,
+  type EgressGateway,
+} from '../mesh/gateways';
 
 /** The reserved gateway name for the sidecars of the mesh. */
 export const MESH_GATEWAY = 'mesh';
@@ -115,8 +122,12 @@ export function servicesFor(index: IndexReader, host: string, namespace: string)
   return index.withHost('Service', host).filter((s) => isVisibleTo(s, namespace));
 }
 
-export function isEgressGatewayHost(host: string, settings: Settings): boolean {
-  return host === settings.egressGateway.host.toLowerCase();
+/**
+ * Whether `host` is an egress gateway's Service: the settings' egress gateway, or, given the index,
+ * a Service of the workspace whose pods an Istio Gateway selects (`gatewayBehindHost`).
+ */
+export function isEgressGatewayHost(host: string, settings: Settings, index?: IndexReader): boolean {
+  return host === settings.egressGateway.host.toLowerCase() || (index !== undefined && gatewayBehindHost(index, settings, host) !== undefined);
 }
 
 /** Hosts that exist in every cluster or by the user's settings: kube-dns, istiod, the egress gateway. */
@@ -435,12 +446,14 @@ export function resolveGatewayRefs(index: IndexReader, vs: Resource, refs: reado
 
 /**
  * The Gateways a VirtualService's gateway-side rules run on, for a mesh route that sends traffic to
- * the egress gateway: the bound Istio Gateways that select the egress gateway's pods, or every
- * bound Istio Gateway when none of them does.
+ * the egress gateway at `host` (the settings' when omitted): the bound Istio Gateways that select
+ * that gateway's pods, or every bound Istio Gateway when none of them does.
  */
-export function egressGatewaysOf(index: IndexReader, vs: Resource, settings: Settings): ResolvedGateway[] {
+export function egressGatewaysOf(index: IndexReader, vs: Resource, settings: Settings, host?: string): ResolvedGateway[] {
   const bound = resolveGatewayRefs(index, vs, boundGateways(vs));
-  const egress = bound.filter((b) => selectsEgressGateway(b.gateway, settings));
+  const gateway = host === undefined ? undefined : gatewayBehindHost(index, settings, host);
+  const selects = (gw: Resource) => (gateway?.origin === 'workspace' ? gatewaySelects(gw, gateway) : selectsEgressGateway(gw, settings));
+  const egress = bound.filter((b) => selects(b.gateway));
   return egress.length > 0 ? egress : bound;
 }
 
@@ -549,15 +562,16 @@ export interface EgressGatewayRoute {
 /**
  * Where the egress gateway forwards traffic for `host`: destinations equal to `host` (or matched by it,
  * when it is a wildcard) in gateway-side rules, those bound to an Istio Gateway that selects the egress
- * gateway, of the VirtualServices whose hosts match `host`.
+ * gateway (`through`, a workspace egress gateway, or the settings' by default), of the VirtualServices whose hosts match `host`.
  */
-export function egressGatewayRoutesTo(index: IndexReader, settings: Settings, host: string): EgressGatewayRoute[] {
+export function egressGatewayRoutesTo(index: IndexReader, settings: Settings, host: string, through?: EgressGateway): EgressGatewayRoute[] {
+  const selects = (gw: Resource) => (through?.origin === 'workspace' ? gatewaySelects(gw, through) : selectsEgressGateway(gw, settings));
   const out: EgressGatewayRoute[] = [];
   for (const vs of index.matchingHost('VirtualService', host)) {
     if (vs.group !== ISTIO_NETWORKING) continue;
     for (const route of routeDestinations(vs)) {
       if (route.host !== host && !(isWildcard(host) && hostMatches(host, route.host))) continue;
-      const gw = resolveGatewayRefs(index, vs, ruleGateways(vs, route)).find((g) => selectsEgressGateway(g.gateway, settings));
+      const gw = resolveGatewayRefs(index, vs, ruleGateways(vs, route)).find((g) => selects(g.gateway));
       if (gw) out.push({ vs, route, gateway: gw.gateway });
     }
   }
@@ -664,15 +678,18 @@ export function gatewayNamespaces(index: IndexReader, settings: Settings): Set<s
 
 /**
  * The namespace of the gateway proxy that applies a DestinationRule without `workloadSelector`, when
- * a gateway does: the rule's own namespace when a gateway runs there, else the egress gateway's when
- * the egress gateway forwards to the rule's host and sees the rule. Undefined otherwise (sidecars only).
+ * a gateway does: the rule's own namespace when a gateway runs there, else the namespace of the egress
+ * gateway's pods when that gateway forwards to the rule's host and sees the rule there. Undefined otherwise (sidecars only).
  */
 export function gatewayApplyingDestinationRule(index: IndexReader, settings: Settings, dr: Resource): string | undefined {
   if (isRecord(dr.spec.workloadSelector)) return undefined;
   if (gatewayNamespaces(index, settings).has(dr.namespace)) return dr.namespace;
-  const gatewayNamespace = egressGatewayNamespace(settings);
   const host = typeof dr.spec.host === 'string' ? resolveHost(dr.spec.host, dr.namespace) : '';
-  if (host !== '' && isVisibleTo(dr, gatewayNamespace) && egressGatewayRoutesTo(index, settings, host).length > 0) return gatewayNamespace;
+  if (host === '') return undefined;
+  for (const route of egressGatewayRoutesTo(index, settings, host)) {
+    const seen = gatewayPlacement(index, settings, route.gateway).namespaces.find((ns) => isVisibleTo(dr, ns));
+    if (seen !== undefined) return seen;
+  }
   return undefined;
 }
 

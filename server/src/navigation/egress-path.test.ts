@@ -119,3 +119,62 @@ test('a broken link is shown broken: no route at the egress gateway, or a subset
   assert.equal(broken.brokenAt?.uri, `file:///ws/${vsFile}`);
   assert.equal(wrongSubset.slice(broken.brokenAt.start, broken.brokenAt.end), 'cnnn');
 });
+
+test('an egress gateway declared in the workspace is a hop, and it originates TLS with the DestinationRule its own namespace sees', () => {
+  const platform = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: egress-gateway, namespace: egress}
+spec:
+  template:
+    metadata:
+      labels: {app: egress-gateway, istio: egress-custom}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: egress-gateway, namespace: egress}
+spec:
+  selector: {app: egress-gateway}
+  ports: [{name: http, port: 80}]
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: egress-gateway, namespace: egress}
+spec:
+  selector: {istio: egress-custom}
+  servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: [api.example.com]}]
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: api, namespace: egress}
+spec:
+  hosts: [api.example.com]
+  ports: [{number: 80, name: http, protocol: HTTP}, {number: 443, name: https, protocol: HTTPS}]
+  resolution: DNS
+---
+# Private to the gateway's namespace: only the gateway originates TLS with it.
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: api-tls, namespace: egress}
+spec:
+  host: api.example.com
+  exportTo: ["."]
+  trafficPolicy:
+    portLevelSettings: [{port: {number: 443}, tls: {mode: SIMPLE}}]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: api, namespace: egress}
+spec:
+  hosts: [api.example.com]
+  gateways: [mesh, egress-gateway]
+  http:
+  - match: [{gateways: [mesh], port: 80}]
+    route: [{destination: {host: egress-gateway.egress.svc.cluster.local, port: {number: 80}}}]
+  - match: [{gateways: [egress-gateway], port: 80}]
+    route: [{destination: {host: api.example.com, port: {number: 443}}}]
+`;
+  assert.deepEqual(
+    lenses(indexOf({ 'platform.yaml': platform })).filter((l) => l.startsWith('ServiceEntry api: api.example.com:80')),
+    ['ServiceEntry api: api.example.com:80: egress → sidecar → egress-gateway:80 → api.example.com:443 (TLS originated)'],
+  );
+});

@@ -11,11 +11,9 @@ import {
   clientTlsSettings,
   destinationRulesFor,
   effectiveOutboundPolicy,
-  egressGatewayNamespace,
   egressGatewayRoutesTo,
   gatewayServers,
   hostsOf,
-  isEgressGatewayHost,
   registryLookup,
   isPassthroughServer,
   isVisibleTo,
@@ -26,6 +24,7 @@ import {
   type RouteDestination,
 } from '../index/mesh';
 import { isRecord } from '../data';
+import { gatewayBehindHost, gatewayPlacement } from '../mesh/gateways';
 import { spanAtPath } from '../parse/yaml-path';
 import type { NavigationContext } from './references';
 
@@ -131,7 +130,8 @@ function pathVia(ctx: NavigationContext, definer: Resource, host: string, port: 
   const attached = gatewayApiRouteFor(ctx, definer);
   if (attached) return make([...hops, `${attached.kind} ${attached.name} (Gateway API routes are not followed yet)`]);
   const mesh = meshRoute(ctx, host, port.number, namespace);
-  if (mesh && isEgressGatewayHost(mesh.route.host, ctx.settings)) {
+  const through = mesh && gatewayBehindHost(ctx.index, ctx.settings, mesh.route.host);
+  if (mesh && through) {
     const gwPort = mesh.route.port ?? port.number;
     const tls = tlsTowards(ctx, mesh.route.host, namespace, mesh.route.subset, gwPort);
     const gwName = shortHost(mesh.route.host);
@@ -140,13 +140,17 @@ function pathVia(ctx: NavigationContext, definer: Resource, host: string, port: 
         vs: mesh.vs,
         path: [...mesh.route.path, 'subset'],
       });
-    const forward = egressGatewayRoutesTo(ctx.index, ctx.settings, host).find((r) => r.route.matchPorts.length === 0 || r.route.matchPorts.includes(gwPort));
+    const forward = egressGatewayRoutesTo(ctx.index, ctx.settings, host, through).find(
+      (r) => r.route.matchPorts.length === 0 || r.route.matchPorts.includes(gwPort),
+    );
     const server = forward ? gatewayServers(forward.gateway).find((s) => s.port === gwPort) : undefined;
     const mode = tls.mode ?? (server && isPassthroughServer(server) ? 'TLS passthrough' : undefined);
     hops.push(`${gwName}:${gwPort}${mode ? ` (${mode})` : ''}`);
     if (!forward) return make(hops, `no route at the egress gateway for ${host}:${gwPort}`, { vs: mesh.vs, path: [...mesh.route.path, 'host'] });
     const finalPort = forward.route.port ?? gwPort;
-    const gatewayTls = tlsTowards(ctx, host, egressGatewayNamespace(ctx.settings), forward.route.subset, finalPort);
+    // The gateway proxy looks the DestinationRule up from the namespace its pods run in.
+    const [gatewayNamespace] = gatewayPlacement(ctx.index, ctx.settings, forward.gateway).namespaces;
+    const gatewayTls = tlsTowards(ctx, host, gatewayNamespace, forward.route.subset, finalPort);
     const note = originated(gatewayTls.mode);
     hops.push(`${host}:${finalPort}${note ? ` (${note})` : ''}`);
     return make(hops);
