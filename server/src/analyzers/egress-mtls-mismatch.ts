@@ -11,8 +11,10 @@
  *   an `sni` the server accepts but that differs from the VirtualService's host is a warning. (When the
  *   workspace has EnvoyFilters, which can rewrite the SNI, a missing or unlisted `sni` is not reported.)
  * Settings are merged as Istio does: port-level over subset over top-level, keyed on the destination
- * port number. Quick fixes set `mode: ISTIO_MUTUAL` and `sni` in the DestinationRule when it is in the
- * same file as the VirtualService.
+ * port number. The egress gateway is the one of the settings or a Service of the workspace whose pods an
+ * Istio Gateway selects; gateway pods carry no `security.istio.io/tlsMode` label, so automatic mutual TLS
+ * never applies to them and only a DestinationRule's `ISTIO_MUTUAL` does.
+ * Quick fixes set `mode: ISTIO_MUTUAL` and `sni` in the DestinationRule when it is in the same file as the VirtualService.
  */
 import type { Analyzer, FixContext } from './analyzer';
 import type { Fix, RelatedLocation, TextEdit } from '../model';

@@ -6,7 +6,8 @@
  * `port.number`, or the rule's match port when the destination has none. Send to a port a bound
  * Gateway listens on, or add a server for the port; when the bound Gateways listen on exactly one
  * port, the quick fix sends the traffic there. Only Istio Gateways that select the egress gateway's
- * pods count (every bound Gateway when none does).
+ * pods count (every bound Gateway when none does). The egress gateway is the one of the
+ * `istioEgress.egressGateway` settings, or a Service of the workspace whose pods an Istio Gateway selects.
  */
 import type { Analyzer, Hit } from './analyzer';
 import type { RelatedLocation } from '../model';

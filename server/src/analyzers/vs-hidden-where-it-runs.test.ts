@@ -12,4 +12,5 @@ test('vs-hidden-where-it-runs: a custom egress gateway in a central namespace, a
   assert.doesNotMatch(findings[0].message, /team-d/, 'team-d imports nothing from egress, so the rule does not run there');
   assert.match(findings[1].message, /Gateway "egress\/egress-gateway" runs in namespace "egress".*exported only to "\."/);
   assert.match(findings[2].message, /does not see host "billing\.example\.com".*ServiceEntry "billing" in namespace "team-c"/);
+  assert.match(findings[3].message, /sees no DestinationRule for "reports\.example\.com".*SIMPLE TLS origination does not apply/);
 });

@@ -6,7 +6,10 @@
  * - a route's host is defined by a ServiceEntry or Service that the VirtualService's namespace sees
  *   but the gateway's namespace, or a client namespace the VirtualService is exported to, does not:
  *   that proxy has no cluster for it and requests fail with 503 (`cluster_not_found`, istio/istio.io#7615);
- * - a route's subset is defined by a DestinationRule that is not exported there: 503 as well.
+ * - a route's subset is defined by a DestinationRule that is not exported there: 503 as well;
+ * - the DestinationRule that originates TLS for a route's host (`SIMPLE` or `MUTUAL`) is not exported
+ *   there, and no other rule for the host is seen there: that proxy sends the traffic unencrypted, and
+ *   a TLS server answers `400 The plain HTTP request was sent to HTTPS port` or resets the connection.
  * The gateway's namespace is that of the workloads its selector picks, or the egress gateway's
  * from the settings when it selects that gateway; a Gateway whose pods the workspace does not place
  * is not checked. Mesh rules are checked in the namespaces the VirtualService names in `exportTo`
@@ -21,7 +24,10 @@ import type { Settings } from '../settings';
 import { spanAtPath } from '../parse/yaml-path';
 import {
   boundGateways,
+  clientTlsSettings,
   destinationRulesDefiningSubset,
+  destinationRulesFor,
+  ORIGINATING_TLS_MODES,
   exportTo,
   isVisibleTo,
   MESH_GATEWAY,
@@ -32,7 +38,7 @@ import {
 } from '../index/mesh';
 import { ruleSites, seenFrom, type RuleSite } from '../mesh/visibility';
 
-type Variant = 'vs-not-exported' | 'host-not-exported' | 'subset-not-exported';
+type Variant = 'vs-not-exported' | 'host-not-exported' | 'subset-not-exported' | 'tls-not-exported';
 
 interface State {
   variant: Variant;
@@ -46,6 +52,8 @@ interface State {
   subset?: string;
   /** The resources that define the host or subset, as `Kind "name" in namespace "ns"`. */
   hidden?: string[];
+  /** The TLS mode the hidden DestinationRule originates (tls-not-exported). */
+  mode?: string;
 }
 
 const quoted = (xs: readonly string[]) => xs.map((x) => `"${x}"`).join(', ');
@@ -73,6 +81,14 @@ function groups(sites: RuleSite[]): { gateway?: string; namespaces: string[] }[]
     byKey.set(key, g);
   }
   return [...byKey.values()];
+}
+
+/** The DestinationRule the VirtualService's namespace uses to originate TLS toward a route's destination, if any. */
+function tlsOriginationFor(index: IndexReader, vs: Resource, d: RouteDestination): { dr: Resource; mode: string } | undefined {
+  const [dr] = destinationRulesFor(index, d.host, vs.namespace).filter((r) => r.spec.workloadSelector === undefined);
+  const port = d.port ?? (d.matchPorts.length === 1 ? d.matchPorts[0] : undefined);
+  const tls = dr && clientTlsSettings(dr, d.subset, port);
+  return tls && ORIGINATING_TLS_MODES.has(tls.mode) ? { dr, mode: tls.mode } : undefined;
 }
 
 export const vsHiddenWhereItRuns: Analyzer<State> = {
@@ -115,6 +131,22 @@ export const vsHiddenWhereItRuns: Analyzer<State> = {
           hits.push({ ...span!, state: { variant: 'host-not-exported', ...g, host: d.host, hidden: hidden.map(describe) }, related });
         }
       }
+      const origination = tlsOriginationFor(index, vs, d);
+      if (origination) {
+        // Where the host itself is not seen, host-not-exported says so; a rule of its own there is that namespace's choice.
+        const blind = sites.filter(
+          (s) => registryLookup(index, d.host, s.namespace, settings).length > 0 && destinationRulesFor(index, d.host, s.namespace).length === 0,
+        );
+        const span = spanAtPath(vs.document.ast, [...d.path, 'host']);
+        for (const g of span ? groups(blind) : []) {
+          const related = [nameRelated(origination.dr, 'DestinationRule originating TLS, not exported there')].filter((x): x is RelatedLocation => !!x);
+          hits.push({
+            ...span!,
+            state: { variant: 'tls-not-exported', ...g, host: d.host, mode: origination.mode, hidden: [describe(origination.dr)] },
+            related,
+          });
+        }
+      }
       if (d.subset === undefined || destinationRulesDefiningSubset(index, d.host, vs.namespace, d.subset).length === 0) continue;
       const subset = d.subset;
       const blind = sites.filter((s) => destinationRulesDefiningSubset(index, d.host, s.namespace, subset).length === 0);
@@ -131,13 +163,15 @@ export const vsHiddenWhereItRuns: Analyzer<State> = {
     const where = s.gateway
       ? `Gateway "${s.gateway}" runs in namespace ${quoted(s.namespaces)}`
       : `This rule also runs in the sidecars of namespace${s.namespaces.length === 1 ? '' : 's'} ${quoted(s.namespaces)} (the VirtualService is exported there)`;
-    const hidden = s.hidden && s.hidden.length > 0 ? ` It is defined by ${s.hidden.join(', ')}.` : '';
+    const hidden = s.hidden && s.hidden.length > 0 ? ` It is ${s.variant === 'tls-not-exported' ? 'set' : 'defined'} by ${s.hidden.join(', ')}.` : '';
     const exportHint = `Export it to ${quoted(s.namespaces)}, or define it there.`;
     switch (s.variant) {
       case 'vs-not-exported':
         return `${where}, but this VirtualService is exported only to ${quoted(s.exportTo ?? [])}: the gateway does not see it and has no route for its hosts (HTTP 404, TLS and TCP connections reset). Export it to ${quoted(s.namespaces)}.`;
       case 'host-not-exported':
         return `${where}, which does not see host "${s.host}".${hidden} The proxy there has no cluster for it, so requests on this route fail with 503 (cluster_not_found). ${exportHint}`;
+      case 'tls-not-exported':
+        return `${where}, which sees no DestinationRule for "${s.host}".${hidden} Its ${s.mode} TLS origination does not apply there, so the proxy sends the traffic unencrypted and a TLS server rejects it (400 The plain HTTP request was sent to HTTPS port, or a reset). ${exportHint}`;
       case 'subset-not-exported':
         return `${where}, which sees no DestinationRule defining subset "${s.subset}" of "${s.host}".${hidden} Requests on this route fail with 503 there. ${exportHint}`;
     }

@@ -10,7 +10,8 @@
  *   external host straight to the external host while a gateway rule for it exists: sidecar traffic
  *   never reaches the gateway, so the gateway's policy and monitoring are bypassed. Send it to the
  *   egress gateway host instead.
- * The egress gateway is the host and selector in the `istioEgress.egressGateway` settings.
+ * The egress gateway is the host and selector in the `istioEgress.egressGateway` settings; a loop is
+ * also found through a Service of the workspace whose pods an Istio Gateway selects (a gateway declared there).
  */
 import type { Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
