@@ -135,3 +135,59 @@ test('an edit to a ServiceEntry for another host does not touch the VirtualServi
   assert.ok(checker.affectedBy(related).includes(VS_URI));
   assert.ok(codes(checker, VS_URI).includes('vs-destination-port'), 'port 80 is no longer declared');
 });
+
+test('where a gateway runs follows its Deployment: moving the pods to the VirtualService namespace clears vs-hidden-where-it-runs', () => {
+  const deployment = (namespace: string, app: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${app}
+  namespace: ${namespace}
+spec:
+  template:
+    metadata:
+      labels:
+        app: ${app}
+        istio: ${app}
+`;
+  const gateway = `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata:
+  name: egress-gateway
+  namespace: egress
+spec:
+  selector:
+    istio: egress-gateway
+  servers:
+  - port: {number: 80, name: http, protocol: HTTP}
+    hosts: ["*"]
+`;
+  const vs = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: payments
+  namespace: team-b
+spec:
+  hosts: [pay.example.com]
+  exportTo: ["."]
+  gateways: [egress/egress-gateway]
+  http:
+  - route:
+    - destination: {host: pay.example.com}
+`;
+  const index = new WorkspaceIndex();
+  index.setFile(parseFile('file:///ws/deployment.yaml', deployment('egress', 'egress-gateway')));
+  index.setFile(parseFile('file:///ws/other.yaml', deployment('shop', 'shop')));
+  index.setFile(parseFile('file:///ws/gateway.yaml', gateway));
+  index.setFile(parseFile('file:///ws/payments.yaml', vs));
+  index.setFile(parseFile('file:///ws/pay-se.yaml', serviceEntry('pay', 'pay.example.com', 80)));
+  const checker = new Checker(index, loadSchemaStore(), DEFAULT_SETTINGS);
+  const uri = 'file:///ws/payments.yaml';
+  assert.ok(codes(checker, uri).includes('vs-hidden-where-it-runs'), 'the gateway runs in egress, which the VirtualService is not exported to');
+
+  const unrelated = index.setFile(parseFile('file:///ws/other.yaml', deployment('shop', 'shop-v2')));
+  assert.ok(!checker.affectedBy(unrelated).includes(uri), 'a Deployment the Gateway does not select is not read');
+
+  const moved = index.setFile(parseFile('file:///ws/deployment.yaml', deployment('team-b', 'egress-gateway')));
+  assert.ok(checker.affectedBy(moved).includes(uri));
+  assert.ok(!codes(checker, uri).includes('vs-hidden-where-it-runs'), 'the gateway now runs in team-b and sees the VirtualService');
+});

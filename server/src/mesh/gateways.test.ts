@@ -120,6 +120,14 @@ for (const c of [
   });
 }
 
+test('gatewayPlacement: a gateway Deployment that writes no namespace is placed in default, but not as a fact', () => {
+  const index = indexOf(
+    WORKSPACE.replace('metadata: {name: egress-gateway, namespace: egress}\nspec:\n  template', 'metadata: {name: egress-gateway}\nspec:\n  template'),
+  );
+  const gw = index.ofKind('Gateway').find((g) => g.name === 'egress-gateway')!;
+  assert.deepEqual(gatewayPlacement(index, DEFAULT_SETTINGS, gw), { namespaces: ['default'], known: false });
+});
+
 test('gatewayBehindHost: a Service whose pods an Istio Gateway selects is a gateway, placed in its namespace', () => {
   const index = indexOf(WORKSPACE);
   const gw = gatewayBehindHost(index, DEFAULT_SETTINGS, 'egress-gateway.egress.svc.cluster.local');

@@ -64,13 +64,15 @@ export interface GatewayPlacement {
  * else the egress gateway's of the settings when it selects that gateway, else (the pods live
  * outside the workspace) Istio's root namespace and the Gateway's own, where gateways usually run.
  * A gateway proxy reads its configuration as its own namespace sees it (pilot/pkg/model/context.go
- * `ConfigNamespace`), so this is the namespace whose view its rules use.
+ * `ConfigNamespace`), so this is the namespace whose view its rules use. Workloads whose files write
+ * no namespace make the answer assumed, not known.
  */
 export function gatewayPlacement(index: IndexReader, settings: Settings, gw: Resource): GatewayPlacement {
   const selector = gatewaySelector(gw);
   if (Object.keys(selector).length > 0) {
-    const declared = new Set(workloadsMatching(index, selector).map((w) => w.namespace));
-    if (declared.size > 0) return { namespaces: [...declared].sort(), known: true };
+    const workloads = workloadsMatching(index, selector);
+    // A workload whose file writes no namespace goes wherever kubectl -n or a kustomization puts it.
+    if (workloads.length > 0) return { namespaces: [...new Set(workloads.map((w) => w.namespace))].sort(), known: workloads.every((w) => w.namespaceExplicit) };
     if (labelsMatch(selector, settings.egressGateway.selector)) return { namespaces: [egressGatewayNamespace(settings)], known: true };
   }
   return { namespaces: [...new Set([ROOT_NAMESPACE, gw.namespace])], known: false };
