@@ -1,8 +1,9 @@
 /**
  * Istio's rules for how resources find each other, over an IndexReader: gateway references,
- * exportTo visibility, service registry lookups (ServiceEntry and Kubernetes Service), the
- * DestinationRules a client sees, route destinations, workload selectors, and the effective
- * outbound traffic policy per namespace. Analyzers share these so that they agree with each other.
+ * exportTo visibility, service registry lookups (ServiceEntry and Kubernetes Service), route
+ * destinations, workload selectors, and the effective outbound traffic policy per namespace.
+ * Analyzers share these so that they agree with each other. Which DestinationRule a proxy uses is
+ * decided in mesh/destination-rules.ts.
  */
 import type { IndexReader } from './workspace-index';
 import { ISTIO_NETWORKING, GATEWAY_API, type Resource } from '../parse/resource';
@@ -165,42 +166,6 @@ export function describesNamespaceServices(index: IndexReader, namespace: string
     index.withTag('Service', `ns:${namespace}`).length > 0 ||
     index.withTag('ServiceEntry', `cluster-ns:${namespace}`).some((se) => se.group === ISTIO_NETWORKING)
   );
-}
-
-/**
- * DestinationRules for `host` that a client in `namespace` sees, in Istio's lookup order:
- * the client's namespace, then the host's own (for cluster-local hosts), then the root namespace;
- * exported rules from other namespaces last.
- */
-export function destinationRulesFor(index: IndexReader, host: string, namespace: string): Resource[] {
-  const candidates = index.matchingHost('DestinationRule', host).filter((dr) => dr.group === ISTIO_NETWORKING && isVisibleTo(dr, namespace));
-  const hostNamespace = host.endsWith(`.${CLUSTER_DOMAIN}`) ? host.split('.')[1] : undefined;
-  const rank = (dr: Resource) => (dr.namespace === namespace ? 0 : dr.namespace === hostNamespace ? 1 : dr.namespace === ROOT_NAMESPACE ? 2 : 3);
-  return [...candidates].sort((a, b) => rank(a) - rank(b));
-}
-
-/**
- * DestinationRules visible from `namespace` that define `subset` for exactly `host`, in lookup
- * order: a narrow lookup for the common case. Rules with wildcard hosts are not included; callers
- * fall back to destinationRulesFor when this finds nothing.
- */
-export function destinationRulesWithSubset(index: IndexReader, host: string, namespace: string, subset: string): Resource[] {
-  const rank = (dr: Resource) => (dr.namespace === namespace ? 0 : dr.namespace === ROOT_NAMESPACE ? 2 : 1);
-  return index
-    .withTag('DestinationRule', `subset:${host}|${subset}`)
-    .filter((dr) => dr.group === ISTIO_NETWORKING && isVisibleTo(dr, namespace))
-    .sort((a, b) => rank(a) - rank(b));
-}
-
-/**
- * The DestinationRules that define `subset` for `host`, as a client in `namespace` sees them, in
- * lookup order: the narrow exact-host lookup, else every visible rule for the host (wildcards too)
- * that lists the subset. Empty when the subset does not exist for that client.
- */
-export function destinationRulesDefiningSubset(index: IndexReader, host: string, namespace: string, subset: string): Resource[] {
-  const exact = destinationRulesWithSubset(index, host, namespace, subset);
-  if (exact.length > 0) return exact;
-  return destinationRulesFor(index, host, namespace).filter((dr) => subsetNames(dr).includes(subset));
 }
 
 /**
@@ -448,54 +413,6 @@ export function egressGatewaysOf(index: IndexReader, vs: Resource, settings: Set
   const bound = resolveGatewayRefs(index, vs, boundGateways(vs));
   const egress = bound.filter((b) => selectsEgressGateway(b.gateway, settings));
   return egress.length > 0 ? egress : bound;
-}
-
-/** The client TLS settings a sidecar uses toward a DestinationRule's host, with where they are written. */
-export interface ClientTls {
-  /** Upper-case `tls.mode`; DISABLE when nothing sets one (Istio's default). */
-  mode: string;
-  /** True when the `tls` map in effect writes its mode. */
-  modeWritten: boolean;
-  sni?: string;
-  /** Path of the `tls` map in effect, when one is. */
-  tlsPath?: YamlPath;
-  /** Path of the most specific `trafficPolicy` that applies (the subset's when the route names a subset), existing or not. */
-  policyPath: YamlPath;
-}
-
-/**
- * The TLS settings for a route to `subset` on `port`, merged the way Istio does: top-level `tls`,
- * then top-level `portLevelSettings` for the port, then the subset's `tls`, then the subset's
- * `portLevelSettings` for the port; each one present replaces the one before. Undefined when the
- * rule does not define `subset`. Port-level settings are keyed on the destination (ServiceEntry or Service) port number.
- */
-export function clientTlsSettings(dr: Resource, subset: string | undefined, port: number | undefined): ClientTls | undefined {
-  let tlsPath: YamlPath | undefined;
-  let tls: Record<string, any> | undefined;
-  const apply = (policy: unknown, base: YamlPath) => {
-    if (!isRecord(policy)) return;
-    if (isRecord(policy.tls)) {
-      tls = policy.tls;
-      tlsPath = [...base, 'tls'];
-    }
-    const pls = Array.isArray(policy.portLevelSettings) ? policy.portLevelSettings : [];
-    const i = port === undefined ? -1 : pls.findIndex((p: unknown) => isRecord(p) && isRecord(p.port) && p.port.number === port);
-    if (i >= 0 && isRecord(pls[i].tls)) {
-      tls = pls[i].tls;
-      tlsPath = [...base, 'portLevelSettings', i, 'tls'];
-    }
-  };
-  apply(dr.spec.trafficPolicy, ['spec', 'trafficPolicy']);
-  let policyPath: YamlPath = ['spec', 'trafficPolicy'];
-  if (subset !== undefined) {
-    const subsets = Array.isArray(dr.spec.subsets) ? dr.spec.subsets : [];
-    const i = subsets.findIndex((s: unknown) => isRecord(s) && s.name === subset);
-    if (i < 0) return undefined;
-    policyPath = ['spec', 'subsets', i, 'trafficPolicy'];
-    apply(subsets[i].trafficPolicy, policyPath);
-  }
-  const mode = typeof tls?.mode === 'string' ? tls.mode.toUpperCase() : 'DISABLE';
-  return { mode, modeWritten: typeof tls?.mode === 'string', sni: typeof tls?.sni === 'string' ? tls.sni : undefined, tlsPath, policyPath };
 }
 
 /** The namespace the egress gateway from the settings runs in: the namespace label of its host (istio-system by default). */

@@ -53,7 +53,8 @@ export const someKey = (kind: string, tag: string) => `some|${kind}|${tag}`;
 
 /**
  * Secondary keys that let analyzers look up narrowly instead of scanning a kind:
- * `ns:<namespace>` for every resource; `subset:<host>|<name>` for DestinationRule subsets; `name:<name>` for cluster-scoped Namespaces;
+ * `ns:<namespace>` for every resource; `subset:<host>|<name>` for DestinationRule subsets, and
+ * `host-in:<host>|<namespace>` for a DestinationRule's host in its namespace; `name:<name>` for cluster-scoped Namespaces;
  * `dest:<host>` for each route destination host of a VirtualService; for each route (not mirror) of a
  * rule that applies to the mesh, `mesh-route:<host>|<scope>` per namespace it is exported to (`*` for all)
  * and `mesh-route-in:<host>|<namespace>` when it is visible in its own namespace; `credential:<name>`,
@@ -87,6 +88,7 @@ export function tagsOf(r: Resource): string[] {
   }
   if (r.family === 'istio' && r.kind === 'DestinationRule' && typeof spec.host === 'string') {
     const host = resolveHost(spec.host, r.namespace);
+    tags.push(`host-in:${host}|${r.namespace}`);
     for (const s of Array.isArray(spec.subsets) ? spec.subsets : []) if (isRecord(s) && typeof s.name === 'string') tags.push(`subset:${host}|${s.name}`);
   }
   if (r.family === 'istio' && r.kind === 'Gateway') {
