@@ -7,7 +7,9 @@
  */
 import type { IndexReader } from './workspace-index';
 import { ISTIO_NETWORKING, GATEWAY_API, type Resource } from '../parse/resource';
-import { outboundMode, type OutboundMode } from '../parse/mesh-config';
+import type { OutboundMode } from '../parse/mesh-config';
+import { outboundPolicy } from '../mesh/sidecar-scope';
+import { effectiveDestinationRule } from '../mesh/destination-rules';
 import { resolveHost, hostMatches, isWildcard, CLUSTER_DOMAIN } from './hosts';
 import type { Settings } from '../settings';
 import type { YamlPath } from '../parse/yaml-path';
@@ -294,27 +296,13 @@ export interface EffectivePolicy {
 }
 
 /**
- * The outbound traffic policy for workloads in `namespace`: a namespace-wide Sidecar (no
- * workloadSelector) that sets one, else the mesh config in an IstioOperator or the `istio`
- * ConfigMap, else the setting (Istio's default ALLOW_ANY unless the user says otherwise).
+ * The outbound traffic policy for workloads in `namespace`: the Sidecar in effect there (the
+ * namespace's own without workloadSelector, else the root namespace's) when it sets one, else the mesh
+ * config in an IstioOperator or the `istio` ConfigMap, else the setting (Istio's default ALLOW_ANY
+ * unless the user says otherwise). See mesh/sidecar-scope.ts.
  */
 export function effectiveOutboundPolicy(index: IndexReader, settings: Settings, namespace: string): EffectivePolicy {
-  const namespaceWide = (ns: string) =>
-    index.withTag('Sidecar', `ns:${ns}`).filter((s) => s.group === ISTIO_NETWORKING && !s.spec.workloadSelector && sidecarMode(s));
-  const local = namespaceWide(namespace)[0] ?? namespaceWide(ROOT_NAMESPACE)[0];
-  if (local) return { mode: sidecarMode(local)!, origin: 'sidecar', source: local };
-  for (const kind of ['IstioOperator', 'ConfigMap']) {
-    for (const r of index.withTag(kind, 'mesh-config')) {
-      const mode = outboundMode(r.meshConfig);
-      if (mode) return { mode, origin: 'mesh-config', source: r };
-    }
-  }
-  return { mode: settings.outboundTrafficPolicy, origin: 'setting' };
-}
-
-function sidecarMode(s: Resource): OutboundMode | undefined {
-  const mode = s.spec.outboundTrafficPolicy?.mode;
-  return mode === 'ALLOW_ANY' || mode === 'REGISTRY_ONLY' ? mode : undefined;
+  return outboundPolicy(index, settings, namespace);
 }
 
 /** Hosts of a ServiceEntry or VirtualService, fully qualified in its namespace. */
@@ -589,14 +577,16 @@ export function gatewayNamespaces(index: IndexReader, settings: Settings): Set<s
 /**
  * The namespace of the gateway proxy that applies a DestinationRule without `workloadSelector`, when
  * a gateway does: the rule's own namespace when a gateway runs there, else the egress gateway's when
- * the egress gateway forwards to the rule's host and sees the rule. Undefined otherwise (sidecars only).
+ * the egress gateway forwards to the rule's host and the rule is the one it uses for that host. Undefined otherwise (sidecars only).
  */
 export function gatewayApplyingDestinationRule(index: IndexReader, settings: Settings, dr: Resource): string | undefined {
   if (isRecord(dr.spec.workloadSelector)) return undefined;
   if (gatewayNamespaces(index, settings).has(dr.namespace)) return dr.namespace;
   const gatewayNamespace = egressGatewayNamespace(settings);
   const host = typeof dr.spec.host === 'string' ? resolveHost(dr.spec.host, dr.namespace) : '';
-  if (host !== '' && isVisibleTo(dr, gatewayNamespace) && egressGatewayRoutesTo(index, settings, host).length > 0) return gatewayNamespace;
+  // The gateway applies the rule only when it is the one the gateway's namespace looks up for the host (push_context.go destinationRule).
+  const applies = () => effectiveDestinationRule(index, gatewayNamespace, host)?.rules.some((r) => r.namespace === dr.namespace && r.name === dr.name) ?? false;
+  if (host !== '' && applies() && egressGatewayRoutesTo(index, settings, host).length > 0) return gatewayNamespace;
   return undefined;
 }
 
