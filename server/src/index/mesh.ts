@@ -10,6 +10,7 @@ import { ISTIO_NETWORKING, GATEWAY_API, type Resource } from '../parse/resource'
 import type { OutboundMode } from '../parse/mesh-config';
 import { outboundPolicy } from '../mesh/sidecar-scope';
 import { effectiveDestinationRule } from '../mesh/destination-rules';
+import { hostAsIstioNamesIt } from '../mesh/hosts';
 import { resolveHost, hostMatches, isWildcard, CLUSTER_DOMAIN } from './hosts';
 import type { Settings } from '../settings';
 import type { YamlPath } from '../parse/yaml-path';
@@ -305,10 +306,10 @@ export function effectiveOutboundPolicy(index: IndexReader, settings: Settings, 
   return outboundPolicy(index, settings, namespace);
 }
 
-/** Hosts of a ServiceEntry or VirtualService, fully qualified in its namespace. */
+/** Hosts of a ServiceEntry (as written) or VirtualService (short names qualified in its namespace). */
 export function hostsOf(r: Resource): string[] {
   const raw = Array.isArray(r.spec.hosts) ? r.spec.hosts : [];
-  return raw.filter((h): h is string => typeof h === 'string').map((h) => resolveHost(h, r.namespace));
+  return raw.filter((h): h is string => typeof h === 'string').map((h) => hostAsIstioNamesIt(r.kind, h, r.namespace));
 }
 
 /** Whether a gateway server hosts entry (namespace/host, any-namespace, dot for the gateway namespace, wildcards) admits a VirtualService host. */

@@ -10,6 +10,7 @@ import { isRecord } from '../data';
 import { oneVersionEach } from './versions';
 import { meshesMeet } from './meshes';
 import { exportScopes, MESH_GATEWAY, routeDestinations, ruleGateways, WORKLOAD_KINDS } from './mesh';
+import { hostAsIstioNamesIt } from '../mesh/hosts';
 
 /**
  * What an update changed: the dependency keys of every resource added, removed or edited (its
@@ -160,7 +161,7 @@ function entryOf(r: Resource): Entry {
 
 const ISTIO_HOST_KINDS = new Set(['ServiceEntry', 'DestinationRule', 'VirtualService']);
 
-/** The hosts a resource declares, fully qualified, for the host index. */
+/** The hosts a resource declares, as Istio names them (see mesh/hosts.ts), for the host index. */
 export function declaredHosts(r: Resource): string[] {
   if (r.family === 'istio' && ISTIO_HOST_KINDS.has(r.kind)) {
     const raw: unknown[] = r.kind === 'DestinationRule' ? [r.spec.host] : Array.isArray(r.spec.hosts) ? r.spec.hosts : [];
@@ -168,7 +169,7 @@ export function declaredHosts(r: Resource): string[] {
     // A bare `*` is not a valid ServiceEntry or VirtualService host (the API server rejects it), so it
     // must not make the resource match every host.
     for (const h of raw)
-      if (typeof h === 'string' && h.trim() !== '' && (h.trim() !== '*' || r.kind === 'DestinationRule')) out.push(resolveHost(h, r.namespace));
+      if (typeof h === 'string' && h.trim() !== '' && (h.trim() !== '*' || r.kind === 'DestinationRule')) out.push(hostAsIstioNamesIt(r.kind, h, r.namespace));
     return out;
   }
   if (r.family === 'kubernetes' && r.kind === 'Service' && r.group === '' && r.name) return [serviceHost(r.name, r.namespace)];
