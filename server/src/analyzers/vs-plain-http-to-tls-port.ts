@@ -30,7 +30,7 @@ import {
 } from '../index/mesh';
 import type { IndexReader } from '../index/workspace-index';
 import { isRecord } from '../data';
-import { effectiveDestinationRule } from '../mesh/destination-rules';
+import { effectiveDestinationRule, forWorkload } from '../mesh/destination-rules';
 import { clientTls } from '../mesh/client-tls';
 import { ruleProxies } from '../mesh/rule-proxies';
 
@@ -87,6 +87,8 @@ function ignoredByGateway(index: IndexReader, vs: Resource, d: RouteDestination)
   return servers.length > 0 && servers.every(isPassthroughServer);
 }
 
+const originates = (mode: string | undefined) => mode !== undefined && mode !== 'DISABLE';
+
 export const vsPlainHttpToTlsPort: Analyzer<State> = {
   code: 'vs-plain-http-to-tls-port',
   severity: 'error',
@@ -101,7 +103,11 @@ export const vsPlainHttpToTlsPort: Analyzer<State> = {
         const declared = tlsPort(index, d.host, proxy.namespace, port);
         if (!declared) continue;
         if (proxy.gateway ? ignoredByGateway(index, vs, d) : ignoredBySidecars(index, vs, d)) continue;
-        const effective = effectiveDestinationRule(index, proxy.namespace, d.host);
+        const found = effectiveDestinationRule(index, proxy.namespace, d.host);
+        // A gateway's pods carry its selector's labels, so a rule selecting them applies; which sidecars
+        // call the host is unknown, so a rule for selected workloads that originates TLS keeps this quiet.
+        const effective = proxy.labels ? forWorkload(found, proxy.labels) : found;
+        if (!proxy.labels && found?.selected.some((dr) => originates(clientTls({ ...found, rules: [dr] }, d.subset, port)?.mode))) continue;
         const tls = clientTls(effective, d.subset, port);
         // An unknown subset is vs-unknown-subset's finding; any TLS mode means the proxy does not send plain HTTP.
         if (!tls || tls.mode !== 'DISABLE') continue;

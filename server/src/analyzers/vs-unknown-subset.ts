@@ -22,7 +22,7 @@ import type { Fix, RelatedLocation } from '../model';
 import { ISTIO_NETWORKING } from '../parse/resource';
 import type { IndexReader } from '../index/workspace-index';
 import { isEgressGatewayHost, routeDestinations, subsetNames, unplacedDestinationRulesFor } from '../index/mesh';
-import { effectiveDestinationRule, subsetsOf, type EffectiveDestinationRule } from '../mesh/destination-rules';
+import { effectiveDestinationRule, forWorkload, subsetsOf, type EffectiveDestinationRule } from '../mesh/destination-rules';
 import { ruleProxies, type RuleProxy } from '../mesh/rule-proxies';
 import { spanAtPath } from '../parse/yaml-path';
 import { closestMatch } from '../schema/suggest';
@@ -83,8 +83,12 @@ export const vsUnknownSubset: Analyzer<State> = {
       const proxies = ruleProxies(index, settings, vs, d);
       let missing: { proxy: RuleProxy; effective: EffectiveDestinationRule | undefined } | undefined;
       for (const proxy of proxies.length > 0 ? proxies : [{ namespace: vs.namespace, gateway: false }]) {
-        const effective = effectiveDestinationRule(index, proxy.namespace, d.host);
-        if (!subsetsOf(effective).has(d.subset) && !anotherVersionDefines(index, effective, d.subset)) {
+        const found = effectiveDestinationRule(index, proxy.namespace, d.host);
+        // A gateway's pods carry its selector's labels; which sidecars call is unknown, so a rule for
+        // selected workloads that defines the subset counts for them.
+        const effective = proxy.labels ? forWorkload(found, proxy.labels) : found;
+        const forSelected = !proxy.labels && found !== undefined && found.selected.some((dr) => subsetsOf({ ...found, rules: [dr] }).has(d.subset!));
+        if (!forSelected && !subsetsOf(effective).has(d.subset) && !anotherVersionDefines(index, effective, d.subset)) {
           missing = { proxy, effective };
           break;
         }

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { documents, resource, workspace } from './test-workspace';
-import { coveringHosts, effectiveDestinationRule, subsetsOf } from './destination-rules';
+import { coveringHosts, effectiveDestinationRule, forWorkload, subsetsOf } from './destination-rules';
 
 const dr = (id: string, host: string, extra: Record<string, unknown> = {}) => resource('DestinationRule', id, { host, ...extra });
 const se = (id: string, host: string, extra: Record<string, unknown> = {}) =>
@@ -140,6 +140,15 @@ test('SidecarScope.DestinationRule: a namespace whose only rule selects workload
     found?.selected.map((r) => r.name),
     ['selected'],
   );
+});
+
+test('SidecarScope.DestinationRule: a workload whose labels a rule selects uses that rule, others the rule without selector', () => {
+  const index = workspace({
+    'a.yaml': documents(dr('egress/gateway-only', API, { workloadSelector: { matchLabels: { app: 'corp-egress' } } }), dr('egress/everyone', API)),
+  });
+  const found = effectiveDestinationRule(index, 'egress', API);
+  assert.equal(forWorkload(found, { app: 'corp-egress', istio: 'x' })?.rules[0].name, 'gateway-only');
+  assert.equal(forWorkload(found, { app: 'other' })?.rules[0].name, 'everyone');
 });
 
 test('the lookup records narrow keys: the host per namespace consulted, the Services and ServiceEntries for it, and the mesh config', () => {

@@ -137,6 +137,19 @@ export function effectiveDestinationRule(index: IndexReader, proxyNamespace: str
   return (service !== undefined ? exported(service) : undefined) ?? exported(root);
 }
 
+/**
+ * The rule a workload with `labels` uses (SidecarScope.DestinationRule): the first rule of the winning
+ * namespace whose `workloadSelector.matchLabels` the labels satisfy, else the rules without selector.
+ */
+export function forWorkload(effective: EffectiveDestinationRule | undefined, labels: Record<string, string>): EffectiveDestinationRule | undefined {
+  if (!effective) return undefined;
+  const selected = effective.selected.find((dr) => {
+    const match = isRecord(dr.spec.workloadSelector) && isRecord(dr.spec.workloadSelector.matchLabels) ? dr.spec.workloadSelector.matchLabels : {};
+    return Object.entries(match).every(([k, v]) => labels[k] === String(v));
+  });
+  return selected ? { ...effective, rules: [selected] } : effective;
+}
+
 /** One subset as the merged rule defines it: the rule that defines it first, and its place there. */
 export interface SubsetDefinition {
   rule: Resource;
