@@ -31,7 +31,7 @@ export const drMutualMissingCredentials: Analyzer<State> = {
   code: 'dr-mutual-missing-credentials',
   severity: 'error',
   appliesTo: ['DestinationRule'],
-  reads: ['VirtualService', 'Gateway', ...WORKLOAD_KINDS],
+  reads: ['VirtualService', 'Gateway', 'DestinationRule', 'ServiceEntry', 'Service', 'IstioOperator', 'ConfigMap', ...WORKLOAD_KINDS],
   *check(dr, { index, settings }) {
     if (dr.group !== ISTIO_NETWORKING) return;
     let appliedAtGateway: string | undefined | null = null;

@@ -22,9 +22,6 @@ import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { nodeAtPath, spanAtPath, type YamlPath } from '../parse/yaml-path';
 import { hostMatches, isWildcard, resolveHost } from '../index/hosts';
 import {
-  clientTlsSettings,
-  destinationRulesFor,
-  destinationRulesWithSubset,
   egressGatewaysOf,
   gatewayServers,
   HTTP_PROTOCOLS,
@@ -33,11 +30,12 @@ import {
   routeDestinations,
   ruleGateways,
   serverHostAdmits,
-  subsetNames,
   TLS_PROTOCOLS,
   type GatewayServer,
 } from '../index/mesh';
 import { insertMapEntry, replaceScalar } from '../edits/yaml-edits';
+import { effectiveDestinationRule } from '../mesh/destination-rules';
+import { clientTls } from '../mesh/client-tls';
 import { isMap, isScalar } from 'yaml';
 
 type Kind = 'needs-istio-mutual' | 'unexpected-istio-mutual' | 'sni-missing' | 'sni-not-served' | 'sni-mismatch';
@@ -91,7 +89,21 @@ export const egressMtlsMismatch: Analyzer<State> = {
   code: 'egress-mtls-mismatch',
   severity: 'error',
   appliesTo: ['VirtualService'],
-  reads: ['Gateway', 'DestinationRule', 'EnvoyFilter', 'Service', 'Deployment', 'Pod', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry'],
+  reads: [
+    'Gateway',
+    'DestinationRule',
+    'EnvoyFilter',
+    'IstioOperator',
+    'ConfigMap',
+    'Service',
+    'ServiceEntry',
+    'Deployment',
+    'Pod',
+    'StatefulSet',
+    'DaemonSet',
+    'ReplicaSet',
+    'WorkloadEntry',
+  ],
   *check(vs, { index, settings }) {
     if (vs.group !== ISTIO_NETWORKING) return;
     const rawHosts = (Array.isArray(vs.spec.hosts) ? vs.spec.hosts : []).filter((h): h is string => typeof h === 'string' && h.trim() !== '');
@@ -116,15 +128,12 @@ export const egressMtlsMismatch: Analyzer<State> = {
       if (servers.length === 0 || expected.size !== 1 || expected.has(undefined)) continue;
       const expect = [...expected][0] as Expectation;
 
-      // Istio merges the DestinationRules of one host, so the subset comes from whichever defines it.
-      const direct = d.subset === undefined ? [] : destinationRulesWithSubset(index, d.host, vs.namespace, d.subset).filter((r) => !r.spec.workloadSelector);
-      const candidates = direct.length > 0 ? direct : destinationRulesFor(index, d.host, vs.namespace).filter((r) => !r.spec.workloadSelector);
-      const dr = d.subset === undefined ? candidates[0] : candidates.find((r) => subsetNames(r).includes(d.subset!));
-      if (!dr && d.subset !== undefined) continue; // an unknown subset is another analyzer's finding
-      const client = dr
-        ? clientTlsSettings(dr, d.subset, port)
-        : { mode: 'DISABLE', modeWritten: false, sni: undefined, tlsPath: undefined, policyPath: ['spec', 'trafficPolicy'] };
-      if (!client) continue;
+      // The sidecars of the VirtualService's namespace run this mesh rule and look the gateway's
+      // DestinationRule up from there (push_context.go destinationRule); Istio merges the rules of
+      // the namespace that wins, so the subset and the TLS may come from different rules.
+      const client = clientTls(effectiveDestinationRule(index, vs.namespace, d.host), d.subset, port);
+      if (!client) continue; // an unknown subset is another analyzer's finding
+      const dr = client.rule;
 
       const { ref, gateway, server } = servers[0];
       const serverHosts = [...new Set(servers.flatMap((s) => s.server.hosts))];

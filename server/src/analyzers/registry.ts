@@ -38,6 +38,7 @@ import { vsHttpOnTcpPort } from './vs-http-on-tcp-port';
 import { vsIneffectiveMatch } from './vs-ineffective-match';
 import { vsInvalid } from './vs-invalid';
 import { vsMeshGatewayMissing } from './vs-mesh-gateway-missing';
+import { vsPlainHttpToTlsPort } from './vs-plain-http-to-tls-port';
 import { vsProtocolMismatch } from './vs-protocol-mismatch';
 import { vsRouteLoop } from './vs-route-loop';
 import { vsUnknownGateway } from './vs-unknown-gateway';
@@ -83,6 +84,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   vsIneffectiveMatch,
   vsInvalid,
   vsMeshGatewayMissing,
+  vsPlainHttpToTlsPort,
   vsProtocolMismatch,
   vsRouteLoop,
   vsUnknownGateway,

@@ -4,13 +4,17 @@ import { sidecarHidesEgress } from './sidecar-hides-egress';
 import { checkFixture } from './fixture-harness';
 import { DEFAULT_SETTINGS } from '../settings';
 
-test('sidecar-hides-egress: the egress gateway, a routed ServiceEntry and a REGISTRY_ONLY ServiceEntry left out, each added by the fix', () => {
+// The imports follow pilot/pkg/model/sidecar.go (selectServices, SelectVirtualServices, and
+// "Infer more possible destinations from virtual services"); the policy follows initSidecarScopeInternalIndexes.
+test('sidecar-hides-egress: an own ServiceEntry, a wildcard ServiceEntry behind an exact entry and a route the Sidecar does not import; imported routes bring their destinations', () => {
   const findings = checkFixture(sidecarHidesEgress, 'hidden');
   assert.deepEqual(
     findings.map((f) => f.severity),
     ['error', 'error', 'error'],
   );
-  assert.match(findings[0].message, /egress gateway Service.*"istio-system\/istio-egressgateway\.istio-system\.svc\.cluster\.local"/);
+  assert.match(findings[0].message, /"reports\/bigquery\.googleapis\.com"/);
+  assert.match(findings[1].message, /"egress-config\/\*\.example\.com"/);
+  assert.match(findings[2].message, /VirtualService "httpbin-retries" in this namespace routes httpbin\.org: under REGISTRY_ONLY/);
 });
 
 test('sidecar-hides-egress: a hidden routed host is a warning under ALLOW_ANY and an error under REGISTRY_ONLY', () => {
@@ -21,7 +25,7 @@ test('sidecar-hides-egress: a hidden routed host is a warning under ALLOW_ANY an
   assert.equal(registryOnly.severity, 'error');
 });
 
-test('sidecar-hides-egress: a VirtualService the Sidecar does not import does not apply to its workloads (selectVirtualServices)', () => {
+test('sidecar-hides-egress: a VirtualService the Sidecar does not import does not apply to its workloads, nor bring its destinations (SelectVirtualServices)', () => {
   const [finding] = checkFixture(sidecarHidesEgress, 'not-imported');
-  assert.match(finding.message, /VirtualService "gateway-routing"/);
+  assert.match(finding.message, /VirtualService "rates" in this namespace routes rates\.example\.org.*"egress\/\*\.example\.org"/);
 });

@@ -1,12 +1,15 @@
 /**
  * A Sidecar's `egress[].hosts` limit what its sidecars know of the mesh, and they leave out something
  * the namespace's egress routes need:
- * - the egress gateway Service, while a VirtualService visible in the namespace sends mesh traffic to
- *   the egress gateway: the sidecars have no cluster for it and the requests fail (503);
  * - the ServiceEntry of an external host that a VirtualService in the namespace routes: the sidecars
  *   ignore the route and, under REGISTRY_ONLY, block the host (502); under ALLOW_ANY the traffic leaves
  *   directly, without the route's rules (reported as a warning then);
  * - under REGISTRY_ONLY, a ServiceEntry declared in the namespace itself: its sidecars block it.
+ * Hosts are imported as Istio imports them: `.` is the Sidecar's namespace, `~ns/host` excludes, and an
+ * exact entry such as `ns/api.example.com` does not import a ServiceEntry for `*.example.com`.
+ * The destinations of a VirtualService the Sidecar imports come with it (Istio infers them since 1.5),
+ * so a namespace that imports its own VirtualServices reaches the egress gateway they route to
+ * without listing it. The policy is the Sidecar's own, else the mesh config's.
  * Add the missing `<namespace>/<host>` entry to the Sidecar's egress hosts; the quick fix appends it to
  * the first egress listener. Overlaps Kiali KIA1004 only loosely (Kiali checks entries that match nothing,
  * not needed hosts that are missing).
@@ -16,21 +19,8 @@ import type { RelatedLocation, Severity } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { nodeAtPath, spanAtPath } from '../parse/yaml-path';
 import { hostMatches } from '../index/hosts';
-import {
-  boundGateways,
-  effectiveOutboundPolicy,
-  egressGatewayNamespace,
-  hostsOf,
-  isEgressGatewayHost,
-  isVisibleTo,
-  MESH_GATEWAY,
-  meshRoutesToEgressGateway,
-  routeDestinations,
-  ruleGateways,
-  serviceEntriesFor,
-  sidecarEgressHosts,
-  sidecarHostImports,
-} from '../index/mesh';
+import { boundGateways, hostsOf, isEgressGatewayHost, isVisibleTo, MESH_GATEWAY, routeDestinations, ruleGateways, serviceEntriesFor } from '../index/mesh';
+import { importedAsDestination, importsService, importsVirtualService, meshOutboundPolicy, scopeOf, sidecarOutboundMode } from '../mesh/sidecar-scope';
 import { appendSequenceItem } from '../edits/yaml-edits';
 
 interface State {
@@ -55,58 +45,38 @@ export const sidecarHidesEgress: Analyzer<State> = {
   code: 'sidecar-hides-egress',
   severity: 'error',
   appliesTo: ['Sidecar'],
-  reads: ['VirtualService', 'ServiceEntry', 'IstioOperator', 'ConfigMap', 'Sidecar'],
+  reads: ['VirtualService', 'ServiceEntry', 'IstioOperator', 'ConfigMap'],
   *check(sidecar, { index, settings }) {
     if (sidecar.group !== ISTIO_NETWORKING) return;
-    const entries = sidecarEgressHosts(sidecar);
-    if (!entries) return;
+    const scope = scopeOf(sidecar, sidecar.namespace);
+    if (!scope.listeners) return;
     const ns = sidecar.namespace;
-    const imports = (serviceNamespace: string, ...hosts: string[]) => entries.some((e) => hosts.some((h) => sidecarHostImports(e, ns, serviceNamespace, h)));
     const needs = new Map<string, Need>();
     const need = (entry: string, hidden: string, because: string, related: RelatedLocation[], severity: Severity) => {
       if (!needs.has(entry)) needs.set(entry, { state: { entry, hidden, because, docIndex: sidecar.docIndex }, related, severity });
     };
 
-    // The namespace's own VirtualServices first: they are the ones to name in the message.
-    // Only VirtualServices the Sidecar imports apply to its workloads (pilot/pkg/model/sidecar.go
-    // selectVirtualServices: by the VirtualService's namespace and hosts).
-    const toGateway = meshRoutesToEgressGateway(index, settings, ns)
-      .filter(({ vs }) => imports(vs.namespace, ...hostsOf(vs)))
-      .sort((a, b) => Number(b.vs.namespace === ns) - Number(a.vs.namespace === ns));
-    if (toGateway.length > 0) {
-      const gatewayHost = settings.egressGateway.host.toLowerCase();
-      const gatewayNamespace = egressGatewayNamespace(settings);
-      if (!imports(gatewayNamespace, gatewayHost)) {
-        const related: RelatedLocation[] = [];
-        // A few are enough to show why; a namespace may route hundreds of hosts to the gateway.
-        for (const { vs, route } of toGateway.slice(0, 5)) {
-          const span = spanAtPath(vs.document.ast, [...route.path, 'host']);
-          if (span) related.push({ uri: vs.uri, ...span, message: `VirtualService "${vs.name}" sends traffic to the egress gateway here` });
-        }
-        const vs = toGateway[0].vs;
-        need(
-          `${gatewayNamespace}/${gatewayHost}`,
-          `the egress gateway Service ${gatewayHost}`,
-          `VirtualService "${vs.name}" sends this namespace's traffic to it: the sidecars have no cluster for the gateway and requests fail (503)`,
-          related,
-          'error',
-        );
-      }
-    }
-
-    const ownMode = sidecar.spec.outboundTrafficPolicy?.mode;
-    const mode = ownMode === 'REGISTRY_ONLY' || ownMode === 'ALLOW_ANY' ? ownMode : effectiveOutboundPolicy(index, settings, ns).mode;
+    // The Sidecar's own policy, else the mesh config's: a namespace Sidecar without one does not
+    // inherit the root namespace Sidecar's (sidecar.go initSidecarScopeInternalIndexes).
+    const mode = sidecarOutboundMode(sidecar) ?? meshOutboundPolicy(index, settings).mode;
     const registryOnly = mode === 'REGISTRY_ONLY';
     for (const vs of index.withTag('VirtualService', `ns:${ns}`)) {
       if (vs.group !== ISTIO_NETWORKING) continue;
+      // The destinations of a VirtualService the Sidecar imports are imported with it ("Infer more
+      // possible destinations from virtual services"), so only its own hosts can be missing then,
+      // and the egress gateway it routes to never is.
+      const imported = importsVirtualService(scope, vs);
       const routed = new Set<string>(boundGateways(vs).includes(MESH_GATEWAY) ? hostsOf(vs) : []);
-      for (const d of routeDestinations(vs))
-        if (ruleGateways(vs, d).includes(MESH_GATEWAY) && !isEgressGatewayHost(d.host, settings, index)) routed.add(d.host);
+      if (!imported)
+        for (const d of routeDestinations(vs))
+          if (ruleGateways(vs, d).includes(MESH_GATEWAY) && !isEgressGatewayHost(d.host, settings, index)) routed.add(d.host);
       for (const host of routed) {
         const entriesForHost = serviceEntriesFor(index, host, ns);
         if (entriesForHost.length === 0) continue;
         const declared = (se: Resource) => hostsOf(se).find((h) => h === host || hostMatches(h, host)) ?? host;
-        if (entriesForHost.some((se) => imports(se.namespace, host, declared(se)))) continue;
+        if (entriesForHost.some((se) => importsService(scope, se.namespace, declared(se)))) continue;
+        // Istio infers a destination only when a service has exactly that host, not through a wildcard ServiceEntry.
+        if (entriesForHost.some((se) => declared(se) === host) && importedAsDestination(index, scope, host)) continue;
         const se = entriesForHost[0];
         const seSpan = nameSpan(se);
         const vsSpan = nameSpan(vs);
@@ -130,7 +100,7 @@ export const sidecarHidesEgress: Analyzer<State> = {
       for (const se of index.withTag('ServiceEntry', `ns:${ns}`)) {
         if (se.group !== ISTIO_NETWORKING || !isVisibleTo(se, ns)) continue;
         for (const host of hostsOf(se)) {
-          if (imports(ns, host)) continue;
+          if (importsService(scope, ns, host) || importedAsDestination(index, scope, host)) continue;
           const span = nameSpan(se);
           need(
             `${ns}/${host}`,

@@ -24,9 +24,6 @@ import type { Settings } from '../settings';
 import { spanAtPath } from '../parse/yaml-path';
 import {
   boundGateways,
-  clientTlsSettings,
-  destinationRulesDefiningSubset,
-  destinationRulesFor,
   ORIGINATING_TLS_MODES,
   exportTo,
   isVisibleTo,
@@ -37,6 +34,8 @@ import {
   type RouteDestination,
 } from '../index/mesh';
 import { ruleSites, seenFrom, type RuleSite } from '../mesh/visibility';
+import { effectiveDestinationRule, subsetsOf } from '../mesh/destination-rules';
+import { clientTls } from '../mesh/client-tls';
 
 type Variant = 'vs-not-exported' | 'host-not-exported' | 'subset-not-exported' | 'tls-not-exported';
 
@@ -54,6 +53,10 @@ interface State {
   hidden?: string[];
   /** The TLS mode the hidden DestinationRule originates (tls-not-exported). */
   mode?: string;
+  /** True when the VirtualService writes no namespace: the finding holds unless it is applied in the gateway's. */
+  namespaceUnknown?: boolean;
+  /** The route's kind: only HTTP routes answer 503; TLS and TCP connections are reset. */
+  protocol?: 'http' | 'tls' | 'tcp';
 }
 
 const quoted = (xs: readonly string[]) => xs.map((x) => `"${x}"`).join(', ');
@@ -85,17 +88,34 @@ function groups(sites: RuleSite[]): { gateway?: string; namespaces: string[] }[]
 
 /** The DestinationRule the VirtualService's namespace uses to originate TLS toward a route's destination, if any. */
 function tlsOriginationFor(index: IndexReader, vs: Resource, d: RouteDestination): { dr: Resource; mode: string } | undefined {
-  const [dr] = destinationRulesFor(index, d.host, vs.namespace).filter((r) => r.spec.workloadSelector === undefined);
   const port = d.port ?? (d.matchPorts.length === 1 ? d.matchPorts[0] : undefined);
-  const tls = dr && clientTlsSettings(dr, d.subset, port);
-  return tls && ORIGINATING_TLS_MODES.has(tls.mode) ? { dr, mode: tls.mode } : undefined;
+  const tls = clientTls(effectiveDestinationRule(index, vs.namespace, d.host), d.subset, port);
+  return tls?.rule && ORIGINATING_TLS_MODES.has(tls.mode) ? { dr: tls.rule, mode: tls.mode } : undefined;
 }
+
+/** The DestinationRule that defines a subset of a host as proxies in `namespace` see it (push_context.go destinationRule), if any. */
+const subsetRule = (index: IndexReader, namespace: string, host: string, subset: string) =>
+  subsetsOf(effectiveDestinationRule(index, namespace, host)).get(subset)?.rule;
 
 export const vsHiddenWhereItRuns: Analyzer<State> = {
   code: 'vs-hidden-where-it-runs',
   severity: 'error',
   appliesTo: ['VirtualService'],
-  reads: ['Gateway', 'Deployment', 'Pod', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry', 'Sidecar', 'ServiceEntry', 'Service', 'DestinationRule'],
+  reads: [
+    'Gateway',
+    'Deployment',
+    'Pod',
+    'StatefulSet',
+    'DaemonSet',
+    'ReplicaSet',
+    'WorkloadEntry',
+    'Sidecar',
+    'ServiceEntry',
+    'Service',
+    'DestinationRule',
+    'IstioOperator',
+    'ConfigMap',
+  ],
   *check(vs, { index, settings }) {
     if (vs.group !== ISTIO_NETWORKING) return;
     const hits: Hit<State>[] = [];
@@ -113,11 +133,18 @@ export const vsHiddenWhereItRuns: Analyzer<State> = {
       const related = nameRelated(site.gateway, 'Gateway defined here');
       hits.push({
         ...span,
-        state: { variant: 'vs-not-exported', gateway: site.ref, namespaces: [site.namespace], exportTo: exportTo(vs) },
+        state: {
+          variant: 'vs-not-exported',
+          gateway: site.ref,
+          namespaces: [site.namespace],
+          exportTo: exportTo(vs),
+          ...(vs.namespaceExplicit ? {} : { namespaceUnknown: true }),
+        },
         ...(related ? { related: [related] } : {}),
       });
     }
-    for (const d of routeDestinations(vs)) {
+    // Where a VirtualService that writes no namespace goes (kubectl -n) decides what its namespace sees: nothing more to say.
+    for (const d of vs.namespaceExplicit ? routeDestinations(vs) : []) {
       if (d.host === '') continue;
       const sites = sitesOf(index, settings, vs, d);
       if (sites.length === 0) continue;
@@ -128,14 +155,15 @@ export const vsHiddenWhereItRuns: Analyzer<State> = {
           const definers = [...index.matchingHost('ServiceEntry', d.host).filter((r) => r.group === ISTIO_NETWORKING), ...index.withHost('Service', d.host)];
           const hidden = definers.filter((r) => g.namespaces.some((ns) => !isVisibleTo(r, ns)));
           const related = hidden.map((r) => nameRelated(r, `${r.kind} for this host, not exported there`)).filter((x): x is RelatedLocation => !!x);
-          hits.push({ ...span!, state: { variant: 'host-not-exported', ...g, host: d.host, hidden: hidden.map(describe) }, related });
+          hits.push({ ...span!, state: { variant: 'host-not-exported', ...g, host: d.host, hidden: hidden.map(describe), protocol: d.protocol }, related });
         }
       }
       const origination = tlsOriginationFor(index, vs, d);
       if (origination) {
         // Where the host itself is not seen, host-not-exported says so; a rule of its own there is that namespace's choice.
         const blind = sites.filter(
-          (s) => registryLookup(index, d.host, s.namespace, settings).length > 0 && destinationRulesFor(index, d.host, s.namespace).length === 0,
+          (s) =>
+            registryLookup(index, d.host, s.namespace, settings).length > 0 && (effectiveDestinationRule(index, s.namespace, d.host)?.rules.length ?? 0) === 0,
         );
         const span = spanAtPath(vs.document.ast, [...d.path, 'host']);
         for (const g of span ? groups(blind) : []) {
@@ -147,14 +175,21 @@ export const vsHiddenWhereItRuns: Analyzer<State> = {
           });
         }
       }
-      if (d.subset === undefined || destinationRulesDefiningSubset(index, d.host, vs.namespace, d.subset).length === 0) continue;
+      if (d.subset === undefined) continue;
       const subset = d.subset;
-      const blind = sites.filter((s) => destinationRulesDefiningSubset(index, d.host, s.namespace, subset).length === 0);
+      const defining = subsetRule(index, vs.namespace, d.host, subset);
+      if (!defining) continue;
+      // A gateway that does not see the subset is vs-unknown-subset's finding, which looks it up from the gateway's namespace.
+      const blind = sites.filter((s) => s.via === 'mesh' && !subsetRule(index, s.namespace, d.host, subset));
       const span = spanAtPath(vs.document.ast, [...d.path, 'subset']);
       for (const g of span ? groups(blind) : []) {
-        const hidden = destinationRulesDefiningSubset(index, d.host, vs.namespace, subset).filter((r) => g.namespaces.some((ns) => !isVisibleTo(r, ns)));
+        const hidden = g.namespaces.some((ns) => !isVisibleTo(defining, ns)) ? [defining] : [];
         const related = hidden.map((r) => nameRelated(r, 'DestinationRule defining this subset, not exported there')).filter((x): x is RelatedLocation => !!x);
-        hits.push({ ...span!, state: { variant: 'subset-not-exported', ...g, host: d.host, subset, hidden: hidden.map(describe) }, related });
+        hits.push({
+          ...span!,
+          state: { variant: 'subset-not-exported', ...g, host: d.host, subset, hidden: hidden.map(describe), protocol: d.protocol },
+          related,
+        });
       }
     }
     yield* hits.sort((a, b) => a.start - b.start);
@@ -165,15 +200,18 @@ export const vsHiddenWhereItRuns: Analyzer<State> = {
       : `This rule also runs in the sidecars of namespace${s.namespaces.length === 1 ? '' : 's'} ${quoted(s.namespaces)} (the VirtualService is exported there)`;
     const hidden = s.hidden && s.hidden.length > 0 ? ` It is ${s.variant === 'tls-not-exported' ? 'set' : 'defined'} by ${s.hidden.join(', ')}.` : '';
     const exportHint = `Export it to ${quoted(s.namespaces)}, or define it there.`;
+    const fails = s.protocol === undefined || s.protocol === 'http' ? 'requests on this route fail with 503' : 'connections on this route are reset';
     switch (s.variant) {
       case 'vs-not-exported':
+        if (s.namespaceUnknown)
+          return `${where}, but this VirtualService writes no namespace and is exported only to ${quoted(s.exportTo ?? [])}: unless it is applied in namespace ${quoted(s.namespaces)}, the gateway does not see it and has no route for its hosts (HTTP 404, TLS and TCP connections reset). Export it to ${quoted(s.namespaces)}.`;
         return `${where}, but this VirtualService is exported only to ${quoted(s.exportTo ?? [])}: the gateway does not see it and has no route for its hosts (HTTP 404, TLS and TCP connections reset). Export it to ${quoted(s.namespaces)}.`;
       case 'host-not-exported':
-        return `${where}, which does not see host "${s.host}".${hidden} The proxy there has no cluster for it, so requests on this route fail with 503 (cluster_not_found). ${exportHint}`;
+        return `${where}, which does not see host "${s.host}".${hidden} The proxy there has no cluster for it, so ${fails} (cluster_not_found). ${exportHint}`;
       case 'tls-not-exported':
         return `${where}, which sees no DestinationRule for "${s.host}".${hidden} Its ${s.mode} TLS origination does not apply there, so the proxy sends the traffic unencrypted and a TLS server rejects it (400 The plain HTTP request was sent to HTTPS port, or a reset). ${exportHint}`;
       case 'subset-not-exported':
-        return `${where}, which sees no DestinationRule defining subset "${s.subset}" of "${s.host}".${hidden} Requests on this route fail with 503 there. ${exportHint}`;
+        return `${where}, which sees no DestinationRule defining subset "${s.subset}" of "${s.host}".${hidden} There, ${fails}. ${exportHint}`;
     }
   },
 };

@@ -10,9 +10,11 @@ test('vs-http-on-tcp-port: http rules on TCP ServiceEntry ports and TCP gateway 
   const findings = checkFixture(vsHttpOnTcpPort, 'tcp-ports');
   assert.deepEqual(
     findings.map((f) => f.severity),
-    ['error', 'error', 'error', 'warning'],
+    ['error', 'error', 'error', 'warning', 'warning'],
   );
   assert.match(findings[0].message, /goes straight out instead of through "egress-gateway\.egress\.svc\.cluster\.local"/, 'a workspace egress gateway counts');
   assert.match(findings[1].message, /Gateway "egress-gateway" serves port 5432 of db\.example\.com as TCP/);
   assert.match(findings[2].message, /instead of through "istio-egressgateway\.istio-system\.svc\.cluster\.local"/);
+  assert.match(findings[4].message, /this http rule is never applied; the tcp rules of this VirtualService carry that traffic/, 'tcp rules carry the port');
+  assert.doesNotMatch(findings[4].message, /straight out|no route/);
 });

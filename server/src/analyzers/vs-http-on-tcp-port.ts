@@ -8,6 +8,8 @@
  * Declare the port as `HTTP` when the traffic is plain HTTP (or leave the protocol out, and Istio
  * detects it), or route it with a `tcp` rule. A rule that only adds policy (timeouts, retries) to
  * the host itself is a warning: the traffic still flows, without the policy.
+ * When a `tcp` rule of the same VirtualService covers the port, the http rule is only dead text: a warning.
+ * A rule's `match.gateways` count only where the VirtualService is bound (`spec.gateways`).
  * Ports declared `HTTPS` or `TLS` are vs-protocol-mismatch's finding.
  */
 import type { Analyzer, Hit } from './analyzer';
@@ -15,7 +17,7 @@ import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath, type YamlPath } from '../parse/yaml-path';
 import { hostMatches, resolveHost } from '../index/hosts';
-import { boundGateways, gatewayServers, MESH_GATEWAY, resolveGatewayRefs, serverHostAdmits, serviceEntriesFor } from '../index/mesh';
+import { boundGateways, gatewayServers, MESH_GATEWAY, resolveGatewayRefs, ruleGateways, serverHostAdmits, serviceEntriesFor } from '../index/mesh';
 import { gatewayBehindHost } from '../mesh/gateways';
 import { isRecord } from '../data';
 
@@ -40,6 +42,23 @@ interface State {
   viaGateway?: string;
   /** True when the rule only adds policy to its own hosts. */
   policyOnly?: boolean;
+  /** True when a `tcp` rule of the VirtualService carries the port's traffic there, so this rule is only dead text. */
+  coveredByTcp?: boolean;
+}
+
+/** Whether a `tcp` rule of the VirtualService applies to `port` (any port when undefined) at one of `gateways` (listener.go builds the TCP proxy from them). */
+function tcpRuleCovers(vs: Resource, port: number | undefined, gateways: readonly string[]): boolean {
+  const rules: unknown[] = Array.isArray(vs.spec.tcp) ? vs.spec.tcp : [];
+  return rules.some((rule) => {
+    if (!isRecord(rule)) return false;
+    const matches: unknown[] = Array.isArray(rule.match) && rule.match.length > 0 ? rule.match : [{}];
+    return matches.some((m) => {
+      if (!isRecord(m)) return false;
+      if (port !== undefined && typeof m.port === 'number' && m.port !== port) return false;
+      const at = ruleGateways(vs, { matchGateways: Array.isArray(m.gateways) ? m.gateways.map(String) : [] });
+      return at.some((g) => gateways.includes(g));
+    });
+  });
 }
 
 interface Target {
@@ -55,7 +74,8 @@ function targetsOf(vs: Resource, i: number, rule: Record<string, any>): Target[]
   const noPort = { anchor: ['spec', 'http', i, 'route'], anchorPrefer: 'key' as const };
   if (matches.length === 0) return [{ gateways: vsGateways, ...noPort }];
   return matches.map((m, j) => {
-    const gateways = isRecord(m) && Array.isArray(m.gateways) && m.gateways.length > 0 ? m.gateways.map(String) : vsGateways;
+    const matchGateways = isRecord(m) && Array.isArray(m.gateways) ? m.gateways.map(String) : [];
+    const gateways = ruleGateways(vs, { matchGateways });
     if (isRecord(m) && typeof m.port === 'number')
       return { port: m.port, gateways, anchor: ['spec', 'http', i, 'match', j, 'port'], anchorPrefer: 'value' as const };
     return { gateways, ...noPort };
@@ -130,9 +150,11 @@ export const vsHttpOnTcpPort: Analyzer<State> = {
         const span = spanAtPath(vs.document.ast, t.anchor, t.anchorPrefer);
         if (!span || seen.has(`${span.start}:${span.end}`)) continue;
         seen.add(`${span.start}:${span.end}`);
-        const soft = found.state.where === 'service-entry' && policyOnly;
+        const coveredByTcp = tcpRuleCovers(vs, t.port, t.gateways);
+        const soft = (found.state.where === 'service-entry' && policyOnly) || coveredByTcp;
         const state: State = {
           ...found.state,
+          ...(coveredByTcp ? { coveredByTcp: true } : {}),
           ...(t.port === undefined ? { anyPort: true } : {}),
           ...(viaGateway !== undefined && found.state.where === 'service-entry' ? { viaGateway } : {}),
           ...(soft ? { policyOnly: true } : {}),
@@ -144,6 +166,8 @@ export const vsHttpOnTcpPort: Analyzer<State> = {
   },
   message: (s) => {
     const port = s.anyPort ? `every port of ${s.host}` : `port ${s.port} of ${s.host}`;
+    if (s.coveredByTcp)
+      return `${s.where === 'gateway' ? `Gateway "${s.resource}" serves` : `ServiceEntry "${s.resource}" declares`} ${port} as ${s.protocol}, so this http rule is never applied; the tcp rules of this VirtualService carry that traffic. Remove this rule, or move what it adds to the tcp rules.`;
     if (s.where === 'gateway')
       return `Gateway "${s.resource}" serves ${s.anyPort ? `${s.host} on port ${s.port}` : port} as ${s.protocol}, so it proxies that traffic as TCP and never applies http rules: this rule is ignored and the gateway has no route for it. Use a tcp rule, or make the server HTTP.`;
     const effect = s.viaGateway

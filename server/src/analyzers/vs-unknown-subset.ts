@@ -1,7 +1,10 @@
 /**
- * A VirtualService routes to a `subset` that no DestinationRule visible to it defines for that
- * host. Envoy then has no cluster for the route and every request on it fails with
- * 503 (response flag `NC`, no cluster found), or the TLS or TCP connection is reset.
+ * A VirtualService routes to a `subset` that the DestinationRule in effect for that host does not
+ * define. Istio looks the rule up from the namespace of the proxy that runs the route (the client
+ * sidecars for `mesh`, the gateway for a Gateway): that namespace's rules first, then the rules the
+ * host's namespace exports, then the root namespace's; only the first namespace with a rule counts.
+ * Envoy then has no cluster for the route and every request on it fails with 503 (response flag
+ * `NC`, no cluster found), or the TLS or TCP connection is reset.
  *
  * This bites the egress gateway pattern: the route from the sidecars to
  * `istio-egressgateway.istio-system.svc.cluster.local` names a subset (`cnn`) that exists only to
@@ -17,14 +20,10 @@
 import type { Analyzer } from './analyzer';
 import type { Fix, RelatedLocation } from '../model';
 import { ISTIO_NETWORKING } from '../parse/resource';
-import {
-  destinationRulesDefiningSubset,
-  destinationRulesFor,
-  isEgressGatewayHost,
-  routeDestinations,
-  subsetNames,
-  unplacedDestinationRulesFor,
-} from '../index/mesh';
+import type { IndexReader } from '../index/workspace-index';
+import { isEgressGatewayHost, routeDestinations, subsetNames, unplacedDestinationRulesFor } from '../index/mesh';
+import { effectiveDestinationRule, forWorkload, subsetsOf, type EffectiveDestinationRule } from '../mesh/destination-rules';
+import { ruleProxies, type RuleProxy } from '../mesh/rule-proxies';
 import { spanAtPath } from '../parse/yaml-path';
 import { closestMatch } from '../schema/suggest';
 import { appendDocument, appendSequenceItem, insertMapEntry, replaceScalar, toYaml } from '../edits/yaml-edits';
@@ -37,7 +36,10 @@ interface State {
   subset: string;
   /** The destination host, fully qualified. */
   host: string;
+  /** The namespace of the proxy that looks the subset up: the client sidecars', or the gateway's. */
   namespace: string;
+  /** True when the proxy is a gateway running a rule bound to it. */
+  gateway?: boolean;
   /** True when the VirtualService writes no namespace, so `namespace` is the assumed `default`. */
   namespaceAssumed?: boolean;
   /** DestinationRules for the host the VirtualService sees, and the subsets they define. */
@@ -53,20 +55,47 @@ interface State {
   create?: { apiVersion: string; name: string; namespace?: string; host: string };
 }
 
+/**
+ * Whether another version of a rule in effect (a document with the same namespace and name, such as
+ * the next step of a tutorial) defines the subset: applying that version instead makes the route work,
+ * so the workspace does not prove the subset missing.
+ */
+function anotherVersionDefines(index: IndexReader, effective: EffectiveDestinationRule | undefined, subset: string): boolean {
+  if (!effective) return false;
+  return index
+    .withTag('DestinationRule', `subset:${effective.host}|${subset}`)
+    .some((dr) => effective.rules.some((r) => r.namespace === dr.namespace && r.name === dr.name));
+}
+
 export const vsUnknownSubset: Analyzer<State> = {
   code: 'vs-unknown-subset',
   severity: 'error',
   appliesTo: ['VirtualService'],
-  reads: ['DestinationRule'],
+  reads: ['DestinationRule', 'Gateway', 'Service', 'ServiceEntry', 'IstioOperator', 'ConfigMap'],
   *check(vs, { index, settings }) {
     if (vs.group !== ISTIO_NETWORKING) return;
     // Several routes may name the same missing subset; create at most one DestinationRule per host.
     const creating = new Map<string, string>();
     for (const d of routeDestinations(vs)) {
       if (d.subset === undefined) continue;
-      if (destinationRulesDefiningSubset(index, d.host, vs.namespace, d.subset).length > 0) continue;
-      const rules = destinationRulesFor(index, d.host, vs.namespace);
-      const defined = [...new Set(rules.flatMap(subsetNames))];
+      // Each proxy that runs the rule looks the DestinationRule up from its own namespace
+      // (push_context.go destinationRule); the subset must exist for every one of them.
+      const proxies = ruleProxies(index, settings, vs, d);
+      let missing: { proxy: RuleProxy; effective: EffectiveDestinationRule | undefined } | undefined;
+      for (const proxy of proxies.length > 0 ? proxies : [{ namespace: vs.namespace, gateway: false }]) {
+        const found = effectiveDestinationRule(index, proxy.namespace, d.host);
+        // A gateway's pods carry its selector's labels; which sidecars call is unknown, so a rule for
+        // selected workloads that defines the subset counts for them.
+        const effective = proxy.labels ? forWorkload(found, proxy.labels) : found;
+        const forSelected = !proxy.labels && found !== undefined && found.selected.some((dr) => subsetsOf({ ...found, rules: [dr] }).has(d.subset!));
+        if (!forSelected && !subsetsOf(effective).has(d.subset) && !anotherVersionDefines(index, effective, d.subset)) {
+          missing = { proxy, effective };
+          break;
+        }
+      }
+      if (!missing) continue;
+      const rules = missing.effective?.rules ?? [];
+      const defined = [...subsetsOf(missing.effective).keys()];
       if (unplacedDestinationRulesFor(index, d.host).some((dr) => subsetNames(dr).includes(d.subset!))) continue;
       const span = spanAtPath(vs.document.ast, [...d.path, 'subset']);
       if (!span) continue;
@@ -74,10 +103,11 @@ export const vsUnknownSubset: Analyzer<State> = {
       const state: State = {
         subset: d.subset,
         host: d.host,
-        namespace: vs.namespace,
+        namespace: missing.proxy.namespace,
+        ...(missing.proxy.gateway ? { gateway: true } : {}),
         destinationRules: names.slice(0, LISTED),
         defined: defined.slice(0, LISTED),
-        ...(vs.namespaceExplicit ? {} : { namespaceAssumed: true }),
+        ...(vs.namespaceExplicit || missing.proxy.gateway ? {} : { namespaceAssumed: true }),
       };
       if (names.length > LISTED || defined.length > LISTED)
         state.more = { destinationRules: Math.max(0, names.length - LISTED), defined: Math.max(0, defined.length - LISTED) };
@@ -108,7 +138,7 @@ export const vsUnknownSubset: Analyzer<State> = {
   message: (s) => {
     const fails = 'Requests on this route fail with 503.';
     if (s.destinationRules.length === 0) {
-      return `No DestinationRule for host "${s.host}" is visible from namespace "${s.namespace}"${s.namespaceAssumed ? ' (assumed: no namespace written)' : ''}, so subset "${s.subset}" does not exist. ${fails} Create a DestinationRule that defines it.`;
+      return `No DestinationRule for host "${s.host}" is visible from namespace "${s.namespace}"${s.namespaceAssumed ? ' (assumed: no namespace written)' : ''}${s.gateway ? ', where the gateway running this rule looks it up' : ''}, so subset "${s.subset}" does not exist. ${fails} Create a DestinationRule that defines it.`;
     }
     const quoted = (names: string[], more = 0) => names.map((n) => `"${n}"`).join(', ') + (more > 0 ? ` and ${more} more` : '');
     const rules = s.destinationRules.length + (s.more?.destinationRules ?? 0);

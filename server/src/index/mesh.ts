@@ -1,12 +1,16 @@
 /**
  * Istio's rules for how resources find each other, over an IndexReader: gateway references,
- * exportTo visibility, service registry lookups (ServiceEntry and Kubernetes Service), the
- * DestinationRules a client sees, route destinations, workload selectors, and the effective
- * outbound traffic policy per namespace. Analyzers share these so that they agree with each other.
+ * exportTo visibility, service registry lookups (ServiceEntry and Kubernetes Service), route
+ * destinations, workload selectors, and the effective outbound traffic policy per namespace.
+ * Analyzers share these so that they agree with each other. Which DestinationRule a proxy uses is
+ * decided in mesh/destination-rules.ts.
  */
 import type { IndexReader } from './workspace-index';
 import { ISTIO_NETWORKING, GATEWAY_API, type Resource } from '../parse/resource';
-import { outboundMode, type OutboundMode } from '../parse/mesh-config';
+import type { OutboundMode } from '../parse/mesh-config';
+import { outboundPolicy } from '../mesh/sidecar-scope';
+import { effectiveDestinationRule } from '../mesh/destination-rules';
+import { hostAsIstioNamesIt } from '../mesh/hosts';
 import { resolveHost, hostMatches, isWildcard, CLUSTER_DOMAIN } from './hosts';
 import type { Settings } from '../settings';
 import type { YamlPath } from '../parse/yaml-path';
@@ -173,42 +177,6 @@ export function describesNamespaceServices(index: IndexReader, namespace: string
 }
 
 /**
- * DestinationRules for `host` that a client in `namespace` sees, in Istio's lookup order:
- * the client's namespace, then the host's own (for cluster-local hosts), then the root namespace;
- * exported rules from other namespaces last.
- */
-export function destinationRulesFor(index: IndexReader, host: string, namespace: string): Resource[] {
-  const candidates = index.matchingHost('DestinationRule', host).filter((dr) => dr.group === ISTIO_NETWORKING && isVisibleTo(dr, namespace));
-  const hostNamespace = host.endsWith(`.${CLUSTER_DOMAIN}`) ? host.split('.')[1] : undefined;
-  const rank = (dr: Resource) => (dr.namespace === namespace ? 0 : dr.namespace === hostNamespace ? 1 : dr.namespace === ROOT_NAMESPACE ? 2 : 3);
-  return [...candidates].sort((a, b) => rank(a) - rank(b));
-}
-
-/**
- * DestinationRules visible from `namespace` that define `subset` for exactly `host`, in lookup
- * order: a narrow lookup for the common case. Rules with wildcard hosts are not included; callers
- * fall back to destinationRulesFor when this finds nothing.
- */
-export function destinationRulesWithSubset(index: IndexReader, host: string, namespace: string, subset: string): Resource[] {
-  const rank = (dr: Resource) => (dr.namespace === namespace ? 0 : dr.namespace === ROOT_NAMESPACE ? 2 : 1);
-  return index
-    .withTag('DestinationRule', `subset:${host}|${subset}`)
-    .filter((dr) => dr.group === ISTIO_NETWORKING && isVisibleTo(dr, namespace))
-    .sort((a, b) => rank(a) - rank(b));
-}
-
-/**
- * The DestinationRules that define `subset` for `host`, as a client in `namespace` sees them, in
- * lookup order: the narrow exact-host lookup, else every visible rule for the host (wildcards too)
- * that lists the subset. Empty when the subset does not exist for that client.
- */
-export function destinationRulesDefiningSubset(index: IndexReader, host: string, namespace: string, subset: string): Resource[] {
-  const exact = destinationRulesWithSubset(index, host, namespace, subset);
-  if (exact.length > 0) return exact;
-  return destinationRulesFor(index, host, namespace).filter((dr) => subsetNames(dr).includes(subset));
-}
-
-/**
  * DestinationRules that write neither a namespace nor a qualified host: applied with kubectl -n or a
  * kustomization to `<ns>`, they are the rules for `<name>.<ns>.svc.cluster.local`. A namespace that
  * is not written is not a fact, so these count for such a host although the index files them under `default`.
@@ -288,9 +256,20 @@ function destinationFields(d: Record<string, any>, namespace: string) {
   return { destination: d, host: resolveHost(String(d.host), namespace), port, subset: typeof d.subset === 'string' ? d.subset : undefined };
 }
 
-/** The gateways a rule applies to: its matches' gateways, or all of the VirtualService's. */
+/**
+ * The gateways a rule applies to: its matches' gateways that the VirtualService is also bound to, or
+ * all of the VirtualService's. Istio gives a VirtualService only to the gateways of `spec.gateways`
+ * (push_context.go `getGatewayNames`), so a match naming another gateway runs nowhere.
+ */
 export function ruleGateways(vs: Resource, d: Pick<RouteDestination, 'matchGateways'>): string[] {
-  return d.matchGateways.length > 0 ? d.matchGateways : boundGateways(vs);
+  const bound = boundGateways(vs);
+  if (d.matchGateways.length === 0) return bound;
+  const key = (ref: string) => {
+    const g = parseGatewayRef(ref, vs.namespace);
+    return g ? `${g.namespace}/${g.name}` : MESH_GATEWAY;
+  };
+  const boundKeys = new Set(bound.map(key));
+  return d.matchGateways.filter((ref) => boundKeys.has(key(ref)));
 }
 
 /** Whether labels satisfy a selector (every selector label present with the same value). */
@@ -334,33 +313,19 @@ export interface EffectivePolicy {
 }
 
 /**
- * The outbound traffic policy for workloads in `namespace`: a namespace-wide Sidecar (no
- * workloadSelector) that sets one, else the mesh config in an IstioOperator or the `istio`
- * ConfigMap, else the setting (Istio's default ALLOW_ANY unless the user says otherwise).
+ * The outbound traffic policy for workloads in `namespace`: the Sidecar in effect there (the
+ * namespace's own without workloadSelector, else the root namespace's) when it sets one, else the mesh
+ * config in an IstioOperator or the `istio` ConfigMap, else the setting (Istio's default ALLOW_ANY
+ * unless the user says otherwise). See mesh/sidecar-scope.ts.
  */
 export function effectiveOutboundPolicy(index: IndexReader, settings: Settings, namespace: string): EffectivePolicy {
-  const namespaceWide = (ns: string) =>
-    index.withTag('Sidecar', `ns:${ns}`).filter((s) => s.group === ISTIO_NETWORKING && !s.spec.workloadSelector && sidecarMode(s));
-  const local = namespaceWide(namespace)[0] ?? namespaceWide(ROOT_NAMESPACE)[0];
-  if (local) return { mode: sidecarMode(local)!, origin: 'sidecar', source: local };
-  for (const kind of ['IstioOperator', 'ConfigMap']) {
-    for (const r of index.withTag(kind, 'mesh-config')) {
-      const mode = outboundMode(r.meshConfig);
-      if (mode) return { mode, origin: 'mesh-config', source: r };
-    }
-  }
-  return { mode: settings.outboundTrafficPolicy, origin: 'setting' };
+  return outboundPolicy(index, settings, namespace);
 }
 
-function sidecarMode(s: Resource): OutboundMode | undefined {
-  const mode = s.spec.outboundTrafficPolicy?.mode;
-  return mode === 'ALLOW_ANY' || mode === 'REGISTRY_ONLY' ? mode : undefined;
-}
-
-/** Hosts of a ServiceEntry or VirtualService, fully qualified in its namespace. */
+/** Hosts of a ServiceEntry (as written) or VirtualService (short names qualified in its namespace). */
 export function hostsOf(r: Resource): string[] {
   const raw = Array.isArray(r.spec.hosts) ? r.spec.hosts : [];
-  return raw.filter((h): h is string => typeof h === 'string').map((h) => resolveHost(h, r.namespace));
+  return raw.filter((h): h is string => typeof h === 'string').map((h) => hostAsIstioNamesIt(r.kind, h, r.namespace));
 }
 
 /** Whether a gateway server hosts entry (namespace/host, any-namespace, dot for the gateway namespace, wildcards) admits a VirtualService host. */
@@ -455,54 +420,6 @@ export function egressGatewaysOf(index: IndexReader, vs: Resource, settings: Set
   const selects = (gw: Resource) => (gateway?.origin === 'workspace' ? gatewaySelects(gw, gateway) : selectsEgressGateway(gw, settings));
   const egress = bound.filter((b) => selects(b.gateway));
   return egress.length > 0 ? egress : bound;
-}
-
-/** The client TLS settings a sidecar uses toward a DestinationRule's host, with where they are written. */
-export interface ClientTls {
-  /** Upper-case `tls.mode`; DISABLE when nothing sets one (Istio's default). */
-  mode: string;
-  /** True when the `tls` map in effect writes its mode. */
-  modeWritten: boolean;
-  sni?: string;
-  /** Path of the `tls` map in effect, when one is. */
-  tlsPath?: YamlPath;
-  /** Path of the most specific `trafficPolicy` that applies (the subset's when the route names a subset), existing or not. */
-  policyPath: YamlPath;
-}
-
-/**
- * The TLS settings for a route to `subset` on `port`, merged the way Istio does: top-level `tls`,
- * then top-level `portLevelSettings` for the port, then the subset's `tls`, then the subset's
- * `portLevelSettings` for the port; each one present replaces the one before. Undefined when the
- * rule does not define `subset`. Port-level settings are keyed on the destination (ServiceEntry or Service) port number.
- */
-export function clientTlsSettings(dr: Resource, subset: string | undefined, port: number | undefined): ClientTls | undefined {
-  let tlsPath: YamlPath | undefined;
-  let tls: Record<string, any> | undefined;
-  const apply = (policy: unknown, base: YamlPath) => {
-    if (!isRecord(policy)) return;
-    if (isRecord(policy.tls)) {
-      tls = policy.tls;
-      tlsPath = [...base, 'tls'];
-    }
-    const pls = Array.isArray(policy.portLevelSettings) ? policy.portLevelSettings : [];
-    const i = port === undefined ? -1 : pls.findIndex((p: unknown) => isRecord(p) && isRecord(p.port) && p.port.number === port);
-    if (i >= 0 && isRecord(pls[i].tls)) {
-      tls = pls[i].tls;
-      tlsPath = [...base, 'portLevelSettings', i, 'tls'];
-    }
-  };
-  apply(dr.spec.trafficPolicy, ['spec', 'trafficPolicy']);
-  let policyPath: YamlPath = ['spec', 'trafficPolicy'];
-  if (subset !== undefined) {
-    const subsets = Array.isArray(dr.spec.subsets) ? dr.spec.subsets : [];
-    const i = subsets.findIndex((s: unknown) => isRecord(s) && s.name === subset);
-    if (i < 0) return undefined;
-    policyPath = ['spec', 'subsets', i, 'trafficPolicy'];
-    apply(subsets[i].trafficPolicy, policyPath);
-  }
-  const mode = typeof tls?.mode === 'string' ? tls.mode.toUpperCase() : 'DISABLE';
-  return { mode, modeWritten: typeof tls?.mode === 'string', sni: typeof tls?.sni === 'string' ? tls.sni : undefined, tlsPath, policyPath };
 }
 
 /** The namespace the egress gateway from the settings runs in: the namespace label of its host (istio-system by default). */
@@ -679,15 +596,18 @@ export function gatewayNamespaces(index: IndexReader, settings: Settings): Set<s
 /**
  * The namespace of the gateway proxy that applies a DestinationRule without `workloadSelector`, when
  * a gateway does: the rule's own namespace when a gateway runs there, else the namespace of the egress
- * gateway's pods when that gateway forwards to the rule's host and sees the rule there. Undefined otherwise (sidecars only).
+ * gateway's pods when that gateway forwards to the rule's host and the rule is the one it uses for that host there.
+ * Undefined otherwise (sidecars only).
  */
 export function gatewayApplyingDestinationRule(index: IndexReader, settings: Settings, dr: Resource): string | undefined {
   if (isRecord(dr.spec.workloadSelector)) return undefined;
   if (gatewayNamespaces(index, settings).has(dr.namespace)) return dr.namespace;
   const host = typeof dr.spec.host === 'string' ? resolveHost(dr.spec.host, dr.namespace) : '';
   if (host === '') return undefined;
+  // The gateway applies the rule only when it is the one the gateway's namespace looks up for the host (push_context.go destinationRule).
+  const applies = (ns: string) => effectiveDestinationRule(index, ns, host)?.rules.some((r) => r.namespace === dr.namespace && r.name === dr.name) ?? false;
   for (const route of egressGatewayRoutesTo(index, settings, host)) {
-    const seen = gatewayPlacement(index, settings, route.gateway).namespaces.find((ns) => isVisibleTo(dr, ns));
+    const seen = gatewayPlacement(index, settings, route.gateway).namespaces.find(applies);
     if (seen !== undefined) return seen;
   }
   return undefined;

@@ -10,6 +10,7 @@ import { isRecord } from '../data';
 import { oneVersionEach } from './versions';
 import { meshesMeet } from './meshes';
 import { exportScopes, MESH_GATEWAY, routeDestinations, ruleGateways, WORKLOAD_KINDS } from './mesh';
+import { hostAsIstioNamesIt } from '../mesh/hosts';
 
 /**
  * What an update changed: the dependency keys of every resource added, removed or edited (its
@@ -53,7 +54,8 @@ export const someKey = (kind: string, tag: string) => `some|${kind}|${tag}`;
 
 /**
  * Secondary keys that let analyzers look up narrowly instead of scanning a kind:
- * `ns:<namespace>` for every resource; `subset:<host>|<name>` for DestinationRule subsets; `name:<name>` for cluster-scoped Namespaces;
+ * `ns:<namespace>` for every resource; `subset:<host>|<name>` for DestinationRule subsets, and
+ * `host-in:<host>|<namespace>` for a DestinationRule's host in its namespace; `name:<name>` for cluster-scoped Namespaces;
  * `dest:<host>` for each route destination host of a VirtualService; for each route (not mirror) of a
  * rule that applies to the mesh, `mesh-route:<host>|<scope>` per namespace it is exported to (`*` for all)
  * and `mesh-route-in:<host>|<namespace>` when it is visible in its own namespace; `credential:<name>`,
@@ -88,6 +90,7 @@ export function tagsOf(r: Resource): string[] {
   }
   if (r.family === 'istio' && r.kind === 'DestinationRule' && typeof spec.host === 'string') {
     const host = resolveHost(spec.host, r.namespace);
+    tags.push(`host-in:${host}|${r.namespace}`);
     for (const s of Array.isArray(spec.subsets) ? spec.subsets : []) if (isRecord(s) && typeof s.name === 'string') tags.push(`subset:${host}|${s.name}`);
   }
   if (r.family === 'istio' && r.kind === 'Gateway') {
@@ -160,7 +163,7 @@ function entryOf(r: Resource): Entry {
 
 const ISTIO_HOST_KINDS = new Set(['ServiceEntry', 'DestinationRule', 'VirtualService']);
 
-/** The hosts a resource declares, fully qualified, for the host index. */
+/** The hosts a resource declares, as Istio names them (see mesh/hosts.ts), for the host index. */
 export function declaredHosts(r: Resource): string[] {
   if (r.family === 'istio' && ISTIO_HOST_KINDS.has(r.kind)) {
     const raw: unknown[] = r.kind === 'DestinationRule' ? [r.spec.host] : Array.isArray(r.spec.hosts) ? r.spec.hosts : [];
@@ -168,7 +171,7 @@ export function declaredHosts(r: Resource): string[] {
     // A bare `*` is not a valid ServiceEntry or VirtualService host (the API server rejects it), so it
     // must not make the resource match every host.
     for (const h of raw)
-      if (typeof h === 'string' && h.trim() !== '' && (h.trim() !== '*' || r.kind === 'DestinationRule')) out.push(resolveHost(h, r.namespace));
+      if (typeof h === 'string' && h.trim() !== '' && (h.trim() !== '*' || r.kind === 'DestinationRule')) out.push(hostAsIstioNamesIt(r.kind, h, r.namespace));
     return out;
   }
   if (r.family === 'kubernetes' && r.kind === 'Service' && r.group === '' && r.name) return [serviceHost(r.name, r.namespace)];

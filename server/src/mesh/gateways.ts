@@ -61,7 +61,8 @@ export interface GatewayPlacement {
 
 /**
  * The namespaces of the proxies a Gateway configures: those of the workloads its selector picks,
- * else the egress gateway's of the settings when it selects that gateway, else (the pods live
+ * else the egress gateway's of the settings when it selects that gateway (known only when the Gateway
+ * is in that namespace too), else (the pods live
  * outside the workspace) Istio's root namespace and the Gateway's own, where gateways usually run.
  * A gateway proxy reads its configuration as its own namespace sees it (pilot/pkg/model/context.go
  * `ConfigNamespace`), so this is the namespace whose view its rules use. Workloads whose files write
@@ -73,7 +74,12 @@ export function gatewayPlacement(index: IndexReader, settings: Settings, gw: Res
     const workloads = workloadsMatching(index, selector);
     // A workload whose file writes no namespace goes wherever kubectl -n or a kustomization puts it.
     if (workloads.length > 0) return { namespaces: [...new Set(workloads.map((w) => w.namespace))].sort(), known: workloads.every((w) => w.namespaceExplicit) };
-    if (labelsMatch(selector, settings.egressGateway.selector)) return { namespaces: [egressGatewayNamespace(settings)], known: true };
+    // The settings' namespace is a default, not a fact: Helm installs the same labels in any namespace
+    // (`helm install istio-egressgateway istio/gateway -n istio-egress`). It is known only for a Gateway in that namespace.
+    if (labelsMatch(selector, settings.egressGateway.selector)) {
+      const namespace = egressGatewayNamespace(settings);
+      return { namespaces: [namespace], known: gw.namespace === namespace };
+    }
   }
   return { namespaces: [...new Set([ROOT_NAMESPACE, gw.namespace])], known: false };
 }

@@ -5,9 +5,10 @@
  * as its own namespace does. Which DestinationRule a namespace picks is not decided here.
  */
 import type { IndexReader } from '../index/workspace-index';
-import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
+import type { Resource } from '../parse/resource';
 import type { Settings } from '../settings';
-import { exportScopes, hostsOf, isVisibleTo, MESH_GATEWAY, resolveGatewayRefs, ROOT_NAMESPACE, sidecarEgressHosts, sidecarHostImports } from '../index/mesh';
+import { exportScopes, isVisibleTo, MESH_GATEWAY, resolveGatewayRefs } from '../index/mesh';
+import { importsVirtualService, sidecarScope } from './sidecar-scope';
 import { gatewayPlacement } from './gateways';
 
 /** A place where a rule runs: the sidecars of a namespace, or the proxies of a Gateway in a namespace. */
@@ -33,27 +34,9 @@ export function seenFrom(r: Resource, namespace: string): boolean {
   return isVisibleTo(r, namespace);
 }
 
-/**
- * The Sidecar that scopes the sidecars of `namespace`: the namespace's own without
- * `workloadSelector`, else the root namespace's without one; undefined when neither exists.
- */
-export function namespaceSidecar(index: IndexReader, namespace: string): Resource | undefined {
-  const wide = (ns: string) => index.withTag('Sidecar', `ns:${ns}`).find((s) => s.group === ISTIO_NETWORKING && s.spec.workloadSelector === undefined);
-  return wide(namespace) ?? wide(ROOT_NAMESPACE);
-}
-
-/**
- * Whether the sidecars of `namespace` import a VirtualService: without a Sidecar (or one without
- * `egress`) they import every VirtualService exported to them; otherwise one of its hosts must
- * match an egress `hosts` entry for the VirtualService's namespace, `.` meaning the sidecar's own.
- * Follows pilot/pkg/model/sidecar.go (egress listeners select virtual services by `namespace/host`).
- */
+/** Whether the sidecars of `namespace` import a VirtualService (sidecar-scope.ts, after sidecar.go). */
 export function sidecarImportsVirtualService(index: IndexReader, namespace: string, vs: Resource): boolean {
-  const sidecar = namespaceSidecar(index, namespace);
-  const entries = sidecar && sidecarEgressHosts(sidecar);
-  if (!entries) return true;
-  const hosts = hostsOf(vs);
-  return entries.some((e) => hosts.some((h) => sidecarHostImports(e, namespace, vs.namespace, h)));
+  return importsVirtualService(sidecarScope(index, namespace), vs);
 }
 
 /**

@@ -11,7 +11,8 @@ import { cursorContext, LineReader, type CursorContext } from '../schema/cursor-
 import { documentAt } from '../schema/document-schema';
 import type { CompletionCandidate } from '../schema/completion';
 import { resolveHost, serviceHost } from '../index/hosts';
-import { credentialReader, destinationRulesFor, hostsOf, isVisibleTo, registryLookup, subsetNames } from '../index/mesh';
+import { credentialReader, hostsOf, isVisibleTo, registryLookup } from '../index/mesh';
+import { effectiveDestinationRule, subsetsOf } from '../mesh/destination-rules';
 import { isRecord } from '../data';
 import type { NavigationContext } from './references';
 import { resourceTitle } from './symbols';
@@ -88,18 +89,18 @@ function gatewayCandidates(req: Request): CompletionCandidate[] {
 
 function subsetCandidates(req: Request, host: string): CompletionCandidate[] {
   const out: CompletionCandidate[] = [];
-  destinationRulesFor(req.ctx.index, host, req.resource.namespace).forEach((dr, rank) => {
-    for (const name of subsetNames(dr))
-      out.push(
-        candidate(
-          req,
-          name,
-          `subset of DestinationRule ${dr.namespace}/${dr.name}`,
-          `${from(dr)} It applies to host \`${host}\` for namespace \`${req.resource.namespace}\`.`,
-          `${rank}_${name}`,
-        ),
-      );
-  });
+  // The subsets of the DestinationRule the namespace's sidecars use for the host (push_context.go destinationRule).
+  for (const [name, { rule: dr }] of subsetsOf(effectiveDestinationRule(req.ctx.index, req.resource.namespace, host))) {
+    out.push(
+      candidate(
+        req,
+        name,
+        `subset of DestinationRule ${dr.namespace}/${dr.name}`,
+        `${from(dr)} It applies to host \`${host}\` for namespace \`${req.resource.namespace}\`.`,
+        `0_${name}`,
+      ),
+    );
+  }
   return dedupe(out);
 }
 

@@ -8,8 +8,6 @@
 import { GATEWAY_API, ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { hostMatches, isWildcard } from '../index/hosts';
 import {
-  clientTlsSettings,
-  destinationRulesFor,
   effectiveOutboundPolicy,
   egressGatewayRoutesTo,
   gatewayServers,
@@ -23,6 +21,8 @@ import {
   MESH_GATEWAY,
   type RouteDestination,
 } from '../index/mesh';
+import { effectiveDestinationRule } from '../mesh/destination-rules';
+import { clientTls } from '../mesh/client-tls';
 import { isRecord } from '../data';
 import { gatewayBehindHost, gatewayPlacement } from '../mesh/gateways';
 import { spanAtPath } from '../parse/yaml-path';
@@ -94,10 +94,11 @@ function tlsTowards(
   subset: string | undefined,
   port: number,
 ): { mode?: string; missingSubset?: boolean } {
-  const [dr] = destinationRulesFor(ctx.index, host, namespace);
-  if (!dr) return subset === undefined ? {} : { missingSubset: true };
-  const tls = clientTlsSettings(dr, subset, port);
+  const effective = effectiveDestinationRule(ctx.index, namespace, host);
+  let tls = clientTls(effective, subset, port);
   if (!tls) return { missingSubset: true };
+  // Rules with a workloadSelector apply to the workloads they select: show what those get.
+  if (tls.mode === 'DISABLE' && effective && effective.selected.length > 0) tls = clientTls({ ...effective, rules: effective.selected }, subset, port) ?? tls;
   return tls.mode === 'DISABLE' ? {} : { mode: tls.mode };
 }
 

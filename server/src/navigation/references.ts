@@ -13,8 +13,6 @@ import type { IndexReader } from '../index/workspace-index';
 import { hostMatches, resolveHost, serviceHost } from '../index/hosts';
 import {
   credentialReferences,
-  destinationRulesDefiningSubset,
-  destinationRulesFor,
   findGateway,
   gatewayReferences,
   gatewayRefNameSpan,
@@ -26,6 +24,7 @@ import {
   sidecarHostImports,
   subsetNames,
 } from '../index/mesh';
+import { effectiveDestinationRule, subsetsOf } from '../mesh/destination-rules';
 import type { Settings } from '../settings';
 import { isRecord } from '../data';
 
@@ -214,7 +213,7 @@ function subsetTargets(ctx: NavigationContext, s: Site): Target[] {
   // A subset's own definition stands for itself; alternative versions of the same rule are listed too.
   const rules = s.declaration
     ? ctx.index.find(ISTIO_NETWORKING, 'DestinationRule', s.resource.namespace, s.resource.name).filter((dr) => subsetNames(dr).includes(name))
-    : destinationRulesDefiningSubset(ctx.index, s.host, s.resource.namespace, name);
+    : [subsetsOf(effectiveDestinationRule(ctx.index, s.resource.namespace, s.host)).get(name)?.rule].filter((dr): dr is Resource => dr !== undefined);
   return rules.flatMap((dr) => {
     const subsets: unknown[] = Array.isArray(dr.spec.subsets) ? dr.spec.subsets : [];
     const i = subsets.findIndex((x) => isRecord(x) && x.name === name);
@@ -339,9 +338,9 @@ export function whyUnresolved(s: Site, ctx: NavigationContext): string | undefin
       return `No Istio Gateway "${ref.name}" in namespace "${ref.namespace}" in the workspace.`;
     }
     case 'subset': {
-      const rules = s.host ? destinationRulesFor(ctx.index, s.host, s.resource.namespace) : [];
-      if (rules.length === 0) return `No DestinationRule for host "${s.host}" is visible from namespace "${s.resource.namespace}".`;
-      return `Subset "${name}" is not defined for host "${s.host}": the DestinationRules visible from "${s.resource.namespace}" (${rules.map(id).join(', ')}) define ${[...new Set(rules.flatMap(subsetNames))].map((n) => `"${n}"`).join(', ') || 'no subsets'}.`;
+      const rules = (s.host ? effectiveDestinationRule(ctx.index, s.resource.namespace, s.host)?.rules : undefined) ?? [];
+      if (rules.length === 0) return `No DestinationRule for host "${s.host}" applies in namespace "${s.resource.namespace}".`;
+      return `Subset "${name}" is not defined for host "${s.host}": the DestinationRule in effect in "${s.resource.namespace}" (${rules.map(id).join(', ')}) defines ${[...new Set(rules.flatMap(subsetNames))].map((n) => `"${n}"`).join(', ') || 'no subsets'}.`;
     }
     case 'host': {
       const host = hostOf(s);

@@ -1,0 +1,174 @@
+/**
+ * What the sidecars of a namespace import, the way Istio builds a SidecarScope (pilot/pkg/model/sidecar.go):
+ * the Sidecar in effect (the namespace's own without `workloadSelector`, else the root namespace's,
+ * `DefaultSidecarScopeForNamespace`), the services and VirtualServices its egress hosts import
+ * (`convertIstioListenerToWrapper`, `selectServices`, `SelectVirtualServices`), the destinations of
+ * imported VirtualServices ("Infer more possible destinations from virtual services"), and the outbound
+ * traffic policy. Ports of egress listeners are not modelled: a listener imports on every port.
+ */
+import type { IndexReader } from '../index/workspace-index';
+import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
+import type { Settings } from '../settings';
+import { outboundMode, type OutboundMode } from '../parse/mesh-config';
+import { hostsOf, isVisibleTo, MESH_GATEWAY, routeDestinations, ruleGateways, type EffectivePolicy } from '../index/mesh';
+import { isRecord } from '../data';
+import { hostSubsetOf, hostsMatch } from './host-match';
+import { rootNamespace } from './root-namespace';
+
+/** The hosts one egress listener imports from one namespace (`*` for any), as Istio's hostClassification keeps them. */
+interface HostClassification {
+  exact: Set<string>;
+  all: string[];
+  excluded: string[];
+}
+
+/** The egress hosts of a Sidecar as they apply to workloads in one namespace. */
+export interface SidecarScope {
+  /** The Sidecar in effect; undefined when there is none, which imports everything. */
+  sidecar?: Resource;
+  /** The workloads' namespace (`.` in the hosts means this namespace, even for the root namespace's Sidecar). */
+  namespace: string;
+  /** One entry per egress listener; undefined when the Sidecar has no `egress` (every host of every namespace). */
+  listeners?: Map<string, HostClassification>[];
+}
+
+const namespaceWide = (index: IndexReader, namespace: string) =>
+  index.withTag('Sidecar', `ns:${namespace}`).filter((s) => s.group === ISTIO_NETWORKING && !isRecord(s.spec.workloadSelector));
+
+/**
+ * The Sidecar that applies to workloads of `namespace` that no Sidecar selects: the namespace's own
+ * Sidecar without `workloadSelector`, else the root namespace's (DefaultSidecarScopeForNamespace,
+ * `meshRootSidecarConfig`), else none.
+ */
+export function namespaceSidecar(index: IndexReader, namespace: string): Resource | undefined {
+  return namespaceWide(index, namespace)[0] ?? namespaceWide(index, rootNamespace(index))[0];
+}
+
+/** Parses egress hosts (`ns/host`, `./host`, `*\/host`, `~ns/host`) for workloads in `namespace` (convertIstioListenerToWrapper). */
+function classify(hosts: string[], namespace: string): Map<string, HostClassification> {
+  const out = new Map<string, HostClassification>();
+  for (const entry of hosts) {
+    const parts = entry.trim().split('/');
+    if (parts.length !== 2) continue;
+    let [ns] = parts;
+    const name = parts[1].toLowerCase();
+    const excluded = ns.startsWith('~');
+    if (excluded) ns = ns.slice(1) || '*';
+    if (ns === '.') ns = namespace;
+    let c = out.get(ns);
+    if (!c) out.set(ns, (c = { exact: new Set(), all: [], excluded: [] }));
+    if (excluded) {
+      c.excluded.push(name);
+      continue;
+    }
+    if (!name.startsWith('*')) c.exact.add(name);
+    c.all.push(name);
+  }
+  return out;
+}
+
+/** The scope a Sidecar gives workloads in `namespace` (its own namespace, or any namespace for the root namespace's Sidecar). */
+export function scopeOf(sidecar: Resource | undefined, namespace: string): SidecarScope {
+  const egress: unknown[] = Array.isArray(sidecar?.spec.egress) ? sidecar.spec.egress : [];
+  if (!sidecar || egress.length === 0) return { sidecar, namespace };
+  const listeners = egress
+    .filter(isRecord)
+    .map((l) => classify(Array.isArray(l.hosts) ? l.hosts.filter((h): h is string => typeof h === 'string') : [], namespace));
+  return { sidecar, namespace, listeners };
+}
+
+/** The scope of the workloads of `namespace` that no Sidecar selects. */
+export function sidecarScope(index: IndexReader, namespace: string): SidecarScope {
+  return scopeOf(namespaceSidecar(index, namespace), namespace);
+}
+
+const isExcluded = (c: HostClassification | undefined, host: string) => !!c && c.excluded.some((e) => hostSubsetOf(host, e));
+
+/** hostClassification.Matches: an exact entry imports only that host; a wildcard on either side compares by SubsetOf. */
+function matchesService(c: HostClassification, host: string): boolean {
+  if (c.exact.has(host)) return true;
+  return c.all.some((h) => (host.startsWith('*') || h.startsWith('*')) && hostSubsetOf(host, h));
+}
+
+/**
+ * Whether the scope imports the service `host` (as declared: a ServiceEntry's `*.example.com` stays
+ * a wildcard) defined in `serviceNamespace` (selectServices): an entry for that namespace or `*`, not
+ * excluded by a `~` entry. So `ns/api.example.com` does not import a ServiceEntry for `*.example.com`.
+ */
+export function importsService(scope: SidecarScope, serviceNamespace: string, host: string): boolean {
+  if (!scope.listeners) return true;
+  return scope.listeners.some((l) => {
+    const own = l.get(serviceNamespace);
+    const any = l.get('*');
+    if (isExcluded(own, host) || isExcluded(any, host)) return false;
+    return (own !== undefined && matchesService(own, host)) || (any !== undefined && matchesService(any, host));
+  });
+}
+
+/** hostClassification.VSMatches with Istio's VirtualService semantics: an exact host exactly, wildcards in either direction. */
+function matchesVirtualServiceHost(c: HostClassification, host: string): boolean {
+  if (c.exact.has(host)) return true;
+  return c.all.some((h) => (host.startsWith('*') || h.startsWith('*')) && hostsMatch(host, h));
+}
+
+/** Whether the scope imports a VirtualService (SelectVirtualServices): one of its hosts matches an entry for its namespace or `*`, and is not excluded. */
+export function importsVirtualService(scope: SidecarScope, vs: Resource): boolean {
+  if (!scope.listeners) return true;
+  const hosts = hostsOf(vs);
+  return scope.listeners.some((l) => {
+    const own = l.get(vs.namespace);
+    const any = l.get('*');
+    return hosts.some(
+      (h) =>
+        !isExcluded(own, h) &&
+        !isExcluded(any, h) &&
+        ((own !== undefined && matchesVirtualServiceHost(own, h)) || (any !== undefined && matchesVirtualServiceHost(any, h))),
+    );
+  });
+}
+
+/**
+ * Whether the scope reaches `host` because a VirtualService it imports sends mesh traffic there: Istio
+ * adds the destinations of imported VirtualServices to the scope ("Infer more possible destinations from
+ * virtual services", since 1.5), whatever the egress hosts say. It reads the VirtualServices with a
+ * route to `host` only.
+ */
+export function importedAsDestination(index: IndexReader, scope: SidecarScope, host: string): boolean {
+  return index
+    .withTag('VirtualService', `dest:${host}`)
+    .some(
+      (vs) =>
+        vs.group === ISTIO_NETWORKING &&
+        isVisibleTo(vs, scope.namespace) &&
+        importsVirtualService(scope, vs) &&
+        [...routeDestinations(vs)].some((d) => d.host === host && ruleGateways(vs, d).includes(MESH_GATEWAY)),
+    );
+}
+
+/** The outbound traffic policy a Sidecar sets, if a valid one. */
+export function sidecarOutboundMode(s: Resource | undefined): OutboundMode | undefined {
+  const mode = s?.spec.outboundTrafficPolicy?.mode;
+  return mode === 'ALLOW_ANY' || mode === 'REGISTRY_ONLY' ? mode : undefined;
+}
+
+/** The mesh config's outbound traffic policy (an IstioOperator's or the `istio` ConfigMap's), else the user's setting. */
+export function meshOutboundPolicy(index: IndexReader, settings: Settings): EffectivePolicy {
+  for (const kind of ['IstioOperator', 'ConfigMap']) {
+    for (const r of index.withTag(kind, 'mesh-config')) {
+      const mode = outboundMode(r.meshConfig);
+      if (mode) return { mode, origin: 'mesh-config', source: r };
+    }
+  }
+  return { mode: settings.outboundTrafficPolicy, origin: 'setting' };
+}
+
+/**
+ * The outbound traffic policy of workloads in `namespace` that no Sidecar selects
+ * (initSidecarScopeInternalIndexes): the Sidecar in effect sets it, else the mesh config. A namespace
+ * with its own Sidecar that sets none takes the mesh config's, not the root namespace Sidecar's.
+ */
+export function outboundPolicy(index: IndexReader, settings: Settings, namespace: string): EffectivePolicy {
+  const sidecar = namespaceSidecar(index, namespace);
+  const mode = sidecarOutboundMode(sidecar);
+  return mode && sidecar ? { mode, origin: 'sidecar', source: sidecar } : meshOutboundPolicy(index, settings);
+}
