@@ -193,16 +193,15 @@ function namespaceOf(r: Resource, source: KustomizedNamespace | undefined): { na
   return { namespace: written ?? 'default', explicit: written !== undefined };
 }
 
-/** Sets a resource's namespace fields (see namespaceOf); true when they changed. Its index entry is computed anew. */
-function placeNamespace(r: Resource, source: KustomizedNamespace | undefined): boolean {
+/** Sets a resource's namespace fields (see namespaceOf); when they change, its index entry is computed anew. */
+function placeNamespace(r: Resource, source: KustomizedNamespace | undefined): void {
   const next = namespaceOf(r, source);
-  if (next.namespace === r.namespace && next.explicit === r.namespaceExplicit && next.from === r.namespaceFrom) return false;
+  if (next.namespace === r.namespace && next.explicit === r.namespaceExplicit && next.from === r.namespaceFrom) return;
   r.namespace = next.namespace;
   r.namespaceExplicit = next.explicit;
   if (next.from === undefined) delete r.namespaceFrom;
   else r.namespaceFrom = next.from;
   entries.delete(r);
-  return true;
 }
 
 /** Sets of resources in insertion order, keyed by slot so that a resource can be replaced in place. */
@@ -295,16 +294,14 @@ export class WorkspaceIndex implements IndexReader {
 
   /**
    * Gives each namespaced resource of a file the namespace the kustomizations listing the file set
-   * (see kustomizations.ts), else the one it writes, else `default`; true when any changed.
+   * (see kustomizations.ts), else the one it writes, else `default`. The file is not indexed yet.
    */
-  private placeNamespaces(file: ParsedFile): boolean {
-    if (this.kustomizations.size === 0 && !this.kustomized.has(file.uri)) return false;
+  private placeNamespaces(file: ParsedFile): void {
+    if (this.kustomizations.size === 0 && !this.kustomized.has(file.uri)) return;
     const source = this.kustomizations.namespaceOf(file.uri);
-    let changed = false;
-    for (const r of file.resources) if (placeNamespace(r, source)) changed = true;
+    for (const r of file.resources) placeNamespace(r, source);
     if (file.resources.some((r) => r.namespaceFrom !== undefined)) this.kustomized.add(file.uri);
     else this.kustomized.delete(file.uri);
-    return changed;
   }
 
   /**
@@ -322,7 +319,10 @@ export class WorkspaceIndex implements IndexReader {
       const file = this.byUri.get(uri);
       if (!file) continue;
       const source = this.kustomizations.namespaceOf(uri);
-      const moved = file.resources.filter((r) => namespaceOf(r, source).namespace !== r.namespace || namespaceOf(r, source).from !== r.namespaceFrom);
+      const moved = file.resources.filter((r) => {
+        const next = namespaceOf(r, source);
+        return next.namespace !== r.namespace || next.from !== r.namespaceFrom;
+      });
       if (moved.length === 0) continue;
       for (const r of moved) {
         this.unindex(r, keys);
