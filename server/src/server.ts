@@ -315,7 +315,9 @@ export function startServer(connection: Connection, io: ServerIO): void {
     }
     if (canConfigure) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'istioEgress' });
     if (canWatch)
-      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }, { globPattern: '**/' }] });
+      void connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/*.{yaml,yml}' }, { globPattern: '**/Kustomization' }, { globPattern: '**/' }],
+      });
     await fetchSettings();
     matches = matcherFor();
     await scan();

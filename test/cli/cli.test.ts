@@ -167,3 +167,52 @@ test('--clusters: two environments defining a host differently conflict as one m
   );
   assert.equal(split.code, 0, split.stdout + split.stderr);
 });
+
+test('kustomizations: the namespace a Kustomization file gives a Gateway resolves the references to it, and messages say where a namespace came from', () => {
+  const root = path.join(dir, 'kustomize-repo');
+  fs.mkdirSync(path.join(root, 'gateway'), { recursive: true });
+  fs.mkdirSync(path.join(root, 'apps'), { recursive: true });
+  fs.writeFileSync(
+    path.join(root, 'gateway', 'gateway.yaml'),
+    'apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: edge\nspec:\n  selector: {istio: ingressgateway}\n  servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]\n',
+  );
+  fs.writeFileSync(
+    path.join(root, 'apps', 'vs.yaml'),
+    'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: web\nspec:\n  hosts: ["*"]\n  gateways: [istio-system/edge, edge]\n  http: [{route: [{destination: {host: web}}]}]\n',
+  );
+  const codes = (r: { stdout: string }) => (JSON.parse(r.stdout) as { code: string; message: string }[]).filter((f) => f.code === 'vs-unknown-gateway');
+  const before = codes(run(['check', '--format', 'json', 'kustomize-repo']));
+  assert.equal(before.length, 1, 'istio-system/edge is missing; edge is found in "default"');
+  // kustomize's extensionless file name, and a base listed by an outer kustomization that sets the namespace.
+  fs.writeFileSync(path.join(root, 'gateway', 'Kustomization'), 'resources:\n- gateway.yaml\n');
+  fs.writeFileSync(path.join(root, 'kustomization.yaml'), 'namespace: istio-system\nresources:\n- gateway\n- https://github.com/example/remote//base\n');
+  const after = codes(run(['check', '--format', 'json', 'kustomize-repo']));
+  assert.equal(after.length, 1, 'now edge is missing in "default", and istio-system/edge is found');
+  assert.match(
+    after[0].message,
+    /^No Gateway "edge" in namespace "default" \(assumed: metadata\.namespace is not set\); it exists in "istio-system" \(from \.\.\/kustomization\.yaml\)/,
+  );
+  const text = run(['check', 'kustomize-repo']);
+  assert.doesNotMatch(text.stdout, /Kustomization:|kustomization\.yaml:/, 'kustomization files get no findings');
+});
+
+test('--clusters with a file glob: alternative steps applied one at a time are separate meshes', () => {
+  const vs = (name: string) =>
+    `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: ${name}\nspec:\n  hosts:\n  - reviews\n  http:\n  - route:\n    - destination:\n        host: reviews\n`;
+  const root = path.join(dir, 'steps-repo');
+  fs.mkdirSync(path.join(root, 'steps'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'steps', 'step1.yaml'), vs('reviews-v1'));
+  fs.writeFileSync(path.join(root, 'steps', 'step2.yaml'), vs('reviews-v2'));
+  const together = JSON.parse(run(['check', '--format', 'json', 'steps-repo']).stdout) as { code: string; message: string }[];
+  const duplicates = together.filter((f) => f.code === 'vs-duplicate-mesh-host');
+  assert.equal(duplicates.length, 2);
+  assert.match(
+    duplicates[0].message,
+    /If the files are alternatives applied one at a time \(a tutorial's steps\), make each its own mesh with istioEgress\.clusters/,
+  );
+  const apart = JSON.parse(run(['check', '--format', 'json', '--clusters', 'steps/*.yaml', 'steps-repo']).stdout) as { code: string }[];
+  assert.deepEqual(
+    apart.filter((f) => f.code === 'vs-duplicate-mesh-host'),
+    [],
+  );
+});

@@ -13,6 +13,7 @@ import type { Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
+import { inNamespace, namespaceOrigin } from '../index/namespace-origin';
 import { credentialReferences, secretsForCredential, WORKLOAD_KINDS } from '../index/mesh';
 
 interface State {
@@ -23,6 +24,8 @@ interface State {
   reader: string;
   /** Namespaces where a Secret of that name exists instead. */
   elsewhere: string[];
+  /** Where `namespace` comes from when it is the resource's own and its file does not write it (see namespace-origin.ts). */
+  namespaceOrigin?: string;
 }
 
 export const credentialSecretMissing: Analyzer<State> = {
@@ -39,19 +42,26 @@ export const credentialSecretMissing: Analyzer<State> = {
       const related: RelatedLocation[] = [];
       for (const s of others) {
         const span = spanAtPath(s.document.ast, ['metadata', 'name']);
-        if (span) related.push({ uri: s.uri, ...span, message: `Secret "${s.name}" in namespace "${s.namespace}"` });
+        if (span) related.push({ uri: s.uri, ...span, message: `Secret "${s.name}" in ${inNamespace(s, r.uri)}` });
       }
       const span = spanAtPath(r.document.ast, ref.path);
+      const origin = namespaces[0] === r.namespace ? namespaceOrigin(r) : '';
       if (span)
         yield {
           ...span,
           related,
-          state: { secret: name, namespace: namespaces[0], reader: ref.reader, elsewhere: [...new Set(others.map((s) => s.namespace))].sort() },
+          state: {
+            secret: name,
+            namespace: namespaces[0],
+            reader: ref.reader,
+            elsewhere: [...new Set(others.map((s) => s.namespace))].sort(),
+            ...(origin ? { namespaceOrigin: origin } : {}),
+          },
         };
     }
   },
   message: (s) => {
-    const where = `No Secret "${s.secret}" in namespace "${s.namespace}", where ${s.reader}`;
+    const where = `No Secret "${s.secret}" in namespace "${s.namespace}"${s.namespaceOrigin ?? ''}, where ${s.reader}`;
     return s.elsewhere.length > 0
       ? `${where}; the workspace has it in ${s.elsewhere.map((n) => `"${n}"`).join(', ')}. Create the Secret in "${s.namespace}".`
       : `${where}, so the proxy has no certificate and TLS fails. Create the Secret in "${s.namespace}".`;

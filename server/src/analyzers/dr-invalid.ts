@@ -18,6 +18,7 @@
  *
  * Durations below 1ms, enums and required fields are the CRD's own checks.
  */
+import { namespaceOrigin } from '../index/namespace-origin';
 import type { Analyzer } from './analyzer';
 import { ISTIO_NETWORKING } from '../parse/resource';
 import type { YamlPath } from '../parse/yaml-path';
@@ -345,7 +346,7 @@ function checkClientTls(h: RuleHits, path: YamlPath, tls: unknown, namespace: st
       h.error(
         [...path, 'credentialName'],
         'tls-configmap',
-        `A configmap:// credential must be in the DestinationRule's own namespace "${namespace}", not "${ns}".${istio(`invalid configmap:// credentialName: namespace must match the configuration namespace "${namespace}"`)}`,
+        `A configmap:// credential must be in the DestinationRule's own namespace "${namespace}"${namespaceOrigin(h.resource)}, not "${ns}".${istio(`invalid configmap:// credentialName: namespace must match the configuration namespace "${namespace}"`)}`,
       );
   }
   const sans = listOf(tls.subjectAltNames).length > 0;

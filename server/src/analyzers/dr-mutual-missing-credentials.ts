@@ -10,6 +10,7 @@
  * the sidecars connect without the certificate. Add a `workloadSelector` for the client pods, or apply
  * the rule in the namespace of the egress gateway that originates TLS (istio-system by default).
  */
+import { namespaceOrigin } from '../index/namespace-origin';
 import type { Analyzer } from './analyzer';
 import { ISTIO_NETWORKING } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
@@ -17,7 +18,7 @@ import { egressGatewayNamespace, gatewayApplyingDestinationRule, ORIGINATING_TLS
 
 type State =
   | { problem: 'no-client-certificate'; where: string; missing: string[] }
-  | { problem: 'credential-ignored'; credentialName: string; namespace: string; gatewayNamespace: string };
+  | { problem: 'credential-ignored'; credentialName: string; namespace: string; gatewayNamespace: string; namespaceOrigin?: string };
 
 const nonEmpty = (v: unknown) => typeof v === 'string' && v.trim() !== '';
 
@@ -53,6 +54,7 @@ export const drMutualMissingCredentials: Analyzer<State> = {
           credentialName: String(b.tls.credentialName),
           namespace: dr.namespace,
           gatewayNamespace: egressGatewayNamespace(settings),
+          ...(namespaceOrigin(dr) ? { namespaceOrigin: namespaceOrigin(dr) } : {}),
         };
         yield { ...span, severity: 'warning', state };
       }
@@ -63,5 +65,5 @@ export const drMutualMissingCredentials: Analyzer<State> = {
       ? s.missing.length > 0
         ? `tls.mode MUTUAL for ${s.where} sets a client certificate but no ${s.missing[0]}; Istio rejects this DestinationRule. Add ${s.missing[0]}, or use credentialName with a Secret holding tls.crt and tls.key.`
         : `tls.mode MUTUAL for ${s.where} gives no client certificate; Istio rejects this DestinationRule ("client certificate required for mutual tls"). Set credentialName to a Secret holding tls.crt and tls.key (or clientCertificate and privateKey).`
-      : `Sidecars load credentialName "${s.credentialName}" only from a DestinationRule with a workloadSelector, and no gateway runs in namespace "${s.namespace}": the sidecars would connect without the client certificate. Add workloadSelector.matchLabels for the client pods, or apply this rule in "${s.gatewayNamespace}" where the egress gateway originates TLS.`,
+      : `Sidecars load credentialName "${s.credentialName}" only from a DestinationRule with a workloadSelector, and no gateway runs in namespace "${s.namespace}"${s.namespaceOrigin ?? ''}: the sidecars would connect without the client certificate. Add workloadSelector.matchLabels for the client pods, or apply this rule in "${s.gatewayNamespace}" where the egress gateway originates TLS.`,
 };

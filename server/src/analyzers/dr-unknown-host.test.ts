@@ -7,7 +7,7 @@ test('dr-unknown-host: egress, wildcard, mesh-wide and Gateway API rules stay si
   const [cnn, nginx] = checkFixture(drUnknownHost, 'egress');
   assert.equal(
     cnn.message,
-    'No ServiceEntry or Service visible from namespace "default" (assumed: no namespace written) defines host "edition.cnn.co", so this DestinationRule applies to nothing. Did you mean "edition.cnn.com"?',
+    'No ServiceEntry or Service visible from namespace "default" (assumed: metadata.namespace is not set) defines host "edition.cnn.co", so this DestinationRule applies to nothing. Did you mean "edition.cnn.com"?',
   );
   assert.equal(cnn.severity, 'warning');
   assert.equal(cnn.related?.[0].message, 'ServiceEntry for "edition.cnn.com"');
@@ -17,7 +17,7 @@ test('dr-unknown-host: egress, wildcard, mesh-wide and Gateway API rules stay si
 test('dr-unknown-host: a host defined but not exported, an unknown host and an uncovered wildcard', () => {
   const [hidden, unknown, wildcard] = checkFixture(drUnknownHost, 'no-fix');
   assert.match(hidden.message, /Service "my-nginx" in namespace "mesh-external" defines it, but is exported only to "\."\.$/);
-  assert.equal(hidden.related?.[0].message, 'Service for this host, not exported to "default"');
+  assert.equal(hidden.related?.[0].message, 'Service for this host, not exported to "default" (assumed: metadata.namespace is not set)');
   assert.match(unknown.message, /Check the host, or add a ServiceEntry for it\.$/);
   assert.match(wildcard.message, /defines host "\*\.example\.org"/);
 });

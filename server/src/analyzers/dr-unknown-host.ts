@@ -29,14 +29,15 @@ import {
 } from '../index/mesh';
 import { hostMatches, isWildcard, resolveHost, serviceHost, CLUSTER_DOMAIN } from '../index/hosts';
 import { spanAtPath } from '../parse/yaml-path';
+import { inNamespace, namespaceOrigin } from '../index/namespace-origin';
 import { editDistance } from '../schema/suggest';
 import { replaceScalar } from '../edits/yaml-edits';
 
 interface State {
   host: string;
   namespace: string;
-  /** True when the DestinationRule writes no namespace, so `namespace` is the assumed `default`. */
-  namespaceAssumed?: boolean;
+  /** Where `namespace` comes from when the DestinationRule does not write it (see namespace-origin.ts). */
+  namespaceOrigin?: string;
   /** Definitions of the host that exist but are not exported to the rule's namespace. */
   notExported?: string[];
   /** The closest known host, when the host looks misspelt. */
@@ -114,7 +115,7 @@ export const drUnknownHost: Analyzer<State> = {
     if (isAssumedHost(host, settings)) return;
     const span = spanAtPath(dr.document.ast, ['spec', 'host']);
     if (!span) return;
-    const state: State = { host, namespace: dr.namespace, ...(dr.namespaceExplicit ? {} : { namespaceAssumed: true }) };
+    const state: State = { host, namespace: dr.namespace, ...(namespaceOrigin(dr) ? { namespaceOrigin: namespaceOrigin(dr) } : {}) };
     const hidden = isWildcard(host)
       ? []
       : [...index.matchingHost('ServiceEntry', host).filter((se) => se.group === ISTIO_NETWORKING), ...index.withHost('Service', host)].filter(
@@ -124,13 +125,13 @@ export const drUnknownHost: Analyzer<State> = {
     if (hidden.length > 0) {
       state.notExported = hidden.map(
         (r) =>
-          `${r.kind} "${r.name}" in namespace "${r.namespace}" defines it, but is exported only to ${exportTo(r)
+          `${r.kind} "${r.name}" in ${inNamespace(r, dr.uri)} defines it, but is exported only to ${exportTo(r)
             .map((e) => `"${e}"`)
             .join(', ')}.`,
       );
       for (const r of hidden) {
         const at = spanAtPath(r.document.ast, ['metadata', 'name']);
-        if (at) related.push({ uri: r.uri, ...at, message: `${r.kind} for this host, not exported to "${dr.namespace}"` });
+        if (at) related.push({ uri: r.uri, ...at, message: `${r.kind} for this host, not exported to "${dr.namespace}"${namespaceOrigin(dr)}` });
       }
     } else {
       const best = closestHost(host, knownHosts(index, dr.namespace));
@@ -144,7 +145,7 @@ export const drUnknownHost: Analyzer<State> = {
     yield { ...span, state, ...(related.length > 0 ? { related } : {}) };
   },
   message: (s) => {
-    const head = `No ServiceEntry or Service visible from namespace "${s.namespace}"${s.namespaceAssumed ? ' (assumed: no namespace written)' : ''} defines host "${s.host}", so this DestinationRule applies to nothing.`;
+    const head = `No ServiceEntry or Service visible from namespace "${s.namespace}"${s.namespaceOrigin ?? ''} defines host "${s.host}", so this DestinationRule applies to nothing.`;
     if (s.notExported) return `${head} ${s.notExported.join(' ')}`;
     if (s.replacement) return `${head} Did you mean "${s.replacement}"?`;
     return `${head} Check the host, or add a ServiceEntry for it.`;

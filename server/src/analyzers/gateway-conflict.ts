@@ -9,6 +9,7 @@
  * subset of the other and a workload in the workspace (or the egress gateway pods from the settings)
  * carries both; hosts are compared as written, except that the any-namespace prefix is dropped.
  */
+import { namespaceOriginsNote, qualifiedName } from '../index/namespace-origin';
 import type { Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
@@ -24,6 +25,8 @@ interface State {
   /** The same Gateways with their files, `ns/name (in file)`, for the message. */
   files?: string[];
   selector: string;
+  /** Where the namespaces of the Gateways listed come from when not written (see namespace-origin.ts). */
+  origins?: string;
 }
 
 function gatewaySelector(g: Resource): Record<string, string> {
@@ -83,6 +86,7 @@ export const gatewayConflict: Analyzer<State> = {
       const conflicting = new Set<string>();
       const names: string[] = [];
       const files: string[] = [];
+      const listed: Resource[] = [];
       const related: RelatedLocation[] = [];
       for (const g of candidates) {
         const clash = listOf(g.spec.servers).some((s) => {
@@ -95,15 +99,25 @@ export const gatewayConflict: Analyzer<State> = {
         if (!clash) continue;
         names.push(`${g.namespace}/${g.name}`);
         files.push(`${g.namespace}/${g.name} (in ${fileLabel(r.uri, g.uri)})`);
+        listed.push(g);
         const span = spanAtPath(g.document.ast, ['metadata', 'name']);
-        if (span) related.push({ uri: g.uri, ...span, message: `Gateway ${g.namespace}/${g.name} also serves these hosts on port ${port}` });
+        if (span) related.push({ uri: g.uri, ...span, message: `Gateway ${qualifiedName(g, r.uri)} also serves these hosts on port ${port}` });
       }
       if (names.length === 0) continue;
       const span = placeAt(r.document.ast, ['spec', 'servers', i, 'port', 'number'], 'value');
       if (!span) continue;
-      yield { ...span, state: { port, hosts: [...conflicting], gateways: names.sort(), files: files.sort(), selector: selectorText(selector) }, related };
+      const origins = namespaceOriginsNote(listed, r.uri);
+      const state: State = {
+        port,
+        hosts: [...conflicting],
+        gateways: names.sort(),
+        files: files.sort(),
+        selector: selectorText(selector),
+        ...(origins ? { origins } : {}),
+      };
+      yield { ...span, state, related };
     }
   },
   message: (s) =>
-    `${s.gateways.length > 1 ? `Gateways ${(s.files ?? s.gateways).join(', ')} also serve` : `Gateway ${(s.files ?? s.gateways)[0]} also serves`} ${s.hosts.join(', ')} on port ${s.port} for the same gateway workloads (selector ${s.selector || 'empty: every workload'}); the gateway proxy cannot serve both, so one is dropped or wins at random. Merge the servers into one Gateway, or use different hosts or ports. (Istio IST0145: "Conflict with gateways ${s.gateways.join(',')} (workload selector ${s.selector}, port ${s.port}, hosts ${s.hosts.join(',')}).")`,
+    `${s.gateways.length > 1 ? `Gateways ${(s.files ?? s.gateways).join(', ')} also serve` : `Gateway ${(s.files ?? s.gateways)[0]} also serves`} ${s.hosts.join(', ')} on port ${s.port} for the same gateway workloads (selector ${s.selector || 'empty: every workload'}); the gateway proxy cannot serve both, so one is dropped or wins at random. Merge the servers into one Gateway, or use different hosts or ports.${s.origins ?? ''} (Istio IST0145: "Conflict with gateways ${s.gateways.join(',')} (workload selector ${s.selector}, port ${s.port}, hosts ${s.hosts.join(',')}).")`,
 };

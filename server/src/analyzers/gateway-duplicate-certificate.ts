@@ -8,6 +8,7 @@
  * Overlaps `istioctl analyze` IST0138 and follows its condition: the finding is on a Gateway when
  * another Gateway's selector includes all of its labels (an empty selector counts as covering all).
  */
+import { namespaceOriginsNote, qualifiedName } from '../index/namespace-origin';
 import type { Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
@@ -20,6 +21,8 @@ interface State {
   gateways: string[];
   /** The same Gateways with their files, `ns/name (in file)`, for the message. */
   files?: string[];
+  /** Where the namespaces of the Gateways listed come from when not written (see namespace-origin.ts). */
+  origins?: string;
 }
 
 function gatewaySelector(g: Resource): Record<string, string> {
@@ -66,23 +69,26 @@ export const gatewayDuplicateCertificate: Analyzer<State> = {
       const tls = server.tls;
       const names: string[] = [];
       const files: string[] = [];
+      const listed: Resource[] = [];
       const related: RelatedLocation[] = [];
       for (const g of others) {
         const j = listOf(g.spec.servers).findIndex((s) => isRecord(s) && isRecord(s.tls) && sameCertificate(tls, s.tls));
         if (j < 0) continue;
         names.push(`${g.namespace}/${g.name}`);
         files.push(`${g.namespace}/${g.name} (in ${fileLabel(r.uri, g.uri)})`);
+        listed.push(g);
         const span = spanAtPath(g.document.ast, ['spec', 'servers', j, 'tls', text(tls.credentialName) ? 'credentialName' : 'serverCertificate']);
-        if (span) related.push({ uri: g.uri, ...span, message: `Gateway ${g.namespace}/${g.name} uses the same certificate` });
+        if (span) related.push({ uri: g.uri, ...span, message: `Gateway ${qualifiedName(g, r.uri)} uses the same certificate` });
       }
       if (names.length === 0) continue;
       const field = text(tls.credentialName) ? 'credentialName' : 'serverCertificate';
       const span = placeAt(r.document.ast, ['spec', 'servers', i, 'tls', field], 'value');
       if (!span) continue;
       const certificate = text(tls.credentialName) ?? text(tls.serverCertificate) ?? '';
-      yield { ...span, state: { certificate, gateways: names.sort(), files: files.sort() }, related };
+      const origins = namespaceOriginsNote(listed, r.uri);
+      yield { ...span, state: { certificate, gateways: names.sort(), files: files.sort(), ...(origins ? { origins } : {}) }, related };
     }
   },
   message: (s) =>
-    `${(s.files ?? s.gateways).join(', ')} ${s.gateways.length > 1 ? 'use' : 'uses'} the same certificate "${s.certificate}" on workloads this Gateway also selects; clients that reuse an HTTP/2 connection across hosts can get 404s. Serve these hosts from one Gateway server, or use separate certificates. (Istio IST0138: "Duplicate certificate in multiple gateways may cause 404s if clients re-use HTTP2 connections.")`,
+    `${(s.files ?? s.gateways).join(', ')} ${s.gateways.length > 1 ? 'use' : 'uses'} the same certificate "${s.certificate}" on workloads this Gateway also selects; clients that reuse an HTTP/2 connection across hosts can get 404s. Serve these hosts from one Gateway server, or use separate certificates.${s.origins ?? ''} (Istio IST0138: "Duplicate certificate in multiple gateways may cause 404s if clients re-use HTTP2 connections.")`,
 };

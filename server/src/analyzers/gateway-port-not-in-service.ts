@@ -9,6 +9,7 @@
  * selecting them; a gateway installed by Helm or istioctl is outside the workspace and not checked.
  * Overlaps `istioctl analyze` IST0162.
  */
+import { qualifiedName } from '../index/namespace-origin';
 import type { Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
@@ -57,11 +58,11 @@ export const gatewayPortNotInService: Analyzer<State> = {
           ? [typeof p.targetPort === 'number' && p.targetPort !== p.port ? `${p.port}->${p.targetPort}` : String(p.port)]
           : [],
       );
-      return `${svc.namespace}/${svc.name} (${list.join(', ') || 'no ports'})`;
+      return `${qualifiedName(svc, r.uri)} (${list.join(', ') || 'no ports'})`;
     });
     const related: RelatedLocation[] = services.flatMap((svc) => {
       const span = spanAtPath(svc.document.ast, ['spec', 'ports'], 'key') ?? spanAtPath(svc.document.ast, ['metadata', 'name']);
-      return span ? [{ uri: svc.uri, ...span, message: `Ports of Service ${svc.namespace}/${svc.name}, in front of the gateway pods` }] : [];
+      return span ? [{ uri: svc.uri, ...span, message: `Ports of Service ${qualifiedName(svc, r.uri)}, in front of the gateway pods` }] : [];
     });
     const shownSelector = Object.entries(selector)
       .map(([k, v]) => `${k}=${v}`)

@@ -11,6 +11,7 @@
  * `istio` label, an `app` label naming a gateway, or any workload in istio-system).
  * Overlaps istioctl IST0101 (selector).
  */
+import { namespaceOrigin } from '../index/namespace-origin';
 import type { Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { GATEWAY_API, ISTIO_NETWORKING } from '../parse/resource';
@@ -60,7 +61,8 @@ export const gatewaySelectorNoWorkload: Analyzer<State> = {
       const shown = Object.keys(selector).filter((k) => k in labels);
       for (const k of shown.length > 0 ? shown : Object.keys(labels).slice(0, 2)) known.add(`${k}=${labels[k]}`);
       const at = spanAtPath(w.document.ast, ['metadata', 'name']);
-      if (at && related.length < 5) related.push({ uri: w.uri, ...at, message: `Gateway workload ${w.kind} "${w.namespace}/${w.name}"` });
+      if (at && related.length < 5)
+        related.push({ uri: w.uri, ...at, message: `Gateway workload ${w.kind} "${w.namespace}/${w.name}"${namespaceOrigin(w, gw.uri)}` });
     }
     const keys = Object.keys(selector);
     let suggestion: State['suggestion'];

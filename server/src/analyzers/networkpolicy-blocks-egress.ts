@@ -10,6 +10,7 @@
  * always matches). The quick fix adds the missing rules, selecting namespaces by
  * `kubernetes.io/metadata.name`.
  */
+import { namespaceOrigin } from '../index/namespace-origin';
 import type { Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { spanAtPath } from '../parse/yaml-path';
@@ -34,6 +35,8 @@ interface State {
   missing: Missing[];
   virtualService: string;
   docIndex: number;
+  /** Where `namespace` comes from when the NetworkPolicy does not write it (see namespace-origin.ts). */
+  namespaceOrigin?: string;
 }
 
 const DNS_NAMESPACE = 'kube-system';
@@ -128,14 +131,25 @@ export const networkpolicyBlocksEgress: Analyzer<State> = {
       const at = spanAtPath(vs.document.ast, [...route.path, 'host']);
       if (at) related.push({ uri: vs.uri, ...at, message: `VirtualService "${vs.name}" sends this namespace's traffic to the egress gateway` });
     }
-    yield { ...span, related, state: { namespace: ns, gatewayNamespace, missing, virtualService: routes[0].vs.name, docIndex: np.docIndex } };
+    yield {
+      ...span,
+      related,
+      state: {
+        namespace: ns,
+        gatewayNamespace,
+        missing,
+        virtualService: routes[0].vs.name,
+        docIndex: np.docIndex,
+        ...(namespaceOrigin(np) ? { namespaceOrigin: namespaceOrigin(np) } : {}),
+      },
+    };
   },
   message: (s) => {
     const what = s.missing.map((m) =>
       m === 'dns' ? `DNS (port ${DNS_PORT} in ${DNS_NAMESPACE})` : `namespace "${s.gatewayNamespace}" (the egress gateway and istiod)`,
     );
     const add = s.missing.map((m) => (m === 'dns' ? `port ${DNS_PORT} in ${DNS_NAMESPACE}` : s.gatewayNamespace));
-    return `This NetworkPolicy limits egress from "${s.namespace}", whose traffic VirtualService "${s.virtualService}" sends through the egress gateway, but it allows no traffic to ${what.join(' nor to ')}: requests from the sidecars time out. Add egress rules to ${add.join(' and to ')}.`;
+    return `This NetworkPolicy limits egress from "${s.namespace}"${s.namespaceOrigin ?? ''}, whose traffic VirtualService "${s.virtualService}" sends through the egress gateway, but it allows no traffic to ${what.join(' nor to ')}: requests from the sidecars time out. Add egress rules to ${add.join(' and to ')}.`;
   },
   fix: (s, { file }) => {
     const doc = file.documents.find((d) => d.index === s.docIndex);

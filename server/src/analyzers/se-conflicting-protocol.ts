@@ -6,6 +6,7 @@
  * Give the port one protocol: merge the ServiceEntries, or make them agree.
  * Overlaps istioctl IST0177 (ConflictingServiceEntryProtocol).
  */
+import { namespaceOriginsNote } from '../index/namespace-origin';
 import type { Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
@@ -21,6 +22,8 @@ interface State {
   protocol: string;
   /** `TLS in ServiceEntry "name" (namespace)` for each conflicting declaration. */
   others: string[];
+  /** Where the namespaces of the ServiceEntries listed come from when not written (see namespace-origin.ts). */
+  origins?: string;
 }
 
 /** The ports of a ServiceEntry: number, upper-case protocol ('' when missing) and index. */
@@ -46,6 +49,7 @@ export const seConflictingProtocol: Analyzer<State> = {
       const others: string[] = [];
       const related: RelatedLocation[] = [];
       let host = '';
+      const listed: Resource[] = [];
       for (const h of hosts) {
         for (const other of index.withHost('ServiceEntry', h)) {
           if (other === se || other.group !== ISTIO_NETWORKING || (other.uri === se.uri && other.docIndex === se.docIndex) || !scopesOverlap(se, other))
@@ -54,6 +58,7 @@ export const seConflictingProtocol: Analyzer<State> = {
             if (p.number !== port.number || p.protocol === port.protocol) continue;
             host ||= h;
             others.push(`${p.protocol || 'without a protocol'} in ServiceEntry "${other.name}" (${other.namespace}, in ${fileLabel(se.uri, other.uri)})`);
+            listed.push(other);
             const span = spanAtPath(other.document.ast, ['spec', 'ports', p.index, p.protocol ? 'protocol' : 'number']);
             if (span)
               related.push({
@@ -66,9 +71,17 @@ export const seConflictingProtocol: Analyzer<State> = {
       }
       if (others.length === 0) continue;
       const span = spanAtPath(se.document.ast, ['spec', 'ports', port.index, port.protocol ? 'protocol' : 'number']);
-      if (span) yield { ...span, related, state: { host, port: port.number, protocol: port.protocol || 'without a protocol', others: [...new Set(others)] } };
+      const origins = namespaceOriginsNote(listed, se.uri);
+      const state: State = {
+        host,
+        port: port.number,
+        protocol: port.protocol || 'without a protocol',
+        others: [...new Set(others)],
+        ...(origins ? { origins } : {}),
+      };
+      if (span) yield { ...span, related, state };
     }
   },
   message: (s) =>
-    `Port ${s.port} of ${s.host} is ${s.protocol} here but ${s.others.join(' and ')}: Istio keeps one of them, by creation order, and handles the port as that protocol. Merge the ServiceEntries or give the port one protocol.`,
+    `Port ${s.port} of ${s.host} is ${s.protocol} here but ${s.others.join(' and ')}: Istio keeps one of them, by creation order, and handles the port as that protocol. Merge the ServiceEntries or give the port one protocol.${s.origins ?? ''}`,
 };

@@ -4,7 +4,10 @@
  * creation order, so edits to the other (resolution, endpoints, exportTo) silently have no effect.
  * Keep one ServiceEntry per host and port. Different protocols for the same port are reported as
  * `se-conflicting-protocol` instead. Overlaps Kiali KIA1211.
+ * Files that are never applied together (alternative steps of a tutorial) conflict only if they are:
+ * give each its own mesh with the `istioEgress.clusters` setting, whose globs may name single files.
  */
+import { namespaceOriginsNote } from '../index/namespace-origin';
 import type { Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
@@ -14,7 +17,7 @@ import { scopesOverlap } from '../index/mesh';
 import { fileLabel } from '../index/versions';
 import { isRecord } from '../data';
 
-type State = { within: true; host: string } | { within: false; host: string; ports: number[]; others: string[] };
+type State = { within: true; host: string } | { within: false; host: string; ports: number[]; others: string[]; origins?: string };
 
 /** Port number to upper-case protocol. */
 function portsOf(se: Resource): Map<number, string> {
@@ -49,23 +52,27 @@ export const seDuplicateHost: Analyzer<State> = {
       const ports = new Set<number>();
       const others: string[] = [];
       const related: RelatedLocation[] = [];
+      const listed: Resource[] = [];
       for (const other of index.withHost('ServiceEntry', host)) {
         if (other === se || other.group !== ISTIO_NETWORKING || (other.uri === se.uri && other.docIndex === se.docIndex) || !scopesOverlap(se, other)) continue;
         const same = [...portsOf(other)].filter(([n, protocol]) => own.get(n) === protocol).map(([n]) => n);
         if (same.length === 0) continue;
         for (const n of same) ports.add(n);
         others.push(`"${other.name}" (${other.namespace}, in ${fileLabel(se.uri, other.uri)})`);
+        listed.push(other);
         const hostIndex = (Array.isArray(other.spec.hosts) ? other.spec.hosts : []).findIndex(
           (h: unknown) => typeof h === 'string' && resolveHost(h, other.namespace) === host,
         );
         const at = spanAtPath(other.document.ast, ['spec', 'hosts', Math.max(hostIndex, 0)]);
         if (at) related.push({ uri: other.uri, ...at, message: `ServiceEntry "${other.name}" also defines ${host}` });
       }
-      if (others.length > 0) yield { ...span, related, state: { within: false, host, ports: [...ports].sort((a, b) => a - b), others } };
+      const origins = namespaceOriginsNote(listed, se.uri);
+      if (others.length > 0)
+        yield { ...span, related, state: { within: false, host, ports: [...ports].sort((a, b) => a - b), others, ...(origins ? { origins } : {}) } };
     }
   },
   message: (s) =>
     s.within
       ? `${s.host} is listed twice in this ServiceEntry; remove the repeated entry.`
-      : `${s.host} port${s.ports.length === 1 ? '' : 's'} ${s.ports.join(', ')} ${s.ports.length === 1 ? 'is' : 'are'} also defined by ServiceEntry ${s.others.join(', ')}: Istio keeps one definition by creation order, and changes to the other have no effect. Keep one ServiceEntry for the host.`,
+      : `${s.host} port${s.ports.length === 1 ? '' : 's'} ${s.ports.join(', ')} ${s.ports.length === 1 ? 'is' : 'are'} also defined by ServiceEntry ${s.others.join(', ')}: Istio keeps one definition by creation order, and changes to the other have no effect. Keep one ServiceEntry for the host.${s.origins ?? ''} If the files are alternatives applied one at a time (a tutorial's steps), make each its own mesh with istioEgress.clusters, whose globs may name files (\`steps/*.yaml\`).`,
 };

@@ -14,6 +14,7 @@
  * the first egress listener. Overlaps Kiali KIA1004 only loosely (Kiali checks entries that match nothing,
  * not needed hosts that are missing).
  */
+import { namespaceOrigin } from '../index/namespace-origin';
 import type { Analyzer } from './analyzer';
 import type { RelatedLocation, Severity } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
@@ -88,7 +89,7 @@ export const sidecarHidesEgress: Analyzer<State> = {
           : 'the sidecars ignore the route and send the traffic straight out, without its rules';
         need(
           `${se.namespace}/${declared(se)}`,
-          `ServiceEntry "${se.name}" (${se.namespace}) for ${host}`,
+          `ServiceEntry "${se.name}" (${se.namespace}${namespaceOrigin(se, sidecar.uri)}) for ${host}`,
           `VirtualService "${vs.name}" in this namespace routes ${host}: ${effect}`,
           related,
           registryOnly ? 'error' : 'warning',

@@ -13,6 +13,7 @@
  * - `ambient` (warning, IST0167): the Sidecar targets ambient-mode pods or an ambient namespace, where
  *   there is no sidecar proxy to configure.
  */
+import { namespaceOrigin, qualifiedName } from '../index/namespace-origin';
 import type { Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
@@ -31,6 +32,8 @@ interface State {
   workloads?: string[];
   selector?: string;
   reason?: string;
+  /** Where `namespace` comes from when the Sidecar does not write it (see namespace-origin.ts). */
+  namespaceOrigin?: string;
 }
 
 function selectorOf(sc: Resource): Record<string, string> | undefined {
@@ -62,6 +65,7 @@ export const sidecarSelector: Analyzer<State> = {
   *check(r, { index }) {
     if (r.group !== ISTIO_NETWORKING) return;
     const ns = r.namespace;
+    const origin = namespaceOrigin(r) ? { namespaceOrigin: namespaceOrigin(r) } : {};
     const peers = index
       .withTag('Sidecar', `ns:${ns}`)
       .filter((s) => s.group === ISTIO_NETWORKING && !(s.name === r.name && s.uri === r.uri && s.docIndex === r.docIndex));
@@ -77,12 +81,16 @@ export const sidecarSelector: Analyzer<State> = {
       if (others.length > 0 && span) {
         yield {
           ...span,
-          state: { rule: 'multiple-default', namespace: ns, sidecars: others.map((s) => `${s.namespace}/${s.name}`) },
+          state: { rule: 'multiple-default', namespace: ns, ...origin, sidecars: others.map((s) => qualifiedName(s, r.uri)) },
           related: relatedSidecars(others, 'Another Sidecar without workloadSelector'),
         };
       }
       if (ambientNamespace && span) {
-        yield { ...span, state: { rule: 'ambient', namespace: ns, reason: 'namespace is in ambient mode, the policy has no impact' }, severity: 'warning' };
+        yield {
+          ...span,
+          state: { rule: 'ambient', namespace: ns, ...origin, reason: 'namespace is in ambient mode, the policy has no impact' },
+          severity: 'warning',
+        };
       }
       return;
     }
@@ -94,7 +102,7 @@ export const sidecarSelector: Analyzer<State> = {
       .map(([k, v]) => `${k}=${v}`)
       .join(',');
     if (local.length > 0 && selected.length === 0) {
-      yield { ...selectorSpan, state: { rule: 'no-workload', namespace: ns, selector: shown }, severity: 'warning' };
+      yield { ...selectorSpan, state: { rule: 'no-workload', namespace: ns, ...origin, selector: shown }, severity: 'warning' };
       return;
     }
     const conflicting = peers.filter((s) => {
@@ -108,7 +116,7 @@ export const sidecarSelector: Analyzer<State> = {
         state: {
           rule: 'conflicting-selectors',
           namespace: ns,
-          sidecars: conflicting.map((s) => `${s.namespace}/${s.name}`),
+          sidecars: conflicting.map((s) => qualifiedName(s, r.uri)),
           workloads: shared.map((w) => `${w.kind}/${w.name}`),
         },
         related: relatedSidecars(conflicting, 'Another Sidecar selecting the same workload'),
@@ -131,13 +139,13 @@ export const sidecarSelector: Analyzer<State> = {
   message: (s) => {
     switch (s.rule) {
       case 'multiple-default':
-        return `Namespace "${s.namespace}" has other Sidecars without a workloadSelector (${s.sidecars!.join(', ')}); Istio applies one of them to every pod and which one is undefined. Keep one namespace-wide Sidecar and give the others selectors. (Istio IST0111: "...have no workload selector, which can lead to undefined behavior.")`;
+        return `Namespace "${s.namespace}"${s.namespaceOrigin ?? ''} has other Sidecars without a workloadSelector (${s.sidecars!.join(', ')}); Istio applies one of them to every pod and which one is undefined. Keep one namespace-wide Sidecar and give the others selectors. (Istio IST0111: "...have no workload selector, which can lead to undefined behavior.")`;
       case 'conflicting-selectors':
         return `${s.workloads!.join(', ')} ${s.workloads!.length > 1 ? 'are' : 'is'} also selected by ${s.sidecars!.join(', ')}; with two Sidecars on one workload, which one applies is undefined. Make the selectors disjoint or merge the Sidecars. (Istio IST0110)`;
       case 'no-workload':
-        return `No workload in namespace "${s.namespace}" has the labels ${s.selector}, so this Sidecar applies to nothing that the workspace declares; check the labels (a Sidecar only selects pods in its own namespace). (Istio IST0101: "Referenced selector not found: "${s.selector}"")`;
+        return `No workload in namespace "${s.namespace}"${s.namespaceOrigin ?? ''} has the labels ${s.selector}, so this Sidecar applies to nothing that the workspace declares; check the labels (a Sidecar only selects pods in its own namespace). (Istio IST0101: "Referenced selector not found: "${s.selector}"")`;
       case 'ambient':
-        return `This Sidecar has no effect: ${s.workloads ? `the workloads it selects (${s.workloads.join(', ')}) run` : `namespace "${s.namespace}" runs`} in ambient mode, without a sidecar proxy to configure; use waypoint policies instead. (Istio IST0167: "The policy has no impact: ${s.reason}.")`;
+        return `This Sidecar has no effect: ${s.workloads ? `the workloads it selects (${s.workloads.join(', ')}) run` : `namespace "${s.namespace}"${s.namespaceOrigin ?? ''} runs`} in ambient mode, without a sidecar proxy to configure; use waypoint policies instead. (Istio IST0167: "The policy has no impact: ${s.reason}.")`;
     }
   },
 };

@@ -9,7 +9,7 @@ test('vs-unknown-gateway: an egress gateway in istio-system named by its short n
   const wrongNamespace = findings[0];
   assert.equal(
     wrongNamespace.message,
-    'No Gateway "istio-egressgateway" in namespace "default" (assumed: the VirtualService writes no namespace); it exists in "istio-system": write "istio-system/istio-egressgateway".',
+    'No Gateway "istio-egressgateway" in namespace "default" (assumed: metadata.namespace is not set); it exists in "istio-system": write "istio-system/istio-egressgateway".',
   );
   assert.equal(wrongNamespace.related?.[0].message, 'Gateway "istio-egressgateway" in namespace "istio-system"');
   assert.equal(wrongNamespace.related?.[0].uri, 'file:///ws/egress-gateway.yaml');
@@ -27,7 +27,7 @@ test('vs-unknown-gateway: a Gateway API Gateway does not count, and an unknown n
   assert.match(kubernetes.message, /is a Kubernetes Gateway API Gateway, and a VirtualService binds only to Istio Gateways/);
   assert.equal(
     unknown.message,
-    'No Gateway "corporate-proxy" in namespace "default" (assumed: the VirtualService writes no namespace): these rules apply on no gateway. Define the Gateway, or name an existing one.',
+    'No Gateway "corporate-proxy" in namespace "default" (assumed: metadata.namespace is not set): these rules apply on no gateway. Define the Gateway, or name an existing one.',
   );
   const file = parseFile('file:///ws/vs.yaml', '');
   for (const f of [kubernetes, unknown]) assert.deepEqual(vsUnknownGateway.fix!(f.data as never, { file, span: f }), []);
@@ -49,9 +49,18 @@ test('vs-unknown-gateway: a namespace that is not written is named as assumed, f
       ),
     ),
   );
-  assert.ok(messages.some((m) => m.startsWith('No Gateway "ratings-gateway" in namespace "default" (assumed: the VirtualService writes no namespace)')));
+  assert.ok(messages.some((m) => m.startsWith('No Gateway "ratings-gateway" in namespace "default" (assumed: metadata.namespace is not set)')));
   assert.ok(
     messages.some((m) => m.startsWith('No Gateway "reviews-gateway" in namespace "shop"; it exists in "bookinfo": write "bookinfo/reviews-gateway".')),
     'a written namespace is a fact',
   );
+});
+
+test('vs-unknown-gateway: namespaces set by kustomizations count, outer over inner and over the written one, and the message says which set them', () => {
+  const [finding] = checkFixture(vsUnknownGateway, 'kustomized');
+  assert.equal(
+    finding.message,
+    'No Gateway "kubeflow-gateway" in namespace "kubeflow-user" (from overlay/kustomization.yaml); it exists in "kubeflow" (from ../../common/kustomization.yaml): write "kubeflow/kubeflow-gateway".',
+  );
+  assert.equal(finding.related?.[0].message, 'Gateway "kubeflow-gateway" in namespace "kubeflow" (from ../../common/kustomization.yaml)');
 });

@@ -10,7 +10,8 @@
  * Kubernetes Gateway API Gateways (`gateway.networking.k8s.io`) do not count: a VirtualService
  * binds to Istio Gateways (`networking.istio.io`) only.
  * A namespace that a file does not write is `default` only if kubectl -n or a kustomization does not
- * say otherwise, so the message says where it was assumed (the VirtualService's, or the Gateway's found elsewhere).
+ * say otherwise, so the message says where it was assumed (the VirtualService's, or the Gateway's found elsewhere),
+ * or which kustomization set it.
  * Overlaps istioctl IST0101 (gateway) and Kiali KIA1102.
  */
 import type { Analyzer, Hit } from './analyzer';
@@ -21,6 +22,7 @@ import { parseGatewayRef, findGateway, gatewayReferences, type GatewayRef } from
 import { spanAtPath } from '../parse/yaml-path';
 import { closestMatch } from '../schema/suggest';
 import { replaceScalar } from '../edits/yaml-edits';
+import { inNamespace, namespaceOrigin } from '../index/namespace-origin';
 
 interface State {
   /** The reference as written. */
@@ -33,10 +35,12 @@ interface State {
   replacement?: string;
   /** True when a Gateway API Gateway of this name exists where the reference points. */
   kubernetesGateway?: boolean;
-  /** True when the namespace is the VirtualService's, which its file does not write. */
-  namespaceAssumed?: boolean;
+  /** Where `namespace` comes from when the reference is short and the VirtualService's namespace is not written (see namespace-origin.ts). */
+  namespaceOrigin?: string;
   /** Namespaces of `elsewhere` that only come from a file writing no namespace. */
   elsewhereAssumed?: string[];
+  /** For each of `elsewhere`, where a kustomization set it, when one did. */
+  elsewhereOrigins?: string[];
 }
 
 function nameLocation(r: Resource, message: string): RelatedLocation | undefined {
@@ -55,14 +59,20 @@ function diagnose(index: IndexReader, ref: string, target: GatewayRef, vs: Resou
     name: target.name,
     namespace: target.namespace,
     elsewhere: [...new Set(sameName.map((g) => g.namespace))].sort(),
-    ...(target.namespaceAssumed ? { namespaceAssumed: true } : {}),
   };
+  const origin = target.qualified ? '' : namespaceOrigin(vs);
+  if (origin) state.namespaceOrigin = origin;
   const assumed = state.elsewhere.filter((ns) => sameName.every((g) => g.namespace !== ns || !g.namespaceExplicit));
   if (assumed.length > 0) state.elsewhereAssumed = assumed;
+  const origins = state.elsewhere.map((ns) => {
+    const g = sameName.find((x) => x.namespace === ns && x.namespaceFrom !== undefined);
+    return g ? namespaceOrigin(g, vs.uri) : '';
+  });
+  if (origins.some((o) => o !== '')) state.elsewhereOrigins = origins;
   if (index.find(GATEWAY_API, 'Gateway', target.namespace, target.name).length > 0) state.kubernetesGateway = true;
   if (sameName.length > 0) {
     if (state.elsewhere.length === 1) state.replacement = `${state.elsewhere[0]}/${target.name}`;
-    return { state, related: sameName.flatMap((g) => nameLocation(g, `Gateway "${g.name}" in namespace "${g.namespace}"`) ?? []) };
+    return { state, related: sameName.flatMap((g) => nameLocation(g, `Gateway "${g.name}" in ${inNamespace(g, vs.uri)}`) ?? []) };
   }
   // A Gateway API Gateway of that very name is what the author meant; a near Istio name would be a guess.
   if (state.kubernetesGateway) return { state, related: [] };
@@ -94,12 +104,13 @@ export const vsUnknownGateway: Analyzer<State> = {
     }
   },
   message: (s) => {
-    const head = `No Gateway "${s.name}" in namespace "${s.namespace}"${s.namespaceAssumed ? ' (assumed: the VirtualService writes no namespace)' : ''}`;
+    const head = `No Gateway "${s.name}" in namespace "${s.namespace}"${s.namespaceOrigin ?? ''}`;
+    const where = (i: number) => `"${s.elsewhere[i]}"${s.elsewhereOrigins?.[i] ?? ''}`;
     if (s.elsewhere.length === 1 && s.elsewhereAssumed?.length)
       return `${head}; it exists in "${s.elsewhere[0]}" as far as its file says, which writes no namespace (kubectl -n or a kustomization may put it in "${s.namespace}"): if it stays in "${s.elsewhere[0]}", write "${s.elsewhere[0]}/${s.name}".`;
-    if (s.elsewhere.length === 1) return `${head}; it exists in "${s.elsewhere[0]}": write "${s.elsewhere[0]}/${s.name}".`;
+    if (s.elsewhere.length === 1) return `${head}; it exists in ${where(0)}: write "${s.elsewhere[0]}/${s.name}".`;
     if (s.elsewhere.length > 1)
-      return `${head}; it exists in ${s.elsewhere.map((n) => `"${n}"`).join(', ')}: write "<namespace>/${s.name}" for the one you mean.`;
+      return `${head}; it exists in ${s.elsewhere.map((_, i) => where(i)).join(', ')}: write "<namespace>/${s.name}" for the one you mean.`;
     if (s.kubernetesGateway)
       return `${head}: "${s.name}" there is a Kubernetes Gateway API Gateway, and a VirtualService binds only to Istio Gateways (networking.istio.io). Use an HTTPRoute or TLSRoute, or define an Istio Gateway.`;
     if (s.replacement) return `${head}; did you mean "${s.replacement}"? These rules apply on no gateway as written.`;

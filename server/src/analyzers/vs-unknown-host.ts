@@ -34,6 +34,7 @@ import {
   type RouteProtocol,
 } from '../index/mesh';
 import { spanAtPath } from '../parse/yaml-path';
+import { inNamespace, namespaceOrigin } from '../index/namespace-origin';
 import { appendDocument } from '../edits/yaml-edits';
 import { nameFromHost, uniqueName } from '../generate/names';
 import { portName, serviceEntryYaml } from '../generate/service-entry';
@@ -43,8 +44,8 @@ interface State {
   host: string;
   fqdn: string;
   namespace: string;
-  /** True when the VirtualService writes no namespace, so `namespace` is the assumed `default`. */
-  namespaceAssumed?: boolean;
+  /** Where `namespace` comes from when the VirtualService does not write it (see namespace-origin.ts). */
+  namespaceOrigin?: string;
   mode: OutboundMode;
   /** Where the mode comes from, in words. */
   policyFrom: string;
@@ -59,8 +60,8 @@ const DEFAULT_PORT: Partial<Record<RouteProtocol, number>> = { http: 80, tls: 44
 
 const fileName = (uri: string) => decodeURIComponent(uri.slice(uri.lastIndexOf('/') + 1));
 
-function describePolicy(p: EffectivePolicy): string {
-  if (p.origin === 'sidecar' && p.source) return `set by Sidecar "${p.source.name}" in namespace "${p.source.namespace}"`;
+function describePolicy(p: EffectivePolicy, shownIn: string): string {
+  if (p.origin === 'sidecar' && p.source) return `set by Sidecar "${p.source.name}" in ${inNamespace(p.source, shownIn)}`;
   if (p.origin === 'mesh-config' && p.source)
     return `set by the mesh config in ${p.source.kind} ${p.source.name ? `"${p.source.name}" ` : ''}(${fileName(p.source.uri)})`;
   return p.mode === 'ALLOW_ANY' ? "Istio's default" : 'from the istioEgress.outboundTrafficPolicy setting';
@@ -111,14 +112,14 @@ export const vsUnknownHost: Analyzer<State> = {
         fqdn: d.host,
         namespace: vs.namespace,
         mode: policy.mode,
-        policyFrom: describePolicy(policy),
-        ...(vs.namespaceExplicit ? {} : { namespaceAssumed: true }),
+        policyFrom: describePolicy(policy, vs.uri),
+        ...(namespaceOrigin(vs) ? { namespaceOrigin: namespaceOrigin(vs) } : {}),
       };
       const hidden = hiddenDefinitions(index, d.host, vs.namespace);
       if (hidden.length > 0)
         state.notExported = hidden.map(
           (r) =>
-            `${r.kind} "${r.name}" in namespace "${r.namespace}" does, but is exported only to ${exportTo(r)
+            `${r.kind} "${r.name}" in ${inNamespace(r, vs.uri)} does, but is exported only to ${exportTo(r)
               .map((e) => `"${e}"`)
               .join(', ')}.`,
         );
@@ -127,20 +128,26 @@ export const vsUnknownHost: Analyzer<State> = {
         const name =
           creating.get(d.host) ?? uniqueName(index, ISTIO_NETWORKING, 'ServiceEntry', vs.namespace, nameFromHost(d.host), new Set(creating.values()));
         creating.set(d.host, name);
-        state.create = { apiVersion: vs.apiVersion, name, port, protocol: PROTOCOL[d.protocol], ...(vs.namespaceExplicit ? { namespace: vs.namespace } : {}) };
+        state.create = {
+          apiVersion: vs.apiVersion,
+          name,
+          port,
+          protocol: PROTOCOL[d.protocol],
+          ...(vs.namespaceExplicit && !vs.namespaceFrom ? { namespace: vs.namespace } : {}),
+        };
       }
       const related = [
         policyLocation(policy),
         ...hidden.map((r) => {
           const at = spanAtPath(r.document.ast, ['metadata', 'name']);
-          return at && { uri: r.uri, ...at, message: `${r.kind} for this host, not exported to "${vs.namespace}"` };
+          return at && { uri: r.uri, ...at, message: `${r.kind} for this host, not exported to "${vs.namespace}"${namespaceOrigin(vs)}` };
         }),
       ].filter((x): x is RelatedLocation => !!x);
       yield { ...span, state, severity: policy.mode === 'REGISTRY_ONLY' ? 'error' : 'warning', ...(related.length > 0 ? { related } : {}) };
     }
   },
   message: (s) => {
-    const head = `No ServiceEntry or Service visible from namespace "${s.namespace}"${s.namespaceAssumed ? ' (assumed: no namespace written)' : ''} defines host "${s.fqdn}".`;
+    const head = `No ServiceEntry or Service visible from namespace "${s.namespace}"${s.namespaceOrigin ?? ''} defines host "${s.fqdn}".`;
     const hidden = s.notExported ? ` ${s.notExported.join(' ')}` : '';
     const remedy = s.notExported
       ? `Export it to "${s.namespace}", or add a ServiceEntry here.`

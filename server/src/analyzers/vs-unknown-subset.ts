@@ -25,6 +25,7 @@ import { isEgressGatewayHost, routeDestinations, subsetNames, unplacedDestinatio
 import { effectiveDestinationRule, forWorkload, subsetsOf, type EffectiveDestinationRule } from '../mesh/destination-rules';
 import { ruleProxies, type RuleProxy } from '../mesh/rule-proxies';
 import { spanAtPath } from '../parse/yaml-path';
+import { namespaceOrigin, namespaceOriginsNote } from '../index/namespace-origin';
 import { closestMatch } from '../schema/suggest';
 import { appendDocument, appendSequenceItem, insertMapEntry, replaceScalar, toYaml } from '../edits/yaml-edits';
 import { nameFromHost, uniqueName } from '../generate/names';
@@ -40,13 +41,15 @@ interface State {
   namespace: string;
   /** True when the proxy is a gateway running a rule bound to it. */
   gateway?: boolean;
-  /** True when the VirtualService writes no namespace, so `namespace` is the assumed `default`. */
-  namespaceAssumed?: boolean;
+  /** Where `namespace` comes from when the VirtualService does not write it (see namespace-origin.ts). */
+  namespaceOrigin?: string;
   /** DestinationRules for the host the VirtualService sees, and the subsets they define. */
   destinationRules: string[];
   defined: string[];
   /** How many DestinationRules and subsets were left out of the lists above, which stay short. */
   more?: { destinationRules: number; defined: number };
+  /** Where the namespaces of the DestinationRules listed come from when not written (see namespace-origin.ts). */
+  origins?: string;
   /** The closest defined subset, when the name looks misspelt. */
   rename?: string;
   /** The first DestinationRule on the lookup path, when it is in the same file: the subset can be added to it. */
@@ -100,6 +103,7 @@ export const vsUnknownSubset: Analyzer<State> = {
       const span = spanAtPath(vs.document.ast, [...d.path, 'subset']);
       if (!span) continue;
       const names = rules.map((r) => `${r.namespace}/${r.name}`);
+      const origins = namespaceOriginsNote(rules.slice(0, LISTED), vs.uri);
       const state: State = {
         subset: d.subset,
         host: d.host,
@@ -107,7 +111,8 @@ export const vsUnknownSubset: Analyzer<State> = {
         ...(missing.proxy.gateway ? { gateway: true } : {}),
         destinationRules: names.slice(0, LISTED),
         defined: defined.slice(0, LISTED),
-        ...(vs.namespaceExplicit || missing.proxy.gateway ? {} : { namespaceAssumed: true }),
+        ...(namespaceOrigin(vs) && !missing.proxy.gateway ? { namespaceOrigin: namespaceOrigin(vs) } : {}),
+        ...(origins ? { origins } : {}),
       };
       if (names.length > LISTED || defined.length > LISTED)
         state.more = { destinationRules: Math.max(0, names.length - LISTED), defined: Math.max(0, defined.length - LISTED) };
@@ -124,7 +129,7 @@ export const vsUnknownSubset: Analyzer<State> = {
           apiVersion: vs.apiVersion,
           name,
           host: String(d.destination.host).trim(),
-          ...(vs.namespaceExplicit ? { namespace: vs.namespace } : {}),
+          ...(vs.namespaceExplicit && !vs.namespaceFrom ? { namespace: vs.namespace } : {}),
         };
       }
       const related: RelatedLocation[] = [];
@@ -138,7 +143,7 @@ export const vsUnknownSubset: Analyzer<State> = {
   message: (s) => {
     const fails = 'Requests on this route fail with 503.';
     if (s.destinationRules.length === 0) {
-      return `No DestinationRule for host "${s.host}" is visible from namespace "${s.namespace}"${s.namespaceAssumed ? ' (assumed: no namespace written)' : ''}${s.gateway ? ', where the gateway running this rule looks it up' : ''}, so subset "${s.subset}" does not exist. ${fails} Create a DestinationRule that defines it.`;
+      return `No DestinationRule for host "${s.host}" is visible from namespace "${s.namespace}"${s.namespaceOrigin ?? ''}${s.gateway ? ', where the gateway running this rule looks it up' : ''}, so subset "${s.subset}" does not exist. ${fails} Create a DestinationRule that defines it.`;
     }
     const quoted = (names: string[], more = 0) => names.map((n) => `"${n}"`).join(', ') + (more > 0 ? ` and ${more} more` : '');
     const rules = s.destinationRules.length + (s.more?.destinationRules ?? 0);
@@ -146,7 +151,7 @@ export const vsUnknownSubset: Analyzer<State> = {
     const verb = rules === 1 ? 'defines' : 'define';
     const defines = s.defined.length > 0 ? `${verb} only ${quoted(s.defined, s.more?.defined)}` : `${verb} no subsets`;
     const hint = s.rename ? `Did you mean "${s.rename}"?` : `Add "${s.subset}" to the subsets.`;
-    return `Subset "${s.subset}" is not defined for host "${s.host}": ${owners} ${defines}. ${fails} ${hint}`;
+    return `Subset "${s.subset}" is not defined for host "${s.host}": ${owners} ${defines}.${s.origins ?? ''} ${fails} ${hint}`;
   },
   fix: (s, { file, span }) => {
     const fixes: Fix[] = [];

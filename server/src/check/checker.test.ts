@@ -191,3 +191,52 @@ test('a resource holding a placeholder (envsubst, kustomize) gets one informatio
     'resources without placeholders are still checked',
   );
 });
+
+test('editing a kustomization re-checks the files it lists and the files reading what they define', () => {
+  const gateway =
+    'apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: edge\nspec:\n  selector: {istio: ingressgateway}\n  servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]\n';
+  const vs = (name: string) =>
+    `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: ${name}\n  namespace: team\nspec:\n  hosts: ["*"]\n  gateways: [edge]\n  http: [{route: [{destination: {host: web}}]}]\n`;
+  const index = new WorkspaceIndex();
+  index.setFile(parseFile('file:///ws/gw/gateway.yaml', gateway));
+  index.setFile(parseFile('file:///ws/apps/vs.yaml', vs('a')));
+  index.setFile(parseFile('file:///ws/other/vs.yaml', vs('b').replace('gateways: [edge]', 'gateways: [elsewhere/edge]')));
+  const checker = new Checker(index, loadSchemaStore(), DEFAULT_SETTINGS);
+  const unknownGateway = (uri: string) => checker.findings(uri).filter((f) => f.code === 'vs-unknown-gateway').length;
+  assert.equal(unknownGateway('file:///ws/apps/vs.yaml'), 1, 'the Gateway is in "default" as far as its file says');
+  assert.equal(unknownGateway('file:///ws/other/vs.yaml'), 1);
+  const change = index.setFile(parseFile('file:///ws/gw/kustomization.yaml', 'namespace: team\nresources: [gateway.yaml]\n'));
+  const affected = checker.affectedBy(change);
+  for (const uri of ['file:///ws/apps/vs.yaml', 'file:///ws/gw/gateway.yaml', 'file:///ws/gw/kustomization.yaml']) assert.ok(affected.includes(uri), uri);
+  assert.equal(unknownGateway('file:///ws/apps/vs.yaml'), 0, 'the kustomization puts the Gateway in "team"');
+  assert.equal(unknownGateway('file:///ws/other/vs.yaml'), 1);
+  assert.equal(checker.findings('file:///ws/gw/kustomization.yaml').length, 0, 'a kustomization file gets no findings');
+  const moved = index.setFile(parseFile('file:///ws/gw/kustomization.yaml', 'namespace: elsewhere\nresources: [gateway.yaml]\n'));
+  const again = checker.affectedBy(moved);
+  for (const uri of ['file:///ws/apps/vs.yaml', 'file:///ws/gw/gateway.yaml', 'file:///ws/other/vs.yaml']) assert.ok(again.includes(uri), uri);
+  assert.equal(unknownGateway('file:///ws/apps/vs.yaml'), 1);
+  assert.equal(unknownGateway('file:///ws/other/vs.yaml'), 0);
+});
+
+test('a finding on an object defined in several files points at its other versions', () => {
+  const vs = (dest: string) =>
+    `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: reviews\nspec:\n  hosts: [reviews]\n  gateways: [missing-gateway]\n  http: [{route: [{destination: {host: ${dest}}}]}]\n`;
+  const index = new WorkspaceIndex();
+  index.setFile(parseFile('file:///ws/steps/v1.yaml', vs('reviews')));
+  index.setFile(parseFile('file:///ws/steps/v2.yaml', vs('ratings')));
+  const checker = new Checker(index, loadSchemaStore(), DEFAULT_SETTINGS);
+  const finding = checker.findings('file:///ws/steps/v1.yaml').find((f) => f.code === 'vs-unknown-gateway');
+  const versions = finding?.related?.filter((l) => l.message.startsWith('Another version of VirtualService default/reviews')) ?? [];
+  assert.deepEqual(
+    versions.map((l) => l.uri),
+    ['file:///ws/steps/v2.yaml'],
+  );
+  // Removing the other version re-checks this one (it read the object's identity), and the pointer goes.
+  assert.ok(checker.affectedBy(index.removeFile('file:///ws/steps/v2.yaml')).includes('file:///ws/steps/v1.yaml'));
+  const alone = checker.findings('file:///ws/steps/v1.yaml').find((f) => f.code === 'vs-unknown-gateway');
+  assert.ok(alone);
+  assert.equal(
+    (alone.related ?? []).some((l) => l.message.startsWith('Another version')),
+    false,
+  );
+});

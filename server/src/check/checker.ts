@@ -4,9 +4,10 @@
  * affect, so an edit re-checks only the documents that read what changed; a document that only
  * moved within its file keeps its findings, re-placed.
  */
-import { findingId, type FaultReport, type Finding, type RelatedLocation } from '../model';
+import { findingId, MAX_RELATED, type FaultReport, type Finding, type RelatedLocation } from '../model';
 import type { Resource } from '../parse/resource';
-import { fingerprintOf, slotOf, type WorkspaceIndex, type IndexChange } from '../index/workspace-index';
+import { fingerprintOf, nameKey, slotOf, type WorkspaceIndex, type IndexChange } from '../index/workspace-index';
+import { otherVersionsRelated } from '../index/versions';
 import type { SchemaStore } from '../schema/catalogue';
 import type { Settings } from '../settings';
 import { validateResource } from '../schema/validate';
@@ -51,6 +52,13 @@ function insideText(f: Finding, length: number): Finding {
   if (f.start >= 0 && f.start <= f.end && f.end <= length) return f;
   const start = Math.min(Math.max(0, f.start), length);
   return { ...f, start, end: Math.min(Math.max(start, f.end), length) };
+}
+
+/** Appends related locations to a finding within MAX_RELATED, counting the rest as not listed. */
+function addRelated(f: Finding, more: RelatedLocation[]): void {
+  const room = Math.max(0, MAX_RELATED - (f.related?.length ?? 0));
+  f.related = [...(f.related ?? []), ...more.slice(0, room)];
+  if (more.length > room) f.relatedNotListed = (f.relatedNotListed ?? 0) + more.length - room;
 }
 
 export class Checker {
@@ -108,10 +116,11 @@ export class Checker {
   /**
    * The documents whose findings may differ after `change`: every document whose analyzers looked up
    * something the change added, removed or edited; their caches are dropped. Returns the files to
-   * publish again: the changed file, those documents' files, and the files that point into the changed one.
+   * publish again: the changed file, the files whose namespaces a kustomization change moved, those
+   * documents' files, and the files that point into the changed one.
    */
   affectedBy(change: IndexChange): string[] {
-    const out = new Set<string>([change.uri]);
+    const out = new Set<string>([change.uri, ...(change.reindexed ?? [])]);
     for (const key of change.keys) {
       for (const slot of [...(this.readers.get(key) ?? [])]) {
         const cached = this.cache.get(slot);
@@ -249,6 +258,12 @@ export class Checker {
         // One analyzer's bug must not take the others' findings with it.
         this.onError({ uri: r.uri, code: analyzer.code, error });
       }
+    }
+    if (out.length > 0) {
+      // A finding on an object defined in several files says where the other versions are.
+      deps.add(nameKey(r.group, r.kind, r.namespace, r.name));
+      const versions = otherVersionsRelated(r, this.index.find(r.group, r.kind, r.namespace, r.name));
+      if (versions.length > 0) for (const f of out) addRelated(f, versions);
     }
     return out;
   }

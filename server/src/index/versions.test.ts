@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseFile } from '../parse/parse';
 import { WorkspaceIndex } from './workspace-index';
-import { fileLabel, nearestVersion, oneVersionEach, otherVersionsNote } from './versions';
+import { fileLabel, nearestVersion, oneVersionEach, otherVersionsNote, otherVersionsRelated } from './versions';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 
 const gateway = (name: string, port: number, namespace = 'default') =>
@@ -117,4 +117,19 @@ test('the hover over a name lists the other versions of the object and where the
   );
   const lone = first(index, 'other.yaml');
   assert.equal(otherVersionsNote(lone, index.find(ISTIO_NETWORKING, 'Gateway', 'default', 'other')), undefined);
+});
+
+test('a finding on an object with other versions points at each of them', () => {
+  const vs = (body: string) => `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: reviews\nspec:\n${body}`;
+  const a = parseFile('file:///ws/steps/v1.yaml', vs('  hosts: [reviews]\n')).resources[0];
+  const b = parseFile('file:///ws/steps/v2.yaml', `# second step\n${vs('  hosts: [reviews]\n')}`).resources[0];
+  const related = otherVersionsRelated(a, [a, b]);
+  assert.equal(related.length, 1);
+  assert.equal(related[0].uri, 'file:///ws/steps/v2.yaml');
+  assert.equal(`# second step\n${vs('  hosts: [reviews]\n')}`.slice(related[0].start, related[0].end), 'reviews', "at the other version's name");
+  assert.match(
+    related[0].message,
+    /^Another version of VirtualService default\/reviews \(same kind, namespace and name\): applying one replaces the other; this finding is about the version in v1\.yaml$/,
+  );
+  assert.deepEqual(otherVersionsRelated(a, [a]), []);
 });

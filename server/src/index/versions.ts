@@ -6,6 +6,8 @@
  * It does not know how the versions differ, and it does no I/O.
  */
 import type { Resource } from '../parse/resource';
+import type { RelatedLocation } from '../model';
+import { spanAtPath } from '../parse/yaml-path';
 
 /** The identity the API server keys an object by; the API version is not part of it. */
 export function identityOf(r: Pick<Resource, 'group' | 'kind' | 'namespace' | 'name'>): string {
@@ -113,4 +115,22 @@ export function otherVersionsNote(r: Resource, sameIdentity: readonly Resource[]
   if (others.length === 0) return undefined;
   const where = [...new Set(others.map((o) => `\`${fileLabel(r.uri, o.uri)}\``))].sort();
   return `**${others.length} other version${others.length === 1 ? '' : 's'}** of ${r.kind} ${r.namespace}/${r.name} (same kind, namespace and name) in ${where.join(', ')}. Applying one replaces the other, so they are alternatives, not a conflict; references from this file use this version, references from elsewhere the nearest one.`;
+}
+
+/**
+ * Related locations for a finding on `r` when other documents define the same object: one at each
+ * other version's name, so that the finding says where the alternatives are and that it is about this one.
+ */
+export function otherVersionsRelated(r: Resource, sameIdentity: readonly Resource[]): RelatedLocation[] {
+  const out: RelatedLocation[] = [];
+  for (const o of otherVersions(r, sameIdentity)) {
+    const span = spanAtPath(o.document.ast, ['metadata', 'name']);
+    if (span)
+      out.push({
+        uri: o.uri,
+        ...span,
+        message: `Another version of ${r.kind} ${r.namespace}/${r.name} (same kind, namespace and name): applying one replaces the other; this finding is about the version in ${decodeURIComponent(r.uri.slice(r.uri.lastIndexOf('/') + 1))}`,
+      });
+  }
+  return out;
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { parseFile } from '../parse/parse';
 import { WorkspaceIndex } from './workspace-index';
 import { resolveHost, hostMatches } from './hosts';
+import { meshPartition } from './meshes';
 
 const files = {
   'file:///se.yaml':
@@ -105,4 +106,24 @@ test('an edit reports only the resources it changed, and tags answer narrow look
     index.withTag('VirtualService', 'dest:web.shop.svc.cluster.local').map((r) => r.name),
     ['r'],
   );
+});
+
+test('split into meshes, counts and namespaces are those of the viewer’s mesh and the shared files', () => {
+  const index = new WorkspaceIndex();
+  const secret = (ns: string) => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: cert\n  namespace: ${ns}\n`;
+  const gw = 'apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: gw\n  namespace: edge\nspec: {}\n';
+  index.setFile(parseFile('file:///repo/clusters/east/secret.yaml', secret('east-ns')));
+  index.setFile(parseFile('file:///repo/clusters/east/gw.yaml', gw));
+  index.setFile(parseFile('file:///repo/clusters/west/gw.yaml', gw.replace('edge', 'west-edge')));
+  index.setFile(parseFile('file:///repo/base/secret.yaml', secret('shared-ns')));
+  const eastGw = index.file('file:///repo/clusters/east/gw.yaml')!.resources[0];
+  const westGw = index.file('file:///repo/clusters/west/gw.yaml')!.resources[0];
+  index.setMeshes(meshPartition(['clusters/*'], ['file:///repo']));
+  assert.equal(index.tracked(new Set(), eastGw).countOfKind('Secret'), 2, 'its own and the shared one');
+  assert.equal(index.tracked(new Set(), westGw).countOfKind('Secret'), 1, 'only the shared one');
+  assert.deepEqual([...index.namespaces(westGw)].sort(), ['shared-ns', 'west-edge']);
+  assert.deepEqual([...index.namespaces(eastGw)].sort(), ['east-ns', 'edge', 'shared-ns']);
+  assert.deepEqual([...index.namespaces()].sort(), ['east-ns', 'edge', 'shared-ns', 'west-edge'], 'without a viewer, the whole workspace');
+  index.setMeshes(undefined);
+  assert.equal(index.tracked(new Set(), westGw).countOfKind('Secret'), 2, 'one mesh');
 });

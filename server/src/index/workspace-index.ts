@@ -9,6 +9,7 @@ import { resolveHost, serviceHost, isWildcard, hostMatches } from './hosts';
 import { isRecord } from '../data';
 import { oneVersionEach } from './versions';
 import { meshesMeet } from './meshes';
+import { CLUSTER_SCOPED_KINDS, KustomizationGraph, pathKey, type KustomizedNamespace } from './kustomizations';
 import { exportScopes, MESH_GATEWAY, routeDestinations, ruleGateways, WORKLOAD_KINDS } from './mesh';
 import { hostAsIstioNamesIt } from '../mesh/hosts';
 
@@ -19,6 +20,8 @@ import { hostAsIstioNamesIt } from '../mesh/hosts';
 export interface IndexChange {
   uri: string;
   keys: Set<string>;
+  /** Other files whose resources changed namespace because a kustomization changed: their own findings may differ. */
+  reindexed?: string[];
 }
 
 /**
@@ -155,7 +158,7 @@ function entryOf(r: Resource): Entry {
     } catch {
       content = String(Math.random());
     }
-    e = { slot: `${r.uri}#${r.docIndex}`, hosts, tags, keys, fingerprint: `${r.docIndex}|${content}` };
+    e = { slot: `${r.uri}#${r.docIndex}`, hosts, tags, keys, fingerprint: `${r.docIndex}|${r.namespace}|${r.namespaceFrom ?? ''}|${content}` };
     entries.set(r, e);
   }
   return e;
@@ -187,6 +190,25 @@ export const slotOf = (r: Resource): string => entryOf(r).slot;
 /** A resource's content and document number: equal fingerprints in the same slot mean an unchanged resource. */
 export const fingerprintOf = (r: Resource): string => entryOf(r).fingerprint;
 
+/** The namespace of a resource under a kustomization's setting: cluster-scoped kinds keep theirs. */
+function namespaceOf(r: Resource, source: KustomizedNamespace | undefined): { namespace: string; explicit: boolean; from?: string } {
+  if (source && !CLUSTER_SCOPED_KINDS.has(r.kind)) return { namespace: source.namespace, explicit: true, from: source.from };
+  const m = isRecord(r.value.metadata) ? r.value.metadata.namespace : undefined;
+  const written = typeof m === 'string' && m !== '' ? m : undefined;
+  return { namespace: written ?? 'default', explicit: written !== undefined };
+}
+
+/** Sets a resource's namespace fields (see namespaceOf); when they change, its index entry is computed anew. */
+function placeNamespace(r: Resource, source: KustomizedNamespace | undefined): void {
+  const next = namespaceOf(r, source);
+  if (next.namespace === r.namespace && next.explicit === r.namespaceExplicit && next.from === r.namespaceFrom) return;
+  r.namespace = next.namespace;
+  r.namespaceExplicit = next.explicit;
+  if (next.from === undefined) delete r.namespaceFrom;
+  else r.namespaceFrom = next.from;
+  entries.delete(r);
+}
+
 /** Sets of resources in insertion order, keyed by slot so that a resource can be replaced in place. */
 type Multimap = Map<string, Map<string, Resource>>;
 
@@ -215,6 +237,11 @@ export class WorkspaceIndex implements IndexReader {
   private readonly wildcards: Multimap = new Map();
   private revision = 0;
   private meshOf: ((uri: string) => string | undefined) | undefined;
+  private readonly kustomizations = new KustomizationGraph();
+  /** Indexed files by path key, to find the files kustomizations list. */
+  private readonly uriByPath = new Map<string, string>();
+  /** Files with a resource whose namespace a kustomization set. */
+  private readonly kustomized = new Set<string>();
 
   /** Grows by one with every change; caches compare it to know when to recompute. */
   get version(): number {
@@ -225,7 +252,6 @@ export class WorkspaceIndex implements IndexReader {
     return this.byUri.size;
   }
 
-  /** Adds or replaces a file. */
   /**
    * Adds or replaces a file. The change lists only the keys of resources that were added, removed
    * or edited: an edit to one document of a file leaves readers of its other documents alone.
@@ -233,6 +259,7 @@ export class WorkspaceIndex implements IndexReader {
   setFile(file: ParsedFile): IndexChange {
     const keys = new Set<string>();
     const old = this.byUri.get(file.uri);
+    this.placeNamespaces(file);
     // Resources whose content and document number did not change are replaced in place and contribute no keys.
     const previous = new Map<string, Resource>();
     for (const r of old?.resources ?? []) previous.set(entryOf(r).fingerprint, r);
@@ -249,19 +276,69 @@ export class WorkspaceIndex implements IndexReader {
     this.byUri.set(file.uri, file);
     for (const r of unchanged) this.replace(r);
     for (const r of added) this.indexResource(r, keys);
+    this.uriByPath.set(pathKey(file.uri), file.uri);
+    const reindexed = this.kustomizations.set(file.uri, file.kustomization) ? this.applyKustomizations(keys) : [];
     this.revision++;
-    return { uri: file.uri, keys };
+    return { uri: file.uri, keys, ...(reindexed.length > 0 ? { reindexed } : {}) };
   }
 
   removeFile(uri: string): IndexChange {
     const keys = new Set<string>();
     const old = this.byUri.get(uri);
+    let reindexed: string[] = [];
     if (old) {
       for (const r of old.resources) this.unindex(r, keys);
       this.byUri.delete(uri);
+      this.uriByPath.delete(pathKey(uri));
+      this.kustomized.delete(uri);
+      if (this.kustomizations.set(uri, undefined)) reindexed = this.applyKustomizations(keys);
       this.revision++;
     }
-    return { uri, keys };
+    return { uri, keys, ...(reindexed.length > 0 ? { reindexed } : {}) };
+  }
+
+  /**
+   * Gives each namespaced resource of a file the namespace the kustomizations listing the file set
+   * (see kustomizations.ts), else the one it writes, else `default`. The file is not indexed yet.
+   */
+  private placeNamespaces(file: ParsedFile): void {
+    if (this.kustomizations.size === 0 && !this.kustomized.has(file.uri)) return;
+    const source = this.kustomizations.namespaceOf(file.uri);
+    for (const r of file.resources) placeNamespace(r, source);
+    if (file.resources.some((r) => r.namespaceFrom !== undefined)) this.kustomized.add(file.uri);
+    else this.kustomized.delete(file.uri);
+  }
+
+  /**
+   * After a kustomization changed: re-indexes the resources of every file whose namespace it changes,
+   * adding their old and new keys to `keys`, and returns those files.
+   */
+  private applyKustomizations(keys: Set<string>): string[] {
+    const candidates = new Set(this.kustomized);
+    for (const p of this.kustomizations.listed()) {
+      const uri = this.uriByPath.get(p);
+      if (uri !== undefined) candidates.add(uri);
+    }
+    const out: string[] = [];
+    for (const uri of [...candidates].sort()) {
+      const file = this.byUri.get(uri);
+      if (!file) continue;
+      const source = this.kustomizations.namespaceOf(uri);
+      const moved = file.resources.filter((r) => {
+        const next = namespaceOf(r, source);
+        return next.namespace !== r.namespace || next.from !== r.namespaceFrom;
+      });
+      if (moved.length === 0) continue;
+      for (const r of moved) {
+        this.unindex(r, keys);
+        placeNamespace(r, source);
+        this.indexResource(r, keys);
+      }
+      if (file.resources.some((r) => r.namespaceFrom !== undefined)) this.kustomized.add(uri);
+      else this.kustomized.delete(uri);
+      out.push(uri);
+    }
+    return out;
   }
 
   /**
@@ -367,11 +444,17 @@ export class WorkspaceIndex implements IndexReader {
     return out;
   }
 
-  /** Namespaces mentioned anywhere: Namespace objects and every resource's namespace. */
-  namespaces(): Set<string> {
+  /**
+   * Namespaces mentioned anywhere: Namespace objects and every resource's namespace. With a `viewer`
+   * and the workspace split into meshes (`setMeshes`), only those of the viewer's mesh and the shared files.
+   */
+  namespaces(viewer?: Resource): Set<string> {
+    const meshOf = this.meshOf;
+    const mesh = viewer && meshOf ? meshOf(viewer.uri) : undefined;
+    const seen = (r: Resource) => mesh === undefined || !meshOf || meshesMeet(mesh, meshOf(r.uri));
     const out = new Set<string>();
-    for (const r of this.ofKind('Namespace')) out.add(r.name);
-    for (const set of this.byKind.values()) for (const r of set.values()) out.add(r.namespace);
+    for (const r of this.ofKind('Namespace')) if (seen(r)) out.add(r.name);
+    for (const set of this.byKind.values()) for (const r of set.values()) if (seen(r)) out.add(r.namespace);
     return out;
   }
 

@@ -4,6 +4,7 @@
  * host's ServiceEntry or Service) and the port protocols Istio accepts. Each candidate says where it
  * comes from. The schema's own completion (keys, enums) lives in schema/completion.ts.
  */
+import { namespaceOrigin } from '../index/namespace-origin';
 import type { ParsedFile } from '../parse/parse';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import type { YamlPath } from '../parse/yaml-path';
@@ -96,7 +97,7 @@ function subsetCandidates(req: Request, host: string): CompletionCandidate[] {
         req,
         name,
         `subset of DestinationRule ${dr.namespace}/${dr.name}`,
-        `${from(dr)} It applies to host \`${host}\` for namespace \`${req.resource.namespace}\`.`,
+        `${from(dr)} It applies to host \`${host}\` for namespace \`${req.resource.namespace}\`${namespaceOrigin(req.resource)}.`,
         `0_${name}`,
       ),
     );
@@ -127,8 +128,8 @@ function credentialCandidates(req: Request): CompletionCandidate[] {
     const readable = namespaces.includes(secret.namespace);
     const label = readable ? secret.name : `${secret.namespace}/${secret.name}`;
     const where = readable
-      ? `It is in "${secret.namespace}", where ${reader}.`
-      : `It is in "${secret.namespace}", not where ${reader} (${namespaces.join(', ')}), so the namespace is written.`;
+      ? `It is in "${secret.namespace}"${namespaceOrigin(secret, req.resource.uri)}, where ${reader}.`
+      : `It is in "${secret.namespace}"${namespaceOrigin(secret, req.resource.uri)}, not where ${reader} (${namespaces.join(', ')}), so the namespace is written.`;
     out.push(candidate(req, label, `Secret ${secret.namespace}/${secret.name}`, `${from(secret)} ${where}`, `${readable ? 0 : 1}_${label}`));
   }
   return dedupe(out);

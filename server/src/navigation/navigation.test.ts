@@ -282,7 +282,10 @@ test('hover says what a reference resolves to, or why it resolves to nothing', (
   const textOf = (uri: string) => index.file(uri)?.text;
   const subset = siteHover(siteOf(ctx, index, 'file:///ws/routes.yaml', 'subset: cnn'), ctx, textOf).contents;
   assert.match(subset, /resolves to/);
-  assert.match(subset, /\*\*subset "cnn" of DestinationRule default\/egressgateway-for-cnn\*\* — \[routes\.yaml, line 24\]/);
+  assert.match(
+    subset,
+    /\*\*subset "cnn" of DestinationRule default\/egressgateway-for-cnn\*\* \(namespace assumed: metadata\.namespace is not set\) — \[routes\.yaml, line 24\]/,
+  );
   assert.match(subset, /```yaml\n- name: cnn\n {2}trafficPolicy:/);
   const broken = workspace({ ...FILES, 'file:///ws/gateway.yaml': '', 'file:///ws/gateway-v2.yaml': '' });
   const gw = siteHover(siteOf(broken.ctx, broken.index, 'file:///ws/routes.yaml', 'istio-system/istio-egressgateway'), broken.ctx, textOf).contents;
@@ -290,6 +293,30 @@ test('hover says what a reference resolves to, or why it resolves to nothing', (
     gw,
     'Gateway `istio-system/istio-egressgateway` resolves to nothing: No Istio Gateway "istio-egressgateway" in namespace "istio-system" in the workspace.',
   );
+});
+
+test('hover on a reference to an object with several versions says which one is used from here and where the others are', () => {
+  const { index, ctx } = workspace();
+  const textOf = (uri: string) => index.file(uri)?.text;
+  const gw = siteHover(siteOf(ctx, index, 'file:///ws/routes.yaml', 'istio-system/istio-egressgateway'), ctx, textOf).contents;
+  const [used, other] = gw.split('\n\n**').slice(1);
+  assert.match(used, /^Gateway istio-system\/istio-egressgateway\*\* — \[gateway-v2\.yaml, line 4\]/);
+  assert.match(used, /Used from here: the nearest of 2 versions of Gateway istio-system\/istio-egressgateway; the others are in gateway\.yaml:1\./);
+  assert.match(other, /^Gateway istio-system\/istio-egressgateway\*\* — \[gateway\.yaml, line 4\]/);
+  assert.match(
+    other,
+    /Another version of Gateway istio-system\/istio-egressgateway, not used from here \(the nearest is in gateway-v2\.yaml:1\): applying one replaces the other\./,
+  );
+});
+
+test('hover names a namespace set by a kustomization', () => {
+  const { index, ctx } = workspace({
+    ...FILES,
+    'file:///ws/kustomization.yaml': 'namespace: egress\nresources:\n- routes.yaml\n',
+  });
+  const textOf = (uri: string) => index.file(uri)?.text;
+  const subset = siteHover(siteOf(ctx, index, 'file:///ws/routes.yaml', 'subset: cnn'), ctx, textOf).contents;
+  assert.match(subset, /\*\*subset "cnn" of DestinationRule egress\/egressgateway-for-cnn\*\* \(namespace from kustomization\.yaml\)/);
 });
 
 /** Completion labels and details at `|` in a new file added to the workspace. */

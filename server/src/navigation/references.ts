@@ -4,6 +4,7 @@
  * DestinationRule subset, ServiceEntry or Service, and Secret they resolve to. Every answer comes
  * from the rules in index/mesh.ts, so navigation and diagnostics agree. It knows nothing of LSP.
  */
+import { inNamespace, namespaceOrigin } from '../index/namespace-origin';
 import { isScalar } from 'yaml';
 import type { Span } from '../model';
 import type { Resource } from '../parse/resource';
@@ -335,19 +336,19 @@ export function whyUnresolved(s: Site, ctx: NavigationContext): string | undefin
       if (!ref) return undefined;
       if (ctx.index.find(GATEWAY_API, 'Gateway', ref.namespace, ref.name).length > 0)
         return `"${ref.namespace}/${ref.name}" is a Kubernetes Gateway API Gateway; a VirtualService binds only to Istio Gateways.`;
-      return `No Istio Gateway "${ref.name}" in namespace "${ref.namespace}" in the workspace.`;
+      return `No Istio Gateway "${ref.name}" in namespace "${ref.namespace}"${ref.qualified ? '' : namespaceOrigin(s.resource)} in the workspace.`;
     }
     case 'subset': {
       const rules = (s.host ? effectiveDestinationRule(ctx.index, s.resource.namespace, s.host)?.rules : undefined) ?? [];
-      if (rules.length === 0) return `No DestinationRule for host "${s.host}" applies in namespace "${s.resource.namespace}".`;
-      return `Subset "${name}" is not defined for host "${s.host}": the DestinationRule in effect in "${s.resource.namespace}" (${rules.map(id).join(', ')}) defines ${[...new Set(rules.flatMap(subsetNames))].map((n) => `"${n}"`).join(', ') || 'no subsets'}.`;
+      if (rules.length === 0) return `No DestinationRule for host "${s.host}" applies in ${inNamespace(s.resource)}.`;
+      return `Subset "${name}" is not defined for host "${s.host}": the DestinationRule in effect in "${s.resource.namespace}"${namespaceOrigin(s.resource)} (${rules.map(id).join(', ')}) defines ${[...new Set(rules.flatMap(subsetNames))].map((n) => `"${n}"`).join(', ') || 'no subsets'}.`;
     }
     case 'host': {
       const host = hostOf(s);
       if (registryLookup(ctx.index, host, s.resource.namespace, ctx.settings).some((e) => e.kind === 'assumed')) {
         return `"${host}" is not defined in the workspace; it is assumed to exist in the cluster (a built-in Service, or the egress gateway from the settings).`;
       }
-      return `No ServiceEntry or Service in the workspace defines "${host}" for namespace "${s.resource.namespace}".`;
+      return `No ServiceEntry or Service in the workspace defines "${host}" for ${inNamespace(s.resource)}.`;
     }
     case 'sidecar-host':
       return `No ServiceEntry or Service in the workspace matches "${name}".`;

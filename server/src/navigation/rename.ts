@@ -3,6 +3,7 @@
  * reference to it, across files, keeping each reference's form (`ns/name`, `./name`, `name.ns`).
  * It refuses names the API server or Istio's validation would reject, and names already taken.
  */
+import { inNamespace } from '../index/namespace-origin';
 import type { Span, TextEdit } from '../model';
 import { ISTIO_NETWORKING } from '../parse/resource';
 import { isWildcard, resolveHost } from '../index/hosts';
@@ -71,10 +72,10 @@ export function rename(s: Site, newName: string, ctx: NavigationContext): Rename
   for (const t of targetsOf(s, ctx)) {
     const r = t.resource;
     if (s.kind === 'gateway' && ctx.index.find(ISTIO_NETWORKING, 'Gateway', r.namespace, name).length > 0)
-      return { error: `A Gateway "${name}" already exists in namespace "${r.namespace}".` };
+      return { error: `A Gateway "${name}" already exists in ${inNamespace(r)}.` };
     if (s.kind === 'subset' && subsetNames(r).includes(name)) return { error: `DestinationRule ${r.namespace}/${r.name} already defines subset "${name}".` };
     if (s.kind === 'credential' && ctx.index.find('', 'Secret', r.namespace, name).length > 0)
-      return { error: `A Secret "${name}" already exists in namespace "${r.namespace}".` };
+      return { error: `A Secret "${name}" already exists in ${inNamespace(r)}.` };
   }
   const changes = new Map<string, TextEdit[]>();
   const seen = new Set<string>();

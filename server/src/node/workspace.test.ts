@@ -93,3 +93,13 @@ test('files inside node_modules or .git, at any depth, are never indexed; names 
   assert.equal(inSkippedFolder('my-node_modules/se.yaml'), false);
   assert.equal(inSkippedFolder('egress/se.yaml'), false);
 });
+
+test("kustomize's extensionless Kustomization file counts as YAML for the include globs, and exclusions still apply", () => {
+  const { matches } = compileFilter({ include: ['**/*.yaml', '**/*.yml'], exclude: ['charts/**'] });
+  assert.equal(matches('base/Kustomization'), true);
+  assert.equal(matches('Kustomization'), true);
+  assert.equal(matches('base/kustomization.yaml'), true);
+  assert.equal(matches('base/NotKustomization'), false);
+  assert.equal(matches('charts/Kustomization'), false);
+  assert.equal(compileFilter({ include: ['istio/**/*.yaml'], exclude: [] }).matches('base/Kustomization'), false, 'outside the include globs');
+});

@@ -1,7 +1,7 @@
 /**
  * Finds the YAML files of a folder tree for the server's start-up scan and the CLI: include and
- * exclude globs, node_modules and .git always skipped, symlinked folders not followed (no loops),
- * symlinked files followed to regular files only. Reading never blocks on FIFOs or devices and
+ * exclude globs (a `Kustomization` file, which has no extension, counts as YAML), node_modules and
+ * .git always skipped, symlinked folders not followed (no loops), symlinked files followed to regular files only. Reading never blocks on FIFOs or devices and
  * never reads more than a file-size limit.
  */
 import fs from 'node:fs';
@@ -54,7 +54,8 @@ export function compileFilter(filter: FileFilter): CompiledFilter {
   return {
     matches: (rel) => {
       const p = rel.split(path.sep).join('/');
-      return include(p) && !exclude(p);
+      // kustomize's `Kustomization` file has no extension: it counts as YAML for the include globs.
+      return (include(p) || (p.endsWith('Kustomization') && /(^|\/)Kustomization$/.test(p) && include(`${p}.yaml`))) && !exclude(p);
     },
     excludesFolder: (rel) => exclude(rel) || exclude(`${rel}/`),
     errors,

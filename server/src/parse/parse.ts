@@ -10,6 +10,7 @@ import { toResource, type Resource } from './resource';
 import { meshConfigOf } from './mesh-config';
 import { MAX_ALIAS_COUNT, PARSE_OPTIONS, TO_JS_OPTIONS, yamlErrorFindings } from './syntax';
 import { readAsKubectl } from './kubectl-yaml';
+import { isKustomizationUri, kustomizationOf, type Kustomization } from './kustomization';
 
 export interface ParsedDocument {
   index: number;
@@ -37,6 +38,8 @@ export interface ParsedFile {
    * parse). Findings are reported only for owned files, so other YAML is left to other tools.
    */
   owned: boolean;
+  /** For a kustomization file (by its name), the namespace it sets and what it lists; see kustomization.ts. */
+  kustomization?: Kustomization;
 }
 
 /** Files larger than this are indexed by nobody and get one information finding. */
@@ -172,7 +175,8 @@ export function parseFile(uri: string, text: string): ParsedFile {
     documents.push(document);
   });
   const owned = ownedByText || resources.some((r) => r.family === 'istio' || r.family === 'mesh-config');
-  return { uri, text, documents, resources, problems, owned };
+  const kustomization = isKustomizationUri(uri) ? kustomizationOf(documents[0]?.value) : undefined;
+  return { uri, text, documents, resources, problems, owned, ...(kustomization ? { kustomization } : {}) };
 }
 
 /** Flow collections (`[`, `{`) open at once beyond which a file is not parsed: no real configuration comes close. */

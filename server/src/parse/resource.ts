@@ -18,10 +18,15 @@ export interface Resource {
   version: string;
   kind: string;
   name: string;
-  /** `default` when metadata.namespace is absent, as kubectl applies it. */
+  /**
+   * The namespace the object is applied in: the one a kustomization listing the file sets (see
+   * `namespaceFrom`), else metadata.namespace, else `default`, as kubectl applies it.
+   */
   namespace: string;
-  /** True when metadata.namespace was written in the file. */
+  /** True when the namespace is known: written in metadata.namespace or set by a kustomization. */
   namespaceExplicit: boolean;
+  /** The URI of the kustomization file whose `namespace:` replaced or filled in metadata.namespace (set by the index). */
+  namespaceFrom?: string;
   labels: Record<string, string>;
   annotations: Record<string, string>;
   /** `spec` as plain data, or an empty object. */

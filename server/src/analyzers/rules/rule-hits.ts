@@ -23,7 +23,7 @@ export interface RuleState {
 export class RuleHits {
   readonly hits: Hit<RuleState>[] = [];
 
-  constructor(private readonly resource: Resource) {}
+  constructor(readonly resource: Resource) {}
 
   /** An error on the value at `path` (or the key, with `prefer`), walking up to the nearest node that exists. */
   error(path: YamlPath, rule: string, text: string, prefer: 'key' | 'value' = 'value', replacement?: string): void {
