@@ -42,20 +42,54 @@ export interface EgressPath {
   brokenAt?: { uri: string; start: number; end: number };
   /** The whole path as one line. */
   text: string;
+  /** The hops as data, for the traffic map: the same answers as `hops`, one step per hop. */
+  steps: PathStep[];
+  /** The ServiceEntry or Kubernetes Service that declares the host. */
+  definer: Resource;
+}
+
+/** One hop of a path and the link that leads into it (port, protocol, TLS). */
+export interface PathStep {
+  kind: 'sidecar' | 'egress-gateway' | 'route' | 'host';
+  /** The client namespace for a sidecar, the Service host for an egress gateway, `Kind name` for a route, else the destination host. */
+  name: string;
+  port?: number;
+  /** Upper-case, as declared on the port; '' when nothing declares it. */
+  protocol: string;
+  /** The TLS on the link into this step: `ISTIO_MUTUAL`, `TLS passthrough`, `TLS originated`, …; undefined for plain traffic. */
+  tls?: string;
+  /** What else decides the link: the outbound policy, the VirtualService that routes it. */
+  note?: string;
+  /** Set when the link into this step is broken: what is missing. */
+  broken?: string;
+  /** The resource that defines this hop (the egress gateway's Gateway, the route), when the workspace has one. */
+  resource?: Resource;
 }
 
 interface ServicePort {
   number: number;
   targetPort?: number;
+  protocol: string;
 }
 
 /** The ports of a ServiceEntry (`number`, `targetPort`) or a Kubernetes Service (`port`; its `targetPort` is the pod's, not the destination's). */
 function portsOf(r: Resource): ServicePort[] {
   const ports: unknown[] = Array.isArray(r.spec.ports) ? r.spec.ports : [];
-  if (r.kind === 'Service') return ports.filter(isRecord).flatMap((p) => (typeof p.port === 'number' ? [{ number: p.port }] : []));
+  const protocol = (p: Record<string, unknown>) => (typeof p.protocol === 'string' ? p.protocol.toUpperCase() : '');
+  if (r.kind === 'Service') return ports.filter(isRecord).flatMap((p) => (typeof p.port === 'number' ? [{ number: p.port, protocol: protocol(p) }] : []));
   return ports
     .filter(isRecord)
-    .flatMap((p) => (typeof p.number === 'number' ? [{ number: p.number, targetPort: typeof p.targetPort === 'number' ? p.targetPort : undefined }] : []));
+    .flatMap((p) =>
+      typeof p.number === 'number'
+        ? [{ number: p.number, targetPort: typeof p.targetPort === 'number' ? p.targetPort : undefined, protocol: protocol(p) }]
+        : [],
+    );
+}
+
+/** The protocol a definer declares for a port number ('' when it declares none). */
+function protocolAt(definer: Resource, port: number): string {
+  const ports = portsOf(definer);
+  return (ports.find((p) => p.number === port) ?? ports.find((p) => p.targetPort === port))?.protocol ?? '';
 }
 
 const GATEWAY_API_ROUTES = ['HTTPRoute', 'TLSRoute', 'TCPRoute', 'GRPCRoute'];
@@ -115,7 +149,9 @@ function render(namespace: string, hops: string[], broken?: string): string {
 
 /** The path from `namespace` to `host` on `port`, declared by `definer` (a ServiceEntry or a Kubernetes Service). */
 function pathVia(ctx: NavigationContext, definer: Resource, host: string, port: ServicePort, namespace: string): EgressPath {
-  const make = (hops: string[], broken?: string, at?: { vs: Resource; path: (string | number)[] }): EgressPath => {
+  const hops = ['sidecar'];
+  const steps: PathStep[] = [{ kind: 'sidecar', name: namespace, port: port.number, protocol: port.protocol }];
+  const make = (broken?: string, at?: { vs: Resource; path: (string | number)[] }): EgressPath => {
     const span = at && spanAtPath(at.vs.document.ast, at.path);
     return {
       host,
@@ -125,40 +161,75 @@ function pathVia(ctx: NavigationContext, definer: Resource, host: string, port: 
       ...(broken ? { broken } : {}),
       ...(span && at ? { brokenAt: { uri: at.vs.uri, ...span } } : {}),
       text: render(namespace, hops, broken),
+      steps,
+      definer,
     };
   };
-  const hops = ['sidecar'];
   const attached = gatewayApiRouteFor(ctx, definer);
-  if (attached) return make([...hops, `${attached.kind} ${attached.name} (Gateway API routes are not followed yet)`]);
+  if (attached) {
+    hops.push(`${attached.kind} ${attached.name} (Gateway API routes are not followed yet)`);
+    steps.push({ kind: 'route', name: `${attached.kind} ${attached.name}`, protocol: '', note: 'Gateway API routes are not followed yet', resource: attached });
+    return make();
+  }
   const mesh = meshRoute(ctx, host, port.number, namespace);
   if (mesh && isEgressGatewayHost(mesh.route.host, ctx.settings)) {
     const gwPort = mesh.route.port ?? port.number;
     const tls = tlsTowards(ctx, mesh.route.host, namespace, mesh.route.subset, gwPort);
     const gwName = shortHost(mesh.route.host);
-    if (tls.missingSubset)
-      return make([...hops, `${gwName}:${gwPort}`], `subset "${mesh.route.subset}" is not defined for ${mesh.route.host}`, {
-        vs: mesh.vs,
-        path: [...mesh.route.path, 'subset'],
-      });
     const forward = egressGatewayRoutesTo(ctx.index, ctx.settings, host).find((r) => r.route.matchPorts.length === 0 || r.route.matchPorts.includes(gwPort));
     const server = forward ? gatewayServers(forward.gateway).find((s) => s.port === gwPort) : undefined;
+    const gwStep: PathStep = {
+      kind: 'egress-gateway',
+      name: mesh.route.host,
+      port: gwPort,
+      protocol: server?.protocol ?? '',
+      note: `VirtualService ${mesh.vs.name}`,
+      ...(forward ? { resource: forward.gateway } : {}),
+    };
+    steps.push(gwStep);
+    if (tls.missingSubset) {
+      hops.push(`${gwName}:${gwPort}`);
+      gwStep.broken = `subset "${mesh.route.subset}" is not defined for ${mesh.route.host}`;
+      return make(gwStep.broken, { vs: mesh.vs, path: [...mesh.route.path, 'subset'] });
+    }
     const mode = tls.mode ?? (server && isPassthroughServer(server) ? 'TLS passthrough' : undefined);
     hops.push(`${gwName}:${gwPort}${mode ? ` (${mode})` : ''}`);
-    if (!forward) return make(hops, `no route at the egress gateway for ${host}:${gwPort}`, { vs: mesh.vs, path: [...mesh.route.path, 'host'] });
+    if (mode) gwStep.tls = mode;
+    if (!forward) {
+      const broken = `no route at the egress gateway for ${host}:${gwPort}`;
+      steps.push({ kind: 'host', name: host, port: gwPort, protocol: '', broken });
+      return make(broken, { vs: mesh.vs, path: [...mesh.route.path, 'host'] });
+    }
     const finalPort = forward.route.port ?? gwPort;
     const gatewayTls = tlsTowards(ctx, host, egressGatewayNamespace(ctx.settings), forward.route.subset, finalPort);
     const note = originated(gatewayTls.mode);
     hops.push(`${host}:${finalPort}${note ? ` (${note})` : ''}`);
-    return make(hops);
+    steps.push({
+      kind: 'host',
+      name: host,
+      port: finalPort,
+      protocol: protocolAt(definer, finalPort),
+      ...(note ? { tls: note } : mode === 'TLS passthrough' ? { tls: 'TLS from the application' } : {}),
+      note: `VirtualService ${forward.vs.name}`,
+    });
+    return make();
   }
   const target = port.targetPort ?? port.number;
   const sidecarTls = tlsTowards(ctx, host, namespace, mesh?.route.subset, port.number);
-  const notes = [originated(sidecarTls.mode)].filter((n): n is string => n !== undefined);
+  const tlsNote = originated(sidecarTls.mode);
   const policy = effectiveOutboundPolicy(ctx.index, ctx.settings, namespace);
-  notes.push(policy.mode === 'REGISTRY_ONLY' ? `REGISTRY_ONLY: allowed by ${definer.kind} ${definer.name}` : 'ALLOW_ANY');
-  if (mesh) notes.push(`VirtualService ${mesh.vs.name}`);
+  const policyNote = policy.mode === 'REGISTRY_ONLY' ? `REGISTRY_ONLY: allowed by ${definer.kind} ${definer.name}` : 'ALLOW_ANY';
+  const notes = [tlsNote, policyNote, mesh ? `VirtualService ${mesh.vs.name}` : undefined].filter((n): n is string => n !== undefined);
   hops.push(`${host}:${target} (${notes.join('; ')})`);
-  return make(hops);
+  steps.push({
+    kind: 'host',
+    name: host,
+    port: target,
+    protocol: tlsNote ? protocolAt(definer, target) || port.protocol : port.protocol,
+    ...(tlsNote ? { tls: tlsNote } : {}),
+    note: [policyNote, mesh ? `VirtualService ${mesh.vs.name}` : undefined].filter((n) => n !== undefined).join('; '),
+  });
+  return make();
 }
 
 /** One line for a code lens: the host and port the client calls, then its path. */
@@ -198,7 +269,7 @@ export function virtualServicePaths(vs: Resource, ctx: NavigationContext): Egres
       // Ports the VirtualService's mesh rules match count too: a client may call a port the Service does not list.
       const matched = [...routeDestinations(vs)].filter((d) => !d.mirror && ruleGateways(vs, d).includes(MESH_GATEWAY)).flatMap((d) => d.matchPorts);
       const declared = portsOf(definer);
-      const ports = [...declared, ...matched.filter((n) => !declared.some((p) => p.number === n)).map((n) => ({ number: n }))];
+      const ports = [...declared, ...matched.filter((n) => !declared.some((p) => p.number === n)).map((n) => ({ number: n, protocol: '' }))];
       for (const definedHost of hosts) {
         for (const port of ports) {
           const key = `${definedHost}:${port.number}`;

@@ -1,0 +1,27 @@
+/**
+ * The traffic map request: the navigation core's map of the workspace, laid out, with each node's
+ * definition as an LSP position. Parameters from the client are checked: anything but a string
+ * filter is ignored.
+ */
+import type { TrafficMap, TrafficMapParams } from '../protocol';
+import { trafficMap } from '../navigation/traffic-map';
+import { layoutMap } from '../navigation/map-layout';
+import type { NavigationContext } from '../navigation/references';
+import { positionAt } from './positions';
+
+function checkedParams(p: unknown): TrafficMapParams {
+  const raw = typeof p === 'object' && p !== null ? (p as Record<string, unknown>) : {};
+  const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+  return { namespace: text(raw.namespace), host: text(raw.host) };
+}
+
+export function trafficMapOf(params: unknown, ctx: NavigationContext, textOf: (uri: string) => string | undefined): TrafficMap {
+  const laidOut = layoutMap(trafficMap(ctx, checkedParams(params)));
+  return {
+    ...laidOut,
+    nodes: laidOut.nodes.map(({ at, ...node }) => {
+      const text = at && textOf(at.uri);
+      return text === undefined || !at ? node : { ...node, at: { uri: at.uri, ...positionAt(text, at.offset) } };
+    }),
+  };
+}
