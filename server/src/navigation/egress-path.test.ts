@@ -119,3 +119,21 @@ test('a broken link is shown broken: no route at the egress gateway, or a subset
   assert.equal(broken.brokenAt?.uri, `file:///ws/${vsFile}`);
   assert.equal(wrongSubset.slice(broken.brokenAt.start, broken.brokenAt.end), 'cnnn');
 });
+
+test('a subset is found in whichever DestinationRule for the host defines it, as vs-unknown-subset finds it', NEEDS_CORPUS, () => {
+  // Two rules for the egress gateway in one namespace, each adding a subset (pilot/pkg/model/destination_rule.go mergeDestinationRule).
+  const other = `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata:
+  name: egressgateway-for-httpbin
+spec:
+  host: istio-egressgateway.istio-system.svc.cluster.local
+  subsets:
+  - name: httpbin
+`;
+  const index = indexOf({ '00-other.yaml': other, ...scenario('egress-gateway/http') });
+  assert.deepEqual(
+    lenses(index).filter((l) => l.startsWith('ServiceEntry cnn: edition.cnn.com:80')),
+    ['ServiceEntry cnn: edition.cnn.com:80: default → sidecar → istio-egressgateway:80 → edition.cnn.com:80'],
+  );
+});

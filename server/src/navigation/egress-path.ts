@@ -9,6 +9,7 @@ import { GATEWAY_API, ISTIO_NETWORKING, type Resource } from '../parse/resource'
 import { hostMatches, isWildcard } from '../index/hosts';
 import {
   clientTlsSettings,
+  destinationRulesDefiningSubset,
   destinationRulesFor,
   effectiveOutboundPolicy,
   egressGatewayNamespace,
@@ -129,7 +130,8 @@ function tlsTowards(
   subset: string | undefined,
   port: number,
 ): { mode?: string; missingSubset?: boolean } {
-  const [dr] = destinationRulesFor(ctx.index, host, namespace);
+  // A subset is looked up among the rules that define it, as vs-unknown-subset does: several rules for one host each add subsets.
+  const [dr] = subset === undefined ? destinationRulesFor(ctx.index, host, namespace) : destinationRulesDefiningSubset(ctx.index, host, namespace, subset);
   if (!dr) return subset === undefined ? {} : { missingSubset: true };
   const tls = clientTlsSettings(dr, subset, port);
   if (!tls) return { missingSubset: true };
