@@ -84,6 +84,8 @@ export const WorkspaceChangedNotification = new NotificationType0('istioEgress/w
 export interface TrafficMapParams {
   namespace?: string;
   host?: string;
+  /** Only the policy, the lists and the counts, no nodes or edges (for the status bar). */
+  summaryOnly?: boolean;
 }
 
 export type MapNodeKind = 'namespace' | 'sidecar' | 'egress-gateway' | 'route' | 'host';
@@ -145,3 +147,9 @@ export interface TrafficMap {
 
 /** The egress traffic map of the workspace, laid out, for the map view and the status bar. */
 export const TrafficMapRequest = new RequestType<TrafficMapParams, TrafficMap, void>('istioEgress/trafficMap');
+
+/** What the map view (a webview) asks the extension: its first map, another filter, or to open a node's YAML. */
+export type MapViewRequest = { type: 'ready' } | { type: 'filter'; filter: TrafficMapParams } | { type: 'open'; at: MapLocation };
+
+/** What the extension sends the map view: a map and the filter it was drawn with, or why there is none. */
+export type MapViewUpdate = { type: 'map'; map: TrafficMap; filter: TrafficMapParams } | { type: 'error'; message: string };

@@ -1,7 +1,7 @@
 /**
  * The traffic map request: the navigation core's map of the workspace, laid out, with each node's
- * definition as an LSP position. Parameters from the client are checked: anything but a string
- * filter is ignored.
+ * definition as an LSP position. Parameters from the client are checked: anything but string
+ * filters and a boolean `summaryOnly` is ignored.
  */
 import type { TrafficMap, TrafficMapParams } from '../protocol';
 import { trafficMap } from '../navigation/traffic-map';
@@ -12,7 +12,7 @@ import { positionAt } from './positions';
 function checkedParams(p: unknown): TrafficMapParams {
   const raw = typeof p === 'object' && p !== null ? (p as Record<string, unknown>) : {};
   const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
-  return { namespace: text(raw.namespace), host: text(raw.host) };
+  return { namespace: text(raw.namespace), host: text(raw.host), summaryOnly: raw.summaryOnly === true };
 }
 
 export function trafficMapOf(params: unknown, ctx: NavigationContext, textOf: (uri: string) => string | undefined): TrafficMap {

@@ -95,6 +95,7 @@ function nodeId(step: PathStep, namespace: string): string {
 
 /** Keeps the paths of one namespace, or to hosts containing a text; a host equal to the text keeps only that host. */
 function filtered(paths: { path: EgressPath; source: Resource }[], filter: TrafficMapParams): { path: EgressPath; source: Resource }[] {
+  if (filter.summaryOnly) return [];
   let out = filter.namespace ? paths.filter((p) => p.path.namespace === filter.namespace) : paths;
   const text = filter.host?.trim().toLowerCase();
   if (text) {
