@@ -2,8 +2,8 @@
  * The egress path of an external host, in the user's words: from the client namespace through its
  * sidecar, maybe through the egress gateway, to the host and port, with the TLS mode of each hop
  * and, for direct traffic, what the outbound traffic policy says. A broken link is named, not
- * hidden. Every step asks index/mesh.ts, as the analyzers do. Istio VirtualServices only: Gateway
- * API routes (HTTPRoute, TLSRoute) are not followed yet.
+ * hidden. Every step asks index/mesh.ts, as the analyzers do. Istio VirtualServices, and Gateway API
+ * routes attached to a ServiceEntry that lead to a Gateway API egress gateway and on by its route.
  */
 import { GATEWAY_API, ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { hostMatches, isWildcard } from '../index/hosts';
@@ -95,15 +95,75 @@ function protocolAt(definer: Resource, port: number): string {
 
 const GATEWAY_API_ROUTES = ['HTTPRoute', 'TLSRoute', 'TCPRoute', 'GRPCRoute'];
 
-/** A Gateway API route attached to a ServiceEntry (a `parentRef` of kind ServiceEntry): it, not a VirtualService, steers the mesh's traffic. */
-function gatewayApiRouteFor(ctx: NavigationContext, se: Resource): Resource | undefined {
+/** The port protocols each kind of Gateway API route carries: HTTP routes see requests, TLS routes see TLS by SNI, TCP routes anything. */
+const ROUTE_PROTOCOLS: Record<string, (protocol: string) => boolean> = {
+  HTTPRoute: (p) => ['', 'HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB'].includes(p),
+  GRPCRoute: (p) => ['', 'HTTP2', 'GRPC'].includes(p),
+  TLSRoute: (p) => ['TLS', 'HTTPS'].includes(p),
+  TCPRoute: () => true,
+};
+
+/**
+ * A Gateway API route attached to a ServiceEntry (a `parentRef` of kind ServiceEntry, for every
+ * port or the one it names) that carries the port's protocol: it, not a VirtualService, steers the mesh's traffic.
+ */
+function gatewayApiRouteFor(ctx: NavigationContext, se: Resource, port: ServicePort): Resource | undefined {
   if (se.kind !== 'ServiceEntry') return undefined;
   for (const kind of GATEWAY_API_ROUTES) {
+    if (!ROUTE_PROTOCOLS[kind](port.protocol)) continue;
     for (const route of ctx.index.withTag(kind, `ns:${se.namespace}`)) {
       if (route.group !== GATEWAY_API) continue;
       const parents: unknown[] = Array.isArray(route.spec.parentRefs) ? route.spec.parentRefs : [];
-      if (parents.some((p) => isRecord(p) && p.kind === 'ServiceEntry' && p.name === se.name && (p.namespace ?? route.namespace) === se.namespace))
-        return route;
+      const attached = (p: unknown) =>
+        isRecord(p) &&
+        p.kind === 'ServiceEntry' &&
+        p.name === se.name &&
+        (p.namespace ?? route.namespace) === se.namespace &&
+        (typeof p.port !== 'number' || p.port === port.number);
+      if (parents.some(attached)) return route;
+    }
+  }
+  return undefined;
+}
+
+/** The first backend of a Gateway API route's first rule: its kind (Service when unwritten), name, namespace and port. */
+function firstBackend(route: Resource): { kind: string; name: string; namespace: string; port?: number } | undefined {
+  const rules: unknown[] = Array.isArray(route.spec.rules) ? route.spec.rules : [];
+  for (const rule of rules) {
+    const refs: unknown[] = isRecord(rule) && Array.isArray(rule.backendRefs) ? rule.backendRefs : [];
+    const ref = refs.find((r) => isRecord(r) && typeof r.name === 'string');
+    if (!isRecord(ref)) continue;
+    return {
+      kind: typeof ref.kind === 'string' ? ref.kind : 'Service',
+      name: String(ref.name),
+      namespace: typeof ref.namespace === 'string' ? ref.namespace : route.namespace,
+      ...(typeof ref.port === 'number' ? { port: ref.port } : {}),
+    };
+  }
+  return undefined;
+}
+
+/**
+ * The Gateway API Gateway whose deployed Service is `service` in `namespace`: Istio's gateway
+ * controller names it `<gateway>-<gatewayClassName>` (pilot/pkg/config/kube/gateway/deploymentcontroller.go).
+ */
+function gatewayApiGatewayOf(ctx: NavigationContext, service: string, namespace: string): Resource | undefined {
+  return ctx.index
+    .withTag('Gateway', `ns:${namespace}`)
+    .find((g) => g.group === GATEWAY_API && typeof g.spec.gatewayClassName === 'string' && `${g.name}-${g.spec.gatewayClassName}` === service);
+}
+
+/** A Gateway API route attached to `gateway` whose hostnames (none: every host) admit `host`: where the gateway sends it. */
+function gatewayApiForward(ctx: NavigationContext, gateway: Resource, host: string): Resource | undefined {
+  for (const kind of GATEWAY_API_ROUTES) {
+    for (const route of ctx.index.withTag(kind, `ns:${gateway.namespace}`)) {
+      if (route.group !== GATEWAY_API) continue;
+      const parents: unknown[] = Array.isArray(route.spec.parentRefs) ? route.spec.parentRefs : [];
+      const attached = parents.some(
+        (p) => isRecord(p) && p.name === gateway.name && (p.kind ?? 'Gateway') === 'Gateway' && (p.namespace ?? route.namespace) === gateway.namespace,
+      );
+      const hostnames: unknown[] = Array.isArray(route.spec.hostnames) ? route.spec.hostnames : [];
+      if (attached && (hostnames.length === 0 || hostnames.some((h) => typeof h === 'string' && (h === host || hostMatches(h, host))))) return route;
     }
   }
   return undefined;
@@ -167,10 +227,53 @@ function pathVia(ctx: NavigationContext, definer: Resource, host: string, port: 
       definer,
     };
   };
-  const attached = gatewayApiRouteFor(ctx, definer);
-  if (attached) {
-    hops.push(`${attached.kind} ${attached.name} (Gateway API routes are not followed yet)`);
-    steps.push({ kind: 'route', name: `${attached.kind} ${attached.name}`, protocol: '', note: 'Gateway API routes are not followed yet', resource: attached });
+  const attached = gatewayApiRouteFor(ctx, definer, port);
+  const backend = attached && firstBackend(attached);
+  const gateway = backend && backend.kind === 'Service' ? gatewayApiGatewayOf(ctx, backend.name, backend.namespace) : undefined;
+  if (attached && backend && gateway) {
+    // The route sends the mesh's traffic to a Gateway API egress gateway, which forwards it by its own route.
+    const routeNote = `${attached.kind} ${attached.name}`;
+    const gwHost = `${backend.name}.${backend.namespace}.svc.cluster.local`;
+    const gwPort = backend.port ?? port.number;
+    const listeners: unknown[] = Array.isArray(gateway.spec.listeners) ? gateway.spec.listeners : [];
+    const listener = listeners.find((l) => isRecord(l) && l.port === gwPort) as Record<string, any> | undefined;
+    const mode = tlsTowards(ctx, gwHost, namespace, undefined, gwPort).mode ?? (listener?.tls?.mode === 'Passthrough' ? 'TLS passthrough' : undefined);
+    const gwStep: PathStep = {
+      kind: 'egress-gateway',
+      name: gwHost,
+      port: gwPort,
+      protocol: typeof listener?.protocol === 'string' ? listener.protocol.toUpperCase() : '',
+      ...(mode ? { tls: mode } : {}),
+      note: routeNote,
+      resource: gateway,
+    };
+    steps.push(gwStep);
+    hops.push(`${backend.name}:${gwPort}${mode ? ` (${mode})` : ''}`);
+    const forward = listener ? gatewayApiForward(ctx, gateway, host) : undefined;
+    const target = forward && firstBackend(forward);
+    if (!listener || !forward || !target) {
+      const broken = !listener ? `Gateway ${gateway.name} has no listener on port ${gwPort}` : `no route at Gateway ${gateway.name} for ${host}:${gwPort}`;
+      steps.push({ kind: 'host', name: host, port: gwPort, protocol: '', broken });
+      return make(broken, { vs: attached, path: ['spec', 'parentRefs'] });
+    }
+    const finalPort = target.port ?? gwPort;
+    const note = originated(tlsTowards(ctx, host, gateway.namespace, undefined, finalPort).mode);
+    hops.push(`${host}:${finalPort}${note ? ` (${note})` : ''}`);
+    steps.push({
+      kind: 'host',
+      name: host,
+      port: finalPort,
+      protocol: protocolAt(definer, finalPort),
+      ...(note ? { tls: note } : mode === 'TLS passthrough' ? { tls: 'TLS from the application' } : {}),
+      note: `${forward.kind} ${forward.name}`,
+    });
+    return make();
+  }
+  if (attached && !(backend && backend.kind !== 'Service')) {
+    // A backend that is a Service but no Gateway's: where it leads is not known here.
+    const why = backend ? `backend ${backend.name} is not a Gateway's Service` : 'no backend';
+    hops.push(`${attached.kind} ${attached.name} (${why})`);
+    steps.push({ kind: 'route', name: `${attached.kind} ${attached.name}`, protocol: '', note: why, resource: attached });
     return make();
   }
   const mesh = meshRoute(ctx, host, port.number, namespace);
@@ -221,7 +324,8 @@ function pathVia(ctx: NavigationContext, definer: Resource, host: string, port: 
   const tlsNote = originated(sidecarTls.mode);
   const policy = effectiveOutboundPolicy(ctx.index, ctx.settings, namespace);
   const policyNote = policy.mode === 'REGISTRY_ONLY' ? `REGISTRY_ONLY: allowed by ${definer.kind} ${definer.name}` : 'ALLOW_ANY';
-  const notes = [tlsNote, policyNote, mesh ? `VirtualService ${mesh.vs.name}` : undefined].filter((n): n is string => n !== undefined);
+  const routedBy = attached ? `${attached.kind} ${attached.name}` : mesh ? `VirtualService ${mesh.vs.name}` : undefined;
+  const notes = [tlsNote, policyNote, routedBy].filter((n): n is string => n !== undefined);
   hops.push(`${host}:${target} (${notes.join('; ')})`);
   steps.push({
     kind: 'host',
@@ -229,7 +333,7 @@ function pathVia(ctx: NavigationContext, definer: Resource, host: string, port: 
     port: target,
     protocol: tlsNote ? protocolAt(definer, target) || port.protocol : port.protocol,
     ...(tlsNote ? { tls: tlsNote } : {}),
-    note: [policyNote, mesh ? `VirtualService ${mesh.vs.name}` : undefined].filter((n) => n !== undefined).join('; '),
+    note: [policyNote, routedBy].filter((n) => n !== undefined).join('; '),
   });
   return make();
 }

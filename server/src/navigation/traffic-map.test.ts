@@ -50,9 +50,8 @@ const EXPECTED: Record<string, string[]> = {
   ],
   'egress-control/service-entries-gateway-api': [
     'namespace:default -> sidecar:default: 80 HTTP | 443 HTTPS',
-    'route:default/HTTPRoute httpbin-ext -> host:httpbin.org:  (dashed)',
+    'sidecar:default -> host:httpbin.org: 80 HTTP',
     'sidecar:default -> host:www.google.com: 443 HTTPS',
-    'sidecar:default -> route:default/HTTPRoute httpbin-ext: Gateway API routes are not followed yet',
   ],
   'egress-gateway-tls-origination/mutual': [
     `${GW} -> host:my-nginx.mesh-external.svc.cluster.local: 443 TCP · mutual TLS originated`,
@@ -67,9 +66,10 @@ const EXPECTED: Record<string, string[]> = {
     'sidecar:default -> host:edition.cnn.com: 443 HTTPS · TLS originated',
   ],
   'egress-gateway-tls-origination/simple-gateway-api': [
+    'gateway:cnn-egress-gateway-istio.default.svc.cluster.local -> host:edition.cnn.com: 443 HTTPS · TLS originated',
     'namespace:default -> sidecar:default: 80 HTTP | 443 HTTPS',
-    'route:default/HTTPRoute direct-cnn-to-egress-gateway -> host:edition.cnn.com:  (dashed)',
-    'sidecar:default -> route:default/HTTPRoute direct-cnn-to-egress-gateway: Gateway API routes are not followed yet',
+    'sidecar:default -> gateway:cnn-egress-gateway-istio.default.svc.cluster.local: 80 HTTPS · ISTIO_MUTUAL',
+    'sidecar:default -> host:edition.cnn.com: 443 HTTPS · TLS originated',
   ],
   'egress-gateway/http': [
     `${GW} -> host:edition.cnn.com: 80 HTTP`,
@@ -78,9 +78,10 @@ const EXPECTED: Record<string, string[]> = {
     'sidecar:default -> host:edition.cnn.com: 443 HTTPS',
   ],
   'egress-gateway/http-gateway-api': [
+    'gateway:cnn-egress-gateway-istio.default.svc.cluster.local -> host:edition.cnn.com: 80 HTTP',
     'namespace:default -> sidecar:default: 80 HTTP | 443 HTTPS',
-    'route:default/HTTPRoute direct-cnn-to-egress-gateway -> host:edition.cnn.com:  (dashed)',
-    'sidecar:default -> route:default/HTTPRoute direct-cnn-to-egress-gateway: Gateway API routes are not followed yet',
+    'sidecar:default -> gateway:cnn-egress-gateway-istio.default.svc.cluster.local: 80 HTTP',
+    'sidecar:default -> host:edition.cnn.com: 443 HTTPS',
   ],
   'egress-gateway/https-passthrough': [
     `${GW} -> host:edition.cnn.com: 443 TLS · TLS from the application`,
@@ -88,9 +89,9 @@ const EXPECTED: Record<string, string[]> = {
     `sidecar:default -> ${GW}: 443 TLS · TLS passthrough`,
   ],
   'egress-gateway/https-passthrough-gateway-api': [
+    'gateway:cnn-egress-gateway-istio.default.svc.cluster.local -> host:edition.cnn.com: 443 TLS · TLS from the application',
     'namespace:default -> sidecar:default: 443 TLS',
-    'route:default/TLSRoute direct-cnn-to-egress-gateway -> host:edition.cnn.com:  (dashed)',
-    'sidecar:default -> route:default/TLSRoute direct-cnn-to-egress-gateway: Gateway API routes are not followed yet',
+    'sidecar:default -> gateway:cnn-egress-gateway-istio.default.svc.cluster.local: 443 TLS · TLS passthrough',
   ],
   'egress-gateway/network-policy': [
     `${GW} -> host:edition.cnn.com: 443 TLS · TLS from the application`,
@@ -98,9 +99,9 @@ const EXPECTED: Record<string, string[]> = {
     `sidecar:default -> ${GW}: 443 TLS · TLS passthrough`,
   ],
   'egress-gateway/network-policy-gateway-api': [
+    'gateway:cnn-egress-gateway-istio.default.svc.cluster.local -> host:edition.cnn.com: 443 TLS · TLS from the application',
     'namespace:default -> sidecar:default: 443 TLS',
-    'route:default/TLSRoute direct-cnn-to-egress-gateway -> host:edition.cnn.com:  (dashed)',
-    'sidecar:default -> route:default/TLSRoute direct-cnn-to-egress-gateway: Gateway API routes are not followed yet',
+    'sidecar:default -> gateway:cnn-egress-gateway-istio.default.svc.cluster.local: 443 TLS · TLS passthrough',
   ],
   'egress-kubernetes-services/externalname': [],
   'egress-kubernetes-services/service-with-endpoints': [],
@@ -144,10 +145,10 @@ const EXPECTED: Record<string, string[]> = {
     `sidecar:default -> ${GW}: 443 HTTPS · TLS passthrough`,
   ],
   'wildcard-egress-hosts/single-host-gateway-api': [
+    'gateway:wikipedia-egress-gateway-istio.default.svc.cluster.local -> host:*.wikipedia.org: 443 HTTPS · TLS from the application',
     'namespace:default -> sidecar:default: 443 HTTPS',
-    'route:default/TLSRoute direct-wikipedia-to-egress-gateway -> host:*.wikipedia.org:  (dashed)',
+    'sidecar:default -> gateway:wikipedia-egress-gateway-istio.default.svc.cluster.local: 443 TLS · TLS passthrough',
     'sidecar:default -> host:www.wikipedia.org: 443 HTTPS',
-    'sidecar:default -> route:default/TLSRoute direct-wikipedia-to-egress-gateway: Gateway API routes are not followed yet',
   ],
 };
 
