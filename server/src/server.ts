@@ -397,7 +397,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
   connection.onRequest(GenerateBundleRequest, (p) => bundleFor(index, settings, checkedBundleParams(p)));
   connection.onRequest(TrafficMapRequest, (p) => {
     flush();
-    return trafficMapOf(p, navigation(), textOf);
+    return trafficMapOf(p, navigation(), index.version, textOf);
   });
 
   documents.listen(connection);

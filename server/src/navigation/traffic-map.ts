@@ -105,9 +105,11 @@ function filtered(paths: { path: EgressPath; source: Resource }[], filter: Traff
   return out;
 }
 
-/** The traffic map of the workspace, or of the part the filter keeps; lists and counts are of the whole workspace. */
-export function trafficMap(ctx: NavigationContext, filter: TrafficMapParams = {}): TrafficMapModel {
-  const all = workspacePaths(ctx);
+/**
+ * The traffic map of the workspace, or of the part the filter keeps; lists and counts are of the
+ * whole workspace. `all` lets a caller reuse the paths of an unchanged workspace.
+ */
+export function trafficMap(ctx: NavigationContext, filter: TrafficMapParams = {}, all = workspacePaths(ctx)): TrafficMapModel {
   const nodes = new Map<string, MapNodeModel>();
   const edges = new Map<string, MapEdgeModel>();
   const addNode = (node: MapNodeModel) => {
