@@ -1,13 +1,17 @@
 /**
  * The VS Code side: starts the istio-egress language server over IPC for YAML files, and
- * registers the extension's commands. Everything that understands Istio lives in the server;
- * the bundle command only asks the user questions and writes what the server generates.
+ * registers the extension's commands, the traffic map view, the status bar item and the snippets'
+ * completion at document roots. Everything that understands Istio lives in the server; the client
+ * asks questions, shows what the server answers and writes what it generates.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { generateBundleCommand, type GenerateArgs } from './generate-bundle';
-import { COMMANDS } from '../../server/src/protocol';
+import { COMMANDS, IndexedNotification, WorkspaceChangedNotification, type TrafficMapParams } from '../../server/src/protocol';
+import { TrafficMapView } from './traffic-map';
+import { EgressStatusBar } from './status-bar';
+import { snippetCompletionProvider } from './snippets';
 
 let client: LanguageClient | undefined;
 
@@ -24,7 +28,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     outputChannelName: 'Istio Egress',
   };
   client = new LanguageClient('istioEgress', 'Istio Egress', serverOptions, clientOptions);
+  const map = new TrafficMapView(client, context.extensionUri);
+  const status = new EgressStatusBar(client);
+  const changed = () => {
+    map.workspaceChanged();
+    status.workspaceChanged();
+  };
+  client.onNotification(WorkspaceChangedNotification, changed);
+  client.onNotification(IndexedNotification, changed);
   context.subscriptions.push(
+    map,
+    status,
+    vscode.commands.registerCommand(COMMANDS.showTrafficMap, (filter?: TrafficMapParams) => map.show(filter)),
+    vscode.languages.registerCompletionItemProvider(
+      { language: 'yaml' },
+      snippetCompletionProvider(context.asAbsolutePath(path.join('snippets', 'egress.code-snippets'))),
+    ),
     vscode.commands.registerCommand(COMMANDS.restartServer, async () => {
       await client?.restart();
     }),

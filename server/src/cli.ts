@@ -1,6 +1,7 @@
 /**
  * The `istio-egress` command line: `check` analyses files and folders as one workspace with the same
- * engine as the editor and prints the findings as text, JSON or SARIF 2.1.0.
+ * engine as the editor and prints the findings as text, JSON or SARIF 2.1.0; `map` draws the egress
+ * traffic map of the same workspace as SVG, Mermaid or DOT; `generate` prints an egress bundle.
  * Exit codes: 0 without errors, 1 with errors, 2 for usage or internal failure.
  */
 import fs from 'node:fs';
@@ -18,9 +19,12 @@ import { loadSchemaStore } from './node/schemas';
 import { formatFindings, type FileFindings, type OutputFormat } from './cli-format';
 import { generateBundle } from './generate/bundle';
 import type { ApiVersion, BundleMode } from './protocol';
+import { trafficMap } from './navigation/traffic-map';
+import { formatMap, MAP_FORMATS, type MapFormat } from './navigation/map-formats';
 
 const USAGE = `Usage:
   istio-egress check [paths...] [options]   Check YAML files and folders (default: .) as one workspace.
+  istio-egress map [paths...] [options]     Draw the egress traffic map of YAML files and folders (default: .).
   istio-egress generate --host HOST --mode MODE [options]
                                             Print the resources that route HOST through the egress gateway.
   istio-egress --version | --help
@@ -36,6 +40,11 @@ Options for check:
                                    (repeatable); files outside every match are shared by all meshes.
   --severity CODE=LEVEL            Override the severity of a code, or of one rule as CODE/RULE: error, warning, information, hint or off (repeatable).
   Use - as a path to read one YAML stream from standard input.
+
+Options for map (and those of check but --format and --severity):
+  --format svg|mermaid|dot         Output format (default: svg).
+  --namespace NS                   Only the paths from client namespace NS.
+  --host TEXT                      Only the paths to hosts containing TEXT (just HOST when one is equal to it).
 
 Options for generate:
   --mode http|passthrough|tls-origination|mtls-origination|sidecar-tls-origination|sidecar-mtls-origination
@@ -86,28 +95,20 @@ function settingsFrom(values: Record<string, any>): Settings {
   });
 }
 
-async function check(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      format: { type: 'string', default: 'text' },
-      'outbound-policy': { type: 'string' },
-      'egress-gateway-host': { type: 'string' },
-      'egress-gateway-selector': { type: 'string' },
-      include: { type: 'string', multiple: true },
-      exclude: { type: 'string', multiple: true },
-      severity: { type: 'string', multiple: true },
-      clusters: { type: 'string', multiple: true },
-    },
-  });
-  const format = values.format as OutputFormat;
-  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, got "${format}"`);
-  const settings = settingsFrom(values);
+const WORKSPACE_OPTIONS = {
+  'outbound-policy': { type: 'string' },
+  'egress-gateway-host': { type: 'string' },
+  'egress-gateway-selector': { type: 'string' },
+  include: { type: 'string', multiple: true },
+  exclude: { type: 'string', multiple: true },
+  clusters: { type: 'string', multiple: true },
+} as const;
+
+/** Indexes the given files and folders (`-` for standard input) as one workspace; `displayPath` names each file as the user wrote it. */
+async function loadWorkspace(targets: string[], settings: Settings): Promise<{ index: WorkspaceIndex; displayPath: Map<string, string> }> {
   const globErrors = compileFilter(settings).errors;
   if (globErrors.length) throw new UsageError(globErrors.map((e) => `--${e}`).join('\n'));
   const index = new WorkspaceIndex();
-  const targets = positionals.length ? positionals : ['.'];
   const displayPath = new Map<string, string>();
   const roots: string[] = [];
   for (const target of targets) {
@@ -140,6 +141,23 @@ async function check(args: string[]): Promise<number> {
     }
   }
   index.setMeshes(meshPartition(settings.clusters, roots));
+  return { index, displayPath };
+}
+
+async function check(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      ...WORKSPACE_OPTIONS,
+      format: { type: 'string', default: 'text' },
+      severity: { type: 'string', multiple: true },
+    },
+  });
+  const format = values.format as OutputFormat;
+  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, got "${format}"`);
+  const settings = settingsFrom(values);
+  const { index, displayPath } = await loadWorkspace(positionals.length ? positionals : ['.'], settings);
   const checker = new Checker(
     index,
     loadSchemaStore(),
@@ -153,6 +171,29 @@ async function check(args: string[]): Promise<number> {
   }
   process.stdout.write(formatFindings(results, format, version()));
   return results.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
+}
+
+async function map(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { ...WORKSPACE_OPTIONS, format: { type: 'string', default: 'svg' }, namespace: { type: 'string' }, host: { type: 'string' } },
+  });
+  const format = values.format as MapFormat;
+  if (!MAP_FORMATS.includes(format)) throw new UsageError(`--format must be svg, mermaid or dot, got "${format}"`);
+  const settings = settingsFrom(values);
+  const { index, displayPath } = await loadWorkspace(positionals.length ? positionals : ['.'], settings);
+  const model = trafficMap({ index, settings }, { namespace: values.namespace, host: values.host });
+  const anchors = new Map(model.nodes.map((n) => [n.id, n.at]));
+  const where = (id: string) => {
+    const at = anchors.get(id);
+    const text = at && index.file(at.uri)?.text;
+    if (!at || text === undefined) return undefined;
+    const line = text.slice(0, at.offset).split(/\r\n|\r|\n/).length;
+    return `${displayPath.get(at.uri) ?? at.uri}:${line}`;
+  };
+  process.stdout.write(formatMap(model, format, where));
+  return 0;
 }
 
 function parseSelector(text: string): Record<string, string> {
@@ -217,6 +258,7 @@ async function main(argv: string[]): Promise<number> {
     return command === undefined ? 2 : 0;
   }
   if (command === 'check') return check(rest);
+  if (command === 'map') return map(rest);
   if (command === 'generate') return generate(rest);
   throw new UsageError(`unknown command "${command}"`);
 }

@@ -4,13 +4,14 @@
  * host rule that the client's prompts offer. It depends on nothing but the protocol's message types,
  * so the client's bundle carries none of the server's code (no YAML parser).
  */
-import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import { NotificationType, NotificationType0, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 
 /** The commands the extension contributes; the server names the first in its code actions. */
 export const COMMANDS = {
   generateBundle: 'istioEgress.generateBundle',
   restartServer: 'istioEgress.restartServer',
   showOutput: 'istioEgress.showOutput',
+  showTrafficMap: 'istioEgress.showTrafficMap',
 } as const;
 
 export const BUNDLE_MODES = ['http', 'passthrough', 'tls-origination', 'mtls-origination', 'sidecar-tls-origination', 'sidecar-mtls-origination'] as const;
@@ -75,3 +76,80 @@ export interface BundleDefaults {
 
 /** What the generator should offer as defaults: the user's settings and what the workspace declares. */
 export const BundleDefaultsRequest = new RequestType0<BundleDefaults, void>('istioEgress/bundleDefaults');
+
+/** The server tells the client that the workspace's findings or paths may have changed (after each batch of re-checks). */
+export const WorkspaceChangedNotification = new NotificationType0('istioEgress/workspaceChanged');
+
+/** Which part of the traffic map to draw: the paths from one client namespace, or to hosts containing a text (an exact host wins). */
+export interface TrafficMapParams {
+  namespace?: string;
+  host?: string;
+  /** Only the policy, the lists and the counts, no nodes or edges (for the status bar). */
+  summaryOnly?: boolean;
+}
+
+export type MapNodeKind = 'namespace' | 'sidecar' | 'egress-gateway' | 'route' | 'host';
+
+/** Where a node is defined, 0-based like LSP positions. */
+export interface MapLocation {
+  uri: string;
+  line: number;
+  character: number;
+}
+
+export interface MapNode {
+  id: string;
+  kind: MapNodeKind;
+  label: string;
+  /** A second line under the label: what the node is (`namespace`, `sidecar`, `egress gateway`, `ServiceEntry cnn`). */
+  caption: string;
+  /** True when a link into the node is broken. */
+  broken: boolean;
+  at?: MapLocation;
+  /** The centre and size of the node's box, from the layout. */
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface MapEdge {
+  id: string;
+  from: string;
+  to: string;
+  /** One line per distinct port, protocol and TLS mode on the link, e.g. `80 HTTP · ISTIO_MUTUAL`. */
+  labels: string[];
+  /** What is missing, when the link is broken (one line per broken path). */
+  broken: string[];
+  /** What else decides the link (the outbound policy, the VirtualServices), shown as a tooltip. */
+  notes: string[];
+  /** A link the map cannot follow (after a broken link, or into a Gateway API route): drawn dashed. */
+  dashed: boolean;
+  /** The edge's polyline and the centre of its label, from the layout. */
+  points: { x: number; y: number }[];
+  labelX: number;
+  labelY: number;
+}
+
+export interface TrafficMap {
+  nodes: MapNode[];
+  edges: MapEdge[];
+  width: number;
+  height: number;
+  /** The mesh-wide outbound traffic policy and where it comes from, and the namespaces whose Sidecar sets another. */
+  policy: { mode: string; origin: string; overrides: { namespace: string; mode: string }[] };
+  /** Every external host and client namespace of the workspace, before filtering (for the filter lists and the status bar). */
+  hosts: string[];
+  namespaces: string[];
+  /** Paths whose link is broken, before filtering. */
+  brokenPaths: number;
+}
+
+/** The egress traffic map of the workspace, laid out, for the map view and the status bar. */
+export const TrafficMapRequest = new RequestType<TrafficMapParams, TrafficMap, void>('istioEgress/trafficMap');
+
+/** What the map view (a webview) asks the extension: its first map, another filter, or to open a node's YAML. */
+export type MapViewRequest = { type: 'ready' } | { type: 'filter'; filter: TrafficMapParams } | { type: 'open'; at: MapLocation };
+
+/** What the extension sends the map view: a map and the filter it was drawn with, or why there is none. */
+export type MapViewUpdate = { type: 'map'; map: TrafficMap; filter: TrafficMapParams } | { type: 'error'; message: string };

@@ -32,7 +32,15 @@ import { egressPathLenses } from './features/code-lens';
 import { definition, documentSymbolsOf, prepareRename, references, rename, workspaceSymbolsOf, type Navigation } from './features/navigation';
 import { clampedTextDocuments, offsetAt } from './features/positions';
 import { compileFilter, inSkippedFolder, type FileFilter } from './node/workspace';
-import { IndexedNotification, GenerateBundleRequest, BundleDefaultsRequest, type IndexedParams } from './protocol';
+import {
+  IndexedNotification,
+  GenerateBundleRequest,
+  BundleDefaultsRequest,
+  TrafficMapRequest,
+  WorkspaceChangedNotification,
+  type IndexedParams,
+} from './protocol';
+import { trafficMapOf } from './features/traffic-map';
 import { bundleDefaults, bundleFor } from './features/generate';
 import { checkedBundleParams, fileFolders } from './features/faults';
 import { errorReporter } from './faults';
@@ -163,6 +171,8 @@ export function startServer(connection: Connection, io: ServerIO): void {
       }
       // Egress paths read other files: a change anywhere may change the lenses of open editors.
       if (publishedAny && canRefreshLenses) connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+      // The traffic map and the status bar follow the same changes.
+      if (publishedAny) void connection.sendNotification(WorkspaceChangedNotification);
     } finally {
       draining = false;
       if (edits.size > 0 || pending.size > 0) schedulePublish();
@@ -387,6 +397,10 @@ export function startServer(connection: Connection, io: ServerIO): void {
 
   connection.onRequest(BundleDefaultsRequest, () => bundleDefaults(index, settings));
   connection.onRequest(GenerateBundleRequest, (p) => bundleFor(index, settings, checkedBundleParams(p)));
+  connection.onRequest(TrafficMapRequest, (p) => {
+    flush();
+    return trafficMapOf(p, navigation(), index.version, textOf);
+  });
 
   documents.listen(connection);
   connection.listen();

@@ -199,18 +199,162 @@ uiTest('routes a ServiceEntry through the egress gateway from the light bulb, as
   await workbench.screenshot(path.join(SHOTS, '7-route-through-gateway.png'));
 });
 
+/** The traffic map view's page: the webview's own iframe inside the workbench's. */
+function mapView() {
+  return workbench.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+}
+
+/** Picks a colour theme with "Preferences: Color Theme", and waits until the workbench and the map view wear it. */
+async function useTheme(theme: string, workbenchClass: string, viewClass: string): Promise<void> {
+  await workbench.runCommand('Preferences: Color Theme');
+  await workbench.step(`picking the ${theme} theme`, async () => {
+    const input = workbench.page.locator('.quick-input-widget input[placeholder*="Color Theme"]');
+    await input.waitFor({ timeout: workbench.timeout });
+    await input.fill(theme);
+    await workbench.pick('.quick-input-widget', workbench.page.locator('.label-name', { hasText: new RegExp(`^\\s*${theme}\\s*$`) }));
+    await workbench.page.locator(`.monaco-workbench.${workbenchClass}`).waitFor({ timeout: workbench.timeout });
+    await mapView().locator(`body.${viewClass}`).waitFor({ timeout: workbench.timeout });
+  });
+}
+
+/** Hides the bottom panel (Ctrl+J toggles it), so that the map has the height of the window. */
+async function hidePanel(): Promise<void> {
+  const panel = workbench.page.locator('.part.panel');
+  if (!(await panel.isVisible())) return;
+  await workbench.page.keyboard.press('Control+J');
+  await workbench.step('hiding the panel (Ctrl+J)', () => panel.waitFor({ state: 'hidden', timeout: workbench.timeout }));
+}
+
 /**
- * The first YAML snippet the manifest contributes: its prefix, and its body's first line as the
- * editor shows it once inserted (placeholders replaced by their default text).
+ * Closes the map and joins the editor groups into one again: the other tests expect a single group
+ * whose active tab is a text editor.
+ */
+async function closeMap(): Promise<void> {
+  await workbench.step('closing the map', async () => {
+    const tab = workbench.page.locator('.tab[aria-label*="Egress Traffic Map"]');
+    // A middle click closes a tab, as in a browser.
+    await tab.click({ button: 'middle' });
+    await tab.waitFor({ state: 'detached', timeout: workbench.timeout });
+  });
+  await workbench.runCommand('View: Single Column Editor Layout');
+  await workbench.step('waiting for one editor group', () =>
+    workbench.page.locator('.editor-group-container').nth(1).waitFor({ state: 'detached', timeout: workbench.timeout }),
+  );
+}
+
+uiTest("shows the egress traffic map from the status bar, in light, high-contrast and dark themes, and opens a node's YAML", '8-traffic-map', async () => {
+  const item = workbench.page.locator('.statusbar-item', { hasText: /ALLOW_ANY|REGISTRY_ONLY/ }).filter({ hasText: /hosts/ });
+  await workbench.step('waiting for the status bar to show the outbound policy and counts', () => item.first().waitFor({ timeout: workbench.timeout }));
+  assert.match(await item.first().innerText(), /(ALLOW_ANY|REGISTRY_ONLY) · \d+ hosts · \d+ findings?$/);
+  await workbench.step('opening the map from the status bar', () => item.first().click());
+
+  const view = mapView();
+  const node = (id: string) => view.locator(`g[data-node="${id}"]`);
+  await workbench.step('waiting for the map to draw the egress gateway path of httpbin.example.com', async () => {
+    await node('host:httpbin.example.com').waitFor({ timeout: workbench.timeout });
+    await node('gateway:istio-egressgateway.istio-system.svc.cluster.local').waitFor({ timeout: workbench.timeout });
+  });
+  const edges = await view.locator('g[data-edge]').evaluateAll((els) => els.map((e) => e.getAttribute('data-edge')));
+  for (const edge of [
+    'namespace:shop->sidecar:shop',
+    'sidecar:shop->gateway:istio-egressgateway.istio-system.svc.cluster.local',
+    'gateway:istio-egressgateway.istio-system.svc.cluster.local->host:httpbin.example.com',
+    'sidecar:egress->host:api.github.com',
+  ])
+    assert.ok(edges.includes(edge), `${edge} not among ${edges.join(', ')}`);
+  assert.match(await view.locator('#summary').innerText(), /Outbound policy (ALLOW_ANY|REGISTRY_ONLY) .* external hosts/);
+
+  await hidePanel();
+  await useTheme('Light Modern', 'vs', 'vscode-light');
+  await workbench.screenshot(path.join(SHOTS, '8-traffic-map-light.png'));
+  await useTheme('Dark High Contrast', 'hc-black', 'vscode-high-contrast');
+  await workbench.screenshot(path.join(SHOTS, '8-traffic-map-high-contrast.png'));
+  await useTheme('Dark Modern', 'vs-dark', 'vscode-dark');
+  await workbench.screenshot(path.join(SHOTS, '8-traffic-map-dark.png'));
+
+  // The host filter keeps the paths to matching hosts.
+  await workbench.step('filtering the map by host', async () => {
+    await view.locator('#host').fill('httpbin');
+    await view.locator('#host').press('Enter');
+    await node('host:api.github.com').waitFor({ state: 'detached', timeout: workbench.timeout });
+  });
+  assert.equal(await node('host:httpbin.example.com').count(), 1);
+
+  await workbench.step('clicking the host to open its ServiceEntry beside the map', async () => {
+    await node('host:httpbin.example.com').click();
+    await workbench.page.locator('.tab.active[aria-label*="routes.yaml"]').waitFor({ timeout: workbench.timeout });
+  });
+  await workbench.waitForLine('name: httpbin');
+  await closeMap();
+});
+
+uiTest('a code lens opens the map on its host', '9-lens-map', async () => {
+  await workbench.openFile('egress/partner-api.yaml');
+  await workbench.goTo(1);
+  const lens = workbench.page
+    .locator('.editor-group-container.active .codelens-decoration a', { hasText: 'partner.example.com:80:' })
+    .filter({ visible: true });
+  await workbench.step('waiting for the egress path lens', () => lens.first().waitFor({ timeout: workbench.timeout }));
+  await workbench.step('clicking the lens', () => lens.first().click());
+  const view = mapView();
+  await workbench.step('waiting for the map to show only partner.example.com', async () => {
+    await view.locator('g[data-node="host:partner.example.com"]').waitFor({ timeout: workbench.timeout });
+    await view.locator('g[data-node="host:httpbin.example.com"]').waitFor({ state: 'detached', timeout: workbench.timeout });
+  });
+  assert.equal(await view.locator('#host').inputValue(), 'partner.example.com');
+  await workbench.screenshot(path.join(SHOTS, '9-lens-map.png'));
+  await closeMap();
+});
+
+uiTest('follows a gateway reference to another file with F12 and renames the Gateway there with F2', '10-definition-rename', async () => {
+  await workbench.openFile('egress/routes.yaml');
+  // From the top, so that find() counts lines from the first.
+  await workbench.goTo(1);
+  const at = await workbench.find('- istio-system/httpbin-egress-gateway');
+  await workbench.goTo(at.line, at.column + '- istio-system/'.length + 2);
+  await workbench.step('going to the definition (F12)', () =>
+    workbench.untilShown(
+      () => workbench.page.keyboard.press('F12'),
+      workbench.page.locator('.tab.active[aria-label*="gateway.yaml"]'),
+      async () => {},
+    ),
+  );
+  await workbench.waitForLine('name: httpbin-egress-gateway');
+  await workbench.goTo(1);
+  const name = await workbench.find('name: httpbin-egress-gateway');
+  await workbench.goTo(name.line, name.column + 'name: '.length + 2);
+  await workbench.step('renaming the Gateway (F2)', async () => {
+    const input = workbench.page.locator('.rename-box input');
+    await workbench.untilShown(
+      () => workbench.page.keyboard.press('F2'),
+      input,
+      () => workbench.page.keyboard.press('Escape'),
+    );
+    await input.fill('httpbin-egress');
+    await workbench.page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden', timeout: workbench.timeout });
+  });
+  await workbench.waitForLine('name: httpbin-egress');
+  assert.match(await workbench.editorText(), /^ {2}name: httpbin-egress$/m);
+  await workbench.screenshot(path.join(SHOTS, '10-rename.png'));
+  // The routes in the other file follow, in every form they name the Gateway.
+  await workbench.openFile('egress/routes.yaml');
+  await workbench.goTo(1);
+  await workbench.waitForLine('gateways:');
+  const routes = await workbench.editorText();
+  assert.match(routes, /^ {2}- istio-system\/httpbin-egress$/m);
+  assert.match(routes, /^ {6}- istio-system\/httpbin-egress$/m);
+  await workbench.waitForNoProblem('vs-unknown-gateway');
+});
+
+/**
+ * The first egress snippet: its prefix, and its body's first line as the editor shows it once
+ * inserted (placeholders replaced by their default text).
  */
 function firstSnippet(): { prefix: string; firstLine: string } {
-  const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-  const contribution = (manifest.contributes?.snippets ?? []).find((s: { language: string }) => s.language === 'yaml');
-  assert.ok(contribution, 'package.json contributes no snippets for yaml');
-  const snippets: { prefix: string | string[]; body: string | string[] }[] = Object.values(
-    JSON.parse(fs.readFileSync(path.join(ROOT, contribution.path), 'utf8')),
-  );
-  assert.ok(snippets.length > 0, `${contribution.path} holds no snippets`);
+  const file = path.join(ROOT, 'snippets', 'egress.code-snippets');
+  const snippets: { prefix: string | string[]; body: string | string[] }[] = Object.values(JSON.parse(fs.readFileSync(file, 'utf8')));
+  assert.ok(snippets.length > 0, `${path.relative(ROOT, file)} holds no snippets`);
   const [snippet] = snippets;
   const body = [snippet.body].flat()[0];
   const firstLine = body

@@ -30,6 +30,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { startClient, fileUri, waitUntil, type TestClient } from './lsp-client';
+import { COMMANDS } from '../../server/src/protocol';
 
 const GATEWAY = `apiVersion: networking.istio.io/v1
 kind: Gateway
@@ -275,6 +276,8 @@ test('code lenses show the egress path above each ServiceEntry and VirtualServic
       '21: edition.cnn.com:80: default → sidecar → istio-egressgateway:80 → edition.cnn.com:80',
     ],
   );
+  // Clicking a lens opens the traffic map on its host.
+  for (const l of lenses) assert.deepEqual([l.command?.command, l.command?.arguments], [COMMANDS.showTrafficMap, [{ host: 'edition.cnn.com' }]]);
 });
 
 test('a change in another file changes the lenses, and the server asks the editor to refresh them', async () => {

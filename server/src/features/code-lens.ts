@@ -1,6 +1,6 @@
 /**
  * The egress path as code lenses: one line above each ServiceEntry and VirtualService per host and
- * port, from the navigation core's path computation. The lenses only show; they run no command yet.
+ * port, from the navigation core's path computation. Clicking one opens the traffic map on its host.
  */
 import type { CodeLens } from 'vscode-languageserver';
 import type { Finding } from '../model';
@@ -8,6 +8,7 @@ import type { ParsedFile } from '../parse/parse';
 import { pathTitle, serviceEntryPaths, virtualServicePaths, type EgressPath } from '../navigation/egress-path';
 import type { NavigationContext } from '../navigation/references';
 import { toRange } from './positions';
+import { COMMANDS } from '../protocol';
 
 /** At most this many lenses per resource, so a ServiceEntry with many hosts and ports stays readable. */
 const MAX_LENSES = 12;
@@ -31,8 +32,15 @@ export function egressPathLenses(file: ParsedFile, ctx: NavigationContext, findi
   for (const r of file.resources) {
     const paths = r.kind === 'ServiceEntry' ? serviceEntryPaths(r, ctx) : r.kind === 'VirtualService' ? virtualServicePaths(r, ctx) : [];
     const range = toRange(file.text, { start: r.document.start, end: r.document.start });
-    for (const p of paths.slice(0, MAX_LENSES)) out.push({ range, command: { title: `${pathTitle(p)}${diagnosticsOn(p, findings)}`, command: '' } });
-    if (paths.length > MAX_LENSES) out.push({ range, command: { title: `…and ${paths.length - MAX_LENSES} more paths`, command: '' } });
+    for (const p of paths.slice(0, MAX_LENSES)) {
+      const title = `${pathTitle(p)}${diagnosticsOn(p, findings)}`;
+      out.push({
+        range,
+        command: { title, command: COMMANDS.showTrafficMap, arguments: [{ host: p.host }], tooltip: 'Show this host on the egress traffic map' },
+      });
+    }
+    if (paths.length > MAX_LENSES)
+      out.push({ range, command: { title: `…and ${paths.length - MAX_LENSES} more paths`, command: COMMANDS.showTrafficMap, arguments: [{}] } });
   }
   return out;
 }

@@ -85,8 +85,23 @@ const EXPECTED: Record<string, string[]> = {
   ],
   'http-proxy/https-proxy': ['ServiceEntry proxy: my-company-proxy.com:3128: default → sidecar → my-company-proxy.com:3128 (ALLOW_ANY)'],
   'egress-gateway/http-gateway-api': [
-    'ServiceEntry cnn: edition.cnn.com:443: default → sidecar → HTTPRoute direct-cnn-to-egress-gateway (Gateway API routes are not followed yet)',
-    'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → HTTPRoute direct-cnn-to-egress-gateway (Gateway API routes are not followed yet)',
+    'ServiceEntry cnn: edition.cnn.com:443: default → sidecar → edition.cnn.com:443 (ALLOW_ANY)',
+    'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → cnn-egress-gateway-istio:80 → edition.cnn.com:80',
+  ],
+  'egress-gateway-tls-origination/simple-gateway-api': [
+    'ServiceEntry cnn: edition.cnn.com:443: default → sidecar → edition.cnn.com:443 (TLS originated; ALLOW_ANY)',
+    'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → cnn-egress-gateway-istio:80 (ISTIO_MUTUAL) → edition.cnn.com:443 (TLS originated)',
+  ],
+  'egress-gateway/https-passthrough-gateway-api': [
+    'ServiceEntry cnn: edition.cnn.com:443: default → sidecar → cnn-egress-gateway-istio:443 (TLS passthrough) → edition.cnn.com:443',
+  ],
+  'egress-control/service-entries-gateway-api': [
+    'ServiceEntry google: www.google.com:443: default → sidecar → www.google.com:443 (REGISTRY_ONLY: allowed by ServiceEntry google)',
+    'ServiceEntry httpbin-ext: httpbin.org:80: default → sidecar → httpbin.org:80 (REGISTRY_ONLY: allowed by ServiceEntry httpbin-ext; HTTPRoute httpbin-ext)',
+  ],
+  'wildcard-egress-hosts/single-host-gateway-api': [
+    'ServiceEntry wikipedia: *.wikipedia.org:443: default → sidecar → wikipedia-egress-gateway-istio:443 (TLS passthrough) → *.wikipedia.org:443',
+    'ServiceEntry www-wikipedia: www.wikipedia.org:443: default → sidecar → www.wikipedia.org:443 (REGISTRY_ONLY: allowed by ServiceEntry www-wikipedia)',
   ],
 };
 
@@ -176,5 +191,34 @@ spec:
   assert.deepEqual(
     lenses(indexOf({ 'platform.yaml': platform })).filter((l) => l.startsWith('ServiceEntry api: api.example.com:80')),
     ['ServiceEntry api: api.example.com:80: egress → sidecar → egress-gateway:80 → api.example.com:443 (TLS originated)'],
+  );
+});
+
+test('a subset is found in whichever DestinationRule for the host defines it, as vs-unknown-subset finds it', NEEDS_CORPUS, () => {
+  // Two rules for the egress gateway in one namespace, each adding a subset (pilot/pkg/model/destination_rule.go mergeDestinationRule).
+  const other = `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata:
+  name: egressgateway-for-httpbin
+spec:
+  host: istio-egressgateway.istio-system.svc.cluster.local
+  subsets:
+  - name: httpbin
+`;
+  const index = indexOf({ '00-other.yaml': other, ...scenario('egress-gateway/http') });
+  assert.deepEqual(
+    lenses(index).filter((l) => l.startsWith('ServiceEntry cnn: edition.cnn.com:80')),
+    ['ServiceEntry cnn: edition.cnn.com:80: default → sidecar → istio-egressgateway:80 → edition.cnn.com:80'],
+  );
+});
+
+test('a Gateway API route is followed to the Gateway API egress gateway, and a missing forward route is a broken link', NEEDS_CORPUS, () => {
+  const files = scenario('egress-gateway/http-gateway-api');
+  const routesFile = Object.keys(files).find((f) => f.startsWith('03-'))!;
+  const withoutForward = files[routesFile].replace(/---\n[^]*name: forward-cnn-from-egress-gateway[^]*$/, '');
+  assert.notEqual(withoutForward, files[routesFile]);
+  assert.deepEqual(
+    lenses(indexOf({ ...files, [routesFile]: withoutForward })).filter((l) => l.includes(':80:')),
+    ['ServiceEntry cnn: edition.cnn.com:80: default → sidecar → cnn-egress-gateway-istio:80 ✗ no route at Gateway cnn-egress-gateway for edition.cnn.com:80'],
   );
 });

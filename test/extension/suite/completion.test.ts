@@ -1,6 +1,7 @@
 /**
  * Completion as the editor asks for it: the server's enum values at a value position, and the
- * snippets the manifest contributes for YAML.
+ * egress snippets only where a document can start; the manifest contributes them without prefixes,
+ * for "Insert Snippet" only.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -29,27 +30,13 @@ suite('completion', () => {
 
     const line = doc.lineAt(location.end.line + 1);
     const items = await completionsAt(doc.uri, line.range.end);
-    // Snippets are offered everywhere in YAML; the server's own items are what this checks.
-    const values = items
-      .filter((i) => i.kind !== vscode.CompletionItemKind.Snippet)
-      .map(labelOf)
-      .sort();
-    assert.deepEqual(values, ['DNS', 'DNS_ROUND_ROBIN', 'DYNAMIC_DNS', 'NONE', 'STATIC']);
+    // The values and nothing else: no snippet crowds the list inside a resource.
+    assert.deepEqual(items.map(labelOf).sort(), ['DNS', 'DNS_ROUND_ROBIN', 'DYNAMIC_DNS', 'NONE', 'STATIC']);
   });
 
-  test('offers every contributed YAML snippet by its prefix', async () => {
-    const ext = extension();
-    const contributions: { language: string; path: string }[] = (ext.packageJSON.contributes?.snippets ?? []).filter(
-      (s: { language: string }) => s.language === 'yaml',
-    );
-    assert.ok(contributions.length > 0, 'package.json contributes no snippets for yaml');
-    const prefixes: string[] = [];
-    for (const c of contributions) {
-      const file = path.join(ext.extensionPath, c.path);
-      assert.ok(fs.existsSync(file), `the contributed snippet file ${c.path} does not exist`);
-      prefixes.push(...prefixesIn(file));
-    }
-
+  test('offers every egress snippet by its prefix where a document can start', async () => {
+    const prefixes = prefixesIn(path.join(extension().extensionPath, 'snippets', 'egress.code-snippets'));
+    assert.ok(prefixes.length > 0, 'snippets/egress.code-snippets holds no snippets');
     const doc = await open('snippets.yaml');
     const end = doc.lineAt(doc.lineCount - 1).range.end;
     const offered = new Set((await completionsAt(doc.uri, end)).filter((i) => i.kind === vscode.CompletionItemKind.Snippet).map(labelOf));
@@ -58,5 +45,23 @@ suite('completion', () => {
       [],
       'snippet prefixes missing from completion',
     );
+  });
+
+  test('contributes the same snippets without prefixes, so that VS Code lists them under Insert Snippet only', () => {
+    const ext = extension();
+    const contributions: { language: string; path: string }[] = (ext.packageJSON.contributes?.snippets ?? []).filter(
+      (s: { language: string }) => s.language === 'yaml',
+    );
+    assert.equal(contributions.length, 1, 'package.json should contribute one snippet file for yaml');
+    const file = path.join(ext.extensionPath, contributions[0].path);
+    assert.ok(fs.existsSync(file), `the contributed snippet file ${contributions[0].path} does not exist`);
+    type Snippets = Record<string, { prefix?: unknown; body: unknown }>;
+    const contributed = JSON.parse(fs.readFileSync(file, 'utf8')) as Snippets;
+    const source = JSON.parse(fs.readFileSync(path.join(ext.extensionPath, 'snippets', 'egress.code-snippets'), 'utf8')) as Snippets;
+    assert.deepEqual(Object.keys(contributed), Object.keys(source));
+    for (const [name, s] of Object.entries(contributed)) {
+      assert.equal(s.prefix, undefined, `${name} has a prefix: VS Code would offer it in every completion list`);
+      assert.deepEqual(s.body, source[name].body);
+    }
   });
 });

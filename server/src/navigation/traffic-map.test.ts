@@ -1,0 +1,229 @@
+/**
+ * The traffic map of every scenario of Istio's egress tasks (../shared/corpus/istio-docs), with the
+ * expected edges written out, and a broken link drawn red. The map is built from the egress paths,
+ * so each edge here is a hop of a code lens in egress-path.test.ts.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { needsShared, sharedPath } from '../shared-corpus';
+import { parseFile } from '../parse/parse';
+import { WorkspaceIndex } from '../index/workspace-index';
+import { DEFAULT_SETTINGS } from '../settings';
+import { trafficMap, type TrafficMapModel } from './traffic-map';
+
+const CORPUS = sharedPath('corpus', 'istio-docs');
+const NEEDS_CORPUS = needsShared('corpus', 'istio-docs');
+
+function indexOf(files: Record<string, string>): WorkspaceIndex {
+  const index = new WorkspaceIndex();
+  for (const [name, text] of Object.entries(files)) index.setFile(parseFile(`file:///ws/${name}`, text));
+  return index;
+}
+
+function scenario(folder: string): Record<string, string> {
+  const dir = path.join(CORPUS, folder);
+  return Object.fromEntries(
+    fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]),
+  );
+}
+
+/** Each edge as `from -> to: labels | ✗ broken`, with `(dashed)` for a link the map cannot follow. */
+function edges(map: TrafficMapModel): string[] {
+  return map.edges.map((e) => `${e.from} -> ${e.to}: ${[...e.labels, ...e.broken.map((b) => `✗ ${b}`)].join(' | ')}${e.dashed ? ' (dashed)' : ''}`).sort();
+}
+
+const mapOf = (files: Record<string, string>) => trafficMap({ index: indexOf(files), settings: DEFAULT_SETTINGS });
+
+const GW = 'gateway:istio-egressgateway.istio-system.svc.cluster.local';
+
+const EXPECTED: Record<string, string[]> = {
+  'egress-control/direct-access-include-ip-ranges': [],
+  'egress-control/service-entries': [
+    'namespace:default -> sidecar:default: 80 HTTP | 443 HTTPS',
+    'sidecar:default -> host:httpbin.org: 80 HTTP',
+    'sidecar:default -> host:www.google.com: 443 HTTPS',
+  ],
+  'egress-control/service-entries-gateway-api': [
+    'namespace:default -> sidecar:default: 80 HTTP | 443 HTTPS',
+    'sidecar:default -> host:httpbin.org: 80 HTTP',
+    'sidecar:default -> host:www.google.com: 443 HTTPS',
+  ],
+  'egress-gateway-tls-origination/mutual': [
+    `${GW} -> host:my-nginx.mesh-external.svc.cluster.local: 443 TCP · mutual TLS originated`,
+    'namespace:default -> sidecar:default: 80',
+    `sidecar:default -> ${GW}: 443 HTTPS · ISTIO_MUTUAL`,
+  ],
+  'egress-gateway-tls-origination/mutual-gateway-api': [],
+  'egress-gateway-tls-origination/simple': [
+    `${GW} -> host:edition.cnn.com: 443 HTTPS · TLS originated`,
+    'namespace:default -> sidecar:default: 80 HTTP | 443 HTTPS',
+    `sidecar:default -> ${GW}: 80 HTTPS · ISTIO_MUTUAL`,
+    'sidecar:default -> host:edition.cnn.com: 443 HTTPS · TLS originated',
+  ],
+  'egress-gateway-tls-origination/simple-gateway-api': [
+    'gateway:cnn-egress-gateway-istio.default.svc.cluster.local -> host:edition.cnn.com: 443 HTTPS · TLS originated',
+    'namespace:default -> sidecar:default: 80 HTTP | 443 HTTPS',
+    'sidecar:default -> gateway:cnn-egress-gateway-istio.default.svc.cluster.local: 80 HTTPS · ISTIO_MUTUAL',
+    'sidecar:default -> host:edition.cnn.com: 443 HTTPS · TLS originated',
+  ],
+  'egress-gateway/http': [
+    `${GW} -> host:edition.cnn.com: 80 HTTP`,
+    'namespace:default -> sidecar:default: 80 HTTP | 443 HTTPS',
+    `sidecar:default -> ${GW}: 80 HTTP`,
+    'sidecar:default -> host:edition.cnn.com: 443 HTTPS',
+  ],
+  'egress-gateway/http-gateway-api': [
+    'gateway:cnn-egress-gateway-istio.default.svc.cluster.local -> host:edition.cnn.com: 80 HTTP',
+    'namespace:default -> sidecar:default: 80 HTTP | 443 HTTPS',
+    'sidecar:default -> gateway:cnn-egress-gateway-istio.default.svc.cluster.local: 80 HTTP',
+    'sidecar:default -> host:edition.cnn.com: 443 HTTPS',
+  ],
+  'egress-gateway/https-passthrough': [
+    `${GW} -> host:edition.cnn.com: 443 TLS · TLS from the application`,
+    'namespace:default -> sidecar:default: 443 TLS',
+    `sidecar:default -> ${GW}: 443 TLS · TLS passthrough`,
+  ],
+  'egress-gateway/https-passthrough-gateway-api': [
+    'gateway:cnn-egress-gateway-istio.default.svc.cluster.local -> host:edition.cnn.com: 443 TLS · TLS from the application',
+    'namespace:default -> sidecar:default: 443 TLS',
+    'sidecar:default -> gateway:cnn-egress-gateway-istio.default.svc.cluster.local: 443 TLS · TLS passthrough',
+  ],
+  'egress-gateway/network-policy': [
+    `${GW} -> host:edition.cnn.com: 443 TLS · TLS from the application`,
+    'namespace:default -> sidecar:default: 443 TLS',
+    `sidecar:default -> ${GW}: 443 TLS · TLS passthrough`,
+  ],
+  'egress-gateway/network-policy-gateway-api': [
+    'gateway:cnn-egress-gateway-istio.default.svc.cluster.local -> host:edition.cnn.com: 443 TLS · TLS from the application',
+    'namespace:default -> sidecar:default: 443 TLS',
+    'sidecar:default -> gateway:cnn-egress-gateway-istio.default.svc.cluster.local: 443 TLS · TLS passthrough',
+  ],
+  'egress-kubernetes-services/externalname': [],
+  'egress-kubernetes-services/service-with-endpoints': [],
+  'egress-tls-origination/mutual': [
+    'namespace:default -> sidecar:default: 80 HTTP | 443 HTTPS',
+    'sidecar:default -> host:my-nginx.mesh-external.svc.cluster.local: 443 HTTPS · mutual TLS originated | 443 HTTPS',
+  ],
+  'egress-tls-origination/mutual-networking-v1': [
+    'namespace:default -> sidecar:default: 80 HTTP | 443 HTTPS',
+    'sidecar:default -> host:my-nginx.mesh-external.svc.cluster.local: 443 HTTPS · mutual TLS originated | 443 HTTPS',
+  ],
+  'egress-tls-origination/simple': [
+    'namespace:default -> sidecar:default: 80 HTTP | 443 HTTPS',
+    'sidecar:default -> host:edition.cnn.com: 443 HTTPS · TLS originated | 443 HTTPS',
+  ],
+  'egress-tls-origination/simple-networking-v1': [
+    'namespace:default -> sidecar:default: 80 HTTP | 443 HTTPS',
+    'sidecar:default -> host:edition.cnn.com: 443 HTTPS · TLS originated | 443 HTTPS',
+  ],
+  'http-proxy/https-proxy': ['namespace:default -> sidecar:default: 3128 TCP', 'sidecar:default -> host:my-company-proxy.com: 3128 TCP'],
+  'legacy/egress-gateway-tls-origination-sds/simple': [
+    `${GW} -> host:my-nginx.mesh-external.svc.cluster.local: 443 TCP · TLS originated`,
+    'namespace:default -> sidecar:default: 80',
+    `sidecar:default -> ${GW}: 443 HTTPS · ISTIO_MUTUAL`,
+  ],
+  'legacy/proxy/ingress-gateway-as-external-proxy': [
+    'namespace:default -> sidecar:default: 80 HTTP | 443 TLS',
+    'sidecar:default -> host:httpbin.org: 80 HTTP',
+    'sidecar:default -> host:localhost.local: 80 HTTP | 443 TLS',
+    'sidecar:default -> host:www.google.com: 443 TLS',
+  ],
+  'legacy/wildcard-egress-hosts/arbitrary-domains': [
+    'namespace:default -> sidecar:default: 8443 TCP | 443 TLS',
+    'sidecar:default -> host:*.wikipedia.org: 443 TLS',
+    'sidecar:default -> host:sni-proxy.local: 8443 TCP',
+  ],
+  'wildcard-egress-hosts/direct': ['namespace:default -> sidecar:default: 443 HTTPS', 'sidecar:default -> host:*.wikipedia.org: 443 HTTPS'],
+  'wildcard-egress-hosts/single-host': [
+    `${GW} -> host:www.wikipedia.org: 443 HTTPS · TLS from the application`,
+    'namespace:default -> sidecar:default: 443 HTTPS',
+    `sidecar:default -> ${GW}: 443 HTTPS · TLS passthrough`,
+  ],
+  'wildcard-egress-hosts/single-host-gateway-api': [
+    'gateway:wikipedia-egress-gateway-istio.default.svc.cluster.local -> host:*.wikipedia.org: 443 HTTPS · TLS from the application',
+    'namespace:default -> sidecar:default: 443 HTTPS',
+    'sidecar:default -> gateway:wikipedia-egress-gateway-istio.default.svc.cluster.local: 443 TLS · TLS passthrough',
+    'sidecar:default -> host:www.wikipedia.org: 443 HTTPS',
+  ],
+};
+
+test('the scenarios of the docs corpus are all listed here', NEEDS_CORPUS, () => {
+  const folders: string[] = [];
+  const walk = (dir: string) => {
+    const entries = fs.readdirSync(dir, { withFileTypes: true });
+    if (entries.some((e) => e.isFile() && e.name.endsWith('.yaml'))) folders.push(path.relative(CORPUS, dir).split(path.sep).join('/'));
+    for (const e of entries) if (e.isDirectory()) walk(path.join(dir, e.name));
+  };
+  walk(CORPUS);
+  assert.deepEqual(folders.sort(), Object.keys(EXPECTED).sort());
+});
+
+for (const [folder, expected] of Object.entries(EXPECTED)) {
+  test(`traffic map of ${folder}`, NEEDS_CORPUS, () => {
+    assert.deepEqual(edges(mapOf(scenario(folder))), expected);
+  });
+}
+
+test('a broken link is a red edge with the reason, and the host is still drawn, reached by a dashed link', NEEDS_CORPUS, () => {
+  const files = scenario('egress-gateway/http');
+  const vsFile = Object.keys(files).find((f) => f.startsWith('03-'))!;
+  const wrongSubset = files[vsFile].replace('subset: cnn', 'subset: cnnn');
+  assert.notEqual(wrongSubset, files[vsFile]);
+  const map = mapOf({ ...files, [vsFile]: wrongSubset });
+  assert.deepEqual(edges(map), [
+    `${GW} -> host:edition.cnn.com:  (dashed)`,
+    'namespace:default -> sidecar:default: 80 HTTP | 443 HTTPS',
+    `sidecar:default -> ${GW}: 80 HTTP | ✗ subset "cnnn" is not defined for istio-egressgateway.istio-system.svc.cluster.local`,
+    'sidecar:default -> host:edition.cnn.com: 443 HTTPS',
+  ]);
+  assert.equal(map.nodes.find((n) => n.id === GW)?.broken, true);
+  assert.equal(map.brokenPaths, 1);
+});
+
+test('nodes open the resource that defines them; the policy names its origin; filters keep the whole lists', NEEDS_CORPUS, () => {
+  const files = scenario('egress-control/service-entries');
+  const map = trafficMap({ index: indexOf(files), settings: DEFAULT_SETTINGS }, { host: 'google' });
+  assert.deepEqual(
+    map.nodes.map((n) => `${n.id} (${n.caption})`),
+    ['namespace:default (namespace)', 'sidecar:default (default)', 'host:www.google.com (ServiceEntry google)'],
+  );
+  const host = map.nodes.find((n) => n.kind === 'host')!;
+  const text = files[host.at!.uri.replace('file:///ws/', '')];
+  assert.match(text.slice(host.at!.offset), /^google\n/);
+  assert.deepEqual(map.policy, { mode: 'REGISTRY_ONLY', origin: 'mesh-config', overrides: [] });
+  assert.deepEqual(map.hosts, ['httpbin.org', 'www.google.com']);
+  assert.deepEqual(trafficMap({ index: indexOf(files), settings: DEFAULT_SETTINGS }, { namespace: 'other' }).nodes, []);
+});
+
+test('a namespace whose Sidecar sets another outbound policy is named as an override', () => {
+  const index = indexOf({
+    'se.yaml': `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata:
+  name: api
+  namespace: shop
+spec:
+  hosts: [api.example.com]
+  ports: [{ number: 443, name: https, protocol: HTTPS }]
+  resolution: DNS
+`,
+    'sidecar.yaml': `apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata:
+  name: default
+  namespace: shop
+spec:
+  outboundTrafficPolicy:
+    mode: REGISTRY_ONLY
+`,
+  });
+  const map = trafficMap({ index, settings: DEFAULT_SETTINGS });
+  assert.deepEqual(map.policy, { mode: 'ALLOW_ANY', origin: 'setting', overrides: [{ namespace: 'shop', mode: 'REGISTRY_ONLY' }] });
+  // The sidecar node opens the namespace's Sidecar.
+  assert.equal(map.nodes.find((n) => n.id === 'sidecar:shop')?.at?.uri, 'file:///ws/sidecar.yaml');
+});
