@@ -9,6 +9,7 @@ import { DEFAULT_SETTINGS } from '../settings';
 import { BUILTIN_CODES } from '../codes';
 import { SCHEMA_CODES } from '../schema/validate';
 import { codeOfId } from '../model';
+import { findingsOf } from './analyzer';
 
 const SOURCE = path.resolve(FIXTURES, '..');
 
@@ -60,6 +61,29 @@ test('every rule of a many-rule analyzer is annotated by id in its fixtures and 
       }
     }
   }
+});
+
+test('a many-rule finding carries only its rule and arguments, and its message is rendered from them after a JSON round trip', () => {
+  let checked = 0;
+  for (const a of ANALYZERS.filter((x) => x.ruleOf !== undefined)) {
+    const dir = path.join(FIXTURES, a.code);
+    for (const c of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml') && !f.endsWith('.fixed.yaml'))) {
+      const { index, parsed } = buildIndex(readFixture(fs.readFileSync(path.join(dir, c), 'utf8')).files);
+      for (const file of parsed.values())
+        for (const r of file.resources.filter((x) => a.appliesTo.includes(x.kind))) {
+          for (const f of findingsOf(a, r, { index: index.tracked(new Set()), settings: DEFAULT_SETTINGS })) {
+            const data = f.data as Record<string, unknown>;
+            for (const key of Object.keys(data)) assert.ok(['rule', 'args', 'replacement'].includes(key), `${a.code}/${f.rule}: data.${key}`);
+            // What the client sends back with a code action is all a message may need.
+            const back = JSON.parse(JSON.stringify(data));
+            assert.equal(a.message(back), f.message, `${a.code}/${f.rule}`);
+            assert.ok(!JSON.stringify(data).includes(f.message), `${a.code}/${f.rule}: the message text is not stored in data`);
+            checked++;
+          }
+        }
+    }
+  }
+  assert.ok(checked > 150, `${checked} rule findings checked`);
 });
 
 test("each analyzer's `reads` names exactly the kinds it looks up in the index over its fixtures (as Istio's CheckMetadataInputs)", () => {

@@ -177,11 +177,13 @@ export function labelProblems(labels: unknown): { key: string; onValue: boolean;
 }
 
 /** One problem of an `exportTo` list, with the index of the entry it sits on. */
-export interface ExportToProblem {
-  index: number;
-  rule: 'exportto-invalid' | 'exportto-none' | 'exportto-duplicate' | 'exportto-public-mixed' | 'exportto-none-mixed' | 'exportto-selector';
-  text: string;
-}
+/** A problem of one `exportTo` entry, with what its message names (the analyzers word it). */
+export type ExportToProblem = { index: number } & (
+  | { rule: 'exportto-invalid'; args: { entry: string } }
+  | { rule: 'exportto-duplicate'; args: { entry: string; namespace?: string } }
+  | { rule: 'exportto-selector'; args: { namespace?: string } }
+  | { rule: 'exportto-none' | 'exportto-public-mixed' | 'exportto-none-mixed'; args: Record<string, never> }
+);
 
 /**
  * Istio's `validateExportTo`: entries are `.`, `*`, `~` (ServiceEntry only) or a namespace name;
@@ -200,10 +202,7 @@ export function exportToProblems(namespace: string, exportTo: unknown, isService
       out.push({
         index,
         rule: 'exportto-duplicate',
-        text:
-          written.get(key) !== raw
-            ? `exportTo lists both "." and "${namespace}", which is this resource's own namespace; keep one.`
-            : `exportTo lists "${raw}" twice; keep one.`,
+        args: written.get(key) !== raw ? { entry: raw, namespace } : { entry: raw },
       });
       return;
     }
@@ -214,35 +213,34 @@ export function exportToProblems(namespace: string, exportTo: unknown, isService
         out.push({
           index,
           rule: 'exportto-none',
-          text: 'exportTo "~" (visible to no one) is allowed only on a ServiceEntry; remove it, or use "." to keep this resource in its own namespace.',
+          args: {},
         });
       return;
     }
     if (key === '*' || key === '.' || isDns1123Label(key)) seen.add(key);
-    else out.push({ index, rule: 'exportto-invalid', text: `exportTo entry "${raw}" is not valid: use ".", "*" or a namespace name.` });
+    else out.push({ index, rule: 'exportto-invalid', args: { entry: raw } });
   });
   if (drWithSelector && seen.size > 0) {
     if (!seen.has(namespace))
       out.push({
         index: 0,
         rule: 'exportto-selector',
-        text: `A DestinationRule with a workloadSelector applies only to workloads in its own namespace; exportTo cannot reach beyond "${namespace}" (use ".").`,
+        args: { namespace },
       });
     else if (seen.size > 1)
       out.push({
         index: 0,
         rule: 'exportto-selector',
-        text: `A DestinationRule with a workloadSelector can export only to its own namespace; keep the single entry ".".`,
+        args: {},
       });
   }
   if (seen.has('*') && exportTo.length > 1)
     out.push({
       index: exportTo.indexOf('*'),
       rule: 'exportto-public-mixed',
-      text: 'exportTo "*" already means every namespace; it cannot be combined with other entries.',
+      args: {},
     });
-  if (seen.has('~') && exportTo.length > 1)
-    out.push({ index: exportTo.indexOf('~'), rule: 'exportto-none-mixed', text: 'exportTo "~" means no one; it cannot be combined with other entries.' });
+  if (seen.has('~') && exportTo.length > 1) out.push({ index: exportTo.indexOf('~'), rule: 'exportto-none-mixed', args: {} });
   return out;
 }
 
