@@ -3,7 +3,7 @@
  * Istio's own docs moved to it, and new fields arrive there first.
  * The quick fix changes the apiVersion to `networking.istio.io/v1`; the schema is the same, so nothing else changes.
  */
-import type { Analyzer } from './analyzer';
+import { istioNetworking, type Analyzer } from './analyzer';
 import { nodeAtPath, nodeSpan } from '../parse/yaml-path';
 import { ISTIO_NETWORKING } from '../parse/resource';
 import { isScalar } from 'yaml';
@@ -18,10 +18,10 @@ const OLD_VERSIONS = new Set(['v1alpha3', 'v1beta1']);
 export const apiVersionDeprecated: Analyzer<State> = {
   code: 'api-version-deprecated',
   severity: 'information',
-  appliesTo: ['ServiceEntry', 'Gateway', 'VirtualService', 'DestinationRule', 'Sidecar', 'WorkloadEntry', 'WorkloadGroup'],
+  appliesTo: istioNetworking('ServiceEntry', 'Gateway', 'VirtualService', 'DestinationRule', 'Sidecar', 'WorkloadEntry', 'WorkloadGroup'),
   reads: [],
   *check(resource) {
-    if (resource.group !== ISTIO_NETWORKING || !OLD_VERSIONS.has(resource.version)) return;
+    if (!OLD_VERSIONS.has(resource.version)) return;
     const node = nodeAtPath(resource.document.ast, ['apiVersion'])?.value;
     const span = nodeSpan(node);
     if (!span || !isScalar(node)) return;

@@ -13,8 +13,7 @@
  * without caCertificates and works as intended, and this extension keeps the configurations of
  * Istio's docs free of warnings.
  */
-import type { Analyzer } from './analyzer';
-import { ISTIO_NETWORKING } from '../parse/resource';
+import { istioNetworking, type Analyzer } from './analyzer';
 import type { YamlPath } from '../parse/yaml-path';
 import { insertMapEntry } from '../edits/yaml-edits';
 import { isRecord, listOf, placeAt, text } from './rules/rule-hits';
@@ -34,10 +33,9 @@ const SYSTEM_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 export const drCaCertificates: Analyzer<State> = {
   code: 'dr-ca-certificates',
   severity: 'information',
-  appliesTo: ['DestinationRule'],
+  appliesTo: istioNetworking('DestinationRule'),
   reads: [],
   *check(r) {
-    if (r.group !== ISTIO_NETWORKING) return;
     const s = r.spec;
     const tp = isRecord(s.trafficPolicy) ? s.trafficPolicy : undefined;
     if (!tp) return;

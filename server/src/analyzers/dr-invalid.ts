@@ -18,8 +18,7 @@
  *
  * Durations below 1ms, enums and required fields are the CRD's own checks.
  */
-import type { Analyzer } from './analyzer';
-import { ISTIO_NETWORKING } from '../parse/resource';
+import { istioNetworking, type Analyzer } from './analyzer';
 import type { YamlPath } from '../parse/yaml-path';
 import { RuleHits, isRecord, listOf, text, ruleMessage, ruleMessages, type RuleState } from './rules/rule-hits';
 import { checkConnectionPool, checkExportTo, checkLabels, checkSubsetName, istio, checkMetadata, SHARED_RULE_MESSAGES } from './rules/istio-rules';
@@ -28,10 +27,9 @@ import { fqdnProblem, isIpAddress, isValidPort, wildcardDomainProblem } from '..
 export const drInvalid: Analyzer<RuleState> = {
   code: 'dr-invalid',
   severity: 'error',
-  appliesTo: ['DestinationRule'],
+  appliesTo: istioNetworking('DestinationRule'),
   reads: [],
   *check(r) {
-    if (r.group !== ISTIO_NETWORKING) return;
     const s = r.spec;
     const h = new RuleHits<Messages>(r);
     checkMetadata(h, r);

@@ -9,7 +9,7 @@
  * subset of the other and a workload in the workspace (or the egress gateway pods from the settings)
  * carries both; hosts are compared as written, except that the any-namespace prefix is dropped.
  */
-import type { Analyzer } from './analyzer';
+import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
@@ -53,10 +53,9 @@ function serverHosts(server: Record<string, any>, namespace: string): string[] {
 export const gatewayConflict: Analyzer<State> = {
   code: 'gateway-conflict',
   severity: 'error',
-  appliesTo: ['Gateway'],
+  appliesTo: istioNetworking('Gateway'),
   reads: ['Gateway', 'Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry'],
   *check(r, { index, settings }) {
-    if (r.group !== ISTIO_NETWORKING) return;
     const selector = gatewaySelector(r);
     const servers = listOf(r.spec.servers);
     // Only Gateways serving one of this Gateway's hosts can conflict with it.

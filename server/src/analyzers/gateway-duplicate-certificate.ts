@@ -8,7 +8,7 @@
  * Overlaps `istioctl analyze` IST0138 and follows its condition: the finding is on a Gateway when
  * another Gateway's selector includes all of its labels (an empty selector counts as covering all).
  */
-import type { Analyzer } from './analyzer';
+import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
@@ -38,10 +38,9 @@ function sameCertificate(a: Record<string, any>, b: Record<string, any>): boolea
 export const gatewayDuplicateCertificate: Analyzer<State> = {
   code: 'gateway-duplicate-certificate',
   severity: 'warning',
-  appliesTo: ['Gateway'],
+  appliesTo: istioNetworking('Gateway'),
   reads: ['Gateway'],
   *check(r, { index }) {
-    if (r.group !== ISTIO_NETWORKING) return;
     const selector = gatewaySelector(r);
     const servers = listOf(r.spec.servers);
     // Only Gateways that name one of this Gateway's certificates can share it.

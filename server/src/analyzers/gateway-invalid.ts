@@ -21,8 +21,7 @@
  *
  * Gateway API Gateways (`gateway.networking.k8s.io`) are a different kind and are not checked here.
  */
-import type { Analyzer } from './analyzer';
-import { ISTIO_NETWORKING } from '../parse/resource';
+import { istioNetworking, type Analyzer } from './analyzer';
 import { RuleHits, isRecord, listOf, text, ruleMessage, ruleMessages, type RuleState } from './rules/rule-hits';
 import { checkServerTls, istio, namespaceHostProblems, checkMetadata, SHARED_RULE_MESSAGES } from './rules/istio-rules';
 import { isDns1123Label, isHttpProtocol, isIpAddress, isTlsProtocol, isValidPort, parseProtocol, unixAddressProblem } from '../validation/istio-names';
@@ -30,10 +29,9 @@ import { isDns1123Label, isHttpProtocol, isIpAddress, isTlsProtocol, isValidPort
 export const gatewayInvalid: Analyzer<RuleState> = {
   code: 'gateway-invalid',
   severity: 'error',
-  appliesTo: ['Gateway'],
+  appliesTo: istioNetworking('Gateway'),
   reads: [],
   *check(r) {
-    if (r.group !== ISTIO_NETWORKING) return;
     const h = new RuleHits<Messages>(r);
     checkMetadata(h, r);
     if (r.name !== '' && !isDns1123Label(r.name)) {

@@ -9,9 +9,9 @@
  * selecting them; a gateway installed by Helm or istioctl is outside the workspace and not checked.
  * Overlaps `istioctl analyze` IST0162.
  */
-import type { Analyzer } from './analyzer';
+import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
-import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
+import { type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
 import { labelsMatch, podLabels, workloadsMatching, WORKLOAD_KINDS } from '../index/mesh';
 import { isRecord, listOf, placeAt } from './rules/rule-hits';
@@ -30,10 +30,9 @@ function stringMap(v: unknown): Record<string, string> {
 export const gatewayPortNotInService: Analyzer<State> = {
   code: 'gateway-port-not-in-service',
   severity: 'warning',
-  appliesTo: ['Gateway'],
+  appliesTo: istioNetworking('Gateway'),
   reads: ['Service', ...WORKLOAD_KINDS],
   *check(r, { index }) {
-    if (r.group !== ISTIO_NETWORKING) return;
     const selector = stringMap(r.spec.selector);
     if (Object.keys(selector).length === 0) return;
     const pods = workloadsMatching(index, selector).filter((w) => w.kind !== 'WorkloadEntry');

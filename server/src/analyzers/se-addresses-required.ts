@@ -12,8 +12,7 @@
  * It is a warning for resolution NONE, where nothing allocates an address, and information for other
  * resolutions, where istiod's IP auto-allocation (on by default in recent Istio) usually supplies one.
  */
-import type { Analyzer } from './analyzer';
-import { ISTIO_NETWORKING } from '../parse/resource';
+import { istioNetworking, type Analyzer } from './analyzer';
 import type { IndexReader } from '../index/workspace-index';
 import { isRecord, listOf, placeAt } from './rules/rule-hits';
 
@@ -38,10 +37,9 @@ function meshAutoAllocates(index: IndexReader): boolean {
 export const seAddressesRequired: Analyzer<State> = {
   code: 'se-addresses-required',
   severity: 'warning',
-  appliesTo: ['ServiceEntry'],
+  appliesTo: istioNetworking('ServiceEntry'),
   reads: ['IstioOperator', 'ConfigMap'],
   *check(r, { index }) {
-    if (r.group !== ISTIO_NETWORKING) return;
     const s = r.spec;
     if (listOf(s.addresses).length > 0) return;
     const status = isRecord(r.value.status) ? r.value.status : {};

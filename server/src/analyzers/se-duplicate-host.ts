@@ -5,7 +5,7 @@
  * Keep one ServiceEntry per host and port. Different protocols for the same port are reported as
  * `se-conflicting-protocol` instead. Overlaps Kiali KIA1211.
  */
-import type { Analyzer } from './analyzer';
+import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
@@ -27,10 +27,9 @@ function portsOf(se: Resource): Map<number, string> {
 export const seDuplicateHost: Analyzer<State> = {
   code: 'se-duplicate-host',
   severity: 'warning',
-  appliesTo: ['ServiceEntry'],
+  appliesTo: istioNetworking('ServiceEntry'),
   reads: ['ServiceEntry'],
   *check(se, { index }) {
-    if (se.group !== ISTIO_NETWORKING) return;
     const raw: unknown[] = Array.isArray(se.spec.hosts) ? se.spec.hosts : [];
     const own = portsOf(se);
     const seen = new Set<string>();

@@ -23,8 +23,7 @@
  * Two related rules have their own codes: wildcard hosts with resolution DNS (`se-wildcard-dns`), and
  * the "addresses are required for TCP ports" warning (`se-addresses-required`).
  */
-import type { Analyzer } from './analyzer';
-import { ISTIO_NETWORKING } from '../parse/resource';
+import { istioNetworking, type Analyzer } from './analyzer';
 import { RuleHits, isRecord, listOf, replacementFix, text, ruleMessage, ruleMessages, type RuleState } from './rules/rule-hits';
 import {
   checkExportTo,
@@ -54,10 +53,9 @@ import {
 export const seInvalid: Analyzer<RuleState> = {
   code: 'se-invalid',
   severity: 'error',
-  appliesTo: ['ServiceEntry'],
+  appliesTo: istioNetworking('ServiceEntry'),
   reads: [],
   *check(r) {
-    if (r.group !== ISTIO_NETWORKING) return;
     const s = r.spec;
     const h = new RuleHits<Messages>(r);
     checkMetadata(h, r);

@@ -11,7 +11,7 @@
  * the first egress listener. Overlaps Kiali KIA1004 only loosely (Kiali checks entries that match nothing,
  * not needed hosts that are missing).
  */
-import type { Analyzer } from './analyzer';
+import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation, Severity } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { nodeAtPath, spanAtPath } from '../parse/yaml-path';
@@ -54,10 +54,9 @@ const nameSpan = (r: Resource) => spanAtPath(r.document.ast, ['metadata', 'name'
 export const sidecarHidesEgress: Analyzer<State> = {
   code: 'sidecar-hides-egress',
   severity: 'error',
-  appliesTo: ['Sidecar'],
+  appliesTo: istioNetworking('Sidecar'),
   reads: ['VirtualService', 'ServiceEntry', 'IstioOperator', 'ConfigMap', 'Sidecar'],
   *check(sidecar, { index, settings }) {
-    if (sidecar.group !== ISTIO_NETWORKING) return;
     const entries = sidecarEgressHosts(sidecar);
     if (!entries) return;
     const ns = sidecar.namespace;

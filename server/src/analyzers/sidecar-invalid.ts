@@ -21,8 +21,7 @@
  * - `port-*`, `protocol-unsupported`, `target-port`, `bind-invalid`, `tls-*`, `connection-pool-*`,
  *   `subset-name-invalid` (a destination subset must be a DNS label).
  */
-import type { Analyzer } from './analyzer';
-import { ISTIO_NETWORKING } from '../parse/resource';
+import { istioNetworking, type Analyzer } from './analyzer';
 import { RuleHits, isRecord, listOf, replacementFix, text, ruleMessage, ruleMessages, type RuleState } from './rules/rule-hits';
 import {
   checkConnectionPool,
@@ -42,10 +41,9 @@ import { fqdnProblem, isHttpProtocol, isIpAddress, isTlsProtocol, isValidPort, p
 export const sidecarInvalid: Analyzer<RuleState> = {
   code: 'sidecar-invalid',
   severity: 'error',
-  appliesTo: ['Sidecar'],
+  appliesTo: istioNetworking('Sidecar'),
   reads: [],
   *check(r) {
-    if (r.group !== ISTIO_NETWORKING) return;
     const s = r.spec;
     const h = new RuleHits<Messages>(r);
     checkMetadata(h, r);

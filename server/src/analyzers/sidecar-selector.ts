@@ -13,7 +13,7 @@
  * - `ambient` (warning, IST0167): the Sidecar targets ambient-mode pods or an ambient namespace, where
  *   there is no sidecar proxy to configure.
  */
-import type { Analyzer } from './analyzer';
+import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
@@ -57,10 +57,9 @@ function relatedSidecars(sidecars: Resource[], message: string): RelatedLocation
 export const sidecarSelector: Analyzer<State> = {
   code: 'sidecar-selector',
   severity: 'error',
-  appliesTo: ['Sidecar'],
+  appliesTo: istioNetworking('Sidecar'),
   reads: ['Sidecar', 'Namespace', 'Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry'],
   *check(r, { index }) {
-    if (r.group !== ISTIO_NETWORKING) return;
     const ns = r.namespace;
     const peers = index
       .withTag('Sidecar', `ns:${ns}`)

@@ -8,9 +8,9 @@
  * port, the quick fix sends the traffic there. Only Istio Gateways that select the egress gateway's
  * pods count (every bound Gateway when none does).
  */
-import type { Analyzer, Hit } from './analyzer';
+import { istioNetworking, type Analyzer, type Hit } from './analyzer';
 import type { RelatedLocation } from '../model';
-import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
+import { type Resource } from '../parse/resource';
 import { spanAtPath, type YamlPath } from '../parse/yaml-path';
 import { egressGatewaysOf, gatewayServers, isEgressGatewayHost, MESH_GATEWAY, routeDestinations, ruleGateways } from '../index/mesh';
 import { insertMapEntry, replaceScalar } from '../edits/yaml-edits';
@@ -34,10 +34,9 @@ function nameRelated(r: Resource, message: string): RelatedLocation[] {
 export const vsGatewayPortUnbound: Analyzer<State> = {
   code: 'vs-gateway-port-unbound',
   severity: 'error',
-  appliesTo: ['VirtualService'],
+  appliesTo: istioNetworking('VirtualService'),
   reads: ['Gateway'],
   *check(vs, { index, settings }) {
-    if (vs.group !== ISTIO_NETWORKING) return;
     let gateways: ReturnType<typeof egressGatewaysOf> | undefined;
     for (const d of routeDestinations(vs)) {
       if (d.mirror || !isEgressGatewayHost(d.host, settings) || !ruleGateways(vs, d).includes(MESH_GATEWAY)) continue;

@@ -5,8 +5,7 @@
  * so this is advice: order more specific matches first, or drop the redundant one. Istio's validation
  * reports this as a warning, and `istioctl analyze` as IST0131 (information).
  */
-import type { Analyzer } from './analyzer';
-import { ISTIO_NETWORKING } from '../parse/resource';
+import { istioNetworking, type Analyzer } from './analyzer';
 import { analyzeReachability, type RouteKind } from '../validation/vs-rules';
 import { placeAt } from './rules/rule-hits';
 
@@ -22,10 +21,9 @@ interface State {
 export const vsIneffectiveMatch: Analyzer<State> = {
   code: 'vs-ineffective-match',
   severity: 'information',
-  appliesTo: ['VirtualService'],
+  appliesTo: istioNetworking('VirtualService'),
   reads: [],
   *check(r) {
-    if (r.group !== ISTIO_NETWORKING) return;
     for (const m of analyzeReachability(r.spec).ineffective) {
       const span = placeAt(r.document.ast, ['spec', m.kind, m.index, 'match', m.matchIndex], 'value');
       if (!span) continue;

@@ -24,9 +24,8 @@
  * Rules never reached and matches never used are reported by `vs-unreachable-rule` and
  * `vs-ineffective-match`; durations below 1ms and required fields are the CRD's own checks.
  */
-import type { Analyzer, FixContext } from './analyzer';
+import { istioNetworking, type Analyzer, type FixContext } from './analyzer';
 import type { Fix } from '../model';
-import { ISTIO_NETWORKING } from '../parse/resource';
 import type { YamlPath } from '../parse/yaml-path';
 import { nodeSpan, pathAtOffset } from '../parse/yaml-path';
 import { RuleHits, isRecord, listOf, replacementFix, text, ruleMessage, ruleMessages, type RuleState } from './rules/rule-hits';
@@ -57,10 +56,9 @@ import { hostMatches, hostsIntersect } from '../index/hosts';
 export const vsInvalid: Analyzer<RuleState> = {
   code: 'vs-invalid',
   severity: 'error',
-  appliesTo: ['VirtualService'],
+  appliesTo: istioNetworking('VirtualService'),
   reads: [],
   *check(r) {
-    if (r.group !== ISTIO_NETWORKING) return;
     const s = r.spec;
     const h = new RuleHits<Messages>(r);
     checkMetadata(h, r);

@@ -17,7 +17,7 @@
  * declares Services of that namespace; otherwise those Services simply live elsewhere.
  * Overlaps istioctl IST0101 (host) and Kiali KIA1101, which both ignore the outbound traffic policy.
  */
-import type { Analyzer } from './analyzer';
+import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation, Span } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import type { OutboundMode } from '../parse/mesh-config';
@@ -89,10 +89,9 @@ function hiddenDefinitions(index: IndexReader, fqdn: string, namespace: string):
 export const vsUnknownHost: Analyzer<State> = {
   code: 'vs-unknown-host',
   severity: 'error',
-  appliesTo: ['VirtualService'],
+  appliesTo: istioNetworking('VirtualService'),
   reads: ['ServiceEntry', 'Service', 'Sidecar', 'IstioOperator', 'ConfigMap', 'Gateway'],
   *check(vs, { index, settings }) {
-    if (vs.group !== ISTIO_NETWORKING) return;
     let policy: EffectivePolicy | undefined;
     const creating = new Map<string, string>();
     for (const d of routeDestinations(vs)) {

@@ -14,7 +14,7 @@
  * in any namespace, since kubectl -n or a kustomization decides where it goes.
  * Overlaps istioctl IST0101 (host+subset in destinationrule) and Kiali KIA1107.
  */
-import type { Analyzer } from './analyzer';
+import { istioNetworking, type Analyzer } from './analyzer';
 import type { Fix, RelatedLocation } from '../model';
 import { ISTIO_NETWORKING } from '../parse/resource';
 import {
@@ -56,10 +56,9 @@ interface State {
 export const vsUnknownSubset: Analyzer<State> = {
   code: 'vs-unknown-subset',
   severity: 'error',
-  appliesTo: ['VirtualService'],
+  appliesTo: istioNetworking('VirtualService'),
   reads: ['DestinationRule'],
   *check(vs, { index, settings }) {
-    if (vs.group !== ISTIO_NETWORKING) return;
     // Several routes may name the same missing subset; create at most one DestinationRule per host.
     const creating = new Map<string, string>();
     for (const d of routeDestinations(vs)) {

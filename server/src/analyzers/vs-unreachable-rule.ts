@@ -6,8 +6,7 @@
  * Move the catch-all rule last, or merge the duplicate matches. Istio's validation reports this as a
  * warning, and `istioctl analyze` as IST0130.
  */
-import type { Analyzer } from './analyzer';
-import { ISTIO_NETWORKING } from '../parse/resource';
+import { istioNetworking, type Analyzer } from './analyzer';
 import { nodeAtPath } from '../parse/yaml-path';
 import { analyzeReachability, type RouteKind, type UnreachableRule } from '../validation/vs-rules';
 import { placeAt } from './rules/rule-hits';
@@ -22,10 +21,9 @@ interface State {
 export const vsUnreachableRule: Analyzer<State> = {
   code: 'vs-unreachable-rule',
   severity: 'warning',
-  appliesTo: ['VirtualService'],
+  appliesTo: istioNetworking('VirtualService'),
   reads: [],
   *check(r) {
-    if (r.group !== ISTIO_NETWORKING) return;
     for (const u of analyzeReachability(r.spec).unreachable) {
       const ast = r.document.ast;
       const hasMatch = nodeAtPath(ast, ['spec', u.kind, u.index, 'match']) !== undefined;

@@ -12,8 +12,7 @@
  *
  * A missing address, unix socket paths and port names and numbers are the CRD's own checks.
  */
-import type { Analyzer } from './analyzer';
-import { ISTIO_NETWORKING } from '../parse/resource';
+import { istioNetworking, type Analyzer } from './analyzer';
 import { RuleHits, text, ruleMessage, ruleMessages, type RuleState } from './rules/rule-hits';
 import { checkLabels, istio, checkMetadata, SHARED_RULE_MESSAGES } from './rules/istio-rules';
 import { fqdnProblem, isIpAddress } from '../validation/istio-names';
@@ -21,10 +20,9 @@ import { fqdnProblem, isIpAddress } from '../validation/istio-names';
 export const workloadentryInvalid: Analyzer<RuleState> = {
   code: 'workloadentry-invalid',
   severity: 'error',
-  appliesTo: ['WorkloadEntry'],
+  appliesTo: istioNetworking('WorkloadEntry'),
   reads: [],
   *check(r) {
-    if (r.group !== ISTIO_NETWORKING) return;
     const s = r.spec;
     const h = new RuleHits<Messages>(r);
     checkMetadata(h, r);
