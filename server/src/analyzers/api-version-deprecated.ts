@@ -4,6 +4,7 @@
  * The quick fix changes the apiVersion to `networking.istio.io/v1`; the schema is the same, so nothing else changes.
  */
 import { istioNetworking, type Analyzer } from './analyzer';
+import { replaceScalar } from '../edits/yaml-edits';
 import { nodeAtPath, nodeSpan } from '../parse/yaml-path';
 import { ISTIO_NETWORKING } from '../parse/resource';
 import { isScalar } from 'yaml';
@@ -28,9 +29,7 @@ export const apiVersionDeprecated: Analyzer<State> = {
     yield { ...span, state: { apiVersion: resource.apiVersion, replacement: `${ISTIO_NETWORKING}/v1` } };
   },
   message: (s) => `${s.apiVersion} is an older API version; ${s.replacement} is the stable one with the same schema.`,
-  fix: (s, { file, span }) => {
-    const raw = file.text.slice(span.start, span.end);
-    const quote = raw.startsWith('"') || raw.startsWith("'") ? raw[0] : '';
-    return [{ title: `Change to ${s.replacement}`, isPreferred: true, fixAllSafe: true, edits: [{ ...span, newText: `${quote}${s.replacement}${quote}` }] }];
-  },
+  fix: (s, { file, span }) => [
+    { title: `Change to ${s.replacement}`, isPreferred: true, fixAllSafe: true, edits: [replaceScalar(file.text, span, s.replacement)] },
+  ],
 };

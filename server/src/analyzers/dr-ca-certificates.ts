@@ -14,9 +14,9 @@
  * Istio's docs free of warnings.
  */
 import { istioNetworking, type Analyzer } from './analyzer';
-import type { YamlPath } from '../parse/yaml-path';
+import { spanAtPath, type YamlPath } from '../parse/yaml-path';
 import { insertMapEntry } from '../edits/yaml-edits';
-import { isRecord, listOf, placeAt, text } from './rules/rule-hits';
+import { isRecord, listOf, text } from './rules/rule-hits';
 
 interface State {
   mode: string;
@@ -51,7 +51,7 @@ export const drCaCertificates: Analyzer<State> = {
       if (!isRecord(tls) || (tls.mode !== 'SIMPLE' && tls.mode !== 'MUTUAL') || text(tls.caCertificates)) continue;
       const credential = text(tls.credentialName);
       if (credential && hasSelector) continue;
-      const span = placeAt(r.document.ast, [...path, 'mode'], 'value');
+      const span = spanAtPath(r.document.ast, [...path, 'mode'], 'value', true);
       if (!span) continue;
       const state: State = { mode: tls.mode, host };
       if (port !== undefined) state.port = port;

@@ -14,7 +14,7 @@ import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
 import { labelsMatch, podLabels, workloads } from '../index/mesh';
-import { isRecord, listOf, placeAt } from './rules/rule-hits';
+import { isRecord, listOf } from './rules/rule-hits';
 import { fileLabel } from '../index/versions';
 
 interface State {
@@ -98,7 +98,7 @@ export const gatewayConflict: Analyzer<State> = {
         if (span) related.push({ uri: g.uri, ...span, message: `Gateway ${g.namespace}/${g.name} also serves these hosts on port ${port}` });
       }
       if (names.length === 0) continue;
-      const span = placeAt(r.document.ast, ['spec', 'servers', i, 'port', 'number'], 'value');
+      const span = spanAtPath(r.document.ast, ['spec', 'servers', i, 'port', 'number'], 'value', true);
       if (!span) continue;
       yield { ...span, state: { port, hosts: [...conflicting], gateways: names.sort(), files: files.sort(), selector: selectorText(selector) }, related };
     }

@@ -12,7 +12,7 @@ import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
-import { isRecord, listOf, placeAt, text } from './rules/rule-hits';
+import { isRecord, listOf, text } from './rules/rule-hits';
 import { fileLabel } from '../index/versions';
 
 interface State {
@@ -76,7 +76,7 @@ export const gatewayDuplicateCertificate: Analyzer<State> = {
       }
       if (names.length === 0) continue;
       const field = text(tls.credentialName) ? 'credentialName' : 'serverCertificate';
-      const span = placeAt(r.document.ast, ['spec', 'servers', i, 'tls', field], 'value');
+      const span = spanAtPath(r.document.ast, ['spec', 'servers', i, 'tls', field], 'value', true);
       if (!span) continue;
       const certificate = text(tls.credentialName) ?? text(tls.serverCertificate) ?? '';
       yield { ...span, state: { certificate, gateways: names.sort(), files: files.sort() }, related };

@@ -14,7 +14,7 @@ import type { RelatedLocation } from '../model';
 import { type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
 import { labelsMatch, podLabels, workloadsMatching, WORKLOAD_KINDS } from '../index/mesh';
-import { isRecord, listOf, placeAt } from './rules/rule-hits';
+import { isRecord, listOf } from './rules/rule-hits';
 
 interface State {
   port: number;
@@ -69,7 +69,7 @@ export const gatewayPortNotInService: Analyzer<State> = {
     for (let i = 0; i < servers.length; i++) {
       const s = servers[i];
       if (!isRecord(s) || !isRecord(s.port) || typeof s.port.number !== 'number' || ports.has(s.port.number)) continue;
-      const span = placeAt(r.document.ast, ['spec', 'servers', i, 'port', 'number'], 'value');
+      const span = spanAtPath(r.document.ast, ['spec', 'servers', i, 'port', 'number'], 'value', true);
       if (span) yield { ...span, state: { port: s.port.number, selector: shownSelector, services: described }, related };
     }
   },

@@ -18,7 +18,7 @@ import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
 import { labelsMatch, podLabels, workloadsIn } from '../index/mesh';
-import { isRecord, placeAt } from './rules/rule-hits';
+import { isRecord } from './rules/rule-hits';
 
 type Rule = 'multiple-default' | 'conflicting-selectors' | 'no-workload' | 'ambient';
 
@@ -86,7 +86,7 @@ export const sidecarSelector: Analyzer<State> = {
       return;
     }
 
-    const selectorSpan = placeAt(r.document.ast, ['spec', 'workloadSelector', 'labels'], 'key');
+    const selectorSpan = spanAtPath(r.document.ast, ['spec', 'workloadSelector', 'labels'], 'key', true);
     if (!selectorSpan) return;
     const selected = local.filter((w) => labelsMatch(selector, podLabels(w)));
     const shown = Object.entries(selector)

@@ -5,9 +5,9 @@
  * so this is advice: order more specific matches first, or drop the redundant one. Istio's validation
  * reports this as a warning, and `istioctl analyze` as IST0131 (information).
  */
+import { spanAtPath } from '../parse/yaml-path';
 import { istioNetworking, type Analyzer } from './analyzer';
 import { analyzeReachability, type RouteKind } from '../validation/vs-rules';
-import { placeAt } from './rules/rule-hits';
 
 interface State {
   kind: RouteKind;
@@ -25,7 +25,7 @@ export const vsIneffectiveMatch: Analyzer<State> = {
   reads: [],
   *check(r) {
     for (const m of analyzeReachability(r.spec).ineffective) {
-      const span = placeAt(r.document.ast, ['spec', m.kind, m.index, 'match', m.matchIndex], 'value');
+      const span = spanAtPath(r.document.ast, ['spec', m.kind, m.index, 'match', m.matchIndex], 'value', true);
       if (!span) continue;
       const state: State = { kind: m.kind, rule: m.label, match: m.matchLabel, earlier: m.earlierLabel, sameRule: m.earlier === m.index };
       if (m.prefix !== undefined) state.prefix = m.prefix;

@@ -7,9 +7,8 @@
  * warning, and `istioctl analyze` as IST0130.
  */
 import { istioNetworking, type Analyzer } from './analyzer';
-import { nodeAtPath } from '../parse/yaml-path';
+import { nodeAtPath, spanAtPath } from '../parse/yaml-path';
 import { analyzeReachability, type RouteKind, type UnreachableRule } from '../validation/vs-rules';
-import { placeAt } from './rules/rule-hits';
 
 interface State {
   kind: RouteKind;
@@ -27,7 +26,7 @@ export const vsUnreachableRule: Analyzer<State> = {
     for (const u of analyzeReachability(r.spec).unreachable) {
       const ast = r.document.ast;
       const hasMatch = nodeAtPath(ast, ['spec', u.kind, u.index, 'match']) !== undefined;
-      const span = placeAt(ast, hasMatch ? ['spec', u.kind, u.index, 'match'] : ['spec', u.kind, u.index], hasMatch ? 'key' : 'value');
+      const span = spanAtPath(ast, hasMatch ? ['spec', u.kind, u.index, 'match'] : ['spec', u.kind, u.index], hasMatch ? 'key' : 'value', true);
       if (!span) continue;
       const state: State = { kind: u.kind, rule: u.label, reason: u.reason };
       if (u.catchAll !== undefined) state.catchAll = `#${u.catchAll}`;

@@ -62,15 +62,24 @@ export function nodeSpan(node: Node | null | undefined): Span | undefined {
 
 /**
  * Where a finding about `path` should sit: on the value for `value`, on the key for `key`,
- * walking up to the nearest existing ancestor when the path does not exist.
+ * walking up to the nearest existing ancestor when the path does not exist. With `firstLine`, a
+ * mapping or sequence value narrows to its first key, so a squiggle stays on one line.
  */
-export function spanAtPath(doc: Document, path: YamlPath, prefer: 'key' | 'value' = 'value'): Span | undefined {
+export function spanAtPath(doc: Document, path: YamlPath, prefer: 'key' | 'value' = 'value', firstLine = false): Span | undefined {
   for (let n = path.length; n >= 0; n--) {
     const found = nodeAtPath(doc, path.slice(0, n));
     if (!found) continue;
     const exact = n === path.length;
-    const useKey = (prefer === 'key' || !exact || !found.value) && found.key;
-    const span = nodeSpan(useKey ? found.key : found.value) ?? nodeSpan(found.key);
+    if ((prefer === 'key' || !exact || !found.value) && found.key) {
+      const span = nodeSpan(found.key);
+      if (span) return span;
+    }
+    let node: unknown = found.value;
+    if (firstLine) {
+      while (isSeq(node) && node.items.length > 0) node = node.items[0];
+      if (isMap(node) && node.items.length > 0) node = node.items[0].key;
+    }
+    const span = nodeSpan(node as Node | null | undefined) ?? nodeSpan(found.key);
     if (span) return span;
   }
   return undefined;

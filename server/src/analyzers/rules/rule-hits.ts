@@ -7,9 +7,7 @@ import type { FixContext, Hit } from '../analyzer';
 import type { Fix } from '../../model';
 import { replaceScalar } from '../../edits/yaml-edits';
 import type { Resource } from '../../parse/resource';
-import { isMap, isSeq, type Document } from 'yaml';
-import type { Span } from '../../model';
-import { nodeAtPath, nodeSpan, type YamlPath } from '../../parse/yaml-path';
+import { spanAtPath, type YamlPath } from '../../parse/yaml-path';
 import { isRecord, listOf, text } from '../../data';
 
 /**
@@ -77,7 +75,7 @@ export class RuleHits<M extends RuleMessages> {
   }
 
   private add(severity: 'error' | 'warning', path: YamlPath, rule: string, args: unknown, prefer: 'key' | 'value' = 'value', replacement?: string): void {
-    const span = placeAt(this.resource.document.ast, path, prefer);
+    const span = spanAtPath(this.resource.document.ast, path, prefer, true);
     if (!span) return;
     const state: RuleState = { rule, args: args ?? {}, ...(replacement === undefined ? {} : { replacement }) };
     this.hits.push({ ...span, state, severity });
@@ -85,25 +83,6 @@ export class RuleHits<M extends RuleMessages> {
 }
 
 export { isRecord, listOf, text };
-
-/**
- * Where a finding about `path` sits: the key or the value as asked, walking up to the nearest node
- * that exists; a mapping or sequence narrows to its first key, so the squiggle stays on one line.
- */
-export function placeAt(doc: Document, path: YamlPath, prefer: 'key' | 'value'): Span | undefined {
-  for (let n = path.length; n >= 0; n--) {
-    const found = nodeAtPath(doc, path.slice(0, n));
-    if (!found) continue;
-    const exact = n === path.length;
-    if ((prefer === 'key' || !exact || !found.value) && found.key) return nodeSpan(found.key);
-    let node: unknown = found.value;
-    while (isSeq(node) && node.items.length > 0) node = node.items[0];
-    if (isMap(node) && node.items.length > 0) return nodeSpan(node.items[0].key as never);
-    const span = nodeSpan(node as never);
-    if (span) return span;
-  }
-  return undefined;
-}
 
 /** The fix of rules that carry a `replacement`: write that value instead, keeping the quotes. */
 export function replacementFix(s: RuleState, { file, span }: FixContext): Fix[] {
