@@ -5,7 +5,7 @@
 import type { Span } from '../model';
 import { targetsOf, whyUnresolved, type NavigationContext, type Site, type Target } from './references';
 
-export interface ReferenceHover extends Span {
+interface ReferenceHover extends Span {
   /** Markdown. */
   contents: string;
 }

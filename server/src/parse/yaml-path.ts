@@ -7,7 +7,7 @@ import type { Span } from '../model';
 
 export type YamlPath = (string | number)[];
 
-export interface NodeAtPath {
+interface NodeAtPath {
   /** The key scalar, when the path ends in a mapping key. */
   key?: Node;
   /** The value node; undefined for `key:` with nothing after it. */
@@ -28,7 +28,7 @@ function keyText(pair: Pair<unknown, unknown>): string | undefined {
 }
 
 /** The pair in a mapping whose key is `name`, or undefined. */
-export function findPair(map: unknown, name: string): Pair | undefined {
+function findPair(map: unknown, name: string): Pair | undefined {
   if (!isMap(map)) return undefined;
   return map.items.find((p) => keyText(p) === name);
 }
@@ -85,7 +85,7 @@ export function spanAtPath(doc: Document, path: YamlPath, prefer: 'key' | 'value
   return undefined;
 }
 
-export interface OffsetLocation {
+interface OffsetLocation {
   path: YamlPath;
   /** The innermost node containing the offset. */
   node?: Node;

@@ -36,7 +36,7 @@ export const SCHEMA_CODES: readonly SchemaCode[] = [
  * The finding's range covers exactly the text to replace: for a quoted scalar, only the characters
  * inside the quotes, so replacing the range with `suggestion` keeps the quotes and the formatting.
  */
-export interface SchemaFindingData {
+interface SchemaFindingData {
   suggestion: string;
 }
 

@@ -147,7 +147,7 @@ export function labelKeyProblem(key: string): string | undefined {
   return undefined;
 }
 
-export function isValidLabelValue(value: string): boolean {
+function isValidLabelValue(value: string): boolean {
   return LABEL_VALUE.test(value);
 }
 

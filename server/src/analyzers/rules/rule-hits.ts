@@ -17,7 +17,7 @@ import { isRecord, listOf, text } from '../../data';
 export type RuleMessages = Record<string, (args: any) => string>;
 
 /** The arguments a rule's template takes (`unknown` for a template without arguments). */
-export type RuleArgs<M extends RuleMessages, R extends keyof M> = R extends keyof M ? (M[R] extends (args: infer A) => string ? A : never) : never;
+type RuleArgs<M extends RuleMessages, R extends keyof M> = R extends keyof M ? (M[R] extends (args: infer A) => string ? A : never) : never;
 
 /** A rule that failed with its arguments, as a predicate that does not place it returns it. */
 export type RuleProblem<M extends RuleMessages> = { [R in keyof M & string]: { rule: R; args: RuleArgs<M, R>; replacement?: string } }[keyof M & string];
