@@ -11,7 +11,7 @@ import { loadSchemaStore } from '../node/schemas';
 import type { FaultReport } from '../model';
 import { errorReporter } from '../faults';
 import { Checker } from './checker';
-import { fixesFor, fixIsSound } from './fixes';
+import { FixVerdicts, fixesFor, fixIsSound } from './fixes';
 import { analyzerFor } from '../analyzers/registry';
 
 const SE =
@@ -123,4 +123,28 @@ test('fixes that would write a port over 65535 or a subset name the API server r
   assert.deepEqual(offered(se(70000) + vs(81), 'vs-destination-port'), []);
   assert.deepEqual(offered(se(8080) + vs(81), 'vs-destination-port'), ['Change the port to 8080']);
   assert.deepEqual(offered(se(80) + vs(80, 'V_1'), 'vs-unknown-subset'), []);
+});
+
+test('a fix is re-checked once per file version: asking again answers from the verdict, a change anywhere in the workspace asks anew', () => {
+  const text = `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: r\nspec:\n  hosts:\n  - api.example.com\n  http:\n  - route:\n    - destination:\n        host: api.example.com\n        subset: v1\n`;
+  const index = new WorkspaceIndex();
+  const store = loadSchemaStore();
+  const file = parseFile('file:///ws/vs.yaml', text);
+  index.setFile(file);
+  const findings = new Checker(index, store, DEFAULT_SETTINGS).findings(file.uri);
+  const missing = findings.find((f) => f.code === 'vs-unknown-subset')!;
+  const [fix] = fixesFor(missing.code, missing.data, file, missing);
+  const verdicts = new FixVerdicts(index);
+  const ask = () => verdicts.isSound(store, DEFAULT_SETTINGS, file, findings, missing, fix);
+  assert.equal(ask(), true);
+  for (let i = 0; i < 5; i++) assert.equal(ask(), true);
+  assert.equal(verdicts.rechecked, 1, 'the same request five more times re-checks nothing');
+  // Any other file changing may change the verdict (it could define the DestinationRule the fix creates).
+  index.setFile(parseFile('file:///ws/other.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n'));
+  ask();
+  assert.equal(verdicts.rechecked, 2, 'a workspace change clears the verdicts');
+  const edited = parseFile(file.uri, text + '\n');
+  index.setFile(edited);
+  verdicts.isSound(store, DEFAULT_SETTINGS, edited, findings, missing, fix);
+  assert.equal(verdicts.rechecked, 3, 'a new version of the file is checked anew');
 });
