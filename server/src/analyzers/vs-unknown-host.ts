@@ -37,6 +37,7 @@ import { spanAtPath } from '../parse/yaml-path';
 import { appendDocument } from '../edits/yaml-edits';
 import { nameFromHost, uniqueName } from '../generate/names';
 import { portName, serviceEntryYaml } from '../generate/service-entry';
+import { isValidPort, wildcardDomainProblem } from '../validation/istio-names';
 
 interface State {
   /** The host as written, and fully qualified. */
@@ -153,7 +154,8 @@ export const vsUnknownHost: Analyzer<State> = {
     return `${head}${hidden} ${policy} ${remedy}`;
   },
   fix: (s, { file }) => {
-    if (!s.create) return [];
+    // A ServiceEntry the API server would reject (host "*" or not a domain, port over 65535) is not offered.
+    if (!s.create || s.host === '*' || wildcardDomainProblem(s.host) || !isValidPort(s.create.port)) return [];
     const c = s.create;
     const port = { number: c.port, name: portName(c.protocol, c.port), protocol: c.protocol };
     const yaml = serviceEntryYaml({ apiVersion: c.apiVersion, name: c.name, namespace: c.namespace, hosts: [s.host], ports: [port] });

@@ -29,6 +29,7 @@ import { spanAtPath } from '../parse/yaml-path';
 import { closestMatch } from '../schema/suggest';
 import { appendDocument, appendSequenceItem, insertMapEntry, replaceScalar, toYaml } from '../edits/yaml-edits';
 import { nameFromHost, uniqueName } from '../generate/names';
+import { isDns1123Label, wildcardDomainProblem } from '../validation/istio-names';
 
 /** How many DestinationRules, subsets and related locations a finding lists: the egress gateway's host may have a rule per external host. */
 const LISTED = 5;
@@ -121,6 +122,8 @@ export const vsUnknownSubset: Analyzer<State> = {
     const fixes: Fix[] = [];
     if (s.rename)
       fixes.push({ title: `Change to subset "${s.rename}"`, isPreferred: true, fixAllSafe: true, edits: [replaceScalar(file.text, span, s.rename)] });
+    // A subset or host the API server would reject is not written into a DestinationRule.
+    if (!isDns1123Label(s.subset)) return fixes;
     const doc = s.addTo && file.documents[s.addTo.docIndex];
     if (s.addTo && doc?.resource?.kind === 'DestinationRule' && doc.resource.name === s.addTo.name) {
       const subsets = doc.resource.spec.subsets;
@@ -129,7 +132,7 @@ export const vsUnknownSubset: Analyzer<State> = {
         : insertMapEntry(file.text, doc.ast, ['spec'], 'subsets', `- name: ${s.subset}`);
       if (edit) fixes.push({ title: `Add subset "${s.subset}" to DestinationRule "${s.addTo.name}"`, isPreferred: !s.rename, edits: [edit] });
     }
-    if (s.create) {
+    if (s.create && s.create.host !== '*' && !wildcardDomainProblem(s.create.host)) {
       const c = s.create;
       const yaml = toYaml({
         apiVersion: c.apiVersion,
