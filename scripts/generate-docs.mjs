@@ -82,7 +82,15 @@ export function renderDiagnosticsDoc() {
       ? example(a.code, fs.readFileSync(path.join(dir, chosen), 'utf8'), fixedPath && fs.existsSync(fixedPath) ? fs.readFileSync(fixedPath, 'utf8') : undefined)
       : {};
     const { broken, fixed } = ex;
-    entries.push({ code: a.code, severity: a.severity, body: docComment(source), broken, fixed, kinds: a.appliesTo, hasFix: !!a.fix });
+    entries.push({
+      code: a.code,
+      severity: a.severity,
+      body: docComment(source),
+      broken,
+      fixed,
+      kinds: a.appliesTo === '*' ? ['*'] : a.appliesTo.map((t) => t.kind),
+      hasFix: !!a.fix,
+    });
   }
   entries.sort((x, y) => x.code.localeCompare(y.code));
   const out = [

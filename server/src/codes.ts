@@ -5,13 +5,13 @@
 import type { Severity } from './model';
 
 /** Where each code is explained; diagnostics and SARIF rules link to `#<code>` there. */
-export const DOCS_URL = 'https://github.com/istio-egress/istio-egress/blob/main/docs/diagnostics.md';
+const DOCS_URL = 'https://github.com/istio-egress/istio-egress/blob/main/docs/diagnostics.md';
 
 export function docsLink(code: string): string {
   return `${DOCS_URL}#${code}`;
 }
 
-export interface CodeDoc {
+interface CodeDoc {
   code: string;
   severity: Severity;
   summary: string;

@@ -22,7 +22,7 @@ import { parseFile, type ParsedFile } from './parse/parse';
 import { WorkspaceIndex } from './index/workspace-index';
 import { meshPartition } from './index/meshes';
 import { Checker } from './check/checker';
-import { fixIsSound } from './check/fixes';
+import { FixVerdicts } from './check/fixes';
 import type { SchemaStore } from './schema/catalogue';
 import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings';
 import { toDiagnostic } from './features/diagnostics';
@@ -61,6 +61,7 @@ const MAX_DIAGNOSTICS = 1000;
 export function startServer(connection: Connection, io: ServerIO): void {
   const documents = new TextDocuments(clampedTextDocuments);
   const index = new WorkspaceIndex();
+  const fixVerdicts = new FixVerdicts(index);
   let settings: Settings = DEFAULT_SETTINGS;
   let checker: Checker | undefined;
   let folders: string[] = [];
@@ -392,7 +393,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
     const file = index.file(p.textDocument.uri);
     if (!file) return [];
     const findings = getChecker().findings(p.textDocument.uri);
-    return codeActions(p, file, findings, reportError, (finding, fix) => fixIsSound(index, io.schemas(), settings, file, findings, finding, fix));
+    return codeActions(p, file, findings, reportError, (finding, fix) => fixVerdicts.isSound(io.schemas(), settings, file, findings, finding, fix));
   });
 
   connection.onRequest(BundleDefaultsRequest, () => bundleDefaults(index, settings));

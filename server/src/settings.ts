@@ -6,7 +6,7 @@ import type { Severity } from './model';
 import type { OutboundMode } from './parse/mesh-config';
 import { isRecord } from './data';
 
-export type SeverityOverride = Severity | 'off';
+type SeverityOverride = Severity | 'off';
 
 export interface Settings {
   /** Globs (relative to a workspace folder) of the files to index. */

@@ -5,7 +5,7 @@
  */
 import { MAX_RELATED, type Finding, type Fix, type RelatedLocation, type Severity, type Span } from '../model';
 import type { ParsedFile } from '../parse/parse';
-import type { Resource } from '../parse/resource';
+import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import type { IndexReader } from '../index/workspace-index';
 import type { Settings } from '../settings';
 
@@ -30,12 +30,31 @@ export interface FixContext {
   span: Span;
 }
 
+/** A resource type: its API group and kind, since a kind name alone (`Gateway`) is used by several APIs. */
+export interface GroupKind {
+  group: string;
+  kind: string;
+}
+
+/** Kinds of Istio's networking API (`networking.istio.io`), which most analyzers check. */
+export function istioNetworking(...kinds: string[]): GroupKind[] {
+  return kinds.map((kind) => ({ group: ISTIO_NETWORKING, kind }));
+}
+
+/** Whether an analyzer checks a resource: its group and kind are among `appliesTo`, or it checks every kind. */
+export function appliesTo(analyzer: Analyzer, r: { group: string; kind: string }): boolean {
+  return analyzer.appliesTo === '*' || analyzer.appliesTo.some((t) => t.group === r.group && t.kind === r.kind);
+}
+
 export interface Analyzer<S = any> {
   /** Kebab-case, equal to the file name, never reused. */
   code: string;
   severity: Severity;
-  /** Resource kinds this analyzer checks; `*` for every kind of the families the checker analyses. */
-  appliesTo: readonly string[];
+  /**
+   * The group and kind of the resources this analyzer checks (the checker runs it on no other), or `*` for
+   * every kind of the families the checker analyses.
+   */
+  appliesTo: '*' | readonly GroupKind[];
   /** Kinds it looks up in the index; registry.test.ts records the real lookups over the fixtures and checks this list against them. */
   reads: readonly string[];
   check(resource: Resource, ctx: AnalyzerContext): Iterable<Hit<S>>;

@@ -9,9 +9,8 @@
  * Checked only when the workspace declares at least one Secret; when the Secret exists in another
  * namespace, the message says which. Overlaps istioctl IST0101 (credentialName) for Gateways.
  */
-import type { Analyzer } from './analyzer';
+import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
-import { ISTIO_NETWORKING } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
 import { inNamespace, namespaceOrigin } from '../index/namespace-origin';
 import { credentialReferences, secretsForCredential, WORKLOAD_KINDS } from '../index/mesh';
@@ -31,10 +30,10 @@ interface State {
 export const credentialSecretMissing: Analyzer<State> = {
   code: 'credential-secret-missing',
   severity: 'error',
-  appliesTo: ['DestinationRule', 'Gateway'],
+  appliesTo: istioNetworking('DestinationRule', 'Gateway'),
   reads: ['Secret', 'Gateway', ...WORKLOAD_KINDS],
   *check(r, { index, settings }) {
-    if (r.group !== ISTIO_NETWORKING || index.countOfKind('Secret') === 0) return;
+    if (index.countOfKind('Secret') === 0) return;
     for (const ref of credentialReferences(r, index, settings)) {
       const { name, namespaces } = ref;
       if (secretsForCredential(index, ref).length > 0) continue;

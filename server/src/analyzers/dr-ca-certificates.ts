@@ -13,11 +13,10 @@
  * without caCertificates and works as intended, and this extension keeps the configurations of
  * Istio's docs free of warnings.
  */
-import type { Analyzer } from './analyzer';
-import { ISTIO_NETWORKING } from '../parse/resource';
-import type { YamlPath } from '../parse/yaml-path';
+import { istioNetworking, type Analyzer } from './analyzer';
+import { spanAtPath, type YamlPath } from '../parse/yaml-path';
 import { insertMapEntry } from '../edits/yaml-edits';
-import { isRecord, listOf, placeAt, text } from './rules/rule-hits';
+import { isRecord, listOf, text } from './rules/rule-hits';
 
 interface State {
   mode: string;
@@ -34,10 +33,9 @@ const SYSTEM_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 export const drCaCertificates: Analyzer<State> = {
   code: 'dr-ca-certificates',
   severity: 'information',
-  appliesTo: ['DestinationRule'],
+  appliesTo: istioNetworking('DestinationRule'),
   reads: [],
   *check(r) {
-    if (r.group !== ISTIO_NETWORKING) return;
     const s = r.spec;
     const tp = isRecord(s.trafficPolicy) ? s.trafficPolicy : undefined;
     if (!tp) return;
@@ -53,7 +51,7 @@ export const drCaCertificates: Analyzer<State> = {
       if (!isRecord(tls) || (tls.mode !== 'SIMPLE' && tls.mode !== 'MUTUAL') || text(tls.caCertificates)) continue;
       const credential = text(tls.credentialName);
       if (credential && hasSelector) continue;
-      const span = placeAt(r.document.ast, [...path, 'mode'], 'value');
+      const span = spanAtPath(r.document.ast, [...path, 'mode'], 'value', true);
       if (!span) continue;
       const state: State = { mode: tls.mode, host };
       if (port !== undefined) state.port = port;

@@ -11,8 +11,7 @@
  * the rule in the namespace of the egress gateway that originates TLS (istio-system by default).
  */
 import { namespaceOrigin } from '../index/namespace-origin';
-import type { Analyzer } from './analyzer';
-import { ISTIO_NETWORKING } from '../parse/resource';
+import { istioNetworking, type Analyzer } from './analyzer';
 import { spanAtPath } from '../parse/yaml-path';
 import { egressGatewayNamespace, gatewayApplyingDestinationRule, ORIGINATING_TLS_MODES, tlsBlocks, WORKLOAD_KINDS } from '../index/mesh';
 
@@ -31,10 +30,9 @@ function whereOf(port: number | undefined, subset: string | undefined): string {
 export const drMutualMissingCredentials: Analyzer<State> = {
   code: 'dr-mutual-missing-credentials',
   severity: 'error',
-  appliesTo: ['DestinationRule'],
+  appliesTo: istioNetworking('DestinationRule'),
   reads: ['VirtualService', 'Gateway', 'DestinationRule', 'ServiceEntry', 'Service', 'IstioOperator', 'ConfigMap', ...WORKLOAD_KINDS],
   *check(dr, { index, settings }) {
-    if (dr.group !== ISTIO_NETWORKING) return;
     let appliedAtGateway: string | undefined | null = null;
     for (const b of tlsBlocks(dr)) {
       const hasCredential = nonEmpty(b.tls.credentialName);

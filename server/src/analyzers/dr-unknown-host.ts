@@ -12,7 +12,7 @@
  * of that namespace; otherwise those Services simply live elsewhere.
  * Overlaps istioctl IST0174 and Kiali KIA0202.
  */
-import type { Analyzer } from './analyzer';
+import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import type { IndexReader } from '../index/workspace-index';
@@ -96,10 +96,10 @@ function closestHost(host: string, candidates: string[]): string | undefined {
 export const drUnknownHost: Analyzer<State> = {
   code: 'dr-unknown-host',
   severity: 'warning',
-  appliesTo: ['DestinationRule'],
+  appliesTo: istioNetworking('DestinationRule'),
   reads: ['ServiceEntry', 'Service', 'Gateway'],
   *check(dr, { index, settings }) {
-    if (dr.group !== ISTIO_NETWORKING || typeof dr.spec.host !== 'string' || dr.spec.host.trim() === '') return;
+    if (typeof dr.spec.host !== 'string' || dr.spec.host.trim() === '') return;
     const host = resolveHost(dr.spec.host, dr.namespace);
     const namespaces = scopes(dr);
     if (namespaces.some((ns) => registryLookup(index, host, ns, settings).length > 0)) return;

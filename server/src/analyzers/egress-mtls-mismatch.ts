@@ -16,9 +16,9 @@
  * never applies to them and only a DestinationRule's `ISTIO_MUTUAL` does.
  * Quick fixes set `mode: ISTIO_MUTUAL` and `sni` in the DestinationRule when it is in the same file as the VirtualService.
  */
-import type { Analyzer, FixContext } from './analyzer';
+import { istioNetworking, type Analyzer, type FixContext } from './analyzer';
 import type { Fix, RelatedLocation, TextEdit } from '../model';
-import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
+import { type Resource } from '../parse/resource';
 import { nodeAtPath, spanAtPath, type YamlPath } from '../parse/yaml-path';
 import { hostMatches, isWildcard, resolveHost } from '../index/hosts';
 import {
@@ -88,7 +88,7 @@ function nameRelated(r: Resource, message: string, path: YamlPath = ['metadata',
 export const egressMtlsMismatch: Analyzer<State> = {
   code: 'egress-mtls-mismatch',
   severity: 'error',
-  appliesTo: ['VirtualService'],
+  appliesTo: istioNetworking('VirtualService'),
   reads: [
     'Gateway',
     'DestinationRule',
@@ -105,7 +105,6 @@ export const egressMtlsMismatch: Analyzer<State> = {
     'WorkloadEntry',
   ],
   *check(vs, { index, settings }) {
-    if (vs.group !== ISTIO_NETWORKING) return;
     const rawHosts = (Array.isArray(vs.spec.hosts) ? vs.spec.hosts : []).filter((h): h is string => typeof h === 'string' && h.trim() !== '');
     const hosts = rawHosts.map((h) => resolveHost(h, vs.namespace));
     const single = hosts.length === 1 && !isWildcard(hosts[0]) ? hosts[0] : undefined;

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { parseFile, type ParsedFile } from '../parse/parse';
 import { WorkspaceIndex } from '../index/workspace-index';
 import { DEFAULT_SETTINGS, type Settings } from '../settings';
-import { findingsOf, type Analyzer } from './analyzer';
+import { appliesTo, findingsOf, type Analyzer } from './analyzer';
 import { codeOfId, findingId, type Finding, type TextEdit } from '../model';
 import { Checker } from '../check/checker';
 import { applyEdits } from '../edits/yaml-edits';
@@ -88,11 +88,7 @@ export function buildIndex(files: Map<string, string>): { index: WorkspaceIndex;
 function runAnalyzer(analyzer: Analyzer, index: WorkspaceIndex, file: ParsedFile, settings: Settings): Finding[] {
   // Unlike the checker, this lets an analyzer's exception fail the test.
   return file.resources
-    .filter(
-      (r) =>
-        analyzer.appliesTo.includes(r.kind) ||
-        (analyzer.appliesTo.includes('*') && (r.family === 'istio' || r.family === 'mesh-config' || r.family === 'kubernetes')),
-    )
+    .filter((r) => appliesTo(analyzer, r) && (analyzer.appliesTo !== '*' || r.family === 'istio' || r.family === 'mesh-config' || r.family === 'kubernetes'))
     .flatMap((r) => findingsOf(analyzer, r, { index: index.tracked(new Set(), r), settings }));
 }
 

@@ -10,12 +10,12 @@
  * carries both; hosts are compared as written, except that the any-namespace prefix is dropped.
  */
 import { namespaceOriginsNote, qualifiedName } from '../index/namespace-origin';
-import type { Analyzer } from './analyzer';
+import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
 import { labelsMatch, podLabels, workloads } from '../index/mesh';
-import { isRecord, listOf, placeAt } from './rules/rule-hits';
+import { isRecord, listOf } from './rules/rule-hits';
 import { fileLabel } from '../index/versions';
 
 interface State {
@@ -56,10 +56,9 @@ function serverHosts(server: Record<string, any>, namespace: string): string[] {
 export const gatewayConflict: Analyzer<State> = {
   code: 'gateway-conflict',
   severity: 'error',
-  appliesTo: ['Gateway'],
+  appliesTo: istioNetworking('Gateway'),
   reads: ['Gateway', 'Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry'],
   *check(r, { index, settings }) {
-    if (r.group !== ISTIO_NETWORKING) return;
     const selector = gatewaySelector(r);
     const servers = listOf(r.spec.servers);
     // Only Gateways serving one of this Gateway's hosts can conflict with it.
@@ -104,7 +103,7 @@ export const gatewayConflict: Analyzer<State> = {
         if (span) related.push({ uri: g.uri, ...span, message: `Gateway ${qualifiedName(g, r.uri)} also serves these hosts on port ${port}` });
       }
       if (names.length === 0) continue;
-      const span = placeAt(r.document.ast, ['spec', 'servers', i, 'port', 'number'], 'value');
+      const span = spanAtPath(r.document.ast, ['spec', 'servers', i, 'port', 'number'], 'value', true);
       if (!span) continue;
       const origins = namespaceOriginsNote(listed, r.uri);
       const state: State = {

@@ -9,11 +9,11 @@
  * another Gateway's selector includes all of its labels (an empty selector counts as covering all).
  */
 import { namespaceOriginsNote, qualifiedName } from '../index/namespace-origin';
-import type { Analyzer } from './analyzer';
+import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
-import { isRecord, listOf, placeAt, text } from './rules/rule-hits';
+import { isRecord, listOf, text } from './rules/rule-hits';
 import { fileLabel } from '../index/versions';
 
 interface State {
@@ -41,10 +41,9 @@ function sameCertificate(a: Record<string, any>, b: Record<string, any>): boolea
 export const gatewayDuplicateCertificate: Analyzer<State> = {
   code: 'gateway-duplicate-certificate',
   severity: 'warning',
-  appliesTo: ['Gateway'],
+  appliesTo: istioNetworking('Gateway'),
   reads: ['Gateway'],
   *check(r, { index }) {
-    if (r.group !== ISTIO_NETWORKING) return;
     const selector = gatewaySelector(r);
     const servers = listOf(r.spec.servers);
     // Only Gateways that name one of this Gateway's certificates can share it.
@@ -82,7 +81,7 @@ export const gatewayDuplicateCertificate: Analyzer<State> = {
       }
       if (names.length === 0) continue;
       const field = text(tls.credentialName) ? 'credentialName' : 'serverCertificate';
-      const span = placeAt(r.document.ast, ['spec', 'servers', i, 'tls', field], 'value');
+      const span = spanAtPath(r.document.ast, ['spec', 'servers', i, 'tls', field], 'value', true);
       if (!span) continue;
       const certificate = text(tls.credentialName) ?? text(tls.serverCertificate) ?? '';
       const origins = namespaceOriginsNote(listed, r.uri);

@@ -21,31 +21,24 @@
  *
  * Gateway API Gateways (`gateway.networking.k8s.io`) are a different kind and are not checked here.
  */
-import type { Analyzer } from './analyzer';
-import { ISTIO_NETWORKING } from '../parse/resource';
-import { RuleHits, isRecord, listOf, text, type RuleState } from './rules/rule-hits';
-import { checkServerTls, istio, namespaceHostProblems, checkMetadata } from './rules/istio-rules';
+import { istioNetworking, type Analyzer } from './analyzer';
+import { RuleHits, isRecord, listOf, text, ruleMessage, ruleMessages, type RuleState } from './rules/rule-hits';
+import { checkServerTls, istio, namespaceHostProblems, checkMetadata, SHARED_RULE_MESSAGES } from './rules/istio-rules';
 import { isDns1123Label, isHttpProtocol, isIpAddress, isTlsProtocol, isValidPort, parseProtocol, unixAddressProblem } from '../validation/istio-names';
 
 export const gatewayInvalid: Analyzer<RuleState> = {
   code: 'gateway-invalid',
   severity: 'error',
-  appliesTo: ['Gateway'],
+  appliesTo: istioNetworking('Gateway'),
   reads: [],
   *check(r) {
-    if (r.group !== ISTIO_NETWORKING) return;
-    const h = new RuleHits(r);
+    const h = new RuleHits<Messages>(r);
     checkMetadata(h, r);
     if (r.name !== '' && !isDns1123Label(r.name)) {
-      h.error(
-        ['metadata', 'name'],
-        'name-invalid',
-        `Gateway name "${r.name}" is not valid: a Gateway name is a DNS label (letters, digits and "-", no dots).${istio(`invalid gateway name: "${r.name}"`)}`,
-      );
+      h.error(['metadata', 'name'], 'name-invalid', { name: r.name });
     }
     const servers = listOf(r.spec.servers);
-    if (servers.length === 0)
-      h.error(['spec', 'servers'], 'no-servers', `A Gateway needs at least one server.${istio('gateway must have at least one server')}`, 'key');
+    if (servers.length === 0) h.error(['spec', 'servers'], 'no-servers', {}, 'key');
     const names = new Set<string>();
     const byPort = new Map<string, { index: number; protocol: string; kind: string }>();
     servers.forEach((server, i) => {
@@ -56,64 +49,35 @@ export const gatewayInvalid: Analyzer<RuleState> = {
       const protocol = port ? parseProtocol(port.protocol) : undefined;
       const bind = typeof server.bind === 'string' ? server.bind : '';
 
-      if (Array.isArray(server.hosts) && server.hosts.length === 0)
-        h.error(
-          [...path, 'hosts'],
-          'server-no-hosts',
-          `A server needs at least one host ("*" for any).${istio('server config must contain at least one host')}`,
-          'key',
-        );
+      if (Array.isArray(server.hosts) && server.hosts.length === 0) h.error([...path, 'hosts'], 'server-no-hosts', {}, 'key');
       listOf(server.hosts).forEach((host, j) => {
         if (typeof host !== 'string') return;
-        for (const p of namespaceHostProblems(host, true)) h.error([...path, 'hosts', j], p.rule, p.text);
+        for (const p of namespaceHostProblems(host, true)) h.problem('error', [...path, 'hosts', j], p);
       });
 
       if (port) {
         if (typeof port.name === 'string') {
-          if (port.name === '') h.error([...path, 'port', 'name'], 'port-name-empty', `A Gateway server port needs a name.${istio('port name must be set')}`);
-          else if (names.has(port.name))
-            h.error(
-              [...path, 'port', 'name'],
-              'port-name-duplicate',
-              `Port name "${port.name}" is already used by another server of this Gateway; port names must be unique.${istio(`port names in servers must be unique: duplicate name ${port.name}`)}`,
-            );
+          if (port.name === '') h.error([...path, 'port', 'name'], 'port-name-empty', {});
+          else if (names.has(port.name)) h.error([...path, 'port', 'name'], 'port-name-duplicate', { name: port.name });
           names.add(port.name);
         }
         if (typeof port.protocol === 'string' && !protocol) {
-          h.error(
-            [...path, 'port', 'protocol'],
-            'port-protocol-invalid',
-            `Protocol "${port.protocol}" is not one a Gateway server supports: use HTTP, HTTPS, HTTP2, GRPC, GRPC-Web, TCP, TLS, Mongo, Redis or MySQL.${istio(`invalid protocol "${port.protocol}", supported protocols are HTTP, HTTP2, GRPC, GRPC-WEB, MONGO, REDIS, MYSQL, TCP`)}`,
-          );
+          h.error([...path, 'port', 'protocol'], 'port-protocol-invalid', { protocol: port.protocol });
         }
         if (typeof port.number === 'number' && (port.number > 0 || !bind.startsWith('unix://')) && !isValidPort(port.number)) {
-          h.error(
-            [...path, 'port', 'number'],
-            'port-number-invalid',
-            `Port number ${port.number} is outside 1..65535.${istio(`port number ${port.number} must be in the range 1..65535`)}`,
-          );
+          h.error([...path, 'port', 'number'], 'port-number-invalid', { what: 'Port number', n: port.number });
         }
         if (typeof port.targetPort === 'number' && port.targetPort > 0) {
-          h.error(
-            [...path, 'port', 'targetPort'],
-            'target-port',
-            `targetPort has no effect on a Gateway server; the gateway listens on port.number. Remove it.${istio('targetPort has no impact on Gateways')}`,
-            'key',
-          );
+          h.error([...path, 'port', 'targetPort'], 'target-port', {}, 'key');
         }
       }
 
       if (bind.startsWith('unix://')) {
         const p = unixAddressProblem(bind.slice('unix://'.length));
-        if (p) h.error([...path, 'bind'], 'bind-invalid', `${p.charAt(0).toUpperCase()}${p.slice(1)}.`);
-        if (port && typeof port.number === 'number' && port.number !== 0)
-          h.error(
-            [...path, 'port', 'number'],
-            'bind-unix-port',
-            `A server bound to a unix socket must use port number 0.${istio('port number must be 0 for unix domain socket')}`,
-          );
+        if (p) h.error([...path, 'bind'], 'bind-invalid', { variant: 'problem', problem: p });
+        if (port && typeof port.number === 'number' && port.number !== 0) h.error([...path, 'port', 'number'], 'bind-unix-port', {});
       } else if (bind !== '' && !isIpAddress(bind)) {
-        h.error([...path, 'bind'], 'bind-invalid', `bind "${bind}" is not an IP address (or unix:// socket).${istio(`${bind} is not a valid IP`)}`);
+        h.error([...path, 'bind'], 'bind-invalid', { variant: 'not-ip', bind });
       }
 
       checkServerTls(h, [...path, 'tls'], server.tls);
@@ -126,40 +90,21 @@ export const gatewayInvalid: Analyzer<RuleState> = {
         !(typeof port.targetPort === 'number' && port.targetPort > 0);
       if (portValid) {
         if (isTlsProtocol(protocol) && !tls) {
-          h.error(
-            [...path, 'port', 'protocol'],
-            'tls-required',
-            `${protocol === 'HTTPS' ? 'An' : 'A'} ${protocol} server needs a tls block: mode PASSTHROUGH to forward the client's TLS, ISTIO_MUTUAL for mesh traffic, or SIMPLE/MUTUAL with a credentialName.${istio('server must have TLS settings for HTTPS/TLS protocols')}`,
-          );
+          h.error([...path, 'port', 'protocol'], 'tls-required', { protocol });
         } else if (!isTlsProtocol(protocol) && tls) {
           const mode = typeof tls.mode === 'string' ? tls.mode : 'PASSTHROUGH';
           if (isHttpProtocol(protocol)) {
             const passthrough = mode === 'PASSTHROUGH' || mode === 'AUTO_PASSTHROUGH';
             if (!passthrough || text(tls.caCertificates) || text(tls.privateKey) || text(tls.serverCertificate)) {
-              h.error(
-                [...path, 'tls'],
-                'tls-on-plain-http',
-                `A plain ${protocol} server cannot terminate TLS (only tls.httpsRedirect is allowed here); use protocol HTTPS for TLS.${istio('server cannot have TLS settings for plain text HTTP ports')}`,
-                'key',
-              );
+              h.error([...path, 'tls'], 'tls-on-plain-http', { protocol }, 'key');
             }
           } else {
-            h.error(
-              [...path, 'tls'],
-              'tls-on-non-tls',
-              `A ${protocol} server cannot have TLS settings; use protocol TLS (passthrough or origination) or HTTPS.${istio('server cannot have TLS settings for non HTTPS/TLS ports')}`,
-              'key',
-            );
+            h.error([...path, 'tls'], 'tls-on-non-tls', { protocol }, 'key');
           }
         }
       }
       if (tls?.httpsRedirect === true && protocol && !isHttpProtocol(protocol)) {
-        h.warning(
-          [...path, 'tls', 'httpsRedirect'],
-          'https-redirect-non-http',
-          `tls.httpsRedirect only works on an HTTP server; on this ${protocol} server it does nothing.${istio('tls.httpsRedirect should only be used with http servers')}`,
-          'key',
-        );
+        h.warning([...path, 'tls', 'httpsRedirect'], 'https-redirect-non-http', { protocol }, 'key');
       }
 
       if (port && typeof port.number === 'number' && protocol) {
@@ -168,16 +113,53 @@ export const gatewayInvalid: Analyzer<RuleState> = {
         const first = byPort.get(key);
         if (!first) byPort.set(key, { index: i, protocol, kind });
         else if (first.kind !== kind) {
-          h.warning(
-            [...path, 'port', 'protocol'],
-            'port-protocol-conflict',
-            `Server ${first.index + 1} of this Gateway already uses port ${port.number} with ${first.protocol}; ${protocol} cannot share the port with it, so Istio keeps one server and drops the other. Use a different port.`,
-          );
+          h.warning([...path, 'port', 'protocol'], 'port-protocol-conflict', {
+            index: first.index,
+            number: port.number,
+            firstProtocol: first.protocol,
+            protocol,
+          });
         }
       }
     });
     yield* h.hits;
   },
-  message: (s) => s.text,
+  message: (s) => ruleMessage(MESSAGES, s),
   ruleOf: (s) => s.rule,
 };
+
+/** The message of each rule, rendered from the arguments its check recorded. */
+const MESSAGES = ruleMessages(SHARED_RULE_MESSAGES, {
+  'name-invalid': (a: { name: string }) =>
+    `Gateway name "${a.name}" is not valid: a Gateway name is a DNS label (letters, digits and "-", no dots).${istio(`invalid gateway name: "${a.name}"`)}`,
+  'no-servers': () => `A Gateway needs at least one server.${istio('gateway must have at least one server')}`,
+  'server-no-hosts': () => `A server needs at least one host ("*" for any).${istio('server config must contain at least one host')}`,
+  'port-name-empty': () => `A Gateway server port needs a name.${istio('port name must be set')}`,
+  'port-name-duplicate': (a: { name: string }) =>
+    `Port name "${a.name}" is already used by another server of this Gateway; port names must be unique.${istio(`port names in servers must be unique: duplicate name ${a.name}`)}`,
+  'port-protocol-invalid': (a: { protocol: string }) =>
+    `Protocol "${a.protocol}" is not one a Gateway server supports: use HTTP, HTTPS, HTTP2, GRPC, GRPC-Web, TCP, TLS, Mongo, Redis or MySQL.${istio(`invalid protocol "${a.protocol}", supported protocols are HTTP, HTTP2, GRPC, GRPC-WEB, MONGO, REDIS, MYSQL, TCP`)}`,
+  'target-port': () =>
+    `targetPort has no effect on a Gateway server; the gateway listens on port.number. Remove it.${istio('targetPort has no impact on Gateways')}`,
+  'bind-invalid': (a: { variant: 'problem'; problem: string } | { variant: 'not-ip'; bind: string }) => {
+    switch (a.variant) {
+      case 'problem':
+        return `${a.problem.charAt(0).toUpperCase()}${a.problem.slice(1)}.`;
+      case 'not-ip':
+        return `bind "${a.bind}" is not an IP address (or unix:// socket).${istio(`${a.bind} is not a valid IP`)}`;
+    }
+  },
+  'bind-unix-port': () => `A server bound to a unix socket must use port number 0.${istio('port number must be 0 for unix domain socket')}`,
+  'tls-required': (a: { protocol: string }) =>
+    `${a.protocol === 'HTTPS' ? 'An' : 'A'} ${a.protocol} server needs a tls block: mode PASSTHROUGH to forward the client's TLS, ISTIO_MUTUAL for mesh traffic, or SIMPLE/MUTUAL with a credentialName.${istio('server must have TLS settings for HTTPS/TLS protocols')}`,
+  'tls-on-plain-http': (a: { protocol: string }) =>
+    `A plain ${a.protocol} server cannot terminate TLS (only tls.httpsRedirect is allowed here); use protocol HTTPS for TLS.${istio('server cannot have TLS settings for plain text HTTP ports')}`,
+  'tls-on-non-tls': (a: { protocol: string }) =>
+    `A ${a.protocol} server cannot have TLS settings; use protocol TLS (passthrough or origination) or HTTPS.${istio('server cannot have TLS settings for non HTTPS/TLS ports')}`,
+  'https-redirect-non-http': (a: { protocol: string }) =>
+    `tls.httpsRedirect only works on an HTTP server; on this ${a.protocol} server it does nothing.${istio('tls.httpsRedirect should only be used with http servers')}`,
+  'port-protocol-conflict': (a: { index: number; number: number; firstProtocol: string; protocol: string }) =>
+    `Server ${a.index + 1} of this Gateway already uses port ${a.number} with ${a.firstProtocol}; ${a.protocol} cannot share the port with it, so Istio keeps one server and drops the other. Use a different port.`,
+});
+
+type Messages = typeof MESSAGES;

@@ -6,8 +6,7 @@
  * the quick fix changes the protocol to `TLS`. A `tls` block that only sets `httpsRedirect` is the
  * HTTP-to-HTTPS redirect and is left alone. Istio's validation accepts this combination silently.
  */
-import type { Analyzer } from './analyzer';
-import { ISTIO_NETWORKING } from '../parse/resource';
+import { istioNetworking, type Analyzer } from './analyzer';
 import { spanAtPath } from '../parse/yaml-path';
 import { gatewayServers, HTTP_PROTOCOLS } from '../index/mesh';
 import { replaceScalar } from '../edits/yaml-edits';
@@ -21,10 +20,9 @@ interface State {
 export const gatewayPassthroughHttp: Analyzer<State> = {
   code: 'gateway-passthrough-http',
   severity: 'error',
-  appliesTo: ['Gateway'],
+  appliesTo: istioNetworking('Gateway'),
   reads: [],
   *check(gw) {
-    if (gw.group !== ISTIO_NETWORKING) return;
     for (const s of gatewayServers(gw)) {
       if (!HTTP_PROTOCOLS.has(s.protocol) || !s.tlsModeExplicit || s.httpsRedirect) continue;
       if (s.tlsMode !== 'PASSTHROUGH' && s.tlsMode !== 'AUTO_PASSTHROUGH') continue;

@@ -10,12 +10,12 @@
  * Overlaps `istioctl analyze` IST0162.
  */
 import { qualifiedName } from '../index/namespace-origin';
-import type { Analyzer } from './analyzer';
+import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
-import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
+import { type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
 import { labelsMatch, podLabels, workloadsMatching, WORKLOAD_KINDS } from '../index/mesh';
-import { isRecord, listOf, placeAt } from './rules/rule-hits';
+import { isRecord, listOf } from './rules/rule-hits';
 
 interface State {
   port: number;
@@ -31,10 +31,9 @@ function stringMap(v: unknown): Record<string, string> {
 export const gatewayPortNotInService: Analyzer<State> = {
   code: 'gateway-port-not-in-service',
   severity: 'warning',
-  appliesTo: ['Gateway'],
+  appliesTo: istioNetworking('Gateway'),
   reads: ['Service', ...WORKLOAD_KINDS],
   *check(r, { index }) {
-    if (r.group !== ISTIO_NETWORKING) return;
     const selector = stringMap(r.spec.selector);
     if (Object.keys(selector).length === 0) return;
     const pods = workloadsMatching(index, selector).filter((w) => w.kind !== 'WorkloadEntry');
@@ -71,7 +70,7 @@ export const gatewayPortNotInService: Analyzer<State> = {
     for (let i = 0; i < servers.length; i++) {
       const s = servers[i];
       if (!isRecord(s) || !isRecord(s.port) || typeof s.port.number !== 'number' || ports.has(s.port.number)) continue;
-      const span = placeAt(r.document.ast, ['spec', 'servers', i, 'port', 'number'], 'value');
+      const span = spanAtPath(r.document.ast, ['spec', 'servers', i, 'port', 'number'], 'value', true);
       if (span) yield { ...span, state: { port: s.port.number, selector: shownSelector, services: described }, related };
     }
   },

@@ -12,9 +12,9 @@
  * Overlaps istioctl IST0101 (selector).
  */
 import { namespaceOrigin } from '../index/namespace-origin';
-import type { Analyzer } from './analyzer';
+import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
-import { GATEWAY_API, ISTIO_NETWORKING } from '../parse/resource';
+import { GATEWAY_API } from '../parse/resource';
 import { nodeAtPath, spanAtPath } from '../parse/yaml-path';
 import { isGatewayWorkload, labelsMatch, podLabels, workloads } from '../index/mesh';
 import { replaceScalar } from '../edits/yaml-edits';
@@ -37,10 +37,10 @@ const GATEWAY_NAME_LABELS = ['gateway.networking.k8s.io/gateway-name', 'istio.io
 export const gatewaySelectorNoWorkload: Analyzer<State> = {
   code: 'gateway-selector-no-workload',
   severity: 'warning',
-  appliesTo: ['Gateway'],
+  appliesTo: istioNetworking('Gateway'),
   reads: ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry', 'Gateway'],
   *check(gw, { index, settings }) {
-    if (gw.group !== ISTIO_NETWORKING || !isRecord(gw.spec.selector)) return;
+    if (!isRecord(gw.spec.selector)) return;
     const selector = Object.fromEntries(Object.entries(gw.spec.selector).map(([k, v]) => [k, String(v)]));
     if (Object.keys(selector).length === 0) return;
     if ([settings.egressGateway.selector, ...ASSUMED_SELECTORS].some((labels) => labelsMatch(selector, labels))) return;

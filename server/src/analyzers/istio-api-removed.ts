@@ -43,7 +43,7 @@ const REMOVED: Record<string, Removed> = {
 export const istioApiRemoved: Analyzer<State> = {
   code: 'istio-api-removed',
   severity: 'error',
-  appliesTo: ['*'],
+  appliesTo: '*',
   reads: [],
   *check(r) {
     const removed = REMOVED[r.group];

@@ -29,7 +29,7 @@ export function subdomainProblem(name: string): string | undefined {
 export const metadataNameInvalid: Analyzer<State> = {
   code: 'metadata-name-invalid',
   severity: 'error',
-  appliesTo: ['*'],
+  appliesTo: '*',
   reads: [],
   *check(r) {
     if (r.family !== 'istio') return;

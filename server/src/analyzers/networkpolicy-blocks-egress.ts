@@ -104,10 +104,9 @@ function ruleFor(missing: Missing, gatewayNamespace: string): Record<string, unk
 export const networkpolicyBlocksEgress: Analyzer<State> = {
   code: 'networkpolicy-blocks-egress',
   severity: 'error',
-  appliesTo: ['NetworkPolicy'],
+  appliesTo: [{ group: 'networking.k8s.io', kind: 'NetworkPolicy' }],
   reads: ['VirtualService', 'Namespace', ...WORKLOAD_KINDS],
   *check(np, { index, settings }) {
-    if (np.group !== 'networking.k8s.io') return;
     const types: unknown[] = Array.isArray(np.spec.policyTypes) ? np.spec.policyTypes : np.spec.egress !== undefined ? ['Ingress', 'Egress'] : ['Ingress'];
     if (!types.includes('Egress')) return;
     const ns = np.namespace;

@@ -9,6 +9,9 @@ import { DEFAULT_SETTINGS } from '../settings';
 import { BUILTIN_CODES } from '../codes';
 import { SCHEMA_CODES } from '../schema/validate';
 import { codeOfId } from '../model';
+import { appliesTo, findingsOf } from './analyzer';
+import { Checker } from '../check/checker';
+import { loadSchemaStore } from '../node/schemas';
 
 const SOURCE = path.resolve(FIXTURES, '..');
 
@@ -62,6 +65,29 @@ test('every rule of a many-rule analyzer is annotated by id in its fixtures and 
   }
 });
 
+test('a many-rule finding carries only its rule and arguments, and its message is rendered from them after a JSON round trip', () => {
+  let checked = 0;
+  for (const a of ANALYZERS.filter((x) => x.ruleOf !== undefined)) {
+    const dir = path.join(FIXTURES, a.code);
+    for (const c of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml') && !f.endsWith('.fixed.yaml'))) {
+      const { index, parsed } = buildIndex(readFixture(fs.readFileSync(path.join(dir, c), 'utf8')).files);
+      for (const file of parsed.values())
+        for (const r of file.resources.filter((x) => appliesTo(a, x))) {
+          for (const f of findingsOf(a, r, { index: index.tracked(new Set()), settings: DEFAULT_SETTINGS })) {
+            const data = f.data as Record<string, unknown>;
+            for (const key of Object.keys(data)) assert.ok(['rule', 'args', 'replacement'].includes(key), `${a.code}/${f.rule}: data.${key}`);
+            // What the client sends back with a code action is all a message may need.
+            const back = JSON.parse(JSON.stringify(data));
+            assert.equal(a.message(back), f.message, `${a.code}/${f.rule}`);
+            assert.ok(!JSON.stringify(data).includes(f.message), `${a.code}/${f.rule}: the message text is not stored in data`);
+            checked++;
+          }
+        }
+    }
+  }
+  assert.ok(checked > 150, `${checked} rule findings checked`);
+});
+
 test("each analyzer's `reads` names exactly the kinds it looks up in the index over its fixtures (as Istio's CheckMetadataInputs)", () => {
   for (const a of ANALYZERS) {
     const looked = new Set<string>();
@@ -81,11 +107,39 @@ test("each analyzer's `reads` names exactly the kinds it looks up in the index o
         someWithTag: (kind, tag) => (looked.add(kind), reader.someWithTag(kind, tag)),
       };
       for (const file of parsed.values())
-        for (const r of file.resources.filter((x) => a.appliesTo.includes(x.kind) || a.appliesTo.includes('*')))
-          hits += [...a.check(r, { index: recording, settings: DEFAULT_SETTINGS })].length;
+        for (const r of file.resources.filter((x) => appliesTo(a, x))) hits += [...a.check(r, { index: recording, settings: DEFAULT_SETTINGS })].length;
     }
     assert.ok(hits > 0, `${a.code} finds something in its fixtures`);
     assert.deepEqual([...looked].sort(), [...new Set(a.reads)].sort(), `${a.code}: kinds looked up vs. declared in reads`);
+  }
+});
+
+test('appliesTo names group and kind, and the checker runs an analyzer on no other: the same kinds under another group get none of its findings', () => {
+  const store = loadSchemaStore();
+  const findingsOfCode = (code: string, files: Map<string, string>) => {
+    const { index, parsed } = buildIndex(files);
+    const checker = new Checker(index, store, DEFAULT_SETTINGS);
+    return [...parsed.keys()].flatMap((name) => checker.findings(`file:///ws/${name}`)).filter((f) => f.code === code);
+  };
+  for (const a of ANALYZERS) {
+    if (a.appliesTo === '*') continue;
+    for (const t of a.appliesTo) assert.ok(typeof t.group === 'string' && t.group !== '' && typeof t.kind === 'string', `${a.code}: ${JSON.stringify(t)}`);
+    const dir = path.join(FIXTURES, a.code);
+    let found = 0;
+    for (const c of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml') && !f.endsWith('.fixed.yaml'))) {
+      const files = readFixture(fs.readFileSync(path.join(dir, c), 'utf8')).files;
+      found += findingsOfCode(a.code, files).length;
+      // An Istio-looking group the checker still analyses, so only appliesTo keeps the analyzer away.
+      const regrouped = new Map(
+        [...files].map(([name, text]) => [name, text.replace(/^apiVersion: *(["']?)[a-z.]+\//gm, 'apiVersion: $1experimental.istio.io/')]),
+      );
+      assert.deepEqual(
+        findingsOfCode(a.code, regrouped).map((f) => f.message),
+        [],
+        `${a.code} on ${c} with every group changed`,
+      );
+    }
+    assert.ok(found > 0, `${a.code} finds something in its fixtures through the checker`);
   }
 });
 

@@ -12,10 +12,10 @@
  * It is a warning for resolution NONE, where nothing allocates an address, and information for other
  * resolutions, where istiod's IP auto-allocation (on by default in recent Istio) usually supplies one.
  */
-import type { Analyzer } from './analyzer';
-import { ISTIO_NETWORKING } from '../parse/resource';
+import { spanAtPath } from '../parse/yaml-path';
+import { istioNetworking, type Analyzer } from './analyzer';
 import type { IndexReader } from '../index/workspace-index';
-import { isRecord, listOf, placeAt } from './rules/rule-hits';
+import { isRecord, listOf } from './rules/rule-hits';
 
 interface State {
   port: number | string;
@@ -38,10 +38,9 @@ function meshAutoAllocates(index: IndexReader): boolean {
 export const seAddressesRequired: Analyzer<State> = {
   code: 'se-addresses-required',
   severity: 'warning',
-  appliesTo: ['ServiceEntry'],
+  appliesTo: istioNetworking('ServiceEntry'),
   reads: ['IstioOperator', 'ConfigMap'],
   *check(r, { index }) {
-    if (r.group !== ISTIO_NETWORKING) return;
     const s = r.spec;
     if (listOf(s.addresses).length > 0) return;
     const status = isRecord(r.value.status) ? r.value.status : {};
@@ -55,7 +54,12 @@ export const seAddressesRequired: Analyzer<State> = {
     const resolution = typeof s.resolution === 'string' ? s.resolution : 'NONE';
     for (const { p, i } of ports) {
       const port = p as Record<string, any>;
-      const span = placeAt(r.document.ast, ['spec', 'ports', i, typeof port.protocol === 'string' && port.protocol !== '' ? 'protocol' : 'name'], 'value');
+      const span = spanAtPath(
+        r.document.ast,
+        ['spec', 'ports', i, typeof port.protocol === 'string' && port.protocol !== '' ? 'protocol' : 'name'],
+        'value',
+        true,
+      );
       if (!span) continue;
       const state: State = { port: typeof port.number === 'number' ? port.number : String(port.name ?? i), resolution };
       if (typeof port.protocol === 'string' && port.protocol !== '') state.protocol = port.protocol;

@@ -7,7 +7,7 @@
  * Overlaps istioctl IST0177 (ConflictingServiceEntryProtocol).
  */
 import { namespaceOriginsNote } from '../index/namespace-origin';
-import type { Analyzer } from './analyzer';
+import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
@@ -37,10 +37,9 @@ function portsOf(se: Resource): { number: number; protocol: string; index: numbe
 export const seConflictingProtocol: Analyzer<State> = {
   code: 'se-conflicting-protocol',
   severity: 'warning',
-  appliesTo: ['ServiceEntry'],
+  appliesTo: istioNetworking('ServiceEntry'),
   reads: ['ServiceEntry'],
   *check(se, { index }) {
-    if (se.group !== ISTIO_NETWORKING) return;
     const own = portsOf(se);
     if (own.length === 0) return;
     const raw: unknown[] = Array.isArray(se.spec.hosts) ? se.spec.hosts : [];

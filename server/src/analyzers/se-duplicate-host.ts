@@ -8,7 +8,7 @@
  * give each its own mesh with the `istioEgress.clusters` setting, whose globs may name single files.
  */
 import { namespaceOriginsNote } from '../index/namespace-origin';
-import type { Analyzer } from './analyzer';
+import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
@@ -30,10 +30,9 @@ function portsOf(se: Resource): Map<number, string> {
 export const seDuplicateHost: Analyzer<State> = {
   code: 'se-duplicate-host',
   severity: 'warning',
-  appliesTo: ['ServiceEntry'],
+  appliesTo: istioNetworking('ServiceEntry'),
   reads: ['ServiceEntry'],
   *check(se, { index }) {
-    if (se.group !== ISTIO_NETWORKING) return;
     const raw: unknown[] = Array.isArray(se.spec.hosts) ? se.spec.hosts : [];
     const own = portsOf(se);
     const seen = new Set<string>();

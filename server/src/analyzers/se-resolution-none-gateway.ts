@@ -8,9 +8,8 @@
  * cannot resolve them, and the docs route them to a concrete host that has its own DNS ServiceEntry.
  * The quick fix sets (or adds) `resolution: DNS`.
  */
-import type { Analyzer } from './analyzer';
+import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
-import { ISTIO_NETWORKING } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
 import { isWildcard, resolveHost } from '../index/hosts';
 import { egressGatewayRoutesTo, isVisibleTo } from '../index/mesh';
@@ -29,10 +28,9 @@ interface State {
 export const seResolutionNoneGateway: Analyzer<State> = {
   code: 'se-resolution-none-gateway',
   severity: 'error',
-  appliesTo: ['ServiceEntry'],
+  appliesTo: istioNetworking('ServiceEntry'),
   reads: ['VirtualService', 'Gateway', 'Deployment', 'Pod', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry'],
   *check(se, { index, settings }) {
-    if (se.group !== ISTIO_NETWORKING) return;
     const resolution = se.spec.resolution;
     if (resolution !== undefined && resolution !== 'NONE') return;
     // Endpoints (or workloads) give the proxy addresses of their own; resolution does not matter then.

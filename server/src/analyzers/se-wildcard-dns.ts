@@ -7,8 +7,7 @@
  * address the application resolved itself.
  * The quick fix sets `resolution: NONE`.
  */
-import type { Analyzer } from './analyzer';
-import { ISTIO_NETWORKING } from '../parse/resource';
+import { istioNetworking, type Analyzer } from './analyzer';
 import { spanAtPath } from '../parse/yaml-path';
 import { isWildcard } from '../index/hosts';
 import { replaceScalar } from '../edits/yaml-edits';
@@ -23,10 +22,9 @@ const DNS_RESOLUTIONS = new Set(['DNS', 'DNS_ROUND_ROBIN']);
 export const seWildcardDns: Analyzer<State> = {
   code: 'se-wildcard-dns',
   severity: 'error',
-  appliesTo: ['ServiceEntry'],
+  appliesTo: istioNetworking('ServiceEntry'),
   reads: [],
   *check(se) {
-    if (se.group !== ISTIO_NETWORKING) return;
     const resolution = typeof se.spec.resolution === 'string' ? se.spec.resolution : '';
     if (!DNS_RESOLUTIONS.has(resolution)) return;
     // With endpoints, the proxy resolves the endpoint addresses, not the hosts.

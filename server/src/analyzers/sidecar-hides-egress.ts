@@ -15,7 +15,7 @@
  * not needed hosts that are missing).
  */
 import { namespaceOrigin } from '../index/namespace-origin';
-import type { Analyzer } from './analyzer';
+import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation, Severity } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { nodeAtPath, spanAtPath } from '../parse/yaml-path';
@@ -45,10 +45,9 @@ const nameSpan = (r: Resource) => spanAtPath(r.document.ast, ['metadata', 'name'
 export const sidecarHidesEgress: Analyzer<State> = {
   code: 'sidecar-hides-egress',
   severity: 'error',
-  appliesTo: ['Sidecar'],
+  appliesTo: istioNetworking('Sidecar'),
   reads: ['VirtualService', 'ServiceEntry', 'IstioOperator', 'ConfigMap'],
   *check(sidecar, { index, settings }) {
-    if (sidecar.group !== ISTIO_NETWORKING) return;
     const scope = scopeOf(sidecar, sidecar.namespace);
     if (!scope.listeners) return;
     const ns = sidecar.namespace;

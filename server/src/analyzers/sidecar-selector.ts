@@ -14,12 +14,12 @@
  *   there is no sidecar proxy to configure.
  */
 import { namespaceOrigin, qualifiedName } from '../index/namespace-origin';
-import type { Analyzer } from './analyzer';
+import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
 import { labelsMatch, podLabels, workloadsIn } from '../index/mesh';
-import { isRecord, placeAt } from './rules/rule-hits';
+import { isRecord } from './rules/rule-hits';
 
 type Rule = 'multiple-default' | 'conflicting-selectors' | 'no-workload' | 'ambient';
 
@@ -60,10 +60,9 @@ function relatedSidecars(sidecars: Resource[], message: string): RelatedLocation
 export const sidecarSelector: Analyzer<State> = {
   code: 'sidecar-selector',
   severity: 'error',
-  appliesTo: ['Sidecar'],
+  appliesTo: istioNetworking('Sidecar'),
   reads: ['Sidecar', 'Namespace', 'Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry'],
   *check(r, { index }) {
-    if (r.group !== ISTIO_NETWORKING) return;
     const ns = r.namespace;
     const origin = namespaceOrigin(r) ? { namespaceOrigin: namespaceOrigin(r) } : {};
     const peers = index
@@ -95,7 +94,7 @@ export const sidecarSelector: Analyzer<State> = {
       return;
     }
 
-    const selectorSpan = placeAt(r.document.ast, ['spec', 'workloadSelector', 'labels'], 'key');
+    const selectorSpan = spanAtPath(r.document.ast, ['spec', 'workloadSelector', 'labels'], 'key', true);
     if (!selectorSpan) return;
     const selected = local.filter((w) => labelsMatch(selector, podLabels(w)));
     const shown = Object.entries(selector)

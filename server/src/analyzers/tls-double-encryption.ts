@@ -10,7 +10,7 @@
  * to port 443 (or a Kubernetes Gateway that terminates HTTP for the host), makes the origination
  * correct, and this check stays silent.
  */
-import type { Analyzer } from './analyzer';
+import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { GATEWAY_API, ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
@@ -88,10 +88,10 @@ function plainHttpPorts(index: IndexReader, host: string): { ports: Set<number>;
 export const tlsDoubleEncryption: Analyzer<State> = {
   code: 'tls-double-encryption',
   severity: 'error',
-  appliesTo: ['DestinationRule'],
+  appliesTo: istioNetworking('DestinationRule'),
   reads: ['ServiceEntry', 'VirtualService', 'HTTPRoute', 'Gateway'],
   *check(dr, { index }) {
-    if (dr.group !== ISTIO_NETWORKING || typeof dr.spec.host !== 'string') return;
+    if (typeof dr.spec.host !== 'string') return;
     const blocks = tlsBlocks(dr).filter((b) => ORIGINATING_TLS_MODES.has(b.mode));
     if (blocks.length === 0) return;
     const host = resolveHost(dr.spec.host, dr.namespace);

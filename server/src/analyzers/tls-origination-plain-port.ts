@@ -7,7 +7,7 @@
  * The quick fix adds `targetPort: 443` to the ServiceEntry port when the ServiceEntry is in the same
  * file; otherwise the message says which ServiceEntry to change.
  */
-import type { Analyzer } from './analyzer';
+import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
@@ -66,10 +66,10 @@ function calledDirectly(index: IndexReader, host: string, port: number): boolean
 export const tlsOriginationPlainPort: Analyzer<State> = {
   code: 'tls-origination-plain-port',
   severity: 'error',
-  appliesTo: ['DestinationRule'],
+  appliesTo: istioNetworking('DestinationRule'),
   reads: ['ServiceEntry', 'VirtualService'],
   *check(dr, { index }) {
-    if (dr.group !== ISTIO_NETWORKING || typeof dr.spec.host !== 'string') return;
+    if (typeof dr.spec.host !== 'string') return;
     const blocks = tlsBlocks(dr).filter((b) => ORIGINATING_TLS_MODES.has(b.mode));
     if (blocks.length === 0) return;
     const host = resolveHost(dr.spec.host, dr.namespace);

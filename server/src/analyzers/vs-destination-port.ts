@@ -12,9 +12,9 @@
  * the rule's match selects. The egress gateway and other assumed hosts are not checked.
  * Overlaps istioctl IST0101 (host:port) and IST0112.
  */
-import type { Analyzer } from './analyzer';
+import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
-import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
+import { type Resource } from '../parse/resource';
 import { HTTP_PROTOCOLS, TLS_PROTOCOLS, registryLookup, routeDestinations, type RouteProtocol } from '../index/mesh';
 import { spanAtPath, type YamlPath } from '../parse/yaml-path';
 import { insertMapEntry, replaceScalar } from '../edits/yaml-edits';
@@ -84,10 +84,9 @@ const failure = (s: State) =>
 export const vsDestinationPort: Analyzer<State> = {
   code: 'vs-destination-port',
   severity: 'error',
-  appliesTo: ['VirtualService'],
+  appliesTo: istioNetworking('VirtualService'),
   reads: ['ServiceEntry', 'Service'],
   *check(vs, { index, settings }) {
-    if (vs.group !== ISTIO_NETWORKING) return;
     for (const d of routeDestinations(vs)) {
       const entries = registryLookup(index, d.host, vs.namespace, settings);
       const owners = entries.flatMap((e) => (e.kind === 'assumed' ? [] : [e.resource]));

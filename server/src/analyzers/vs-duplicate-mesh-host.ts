@@ -11,7 +11,7 @@
  * Overlaps istioctl IST0109 (ConflictingMeshGatewayVirtualServiceHosts).
  */
 import { namespaceOrigin, namespaceOriginsNote } from '../index/namespace-origin';
-import type { Analyzer } from './analyzer';
+import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
@@ -35,10 +35,10 @@ const MAX_NAMED = 5;
 export const vsDuplicateMeshHost: Analyzer<State> = {
   code: 'vs-duplicate-mesh-host',
   severity: 'error',
-  appliesTo: ['VirtualService'],
+  appliesTo: istioNetworking('VirtualService'),
   reads: ['VirtualService'],
   *check(vs, { index }) {
-    if (vs.group !== ISTIO_NETWORKING || !boundGateways(vs).includes(MESH_GATEWAY)) return;
+    if (!boundGateways(vs).includes(MESH_GATEWAY)) return;
     const raw: unknown[] = Array.isArray(vs.spec.hosts) ? vs.spec.hosts : [];
     const done = new Set<string>();
     for (let i = 0; i < raw.length; i++) {

@@ -9,9 +9,9 @@
  * beside the gateway's (Istio gives each side the hosts it admits), so then, like IST0132, only a
  * gateway that admits none of its hosts is reported. A gateway the workspace does not define is reported elsewhere.
  */
-import type { Analyzer } from './analyzer';
+import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
-import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
+import { type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
 import { resolveHost } from '../index/hosts';
 import { gatewayServers, MESH_GATEWAY, resolveGatewayRefs, serverHostAdmits } from '../index/mesh';
@@ -34,10 +34,10 @@ const quoteAll = (xs: string[]) => xs.map((x) => `"${x}"`).join(', ');
 export const vsGatewayHostMismatch: Analyzer<State> = {
   code: 'vs-gateway-host-mismatch',
   severity: 'warning',
-  appliesTo: ['VirtualService'],
+  appliesTo: istioNetworking('VirtualService'),
   reads: ['Gateway'],
   *check(vs, { index }) {
-    if (vs.group !== ISTIO_NETWORKING || !Array.isArray(vs.spec.gateways)) return;
+    if (!Array.isArray(vs.spec.gateways)) return;
     const hosts = (Array.isArray(vs.spec.hosts) ? vs.spec.hosts : []).filter((h): h is string => typeof h === 'string' && h.trim() !== '');
     if (hosts.length === 0) return;
     const refs: unknown[] = vs.spec.gateways;

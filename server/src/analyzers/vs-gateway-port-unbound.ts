@@ -9,9 +9,9 @@
  * pods count (every bound Gateway when none does). The egress gateway is the one of the
  * `istioEgress.egressGateway` settings, or a Service of the workspace whose pods an Istio Gateway selects.
  */
-import type { Analyzer, Hit } from './analyzer';
+import { istioNetworking, type Analyzer, type Hit } from './analyzer';
 import type { RelatedLocation } from '../model';
-import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
+import { type Resource } from '../parse/resource';
 import { spanAtPath, type YamlPath } from '../parse/yaml-path';
 import { egressGatewaysOf, gatewayServers, isEgressGatewayHost, MESH_GATEWAY, routeDestinations, ruleGateways } from '../index/mesh';
 import { insertMapEntry, replaceScalar } from '../edits/yaml-edits';
@@ -35,10 +35,9 @@ function nameRelated(r: Resource, message: string): RelatedLocation[] {
 export const vsGatewayPortUnbound: Analyzer<State> = {
   code: 'vs-gateway-port-unbound',
   severity: 'error',
-  appliesTo: ['VirtualService'],
+  appliesTo: istioNetworking('VirtualService'),
   reads: ['Gateway', 'Service', 'Deployment', 'Pod', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry'],
   *check(vs, { index, settings }) {
-    if (vs.group !== ISTIO_NETWORKING) return;
     for (const d of routeDestinations(vs)) {
       if (d.mirror || !ruleGateways(vs, d).includes(MESH_GATEWAY) || !isEgressGatewayHost(d.host, settings, index)) continue;
       const gateways = egressGatewaysOf(index, vs, settings, d.host);

@@ -16,7 +16,7 @@
  * whose Sidecar imports it. A host or subset that its own namespace does not see either is
  * vs-unknown-host's or vs-unknown-subset's finding, not this one.
  */
-import type { Analyzer, Hit } from './analyzer';
+import { istioNetworking, type Analyzer, type Hit } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import type { IndexReader } from '../index/workspace-index';
@@ -100,7 +100,7 @@ const subsetRule = (index: IndexReader, namespace: string, host: string, subset:
 export const vsHiddenWhereItRuns: Analyzer<State> = {
   code: 'vs-hidden-where-it-runs',
   severity: 'error',
-  appliesTo: ['VirtualService'],
+  appliesTo: istioNetworking('VirtualService'),
   reads: [
     'Gateway',
     'Deployment',
@@ -117,7 +117,6 @@ export const vsHiddenWhereItRuns: Analyzer<State> = {
     'ConfigMap',
   ],
   *check(vs, { index, settings }) {
-    if (vs.group !== ISTIO_NETWORKING) return;
     const hits: Hit<State>[] = [];
     const gateways = Array.isArray(vs.spec.gateways) ? vs.spec.gateways : [];
     for (const site of ruleSites(

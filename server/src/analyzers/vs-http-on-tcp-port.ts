@@ -12,9 +12,9 @@
  * A rule's `match.gateways` count only where the VirtualService is bound (`spec.gateways`).
  * Ports declared `HTTPS` or `TLS` are vs-protocol-mismatch's finding.
  */
-import type { Analyzer, Hit } from './analyzer';
+import { istioNetworking, type Analyzer, type Hit } from './analyzer';
 import type { RelatedLocation } from '../model';
-import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
+import type { Resource } from '../parse/resource';
 import { spanAtPath, type YamlPath } from '../parse/yaml-path';
 import { hostMatches, resolveHost } from '../index/hosts';
 import { boundGateways, gatewayServers, MESH_GATEWAY, resolveGatewayRefs, ruleGateways, serverHostAdmits, serviceEntriesFor } from '../index/mesh';
@@ -90,10 +90,9 @@ const nameRelated = (r: Resource, message: string): RelatedLocation[] => {
 export const vsHttpOnTcpPort: Analyzer<State> = {
   code: 'vs-http-on-tcp-port',
   severity: 'error',
-  appliesTo: ['VirtualService'],
+  appliesTo: istioNetworking('VirtualService'),
   reads: ['ServiceEntry', 'Gateway', 'Service', 'Deployment', 'Pod', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry'],
   *check(vs, { index, settings }) {
-    if (vs.group !== ISTIO_NETWORKING) return;
     const hosts = (Array.isArray(vs.spec.hosts) ? vs.spec.hosts : [])
       .filter((h): h is string => typeof h === 'string' && h.trim() !== '')
       .map((h) => resolveHost(h, vs.namespace));

@@ -5,10 +5,9 @@
  * so this is advice: order more specific matches first, or drop the redundant one. Istio's validation
  * reports this as a warning, and `istioctl analyze` as IST0131 (information).
  */
-import type { Analyzer } from './analyzer';
-import { ISTIO_NETWORKING } from '../parse/resource';
+import { spanAtPath } from '../parse/yaml-path';
+import { istioNetworking, type Analyzer } from './analyzer';
 import { analyzeReachability, type RouteKind } from '../validation/vs-rules';
-import { placeAt } from './rules/rule-hits';
 
 interface State {
   kind: RouteKind;
@@ -22,12 +21,11 @@ interface State {
 export const vsIneffectiveMatch: Analyzer<State> = {
   code: 'vs-ineffective-match',
   severity: 'information',
-  appliesTo: ['VirtualService'],
+  appliesTo: istioNetworking('VirtualService'),
   reads: [],
   *check(r) {
-    if (r.group !== ISTIO_NETWORKING) return;
     for (const m of analyzeReachability(r.spec).ineffective) {
-      const span = placeAt(r.document.ast, ['spec', m.kind, m.index, 'match', m.matchIndex], 'value');
+      const span = spanAtPath(r.document.ast, ['spec', m.kind, m.index, 'match', m.matchIndex], 'value', true);
       if (!span) continue;
       const state: State = { kind: m.kind, rule: m.label, match: m.matchLabel, earlier: m.earlierLabel, sameRule: m.earlier === m.index };
       if (m.prefix !== undefined) state.prefix = m.prefix;

@@ -24,13 +24,22 @@
  * Rules never reached and matches never used are reported by `vs-unreachable-rule` and
  * `vs-ineffective-match`; durations below 1ms and required fields are the CRD's own checks.
  */
-import type { Analyzer, FixContext } from './analyzer';
+import { istioNetworking, type Analyzer, type FixContext } from './analyzer';
 import type { Fix } from '../model';
-import { ISTIO_NETWORKING } from '../parse/resource';
 import type { YamlPath } from '../parse/yaml-path';
 import { nodeSpan, pathAtOffset } from '../parse/yaml-path';
-import { RuleHits, isRecord, listOf, replacementFix, text, type RuleState } from './rules/rule-hits';
-import { checkDestination, checkExportTo, checkLabels, checkPortNumber, istio, capitalize, isWholeSeconds, checkMetadata } from './rules/istio-rules';
+import { RuleHits, isRecord, listOf, replacementFix, text, ruleMessage, ruleMessages, type RuleState } from './rules/rule-hits';
+import {
+  checkDestination,
+  checkExportTo,
+  checkLabels,
+  checkPortNumber,
+  istio,
+  capitalize,
+  isWholeSeconds,
+  checkMetadata,
+  SHARED_RULE_MESSAGES,
+} from './rules/istio-rules';
 import {
   GRPC_STATUSES,
   fqdnProblem,
@@ -47,12 +56,11 @@ import { hostMatches, hostsIntersect } from '../index/hosts';
 export const vsInvalid: Analyzer<RuleState> = {
   code: 'vs-invalid',
   severity: 'error',
-  appliesTo: ['VirtualService'],
+  appliesTo: istioNetworking('VirtualService'),
   reads: [],
   *check(r) {
-    if (r.group !== ISTIO_NETWORKING) return;
     const s = r.spec;
-    const h = new RuleHits(r);
+    const h = new RuleHits<Messages>(r);
     checkMetadata(h, r);
     const hosts = listOf(s.hosts).filter((x): x is string => typeof x === 'string');
     const gateways = listOf(s.gateways);
@@ -62,27 +70,9 @@ export const vsInvalid: Analyzer<RuleState> = {
     const delegate = hosts.length === 0;
 
     if (delegate) {
-      if (gateways.length > 0)
-        h.error(
-          ['spec', 'gateways'],
-          'delegate-gateways',
-          `A VirtualService without hosts is a delegate, used only through another VirtualService's "delegate"; it cannot list gateways. Add hosts, or remove gateways.${istio('delegate virtual service must have no gateways specified')}`,
-          'key',
-        );
-      if (tls.length > 0)
-        h.error(
-          ['spec', 'tls'],
-          'delegate-tls',
-          `A delegate VirtualService (no hosts) can only have http routes.${istio('delegate virtual service must have no tls route specified')}`,
-          'key',
-        );
-      if (tcp.length > 0)
-        h.error(
-          ['spec', 'tcp'],
-          'delegate-tcp',
-          `A delegate VirtualService (no hosts) can only have http routes.${istio('delegate virtual service must have no tcp route specified')}`,
-          'key',
-        );
+      if (gateways.length > 0) h.error(['spec', 'gateways'], 'delegate-gateways', {}, 'key');
+      if (tls.length > 0) h.error(['spec', 'tls'], 'delegate-tls', {}, 'key');
+      if (tcp.length > 0) h.error(['spec', 'tcp'], 'delegate-tcp', {}, 'key');
     }
 
     const appliesToGateway = gateways.length > 0 && !gateways.includes('mesh');
@@ -94,13 +84,7 @@ export const vsInvalid: Analyzer<RuleState> = {
             const map = isRecord(m) ? m[field] : undefined;
             if (!isRecord(map)) continue;
             for (const key of Object.keys(map)) {
-              if (isJwtClaimRoute(key))
-                h.error(
-                  ['spec', 'http', i, 'match', j, field, key],
-                  'jwt-claim-mesh',
-                  `Routing on JWT claims ("${key}") works only on a gateway, where a RequestAuthentication validates the token; this VirtualService applies to the mesh.${istio(`JWT claim based routing (key: ${key}) is only supported for gateway, found no gateways: [${gateways.join(' ')}]`)}`,
-                  'key',
-                );
+              if (isJwtClaimRoute(key)) h.error(['spec', 'http', i, 'match', j, field, key], 'jwt-claim-mesh', { key, gateways: gateways.join(' ') }, 'key');
             }
           }
         });
@@ -114,15 +98,11 @@ export const vsInvalid: Analyzer<RuleState> = {
       const p = appliesToGateway && sniOutbound && host.startsWith('outbound_') ? undefined : wildcardDomainProblem(host);
       if (p) {
         if (!isIpAddress(host)) {
-          h.error(['spec', 'hosts', i], 'host-invalid', `${capitalize(p)}.`);
+          h.error(['spec', 'hosts', i], 'host-invalid', { problem: p });
           allHostsValid = false;
         }
       } else if (!appliesToGateway && host === '*') {
-        h.error(
-          ['spec', 'hosts', i],
-          'host-wildcard-mesh',
-          `Host "*" would capture every host for the whole mesh, so Istio forbids it on a VirtualService bound to the mesh; list the hosts, or bind it to a gateway.${istio('wildcard host * is not allowed for virtual services bound to the mesh gateway')}`,
-        );
+        h.error(['spec', 'hosts', i], 'host-wildcard-mesh', {});
         allHostsValid = false;
       }
     });
@@ -132,22 +112,14 @@ export const vsInvalid: Analyzer<RuleState> = {
         for (let j = i + 1; j < written.length; j++) {
           const [a, b] = [written[i].host, written[j].host];
           if (hostsIntersect(a.toLowerCase(), b.toLowerCase())) {
-            h.error(
-              ['spec', 'hosts', written[j].index],
-              'host-duplicate',
-              `Host "${b}" overlaps "${a}" in the same VirtualService; list each host once.${istio(`duplicate hosts in virtual service: ${a} & ${b}`)}`,
-            );
+            h.error(['spec', 'hosts', written[j].index], 'host-duplicate', { b, a });
           }
         }
       }
     }
 
     if (http.length === 0 && tcp.length === 0 && tls.length === 0) {
-      h.error(
-        ['metadata', 'name'],
-        'no-routes',
-        `This VirtualService has no http, tcp or tls routes.${istio('http, tcp or tls must be provided in virtual service')}`,
-      );
+      h.error(['metadata', 'name'], 'no-routes', {});
     }
     http.forEach((route, i) => checkHttpRoute(h, ['spec', 'http', i], route, delegate));
     tls.forEach((route, i) =>
@@ -163,13 +135,13 @@ export const vsInvalid: Analyzer<RuleState> = {
     checkExportTo(h, r.namespace, s.exportTo, false);
     yield* h.hits;
   },
-  message: (s) => s.text,
+  message: (s) => ruleMessage(MESSAGES, s),
   ruleOf: (s) => s.rule,
   fix: (s, ctx) => (s.rule === 'mirror-percent-deprecated' ? mirrorPercentFix(ctx) : replacementFix(s, ctx)),
 };
 
 /** Istio's `validateGatewayNames`, for `spec.gateways` and match-level `gateways`. */
-function checkGatewayNames(h: RuleHits, path: YamlPath, names: unknown[]): void {
+function checkGatewayNames(h: RuleHits<Messages>, path: YamlPath, names: unknown[]): void {
   names.forEach((name, i) => {
     if (typeof name !== 'string') return;
     const p = [...path, i];
@@ -178,56 +150,29 @@ function checkGatewayNames(h: RuleHits, path: YamlPath, names: unknown[]): void 
       if (name.includes('.')) {
         const parts = name.split('.');
         const recommended = `${parts[1]}/${parts[0]}`;
-        h.warning(
-          p,
-          'gateway-legacy-name',
-          `"${name}" is the legacy name.namespace form; write "${recommended}".${istio(`using legacy gatewayName format "${name}"; prefer the <namespace>/<name> format: "${recommended}"`)}`,
-          'value',
-          recommended,
-        );
+        h.warning(p, 'gateway-legacy-name', { name, recommended }, 'value', recommended);
       }
       const problem = fqdnProblem(name);
-      if (problem) h.error(p, 'gateway-name-invalid', `Gateway reference "${name}" is not valid: ${problem}.`);
+      if (problem) h.error(p, 'gateway-name-invalid', { variant: 'invalid', name, problem });
       return;
     }
     const ns = name.slice(0, slash);
     const gw = name.slice(slash + 1);
-    if (ns === '' || gw === '')
-      h.error(
-        p,
-        'gateway-name-invalid',
-        `Gateway reference "${name}" needs both a namespace and a name around "/".${istio('config namespace and gateway name cannot be empty')}`,
-      );
-    else if (!isDns1123Label(ns))
-      h.error(p, 'gateway-name-invalid', `"${ns}" is not a valid namespace in gateway reference "${name}".${istio(`invalid value for namespace: "${ns}"`)}`);
-    else if (!isDns1123Label(gw))
-      h.error(
-        p,
-        'gateway-name-invalid',
-        `"${gw}" is not a valid Gateway name in "${name}" (a DNS label, no dots).${istio(`invalid value for gateway name: "${gw}"`)}`,
-      );
+    if (ns === '' || gw === '') h.error(p, 'gateway-name-invalid', { variant: 'empty-part', name });
+    else if (!isDns1123Label(ns)) h.error(p, 'gateway-name-invalid', { variant: 'namespace', ns, name });
+    else if (!isDns1123Label(gw)) h.error(p, 'gateway-name-invalid', { variant: 'name', gw, name });
   });
 }
 
 /** Istio's `validateStringMatch`: no empty prefix, and a regex that RE2 accepts. `allowEmptyPrefix` is for URIs. */
-function checkStringMatch(h: RuleHits, path: YamlPath, m: unknown, where: string, allowEmptyPrefix = false): void {
+function checkStringMatch(h: RuleHits<Messages>, path: YamlPath, m: unknown, where: string, allowEmptyPrefix = false): void {
   if (!isRecord(m)) return;
-  if (!allowEmptyPrefix && m.prefix === '')
-    h.error(
-      [...path, 'prefix'],
-      'match-empty',
-      `An empty prefix in a ${where} match matches nothing useful and Envoy rejects it; remove the match or give a prefix.${istio(`"${where}": prefix string match should not be empty`)}`,
-    );
+  if (!allowEmptyPrefix && m.prefix === '') h.error([...path, 'prefix'], 'match-empty', { variant: 'prefix', where });
   if (typeof m.regex === 'string') {
-    if (m.regex === '')
-      h.error(
-        [...path, 'regex'],
-        'match-empty',
-        `An empty regex in a ${where} match is not allowed.${istio(`"${where}": regex string match should not be empty`)}`,
-      );
+    if (m.regex === '') h.error([...path, 'regex'], 'match-empty', { variant: 'regex', where });
     else {
       const p = regexProblem(m.regex);
-      if (p) h.error([...path, 'regex'], 'match-regex', `This ${where} regex is not accepted by Envoy: ${p}. Istio uses RE2 syntax.`);
+      if (p) h.error([...path, 'regex'], 'match-regex', { where, problem: p });
     }
   }
 }
@@ -267,7 +212,7 @@ function isAuthorityHeader(name: string): boolean {
 }
 
 /** Header add/set/remove names and values of a route or a destination. */
-function checkHeaderOperations(h: RuleHits, path: YamlPath, headers: unknown): void {
+function checkHeaderOperations(h: RuleHits<Messages>, path: YamlPath, headers: unknown): void {
   if (!isRecord(headers)) return;
   for (const side of ['request', 'response'] as const) {
     const ops = headers[side];
@@ -276,87 +221,45 @@ function checkHeaderOperations(h: RuleHits, path: YamlPath, headers: unknown): v
       if (!isRecord(ops[op])) continue;
       for (const [name, value] of Object.entries(ops[op])) {
         const p = [...path, side, op, name];
-        if (name === '') h.error(p, 'headers-name', `A header name cannot be empty.${istio('header name cannot be empty')}`, 'key');
+        if (name === '') h.error(p, 'headers-name', { variant: 'empty' }, 'key');
         else if (side === 'request' ? name.startsWith(':') && !isAuthorityHeader(name) : name.toLowerCase() === 'host' || name.startsWith(':')) {
-          h.error(
-            p,
-            'headers-name',
-            `Header "${name}" cannot be changed here${name.startsWith(':') ? ' (pseudo-headers starting with ":" are managed by Envoy)' : ''}.${istio(name.toLowerCase() === 'host' ? `invalid header "${name}": cannot set Host header` : `invalid header "${name}": header cannot have ":" prefix`)}`,
-            'key',
-          );
+          h.error(p, 'headers-name', { variant: 'set', name }, 'key');
         }
-        if (typeof value === 'string' && !HEADER_VALUE.test(value))
-          h.error(p, 'headers-value', `The value of header "${name}" contains control characters.${istio('header value configuration is invalid')}`);
+        if (typeof value === 'string' && !HEADER_VALUE.test(value)) h.error(p, 'headers-value', { name });
       }
     }
     listOf(ops.remove).forEach((name, j) => {
       if (typeof name !== 'string') return;
       const p = [...path, side, 'remove', j];
-      if (name === '') h.error(p, 'headers-name', `A header name cannot be empty.${istio('header name cannot be empty')}`);
-      else if (name.toLowerCase() === 'host' || name.startsWith(':'))
-        h.error(
-          p,
-          'headers-name',
-          `Header "${name}" cannot be removed.${istio(name.toLowerCase() === 'host' ? `invalid header "${name}": cannot set Host header` : `invalid header "${name}": header cannot have ":" prefix`)}`,
-        );
+      if (name === '') h.error(p, 'headers-name', { variant: 'empty' });
+      else if (name.toLowerCase() === 'host' || name.startsWith(':')) h.error(p, 'headers-name', { variant: 'remove', name });
     });
   }
 }
 
-function checkWeights(h: RuleHits, path: YamlPath, routes: unknown[]): void {
+function checkWeights(h: RuleHits<Messages>, path: YamlPath, routes: unknown[]): void {
   let total = 0;
   routes.forEach((d, i) => {
     if (!isRecord(d)) return;
     const w = typeof d.weight === 'number' ? d.weight : 0;
-    if (w < 0) h.error([...path, i, 'weight'], 'weight-negative', `A route weight cannot be negative.${istio(`weight ${w} < 0`)}`);
+    if (w < 0) h.error([...path, i, 'weight'], 'weight-negative', { w });
     total += w;
   });
-  if (routes.length > 1 && total === 0)
-    h.error(
-      path,
-      'weight-zero-total',
-      `With ${routes.length} destinations the weights add up to 0, so Istio cannot split traffic between them; give each destination a weight (they should add up to 100).${istio('total destination weight = 0')}`,
-      'key',
-    );
+  if (routes.length > 1 && total === 0) h.error(path, 'weight-zero-total', { routesCount: routes.length }, 'key');
 }
 
-function checkHttpRoute(h: RuleHits, path: YamlPath, route: unknown, delegateVs: boolean): void {
+function checkHttpRoute(h: RuleHits<Messages>, path: YamlPath, route: unknown, delegateVs: boolean): void {
   if (!isRecord(route)) return;
   const has = (f: string) => route[f] !== undefined && route[f] !== null;
   const routes = listOf(route.route);
   const isRoot = !delegateVs && has('delegate');
   if (isRoot) {
-    if (has('redirect'))
-      h.error(
-        [...path, 'redirect'],
-        'http-root-route',
-        `A rule with delegate hands requests to another VirtualService; it cannot also redirect.${istio(`root HTTP route ${route.name ?? ''} must not specify redirect`)}`,
-        'key',
-      );
-    if (has('route'))
-      h.error(
-        [...path, 'route'],
-        'http-root-route',
-        `A rule with delegate hands requests to another VirtualService; it cannot also have a route.${istio(`root HTTP route ${route.name ?? ''} must not specify route`)}`,
-        'key',
-      );
+    if (has('redirect')) h.error([...path, 'redirect'], 'http-root-route', { variant: 'redirect', name: String(route.name ?? '') }, 'key');
+    if (has('route')) h.error([...path, 'route'], 'http-root-route', { variant: 'route', name: String(route.name ?? '') }, 'key');
   } else {
-    if (delegateVs && has('delegate'))
-      h.error(
-        [...path, 'delegate'],
-        'http-nested-delegate',
-        `A delegate VirtualService cannot delegate again.${istio('delegate HTTP route cannot contain delegate')}`,
-        'key',
-      );
+    if (delegateVs && has('delegate')) h.error([...path, 'delegate'], 'http-nested-delegate', {}, 'key');
     const conflict = (a: string, b: string, text: string) =>
-      has(a) &&
-      (b === 'route' ? routes.length > 0 : has(b)) &&
-      h.error(
-        [...path, b],
-        'http-conflict',
-        `A rule cannot have both ${a} and ${b}; ${a} answers the request itself, so ${b} would never apply.${istio(text)}`,
-        'key',
-      );
+      has(a) && (b === 'route' ? routes.length > 0 : has(b)) && h.error([...path, b], 'http-conflict', { a, b, text }, 'key');
     if (has('redirect')) {
       conflict('redirect', 'route', 'HTTP route cannot contain both route and redirect');
       conflict('redirect', 'fault', 'HTTP route cannot contain both fault and redirect');
@@ -367,15 +270,10 @@ function checkHttpRoute(h: RuleHits, path: YamlPath, route: unknown, delegateVs:
       conflict('directResponse', 'fault', 'HTTP route cannot contain both fault and direct_response');
       conflict('directResponse', 'rewrite', 'HTTP route rule cannot contain both rewrite and direct_response');
     } else if (routes.length === 0) {
-      h.error(
-        path,
-        'http-no-action',
-        `This http rule does nothing: give it a route, a redirect or a directResponse.${istio('HTTP route, redirect or direct_response is required')}`,
-      );
+      h.error(path, 'http-no-action', {});
     }
   }
-  if (has('mirror') && listOf(route.mirrors).length > 0)
-    h.error([...path, 'mirrors'], 'mirror-both', `Use either mirror or mirrors, not both.${istio('HTTP route cannot contain both mirror and mirrors')}`, 'key');
+  if (has('mirror') && listOf(route.mirrors).length > 0) h.error([...path, 'mirrors'], 'mirror-both', {}, 'key');
 
   listOf(route.match).forEach((m, j) => {
     if (!isRecord(m)) return;
@@ -384,15 +282,9 @@ function checkHttpRoute(h: RuleHits, path: YamlPath, route: unknown, delegateVs:
       if (!isRecord(m[field])) continue;
       for (const [name, value] of Object.entries(m[field])) {
         const hp = [...mp, field, name];
-        if (field === 'headers' && value === null)
-          h.error(
-            hp,
-            'match-header-null',
-            `Header match "${name}" has no condition; give exact, prefix or regex.${istio(`header match ${name} cannot be null`)}`,
-            'key',
-          );
+        if (field === 'headers' && value === null) h.error(hp, 'match-header-null', { name }, 'key');
         const problem = headerNameProblem(name);
-        if (problem) h.error(hp, 'match-header-name', `${capitalize(problem)}.`, 'key');
+        if (problem) h.error(hp, 'match-header-name', { problem }, 'key');
         if (!(field === 'withoutHeaders' && isRecord(value) && value.regex === '*')) checkStringMatch(h, hp, value, field);
       }
     }
@@ -403,11 +295,7 @@ function checkHttpRoute(h: RuleHits, path: YamlPath, route: unknown, delegateVs:
     if (isRecord(m.queryParams)) for (const [k, v] of Object.entries(m.queryParams)) checkStringMatch(h, [...mp, 'queryParams', k], v, 'queryParams');
     checkMatchCommon(h, mp, m);
     if (typeof m.sourceNamespace === 'string' && m.sourceNamespace !== '' && !isDns1123Label(m.sourceNamespace)) {
-      h.error(
-        [...mp, 'sourceNamespace'],
-        'match-source-namespace',
-        `"${m.sourceNamespace}" is not a valid namespace name.${istio(`sourceNamespace match ${m.sourceNamespace} is invalid`)}`,
-      );
+      h.error([...mp, 'sourceNamespace'], 'match-source-namespace', { sourceNamespace: m.sourceNamespace });
     }
   });
 
@@ -417,37 +305,18 @@ function checkHttpRoute(h: RuleHits, path: YamlPath, route: unknown, delegateVs:
   checkFault(h, [...path, 'fault'], route.fault);
 
   if (typeof route.mirrorPercent === 'number') {
-    if (route.mirrorPercent > 100)
-      h.error(
-        [...path, 'mirrorPercent'],
-        'mirror-percent',
-        `mirrorPercent cannot exceed 100.${istio(`mirror_percent must have a max value of 100 (it has ${route.mirrorPercent})`)}`,
-      );
-    h.warning(
-      [...path, 'mirrorPercent'],
-      'mirror-percent-deprecated',
-      `mirrorPercent is deprecated; use mirrorPercentage: {value: ${route.mirrorPercent}}.${istio('using deprecated setting "mirrorPercent", use "mirrorPercentage" instead')}`,
-      'key',
-    );
+    if (route.mirrorPercent > 100) h.error([...path, 'mirrorPercent'], 'mirror-percent', { variant: 'mirror-percent', mirrorPercent: route.mirrorPercent });
+    h.warning([...path, 'mirrorPercent'], 'mirror-percent-deprecated', { mirrorPercent: route.mirrorPercent }, 'key');
   }
   const mirrorPct = isRecord(route.mirrorPercentage) ? route.mirrorPercentage.value : undefined;
   if (typeof mirrorPct === 'number' && (mirrorPct < 0 || mirrorPct > 100))
-    h.error(
-      [...path, 'mirrorPercentage', 'value'],
-      'mirror-percent',
-      `mirrorPercentage must be between 0 and 100.${istio(`mirror_percentage must have a ${mirrorPct < 0 ? 'min value of 0' : 'max value of 100'}`)}`,
-    );
+    h.error([...path, 'mirrorPercentage', 'value'], 'mirror-percent', { variant: 'mirror-percentage', mirrorPct });
   checkDestination(h, [...path, 'mirror'], route.mirror);
   listOf(route.mirrors).forEach((m, j) => {
     if (!isRecord(m)) return;
     checkDestination(h, [...path, 'mirrors', j, 'destination'], m.destination);
     const v = isRecord(m.percentage) ? m.percentage.value : undefined;
-    if (typeof v === 'number' && (v < 0 || v > 100))
-      h.error(
-        [...path, 'mirrors', j, 'percentage', 'value'],
-        'mirror-percent',
-        `A mirror percentage must be between 0 and 100.${istio(`mirror percentage must have a ${v < 0 ? 'min value of 0' : 'max value of 100'}`)}`,
-      );
+    if (typeof v === 'number' && (v < 0 || v > 100)) h.error([...path, 'mirrors', j, 'percentage', 'value'], 'mirror-percent', { variant: 'percentage', v });
   });
 
   checkRedirect(h, [...path, 'redirect'], route.redirect);
@@ -463,13 +332,13 @@ function checkHttpRoute(h: RuleHits, path: YamlPath, route: unknown, delegateVs:
 }
 
 /** Match fields every route kind shares: port, source labels and gateways. */
-function checkMatchCommon(h: RuleHits, mp: YamlPath, m: Record<string, any>): void {
+function checkMatchCommon(h: RuleHits<Messages>, mp: YamlPath, m: Record<string, any>): void {
   if (typeof m.port === 'number' && m.port !== 0) checkPortNumber(h, [...mp, 'port'], m.port, 'Match port');
   checkLabels(h, [...mp, 'sourceLabels'], m.sourceLabels);
   checkGatewayNames(h, [...mp, 'gateways'], listOf(m.gateways));
 }
 
-function checkAuthority(h: RuleHits, path: YamlPath, route: Record<string, any>): void {
+function checkAuthority(h: RuleHits<Messages>, path: YamlPath, route: Record<string, any>): void {
   let current = isRecord(route.rewrite) ? text(route.rewrite.authority) : undefined;
   const request = isRecord(route.headers) && isRecord(route.headers.request) ? route.headers.request : {};
   for (const op of ['set', 'add']) {
@@ -477,12 +346,7 @@ function checkAuthority(h: RuleHits, path: YamlPath, route: Record<string, any>)
     for (const [k, v] of Object.entries(request[op])) {
       if (!isAuthorityHeader(k)) continue;
       if (current !== undefined) {
-        h.error(
-          [...path, 'headers', 'request', op, k],
-          'headers-authority',
-          `The authority is already rewritten to "${current}"; set it in one place only.${istio(`authority header cannot be set multiple times: have "${current}", attempting to set "${v}"`)}`,
-          'key',
-        );
+        h.error([...path, 'headers', 'request', op, k], 'headers-authority', { current, v: String(v) }, 'key');
         return;
       }
       current = String(v);
@@ -490,57 +354,36 @@ function checkAuthority(h: RuleHits, path: YamlPath, route: Record<string, any>)
   }
 }
 
-function checkCors(h: RuleHits, path: YamlPath, cors: unknown): void {
+function checkCors(h: RuleHits<Messages>, path: YamlPath, cors: unknown): void {
   if (!isRecord(cors)) return;
   listOf(cors.allowOrigins).forEach((o, i) => {
     if (!isRecord(o)) return;
     const value = o.exact ?? o.prefix ?? o.regex;
-    if (value === undefined || value === '')
-      h.error(
-        [...path, 'allowOrigins', i],
-        'cors-origin',
-        `An allowOrigins entry needs a non-empty exact, prefix or regex.${istio(`'${value ?? ''}' is not a valid match type for CORS allow origins`)}`,
-      );
+    if (value === undefined || value === '') h.error([...path, 'allowOrigins', i], 'cors-origin', { value: String(value ?? '') });
     else checkStringMatch(h, [...path, 'allowOrigins', i], o, 'corsPolicy.allowOrigins');
   });
   listOf(cors.allowMethods).forEach((m, i) => {
-    if (typeof m === 'string' && !CORS_METHODS.has(m))
-      h.error(
-        [...path, 'allowMethods', i],
-        'cors-method',
-        `"${m}" is not an HTTP method (methods are upper case, such as GET or POST).${istio(`"${m}" is not a supported HTTP method`)}`,
-      );
+    if (typeof m === 'string' && !CORS_METHODS.has(m)) h.error([...path, 'allowMethods', i], 'cors-method', { m });
   });
   for (const f of ['allowHeaders', 'exposeHeaders']) {
     listOf(cors[f]).forEach((name, i) => {
       if (typeof name !== 'string') return;
-      if (name === '') h.error([...path, f, i], 'cors-header', `A header name cannot be empty.${istio('header name cannot be empty')}`);
-      else if (name !== '*' && !CORS_HEADER.test(name))
-        h.error([...path, f, i], 'cors-header', `"${name}" is not a valid header name.${istio(`header name ${name} is not a valid header name`)}`);
+      if (name === '') h.error([...path, f, i], 'cors-header', { variant: 'empty' });
+      else if (name !== '*' && !CORS_HEADER.test(name)) h.error([...path, f, i], 'cors-header', { variant: 'invalid', name });
     });
   }
-  if (cors.maxAge !== undefined && !isWholeSeconds(cors.maxAge))
-    h.error(
-      [...path, 'maxAge'],
-      'cors-max-age',
-      `maxAge is kept only to whole seconds; write a whole number of seconds.${istio('max_age duration is accurate only to seconds precision')}`,
-    );
+  if (cors.maxAge !== undefined && !isWholeSeconds(cors.maxAge)) h.error([...path, 'maxAge'], 'cors-max-age', {});
 }
 
-function checkPercentage(h: RuleHits, path: YamlPath, p: unknown): void {
+function checkPercentage(h: RuleHits<Messages>, path: YamlPath, p: unknown): void {
   const v = isRecord(p) ? p.value : undefined;
-  if (typeof v === 'number' && (v < 0 || v > 100 || (v > 0 && v < 0.0001)))
-    h.error(
-      [...path, 'value'],
-      'fault-percentage',
-      `The percentage must be 0, or between 0.0001 and 100.${istio(`percentage ${v} is neither 0.0, nor in range [0.0001, 100.0]`)}`,
-    );
+  if (typeof v === 'number' && (v < 0 || v > 100 || (v > 0 && v < 0.0001))) h.error([...path, 'value'], 'fault-percentage', { v });
 }
 
-function checkFault(h: RuleHits, path: YamlPath, fault: unknown): void {
+function checkFault(h: RuleHits<Messages>, path: YamlPath, fault: unknown): void {
   if (!isRecord(fault)) return;
   if (!isRecord(fault.abort) && !isRecord(fault.delay)) {
-    h.error(path, 'fault-empty', `A fault needs an abort, a delay or both.${istio('HTTP fault injection must have an abort and/or a delay')}`, 'key');
+    h.error(path, 'fault-empty', {}, 'key');
     return;
   }
   const abort = fault.abort;
@@ -548,87 +391,43 @@ function checkFault(h: RuleHits, path: YamlPath, fault: unknown): void {
     checkPercentage(h, [...path, 'abort', 'percentage'], abort.percentage);
     if (abort.grpcStatus !== undefined) {
       if (typeof abort.grpcStatus === 'string' && !GRPC_STATUSES.has(abort.grpcStatus))
-        h.error(
-          [...path, 'abort', 'grpcStatus'],
-          'fault-grpc-status',
-          `"${abort.grpcStatus}" is not a gRPC status name, such as UNAVAILABLE or NOT_FOUND.${istio(`gRPC status "${abort.grpcStatus}" is not supported`)}`,
-        );
+        h.error([...path, 'abort', 'grpcStatus'], 'fault-grpc-status', { grpcStatus: abort.grpcStatus });
     } else if (abort.http2Error !== undefined) {
-      h.error(
-        [...path, 'abort', 'http2Error'],
-        'fault-http2-error',
-        `HTTP/2 error aborts are not supported yet; use httpStatus.${istio('HTTP/2 abort fault injection not supported yet')}`,
-        'key',
-      );
+      h.error([...path, 'abort', 'http2Error'], 'fault-http2-error', {}, 'key');
     } else if (abort.httpStatus !== undefined) {
       const st = abort.httpStatus;
-      if (typeof st === 'number' && (st < 200 || st > 600))
-        h.error(
-          [...path, 'abort', 'httpStatus'],
-          'fault-http-status',
-          `HTTP status ${st} is not between 200 and 599.${istio(`HTTP status ${st} is not in range 200-599`)}`,
-        );
+      if (typeof st === 'number' && (st < 200 || st > 600)) h.error([...path, 'abort', 'httpStatus'], 'fault-http-status', { st });
     } else {
-      h.warning(
-        [...path, 'abort'],
-        'fault-abort-type',
-        `This abort sets no error: give httpStatus (or grpcStatus), or it does nothing.${istio('abort configured, but error type not set')}`,
-        'key',
-      );
+      h.warning([...path, 'abort'], 'fault-abort-type', {}, 'key');
     }
   }
   const delay = fault.delay;
   if (isRecord(delay)) {
     checkPercentage(h, [...path, 'delay', 'percentage'], delay.percentage);
     if (typeof delay.percent === 'number' && delay.percent > 0) {
-      h.warning(
-        [...path, 'delay', 'percent'],
-        'fault-delay-percent',
-        `fault.delay.percent is deprecated; use percentage: {value: ${delay.percent}}. (Istio, IST0002: "HTTPRoute.fault.delay.percent is deprecated; use HTTPRoute.fault.delay.percentage")`,
-        'key',
-      );
+      h.warning([...path, 'delay', 'percent'], 'fault-delay-percent', { percent: delay.percent }, 'key');
     }
-    if (delay.exponentialDelay !== undefined)
-      h.error(
-        [...path, 'delay', 'exponentialDelay'],
-        'fault-exponential-delay',
-        `exponentialDelay is not supported yet; use fixedDelay.${istio('exponentialDelay not supported yet')}`,
-        'key',
-      );
+    if (delay.exponentialDelay !== undefined) h.error([...path, 'delay', 'exponentialDelay'], 'fault-exponential-delay', {}, 'key');
   }
 }
 
-function checkRedirect(h: RuleHits, path: YamlPath, r: unknown): void {
+function checkRedirect(h: RuleHits<Messages>, path: YamlPath, r: unknown): void {
   if (!isRecord(r)) return;
   if (!text(r.uri) && !text(r.authority) && r.port === undefined && r.derivePort === undefined && !text(r.scheme)) {
-    h.error(
-      path,
-      'redirect-empty',
-      `A redirect must change something: uri, authority, scheme or port.${istio('redirect must specify URI, authority, scheme, or port')}`,
-      'key',
-    );
+    h.error(path, 'redirect-empty', {}, 'key');
   }
   if (typeof r.redirectCode === 'number' && r.redirectCode !== 0 && (r.redirectCode < 300 || r.redirectCode > 399)) {
-    h.error(
-      [...path, 'redirectCode'],
-      'redirect-code',
-      `Redirect code ${r.redirectCode} is not a 3xx code.${istio(`${r.redirectCode} is not a valid redirect code, must be 3xx`)}`,
-    );
+    h.error([...path, 'redirectCode'], 'redirect-code', { redirectCode: r.redirectCode });
   }
   if (typeof r.scheme === 'string' && r.scheme !== '' && r.scheme !== 'http' && r.scheme !== 'https') {
-    h.error([...path, 'scheme'], 'redirect-scheme', `Redirect scheme must be "http" or "https".${istio('invalid redirect scheme, must be "http" or "https"')}`);
+    h.error([...path, 'scheme'], 'redirect-scheme', {});
   }
   if (typeof r.port === 'number' && r.port > 0) checkPortNumber(h, [...path, 'port'], r.port, 'Redirect port');
 }
 
-function checkDirectResponse(h: RuleHits, path: YamlPath, d: unknown): void {
+function checkDirectResponse(h: RuleHits<Messages>, path: YamlPath, d: unknown): void {
   if (!isRecord(d)) return;
-  if (typeof d.status === 'number' && (d.status < 200 || d.status > 600))
-    h.error(
-      [...path, 'status'],
-      'direct-response-status',
-      `HTTP status ${d.status} is not between 200 and 599.${istio(`HTTP status ${d.status} is not in range 200-599`)}`,
-    );
+  if (typeof d.status === 'number' && (d.status < 200 || d.status > 600)) h.error([...path, 'status'], 'direct-response-status', { status: d.status });
   const body = isRecord(d.body)
     ? typeof d.body.string === 'string'
       ? d.body.string.length
@@ -636,115 +435,60 @@ function checkDirectResponse(h: RuleHits, path: YamlPath, d: unknown): void {
         ? Math.floor((d.body.bytes.length * 3) / 4)
         : 0
     : 0;
-  if (body > 1024 * 1024)
-    h.error(
-      [...path, 'body'],
-      'direct-response-size',
-      `This response body is over 1MB; Istio rejects bodies that large.${istio('large direct_responses may impact control plane performance, must be less than 1MB')}`,
-      'key',
-    );
-  else if (body > 100 * 1024)
-    h.warning(
-      [...path, 'body'],
-      'direct-response-size',
-      `This response body is over 100KB and is sent to every proxy; keep it small.${istio('large direct_responses may impact control plane performance')}`,
-      'key',
-    );
+  if (body > 1024 * 1024) h.error([...path, 'body'], 'direct-response-size', { variant: 'over-1mb' }, 'key');
+  else if (body > 100 * 1024) h.warning([...path, 'body'], 'direct-response-size', { variant: 'over-100kb' }, 'key');
 }
 
-function checkRetries(h: RuleHits, path: YamlPath, r: unknown): void {
+function checkRetries(h: RuleHits<Messages>, path: YamlPath, r: unknown): void {
   if (!isRecord(r)) return;
   const attempts = typeof r.attempts === 'number' ? r.attempts : 0;
-  if (attempts < 0) h.error([...path, 'attempts'], 'retries-attempts', `attempts cannot be negative.${istio('attempts cannot be negative')}`);
+  if (attempts < 0) h.error([...path, 'attempts'], 'retries-attempts', {});
   if (attempts === 0 && (r.perTryTimeout !== undefined || text(r.retryOn) || r.retryRemoteLocalities !== undefined)) {
-    h.error(
-      [...path, r.attempts === undefined ? 'retryOn' : 'attempts'],
-      'retries-disabled',
-      `With attempts 0 (or unset) retries are off, so the other retry settings do nothing; set attempts.${istio('http retry policy configured when attempts are set to 0 (disabled)')}`,
-      r.attempts === undefined ? 'key' : 'value',
-    );
+    h.error([...path, r.attempts === undefined ? 'retryOn' : 'attempts'], 'retries-disabled', {}, r.attempts === undefined ? 'key' : 'value');
   }
   if (typeof r.retryOn === 'string' && r.retryOn !== '') {
     for (const policy of r.retryOn.split(',')) {
       const n = Number(policy);
       if (!(Number.isInteger(n) && HTTP_STATUS_CODES.has(n)) && !SUPPORTED_RETRY_ON.has(policy)) {
-        h.error(
-          [...path, 'retryOn'],
-          'retries-retry-on',
-          `"${policy}" is not a retry condition Envoy knows (such as 5xx, gateway-error, connect-failure, reset, or an HTTP status code).${istio(`"${policy}" is not a valid retryOn policy`)}`,
-        );
+        h.error([...path, 'retryOn'], 'retries-retry-on', { policy });
       }
     }
   }
 }
 
-function checkRewrite(h: RuleHits, path: YamlPath, r: unknown): void {
+function checkRewrite(h: RuleHits<Messages>, path: YamlPath, r: unknown): void {
   if (!isRecord(r)) return;
   const regexRewrite = r.uriRegexRewrite;
-  if (text(r.uri) && regexRewrite !== undefined)
-    h.error(
-      [...path, 'uriRegexRewrite'],
-      'rewrite-both',
-      `Use either uri or uriRegexRewrite, not both.${istio('rewrite may only contain one of URI or UriRegexRewrite')}`,
-      'key',
-    );
-  if (!text(r.uri) && regexRewrite === undefined && !text(r.authority))
-    h.error(
-      path,
-      'rewrite-empty',
-      `This rewrite changes nothing: set uri, uriRegexRewrite or authority.${istio('rewrite must specify at least one of URI, UriRegexRewrite, or authority. Only one of URI or UriRegexRewrite may be specified')}`,
-      'key',
-    );
+  if (text(r.uri) && regexRewrite !== undefined) h.error([...path, 'uriRegexRewrite'], 'rewrite-both', {}, 'key');
+  if (!text(r.uri) && regexRewrite === undefined && !text(r.authority)) h.error(path, 'rewrite-empty', {}, 'key');
   if (isRecord(regexRewrite)) {
-    if (!text(regexRewrite.match) || !text(regexRewrite.rewrite))
-      h.error(
-        [...path, 'uriRegexRewrite'],
-        'rewrite-regex',
-        `uriRegexRewrite needs both match and rewrite.${istio('UriRegexRewrite requires both Rewrite and Match fields to be specified')}`,
-        'key',
-      );
+    if (!text(regexRewrite.match) || !text(regexRewrite.rewrite)) h.error([...path, 'uriRegexRewrite'], 'rewrite-regex', { variant: 'incomplete' }, 'key');
     else {
       const p = regexProblem(regexRewrite.match);
-      if (p) h.error([...path, 'uriRegexRewrite', 'match'], 'rewrite-regex', `This regex is not accepted by Envoy: ${p}. Istio uses RE2 syntax.`);
+      if (p) h.error([...path, 'uriRegexRewrite', 'match'], 'rewrite-regex', { variant: 'syntax', problem: p });
     }
   }
 }
 
-function checkTlsRoute(h: RuleHits, path: YamlPath, route: unknown, hosts: string[], appliesToGateway: boolean): void {
+function checkTlsRoute(h: RuleHits<Messages>, path: YamlPath, route: unknown, hosts: string[], appliesToGateway: boolean): void {
   if (!isRecord(route)) return;
   const matches = listOf(route.match);
-  if (Array.isArray(route.match) && matches.length === 0)
-    h.error(
-      [...path, 'match'],
-      'tls-no-match',
-      `A tls rule needs at least one match with sniHosts.${istio('TLS route must have at least one match condition')}`,
-      'key',
-    );
+  if (Array.isArray(route.match) && matches.length === 0) h.error([...path, 'match'], 'tls-no-match', {}, 'key');
   matches.forEach((m, j) => {
     if (!isRecord(m)) return;
     const mp = [...path, 'match', j];
-    if (Array.isArray(m.sniHosts) && m.sniHosts.length === 0)
-      h.error([...mp, 'sniHosts'], 'tls-no-sni', `A tls match needs at least one SNI host.${istio('TLS match must have at least one SNI host')}`, 'key');
+    if (Array.isArray(m.sniHosts) && m.sniHosts.length === 0) h.error([...mp, 'sniHosts'], 'tls-no-sni', {}, 'key');
     listOf(m.sniHosts).forEach((sni, k) => {
       if (typeof sni !== 'string') return;
       const sp = [...mp, 'sniHosts', k];
       const p = appliesToGateway && sni.startsWith('outbound_') ? undefined : wildcardDomainProblem(sni);
       if (p) {
-        if (isIpAddress(sni))
-          h.warning(
-            sp,
-            'tls-sni-ip',
-            `"${sni}" is an IP address; SNI carries host names, and most clients never send an IP there.${istio(`using an IP address ("${sni}") goes against SNI spec and most clients do not support this`)}`,
-          );
-        else h.error(sp, 'tls-sni-invalid', `${capitalize(p)}.`);
+        if (isIpAddress(sni)) h.warning(sp, 'tls-sni-ip', { sni });
+        else h.error(sp, 'tls-sni-invalid', { problem: p });
         return;
       }
       if (!hosts.some((host) => hostMatches(host.toLowerCase(), sni.toLowerCase()))) {
-        h.error(
-          sp,
-          'tls-sni-not-in-hosts',
-          `SNI host "${sni}" is not within the VirtualService's hosts (${hosts.join(', ') || 'none'}); add it to hosts, or match a host listed there.${istio(`SNI host "${sni}" is not a compatible subset of any of the virtual service hosts: [${hosts.join(', ')}]`)}`,
-        );
+        h.error(sp, 'tls-sni-not-in-hosts', { sni, hosts });
       }
     });
     checkSubnets(h, mp, m.destinationSubnets);
@@ -753,7 +497,7 @@ function checkTlsRoute(h: RuleHits, path: YamlPath, route: unknown, hosts: strin
   checkL4Routes(h, path, route, 'tls');
 }
 
-function checkTcpRoute(h: RuleHits, path: YamlPath, route: unknown): void {
+function checkTcpRoute(h: RuleHits<Messages>, path: YamlPath, route: unknown): void {
   if (!isRecord(route)) return;
   listOf(route.match).forEach((m, j) => {
     if (!isRecord(m)) return;
@@ -763,21 +507,21 @@ function checkTcpRoute(h: RuleHits, path: YamlPath, route: unknown): void {
   checkL4Routes(h, path, route, 'tcp');
 }
 
-function checkSubnets(h: RuleHits, mp: YamlPath, subnets: unknown): void {
+function checkSubnets(h: RuleHits<Messages>, mp: YamlPath, subnets: unknown): void {
   listOf(subnets).forEach((s, k) => {
     if (typeof s !== 'string') return;
     const p = ipSubnetProblem(s);
-    if (p) h.error([...mp, 'destinationSubnets', k], 'subnet-invalid', `${capitalize(p)}: destinationSubnets takes IPs or CIDR blocks.`);
+    if (p) h.error([...mp, 'destinationSubnets', k], 'subnet-invalid', { problem: p });
   });
 }
 
-function checkL4Routes(h: RuleHits, path: YamlPath, route: Record<string, any>, kind: 'tls' | 'tcp'): void {
+function checkL4Routes(h: RuleHits<Messages>, path: YamlPath, route: Record<string, any>, kind: 'tls' | 'tcp'): void {
   const routes = listOf(route.route);
   if (routes.length === 0)
-    h.error(
+    h.problem(
+      'error',
       Array.isArray(route.route) ? [...path, 'route'] : path,
-      `${kind}-no-route`,
-      `This ${kind} rule has no route; add route with a destination.${istio(`${kind.toUpperCase()} route is required`)}`,
+      { rule: kind === 'tls' ? 'tls-no-route' : 'tcp-no-route', args: { kind } },
       'key',
     );
   routes.forEach((d, j) => {
@@ -803,3 +547,166 @@ function mirrorPercentFix({ file, span }: FixContext): Fix[] {
     },
   ];
 }
+
+/** The message of each rule, rendered from the arguments its check recorded. */
+const MESSAGES = ruleMessages(SHARED_RULE_MESSAGES, {
+  'delegate-gateways': () =>
+    `A VirtualService without hosts is a delegate, used only through another VirtualService's "delegate"; it cannot list gateways. Add hosts, or remove gateways.${istio('delegate virtual service must have no gateways specified')}`,
+  'delegate-tls': () => `A delegate VirtualService (no hosts) can only have http routes.${istio('delegate virtual service must have no tls route specified')}`,
+  'delegate-tcp': () => `A delegate VirtualService (no hosts) can only have http routes.${istio('delegate virtual service must have no tcp route specified')}`,
+  'jwt-claim-mesh': (a: { key: string; gateways: string }) =>
+    `Routing on JWT claims ("${a.key}") works only on a gateway, where a RequestAuthentication validates the token; this VirtualService applies to the mesh.${istio(`JWT claim based routing (key: ${a.key}) is only supported for gateway, found no gateways: [${a.gateways}]`)}`,
+  'host-wildcard-mesh': () =>
+    `Host "*" would capture every host for the whole mesh, so Istio forbids it on a VirtualService bound to the mesh; list the hosts, or bind it to a gateway.${istio('wildcard host * is not allowed for virtual services bound to the mesh gateway')}`,
+  'host-duplicate': (a: { b: string; a: string }) =>
+    `Host "${a.b}" overlaps "${a.a}" in the same VirtualService; list each host once.${istio(`duplicate hosts in virtual service: ${a.a} & ${a.b}`)}`,
+  'no-routes': () => `This VirtualService has no http, tcp or tls routes.${istio('http, tcp or tls must be provided in virtual service')}`,
+  'gateway-legacy-name': (a: { name: string; recommended: string }) =>
+    `"${a.name}" is the legacy name.namespace form; write "${a.recommended}".${istio(`using legacy gatewayName format "${a.name}"; prefer the <namespace>/<name> format: "${a.recommended}"`)}`,
+  'gateway-name-invalid': (
+    a:
+      | { variant: 'invalid'; name: string; problem: string }
+      | { variant: 'empty-part'; name: string }
+      | { variant: 'namespace'; ns: string; name: string }
+      | { variant: 'name'; gw: string; name: string },
+  ) => {
+    switch (a.variant) {
+      case 'invalid':
+        return `Gateway reference "${a.name}" is not valid: ${a.problem}.`;
+      case 'empty-part':
+        return `Gateway reference "${a.name}" needs both a namespace and a name around "/".${istio('config namespace and gateway name cannot be empty')}`;
+      case 'namespace':
+        return `"${a.ns}" is not a valid namespace in gateway reference "${a.name}".${istio(`invalid value for namespace: "${a.ns}"`)}`;
+      case 'name':
+        return `"${a.gw}" is not a valid Gateway name in "${a.name}" (a DNS label, no dots).${istio(`invalid value for gateway name: "${a.gw}"`)}`;
+    }
+  },
+  'match-empty': (a: { variant: 'prefix'; where: string } | { variant: 'regex'; where: string }) => {
+    switch (a.variant) {
+      case 'prefix':
+        return `An empty prefix in a ${a.where} match matches nothing useful and Envoy rejects it; remove the match or give a prefix.${istio(`"${a.where}": prefix string match should not be empty`)}`;
+      case 'regex':
+        return `An empty regex in a ${a.where} match is not allowed.${istio(`"${a.where}": regex string match should not be empty`)}`;
+    }
+  },
+  'match-regex': (a: { where: string; problem: string }) => `This ${a.where} regex is not accepted by Envoy: ${a.problem}. Istio uses RE2 syntax.`,
+  'headers-name': (a: { variant: 'empty' } | { variant: 'set'; name: string } | { variant: 'remove'; name: string }) => {
+    switch (a.variant) {
+      case 'empty':
+        return `A header name cannot be empty.${istio('header name cannot be empty')}`;
+      case 'set':
+        return `Header "${a.name}" cannot be changed here${a.name.startsWith(':') ? ' (pseudo-headers starting with ":" are managed by Envoy)' : ''}.${istio(a.name.toLowerCase() === 'host' ? `invalid header "${a.name}": cannot set Host header` : `invalid header "${a.name}": header cannot have ":" prefix`)}`;
+      case 'remove':
+        return `Header "${a.name}" cannot be removed.${istio(a.name.toLowerCase() === 'host' ? `invalid header "${a.name}": cannot set Host header` : `invalid header "${a.name}": header cannot have ":" prefix`)}`;
+    }
+  },
+  'headers-value': (a: { name: string }) => `The value of header "${a.name}" contains control characters.${istio('header value configuration is invalid')}`,
+  'weight-negative': (a: { w: number }) => `A route weight cannot be negative.${istio(`weight ${a.w} < 0`)}`,
+  'weight-zero-total': (a: { routesCount: number }) =>
+    `With ${a.routesCount} destinations the weights add up to 0, so Istio cannot split traffic between them; give each destination a weight (they should add up to 100).${istio('total destination weight = 0')}`,
+  'http-root-route': (a: { variant: 'redirect'; name: string } | { variant: 'route'; name: string }) => {
+    switch (a.variant) {
+      case 'redirect':
+        return `A rule with delegate hands requests to another VirtualService; it cannot also redirect.${istio(`root HTTP route ${a.name} must not specify redirect`)}`;
+      case 'route':
+        return `A rule with delegate hands requests to another VirtualService; it cannot also have a route.${istio(`root HTTP route ${a.name} must not specify route`)}`;
+    }
+  },
+  'http-nested-delegate': () => `A delegate VirtualService cannot delegate again.${istio('delegate HTTP route cannot contain delegate')}`,
+  'http-conflict': (a: { a: string; b: string; text: string }) =>
+    `A rule cannot have both ${a.a} and ${a.b}; ${a.a} answers the request itself, so ${a.b} would never apply.${istio(a.text)}`,
+  'http-no-action': () =>
+    `This http rule does nothing: give it a route, a redirect or a directResponse.${istio('HTTP route, redirect or direct_response is required')}`,
+  'mirror-both': () => `Use either mirror or mirrors, not both.${istio('HTTP route cannot contain both mirror and mirrors')}`,
+  'match-header-null': (a: { name: string }) =>
+    `Header match "${a.name}" has no condition; give exact, prefix or regex.${istio(`header match ${a.name} cannot be null`)}`,
+  'match-header-name': (a: { problem: string }) => `${capitalize(a.problem)}.`,
+  'match-source-namespace': (a: { sourceNamespace: string }) =>
+    `"${a.sourceNamespace}" is not a valid namespace name.${istio(`sourceNamespace match ${a.sourceNamespace} is invalid`)}`,
+  'mirror-percent': (
+    a: { variant: 'mirror-percent'; mirrorPercent: number } | { variant: 'mirror-percentage'; mirrorPct: number } | { variant: 'percentage'; v: number },
+  ) => {
+    switch (a.variant) {
+      case 'mirror-percent':
+        return `mirrorPercent cannot exceed 100.${istio(`mirror_percent must have a max value of 100 (it has ${a.mirrorPercent})`)}`;
+      case 'mirror-percentage':
+        return `mirrorPercentage must be between 0 and 100.${istio(`mirror_percentage must have a ${a.mirrorPct < 0 ? 'min value of 0' : 'max value of 100'}`)}`;
+      case 'percentage':
+        return `A mirror percentage must be between 0 and 100.${istio(`mirror percentage must have a ${a.v < 0 ? 'min value of 0' : 'max value of 100'}`)}`;
+    }
+  },
+  'mirror-percent-deprecated': (a: { mirrorPercent: number }) =>
+    `mirrorPercent is deprecated; use mirrorPercentage: {value: ${a.mirrorPercent}}.${istio('using deprecated setting "mirrorPercent", use "mirrorPercentage" instead')}`,
+  'headers-authority': (a: { current: string; v: string }) =>
+    `The authority is already rewritten to "${a.current}"; set it in one place only.${istio(`authority header cannot be set multiple times: have "${a.current}", attempting to set "${a.v}"`)}`,
+  'cors-origin': (a: { value: string }) =>
+    `An allowOrigins entry needs a non-empty exact, prefix or regex.${istio(`'${a.value}' is not a valid match type for CORS allow origins`)}`,
+  'cors-method': (a: { m: string }) =>
+    `"${a.m}" is not an HTTP method (methods are upper case, such as GET or POST).${istio(`"${a.m}" is not a supported HTTP method`)}`,
+  'cors-header': (a: { variant: 'empty' } | { variant: 'invalid'; name: string }) => {
+    switch (a.variant) {
+      case 'empty':
+        return `A header name cannot be empty.${istio('header name cannot be empty')}`;
+      case 'invalid':
+        return `"${a.name}" is not a valid header name.${istio(`header name ${a.name} is not a valid header name`)}`;
+    }
+  },
+  'cors-max-age': () =>
+    `maxAge is kept only to whole seconds; write a whole number of seconds.${istio('max_age duration is accurate only to seconds precision')}`,
+  'fault-percentage': (a: { v: number }) =>
+    `The percentage must be 0, or between 0.0001 and 100.${istio(`percentage ${a.v} is neither 0.0, nor in range [0.0001, 100.0]`)}`,
+  'fault-empty': () => `A fault needs an abort, a delay or both.${istio('HTTP fault injection must have an abort and/or a delay')}`,
+  'fault-grpc-status': (a: { grpcStatus: string }) =>
+    `"${a.grpcStatus}" is not a gRPC status name, such as UNAVAILABLE or NOT_FOUND.${istio(`gRPC status "${a.grpcStatus}" is not supported`)}`,
+  'fault-http2-error': () => `HTTP/2 error aborts are not supported yet; use httpStatus.${istio('HTTP/2 abort fault injection not supported yet')}`,
+  'fault-http-status': (a: { st: number }) => `HTTP status ${a.st} is not between 200 and 599.${istio(`HTTP status ${a.st} is not in range 200-599`)}`,
+  'fault-abort-type': () =>
+    `This abort sets no error: give httpStatus (or grpcStatus), or it does nothing.${istio('abort configured, but error type not set')}`,
+  'fault-delay-percent': (a: { percent: number }) =>
+    `fault.delay.percent is deprecated; use percentage: {value: ${a.percent}}. (Istio, IST0002: "HTTPRoute.fault.delay.percent is deprecated; use HTTPRoute.fault.delay.percentage")`,
+  'fault-exponential-delay': () => `exponentialDelay is not supported yet; use fixedDelay.${istio('exponentialDelay not supported yet')}`,
+  'redirect-empty': () => `A redirect must change something: uri, authority, scheme or port.${istio('redirect must specify URI, authority, scheme, or port')}`,
+  'redirect-code': (a: { redirectCode: number }) =>
+    `Redirect code ${a.redirectCode} is not a 3xx code.${istio(`${a.redirectCode} is not a valid redirect code, must be 3xx`)}`,
+  'redirect-scheme': () => `Redirect scheme must be "http" or "https".${istio('invalid redirect scheme, must be "http" or "https"')}`,
+  'direct-response-status': (a: { status: number }) =>
+    `HTTP status ${a.status} is not between 200 and 599.${istio(`HTTP status ${a.status} is not in range 200-599`)}`,
+  'direct-response-size': (a: { variant: 'over-1mb' } | { variant: 'over-100kb' }) => {
+    switch (a.variant) {
+      case 'over-1mb':
+        return `This response body is over 1MB; Istio rejects bodies that large.${istio('large direct_responses may impact control plane performance, must be less than 1MB')}`;
+      case 'over-100kb':
+        return `This response body is over 100KB and is sent to every proxy; keep it small.${istio('large direct_responses may impact control plane performance')}`;
+    }
+  },
+  'retries-attempts': () => `attempts cannot be negative.${istio('attempts cannot be negative')}`,
+  'retries-disabled': () =>
+    `With attempts 0 (or unset) retries are off, so the other retry settings do nothing; set attempts.${istio('http retry policy configured when attempts are set to 0 (disabled)')}`,
+  'retries-retry-on': (a: { policy: string }) =>
+    `"${a.policy}" is not a retry condition Envoy knows (such as 5xx, gateway-error, connect-failure, reset, or an HTTP status code).${istio(`"${a.policy}" is not a valid retryOn policy`)}`,
+  'rewrite-both': () => `Use either uri or uriRegexRewrite, not both.${istio('rewrite may only contain one of URI or UriRegexRewrite')}`,
+  'rewrite-empty': () =>
+    `This rewrite changes nothing: set uri, uriRegexRewrite or authority.${istio('rewrite must specify at least one of URI, UriRegexRewrite, or authority. Only one of URI or UriRegexRewrite may be specified')}`,
+  'rewrite-regex': (a: { variant: 'incomplete' } | { variant: 'syntax'; problem: string }) => {
+    switch (a.variant) {
+      case 'incomplete':
+        return `uriRegexRewrite needs both match and rewrite.${istio('UriRegexRewrite requires both Rewrite and Match fields to be specified')}`;
+      case 'syntax':
+        return `This regex is not accepted by Envoy: ${a.problem}. Istio uses RE2 syntax.`;
+    }
+  },
+  'tls-no-match': () => `A tls rule needs at least one match with sniHosts.${istio('TLS route must have at least one match condition')}`,
+  'tls-no-sni': () => `A tls match needs at least one SNI host.${istio('TLS match must have at least one SNI host')}`,
+  'tls-sni-ip': (a: { sni: string }) =>
+    `"${a.sni}" is an IP address; SNI carries host names, and most clients never send an IP there.${istio(`using an IP address ("${a.sni}") goes against SNI spec and most clients do not support this`)}`,
+  'tls-sni-invalid': (a: { problem: string }) => `${capitalize(a.problem)}.`,
+  'tls-sni-not-in-hosts': (a: { sni: string; hosts: string[] }) =>
+    `SNI host "${a.sni}" is not within the VirtualService's hosts (${a.hosts.join(', ') || 'none'}); add it to hosts, or match a host listed there.${istio(`SNI host "${a.sni}" is not a compatible subset of any of the virtual service hosts: [${a.hosts.join(', ')}]`)}`,
+  'tls-no-route': (a: { kind: 'tls' | 'tcp' }) =>
+    `This ${a.kind} rule has no route; add route with a destination.${istio(`${a.kind.toUpperCase()} route is required`)}`,
+  'tcp-no-route': (a: { kind: 'tls' | 'tcp' }) =>
+    `This ${a.kind} rule has no route; add route with a destination.${istio(`${a.kind.toUpperCase()} route is required`)}`,
+  'subnet-invalid': (a: { problem: string }) => `${capitalize(a.problem)}: destinationSubnets takes IPs or CIDR blocks.`,
+});
+
+type Messages = typeof MESSAGES;

@@ -5,8 +5,7 @@
  * straight to the external host instead of to the egress gateway (or block it under REGISTRY_ONLY),
  * and the gateway's own rules never see it. The quick fix adds `mesh` to `spec.gateways`.
  */
-import type { Analyzer } from './analyzer';
-import { ISTIO_NETWORKING } from '../parse/resource';
+import { istioNetworking, type Analyzer } from './analyzer';
 import { spanAtPath, type YamlPath } from '../parse/yaml-path';
 import { MESH_GATEWAY } from '../index/mesh';
 import { appendSequenceItem } from '../edits/yaml-edits';
@@ -21,10 +20,9 @@ interface State {
 export const vsMeshGatewayMissing: Analyzer<State> = {
   code: 'vs-mesh-gateway-missing',
   severity: 'error',
-  appliesTo: ['VirtualService'],
+  appliesTo: istioNetworking('VirtualService'),
   reads: [],
   *check(vs) {
-    if (vs.group !== ISTIO_NETWORKING) return;
     const gateways = Array.isArray(vs.spec.gateways) ? vs.spec.gateways.filter((g): g is string => typeof g === 'string') : [];
     if (gateways.length === 0 || gateways.includes(MESH_GATEWAY)) return;
     let first: YamlPath | undefined;

@@ -12,9 +12,9 @@
  * A rule that never applies because its own port is a TLS port is vs-protocol-mismatch's finding, and
  * TLS originated on a port where the application already sends TLS is tls-double-encryption's.
  */
-import type { Analyzer } from './analyzer';
+import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
-import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
+import type { Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
 import {
   gatewayServers,
@@ -92,7 +92,7 @@ const originates = (mode: string | undefined) => mode !== undefined && mode !== 
 export const vsPlainHttpToTlsPort: Analyzer<State> = {
   code: 'vs-plain-http-to-tls-port',
   severity: 'error',
-  appliesTo: ['VirtualService'],
+  appliesTo: istioNetworking('VirtualService'),
   reads: [
     'ConfigMap',
     'DestinationRule',
@@ -108,7 +108,6 @@ export const vsPlainHttpToTlsPort: Analyzer<State> = {
     'WorkloadEntry',
   ],
   *check(vs, { index, settings }) {
-    if (vs.group !== ISTIO_NETWORKING) return;
     for (const d of routeDestinations(vs)) {
       if (d.protocol !== 'http' || d.mirror || d.port === undefined || isEgressGatewayHost(d.host, settings)) continue;
       const port = d.port;

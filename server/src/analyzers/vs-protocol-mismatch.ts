@@ -16,11 +16,11 @@
  * are valid and not reported. A rule that only adds policy (timeouts, retries) to the host itself
  * is a warning: the traffic still flows, without the policy.
  */
-import type { Analyzer, Hit } from './analyzer';
+import { istioNetworking, type Analyzer, type Hit } from './analyzer';
 import type { RelatedLocation, TextEdit } from '../model';
 import type { Settings } from '../settings';
 import type { IndexReader } from '../index/workspace-index';
-import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
+import type { Resource } from '../parse/resource';
 import { nodeAtPath, spanAtPath, type YamlPath } from '../parse/yaml-path';
 import { hostMatches, resolveHost } from '../index/hosts';
 import {
@@ -110,10 +110,9 @@ function routesElsewhere(vs: Resource, rule: Record<string, any>, hosts: string[
 export const vsProtocolMismatch: Analyzer<State> = {
   code: 'vs-protocol-mismatch',
   severity: 'error',
-  appliesTo: ['VirtualService'],
+  appliesTo: istioNetworking('VirtualService'),
   reads: ['ServiceEntry', 'Gateway'],
   *check(vs, { index, settings }) {
-    if (vs.group !== ISTIO_NETWORKING) return;
     const rawHosts = (Array.isArray(vs.spec.hosts) ? vs.spec.hosts : []).filter((h): h is string => typeof h === 'string' && h.trim() !== '');
     const hosts = rawHosts.map((h) => resolveHost(h, vs.namespace));
     type Found = { state: State; related: RelatedLocation[]; gateway: boolean };

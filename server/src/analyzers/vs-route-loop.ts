@@ -13,10 +13,10 @@
  * The egress gateway is the host and selector in the `istioEgress.egressGateway` settings; a loop is
  * also found through a Service of the workspace whose pods an Istio Gateway selects (a gateway declared there).
  */
-import type { Analyzer } from './analyzer';
+import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { gatewayBehindHost, gatewaySelects } from '../mesh/gateways';
-import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
+import type { Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
 import { hostMatches, resolveHost } from '../index/hosts';
 import {
@@ -53,10 +53,9 @@ const portsMeet = (a: RouteDestination, b: RouteDestination) =>
 export const vsRouteLoop: Analyzer<State> = {
   code: 'vs-route-loop',
   severity: 'error',
-  appliesTo: ['VirtualService'],
+  appliesTo: istioNetworking('VirtualService'),
   reads: ['Gateway', 'Service', 'Deployment', 'Pod', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry'],
   *check(vs, { index, settings }) {
-    if (vs.group !== ISTIO_NETWORKING) return;
     const hosts = (Array.isArray(vs.spec.hosts) ? vs.spec.hosts : [])
       .filter((h): h is string => typeof h === 'string')
       .map((h) => resolveHost(h, vs.namespace));

@@ -14,7 +14,7 @@
  * or which kustomization set it.
  * Overlaps istioctl IST0101 (gateway) and Kiali KIA1102.
  */
-import type { Analyzer, Hit } from './analyzer';
+import { istioNetworking, type Analyzer, type Hit } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, GATEWAY_API, type Resource } from '../parse/resource';
 import type { IndexReader } from '../index/workspace-index';
@@ -88,10 +88,9 @@ function diagnose(index: IndexReader, ref: string, target: GatewayRef, vs: Resou
 export const vsUnknownGateway: Analyzer<State> = {
   code: 'vs-unknown-gateway',
   severity: 'error',
-  appliesTo: ['VirtualService'],
+  appliesTo: istioNetworking('VirtualService'),
   reads: ['Gateway'],
   *check(vs, { index }) {
-    if (vs.group !== ISTIO_NETWORKING) return;
     for (const { ref, path } of gatewayReferences(vs)) {
       const target = parseGatewayRef(ref.trim(), vs.namespace, vs.namespaceExplicit);
       if (!target || findGateway(index, target).length > 0) continue;

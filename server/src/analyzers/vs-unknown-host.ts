@@ -17,7 +17,7 @@
  * declares Services of that namespace; otherwise those Services simply live elsewhere.
  * Overlaps istioctl IST0101 (host) and Kiali KIA1101, which both ignore the outbound traffic policy.
  */
-import type { Analyzer } from './analyzer';
+import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation, Span } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import type { OutboundMode } from '../parse/mesh-config';
@@ -38,6 +38,7 @@ import { inNamespace, namespaceOrigin } from '../index/namespace-origin';
 import { appendDocument } from '../edits/yaml-edits';
 import { nameFromHost, uniqueName } from '../generate/names';
 import { portName, serviceEntryYaml } from '../generate/service-entry';
+import { isValidPort, wildcardDomainProblem } from '../validation/istio-names';
 
 interface State {
   /** The host as written, and fully qualified. */
@@ -90,10 +91,9 @@ function hiddenDefinitions(index: IndexReader, fqdn: string, namespace: string):
 export const vsUnknownHost: Analyzer<State> = {
   code: 'vs-unknown-host',
   severity: 'error',
-  appliesTo: ['VirtualService'],
+  appliesTo: istioNetworking('VirtualService'),
   reads: ['ServiceEntry', 'Service', 'Sidecar', 'IstioOperator', 'ConfigMap', 'Gateway'],
   *check(vs, { index, settings }) {
-    if (vs.group !== ISTIO_NETWORKING) return;
     let policy: EffectivePolicy | undefined;
     const creating = new Map<string, string>();
     for (const d of routeDestinations(vs)) {
@@ -161,7 +161,8 @@ export const vsUnknownHost: Analyzer<State> = {
     return `${head}${hidden} ${policy} ${remedy}`;
   },
   fix: (s, { file }) => {
-    if (!s.create) return [];
+    // A ServiceEntry the API server would reject (host "*" or not a domain, port over 65535) is not offered.
+    if (!s.create || s.host === '*' || wildcardDomainProblem(s.host) || !isValidPort(s.create.port)) return [];
     const c = s.create;
     const port = { number: c.port, name: portName(c.protocol, c.port), protocol: c.protocol };
     const yaml = serviceEntryYaml({ apiVersion: c.apiVersion, name: c.name, namespace: c.namespace, hosts: [s.host], ports: [port] });

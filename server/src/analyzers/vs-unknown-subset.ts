@@ -17,7 +17,7 @@
  * in any namespace, since kubectl -n or a kustomization decides where it goes.
  * Overlaps istioctl IST0101 (host+subset in destinationrule) and Kiali KIA1107.
  */
-import type { Analyzer } from './analyzer';
+import { istioNetworking, type Analyzer } from './analyzer';
 import type { Fix, RelatedLocation } from '../model';
 import { ISTIO_NETWORKING } from '../parse/resource';
 import type { IndexReader } from '../index/workspace-index';
@@ -29,6 +29,7 @@ import { namespaceOrigin, namespaceOriginsNote } from '../index/namespace-origin
 import { closestMatch } from '../schema/suggest';
 import { appendDocument, appendSequenceItem, insertMapEntry, replaceScalar, toYaml } from '../edits/yaml-edits';
 import { nameFromHost, uniqueName } from '../generate/names';
+import { isDns1123Label, wildcardDomainProblem } from '../validation/istio-names';
 
 /** How many DestinationRules, subsets and related locations a finding lists: the egress gateway's host may have a rule per external host. */
 const LISTED = 5;
@@ -73,10 +74,9 @@ function anotherVersionDefines(index: IndexReader, effective: EffectiveDestinati
 export const vsUnknownSubset: Analyzer<State> = {
   code: 'vs-unknown-subset',
   severity: 'error',
-  appliesTo: ['VirtualService'],
+  appliesTo: istioNetworking('VirtualService'),
   reads: ['DestinationRule', 'Gateway', 'Service', 'ServiceEntry', 'IstioOperator', 'ConfigMap'],
   *check(vs, { index, settings }) {
-    if (vs.group !== ISTIO_NETWORKING) return;
     // Several routes may name the same missing subset; create at most one DestinationRule per host.
     const creating = new Map<string, string>();
     for (const d of routeDestinations(vs)) {
@@ -157,6 +157,8 @@ export const vsUnknownSubset: Analyzer<State> = {
     const fixes: Fix[] = [];
     if (s.rename)
       fixes.push({ title: `Change to subset "${s.rename}"`, isPreferred: true, fixAllSafe: true, edits: [replaceScalar(file.text, span, s.rename)] });
+    // A subset or host the API server would reject is not written into a DestinationRule.
+    if (!isDns1123Label(s.subset)) return fixes;
     const doc = s.addTo && file.documents[s.addTo.docIndex];
     if (s.addTo && doc?.resource?.kind === 'DestinationRule' && doc.resource.name === s.addTo.name) {
       const subsets = doc.resource.spec.subsets;
@@ -165,7 +167,7 @@ export const vsUnknownSubset: Analyzer<State> = {
         : insertMapEntry(file.text, doc.ast, ['spec'], 'subsets', `- name: ${s.subset}`);
       if (edit) fixes.push({ title: `Add subset "${s.subset}" to DestinationRule "${s.addTo.name}"`, isPreferred: !s.rename, edits: [edit] });
     }
-    if (s.create) {
+    if (s.create && s.create.host !== '*' && !wildcardDomainProblem(s.create.host)) {
       const c = s.create;
       const yaml = toYaml({
         apiVersion: c.apiVersion,

@@ -6,11 +6,9 @@
  * Move the catch-all rule last, or merge the duplicate matches. Istio's validation reports this as a
  * warning, and `istioctl analyze` as IST0130.
  */
-import type { Analyzer } from './analyzer';
-import { ISTIO_NETWORKING } from '../parse/resource';
-import { nodeAtPath } from '../parse/yaml-path';
+import { istioNetworking, type Analyzer } from './analyzer';
+import { nodeAtPath, spanAtPath } from '../parse/yaml-path';
 import { analyzeReachability, type RouteKind, type UnreachableRule } from '../validation/vs-rules';
-import { placeAt } from './rules/rule-hits';
 
 interface State {
   kind: RouteKind;
@@ -22,14 +20,13 @@ interface State {
 export const vsUnreachableRule: Analyzer<State> = {
   code: 'vs-unreachable-rule',
   severity: 'warning',
-  appliesTo: ['VirtualService'],
+  appliesTo: istioNetworking('VirtualService'),
   reads: [],
   *check(r) {
-    if (r.group !== ISTIO_NETWORKING) return;
     for (const u of analyzeReachability(r.spec).unreachable) {
       const ast = r.document.ast;
       const hasMatch = nodeAtPath(ast, ['spec', u.kind, u.index, 'match']) !== undefined;
-      const span = placeAt(ast, hasMatch ? ['spec', u.kind, u.index, 'match'] : ['spec', u.kind, u.index], hasMatch ? 'key' : 'value');
+      const span = spanAtPath(ast, hasMatch ? ['spec', u.kind, u.index, 'match'] : ['spec', u.kind, u.index], hasMatch ? 'key' : 'value', true);
       if (!span) continue;
       const state: State = { kind: u.kind, rule: u.label, reason: u.reason };
       if (u.catchAll !== undefined) state.catchAll = `#${u.catchAll}`;

@@ -12,40 +12,39 @@
  *
  * A missing address, unix socket paths and port names and numbers are the CRD's own checks.
  */
-import type { Analyzer } from './analyzer';
-import { ISTIO_NETWORKING } from '../parse/resource';
-import { RuleHits, text, type RuleState } from './rules/rule-hits';
-import { checkLabels, istio, checkMetadata } from './rules/istio-rules';
+import { istioNetworking, type Analyzer } from './analyzer';
+import { RuleHits, text, ruleMessage, ruleMessages, type RuleState } from './rules/rule-hits';
+import { checkLabels, istio, checkMetadata, SHARED_RULE_MESSAGES } from './rules/istio-rules';
 import { fqdnProblem, isIpAddress } from '../validation/istio-names';
 
 export const workloadentryInvalid: Analyzer<RuleState> = {
   code: 'workloadentry-invalid',
   severity: 'error',
-  appliesTo: ['WorkloadEntry'],
+  appliesTo: istioNetworking('WorkloadEntry'),
   reads: [],
   *check(r) {
-    if (r.group !== ISTIO_NETWORKING) return;
     const s = r.spec;
-    const h = new RuleHits(r);
+    const h = new RuleHits<Messages>(r);
     checkMetadata(h, r);
     const address = typeof s.address === 'string' ? s.address : '';
     if (address === '' && text(s.network)) {
-      h.warning(
-        ['spec', 'network'],
-        'address-network',
-        `This WorkloadEntry has no address, only network "${s.network}": it is reached through that network's gateway.${istio(`address is unset with network "${s.network}"`)}`,
-        'key',
-      );
+      h.warning(['spec', 'network'], 'address-network', { network: String(s.network) }, 'key');
     } else if (address !== '' && !address.startsWith('unix://') && !isIpAddress(address) && fqdnProblem(address)) {
-      h.error(
-        ['spec', 'address'],
-        'address-invalid',
-        `Address "${address}" is neither an IP nor a valid host name.${istio(`endpoint address "${address}" is not a valid FQDN or an IP address`)}`,
-      );
+      h.error(['spec', 'address'], 'address-invalid', { address });
     }
     checkLabels(h, ['spec', 'labels'], s.labels);
     yield* h.hits;
   },
-  message: (s) => s.text,
+  message: (s) => ruleMessage(MESSAGES, s),
   ruleOf: (s) => s.rule,
 };
+
+/** The message of each rule, rendered from the arguments its check recorded. */
+const MESSAGES = ruleMessages(SHARED_RULE_MESSAGES, {
+  'address-network': (a: { network: string }) =>
+    `This WorkloadEntry has no address, only network "${a.network}": it is reached through that network's gateway.${istio(`address is unset with network "${a.network}"`)}`,
+  'address-invalid': (a: { address: string }) =>
+    `Address "${a.address}" is neither an IP nor a valid host name.${istio(`endpoint address "${a.address}" is not a valid FQDN or an IP address`)}`,
+});
+
+type Messages = typeof MESSAGES;

@@ -11,7 +11,7 @@ import { loadSchemaStore } from '../node/schemas';
 import type { FaultReport } from '../model';
 import { errorReporter } from '../faults';
 import { Checker } from './checker';
-import { fixesFor, fixIsSound } from './fixes';
+import { FixVerdicts, fixesFor, fixIsSound } from './fixes';
 import { analyzerFor } from '../analyzers/registry';
 
 const SE =
@@ -84,7 +84,7 @@ test('an analyzer fix that would overwrite a mapping key, or edit outside the te
   assert.deepEqual(fixesFor('se-wildcard-dns', {}, file, { start: SE.length + 5, end: SE.length + 8 }), []);
 });
 
-test('a fix whose result the API server would reject (a DestinationRule for host "bad_host!") is withheld; a sound one is offered', () => {
+test('a fix whose result the API server would reject (a DestinationRule or ServiceEntry for host "bad_host!") is not built; a sound one is offered', () => {
   const vs = (host: string) =>
     `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: r\nspec:\n  hosts:\n  - ${host}\n  http:\n  - route:\n    - destination:\n        host: ${host}\n        subset: v1\n`;
   const verdicts = (host: string) => {
@@ -95,16 +95,19 @@ test('a fix whose result the API server would reject (a DestinationRule for host
     const missing = findings.find((f) => f.code === 'vs-unknown-subset');
     assert.ok(missing, `vs-unknown-subset for ${host}`);
     const fixes = fixesFor(missing.code, missing.data, file, missing);
-    assert.ok(fixes.some((f) => /Create DestinationRule/.test(f.title)));
     const sound = fixes.map((f) => fixIsSound(index, loadSchemaStore(), DEFAULT_SETTINGS, file, findings, missing, f));
     assert.equal(index.file(file.uri), file, 'the index is restored');
-    return sound;
+    const unknownHost = findings.filter((f) => f.code === 'vs-unknown-host');
+    return { subset: fixes.map((f, i) => `${f.title}: ${sound[i]}`), host: unknownHost.flatMap((f) => fixesFor(f.code, f.data, file, f)).map((f) => f.title) };
   };
-  assert.deepEqual(verdicts('api.example.com'), [true]);
-  assert.deepEqual(verdicts('bad_host!'), [false]);
+  assert.deepEqual(verdicts('api.example.com'), {
+    subset: ['Create DestinationRule "api-example-com" with subset "v1": true'],
+    host: ['Create ServiceEntry "api-example-com" for api.example.com (port 80, HTTP)'],
+  });
+  assert.deepEqual(verdicts('bad_host!'), { subset: [], host: [] });
 });
 
-test('fixes that would write a port over 65535 or a subset name the API server rejects are withheld', () => {
+test('fixes that would write a port over 65535 or a subset name the API server rejects are withheld or not built', () => {
   const se = (port: number) =>
     `apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: se\nspec:\n  hosts:\n  - api.example.com\n  ports:\n  - number: ${port}\n    name: http\n    protocol: HTTP\n  resolution: DNS\n  location: MESH_EXTERNAL\n`;
   const vs = (port: number, subset?: string) =>
@@ -117,10 +120,33 @@ test('fixes that would write a port over 65535 or a subset name the API server r
     const finding = findings.find((f) => f.code === code);
     assert.ok(finding, code);
     const fixes = fixesFor(code, finding.data, file, finding);
-    assert.ok(fixes.length > 0, `${code} has a fix to judge`);
     return fixes.filter((f) => fixIsSound(index, loadSchemaStore(), DEFAULT_SETTINGS, file, findings, finding, f)).map((f) => f.title);
   };
   assert.deepEqual(offered(se(70000) + vs(81), 'vs-destination-port'), []);
   assert.deepEqual(offered(se(8080) + vs(81), 'vs-destination-port'), ['Change the port to 8080']);
   assert.deepEqual(offered(se(80) + vs(80, 'V_1'), 'vs-unknown-subset'), []);
+});
+
+test('a fix is re-checked once per file version: asking again answers from the verdict, a change anywhere in the workspace asks anew', () => {
+  const text = `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: r\nspec:\n  hosts:\n  - api.example.com\n  http:\n  - route:\n    - destination:\n        host: api.example.com\n        subset: v1\n`;
+  const index = new WorkspaceIndex();
+  const store = loadSchemaStore();
+  const file = parseFile('file:///ws/vs.yaml', text);
+  index.setFile(file);
+  const findings = new Checker(index, store, DEFAULT_SETTINGS).findings(file.uri);
+  const missing = findings.find((f) => f.code === 'vs-unknown-subset')!;
+  const [fix] = fixesFor(missing.code, missing.data, file, missing);
+  const verdicts = new FixVerdicts(index);
+  const ask = () => verdicts.isSound(store, DEFAULT_SETTINGS, file, findings, missing, fix);
+  assert.equal(ask(), true);
+  for (let i = 0; i < 5; i++) assert.equal(ask(), true);
+  assert.equal(verdicts.rechecked, 1, 'the same request five more times re-checks nothing');
+  // Any other file changing may change the verdict (it could define the DestinationRule the fix creates).
+  index.setFile(parseFile('file:///ws/other.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n'));
+  ask();
+  assert.equal(verdicts.rechecked, 2, 'a workspace change clears the verdicts');
+  const edited = parseFile(file.uri, text + '\n');
+  index.setFile(edited);
+  verdicts.isSound(store, DEFAULT_SETTINGS, edited, findings, missing, fix);
+  assert.equal(verdicts.rechecked, 3, 'a new version of the file is checked anew');
 });

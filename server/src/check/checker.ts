@@ -39,9 +39,12 @@ interface CachedDocument {
   pointsAt: Set<string>;
 }
 
+const groupKind = (r: { group: string; kind: string }) => `${r.group}/${r.kind}`;
+
+/** The analyzers by the group and kind they check; those for every kind under `*`. */
 function byAppliesTo(analyzers: readonly Analyzer[]): Map<string, Analyzer[]> {
   const map = new Map<string, Analyzer[]>();
-  for (const a of analyzers) for (const kind of a.appliesTo) map.set(kind, [...(map.get(kind) ?? []), a]);
+  for (const a of analyzers) for (const key of a.appliesTo === '*' ? ['*'] : a.appliesTo.map(groupKind)) map.set(key, [...(map.get(key) ?? []), a]);
   return map;
 }
 
@@ -251,7 +254,7 @@ export class Checker {
     if (r.family === 'istio' && placeholderOf(r)) return out;
     // The index answers as this resource sees the workspace: its own version of each object, else the nearest.
     const ctx = { index: this.index.tracked(deps, r), settings: this.settings };
-    for (const analyzer of [...(this.analyzersByKind.get(r.kind) ?? []), ...(this.analyzersByKind.get('*') ?? [])]) {
+    for (const analyzer of [...(this.analyzersByKind.get(groupKind(r)) ?? []), ...(this.analyzersByKind.get('*') ?? [])]) {
       try {
         out.push(...findingsOf(analyzer, r, ctx));
       } catch (error) {

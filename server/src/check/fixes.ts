@@ -98,3 +98,37 @@ export function fixIsSound(
   }
   return true;
 }
+
+/**
+ * fixIsSound's verdicts for the file a code action was last asked for, by finding and fix, so a light
+ * bulb asked again (the editor asks on every cursor move) does not re-check the workspace. A verdict
+ * holds while that file version, the settings and the rest of the workspace are unchanged: any index
+ * change other than a check's own clears them.
+ */
+export class FixVerdicts {
+  private file: ParsedFile | undefined;
+  private settings: Settings | undefined;
+  private version = -1;
+  private readonly verdicts = new Map<string, boolean>();
+  /** How many fixes have been re-checked, for tests. */
+  rechecked = 0;
+
+  constructor(private readonly index: WorkspaceIndex) {}
+
+  isSound(store: SchemaStore, settings: Settings, file: ParsedFile, findings: Finding[], finding: Finding, fix: Fix): boolean {
+    if (file !== this.file || settings !== this.settings || this.index.version !== this.version) {
+      this.verdicts.clear();
+      this.file = file;
+      this.settings = settings;
+    }
+    const key = JSON.stringify([finding.code, finding.start, finding.end, fix.title, fix.edits]);
+    let verdict = this.verdicts.get(key);
+    if (verdict === undefined) {
+      verdict = fixIsSound(this.index, store, settings, file, findings, finding, fix);
+      this.rechecked++;
+      this.verdicts.set(key, verdict);
+    }
+    this.version = this.index.version;
+    return verdict;
+  }
+}

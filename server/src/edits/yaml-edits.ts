@@ -8,7 +8,7 @@ import type { TextEdit } from '../model';
 import { nodeAtPath, type YamlPath } from '../parse/yaml-path';
 
 /** The line ending the file uses: CRLF, LF, or a lone CR (old Mac files). */
-export function eolOf(text: string): string {
+function eolOf(text: string): string {
   if (text.includes('\r\n')) return '\r\n';
   return !text.includes('\n') && text.includes('\r') ? '\r' : '\n';
 }

@@ -16,7 +16,7 @@ const recent: TextDocument[] = [];
 const RECENT_TEXTS = 4;
 
 /** A TextDocument for `text`, for line and character conversions. */
-export function documentOf(text: string): TextDocument {
+function documentOf(text: string): TextDocument {
   const hit = recent.findIndex((d) => d.getText() === text);
   if (hit >= 0) {
     const doc = recent[hit];

@@ -36,19 +36,19 @@ export interface BundleOptions {
   isTaken?: (kind: string, namespace: string, name: string) => boolean;
 }
 
-export interface GeneratedResource {
+interface GeneratedResource {
   kind: string;
   namespace: string;
   name: string;
   value: Record<string, any>;
 }
 
-export type BundleResult = { ok: true; resources: GeneratedResource[]; yaml: string } | { ok: false; errors: string[] };
+type BundleResult = { ok: true; resources: GeneratedResource[]; yaml: string } | { ok: false; errors: string[] };
 
 const TLS_PORT = 443;
 
 /** Whether `host` is a valid DNS name, or a `*.`-prefixed wildcard of one. */
-export function validateBundleOptions(o: BundleOptions): string[] {
+function validateBundleOptions(o: BundleOptions): string[] {
   const errors: string[] = [];
   const host = o.host?.trim().toLowerCase() ?? '';
   if (!BUNDLE_MODES.includes(o.mode)) errors.push(`Unknown mode "${o.mode}". Modes: ${BUNDLE_MODES.join(', ')}.`);

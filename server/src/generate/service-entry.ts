@@ -5,13 +5,13 @@
 import { toYaml } from '../edits/yaml-edits';
 import { isWildcard } from '../index/hosts';
 
-export interface ServiceEntryPort {
+interface ServiceEntryPort {
   number: number;
   name: string;
   protocol: string;
 }
 
-export interface ServiceEntryOptions {
+interface ServiceEntryOptions {
   name: string;
   namespace?: string;
   hosts: string[];

@@ -10,7 +10,7 @@ import { targetsOf, whyUnresolved, type NavigationContext, type Site, type Targe
 import { fileLabel, identityOf, nearestVersion, otherVersions } from '../index/versions';
 import { namespaceOriginText } from '../index/namespace-origin';
 
-export interface ReferenceHover extends Span {
+interface ReferenceHover extends Span {
   /** Markdown. */
   contents: string;
 }

@@ -34,7 +34,7 @@ export interface NavigationContext {
   settings: Settings;
 }
 
-export type SiteKind = 'gateway' | 'subset' | 'host' | 'credential' | 'sidecar-host';
+type SiteKind = 'gateway' | 'subset' | 'host' | 'credential' | 'sidecar-host';
 
 /** One place in a resource that names something another resource defines (or that is such a definition). */
 export interface Site {
@@ -100,7 +100,7 @@ function site(
 const afterSlash = (written: string): Span => ({ start: written.indexOf('/') + 1, end: written.length });
 
 /** Every site of one resource (or only those of the kinds `only` names), in document order within each kind. */
-export function sitesOf(r: Resource, ctx: NavigationContext, only?: ReadonlySet<SiteKind>): Site[] {
+function sitesOf(r: Resource, ctx: NavigationContext, only?: ReadonlySet<SiteKind>): Site[] {
   const out: (Site | undefined)[] = [];
   const spec = r.spec;
   if (r.group === ISTIO_NETWORKING) {
@@ -172,7 +172,7 @@ export function sitesOf(r: Resource, ctx: NavigationContext, only?: ReadonlySet<
 }
 
 /** The site under `offset` in a resource's document, if any. */
-export function siteAt(r: Resource, offset: number, ctx: NavigationContext): Site | undefined {
+function siteAt(r: Resource, offset: number, ctx: NavigationContext): Site | undefined {
   return sitesOf(r, ctx).find((s) => offset >= s.scalar.start && offset <= s.scalar.end);
 }
 

@@ -11,8 +11,8 @@ import { subsetNames } from '../index/mesh';
 import { fqdnProblem, isDns1123Label, isDns1123Subdomain, wildcardDomainProblem } from '../validation/istio-names';
 import { hostOf, referencesOf, targetsOf, type NavigationContext, type Site } from './references';
 
-export type PrepareResult = { span: Span; placeholder: string } | { error: string };
-export type RenameResult = { changes: Map<string, TextEdit[]> } | { error: string };
+type PrepareResult = { span: Span; placeholder: string } | { error: string };
+type RenameResult = { changes: Map<string, TextEdit[]> } | { error: string };
 
 const WHAT: Record<Site['kind'], string> = { gateway: 'Gateway', subset: 'subset', host: 'host', credential: 'Secret', 'sidecar-host': 'host' };
 
@@ -36,7 +36,7 @@ export function prepareRename(s: Site, ctx: NavigationContext): PrepareResult {
 }
 
 /** The problem with `newName` for this kind of name, or undefined when Istio and the API server accept it. */
-export function nameProblem(kind: Site['kind'], newName: string): string | undefined {
+function nameProblem(kind: Site['kind'], newName: string): string | undefined {
   switch (kind) {
     case 'gateway':
       if (!isDns1123Subdomain(newName))

@@ -128,7 +128,7 @@ export function documentSymbols(file: ParsedFile): OutlineSymbol[] {
   return file.owned ? file.resources.map((r) => resourceSymbol(r, file.text)) : [];
 }
 
-export interface WorkspaceSymbol {
+interface WorkspaceSymbol {
   name: string;
   uri: string;
   span: Span;

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { SchemaStore, type Catalogue } from '../schema/catalogue';
 
 /** The `schemas/` folder: beside `dist/` when bundled, at the repository root when run from `out/`. */
-export function findSchemasDir(from: string = __dirname): string {
+function findSchemasDir(from: string = __dirname): string {
   for (let dir = from; ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, 'schemas', 'index.json');
     if (fs.existsSync(candidate)) return path.dirname(candidate);

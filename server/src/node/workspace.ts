@@ -24,7 +24,7 @@ export interface FileFilter {
   exclude: string[];
 }
 
-export interface CompiledFilter {
+interface CompiledFilter {
   /** Whether a path relative to the folder (with `/` or the platform's separator) is a file to index. */
   matches: (relativePath: string) => boolean;
   /** Whether a folder (relative path) is excluded. */

@@ -36,7 +36,7 @@ export function isMeshConfigMapName(name: unknown, namespace: unknown): boolean 
   return typeof name === 'string' && /^istio(-[a-z0-9-]+)?$/.test(name) && (namespace === undefined || namespace === 'istio-system');
 }
 
-export function isMeshConfigMap(value: Record<string, any>): boolean {
+function isMeshConfigMap(value: Record<string, any>): boolean {
   const md = isRecord(value.metadata) ? value.metadata : {};
   return value.kind === 'ConfigMap' && isMeshConfigMapName(md.name, md.namespace) && isRecord(value.data) && typeof value.data.mesh === 'string';
 }

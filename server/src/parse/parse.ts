@@ -23,7 +23,7 @@ export interface ParsedDocument {
   resource?: Resource;
 }
 
-export type SkipReason = 'binary' | 'helm' | 'too-large';
+type SkipReason = 'binary' | 'helm' | 'too-large';
 
 export interface ParsedFile {
   uri: string;
@@ -79,7 +79,7 @@ function findTemplate(text: string): { start: number; end: number } | undefined 
  * and SARIF viewers break lines at CR, LF and CRLF, but the parser only at LF and CRLF. The length
  * is unchanged, so every offset holds for the original text.
  */
-export function yamlSource(text: string): string {
+function yamlSource(text: string): string {
   return text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
 }
 

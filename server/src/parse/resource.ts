@@ -6,7 +6,7 @@ import type { ParsedDocument } from './parse';
 import type { MeshConfigSource } from './mesh-config';
 import { isRecord } from '../data';
 
-export type ResourceFamily = 'istio' | 'kubernetes' | 'gateway-api' | 'mesh-config' | 'other';
+type ResourceFamily = 'istio' | 'kubernetes' | 'gateway-api' | 'mesh-config' | 'other';
 
 export interface Resource {
   uri: string;
@@ -56,7 +56,7 @@ export function splitApiVersion(apiVersion: string): { group: string; version: s
   return slash < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
 }
 
-export function familyOf(group: string, kind: string): ResourceFamily {
+function familyOf(group: string, kind: string): ResourceFamily {
   if (group === 'install.istio.io' && kind === 'IstioOperator') return 'mesh-config';
   if (group.endsWith('istio.io')) return 'istio';
   if (group === GATEWAY_API) return 'gateway-api';

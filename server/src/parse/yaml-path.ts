@@ -7,7 +7,7 @@ import type { Span } from '../model';
 
 export type YamlPath = (string | number)[];
 
-export interface NodeAtPath {
+interface NodeAtPath {
   /** The key scalar, when the path ends in a mapping key. */
   key?: Node;
   /** The value node; undefined for `key:` with nothing after it. */
@@ -28,7 +28,7 @@ function keyText(pair: Pair<unknown, unknown>): string | undefined {
 }
 
 /** The pair in a mapping whose key is `name`, or undefined. */
-export function findPair(map: unknown, name: string): Pair | undefined {
+function findPair(map: unknown, name: string): Pair | undefined {
   if (!isMap(map)) return undefined;
   return map.items.find((p) => keyText(p) === name);
 }
@@ -62,21 +62,30 @@ export function nodeSpan(node: Node | null | undefined): Span | undefined {
 
 /**
  * Where a finding about `path` should sit: on the value for `value`, on the key for `key`,
- * walking up to the nearest existing ancestor when the path does not exist.
+ * walking up to the nearest existing ancestor when the path does not exist. With `firstLine`, a
+ * mapping or sequence value narrows to its first key, so a squiggle stays on one line.
  */
-export function spanAtPath(doc: Document, path: YamlPath, prefer: 'key' | 'value' = 'value'): Span | undefined {
+export function spanAtPath(doc: Document, path: YamlPath, prefer: 'key' | 'value' = 'value', firstLine = false): Span | undefined {
   for (let n = path.length; n >= 0; n--) {
     const found = nodeAtPath(doc, path.slice(0, n));
     if (!found) continue;
     const exact = n === path.length;
-    const useKey = (prefer === 'key' || !exact || !found.value) && found.key;
-    const span = nodeSpan(useKey ? found.key : found.value) ?? nodeSpan(found.key);
+    if ((prefer === 'key' || !exact || !found.value) && found.key) {
+      const span = nodeSpan(found.key);
+      if (span) return span;
+    }
+    let node: unknown = found.value;
+    if (firstLine) {
+      while (isSeq(node) && node.items.length > 0) node = node.items[0];
+      if (isMap(node) && node.items.length > 0) node = node.items[0].key;
+    }
+    const span = nodeSpan(node as Node | null | undefined) ?? nodeSpan(found.key);
     if (span) return span;
   }
   return undefined;
 }
 
-export interface OffsetLocation {
+interface OffsetLocation {
   path: YamlPath;
   /** The innermost node containing the offset. */
   node?: Node;

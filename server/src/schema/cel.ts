@@ -12,7 +12,7 @@ import type { JsonSchema } from './catalogue';
 import { isRecord } from '../data';
 
 /** One failed rule: where it sits (relative to the validated value) and its message as a sentence. */
-export interface CelProblem {
+interface CelProblem {
   path: YamlPath;
   message: string;
   rule: string;
@@ -40,7 +40,7 @@ function urlPart(self: CelMap, part: string): string {
   return typeof value === 'string' ? value : '';
 }
 
-export const CEL_FUNCTIONS = [
+const CEL_FUNCTIONS = [
   ...strings,
   celFunc('isURL', [CelScalar.STRING], CelScalar.BOOL, (s) => parseRequestUri(s) !== undefined),
   celFunc('url', [CelScalar.STRING], URL_TYPE, (s) => {

@@ -35,7 +35,7 @@ interface LineInfo {
 }
 
 /** The path of a mapping or key; inside a block scalar, relative to the YAML held by the scalar. */
-export interface ResolvedPath {
+interface ResolvedPath {
   path: YamlPath;
   /** Set when the cursor is inside a block scalar (`key: |`): the path of that scalar's key. */
   block?: YamlPath;
@@ -77,7 +77,7 @@ export interface ValueCursor extends CursorBase {
 export type CursorContext = KeyCursor | ValueCursor;
 
 /** How a document indents: spaces per level, and where `- ` sits under its key. */
-export interface IndentStyle {
+interface IndentStyle {
   unit: number;
   /** Columns from a key to the `- ` of its sequence value: 0 for `key:\n- a`, 2 for `key:\n  - a`. */
   sequence: number;

@@ -70,7 +70,7 @@ export function identityOf(file: ParsedFile, doc: ParsedDocument | undefined): D
 }
 
 /** The catalogue entry a kind written without apiVersion most likely means: its storage version. */
-export function preferredEntry(store: SchemaStore, kind: string): CatalogueEntry | undefined {
+function preferredEntry(store: SchemaStore, kind: string): CatalogueEntry | undefined {
   const all = store.catalogue.kinds.filter((e) => e.kind === kind);
   return all.find((e) => e.storage && e.group === 'networking.istio.io') ?? all.find((e) => e.storage) ?? all[0];
 }
@@ -126,7 +126,7 @@ export function sortedEntries(store: SchemaStore): CatalogueEntry[] {
 }
 
 /** The schema of the whole document, or of the mesh config for the two mesh-config forms. */
-export function rootSchema(id: DocumentIdentity, form: DocumentForm, store: SchemaStore): JsonSchema | undefined {
+function rootSchema(id: DocumentIdentity, form: DocumentForm, store: SchemaStore): JsonSchema | undefined {
   if (form === 'istio') {
     const exact = id.apiVersion && id.kind ? store.schema(id.apiVersion, id.kind) : undefined;
     if (exact) return exact;

@@ -15,7 +15,7 @@ export interface Field {
   deprecated: boolean;
 }
 
-export type FieldShape = 'object' | 'map' | 'array' | 'enum' | 'boolean' | 'scalar';
+type FieldShape = 'object' | 'map' | 'array' | 'enum' | 'boolean' | 'scalar';
 
 const MAX_DESCRIPTION = 700;
 
@@ -48,13 +48,13 @@ export function fieldsOf(schemas: JsonSchema[]): Field[] {
 }
 
 /** The first description among the schemas, as written. */
-export function descriptionOf(schemas: JsonSchema[]): string | undefined {
+function descriptionOf(schemas: JsonSchema[]): string | undefined {
   for (const s of schemas) if (typeof s.description === 'string' && s.description.trim() !== '') return s.description;
   return undefined;
 }
 
 /** The description for display: no "Valid Options" list (values are shown on their own), not too long. */
-export function cleanDescription(schemas: JsonSchema[]): string | undefined {
+function cleanDescription(schemas: JsonSchema[]): string | undefined {
   const raw = descriptionOf(schemas);
   if (!raw) return undefined;
   let text = raw.replace(/\n*\s*Valid Options:[^\n]*/g, '').trim();
@@ -149,7 +149,7 @@ export function valueNote(schemas: JsonSchema[], value: string): string | undefi
   return hit?.replace(/;$/, '.');
 }
 
-export interface FieldDocOptions {
+interface FieldDocOptions {
   required?: boolean;
   /** The value written in the file, to mark among the allowed values. */
   value?: string;

@@ -16,7 +16,7 @@ export type SchemaCode =
  * Where a problem sits: on the key at `path`, on the value at `path`, or (for a missing
  * field) on the object at `path` that lacks it.
  */
-export type Anchor = 'key' | 'value' | 'object';
+type Anchor = 'key' | 'value' | 'object';
 
 export interface SchemaProblem {
   code: SchemaCode;
@@ -39,7 +39,7 @@ export interface MessageContext {
 const MAX_LISTED = 40;
 
 /** `/spec/tls/0/match/0` to `['spec', 'tls', 0, 'match', 0]`, with indices where the data has lists. */
-export function pointerToPath(pointer: string, root: unknown): YamlPath {
+function pointerToPath(pointer: string, root: unknown): YamlPath {
   if (!pointer) return [];
   const path: YamlPath = [];
   let current: unknown = root;
@@ -66,7 +66,7 @@ function valueAt(root: unknown, path: YamlPath): unknown {
 }
 
 /** Where the object at `path` is, in words: "in VirtualService tls match", "at the top level of Sidecar". */
-export function describeLocation(path: YamlPath, context: MessageContext): string {
+function describeLocation(path: YamlPath, context: MessageContext): string {
   let keys = path.filter((s): s is string => typeof s === 'string');
   if (context.resource && keys[0] === 'spec') {
     if (keys.length === 1) return `in ${context.label} spec`;
@@ -113,7 +113,7 @@ const TYPE_WORDS: Record<string, string> = {
 };
 
 /** What a value is, in words: `a string ("80")`, `a list`. */
-export function describeValue(value: unknown): string {
+function describeValue(value: unknown): string {
   if (value === null || value === undefined) return 'an empty value';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';

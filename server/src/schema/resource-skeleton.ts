@@ -152,7 +152,7 @@ export function resourceSnippet(entry: CatalogueEntry, schema: JsonSchema): stri
   ].join('\n');
 }
 
-export interface MeshConfigForm {
+interface MeshConfigForm {
   label: string;
   detail: string;
   documentation: string;

@@ -106,6 +106,21 @@ test('the quick fix renames the key and the resource validates clean', () => {
   assert.deepEqual(check(fixed), []);
 });
 
+test('the quick fix keeps the quotes a value is written in, and escapes inside them as YAML requires', () => {
+  const text = 'a: "MESH_EXTENAL"\nb: \'REGISTER_ONLY\'\n';
+  const inner = (word: string) => ({ start: text.indexOf(word), end: text.indexOf(word) + word.length });
+  const fix = (word: string, suggestion: string) =>
+    applyEdits(
+      text,
+      fixSchemaFinding({ code: 'schema-enum', data: { suggestion }, ...inner(word) }, text).flatMap((f) => f.edits),
+    );
+  assert.equal(fix('MESH_EXTENAL', 'MESH_EXTERNAL'), 'a: "MESH_EXTERNAL"\nb: \'REGISTER_ONLY\'\n');
+  assert.equal(fix('REGISTER_ONLY', 'REGISTRY_ONLY'), 'a: "MESH_EXTENAL"\nb: \'REGISTRY_ONLY\'\n');
+  // Replacing only the inside of the quotes would write a"b into "...", which YAML reads differently.
+  assert.equal(fix('MESH_EXTENAL', 'a"b'), 'a: "a\\"b"\nb: \'REGISTER_ONLY\'\n');
+  assert.equal(fix('REGISTER_ONLY', "it's"), "a: \"MESH_EXTENAL\"\nb: 'it''s'\n");
+});
+
 const SE = `apiVersion: networking.istio.io/v1
 kind: ServiceEntry
 metadata:

@@ -15,6 +15,7 @@ import { celProblems } from './cel';
 import { problemsFromAjv, type MessageContext, type SchemaCode, type SchemaProblem } from './messages';
 import { closestMatch } from './suggest';
 import { isRecord } from '../data';
+import { replaceScalar } from '../edits/yaml-edits';
 
 export type { SchemaCode } from './messages';
 
@@ -35,7 +36,7 @@ export const SCHEMA_CODES: readonly SchemaCode[] = [
  * The finding's range covers exactly the text to replace: for a quoted scalar, only the characters
  * inside the quotes, so replacing the range with `suggestion` keeps the quotes and the formatting.
  */
-export interface SchemaFindingData {
+interface SchemaFindingData {
   suggestion: string;
 }
 
@@ -295,21 +296,19 @@ function unknownKindFinding(resource: Resource, store: SchemaStore): Finding | u
 
 /**
  * The did-you-mean quick fix for a schema finding whose `data` carries a suggestion: replace the
- * finding's range with the suggestion. Quotes around the range are kept (a range that still includes
- * them is narrowed to the inside); an empty list when the finding has no suggestion or its range no
- * longer fits the text.
+ * scalar at the finding's range with the suggestion, keeping its quotes (`replaceScalar`); an empty
+ * list when the finding has no suggestion or its range no longer fits the text.
  */
 export function fixSchemaFinding(finding: { code: string; data?: unknown; start: number; end: number }, text: string): Fix[] {
   if (!FIXABLE.has(finding.code) || !isRecord(finding.data) || typeof finding.data.suggestion !== 'string') return [];
   const suggestion = finding.data.suggestion;
   let { start, end } = finding;
   if (start < 0 || end > text.length || start >= end) return [];
-  const current = text.slice(start, end);
-  // A range that still includes its quotes (from an older finding) is narrowed to the inside.
-  if (current.length >= 2 && (current[0] === '"' || current[0] === "'") && current[current.length - 1] === current[0]) {
-    start++;
-    end--;
-  }
   if (text.slice(start, end) === suggestion || /[\r\n]/.test(text.slice(start, end))) return [];
-  return [{ title: `Change to "${suggestion}"`, edits: [{ start, end, newText: suggestion }], isPreferred: true, fixAllSafe: true }];
+  // The range covers the inside of a quoted scalar: the replacement takes the quotes with it.
+  if (start > 0 && (text[start - 1] === '"' || text[start - 1] === "'") && text[end] === text[start - 1]) {
+    start--;
+    end++;
+  }
+  return [{ title: `Change to "${suggestion}"`, edits: [replaceScalar(text, { start, end }, suggestion)], isPreferred: true, fixAllSafe: true }];
 }

@@ -34,7 +34,22 @@ test('domains: FQDNs, wildcard first labels, numeric top-level labels, trailing 
 
 test('addresses: IPv4, IPv6 and CIDR blocks as Go parses them', () => {
   for (const ip of ['10.0.0.1', '0.0.0.0', '::1', '::', '2001:db8::1', '::ffff:10.0.0.1', 'fe80::1%eth0']) assert.ok(isIpAddress(ip), ip);
-  for (const ip of ['10.0.0.300', '010.0.0.1', '1.2.3', '2001:db8:::1', 'example.com', '1:2:3:4:5:6:7:8:9']) assert.ok(!isIpAddress(ip), ip);
+  for (const ip of [
+    '10.0.0.300',
+    '010.0.0.1',
+    '1.2.3',
+    '0x0a.0.0.1',
+    '2001:db8:::1',
+    'example.com',
+    '1:2:3:4:5:6:7:8:9',
+    '1::2:3:4:5:6:7:8',
+    '::ffff:1.2.3.04',
+    'fe80::1%',
+  ])
+    assert.ok(!isIpAddress(ip), ip);
+  assert.ok(isIpAddress('1:2:3:4:5:6:1.2.3.4'));
+  assert.match(ipSubnetProblem('fe80::1%eth0/64')!, /CIDR/);
+  assert.match(ipSubnetProblem('10.0.0.0/')!, /CIDR/);
   assert.equal(ipSubnetProblem('172.30.109.95/32'), undefined);
   assert.equal(ipSubnetProblem('2001:db8::/32'), undefined);
   assert.match(ipSubnetProblem('10.0.0.0/33')!, /CIDR/);
@@ -56,8 +71,11 @@ test('protocols, labels, headers and cipher suites', () => {
   assert.ok(!isValidCipherSuite('NOT-A-CIPHER'));
 });
 
-test('regexes: RE2 syntax is translated, RE2 gaps are reported', () => {
-  for (const re of ['^/api/v[0-9]+$', '(?i)^admin', '(?P<version>v[0-9])', 'a\\z', '']) assert.equal(regexProblem(re), undefined, re);
+test('regexes: RE2 syntax exactly, as re2js (a port of RE2) parses it, with plain words for other dialects', () => {
+  for (const re of ['^/api/v[0-9]+$', '(?i)^admin', '(?P<version>v[0-9])', 'a\\z', '', '[[:alpha:]]+', '\\pL', 'a{2,1000}'])
+    assert.equal(regexProblem(re), undefined, re);
+  // JavaScript accepts these; RE2 (so Envoy) rejects them.
+  for (const re of ['a{1001}', 'a\\Z', '\\u0041', '[[:foo:]]', '\\cA']) assert.match(regexProblem(re) ?? '', /not a valid RE2 regex/, re);
   assert.match(regexProblem('(?=a)b')!, /lookahead/);
   assert.match(regexProblem('(a)\\1')!, /backreferences/);
   assert.match(regexProblem('(')!, /not a valid RE2 regex/);

@@ -5,6 +5,8 @@
  * Kubernetes label keys and values, exportTo lists, and RE2 regular expressions.
  * It returns problems as plain words; where each problem sits in a file is the analyzers' business.
  */
+import ipaddr from 'ipaddr.js';
+import { RE2JS } from 're2js';
 
 const DNS1123_LABEL = /^[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
 const WILDCARD_LABEL = /^(?:\*|(?:\*|\*-)?[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?)$/;
@@ -66,47 +68,32 @@ export function isPartialWildcard(host: string): boolean {
   return host.includes('*') && host.length !== 1 && !host.startsWith('*.');
 }
 
-const IPV4 = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
+/**
+ * An IPv4 address as Go's `netip.ParseAddr` reads it: four decimal parts, no leading zeros (ipaddr.js
+ * alone also accepts the shorthand, octal and hex forms of `inet_aton`).
+ */
+function isIPv4(value: string): boolean {
+  return ipaddr.IPv4.isValidFourPartDecimal(value);
+}
 
+/** An IPv6 address, with an optional zone; an embedded IPv4 tail is held to the same strict form. */
 function isIPv6(value: string): boolean {
-  let s = value;
-  const zone = s.indexOf('%');
-  if (zone >= 0) {
-    if (zone === s.length - 1) return false;
-    s = s.slice(0, zone);
-  }
-  const halves = s.split('::');
-  if (halves.length > 2) return false;
-  const groups = halves.map((h) => (h === '' ? [] : h.split(':')));
-  const all = groups.flat();
-  let count = all.length;
-  const last = all[all.length - 1];
-  if (last !== undefined && last.includes('.')) {
-    if (!IPV4.test(last)) return false;
-    all.pop();
-    count++;
-  }
-  if (!all.every((g) => HEX_GROUP.test(g))) return false;
-  return halves.length === 2 ? count <= 7 : count === 8;
+  if (!value.includes(':') || !ipaddr.IPv6.isValid(value)) return false;
+  const tail = value.split('%')[0].split(':').pop() ?? '';
+  return !tail.includes('.') || isIPv4(tail);
 }
 
 /** An IPv4 or IPv6 address (not a CIDR block), as Go's `netip.ParseAddr` accepts it. */
 export function isIpAddress(value: string): boolean {
-  return IPV4.test(value) || (value.includes(':') && isIPv6(value));
+  return isIPv4(value) || isIPv6(value);
 }
 
-/** Istio's `ValidateIPSubnet`: an IP address, or a CIDR block `a.b.c.d/n` / `2001:db8::/32`. */
+/** Istio's `ValidateIPSubnet`: an IP address, or a CIDR block `a.b.c.d/n` / `2001:db8::/32` (no zone). */
 export function ipSubnetProblem(value: string): string | undefined {
-  const slash = value.indexOf('/');
-  if (slash >= 0 && value.indexOf('/', slash + 1) < 0) {
-    const ip = value.slice(0, slash);
-    const bits = value.slice(slash + 1);
-    const max = IPV4.test(ip) ? 32 : isIPv6(ip) && !ip.includes('%') ? 128 : -1;
-    if (max < 0 || !/^\d{1,3}$/.test(bits) || Number(bits) > max) return `"${value}" is not a valid CIDR block`;
-    return undefined;
-  }
-  return isIpAddress(value) ? undefined : `"${value}" is not a valid IP address`;
+  if (value.split('/').length !== 2) return isIpAddress(value) ? undefined : `"${value}" is not a valid IP address`;
+  const [ip, bits] = value.split('/');
+  const valid = (isIPv4(ip) || (isIPv6(ip) && !ip.includes('%'))) && /^\d{1,3}$/.test(bits ?? '') && ipaddr.isValidCIDR(value);
+  return valid ? undefined : `"${value}" is not a valid CIDR block`;
 }
 
 /** Istio's `ValidatePort`. */
@@ -160,7 +147,7 @@ export function labelKeyProblem(key: string): string | undefined {
   return undefined;
 }
 
-export function isValidLabelValue(value: string): boolean {
+function isValidLabelValue(value: string): boolean {
   return LABEL_VALUE.test(value);
 }
 
@@ -177,11 +164,13 @@ export function labelProblems(labels: unknown): { key: string; onValue: boolean;
 }
 
 /** One problem of an `exportTo` list, with the index of the entry it sits on. */
-export interface ExportToProblem {
-  index: number;
-  rule: 'exportto-invalid' | 'exportto-none' | 'exportto-duplicate' | 'exportto-public-mixed' | 'exportto-none-mixed' | 'exportto-selector';
-  text: string;
-}
+/** A problem of one `exportTo` entry, with what its message names (the analyzers word it). */
+export type ExportToProblem = { index: number } & (
+  | { rule: 'exportto-invalid'; args: { entry: string } }
+  | { rule: 'exportto-duplicate'; args: { entry: string; namespace?: string } }
+  | { rule: 'exportto-selector'; args: { namespace?: string } }
+  | { rule: 'exportto-none' | 'exportto-public-mixed' | 'exportto-none-mixed'; args: Record<string, never> }
+);
 
 /**
  * Istio's `validateExportTo`: entries are `.`, `*`, `~` (ServiceEntry only) or a namespace name;
@@ -200,10 +189,7 @@ export function exportToProblems(namespace: string, exportTo: unknown, isService
       out.push({
         index,
         rule: 'exportto-duplicate',
-        text:
-          written.get(key) !== raw
-            ? `exportTo lists both "." and "${namespace}", which is this resource's own namespace; keep one.`
-            : `exportTo lists "${raw}" twice; keep one.`,
+        args: written.get(key) !== raw ? { entry: raw, namespace } : { entry: raw },
       });
       return;
     }
@@ -214,35 +200,34 @@ export function exportToProblems(namespace: string, exportTo: unknown, isService
         out.push({
           index,
           rule: 'exportto-none',
-          text: 'exportTo "~" (visible to no one) is allowed only on a ServiceEntry; remove it, or use "." to keep this resource in its own namespace.',
+          args: {},
         });
       return;
     }
     if (key === '*' || key === '.' || isDns1123Label(key)) seen.add(key);
-    else out.push({ index, rule: 'exportto-invalid', text: `exportTo entry "${raw}" is not valid: use ".", "*" or a namespace name.` });
+    else out.push({ index, rule: 'exportto-invalid', args: { entry: raw } });
   });
   if (drWithSelector && seen.size > 0) {
     if (!seen.has(namespace))
       out.push({
         index: 0,
         rule: 'exportto-selector',
-        text: `A DestinationRule with a workloadSelector applies only to workloads in its own namespace; exportTo cannot reach beyond "${namespace}" (use ".").`,
+        args: { namespace },
       });
     else if (seen.size > 1)
       out.push({
         index: 0,
         rule: 'exportto-selector',
-        text: `A DestinationRule with a workloadSelector can export only to its own namespace; keep the single entry ".".`,
+        args: {},
       });
   }
   if (seen.has('*') && exportTo.length > 1)
     out.push({
       index: exportTo.indexOf('*'),
       rule: 'exportto-public-mixed',
-      text: 'exportTo "*" already means every namespace; it cannot be combined with other entries.',
+      args: {},
     });
-  if (seen.has('~') && exportTo.length > 1)
-    out.push({ index: exportTo.indexOf('~'), rule: 'exportto-none-mixed', text: 'exportTo "~" means no one; it cannot be combined with other entries.' });
+  if (seen.has('~') && exportTo.length > 1) out.push({ index: exportTo.indexOf('~'), rule: 'exportto-none-mixed', args: {} });
   return out;
 }
 
@@ -254,35 +239,30 @@ export function unixAddressProblem(path: string): string | undefined {
   return undefined;
 }
 
-/** Envoy's RE2 rejects these; JavaScript accepts them, so they are checked by hand. */
-const RE2_UNSUPPORTED: [RegExp, string][] = [
+/**
+ * Whether a regular expression is one Envoy accepts: RE2 syntax (checked by re2js, a port of RE2's
+ * parser, so `(?P<name>`, inline flags and `\z` are accepted and lookarounds and backreferences are
+ * not), at most 1024 characters.
+ */
+export function regexProblem(re: string): string | undefined {
+  if (re.length > 1024) return 'the regex is too long (1024 characters at most)';
+  try {
+    RE2JS.compile(re);
+    return undefined;
+  } catch (e) {
+    // re2js decides; the constructs people bring from other regex dialects get a plainer word.
+    const gap = RE2_GAPS.find(([pattern]) => pattern.test(re));
+    if (gap) return gap[1];
+    return `it is not a valid RE2 regex (${e instanceof Error ? e.message.replace(/^error parsing regexp: /, '') : String(e)})`;
+  }
+}
+
+/** Constructs of other regex dialects that RE2 lacks, named in plain words when RE2 rejects a regex holding one. */
+const RE2_GAPS: [RegExp, string][] = [
   [/\(\?<?[=!]/, 'lookahead and lookbehind are not supported by RE2'],
   [/\(\?>/, 'atomic groups are not supported by RE2'],
   [/(^|[^\\])\\[1-9]/, 'backreferences are not supported by RE2'],
 ];
-
-/**
- * Whether a regular expression is one Envoy accepts: RE2 syntax, at most 1024 characters.
- * RE2 constructs JavaScript lacks (`(?P<name>`, inline flags, `\z`) are translated before
- * compiling, so only real syntax errors are reported.
- */
-export function regexProblem(re: string): string | undefined {
-  if (re.length > 1024) return 'the regex is too long (1024 characters at most)';
-  for (const [pattern, problem] of RE2_UNSUPPORTED) if (pattern.test(re)) return problem;
-  const js = re
-    .replace(/\(\?P</g, '(?<')
-    .replace(/\(\?[imsU-]+\)/g, '')
-    .replace(/\(\?[imsU-]+:/g, '(?:')
-    .replace(/\\z/g, '$')
-    .replace(/\\A/g, '^')
-    .replace(/\\Q[\s\S]*?(\\E|$)/g, 'x');
-  try {
-    new RegExp(js);
-    return undefined;
-  } catch (e) {
-    return `it is not a valid RE2 regex (${e instanceof Error ? e.message.replace(/^Invalid regular expression: /, '') : String(e)})`;
-  }
-}
 
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~A-Za-z0-9]+$/;
 const PSEUDO_HEADERS = new Set([':method', ':scheme', ':authority', ':path', ':status']);

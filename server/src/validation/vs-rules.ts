@@ -19,7 +19,7 @@ export interface UnreachableRule {
   catchAll?: number;
 }
 
-export interface IneffectiveMatch {
+interface IneffectiveMatch {
   kind: RouteKind;
   index: number;
   matchIndex: number;
@@ -32,7 +32,7 @@ export interface IneffectiveMatch {
   prefix?: string;
 }
 
-export interface Reachability {
+interface Reachability {
   unreachable: UnreachableRule[];
   ineffective: IneffectiveMatch[];
 }
