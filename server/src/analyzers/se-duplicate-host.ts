@@ -38,10 +38,11 @@ export const seDuplicateHost: Analyzer<State> = {
       const written = raw[i];
       if (typeof written !== 'string' || written.trim() === '') continue;
       const host = resolveHost(written, se.namespace);
-      const span = spanAtPath(se.document.ast, ['spec', 'hosts', i]);
-      if (!span) continue;
+      // The syntax tree is read only for a finding: most hosts have none, and a tree may have to be parsed again.
+      const spanOf = () => spanAtPath(se.document.ast, ['spec', 'hosts', i]);
       if (seen.has(host)) {
-        yield { ...span, state: { within: true, host } };
+        const span = spanOf();
+        if (span) yield { ...span, state: { within: true, host } };
         continue;
       }
       seen.add(host);
@@ -61,7 +62,8 @@ export const seDuplicateHost: Analyzer<State> = {
         const at = spanAtPath(other.document.ast, ['spec', 'hosts', Math.max(hostIndex, 0)]);
         if (at) related.push({ uri: other.uri, ...at, message: `ServiceEntry "${other.name}" also defines ${host}` });
       }
-      if (others.length > 0) yield { ...span, related, state: { within: false, host, ports: [...ports].sort((a, b) => a - b), others } };
+      const span = others.length > 0 ? spanOf() : undefined;
+      if (span) yield { ...span, related, state: { within: false, host, ports: [...ports].sort((a, b) => a - b), others } };
     }
   },
   message: (s) =>

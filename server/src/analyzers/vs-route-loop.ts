@@ -64,13 +64,15 @@ export const vsRouteLoop: Analyzer<State> = {
     const boundToMeshAndEgress = boundGateways(vs).includes(MESH_GATEWAY) && egressOf(boundGateways(vs)).length > 0;
     for (const d of destinations) {
       const gateways = ruleGateways(vs, d);
-      const anchor = spanAtPath(vs.document.ast, [...d.path, 'host']);
-      if (!anchor) continue;
+      // The syntax tree is read only for a finding: it may have to be parsed again.
+      const anchorOf = () => spanAtPath(vs.document.ast, [...d.path, 'host']);
       const destination = String(d.destination.host);
       if (isEgressGatewayHost(d.host, settings)) {
         const [egress] = egressOf(gateways);
         if (!egress) continue;
         const kind: Kind = d.matchGateways.length === 0 && gateways.includes(MESH_GATEWAY) ? 'shared-rule' : 'loop';
+        const anchor = anchorOf();
+        if (!anchor) continue;
         yield { ...anchor, state: { kind, gateway: egress.ref, destination, egressHost }, related: nameRelated(egress.gateway, 'Egress Gateway defined here') };
         continue;
       }
@@ -78,7 +80,8 @@ export const vsRouteLoop: Analyzer<State> = {
       // A gateway rule for the same traffic shows the VirtualService means it to go through the gateway.
       const gatewayRule = destinations.find((o) => egressOf(ruleGateways(vs, o)).length > 0 && !isEgressGatewayHost(o.host, settings) && portsMeet(d, o));
       const [egress] = gatewayRule ? egressOf(ruleGateways(vs, gatewayRule)) : [];
-      if (!egress) continue;
+      const anchor = egress && anchorOf();
+      if (!anchor) continue;
       yield {
         ...anchor,
         state: { kind: 'bypass', gateway: egress.ref, destination, egressHost },
