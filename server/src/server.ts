@@ -18,7 +18,7 @@ import {
   type Position,
 } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
-import { holdSyntax, parseFile, type ParsedFile } from './parse/parse';
+import { parseFile, type ParsedFile } from './parse/parse';
 import { WorkspaceIndex } from './index/workspace-index';
 import { meshPartition } from './index/meshes';
 import { Checker } from './check/checker';
@@ -104,17 +104,12 @@ export function startServer(connection: Connection, io: ServerIO): void {
 
   function update(uri: string, text: string | undefined, edited = false): void {
     // Opening a file fires both open and change events, and usually brings the text already indexed from disk.
-    const indexed = index.file(uri);
-    if (text !== undefined && indexed?.text === text) {
-      // Open files keep their syntax trees, which every keystroke's completion and check needs.
-      holdSyntax(indexed, !!documents.get(uri));
+    if (text !== undefined && index.file(uri)?.text === text) {
       pending.add(uri);
       schedulePublish();
       return;
     }
-    const parsed = text === undefined ? undefined : parseFile(uri, text);
-    if (parsed) holdSyntax(parsed, !!documents.get(uri));
-    const change = parsed ? index.setFile(parsed) : index.removeFile(uri);
+    const change = text === undefined ? index.removeFile(uri) : index.setFile(parseFile(uri, text));
     for (const affected of getChecker().affectedBy(change)) pending.add(affected);
     if (text === undefined) pending.add(uri);
     if (edited) urgent.add(uri);

@@ -372,6 +372,20 @@ ${rows.map(([label, f]) => `| ${label} | ${results.map(f).join(' | ')} |`).join(
 `;
 }
 
+/**
+ * What the new BENCHMARKS.md keeps of the old one: the previous run's figures (its date, machine and
+ * table), to read side by side with the new ones, and the notes written by hand under "## Notes".
+ */
+function history(previous: string): string {
+  const lines = previous.split('\n');
+  const date = lines.findIndex((l) => l.startsWith('- Date:'));
+  let end = lines.findIndex((l, i) => i > date && l.startsWith('|'));
+  while (end >= 0 && end < lines.length && lines[end].startsWith('|')) end++;
+  const run = date >= 0 && end > date ? `\n## Previous run\n\n${lines.slice(date, end).join('\n')}\n` : '';
+  const notesAt = previous.indexOf('\n## Notes\n');
+  return run + (notesAt >= 0 ? previous.slice(notesAt) : '');
+}
+
 async function main(): Promise<void> {
   const root = path.join(os.tmpdir(), 'istio-egress-bench');
   const results: Result[] = [];
@@ -387,8 +401,9 @@ async function main(): Promise<void> {
     );
     results.push(result);
   }
-  const markdown = render(results);
-  fs.writeFileSync(path.join(repoRoot, 'BENCHMARKS.md'), markdown);
+  const file = path.join(repoRoot, 'BENCHMARKS.md');
+  const markdown = render(results) + history(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '');
+  fs.writeFileSync(file, markdown);
   console.log(markdown);
 }
 

@@ -18,8 +18,8 @@ export interface ParsedDocument {
   start: number;
   end: number;
   /**
-   * The document's syntax tree. Unless the file is held (see `holdSyntax`), it may have been dropped
-   * to save memory since parsing; reading it then parses the file again (see syntax-trees.ts).
+   * The document's syntax tree. It may have been dropped to save memory since parsing; reading it
+   * then parses the file again (see syntax-trees.ts).
    */
   readonly ast: Document.Parsed;
   /** Plain data; undefined when the document could not be turned into data safely. */
@@ -44,14 +44,6 @@ export interface ParsedFile {
   owned: boolean;
   /** The documents' syntax trees; absent for skipped files and files the parser refused. */
   syntax?: SyntaxTrees;
-}
-
-/**
- * Keeps a file's syntax trees in memory (a file open in the editor, where every keystroke needs them),
- * or lets them go when memory is short again.
- */
-export function holdSyntax(file: ParsedFile, held: boolean): void {
-  file.syntax?.hold(held);
 }
 
 /** Files larger than this are indexed by nobody and get one information finding. */

@@ -1,11 +1,11 @@
 /**
  * Dropped syntax trees come back identical: the same ranges, the same kubectl reading, the same
- * data; held files keep theirs; the budget bounds how many trees stay in memory.
+ * data; the budget bounds how many trees stay in memory.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isScalar, isSeq } from 'yaml';
-import { holdSyntax, parseFile } from './parse';
+import { parseFile } from './parse';
 import { reparsedFiles, setSyntaxBudget } from './syntax-trees';
 import { nodeAtPath, spanAtPath } from './yaml-path';
 
@@ -56,20 +56,6 @@ test('a dropped syntax tree is parsed again on demand, identical to the first', 
   assert.ok(isSeq(addresses) && isScalar(addresses.items[1]) && addresses.items[1].value === '2001:db8::');
   assert.equal(TEXT.slice(spans[0]!.start, spans[0]!.end), '2001:db8::');
   assert.deepEqual(file.documents[0].value, again.toJS(), 'the data read at first matches the tree read again');
-});
-
-test('a held file keeps its syntax trees whatever the budget, and lets them go when released', (t) => {
-  const previous = setSyntaxBudget(0);
-  t.after(() => setSyntaxBudget(previous));
-  const file = parseFile('file:///ws/open.yaml', TEXT);
-  holdSyntax(file, true);
-  const tree = file.documents[0].ast;
-  crowdOut();
-  assert.equal(file.syntax?.present, true);
-  assert.equal(file.documents[0].ast, tree, 'the very same tree, not a new parse');
-  holdSyntax(file, false);
-  crowdOut();
-  assert.equal(file.syntax?.present, false);
 });
 
 test('the budget keeps the trees of the files used most recently', (t) => {

@@ -1,13 +1,13 @@
 /**
  * Where the YAML syntax trees of parsed files live. A tree takes about 25 times the memory of its
  * text, and most of a large workspace's files are only read for their data once checked, so trees
- * are kept for files the caller holds (open in the editor) and for the files used most recently, up
- * to a budget of text; the others are dropped and parsed again, identically, when something asks.
- * It does not decide which files are open: `holdSyntax` in parse.ts is told.
+ * are kept for the files used most recently, up to a budget of text; the others are dropped and
+ * parsed again, identically, when something asks. The file being edited is always the most recent:
+ * each keystroke parses it, and completion, hover and its check read it next.
  */
 import type { Document } from 'yaml';
 
-/** Text (in characters) whose trees are kept besides the held files': about 40 MB of trees. */
+/** Text (in characters) whose trees are kept: about 40 MB of trees. */
 const DEFAULT_BUDGET_CHARS = 1_500_000;
 
 let budget = DEFAULT_BUDGET_CHARS;
@@ -18,7 +18,6 @@ let reparsed = 0;
 /** One file's document trees: present, or parsed again from the file's text on demand. */
 export class SyntaxTrees {
   private trees: Document.Parsed[] | undefined;
-  private held = false;
 
   constructor(
     trees: Document.Parsed[],
@@ -37,16 +36,8 @@ export class SyntaxTrees {
       this.trees = this.parse();
       reparsed++;
     }
-    if (!this.held) this.remember();
+    this.remember();
     return this.trees[index];
-  }
-
-  /** Keeps the trees whatever the budget (an open file), or lets the budget drop them again. */
-  hold(held: boolean): void {
-    if (held === this.held) return;
-    this.held = held;
-    if (held) this.forget();
-    else if (this.trees) this.remember();
   }
 
   /** Whether the trees are in memory now. */
@@ -87,7 +78,7 @@ function keepWithinBudget(): void {
 }
 
 /**
- * Sets how much text's trees are kept besides held files (0 keeps none). Returns the previous
+ * Sets how much text's trees are kept (0 keeps the most recent file's only). Returns the previous
  * budget, so that tests can restore it.
  */
 export function setSyntaxBudget(chars: number): number {
