@@ -53,6 +53,8 @@ export interface ServerIO {
 }
 
 const PUBLISH_DELAY_MS = 20;
+/** Files the start-up scan reads ahead of the one it parses. */
+const READ_AHEAD = 8;
 /** How long publishing runs before it lets other messages through. */
 const SLICE_MS = 8;
 /** More diagnostics than this in one file help nobody and make every publish slow; the first ones are shown. */
@@ -238,11 +240,25 @@ export function startServer(connection: Connection, io: ServerIO): void {
     const seen = new Set<string>();
     let lastReport = 0;
     let sliceStarted = Date.now();
+    // Files are read a few ahead of the one being parsed, so that parsing never waits for the disk.
+    const reads = new Map<number, Promise<string | undefined>>();
+    const readAhead = (from: number) => {
+      for (let j = from; j < Math.min(paths.length, from + READ_AHEAD); j++) {
+        if (reads.has(j)) continue;
+        const read = io.readFile(paths[j]);
+        // A failed read is reported when its turn comes, by the await below.
+        read.catch(() => undefined);
+        reads.set(j, read);
+      }
+    };
     for (let i = 0; i < paths.length; i++) {
       const uri = URI.file(paths[i]).toString();
       seen.add(uri);
+      readAhead(i);
+      const read = reads.get(i)!;
+      reads.delete(i);
       if (!documents.get(uri)) {
-        const text = await io.readFile(paths[i]);
+        const text = await read;
         // The file may have been opened while it was read: the editor's unsaved text wins then.
         if (text !== undefined && !documents.get(uri)) index.setFile(parseFile(uri, text));
       }

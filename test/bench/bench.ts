@@ -5,7 +5,8 @@
  * edit latency for the edited file and for a dependent file in another file, completion and hover
  * latency (also during the start-up scan), peak memory, and how many injected mistakes are
  * reported; then writes BENCHMARKS.md. A benchmark, not a test: it asserts nothing.
- * BENCH_HOSTS=100,1000 picks the sizes; BENCH_EDITS the number of edits per size.
+ * BENCH_HOSTS=100,1000 picks the sizes; BENCH_EDITS the number of edits per size; BENCH_NODE_FLAGS adds
+ * Node options to the server it starts, to profile it (`--cpu-prof --cpu-prof-dir=…`, `--heap-prof`).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -39,6 +40,7 @@ const serverPath = path.join(repoRoot, 'dist', 'server.js');
 const cliPath = path.join(repoRoot, 'dist', 'cli.js');
 const SIZES = (process.env.BENCH_HOSTS ?? '100,1000,5000').split(',').map(Number);
 const EDITS = Number(process.env.BENCH_EDITS ?? 200);
+const SERVER_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 /** How long without a publish counts as settled. */
 const QUIET_MS = 1000;
 const PHASE_TIMEOUT_MS = 10 * 60_000;
@@ -135,7 +137,7 @@ function positionOf(text: string, needle: string, after: boolean): Position {
 }
 
 async function runServer(ws: Workspace): Promise<Omit<Result, 'cliMs' | 'cliReported' | 'cliPeakMb'>> {
-  const child = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...SERVER_FLAGS, serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const published = new Map<string, Published>();
   let lastPublish = 0;
@@ -281,7 +283,10 @@ async function runServer(ws: Workspace): Promise<Omit<Result, 'cliMs' | 'cliRepo
   const peakMb = peakRssMb(child.pid!);
   try {
     await Promise.race([connection.sendRequest(ShutdownRequest.type), sleep(5000)]);
+    const exited = new Promise((resolve) => child.once('exit', resolve));
     await connection.sendNotification(ExitNotification.type);
+    // A profiling server writes its profile as it exits.
+    await Promise.race([exited, sleep(SERVER_FLAGS.length ? 60_000 : 2000)]);
   } catch {
     // Killed below either way.
   }
@@ -367,6 +372,20 @@ ${rows.map(([label, f]) => `| ${label} | ${results.map(f).join(' | ')} |`).join(
 `;
 }
 
+/**
+ * What the new BENCHMARKS.md keeps of the old one: the previous run's figures (its date, machine and
+ * table), to read side by side with the new ones, and the notes written by hand under "## Notes".
+ */
+function history(previous: string): string {
+  const lines = previous.split('\n');
+  const date = lines.findIndex((l) => l.startsWith('- Date:'));
+  let end = lines.findIndex((l, i) => i > date && l.startsWith('|'));
+  while (end >= 0 && end < lines.length && lines[end].startsWith('|')) end++;
+  const run = date >= 0 && end > date ? `\n## Previous run\n\n${lines.slice(date, end).join('\n')}\n` : '';
+  const notesAt = previous.indexOf('\n## Notes\n');
+  return run + (notesAt >= 0 ? previous.slice(notesAt) : '');
+}
+
 async function main(): Promise<void> {
   const root = path.join(os.tmpdir(), 'istio-egress-bench');
   const results: Result[] = [];
@@ -382,8 +401,9 @@ async function main(): Promise<void> {
     );
     results.push(result);
   }
-  const markdown = render(results);
-  fs.writeFileSync(path.join(repoRoot, 'BENCHMARKS.md'), markdown);
+  const file = path.join(repoRoot, 'BENCHMARKS.md');
+  const markdown = render(results) + history(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '');
+  fs.writeFileSync(file, markdown);
   console.log(markdown);
 }
 

@@ -148,6 +148,31 @@ export const egressMtlsMismatch: Analyzer<State> = {
         sni: client.sni,
         host: single,
       };
+      const plan = (setMode: boolean, sni: string | undefined): DrEdit | undefined => {
+        if (!dr || dr.uri !== vs.uri) return undefined;
+        const key = JSON.stringify([dr.docIndex, client.tlsPath ?? client.policyPath]);
+        if (edited.has(key)) return undefined; // one fix per DestinationRule location, so "fix all" edits it once
+        edited.add(key);
+        return { docIndex: dr.docIndex, tlsPath: client.tlsPath, policyPath: client.policyPath, setMode, sni };
+      };
+
+      const sniServed = (sni: string) => serverHosts.some((e) => hostMatches(sniPattern(e), sni.toLowerCase()));
+      // An EnvoyFilter can rewrite the SNI (the SNI-proxy setup forwards the app's own), so SNI checks stay quiet when there are any.
+      const sniNeeded = !serverHosts.some((e) => sniPattern(e) === '*') && index.countOfKind('EnvoyFilter') === 0;
+      let hit: { state: State; severity?: 'warning' } | undefined;
+      if (expect === 'istio-mutual' && client.mode !== 'ISTIO_MUTUAL') {
+        hit = { state: { ...base, kind: 'needs-istio-mutual', edit: plan(true, client.sni === undefined && sniNeeded ? single : undefined) } };
+      } else if (expect !== 'istio-mutual' && client.mode === 'ISTIO_MUTUAL') {
+        hit = { state: { ...base, kind: 'unexpected-istio-mutual' } };
+      } else if (expect === 'istio-mutual' && client.sni === undefined && sniNeeded) {
+        hit = { state: { ...base, kind: 'sni-missing', edit: plan(false, single) } };
+      } else if (expect === 'istio-mutual' && client.sni !== undefined && sniNeeded && !sniServed(client.sni)) {
+        hit = { state: { ...base, kind: 'sni-not-served', edit: single && sniServed(single) ? plan(false, single) : undefined } };
+      } else if (expect === 'istio-mutual' && client.sni !== undefined && !hosts.some((h) => hostMatches(h, client.sni!.toLowerCase()))) {
+        hit = { state: { ...base, kind: 'sni-mismatch', edit: single ? plan(false, single) : undefined }, severity: 'warning' };
+      }
+      if (!hit) continue;
+      // Syntax trees are read only for a finding: a tree may have to be parsed again.
       const anchor = spanAtPath(vs.document.ast, [...d.path, d.subset !== undefined ? 'subset' : 'host']);
       if (!anchor) continue;
       const related = [
@@ -160,32 +185,7 @@ export const egressMtlsMismatch: Analyzer<State> = {
             )
           : []),
       ];
-      const plan = (setMode: boolean, sni: string | undefined): DrEdit | undefined => {
-        if (!dr || dr.uri !== vs.uri) return undefined;
-        const key = JSON.stringify([dr.docIndex, client.tlsPath ?? client.policyPath]);
-        if (edited.has(key)) return undefined; // one fix per DestinationRule location, so "fix all" edits it once
-        edited.add(key);
-        return { docIndex: dr.docIndex, tlsPath: client.tlsPath, policyPath: client.policyPath, setMode, sni };
-      };
-
-      const sniServed = (sni: string) => serverHosts.some((e) => hostMatches(sniPattern(e), sni.toLowerCase()));
-      // An EnvoyFilter can rewrite the SNI (the SNI-proxy setup forwards the app's own), so SNI checks stay quiet when there are any.
-      const sniNeeded = !serverHosts.some((e) => sniPattern(e) === '*') && index.countOfKind('EnvoyFilter') === 0;
-      if (expect === 'istio-mutual' && client.mode !== 'ISTIO_MUTUAL') {
-        yield {
-          ...anchor,
-          state: { ...base, kind: 'needs-istio-mutual', edit: plan(true, client.sni === undefined && sniNeeded ? single : undefined) },
-          related,
-        };
-      } else if (expect !== 'istio-mutual' && client.mode === 'ISTIO_MUTUAL') {
-        yield { ...anchor, state: { ...base, kind: 'unexpected-istio-mutual' }, related };
-      } else if (expect === 'istio-mutual' && client.sni === undefined && sniNeeded) {
-        yield { ...anchor, state: { ...base, kind: 'sni-missing', edit: plan(false, single) }, related };
-      } else if (expect === 'istio-mutual' && client.sni !== undefined && sniNeeded && !sniServed(client.sni)) {
-        yield { ...anchor, state: { ...base, kind: 'sni-not-served', edit: single && sniServed(single) ? plan(false, single) : undefined }, related };
-      } else if (expect === 'istio-mutual' && client.sni !== undefined && !hosts.some((h) => hostMatches(h, client.sni!.toLowerCase()))) {
-        yield { ...anchor, state: { ...base, kind: 'sni-mismatch', edit: single ? plan(false, single) : undefined }, related, severity: 'warning' };
-      }
+      yield { ...anchor, ...hit, related };
     }
   },
   message: (s) => {

@@ -40,10 +40,11 @@ export const seDuplicateHost: Analyzer<State> = {
       const written = raw[i];
       if (typeof written !== 'string' || written.trim() === '') continue;
       const host = resolveHost(written, se.namespace);
-      const span = spanAtPath(se.document.ast, ['spec', 'hosts', i]);
-      if (!span) continue;
+      // The syntax tree is read only for a finding: most hosts have none, and a tree may have to be parsed again.
+      const spanOf = () => spanAtPath(se.document.ast, ['spec', 'hosts', i]);
       if (seen.has(host)) {
-        yield { ...span, state: { within: true, host } };
+        const span = spanOf();
+        if (span) yield { ...span, state: { within: true, host } };
         continue;
       }
       seen.add(host);
@@ -66,8 +67,8 @@ export const seDuplicateHost: Analyzer<State> = {
         if (at) related.push({ uri: other.uri, ...at, message: `ServiceEntry "${other.name}" also defines ${host}` });
       }
       const origins = namespaceOriginsNote(listed, se.uri);
-      if (others.length > 0)
-        yield { ...span, related, state: { within: false, host, ports: [...ports].sort((a, b) => a - b), others, ...(origins ? { origins } : {}) } };
+      const span = others.length > 0 ? spanOf() : undefined;
+      if (span) yield { ...span, related, state: { within: false, host, ports: [...ports].sort((a, b) => a - b), others, ...(origins ? { origins } : {}) } };
     }
   },
   message: (s) =>

@@ -76,7 +76,8 @@ export const sidecarSelector: Analyzer<State> = {
 
     if (!selector) {
       const others = peers.filter((s) => !selectorOf(s));
-      const span = nameSpan(r);
+      // The syntax tree is read only for a finding: it may have to be parsed again.
+      const span = others.length > 0 || ambientNamespace ? nameSpan(r) : undefined;
       if (others.length > 0 && span) {
         yield {
           ...span,

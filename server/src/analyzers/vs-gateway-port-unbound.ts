@@ -46,12 +46,15 @@ export const vsGatewayPortUnbound: Analyzer<State> = {
         (a, b) => a - b,
       );
       const base = { listening, gateways: gateways.map((g) => g.ref) };
-      const related = gateways.flatMap((g) => nameRelated(g.gateway, `Gateway "${g.ref}" defined here`));
+      // Read only for a finding: most routes have none, and another file's syntax tree may have to be parsed again.
+      const bound = gateways;
+      let relatedOnce: RelatedLocation[] | undefined;
+      const related = () => (relatedOnce ??= bound.flatMap((g) => nameRelated(g.gateway, `Gateway "${g.ref}" defined here`)));
       const hits: Hit<State>[] = [];
       if (d.port !== undefined) {
         if (listening.includes(d.port)) continue;
         const span = spanAtPath(vs.document.ast, [...d.path, 'port', 'number']);
-        if (span) hits.push({ ...span, state: { ...base, port: d.port, onDestinationPort: true }, related });
+        if (span) hits.push({ ...span, state: { ...base, port: d.port, onDestinationPort: true }, related: related() });
       } else {
         const matches: unknown[] = Array.isArray(d.rule.match) ? d.rule.match : [];
         const single = d.matchPorts.length === 1;
@@ -59,7 +62,8 @@ export const vsGatewayPortUnbound: Analyzer<State> = {
           const port = typeof m === 'object' && m !== null ? (m as Record<string, unknown>).port : undefined;
           if (typeof port !== 'number' || listening.includes(port)) return;
           const span = spanAtPath(vs.document.ast, ['spec', d.protocol, d.ruleIndex, 'match', j, 'port']);
-          if (span) hits.push({ ...span, state: { ...base, port, onDestinationPort: false, destinationPath: single ? d.path : undefined }, related });
+          if (span)
+            hits.push({ ...span, state: { ...base, port, onDestinationPort: false, destinationPath: single ? d.path : undefined }, related: related() });
         });
       }
       yield* hits;

@@ -144,12 +144,13 @@ export const vsProtocolMismatch: Analyzer<State> = {
           (s) => (t.port === undefined || s.port === t.port) && s.hosts.some((e) => hosts.some((h) => serverHostAdmits(e, h, vs.namespace, gateway.namespace))),
         );
         if (servers.length === 0) continue;
-        const related = nameRelated(gateway, 'Gateway defined here');
+        // The Gateway's syntax tree is read only for a finding: it may have to be parsed again.
+        const related = () => nameRelated(gateway, 'Gateway defined here');
         const [s] = servers;
         if (protocol === 'http' && servers.every(isPassthroughServer)) {
           return {
             state: { variant: 'http-on-passthrough', port: t.port ?? s.port, resource: ref, protocol: s.protocol, mode: s.tlsMode },
-            related,
+            related: related(),
             gateway: true,
           };
         }
@@ -157,7 +158,7 @@ export const vsProtocolMismatch: Analyzer<State> = {
         const plainHttp = (x: GatewayServer) =>
           HTTP_PROTOCOLS.has(x.protocol) && !(x.tlsModeExplicit && (x.tlsMode === 'PASSTHROUGH' || x.tlsMode === 'AUTO_PASSTHROUGH'));
         if (protocol === 'tls' && servers.every(plainHttp)) {
-          return { state: { variant: 'tls-on-http-server', port: t.port ?? s.port, resource: ref, protocol: s.protocol }, related, gateway: true };
+          return { state: { variant: 'tls-on-http-server', port: t.port ?? s.port, resource: ref, protocol: s.protocol }, related: related(), gateway: true };
         }
       }
       return undefined;

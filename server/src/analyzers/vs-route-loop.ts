@@ -65,8 +65,8 @@ export const vsRouteLoop: Analyzer<State> = {
     const boundToMeshAndEgress = boundGateways(vs).includes(MESH_GATEWAY) && egressOf(boundGateways(vs)).length > 0;
     for (const d of destinations) {
       const gateways = ruleGateways(vs, d);
-      const anchor = spanAtPath(vs.document.ast, [...d.path, 'host']);
-      if (!anchor) continue;
+      // The syntax tree is read only for a finding: it may have to be parsed again.
+      const anchorOf = () => spanAtPath(vs.document.ast, [...d.path, 'host']);
       const destination = String(d.destination.host);
       const target = gatewayBehindHost(index, settings, d.host);
       if (target) {
@@ -75,6 +75,8 @@ export const vsRouteLoop: Analyzer<State> = {
           target.origin === 'workspace' ? resolveGatewayRefs(index, vs, gateways).filter((g) => gatewaySelects(g.gateway, target)) : egressOf(gateways);
         if (!egress) continue;
         const kind: Kind = d.matchGateways.length === 0 && gateways.includes(MESH_GATEWAY) ? 'shared-rule' : 'loop';
+        const anchor = anchorOf();
+        if (!anchor) continue;
         yield { ...anchor, state: { kind, gateway: egress.ref, destination, egressHost }, related: nameRelated(egress.gateway, 'Egress Gateway defined here') };
         continue;
       }
@@ -82,7 +84,8 @@ export const vsRouteLoop: Analyzer<State> = {
       // A gateway rule for the same traffic shows the VirtualService means it to go through the gateway.
       const gatewayRule = destinations.find((o) => egressOf(ruleGateways(vs, o)).length > 0 && !isEgressGatewayHost(o.host, settings) && portsMeet(d, o));
       const [egress] = gatewayRule ? egressOf(ruleGateways(vs, gatewayRule)) : [];
-      if (!egress) continue;
+      const anchor = egress && anchorOf();
+      if (!anchor) continue;
       yield {
         ...anchor,
         state: { kind: 'bypass', gateway: egress.ref, destination, egressHost },

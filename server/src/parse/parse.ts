@@ -11,13 +11,18 @@ import { meshConfigOf } from './mesh-config';
 import { MAX_ALIAS_COUNT, PARSE_OPTIONS, TO_JS_OPTIONS, yamlErrorFindings } from './syntax';
 import { readAsKubectl } from './kubectl-yaml';
 import { isKustomizationUri, kustomizationOf, type Kustomization } from './kustomization';
+import { SyntaxTrees } from './syntax-trees';
 
 export interface ParsedDocument {
   index: number;
   /** Range of the document's content in the file. */
   start: number;
   end: number;
-  ast: Document.Parsed;
+  /**
+   * The document's syntax tree. It may have been dropped to save memory since parsing; reading it
+   * then parses the file again (see syntax-trees.ts).
+   */
+  readonly ast: Document.Parsed;
   /** Plain data; undefined when the document could not be turned into data safely. */
   value: unknown;
   resource?: Resource;
@@ -40,6 +45,8 @@ export interface ParsedFile {
   owned: boolean;
   /** For a kustomization file (by its name), the namespace it sets and what it lists; see kustomization.ts. */
   kustomization?: Kustomization;
+  /** The documents' syntax trees; absent for skipped files and files the parser refused. */
+  syntax?: SyntaxTrees;
 }
 
 /** Files larger than this are indexed by nobody and get one information finding. */
@@ -138,20 +145,23 @@ export function parseFile(uri: string, text: string): ParsedFile {
   }
   let asts: Document.Parsed[];
   try {
-    asts = YAML.parseAllDocuments(source, PARSE_OPTIONS) as Document.Parsed[];
-    if (!Array.isArray(asts)) asts = [];
+    asts = parseTrees(source);
   } catch (e) {
     problems.push(internalLimit(e, 0, source));
     return { uri, text, documents, resources, problems, owned: ownedByText };
   }
+  const syntax = new SyntaxTrees(asts, text.length, () => {
+    const again = parseTrees(source);
+    for (const ast of again) prepareTree(ast, text);
+    return again;
+  });
   asts.forEach((ast, index) => {
     problems.push(...yamlErrorFindings(ast));
     const [start, , end] = ast.range;
     let value: unknown;
     try {
-      const key = collectionKey(ast);
-      if (key) throw new ComplexKeyError(key);
-      readAsKubectl(ast, text);
+      const failure = prepareTree(ast, text);
+      if (failure) throw failure;
       value = ast.toJS(TO_JS_OPTIONS);
       if (isCyclic(value)) {
         value = undefined;
@@ -160,7 +170,15 @@ export function parseFile(uri: string, text: string): ParsedFile {
     } catch (e) {
       problems.push(internalLimit(e, start, source));
     }
-    const document: ParsedDocument = { index, start, end, ast, value };
+    const document: ParsedDocument = {
+      index,
+      start,
+      end,
+      value,
+      get ast() {
+        return syntax.tree(index);
+      },
+    };
     const resource = toResource(uri, document);
     if (resource) {
       const mesh = meshConfigOf(resource.value, ast, source);
@@ -176,7 +194,27 @@ export function parseFile(uri: string, text: string): ParsedFile {
   });
   const owned = ownedByText || resources.some((r) => r.family === 'istio' || r.family === 'mesh-config');
   const kustomization = isKustomizationUri(uri) ? kustomizationOf(documents[0]?.value) : undefined;
-  return { uri, text, documents, resources, problems, owned, ...(kustomization ? { kustomization } : {}) };
+  return { uri, text, documents, resources, problems, owned, syntax, ...(kustomization ? { kustomization } : {}) };
+}
+
+function parseTrees(source: string): Document.Parsed[] {
+  const asts = YAML.parseAllDocuments(source, PARSE_OPTIONS) as Document.Parsed[];
+  return Array.isArray(asts) ? asts : [];
+}
+
+/**
+ * Adjusts a fresh tree to kubectl's reading (see kubectl-yaml.ts), the same way whenever the file
+ * is parsed; returns why the document's data cannot be read safely, if so.
+ */
+function prepareTree(ast: Document.Parsed, text: string): Error | undefined {
+  const key = collectionKey(ast);
+  if (key) return new ComplexKeyError(key);
+  try {
+    readAsKubectl(ast, text);
+  } catch (e) {
+    return e instanceof Error ? e : new Error(String(e));
+  }
+  return undefined;
 }
 
 /** Flow collections (`[`, `{`) open at once beyond which a file is not parsed: no real configuration comes close. */
