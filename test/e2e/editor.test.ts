@@ -334,13 +334,14 @@ uiTest('follows a gateway reference to another file with F12 and renames the Gat
     await workbench.page.keyboard.press('Enter');
     await input.waitFor({ state: 'hidden', timeout: workbench.timeout });
   });
-  await workbench.waitForLine('name: httpbin-egress');
+  // Not a prefix of the old name: the line must end there (the editor shows spaces as no-break spaces).
+  await workbench.waitForLine(/name:\s+httpbin-egress$/);
   assert.match(await workbench.editorText(), /^ {2}name: httpbin-egress$/m);
   await workbench.screenshot(path.join(SHOTS, '10-rename.png'));
   // The routes in the other file follow, in every form they name the Gateway.
   await workbench.openFile('egress/routes.yaml');
   await workbench.goTo(1);
-  await workbench.waitForLine('gateways:');
+  await workbench.waitForLine(/istio-system\/httpbin-egress$/);
   const routes = await workbench.editorText();
   assert.match(routes, /^ {2}- istio-system\/httpbin-egress$/m);
   assert.match(routes, /^ {6}- istio-system\/httpbin-egress$/m);

@@ -256,9 +256,9 @@ export class Workbench {
       .join('\n');
   }
 
-  /** Waits until the active editor shows a line containing `text`. */
-  async waitForLine(text: string): Promise<void> {
-    await this.step(`waiting for the editor to show "${text}"`, () =>
+  /** Waits until the active editor shows a line containing `text`, or matching it. */
+  async waitForLine(text: string | RegExp): Promise<void> {
+    await this.step(`waiting for the editor to show "${String(text)}"`, () =>
       this.page.locator('.editor-group-container.active .view-line', { hasText: text }).first().waitFor({ timeout: this.timeout }),
     );
   }
