@@ -162,6 +162,7 @@ test('fuzz: random edits and requests on mutated corpus files through the server
         const version = doc.version;
         const final = await client.waitForDiagnostics(uri, () => client.diagnosticVersions.get(uri) === version, 1500).catch(() => undefined);
         if (final) {
+          tally.add('documents with diagnostics of their final text');
           tally.add('diagnostics checked', final.length);
           for (const d of final)
             assert.ok(
@@ -178,4 +179,6 @@ test('fuzz: random edits and requests on mutated corpus files through the server
     fcParams(runs(12)),
   );
   console.log(`server fuzz: ${tally.toString()}`);
+  // Checks behind `if (final)` count only if the server published for the final text at least once.
+  assert.ok((tally.counts.get('documents with diagnostics of their final text') ?? 0) > 0, `no document's final diagnostics arrived: ${tally.toString()}`);
 });

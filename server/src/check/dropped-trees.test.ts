@@ -78,15 +78,17 @@ function check(budget: number, mistakes: boolean) {
     const checker = new Checker(index, loadSchemaStore(), DEFAULT_SETTINGS);
     const before = reparsedFiles();
     const findings = Array.from({ length: FILES }, (_, i) => checker.findings(uriOf(i)));
-    return { findings, reparsed: reparsedFiles() - before };
+    return { findings, reparsed: reparsedFiles() - before, index };
   } finally {
     setSyntaxBudget(previous);
   }
 }
 
 test('a clean workspace is checked without parsing any file again', () => {
-  const { findings, reparsed } = check(0, false);
+  const { findings, reparsed, index } = check(0, false);
   assert.deepEqual(findings.flat(), [], 'the workspace is clean');
+  // Only a dropped tree could have been parsed again.
+  assert.equal(index.file(uriOf(0))!.syntax?.present, false, 'the budget dropped the tree');
   assert.equal(reparsed, 0, 'no analyzer read a syntax tree it did not need');
 });
 
