@@ -18,7 +18,7 @@ const EMPTY_OR_COMMENT = /^\s*(#.*)?$/;
 const SEPARATOR = /^---(\s.*)?$/;
 
 /** Whether a document can start at `position`: the line holds only the word before the cursor, and its document nothing but comments. */
-export function atDocumentRoot(lineAt: (line: number) => string, lineCount: number, line: number, character: number): boolean {
+function atDocumentRoot(lineAt: (line: number) => string, lineCount: number, line: number, character: number): boolean {
   const current = lineAt(line);
   if (!/^[\w-]*$/.test(current.slice(0, character)) || current.slice(character).trim() !== '') return false;
   // Stops at the first line that is neither empty nor a comment, so a long file costs only its current document.

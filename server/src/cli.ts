@@ -21,6 +21,7 @@ import { generateBundle } from './generate/bundle';
 import type { ApiVersion, BundleMode } from './protocol';
 import { trafficMap } from './navigation/traffic-map';
 import { formatMap, MAP_FORMATS, type MapFormat } from './navigation/map-formats';
+import { positionAt } from './features/positions';
 
 const USAGE = `Usage:
   istio-egress check [paths...] [options]   Check YAML files and folders (default: .) as one workspace.
@@ -189,8 +190,7 @@ async function map(args: string[]): Promise<number> {
     const at = anchors.get(id);
     const text = at && index.file(at.uri)?.text;
     if (!at || text === undefined) return undefined;
-    const line = text.slice(0, at.offset).split(/\r\n|\r|\n/).length;
-    return `${displayPath.get(at.uri) ?? at.uri}:${line}`;
+    return `${displayPath.get(at.uri) ?? at.uri}:${positionAt(text, at.offset).line + 1}`;
   };
   process.stdout.write(formatMap(model, format, where));
   return 0;

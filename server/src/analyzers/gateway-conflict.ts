@@ -15,6 +15,7 @@ import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
 import { labelsMatch, podLabels, workloads } from '../index/mesh';
+import { gatewaySelector } from '../mesh/gateways';
 import { isRecord, listOf } from './rules/rule-hits';
 import { fileLabel } from '../index/versions';
 
@@ -27,14 +28,6 @@ interface State {
   selector: string;
   /** Where the namespaces of the Gateways listed come from when not written (see namespace-origin.ts). */
   origins?: string;
-}
-
-function gatewaySelector(g: Resource): Record<string, string> {
-  const s = g.spec.selector;
-  if (!isRecord(s)) return {};
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(s)) out[k] = String(v);
-  return out;
 }
 
 const selectorText = (s: Record<string, string>) =>

@@ -8,6 +8,7 @@
  * Overlaps `istioctl analyze` IST0138 and follows its condition: the finding is on a Gateway when
  * another Gateway's selector includes all of its labels (an empty selector counts as covering all).
  */
+import { gatewaySelector } from '../mesh/gateways';
 import { namespaceOriginsNote, qualifiedName } from '../index/namespace-origin';
 import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
@@ -23,10 +24,6 @@ interface State {
   files?: string[];
   /** Where the namespaces of the Gateways listed come from when not written (see namespace-origin.ts). */
   origins?: string;
-}
-
-function gatewaySelector(g: Resource): Record<string, string> {
-  return isRecord(g.spec.selector) ? Object.fromEntries(Object.entries(g.spec.selector).map(([k, v]) => [k, String(v)])) : {};
 }
 
 function sameCertificate(a: Record<string, any>, b: Record<string, any>): boolean {

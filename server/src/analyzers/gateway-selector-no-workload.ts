@@ -17,9 +17,9 @@ import type { RelatedLocation } from '../model';
 import { GATEWAY_API } from '../parse/resource';
 import { nodeAtPath, spanAtPath } from '../parse/yaml-path';
 import { isGatewayWorkload, labelsMatch, podLabels, workloads } from '../index/mesh';
+import { gatewaySelector } from '../mesh/gateways';
 import { replaceScalar } from '../edits/yaml-edits';
 import { closestMatch } from '../schema/suggest';
-import { isRecord } from '../data';
 
 interface State {
   selector: Record<string, string>;
@@ -40,8 +40,7 @@ export const gatewaySelectorNoWorkload: Analyzer<State> = {
   appliesTo: istioNetworking('Gateway'),
   reads: ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry', 'Gateway'],
   *check(gw, { index, settings }) {
-    if (!isRecord(gw.spec.selector)) return;
-    const selector = Object.fromEntries(Object.entries(gw.spec.selector).map(([k, v]) => [k, String(v)]));
+    const selector = gatewaySelector(gw);
     if (Object.keys(selector).length === 0) return;
     if ([settings.egressGateway.selector, ...ASSUMED_SELECTORS].some((labels) => labelsMatch(selector, labels))) return;
     for (const label of GATEWAY_NAME_LABELS) {

@@ -14,15 +14,8 @@ import { namespaceOrigin } from '../index/namespace-origin';
 import type { Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { spanAtPath } from '../parse/yaml-path';
-import {
-  egressGatewayNamespace,
-  labelSelectorMatches,
-  meshRoutesToEgressGateway,
-  namespaceLabels,
-  podLabels,
-  workloadsIn,
-  WORKLOAD_KINDS,
-} from '../index/mesh';
+import { labelSelectorMatches, meshRoutesToEgressGateway, namespaceLabels, podLabels, workloadsIn, WORKLOAD_KINDS } from '../index/mesh';
+import { egressGatewayNamespace } from '../mesh/gateways';
 import { appendSequenceItem, insertMapEntry, toYaml } from '../edits/yaml-edits';
 import { isMap, isSeq } from 'yaml';
 import { isRecord } from '../data';

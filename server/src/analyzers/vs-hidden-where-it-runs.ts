@@ -33,7 +33,7 @@ import {
   ruleGateways,
   type RouteDestination,
 } from '../index/mesh';
-import { ruleSites, seenFrom, type RuleSite } from '../mesh/visibility';
+import { ruleSites, type RuleSite } from '../mesh/visibility';
 import { effectiveDestinationRule, subsetsOf } from '../mesh/destination-rules';
 import { clientTls } from '../mesh/client-tls';
 
@@ -70,7 +70,7 @@ function nameRelated(r: Resource, message: string): RelatedLocation | undefined 
 /** Where a route's rule runs, beyond the VirtualService's own namespace (whose view other analyzers check). */
 function sitesOf(index: IndexReader, settings: Settings, vs: Resource, d: RouteDestination): RuleSite[] {
   return ruleSites(index, settings, vs, ruleGateways(vs, d)).filter((s) =>
-    s.via === 'mesh' ? s.namespace !== '*' && s.namespace !== vs.namespace : s.known && seenFrom(vs, s.namespace),
+    s.via === 'mesh' ? s.namespace !== '*' && s.namespace !== vs.namespace : s.known && isVisibleTo(vs, s.namespace),
   );
 }
 
@@ -125,7 +125,7 @@ export const vsHiddenWhereItRuns: Analyzer<State> = {
       vs,
       boundGateways(vs).filter((g) => g !== MESH_GATEWAY),
     )) {
-      if (site.via !== 'gateway' || !site.known || seenFrom(vs, site.namespace)) continue;
+      if (site.via !== 'gateway' || !site.known || isVisibleTo(vs, site.namespace)) continue;
       const i = gateways.indexOf(site.ref);
       const span = i >= 0 ? spanAtPath(vs.document.ast, ['spec', 'gateways', i]) : undefined;
       if (!span || hits.some((h) => h.start === span.start)) continue;

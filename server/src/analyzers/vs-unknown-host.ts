@@ -25,7 +25,6 @@ import type { IndexReader } from '../index/workspace-index';
 import {
   clusterLocalNamespace,
   describesNamespaceServices,
-  effectiveOutboundPolicy,
   exportTo,
   isVisibleTo,
   registryLookup,
@@ -33,6 +32,7 @@ import {
   type EffectivePolicy,
   type RouteProtocol,
 } from '../index/mesh';
+import { outboundPolicy } from '../mesh/sidecar-scope';
 import { spanAtPath } from '../parse/yaml-path';
 import { inNamespace, namespaceOrigin } from '../index/namespace-origin';
 import { appendDocument } from '../edits/yaml-edits';
@@ -105,7 +105,7 @@ export const vsUnknownHost: Analyzer<State> = {
       }
       const span = spanAtPath(vs.document.ast, [...d.path, 'host']);
       if (!span) continue;
-      policy ??= effectiveOutboundPolicy(index, settings, vs.namespace);
+      policy ??= outboundPolicy(index, settings, vs.namespace);
       const written = String(d.destination.host).trim();
       const state: State = {
         host: written,

@@ -25,7 +25,10 @@ let cached: { index: unknown; version: number; settings: unknown; paths: ReturnT
 export function trafficMapOf(params: unknown, ctx: NavigationContext, version: number, textOf: (uri: string) => string | undefined): TrafficMap {
   if (!cached || cached.index !== ctx.index || cached.version !== version || cached.settings !== ctx.settings)
     cached = { index: ctx.index, version, settings: ctx.settings, paths: workspacePaths(ctx) };
-  const laidOut = layoutMap(trafficMap(ctx, checkedParams(params), cached.paths));
+  const model = trafficMap(ctx, checkedParams(params), cached.paths);
+  // A summary (the status bar's, after every batch of changes) or a filter that keeps nothing has nothing to lay out.
+  if (model.nodes.length === 0) return { ...model, nodes: [], edges: [], width: 0, height: 0 };
+  const laidOut = layoutMap(model);
   return {
     ...laidOut,
     nodes: laidOut.nodes.map(({ at, ...node }) => {

@@ -8,17 +8,18 @@
 import type { IndexReader } from './workspace-index';
 import { ISTIO_NETWORKING, GATEWAY_API, type Resource } from '../parse/resource';
 import type { OutboundMode } from '../parse/mesh-config';
-import { outboundPolicy } from '../mesh/sidecar-scope';
 import { effectiveDestinationRule } from '../mesh/destination-rules';
 import { hostAsIstioNamesIt } from '../mesh/hosts';
+import { DEFAULT_ROOT_NAMESPACE } from '../mesh/root-namespace';
 import { resolveHost, hostMatches, isWildcard, CLUSTER_DOMAIN } from './hosts';
 import type { Settings } from '../settings';
 import type { YamlPath } from '../parse/yaml-path';
 import { isRecord } from '../data';
 import {
-  egressGatewayNamespace as settingsEgressGatewayNamespace,
+  egressGatewayNamespace,
   gatewayBehindHost,
   gatewayPlacement,
+  gatewaySelector,
   gatewaySelects,
   resolveGatewayName,
   type EgressGateway,
@@ -26,9 +27,6 @@ import {
 
 /** The reserved gateway name for the sidecars of the mesh. */
 export const MESH_GATEWAY = 'mesh';
-
-/** Istio's root namespace: config there applies to every namespace. */
-export const ROOT_NAMESPACE = 'istio-system';
 
 /** Hosts every cluster has, even when the workspace does not define them. */
 const ASSUMED_HOSTS = new Set([`kube-dns.kube-system.${CLUSTER_DOMAIN}`, `kubernetes.default.${CLUSTER_DOMAIN}`, `istiod.istio-system.${CLUSTER_DOMAIN}`]);
@@ -312,16 +310,6 @@ export interface EffectivePolicy {
   source?: Resource;
 }
 
-/**
- * The outbound traffic policy for workloads in `namespace`: the Sidecar in effect there (the
- * namespace's own without workloadSelector, else the root namespace's) when it sets one, else the mesh
- * config in an IstioOperator or the `istio` ConfigMap, else the setting (Istio's default ALLOW_ANY
- * unless the user says otherwise). See mesh/sidecar-scope.ts.
- */
-export function effectiveOutboundPolicy(index: IndexReader, settings: Settings, namespace: string): EffectivePolicy {
-  return outboundPolicy(index, settings, namespace);
-}
-
 /** Hosts of a ServiceEntry (as written) or VirtualService (short names qualified in its namespace). */
 export function hostsOf(r: Resource): string[] {
   const raw = Array.isArray(r.spec.hosts) ? r.spec.hosts : [];
@@ -385,9 +373,8 @@ export function isPassthroughServer(s: GatewayServer): boolean {
 
 /** Whether an Istio Gateway's selector picks the egress gateway's pods (`egressGateway.selector` in the settings). An empty selector does not count. */
 export function selectsEgressGateway(gw: Resource, settings: Settings): boolean {
-  const selector = gw.spec.selector;
-  if (!isRecord(selector) || Object.keys(selector).length === 0) return false;
-  return labelsMatch(Object.fromEntries(Object.entries(selector).map(([k, v]) => [k, String(v)])), settings.egressGateway.selector);
+  const selector = gatewaySelector(gw);
+  return Object.keys(selector).length > 0 && labelsMatch(selector, settings.egressGateway.selector);
 }
 
 /** A gateway reference of a VirtualService resolved to the Istio Gateway the workspace defines for it. */
@@ -420,11 +407,6 @@ export function egressGatewaysOf(index: IndexReader, vs: Resource, settings: Set
   const selects = (gw: Resource) => (gateway?.origin === 'workspace' ? gatewaySelects(gw, gateway) : selectsEgressGateway(gw, settings));
   const egress = bound.filter((b) => selects(b.gateway));
   return egress.length > 0 ? egress : bound;
-}
-
-/** The namespace the egress gateway from the settings runs in: the namespace label of its host (istio-system by default). */
-export function egressGatewayNamespace(settings: Settings): string {
-  return settingsEgressGatewayNamespace(settings);
 }
 
 /** Client TLS modes in which the proxy itself originates TLS toward the destination. */
@@ -517,13 +499,6 @@ export function meshRoutesToEgressGateway(index: IndexReader, settings: Settings
   return out;
 }
 
-/** The `namespace/dnsName` entries of a Sidecar's egress listeners; undefined when it has no `egress`, which imports everything. */
-export function sidecarEgressHosts(sidecar: Resource): string[] | undefined {
-  const egress = sidecar.spec.egress;
-  if (!Array.isArray(egress) || egress.length === 0) return undefined;
-  return egress.filter(isRecord).flatMap((l) => (Array.isArray(l.hosts) ? l.hosts.filter((h: unknown): h is string => typeof h === 'string') : []));
-}
-
 /**
  * Whether a Sidecar egress entry (`ns/host`, `./host`, `*\/host`, `~/host`) in `sidecarNamespace`
  * imports `host` (a concrete or wildcard name) declared by a resource in `serviceNamespace`.
@@ -578,7 +553,7 @@ export function namespaceLabels(index: IndexReader, name: string): Record<string
 /** Whether a workload looks like a gateway proxy: an `istio` label, an `app` label naming a gateway, or any workload in istio-system. */
 export function isGatewayWorkload(w: Resource): boolean {
   const labels = podLabels(w);
-  return 'istio' in labels || /gateway/.test(labels.app ?? '') || w.namespace === ROOT_NAMESPACE;
+  return 'istio' in labels || /gateway/.test(labels.app ?? '') || w.namespace === DEFAULT_ROOT_NAMESPACE;
 }
 
 /**

@@ -8,7 +8,7 @@
 import type { IndexReader } from '../index/workspace-index';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { resolveHost } from '../index/hosts';
-import { clusterLocalNamespace, exportTo, isVisibleTo } from '../index/mesh';
+import { clusterLocalNamespace, exportTo, serviceEntriesFor, servicesFor } from '../index/mesh';
 import { isRecord } from '../data';
 import { mostSpecificHostMatch } from './host-match';
 import { rootNamespace } from './root-namespace';
@@ -90,8 +90,7 @@ function pick(pool: Resource[], host: string): { host: string; rules: Resource[]
  */
 export function serviceNamespace(index: IndexReader, host: string, proxyNamespace: string): string | undefined {
   const namespaces = new Set<string>();
-  for (const s of index.withHost('Service', host)) if (s.group === '' && isVisibleTo(s, proxyNamespace)) namespaces.add(s.namespace);
-  for (const se of index.matchingHost('ServiceEntry', host)) if (se.group === ISTIO_NETWORKING && isVisibleTo(se, proxyNamespace)) namespaces.add(se.namespace);
+  for (const r of [...servicesFor(index, host, proxyNamespace), ...serviceEntriesFor(index, host, proxyNamespace)]) namespaces.add(r.namespace);
   if (namespaces.has(proxyNamespace)) return proxyNamespace;
   if (namespaces.size > 0) return [...namespaces].sort()[0];
   return clusterLocalNamespace(host);

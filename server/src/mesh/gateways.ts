@@ -9,9 +9,9 @@ import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import type { Settings } from '../settings';
 import { isRecord } from '../data';
 import { labelsMatch, podLabels, workloadsMatching } from '../index/mesh';
+import { DEFAULT_ROOT_NAMESPACE } from './root-namespace';
 
 /** Istio's root namespace, where the default egress gateway runs. */
-const ROOT_NAMESPACE = 'istio-system';
 
 /**
  * A gateway reference as Istio resolves it for a VirtualService in `namespace`: `ns/name` as
@@ -40,7 +40,7 @@ export function resolveGatewayName(ref: string, namespace: string): { namespace:
 export function serviceHostNamespace(host: string): string {
   const parts = host.trim().toLowerCase().split('.');
   if (parts.length >= 2 && parts[0] !== '' && parts[1] !== '' && (parts.length === 2 || parts[2] === 'svc')) return parts[1];
-  return ROOT_NAMESPACE;
+  return DEFAULT_ROOT_NAMESPACE;
 }
 
 /** The namespace the egress gateway from the settings runs in: the namespace of its Service host (istio-system by default). */
@@ -81,7 +81,7 @@ export function gatewayPlacement(index: IndexReader, settings: Settings, gw: Res
       return { namespaces: [namespace], known: gw.namespace === namespace };
     }
   }
-  return { namespaces: [...new Set([ROOT_NAMESPACE, gw.namespace])], known: false };
+  return { namespaces: [...new Set([DEFAULT_ROOT_NAMESPACE, gw.namespace])], known: false };
 }
 
 /** An egress gateway: its Service host, the namespace its proxies run in and the labels its pods carry. */

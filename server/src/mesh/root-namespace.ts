@@ -9,7 +9,7 @@ import type { IndexReader } from '../index/workspace-index';
 export const DEFAULT_ROOT_NAMESPACE = 'istio-system';
 
 /** The kinds that carry the mesh config (see parse/mesh-config.ts). */
-const MESH_CONFIG_KINDS = ['IstioOperator', 'ConfigMap'];
+export const MESH_CONFIG_KINDS = ['IstioOperator', 'ConfigMap'];
 
 /**
  * The root namespace of the mesh the reader sees: the first mesh config (IstioOperator, then the

@@ -8,9 +8,8 @@
 import type { IndexReader } from '../index/workspace-index';
 import type { Resource } from '../parse/resource';
 import type { Settings } from '../settings';
-import { isRecord } from '../data';
 import { MESH_GATEWAY, resolveGatewayRefs, ruleGateways, type RouteDestination } from '../index/mesh';
-import { gatewayPlacement } from './gateways';
+import { gatewayPlacement, gatewaySelector } from './gateways';
 
 /** Where a proxy that runs a rule lives, and whether it is a gateway. */
 export interface RuleProxy {
@@ -25,8 +24,7 @@ export function ruleProxies(index: IndexReader, settings: Settings, vs: Resource
   const refs = ruleGateways(vs, route);
   const out: RuleProxy[] = refs.includes(MESH_GATEWAY) ? [{ namespace: vs.namespace, gateway: false }] : [];
   for (const { gateway } of resolveGatewayRefs(index, vs, refs)) {
-    const selector = isRecord(gateway.spec.selector) ? gateway.spec.selector : {};
-    const labels = Object.fromEntries(Object.entries(selector).map(([k, v]) => [k, String(v)]));
+    const labels = gatewaySelector(gateway);
     // Where the workspace does not place the pods, one likely namespace stands in (a guess must not report more).
     const placement = gatewayPlacement(index, settings, gateway);
     for (const namespace of placement.known || placement.namespaces.length === 1 ? placement.namespaces : [gateway.namespace])

@@ -13,7 +13,7 @@ import { outboundMode, type OutboundMode } from '../parse/mesh-config';
 import { hostsOf, isVisibleTo, MESH_GATEWAY, routeDestinations, ruleGateways, type EffectivePolicy } from '../index/mesh';
 import { isRecord } from '../data';
 import { hostSubsetOf, hostsMatch } from './host-match';
-import { rootNamespace } from './root-namespace';
+import { MESH_CONFIG_KINDS, rootNamespace } from './root-namespace';
 
 /** The hosts one egress listener imports from one namespace (`*` for any), as Istio's hostClassification keeps them. */
 interface HostClassification {
@@ -153,7 +153,7 @@ export function sidecarOutboundMode(s: Resource | undefined): OutboundMode | und
 
 /** The mesh config's outbound traffic policy (an IstioOperator's or the `istio` ConfigMap's), else the user's setting. */
 export function meshOutboundPolicy(index: IndexReader, settings: Settings): EffectivePolicy {
-  for (const kind of ['IstioOperator', 'ConfigMap']) {
+  for (const kind of MESH_CONFIG_KINDS) {
     for (const r of index.withTag(kind, 'mesh-config')) {
       const mode = outboundMode(r.meshConfig);
       if (mode) return { mode, origin: 'mesh-config', source: r };

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { parseFile } from '../parse/parse';
 import { WorkspaceIndex } from '../index/workspace-index';
 import { DEFAULT_SETTINGS } from '../settings';
-import { ruleSites, seenFrom, sidecarImportsVirtualService } from './visibility';
+import { ruleSites, sidecarImportsVirtualService } from './visibility';
+import { isVisibleTo } from '../index/mesh';
 
 const WORKSPACE = `apiVersion: networking.istio.io/v1
 kind: Sidecar
@@ -108,6 +109,6 @@ for (const c of [
   test(`IsServiceVisible: exportTo ${JSON.stringify(c.exportTo)} is ${c.want ? 'seen' : 'hidden'} from ${c.namespace}`, () => {
     const text = `apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: se, namespace: egress}\nspec:\n  hosts: [a.example.com]\n${c.exportTo ? `  exportTo: ${JSON.stringify(c.exportTo)}\n` : ''}`;
     const se = parseFile('file:///ws/se.yaml', text).documents[0].resource!;
-    assert.equal(seenFrom(se, c.namespace), c.want);
+    assert.equal(isVisibleTo(se, c.namespace), c.want);
   });
 }

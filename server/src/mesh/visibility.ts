@@ -7,7 +7,7 @@
 import type { IndexReader } from '../index/workspace-index';
 import type { Resource } from '../parse/resource';
 import type { Settings } from '../settings';
-import { exportScopes, isVisibleTo, MESH_GATEWAY, resolveGatewayRefs } from '../index/mesh';
+import { exportScopes, MESH_GATEWAY, resolveGatewayRefs } from '../index/mesh';
 import { importsVirtualService, sidecarScope } from './sidecar-scope';
 import { gatewayPlacement } from './gateways';
 
@@ -28,11 +28,6 @@ export type RuleSite =
       /** False when the namespace is where gateways usually run, not a fact of the workspace. */
       known: boolean;
     };
-
-/** Whether a resource (ServiceEntry, Service, VirtualService, DestinationRule) is seen by proxies in `namespace` (its `exportTo`). */
-export function seenFrom(r: Resource, namespace: string): boolean {
-  return isVisibleTo(r, namespace);
-}
 
 /** Whether the sidecars of `namespace` import a VirtualService (sidecar-scope.ts, after sidecar.go). */
 export function sidecarImportsVirtualService(index: IndexReader, namespace: string, vs: Resource): boolean {

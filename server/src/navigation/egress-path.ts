@@ -8,7 +8,6 @@
 import { GATEWAY_API, ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { hostMatches, isWildcard } from '../index/hosts';
 import {
-  effectiveOutboundPolicy,
   egressGatewayRoutesTo,
   gatewayServers,
   hostsOf,
@@ -21,6 +20,7 @@ import {
   MESH_GATEWAY,
   type RouteDestination,
 } from '../index/mesh';
+import { outboundPolicy } from '../mesh/sidecar-scope';
 import { effectiveDestinationRule } from '../mesh/destination-rules';
 import { clientTls } from '../mesh/client-tls';
 import { isRecord } from '../data';
@@ -325,7 +325,7 @@ function pathVia(ctx: NavigationContext, definer: Resource, host: string, port: 
   const target = port.targetPort ?? port.number;
   const sidecarTls = tlsTowards(ctx, host, namespace, mesh?.route.subset, port.number);
   const tlsNote = originated(sidecarTls.mode);
-  const policy = effectiveOutboundPolicy(ctx.index, ctx.settings, namespace);
+  const policy = outboundPolicy(ctx.index, ctx.settings, namespace);
   const policyNote = policy.mode === 'REGISTRY_ONLY' ? `REGISTRY_ONLY: allowed by ${definer.kind} ${definer.name}` : 'ALLOW_ANY';
   const routedBy = attached ? `${attached.kind} ${attached.name}` : mesh ? `VirtualService ${mesh.vs.name}` : undefined;
   const notes = [tlsNote, policyNote, routedBy].filter((n): n is string => n !== undefined);

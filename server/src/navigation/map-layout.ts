@@ -6,7 +6,7 @@
 import type * as Dagre from '@dagrejs/dagre' with { 'resolution-mode': 'import' };
 import type { MapEdge, MapNode, TrafficMap } from '../protocol';
 import type { MapAnchor, TrafficMapModel } from './traffic-map';
-import { edgeLines, TEXT } from './map-svg';
+import { edgeLines, GLYPH_WIDTH, TEXT } from './map-svg';
 
 // dagre ships as an ES module with a CommonJS build; this CommonJS project takes the latter, typed as the former.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -18,10 +18,10 @@ export interface LaidOutMap extends Omit<TrafficMap, 'nodes'> {
 }
 
 /** A generous average glyph width, so that text fits its box in any sans-serif font (map-svg.ts sizes label plates the same way). */
-const charWidth = (size: number) => size * 0.62;
+const charWidth = (size: number) => size * GLYPH_WIDTH;
 const textWidth = (text: string, size: number) => Math.ceil(text.length * charWidth(size));
 
-export const NODE_HEIGHT = 44;
+const NODE_HEIGHT = 44;
 const NODE_PADDING = 24;
 
 export function layoutMap(model: TrafficMapModel): LaidOutMap {

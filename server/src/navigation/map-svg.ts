@@ -45,6 +45,9 @@ export interface DrawableMap {
 /** Font sizes and line height of the drawing; the layout sizes boxes and label plates for them. */
 export const TEXT = { label: 13, caption: 11, edge: 11, lineHeight: 14 } as const;
 
+/** The width of a glyph as a share of the font size: the layout reserves room with it, the drawing sizes label plates with it. */
+export const GLYPH_WIDTH = 0.62;
+
 /** The lines written on an edge: its labels, then what is broken. */
 export function edgeLines(edge: { labels: string[]; broken: string[] }): string[] {
   return [...edge.labels, ...edge.broken.map((b) => `✗ ${b}`)];
@@ -72,7 +75,7 @@ export function svgTree(map: DrawableMap, tooltip: (nodeId: string) => string | 
     const title = [...lines, ...e.notes].join('\n');
     if (title) children.unshift(el('title', {}, title));
     if (lines.length > 0) {
-      const width = Math.max(...lines.map((l) => l.length)) * TEXT.edge * 0.62 + 8;
+      const width = Math.max(...lines.map((l) => l.length)) * TEXT.edge * GLYPH_WIDTH + 8;
       const height = lines.length * TEXT.lineHeight + 4;
       children.push(el('rect', { class: 'edge-plate', x: round(e.labelX - width / 2), y: round(e.labelY - height / 2), width: round(width), height, rx: 3 }));
       lines.forEach((line, i) => {

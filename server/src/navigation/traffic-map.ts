@@ -7,7 +7,8 @@
 import type { Resource } from '../parse/resource';
 import { ISTIO_NETWORKING } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
-import { effectiveOutboundPolicy, ROOT_NAMESPACE } from '../index/mesh';
+import { outboundPolicy } from '../mesh/sidecar-scope';
+import { DEFAULT_ROOT_NAMESPACE } from '../mesh/root-namespace';
 import type { MapNodeKind, TrafficMapParams } from '../protocol';
 import { serviceEntryPaths, virtualServicePaths, type EgressPath, type PathStep } from './egress-path';
 import type { NavigationContext } from './references';
@@ -52,7 +53,7 @@ const anchorOf = (r: Resource | undefined): MapAnchor | undefined =>
   r ? { uri: r.uri, offset: spanAtPath(r.document.ast, ['metadata', 'name'])?.start ?? r.document.start } : undefined;
 
 /** How a link reads on the map: port, protocol and TLS mode, e.g. `80 HTTP · ISTIO_MUTUAL`. */
-export function linkLabel(step: PathStep): string {
+function linkLabel(step: PathStep): string {
   const parts = [[step.port, step.protocol].filter((p) => p !== undefined && p !== '').join(' '), step.tls].filter((p) => p);
   return parts.length > 0 ? parts.join(' · ') : (step.note ?? '');
 }
@@ -169,10 +170,10 @@ export function trafficMap(ctx: NavigationContext, filter: TrafficMapParams = {}
       addEdge(previous, `host:${path.host}`, '', undefined, path.broken ? 'not reached: a link before is broken' : 'not followed', true);
     }
   }
-  const meshPolicy = effectiveOutboundPolicy(ctx.index, ctx.settings, ROOT_NAMESPACE);
+  const meshPolicy = outboundPolicy(ctx.index, ctx.settings, DEFAULT_ROOT_NAMESPACE);
   const namespaces = [...new Set(all.map((p) => p.path.namespace))].sort();
   const overrides = namespaces
-    .map((namespace) => ({ namespace, mode: effectiveOutboundPolicy(ctx.index, ctx.settings, namespace).mode }))
+    .map((namespace) => ({ namespace, mode: outboundPolicy(ctx.index, ctx.settings, namespace).mode }))
     .filter((o) => o.mode !== meshPolicy.mode);
   return {
     nodes: [...nodes.values()],
