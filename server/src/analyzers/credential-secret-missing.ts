@@ -13,7 +13,8 @@ import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { spanAtPath } from '../parse/yaml-path';
 import { inNamespace, namespaceOrigin } from '../index/namespace-origin';
-import { credentialReferences, secretsForCredential, WORKLOAD_KINDS } from '../index/mesh';
+import { credentialReferences, secretsForCredential } from '../index/mesh';
+import { WORKLOAD_KINDS } from '../mesh/workloads';
 
 interface State {
   secret: string;

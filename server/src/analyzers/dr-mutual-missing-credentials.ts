@@ -14,7 +14,8 @@ import { namespaceOrigin } from '../index/namespace-origin';
 import { istioNetworking, type Analyzer } from './analyzer';
 import { spanAtPath } from '../parse/yaml-path';
 import { egressGatewayNamespace } from '../mesh/gateways';
-import { gatewayApplyingDestinationRule, ORIGINATING_TLS_MODES, tlsBlocks, WORKLOAD_KINDS } from '../index/mesh';
+import { gatewayApplyingDestinationRule, ORIGINATING_TLS_MODES, tlsBlocks } from '../index/mesh';
+import { WORKLOAD_KINDS } from '../mesh/workloads';
 
 type State =
   | { problem: 'no-client-certificate'; where: string; missing: string[] }

@@ -14,7 +14,7 @@ import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
-import { labelsMatch, podLabels, workloads } from '../index/mesh';
+import { labelsMatch, podLabels, workloads } from '../mesh/workloads';
 import { gatewaySelector } from '../mesh/gateways';
 import { isRecord, listOf } from './rules/rule-hits';
 import { fileLabel } from '../index/versions';

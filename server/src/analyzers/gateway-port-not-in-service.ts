@@ -14,7 +14,7 @@ import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
-import { labelsMatch, podLabels, workloadsMatching, WORKLOAD_KINDS } from '../index/mesh';
+import { labelsMatch, podLabels, workloadsMatching, WORKLOAD_KINDS } from '../mesh/workloads';
 import { isRecord, listOf } from './rules/rule-hits';
 
 interface State {

@@ -16,7 +16,7 @@ import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { GATEWAY_API } from '../parse/resource';
 import { nodeAtPath, spanAtPath } from '../parse/yaml-path';
-import { isGatewayWorkload, labelsMatch, podLabels, workloads } from '../index/mesh';
+import { isGatewayWorkload, labelsMatch, podLabels, workloads } from '../mesh/workloads';
 import { gatewaySelector } from '../mesh/gateways';
 import { replaceScalar } from '../edits/yaml-edits';
 import { closestMatch } from '../schema/suggest';

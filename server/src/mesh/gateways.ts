@@ -8,7 +8,7 @@ import type { IndexReader } from '../index/workspace-index';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import type { Settings } from '../settings';
 import { isRecord } from '../data';
-import { labelsMatch, podLabels, workloadsMatching } from '../index/mesh';
+import { labelsMatch, podLabels, workloadsMatching } from './workloads';
 import { DEFAULT_ROOT_NAMESPACE } from './root-namespace';
 
 /** Istio's root namespace, where the default egress gateway runs. */
