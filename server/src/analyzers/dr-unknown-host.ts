@@ -17,16 +17,8 @@ import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import type { IndexReader } from '../index/workspace-index';
 import type { Settings } from '../settings';
-import {
-  clusterLocalNamespace,
-  describesNamespaceServices,
-  exportTo,
-  hostsOf,
-  isAssumedHost,
-  isVisibleTo,
-  registryLookup,
-  serviceEntriesFor,
-} from '../index/mesh';
+import { clusterLocalNamespace, describesNamespaceServices, hostsOf, isAssumedHost, registryLookup, serviceEntriesFor } from '../index/mesh';
+import { exportTo, isVisibleTo } from '../mesh/export-to';
 import { hostMatches, isWildcard, resolveHost, serviceHost, CLUSTER_DOMAIN } from '../index/hosts';
 import { spanAtPath } from '../parse/yaml-path';
 import { inNamespace, namespaceOrigin } from '../index/namespace-origin';

@@ -12,7 +12,7 @@ import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
 import { resolveHost } from '../index/hosts';
-import { scopesOverlap } from '../index/mesh';
+import { scopesOverlap } from '../mesh/export-to';
 import { fileLabel } from '../index/versions';
 import { isRecord } from '../data';
 

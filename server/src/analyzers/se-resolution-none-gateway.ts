@@ -12,7 +12,8 @@ import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { spanAtPath } from '../parse/yaml-path';
 import { isWildcard, resolveHost } from '../index/hosts';
-import { egressGatewayRoutesTo, isVisibleTo } from '../index/mesh';
+import { egressGatewayRoutesTo } from '../index/mesh';
+import { isVisibleTo } from '../mesh/export-to';
 import { gatewayPlacement } from '../mesh/gateways';
 import { insertMapEntry, replaceScalar } from '../edits/yaml-edits';
 

@@ -20,7 +20,8 @@ import type { RelatedLocation, Severity } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { nodeAtPath, spanAtPath } from '../parse/yaml-path';
 import { hostMatches } from '../index/hosts';
-import { boundGateways, hostsOf, isEgressGatewayHost, isVisibleTo, MESH_GATEWAY, routeDestinations, ruleGateways, serviceEntriesFor } from '../index/mesh';
+import { boundGateways, hostsOf, isEgressGatewayHost, MESH_GATEWAY, routeDestinations, ruleGateways, serviceEntriesFor } from '../index/mesh';
+import { isVisibleTo } from '../mesh/export-to';
 import { importedAsDestination, importsService, importsVirtualService, meshOutboundPolicy, scopeOf, sidecarOutboundMode } from '../mesh/sidecar-scope';
 import { appendSequenceItem } from '../edits/yaml-edits';
 

@@ -22,17 +22,8 @@ import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import type { IndexReader } from '../index/workspace-index';
 import type { Settings } from '../settings';
 import { spanAtPath } from '../parse/yaml-path';
-import {
-  boundGateways,
-  ORIGINATING_TLS_MODES,
-  exportTo,
-  isVisibleTo,
-  MESH_GATEWAY,
-  registryLookup,
-  routeDestinations,
-  ruleGateways,
-  type RouteDestination,
-} from '../index/mesh';
+import { boundGateways, ORIGINATING_TLS_MODES, MESH_GATEWAY, registryLookup, routeDestinations, ruleGateways, type RouteDestination } from '../index/mesh';
+import { exportTo, isVisibleTo } from '../mesh/export-to';
 import { ruleSites, type RuleSite } from '../mesh/visibility';
 import { effectiveDestinationRule, subsetsOf } from '../mesh/destination-rules';
 import { clientTls } from '../mesh/client-tls';

@@ -22,16 +22,8 @@ import type { RelatedLocation, Span } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import type { OutboundMode } from '../parse/mesh-config';
 import type { IndexReader } from '../index/workspace-index';
-import {
-  clusterLocalNamespace,
-  describesNamespaceServices,
-  exportTo,
-  isVisibleTo,
-  registryLookup,
-  routeDestinations,
-  type EffectivePolicy,
-  type RouteProtocol,
-} from '../index/mesh';
+import { clusterLocalNamespace, describesNamespaceServices, registryLookup, routeDestinations, type EffectivePolicy, type RouteProtocol } from '../index/mesh';
+import { exportTo, isVisibleTo } from '../mesh/export-to';
 import { outboundPolicy } from '../mesh/sidecar-scope';
 import { spanAtPath } from '../parse/yaml-path';
 import { inNamespace, namespaceOrigin } from '../index/namespace-origin';

@@ -24,6 +24,7 @@ import {
   type EgressGateway,
 } from '../mesh/gateways';
 import { labelsMatch, workloads, isGatewayWorkload } from '../mesh/workloads';
+import { isVisibleTo } from '../mesh/export-to';
 
 /** The reserved gateway name for the sidecars of the mesh. */
 export const MESH_GATEWAY = 'mesh';
@@ -89,29 +90,6 @@ export function findGateway(index: IndexReader, ref: GatewayRef): Resource[] {
 export function boundGateways(vs: Resource): string[] {
   const g = vs.spec.gateways;
   return Array.isArray(g) && g.length > 0 ? g.filter((x): x is string => typeof x === 'string') : [MESH_GATEWAY];
-}
-
-/** `exportTo` of a resource; a Kubernetes Service's comes from its `networking.istio.io/exportTo` annotation. */
-export function exportTo(r: Resource): string[] {
-  if (r.kind === 'Service' && r.group === '') {
-    const a = r.annotations['networking.istio.io/exportTo'];
-    return a
-      ? a
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : ['*'];
-  }
-  const e = r.spec.exportTo;
-  return Array.isArray(e) && e.length > 0 ? e.map(String) : ['*'];
-}
-
-/** Whether a resource is visible to workloads (or config) in `namespace`. */
-export function isVisibleTo(r: Resource, namespace: string): boolean {
-  for (const e of exportTo(r)) {
-    if (e === '*' || e === namespace || (e === '.' && r.namespace === namespace)) return true;
-  }
-  return false;
 }
 
 /** ServiceEntries that define `host` (exactly, or through a wildcard), visible from `namespace`. */
@@ -514,26 +492,6 @@ export function gatewayApplyingDestinationRule(index: IndexReader, settings: Set
     if (seen !== undefined) return seen;
   }
   return undefined;
-}
-
-/** The namespaces a resource is exported to, with '.' resolved: '*' for all; empty for '~' (nowhere). */
-export function exportScopes(r: Resource): Set<string> {
-  const out = new Set<string>();
-  for (const e of exportTo(r)) {
-    if (e === '*') return new Set(['*']);
-    if (e === '.') out.add(r.namespace);
-    else if (!e.startsWith('~')) out.add(e);
-  }
-  return out;
-}
-
-/** Whether two resources are visible in at least one common namespace (the scope test of IST0109 and IST0177). */
-export function scopesOverlap(a: Resource, b: Resource): boolean {
-  const sa = exportScopes(a);
-  const sb = exportScopes(b);
-  if (sa.size === 0 || sb.size === 0) return false;
-  if (sa.has('*') || sb.has('*')) return true;
-  return [...sa].some((s) => sb.has(s));
 }
 
 /** A `credentialName` (or `credentialNames` entry) of a DestinationRule or Gateway, with the namespaces where the proxy reads the Secret. */

@@ -10,7 +10,8 @@ import { isRecord } from '../data';
 import { oneVersionEach } from './versions';
 import { meshesMeet } from './meshes';
 import { CLUSTER_SCOPED_KINDS, KustomizationGraph, pathKey, type KustomizedNamespace } from './kustomizations';
-import { exportScopes, MESH_GATEWAY, routeDestinations, ruleGateways } from './mesh';
+import { MESH_GATEWAY, routeDestinations, ruleGateways } from './mesh';
+import { exportScopes } from '../mesh/export-to';
 import { WORKLOAD_KINDS } from '../mesh/workloads';
 import { hostAsIstioNamesIt } from '../mesh/hosts';
 

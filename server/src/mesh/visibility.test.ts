@@ -7,7 +7,7 @@ import { parseFile } from '../parse/parse';
 import { WorkspaceIndex } from '../index/workspace-index';
 import { DEFAULT_SETTINGS } from '../settings';
 import { ruleSites, sidecarImportsVirtualService } from './visibility';
-import { isVisibleTo } from '../index/mesh';
+import { isVisibleTo } from './export-to';
 
 const WORKSPACE = `apiVersion: networking.istio.io/v1
 kind: Sidecar

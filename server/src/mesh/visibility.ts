@@ -7,7 +7,8 @@
 import type { IndexReader } from '../index/workspace-index';
 import type { Resource } from '../parse/resource';
 import type { Settings } from '../settings';
-import { exportScopes, MESH_GATEWAY, resolveGatewayRefs } from '../index/mesh';
+import { MESH_GATEWAY, resolveGatewayRefs } from '../index/mesh';
+import { exportScopes } from './export-to';
 import { importsVirtualService, sidecarScope } from './sidecar-scope';
 import { gatewayPlacement } from './gateways';
 

@@ -13,13 +13,13 @@ import {
   hostsOf,
   registryLookup,
   isPassthroughServer,
-  isVisibleTo,
   ORIGINATING_TLS_MODES,
   routeDestinations,
   ruleGateways,
   MESH_GATEWAY,
   type RouteDestination,
 } from '../index/mesh';
+import { isVisibleTo } from '../mesh/export-to';
 import { outboundPolicy } from '../mesh/sidecar-scope';
 import { effectiveDestinationRule } from '../mesh/destination-rules';
 import { clientTls } from '../mesh/client-tls';
