@@ -18,7 +18,6 @@ import type { Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
 import {
   gatewayServers,
-  hostsOf,
   isEgressGatewayHost,
   isPassthroughServer,
   resolveGatewayRefs,
@@ -28,6 +27,7 @@ import {
   TLS_PROTOCOLS,
   type RouteDestination,
 } from '../index/mesh';
+import { hostsOf } from '../mesh/hosts';
 import type { IndexReader } from '../index/workspace-index';
 import { isRecord } from '../data';
 import { effectiveDestinationRule, forWorkload } from '../mesh/destination-rules';

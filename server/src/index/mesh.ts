@@ -9,7 +9,6 @@ import type { IndexReader } from './workspace-index';
 import { ISTIO_NETWORKING, GATEWAY_API, type Resource } from '../parse/resource';
 import type { OutboundMode } from '../parse/mesh-config';
 import { effectiveDestinationRule } from '../mesh/destination-rules';
-import { hostAsIstioNamesIt } from '../mesh/hosts';
 import { resolveHost, hostMatches, isWildcard, CLUSTER_DOMAIN } from './hosts';
 import type { Settings } from '../settings';
 import type { YamlPath } from '../parse/yaml-path';
@@ -253,12 +252,6 @@ export interface EffectivePolicy {
   /** Where the mode comes from: a Sidecar in the namespace, the mesh config, or the user's setting. */
   origin: 'sidecar' | 'mesh-config' | 'setting';
   source?: Resource;
-}
-
-/** Hosts of a ServiceEntry (as written) or VirtualService (short names qualified in its namespace). */
-export function hostsOf(r: Resource): string[] {
-  const raw = Array.isArray(r.spec.hosts) ? r.spec.hosts : [];
-  return raw.filter((h): h is string => typeof h === 'string').map((h) => hostAsIstioNamesIt(r.kind, h, r.namespace));
 }
 
 /** Whether a gateway server hosts entry (namespace/host, any-namespace, dot for the gateway namespace, wildcards) admits a VirtualService host. */

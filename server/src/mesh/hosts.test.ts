@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hostAsIstioNamesIt } from './hosts';
+import { hostAsIstioNamesIt, hostsOf } from './hosts';
 import { documents, resource, workspace } from './test-workspace';
-import { hostsOf } from '../index/mesh';
 
 // ServiceEntry hosts follow pilot/pkg/serviceregistry/serviceentry/conversion.go (taken as written);
 // VirtualService and DestinationRule hosts follow pilot/pkg/model/config.go ResolveShortnameToFQDN.

@@ -5,8 +5,15 @@
  * (pilot/pkg/model/config.go ResolveShortnameToFQDN). It does not decide what the host matches.
  */
 import { resolveHost } from '../index/hosts';
+import type { Resource } from '../parse/resource';
 
 /** A host as written in a resource of `kind` in `namespace`, as Istio names it. */
 export function hostAsIstioNamesIt(kind: string, host: string, namespace: string): string {
   return kind === 'ServiceEntry' ? host.trim().toLowerCase().replace(/\.$/, '') : resolveHost(host, namespace);
+}
+
+/** Hosts of a ServiceEntry (as written) or VirtualService (short names qualified in its namespace). */
+export function hostsOf(r: Resource): string[] {
+  const raw = Array.isArray(r.spec.hosts) ? r.spec.hosts : [];
+  return raw.filter((h): h is string => typeof h === 'string').map((h) => hostAsIstioNamesIt(r.kind, h, r.namespace));
 }

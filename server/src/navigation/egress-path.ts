@@ -10,7 +10,6 @@ import { hostMatches, isWildcard } from '../index/hosts';
 import {
   egressGatewayRoutesTo,
   gatewayServers,
-  hostsOf,
   registryLookup,
   isPassthroughServer,
   ORIGINATING_TLS_MODES,
@@ -19,6 +18,7 @@ import {
   MESH_GATEWAY,
   type RouteDestination,
 } from '../index/mesh';
+import { hostsOf } from '../mesh/hosts';
 import { isVisibleTo } from '../mesh/export-to';
 import { outboundPolicy } from '../mesh/sidecar-scope';
 import { effectiveDestinationRule } from '../mesh/destination-rules';
