@@ -17,7 +17,7 @@ import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import type { IndexReader } from '../index/workspace-index';
 import type { Settings } from '../settings';
-import { clusterLocalNamespace, describesNamespaceServices, isAssumedHost, registryLookup, serviceEntriesFor } from '../index/mesh';
+import { clusterLocalNamespace, describesNamespaceServices, isAssumedHost, registryLookup, serviceEntriesFor } from '../mesh/registry';
 import { hostsOf } from '../mesh/hosts';
 import { exportTo, isVisibleTo } from '../mesh/export-to';
 import { hostMatches, isWildcard, resolveHost, serviceHost, CLUSTER_DOMAIN } from '../index/hosts';

@@ -13,7 +13,8 @@ import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
 import { resolveHost } from '../index/hosts';
 import type { IndexReader } from '../index/workspace-index';
-import { HTTP_PROTOCOLS, MESH_GATEWAY, ORIGINATING_TLS_MODES, routeDestinations, ruleGateways, serviceEntriesFor, tlsBlocks } from '../index/mesh';
+import { HTTP_PROTOCOLS, MESH_GATEWAY, ORIGINATING_TLS_MODES, routeDestinations, ruleGateways, tlsBlocks } from '../index/mesh';
+import { serviceEntriesFor } from '../mesh/registry';
 import { insertMapEntry } from '../edits/yaml-edits';
 import { isRecord } from '../data';
 

@@ -17,7 +17,8 @@ import type { RelatedLocation } from '../model';
 import type { Resource } from '../parse/resource';
 import { spanAtPath, type YamlPath } from '../parse/yaml-path';
 import { hostMatches, resolveHost } from '../index/hosts';
-import { boundGateways, gatewayServers, MESH_GATEWAY, resolveGatewayRefs, ruleGateways, serverHostAdmits, serviceEntriesFor } from '../index/mesh';
+import { boundGateways, gatewayServers, MESH_GATEWAY, resolveGatewayRefs, ruleGateways, serverHostAdmits } from '../index/mesh';
+import { serviceEntriesFor } from '../mesh/registry';
 import { gatewayBehindHost } from '../mesh/gateways';
 import { isRecord } from '../data';
 

@@ -23,10 +23,10 @@ import {
   resolveGatewayRefs,
   ruleGateways,
   routeDestinations,
-  serviceEntriesFor,
   TLS_PROTOCOLS,
   type RouteDestination,
 } from '../index/mesh';
+import { serviceEntriesFor } from '../mesh/registry';
 import { hostsOf } from '../mesh/hosts';
 import type { IndexReader } from '../index/workspace-index';
 import { isRecord } from '../data';

@@ -33,9 +33,9 @@ import {
   MESH_GATEWAY,
   resolveGatewayRefs,
   serverHostAdmits,
-  serviceEntriesFor,
   TLS_PROTOCOLS,
 } from '../index/mesh';
+import { serviceEntriesFor } from '../mesh/registry';
 import { insertMapEntry } from '../edits/yaml-edits';
 import { isMap, isSeq } from 'yaml';
 import { isRecord } from '../data';

@@ -8,7 +8,7 @@
 import type { IndexReader } from '../index/workspace-index';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { resolveHost } from '../index/hosts';
-import { clusterLocalNamespace, serviceEntriesFor, servicesFor } from '../index/mesh';
+import { clusterLocalNamespace, serviceEntriesFor, servicesFor } from './registry';
 import { exportTo } from './export-to';
 import { isRecord } from '../data';
 import { mostSpecificHostMatch } from './host-match';

@@ -12,7 +12,8 @@ import { cursorContext, LineReader, type CursorContext } from '../schema/cursor-
 import { documentAt } from '../schema/document-schema';
 import type { CompletionCandidate } from '../schema/completion';
 import { resolveHost, serviceHost } from '../index/hosts';
-import { credentialReader, registryLookup } from '../index/mesh';
+import { credentialReader } from '../index/mesh';
+import { registryLookup } from '../mesh/registry';
 import { hostsOf } from '../mesh/hosts';
 import { isVisibleTo } from '../mesh/export-to';
 import { effectiveDestinationRule, subsetsOf } from '../mesh/destination-rules';

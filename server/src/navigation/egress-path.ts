@@ -10,7 +10,6 @@ import { hostMatches, isWildcard } from '../index/hosts';
 import {
   egressGatewayRoutesTo,
   gatewayServers,
-  registryLookup,
   isPassthroughServer,
   ORIGINATING_TLS_MODES,
   routeDestinations,
@@ -18,6 +17,7 @@ import {
   MESH_GATEWAY,
   type RouteDestination,
 } from '../index/mesh';
+import { registryLookup } from '../mesh/registry';
 import { hostsOf } from '../mesh/hosts';
 import { isVisibleTo } from '../mesh/export-to';
 import { outboundPolicy } from '../mesh/sidecar-scope';

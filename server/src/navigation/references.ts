@@ -19,12 +19,12 @@ import {
   gatewayRefNameSpan,
   MESH_GATEWAY,
   parseGatewayRef,
-  registryLookup,
   routeDestinations,
   secretsForCredential,
   sidecarHostImports,
   subsetNames,
 } from '../index/mesh';
+import { registryLookup } from '../mesh/registry';
 import { effectiveDestinationRule, subsetsOf } from '../mesh/destination-rules';
 import type { Settings } from '../settings';
 import { isRecord } from '../data';
