@@ -21,18 +21,8 @@ import type { Fix, RelatedLocation, TextEdit } from '../model';
 import { type Resource } from '../parse/resource';
 import { nodeAtPath, spanAtPath, type YamlPath } from '../parse/yaml-path';
 import { hostMatches, isWildcard, resolveHost } from '../index/hosts';
-import {
-  egressGatewaysOf,
-  gatewayServers,
-  HTTP_PROTOCOLS,
-  isEgressGatewayHost,
-  MESH_GATEWAY,
-  routeDestinations,
-  ruleGateways,
-  serverHostAdmits,
-  TLS_PROTOCOLS,
-  type GatewayServer,
-} from '../index/mesh';
+import { egressGatewaysOf, isEgressGatewayHost, MESH_GATEWAY, routeDestinations, ruleGateways } from '../index/mesh';
+import { gatewayServers, HTTP_PROTOCOLS, serverHostAdmits, TLS_PROTOCOLS, type GatewayServer } from '../mesh/gateway-servers';
 import { insertMapEntry, replaceScalar } from '../edits/yaml-edits';
 import { effectiveDestinationRule } from '../mesh/destination-rules';
 import { clientTls } from '../mesh/client-tls';

@@ -8,7 +8,7 @@
  */
 import { istioNetworking, type Analyzer } from './analyzer';
 import { spanAtPath } from '../parse/yaml-path';
-import { gatewayServers, HTTP_PROTOCOLS } from '../index/mesh';
+import { gatewayServers, HTTP_PROTOCOLS } from '../mesh/gateway-servers';
 import { replaceScalar } from '../edits/yaml-edits';
 
 interface State {

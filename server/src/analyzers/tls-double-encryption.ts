@@ -16,7 +16,8 @@ import { GATEWAY_API, ISTIO_NETWORKING, type Resource } from '../parse/resource'
 import { spanAtPath } from '../parse/yaml-path';
 import { hostMatches, resolveHost, serviceHost } from '../index/hosts';
 import type { IndexReader } from '../index/workspace-index';
-import { MESH_GATEWAY, ORIGINATING_TLS_MODES, routeDestinations, ruleGateways, tlsBlocks, TLS_PROTOCOLS } from '../index/mesh';
+import { MESH_GATEWAY, ORIGINATING_TLS_MODES, routeDestinations, ruleGateways, tlsBlocks } from '../index/mesh';
+import { TLS_PROTOCOLS } from '../mesh/gateway-servers';
 import { serviceEntriesFor } from '../mesh/registry';
 import { hostsOf } from '../mesh/hosts';
 import { isRecord } from '../data';

@@ -15,7 +15,8 @@
 import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { type Resource } from '../parse/resource';
-import { HTTP_PROTOCOLS, TLS_PROTOCOLS, routeDestinations, type RouteProtocol } from '../index/mesh';
+import { routeDestinations, type RouteProtocol } from '../index/mesh';
+import { HTTP_PROTOCOLS, TLS_PROTOCOLS } from '../mesh/gateway-servers';
 import { registryLookup } from '../mesh/registry';
 import { spanAtPath, type YamlPath } from '../parse/yaml-path';
 import { insertMapEntry, replaceScalar } from '../edits/yaml-edits';

@@ -14,7 +14,8 @@ import type { RelatedLocation } from '../model';
 import { type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
 import { resolveHost } from '../index/hosts';
-import { gatewayServers, MESH_GATEWAY, resolveGatewayRefs, serverHostAdmits } from '../index/mesh';
+import { MESH_GATEWAY, resolveGatewayRefs } from '../index/mesh';
+import { gatewayServers, serverHostAdmits } from '../mesh/gateway-servers';
 
 interface State {
   gateway: string;

@@ -16,16 +16,8 @@ import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import type { Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
-import {
-  gatewayServers,
-  isEgressGatewayHost,
-  isPassthroughServer,
-  resolveGatewayRefs,
-  ruleGateways,
-  routeDestinations,
-  TLS_PROTOCOLS,
-  type RouteDestination,
-} from '../index/mesh';
+import { isEgressGatewayHost, resolveGatewayRefs, ruleGateways, routeDestinations, type RouteDestination } from '../index/mesh';
+import { gatewayServers, isPassthroughServer, TLS_PROTOCOLS } from '../mesh/gateway-servers';
 import { serviceEntriesFor } from '../mesh/registry';
 import { hostsOf } from '../mesh/hosts';
 import type { IndexReader } from '../index/workspace-index';

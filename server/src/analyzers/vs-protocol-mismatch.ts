@@ -23,18 +23,8 @@ import type { IndexReader } from '../index/workspace-index';
 import type { Resource } from '../parse/resource';
 import { nodeAtPath, spanAtPath, type YamlPath } from '../parse/yaml-path';
 import { hostMatches, resolveHost } from '../index/hosts';
-import {
-  boundGateways,
-  gatewayServers,
-  type GatewayServer,
-  HTTP_PROTOCOLS,
-  isEgressGatewayHost,
-  isPassthroughServer,
-  MESH_GATEWAY,
-  resolveGatewayRefs,
-  serverHostAdmits,
-  TLS_PROTOCOLS,
-} from '../index/mesh';
+import { boundGateways, isEgressGatewayHost, MESH_GATEWAY, resolveGatewayRefs } from '../index/mesh';
+import { gatewayServers, type GatewayServer, HTTP_PROTOCOLS, isPassthroughServer, serverHostAdmits, TLS_PROTOCOLS } from '../mesh/gateway-servers';
 import { serviceEntriesFor } from '../mesh/registry';
 import { insertMapEntry } from '../edits/yaml-edits';
 import { isMap, isSeq } from 'yaml';

@@ -7,16 +7,8 @@
  */
 import { GATEWAY_API, ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { hostMatches, isWildcard } from '../index/hosts';
-import {
-  egressGatewayRoutesTo,
-  gatewayServers,
-  isPassthroughServer,
-  ORIGINATING_TLS_MODES,
-  routeDestinations,
-  ruleGateways,
-  MESH_GATEWAY,
-  type RouteDestination,
-} from '../index/mesh';
+import { egressGatewayRoutesTo, ORIGINATING_TLS_MODES, routeDestinations, ruleGateways, MESH_GATEWAY, type RouteDestination } from '../index/mesh';
+import { gatewayServers, isPassthroughServer } from '../mesh/gateway-servers';
 import { registryLookup } from '../mesh/registry';
 import { hostsOf } from '../mesh/hosts';
 import { isVisibleTo } from '../mesh/export-to';
