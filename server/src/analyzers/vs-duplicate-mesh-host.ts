@@ -16,7 +16,7 @@ import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
 import { resolveHost } from '../index/hosts';
-import { boundGateways, MESH_GATEWAY } from '../index/mesh';
+import { boundGateways, MESH_GATEWAY } from '../mesh/gateways';
 import { scopesOverlap } from '../mesh/export-to';
 import { fileLabel } from '../index/versions';
 

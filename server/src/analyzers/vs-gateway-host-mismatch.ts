@@ -14,7 +14,7 @@ import type { RelatedLocation } from '../model';
 import { type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
 import { resolveHost } from '../index/hosts';
-import { MESH_GATEWAY, resolveGatewayRefs } from '../index/mesh';
+import { MESH_GATEWAY, resolveGatewayRefs } from '../mesh/gateways';
 import { gatewayServers, serverHostAdmits } from '../mesh/gateway-servers';
 
 interface State {

@@ -17,10 +17,10 @@ import type { RelatedLocation } from '../model';
 import type { Resource } from '../parse/resource';
 import { spanAtPath, type YamlPath } from '../parse/yaml-path';
 import { hostMatches, resolveHost } from '../index/hosts';
-import { boundGateways, MESH_GATEWAY, resolveGatewayRefs, ruleGateways } from '../index/mesh';
+import { ruleGateways } from '../index/mesh';
 import { gatewayServers, serverHostAdmits } from '../mesh/gateway-servers';
 import { serviceEntriesFor } from '../mesh/registry';
-import { gatewayBehindHost } from '../mesh/gateways';
+import { gatewayBehindHost, boundGateways, MESH_GATEWAY, resolveGatewayRefs } from '../mesh/gateways';
 import { isRecord } from '../data';
 
 /**

@@ -7,7 +7,7 @@
  */
 import { istioNetworking, type Analyzer } from './analyzer';
 import { spanAtPath, type YamlPath } from '../parse/yaml-path';
-import { MESH_GATEWAY } from '../index/mesh';
+import { MESH_GATEWAY } from '../mesh/gateways';
 import { appendSequenceItem } from '../edits/yaml-edits';
 import { isRecord } from '../data';
 

@@ -23,7 +23,7 @@ import type { IndexReader } from '../index/workspace-index';
 import type { Resource } from '../parse/resource';
 import { nodeAtPath, spanAtPath, type YamlPath } from '../parse/yaml-path';
 import { hostMatches, resolveHost } from '../index/hosts';
-import { boundGateways, isEgressGatewayHost, MESH_GATEWAY, resolveGatewayRefs } from '../index/mesh';
+import { boundGateways, isEgressGatewayHost, MESH_GATEWAY, resolveGatewayRefs } from '../mesh/gateways';
 import { gatewayServers, type GatewayServer, HTTP_PROTOCOLS, isPassthroughServer, serverHostAdmits, TLS_PROTOCOLS } from '../mesh/gateway-servers';
 import { serviceEntriesFor } from '../mesh/registry';
 import { insertMapEntry } from '../edits/yaml-edits';

@@ -15,20 +15,19 @@
  */
 import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
-import { gatewayBehindHost, gatewaySelects } from '../mesh/gateways';
-import type { Resource } from '../parse/resource';
-import { spanAtPath } from '../parse/yaml-path';
-import { hostMatches, resolveHost } from '../index/hosts';
 import {
+  gatewayBehindHost,
+  gatewaySelects,
   boundGateways,
   isEgressGatewayHost,
   MESH_GATEWAY,
   resolveGatewayRefs,
-  routeDestinations,
-  ruleGateways,
   selectsEgressGateway,
-  type RouteDestination,
-} from '../index/mesh';
+} from '../mesh/gateways';
+import type { Resource } from '../parse/resource';
+import { spanAtPath } from '../parse/yaml-path';
+import { hostMatches, resolveHost } from '../index/hosts';
+import { routeDestinations, ruleGateways, type RouteDestination } from '../index/mesh';
 
 type Kind = 'loop' | 'shared-rule' | 'bypass';
 

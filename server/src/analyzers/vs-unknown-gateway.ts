@@ -18,7 +18,7 @@ import { istioNetworking, type Analyzer, type Hit } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, GATEWAY_API, type Resource } from '../parse/resource';
 import type { IndexReader } from '../index/workspace-index';
-import { parseGatewayRef, findGateway, gatewayReferences, type GatewayRef } from '../index/mesh';
+import { parseGatewayRef, findGateway, gatewayReferences, type GatewayRef } from '../mesh/gateways';
 import { spanAtPath } from '../parse/yaml-path';
 import { closestMatch } from '../schema/suggest';
 import { replaceScalar } from '../edits/yaml-edits';

@@ -3,7 +3,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gatewayRefNameSpan, parseGatewayRef } from './mesh';
+import { gatewayRefNameSpan, parseGatewayRef } from '../mesh/gateways';
 
 // Follows pilot/pkg/model/config.go resolveGatewayName: `ns/name`, `./name`, a short name, and the
 // legacy dotted forms whose second label is the namespace.

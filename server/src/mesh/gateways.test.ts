@@ -5,10 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseFile } from '../parse/parse';
 import { WorkspaceIndex } from '../index/workspace-index';
-import { parseGatewayRef } from '../index/mesh';
 import { DEFAULT_SETTINGS, type Settings } from '../settings';
 import { generateBundle } from '../generate/bundle';
-import { egressGatewayNamespace, gatewayBehindHost, gatewayPlacement, resolveGatewayName, serviceHostNamespace } from './gateways';
+import { egressGatewayNamespace, gatewayBehindHost, gatewayPlacement, resolveGatewayName, serviceHostNamespace, parseGatewayRef } from './gateways';
 
 // Follows pilot/pkg/model/config.go resolveGatewayName, including its edge cases: only the first `/`
 // splits, `./` is the VirtualService's namespace, and the dotted legacy forms take the second label.

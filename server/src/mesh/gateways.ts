@@ -5,11 +5,12 @@
  * It does not decide what a gateway sees; visibility.ts does, from the namespaces answered here.
  */
 import type { IndexReader } from '../index/workspace-index';
-import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
+import { ISTIO_NETWORKING, type Resource, GATEWAY_API } from '../parse/resource';
 import type { Settings } from '../settings';
 import { isRecord } from '../data';
-import { labelsMatch, podLabels, workloadsMatching } from './workloads';
+import { labelsMatch, podLabels, workloadsMatching, isGatewayWorkload, workloads } from './workloads';
 import { DEFAULT_ROOT_NAMESPACE } from './root-namespace';
+import type { YamlPath } from '../parse/yaml-path';
 
 /** Istio's root namespace, where the default egress gateway runs. */
 
@@ -143,4 +144,125 @@ export function gatewayBehindHost(index: IndexReader, settings: Settings, host: 
 export function gatewaySelects(gw: Resource, egress: Pick<EgressGateway, 'selector'>): boolean {
   const selector = gatewaySelector(gw);
   return Object.keys(selector).length > 0 && labelsMatch(selector, egress.selector);
+}
+
+/** The reserved gateway name for the sidecars of the mesh. */
+export const MESH_GATEWAY = 'mesh';
+
+export interface GatewayRef {
+  namespace: string;
+  name: string;
+  /** True when the reference named its namespace (`ns/name`). */
+  qualified: boolean;
+  /** True when the namespace is the referring resource's and its file does not write it (kubectl -n or a kustomization decides). */
+  namespaceAssumed?: boolean;
+}
+
+/**
+ * A gateway reference as written in a VirtualService in `namespace`; undefined for `mesh`.
+ * Follows Istio's resolveGatewayName: `ns/name`, `./name` (the VirtualService's namespace), a short
+ * `name` (same namespace), and the legacy dotted forms `name.ns` and `name.ns.svc.cluster.local`,
+ * whose second label is the namespace. `namespaceWritten` is false when the VirtualService's namespace
+ * was not written in its file, so a short reference's namespace is assumed, not known.
+ */
+export function parseGatewayRef(ref: string, namespace: string, namespaceWritten = true): GatewayRef | undefined {
+  if (ref === MESH_GATEWAY) return undefined;
+  const resolved = resolveGatewayName(ref, namespace);
+  if (ref.includes('/') || ref.includes('.')) return { ...resolved, qualified: true };
+  return { ...resolved, qualified: false, ...(namespaceWritten ? {} : { namespaceAssumed: true }) };
+}
+
+/** Where the Gateway's name sits in a reference as written: the text a rename replaces. */
+export function gatewayRefNameSpan(ref: string): { start: number; end: number } {
+  const slash = ref.indexOf('/');
+  if (slash >= 0) return { start: slash + 1, end: ref.length };
+  const dot = ref.indexOf('.');
+  return { start: 0, end: dot < 0 ? ref.length : dot };
+}
+
+/** Every gateway reference of a VirtualService (`spec.gateways` and each match's `gateways`), with its YAML path. */
+export function* gatewayReferences(vs: Resource): Generator<{ ref: string; path: YamlPath }> {
+  const top = vs.spec.gateways;
+  if (Array.isArray(top)) for (let i = 0; i < top.length; i++) if (typeof top[i] === 'string') yield { ref: top[i], path: ['spec', 'gateways', i] };
+  for (const protocol of ['http', 'tls', 'tcp']) {
+    const rules = vs.spec[protocol];
+    if (!Array.isArray(rules)) continue;
+    for (let i = 0; i < rules.length; i++) {
+      const matches = isRecord(rules[i]) && Array.isArray(rules[i].match) ? rules[i].match : [];
+      for (let j = 0; j < matches.length; j++) {
+        const gateways = isRecord(matches[j]) && Array.isArray(matches[j].gateways) ? matches[j].gateways : [];
+        for (let k = 0; k < gateways.length; k++) {
+          if (typeof gateways[k] === 'string') yield { ref: gateways[k], path: ['spec', protocol, i, 'match', j, 'gateways', k] };
+        }
+      }
+    }
+  }
+}
+
+export function findGateway(index: IndexReader, ref: GatewayRef): Resource[] {
+  return index.find(ISTIO_NETWORKING, 'Gateway', ref.namespace, ref.name);
+}
+
+/** The gateways a VirtualService applies to: `spec.gateways`, or the mesh when none is listed. */
+export function boundGateways(vs: Resource): string[] {
+  const g = vs.spec.gateways;
+  return Array.isArray(g) && g.length > 0 ? g.filter((x): x is string => typeof x === 'string') : [MESH_GATEWAY];
+}
+
+/**
+ * Whether `host` is an egress gateway's Service: the settings' egress gateway, or, given the index,
+ * a Service of the workspace whose pods an Istio Gateway selects (`gatewayBehindHost`).
+ */
+export function isEgressGatewayHost(host: string, settings: Settings, index?: IndexReader): boolean {
+  return host === settings.egressGateway.host.toLowerCase() || (index !== undefined && gatewayBehindHost(index, settings, host) !== undefined);
+}
+
+/** Whether an Istio Gateway's selector picks the egress gateway's pods (`egressGateway.selector` in the settings). An empty selector does not count. */
+export function selectsEgressGateway(gw: Resource, settings: Settings): boolean {
+  const selector = gatewaySelector(gw);
+  return Object.keys(selector).length > 0 && labelsMatch(selector, settings.egressGateway.selector);
+}
+
+/** A gateway reference of a VirtualService resolved to the Istio Gateway the workspace defines for it. */
+export interface ResolvedGateway {
+  /** The reference as written. */
+  ref: string;
+  gateway: Resource;
+}
+
+/** The Istio Gateways that gateway references (as written in `vs`) name, skipping `mesh` and references the workspace cannot resolve. */
+export function resolveGatewayRefs(index: IndexReader, vs: Resource, refs: readonly string[]): ResolvedGateway[] {
+  const out: ResolvedGateway[] = [];
+  for (const ref of refs) {
+    const parsed = parseGatewayRef(ref, vs.namespace, vs.namespaceExplicit);
+    if (!parsed) continue;
+    const gateway = findGateway(index, parsed).find((g) => g.group === ISTIO_NETWORKING);
+    if (gateway) out.push({ ref, gateway });
+  }
+  return out;
+}
+
+/**
+ * The Gateways a VirtualService's gateway-side rules run on, for a mesh route that sends traffic to
+ * the egress gateway at `host` (the settings' when omitted): the bound Istio Gateways that select
+ * that gateway's pods, or every bound Istio Gateway when none of them does.
+ */
+export function egressGatewaysOf(index: IndexReader, vs: Resource, settings: Settings, host?: string): ResolvedGateway[] {
+  const bound = resolveGatewayRefs(index, vs, boundGateways(vs));
+  const gateway = host === undefined ? undefined : gatewayBehindHost(index, settings, host);
+  const selects = (gw: Resource) => (gateway?.origin === 'workspace' ? gatewaySelects(gw, gateway) : selectsEgressGateway(gw, settings));
+  const egress = bound.filter((b) => selects(b.gateway));
+  return egress.length > 0 ? egress : bound;
+}
+
+/**
+ * Namespaces where gateway proxies run: the egress gateway's, those of Kubernetes Gateways (Istio
+ * deploys their proxies beside them) and those of the gateway workloads the workspace declares.
+ * It scans workloads, so call it for few resources.
+ */
+export function gatewayNamespaces(index: IndexReader, settings: Settings): Set<string> {
+  const out = new Set([egressGatewayNamespace(settings)]);
+  for (const gw of index.ofKind('Gateway', GATEWAY_API)) out.add(gw.namespace);
+  for (const w of workloads(index)) if (isGatewayWorkload(w)) out.add(w.namespace);
+  return out;
 }

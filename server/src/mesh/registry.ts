@@ -8,7 +8,7 @@ import { ISTIO_NETWORKING, GATEWAY_API, type Resource } from '../parse/resource'
 import { CLUSTER_DOMAIN } from '../index/hosts';
 import type { Settings } from '../settings';
 import type { IndexReader } from '../index/workspace-index';
-import { isEgressGatewayHost } from '../index/mesh';
+import { isEgressGatewayHost } from './gateways';
 import { isVisibleTo } from './export-to';
 
 /** ServiceEntries that define `host` (exactly, or through a wildcard), visible from `namespace`. */

@@ -8,8 +8,8 @@
 import type { IndexReader } from '../index/workspace-index';
 import type { Resource } from '../parse/resource';
 import type { Settings } from '../settings';
-import { MESH_GATEWAY, resolveGatewayRefs, ruleGateways, type RouteDestination } from '../index/mesh';
-import { gatewayPlacement, gatewaySelector } from './gateways';
+import { ruleGateways, type RouteDestination } from '../index/mesh';
+import { gatewayPlacement, gatewaySelector, MESH_GATEWAY, resolveGatewayRefs } from './gateways';
 
 /** Where a proxy that runs a rule lives, and whether it is a gateway. */
 export interface RuleProxy {

@@ -7,10 +7,9 @@
 import type { IndexReader } from '../index/workspace-index';
 import type { Resource } from '../parse/resource';
 import type { Settings } from '../settings';
-import { MESH_GATEWAY, resolveGatewayRefs } from '../index/mesh';
 import { exportScopes } from './export-to';
 import { importsVirtualService, sidecarScope } from './sidecar-scope';
-import { gatewayPlacement } from './gateways';
+import { gatewayPlacement, MESH_GATEWAY, resolveGatewayRefs } from './gateways';
 
 /** A place where a rule runs: the sidecars of a namespace, or the proxies of a Gateway in a namespace. */
 export type RuleSite =

@@ -7,7 +7,7 @@
  */
 import { GATEWAY_API, ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { hostMatches, isWildcard } from '../index/hosts';
-import { egressGatewayRoutesTo, ORIGINATING_TLS_MODES, routeDestinations, ruleGateways, MESH_GATEWAY, type RouteDestination } from '../index/mesh';
+import { egressGatewayRoutesTo, ORIGINATING_TLS_MODES, routeDestinations, ruleGateways, type RouteDestination } from '../index/mesh';
 import { gatewayServers, isPassthroughServer } from '../mesh/gateway-servers';
 import { registryLookup } from '../mesh/registry';
 import { hostsOf } from '../mesh/hosts';
@@ -16,7 +16,7 @@ import { outboundPolicy } from '../mesh/sidecar-scope';
 import { effectiveDestinationRule } from '../mesh/destination-rules';
 import { clientTls } from '../mesh/client-tls';
 import { isRecord } from '../data';
-import { gatewayBehindHost, gatewayPlacement } from '../mesh/gateways';
+import { gatewayBehindHost, gatewayPlacement, MESH_GATEWAY } from '../mesh/gateways';
 import { spanAtPath } from '../parse/yaml-path';
 import type { NavigationContext } from './references';
 

@@ -12,18 +12,8 @@ import { GATEWAY_API, ISTIO_NETWORKING } from '../parse/resource';
 import { nodeAtPath, type YamlPath } from '../parse/yaml-path';
 import type { IndexReader } from '../index/workspace-index';
 import { hostMatches, resolveHost, serviceHost } from '../index/hosts';
-import {
-  credentialReferences,
-  findGateway,
-  gatewayReferences,
-  gatewayRefNameSpan,
-  MESH_GATEWAY,
-  parseGatewayRef,
-  routeDestinations,
-  secretsForCredential,
-  sidecarHostImports,
-  subsetNames,
-} from '../index/mesh';
+import { credentialReferences, routeDestinations, secretsForCredential, sidecarHostImports, subsetNames } from '../index/mesh';
+import { findGateway, gatewayReferences, gatewayRefNameSpan, MESH_GATEWAY, parseGatewayRef } from '../mesh/gateways';
 import { registryLookup } from '../mesh/registry';
 import { effectiveDestinationRule, subsetsOf } from '../mesh/destination-rules';
 import type { Settings } from '../settings';
