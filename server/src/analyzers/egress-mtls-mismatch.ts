@@ -21,7 +21,7 @@ import type { Fix, RelatedLocation, TextEdit } from '../model';
 import { type Resource } from '../parse/resource';
 import { nodeAtPath, spanAtPath, type YamlPath } from '../parse/yaml-path';
 import { hostMatches, isWildcard, resolveHost } from '../index/hosts';
-import { routeDestinations, ruleGateways } from '../index/mesh';
+import { routeDestinations, ruleGateways } from '../mesh/routes';
 import { egressGatewaysOf, isEgressGatewayHost, MESH_GATEWAY } from '../mesh/gateways';
 import { gatewayServers, HTTP_PROTOCOLS, serverHostAdmits, TLS_PROTOCOLS, type GatewayServer } from '../mesh/gateway-servers';
 import { insertMapEntry, replaceScalar } from '../edits/yaml-edits';

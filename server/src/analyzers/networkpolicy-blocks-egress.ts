@@ -14,7 +14,7 @@ import { namespaceOrigin } from '../index/namespace-origin';
 import type { Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { spanAtPath } from '../parse/yaml-path';
-import { meshRoutesToEgressGateway } from '../index/mesh';
+import { meshRoutesToEgressGateway } from '../mesh/routes';
 import { labelSelectorMatches, namespaceLabels, podLabels, workloadsIn, WORKLOAD_KINDS } from '../mesh/workloads';
 import { egressGatewayNamespace } from '../mesh/gateways';
 import { appendSequenceItem, insertMapEntry, toYaml } from '../edits/yaml-edits';

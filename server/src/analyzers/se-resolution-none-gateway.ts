@@ -12,7 +12,7 @@ import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { spanAtPath } from '../parse/yaml-path';
 import { isWildcard, resolveHost } from '../index/hosts';
-import { egressGatewayRoutesTo } from '../index/mesh';
+import { egressGatewayRoutesTo } from '../mesh/routes';
 import { isVisibleTo } from '../mesh/export-to';
 import { gatewayPlacement } from '../mesh/gateways';
 import { insertMapEntry, replaceScalar } from '../edits/yaml-edits';

@@ -20,7 +20,7 @@ import type { RelatedLocation, Severity } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { nodeAtPath, spanAtPath } from '../parse/yaml-path';
 import { hostMatches } from '../index/hosts';
-import { routeDestinations, ruleGateways } from '../index/mesh';
+import { routeDestinations, ruleGateways } from '../mesh/routes';
 import { boundGateways, isEgressGatewayHost, MESH_GATEWAY } from '../mesh/gateways';
 import { serviceEntriesFor } from '../mesh/registry';
 import { hostsOf } from '../mesh/hosts';

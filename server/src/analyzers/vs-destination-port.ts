@@ -15,7 +15,7 @@
 import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { type Resource } from '../parse/resource';
-import { routeDestinations, type RouteProtocol } from '../index/mesh';
+import { routeDestinations, type RouteProtocol } from '../mesh/routes';
 import { HTTP_PROTOCOLS, TLS_PROTOCOLS } from '../mesh/gateway-servers';
 import { registryLookup } from '../mesh/registry';
 import { spanAtPath, type YamlPath } from '../parse/yaml-path';

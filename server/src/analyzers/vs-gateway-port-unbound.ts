@@ -13,7 +13,7 @@ import { istioNetworking, type Analyzer, type Hit } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { type Resource } from '../parse/resource';
 import { spanAtPath, type YamlPath } from '../parse/yaml-path';
-import { routeDestinations, ruleGateways } from '../index/mesh';
+import { routeDestinations, ruleGateways } from '../mesh/routes';
 import { egressGatewaysOf, isEgressGatewayHost, MESH_GATEWAY } from '../mesh/gateways';
 import { gatewayServers } from '../mesh/gateway-servers';
 import { insertMapEntry, replaceScalar } from '../edits/yaml-edits';

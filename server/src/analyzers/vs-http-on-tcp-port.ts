@@ -17,7 +17,7 @@ import type { RelatedLocation } from '../model';
 import type { Resource } from '../parse/resource';
 import { spanAtPath, type YamlPath } from '../parse/yaml-path';
 import { hostMatches, resolveHost } from '../index/hosts';
-import { ruleGateways } from '../index/mesh';
+import { ruleGateways } from '../mesh/routes';
 import { gatewayServers, serverHostAdmits } from '../mesh/gateway-servers';
 import { serviceEntriesFor } from '../mesh/registry';
 import { gatewayBehindHost, boundGateways, MESH_GATEWAY, resolveGatewayRefs } from '../mesh/gateways';

@@ -16,7 +16,7 @@ import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import type { Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
-import { ruleGateways, routeDestinations, type RouteDestination } from '../index/mesh';
+import { ruleGateways, routeDestinations, type RouteDestination } from '../mesh/routes';
 import { isEgressGatewayHost, resolveGatewayRefs } from '../mesh/gateways';
 import { gatewayServers, isPassthroughServer, TLS_PROTOCOLS } from '../mesh/gateway-servers';
 import { serviceEntriesFor } from '../mesh/registry';

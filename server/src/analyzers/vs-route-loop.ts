@@ -27,7 +27,7 @@ import {
 import type { Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
 import { hostMatches, resolveHost } from '../index/hosts';
-import { routeDestinations, ruleGateways, type RouteDestination } from '../index/mesh';
+import { routeDestinations, ruleGateways, type RouteDestination } from '../mesh/routes';
 
 type Kind = 'loop' | 'shared-rule' | 'bypass';
 

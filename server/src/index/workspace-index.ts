@@ -10,7 +10,7 @@ import { isRecord } from '../data';
 import { oneVersionEach } from './versions';
 import { meshesMeet } from './meshes';
 import { CLUSTER_SCOPED_KINDS, KustomizationGraph, pathKey, type KustomizedNamespace } from './kustomizations';
-import { routeDestinations, ruleGateways } from './mesh';
+import { routeDestinations, ruleGateways } from '../mesh/routes';
 import { MESH_GATEWAY } from '../mesh/gateways';
 import { exportScopes } from '../mesh/export-to';
 import { WORKLOAD_KINDS } from '../mesh/workloads';

@@ -8,7 +8,7 @@
 import type { IndexReader } from '../index/workspace-index';
 import type { Resource } from '../parse/resource';
 import type { Settings } from '../settings';
-import { ruleGateways, type RouteDestination } from '../index/mesh';
+import { ruleGateways, type RouteDestination } from './routes';
 import { gatewayPlacement, gatewaySelector, MESH_GATEWAY, resolveGatewayRefs } from './gateways';
 
 /** Where a proxy that runs a rule lives, and whether it is a gateway. */

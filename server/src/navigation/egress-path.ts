@@ -7,7 +7,8 @@
  */
 import { GATEWAY_API, ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { hostMatches, isWildcard } from '../index/hosts';
-import { egressGatewayRoutesTo, ORIGINATING_TLS_MODES, routeDestinations, ruleGateways, type RouteDestination } from '../index/mesh';
+import { ORIGINATING_TLS_MODES } from '../index/mesh';
+import { egressGatewayRoutesTo, routeDestinations, ruleGateways, type RouteDestination } from '../mesh/routes';
 import { gatewayServers, isPassthroughServer } from '../mesh/gateway-servers';
 import { registryLookup } from '../mesh/registry';
 import { hostsOf } from '../mesh/hosts';

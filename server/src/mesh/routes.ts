@@ -1,0 +1,144 @@
+/**
+ * The routes of VirtualServices: every route destination and mirror with where it sits, the gateways a
+ * rule applies to (Istio gives a VirtualService only to the gateways it is bound to), the routes the egress
+ * gateway runs for a host, and the mesh routes that send a namespace's traffic to the egress gateway.
+ * Where a rule runs and what is seen there is decided in visibility.ts and sidecar-scope.ts.
+ */
+import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
+import { resolveHost, hostMatches, isWildcard } from '../index/hosts';
+import type { Settings } from '../settings';
+import type { YamlPath } from '../parse/yaml-path';
+import { isRecord } from '../data';
+import {
+  gatewaySelects,
+  type EgressGateway,
+  MESH_GATEWAY,
+  parseGatewayRef,
+  boundGateways,
+  isEgressGatewayHost,
+  selectsEgressGateway,
+  resolveGatewayRefs,
+} from './gateways';
+import type { IndexReader } from '../index/workspace-index';
+import { isVisibleTo } from './export-to';
+
+export type RouteProtocol = 'http' | 'tls' | 'tcp';
+
+/** One `route[].destination` (or mirror) of a VirtualService, with where it sits. */
+export interface RouteDestination {
+  protocol: RouteProtocol;
+  ruleIndex: number;
+  rule: Record<string, any>;
+  /** Path of the destination object, e.g. ['spec', 'http', 0, 'route', 1, 'destination']. */
+  path: YamlPath;
+  destination: Record<string, any>;
+  /** The destination host, fully qualified in the VirtualService's namespace. */
+  host: string;
+  port?: number;
+  subset?: string;
+  /** Gateways the rule's matches restrict it to (empty: all the VirtualService's gateways). */
+  matchGateways: string[];
+  /** Ports the rule's matches restrict it to (empty: any). */
+  matchPorts: number[];
+  mirror: boolean;
+}
+
+export function* routeDestinations(vs: Resource): Generator<RouteDestination> {
+  for (const protocol of ['http', 'tls', 'tcp'] as const) {
+    const rules = vs.spec[protocol];
+    if (!Array.isArray(rules)) continue;
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i];
+      if (!isRecord(rule)) continue;
+      const matches = Array.isArray(rule.match) ? rule.match.filter(isRecord) : [];
+      const matchGateways = [...new Set(matches.flatMap((m) => (Array.isArray(m.gateways) ? m.gateways.map(String) : [])))];
+      const matchPorts = [...new Set(matches.map((m) => m.port).filter((p): p is number => typeof p === 'number'))];
+      const base = { protocol, ruleIndex: i, rule, matchGateways, matchPorts };
+      const routes = Array.isArray(rule.route) ? rule.route : [];
+      for (let j = 0; j < routes.length; j++) {
+        const d = isRecord(routes[j]) ? routes[j].destination : undefined;
+        if (isRecord(d) && typeof d.host === 'string')
+          yield { ...base, path: ['spec', protocol, i, 'route', j, 'destination'], ...destinationFields(d, vs.namespace), mirror: false };
+      }
+      if (protocol === 'http') {
+        if (isRecord(rule.mirror) && typeof rule.mirror.host === 'string')
+          yield { ...base, path: ['spec', 'http', i, 'mirror'], ...destinationFields(rule.mirror, vs.namespace), mirror: true };
+        const mirrors = Array.isArray(rule.mirrors) ? rule.mirrors : [];
+        for (let j = 0; j < mirrors.length; j++) {
+          const d = isRecord(mirrors[j]) ? mirrors[j].destination : undefined;
+          if (isRecord(d) && typeof d.host === 'string')
+            yield { ...base, path: ['spec', 'http', i, 'mirrors', j, 'destination'], ...destinationFields(d, vs.namespace), mirror: true };
+        }
+      }
+    }
+  }
+}
+
+function destinationFields(d: Record<string, any>, namespace: string) {
+  const port = isRecord(d.port) && typeof d.port.number === 'number' ? d.port.number : undefined;
+  return { destination: d, host: resolveHost(String(d.host), namespace), port, subset: typeof d.subset === 'string' ? d.subset : undefined };
+}
+
+/**
+ * The gateways a rule applies to: its matches' gateways that the VirtualService is also bound to, or
+ * all of the VirtualService's. Istio gives a VirtualService only to the gateways of `spec.gateways`
+ * (push_context.go `getGatewayNames`), so a match naming another gateway runs nowhere.
+ */
+export function ruleGateways(vs: Resource, d: Pick<RouteDestination, 'matchGateways'>): string[] {
+  const bound = boundGateways(vs);
+  if (d.matchGateways.length === 0) return bound;
+  const key = (ref: string) => {
+    const g = parseGatewayRef(ref, vs.namespace);
+    return g ? `${g.namespace}/${g.name}` : MESH_GATEWAY;
+  };
+  const boundKeys = new Set(bound.map(key));
+  return d.matchGateways.filter((ref) => boundKeys.has(key(ref)));
+}
+
+/** A route destination in a rule that runs on an Istio Gateway selecting the egress gateway. */
+export interface EgressGatewayRoute {
+  vs: Resource;
+  route: RouteDestination;
+  gateway: Resource;
+}
+
+/**
+ * Where the egress gateway forwards traffic for `host`: destinations equal to `host` (or matched by it,
+ * when it is a wildcard) in gateway-side rules, those bound to an Istio Gateway that selects the egress
+ * gateway (`through`, a workspace egress gateway, or the settings' by default), of the VirtualServices whose hosts match `host`.
+ */
+export function egressGatewayRoutesTo(index: IndexReader, settings: Settings, host: string, through?: EgressGateway): EgressGatewayRoute[] {
+  const selects = (gw: Resource) => (through?.origin === 'workspace' ? gatewaySelects(gw, through) : selectsEgressGateway(gw, settings));
+  const out: EgressGatewayRoute[] = [];
+  for (const vs of index.matchingHost('VirtualService', host)) {
+    if (vs.group !== ISTIO_NETWORKING) continue;
+    for (const route of routeDestinations(vs)) {
+      if (route.host !== host && !(isWildcard(host) && hostMatches(host, route.host))) continue;
+      const gw = resolveGatewayRefs(index, vs, ruleGateways(vs, route)).find((g) => selects(g.gateway));
+      if (gw) out.push({ vs, route, gateway: gw.gateway });
+    }
+  }
+  return out;
+}
+
+/**
+ * Mesh rules that send traffic of clients in `namespace` to the egress gateway: route destinations
+ * (not mirrors) whose host is the egress gateway's, in rules that apply to the mesh, of VirtualServices
+ * visible from `namespace`. The namespace's own VirtualServices come first, then those exported to it by
+ * name; those exported to every namespace are consulted only when there are none, and then only a few
+ * (see `someWithTag`), so that the answer depends on the namespace's routes, not on every route to the gateway.
+ */
+export function meshRoutesToEgressGateway(index: IndexReader, settings: Settings, namespace: string): { vs: Resource; route: RouteDestination }[] {
+  const host = settings.egressGateway.host.toLowerCase();
+  const own = index.withTag('VirtualService', `mesh-route-in:${host}|${namespace}`);
+  const named = index.withTag('VirtualService', `mesh-route:${host}|${namespace}`).filter((vs) => vs.namespace !== namespace);
+  const candidates = own.length + named.length > 0 ? [...own, ...named] : index.someWithTag('VirtualService', `mesh-route:${host}|*`);
+  const out: { vs: Resource; route: RouteDestination }[] = [];
+  for (const vs of candidates) {
+    if (vs.group !== ISTIO_NETWORKING || !isVisibleTo(vs, namespace)) continue;
+    for (const route of routeDestinations(vs)) {
+      if (!route.mirror && isEgressGatewayHost(route.host, settings) && ruleGateways(vs, route).includes(MESH_GATEWAY)) out.push({ vs, route });
+    }
+  }
+  return out;
+}
