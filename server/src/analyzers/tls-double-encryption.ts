@@ -16,7 +16,7 @@ import { GATEWAY_API, ISTIO_NETWORKING, type Resource } from '../parse/resource'
 import { spanAtPath } from '../parse/yaml-path';
 import { hostMatches, resolveHost, serviceHost } from '../index/hosts';
 import type { IndexReader } from '../index/workspace-index';
-import { ORIGINATING_TLS_MODES, tlsBlocks } from '../index/mesh';
+import { ORIGINATING_TLS_MODES, tlsBlocks } from '../mesh/client-tls';
 import { routeDestinations, ruleGateways } from '../mesh/routes';
 import { MESH_GATEWAY } from '../mesh/gateways';
 import { TLS_PROTOCOLS } from '../mesh/gateway-servers';

@@ -13,7 +13,7 @@ import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
 import { resolveHost } from '../index/hosts';
 import type { IndexReader } from '../index/workspace-index';
-import { ORIGINATING_TLS_MODES, tlsBlocks } from '../index/mesh';
+import { ORIGINATING_TLS_MODES, tlsBlocks } from '../mesh/client-tls';
 import { routeDestinations, ruleGateways } from '../mesh/routes';
 import { MESH_GATEWAY } from '../mesh/gateways';
 import { HTTP_PROTOCOLS } from '../mesh/gateway-servers';

@@ -22,14 +22,13 @@ import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import type { IndexReader } from '../index/workspace-index';
 import type { Settings } from '../settings';
 import { spanAtPath } from '../parse/yaml-path';
-import { ORIGINATING_TLS_MODES } from '../index/mesh';
 import { routeDestinations, ruleGateways, type RouteDestination } from '../mesh/routes';
 import { boundGateways, MESH_GATEWAY } from '../mesh/gateways';
 import { registryLookup } from '../mesh/registry';
 import { exportTo, isVisibleTo } from '../mesh/export-to';
 import { ruleSites, type RuleSite } from '../mesh/visibility';
 import { effectiveDestinationRule, subsetsOf } from '../mesh/destination-rules';
-import { clientTls } from '../mesh/client-tls';
+import { clientTls, ORIGINATING_TLS_MODES } from '../mesh/client-tls';
 
 type Variant = 'vs-not-exported' | 'host-not-exported' | 'subset-not-exported' | 'tls-not-exported';
 

@@ -15,6 +15,7 @@ import type { YamlPath } from '../parse/yaml-path';
 import { isRecord } from '../data';
 import { egressGatewayNamespace, gatewayPlacement, gatewayNamespaces } from '../mesh/gateways';
 import { egressGatewayRoutesTo } from '../mesh/routes';
+import { tlsBlocks } from '../mesh/client-tls';
 
 /**
  * DestinationRules that write neither a namespace nor a qualified host: applied with kubectl -n or a
@@ -44,48 +45,6 @@ export interface EffectivePolicy {
   /** Where the mode comes from: a Sidecar in the namespace, the mesh config, or the user's setting. */
   origin: 'sidecar' | 'mesh-config' | 'setting';
   source?: Resource;
-}
-
-/** Client TLS modes in which the proxy itself originates TLS toward the destination. */
-export const ORIGINATING_TLS_MODES: ReadonlySet<string> = new Set(['SIMPLE', 'MUTUAL']);
-
-/** One `tls` block as written in a DestinationRule: top level, per port, in a subset, or per port in a subset. */
-export interface TlsBlock {
-  tls: Record<string, any>;
-  /** Path of the `tls` map. */
-  path: YamlPath;
-  /** Upper-case `tls.mode`; '' when missing. */
-  mode: string;
-  /** The port of a `portLevelSettings` entry; undefined for a block that covers every port. */
-  port?: number;
-  /** The subset whose `trafficPolicy` holds the block. */
-  subset?: string;
-  /** For a block covering every port: the ports whose own port-level `tls` in the same policy replaces it. */
-  overriddenPorts: number[];
-}
-
-/** Every `tls` block of a DestinationRule, each with the ports it governs. */
-export function tlsBlocks(dr: Resource): TlsBlock[] {
-  const out: TlsBlock[] = [];
-  const modeOf = (tls: Record<string, any>) => (typeof tls.mode === 'string' ? tls.mode.toUpperCase() : '');
-  const visit = (policy: unknown, base: YamlPath, subset: string | undefined) => {
-    if (!isRecord(policy)) return;
-    const pls = Array.isArray(policy.portLevelSettings) ? policy.portLevelSettings : [];
-    const overriddenPorts: number[] = [];
-    pls.forEach((p: unknown, i: number) => {
-      if (!isRecord(p) || !isRecord(p.tls)) return;
-      const port = isRecord(p.port) && typeof p.port.number === 'number' ? p.port.number : undefined;
-      if (port !== undefined) overriddenPorts.push(port);
-      out.push({ tls: p.tls, path: [...base, 'portLevelSettings', i, 'tls'], mode: modeOf(p.tls), port, subset, overriddenPorts: [] });
-    });
-    if (isRecord(policy.tls)) out.push({ tls: policy.tls, path: [...base, 'tls'], mode: modeOf(policy.tls), subset, overriddenPorts });
-  };
-  visit(dr.spec.trafficPolicy, ['spec', 'trafficPolicy'], undefined);
-  const subsets = Array.isArray(dr.spec.subsets) ? dr.spec.subsets : [];
-  subsets.forEach((s: unknown, i: number) => {
-    if (isRecord(s)) visit(s.trafficPolicy, ['spec', 'subsets', i, 'trafficPolicy'], typeof s.name === 'string' ? s.name : undefined);
-  });
-  return out;
 }
 
 /**

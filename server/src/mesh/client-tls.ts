@@ -4,6 +4,7 @@
  * replaces the whole policy it belongs to, and a subset's policy overrides the rule's field by field
  * (pilot/pkg/networking/util `MergeSubsetTrafficPolicy`, `GetPortLevelTrafficPolicy`;
  * pilot/pkg/model/destination_rule.go `MergeTrafficPolicy`). It does not pick the rule (see destination-rules.ts).
+ * It also lists every `tls` block a DestinationRule writes (`tlsBlocks`), for checks that read them as written.
  */
 import type { Resource } from '../parse/resource';
 import type { YamlPath } from '../parse/yaml-path';
@@ -81,4 +82,46 @@ export function clientTls(effective: EffectiveDestinationRule | undefined, subse
     tlsPath: tls?.path,
     policyPath,
   };
+}
+
+/** Client TLS modes in which the proxy itself originates TLS toward the destination. */
+export const ORIGINATING_TLS_MODES: ReadonlySet<string> = new Set(['SIMPLE', 'MUTUAL']);
+
+/** One `tls` block as written in a DestinationRule: top level, per port, in a subset, or per port in a subset. */
+export interface TlsBlock {
+  tls: Record<string, any>;
+  /** Path of the `tls` map. */
+  path: YamlPath;
+  /** Upper-case `tls.mode`; '' when missing. */
+  mode: string;
+  /** The port of a `portLevelSettings` entry; undefined for a block that covers every port. */
+  port?: number;
+  /** The subset whose `trafficPolicy` holds the block. */
+  subset?: string;
+  /** For a block covering every port: the ports whose own port-level `tls` in the same policy replaces it. */
+  overriddenPorts: number[];
+}
+
+/** Every `tls` block of a DestinationRule, each with the ports it governs. */
+export function tlsBlocks(dr: Resource): TlsBlock[] {
+  const out: TlsBlock[] = [];
+  const modeOf = (tls: Record<string, any>) => (typeof tls.mode === 'string' ? tls.mode.toUpperCase() : '');
+  const visit = (policy: unknown, base: YamlPath, subset: string | undefined) => {
+    if (!isRecord(policy)) return;
+    const pls = Array.isArray(policy.portLevelSettings) ? policy.portLevelSettings : [];
+    const overriddenPorts: number[] = [];
+    pls.forEach((p: unknown, i: number) => {
+      if (!isRecord(p) || !isRecord(p.tls)) return;
+      const port = isRecord(p.port) && typeof p.port.number === 'number' ? p.port.number : undefined;
+      if (port !== undefined) overriddenPorts.push(port);
+      out.push({ tls: p.tls, path: [...base, 'portLevelSettings', i, 'tls'], mode: modeOf(p.tls), port, subset, overriddenPorts: [] });
+    });
+    if (isRecord(policy.tls)) out.push({ tls: policy.tls, path: [...base, 'tls'], mode: modeOf(policy.tls), subset, overriddenPorts });
+  };
+  visit(dr.spec.trafficPolicy, ['spec', 'trafficPolicy'], undefined);
+  const subsets = Array.isArray(dr.spec.subsets) ? dr.spec.subsets : [];
+  subsets.forEach((s: unknown, i: number) => {
+    if (isRecord(s)) visit(s.trafficPolicy, ['spec', 'subsets', i, 'trafficPolicy'], typeof s.name === 'string' ? s.name : undefined);
+  });
+  return out;
 }

@@ -7,7 +7,6 @@
  */
 import { GATEWAY_API, ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { hostMatches, isWildcard } from '../index/hosts';
-import { ORIGINATING_TLS_MODES } from '../index/mesh';
 import { egressGatewayRoutesTo, routeDestinations, ruleGateways, type RouteDestination } from '../mesh/routes';
 import { gatewayServers, isPassthroughServer } from '../mesh/gateway-servers';
 import { registryLookup } from '../mesh/registry';
@@ -15,7 +14,7 @@ import { hostsOf } from '../mesh/hosts';
 import { isVisibleTo } from '../mesh/export-to';
 import { outboundPolicy } from '../mesh/sidecar-scope';
 import { effectiveDestinationRule } from '../mesh/destination-rules';
-import { clientTls } from '../mesh/client-tls';
+import { clientTls, ORIGINATING_TLS_MODES } from '../mesh/client-tls';
 import { isRecord } from '../data';
 import { gatewayBehindHost, gatewayPlacement, MESH_GATEWAY } from '../mesh/gateways';
 import { spanAtPath } from '../parse/yaml-path';
