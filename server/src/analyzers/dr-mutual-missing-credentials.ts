@@ -14,7 +14,7 @@ import { namespaceOrigin } from '../index/namespace-origin';
 import { istioNetworking, type Analyzer } from './analyzer';
 import { spanAtPath } from '../parse/yaml-path';
 import { egressGatewayNamespace } from '../mesh/gateways';
-import { gatewayApplyingDestinationRule } from '../index/mesh';
+import { gatewayApplyingDestinationRule } from '../mesh/destination-rules';
 import { ORIGINATING_TLS_MODES, tlsBlocks } from '../mesh/client-tls';
 import { WORKLOAD_KINDS } from '../mesh/workloads';
 

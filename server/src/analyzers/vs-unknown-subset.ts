@@ -21,10 +21,16 @@ import { istioNetworking, type Analyzer } from './analyzer';
 import type { Fix, RelatedLocation } from '../model';
 import { ISTIO_NETWORKING } from '../parse/resource';
 import type { IndexReader } from '../index/workspace-index';
-import { subsetNames, unplacedDestinationRulesFor } from '../index/mesh';
 import { routeDestinations } from '../mesh/routes';
 import { isEgressGatewayHost } from '../mesh/gateways';
-import { effectiveDestinationRule, forWorkload, subsetsOf, type EffectiveDestinationRule } from '../mesh/destination-rules';
+import {
+  effectiveDestinationRule,
+  forWorkload,
+  subsetsOf,
+  type EffectiveDestinationRule,
+  subsetNames,
+  unplacedDestinationRulesFor,
+} from '../mesh/destination-rules';
 import { ruleProxies, type RuleProxy } from '../mesh/rule-proxies';
 import { spanAtPath } from '../parse/yaml-path';
 import { namespaceOrigin, namespaceOriginsNote } from '../index/namespace-origin';

@@ -7,12 +7,15 @@
  */
 import type { IndexReader } from '../index/workspace-index';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
-import { resolveHost } from '../index/hosts';
+import { resolveHost, CLUSTER_DOMAIN } from '../index/hosts';
 import { clusterLocalNamespace, serviceEntriesFor, servicesFor } from './registry';
 import { exportTo } from './export-to';
 import { isRecord } from '../data';
 import { mostSpecificHostMatch } from './host-match';
 import { rootNamespace } from './root-namespace';
+import type { Settings } from '../settings';
+import { gatewayPlacement, gatewayNamespaces } from './gateways';
+import { egressGatewayRoutesTo } from './routes';
 
 /** The DestinationRule a proxy in a namespace uses for a host: the rules Istio merges into one. */
 export interface EffectiveDestinationRule {
@@ -167,4 +170,47 @@ export function subsetsOf(effective: EffectiveDestinationRule | undefined): Map<
     });
   }
   return out;
+}
+
+/**
+ * DestinationRules that write neither a namespace nor a qualified host: applied with kubectl -n or a
+ * kustomization to `<ns>`, they are the rules for `<name>.<ns>.svc.cluster.local`. A namespace that
+ * is not written is not a fact, so these count for such a host although the index files them under `default`.
+ */
+export function unplacedDestinationRulesFor(index: IndexReader, host: string): Resource[] {
+  const m = /^([^.]+)\.([^.]+)\.svc\.cluster\.local$/.exec(host);
+  if (!m || m[2] === 'default') return [];
+  return index
+    .withHost('DestinationRule', `${m[1]}.default.${CLUSTER_DOMAIN}`)
+    .filter((dr) => dr.group === ISTIO_NETWORKING && !dr.namespaceExplicit && typeof dr.spec.host === 'string' && !dr.spec.host.includes('.'));
+}
+
+export function subsetNames(dr: Resource): string[] {
+  const subsets = dr.spec.subsets;
+  return Array.isArray(subsets)
+    ? subsets
+        .filter(isRecord)
+        .map((s) => String(s.name ?? ''))
+        .filter(Boolean)
+    : [];
+}
+
+/**
+ * The namespace of the gateway proxy that applies a DestinationRule without `workloadSelector`, when
+ * a gateway does: the rule's own namespace when a gateway runs there, else the namespace of the egress
+ * gateway's pods when that gateway forwards to the rule's host and the rule is the one it uses for that host there.
+ * Undefined otherwise (sidecars only).
+ */
+export function gatewayApplyingDestinationRule(index: IndexReader, settings: Settings, dr: Resource): string | undefined {
+  if (isRecord(dr.spec.workloadSelector)) return undefined;
+  if (gatewayNamespaces(index, settings).has(dr.namespace)) return dr.namespace;
+  const host = typeof dr.spec.host === 'string' ? resolveHost(dr.spec.host, dr.namespace) : '';
+  if (host === '') return undefined;
+  // The gateway applies the rule only when it is the one the gateway's namespace looks up for the host (push_context.go destinationRule).
+  const applies = (ns: string) => effectiveDestinationRule(index, ns, host)?.rules.some((r) => r.namespace === dr.namespace && r.name === dr.name) ?? false;
+  for (const route of egressGatewayRoutesTo(index, settings, host)) {
+    const seen = gatewayPlacement(index, settings, route.gateway).namespaces.find(applies);
+    if (seen !== undefined) return seen;
+  }
+  return undefined;
 }

@@ -12,11 +12,11 @@ import { GATEWAY_API, ISTIO_NETWORKING } from '../parse/resource';
 import { nodeAtPath, type YamlPath } from '../parse/yaml-path';
 import type { IndexReader } from '../index/workspace-index';
 import { hostMatches, resolveHost, serviceHost } from '../index/hosts';
-import { credentialReferences, secretsForCredential, sidecarHostImports, subsetNames } from '../index/mesh';
+import { credentialReferences, secretsForCredential, sidecarHostImports } from '../index/mesh';
 import { routeDestinations } from '../mesh/routes';
 import { findGateway, gatewayReferences, gatewayRefNameSpan, MESH_GATEWAY, parseGatewayRef } from '../mesh/gateways';
 import { registryLookup } from '../mesh/registry';
-import { effectiveDestinationRule, subsetsOf } from '../mesh/destination-rules';
+import { effectiveDestinationRule, subsetsOf, subsetNames } from '../mesh/destination-rules';
 import type { Settings } from '../settings';
 import { isRecord } from '../data';
 
