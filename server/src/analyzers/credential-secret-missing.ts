@@ -13,7 +13,7 @@ import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { spanAtPath } from '../parse/yaml-path';
 import { inNamespace, namespaceOrigin } from '../index/namespace-origin';
-import { credentialReferences, secretsForCredential } from '../index/mesh';
+import { credentialReferences, secretsForCredential } from '../mesh/credentials';
 import { WORKLOAD_KINDS } from '../mesh/workloads';
 
 interface State {

@@ -12,7 +12,7 @@ import { cursorContext, LineReader, type CursorContext } from '../schema/cursor-
 import { documentAt } from '../schema/document-schema';
 import type { CompletionCandidate } from '../schema/completion';
 import { resolveHost, serviceHost } from '../index/hosts';
-import { credentialReader } from '../index/mesh';
+import { credentialReader } from '../mesh/credentials';
 import { registryLookup } from '../mesh/registry';
 import { hostsOf } from '../mesh/hosts';
 import { isVisibleTo } from '../mesh/export-to';
