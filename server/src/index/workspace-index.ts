@@ -116,7 +116,6 @@ export function tagsOf(r: Resource): string[] {
       if (m) tags.push(`cluster-ns:${m[1]}`);
     }
   }
-  // Read when tagging, not at load: mesh.ts and this module import each other.
   if (WORKLOAD_KINDS.includes(r.kind)) {
     const t = spec.template;
     const labels = r.kind === 'Pod' ? r.labels : r.kind === 'WorkloadEntry' ? spec.labels : isRecord(t) && isRecord(t.metadata) ? t.metadata.labels : undefined;

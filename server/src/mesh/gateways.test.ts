@@ -7,7 +7,15 @@ import { parseFile } from '../parse/parse';
 import { WorkspaceIndex } from '../index/workspace-index';
 import { DEFAULT_SETTINGS, type Settings } from '../settings';
 import { generateBundle } from '../generate/bundle';
-import { egressGatewayNamespace, gatewayBehindHost, gatewayPlacement, resolveGatewayName, serviceHostNamespace, parseGatewayRef } from './gateways';
+import {
+  egressGatewayNamespace,
+  gatewayBehindHost,
+  gatewayPlacement,
+  gatewayRefNameSpan,
+  resolveGatewayName,
+  serviceHostNamespace,
+  parseGatewayRef,
+} from './gateways';
 
 // Follows pilot/pkg/model/config.go resolveGatewayName, including its edge cases: only the first `/`
 // splits, `./` is the VirtualService's namespace, and the dotted legacy forms take the second label.
@@ -34,6 +42,24 @@ for (const c of [
 test('resolveGatewayName: a short reference is unqualified, every other form is qualified', () => {
   assert.equal(parseGatewayRef('egress', 'shop')?.qualified, false);
   for (const ref of ['./egress', 'ns/egress', 'egress.ns', 'egress.ns.svc.cluster.local']) assert.equal(parseGatewayRef(ref, 'shop')?.qualified, true, ref);
+});
+
+// The Gateway's name in each form resolveGatewayName reads: the part a rename replaces.
+for (const c of [
+  { ref: 'istio-system/egress', name: 'egress' },
+  { ref: './egress', name: 'egress' },
+  { ref: 'egress', name: 'egress' },
+  { ref: 'egress.istio-system', name: 'egress' },
+  { ref: 'egress.istio-system.svc.cluster.local', name: 'egress' },
+]) {
+  test(`gatewayRefNameSpan: the Gateway's name in "${c.ref}" is ${c.name}`, () => {
+    const span = gatewayRefNameSpan(c.ref);
+    assert.equal(c.ref.slice(span.start, span.end), c.name);
+  });
+}
+
+test('resolveGatewayName: "mesh" is the sidecars, not a Gateway', () => {
+  assert.equal(parseGatewayRef('mesh', 'shop'), undefined);
 });
 
 // The generator and the analyzers place the egress gateway with the same function.

@@ -10,7 +10,6 @@ import type { IndexReader } from '../index/workspace-index';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import type { Settings } from '../settings';
 import { outboundMode, type OutboundMode } from '../parse/mesh-config';
-import type { EffectivePolicy } from '../index/mesh';
 import { routeDestinations, ruleGateways } from './routes';
 import { MESH_GATEWAY } from './gateways';
 import { hostsOf } from './hosts';
@@ -18,6 +17,7 @@ import { isVisibleTo } from './export-to';
 import { isRecord } from '../data';
 import { hostSubsetOf, hostsMatch } from './host-match';
 import { MESH_CONFIG_KINDS, rootNamespace } from './root-namespace';
+import { hostMatches } from '../index/hosts';
 
 /** The hosts one egress listener imports from one namespace (`*` for any), as Istio's hostClassification keeps them. */
 interface HostClassification {
@@ -175,4 +175,28 @@ export function outboundPolicy(index: IndexReader, settings: Settings, namespace
   const sidecar = namespaceSidecar(index, namespace);
   const mode = sidecarOutboundMode(sidecar);
   return mode && sidecar ? { mode, origin: 'sidecar', source: sidecar } : meshOutboundPolicy(index, settings);
+}
+
+export interface EffectivePolicy {
+  mode: OutboundMode;
+  /** Where the mode comes from: a Sidecar in the namespace, the mesh config, or the user's setting. */
+  origin: 'sidecar' | 'mesh-config' | 'setting';
+  source?: Resource;
+}
+
+/**
+ * Whether a Sidecar egress entry (`ns/host`, `./host`, `*\/host`, `~/host`) in `sidecarNamespace`
+ * imports `host` (a concrete or wildcard name) declared by a resource in `serviceNamespace`.
+ */
+export function sidecarHostImports(entry: string, sidecarNamespace: string, serviceNamespace: string, host: string): boolean {
+  const slash = entry.indexOf('/');
+  if (slash < 0) return false;
+  const ns = entry.slice(0, slash);
+  const dnsName = entry
+    .slice(slash + 1)
+    .trim()
+    .toLowerCase();
+  if (ns.startsWith('~')) return false;
+  if (ns !== '*' && (ns === '.' ? sidecarNamespace : ns) !== serviceNamespace) return false;
+  return dnsName === '*' || hostMatches(dnsName, host);
 }

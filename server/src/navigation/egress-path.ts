@@ -2,7 +2,7 @@
  * The egress path of an external host, in the user's words: from the client namespace through its
  * sidecar, maybe through the egress gateway, to the host and port, with the TLS mode of each hop
  * and, for direct traffic, what the outbound traffic policy says. A broken link is named, not
- * hidden. Every step asks index/mesh.ts, as the analyzers do. Istio VirtualServices, and Gateway API
+ * hidden. Every step asks mesh/, as the analyzers do. Istio VirtualServices, and Gateway API
  * routes attached to a ServiceEntry that lead to a Gateway API egress gateway and on by its route.
  */
 import { GATEWAY_API, ISTIO_NETWORKING, type Resource } from '../parse/resource';

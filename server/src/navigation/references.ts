@@ -2,7 +2,7 @@
  * The names in Istio YAML that point at other resources, and what they point at: gateway
  * references, route subsets, hosts, `credentialName`s and Sidecar egress hosts, with the Gateway,
  * DestinationRule subset, ServiceEntry or Service, and Secret they resolve to. Every answer comes
- * from the rules in index/mesh.ts, so navigation and diagnostics agree. It knows nothing of LSP.
+ * from the rules in mesh/, so navigation and diagnostics agree. It knows nothing of LSP.
  */
 import { inNamespace, namespaceOrigin } from '../index/namespace-origin';
 import { isScalar } from 'yaml';
@@ -12,7 +12,7 @@ import { GATEWAY_API, ISTIO_NETWORKING } from '../parse/resource';
 import { nodeAtPath, type YamlPath } from '../parse/yaml-path';
 import type { IndexReader } from '../index/workspace-index';
 import { hostMatches, resolveHost, serviceHost } from '../index/hosts';
-import { sidecarHostImports } from '../index/mesh';
+import { sidecarHostImports } from '../mesh/sidecar-scope';
 import { credentialReferences, secretsForCredential } from '../mesh/credentials';
 import { routeDestinations } from '../mesh/routes';
 import { findGateway, gatewayReferences, gatewayRefNameSpan, MESH_GATEWAY, parseGatewayRef } from '../mesh/gateways';
