@@ -15,15 +15,7 @@
  */
 import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
-import {
-  gatewayBehindHost,
-  gatewaySelects,
-  boundGateways,
-  isEgressGatewayHost,
-  MESH_GATEWAY,
-  resolveGatewayRefs,
-  selectsEgressGateway,
-} from '../mesh/gateways';
+import { gatewayBehindHost, gatewaySelects, boundGateways, isEgressGatewayHost, MESH_GATEWAY, resolveGatewayRefs } from '../mesh/gateways';
 import type { Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
 import { hostMatches, resolveHost } from '../index/hosts';
@@ -58,7 +50,7 @@ export const vsRouteLoop: Analyzer<State> = {
     const hosts = (Array.isArray(vs.spec.hosts) ? vs.spec.hosts : [])
       .filter((h): h is string => typeof h === 'string')
       .map((h) => resolveHost(h, vs.namespace));
-    const egressOf = (refs: string[]) => resolveGatewayRefs(index, vs, refs).filter((g) => selectsEgressGateway(g.gateway, settings));
+    const egressOf = (refs: string[]) => resolveGatewayRefs(index, vs, refs).filter((g) => gatewaySelects(g.gateway, settings.egressGateway));
     const destinations = [...routeDestinations(vs)].filter((d) => !d.mirror);
     const egressHost = settings.egressGateway.host;
     const boundToMeshAndEgress = boundGateways(vs).includes(MESH_GATEWAY) && egressOf(boundGateways(vs)).length > 0;

@@ -50,7 +50,7 @@ function destinationRuleCredentialReader(dr: Resource, index: IndexReader, setti
 /** The namespaces where the proxy applying a Gateway or DestinationRule reads a `credentialName` without a namespace prefix, and who that proxy is. */
 export function credentialReader(r: Resource, index: IndexReader, settings: Settings): { namespaces: string[]; reader: string } {
   return r.kind === 'Gateway'
-    ? { namespaces: gatewayPodNamespaces(r, index, settings), reader: "the gateway's pods read it" }
+    ? { namespaces: gatewayPlacement(index, settings, r).namespaces, reader: "the gateway's pods read it" }
     : destinationRuleCredentialReader(r, index, settings);
 }
 
@@ -67,15 +67,10 @@ function destinationRuleCredentials(dr: Resource, index: IndexReader, settings: 
   }));
 }
 
-/** The namespaces of the pods a Gateway selects: declared workloads, else the egress gateway's or the usual ones. */
-function gatewayPodNamespaces(gw: Resource, index: IndexReader, settings: Settings): string[] {
-  return gatewayPlacement(index, settings, gw).namespaces;
-}
-
 function gatewayCredentials(gw: Resource, index: IndexReader, settings: Settings): RawCredential[] {
   const out: RawCredential[] = [];
   let namespaces: string[] | undefined;
-  const podNamespaces = () => (namespaces ??= gatewayPodNamespaces(gw, index, settings));
+  const podNamespaces = () => (namespaces ??= gatewayPlacement(index, settings, gw).namespaces);
   const servers: unknown[] = Array.isArray(gw.spec.servers) ? gw.spec.servers : [];
   servers.forEach((s, i) => {
     if (!isRecord(s) || !isRecord(s.tls)) return;

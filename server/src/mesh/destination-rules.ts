@@ -202,10 +202,10 @@ export function subsetNames(dr: Resource): string[] {
  * Undefined otherwise (sidecars only).
  */
 export function gatewayApplyingDestinationRule(index: IndexReader, settings: Settings, dr: Resource): string | undefined {
-  if (isRecord(dr.spec.workloadSelector)) return undefined;
+  if (hasSelector(dr)) return undefined;
   if (gatewayNamespaces(index, settings).has(dr.namespace)) return dr.namespace;
-  const host = typeof dr.spec.host === 'string' ? resolveHost(dr.spec.host, dr.namespace) : '';
-  if (host === '') return undefined;
+  const host = destinationRuleHost(dr);
+  if (!host) return undefined;
   // The gateway applies the rule only when it is the one the gateway's namespace looks up for the host (push_context.go destinationRule).
   const applies = (ns: string) => effectiveDestinationRule(index, ns, host)?.rules.some((r) => r.namespace === dr.namespace && r.name === dr.name) ?? false;
   for (const route of egressGatewayRoutesTo(index, settings, host)) {

@@ -217,12 +217,6 @@ export function isEgressGatewayHost(host: string, settings: Settings, index?: In
   return host === settings.egressGateway.host.toLowerCase() || (index !== undefined && gatewayBehindHost(index, settings, host) !== undefined);
 }
 
-/** Whether an Istio Gateway's selector picks the egress gateway's pods (`egressGateway.selector` in the settings). An empty selector does not count. */
-export function selectsEgressGateway(gw: Resource, settings: Settings): boolean {
-  const selector = gatewaySelector(gw);
-  return Object.keys(selector).length > 0 && labelsMatch(selector, settings.egressGateway.selector);
-}
-
 /** A gateway reference of a VirtualService resolved to the Istio Gateway the workspace defines for it. */
 export interface ResolvedGateway {
   /** The reference as written. */
@@ -250,7 +244,7 @@ export function resolveGatewayRefs(index: IndexReader, vs: Resource, refs: reado
 export function egressGatewaysOf(index: IndexReader, vs: Resource, settings: Settings, host?: string): ResolvedGateway[] {
   const bound = resolveGatewayRefs(index, vs, boundGateways(vs));
   const gateway = host === undefined ? undefined : gatewayBehindHost(index, settings, host);
-  const selects = (gw: Resource) => (gateway?.origin === 'workspace' ? gatewaySelects(gw, gateway) : selectsEgressGateway(gw, settings));
+  const selects = (gw: Resource) => gatewaySelects(gw, gateway ?? settings.egressGateway);
   const egress = bound.filter((b) => selects(b.gateway));
   return egress.length > 0 ? egress : bound;
 }

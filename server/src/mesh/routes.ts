@@ -9,16 +9,7 @@ import { resolveHost, hostMatches, isWildcard } from '../index/hosts';
 import type { Settings } from '../settings';
 import type { YamlPath } from '../parse/yaml-path';
 import { isRecord } from '../data';
-import {
-  gatewaySelects,
-  type EgressGateway,
-  MESH_GATEWAY,
-  parseGatewayRef,
-  boundGateways,
-  isEgressGatewayHost,
-  selectsEgressGateway,
-  resolveGatewayRefs,
-} from './gateways';
+import { gatewaySelects, type EgressGateway, MESH_GATEWAY, parseGatewayRef, boundGateways, isEgressGatewayHost, resolveGatewayRefs } from './gateways';
 import type { IndexReader } from '../index/workspace-index';
 import { isVisibleTo } from './export-to';
 
@@ -108,7 +99,7 @@ export interface EgressGatewayRoute {
  * gateway (`through`, a workspace egress gateway, or the settings' by default), of the VirtualServices whose hosts match `host`.
  */
 export function egressGatewayRoutesTo(index: IndexReader, settings: Settings, host: string, through?: EgressGateway): EgressGatewayRoute[] {
-  const selects = (gw: Resource) => (through?.origin === 'workspace' ? gatewaySelects(gw, through) : selectsEgressGateway(gw, settings));
+  const selects = (gw: Resource) => gatewaySelects(gw, through ?? settings.egressGateway);
   const out: EgressGatewayRoute[] = [];
   for (const vs of index.matchingHost('VirtualService', host)) {
     if (vs.group !== ISTIO_NETWORKING) continue;
