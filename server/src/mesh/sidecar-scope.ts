@@ -17,7 +17,6 @@ import { isVisibleTo } from './export-to';
 import { isRecord } from '../data';
 import { hostSubsetOf, hostsMatch } from './host-match';
 import { MESH_CONFIG_KINDS, rootNamespace } from './root-namespace';
-import { hostMatches } from '../index/hosts';
 
 /** The hosts one egress listener imports from one namespace (`*` for any), as Istio's hostClassification keeps them. */
 interface HostClassification {
@@ -79,6 +78,14 @@ export function scopeOf(sidecar: Resource | undefined, namespace: string): Sidec
     .filter(isRecord)
     .map((l) => classify(Array.isArray(l.hosts) ? l.hosts.filter((h): h is string => typeof h === 'string') : [], namespace));
   return { sidecar, namespace, listeners };
+}
+
+/**
+ * The scope some egress hosts of a Sidecar give workloads in `namespace` on their own: one listener's
+ * hosts, or a single entry, so that navigation can say what one entry imports with the same rules.
+ */
+export function hostsScope(sidecar: Resource, hosts: string[], namespace: string): SidecarScope {
+  return { sidecar, namespace, listeners: [classify(hosts, namespace)] };
 }
 
 /** The scope of the workloads of `namespace` that no Sidecar selects. */
@@ -182,21 +189,4 @@ export interface EffectivePolicy {
   /** Where the mode comes from: a Sidecar in the namespace, the mesh config, or the user's setting. */
   origin: 'sidecar' | 'mesh-config' | 'setting';
   source?: Resource;
-}
-
-/**
- * Whether a Sidecar egress entry (`ns/host`, `./host`, `*\/host`, `~/host`) in `sidecarNamespace`
- * imports `host` (a concrete or wildcard name) declared by a resource in `serviceNamespace`.
- */
-export function sidecarHostImports(entry: string, sidecarNamespace: string, serviceNamespace: string, host: string): boolean {
-  const slash = entry.indexOf('/');
-  if (slash < 0) return false;
-  const ns = entry.slice(0, slash);
-  const dnsName = entry
-    .slice(slash + 1)
-    .trim()
-    .toLowerCase();
-  if (ns.startsWith('~')) return false;
-  if (ns !== '*' && (ns === '.' ? sidecarNamespace : ns) !== serviceNamespace) return false;
-  return dnsName === '*' || hostMatches(dnsName, host);
 }

@@ -12,7 +12,10 @@ import { GATEWAY_API, ISTIO_NETWORKING } from '../parse/resource';
 import { nodeAtPath, type YamlPath } from '../parse/yaml-path';
 import type { IndexReader } from '../index/workspace-index';
 import { hostMatches, resolveHost, serviceHost } from '../index/hosts';
-import { sidecarHostImports } from '../mesh/sidecar-scope';
+import { hostsScope, importsService, namespaceSidecar } from '../mesh/sidecar-scope';
+import { isVisibleTo } from '../mesh/export-to';
+import { hostAsIstioNamesIt } from '../mesh/hosts';
+import { rootNamespace } from '../mesh/root-namespace';
 import { credentialReferences, secretsForCredential } from '../mesh/credentials';
 import { routeDestinations } from '../mesh/routes';
 import { findGateway, gatewayReferences, gatewayRefNameSpan, MESH_GATEWAY, parseGatewayRef } from '../mesh/gateways';
@@ -250,8 +253,16 @@ function hostTargets(ctx: NavigationContext, s: Site): Target[] {
   return out;
 }
 
-/** What a Sidecar egress entry imports: the ServiceEntries and Services of the namespaces and hosts it names. */
+/**
+ * What a Sidecar egress entry imports, as the sidecar scope decides it for the diagnostics
+ * (mesh/sidecar-scope.ts, after sidecar.go `selectServices`): the ServiceEntries and Services exported
+ * to the workloads' namespace that the entry matches (an exact entry only that host, never a wildcard
+ * ServiceEntry over it) and that its listener imports. `.` is the namespace of the workloads, so the
+ * root namespace's Sidecar reaches the services of every namespace that uses it.
+ */
 function sidecarTargets(ctx: NavigationContext, s: Site): Target[] {
+  const { index } = ctx;
+  const sidecar = s.resource;
   const entry = s.written.trim();
   const slash = entry.indexOf('/');
   const ns = entry.slice(0, slash);
@@ -259,32 +270,41 @@ function sidecarTargets(ctx: NavigationContext, s: Site): Target[] {
     .slice(slash + 1)
     .trim()
     .toLowerCase();
-  const sidecarNs = s.resource.namespace;
+  const listener: unknown = Array.isArray(sidecar.spec.egress) ? sidecar.spec.egress[Number(s.path[2])] : undefined;
+  const listenerHosts = isRecord(listener) && Array.isArray(listener.hosts) ? listener.hosts.filter((h): h is string => typeof h === 'string') : [];
+  const rootWide = sidecar.namespace === rootNamespace(index) && !isRecord(sidecar.spec.workloadSelector);
+  const inEffect = (namespace: string) => {
+    const applied = namespaceSidecar(index, namespace);
+    return applied !== undefined && applied.uri === sidecar.uri && applied.docIndex === sidecar.docIndex;
+  };
+  // The workloads that see a service of `namespace` through `.`: that namespace's, when this Sidecar applies there.
+  const workloadNamespace = (namespace: string) => (namespace === sidecar.namespace || (rootWide && inEffect(namespace)) ? namespace : sidecar.namespace);
   const candidates: Resource[] = [];
-  if (dnsName === '*' || dnsName.startsWith('*')) {
-    const namespaces = ns === '*' ? undefined : ns === '.' ? sidecarNs : ns;
-    for (const kind of ['ServiceEntry', 'Service']) candidates.push(...(namespaces ? ctx.index.withTag(kind, `ns:${namespaces}`) : ctx.index.ofKind(kind)));
+  if (dnsName.startsWith('*')) {
+    const everywhere = ns === '*' || (ns === '.' && rootWide);
+    const namespace = ns === '.' ? sidecar.namespace : ns;
+    for (const kind of ['ServiceEntry', 'Service']) candidates.push(...(everywhere ? index.ofKind(kind) : index.withTag(kind, `ns:${namespace}`)));
   } else {
-    candidates.push(...ctx.index.matchingHost('ServiceEntry', dnsName), ...ctx.index.withHost('Service', dnsName));
+    candidates.push(...index.matchingHost('ServiceEntry', dnsName), ...index.withHost('Service', dnsName));
   }
   const out: Target[] = [];
   for (const r of candidates) {
     if (r.kind === 'ServiceEntry' && r.group !== ISTIO_NETWORKING) continue;
     if (r.kind === 'Service' && r.group !== '') continue;
-    const hosts =
-      r.kind === 'Service'
-        ? [serviceHost(r.name, r.namespace)]
-        : (Array.isArray(r.spec.hosts) ? r.spec.hosts : [])
-            .filter((h: unknown): h is string => typeof h === 'string')
-            .map((h: string) => resolveHost(h, r.namespace));
-    const imported = hosts.find(
-      (h: string) =>
-        sidecarHostImports(entry, sidecarNs, r.namespace, h) ||
-        (dnsName !== '*' && hostMatches(h, dnsName) && sidecarHostImports(`${ns}/*`, sidecarNs, r.namespace, h)),
-    );
-    if (!imported) continue;
-    const t = registryTarget(r, imported);
-    if (t) out.push(t);
+    const workloads = workloadNamespace(r.namespace);
+    if (!isVisibleTo(r, workloads)) continue;
+    const own = hostsScope(sidecar, [entry], workloads);
+    const all = hostsScope(sidecar, listenerHosts, workloads);
+    const imports = (host: string) => importsService(own, r.namespace, host) && importsService(all, r.namespace, host);
+    if (r.kind === 'Service') {
+      const t = imports(serviceHost(r.name, r.namespace)) ? registryTarget(r, serviceHost(r.name, r.namespace)) : undefined;
+      if (t) out.push(t);
+      continue;
+    }
+    const hosts: unknown[] = Array.isArray(r.spec.hosts) ? r.spec.hosts : [];
+    const i = hosts.findIndex((h) => typeof h === 'string' && imports(hostAsIstioNamesIt(r.kind, h, r.namespace)));
+    const at = i < 0 ? undefined : scalarAt(r, ['spec', 'hosts', i]);
+    if (at) out.push({ resource: r, span: at.content, name: at.written, label: `ServiceEntry ${id(r)}` });
   }
   return out;
 }
@@ -343,7 +363,7 @@ export function whyUnresolved(s: Site, ctx: NavigationContext): string | undefin
       return `No ServiceEntry or Service in the workspace defines "${host}" for ${inNamespace(s.resource)}.`;
     }
     case 'sidecar-host':
-      return `No ServiceEntry or Service in the workspace matches "${name}".`;
+      return `No ServiceEntry or Service in the workspace is imported by "${name}".`;
     case 'credential':
       return `No Secret "${name.slice(name.indexOf('/') + 1)}" in ${(s.namespaces ?? []).map((n) => `"${n}"`).join(', ')}, where ${s.reader ?? 'the proxy reads it'}.`;
   }
