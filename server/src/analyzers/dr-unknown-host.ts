@@ -10,6 +10,12 @@
  * A wildcard host is fine when any known host falls under it. Hosts of the form
  * `<name>.<namespace>.svc.cluster.local` are reported only when the workspace declares Services
  * of that namespace; otherwise those Services simply live elsewhere.
+ * A rule serves the namespaces whose proxies look it up, as Istio's DestinationRule lookup does: a
+ * proxy takes rules from its own namespace, then from the namespace of the host's Service or
+ * ServiceEntry, then from the root namespace. So a rule in the host's namespace or the root namespace
+ * is fine when its own namespace cannot see the host but its clients can; and a rule exported to
+ * namespaces that see the host is reported when none of them looks it up there (it sits in a third
+ * namespace, or their own namespace's rule comes first): the message says which rule they use instead.
  * Overlaps istioctl IST0174 and Kiali KIA0202.
  */
 import { istioNetworking, type Analyzer } from './analyzer';
@@ -28,10 +34,14 @@ import {
   serviceEntriesFor,
 } from '../index/mesh';
 import { hostMatches, isWildcard, resolveHost, serviceHost, CLUSTER_DOMAIN } from '../index/hosts';
+import { isRecord } from '../data';
 import { spanAtPath } from '../parse/yaml-path';
 import { inNamespace, namespaceOrigin } from '../index/namespace-origin';
 import { editDistance } from '../schema/suggest';
 import { replaceScalar } from '../edits/yaml-edits';
+import { destinationRuleUsers } from '../mesh/destination-rule-users';
+import { effectiveDestinationRule, serviceNamespace } from '../mesh/destination-rules';
+import { MESH_CONFIG_KINDS, rootNamespace } from '../mesh/root-namespace';
 
 interface State {
   host: string;
@@ -42,6 +52,13 @@ interface State {
   notExported?: string[];
   /** The closest known host, when the host looks misspelt. */
   replacement?: string;
+  /**
+   * When namespaces the rule is exported to see the host but none of them uses the rule: each such
+   * namespace with the rule it uses for the host (`ns/name`) or none.
+   */
+  unused?: { namespace: string; uses?: string }[];
+  /** The namespaces a proxy looks up after its own: the host's and the root namespace. */
+  lookup?: { host?: string; root: string };
 }
 
 /** The namespaces a DestinationRule serves: its own and those it is explicitly exported to. */
@@ -97,12 +114,27 @@ export const drUnknownHost: Analyzer<State> = {
   code: 'dr-unknown-host',
   severity: 'warning',
   appliesTo: istioNetworking('DestinationRule'),
-  reads: ['ServiceEntry', 'Service', 'Gateway'],
+  reads: ['ServiceEntry', 'Service', 'Gateway', 'DestinationRule', 'VirtualService', ...MESH_CONFIG_KINDS],
   *check(dr, { index, settings }) {
     if (typeof dr.spec.host !== 'string' || dr.spec.host.trim() === '') return;
     const host = resolveHost(dr.spec.host, dr.namespace);
     const namespaces = scopes(dr);
-    if (namespaces.some((ns) => registryLookup(index, host, ns, settings).length > 0)) return;
+    const seeing = namespaces.filter((ns) => registryLookup(index, host, ns, settings).length > 0);
+    // A rule in its own namespace's pool serves that namespace's proxies first (push_context.go destinationRule, step 1).
+    if (seeing.includes(dr.namespace) && dr.namespace !== rootNamespace(index) && (isRecord(dr.spec.workloadSelector) || isVisibleTo(dr, dr.namespace))) return;
+    const users = isWildcard(host) && seeing.length === 0 ? [] : destinationRuleUsers(index, settings, dr);
+    if (users.some((u) => registryLookup(index, host, u.namespace, settings).length > 0)) return;
+    if (seeing.length > 0) {
+      const span = spanAtPath(dr.document.ast, ['spec', 'host']);
+      if (!span) return;
+      const unused = seeing.map((namespace) => {
+        const rule = effectiveDestinationRule(index, namespace, host)?.rules[0];
+        return { namespace, ...(rule ? { uses: `${rule.namespace}/${rule.name}` } : {}) };
+      });
+      const owner = serviceNamespace(index, host, seeing[0]);
+      yield { ...span, state: { host, namespace: dr.namespace, unused, lookup: { ...(owner ? { host: owner } : {}), root: rootNamespace(index) } } };
+      return;
+    }
     if (isWildcard(host)) {
       // `*`, `*.local`, `*.svc.cluster.local`, `*.<ns>.svc.cluster.local`: rules for the cluster's own Services.
       const suffix = host.slice(1);
@@ -145,6 +177,12 @@ export const drUnknownHost: Analyzer<State> = {
     yield { ...span, state, ...(related.length > 0 ? { related } : {}) };
   },
   message: (s) => {
+    if (s.unused) {
+      const seen = s.unused.map((u) => `"${u.namespace}"`).join(', ');
+      const instead = s.unused.map((u) => (u.uses ? `"${u.namespace}" uses ${u.uses}` : `"${u.namespace}" uses none`)).join('; ');
+      const order = s.lookup?.host ? `its own namespace, the host's namespace "${s.lookup.host}", then` : 'its own namespace, then';
+      return `This DestinationRule applies to nothing: namespace${s.unused.length > 1 ? 's' : ''} ${seen} see${s.unused.length > 1 ? '' : 's'} host "${s.host}", but a proxy takes DestinationRules only from ${order} the root namespace "${s.lookup?.root}", and this one is in "${s.namespace}" (${instead}). Move it to the host's namespace or to the client namespace.`;
+    }
     const head = `No ServiceEntry or Service visible from namespace "${s.namespace}"${s.namespaceOrigin ?? ''} defines host "${s.host}", so this DestinationRule applies to nothing.`;
     if (s.notExported) return `${head} ${s.notExported.join(' ')}`;
     if (s.replacement) return `${head} Did you mean "${s.replacement}"?`;
