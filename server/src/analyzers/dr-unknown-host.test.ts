@@ -30,3 +30,11 @@ test("dr-unknown-host: a rule in the host's or the root namespace serves clients
   );
   assert.match(billing.message, /\("shop" uses egress\/billing\)/);
 });
+
+test("dr-unknown-host: the mesh config's defaultServiceExportTo hides a ServiceEntry without exportTo from other namespaces (push_context.go initDefaultExportMaps)", () => {
+  const [hidden] = checkFixture(drUnknownHost, 'mesh-default-export');
+  assert.match(
+    hidden.message,
+    /ServiceEntry "private-by-default" in namespace "egress" defines it, but is exported only to "\." \(the mesh config's defaultServiceExportTo\)\.$/,
+  );
+});

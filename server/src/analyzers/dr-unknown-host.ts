@@ -40,6 +40,7 @@ import { inNamespace, namespaceOrigin } from '../index/namespace-origin';
 import { editDistance } from '../schema/suggest';
 import { replaceScalar } from '../edits/yaml-edits';
 import { destinationRuleUsers } from '../mesh/destination-rule-users';
+import { describeExportTo, isVisibleIn } from '../mesh/export-defaults';
 import { effectiveDestinationRule, serviceNamespace } from '../mesh/destination-rules';
 import { MESH_CONFIG_KINDS, rootNamespace } from '../mesh/root-namespace';
 
@@ -63,13 +64,13 @@ interface State {
 
 /** The namespaces a DestinationRule serves: its own and those it is explicitly exported to. */
 function scopes(dr: Resource): string[] {
-  return [...new Set([dr.namespace, ...exportTo(dr).filter((e) => e !== '*' && e !== '.')])];
+  return [...new Set([dr.namespace, ...exportTo(dr).filter((e) => e !== '*' && e !== '.' && !e.startsWith('~'))])];
 }
 
 /** Whether a wildcard DestinationRule host covers any host the registry knows. Scans, so only for misses. */
 function wildcardCoversKnownHost(index: IndexReader, pattern: string, namespaces: string[], settings: Settings): boolean {
   if (hostMatches(pattern, settings.egressGateway.host.toLowerCase())) return true;
-  const visible = (r: Resource) => namespaces.some((ns) => isVisibleTo(r, ns));
+  const visible = (r: Resource) => namespaces.some((ns) => isVisibleIn(index, r, ns));
   for (const se of index.ofKind('ServiceEntry', ISTIO_NETWORKING)) if (visible(se) && hostsOf(se).some((h) => hostMatches(pattern, h))) return true;
   for (const s of index.ofKind('Service', '')) if (visible(s) && hostMatches(pattern, serviceHost(s.name, s.namespace))) return true;
   return false;
@@ -78,8 +79,9 @@ function wildcardCoversKnownHost(index: IndexReader, pattern: string, namespaces
 /** Known hosts to suggest instead of a misspelt one: ServiceEntry hosts and Service FQDNs visible from `namespace`. */
 function knownHosts(index: IndexReader, namespace: string): string[] {
   const out = new Set<string>();
-  for (const se of index.ofKind('ServiceEntry', ISTIO_NETWORKING)) if (isVisibleTo(se, namespace)) for (const h of hostsOf(se)) if (!isWildcard(h)) out.add(h);
-  for (const s of index.ofKind('Service', '')) if (isVisibleTo(s, namespace)) out.add(serviceHost(s.name, s.namespace));
+  for (const se of index.ofKind('ServiceEntry', ISTIO_NETWORKING))
+    if (isVisibleIn(index, se, namespace)) for (const h of hostsOf(se)) if (!isWildcard(h)) out.add(h);
+  for (const s of index.ofKind('Service', '')) if (isVisibleIn(index, s, namespace)) out.add(serviceHost(s.name, s.namespace));
   return [...out];
 }
 
@@ -151,15 +153,12 @@ export const drUnknownHost: Analyzer<State> = {
     const hidden = isWildcard(host)
       ? []
       : [...index.matchingHost('ServiceEntry', host).filter((se) => se.group === ISTIO_NETWORKING), ...index.withHost('Service', host)].filter(
-          (r) => !namespaces.some((ns) => isVisibleTo(r, ns)),
+          (r) => !namespaces.some((ns) => isVisibleIn(index, r, ns)),
         );
     const related: RelatedLocation[] = [];
     if (hidden.length > 0) {
       state.notExported = hidden.map(
-        (r) =>
-          `${r.kind} "${r.name}" in ${inNamespace(r, dr.uri)} defines it, but is exported only to ${exportTo(r)
-            .map((e) => `"${e}"`)
-            .join(', ')}.`,
+        (r) => `${r.kind} "${r.name}" in ${inNamespace(r, dr.uri)} defines it, but is exported only to ${describeExportTo(index, r)}.`,
       );
       for (const r of hidden) {
         const at = spanAtPath(r.document.ast, ['metadata', 'name']);

@@ -22,17 +22,9 @@ import type { RelatedLocation, Span } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import type { OutboundMode } from '../parse/mesh-config';
 import type { IndexReader } from '../index/workspace-index';
-import {
-  clusterLocalNamespace,
-  describesNamespaceServices,
-  exportTo,
-  isVisibleTo,
-  registryLookup,
-  routeDestinations,
-  type EffectivePolicy,
-  type RouteProtocol,
-} from '../index/mesh';
+import { clusterLocalNamespace, describesNamespaceServices, registryLookup, routeDestinations, type EffectivePolicy, type RouteProtocol } from '../index/mesh';
 import { outboundPolicy } from '../mesh/sidecar-scope';
+import { describeExportTo, isVisibleIn } from '../mesh/export-defaults';
 import { spanAtPath } from '../parse/yaml-path';
 import { inNamespace, namespaceOrigin } from '../index/namespace-origin';
 import { appendDocument } from '../edits/yaml-edits';
@@ -85,7 +77,7 @@ function policyLocation(p: EffectivePolicy): RelatedLocation | undefined {
 /** ServiceEntries and Services that define the host but are not exported to `namespace`. */
 function hiddenDefinitions(index: IndexReader, fqdn: string, namespace: string): Resource[] {
   const ses = index.matchingHost('ServiceEntry', fqdn).filter((se) => se.group === ISTIO_NETWORKING);
-  return [...ses, ...index.withHost('Service', fqdn)].filter((r) => !isVisibleTo(r, namespace));
+  return [...ses, ...index.withHost('Service', fqdn)].filter((r) => !isVisibleIn(index, r, namespace));
 }
 
 export const vsUnknownHost: Analyzer<State> = {
@@ -118,10 +110,7 @@ export const vsUnknownHost: Analyzer<State> = {
       const hidden = hiddenDefinitions(index, d.host, vs.namespace);
       if (hidden.length > 0)
         state.notExported = hidden.map(
-          (r) =>
-            `${r.kind} "${r.name}" in ${inNamespace(r, vs.uri)} does, but is exported only to ${exportTo(r)
-              .map((e) => `"${e}"`)
-              .join(', ')}.`,
+          (r) => `${r.kind} "${r.name}" in ${inNamespace(r, vs.uri)} does, but is exported only to ${describeExportTo(index, r)}.`,
         );
       const port = d.port ?? (d.matchPorts.length === 1 ? d.matchPorts[0] : DEFAULT_PORT[d.protocol]);
       if (!clusterLocal && port !== undefined) {

@@ -11,6 +11,7 @@ import type { OutboundMode } from '../parse/mesh-config';
 import { effectiveDestinationRule } from '../mesh/destination-rules';
 import { hostAsIstioNamesIt } from '../mesh/hosts';
 import { DEFAULT_ROOT_NAMESPACE } from '../mesh/root-namespace';
+import { isVisibleIn } from '../mesh/export-defaults';
 import { resolveHost, hostMatches, isWildcard, CLUSTER_DOMAIN } from './hosts';
 import type { Settings } from '../settings';
 import type { YamlPath } from '../parse/yaml-path';
@@ -114,14 +115,14 @@ export function isVisibleTo(r: Resource, namespace: string): boolean {
   return false;
 }
 
-/** ServiceEntries that define `host` (exactly, or through a wildcard), visible from `namespace`. */
+/** ServiceEntries that define `host` (exactly, or through a wildcard), visible from `namespace` (the mesh config's default exportTo included). */
 export function serviceEntriesFor(index: IndexReader, host: string, namespace: string): Resource[] {
-  return index.matchingHost('ServiceEntry', host).filter((se) => se.group === ISTIO_NETWORKING && isVisibleTo(se, namespace));
+  return index.matchingHost('ServiceEntry', host).filter((se) => se.group === ISTIO_NETWORKING && isVisibleIn(index, se, namespace));
 }
 
-/** Kubernetes Services whose FQDN is `host`, visible from `namespace`. */
+/** Kubernetes Services whose FQDN is `host`, visible from `namespace` (the mesh config's default exportTo included). */
 export function servicesFor(index: IndexReader, host: string, namespace: string): Resource[] {
-  return index.withHost('Service', host).filter((s) => isVisibleTo(s, namespace));
+  return index.withHost('Service', host).filter((s) => isVisibleIn(index, s, namespace));
 }
 
 /**

@@ -9,7 +9,8 @@ import type { IndexReader } from '../index/workspace-index';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import type { Settings } from '../settings';
 import type { YamlPath } from '../parse/yaml-path';
-import { exportScopes, isVisibleTo, routeDestinations } from '../index/mesh';
+import { routeDestinations } from '../index/mesh';
+import { exportScopesIn, isVisibleIn } from './export-defaults';
 import { clientTls } from './client-tls';
 import { destinationRuleHost, effectiveDestinationRule, type EffectiveDestinationRule } from './destination-rules';
 import { rootNamespace } from './root-namespace';
@@ -45,7 +46,7 @@ function candidates(index: IndexReader, settings: Settings, dr: Resource, host: 
   const gateways = new Set<string>();
   const named = (r: Resource) => {
     namespaces.add(r.namespace);
-    for (const ns of exportScopes(r)) if (ns !== '*') namespaces.add(ns);
+    for (const ns of exportScopesIn(index, r)) if (ns !== '*') namespaces.add(ns);
   };
   named(dr);
   for (const r of index.matchingHost('ServiceEntry', host)) if (r.group === ISTIO_NETWORKING) named(r);
@@ -104,7 +105,7 @@ export function usersOfTls(users: readonly DestinationRuleUser[], dr: Resource, 
 
 /** The ServiceEntries for `host` that the proxies of some user see (`UNNAMED_NAMESPACE` sees those exported to every namespace). */
 export function serviceEntriesSeenBy(index: IndexReader, host: string, users: readonly DestinationRuleUser[]): Resource[] {
-  return index.matchingHost('ServiceEntry', host).filter((se) => se.group === ISTIO_NETWORKING && users.some((u) => isVisibleTo(se, u.namespace)));
+  return index.matchingHost('ServiceEntry', host).filter((se) => se.group === ISTIO_NETWORKING && users.some((u) => isVisibleIn(index, se, u.namespace)));
 }
 
 /** Users in words for a message: "the proxies of namespace shop", "…, and of any other namespace without a rule of its own". */

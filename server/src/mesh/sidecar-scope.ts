@@ -10,10 +10,11 @@ import type { IndexReader } from '../index/workspace-index';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import type { Settings } from '../settings';
 import { outboundMode, type OutboundMode } from '../parse/mesh-config';
-import { hostsOf, isVisibleTo, MESH_GATEWAY, routeDestinations, ruleGateways, type EffectivePolicy } from '../index/mesh';
+import { hostsOf, MESH_GATEWAY, routeDestinations, ruleGateways, type EffectivePolicy } from '../index/mesh';
 import { isRecord } from '../data';
 import { hostSubsetOf, hostsMatch } from './host-match';
 import { MESH_CONFIG_KINDS, rootNamespace } from './root-namespace';
+import { isVisibleIn } from './export-defaults';
 
 /** The hosts one egress listener imports from one namespace (`*` for any), as Istio's hostClassification keeps them. */
 interface HostClassification {
@@ -139,7 +140,7 @@ export function importedAsDestination(index: IndexReader, scope: SidecarScope, h
     .some(
       (vs) =>
         vs.group === ISTIO_NETWORKING &&
-        isVisibleTo(vs, scope.namespace) &&
+        isVisibleIn(index, vs, scope.namespace) &&
         importsVirtualService(scope, vs) &&
         [...routeDestinations(vs)].some((d) => d.host === host && ruleGateways(vs, d).includes(MESH_GATEWAY)),
     );
