@@ -29,3 +29,11 @@ test('sidecar-hides-egress: a VirtualService the Sidecar does not import does no
   const [finding] = checkFixture(sidecarHidesEgress, 'not-imported');
   assert.match(finding.message, /VirtualService "rates" in this namespace routes rates\.example\.org.*"egress\/\*\.example\.org"/);
 });
+
+test('sidecar-hides-egress: a listener with a port imports only ServiceEntries declaring it; the entry goes to the listener without a port (sidecar.go serviceMatchingListenerPort)', () => {
+  const [shop] = checkFixture(sidecarHidesEgress, 'listener-ports');
+  const [ops] = checkFixture(sidecarHidesEgress, 'listener-ports-no-fix');
+  assert.match(shop.message, /Add "shop\/api\.example\.com" to the egress hosts of egress listener 2, the one without a port\.$/);
+  assert.match(ops.message, /Add an egress listener without a port whose hosts include "ops\/api\.example\.com"/);
+  assert.deepEqual(sidecarHidesEgress.fix!(ops.data as never, { file: undefined as never, span: ops }), []);
+});

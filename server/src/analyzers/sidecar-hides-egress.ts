@@ -9,7 +9,9 @@
  * exact entry such as `ns/api.example.com` does not import a ServiceEntry for `*.example.com`.
  * The destinations of a VirtualService the Sidecar imports come with it (Istio infers them since 1.5),
  * so a namespace that imports its own VirtualServices reaches the egress gateway they route to
- * without listing it. The policy is the Sidecar's own, else the mesh config's.
+ * without listing it. An egress listener with a `port` imports only ServiceEntries that declare that
+ * port, so the missing entry belongs in the listener without a port. The policy is the Sidecar's own,
+ * else the mesh config's.
  * Add the missing `<namespace>/<host>` entry to the Sidecar's egress hosts; the quick fix appends it to
  * the first egress listener. Overlaps Kiali KIA1004 only loosely (Kiali checks entries that match nothing,
  * not needed hosts that are missing).
@@ -27,6 +29,7 @@ import { hostsOf } from '../mesh/hosts';
 import { isVisibleTo } from '../mesh/export-to';
 import { importedAsDestination, importsService, importsVirtualService, meshOutboundPolicy, scopeOf, sidecarOutboundMode } from '../mesh/sidecar-scope';
 import { appendSequenceItem } from '../edits/yaml-edits';
+import { isRecord } from '../data';
 
 interface State {
   /** The `namespace/host` entry to add. */
@@ -36,6 +39,8 @@ interface State {
   /** Why the namespace needs it, and what happens without it. */
   because: string;
   docIndex: number;
+  /** The egress listener to add the entry to (0 when absent); -1 when no listener would import it, so there is no quick fix. */
+  listener?: number;
 }
 
 interface Need {
@@ -45,6 +50,12 @@ interface Need {
 }
 
 const nameSpan = (r: Resource) => spanAtPath(r.document.ast, ['metadata', 'name']);
+
+/** The port numbers a ServiceEntry declares. */
+const declaredPorts = (se: Resource): number[] =>
+  (Array.isArray(se.spec.ports) ? se.spec.ports : [])
+    .map((p: unknown) => (isRecord(p) ? p.number : undefined))
+    .filter((n: unknown): n is number => typeof n === 'number');
 
 export const sidecarHidesEgress: Analyzer<State> = {
   code: 'sidecar-hides-egress',
@@ -56,8 +67,16 @@ export const sidecarHidesEgress: Analyzer<State> = {
     if (!scope.listeners) return;
     const ns = sidecar.namespace;
     const needs = new Map<string, Need>();
-    const need = (entry: string, hidden: string, because: string, related: RelatedLocation[], severity: Severity) => {
-      if (!needs.has(entry)) needs.set(entry, { state: { entry, hidden, because, docIndex: sidecar.docIndex }, related, severity });
+    // The entry goes to the first listener without a port, else to one with a port the ServiceEntry declares (serviceMatchingListenerPort).
+    const listenerFor = (se: Resource) => {
+      const ports = scope.listenerPorts ?? [];
+      const catchAll = ports.findIndex((p) => !p.matchPort);
+      return catchAll >= 0 ? catchAll : ports.findIndex((p) => declaredPorts(se).includes(p.number!));
+    };
+    const need = (entry: string, hidden: string, because: string, related: RelatedLocation[], severity: Severity, se: Resource) => {
+      const listener = listenerFor(se);
+      if (!needs.has(entry))
+        needs.set(entry, { state: { entry, hidden, because, docIndex: sidecar.docIndex, ...(listener !== 0 ? { listener } : {}) }, related, severity });
     };
 
     // The Sidecar's own policy, else the mesh config's: a namespace Sidecar without one does not
@@ -78,7 +97,7 @@ export const sidecarHidesEgress: Analyzer<State> = {
         const entriesForHost = serviceEntriesFor(index, host, ns);
         if (entriesForHost.length === 0) continue;
         const declared = (se: Resource) => hostsOf(se).find((h) => h === host || hostMatches(h, host)) ?? host;
-        if (entriesForHost.some((se) => importsService(scope, se.namespace, declared(se)))) continue;
+        if (entriesForHost.some((se) => importsService(scope, se.namespace, declared(se), declaredPorts(se)))) continue;
         // Istio infers a destination only when a service has exactly that host, not through a wildcard ServiceEntry.
         if (entriesForHost.some((se) => declared(se) === host) && importedAsDestination(index, scope, host)) continue;
         const se = entriesForHost[0];
@@ -96,6 +115,7 @@ export const sidecarHidesEgress: Analyzer<State> = {
           `VirtualService "${vs.name}" in this namespace routes ${host}: ${effect}`,
           related,
           registryOnly ? 'error' : 'warning',
+          se,
         );
       }
     }
@@ -104,7 +124,7 @@ export const sidecarHidesEgress: Analyzer<State> = {
       for (const se of index.withTag('ServiceEntry', `ns:${ns}`)) {
         if (se.group !== ISTIO_NETWORKING || !isVisibleTo(se, ns)) continue;
         for (const host of hostsOf(se)) {
-          if (importsService(scope, ns, host) || importedAsDestination(index, scope, host)) continue;
+          if (importsService(scope, ns, host, declaredPorts(se)) || importedAsDestination(index, scope, host)) continue;
           const span = nameSpan(se);
           need(
             `${ns}/${host}`,
@@ -112,6 +132,7 @@ export const sidecarHidesEgress: Analyzer<State> = {
             'it is declared in this namespace, and under REGISTRY_ONLY the sidecars block hosts they do not import (502)',
             span ? [{ uri: se.uri, ...span, message: `ServiceEntry for ${host}` }] : [],
             'error',
+            se,
           );
         }
       }
@@ -122,11 +143,17 @@ export const sidecarHidesEgress: Analyzer<State> = {
     if (!span) return;
     for (const n of needs.values()) yield { ...span, related: n.related, severity: n.severity, state: n.state };
   },
-  message: (s) => `This Sidecar's egress hosts do not import ${s.hidden}, but ${s.because}. Add "${s.entry}" to the egress hosts.`,
+  message: (s) =>
+    `This Sidecar's egress hosts do not import ${s.hidden}, but ${s.because}. ${
+      s.listener === -1
+        ? `Add an egress listener without a port whose hosts include "${s.entry}": a listener with a port imports only ServiceEntries that declare it.`
+        : `Add "${s.entry}" to the egress hosts${s.listener ? ` of egress listener ${s.listener + 1}, the one without a port` : ''}.`
+    }`,
   fix: (s, { file }) => {
+    if (s.listener === -1) return [];
     const doc = file.documents.find((d) => d.index === s.docIndex);
     if (!doc) return [];
-    const path = ['spec', 'egress', 0, 'hosts'];
+    const path = ['spec', 'egress', s.listener ?? 0, 'hosts'];
     const first = nodeAtPath(doc.ast, [...path, 0])?.value;
     const quote = first?.range && (file.text[first.range[0]] === '"' || file.text[first.range[0]] === "'") ? file.text[first.range[0]] : '';
     const edit = appendSequenceItem(file.text, doc.ast, path, `${quote}${s.entry}${quote}`);

@@ -9,6 +9,9 @@
  * A route that delivers plain HTTP to the port, such as an egress gateway's HTTP rule that forwards
  * to port 443 (or a Kubernetes Gateway that terminates HTTP for the host), makes the origination
  * correct, and this check stays silent.
+ * Only a `tls` block some proxy actually applies is judged: the rule must be the one a client or
+ * gateway namespace looks up for the host, and the block the TLS in effect for the port (see
+ * tls-origination-plain-port). The message names the namespaces whose proxies use the rule.
  */
 import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
@@ -20,9 +23,11 @@ import { ORIGINATING_TLS_MODES, tlsBlocks } from '../mesh/client-tls';
 import { routeDestinations, ruleGateways } from '../mesh/routes';
 import { MESH_GATEWAY } from '../mesh/gateways';
 import { TLS_PROTOCOLS } from '../mesh/gateway-servers';
-import { serviceEntriesFor } from '../mesh/registry';
 import { hostsOf } from '../mesh/hosts';
+import { WORKLOAD_KINDS } from '../mesh/workloads';
 import { isRecord } from '../data';
+import { describeUsers, destinationRuleUsers, serviceEntriesSeenBy, usersOfTls } from '../mesh/destination-rule-users';
+import { MESH_CONFIG_KINDS } from '../mesh/root-namespace';
 
 interface State {
   mode: string;
@@ -30,6 +35,8 @@ interface State {
   ports: number[];
   /** "cnn declares port 443 HTTPS" parts, one per port. */
   declarations: string[];
+  /** The proxies that apply this `tls` to those ports, in words (see destination-rule-users.ts). */
+  usedBy?: string;
 }
 
 interface TlsPort {
@@ -94,14 +101,16 @@ export const tlsDoubleEncryption: Analyzer<State> = {
   code: 'tls-double-encryption',
   severity: 'error',
   appliesTo: istioNetworking('DestinationRule'),
-  reads: ['ServiceEntry', 'VirtualService', 'HTTPRoute', 'Gateway'],
-  *check(dr, { index }) {
+  reads: ['ServiceEntry', 'VirtualService', 'HTTPRoute', 'Gateway', 'DestinationRule', 'Service', ...MESH_CONFIG_KINDS, ...WORKLOAD_KINDS],
+  *check(dr, { index, settings }) {
     if (typeof dr.spec.host !== 'string') return;
     const blocks = tlsBlocks(dr).filter((b) => ORIGINATING_TLS_MODES.has(b.mode));
     if (blocks.length === 0) return;
     const host = resolveHost(dr.spec.host, dr.namespace);
+    const users = destinationRuleUsers(index, settings, dr);
+    if (users.length === 0) return;
     const tlsPorts = new Map<number, TlsPort>();
-    for (const se of serviceEntriesFor(index, host, dr.namespace)) {
+    for (const se of serviceEntriesSeenBy(index, host, users)) {
       const ports: unknown[] = Array.isArray(se.spec.ports) ? se.spec.ports : [];
       ports.forEach((p, portIndex) => {
         if (!isRecord(p) || typeof p.number !== 'number' || typeof p.protocol !== 'string') return;
@@ -112,7 +121,9 @@ export const tlsDoubleEncryption: Analyzer<State> = {
     if (tlsPorts.size === 0) return;
     let plain: { ports: Set<number>; any: boolean } | undefined;
     for (const b of blocks) {
-      const candidates = b.port !== undefined ? [b.port].filter((p) => tlsPorts.has(p)) : [...tlsPorts.keys()].filter((p) => !b.overriddenPorts.includes(p));
+      const candidates = (
+        b.port !== undefined ? [b.port].filter((p) => tlsPorts.has(p)) : [...tlsPorts.keys()].filter((p) => !b.overriddenPorts.includes(p))
+      ).filter((p) => usersOfTls(users, dr, b.path, p, b.subset).length > 0);
       if (candidates.length === 0) continue;
       plain ??= plainHttpPorts(index, host);
       if (plain.any) return;
@@ -128,11 +139,12 @@ export const tlsDoubleEncryption: Analyzer<State> = {
         const at = spanAtPath(t.se.document.ast, ['spec', 'ports', t.portIndex, 'protocol']);
         if (at) related.push({ uri: t.se.uri, ...at, message: `Port ${p} of ${host} declared ${t.protocol} here: the application sends TLS` });
       }
-      yield { ...span, related, state: { mode: b.mode, host, ports: bad, declarations } };
+      const applying = users.filter((u) => bad.some((p) => usersOfTls([u], dr, b.path, p, b.subset).length > 0));
+      yield { ...span, related, state: { mode: b.mode, host, ports: bad, declarations, usedBy: describeUsers(applying) } };
     }
   },
   message: (s) => {
     const ports = s.ports.length === 1 ? `port ${s.ports[0]}` : `ports ${s.ports.join(', ')}`;
-    return `This originates TLS (${s.mode}) on ${ports} of ${s.host}, but ${s.declarations.join(' and ')}, and no route sends plain HTTP there: the application's TLS would be wrapped in a second TLS session the server cannot read. Let the application send plain HTTP to an HTTP port (for example 80 with targetPort: 443) and originate TLS there, or do not originate TLS on ${ports}.`;
+    return `This originates TLS (${s.mode}) on ${ports} of ${s.host}${s.usedBy ? ` for ${s.usedBy}` : ''}, but ${s.declarations.join(' and ')}, and no route sends plain HTTP there: the application's TLS would be wrapped in a second TLS session the server cannot read. Let the application send plain HTTP to an HTTP port (for example 80 with targetPort: 443) and originate TLS there, or do not originate TLS on ${ports}.`;
   },
 };

@@ -4,6 +4,11 @@
  * server's plain-HTTP port (usually 80), which answers in plain text, and the request fails.
  * Istio's TLS origination task keeps the port the application calls (80, HTTP) and sends it to the
  * server's TLS port with `targetPort: 443`.
+ * Only a `tls` block some proxy actually applies is judged: the rule must be the one a client or
+ * gateway namespace looks up for the host (a rule in a third namespace, or one another namespace's
+ * rule shadows, is used by nobody), and the block must be the TLS in effect for the port (a
+ * port-level entry, or an earlier rule's `trafficPolicy` in the same namespace, replaces it).
+ * The message names the namespaces whose proxies use the rule.
  * The quick fix adds `targetPort: 443` to the ServiceEntry port when the ServiceEntry is in the same
  * file; otherwise the message says which ServiceEntry to change.
  */
@@ -17,9 +22,11 @@ import { ORIGINATING_TLS_MODES, tlsBlocks } from '../mesh/client-tls';
 import { routeDestinations, ruleGateways } from '../mesh/routes';
 import { MESH_GATEWAY } from '../mesh/gateways';
 import { HTTP_PROTOCOLS } from '../mesh/gateway-servers';
-import { serviceEntriesFor } from '../mesh/registry';
+import { WORKLOAD_KINDS } from '../mesh/workloads';
+import { describeUsers, destinationRuleUsers, serviceEntriesSeenBy, usersOfTls } from '../mesh/destination-rule-users';
 import { insertMapEntry } from '../edits/yaml-edits';
 import { isRecord } from '../data';
+import { MESH_CONFIG_KINDS } from '../mesh/root-namespace';
 
 interface State {
   mode: string;
@@ -31,6 +38,8 @@ interface State {
   otherFile?: string;
   seDocIndex: number;
   sePortIndex: number;
+  /** The proxies that apply this `tls` to the port, in words (see destination-rule-users.ts). */
+  usedBy?: string;
 }
 
 interface PlainPort {
@@ -71,14 +80,16 @@ export const tlsOriginationPlainPort: Analyzer<State> = {
   code: 'tls-origination-plain-port',
   severity: 'error',
   appliesTo: istioNetworking('DestinationRule'),
-  reads: ['ServiceEntry', 'VirtualService'],
-  *check(dr, { index }) {
+  reads: ['ServiceEntry', 'VirtualService', 'DestinationRule', 'Service', 'Gateway', ...MESH_CONFIG_KINDS, ...WORKLOAD_KINDS],
+  *check(dr, { index, settings }) {
     if (typeof dr.spec.host !== 'string') return;
     const blocks = tlsBlocks(dr).filter((b) => ORIGINATING_TLS_MODES.has(b.mode));
     if (blocks.length === 0) return;
     const host = resolveHost(dr.spec.host, dr.namespace);
+    const users = destinationRuleUsers(index, settings, dr);
+    if (users.length === 0) return;
     const plainPorts = new Map<number, PlainPort>();
-    for (const se of serviceEntriesFor(index, host, dr.namespace)) {
+    for (const se of serviceEntriesSeenBy(index, host, users)) {
       if ((se.spec.location ?? 'MESH_EXTERNAL') !== 'MESH_EXTERNAL') continue;
       const ports: unknown[] = Array.isArray(se.spec.ports) ? se.spec.ports : [];
       ports.forEach((p, portIndex) => {
@@ -92,7 +103,8 @@ export const tlsOriginationPlainPort: Analyzer<State> = {
       const candidates =
         b.port !== undefined ? [b.port].filter((p) => plainPorts.has(p)) : [...plainPorts.keys()].filter((p) => !b.overriddenPorts.includes(p));
       for (const port of candidates.sort((x, y) => x - y)) {
-        if (!calledDirectly(index, host, port)) continue;
+        const applying = usersOfTls(users, dr, b.path, port, b.subset);
+        if (applying.length === 0 || !calledDirectly(index, host, port)) continue;
         const span = spanAtPath(dr.document.ast, [...b.path, 'mode']);
         if (!span) continue;
         const { se, portIndex, protocol } = plainPorts.get(port)!;
@@ -102,13 +114,23 @@ export const tlsOriginationPlainPort: Analyzer<State> = {
         yield {
           ...span,
           related,
-          state: { mode: b.mode, host, port, protocol, serviceEntry: se.name, otherFile, seDocIndex: se.docIndex, sePortIndex: portIndex },
+          state: {
+            mode: b.mode,
+            host,
+            port,
+            protocol,
+            serviceEntry: se.name,
+            otherFile,
+            seDocIndex: se.docIndex,
+            sePortIndex: portIndex,
+            usedBy: describeUsers(applying),
+          },
         };
       }
     }
   },
   message: (s) =>
-    `This originates TLS (${s.mode}) to port ${s.port} of ${s.host}, which ServiceEntry "${s.serviceEntry}" declares ${s.protocol} with no targetPort: the server's plain-text port gets a TLS handshake and the request fails. Add targetPort: 443 to port ${s.port} of ServiceEntry "${s.serviceEntry}"${s.otherFile ? ` (in ${s.otherFile})` : ''}, so the application keeps calling port ${s.port} and the proxy connects to 443.`,
+    `This originates TLS (${s.mode}) to port ${s.port} of ${s.host}${s.usedBy ? ` for ${s.usedBy}` : ''}, which ServiceEntry "${s.serviceEntry}" declares ${s.protocol} with no targetPort: the server's plain-text port gets a TLS handshake and the request fails. Add targetPort: 443 to port ${s.port} of ServiceEntry "${s.serviceEntry}"${s.otherFile ? ` (in ${s.otherFile})` : ''}, so the application keeps calling port ${s.port} and the proxy connects to 443.`,
   fix: (s, { file }) => {
     if (s.otherFile) return [];
     const doc = file.documents.find((d) => d.index === s.seDocIndex);

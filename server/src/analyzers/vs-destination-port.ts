@@ -87,7 +87,7 @@ export const vsDestinationPort: Analyzer<State> = {
   code: 'vs-destination-port',
   severity: 'error',
   appliesTo: istioNetworking('VirtualService'),
-  reads: ['ServiceEntry', 'Service'],
+  reads: ['ServiceEntry', 'Service', 'ConfigMap', 'IstioOperator'],
   *check(vs, { index, settings }) {
     for (const d of routeDestinations(vs)) {
       const entries = registryLookup(index, d.host, vs.namespace, settings);

@@ -101,7 +101,7 @@ export const vsProtocolMismatch: Analyzer<State> = {
   code: 'vs-protocol-mismatch',
   severity: 'error',
   appliesTo: istioNetworking('VirtualService'),
-  reads: ['ServiceEntry', 'Gateway'],
+  reads: ['ServiceEntry', 'Gateway', 'IstioOperator', 'ConfigMap'],
   *check(vs, { index, settings }) {
     const rawHosts = (Array.isArray(vs.spec.hosts) ? vs.spec.hosts : []).filter((h): h is string => typeof h === 'string' && h.trim() !== '');
     const hosts = rawHosts.map((h) => resolveHost(h, vs.namespace));

@@ -51,3 +51,8 @@ test('vs-unknown-host: REGISTRY_ONLY from the istio ConfigMap points into its em
   assert.equal(related?.uri, 'file:///ws/istio-configmap.yaml');
   assert.equal(related && related.end - related.start, 'REGISTRY_ONLY'.length);
 });
+
+test("vs-unknown-host: the mesh config's defaultServiceExportTo (ConfigMap form) hides a ServiceEntry without exportTo (push_context.go IsServiceVisible)", () => {
+  const [hidden] = checkFixture(vsUnknownHost, 'mesh-default-export');
+  assert.match(hidden.message, /is exported only to "\." \(the mesh config's defaultServiceExportTo\)\./);
+});

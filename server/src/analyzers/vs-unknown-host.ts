@@ -24,8 +24,8 @@ import type { OutboundMode } from '../parse/mesh-config';
 import type { IndexReader } from '../index/workspace-index';
 import { routeDestinations, type RouteProtocol } from '../mesh/routes';
 import { clusterLocalNamespace, describesNamespaceServices, registryLookup } from '../mesh/registry';
-import { exportTo, isVisibleTo } from '../mesh/export-to';
 import { outboundPolicy, type EffectivePolicy } from '../mesh/sidecar-scope';
+import { describeExportTo, isVisibleIn } from '../mesh/export-defaults';
 import { spanAtPath } from '../parse/yaml-path';
 import { inNamespace, namespaceOrigin } from '../index/namespace-origin';
 import { appendDocument } from '../edits/yaml-edits';
@@ -78,7 +78,7 @@ function policyLocation(p: EffectivePolicy): RelatedLocation | undefined {
 /** ServiceEntries and Services that define the host but are not exported to `namespace`. */
 function hiddenDefinitions(index: IndexReader, fqdn: string, namespace: string): Resource[] {
   const ses = index.matchingHost('ServiceEntry', fqdn).filter((se) => se.group === ISTIO_NETWORKING);
-  return [...ses, ...index.withHost('Service', fqdn)].filter((r) => !isVisibleTo(r, namespace));
+  return [...ses, ...index.withHost('Service', fqdn)].filter((r) => !isVisibleIn(index, r, namespace));
 }
 
 export const vsUnknownHost: Analyzer<State> = {
@@ -111,10 +111,7 @@ export const vsUnknownHost: Analyzer<State> = {
       const hidden = hiddenDefinitions(index, d.host, vs.namespace);
       if (hidden.length > 0)
         state.notExported = hidden.map(
-          (r) =>
-            `${r.kind} "${r.name}" in ${inNamespace(r, vs.uri)} does, but is exported only to ${exportTo(r)
-              .map((e) => `"${e}"`)
-              .join(', ')}.`,
+          (r) => `${r.kind} "${r.name}" in ${inNamespace(r, vs.uri)} does, but is exported only to ${describeExportTo(index, r)}.`,
         );
       const port = d.port ?? (d.matchPorts.length === 1 ? d.matchPorts[0] : DEFAULT_PORT[d.protocol]);
       if (!clusterLocal && port !== undefined) {

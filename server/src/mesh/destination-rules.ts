@@ -16,6 +16,7 @@ import { rootNamespace } from './root-namespace';
 import type { Settings } from '../settings';
 import { gatewayPlacement, gatewayNamespaces } from './gateways';
 import { egressGatewayRoutesTo } from './routes';
+import { meshDefaultExportTo, writesExportTo } from './export-defaults';
 
 /** The DestinationRule a proxy in a namespace uses for a host: the rules Istio merges into one. */
 export interface EffectiveDestinationRule {
@@ -47,9 +48,14 @@ function visibleInOwnNamespace(dr: Resource): boolean {
   return e.includes('*') || e.includes('.') || e.includes(dr.namespace);
 }
 
-/** Whether a rule is kept out of the exported pool (setDestinationRules `isPrivateOnly`): a selector, or exportTo only `.` or its own namespace. */
-function privateOnly(dr: Resource): boolean {
+/**
+ * Whether a rule is kept out of the exported pool (setDestinationRules `isPrivateOnly`): a selector,
+ * exportTo only `.` or its own namespace, or no exportTo while the mesh config's
+ * `defaultDestinationRuleExportTo` holds `.`.
+ */
+function privateOnly(index: IndexReader, dr: Resource): boolean {
   if (hasSelector(dr)) return true;
+  if (!writesExportTo(dr)) return meshDefaultExportTo(index, dr).includes('.');
   const e = [...new Set(exportTo(dr))];
   return e.length === 1 && (e[0] === '.' || e[0] === dr.namespace);
 }
@@ -125,12 +131,17 @@ export function effectiveDestinationRule(index: IndexReader, proxyNamespace: str
   });
 
   const local =
-    proxyNamespace === root ? pick(inNamespace(root).filter(privateOnly), host) : pick(inNamespace(proxyNamespace).filter(visibleInOwnNamespace), host);
+    proxyNamespace === root
+      ? pick(
+          inNamespace(root).filter((dr) => privateOnly(index, dr)),
+          host,
+        )
+      : pick(inNamespace(proxyNamespace).filter(visibleInOwnNamespace), host);
   if (local) return result(proxyNamespace, local);
 
   const exported = (owner: string) => {
     const found = pick(
-      inNamespace(owner).filter((dr) => !privateOnly(dr)),
+      inNamespace(owner).filter((dr) => !privateOnly(index, dr)),
       host,
     );
     const rules = found?.rules.filter((dr) => exportedTo(dr, proxyNamespace)) ?? [];

@@ -9,16 +9,16 @@ import { CLUSTER_DOMAIN } from '../index/hosts';
 import type { Settings } from '../settings';
 import type { IndexReader } from '../index/workspace-index';
 import { isEgressGatewayHost } from './gateways';
-import { isVisibleTo } from './export-to';
+import { isVisibleIn } from './export-defaults';
 
-/** ServiceEntries that define `host` (exactly, or through a wildcard), visible from `namespace`. */
+/** ServiceEntries that define `host` (exactly, or through a wildcard), visible from `namespace` (the mesh config's default exportTo included). */
 export function serviceEntriesFor(index: IndexReader, host: string, namespace: string): Resource[] {
-  return index.matchingHost('ServiceEntry', host).filter((se) => se.group === ISTIO_NETWORKING && isVisibleTo(se, namespace));
+  return index.matchingHost('ServiceEntry', host).filter((se) => se.group === ISTIO_NETWORKING && isVisibleIn(index, se, namespace));
 }
 
-/** Kubernetes Services whose FQDN is `host`, visible from `namespace`. */
+/** Kubernetes Services whose FQDN is `host`, visible from `namespace` (the mesh config's default exportTo included). */
 export function servicesFor(index: IndexReader, host: string, namespace: string): Resource[] {
-  return index.withHost('Service', host).filter((s) => isVisibleTo(s, namespace));
+  return index.withHost('Service', host).filter((s) => isVisibleIn(index, s, namespace));
 }
 
 /** Hosts every cluster has, even when the workspace does not define them. */

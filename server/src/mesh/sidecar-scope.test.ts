@@ -2,12 +2,21 @@
  * The sidecar scope, table-tested against pilot/pkg/model/sidecar.go: DefaultSidecarScopeForNamespace
  * and ConvertToSidecarScope (which Sidecar applies), selectServices and hostClassification.Matches
  * (SubsetOf host matching, `~` exclusions), SelectVirtualServices, "Infer more possible destinations
- * from virtual services", and initSidecarScopeInternalIndexes (the outbound traffic policy).
+ * from virtual services", initSidecarScopeInternalIndexes (the outbound traffic policy), and egress
+ * listener ports (serviceMatchingListenerPort, needsPortMatch, GetEgressListenerForRDS).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { documents, resource, workspace } from './test-workspace';
-import { importedAsDestination, importsService, importsVirtualService, namespaceSidecar, outboundPolicy, sidecarScope } from './sidecar-scope';
+import {
+  importedAsDestination,
+  importsService,
+  importsServiceOnPort,
+  importsVirtualService,
+  namespaceSidecar,
+  outboundPolicy,
+  sidecarScope,
+} from './sidecar-scope';
 import { DEFAULT_SETTINGS } from '../settings';
 
 const sidecar = (id: string, hosts: string[] | undefined, extra: Record<string, unknown> = {}) =>
@@ -118,5 +127,70 @@ for (const c of [
     const index = workspace({ 'a.yaml': documents(...c.docs) });
     const p = outboundPolicy(index, DEFAULT_SETTINGS, 'shop');
     assert.equal(`${p.mode} ${p.origin}`, c.want);
+  });
+}
+
+const API = 'api.example.com';
+const listeners = (...egress: Record<string, unknown>[]) => workspace({ 'a.yaml': resource('Sidecar', 'shop/default', { egress }) });
+
+for (const c of [
+  {
+    what: 'a listener with a port imports a service that declares that port',
+    egress: [{ port: { number: 443, protocol: 'TLS', name: 'tls' }, hosts: ['egress/*'] }],
+    ports: [443],
+    want: true,
+  },
+  {
+    what: 'a listener with a port does not import a service without that port (serviceMatchingListenerPort)',
+    egress: [{ port: { number: 9080, protocol: 'HTTP', name: 'http' }, hosts: ['egress/*'] }],
+    ports: [443],
+    want: false,
+  },
+  {
+    what: 'an HTTP_PROXY listener is a generic proxy: it imports whatever the port (needsPortMatch)',
+    egress: [{ port: { number: 3128, protocol: 'HTTP_PROXY', name: 'proxy' }, hosts: ['egress/*'] }],
+    ports: [443],
+    want: true,
+  },
+  {
+    what: 'a catch-all listener beside a port listener imports the service',
+    egress: [{ port: { number: 9080, protocol: 'HTTP', name: 'http' }, hosts: ['./*'] }, { hosts: ['egress/*'] }],
+    ports: [443],
+    want: true,
+  },
+]) {
+  test(`convertIstioListenerToWrapper/selectServices: ${c.what}`, () => {
+    assert.equal(importsService(sidecarScope(listeners(...c.egress), 'shop'), 'egress', API, c.ports), c.want);
+  });
+}
+
+for (const c of [
+  {
+    what: 'traffic to a port with its own listener is routed by that listener only',
+    egress: [{ port: { number: 443, protocol: 'TLS', name: 'tls' }, hosts: ['./*'] }, { hosts: ['egress/*'] }],
+    port: 443,
+    want: false,
+  },
+  {
+    what: 'traffic to another port is routed by the catch-all listener',
+    egress: [{ port: { number: 443, protocol: 'TLS', name: 'tls' }, hosts: ['./*'] }, { hosts: ['egress/*'] }],
+    port: 80,
+    want: true,
+  },
+  {
+    what: 'without a catch-all listener, traffic to another port has no listener',
+    egress: [{ port: { number: 443, protocol: 'TLS', name: 'tls' }, hosts: ['egress/*'] }],
+    port: 80,
+    want: false,
+  },
+  {
+    what: 'the port listener imports the service on its port',
+    egress: [{ port: { number: 443, protocol: 'TLS', name: 'tls' }, hosts: ['egress/*'] }],
+    port: 443,
+    want: true,
+  },
+]) {
+  test(`GetEgressListenerForRDS: ${c.what}`, () => {
+    assert.equal(importsServiceOnPort(sidecarScope(listeners(...c.egress), 'shop'), 'egress', API, c.port, [80, 443]), c.want);
   });
 }

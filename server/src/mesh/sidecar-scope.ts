@@ -4,7 +4,9 @@
  * `DefaultSidecarScopeForNamespace`), the services and VirtualServices its egress hosts import
  * (`convertIstioListenerToWrapper`, `selectServices`, `SelectVirtualServices`), the destinations of
  * imported VirtualServices ("Infer more possible destinations from virtual services"), and the outbound
- * traffic policy. Ports of egress listeners are not modelled: a listener imports on every port.
+ * traffic policy. An egress listener with a `port` imports only services that declare that port
+ * (`serviceMatchingListenerPort`), and traffic to a port is routed by the listener for that port, else
+ * by the one without (`GetEgressListenerForRDS`).
  */
 import type { IndexReader } from '../index/workspace-index';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
@@ -17,6 +19,7 @@ import { isVisibleTo } from './export-to';
 import { isRecord } from '../data';
 import { hostSubsetOf, hostsMatch } from './host-match';
 import { MESH_CONFIG_KINDS, rootNamespace } from './root-namespace';
+import { isVisibleIn } from './export-defaults';
 
 /** The hosts one egress listener imports from one namespace (`*` for any), as Istio's hostClassification keeps them. */
 interface HostClassification {
@@ -33,6 +36,11 @@ export interface SidecarScope {
   namespace: string;
   /** One entry per egress listener; undefined when the Sidecar has no `egress` (every host of every namespace). */
   listeners?: Map<string, HostClassification>[];
+  /**
+   * The port of each egress listener (same order as `listeners`), and whether it imports only services
+   * declaring that port: not for HTTP_PROXY, a generic proxy (`needsPortMatch`).
+   */
+  listenerPorts?: { number?: number; matchPort: boolean }[];
 }
 
 const namespaceWide = (index: IndexReader, namespace: string) =>
@@ -74,10 +82,14 @@ function classify(hosts: string[], namespace: string): Map<string, HostClassific
 export function scopeOf(sidecar: Resource | undefined, namespace: string): SidecarScope {
   const egress: unknown[] = Array.isArray(sidecar?.spec.egress) ? sidecar.spec.egress : [];
   if (!sidecar || egress.length === 0) return { sidecar, namespace };
-  const listeners = egress
-    .filter(isRecord)
-    .map((l) => classify(Array.isArray(l.hosts) ? l.hosts.filter((h): h is string => typeof h === 'string') : [], namespace));
-  return { sidecar, namespace, listeners };
+  const records = egress.filter(isRecord);
+  const listeners = records.map((l) => classify(Array.isArray(l.hosts) ? l.hosts.filter((h): h is string => typeof h === 'string') : [], namespace));
+  const listenerPorts = records.map((l) => {
+    const number = isRecord(l.port) && typeof l.port.number === 'number' && l.port.number !== 0 ? l.port.number : undefined;
+    const proxy = isRecord(l.port) && String(l.port.protocol ?? '').toUpperCase() === 'HTTP_PROXY';
+    return { number, matchPort: number !== undefined && !proxy };
+  });
+  return { sidecar, namespace, listeners, listenerPorts };
 }
 
 /**
@@ -101,19 +113,43 @@ function matchesService(c: HostClassification, host: string): boolean {
   return c.all.some((h) => (host.startsWith('*') || h.startsWith('*')) && hostSubsetOf(host, h));
 }
 
+/** Whether one listener's hosts import the service (selectServices, matchingService). */
+function listenerImports(l: Map<string, HostClassification>, serviceNamespace: string, host: string): boolean {
+  const own = l.get(serviceNamespace);
+  const any = l.get('*');
+  if (isExcluded(own, host) || isExcluded(any, host)) return false;
+  return (own !== undefined && matchesService(own, host)) || (any !== undefined && matchesService(any, host));
+}
+
 /**
  * Whether the scope imports the service `host` (as declared: a ServiceEntry's `*.example.com` stays
  * a wildcard) defined in `serviceNamespace` (selectServices): an entry for that namespace or `*`, not
  * excluded by a `~` entry. So `ns/api.example.com` does not import a ServiceEntry for `*.example.com`.
+ * Given the ports the service declares, a listener with a port imports it only when it declares that
+ * port (serviceMatchingListenerPort).
  */
-export function importsService(scope: SidecarScope, serviceNamespace: string, host: string): boolean {
+export function importsService(scope: SidecarScope, serviceNamespace: string, host: string, servicePorts?: readonly number[]): boolean {
   if (!scope.listeners) return true;
-  return scope.listeners.some((l) => {
-    const own = l.get(serviceNamespace);
-    const any = l.get('*');
-    if (isExcluded(own, host) || isExcluded(any, host)) return false;
-    return (own !== undefined && matchesService(own, host)) || (any !== undefined && matchesService(any, host));
+  return scope.listeners.some((l, i) => {
+    const port = scope.listenerPorts?.[i];
+    if (port?.matchPort && servicePorts !== undefined && !servicePorts.includes(port.number!)) return false;
+    return listenerImports(l, serviceNamespace, host);
   });
+}
+
+/**
+ * Whether traffic to `host` on `port` is routed by the scope: the listener for that port (the one
+ * whose `port` is it, else the first without a port: sidecar.go `GetEgressListenerForRDS`) imports the
+ * service, and a listener with a port only when the service declares it (serviceMatchingListenerPort).
+ */
+export function importsServiceOnPort(scope: SidecarScope, serviceNamespace: string, host: string, port: number, servicePorts: readonly number[]): boolean {
+  if (!scope.listeners) return true;
+  const ports = scope.listenerPorts ?? [];
+  let i = ports.findIndex((p) => p.number === port);
+  if (i < 0) i = ports.findIndex((p) => p.number === undefined);
+  if (i < 0) return false;
+  if (ports[i].matchPort && !servicePorts.includes(port)) return false;
+  return listenerImports(scope.listeners[i], serviceNamespace, host);
 }
 
 /** hostClassification.VSMatches with Istio's VirtualService semantics: an exact host exactly, wildcards in either direction. */
@@ -150,7 +186,7 @@ export function importedAsDestination(index: IndexReader, scope: SidecarScope, h
     .some(
       (vs) =>
         vs.group === ISTIO_NETWORKING &&
-        isVisibleTo(vs, scope.namespace) &&
+        isVisibleIn(index, vs, scope.namespace) &&
         importsVirtualService(scope, vs) &&
         [...routeDestinations(vs)].some((d) => d.host === host && ruleGateways(vs, d).includes(MESH_GATEWAY)),
     );

@@ -7,7 +7,7 @@
 import type { IndexReader } from '../index/workspace-index';
 import type { Resource } from '../parse/resource';
 import type { Settings } from '../settings';
-import { exportScopes } from './export-to';
+import { exportScopesIn } from './export-defaults';
 import { importsVirtualService, sidecarScope } from './sidecar-scope';
 import { gatewayPlacement, MESH_GATEWAY, resolveGatewayRefs } from './gateways';
 
@@ -44,7 +44,7 @@ export function sidecarImportsVirtualService(index: IndexReader, namespace: stri
 export function ruleSites(index: IndexReader, settings: Settings, vs: Resource, gateways: readonly string[]): RuleSite[] {
   const out: RuleSite[] = [];
   if (gateways.includes(MESH_GATEWAY)) {
-    for (const ns of exportScopes(vs)) if (ns === '*' || sidecarImportsVirtualService(index, ns, vs)) out.push({ via: 'mesh', namespace: ns });
+    for (const ns of exportScopesIn(index, vs)) if (ns === '*' || sidecarImportsVirtualService(index, ns, vs)) out.push({ via: 'mesh', namespace: ns });
   }
   for (const { ref, gateway } of resolveGatewayRefs(index, vs, gateways)) {
     const placement = gatewayPlacement(index, settings, gateway);
