@@ -8,7 +8,7 @@
  * ExternalName Service to what it stands for, and the gateway forwards by its VirtualService or route.
  */
 import { GATEWAY_API, ISTIO_NETWORKING, type Resource } from '../parse/resource';
-import { hostMatches, isWildcard, serviceHost } from '../index/hosts';
+import { hostMatches, isWildcard } from '../index/hosts';
 import {
   egressGatewayRoutesTo,
   gatewayServers,
@@ -20,7 +20,6 @@ import {
   routeDestinations,
   ruleGateways,
   MESH_GATEWAY,
-  clusterLocalNamespace,
   type RouteDestination,
 } from '../index/mesh';
 import { outboundPolicy } from '../mesh/sidecar-scope';
@@ -30,6 +29,7 @@ import { isRecord, listOf, text } from '../data';
 import { gatewayBehindHost, gatewayPlacement, type EgressGateway } from '../mesh/gateways';
 import { spanAtPath, type YamlPath } from '../parse/yaml-path';
 import type { NavigationContext } from './references';
+import { backendHost, deployedGateway, firstBackend, GATEWAY_API_ROUTES, gatewayForwardRoute } from './gateway-api';
 
 export interface EgressPath {
   host: string;
@@ -94,8 +94,6 @@ function protocolAt(definer: Resource, port: number): string {
   return (ports.find((p) => p.number === port) ?? ports.find((p) => p.targetPort === port))?.protocol ?? '';
 }
 
-const GATEWAY_API_ROUTES = ['HTTPRoute', 'TLSRoute', 'TCPRoute', 'GRPCRoute'];
-
 /** The port protocols each kind of Gateway API route carries: HTTP routes see requests, TLS routes see TLS by SNI, TCP routes anything. */
 const ROUTE_PROTOCOLS: Record<string, (protocol: string) => boolean> = {
   HTTPRoute: (p) => ['', 'HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB'].includes(p),
@@ -121,56 +119,6 @@ function gatewayApiRouteFor(ctx: NavigationContext, se: Resource, port: ServiceP
         (p.namespace ?? route.namespace) === se.namespace &&
         (typeof p.port !== 'number' || p.port === port.number);
       if (listOf(route.spec.parentRefs).some(attached)) return route;
-    }
-  }
-  return undefined;
-}
-
-/** The first backend of a Gateway API route's first rule: its kind (Service when unwritten), name, namespace and port. */
-function firstBackend(route: Resource): { kind: string; name: string; namespace: string; port?: number } | undefined {
-  for (const rule of listOf(route.spec.rules)) {
-    const ref = isRecord(rule) ? listOf(rule.backendRefs).find((r) => isRecord(r) && typeof r.name === 'string') : undefined;
-    if (!isRecord(ref)) continue;
-    return {
-      kind: typeof ref.kind === 'string' ? ref.kind : 'Service',
-      name: String(ref.name),
-      namespace: typeof ref.namespace === 'string' ? ref.namespace : route.namespace,
-      ...(typeof ref.port === 'number' ? { port: ref.port } : {}),
-    };
-  }
-  return undefined;
-}
-
-/**
- * The host a Gateway API backend names, as Istio converts it (conversion.go `buildDestination`): a
- * Service is `<name>.<namespace>.svc.cluster.local`, a `Hostname` its name; other kinds are not followed here.
- */
-function backendHost(backend: { kind: string; name: string; namespace: string }): string | undefined {
-  if (backend.kind === 'Service') return serviceHost(backend.name, backend.namespace);
-  if (backend.kind === 'Hostname') return backend.name.toLowerCase();
-  return undefined;
-}
-
-/**
- * The Gateway API Gateway whose deployed Service is `service` in `namespace`: Istio's gateway
- * controller names it `<gateway>-<gatewayClassName>` (pilot/pkg/config/kube/gateway/deploymentcontroller.go).
- */
-function gatewayApiGatewayOf(ctx: NavigationContext, service: string, namespace: string): Resource | undefined {
-  return ctx.index
-    .withTag('Gateway', `ns:${namespace}`)
-    .find((g) => g.group === GATEWAY_API && typeof g.spec.gatewayClassName === 'string' && `${g.name}-${g.spec.gatewayClassName}` === service);
-}
-
-/** A Gateway API route attached to `gateway` whose hostnames (none: every host) admit `host`: where the gateway sends it. */
-function gatewayApiForward(ctx: NavigationContext, gateway: Resource, host: string): Resource | undefined {
-  for (const kind of GATEWAY_API_ROUTES) {
-    for (const route of ctx.index.withTag(kind, `ns:${gateway.namespace}`)) {
-      if (route.group !== GATEWAY_API) continue;
-      const attached = listOf(route.spec.parentRefs).some(
-        (p) => isRecord(p) && p.name === gateway.name && (p.kind ?? 'Gateway') === 'Gateway' && (p.namespace ?? route.namespace) === gateway.namespace,
-      );
-      const hostnames = listOf(route.spec.hostnames);
-      if (attached && (hostnames.length === 0 || hostnames.some((h) => typeof h === 'string' && (h === host || hostMatches(h, host))))) return route;
     }
   }
   return undefined;
@@ -264,8 +212,7 @@ type EgressGatewayHop = { kind: 'istio'; through: EgressGateway } | { kind: 'gat
 function egressGatewayAt(ctx: NavigationContext, host: string): EgressGatewayHop | undefined {
   const through = gatewayBehindHost(ctx.index, ctx.settings, host);
   if (through) return { kind: 'istio', through };
-  const namespace = clusterLocalNamespace(host);
-  const gateway = namespace === undefined ? undefined : gatewayApiGatewayOf(ctx, host.split('.')[0], namespace);
+  const gateway = deployedGateway(ctx.index, host);
   return gateway ? { kind: 'gateway-api', gateway } : undefined;
 }
 
@@ -303,7 +250,7 @@ function gatewayForward(ctx: NavigationContext, gateway: EgressGatewayHop, host:
     passthrough: isRecord(listener?.tls) && listener.tls.mode === 'Passthrough',
   };
   if (!listener) return { ...seen, broken: `Gateway ${gw.name} has no listener on port ${port}` };
-  const route = gatewayApiForward(ctx, gw, host);
+  const route = gatewayForwardRoute(ctx.index, gw, host);
   const target = route && firstBackend(route);
   if (!route || !target) return { ...seen, broken: `no route at Gateway ${gw.name} for ${host}:${port}` };
   const finalPort = target.port ?? port;

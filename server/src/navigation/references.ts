@@ -28,6 +28,7 @@ import {
 import { effectiveDestinationRule, subsetsOf } from '../mesh/destination-rules';
 import type { Settings } from '../settings';
 import { isRecord, listOf } from '../data';
+import { deployedGateway } from './gateway-api';
 
 export interface NavigationContext {
   index: IndexReader;
@@ -249,6 +250,10 @@ function hostTargets(ctx: NavigationContext, s: Site): Target[] {
     const t = registryTarget(e.resource, host);
     if (t) out.push(t);
   }
+  // The Service Istio deploys for a Gateway API Gateway exists only in the cluster: the Gateway defines it.
+  const gateway = out.length === 0 ? deployedGateway(ctx.index, host) : undefined;
+  const span = gateway && nameSpan(gateway);
+  if (gateway && span) out.push({ resource: gateway, span, name: gateway.name, label: `Gateway ${id(gateway)} (Gateway API), whose Service Istio deploys` });
   return out;
 }
 
