@@ -11,6 +11,7 @@ import { parseFile } from '../parse/parse';
 import { WorkspaceIndex } from '../index/workspace-index';
 import { DEFAULT_SETTINGS } from '../settings';
 import { pathTitle, serviceEntryPaths, virtualServicePaths } from './egress-path';
+import { meshPartition } from '../index/meshes';
 
 const CORPUS = sharedPath('corpus', 'istio-docs');
 const NEEDS_CORPUS = needsShared('corpus', 'istio-docs');
@@ -287,3 +288,25 @@ test('a backendRef Service that is no egress gateway, or that the workspace lack
     'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → HTTPRoute direct-cnn-to-egress-gateway (backend proxy.default.svc.cluster.local is not in the workspace)',
   ]);
 });
+
+test(
+  'scenarios side by side in one repository, each folder a mesh (istioEgress.clusters): each path uses its own mesh, as the diagnostics do',
+  NEEDS_CORPUS,
+  () => {
+    // Both folders define Gateway default/cnn-egress-gateway (for port 80 in one, 443 in the other) and a route the gateway forwards by.
+    const folders = ['egress-gateway/http-gateway-api', 'egress-gateway/https-passthrough-gateway-api'];
+    const files = Object.fromEntries(folders.flatMap((folder) => Object.entries(scenario(folder)).map(([name, text]) => [`${folder}/${name}`, text])));
+    const index = indexOf(files);
+    index.setMeshes(meshPartition(['egress-gateway/*'], ['file:///ws']));
+    const ctx = { index, settings: DEFAULT_SETTINGS };
+    const paths = index
+      .ofKind('ServiceEntry')
+      .flatMap((se) => serviceEntryPaths(se, ctx).map((p) => `${se.uri.split('/').slice(-2, -1)[0]}: ${pathTitle(p)}`))
+      .sort();
+    assert.deepEqual(paths, [
+      'http-gateway-api: edition.cnn.com:443: default → sidecar → edition.cnn.com:443 (ALLOW_ANY)',
+      'http-gateway-api: edition.cnn.com:80: default → sidecar → cnn-egress-gateway-istio:80 → edition.cnn.com:80',
+      'https-passthrough-gateway-api: edition.cnn.com:443: default → sidecar → cnn-egress-gateway-istio:443 (TLS passthrough) → edition.cnn.com:443',
+    ]);
+  },
+);

@@ -29,6 +29,7 @@ import { isRecord, listOf, text } from '../data';
 import { gatewayBehindHost, gatewayPlacement, type EgressGateway } from '../mesh/gateways';
 import { spanAtPath, type YamlPath } from '../parse/yaml-path';
 import type { NavigationContext } from './references';
+import type { WorkspaceIndex } from '../index/workspace-index';
 import { backendHost, deployedGateway, firstBackend, GATEWAY_API_ROUTES, gatewayForwardRoute } from './gateway-api';
 
 export interface EgressPath {
@@ -389,6 +390,16 @@ function pathVia(ctx: NavigationContext, definer: Resource, host: string, port: 
   );
 }
 
+/**
+ * The workspace as `viewer` sees it, when the index can say (the server's and the CLI's can): one
+ * version of each object, the nearest to the viewer, and only its mesh, as the diagnostics see it.
+ * A repository with alternative versions of a Gateway then gets each path from its own versions.
+ */
+function seenBy(ctx: NavigationContext, viewer: Resource): NavigationContext {
+  const index = ctx.index as Partial<Pick<WorkspaceIndex, 'tracked'>>;
+  return typeof index.tracked === 'function' ? { ...ctx, index: index.tracked(new Set(), viewer) } : ctx;
+}
+
 /** One line for a code lens: the host and port the client calls, then its path. */
 export function pathTitle(p: EgressPath): string {
   return `${p.host}:${p.port}: ${p.text}`;
@@ -400,6 +411,7 @@ export function pathTitle(p: EgressPath): string {
  */
 export function serviceEntryPaths(se: Resource, ctx: NavigationContext): EgressPath[] {
   if (se.group !== ISTIO_NETWORKING || se.kind !== 'ServiceEntry') return [];
+  ctx = seenBy(ctx, se);
   const out: EgressPath[] = [];
   for (const host of hostsOf(se)) for (const port of portsOf(se)) out.push(pathVia(ctx, se, host, port, se.namespace));
   return out;
@@ -408,6 +420,7 @@ export function serviceEntryPaths(se: Resource, ctx: NavigationContext): EgressP
 /** The egress paths of the hosts a VirtualService routes, through the ServiceEntries or Services that declare them, as its namespace sees them. */
 export function virtualServicePaths(vs: Resource, ctx: NavigationContext): EgressPath[] {
   if (vs.group !== ISTIO_NETWORKING || vs.kind !== 'VirtualService') return [];
+  ctx = seenBy(ctx, vs);
   const out: EgressPath[] = [];
   const seen = new Set<string>();
   for (const host of hostsOf(vs)) {
