@@ -151,7 +151,18 @@ test('svg: a well-formed picture with every node and edge, the broken edge red, 
   const broken = edges.filter((e) => e.attrs.class.split(' ').includes('broken')).map((e) => e.attrs['data-edge']);
   assert.deepEqual(broken, ['sidecar:shop->gateway:istio-egressgateway.istio-system.svc.cluster.local']);
   const texts = elements.filter((e) => e.tag === 'text').map((e) => e.text);
-  assert.ok(texts.includes('✗ subset "api" is not defined for istio-egressgateway.istio-system.svc.cluster.local'), texts.join('\n'));
+  // The broken link's message is wrapped so the edge stays narrow, and its tooltip holds it whole.
+  const message = '✗ subset "api" is not defined for istio-egressgateway.istio-system.svc.cluster.local';
+  const brokenEdge = edges.find((e) => e.attrs.class.split(' ').includes('broken'))!;
+  const start = elements.indexOf(brokenEdge);
+  const next = elements.findIndex((e, i) => i > start && (e.attrs['data-edge'] !== undefined || e.attrs['data-node'] !== undefined));
+  const inEdge = elements.slice(start + 1, next === -1 ? undefined : next);
+  assert.deepEqual(
+    inEdge.filter((e) => e.tag === 'text').map((e) => e.text),
+    ['80 HTTP', '✗ subset "api" is not defined for', 'istio-egressgateway.istio-system.svc.', 'cluster.local'],
+  );
+  assert.ok(inEdge.find((e) => e.tag === 'title')?.text.startsWith(`80 HTTP\n${message}`), texts.join('\n'));
+  for (const t of texts) assert.ok(t.length <= 40, t);
   assert.ok(texts.includes('edition.cnn.com') && texts.includes('80 HTTP'));
   const titles = elements.filter((e) => e.tag === 'title').map((e) => e.text);
   assert.ok(titles.includes('mesh/routes.yaml:4'), titles.join('\n'));
@@ -182,6 +193,13 @@ test('mermaid: a flowchart whose every line is a node, an edge or a style, with 
   const broken = edgeLines[brokenIndex];
   assert.ok(broken.startsWith(`  ${ids.get('sidecar')} -->|"80 HTTP<br/>✗`) && broken.endsWith(`| ${ids.get('istio-egressgateway')}`), broken);
   assert.ok(edgeLines.includes(`  ${ids.get('istio-egressgateway')} -.-> ${ids.get('api.example.com')}`), r.stdout);
+  // Mermaid has no tooltip on a link: the wrapped message is written whole in a comment.
+  assert.ok(
+    lines.includes(
+      `  %% ${ids.get('sidecar')} → ${ids.get('istio-egressgateway')}: 80 HTTP | ✗ subset "api" is not defined for istio-egressgateway.istio-system.svc.cluster.local`,
+    ),
+    r.stdout,
+  );
   assert.ok(lines.includes(`  linkStyle ${brokenIndex} stroke:#d32f2f,stroke-width:2px,color:#d32f2f`), r.stdout);
 });
 
@@ -197,7 +215,10 @@ test('dot: a digraph whose every statement is a node or an edge, the broken edge
   for (const line of lines.slice(1, -1)) assert.match(line, statement);
   assert.ok(lines.includes('  "namespace:shop" -> "sidecar:shop" [label="80 HTTP"];'), r.stdout);
   const broken = lines.find((l) => l.startsWith('  "sidecar:shop" -> "gateway:'))!;
-  assert.match(broken, /label="80 HTTP\\n✗ subset \\"api\\" is not defined for istio-egressgateway\.istio-system\.svc\.cluster\.local", color="#d32f2f"/);
+  assert.match(
+    broken,
+    /label="80 HTTP\\n✗ subset \\"api\\" is not defined for\\nistio-egressgateway\.istio-system\.svc\.\\ncluster\.local", tooltip="80 HTTP\\n✗ subset \\"api\\" is not defined for istio-egressgateway\.istio-system\.svc\.cluster\.local", color="#d32f2f"/,
+  );
   assert.match(r.stdout, /"host:edition\.cnn\.com" \[label="edition\.cnn\.com\\nServiceEntry cnn", fillcolor="#ffffff", tooltip="mesh\/routes\.yaml:4"\];/);
 });
 

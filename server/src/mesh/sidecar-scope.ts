@@ -15,7 +15,6 @@ import { outboundMode, type OutboundMode } from '../parse/mesh-config';
 import { routeDestinations, ruleGateways } from './routes';
 import { MESH_GATEWAY } from './gateways';
 import { hostsOf } from './hosts';
-import { isVisibleTo } from './export-to';
 import { isRecord } from '../data';
 import { hostSubsetOf, hostsMatch } from './host-match';
 import { MESH_CONFIG_KINDS, rootNamespace } from './root-namespace';

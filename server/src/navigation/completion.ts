@@ -17,7 +17,7 @@ import { registryLookup } from '../mesh/registry';
 import { hostsOf } from '../mesh/hosts';
 import { isVisibleTo } from '../mesh/export-to';
 import { effectiveDestinationRule, subsetsOf } from '../mesh/destination-rules';
-import { isRecord } from '../data';
+import { isRecord, listOf } from '../data';
 import type { NavigationContext } from './references';
 import { resourceTitle } from './symbols';
 
@@ -143,7 +143,7 @@ function portCandidates(req: Request, host: string): CompletionCandidate[] {
   for (const e of registryLookup(req.ctx.index, host, req.resource.namespace, req.ctx.settings)) {
     if (e.kind === 'assumed') continue;
     const r = e.resource;
-    for (const p of Array.isArray(r.spec.ports) ? r.spec.ports : []) {
+    for (const p of listOf(r.spec.ports)) {
       if (!isRecord(p)) continue;
       const number = e.kind === 'Service' ? p.port : p.number;
       if (typeof number !== 'number') continue;

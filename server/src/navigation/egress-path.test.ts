@@ -11,6 +11,7 @@ import { parseFile } from '../parse/parse';
 import { WorkspaceIndex } from '../index/workspace-index';
 import { DEFAULT_SETTINGS } from '../settings';
 import { pathTitle, serviceEntryPaths, virtualServicePaths } from './egress-path';
+import { meshPartition } from '../index/meshes';
 
 const CORPUS = sharedPath('corpus', 'istio-docs');
 const NEEDS_CORPUS = needsShared('corpus', 'istio-docs');
@@ -91,6 +92,11 @@ const EXPECTED: Record<string, string[]> = {
   'egress-gateway-tls-origination/simple-gateway-api': [
     'ServiceEntry cnn: edition.cnn.com:443: default → sidecar → edition.cnn.com:443 (TLS originated; ALLOW_ANY)',
     'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → cnn-egress-gateway-istio:80 (ISTIO_MUTUAL) → edition.cnn.com:443 (TLS originated)',
+  ],
+  'egress-gateway-tls-origination/mutual-gateway-api': [
+    // A VirtualService sends port 80 to the Service Istio deploys for the Gateway API Gateway; its HTTPRoute's backend is the Kubernetes Service my-nginx.
+    'VirtualService direct-nginx-to-egress-gateway: my-nginx.mesh-external.svc.cluster.local:443: default → sidecar → my-nginx.mesh-external.svc.cluster.local:443 (mutual TLS originated; ALLOW_ANY)',
+    'VirtualService direct-nginx-to-egress-gateway: my-nginx.mesh-external.svc.cluster.local:80: default → sidecar → nginx-egressgateway-istio:443 (ISTIO_MUTUAL) → my-nginx.mesh-external.svc.cluster.local:443 (mutual TLS originated)',
   ],
   'egress-gateway/https-passthrough-gateway-api': [
     'ServiceEntry cnn: edition.cnn.com:443: default → sidecar → cnn-egress-gateway-istio:443 (TLS passthrough) → edition.cnn.com:443',
@@ -222,3 +228,85 @@ test('a Gateway API route is followed to the Gateway API egress gateway, and a m
     ['ServiceEntry cnn: edition.cnn.com:80: default → sidecar → cnn-egress-gateway-istio:80 ✗ no route at Gateway cnn-egress-gateway for edition.cnn.com:80'],
   );
 });
+
+/** The docs' Gateway API scenario with the HTTPRoute that sends the mesh's traffic given another backendRef, plus extra files. */
+function withMeshBackend(backendRef: string, extra: Record<string, string> = {}): Record<string, string> {
+  const files = scenario('egress-gateway/http-gateway-api');
+  const routesFile = Object.keys(files).find((f) => f.startsWith('03-'))!;
+  const routes = files[routesFile].replace(/ {4}- name: cnn-egress-gateway-istio\n {6}port: 80\n/, backendRef);
+  assert.notEqual(routes, files[routesFile]);
+  return { ...files, [routesFile]: routes, ...extra };
+}
+
+const cnn80 = (index: WorkspaceIndex) => lenses(index).filter((l) => l.includes(':80:'));
+
+test('a Gateway API route whose backendRef is the Istio egress gateway Service is followed through its Gateway and VirtualService', NEEDS_CORPUS, () => {
+  // The docs' Istio egress gateway (egress-gateway/http) with only its gateway-side rule, reached by the docs' HTTPRoute
+  // (conversion.go buildDestination: a Service backend is `<name>.<namespace>.svc.cluster.local`).
+  const http = scenario('egress-gateway/http');
+  const gatewayFile = Object.keys(http).find((f) => f.startsWith('02-'))!;
+  const vsFile = Object.keys(http).find((f) => f.startsWith('03-'))!;
+  const gatewaySide = http[vsFile].replace(/ {2}- mesh\n/, '').replace(/ {2}- match:\n {4}- gateways:\n {6}- mesh[\s\S]*?weight: 100\n/, '');
+  assert.doesNotMatch(gatewaySide, /mesh/);
+  const files = withMeshBackend('    - name: istio-egressgateway\n      namespace: istio-system\n      port: 80\n', {
+    'istio-gateway.yaml': http[gatewayFile],
+    'istio-forward.yaml': gatewaySide,
+  });
+  // The gateway-side VirtualService's lens shows the same path.
+  assert.deepEqual(cnn80(indexOf(files)), [
+    'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → istio-egressgateway:80 → edition.cnn.com:80',
+    'VirtualService direct-cnn-through-egress-gateway: edition.cnn.com:80: default → sidecar → istio-egressgateway:80 → edition.cnn.com:80',
+  ]);
+  // Without the gateway-side rule the egress gateway has nowhere to send it: a broken link on the route.
+  const withoutForward = Object.fromEntries(Object.entries(files).filter(([name]) => name !== 'istio-forward.yaml'));
+  assert.deepEqual(cnn80(indexOf(withoutForward)), [
+    'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → istio-egressgateway:80 ✗ no route at the egress gateway for edition.cnn.com:80',
+  ]);
+});
+
+test('a backendRef that is an ExternalName Service goes where its externalName goes (ENABLE_EXTERNAL_NAME_ALIAS)', NEEDS_CORPUS, () => {
+  const alias = (name: string, externalName: string) =>
+    `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  type: ExternalName\n  externalName: ${externalName}\n  ports:\n  - name: http\n    protocol: TCP\n    port: 80\n`;
+  // An alias of the Service Istio deploys for the docs' Gateway API egress gateway: the path goes through that gateway.
+  const toGateway = withMeshBackend('    - name: cnn-egress\n      port: 80\n', {
+    'alias.yaml': alias('cnn-egress', 'cnn-egress-gateway-istio.default.svc.cluster.local'),
+  });
+  assert.deepEqual(cnn80(indexOf(toGateway)), ['ServiceEntry cnn: edition.cnn.com:80: default → sidecar → cnn-egress-gateway-istio:80 → edition.cnn.com:80']);
+  // An alias of an external host (egress-kubernetes-services/externalname): the sidecar calls that host.
+  const toHost = withMeshBackend('    - name: my-httpbin\n      port: 80\n', { 'alias.yaml': alias('my-httpbin', 'httpbin.org') });
+  assert.deepEqual(cnn80(indexOf(toHost)), [
+    'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → httpbin.org:80 (ALLOW_ANY; HTTPRoute direct-cnn-to-egress-gateway; ExternalName Service my-httpbin)',
+  ]);
+});
+
+test('a backendRef Service that is no egress gateway, or that the workspace lacks, is named where the path stops', NEEDS_CORPUS, () => {
+  const proxy = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: proxy\nspec:\n  selector:\n    app: proxy\n  ports:\n  - port: 80\n';
+  assert.deepEqual(cnn80(indexOf(withMeshBackend('    - name: proxy\n      port: 80\n', { 'proxy.yaml': proxy }))), [
+    'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → HTTPRoute direct-cnn-to-egress-gateway (backend proxy is not an egress gateway)',
+  ]);
+  assert.deepEqual(cnn80(indexOf(withMeshBackend('    - name: proxy\n      port: 80\n'))), [
+    'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → HTTPRoute direct-cnn-to-egress-gateway (backend proxy.default.svc.cluster.local is not in the workspace)',
+  ]);
+});
+
+test(
+  'scenarios side by side in one repository, each folder a mesh (istioEgress.clusters): each path uses its own mesh, as the diagnostics do',
+  NEEDS_CORPUS,
+  () => {
+    // Both folders define Gateway default/cnn-egress-gateway (for port 80 in one, 443 in the other) and a route the gateway forwards by.
+    const folders = ['egress-gateway/http-gateway-api', 'egress-gateway/https-passthrough-gateway-api'];
+    const files = Object.fromEntries(folders.flatMap((folder) => Object.entries(scenario(folder)).map(([name, text]) => [`${folder}/${name}`, text])));
+    const index = indexOf(files);
+    index.setMeshes(meshPartition(['egress-gateway/*'], ['file:///ws']));
+    const ctx = { index, settings: DEFAULT_SETTINGS };
+    const paths = index
+      .ofKind('ServiceEntry')
+      .flatMap((se) => serviceEntryPaths(se, ctx).map((p) => `${se.uri.split('/').slice(-2, -1)[0]}: ${pathTitle(p)}`))
+      .sort();
+    assert.deepEqual(paths, [
+      'http-gateway-api: edition.cnn.com:443: default → sidecar → edition.cnn.com:443 (ALLOW_ANY)',
+      'http-gateway-api: edition.cnn.com:80: default → sidecar → cnn-egress-gateway-istio:80 → edition.cnn.com:80',
+      'https-passthrough-gateway-api: edition.cnn.com:443: default → sidecar → cnn-egress-gateway-istio:443 (TLS passthrough) → edition.cnn.com:443',
+    ]);
+  },
+);

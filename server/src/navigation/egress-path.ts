@@ -2,8 +2,10 @@
  * The egress path of an external host, in the user's words: from the client namespace through its
  * sidecar, maybe through the egress gateway, to the host and port, with the TLS mode of each hop
  * and, for direct traffic, what the outbound traffic policy says. A broken link is named, not
- * hidden. Every step asks mesh/, as the analyzers do. Istio VirtualServices, and Gateway API
- * routes attached to a ServiceEntry that lead to a Gateway API egress gateway and on by its route.
+ * hidden. Every step asks mesh/, as the analyzers do. The sidecar's route is an Istio
+ * VirtualService or a Gateway API route attached to a ServiceEntry, whose backendRef Istio turns into the
+ * same destination; a destination leads to an Istio egress gateway or a Gateway API one, or through an
+ * ExternalName Service to what it stands for, and the gateway forwards by its VirtualService or route.
  */
 import { GATEWAY_API, ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { hostMatches, isWildcard } from '../index/hosts';
@@ -15,10 +17,12 @@ import { isVisibleTo } from '../mesh/export-to';
 import { outboundPolicy } from '../mesh/sidecar-scope';
 import { effectiveDestinationRule } from '../mesh/destination-rules';
 import { clientTls, ORIGINATING_TLS_MODES } from '../mesh/client-tls';
-import { isRecord } from '../data';
-import { gatewayBehindHost, gatewayPlacement, MESH_GATEWAY } from '../mesh/gateways';
-import { spanAtPath } from '../parse/yaml-path';
+import { isRecord, listOf, text } from '../data';
+import { gatewayBehindHost, gatewayPlacement, MESH_GATEWAY, type EgressGateway } from '../mesh/gateways';
+import { spanAtPath, type YamlPath } from '../parse/yaml-path';
 import type { NavigationContext } from './references';
+import type { WorkspaceIndex } from '../index/workspace-index';
+import { backendHost, deployedGateway, firstBackend, GATEWAY_API_ROUTES, gatewayForwardRoute } from './gateway-api';
 
 export interface EgressPath {
   host: string;
@@ -65,7 +69,7 @@ interface ServicePort {
 
 /** The ports of a ServiceEntry (`number`, `targetPort`) or a Kubernetes Service (`port`; its `targetPort` is the pod's, not the destination's). */
 function portsOf(r: Resource): ServicePort[] {
-  const ports: unknown[] = Array.isArray(r.spec.ports) ? r.spec.ports : [];
+  const ports = listOf(r.spec.ports);
   const protocol = (p: Record<string, unknown>) => (typeof p.protocol === 'string' ? p.protocol.toUpperCase() : '');
   if (r.kind === 'Service') return ports.filter(isRecord).flatMap((p) => (typeof p.port === 'number' ? [{ number: p.port, protocol: protocol(p) }] : []));
   return ports
@@ -82,8 +86,6 @@ function protocolAt(definer: Resource, port: number): string {
   const ports = portsOf(definer);
   return (ports.find((p) => p.number === port) ?? ports.find((p) => p.targetPort === port))?.protocol ?? '';
 }
-
-const GATEWAY_API_ROUTES = ['HTTPRoute', 'TLSRoute', 'TCPRoute', 'GRPCRoute'];
 
 /** The port protocols each kind of Gateway API route carries: HTTP routes see requests, TLS routes see TLS by SNI, TCP routes anything. */
 const ROUTE_PROTOCOLS: Record<string, (protocol: string) => boolean> = {
@@ -103,58 +105,26 @@ function gatewayApiRouteFor(ctx: NavigationContext, se: Resource, port: ServiceP
     if (!ROUTE_PROTOCOLS[kind](port.protocol)) continue;
     for (const route of ctx.index.withTag(kind, `ns:${se.namespace}`)) {
       if (route.group !== GATEWAY_API) continue;
-      const parents: unknown[] = Array.isArray(route.spec.parentRefs) ? route.spec.parentRefs : [];
       const attached = (p: unknown) =>
         isRecord(p) &&
         p.kind === 'ServiceEntry' &&
         p.name === se.name &&
         (p.namespace ?? route.namespace) === se.namespace &&
         (typeof p.port !== 'number' || p.port === port.number);
-      if (parents.some(attached)) return route;
+      if (listOf(route.spec.parentRefs).some(attached)) return route;
     }
-  }
-  return undefined;
-}
-
-/** The first backend of a Gateway API route's first rule: its kind (Service when unwritten), name, namespace and port. */
-function firstBackend(route: Resource): { kind: string; name: string; namespace: string; port?: number } | undefined {
-  const rules: unknown[] = Array.isArray(route.spec.rules) ? route.spec.rules : [];
-  for (const rule of rules) {
-    const refs: unknown[] = isRecord(rule) && Array.isArray(rule.backendRefs) ? rule.backendRefs : [];
-    const ref = refs.find((r) => isRecord(r) && typeof r.name === 'string');
-    if (!isRecord(ref)) continue;
-    return {
-      kind: typeof ref.kind === 'string' ? ref.kind : 'Service',
-      name: String(ref.name),
-      namespace: typeof ref.namespace === 'string' ? ref.namespace : route.namespace,
-      ...(typeof ref.port === 'number' ? { port: ref.port } : {}),
-    };
   }
   return undefined;
 }
 
 /**
- * The Gateway API Gateway whose deployed Service is `service` in `namespace`: Istio's gateway
- * controller names it `<gateway>-<gatewayClassName>` (pilot/pkg/config/kube/gateway/deploymentcontroller.go).
+ * What an ExternalName Service of the workspace stands for: Istio treats it as an alias of its
+ * `externalName` (pilot/pkg/features `ENABLE_EXTERNAL_NAME_ALIAS`, on by default), so traffic to it goes where that host's goes.
  */
-function gatewayApiGatewayOf(ctx: NavigationContext, service: string, namespace: string): Resource | undefined {
-  return ctx.index
-    .withTag('Gateway', `ns:${namespace}`)
-    .find((g) => g.group === GATEWAY_API && typeof g.spec.gatewayClassName === 'string' && `${g.name}-${g.spec.gatewayClassName}` === service);
-}
-
-/** A Gateway API route attached to `gateway` whose hostnames (none: every host) admit `host`: where the gateway sends it. */
-function gatewayApiForward(ctx: NavigationContext, gateway: Resource, host: string): Resource | undefined {
-  for (const kind of GATEWAY_API_ROUTES) {
-    for (const route of ctx.index.withTag(kind, `ns:${gateway.namespace}`)) {
-      if (route.group !== GATEWAY_API) continue;
-      const parents: unknown[] = Array.isArray(route.spec.parentRefs) ? route.spec.parentRefs : [];
-      const attached = parents.some(
-        (p) => isRecord(p) && p.name === gateway.name && (p.kind ?? 'Gateway') === 'Gateway' && (p.namespace ?? route.namespace) === gateway.namespace,
-      );
-      const hostnames: unknown[] = Array.isArray(route.spec.hostnames) ? route.spec.hostnames : [];
-      if (attached && (hostnames.length === 0 || hostnames.some((h) => typeof h === 'string' && (h === host || hostMatches(h, host))))) return route;
-    }
+function externalNameOf(ctx: NavigationContext, host: string): { target: string; service: Resource } | undefined {
+  for (const service of ctx.index.withHost('Service', host)) {
+    const target = service.group === '' && service.spec.type === 'ExternalName' ? text(service.spec.externalName) : undefined;
+    if (target) return { target: target.toLowerCase().replace(/\.$/, ''), service };
   }
   return undefined;
 }
@@ -172,6 +142,118 @@ function meshRoute(ctx: NavigationContext, host: string, port: number, namespace
   return undefined;
 }
 
+/**
+ * Where the sidecar sends a host's traffic, by a VirtualService's mesh rule or a Gateway API route
+ * attached to the host's definer (which Istio converts into the same destination).
+ */
+interface MeshDestination {
+  /** The destination host as Istio names it, after an ExternalName alias. */
+  host: string;
+  port?: number;
+  subset?: string;
+  /** The rule, in words: `VirtualService name`, `HTTPRoute name`. */
+  by: string;
+  rule: Resource;
+  /** Where a broken link after the rule is shown: the route's destination host, or the Gateway API route's parentRefs. */
+  at: YamlPath;
+  subsetAt?: YamlPath;
+  /** The ExternalName Service the destination went through, if any. */
+  alias?: Resource;
+}
+
+/** A Gateway API route that leads nowhere this module follows: no backend, another kind of backend, or a Service that is neither a gateway nor an alias. */
+interface UnfollowedRoute {
+  route: Resource;
+  why: string;
+}
+
+function sidecarDestination(
+  ctx: NavigationContext,
+  definer: Resource,
+  host: string,
+  port: ServicePort,
+  namespace: string,
+): MeshDestination | UnfollowedRoute | undefined {
+  const attached = gatewayApiRouteFor(ctx, definer, port);
+  let destination: MeshDestination | undefined;
+  if (attached) {
+    const backend = firstBackend(attached);
+    const to = backend && backendHost(backend);
+    if (!backend || !to) return { route: attached, why: backend ? `backend kind ${backend.kind} is not followed` : 'no backend' };
+    destination = { host: to, port: backend.port, by: `${attached.kind} ${attached.name}`, rule: attached, at: ['spec', 'parentRefs'] };
+  } else {
+    const mesh = meshRoute(ctx, host, port.number, namespace);
+    if (!mesh) return undefined;
+    const { vs, route } = mesh;
+    destination = {
+      host: route.host,
+      port: route.port,
+      subset: route.subset,
+      by: `VirtualService ${vs.name}`,
+      rule: vs,
+      at: [...route.path, 'host'],
+      subsetAt: [...route.path, 'subset'],
+    };
+  }
+  const alias = externalNameOf(ctx, destination.host);
+  return alias ? { ...destination, host: alias.target, alias: alias.service } : destination;
+}
+
+/** An egress gateway a destination host leads to: an Istio one (`gatewayBehindHost`), or the Service Istio deploys for a Gateway API Gateway. */
+type EgressGatewayHop = { kind: 'istio'; through: EgressGateway } | { kind: 'gateway-api'; gateway: Resource };
+
+function egressGatewayAt(ctx: NavigationContext, host: string): EgressGatewayHop | undefined {
+  const through = gatewayBehindHost(ctx.index, ctx.settings, host);
+  if (through) return { kind: 'istio', through };
+  const gateway = deployedGateway(ctx.index, host);
+  return gateway ? { kind: 'gateway-api', gateway } : undefined;
+}
+
+/** What the egress gateway does with a host's traffic arriving on `port`: the server or listener that takes it, and where it forwards it. */
+interface GatewayForward {
+  /** The Istio Gateway or Gateway API Gateway, when the workspace has it. */
+  resource?: Resource;
+  protocol: string;
+  passthrough: boolean;
+  /** Set when it forwards: the port it calls, the TLS it originates, and the rule that says so. */
+  forward?: { port: number; mode?: string; by: string; alias?: Resource; host: string };
+  /** Set when it cannot: what is missing. */
+  broken?: string;
+}
+
+function gatewayForward(ctx: NavigationContext, gateway: EgressGatewayHop, host: string, port: number): GatewayForward {
+  if (gateway.kind === 'istio') {
+    const forward = egressGatewayRoutesTo(ctx.index, ctx.settings, host, gateway.through).find(
+      (r) => r.route.matchPorts.length === 0 || r.route.matchPorts.includes(port),
+    );
+    const server = forward ? gatewayServers(forward.gateway).find((s) => s.port === port) : undefined;
+    const seen = { resource: forward?.gateway, protocol: server?.protocol ?? '', passthrough: !!server && isPassthroughServer(server) };
+    if (!forward) return { ...seen, broken: `no route at the egress gateway for ${host}:${port}` };
+    const finalPort = forward.route.port ?? port;
+    // The gateway proxy looks the DestinationRule up from the namespace its pods run in.
+    const [gatewayNamespace] = gatewayPlacement(ctx.index, ctx.settings, forward.gateway).namespaces;
+    const mode = tlsTowards(ctx, host, gatewayNamespace, forward.route.subset, finalPort).mode;
+    return { ...seen, forward: { port: finalPort, mode, by: `VirtualService ${forward.vs.name}`, host } };
+  }
+  const gw = gateway.gateway;
+  const listener = listOf(gw.spec.listeners).find((l): l is Record<string, any> => isRecord(l) && l.port === port);
+  const seen = {
+    resource: gw,
+    protocol: typeof listener?.protocol === 'string' ? listener.protocol.toUpperCase() : '',
+    passthrough: isRecord(listener?.tls) && listener.tls.mode === 'Passthrough',
+  };
+  if (!listener) return { ...seen, broken: `Gateway ${gw.name} has no listener on port ${port}` };
+  const route = gatewayForwardRoute(ctx.index, gw, host);
+  const target = route && firstBackend(route);
+  if (!route || !target) return { ...seen, broken: `no route at Gateway ${gw.name} for ${host}:${port}` };
+  const finalPort = target.port ?? port;
+  // A backend that is an ExternalName Service sends the traffic where its alias leads.
+  const to = backendHost(target);
+  const alias = to !== undefined ? externalNameOf(ctx, to) : undefined;
+  const finalHost = alias?.target ?? host;
+  const mode = tlsTowards(ctx, finalHost, gw.namespace, undefined, finalPort).mode;
+  return { ...seen, forward: { port: finalPort, mode, by: `${route.kind} ${route.name}`, ...(alias ? { alias: alias.service } : {}), host: finalHost } };
+}
 /** How a proxy in `namespace` speaks to `host` on `port` for `subset`: a TLS mode in words, or undefined for plain traffic. */
 function tlsTowards(
   ctx: NavigationContext,
@@ -195,6 +277,10 @@ function originated(mode: string | undefined): string | undefined {
 
 const shortHost = (host: string) => (host.endsWith('.svc.cluster.local') ? host.split('.')[0] : host);
 
+const aliasNote = (alias: Resource | undefined) => (alias ? `ExternalName Service ${alias.name}` : undefined);
+
+const joined = (...notes: (string | undefined)[]) => notes.filter((n): n is string => n !== undefined).join('; ');
+
 function render(namespace: string, hops: string[], broken?: string): string {
   return `${namespace} → ${hops.join(' → ')}${broken ? ` ✗ ${broken}` : ''}`;
 }
@@ -203,134 +289,107 @@ function render(namespace: string, hops: string[], broken?: string): string {
 function pathVia(ctx: NavigationContext, definer: Resource, host: string, port: ServicePort, namespace: string): EgressPath {
   const hops = ['sidecar'];
   const steps: PathStep[] = [{ kind: 'sidecar', name: namespace, port: port.number, protocol: port.protocol }];
-  const make = (broken?: string, at?: { vs: Resource; path: (string | number)[] }): EgressPath => {
-    const span = at && spanAtPath(at.vs.document.ast, at.path);
+  const make = (broken?: string, at?: { resource: Resource; path: YamlPath }): EgressPath => {
+    const span = at && spanAtPath(at.resource.document.ast, at.path);
     return {
       host,
       port: port.number,
       namespace,
       hops,
       ...(broken ? { broken } : {}),
-      ...(span && at ? { brokenAt: { uri: at.vs.uri, ...span } } : {}),
+      ...(span && at ? { brokenAt: { uri: at.resource.uri, ...span } } : {}),
       text: render(namespace, hops, broken),
       steps,
       definer,
     };
   };
-  const attached = gatewayApiRouteFor(ctx, definer, port);
-  const backend = attached && firstBackend(attached);
-  const gateway = backend && backend.kind === 'Service' ? gatewayApiGatewayOf(ctx, backend.name, backend.namespace) : undefined;
-  if (attached && backend && gateway) {
-    // The route sends the mesh's traffic to a Gateway API egress gateway, which forwards it by its own route.
-    const routeNote = `${attached.kind} ${attached.name}`;
-    const gwHost = `${backend.name}.${backend.namespace}.svc.cluster.local`;
-    const gwPort = backend.port ?? port.number;
-    const listeners: unknown[] = Array.isArray(gateway.spec.listeners) ? gateway.spec.listeners : [];
-    const listener = listeners.find((l) => isRecord(l) && l.port === gwPort) as Record<string, any> | undefined;
-    const mode = tlsTowards(ctx, gwHost, namespace, undefined, gwPort).mode ?? (listener?.tls?.mode === 'Passthrough' ? 'TLS passthrough' : undefined);
-    const gwStep: PathStep = {
-      kind: 'egress-gateway',
-      name: gwHost,
-      port: gwPort,
-      protocol: typeof listener?.protocol === 'string' ? listener.protocol.toUpperCase() : '',
-      ...(mode ? { tls: mode } : {}),
-      note: routeNote,
-      resource: gateway,
-    };
-    steps.push(gwStep);
-    hops.push(`${backend.name}:${gwPort}${mode ? ` (${mode})` : ''}`);
-    const forward = listener ? gatewayApiForward(ctx, gateway, host) : undefined;
-    const target = forward && firstBackend(forward);
-    if (!listener || !forward || !target) {
-      const broken = !listener ? `Gateway ${gateway.name} has no listener on port ${gwPort}` : `no route at Gateway ${gateway.name} for ${host}:${gwPort}`;
-      steps.push({ kind: 'host', name: host, port: gwPort, protocol: '', broken });
-      return make(broken, { vs: attached, path: ['spec', 'parentRefs'] });
-    }
-    const finalPort = target.port ?? gwPort;
-    const note = originated(tlsTowards(ctx, host, gateway.namespace, undefined, finalPort).mode);
-    hops.push(`${host}:${finalPort}${note ? ` (${note})` : ''}`);
-    steps.push({
-      kind: 'host',
-      name: host,
-      port: finalPort,
-      protocol: protocolAt(definer, finalPort),
-      ...(note ? { tls: note } : mode === 'TLS passthrough' ? { tls: 'TLS from the application' } : {}),
-      note: `${forward.kind} ${forward.name}`,
-    });
+  /** The last hop, at the host (or what an alias stands for) on the port called, with the TLS originated on the way. */
+  const arrive = (last: Omit<PathStep, 'kind'>, words: string[]): EgressPath => {
+    hops.push(`${last.name}:${last.port}${words.length > 0 ? ` (${words.join('; ')})` : ''}`);
+    steps.push({ kind: 'host', ...last });
+    return make();
+  };
+  const destination = sidecarDestination(ctx, definer, host, port, namespace);
+  if (destination && 'why' in destination) {
+    const name = `${destination.route.kind} ${destination.route.name}`;
+    hops.push(`${name} (${destination.why})`);
+    steps.push({ kind: 'route', name, protocol: '', note: destination.why, resource: destination.route });
     return make();
   }
-  if (attached && !(backend && backend.kind !== 'Service')) {
-    // A backend that is a Service but no Gateway's: where it leads is not known here.
-    const why = backend ? `backend ${backend.name} is not a Gateway's Service` : 'no backend';
-    hops.push(`${attached.kind} ${attached.name} (${why})`);
-    steps.push({ kind: 'route', name: `${attached.kind} ${attached.name}`, protocol: '', note: why, resource: attached });
-    return make();
-  }
-  const mesh = meshRoute(ctx, host, port.number, namespace);
-  const through = mesh && gatewayBehindHost(ctx.index, ctx.settings, mesh.route.host);
-  if (mesh && through) {
-    const gwPort = mesh.route.port ?? port.number;
-    const tls = tlsTowards(ctx, mesh.route.host, namespace, mesh.route.subset, gwPort);
-    const gwName = shortHost(mesh.route.host);
-    const forward = egressGatewayRoutesTo(ctx.index, ctx.settings, host, through).find(
-      (r) => r.route.matchPorts.length === 0 || r.route.matchPorts.includes(gwPort),
-    );
-    const server = forward ? gatewayServers(forward.gateway).find((s) => s.port === gwPort) : undefined;
+  const gateway = destination && egressGatewayAt(ctx, destination.host);
+  if (destination && gateway) {
+    const gwPort = destination.port ?? port.number;
+    const tls = tlsTowards(ctx, destination.host, namespace, destination.subset, gwPort);
+    const seen = gatewayForward(ctx, gateway, host, gwPort);
     const gwStep: PathStep = {
       kind: 'egress-gateway',
-      name: mesh.route.host,
+      name: destination.host,
       port: gwPort,
-      protocol: server?.protocol ?? '',
-      note: `VirtualService ${mesh.vs.name}`,
-      ...(forward ? { resource: forward.gateway } : {}),
+      protocol: seen.protocol,
+      note: joined(destination.by, aliasNote(destination.alias)),
+      ...(seen.resource ? { resource: seen.resource } : {}),
     };
     steps.push(gwStep);
+    const gwName = shortHost(destination.host);
     if (tls.missingSubset) {
       hops.push(`${gwName}:${gwPort}`);
-      gwStep.broken = `subset "${mesh.route.subset}" is not defined for ${mesh.route.host}`;
-      return make(gwStep.broken, { vs: mesh.vs, path: [...mesh.route.path, 'subset'] });
+      gwStep.broken = `subset "${destination.subset}" is not defined for ${destination.host}`;
+      return make(gwStep.broken, { resource: destination.rule, path: destination.subsetAt ?? destination.at });
     }
-    const mode = tls.mode ?? (server && isPassthroughServer(server) ? 'TLS passthrough' : undefined);
+    const mode = tls.mode ?? (seen.passthrough ? 'TLS passthrough' : undefined);
     hops.push(`${gwName}:${gwPort}${mode ? ` (${mode})` : ''}`);
     if (mode) gwStep.tls = mode;
+    const forward = seen.forward;
     if (!forward) {
-      const broken = `no route at the egress gateway for ${host}:${gwPort}`;
-      steps.push({ kind: 'host', name: host, port: gwPort, protocol: '', broken });
-      return make(broken, { vs: mesh.vs, path: [...mesh.route.path, 'host'] });
+      steps.push({ kind: 'host', name: host, port: gwPort, protocol: '', broken: seen.broken });
+      return make(seen.broken, { resource: destination.rule, path: destination.at });
     }
-    const finalPort = forward.route.port ?? gwPort;
-    // The gateway proxy looks the DestinationRule up from the namespace its pods run in.
-    const [gatewayNamespace] = gatewayPlacement(ctx.index, ctx.settings, forward.gateway).namespaces;
-    const gatewayTls = tlsTowards(ctx, host, gatewayNamespace, forward.route.subset, finalPort);
-    const note = originated(gatewayTls.mode);
-    hops.push(`${host}:${finalPort}${note ? ` (${note})` : ''}`);
-    steps.push({
-      kind: 'host',
-      name: host,
-      port: finalPort,
-      protocol: protocolAt(definer, finalPort),
-      ...(note ? { tls: note } : mode === 'TLS passthrough' ? { tls: 'TLS from the application' } : {}),
-      note: `VirtualService ${forward.vs.name}`,
-    });
+    const note = originated(forward.mode);
+    const tlsWords = note ? { tls: note } : mode === 'TLS passthrough' ? { tls: 'TLS from the application' } : {};
+    return arrive(
+      { name: forward.host, port: forward.port, protocol: protocolAt(definer, forward.port), ...tlsWords, note: joined(forward.by, aliasNote(forward.alias)) },
+      [note, aliasNote(forward.alias)].filter((w): w is string => w !== undefined),
+    );
+  }
+  if (destination && destination.rule.group === GATEWAY_API && destination.host !== host && !destination.alias && !hostMatches(host, destination.host)) {
+    // A backend Service that is neither an egress gateway nor an alias: where it leads is not known here.
+    const why =
+      ctx.index.withHost('Service', destination.host).length > 0
+        ? `backend ${shortHost(destination.host)} is not an egress gateway`
+        : `backend ${destination.host} is not in the workspace`;
+    hops.push(`${destination.by} (${why})`);
+    steps.push({ kind: 'route', name: destination.by, protocol: '', note: why, resource: destination.rule });
     return make();
   }
-  const target = port.targetPort ?? port.number;
-  const sidecarTls = tlsTowards(ctx, host, namespace, mesh?.route.subset, port.number);
-  const tlsNote = originated(sidecarTls.mode);
+  // Direct from the sidecar, to the host or to what an ExternalName alias stands for.
+  const to = destination?.alias ? destination.host : host;
+  const target = destination?.alias ? (destination.port ?? port.number) : (port.targetPort ?? port.number);
+  const tlsNote = originated(tlsTowards(ctx, to, namespace, destination?.subset, destination?.alias ? target : port.number).mode);
   const policy = outboundPolicy(ctx.index, ctx.settings, namespace);
-  const policyNote = policy.mode === 'REGISTRY_ONLY' ? `REGISTRY_ONLY: allowed by ${definer.kind} ${definer.name}` : 'ALLOW_ANY';
-  const routedBy = attached ? `${attached.kind} ${attached.name}` : mesh ? `VirtualService ${mesh.vs.name}` : undefined;
-  const notes = [tlsNote, policyNote, routedBy].filter((n): n is string => n !== undefined);
-  hops.push(`${host}:${target} (${notes.join('; ')})`);
-  steps.push({
-    kind: 'host',
-    name: host,
-    port: target,
-    protocol: tlsNote ? protocolAt(definer, target) || port.protocol : port.protocol,
-    ...(tlsNote ? { tls: tlsNote } : {}),
-    note: [policyNote, routedBy].filter((n) => n !== undefined).join('; '),
-  });
-  return make();
+  const allowedBy = destination?.alias ?? definer;
+  const policyNote = policy.mode === 'REGISTRY_ONLY' ? `REGISTRY_ONLY: allowed by ${allowedBy.kind} ${allowedBy.name}` : 'ALLOW_ANY';
+  const routedBy = joined(destination?.by, aliasNote(destination?.alias)) || undefined;
+  return arrive(
+    {
+      name: to,
+      port: target,
+      protocol: tlsNote ? protocolAt(definer, target) || port.protocol : port.protocol,
+      ...(tlsNote ? { tls: tlsNote } : {}),
+      note: joined(policyNote, routedBy),
+      ...(destination?.alias ? { resource: destination.alias } : {}),
+    },
+    [tlsNote, policyNote, routedBy].filter((n): n is string => n !== undefined),
+  );
+}
+
+/**
+ * The workspace as `viewer` sees it, when the index can say (the server's and the CLI's can): one
+ * version of each object, the nearest to the viewer, and only its mesh, as the diagnostics see it.
+ * A repository with alternative versions of a Gateway then gets each path from its own versions.
+ */
+function seenBy(ctx: NavigationContext, viewer: Resource): NavigationContext {
+  const index = ctx.index as Partial<Pick<WorkspaceIndex, 'tracked'>>;
+  return typeof index.tracked === 'function' ? { ...ctx, index: index.tracked(new Set(), viewer) } : ctx;
 }
 
 /** One line for a code lens: the host and port the client calls, then its path. */
@@ -344,6 +403,7 @@ export function pathTitle(p: EgressPath): string {
  */
 export function serviceEntryPaths(se: Resource, ctx: NavigationContext): EgressPath[] {
   if (se.group !== ISTIO_NETWORKING || se.kind !== 'ServiceEntry') return [];
+  ctx = seenBy(ctx, se);
   const out: EgressPath[] = [];
   for (const host of hostsOf(se)) for (const port of portsOf(se)) out.push(pathVia(ctx, se, host, port, se.namespace));
   return out;
@@ -352,6 +412,7 @@ export function serviceEntryPaths(se: Resource, ctx: NavigationContext): EgressP
 /** The egress paths of the hosts a VirtualService routes, through the ServiceEntries or Services that declare them, as its namespace sees them. */
 export function virtualServicePaths(vs: Resource, ctx: NavigationContext): EgressPath[] {
   if (vs.group !== ISTIO_NETWORKING || vs.kind !== 'VirtualService') return [];
+  ctx = seenBy(ctx, vs);
   const out: EgressPath[] = [];
   const seen = new Set<string>();
   for (const host of hostsOf(vs)) {

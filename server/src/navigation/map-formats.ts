@@ -4,7 +4,7 @@
  */
 import type { TrafficMapModel } from './traffic-map';
 import { layoutMap } from './map-layout';
-import { edgeLines, SVG_STYLE, svgMarkup, svgTree } from './map-svg';
+import { edgeLines, edgeText, NODE_COLOURS, SVG_STYLE, svgMarkup, svgTree } from './map-svg';
 
 export const MAP_FORMATS = ['svg', 'mermaid', 'dot'] as const;
 export type MapFormat = (typeof MAP_FORMATS)[number];
@@ -16,6 +16,9 @@ export function formatMap(model: TrafficMapModel, format: MapFormat, where: (nod
   return dot(model, where);
 }
 
+/** A Mermaid class name is a word: `egress-gateway` becomes `egress_gateway`. */
+const mermaidClass = (kind: string) => kind.replace(/-/g, '_');
+
 /** Mermaid labels are quoted; a quote inside is written as an entity, and lines are joined with `<br/>`. */
 const mermaidText = (lines: string[]) => `"${lines.map((l) => l.replace(/"/g, '#quot;')).join('<br/>')}"`;
 
@@ -25,22 +28,18 @@ function mermaid(model: TrafficMapModel, where: (nodeId: string) => string | und
   for (const n of model.nodes) {
     const at = where(n.id);
     if (at) out.push(`  %% ${n.kind} ${n.label}: ${at}`);
-    out.push(`  ${ids.get(n.id)}[${mermaidText([n.label, n.caption])}]:::${n.kind.replace(/-/g, '_')}`);
+    out.push(`  ${ids.get(n.id)}[${mermaidText([n.label, n.caption])}]:::${mermaidClass(n.kind)}`);
   }
   const red: number[] = [];
   model.edges.forEach((e, i) => {
     const lines = edgeLines(e);
+    // A label wrapped or cut short keeps its whole text in a comment (Mermaid has no tooltip for links).
+    if (lines.length > edgeText(e).length) out.push(`  %% ${ids.get(e.from)} → ${ids.get(e.to)}: ${edgeText(e).join(' | ')}`);
     const arrow = e.dashed ? '-.->' : '-->';
     out.push(`  ${ids.get(e.from)} ${arrow}${lines.length > 0 ? `|${mermaidText(lines)}|` : ''} ${ids.get(e.to)}`);
     if (e.broken.length > 0) red.push(i);
   });
-  out.push(
-    '  classDef namespace fill:#e8f0fe,stroke:#1a73e8',
-    '  classDef sidecar fill:#f1f8e9,stroke:#558b2f',
-    '  classDef egress_gateway fill:#fff3e0,stroke:#ef6c00',
-    '  classDef route fill:#f3e5f5,stroke:#8e24aa',
-    '  classDef host fill:#ffffff,stroke:#424242',
-  );
+  for (const [kind, c] of Object.entries(NODE_COLOURS)) out.push(`  classDef ${mermaidClass(kind)} fill:${c.fill},stroke:${c.stroke}`);
   const brokenNodes = model.nodes.filter((n) => n.broken).map((n) => ids.get(n.id));
   for (const id of brokenNodes) out.push(`  style ${id} stroke:#d32f2f,stroke-width:2px`);
   if (red.length > 0) out.push(`  linkStyle ${red.join(',')} stroke:#d32f2f,stroke-width:2px,color:#d32f2f`);
@@ -48,8 +47,6 @@ function mermaid(model: TrafficMapModel, where: (nodeId: string) => string | und
 }
 
 const dotString = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
-
-const DOT_COLORS: Record<string, string> = { namespace: '#e8f0fe', sidecar: '#f1f8e9', 'egress-gateway': '#fff3e0', route: '#f3e5f5', host: '#ffffff' };
 
 function dot(model: TrafficMapModel, where: (nodeId: string) => string | undefined): string {
   const out = [
@@ -59,7 +56,7 @@ function dot(model: TrafficMapModel, where: (nodeId: string) => string | undefin
     '  edge [fontname="sans-serif", fontsize=10];',
   ];
   for (const n of model.nodes) {
-    const attrs = [`label=${dotString(`${n.label}\n${n.caption}`)}`, `fillcolor=${dotString(DOT_COLORS[n.kind])}`];
+    const attrs = [`label=${dotString(`${n.label}\n${n.caption}`)}`, `fillcolor=${dotString(NODE_COLOURS[n.kind].fill)}`];
     if (n.broken) attrs.push('color="#d32f2f"', 'penwidth=2');
     const at = where(n.id);
     if (at) attrs.push(`tooltip=${dotString(at)}`);
@@ -68,6 +65,8 @@ function dot(model: TrafficMapModel, where: (nodeId: string) => string | undefin
   for (const e of model.edges) {
     const lines = edgeLines(e);
     const attrs = lines.length > 0 ? [`label=${dotString(lines.join('\n'))}`] : [];
+    // A label wrapped or cut short keeps its whole text in the tooltip.
+    if (lines.length > edgeText(e).length) attrs.push(`tooltip=${dotString(edgeText(e).join('\n'))}`);
     if (e.broken.length > 0) attrs.push('color="#d32f2f"', 'fontcolor="#d32f2f"', 'penwidth=2');
     if (e.dashed) attrs.push('style=dashed');
     out.push(`  ${dotString(e.from)} -> ${dotString(e.to)}${attrs.length > 0 ? ` [${attrs.join(', ')}]` : ''};`);

@@ -48,8 +48,50 @@ export const TEXT = { label: 13, caption: 11, edge: 11, lineHeight: 14 } as cons
 /** The width of a glyph as a share of the font size: the layout reserves room with it, the drawing sizes label plates with it. */
 export const GLYPH_WIDTH = 0.62;
 
-/** The lines written on an edge: its labels, then what is broken. */
+/** At most this many characters on a line of an edge's label, and this many lines for one label or message, so a long message keeps its edge narrow. */
+export const EDGE_LINE = { chars: 40, lines: 3 } as const;
+
+/**
+ * A text broken into lines of at most `EDGE_LINE.chars` characters, between words, or inside a long
+ * host name after a dot or dash; past `EDGE_LINE.lines` lines the rest is cut and the last line ends with `…`.
+ */
+export function wrapLine(text: string): string[] {
+  // Each piece with what separates it from the one before: a space between words, nothing inside a long word.
+  const pieces: { sep: string; text: string }[] = [];
+  text.split(' ').forEach((word, i) => {
+    let sep = i === 0 ? '' : ' ';
+    let rest = word;
+    while (rest.length > EDGE_LINE.chars) {
+      const head = rest.slice(0, EDGE_LINE.chars);
+      const cut = Math.max(head.lastIndexOf('.'), head.lastIndexOf('-')) + 1 || EDGE_LINE.chars;
+      pieces.push({ sep, text: rest.slice(0, cut) });
+      sep = '';
+      rest = rest.slice(cut);
+    }
+    pieces.push({ sep, text: rest });
+  });
+  const lines: string[] = [];
+  let line = '';
+  for (const piece of pieces) {
+    if (line !== '' && line.length + piece.sep.length + piece.text.length > EDGE_LINE.chars) {
+      lines.push(line);
+      line = piece.text;
+    } else line += line === '' ? piece.text : piece.sep + piece.text;
+  }
+  lines.push(line);
+  if (lines.length <= EDGE_LINE.lines) return lines;
+  const kept = lines.slice(0, EDGE_LINE.lines);
+  kept[EDGE_LINE.lines - 1] = `${kept[EDGE_LINE.lines - 1].slice(0, EDGE_LINE.chars - 1)}…`;
+  return kept;
+}
+
+/** The lines written on an edge: its labels, then what is broken, each wrapped (`wrapLine`). */
 export function edgeLines(edge: { labels: string[]; broken: string[] }): string[] {
+  return edgeText(edge).flatMap(wrapLine);
+}
+
+/** The same lines whole, for a tooltip. */
+export function edgeText(edge: { labels: string[]; broken: string[] }): string[] {
   return [...edge.labels, ...edge.broken.map((b) => `✗ ${b}`)];
 }
 
@@ -71,8 +113,9 @@ export function svgTree(map: DrawableMap, tooltip: (nodeId: string) => string | 
     const cls = ['edge', e.broken.length > 0 ? 'broken' : '', e.dashed ? 'dashed' : ''].filter((c) => c).join(' ');
     const d = e.points.map((p, i) => `${i === 0 ? 'M' : 'L'} ${round(p.x)} ${round(p.y)}`).join(' ');
     const lines = edgeLines(e);
+    const labelLines = e.labels.flatMap(wrapLine).length;
     const children: SvgElement[] = [el('path', { class: 'edge-line', d, 'marker-end': `url(#${e.broken.length > 0 ? 'arrow-broken' : 'arrow'})` })];
-    const title = [...lines, ...e.notes].join('\n');
+    const title = [...edgeText(e), ...e.notes].join('\n');
     if (title) children.unshift(el('title', {}, title));
     if (lines.length > 0) {
       const width = Math.max(...lines.map((l) => l.length)) * TEXT.edge * GLYPH_WIDTH + 8;
@@ -80,7 +123,7 @@ export function svgTree(map: DrawableMap, tooltip: (nodeId: string) => string | 
       children.push(el('rect', { class: 'edge-plate', x: round(e.labelX - width / 2), y: round(e.labelY - height / 2), width: round(width), height, rx: 3 }));
       lines.forEach((line, i) => {
         const y = e.labelY - height / 2 + 2 + TEXT.lineHeight * (i + 0.75);
-        const isBroken = i >= e.labels.length;
+        const isBroken = i >= labelLines;
         children.push(el('text', { class: isBroken ? 'edge-text broken-text' : 'edge-text', x: round(e.labelX), y: round(y), 'text-anchor': 'middle' }, line));
       });
     }
@@ -129,16 +172,22 @@ export function svgMarkup(tree: SvgElement, style?: string): string {
   return `${write(tree, 0)}\n`;
 }
 
+/** The light colours of each kind of node in a standalone picture: the SVG's stylesheet, Mermaid's classes and DOT's fills. */
+export const NODE_COLOURS: Record<string, { fill: string; stroke: string }> = {
+  namespace: { fill: '#e8f0fe', stroke: '#1a73e8' },
+  sidecar: { fill: '#f1f8e9', stroke: '#558b2f' },
+  'egress-gateway': { fill: '#fff3e0', stroke: '#ef6c00' },
+  route: { fill: '#f3e5f5', stroke: '#8e24aa' },
+  host: { fill: '#ffffff', stroke: '#424242' },
+};
+
 /** Colours for a standalone SVG (documentation, pull requests): light, and dark where the viewer prefers it. */
 export const SVG_STYLE = `
 svg.egress-map { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; background: #ffffff; }
 .node-box { fill: #f3f3f3; stroke: #6b6b6b; stroke-width: 1.2; }
-.node-namespace .node-box { fill: #e8f0fe; stroke: #1a73e8; }
-.node-sidecar .node-box { fill: #f1f8e9; stroke: #558b2f; }
-.node-egress-gateway .node-box { fill: #fff3e0; stroke: #ef6c00; }
-.node-route .node-box { fill: #f3e5f5; stroke: #8e24aa; }
-.node-host .node-box { fill: #ffffff; stroke: #424242; }
-.node.broken .node-box { stroke: #d32f2f; stroke-width: 2; }
+${Object.entries(NODE_COLOURS)
+  .map(([kind, c]) => `.node-${kind} .node-box { fill: ${c.fill}; stroke: ${c.stroke}; }\n`)
+  .join('')}.node.broken .node-box { stroke: #d32f2f; stroke-width: 2; }
 .node-label { font-size: ${TEXT.label}px; font-weight: 600; fill: #1f1f1f; }
 .node-caption { font-size: ${TEXT.caption}px; fill: #5f5f5f; }
 .edge-line { fill: none; stroke: #616161; stroke-width: 1.4; }

@@ -441,3 +441,45 @@ test('references of a gateway that no Gateway defines still list every reference
     ['istio-system/istio-egressgateway', 'istio-egressgateway.istio-system'],
   );
 });
+
+test("the host of a Gateway API Gateway's Service leads to that Gateway; hover says so, and rename sends the user to the Gateway", () => {
+  // As in Istio's egress TLS origination task (Gateway API tab): a VirtualService sends the mesh's traffic to the Service Istio deploys for the Gateway.
+  const { index, ctx } = workspace({
+    'file:///ws/gateway.yaml': `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata:
+  name: nginx-egressgateway
+spec:
+  gatewayClassName: istio
+  listeners:
+  - name: https
+    port: 443
+    protocol: HTTPS
+`,
+    'file:///ws/vs.yaml': `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: direct-nginx-to-egress-gateway
+spec:
+  hosts:
+  - my-nginx.mesh-external.svc.cluster.local
+  http:
+  - route:
+    - destination:
+        host: nginx-egressgateway-istio.default.svc.cluster.local
+`,
+  });
+  const site = siteOf(ctx, index, 'file:///ws/vs.yaml', 'host: nginx-egressgateway-istio');
+  assert.deepEqual(
+    targetsOf(site, ctx).map((t) => `${t.label} ${where(index, t)}`),
+    ['Gateway default/nginx-egressgateway (Gateway API), whose Service Istio deploys gateway.yaml:4:nginx-egressgateway'],
+  );
+  const hover = siteHover(site, ctx, (uri) => index.file(uri)?.text).contents;
+  assert.match(hover, /resolves to/);
+  assert.doesNotMatch(hover, /assumed to exist/);
+  const refused = prepareRename(site, ctx);
+  assert.ok(
+    'error' in refused && /Service Istio deploys for Gateway default\/nginx-egressgateway; rename that Gateway/.test(refused.error),
+    JSON.stringify(refused),
+  );
+});

@@ -22,7 +22,8 @@ import { findGateway, gatewayReferences, gatewayRefNameSpan, MESH_GATEWAY, parse
 import { registryLookup } from '../mesh/registry';
 import { effectiveDestinationRule, subsetsOf, subsetNames } from '../mesh/destination-rules';
 import type { Settings } from '../settings';
-import { isRecord } from '../data';
+import { isRecord, listOf } from '../data';
+import { deployedGateway } from './gateway-api';
 
 export interface NavigationContext {
   index: IndexReader;
@@ -101,8 +102,7 @@ function sitesOf(r: Resource, ctx: NavigationContext, only?: ReadonlySet<SiteKin
   if (r.group === ISTIO_NETWORKING) {
     switch (r.kind) {
       case 'VirtualService': {
-        const hosts: unknown[] = Array.isArray(spec.hosts) ? spec.hosts : [];
-        hosts.forEach((_, i) => out.push(site(r, 'host', ['spec', 'hosts', i], false)));
+        listOf(spec.hosts).forEach((_, i) => out.push(site(r, 'host', ['spec', 'hosts', i], false)));
         for (const { ref, path } of gatewayReferences(r)) if (ref.trim() !== MESH_GATEWAY) out.push(site(r, 'gateway', path, false, gatewayRefNameSpan));
         for (const d of routeDestinations(r)) {
           out.push(site(r, 'host', [...d.path, 'host'], false));
@@ -113,22 +113,18 @@ function sitesOf(r: Resource, ctx: NavigationContext, only?: ReadonlySet<SiteKin
       case 'DestinationRule': {
         const host = typeof spec.host === 'string' ? resolveHost(spec.host, r.namespace) : undefined;
         out.push(site(r, 'host', ['spec', 'host'], false));
-        const subsets: unknown[] = Array.isArray(spec.subsets) ? spec.subsets : [];
-        subsets.forEach((_, i) => out.push(site(r, 'subset', ['spec', 'subsets', i, 'name'], true, undefined, { host })));
+        listOf(spec.subsets).forEach((_, i) => out.push(site(r, 'subset', ['spec', 'subsets', i, 'name'], true, undefined, { host })));
         break;
       }
       case 'Gateway': {
         out.push(site(r, 'gateway', ['metadata', 'name'], true));
-        const servers: unknown[] = Array.isArray(spec.servers) ? spec.servers : [];
-        servers.forEach((s, i) => {
-          const hosts: unknown[] = isRecord(s) && Array.isArray(s.hosts) ? s.hosts : [];
-          hosts.forEach((_, j) => out.push(site(r, 'host', ['spec', 'servers', i, 'hosts', j], false, afterSlash)));
+        listOf(spec.servers).forEach((s, i) => {
+          listOf(isRecord(s) ? s.hosts : undefined).forEach((_, j) => out.push(site(r, 'host', ['spec', 'servers', i, 'hosts', j], false, afterSlash)));
         });
         break;
       }
       case 'ServiceEntry': {
-        const hosts: unknown[] = Array.isArray(spec.hosts) ? spec.hosts : [];
-        hosts.forEach((_, i) => out.push(site(r, 'host', ['spec', 'hosts', i], true)));
+        listOf(spec.hosts).forEach((_, i) => out.push(site(r, 'host', ['spec', 'hosts', i], true)));
         break;
       }
       case 'Sidecar': {
@@ -211,8 +207,7 @@ function subsetTargets(ctx: NavigationContext, s: Site): Target[] {
     ? ctx.index.find(ISTIO_NETWORKING, 'DestinationRule', s.resource.namespace, s.resource.name).filter((dr) => subsetNames(dr).includes(name))
     : [subsetsOf(effectiveDestinationRule(ctx.index, s.resource.namespace, s.host)).get(name)?.rule].filter((dr): dr is Resource => dr !== undefined);
   return rules.flatMap((dr) => {
-    const subsets: unknown[] = Array.isArray(dr.spec.subsets) ? dr.spec.subsets : [];
-    const i = subsets.findIndex((x) => isRecord(x) && x.name === name);
+    const i = listOf(dr.spec.subsets).findIndex((x) => isRecord(x) && x.name === name);
     const at = i >= 0 ? scalarAt(dr, ['spec', 'subsets', i, 'name']) : undefined;
     return at ? [{ resource: dr, span: at.content, name, label: `subset "${name}" of DestinationRule ${id(dr)}` }] : [];
   });
@@ -220,7 +215,7 @@ function subsetTargets(ctx: NavigationContext, s: Site): Target[] {
 
 /** The entry of a ServiceEntry's hosts that defines `host` (equal, or else a wildcard matching it). */
 function serviceEntryHost(se: Resource, host: string): { span: Span; name: string } | undefined {
-  const hosts: unknown[] = Array.isArray(se.spec.hosts) ? se.spec.hosts : [];
+  const hosts = listOf(se.spec.hosts);
   let fallback: { span: Span; name: string } | undefined;
   for (let i = 0; i < hosts.length; i++) {
     if (typeof hosts[i] !== 'string') continue;
@@ -250,6 +245,10 @@ function hostTargets(ctx: NavigationContext, s: Site): Target[] {
     const t = registryTarget(e.resource, host);
     if (t) out.push(t);
   }
+  // The Service Istio deploys for a Gateway API Gateway exists only in the cluster: the Gateway defines it.
+  const gateway = out.length === 0 ? deployedGateway(ctx.index, host) : undefined;
+  const span = gateway && nameSpan(gateway);
+  if (gateway && span) out.push({ resource: gateway, span, name: gateway.name, label: `Gateway ${id(gateway)} (Gateway API), whose Service Istio deploys` });
   return out;
 }
 

@@ -5,7 +5,7 @@
  */
 import { inNamespace } from '../index/namespace-origin';
 import type { Span, TextEdit } from '../model';
-import { ISTIO_NETWORKING } from '../parse/resource';
+import { GATEWAY_API, ISTIO_NETWORKING } from '../parse/resource';
 import { isWildcard, resolveHost } from '../index/hosts';
 import { subsetNames } from '../mesh/destination-rules';
 import { fqdnProblem, isDns1123Label, isDns1123Subdomain, wildcardDomainProblem } from '../validation/istio-names';
@@ -25,6 +25,8 @@ export function prepareRename(s: Site, ctx: NavigationContext): PrepareResult {
   if (s.kind === 'host') {
     if (targets.some((t) => t.resource.kind === 'Service'))
       return { error: 'This host is a Kubernetes Service; rename the Service (its metadata.name) instead.' };
+    const gateway = targets.find((t) => t.resource.group === GATEWAY_API)?.resource;
+    if (gateway) return { error: `This host is the Service Istio deploys for Gateway ${gateway.namespace}/${gateway.name}; rename that Gateway instead.` };
     const host = hostOf(s);
     if (!targets.some((t) => resolveHost(t.name, t.resource.namespace) === host))
       return { error: `"${host}" is defined only through a wildcard (${targets[0].name}); rename the wildcard in its ServiceEntry.` };

@@ -7,7 +7,7 @@ import type { Span } from '../model';
 import type { ParsedFile } from '../parse/parse';
 import type { Resource } from '../parse/resource';
 import { nodeAtPath, type YamlPath } from '../parse/yaml-path';
-import { isRecord } from '../data';
+import { isRecord, listOf } from '../data';
 
 export type SymbolKind = 'resource' | 'server' | 'route' | 'subset' | 'port' | 'listener';
 
@@ -44,7 +44,6 @@ function child(r: Resource, text: string, path: YamlPath, name: string, kind: Sy
   return span && { name, detail: detail || undefined, kind, span, selection: firstLine(span, text), children: [] };
 }
 
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
 
 function destinationText(d: unknown): string {
@@ -59,31 +58,38 @@ function childrenOf(r: Resource, text: string): OutlineSymbol[] {
   const out: (OutlineSymbol | undefined)[] = [];
   switch (r.kind) {
     case 'Gateway':
-      list(spec.servers).forEach((s, i) => {
+      listOf(spec.servers).forEach((s, i) => {
         if (!isRecord(s)) return;
         const port = isRecord(s.port) ? s.port : {};
         const tls = isRecord(s.tls) && s.tls.mode !== undefined ? ` ${str(s.tls.mode)}` : '';
         out.push(
-          child(r, text, ['spec', 'servers', i], `server ${str(port.number)} ${str(port.protocol)}${tls}`.trim(), 'server', list(s.hosts).map(str).join(', ')),
+          child(
+            r,
+            text,
+            ['spec', 'servers', i],
+            `server ${str(port.number)} ${str(port.protocol)}${tls}`.trim(),
+            'server',
+            listOf(s.hosts).map(str).join(', '),
+          ),
         );
       });
       break;
     case 'VirtualService':
       for (const protocol of ['http', 'tls', 'tcp']) {
-        list(spec[protocol]).forEach((rule, i) => {
+        listOf(spec[protocol]).forEach((rule, i) => {
           if (!isRecord(rule)) return;
           const label = typeof rule.name === 'string' && rule.name !== '' ? `${protocol} ${rule.name}` : `${protocol}[${i}]`;
-          const targets = list(rule.route)
+          const targets = listOf(rule.route)
             .map((x) => (isRecord(x) ? destinationText(x.destination) : ''))
             .filter(Boolean);
-          const gateways = list(rule.match).flatMap((m) => (isRecord(m) ? list(m.gateways).map(str) : []));
+          const gateways = listOf(rule.match).flatMap((m) => (isRecord(m) ? listOf(m.gateways).map(str) : []));
           const detail = `${gateways.length > 0 ? `[${[...new Set(gateways)].join(', ')}] ` : ''}→ ${targets.join(', ') || (rule.redirect !== undefined ? 'redirect' : '?')}`;
           out.push(child(r, text, ['spec', protocol, i], label, 'route', detail));
         });
       }
       break;
     case 'DestinationRule':
-      list(spec.subsets).forEach((s, i) => {
+      listOf(spec.subsets).forEach((s, i) => {
         if (!isRecord(s)) return;
         const labels = isRecord(s.labels)
           ? Object.entries(s.labels)
@@ -96,17 +102,17 @@ function childrenOf(r: Resource, text: string): OutlineSymbol[] {
       break;
     case 'ServiceEntry':
     case 'Service':
-      list(spec.ports).forEach((p, i) => {
+      listOf(spec.ports).forEach((p, i) => {
         if (!isRecord(p)) return;
         const number = r.kind === 'Service' ? p.port : p.number;
         out.push(child(r, text, ['spec', 'ports', i], `port ${str(number)} ${str(p.name)}`.trim(), 'port', str(p.protocol) || undefined));
       });
       break;
     case 'Sidecar':
-      list(spec.egress).forEach((l, i) => {
+      listOf(spec.egress).forEach((l, i) => {
         if (!isRecord(l)) return;
         const port = isRecord(l.port) ? ` ${str(l.port.number)}` : '';
-        out.push(child(r, text, ['spec', 'egress', i], `egress${port}`, 'listener', list(l.hosts).map(str).join(', ')));
+        out.push(child(r, text, ['spec', 'egress', i], `egress${port}`, 'listener', listOf(l.hosts).map(str).join(', ')));
       });
       break;
   }

@@ -58,7 +58,11 @@ const EXPECTED: Record<string, string[]> = {
     'namespace:default -> sidecar:default: 80',
     `sidecar:default -> ${GW}: 443 HTTPS · ISTIO_MUTUAL`,
   ],
-  'egress-gateway-tls-origination/mutual-gateway-api': [],
+  'egress-gateway-tls-origination/mutual-gateway-api': [
+    'gateway:nginx-egressgateway-istio.default.svc.cluster.local -> host:my-nginx.mesh-external.svc.cluster.local: 443 TCP · mutual TLS originated',
+    'namespace:default -> sidecar:default: 80',
+    'sidecar:default -> gateway:nginx-egressgateway-istio.default.svc.cluster.local: 443 HTTPS · ISTIO_MUTUAL',
+  ],
   'egress-gateway-tls-origination/simple': [
     `${GW} -> host:edition.cnn.com: 443 HTTPS · TLS originated`,
     'namespace:default -> sidecar:default: 80 HTTP | 443 HTTPS',
@@ -226,4 +230,21 @@ spec:
   assert.deepEqual(map.policy, { mode: 'ALLOW_ANY', origin: 'setting', overrides: [{ namespace: 'shop', mode: 'REGISTRY_ONLY' }] });
   // The sidecar node opens the namespace's Sidecar.
   assert.equal(map.nodes.find((n) => n.id === 'sidecar:shop')?.at?.uri, 'file:///ws/sidecar.yaml');
+});
+
+test('a route the map cannot follow says why; an ExternalName backend ends at the host it stands for, opened at its Service', NEEDS_CORPUS, () => {
+  const files = scenario('egress-gateway/http-gateway-api');
+  const routesFile = Object.keys(files).find((f) => f.startsWith('03-'))!;
+  const withBackend = (name: string) => files[routesFile].replace('- name: cnn-egress-gateway-istio', `- name: ${name}`);
+  const unknown = mapOf({ ...files, [routesFile]: withBackend('proxy') });
+  assert.deepEqual(
+    unknown.nodes.filter((n) => n.kind === 'route').map((n) => `${n.label}: ${n.caption}`),
+    ['HTTPRoute direct-cnn-to-egress-gateway: backend proxy.default.svc.cluster.local is not in the workspace'],
+  );
+  const alias = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: my-httpbin\nspec:\n  type: ExternalName\n  externalName: httpbin.org\n';
+  const map = mapOf({ ...files, [routesFile]: withBackend('my-httpbin'), 'alias.yaml': alias });
+  assert.ok(edges(map).includes('sidecar:default -> host:httpbin.org: 80 HTTP'), edges(map).join('\n'));
+  const host = map.nodes.find((n) => n.id === 'host:httpbin.org')!;
+  assert.equal(`${host.label} (${host.caption})`, 'httpbin.org (Service my-httpbin)');
+  assert.equal(host.at?.uri, 'file:///ws/alias.yaml');
 });

@@ -130,14 +130,12 @@ export function trafficMap(ctx: NavigationContext, filter: TrafficMapParams = {}
     if (broken && !edge.broken.includes(broken)) edge.broken.push(broken);
     if (note && !edge.notes.includes(note)) edge.notes.push(note);
   };
-  const hostNode = (path: EgressPath, broken: boolean): MapNodeModel => ({
-    id: `host:${path.host}`,
-    kind: 'host',
-    label: path.host,
-    caption: `${path.definer.kind} ${path.definer.name}`,
-    broken,
-    at: anchorOf(path.definer),
-  });
+  // A path ends at its host, or at what an ExternalName Service on the way stands for (then captioned by that Service).
+  const hostNode = (path: EgressPath, broken: boolean, step?: PathStep): MapNodeModel => {
+    const definer = step && step.name !== path.host && step.resource ? step.resource : path.definer;
+    const name = step?.name ?? path.host;
+    return { id: `host:${name}`, kind: 'host', label: name, caption: `${definer.kind} ${definer.name}`, broken, at: anchorOf(definer) };
+  };
   for (const { path, source } of filtered(all, filter)) {
     const ns = `namespace:${path.namespace}`;
     addNode({ id: ns, kind: 'namespace', label: path.namespace, caption: 'namespace', broken: false, at: anchorOf(source) });
@@ -157,9 +155,9 @@ export function trafficMap(ctx: NavigationContext, filter: TrafficMapParams = {}
           at: anchorOf(step.resource),
         });
       } else if (step.kind === 'route') {
-        addNode({ id, kind: 'route', label: step.name, caption: 'not followed yet', broken: false, at: anchorOf(step.resource) });
+        addNode({ id, kind: 'route', label: step.name, caption: step.note ?? 'not followed', broken: false, at: anchorOf(step.resource) });
       } else {
-        addNode(hostNode(path, !!step.broken));
+        addNode(hostNode(path, !!step.broken, step));
       }
       addEdge(previous, id, linkLabel(step), step.broken, step.note);
       previous = id;

@@ -1,0 +1,73 @@
+/**
+ * Kubernetes Gateway API resources as Istio reads them on the egress path: a route's backends as the
+ * destinations Istio converts them into, the Service Istio deploys for a Gateway, and the route a
+ * Gateway forwards a host by. It reads only through an `IndexReader` and knows nothing of LSP.
+ */
+import type { IndexReader } from '../index/workspace-index';
+import { GATEWAY_API, type Resource } from '../parse/resource';
+import { hostMatches, serviceHost } from '../index/hosts';
+import { clusterLocalNamespace } from '../mesh/registry';
+import { isRecord, listOf } from '../data';
+
+export const GATEWAY_API_ROUTES = ['HTTPRoute', 'TLSRoute', 'TCPRoute', 'GRPCRoute'];
+
+export interface Backend {
+  /** `Service` when the backendRef does not say. */
+  kind: string;
+  name: string;
+  namespace: string;
+  port?: number;
+}
+
+/** The first backend of a Gateway API route's first rule that names one. */
+export function firstBackend(route: Resource): Backend | undefined {
+  for (const rule of listOf(route.spec.rules)) {
+    const ref = isRecord(rule) ? listOf(rule.backendRefs).find((r) => isRecord(r) && typeof r.name === 'string') : undefined;
+    if (!isRecord(ref)) continue;
+    return {
+      kind: typeof ref.kind === 'string' ? ref.kind : 'Service',
+      name: String(ref.name),
+      namespace: typeof ref.namespace === 'string' ? ref.namespace : route.namespace,
+      ...(typeof ref.port === 'number' ? { port: ref.port } : {}),
+    };
+  }
+  return undefined;
+}
+
+/**
+ * The host a backend names, as Istio converts it (pilot/pkg/config/kube/gateway/conversion.go
+ * `buildDestination`): a Service is `<name>.<namespace>.svc.cluster.local`, a `Hostname` its name; other kinds are not followed here.
+ */
+export function backendHost(backend: Backend): string | undefined {
+  if (backend.kind === 'Service') return serviceHost(backend.name, backend.namespace);
+  if (backend.kind === 'Hostname') return backend.name.toLowerCase();
+  return undefined;
+}
+
+/**
+ * The Gateway API Gateway whose Service is `host` (`<service>.<namespace>.svc.cluster.local`): Istio's
+ * gateway controller names that Service `<gateway>-<gatewayClassName>` (deploymentcontroller.go), in the Gateway's namespace.
+ */
+export function deployedGateway(index: IndexReader, host: string): Resource | undefined {
+  const namespace = clusterLocalNamespace(host);
+  if (namespace === undefined) return undefined;
+  const service = host.split('.')[0];
+  return index
+    .withTag('Gateway', `ns:${namespace}`)
+    .find((g) => g.group === GATEWAY_API && typeof g.spec.gatewayClassName === 'string' && `${g.name}-${g.spec.gatewayClassName}` === service);
+}
+
+/** A Gateway API route attached to `gateway` whose hostnames (none: every host) admit `host`: where the gateway sends it. */
+export function gatewayForwardRoute(index: IndexReader, gateway: Resource, host: string): Resource | undefined {
+  for (const kind of GATEWAY_API_ROUTES) {
+    for (const route of index.withTag(kind, `ns:${gateway.namespace}`)) {
+      if (route.group !== GATEWAY_API) continue;
+      const attached = listOf(route.spec.parentRefs).some(
+        (p) => isRecord(p) && p.name === gateway.name && (p.kind ?? 'Gateway') === 'Gateway' && (p.namespace ?? route.namespace) === gateway.namespace,
+      );
+      const hostnames = listOf(route.spec.hostnames);
+      if (attached && (hostnames.length === 0 || hostnames.some((h) => typeof h === 'string' && (h === host || hostMatches(h, host))))) return route;
+    }
+  }
+  return undefined;
+}
