@@ -53,7 +53,7 @@ test('hover and completion answer while the start-up scan meets a 15.5 MB file, 
     const bigUri = fileUri(path.join(workspace, 'a-generated.yaml'));
     const [finding] = await client.waitForDiagnostics(bigUri, (d) => d.length > 0, 20_000);
     assert.equal(finding.code, 'file-too-large');
-    assert.match(typeof finding.message === 'string' ? finding.message : finding.message.value, /^This file is 15\.5 MB, over the 1 MB limit/);
+    assert.match(typeof finding.message === 'string' ? finding.message : finding.message.value, /^This file is 15\.5 MB, over the 2 MB limit/);
   } finally {
     await client.stop();
   }

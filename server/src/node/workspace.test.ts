@@ -62,7 +62,7 @@ test('a file over the size limit is read only up to it, and the parser reports i
   assert.ok('text' in sync && sync.text === text);
   const file = parseFile('file:///big.txt', text);
   assert.equal(file.skipped, 'too-large');
-  assert.match(file.problems[0].message, /^This file is 5\.9 KB, over the 1 MB limit/);
+  assert.match(file.problems[0].message, /^This file is 5\.9 KB, over the 2 MB limit/);
 });
 
 test('a 50 MB file is read only up to the parser limit, at once, and reported with its size', async () => {
@@ -72,7 +72,7 @@ test('a 50 MB file is read only up to the parser limit, at once, and reported wi
   const text = (await readText(huge))!;
   assert.ok(text.length > MAX_FILE_BYTES && text.length < MAX_FILE_BYTES + 100, `${text.length} characters`);
   assert.ok(Date.now() - started < 5000);
-  assert.match(parseFile('file:///huge.yaml', text).problems[0].message, /^This file is 50 MB, over the 1 MB limit/);
+  assert.match(parseFile('file:///huge.yaml', text).problems[0].message, /^This file is 50 MB, over the 2 MB limit/);
 });
 
 test('invalid globs are reported and left out; the valid ones still apply', () => {

@@ -117,17 +117,17 @@ test('very deep nesting does not throw', () => {
 
 test('a file just under the size limit is parsed; one just over it is skipped with its size and the limit', () => {
   const padding = `# ${'generated '.repeat(12)}\n`;
-  const docs = Array.from({ length: 3600 }, (_, i) => padding + SE.replace('httpbin', `svc-${i}`).replace('httpbin.org', `h${i}.example.com`));
+  const docs = Array.from({ length: 7200 }, (_, i) => padding + SE.replace('httpbin', `svc-${i}`).replace('httpbin.org', `h${i}.example.com`));
   const under = docs.join('---\n');
   assert.ok(under.length > 0.9 * MAX_FILE_BYTES && under.length <= MAX_FILE_BYTES, `${under.length} bytes`);
   const started = Date.now();
-  assert.equal(parseFile('file:///big.yaml', under).resources.length, 3600);
+  assert.equal(parseFile('file:///big.yaml', under).resources.length, 7200);
   assert.ok(Date.now() - started < 30000);
   const over = parseFile('file:///big.yaml', under + '\n'.repeat(MAX_FILE_BYTES * 1.5 - under.length));
   assert.equal(over.skipped, 'too-large');
   assert.deepEqual(
     over.problems.map((p) => [p.code, p.message.split(',')[0] + ',' + p.message.split(',')[1]]),
-    [['file-too-large', 'This file is 1.5 MB, over the 1 MB limit']],
+    [['file-too-large', 'This file is 3 MB, over the 2 MB limit']],
   );
 });
 
