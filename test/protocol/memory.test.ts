@@ -1,7 +1,8 @@
 /**
  * The server's memory while a large file is edited one character at a time: every version is a new
- * text, so anything kept per version (line tables, parsed forms, findings) grows without bound. The
- * server's resident memory is read from /proc, as the operating system counts it.
+ * text, so anything kept per version (texts, line tables) grows without bound. The file is over the
+ * parser's size limit, so this measures what the server keeps of the texts themselves, not of their
+ * parsed forms. The server's resident memory is read from /proc (Linux), as the operating system counts it.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
