@@ -25,7 +25,7 @@ export const BUILTIN_CODES: readonly CodeDoc[] = [
     code: 'file-too-large',
     severity: 'information',
     summary:
-      'The file is larger than 16 MB. istio-egress does not read it, so its resources take no part in the analysis. Split generated bundles into smaller files, or exclude them with `istioEgress.exclude`.',
+      'The file is larger than 2 MB (the message gives its size). istio-egress does not read it, so its resources take no part in the analysis. Split generated bundles into smaller files, or exclude them with `istioEgress.exclude`.',
   },
   {
     code: 'helm-template-skipped',

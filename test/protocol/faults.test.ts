@@ -11,6 +11,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  CancellationTokenSource,
   CodeActionRequest,
   CompletionRequest,
   DidChangeTextDocumentNotification,
@@ -59,6 +60,38 @@ test('the start-up scan finishes past FIFOs, sockets, devices and symlink loops,
   await client.waitForDiagnostics(fileUri(path.join(workspace, 'config', 'se.yaml')), hasEnum);
   await client.waitForDiagnostics(fileUri(path.join(workspace, 'linked.yaml')), hasEnum);
   assert.equal(client.diagnostics.has(fileUri(path.join(workspace, 'fifo.yaml'))), false);
+});
+
+test('a storm of 300 cancelled requests is survived, each answered or cancelled, and the next request is answered', async () => {
+  const uri = fileUri(path.join(workspace, 'config', 'se.yaml'));
+  const position = { line: 8, character: 4 };
+  const outcomes = await Promise.all(
+    Array.from({ length: 300 }, (_, i) => {
+      const source = new CancellationTokenSource();
+      const request =
+        i % 3 === 0
+          ? client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position }, source.token)
+          : i % 3 === 1
+            ? client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position }, source.token)
+            : client.connection.sendRequest(
+                CodeActionRequest.type,
+                { textDocument: { uri }, range: { start: position, end: position }, context: { diagnostics: [] } },
+                source.token,
+              );
+      source.cancel();
+      return request.then(
+        () => 'answered',
+        (e: { code?: number; message?: string }) => (e.code === -32800 ? 'cancelled' : `failed: ${e.code} ${e.message}`),
+      );
+    }),
+  );
+  assert.deepEqual(
+    outcomes.filter((o) => o !== 'answered' && o !== 'cancelled'),
+    [],
+  );
+  const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
+  assert.ok(hover, 'hover answers after the storm');
+  assert.equal(client.child.exitCode, null, 'the server is still running');
 });
 
 test('watcher events for a FIFO or a device are answered without blocking', async () => {

@@ -13,6 +13,7 @@
  *   port numbers and unix sockets; port 0 only with a `unix://` bind; `egress-capture-mode`: a unix
  *   socket listener needs captureMode DEFAULT or NONE;
  * - `egress-no-hosts`, `host-*`: egress hosts are `namespace/host` with a full host name or `*`;
+ *   one `~` before the namespace makes an exclusion (`~ns1/*`, `~/api.example.com`, Istio 1.31 and later);
  * - `egress-host-duplicate`, `egress-host-all` (warnings): a host already covered, or the host that
  *   imports everything from every namespace listed together with others;
  * - `ingress-*`: ingress listener ports, binds, default endpoints and TLS settings;
@@ -187,7 +188,8 @@ function checkEgressHosts(h: RuleHits<Messages>, path: (string | number)[], host
     if (typeof host !== 'string') return;
     const hp = [...path, 'hosts', j];
     const slash = host.indexOf('/');
-    if (slash >= 0) {
+    // Exclusions (`~ns1/*`, `~/host`) take no part in the duplicate checks, as in Istio's ValidateSidecar.
+    if (slash >= 0 && !host.startsWith('~')) {
       const ns = host.slice(0, slash) === '.' ? namespace : host.slice(0, slash);
       const svc = host.slice(slash + 1);
       let set = byNamespace.get(ns);

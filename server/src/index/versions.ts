@@ -15,7 +15,7 @@ export function identityOf(r: Pick<Resource, 'group' | 'kind' | 'namespace' | 'n
 }
 
 /** Whether two resources are the same document (the same object, or a re-parse of it at the same place). */
-export function sameDocument(a: Pick<Resource, 'uri' | 'docIndex'>, b: Pick<Resource, 'uri' | 'docIndex'>): boolean {
+function sameDocument(a: Pick<Resource, 'uri' | 'docIndex'>, b: Pick<Resource, 'uri' | 'docIndex'>): boolean {
   return a === b || (a.uri === b.uri && a.docIndex === b.docIndex);
 }
 

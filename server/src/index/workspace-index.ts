@@ -48,15 +48,15 @@ export interface IndexReader {
 }
 
 /** How many resources `someWithTag` returns. */
-export const SOME = 3;
+const SOME = 3;
 
-export const kindKey = (kind: string) => `kind|${kind}`;
+const kindKey = (kind: string) => `kind|${kind}`;
 export const nameKey = (group: string, kind: string, namespace: string, name: string) => `name|${group}|${kind}|${namespace}|${name}`;
-export const hostKey = (kind: string, host: string) => `host|${kind}|${host}`;
+const hostKey = (kind: string, host: string) => `host|${kind}|${host}`;
 const wildcardKey = (kind: string) => `wildcard|${kind}`;
-export const tagKey = (kind: string, tag: string) => `tag|${kind}|${tag}`;
+const tagKey = (kind: string, tag: string) => `tag|${kind}|${tag}`;
 /** Fires when the first `SOME` resources with a tag change: see `someWithTag`. */
-export const someKey = (kind: string, tag: string) => `some|${kind}|${tag}`;
+const someKey = (kind: string, tag: string) => `some|${kind}|${tag}`;
 
 /**
  * Secondary keys that let analyzers look up narrowly instead of scanning a kind:
@@ -70,7 +70,7 @@ export const someKey = (kind: string, tag: string) => `some|${kind}|${tag}`;
  * namespace's cluster domain; `label:<key>=<value>` for a workload's pod labels; `mesh-config` for
  * resources that carry the mesh config.
  */
-export function tagsOf(r: Resource): string[] {
+function tagsOf(r: Resource): string[] {
   const tags = [`ns:${r.namespace}`];
   if (r.kind === 'Namespace') tags.push(`name:${r.name}`);
   if (r.meshConfig) tags.push('mesh-config');
@@ -169,7 +169,7 @@ function entryOf(r: Resource): Entry {
 const ISTIO_HOST_KINDS = new Set(['ServiceEntry', 'DestinationRule', 'VirtualService']);
 
 /** The hosts a resource declares, as Istio names them (see mesh/hosts.ts), for the host index. */
-export function declaredHosts(r: Resource): string[] {
+function declaredHosts(r: Resource): string[] {
   if (r.family === 'istio' && ISTIO_HOST_KINDS.has(r.kind)) {
     const raw: unknown[] = r.kind === 'DestinationRule' ? [r.spec.host] : Array.isArray(r.spec.hosts) ? r.spec.hosts : [];
     const out: string[] = [];

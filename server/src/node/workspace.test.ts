@@ -10,7 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { compileFilter, inSkippedFolder, listFiles, readText, readTextSync } from './workspace';
-import { MAX_FILE_BYTES } from '../parse/parse';
+import { MAX_FILE_BYTES, parseFile } from '../parse/parse';
 
 let root: string;
 let socket: net.Server;
@@ -52,23 +52,27 @@ test('reading a FIFO, a device or a socket returns nothing at once instead of bl
   assert.equal(await readText(path.join(root, 'linked.yaml')), 'kind: ServiceEntry\n');
 });
 
-test('a file over the size limit is read only up to it, and the parser reports it as too large', async () => {
+test('a file over the size limit is read only up to it, and the parser reports it as too large, with its size', async () => {
   const big = path.join(root, 'big.txt');
-  fs.writeFileSync(big, `apiVersion: networking.istio.io/v1\n${'é'.repeat(3000)}`);
+  const content = `apiVersion: networking.istio.io/v1\n${'é'.repeat(3000)}`;
+  fs.writeFileSync(big, content);
   const text = (await readText(big, 1000))!;
-  assert.ok(text.length > 1000 && text.length < 2000, `${text.length} characters`);
+  assert.ok(text.startsWith(content.slice(0, 500)) && !text.includes(content.slice(0, 1000)), 'the beginning of the file, cut at 1,000 bytes');
   const sync = readTextSync(big, 1000);
   assert.ok('text' in sync && sync.text === text);
+  const file = parseFile('file:///big.txt', text);
+  assert.equal(file.skipped, 'too-large');
+  assert.match(file.problems[0].message, /^This file is 5\.9 KB, over the 2 MB limit/);
 });
 
-test('a 50 MB file is read only up to the parser limit, at once', async () => {
+test('a 50 MB file is read only up to the parser limit, at once, and reported with its size', async () => {
   const huge = path.join(root, 'huge.yaml');
-  fs.writeFileSync(huge, 'apiVersion: networking.istio.io/v1\n');
-  fs.truncateSync(huge, 50 * 1024 * 1024);
+  fs.writeFileSync(huge, Buffer.alloc(50 * 1024 * 1024, 'apiVersion: networking.istio.io/v1\n'));
   const started = Date.now();
   const text = (await readText(huge))!;
-  assert.equal(text.length, MAX_FILE_BYTES + 1);
+  assert.ok(text.length > MAX_FILE_BYTES && text.length < MAX_FILE_BYTES + 100, `${text.length} characters`);
   assert.ok(Date.now() - started < 5000);
+  assert.match(parseFile('file:///huge.yaml', text).problems[0].message, /^This file is 50 MB, over the 2 MB limit/);
 });
 
 test('invalid globs are reported and left out; the valid ones still apply', () => {

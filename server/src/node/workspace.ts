@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { MAX_FILE_BYTES } from '../parse/parse';
+import { cutFileText, MAX_FILE_BYTES } from '../parse/parse';
 
 const ALWAYS_SKIPPED = new Set(['node_modules', '.git']);
 
@@ -125,12 +125,9 @@ export async function readText(file: string, limit = MAX_FILE_BYTES): Promise<st
   }
 }
 
-/**
- * A file longer than `limit` bytes must read as longer than `limit` characters, so that the parser
- * skips it as too large; multi-byte characters can make the cut text shorter, so it is padded.
- */
+/** A file longer than `limit` bytes comes back as the parser's stand-in for it, which carries its size. */
 function cutText(text: string, size: number, limit: number): string {
-  return size > limit && text.length <= limit ? text.padEnd(limit + 1, ' ') : text;
+  return size > limit ? cutFileText(text, size) : text;
 }
 
 /** The synchronous `readText`, for the CLI: the text, or the reason it could not be read. */

@@ -5,7 +5,7 @@
  */
 import YAML, { isScalar, Scalar } from 'yaml';
 import type { Finding } from '../model';
-import { yamlErrorFindings, PARSE_OPTIONS, TO_JS_OPTIONS } from './syntax';
+import { markDuplicateKeys, yamlErrorFindings, PARSE_OPTIONS, TO_JS_OPTIONS } from './syntax';
 import { nodeAtPath } from './yaml-path';
 import { isRecord } from '../data';
 
@@ -52,6 +52,7 @@ export function meshConfigOf(value: Record<string, any>, ast: YAML.Document.Pars
   const inner = String(node.value);
   const toFileOffset = offsetMapper(node, text, inner);
   const innerAst = YAML.parseDocument(inner, PARSE_OPTIONS);
+  markDuplicateKeys(innerAst);
   const errors = yamlErrorFindings(innerAst).map((f) => ({
     ...f,
     start: toFileOffset(f.start),

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseFile } from './parse';
+import { MAX_FILE_BYTES, parseFile } from './parse';
 import { spanAtPath } from './yaml-path';
 import { outboundMode } from './mesh-config';
 
@@ -68,6 +68,30 @@ test('duplicate keys are reported as yaml-duplicate-key on the second key', () =
   assert.equal(lineCol(text, dup.start).line, 8);
 });
 
+test('a mapping of 50,000 keys parses in linear time, and a duplicate among them is still found', () => {
+  // The YAML library's own duplicate check compares each key with every earlier one: about a minute here.
+  const lines = ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: big', 'data:'];
+  for (let i = 0; i < 50_000; i++) lines.push(`  k${i}: v`);
+  const text = `${lines.join('\n')}\n  k7: again\n`;
+  const started = Date.now();
+  const file = parseFile('file:///big.yaml', text);
+  const elapsed = Date.now() - started;
+  assert.ok(elapsed < 8000, `parsed in ${elapsed} ms`);
+  assert.deepEqual(
+    file.problems.map((p) => [p.code, p.start]),
+    [['yaml-duplicate-key', text.lastIndexOf('k7: again')]],
+  );
+});
+
+test('duplicate keys are found in flow mappings and nested mappings, with the same scalar value in any style', () => {
+  const text = 'a: {x: 1, "x": 2}\nb:\n  c: 1\n  d: 2\n  c: 3\ntrue: 1\nTrue: 2\n1: a\n"1": b\n';
+  const file = parseFile('file:///dups.yaml', text);
+  assert.deepEqual(
+    file.problems.filter((p) => p.code === 'yaml-duplicate-key').map((p) => text.slice(p.start, p.start + 4)),
+    ['"x":', 'c: 3', 'True'],
+  );
+});
+
 test('an alias bomb is refused with one finding, quickly', () => {
   const lines = ['apiVersion: networking.istio.io/v1', 'kind: ServiceEntry', 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
   for (let i = 1; i < 10; i++)
@@ -91,14 +115,20 @@ test('very deep nesting does not throw', () => {
   assert.ok(Array.isArray(file.problems));
 });
 
-test('a 10 MB file is parsed', () => {
+test('a file just under the size limit is parsed; one just over it is skipped with its size and the limit', () => {
   const padding = `# ${'generated '.repeat(12)}\n`;
-  const big = Array.from({ length: 40000 }, (_, i) => padding + SE.replace('httpbin', `svc-${i}`).replace('httpbin.org', `h${i}.example.com`)).join('---\n');
-  assert.ok(big.length > 10 * 1024 * 1024, `${big.length} bytes`);
+  const docs = Array.from({ length: 7200 }, (_, i) => padding + SE.replace('httpbin', `svc-${i}`).replace('httpbin.org', `h${i}.example.com`));
+  const under = docs.join('---\n');
+  assert.ok(under.length > 0.9 * MAX_FILE_BYTES && under.length <= MAX_FILE_BYTES, `${under.length} bytes`);
   const started = Date.now();
-  const file = parseFile('file:///big.yaml', big);
-  assert.equal(file.resources.length, 40000);
+  assert.equal(parseFile('file:///big.yaml', under).resources.length, 7200);
   assert.ok(Date.now() - started < 30000);
+  const over = parseFile('file:///big.yaml', under + '\n'.repeat(MAX_FILE_BYTES * 1.5 - under.length));
+  assert.equal(over.skipped, 'too-large');
+  assert.deepEqual(
+    over.problems.map((p) => [p.code, p.message.split(',')[0] + ',' + p.message.split(',')[1]]),
+    [['file-too-large', 'This file is 3 MB, over the 2 MB limit']],
+  );
 });
 
 test('binary files are skipped silently', () => {

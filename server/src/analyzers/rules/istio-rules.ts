@@ -51,7 +51,7 @@ export const SHARED_RULE_MESSAGES = {
   'host-empty-part': (a: { host: string }) =>
     `"${a.host}" needs both a namespace and a host around "/".${istio('config namespace and dnsName in host entry cannot be empty')}`,
   'host-namespace-invalid': (a: { ns: string; owner: 'gateway' | 'sidecar' }) =>
-    `"${a.ns}" is not a namespace: use a namespace name, "." for this namespace or "*" for any.${istio(`invalid namespace value "${a.ns}" in ${a.owner}`)}`,
+    `"${a.ns}" is not a namespace: use a namespace name, "." for this namespace or "*" for any${a.owner === 'sidecar' ? ', with one "~" before it to leave those hosts out' : ''}.${istio(`invalid namespace value "${a.ns}" in ${a.owner}`)}`,
   'host-short-name': (a: { name: string }) =>
     `"${a.name}" is a short name; write the full host (for a Kubernetes service, "${a.name}.<namespace>.svc.cluster.local").${istio('short names (non FQDN) are not allowed')}`,
   'exportto-duplicate': (a: { entry: string; namespace?: string }) =>
@@ -329,7 +329,7 @@ export function namespaceHostProblems(host: string, isGateway: boolean): HostPro
       rule: 'host-empty-part',
       args: { host },
     });
-  else if (ns !== '*' && ns !== '.' && !(ns === '~' && !isGateway) && !isDns1123Label(ns)) {
+  else if (!(isGateway ? gatewayHostNamespaceOk(ns) : sidecarHostNamespaceOk(ns))) {
     out.push({
       rule: 'host-namespace-invalid',
       args: { ns, owner },
@@ -337,6 +337,14 @@ export function namespaceHostProblems(host: string, isGateway: boolean): HostPro
   }
   if (name !== '') out.push(...dnsNameProblems(name, isGateway));
   return out;
+}
+
+const gatewayHostNamespaceOk = (ns: string) => ns === '*' || ns === '.' || isDns1123Label(ns);
+
+/** In a Sidecar, one `~` before the namespace makes the entry an exclusion (`~ns1/*`, `~/host`; Istio 1.31). */
+function sidecarHostNamespaceOk(ns: string): boolean {
+  const bare = ns.startsWith('~') ? ns.slice(1) : ns;
+  return bare === '' || gatewayHostNamespaceOk(bare);
 }
 
 function dnsNameProblems(name: string, isGateway: boolean): HostProblem[] {
