@@ -44,7 +44,7 @@ export function closestMatch(input: string, candidates: readonly string[]): stri
   if (!input || candidates.length === 0) return undefined;
   const camel = toCamelCase(input);
   const foldedInput = fold(input);
-  const exact = candidates.find((c) => c === camel) ?? candidates.find((c) => foldsTo(c, foldedInput));
+  const exact = candidates.includes(camel) ? camel : candidates.find((c) => foldsTo(c, foldedInput));
   if (exact !== undefined) return exact === input ? undefined : exact;
   const folded = input.toLowerCase();
   const threshold = Math.max(1, Math.floor(input.length / 3));
