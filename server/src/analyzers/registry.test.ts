@@ -105,6 +105,7 @@ test("each analyzer's `reads` names exactly the kinds it looks up in the index o
         matchingHost: (kind, host) => (looked.add(kind), reader.matchingHost(kind, host)),
         withTag: (kind, tag) => (looked.add(kind), reader.withTag(kind, tag)),
         someWithTag: (kind, tag) => (looked.add(kind), reader.someWithTag(kind, tag)),
+        namesOf: (kind, group) => (looked.add(kind), reader.namesOf(kind, group)),
       };
       for (const file of parsed.values())
         for (const r of file.resources.filter((x) => appliesTo(a, x))) hits += [...a.check(r, { index: recording, settings: DEFAULT_SETTINGS })].length;

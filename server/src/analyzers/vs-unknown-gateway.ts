@@ -50,10 +50,22 @@ function nameLocation(r: Resource, message: string): RelatedLocation | undefined
 
 const qualified = (gw: Resource) => `${gw.namespace}/${gw.name}`;
 
-/** Why a reference does not resolve, and what it most likely meant. Scans the Gateways, so only for misses. */
+/** The Istio Gateways of this name in any namespace. */
+const gatewaysNamed = (index: IndexReader, name: string) => index.withTag('Gateway', `name:${name}`).filter((g) => g.group === ISTIO_NETWORKING);
+
+/** Did-you-mean answers by list of names (the index keeps one list while nothing changes): a VirtualService often repeats a reference. */
+const nearestNames = new WeakMap<readonly string[], Map<string, string | undefined>>();
+
+function nearestName(name: string, names: readonly string[]): string | undefined {
+  let answers = nearestNames.get(names);
+  if (!answers) nearestNames.set(names, (answers = new Map()));
+  if (!answers.has(name)) answers.set(name, closestMatch(name, names));
+  return answers.get(name);
+}
+
+/** Why a reference does not resolve, and what it most likely meant. Compares with every Gateway name, so only for misses. */
 function diagnose(index: IndexReader, ref: string, target: GatewayRef, vs: Resource): { state: State; related: RelatedLocation[] } {
-  const gateways = index.ofKind('Gateway', ISTIO_NETWORKING);
-  const sameName = gateways.filter((g) => g.name === target.name && g.namespace !== target.namespace);
+  const sameName = gatewaysNamed(index, target.name).filter((g) => g.namespace !== target.namespace);
   const state: State = {
     ref,
     name: target.name,
@@ -76,9 +88,9 @@ function diagnose(index: IndexReader, ref: string, target: GatewayRef, vs: Resou
   }
   // A Gateway API Gateway of that very name is what the author meant; a near Istio name would be a guess.
   if (state.kubernetesGateway) return { state, related: [] };
-  const best = closestMatch(target.name, [...new Set(gateways.map((g) => g.name))]);
+  const best = nearestName(target.name, index.namesOf('Gateway', ISTIO_NETWORKING));
   if (best === undefined) return { state, related: [] };
-  const candidates = gateways.filter((g) => g.name === best);
+  const candidates = gatewaysNamed(index, best);
   const rank = (g: Resource) => (g.namespace === target.namespace ? 0 : g.namespace === vs.namespace ? 1 : g.namespace === 'istio-system' ? 2 : 3);
   const gw = [...candidates].sort((a, b) => rank(a) - rank(b))[0];
   state.replacement = !target.qualified && gw.namespace === vs.namespace ? gw.name : qualified(gw);

@@ -45,6 +45,8 @@ export interface IndexReader {
    * whether there are any, not on every resource with the tag.
    */
   someWithTag(kind: string, tag: string): Resource[];
+  /** The distinct names of the resources of a kind in a group, in index order: what a did-you-mean compares with. */
+  namesOf(kind: string, group: string): readonly string[];
 }
 
 /** How many resources `someWithTag` returns. */
@@ -61,7 +63,7 @@ const someKey = (kind: string, tag: string) => `some|${kind}|${tag}`;
 /**
  * Secondary keys that let analyzers look up narrowly instead of scanning a kind:
  * `ns:<namespace>` for every resource; `subset:<host>|<name>` for DestinationRule subsets, and
- * `host-in:<host>|<namespace>` for a DestinationRule's host in its namespace; `name:<name>` for cluster-scoped Namespaces;
+ * `host-in:<host>|<namespace>` for a DestinationRule's host in its namespace; `name:<name>` for cluster-scoped Namespaces and for Gateways;
  * `dest:<host>` for each route destination host of a VirtualService; for each route (not mirror) of a
  * rule that applies to the mesh, `mesh-route:<host>|<scope>` per namespace it is exported to (`*` for all)
  * and `mesh-route-in:<host>|<namespace>` when it is visible in its own namespace; `credential:<name>`,
@@ -72,7 +74,7 @@ const someKey = (kind: string, tag: string) => `some|${kind}|${tag}`;
  */
 function tagsOf(r: Resource): string[] {
   const tags = [`ns:${r.namespace}`];
-  if (r.kind === 'Namespace') tags.push(`name:${r.name}`);
+  if (r.kind === 'Namespace' || r.kind === 'Gateway') tags.push(`name:${r.name}`);
   if (r.meshConfig) tags.push('mesh-config');
   const spec = r.spec;
   if (r.family === 'istio' && r.kind === 'VirtualService') {
@@ -227,6 +229,8 @@ function multimapDelete(map: Multimap, key: string, r: Resource): void {
   if (set.size === 0) map.delete(key);
 }
 
+const distinctNames = (rs: Resource[]): string[] => [...new Set(rs.map((r) => r.name))];
+
 const valuesOf = (set: Map<string, Resource> | undefined): Resource[] => (set ? [...set.values()] : []);
 
 export class WorkspaceIndex implements IndexReader {
@@ -244,6 +248,8 @@ export class WorkspaceIndex implements IndexReader {
   private readonly uriByPath = new Map<string, string>();
   /** Files with a resource whose namespace a kustomization set. */
   private readonly kustomized = new Set<string>();
+  /** `namesOf` answers by group and kind, valid while `revision` is unchanged. */
+  private names = { revision: -1, byKind: new Map<string, readonly string[]>() };
 
   /** Grows by one with every change; caches compare it to know when to recompute. */
   get version(): number {
@@ -389,6 +395,9 @@ export class WorkspaceIndex implements IndexReader {
         this.meshOf && viewer
           ? (deps.add(tagKey(kind, tag)), view(this.withTag(kind, tag)))
           : (deps.add(someKey(kind, tag)), view(this.someWithTag(kind, tag))),
+      // One version of each object has the names of all of them, so only a split into meshes changes the answer.
+      namesOf: (kind, group) =>
+        this.meshOf && viewer ? (deps.add(kindKey(kind)), distinctNames(view(this.ofKind(kind, group)))) : (deps.add(kindKey(kind)), this.namesOf(kind, group)),
     };
   }
 
@@ -444,6 +453,14 @@ export class WorkspaceIndex implements IndexReader {
       out.push(r);
     }
     return out;
+  }
+
+  namesOf(kind: string, group: string): readonly string[] {
+    if (this.names.revision !== this.revision) this.names = { revision: this.revision, byKind: new Map() };
+    const key = `${group}/${kind}`;
+    let names = this.names.byKind.get(key);
+    if (!names) this.names.byKind.set(key, (names = distinctNames(this.ofKind(kind, group))));
+    return names;
   }
 
   /**

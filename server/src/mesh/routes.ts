@@ -34,7 +34,16 @@ export interface RouteDestination {
   mirror: boolean;
 }
 
+/** Each VirtualService's destinations, listed once per namespace it is in: about ten analyzers read them. */
+const destinationsOf = new WeakMap<Resource, { namespace: string; destinations: RouteDestination[] }>();
+
 export function* routeDestinations(vs: Resource): Generator<RouteDestination> {
+  let listed = destinationsOf.get(vs);
+  if (listed?.namespace !== vs.namespace) destinationsOf.set(vs, (listed = { namespace: vs.namespace, destinations: [...listDestinations(vs)] }));
+  yield* listed.destinations;
+}
+
+function* listDestinations(vs: Resource): Generator<RouteDestination> {
   for (const protocol of ['http', 'tls', 'tcp'] as const) {
     const rules = vs.spec[protocol];
     if (!Array.isArray(rules)) continue;

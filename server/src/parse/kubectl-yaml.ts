@@ -12,30 +12,38 @@
  * server with a clear message, and reading YAML 1.1 everywhere would also change octal and
  * sexagesimal numbers in ways go-yaml v2 does not.
  */
-import { isMap, isScalar, Scalar, visit, type Document } from 'yaml';
+import { isCollection, isMap, isPair, isScalar, isSeq, Scalar, type Document } from 'yaml';
 
 /** Rewrites, in place, flow-sequence items that kubectl reads as a plain string ending in ':'. */
 export function readAsKubectl(ast: Document.Parsed, text: string): void {
-  visit(ast, {
-    Seq(_, seq) {
-      if (!seq.flow) return;
-      seq.items = seq.items.map((item) => {
-        // An implicit pair (`[a: b]`) is a one-pair map that does not start with `{`.
-        if (!isMap(item) || item.items.length !== 1 || !item.range || text[item.range[0]] === '{') return item;
-        const [pair] = item.items;
-        const key = pair.key;
-        const value = pair.value;
-        if (!isScalar(key) || key.type !== 'PLAIN' || !key.range || typeof key.source !== 'string') return item;
-        if (value !== null && !(isScalar(value) && value.value === null && value.source === '')) return item;
-        const colon = key.range[1];
-        // Only `:` followed at once by a flow indicator: with a blank after it, both parsers read a pair.
-        if (text[colon] !== ':' || !/[,\]}]/.test(text[colon + 1] ?? '')) return item;
-        const scalar = new Scalar(`${key.source}:`);
-        scalar.type = 'PLAIN';
-        scalar.range = [key.range[0], colon + 1, colon + 1];
-        return scalar;
-      });
-      return undefined;
-    },
-  });
+  // A walk of its own rather than the library's `visit`, which allocates a path at every node: this runs on every document.
+  const walk = (node: unknown): void => {
+    if (isPair(node)) {
+      walk(node.key);
+      walk(node.value);
+      return;
+    }
+    if (!isCollection(node)) return;
+    if (isSeq(node) && node.flow) node.items = node.items.map((item) => kubectlItem(item, text));
+    for (const item of node.items) walk(item);
+  };
+  walk(ast.contents);
+}
+
+/** A flow-sequence item as kubectl reads it: `2001:db8::` is one string, not a one-pair map. */
+function kubectlItem(item: unknown, text: string): unknown {
+  // An implicit pair (`[a: b]`) is a one-pair map that does not start with `{`.
+  if (!isMap(item) || item.items.length !== 1 || !item.range || text[item.range[0]] === '{') return item;
+  const [pair] = item.items;
+  const key = pair.key;
+  const value = pair.value;
+  if (!isScalar(key) || key.type !== 'PLAIN' || !key.range || typeof key.source !== 'string') return item;
+  if (value !== null && !(isScalar(value) && value.value === null && value.source === '')) return item;
+  const colon = key.range[1];
+  // Only `:` followed at once by a flow indicator: with a blank after it, both parsers read a pair.
+  if (text[colon] !== ':' || !/[,\]}]/.test(text[colon + 1] ?? '')) return item;
+  const scalar = new Scalar(`${key.source}:`);
+  scalar.type = 'PLAIN';
+  scalar.range = [key.range[0], colon + 1, colon + 1];
+  return scalar;
 }

@@ -4,7 +4,7 @@
  * never hangs: broken YAML, alias bombs, deep nesting, binary data, Helm templates and huge
  * files all become findings (or a silent skip, for binary data) instead.
  */
-import YAML, { isCollection, type Document } from 'yaml';
+import YAML, { isCollection, isPair, type Document } from 'yaml';
 import type { Finding } from '../model';
 import { toResource, type Resource } from './resource';
 import { meshConfigOf } from './mesh-config';
@@ -278,16 +278,23 @@ function unclosedFlowDepth(text: string, limit: number): number {
  * which takes seconds on a few hundred nested brackets.
  */
 function collectionKey(ast: Document.Parsed): { start: number; end: number } | undefined {
-  let found: { start: number; end: number } | undefined;
-  YAML.visit(ast, {
-    Pair(_, pair) {
-      if (!isCollection(pair.key)) return undefined;
-      const range = pair.key.range;
-      found = range ? { start: range[0], end: range[1] } : { start: 0, end: 0 };
-      return YAML.visit.BREAK;
-    },
-  });
-  return found;
+  // A walk of its own rather than the library's `visit`, which allocates a path at every node: this runs on every document.
+  const walk = (node: unknown): { start: number; end: number } | undefined => {
+    if (isPair(node)) {
+      if (isCollection(node.key)) {
+        const range = node.key.range;
+        return range ? { start: range[0], end: range[1] } : { start: 0, end: 0 };
+      }
+      return walk(node.value);
+    }
+    if (!isCollection(node)) return undefined;
+    for (const item of node.items) {
+      const found = walk(item);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return walk(ast.contents);
 }
 
 class ComplexKeyError extends Error {

@@ -1,6 +1,7 @@
 /** Did-you-mean ranking: the suggestions users are offered, and when they are offered none. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { closestMatch, editDistance, toCamelCase } from './suggest';
 
 test('edit distance counts adjacent transpositions as one edit', () => {
@@ -20,4 +21,42 @@ test('closest match: snake_case, case slips, typos, and no guess when tied or fa
   assert.equal(closestMatch('TLSV1_9', ['TLSV1_0', 'TLSV1_1', 'TLSV1_2']), undefined);
   assert.equal(closestMatch('completelyDifferent', ['hosts', 'ports']), undefined);
   assert.equal(closestMatch('hosts', ['hosts']), undefined);
+});
+
+/** closestMatch as first written: every candidate's edit distance, no shortcuts. */
+function plainClosestMatch(input: string, candidates: readonly string[]): string | undefined {
+  if (!input || candidates.length === 0) return undefined;
+  const fold = (s: string) => s.toLowerCase().replace(/[_-]/g, '');
+  const exact = candidates.find((c) => c === toCamelCase(input)) ?? candidates.find((c) => fold(c) === fold(input));
+  if (exact !== undefined) return exact === input ? undefined : exact;
+  const threshold = Math.max(1, Math.floor(input.length / 3));
+  const ranked = candidates
+    .filter((c) => c !== input)
+    .map((c) => {
+      const a = input.toLowerCase();
+      const b = c.toLowerCase();
+      let prefix = 0;
+      while (prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
+      return { c, distance: editDistance(a, b), prefix };
+    })
+    .filter((x) => x.distance <= threshold)
+    .sort((x, y) => x.distance - y.distance || y.prefix - x.prefix);
+  if (ranked.length === 0) return undefined;
+  const [best, next] = ranked;
+  return next && next.distance === best.distance && next.prefix === best.prefix ? undefined : best.c;
+}
+
+test('closest match among many names suggests what comparing with each of them would', () => {
+  const gateways = Array.from({ length: 2000 }, (_, i) => `egress-${i}`);
+  assert.equal(closestMatch('egress-1234-typo', gateways), plainClosestMatch('egress-1234-typo', gateways));
+  assert.equal(closestMatch('egres-1234', gateways), 'egress-1234');
+  assert.equal(closestMatch('EGRESS_1234', gateways), 'egress-1234');
+  const word = fc.string({ unit: fc.constantFrom('a', 'b', 'A', '-', '_', 'é', 'İ', 'ß', '1'), maxLength: 8 });
+  fc.assert(
+    fc.property(word, fc.array(word, { maxLength: 30 }), (input, candidates) => {
+      const unique = [...new Set(candidates)];
+      assert.equal(closestMatch(input, unique), plainClosestMatch(input, unique));
+    }),
+    { numRuns: 2000 },
+  );
 });

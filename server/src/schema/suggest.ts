@@ -43,7 +43,8 @@ function fold(name: string): string {
 export function closestMatch(input: string, candidates: readonly string[]): string | undefined {
   if (!input || candidates.length === 0) return undefined;
   const camel = toCamelCase(input);
-  const exact = candidates.find((c) => c === camel) ?? candidates.find((c) => fold(c) === fold(input));
+  const foldedInput = fold(input);
+  const exact = candidates.includes(camel) ? camel : candidates.find((c) => foldsTo(c, foldedInput));
   if (exact !== undefined) return exact === input ? undefined : exact;
   const folded = input.toLowerCase();
   const threshold = Math.max(1, Math.floor(input.length / 3));
@@ -54,6 +55,8 @@ export function closestMatch(input: string, candidates: readonly string[]): stri
   for (const candidate of candidates) {
     if (candidate === input) continue;
     if (Math.abs(candidate.length - input.length) > threshold) continue;
+    // Most candidates of a long list differ in more characters than the threshold allows: skip them before the edit distance.
+    if (bagDistanceExceeds(folded, candidate, threshold)) continue;
     const distance = editDistance(folded, candidate.toLowerCase());
     if (distance > threshold) continue;
     const prefix = sharedPrefix(folded, candidate.toLowerCase());
@@ -68,6 +71,67 @@ export function closestMatch(input: string, candidates: readonly string[]): stri
   }
   // `TLSV1_9` is as close to TLSV1_0 as to TLSV1_3: a guess would be a coin toss, so offer none.
   return tied ? undefined : best;
+}
+
+/** `fold(candidate) === folded`, without building the folded string for the candidates that differ. */
+function foldsTo(candidate: string, folded: string): boolean {
+  let j = 0;
+  for (let i = 0; i < candidate.length; i++) {
+    const c = candidate.charCodeAt(i);
+    // Outside ASCII, lower-casing may change the length: compare the folded strings.
+    if (c >= 128) return fold(candidate) === folded;
+    if (c === 95 || c === 45) continue;
+    const lower = c >= 65 && c <= 90 ? c + 32 : c;
+    if (j >= folded.length || folded.charCodeAt(j) !== lower) return false;
+    j++;
+  }
+  return j === folded.length;
+}
+
+const bag = new Int32Array(128);
+
+/**
+ * Whether the characters of `a` and of `candidate` lower-cased differ by more than `limit` as
+ * multisets (the bag distance), which no edit distance within `limit` allows: each insertion,
+ * deletion, substitution or transposition changes that difference by at most one. `a` is lower case.
+ * False when either holds a character outside ASCII.
+ */
+function bagDistanceExceeds(a: string, candidate: string, limit: number): boolean {
+  let exceeds = false;
+  let ascii = true;
+  for (let i = 0; i < a.length; i++) {
+    const c = a.charCodeAt(i);
+    if (c >= 128) ascii = false;
+    else bag[c]++;
+  }
+  for (let i = 0; i < candidate.length; i++) {
+    let c = candidate.charCodeAt(i);
+    if (c >= 128) ascii = false;
+    else bag[c >= 65 && c <= 90 ? (c += 32) : c]--;
+  }
+  if (ascii) {
+    let surplus = 0;
+    let missing = 0;
+    for (let i = 0; i < a.length; i++) {
+      const c = a.charCodeAt(i);
+      if (bag[c] > 0) surplus += bag[c];
+      bag[c] = 0;
+    }
+    for (let i = 0; i < candidate.length; i++) {
+      let c = candidate.charCodeAt(i);
+      if (c >= 65 && c <= 90) c += 32;
+      if (bag[c] < 0) missing -= bag[c];
+      bag[c] = 0;
+    }
+    exceeds = Math.max(surplus, missing) > limit;
+  } else {
+    for (let i = 0; i < a.length; i++) if (a.charCodeAt(i) < 128) bag[a.charCodeAt(i)] = 0;
+    for (let i = 0; i < candidate.length; i++) {
+      const c = candidate.charCodeAt(i);
+      if (c < 128) bag[c >= 65 && c <= 90 ? c + 32 : c] = 0;
+    }
+  }
+  return exceeds;
 }
 
 function sharedPrefix(a: string, b: string): number {

@@ -4,8 +4,9 @@
  * mesh-config schema, with each finding placed on the exact key or value in the file.
  * It does not look at other resources; cross-resource checks belong to analyzers/.
  */
-import Ajv, { type ValidateFunction } from 'ajv';
+import Ajv, { type CodeOptions, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { SCHEMA_FORMATS } from './formats';
 import { isCollection, isMap, isScalar, Scalar, type Document, type Node } from 'yaml';
 import type { Finding, Fix, Span } from '../model';
 import type { Resource } from '../parse/resource';
@@ -43,30 +44,25 @@ interface SchemaFindingData {
 const FIXABLE = new Set<string>(['schema-unknown-field', 'schema-enum', 'schema-unknown-kind']);
 
 interface Validators {
-  ajv: Ajv;
+  /** Made on the first schema that has no precompiled validator. */
+  ajv?: Ajv;
   /** Compiled validators by schema file; null when a schema would not compile. */
   compiled: Map<string, ValidateFunction | null>;
 }
 
 const validatorsByStore = new WeakMap<SchemaStore, Validators>();
 
-/** Integer formats as ranges; 64-bit limits lie beyond what a YAML number keeps exactly, so they stay open. */
-const INT_FORMATS: Record<string, [number, number]> = {
-  int32: [-2147483648, 2147483647],
-  int64: [-Infinity, Infinity],
-  uint32: [0, 4294967295],
-  uint64: [0, Infinity],
-};
+/** The formats that SCHEMA_FORMATS adds to or changes from ajv-formats' full formats. */
+const OWN_FORMATS = ['int32', 'int64', 'uint32', 'uint64', 'float', 'double'];
 
-function newAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, logger: false, validateSchema: false });
+/**
+ * The ajv instance validators are compiled with, at run time and at build time (precompile.ts, which
+ * passes `code` to generate standalone code).
+ */
+export function newAjv(code?: CodeOptions): Ajv {
+  const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, logger: false, validateSchema: false, ...(code ? { code } : {}) });
   addFormats(ajv);
-  for (const [name, [min, max]] of Object.entries(INT_FORMATS)) {
-    ajv.addFormat(name, { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= min && n <= max });
-  }
-  // The CRDs' `double` (and OpenAPI's `float`) say nothing a JSON number does not already.
-  ajv.addFormat('float', { type: 'number', validate: () => true });
-  ajv.addFormat('double', { type: 'number', validate: () => true });
+  for (const name of OWN_FORMATS) ajv.addFormat(name, SCHEMA_FORMATS[name]);
   ajv.addVocabulary([
     'x-kubernetes-validations',
     'x-kubernetes-preserve-unknown-fields',
@@ -79,18 +75,49 @@ function newAjv(): Ajv {
   return ajv;
 }
 
-/** The compiled validator for a schema file, compiled on first use and kept per store. */
+/** A validator compiled at build time, for the schema whose `schemaHash` is `hash`. */
+export interface PrecompiledValidator {
+  hash: string;
+  validate: ValidateFunction;
+}
+
+/** Validators compiled at build time, by schema file; the bundles set them (see precompile.ts). */
+let precompiled: Readonly<Record<string, PrecompiledValidator>> = {};
+
+/** Makes `validatorFor` use these validators, each for the very schema it was compiled from, instead of compiling. */
+export function usePrecompiledValidators(validators: Readonly<Record<string, PrecompiledValidator>>): void {
+  precompiled = validators;
+}
+
+/** A short hash (FNV-1a) of a schema's JSON, to tell whether a precompiled validator was compiled from it. */
+export function schemaHash(schema: JsonSchema): string {
+  const text = JSON.stringify(schema);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return `${(h >>> 0).toString(16)}:${text.length}`;
+}
+
+/** The validator for a schema file: the one compiled at build time for this very schema, else compiled on first use; kept per store. */
 function validatorFor(store: SchemaStore, file: string, schema: JsonSchema): ValidateFunction | null {
   let validators = validatorsByStore.get(store);
   if (!validators) {
-    validators = { ajv: newAjv(), compiled: new Map() };
+    validators = { compiled: new Map() };
     validatorsByStore.set(store, validators);
   }
   const cached = validators.compiled.get(file);
   if (cached !== undefined) return cached;
   let compiled: ValidateFunction | null = null;
   try {
-    if (schema && typeof schema === 'object') compiled = validators.ajv.compile(schema);
+    const built = precompiled[file];
+    if (built && schema && typeof schema === 'object' && built.hash === schemaHash(schema)) compiled = built.validate;
+  } catch {
+    // Compiled here instead.
+  }
+  try {
+    if (!compiled && schema && typeof schema === 'object') compiled = (validators.ajv ??= newAjv()).compile(schema);
   } catch {
     compiled = null;
   }
