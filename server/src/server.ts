@@ -442,8 +442,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
     flush();
     if (!isSummaryRequest(p)) return trafficMapOf(p, navigation(), index.version, textOf);
     summarySliceStarted = Date.now();
-    await pathSummary.fill(summaryPause);
-    return mapSummaryOf(pathSummary.summary());
+    return mapSummaryOf(await pathSummary.summarize(summaryPause));
   });
 
   documents.listen(connection);

@@ -48,6 +48,8 @@ export class PathSummary {
   private readonly readers = new Map<string, Set<string>>();
   /** How many resources have computed their paths, for tests of incrementality. */
   computedResources = 0;
+  /** Grows with every change and reset, so that `summarize` knows to start again. */
+  private generation = 0;
 
   constructor(
     private readonly index: WorkspaceIndex,
@@ -57,6 +59,7 @@ export class PathSummary {
   /** Forgets everything, for new settings or a workspace indexed again. */
   reset(settings: Settings): void {
     this.settings = settings;
+    this.generation++;
     this.cache.clear();
     this.slots.clear();
     this.readers.clear();
@@ -64,6 +67,7 @@ export class PathSummary {
 
   /** Drops the paths of every resource that read a key the change touched, and those of documents no longer in the changed file. */
   changed(change: IndexChange): void {
+    this.generation++;
     for (const key of change.keys) for (const slot of [...(this.readers.get(key) ?? [])]) this.forget(slot);
     const current = new Set((this.index.file(change.uri)?.resources ?? []).map(slotOf));
     for (const slot of [...(this.slots.get(change.uri) ?? [])]) if (!current.has(slot)) this.forget(slot);
@@ -110,28 +114,10 @@ export class PathSummary {
   }
 
   /**
-   * Computes the paths of the resources that have none cached, calling `pause` between them so that
-   * the caller can let other work through (it resolves when the caller's turn comes again); the index
-   * may change during a pause, so the resources are listed again until every one has its paths.
+   * Works out the summary, yielding after each resource and namespace so that `summarize` can pause;
+   * the paths of resources that have none cached are computed on the way.
    */
-  async fill(pause: () => Promise<void> | undefined): Promise<void> {
-    for (;;) {
-      const missing = this.sources().filter((r) => !this.cached(r));
-      if (missing.length === 0) return;
-      for (const r of missing) {
-        const waited = pause();
-        if (waited) {
-          await waited;
-          // The resource may have changed or left the index meanwhile.
-          if (!this.index.file(r.uri)?.resources.includes(r)) continue;
-        }
-        if (!this.cached(r)) this.compute(r);
-      }
-    }
-  }
-
-  /** The summary now, computing the paths that are not cached (all of them at once; `fill` first spreads that work). */
-  summary(): MapSummary {
+  private *aggregate(): Generator<void, MapSummary> {
     const seen = new Set<string>();
     const hosts = new Set<string>();
     const namespaces = new Set<string>();
@@ -144,17 +130,51 @@ export class PathSummary {
         namespaces.add(p.namespace);
         if (p.broken) brokenPaths++;
       }
+      yield;
     }
     const meshPolicy = outboundPolicy(this.index, this.settings, DEFAULT_ROOT_NAMESPACE);
     const sorted = [...namespaces].sort();
-    const overrides = sorted
-      .map((namespace) => ({ namespace, mode: outboundPolicy(this.index, this.settings, namespace).mode }))
-      .filter((o) => o.mode !== meshPolicy.mode);
+    const overrides: { namespace: string; mode: string }[] = [];
+    for (const namespace of sorted) {
+      const mode = outboundPolicy(this.index, this.settings, namespace).mode;
+      if (mode !== meshPolicy.mode) overrides.push({ namespace, mode });
+      yield;
+    }
     return {
       policy: { mode: meshPolicy.mode, origin: meshPolicy.origin, overrides },
       hosts: [...hosts].sort(),
       namespaces: sorted,
       brokenPaths,
     };
+  }
+
+  /** The summary now, computing the paths that are not cached (all of them at once: `summarize` spreads the work). */
+  summary(): MapSummary {
+    const steps = this.aggregate();
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /**
+   * The summary, calling `pause` after each resource so that the caller can let other work through
+   * (it returns a promise that resolves when the caller's turn comes again, or undefined to go on).
+   * When the workspace or the settings changed during a pause, the summary starts again: only the resources that read
+   * what changed compute their paths again.
+   */
+  async summarize(pause: () => Promise<void> | undefined): Promise<MapSummary> {
+    for (;;) {
+      const generation = this.generation;
+      const steps = this.aggregate();
+      let step = steps.next();
+      while (!step.done) {
+        const waited = pause();
+        if (waited) await waited;
+        if (this.generation !== generation) break;
+        step = steps.next();
+      }
+      if (step.done) return step.value;
+    }
   }
 }
