@@ -210,7 +210,14 @@ async function runServer(ws: Workspace): Promise<Omit<Result, 'cliMs' | 'cliRepo
   const hoverAt = positionOf(probeText, '  resolution: ', false);
   const timed = async (list: Latencies, request: () => Promise<unknown>) => {
     const started = performance.now();
-    const answered = await Promise.race([request().then(() => true), sleep(EDIT_TIMEOUT_MS).then(() => false)]);
+    // A request still waiting when the server shuts down is rejected: it counts as timed out.
+    const answered = await Promise.race([
+      request().then(
+        () => true,
+        () => false,
+      ),
+      sleep(EDIT_TIMEOUT_MS).then(() => false),
+    ]);
     if (answered) list.values.push(performance.now() - started);
     else list.timeouts++;
   };

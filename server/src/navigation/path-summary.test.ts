@@ -156,3 +156,17 @@ test('summarize pauses between resources and starts again when an edit arrives d
   assert.deepEqual(summary.summary(), answer);
   assert.equal(summary.computedResources, computed, 'nothing was left to compute');
 });
+
+test('summaries asked while one runs share one more run', async () => {
+  const { index, summary } = workspace(6);
+  summary.summary();
+  const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
+  const first = summary.summarize(pause);
+  summary.changed(index.setFile(parseFile(uriOf(2), teamFile(2, { subset: 'gone' }))));
+  const asked = [summary.summarize(pause), summary.summarize(pause), summary.summarize(pause)];
+  assert.equal(asked[0], asked[1], 'one run for the requests that came meanwhile');
+  assert.equal(asked[1], asked[2]);
+  const answers = await Promise.all([first, ...asked]);
+  for (const a of answers) assert.deepEqual(a, fullSummary(index));
+  assert.equal(answers[1].brokenPaths, 1);
+});

@@ -50,6 +50,8 @@ export class PathSummary {
   computedResources = 0;
   /** Grows with every change and reset, so that `summarize` knows to start again. */
   private generation = 0;
+  private running: Promise<MapSummary> | undefined;
+  private queued: Promise<MapSummary> | undefined;
 
   constructor(
     private readonly index: WorkspaceIndex,
@@ -163,7 +165,26 @@ export class PathSummary {
    * When the workspace or the settings changed during a pause, the summary starts again: only the resources that read
    * what changed compute their paths again.
    */
-  async summarize(pause: () => Promise<void> | undefined): Promise<MapSummary> {
+  summarize(pause: () => Promise<void> | undefined): Promise<MapSummary> {
+    // One at a time: a request that comes while one runs waits for it and then runs once for every request that came meanwhile.
+    if (!this.running) return this.start(pause);
+    const again = () => {
+      this.queued = undefined;
+      return this.start(pause);
+    };
+    this.queued ??= this.running.then(again, again);
+    return this.queued;
+  }
+
+  private start(pause: () => Promise<void> | undefined): Promise<MapSummary> {
+    const run: Promise<MapSummary> = this.summarizeNow(pause).finally(() => {
+      if (this.running === run) this.running = undefined;
+    });
+    this.running = run;
+    return run;
+  }
+
+  private async summarizeNow(pause: () => Promise<void> | undefined): Promise<MapSummary> {
     for (;;) {
       const generation = this.generation;
       const steps = this.aggregate();
