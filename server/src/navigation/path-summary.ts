@@ -48,8 +48,6 @@ export class PathSummary {
   private readonly readers = new Map<string, Set<string>>();
   /** How many resources have computed their paths, for tests of incrementality. */
   computedResources = 0;
-  /** Grows with every change and reset, so that `summarize` knows to start again. */
-  private generation = 0;
   private running: Promise<MapSummary> | undefined;
   private queued: Promise<MapSummary> | undefined;
 
@@ -61,7 +59,6 @@ export class PathSummary {
   /** Forgets everything, for new settings or a workspace indexed again. */
   reset(settings: Settings): void {
     this.settings = settings;
-    this.generation++;
     this.cache.clear();
     this.slots.clear();
     this.readers.clear();
@@ -69,7 +66,6 @@ export class PathSummary {
 
   /** Drops the paths of every resource that read a key the change touched, and those of documents no longer in the changed file. */
   changed(change: IndexChange): void {
-    this.generation++;
     for (const key of change.keys) for (const slot of [...(this.readers.get(key) ?? [])]) this.forget(slot);
     const current = new Set((this.index.file(change.uri)?.resources ?? []).map(slotOf));
     for (const slot of [...(this.slots.get(change.uri) ?? [])]) if (!current.has(slot)) this.forget(slot);
@@ -162,8 +158,9 @@ export class PathSummary {
   /**
    * The summary, calling `pause` after each resource so that the caller can let other work through
    * (it returns a promise that resolves when the caller's turn comes again, or undefined to go on).
-   * When the workspace or the settings changed during a pause, the summary starts again: only the resources that read
-   * what changed compute their paths again.
+   * A pass that a change overtakes still finishes, so that a stream of edits cannot starve it (the
+   * status bar asks again after every batch of changes); a request that comes during a pass gets the
+   * pass after it, which sees every change made before it started.
    */
   summarize(pause: () => Promise<void> | undefined): Promise<MapSummary> {
     // One at a time: a request that comes while one runs waits for it and then runs once for every request that came meanwhile.
@@ -185,17 +182,12 @@ export class PathSummary {
   }
 
   private async summarizeNow(pause: () => Promise<void> | undefined): Promise<MapSummary> {
+    const steps = this.aggregate();
     for (;;) {
-      const generation = this.generation;
-      const steps = this.aggregate();
-      let step = steps.next();
-      while (!step.done) {
-        const waited = pause();
-        if (waited) await waited;
-        if (this.generation !== generation) break;
-        step = steps.next();
-      }
+      const step = steps.next();
       if (step.done) return step.value;
+      const waited = pause();
+      if (waited) await waited;
     }
   }
 }
