@@ -16,12 +16,30 @@ export class EgressStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('istioEgress.status', vscode.StatusBarAlignment.Left, 10);
   private map: TrafficMap | undefined;
   private pending: NodeJS.Timeout | undefined;
+  /** Errors and warnings of the server per file, recounted only for the files whose diagnostics changed. */
+  private readonly findingsByUri = new Map<string, number>();
+  private findings = 0;
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly client: LanguageClient) {
     this.item.name = 'Istio Egress';
     this.item.command = COMMANDS.showTrafficMap;
-    this.subscriptions = [this.item, vscode.languages.onDidChangeDiagnostics(() => this.render())];
+    for (const [uri, ds] of vscode.languages.getDiagnostics()) this.recount(uri, ds);
+    this.subscriptions = [
+      this.item,
+      vscode.languages.onDidChangeDiagnostics((e) => {
+        for (const uri of e.uris) this.recount(uri, vscode.languages.getDiagnostics(uri));
+        this.render();
+      }),
+    ];
+  }
+
+  private recount(uri: vscode.Uri, ds: readonly vscode.Diagnostic[]): void {
+    const key = uri.toString();
+    const n = ds.filter((d) => d.source === SOURCE && d.severity <= vscode.DiagnosticSeverity.Warning).length;
+    this.findings += n - (this.findingsByUri.get(key) ?? 0);
+    if (n > 0) this.findingsByUri.set(key, n);
+    else this.findingsByUri.delete(key);
   }
 
   /** Asks the server again soon, once a burst of changes has settled. */
@@ -45,10 +63,7 @@ export class EgressStatusBar implements vscode.Disposable {
   }
 
   private render(): void {
-    const findings = vscode.languages
-      .getDiagnostics()
-      .flatMap(([, ds]) => ds)
-      .filter((d) => d.source === SOURCE && d.severity <= vscode.DiagnosticSeverity.Warning).length;
+    const findings = this.findings;
     const map = this.map;
     // A workspace without Istio egress configuration gets no item.
     if (!map || (map.hosts.length === 0 && findings === 0 && map.policy.origin === 'setting')) {

@@ -40,7 +40,8 @@ import {
   WorkspaceChangedNotification,
   type IndexedParams,
 } from './protocol';
-import { trafficMapOf } from './features/traffic-map';
+import { isSummaryRequest, mapSummaryOf, trafficMapOf } from './features/traffic-map';
+import { PathSummary } from './navigation/path-summary';
 import { bundleDefaults, bundleFor } from './features/generate';
 import { checkedBundleParams, fileFolders } from './features/faults';
 import { errorReporter } from './faults';
@@ -65,6 +66,8 @@ export function startServer(connection: Connection, io: ServerIO): void {
   const index = new WorkspaceIndex();
   const fixVerdicts = new FixVerdicts(index);
   let settings: Settings = DEFAULT_SETTINGS;
+  /** The status bar's summary of the egress paths, kept per resource so that a change recomputes only what it touched. */
+  const pathSummary = new PathSummary(index, settings);
   let checker: Checker | undefined;
   let folders: string[] = [];
   let canConfigure = false;
@@ -80,6 +83,8 @@ export function startServer(connection: Connection, io: ServerIO): void {
   const edits = new Map<string, string>();
   let publishTimer: NodeJS.Timeout | undefined;
   let draining = false;
+  /** While the start-up scan runs; the status bar's summary waits for it, as the scan ends by starting the summary afresh. */
+  let scanning = false;
 
   const reportError = errorReporter((message) => connection.console.error(message));
   const newChecker = () => new Checker(index, io.schemas(), settings, reportError);
@@ -119,6 +124,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
       return;
     }
     const change = text === undefined ? index.removeFile(uri) : index.setFile(parseFile(uri, text));
+    pathSummary.changed(change);
     for (const affected of getChecker().affectedBy(change)) pending.add(affected);
     if (text === undefined) pending.add(uri);
     if (edited) urgent.add(uri);
@@ -223,11 +229,14 @@ export function startServer(connection: Connection, io: ServerIO): void {
 
   /** Indexes every matching file of the workspace folders (open editors keep their unsaved text). */
   async function scan(): Promise<void> {
+    scanning = true;
     try {
       await scanFolders();
     } catch (e) {
       // A failed scan must not take the server down (or leave the editor waiting): report it, keep serving open files.
       connection.console.error(`Istio Egress: indexing the workspace failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    } finally {
+      scanning = false;
     }
   }
 
@@ -280,6 +289,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
       ),
     );
     checker = newChecker();
+    pathSummary.reset(settings);
     publishAll();
     let resources = 0;
     for (const f of index.files()) resources += f.resources.length;
@@ -365,6 +375,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
         ),
       );
       getChecker().setSettings(settings);
+      pathSummary.reset(settings);
       publishAll();
     }
   });
@@ -414,9 +425,24 @@ export function startServer(connection: Connection, io: ServerIO): void {
 
   connection.onRequest(BundleDefaultsRequest, () => bundleDefaults(index, settings));
   connection.onRequest(GenerateBundleRequest, (p) => bundleFor(index, settings, checkedBundleParams(p)));
-  connection.onRequest(TrafficMapRequest, (p) => {
+  /**
+   * Lets the summary's path computation pause when its slice is used up, and resume only once no
+   * edit or re-check is waiting, so that it never delays diagnostics, completion or hover.
+   */
+  let summarySliceStarted = 0;
+  const summaryPause = (): Promise<void> | undefined => {
+    if (Date.now() - summarySliceStarted < SLICE_MS) return undefined;
+    return (async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      while (scanning || draining || publishTimer || edits.size > 0) await new Promise((resolve) => setTimeout(resolve, SLICE_MS));
+      summarySliceStarted = Date.now();
+    })();
+  };
+  connection.onRequest(TrafficMapRequest, async (p) => {
     flush();
-    return trafficMapOf(p, navigation(), index.version, textOf);
+    if (!isSummaryRequest(p)) return trafficMapOf(p, navigation(), index.version, textOf);
+    summarySliceStarted = Date.now();
+    return mapSummaryOf(await pathSummary.summarize(summaryPause));
   });
 
   documents.listen(connection);

@@ -5,8 +5,12 @@
  * edit latency for the edited file and for a dependent file in another file, completion and hover
  * latency (also during the start-up scan), peak memory, and how many injected mistakes are
  * reported; then writes BENCHMARKS.md. A benchmark, not a test: it asserts nothing.
+ * Like the extension's status bar, the client asks for the map summary 300 ms after the last
+ * workspace-changed notification, so the server does that work too.
  * BENCH_HOSTS=100,1000 picks the sizes; BENCH_EDITS the number of edits per size; BENCH_NODE_FLAGS adds
- * Node options to the server it starts, to profile it (`--cpu-prof --cpu-prof-dir=…`, `--heap-prof`).
+ * Node options to the server it starts, to profile it (`--cpu-prof --cpu-prof-dir=…`, `--heap-prof`);
+ * BENCH_DIST measures another build's `server.js` and `cli.js`; BENCH_CLI=skip leaves out `istio-egress check`;
+ * BENCH_OUT writes the results to another file than BENCHMARKS.md.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -33,14 +37,20 @@ import {
   type Position,
 } from 'vscode-languageserver-protocol/node';
 import { URI } from 'vscode-uri';
+import { TrafficMapRequest, WorkspaceChangedNotification } from '../../server/src/protocol';
 import { generateWorkspace, hostName, HOSTS_PER_FILE, type Mistake, type Workspace } from './workspace';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
-const serverPath = path.join(repoRoot, 'dist', 'server.js');
-const cliPath = path.join(repoRoot, 'dist', 'cli.js');
+/** The build to measure: `dist/` of this repository, or BENCH_DIST to compare with another build. */
+const distDir = process.env.BENCH_DIST ? path.resolve(process.env.BENCH_DIST) : path.join(repoRoot, 'dist');
+const serverPath = path.join(distDir, 'server.js');
+const cliPath = path.join(distDir, 'cli.js');
 const SIZES = (process.env.BENCH_HOSTS ?? '100,1000,5000').split(',').map(Number);
 const EDITS = Number(process.env.BENCH_EDITS ?? 200);
 const SERVER_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+const RUN_CLI = process.env.BENCH_CLI !== 'skip';
+/** How long the status bar waits after a workspace-changed notification before it asks for the summary (client/src/status-bar.ts). */
+const STATUS_BAR_DELAY_MS = 300;
 /** How long without a publish counts as settled. */
 const QUIET_MS = 1000;
 const PHASE_TIMEOUT_MS = 10 * 60_000;
@@ -62,9 +72,9 @@ interface Result {
   files: number;
   documents: number;
   mistakes: number;
-  cliMs: number;
-  cliReported: number;
-  cliPeakMb: number;
+  cliMs?: number;
+  cliReported?: number;
+  cliPeakMb?: number;
   indexedMs?: number;
   diagnosedMs?: number;
   serverReported: number;
@@ -77,6 +87,8 @@ interface Result {
   hover: Latencies;
   completionDuringScan: Latencies;
   hoverDuringScan: Latencies;
+  /** The status bar's summary requests, from request to answer. */
+  summary: Latencies;
   peakMb: number;
 }
 
@@ -151,6 +163,16 @@ async function runServer(ws: Workspace): Promise<Omit<Result, 'cliMs' | 'cliRepo
   connection.onNotification('istioEgress/indexed', () => {
     indexedAt = performance.now();
   });
+  // The status bar: the summary, asked once a burst of workspace-changed notifications has settled.
+  const summary: Latencies = { values: [], timeouts: 0 };
+  let summaryTimer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  connection.onNotification(WorkspaceChangedNotification, () => {
+    clearTimeout(summaryTimer);
+    summaryTimer = setTimeout(() => {
+      if (!stopped) void timed(summary, () => connection.sendRequest(TrafficMapRequest, { summaryOnly: true }));
+    }, STATUS_BAR_DELAY_MS);
+  });
   connection.onRequest(ConfigurationRequest.type, (p) => p.items.map(() => ({})));
   connection.onRequest(RegistrationRequest.type, () => undefined);
   connection.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
@@ -188,7 +210,14 @@ async function runServer(ws: Workspace): Promise<Omit<Result, 'cliMs' | 'cliRepo
   const hoverAt = positionOf(probeText, '  resolution: ', false);
   const timed = async (list: Latencies, request: () => Promise<unknown>) => {
     const started = performance.now();
-    const answered = await Promise.race([request().then(() => true), sleep(EDIT_TIMEOUT_MS).then(() => false)]);
+    // A request still waiting when the server shuts down is rejected: it counts as timed out.
+    const answered = await Promise.race([
+      request().then(
+        () => true,
+        () => false,
+      ),
+      sleep(EDIT_TIMEOUT_MS).then(() => false),
+    ]);
     if (answered) list.values.push(performance.now() - started);
     else list.timeouts++;
   };
@@ -281,6 +310,8 @@ async function runServer(ws: Workspace): Promise<Omit<Result, 'cliMs' | 'cliRepo
   }
 
   const peakMb = peakRssMb(child.pid!);
+  stopped = true;
+  clearTimeout(summaryTimer);
   try {
     await Promise.race([connection.sendRequest(ShutdownRequest.type), sleep(5000)]);
     const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -309,6 +340,7 @@ async function runServer(ws: Workspace): Promise<Omit<Result, 'cliMs' | 'cliRepo
     hover: hoverAfter,
     completionDuringScan,
     hoverDuringScan,
+    summary,
     peakMb,
   };
 }
@@ -349,10 +381,11 @@ function render(results: Result[]): string {
     ['hover, p50 / p95 / max', (r) => dist(r.hover)],
     ['completion during the start-up scan, p50 / p95 / max', (r) => dist(r.completionDuringScan)],
     ['hover during the start-up scan, p50 / p95 / max', (r) => dist(r.hoverDuringScan)],
+    ['status bar summary (asked 300 ms after each workspace change), p50 / p95 / max', (r) => dist(r.summary)],
     ['server peak memory (RSS)', (r) => `${r.peakMb.toFixed(0)} MB`],
     ['injected mistakes reported by the server', (r) => `${r.serverReported} of ${r.mistakes}`],
-    ['`istio-egress check` wall time, peak memory', (r) => `${ms(r.cliMs)}, ${r.cliPeakMb.toFixed(0)} MB`],
-    ['injected mistakes reported by `istio-egress check`', (r) => `${r.cliReported} of ${r.mistakes}`],
+    ['`istio-egress check` wall time, peak memory', (r) => (r.cliMs === undefined ? 'not run' : `${ms(r.cliMs)}, ${r.cliPeakMb?.toFixed(0)} MB`)],
+    ['injected mistakes reported by `istio-egress check`', (r) => (r.cliMs === undefined ? 'not run' : `${r.cliReported} of ${r.mistakes}`)],
   ];
   return `# Benchmarks
 
@@ -361,6 +394,7 @@ The workspace (test/bench/workspace.ts) is a platform team's egress monorepo: on
 One host in ten carries one injected mistake, of eight kinds the analyzers know; a mistake counts as reported when a diagnostic with its code lies in its document.
 Edits alternate between toggling a subset typo in a VirtualService (the edited file's diagnostics change) and copying another file's host into a ServiceEntry and back (the other file gains and loses \`se-duplicate-host\`, measured as "dependent").
 Completion and hover ask about a ServiceEntry's \`resolution\` in a file opened before the scan; during the scan they are asked every 20 ms until every mistake is reported.
+Like the status bar, the client asks for the map summary 300 ms after the last workspace-changed notification.
 
 - Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC
 - Machine: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, ${os.type()} ${os.release()}; shared with other work (load average at the end: ${load})
@@ -392,16 +426,16 @@ async function main(): Promise<void> {
   for (const hosts of SIZES) {
     const ws = generateWorkspace(root, hosts);
     console.error(`${hosts} hosts: ${ws.files.length} files, ${ws.documents} documents, ${ws.mistakes.length} mistakes in ${ws.dir}`);
-    const cli = runCli(ws);
-    console.error(`  istio-egress check: ${ms(cli.ms)}, ${cli.reported}/${ws.mistakes.length} reported`);
+    const cli = RUN_CLI ? runCli(ws) : undefined;
+    if (cli) console.error(`  istio-egress check: ${ms(cli.ms)}, ${cli.reported}/${ws.mistakes.length} reported`);
     const server = await runServer(ws);
-    const result: Result = { ...server, cliMs: cli.ms, cliReported: cli.reported, cliPeakMb: cli.peakMb };
+    const result: Result = { ...server, cliMs: cli?.ms, cliReported: cli?.reported, cliPeakMb: cli?.peakMb };
     console.error(
-      `  ${JSON.stringify({ ...result, edited: dist(result.edited), dependent: dist(result.dependent), completion: dist(result.completion), hover: dist(result.hover), completionDuringScan: dist(result.completionDuringScan), hoverDuringScan: dist(result.hoverDuringScan), publishedPerEdit: undefined })}`,
+      `  ${JSON.stringify({ ...result, edited: dist(result.edited), dependent: dist(result.dependent), completion: dist(result.completion), hover: dist(result.hover), completionDuringScan: dist(result.completionDuringScan), hoverDuringScan: dist(result.hoverDuringScan), summary: dist(result.summary), publishedPerEdit: undefined })}`,
     );
     results.push(result);
   }
-  const file = path.join(repoRoot, 'BENCHMARKS.md');
+  const file = process.env.BENCH_OUT ? path.resolve(process.env.BENCH_OUT) : path.join(repoRoot, 'BENCHMARKS.md');
   const markdown = render(results) + history(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '');
   fs.writeFileSync(file, markdown);
   console.log(markdown);

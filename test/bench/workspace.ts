@@ -23,7 +23,7 @@ export interface Mistake {
 }
 
 export type MistakeKind =
-  'subset-typo' | 'gateway-typo' | 'resolution-typo' | 'port-not-declared' | 'unknown-host' | 'sidecar-hides-gateway' | 'passthrough-http' | 'deprecated-api';
+  'subset-typo' | 'gateway-typo' | 'resolution-typo' | 'port-not-declared' | 'unknown-host' | 'sidecar-hides-namespace' | 'passthrough-http' | 'deprecated-api';
 
 /** The mistakes, in the order hosts take them, with the code each one must produce. */
 export const MISTAKES: { kind: MistakeKind; code: string }[] = [
@@ -32,7 +32,7 @@ export const MISTAKES: { kind: MistakeKind; code: string }[] = [
   { kind: 'resolution-typo', code: 'schema-enum' },
   { kind: 'port-not-declared', code: 'vs-destination-port' },
   { kind: 'unknown-host', code: 'vs-unknown-host' },
-  { kind: 'sidecar-hides-gateway', code: 'sidecar-hides-egress' },
+  { kind: 'sidecar-hides-namespace', code: 'sidecar-hides-egress' },
   { kind: 'passthrough-http', code: 'gateway-passthrough-http' },
   { kind: 'deprecated-api', code: 'api-version-deprecated' },
 ];
@@ -127,7 +127,7 @@ spec:
   return [se, gw, dr, vs];
 }
 
-function sidecar(ns: string, hidesGateway: boolean): string {
+function sidecar(ns: string, hidesNamespace: boolean): string {
   return `apiVersion: networking.istio.io/v1
 kind: Sidecar
 metadata:
@@ -138,8 +138,8 @@ spec:
     mode: REGISTRY_ONLY
   egress:
   - hosts:
-    - ./*
-${hidesGateway ? '' : '    - istio-system/*\n'}`;
+${hidesNamespace ? '' : '    - ./*\n'}    - istio-system/*
+`;
 }
 
 const NEEDLES: Record<MistakeKind, RegExp> = {
@@ -148,7 +148,7 @@ const NEEDLES: Record<MistakeKind, RegExp> = {
   'resolution-typo': /resolution: DSN/,
   'port-not-declared': /number: 8443/,
   'unknown-host': /host: api-\d+\.example\.co$/m,
-  'sidecar-hides-gateway': /egress:/,
+  'sidecar-hides-namespace': /egress:/,
   'passthrough-http': /protocol: HTTP$/m,
   'deprecated-api': /v1alpha3/,
 };
@@ -183,21 +183,21 @@ export function generateWorkspace(root: string, hosts: number): Workspace {
   for (let f = 0; f < fileCount; f++) {
     const ns = namespaceOf(f);
     const docs: { text: string; mistake?: MistakeKind; host: number }[] = [];
-    let hidesGateway = false;
-    let hidesGatewayHost = -1;
+    let hidesNamespace = false;
+    let hidesNamespaceHost = -1;
     for (let j = 0; j < HOSTS_PER_FILE && f * HOSTS_PER_FILE + j < hosts; j++) {
       const h = f * HOSTS_PER_FILE + j;
       // One host in ten, spread evenly, carries a mistake; the kinds take turns.
       const kind = h % 10 === 7 ? MISTAKES[mistakeCount++ % MISTAKES.length].kind : undefined;
-      const sidecarMistake = kind === 'sidecar-hides-gateway';
+      const sidecarMistake = kind === 'sidecar-hides-namespace';
       if (sidecarMistake) {
-        hidesGateway = true;
-        hidesGatewayHost = h;
+        hidesNamespace = true;
+        hidesNamespaceHost = h;
       }
       const texts = hostDocuments(h, ns, sidecarMistake ? undefined : kind);
       for (const text of texts) docs.push({ text, host: h, mistake: kind && !sidecarMistake && carries(kind, text) ? kind : undefined });
     }
-    docs.push({ text: sidecar(ns, hidesGateway), host: hidesGatewayHost, mistake: hidesGateway ? 'sidecar-hides-gateway' : undefined });
+    docs.push({ text: sidecar(ns, hidesNamespace), host: hidesNamespaceHost, mistake: hidesNamespace ? 'sidecar-hides-namespace' : undefined });
     let line = 0;
     const parts: string[] = [];
     for (const d of docs) {

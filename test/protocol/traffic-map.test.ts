@@ -185,3 +185,24 @@ test('an edit that breaks a link turns its edge red with the reason, after a wor
   client.change(routesUri, ROUTES, 3);
   client.close(routesUri);
 });
+
+test('the status bar’s summary has the policy, lists and counts of the map, no nodes, and follows an edit', async () => {
+  const summaryOf = (map: TrafficMap) => ({ policy: map.policy, hosts: map.hosts, namespaces: map.namespaces, brokenPaths: map.brokenPaths });
+  // The previous test closed the file: the index goes back to the disk's text once it is read.
+  let full = await client.connection.sendRequest(TrafficMapRequest, {});
+  for (let i = 0; i < 100 && full.brokenPaths > 0; i++) full = await client.connection.sendRequest(TrafficMapRequest, {});
+  const summary = await client.connection.sendRequest(TrafficMapRequest, { summaryOnly: true });
+  assert.deepEqual([summary.nodes.length, summary.edges.length, summary.width, summary.height], [0, 0, 0, 0]);
+  assert.deepEqual(summaryOf(summary), summaryOf(full));
+  assert.equal(summary.brokenPaths, 0);
+  const before = changes;
+  client.open(routesUri, ROUTES, 1);
+  client.change(routesUri, ROUTES.replace('subset: cnn', 'subset: cnnn').replace('www.google.com', 'www.google.de'), 2);
+  await waitUntil(() => changes > before, 'the workspace-changed notification');
+  const after = await client.connection.sendRequest(TrafficMapRequest, { summaryOnly: true });
+  assert.deepEqual(after.hosts, ['edition.cnn.com', 'www.google.de']);
+  assert.equal(after.brokenPaths, 1);
+  assert.deepEqual(summaryOf(after), summaryOf(await client.connection.sendRequest(TrafficMapRequest, {})));
+  client.change(routesUri, ROUTES, 3);
+  client.close(routesUri);
+});

@@ -7,6 +7,7 @@ import type { TrafficMap, TrafficMapParams } from '../protocol';
 import { trafficMap, workspacePaths } from '../navigation/traffic-map';
 import { layoutMap } from '../navigation/map-layout';
 import type { NavigationContext } from '../navigation/references';
+import type { MapSummary } from '../navigation/path-summary';
 import { positionAt } from './positions';
 
 function checkedParams(p: unknown): TrafficMapParams {
@@ -14,6 +15,12 @@ function checkedParams(p: unknown): TrafficMapParams {
   const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
   return { namespace: text(raw.namespace), host: text(raw.host), summaryOnly: raw.summaryOnly === true };
 }
+
+/** Whether the request asks only for the summary (the status bar's), which `mapSummaryOf` answers. */
+export const isSummaryRequest = (params: unknown): boolean => checkedParams(params).summaryOnly === true;
+
+/** The answer to a summary request: the policy, lists and counts, and no map. */
+export const mapSummaryOf = (summary: MapSummary): TrafficMap => ({ ...summary, nodes: [], edges: [], width: 0, height: 0 });
 
 /**
  * The paths of the workspace as of one index version and settings: the status bar and the map view

@@ -1,0 +1,179 @@
+/**
+ * The status bar's summary, kept per resource: it equals the summary of the whole traffic map after
+ * every change, and an edit to one file computes the paths of a bounded number of resources again,
+ * however many files the workspace has.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseFile } from '../parse/parse';
+import { WorkspaceIndex } from '../index/workspace-index';
+import { DEFAULT_SETTINGS } from '../settings';
+import { trafficMap } from './traffic-map';
+import { PathSummary } from './path-summary';
+
+const GATEWAY = 'istio-egressgateway.istio-system.svc.cluster.local';
+
+function hostDocuments(ns: string, h: number, host = `api-${h}.example.com`, subset = `host-${h}`): string {
+  return `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: ext-${h}, namespace: ${ns}}
+spec:
+  hosts: [${host}]
+  ports: [{number: 443, name: tls, protocol: TLS}]
+  resolution: DNS
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: egressgateway-for-${h}, namespace: ${ns}}
+spec:
+  host: ${GATEWAY}
+  subsets: [{name: host-${h}}]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: route-${h}, namespace: ${ns}}
+spec:
+  hosts: [${host}]
+  gateways: [mesh, istio-system/egress]
+  tls:
+  - match: [{gateways: [mesh], port: 443, sniHosts: [${host}]}]
+    route:
+    - destination: {host: ${GATEWAY}, subset: ${subset}, port: {number: 443}}
+  - match: [{gateways: [istio-system/egress], port: 443, sniHosts: [${host}]}]
+    route:
+    - destination: {host: ${host}, port: {number: 443}}
+`;
+}
+
+const sidecar = (ns: string) => `apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: {name: default, namespace: ${ns}}
+spec:
+  outboundTrafficPolicy: {mode: REGISTRY_ONLY}
+  egress:
+  - hosts: [./*, istio-system/*]
+`;
+
+const GATEWAY_FILE = `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: egress, namespace: istio-system}
+spec:
+  selector: {istio: egressgateway}
+  servers:
+  - port: {number: 443, name: tls, protocol: TLS}
+    hosts: ['*']
+    tls: {mode: PASSTHROUGH}
+`;
+
+const uriOf = (i: number) => `file:///ws/team-${i}.yaml`;
+const teamFile = (i: number, edit: { host?: string; subset?: string } = {}) =>
+  [hostDocuments(`team-${i}`, 2 * i), hostDocuments(`team-${i}`, 2 * i + 1, edit.host, edit.subset), sidecar(`team-${i}`)].join('---\n');
+
+function workspace(files: number) {
+  const index = new WorkspaceIndex();
+  index.setFile(parseFile('file:///ws/gateway.yaml', GATEWAY_FILE));
+  for (let i = 0; i < files; i++) index.setFile(parseFile(uriOf(i), teamFile(i)));
+  const summary = new PathSummary(index, DEFAULT_SETTINGS);
+  return { index, summary };
+}
+
+/** The summary as the whole traffic map computes it, from every path of the workspace. */
+function fullSummary(index: WorkspaceIndex, settings = DEFAULT_SETTINGS) {
+  const { policy, hosts, namespaces, brokenPaths } = trafficMap({ index, settings }, { summaryOnly: true });
+  return { policy, hosts, namespaces, brokenPaths };
+}
+
+/** Applies an edit as the server does, then asks for the summary; returns how many resources computed their paths. */
+function edit(index: WorkspaceIndex, summary: PathSummary, uri: string, text: string | undefined): number {
+  const before = summary.computedResources;
+  summary.changed(text === undefined ? index.removeFile(uri) : index.setFile(parseFile(uri, text)));
+  summary.summary();
+  return summary.computedResources - before;
+}
+
+test('the summary equals the whole map’s after each kind of change', () => {
+  const { index, summary } = workspace(12);
+  const first = summary.summary();
+  assert.deepEqual(first, fullSummary(index));
+  assert.equal(first.hosts.length, 24);
+  assert.equal(first.brokenPaths, 0);
+  assert.deepEqual(first.policy.overrides[0], { namespace: 'team-0', mode: 'REGISTRY_ONLY' });
+
+  // A subset no DestinationRule defines breaks the VirtualService's path.
+  edit(index, summary, uriOf(3), teamFile(3, { subset: 'host-7-renamed' }));
+  assert.equal(summary.summary().brokenPaths, 1);
+  assert.deepEqual(summary.summary(), fullSummary(index));
+  // Another file's host: one host fewer.
+  edit(index, summary, uriOf(5), teamFile(5, { host: 'api-0.example.com' }));
+  assert.equal(summary.summary().hosts.length, 23);
+  assert.deepEqual(summary.summary(), fullSummary(index));
+  // A removed file takes its hosts and namespace along.
+  edit(index, summary, uriOf(8), undefined);
+  assert.equal(summary.summary().hosts.length, 21);
+  assert.ok(!summary.summary().namespaces.includes('team-8'));
+  assert.deepEqual(summary.summary(), fullSummary(index));
+  // The Gateway's removal reaches every path through it.
+  edit(index, summary, 'file:///ws/gateway.yaml', undefined);
+  assert.deepEqual(summary.summary(), fullSummary(index));
+  // New settings: everything is computed again.
+  const settings = { ...DEFAULT_SETTINGS, outboundTrafficPolicy: 'REGISTRY_ONLY' as const };
+  summary.reset(settings);
+  assert.deepEqual(summary.summary(), fullSummary(index, settings));
+  assert.deepEqual(summary.summary().policy.overrides, []);
+});
+
+test('an edit to one file computes the paths of a bounded number of resources, however large the workspace', () => {
+  const counts = [10, 60].map((files) => {
+    const { index, summary } = workspace(files);
+    summary.summary();
+    assert.equal(summary.computedResources, files * 4, 'the first summary computes each ServiceEntry and VirtualService once');
+    const again = summary.computedResources;
+    summary.summary();
+    assert.equal(summary.computedResources, again, 'an unchanged workspace computes nothing');
+    const broken = edit(index, summary, uriOf(7), teamFile(7, { subset: 'host-15-renamed' }));
+    const mended = edit(index, summary, uriOf(7), teamFile(7));
+    const duplicated = edit(index, summary, uriOf(4), teamFile(4, { host: 'api-2.example.com' }));
+    return [broken, mended, duplicated];
+  });
+  assert.deepEqual(counts[0], counts[1], 'the same edits cost the same in a workspace six times larger');
+  for (const n of counts[1]) assert.ok(n >= 1 && n <= 6, `computed the paths of ${n} resources again`);
+});
+
+test('summarize pauses after each resource and namespace; a request during a pass sees an edit made before it', async () => {
+  const { index, summary } = workspace(4);
+  let pauses = 0;
+  let later: Promise<unknown> | undefined;
+  const pause = () => {
+    pauses++;
+    // An edit arrives during the third pause, and the status bar asks again.
+    if (pauses === 3) {
+      summary.changed(index.setFile(parseFile(uriOf(1), teamFile(1, { subset: 'gone' }))));
+      later = summary.summarize(() => undefined);
+    }
+    return Promise.resolve();
+  };
+  await summary.summarize(pause);
+  // One after each of the 16 ServiceEntries and VirtualServices and each of the 4 namespaces.
+  assert.equal(pauses, 20);
+  const answer = await later;
+  assert.deepEqual(answer, fullSummary(index));
+  assert.equal((answer as { brokenPaths: number }).brokenPaths, 1, 'the edit is seen');
+  const computed = summary.computedResources;
+  assert.deepEqual(summary.summary(), answer);
+  assert.equal(summary.computedResources, computed, 'nothing was left to compute');
+});
+
+test('summaries asked while one runs share one more run', async () => {
+  const { index, summary } = workspace(6);
+  summary.summary();
+  const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
+  const first = summary.summarize(pause);
+  summary.changed(index.setFile(parseFile(uriOf(2), teamFile(2, { subset: 'gone' }))));
+  const asked = [summary.summarize(pause), summary.summarize(pause), summary.summarize(pause)];
+  assert.equal(asked[0], asked[1], 'one run for the requests that came meanwhile');
+  assert.equal(asked[1], asked[2]);
+  const answers = await Promise.all(asked);
+  await first;
+  assert.deepEqual(answers[0], fullSummary(index));
+  assert.equal(answers[0].brokenPaths, 1);
+});

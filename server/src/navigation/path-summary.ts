@@ -1,0 +1,193 @@
+/**
+ * The traffic map's summary (outbound policy, hosts, client namespaces, broken paths) kept up to
+ * date incrementally: the egress paths of each ServiceEntry and VirtualService are kept with the
+ * index keys they read, a change drops only the resources that read a changed key, and only those
+ * compute their paths again. The status bar asks for the summary after every batch of changes; the
+ * answer equals `trafficMap(ctx, { summaryOnly: true })`, which computes every path of the workspace.
+ */
+import type { Resource } from '../parse/resource';
+import { ISTIO_NETWORKING } from '../parse/resource';
+import { fingerprintOf, slotOf, type IndexChange, type WorkspaceIndex } from '../index/workspace-index';
+import { outboundPolicy } from '../mesh/sidecar-scope';
+import { DEFAULT_ROOT_NAMESPACE } from '../mesh/root-namespace';
+import type { Settings } from '../settings';
+import { serviceEntryPaths, virtualServicePaths } from './egress-path';
+import type { TrafficMapModel } from './traffic-map';
+
+/** What the summary needs of one path: `key` is what `workspacePaths` keeps one path per. */
+interface PathFacts {
+  key: string;
+  host: string;
+  namespace: string;
+  broken: boolean;
+}
+
+interface CachedPaths {
+  uri: string;
+  fingerprint: string;
+  paths: PathFacts[];
+  deps: Set<string>;
+}
+
+export type MapSummary = Omit<TrafficMapModel, 'nodes' | 'edges'>;
+
+/** The paths `workspacePaths` keeps of a resource: all of a ServiceEntry's; a VirtualService's to a ServiceEntry's host or through an egress gateway. */
+function pathFactsOf(r: Resource, index: WorkspaceIndex, settings: Settings, deps: Set<string>): PathFacts[] {
+  const ctx = { index: index.tracked(deps), settings };
+  const paths =
+    r.kind === 'ServiceEntry'
+      ? serviceEntryPaths(r, ctx)
+      : virtualServicePaths(r, ctx).filter((p) => p.definer.kind === 'ServiceEntry' || p.steps.some((s) => s.kind === 'egress-gateway'));
+  return paths.map((p) => ({ key: `${p.namespace}|${p.host}|${p.port}`, host: p.host, namespace: p.namespace, broken: !!p.broken }));
+}
+
+export class PathSummary {
+  /** Per document (see `slotOf`): the facts of its paths while its content and what it read are unchanged. */
+  private readonly cache = new Map<string, CachedPaths>();
+  private readonly slots = new Map<string, Set<string>>();
+  private readonly readers = new Map<string, Set<string>>();
+  /** How many resources have computed their paths, for tests of incrementality. */
+  computedResources = 0;
+  private running: Promise<MapSummary> | undefined;
+  private queued: Promise<MapSummary> | undefined;
+
+  constructor(
+    private readonly index: WorkspaceIndex,
+    private settings: Settings,
+  ) {}
+
+  /** Forgets everything, for new settings or a workspace indexed again. */
+  reset(settings: Settings): void {
+    this.settings = settings;
+    this.cache.clear();
+    this.slots.clear();
+    this.readers.clear();
+  }
+
+  /** Drops the paths of every resource that read a key the change touched, and those of documents no longer in the changed file. */
+  changed(change: IndexChange): void {
+    for (const key of change.keys) for (const slot of [...(this.readers.get(key) ?? [])]) this.forget(slot);
+    const current = new Set((this.index.file(change.uri)?.resources ?? []).map(slotOf));
+    for (const slot of [...(this.slots.get(change.uri) ?? [])]) if (!current.has(slot)) this.forget(slot);
+  }
+
+  /** The resources whose paths the summary reads, in the order `workspacePaths` reads them. */
+  private sources(): Resource[] {
+    return [...this.index.ofKind('ServiceEntry', ISTIO_NETWORKING), ...this.index.ofKind('VirtualService', ISTIO_NETWORKING)];
+  }
+
+  private cached(r: Resource): CachedPaths | undefined {
+    const cached = this.cache.get(slotOf(r));
+    return cached && cached.fingerprint === fingerprintOf(r) ? cached : undefined;
+  }
+
+  private compute(r: Resource): CachedPaths {
+    const slot = slotOf(r);
+    this.forget(slot);
+    this.computedResources++;
+    const deps = new Set<string>();
+    const entry: CachedPaths = { uri: r.uri, fingerprint: fingerprintOf(r), paths: pathFactsOf(r, this.index, this.settings, deps), deps };
+    this.cache.set(slot, entry);
+    let slots = this.slots.get(r.uri);
+    if (!slots) this.slots.set(r.uri, (slots = new Set()));
+    slots.add(slot);
+    for (const key of deps) {
+      let set = this.readers.get(key);
+      if (!set) this.readers.set(key, (set = new Set()));
+      set.add(slot);
+    }
+    return entry;
+  }
+
+  private forget(slot: string): void {
+    const cached = this.cache.get(slot);
+    if (!cached) return;
+    this.cache.delete(slot);
+    this.slots.get(cached.uri)?.delete(slot);
+    for (const key of cached.deps) {
+      const set = this.readers.get(key);
+      set?.delete(slot);
+      if (set?.size === 0) this.readers.delete(key);
+    }
+  }
+
+  /**
+   * Works out the summary, yielding after each resource and namespace so that `summarize` can pause;
+   * the paths of resources that have none cached are computed on the way.
+   */
+  private *aggregate(): Generator<void, MapSummary> {
+    const seen = new Set<string>();
+    const hosts = new Set<string>();
+    const namespaces = new Set<string>();
+    let brokenPaths = 0;
+    for (const r of this.sources()) {
+      for (const p of (this.cached(r) ?? this.compute(r)).paths) {
+        if (seen.has(p.key)) continue;
+        seen.add(p.key);
+        hosts.add(p.host);
+        namespaces.add(p.namespace);
+        if (p.broken) brokenPaths++;
+      }
+      yield;
+    }
+    const meshPolicy = outboundPolicy(this.index, this.settings, DEFAULT_ROOT_NAMESPACE);
+    const sorted = [...namespaces].sort();
+    const overrides: { namespace: string; mode: string }[] = [];
+    for (const namespace of sorted) {
+      const mode = outboundPolicy(this.index, this.settings, namespace).mode;
+      if (mode !== meshPolicy.mode) overrides.push({ namespace, mode });
+      yield;
+    }
+    return {
+      policy: { mode: meshPolicy.mode, origin: meshPolicy.origin, overrides },
+      hosts: [...hosts].sort(),
+      namespaces: sorted,
+      brokenPaths,
+    };
+  }
+
+  /** The summary now, computing the paths that are not cached (all of them at once: `summarize` spreads the work). */
+  summary(): MapSummary {
+    const steps = this.aggregate();
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /**
+   * The summary, calling `pause` after each resource so that the caller can let other work through
+   * (it returns a promise that resolves when the caller's turn comes again, or undefined to go on).
+   * A pass that a change overtakes still finishes, so that a stream of edits cannot starve it (the
+   * status bar asks again after every batch of changes); a request that comes during a pass gets the
+   * pass after it, which sees every change made before it started.
+   */
+  summarize(pause: () => Promise<void> | undefined): Promise<MapSummary> {
+    // One at a time: a request that comes while one runs waits for it and then runs once for every request that came meanwhile.
+    if (!this.running) return this.start(pause);
+    const again = () => {
+      this.queued = undefined;
+      return this.start(pause);
+    };
+    this.queued ??= this.running.then(again, again);
+    return this.queued;
+  }
+
+  private start(pause: () => Promise<void> | undefined): Promise<MapSummary> {
+    const run: Promise<MapSummary> = this.summarizeNow(pause).finally(() => {
+      if (this.running === run) this.running = undefined;
+    });
+    this.running = run;
+    return run;
+  }
+
+  private async summarizeNow(pause: () => Promise<void> | undefined): Promise<MapSummary> {
+    const steps = this.aggregate();
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+      const waited = pause();
+      if (waited) await waited;
+    }
+  }
+}
