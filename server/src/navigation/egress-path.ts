@@ -23,6 +23,7 @@ import { spanAtPath, type YamlPath } from '../parse/yaml-path';
 import type { NavigationContext } from './references';
 import type { WorkspaceIndex } from '../index/workspace-index';
 import { backendHost, deployedGateway, firstBackend, GATEWAY_API_ROUTES, gatewayForwardRoute } from './gateway-api';
+import { serviceProtocol } from './service-protocol';
 
 export interface EgressPath {
   host: string;
@@ -71,7 +72,8 @@ interface ServicePort {
 function portsOf(r: Resource): ServicePort[] {
   const ports = listOf(r.spec.ports);
   const protocol = (p: Record<string, unknown>) => (typeof p.protocol === 'string' ? p.protocol.toUpperCase() : '');
-  if (r.kind === 'Service') return ports.filter(isRecord).flatMap((p) => (typeof p.port === 'number' ? [{ number: p.port, protocol: protocol(p) }] : []));
+  if (r.kind === 'Service')
+    return ports.filter(isRecord).flatMap((p) => (typeof p.port === 'number' ? [{ number: p.port, protocol: serviceProtocol(p) }] : []));
   return ports
     .filter(isRecord)
     .flatMap((p) =>

@@ -44,6 +44,11 @@ export function backendHost(backend: Backend): string | undefined {
   return undefined;
 }
 
+/** The host of the Service Istio deploys for a Gateway API Gateway (`<gateway>-<gatewayClassName>` in its namespace, deploymentcontroller.go). */
+export function deployedServiceHost(gateway: Resource): string | undefined {
+  return typeof gateway.spec.gatewayClassName === 'string' ? serviceHost(`${gateway.name}-${gateway.spec.gatewayClassName}`, gateway.namespace) : undefined;
+}
+
 /**
  * The Gateway API Gateway whose Service is `host` (`<service>.<namespace>.svc.cluster.local`): Istio's
  * gateway controller names that Service `<gateway>-<gatewayClassName>` (deploymentcontroller.go), in the Gateway's namespace.
@@ -51,10 +56,7 @@ export function backendHost(backend: Backend): string | undefined {
 export function deployedGateway(index: IndexReader, host: string): Resource | undefined {
   const namespace = clusterLocalNamespace(host);
   if (namespace === undefined) return undefined;
-  const service = host.split('.')[0];
-  return index
-    .withTag('Gateway', `ns:${namespace}`)
-    .find((g) => g.group === GATEWAY_API && typeof g.spec.gatewayClassName === 'string' && `${g.name}-${g.spec.gatewayClassName}` === service);
+  return index.withTag('Gateway', `ns:${namespace}`).find((g) => g.group === GATEWAY_API && deployedServiceHost(g) === host);
 }
 
 /** A Gateway API route attached to `gateway` whose hostnames (none: every host) admit `host`: where the gateway sends it. */

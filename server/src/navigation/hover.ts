@@ -94,7 +94,15 @@ function withVersions(s: Site, targets: Target[], ctx: NavigationContext, textOf
   return out;
 }
 
-const NOUN: Record<Site['kind'], string> = { gateway: 'Gateway', subset: 'Subset', host: 'Host', credential: 'Secret', 'sidecar-host': 'Sidecar egress hosts' };
+const NOUN: Record<Site['kind'], string> = {
+  gateway: 'Gateway',
+  subset: 'Subset',
+  host: 'Host',
+  credential: 'Secret',
+  'sidecar-host': 'Sidecar egress hosts',
+  'api-gateway': 'Gateway',
+  'service-entry': 'ServiceEntry',
+};
 
 /** The hover for a reference: its targets, or why it has none. */
 export function siteHover(s: Site, ctx: NavigationContext, textOf: (uri: string) => string | undefined): ReferenceHover {

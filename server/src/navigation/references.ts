@@ -23,14 +23,14 @@ import { registryLookup } from '../mesh/registry';
 import { effectiveDestinationRule, subsetsOf, subsetNames } from '../mesh/destination-rules';
 import type { Settings } from '../settings';
 import { isRecord, listOf } from '../data';
-import { deployedGateway } from './gateway-api';
+import { deployedGateway, deployedServiceHost, GATEWAY_API_ROUTES } from './gateway-api';
 
 export interface NavigationContext {
   index: IndexReader;
   settings: Settings;
 }
 
-type SiteKind = 'gateway' | 'subset' | 'host' | 'credential' | 'sidecar-host';
+type SiteKind = 'gateway' | 'subset' | 'host' | 'credential' | 'sidecar-host' | 'api-gateway' | 'service-entry';
 
 /** One place in a resource that names something another resource defines (or that is such a definition). */
 export interface Site {
@@ -47,8 +47,13 @@ export interface Site {
   name: string;
   /** The whole scalar. */
   scalar: Span;
-  /** For a subset: the destination host (fully qualified) or the DestinationRule's host. */
+  /**
+   * For a subset: the destination host (fully qualified) or the DestinationRule's host; for a Gateway
+   * API route's Service or Hostname reference: the host it names.
+   */
   host?: string;
+  /** For a Gateway API route's reference to a Gateway or ServiceEntry by name: the namespace it names. */
+  namespace?: string;
   /** For a credential reference: where the proxy reads it, and who reads it. */
   namespaces?: string[];
   reader?: string;
@@ -154,12 +159,42 @@ function sitesOf(r: Resource, ctx: NavigationContext, only?: ReadonlySet<SiteKin
         );
       }
     }
+  } else if (r.group === GATEWAY_API && r.kind === 'Gateway') {
+    out.push(site(r, 'api-gateway', ['metadata', 'name'], true));
+  } else if (r.group === GATEWAY_API && GATEWAY_API_ROUTES.includes(r.kind)) {
+    out.push(...routeSites(r));
   } else if (r.group === '' && r.kind === 'Service') {
     out.push(site(r, 'host', ['metadata', 'name'], true));
   } else if (r.group === '' && r.kind === 'Secret') {
     out.push(site(r, 'credential', ['metadata', 'name'], true));
   }
   return out.filter((s): s is Site => s !== undefined && (!only || only.has(s.kind)));
+}
+
+/**
+ * The names a Gateway API route gives its parents and backends, by the kind each reference says
+ * (pilot/pkg/config/kube/gateway/conversion.go: `parentRefs` default to a Gateway of the Gateway API,
+ * `backendRefs` to a core Service; `namespace` defaults to the route's): a Gateway by name, a
+ * ServiceEntry by name, a Service as its host, an Istio `Hostname` as that host.
+ */
+function routeSites(r: Resource): (Site | undefined)[] {
+  const out: (Site | undefined)[] = [];
+  const ref = (x: unknown, path: YamlPath, defaultGroup: string, defaultKind: string) => {
+    if (!isRecord(x) || typeof x.name !== 'string') return;
+    const group = typeof x.group === 'string' ? x.group : defaultGroup;
+    const kind = typeof x.kind === 'string' ? x.kind : defaultKind;
+    const namespace = typeof x.namespace === 'string' ? x.namespace : r.namespace;
+    const at: YamlPath = [...path, 'name'];
+    if (group === GATEWAY_API && kind === 'Gateway') out.push(site(r, 'api-gateway', at, false, undefined, { namespace }));
+    else if (group === ISTIO_NETWORKING && kind === 'ServiceEntry') out.push(site(r, 'service-entry', at, false, undefined, { namespace }));
+    else if (group === '' && kind === 'Service') out.push(site(r, 'host', at, false, undefined, { host: serviceHost(x.name, namespace) }));
+    else if (group === ISTIO_NETWORKING && kind === 'Hostname') out.push(site(r, 'host', at, false, undefined, { host: x.name.trim().toLowerCase() }));
+  };
+  listOf(r.spec.parentRefs).forEach((p, i) => ref(p, ['spec', 'parentRefs', i], GATEWAY_API, 'Gateway'));
+  listOf(r.spec.rules).forEach((rule, i) => {
+    listOf(isRecord(rule) ? rule.backendRefs : undefined).forEach((b, j) => ref(b, ['spec', 'rules', i, 'backendRefs', j], '', 'Service'));
+  });
+  return out;
 }
 
 /** The site under `offset` in a resource's document, if any. */
@@ -169,6 +204,7 @@ function siteAt(r: Resource, offset: number, ctx: NavigationContext): Site | und
 
 /** The fully qualified host a host site names (a Service's FQDN for its name). */
 export function hostOf(s: Site): string {
+  if (s.kind === 'host' && s.host !== undefined) return s.host;
   if (s.declaration && s.resource.kind === 'Service') return serviceHost(s.resource.name, s.resource.namespace);
   const text =
     s.kind === 'host' && s.resource.kind === 'Gateway'
@@ -197,6 +233,17 @@ function gatewayTargets(ctx: NavigationContext, s: Site): Target[] {
       const span = nameSpan(g);
       return span ? [{ resource: g, span, name: g.name, label: `Gateway ${id(g)}` }] : [];
     });
+}
+
+/** The Gateway API Gateway or the ServiceEntry a route names (or, for a declaration, the Gateway itself and its other versions). */
+function namedObjectTargets(ctx: NavigationContext, s: Site): Target[] {
+  const api = s.kind === 'api-gateway';
+  const namespace = s.declaration ? s.resource.namespace : (s.namespace ?? s.resource.namespace);
+  const name = s.declaration ? s.resource.name : s.written.trim();
+  return ctx.index.find(api ? GATEWAY_API : ISTIO_NETWORKING, api ? 'Gateway' : 'ServiceEntry', namespace, name).flatMap((r) => {
+    const span = nameSpan(r);
+    return span ? [{ resource: r, span, name: r.name, label: api ? `Gateway ${id(r)} (Gateway API)` : `ServiceEntry ${id(r)}` }] : [];
+  });
 }
 
 function subsetTargets(ctx: NavigationContext, s: Site): Target[] {
@@ -334,6 +381,9 @@ export function targetsOf(s: Site, ctx: NavigationContext): Target[] {
       return sidecarTargets(ctx, s);
     case 'credential':
       return credentialTargets(ctx, s);
+    case 'api-gateway':
+    case 'service-entry':
+      return namedObjectTargets(ctx, s);
   }
 }
 
@@ -363,6 +413,14 @@ export function whyUnresolved(s: Site, ctx: NavigationContext): string | undefin
     }
     case 'sidecar-host':
       return `No ServiceEntry or Service in the workspace is imported by "${name}".`;
+    case 'api-gateway': {
+      const namespace = s.namespace ?? s.resource.namespace;
+      if (ctx.index.find(ISTIO_NETWORKING, 'Gateway', namespace, name).length > 0)
+        return `"${namespace}/${name}" is an Istio Gateway; a Gateway API route attaches only to Gateway API Gateways (or to a ServiceEntry or Service when its parentRef says so).`;
+      return `No Gateway API Gateway "${name}" in namespace "${namespace}" in the workspace.`;
+    }
+    case 'service-entry':
+      return `No ServiceEntry "${name}" in namespace "${s.namespace ?? s.resource.namespace}" in the workspace.`;
     case 'credential':
       return `No Secret "${name.slice(name.indexOf('/') + 1)}" in ${(s.namespaces ?? []).map((n) => `"${n}"`).join(', ')}, where ${s.reader ?? 'the proxy reads it'}.`;
   }
@@ -371,24 +429,31 @@ export function whyUnresolved(s: Site, ctx: NavigationContext): string | undefin
 /** The resources that may hold sites pointing at the same thing as `s`: narrow index lookups by kind. */
 function candidatesFor(s: Site, ctx: NavigationContext): Resource[] {
   const { index } = ctx;
+  const routes = () => GATEWAY_API_ROUTES.flatMap((k) => index.ofKind(k, GATEWAY_API));
+  const hostCandidates = (host: string) => [
+    ...index.withHost('ServiceEntry', host),
+    ...index.withHost('Service', host),
+    ...index.withHost('VirtualService', host),
+    ...index.withTag('VirtualService', `dest:${host}`),
+    ...index.withHost('DestinationRule', host),
+    ...index.withTag('Gateway', `server-host:${host}`),
+    ...index.ofKind('Sidecar', ISTIO_NETWORKING),
+    ...routes(),
+  ];
   switch (s.kind) {
     case 'gateway':
       return [...index.ofKind('VirtualService', ISTIO_NETWORKING), ...index.ofKind('Gateway', ISTIO_NETWORKING)];
     case 'subset':
       return s.host === undefined ? [] : [...index.withTag('VirtualService', `dest:${s.host}`), ...index.matchingHost('DestinationRule', s.host)];
-    case 'host':
-    case 'sidecar-host': {
-      const host = namedHost(s);
-      return [
-        ...index.withHost('ServiceEntry', host),
-        ...index.withHost('Service', host),
-        ...index.withHost('VirtualService', host),
-        ...index.withTag('VirtualService', `dest:${host}`),
-        ...index.withHost('DestinationRule', host),
-        ...index.withTag('Gateway', `server-host:${host}`),
-        ...index.ofKind('Sidecar', ISTIO_NETWORKING),
-      ];
+    case 'api-gateway': {
+      const hosts = deployedHosts(s, ctx);
+      return [...routes(), ...index.ofKind('Gateway', GATEWAY_API), ...hosts.flatMap((h) => hostCandidates(h))];
     }
+    case 'service-entry':
+      return routes();
+    case 'host':
+    case 'sidecar-host':
+      return hostCandidates(namedHost(s));
     case 'credential': {
       const name = s.declaration ? s.resource.name : s.written.trim().slice(s.written.trim().indexOf('/') + 1);
       return [
@@ -412,8 +477,20 @@ function namedHost(s: Site): string {
         .toLowerCase();
 }
 
+/** The hosts of the Services Istio deploys for the Gateway API Gateways a site names. */
+export function deployedHosts(s: Site, ctx: NavigationContext): string[] {
+  return s.kind === 'api-gateway' ? targetsOf(s, ctx).flatMap((t) => deployedServiceHost(t.resource) ?? []) : [];
+}
+
 /** What a site names, as keys that two sites share exactly when they point at the same thing. */
 function identityKeys(s: Site, ctx: NavigationContext): string[] {
+  // A Gateway API Gateway is named by routes, and by the host of the Service Istio deploys for it.
+  if (s.kind === 'api-gateway' || s.kind === 'service-entry') {
+    return [
+      `${s.kind}|${s.declaration ? s.resource.namespace : (s.namespace ?? s.resource.namespace)}|${s.declaration ? s.resource.name : s.written.trim()}`,
+      ...deployedHosts(s, ctx).map((h) => `host|${h}`),
+    ];
+  }
   if (s.kind === 'host' || s.kind === 'sidecar-host') {
     return [`host|${namedHost(s)}`];
   }
@@ -432,7 +509,9 @@ function identityKeys(s: Site, ctx: NavigationContext): string[] {
 /** Every site in the workspace that points at the same thing as `s` (definitions included), `s` among them. */
 export function referencesOf(s: Site, ctx: NavigationContext): Site[] {
   const keys = new Set(identityKeys(s, ctx));
-  const kinds = new Set<SiteKind>(s.kind === 'host' || s.kind === 'sidecar-host' ? ['host', 'sidecar-host'] : [s.kind]);
+  const kinds = new Set<SiteKind>(
+    s.kind === 'host' || s.kind === 'sidecar-host' ? ['host', 'sidecar-host'] : s.kind === 'api-gateway' ? ['api-gateway', 'host'] : [s.kind],
+  );
   const seen = new Set<Resource>();
   const out: Site[] = [];
   for (const r of candidatesFor(s, ctx)) {

@@ -14,12 +14,21 @@ import { hostOf, referencesOf, targetsOf, type NavigationContext, type Site } fr
 type PrepareResult = { span: Span; placeholder: string } | { error: string };
 type RenameResult = { changes: Map<string, TextEdit[]> } | { error: string };
 
-const WHAT: Record<Site['kind'], string> = { gateway: 'Gateway', subset: 'subset', host: 'host', credential: 'Secret', 'sidecar-host': 'host' };
+const WHAT: Record<Site['kind'], string> = {
+  gateway: 'Gateway',
+  subset: 'subset',
+  host: 'host',
+  credential: 'Secret',
+  'sidecar-host': 'host',
+  'api-gateway': 'Gateway',
+  'service-entry': 'ServiceEntry',
+};
 
 /** Whether the thing a site names can be renamed from here, and the text a rename replaces. */
 export function prepareRename(s: Site, ctx: NavigationContext): PrepareResult {
   if (s.kind === 'sidecar-host')
     return { error: 'Rename the host where it is defined or routed (a ServiceEntry, VirtualService or DestinationRule), not in a Sidecar egress entry.' };
+  if (s.kind === 'service-entry') return { error: 'A ServiceEntry is not renamed from a route; rename its hosts instead.' };
   const targets = targetsOf(s, ctx);
   if (targets.length === 0) return { error: `Nothing to rename: this ${WHAT[s.kind]} is not defined in the workspace.` };
   if (s.kind === 'host') {
@@ -46,6 +55,12 @@ function nameProblem(kind: Site['kind'], newName: string): string | undefined {
       if (newName.includes('.'))
         return `"${newName}" contains a dot: Istio reads a gateway reference "name.ns" as Gateway "name" in namespace "ns", so short references would change meaning.`;
       if (newName === 'mesh') return '"mesh" is reserved for the sidecars of the mesh.';
+      return undefined;
+    case 'api-gateway':
+      return isDns1123Subdomain(newName)
+        ? undefined
+        : `"${newName}" is not a valid Gateway name: use lower-case letters, digits, "-" and ".", starting and ending with a letter or digit (at most 253).`;
+    case 'service-entry':
       return undefined;
     case 'subset':
       return isDns1123Label(newName)
@@ -75,6 +90,8 @@ export function rename(s: Site, newName: string, ctx: NavigationContext): Rename
     const r = t.resource;
     if (s.kind === 'gateway' && ctx.index.find(ISTIO_NETWORKING, 'Gateway', r.namespace, name).length > 0)
       return { error: `A Gateway "${name}" already exists in ${inNamespace(r)}.` };
+    if (s.kind === 'api-gateway' && ctx.index.find(GATEWAY_API, 'Gateway', r.namespace, name).length > 0)
+      return { error: `A Gateway "${name}" already exists in ${inNamespace(r)}.` };
     if (s.kind === 'subset' && subsetNames(r).includes(name)) return { error: `DestinationRule ${r.namespace}/${r.name} already defines subset "${name}".` };
     if (s.kind === 'credential' && ctx.index.find('', 'Secret', r.namespace, name).length > 0)
       return { error: `A Secret "${name}" already exists in ${inNamespace(r)}.` };
@@ -84,11 +101,14 @@ export function rename(s: Site, newName: string, ctx: NavigationContext): Rename
   for (const o of referencesOf(s, ctx)) {
     // A Sidecar entry `ns/*` imports the host without naming it; only entries that name it change.
     if (o.kind === 'sidecar-host' && o.name.trim().toLowerCase() !== hostOf(s)) continue;
-    const key = `${o.resource.uri}#${o.span.start}`;
+    // The Service Istio deploys for a Gateway API Gateway is `<gateway>-<class>`: its name part changes with the Gateway.
+    const span = s.kind === 'api-gateway' && o.kind === 'host' ? { start: o.span.start, end: o.span.start + prepared.placeholder.length } : o.span;
+    if (s.kind === 'api-gateway' && o.kind === 'host' && !o.name.startsWith(`${prepared.placeholder}-`)) continue;
+    const key = `${o.resource.uri}#${span.start}`;
     if (seen.has(key)) continue;
     seen.add(key);
     const list = changes.get(o.resource.uri) ?? [];
-    list.push({ start: o.span.start, end: o.span.end, newText: name });
+    list.push({ start: span.start, end: span.end, newText: name });
     changes.set(o.resource.uri, list);
   }
   for (const list of changes.values()) list.sort((a, b) => a.start - b.start);

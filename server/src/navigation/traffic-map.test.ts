@@ -54,12 +54,12 @@ const EXPECTED: Record<string, string[]> = {
     'sidecar:default -> host:www.google.com: 443 HTTPS',
   ],
   'egress-gateway-tls-origination/mutual': [
-    `${GW} -> host:my-nginx.mesh-external.svc.cluster.local: 443 TCP · mutual TLS originated`,
+    `${GW} -> host:my-nginx.mesh-external.svc.cluster.local: 443 · mutual TLS originated`,
     'namespace:default -> sidecar:default: 80',
     `sidecar:default -> ${GW}: 443 HTTPS · ISTIO_MUTUAL`,
   ],
   'egress-gateway-tls-origination/mutual-gateway-api': [
-    'gateway:nginx-egressgateway-istio.default.svc.cluster.local -> host:my-nginx.mesh-external.svc.cluster.local: 443 TCP · mutual TLS originated',
+    'gateway:nginx-egressgateway-istio.default.svc.cluster.local -> host:my-nginx.mesh-external.svc.cluster.local: 443 · mutual TLS originated',
     'namespace:default -> sidecar:default: 80',
     'sidecar:default -> gateway:nginx-egressgateway-istio.default.svc.cluster.local: 443 HTTPS · ISTIO_MUTUAL',
   ],
@@ -127,7 +127,7 @@ const EXPECTED: Record<string, string[]> = {
   ],
   'http-proxy/https-proxy': ['namespace:default -> sidecar:default: 3128 TCP', 'sidecar:default -> host:my-company-proxy.com: 3128 TCP'],
   'legacy/egress-gateway-tls-origination-sds/simple': [
-    `${GW} -> host:my-nginx.mesh-external.svc.cluster.local: 443 TCP · TLS originated`,
+    `${GW} -> host:my-nginx.mesh-external.svc.cluster.local: 443 · TLS originated`,
     'namespace:default -> sidecar:default: 80',
     `sidecar:default -> ${GW}: 443 HTTPS · ISTIO_MUTUAL`,
   ],
