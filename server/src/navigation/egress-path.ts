@@ -234,8 +234,10 @@ function gatewayForward(ctx: NavigationContext, gateway: EgressGatewayHop, host:
     const finalPort = forward.route.port ?? port;
     // The gateway proxy looks the DestinationRule up from the namespace its pods run in.
     const [gatewayNamespace] = gatewayPlacement(ctx.index, ctx.settings, forward.gateway).namespaces;
-    const mode = tlsTowards(ctx, host, gatewayNamespace, forward.route.subset, finalPort).mode;
-    return { ...seen, forward: { port: finalPort, mode, by: `VirtualService ${forward.vs.name}`, host } };
+    // Under a wildcard host the route names the concrete host the gateway sends to.
+    const finalHost = forward.route.host;
+    const mode = tlsTowards(ctx, finalHost, gatewayNamespace, forward.route.subset, finalPort).mode;
+    return { ...seen, forward: { port: finalPort, mode, by: `VirtualService ${forward.vs.name}`, host: finalHost } };
   }
   const gw = gateway.gateway;
   const listener = listOf(gw.spec.listeners).find((l): l is Record<string, any> => isRecord(l) && l.port === port);
@@ -249,10 +251,10 @@ function gatewayForward(ctx: NavigationContext, gateway: EgressGatewayHop, host:
   const target = route && firstBackend(route);
   if (!route || !target) return { ...seen, broken: `no route at Gateway ${gw.name} for ${host}:${port}` };
   const finalPort = target.port ?? port;
-  // A backend that is an ExternalName Service sends the traffic where its alias leads.
+  // The gateway sends to the backend's host (a Hostname or a Service); an ExternalName Service on to where its alias leads.
   const to = backendHost(target);
   const alias = to !== undefined ? externalNameOf(ctx, to) : undefined;
-  const finalHost = alias?.target ?? host;
+  const finalHost = alias?.target ?? to ?? host;
   const mode = tlsTowards(ctx, finalHost, gw.namespace, undefined, finalPort).mode;
   return { ...seen, forward: { port: finalPort, mode, by: `${route.kind} ${route.name}`, ...(alias ? { alias: alias.service } : {}), host: finalHost } };
 }
@@ -282,6 +284,12 @@ const shortHost = (host: string) => (host.endsWith('.svc.cluster.local') ? host.
 const aliasNote = (alias: Resource | undefined) => (alias ? `ExternalName Service ${alias.name}` : undefined);
 
 const joined = (...notes: (string | undefined)[]) => notes.filter((n): n is string => n !== undefined).join('; ');
+
+/** The ServiceEntry or Service that defines `host`, where a gateway sends traffic on to another host than the one called: the exact one first. */
+function hostDefiner(ctx: NavigationContext, host: string, namespace: string): Resource | undefined {
+  const found = registryLookup(ctx.index, host, namespace, ctx.settings).flatMap((e) => (e.kind === 'assumed' ? [] : [e.resource]));
+  return found.find((r) => hostsOf(r).includes(host)) ?? found[0];
+}
 
 function render(namespace: string, hops: string[], broken?: string): string {
   return `${namespace} → ${hops.join(' → ')}${broken ? ` ✗ ${broken}` : ''}`;
@@ -347,9 +355,17 @@ function pathVia(ctx: NavigationContext, definer: Resource, host: string, port: 
       return make(seen.broken, { resource: destination.rule, path: destination.at });
     }
     const note = originated(forward.mode);
+    const definedBy = forward.host !== host ? hostDefiner(ctx, forward.host, namespace) : undefined;
     const tlsWords = note ? { tls: note } : mode === 'TLS passthrough' ? { tls: 'TLS from the application' } : {};
     return arrive(
-      { name: forward.host, port: forward.port, protocol: protocolAt(definer, forward.port), ...tlsWords, note: joined(forward.by, aliasNote(forward.alias)) },
+      {
+        name: forward.host,
+        port: forward.port,
+        protocol: protocolAt(definedBy ?? definer, forward.port),
+        ...tlsWords,
+        note: joined(forward.by, aliasNote(forward.alias)),
+        ...(definedBy ? { resource: definedBy } : {}),
+      },
       [note, aliasNote(forward.alias)].filter((w): w is string => w !== undefined),
     );
   }

@@ -149,7 +149,7 @@ const EXPECTED: Record<string, string[]> = {
     `sidecar:default -> ${GW}: 443 HTTPS · TLS passthrough`,
   ],
   'wildcard-egress-hosts/single-host-gateway-api': [
-    'gateway:wikipedia-egress-gateway-istio.default.svc.cluster.local -> host:*.wikipedia.org: 443 HTTPS · TLS from the application',
+    'gateway:wikipedia-egress-gateway-istio.default.svc.cluster.local -> host:www.wikipedia.org: 443 HTTPS · TLS from the application',
     'namespace:default -> sidecar:default: 443 HTTPS',
     'sidecar:default -> gateway:wikipedia-egress-gateway-istio.default.svc.cluster.local: 443 TLS · TLS passthrough',
     'sidecar:default -> host:www.wikipedia.org: 443 HTTPS',
