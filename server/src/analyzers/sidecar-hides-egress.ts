@@ -22,7 +22,7 @@ import type { RelatedLocation, Severity } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { nodeAtPath, spanAtPath } from '../parse/yaml-path';
 import { hostsOf } from '../mesh/hosts';
-import { isVisibleTo } from '../mesh/export-to';
+import { isVisibleIn } from '../mesh/export-defaults';
 import { importedAsDestination, importsService, meshOutboundPolicy, scopeOf, sidecarOutboundMode } from '../mesh/sidecar-scope';
 import { declaredPorts, hiddenRoutedHosts } from './rules/hidden-routes';
 import { appendSequenceItem } from '../edits/yaml-edits';
@@ -97,7 +97,7 @@ export const sidecarHidesEgress: Analyzer<State> = {
 
     if (registryOnly) {
       for (const se of index.withTag('ServiceEntry', `ns:${ns}`)) {
-        if (se.group !== ISTIO_NETWORKING || !isVisibleTo(se, ns)) continue;
+        if (se.group !== ISTIO_NETWORKING || !isVisibleIn(index, se, ns)) continue;
         for (const host of hostsOf(se)) {
           if (importsService(scope, ns, host, declaredPorts(se)) || importedAsDestination(index, scope, host)) continue;
           const span = nameSpan(se);
