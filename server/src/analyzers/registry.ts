@@ -18,6 +18,7 @@ import { gatewaySelectorNoWorkload } from './gateway-selector-no-workload';
 import { istioApiRemoved } from './istio-api-removed';
 import { metadataNameInvalid } from './metadata-name-invalid';
 import { networkpolicyBlocksEgress } from './networkpolicy-blocks-egress';
+import { rootSidecarHidesEgress } from './root-sidecar-hides-egress';
 import { seAddressesRequired } from './se-addresses-required';
 import { seConflictingProtocol } from './se-conflicting-protocol';
 import { seDuplicateHost } from './se-duplicate-host';
@@ -64,6 +65,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   istioApiRemoved,
   metadataNameInvalid,
   networkpolicyBlocksEgress,
+  rootSidecarHidesEgress,
   seAddressesRequired,
   seConflictingProtocol,
   seDuplicateHost,

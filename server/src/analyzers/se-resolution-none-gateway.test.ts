@@ -15,3 +15,7 @@ test('se-resolution-none-gateway: the egress gateway selector comes from the set
   const settings = { ...DEFAULT_SETTINGS, egressGateway: { host: 'egress.gateways.svc.cluster.local', selector: { app: 'egress' } } };
   checkFixture(seResolutionNoneGateway, 'custom-gateway', settings);
 });
+
+test("se-resolution-none-gateway: an entry the mesh config's defaultServiceExportTo keeps from the gateway's namespace is not used there (IsServiceVisible)", () => {
+  checkFixture(seResolutionNoneGateway, 'mesh-default-export');
+});

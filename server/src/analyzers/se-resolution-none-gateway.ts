@@ -6,6 +6,7 @@
  * gateway task warns about exactly this).
  * Set `resolution: DNS` so the gateway resolves the host itself. Wildcard hosts are left alone: DNS
  * cannot resolve them, and the docs route them to a concrete host that has its own DNS ServiceEntry.
+ * A gateway that does not see the ServiceEntry (its `exportTo`, else the mesh config's `defaultServiceExportTo`) does not use it.
  * The quick fix sets (or adds) `resolution: DNS`.
  */
 import { istioNetworking, type Analyzer } from './analyzer';
@@ -13,7 +14,7 @@ import type { RelatedLocation } from '../model';
 import { spanAtPath } from '../parse/yaml-path';
 import { isWildcard, resolveHost } from '../index/hosts';
 import { egressGatewayRoutesTo } from '../mesh/routes';
-import { isVisibleTo } from '../mesh/export-to';
+import { isVisibleIn } from '../mesh/export-defaults';
 import { gatewayPlacement } from '../mesh/gateways';
 import { insertMapEntry, replaceScalar } from '../edits/yaml-edits';
 
@@ -30,7 +31,7 @@ export const seResolutionNoneGateway: Analyzer<State> = {
   code: 'se-resolution-none-gateway',
   severity: 'error',
   appliesTo: istioNetworking('ServiceEntry'),
-  reads: ['VirtualService', 'Gateway', 'Deployment', 'Pod', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry'],
+  reads: ['VirtualService', 'Gateway', 'Deployment', 'Pod', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry', 'IstioOperator', 'ConfigMap'],
   *check(se, { index, settings }) {
     const resolution = se.spec.resolution;
     if (resolution !== undefined && resolution !== 'NONE') return;
@@ -42,9 +43,9 @@ export const seResolutionNoneGateway: Analyzer<State> = {
     raw.forEach((h, i) => {
       if (typeof h !== 'string' || isWildcard(h.trim())) return;
       const host = resolveHost(h, se.namespace);
-      // Only gateways whose proxies see this ServiceEntry (its exportTo, from their pods' namespace) use it.
+      // Only gateways whose proxies see this ServiceEntry (its exportTo, else the mesh config's default, from their pods' namespace) use it.
       const routes = egressGatewayRoutesTo(index, settings, host).filter((r) =>
-        gatewayPlacement(index, settings, r.gateway).namespaces.some((ns) => isVisibleTo(se, ns)),
+        gatewayPlacement(index, settings, r.gateway).namespaces.some((ns) => isVisibleIn(index, se, ns)),
       );
       if (routes.length === 0) return;
       looping.push({ i, host });

@@ -21,15 +21,11 @@ import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation, Severity } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { nodeAtPath, spanAtPath } from '../parse/yaml-path';
-import { hostMatches } from '../index/hosts';
-import { routeDestinations, ruleGateways } from '../mesh/routes';
-import { boundGateways, isEgressGatewayHost, MESH_GATEWAY } from '../mesh/gateways';
-import { serviceEntriesFor } from '../mesh/registry';
 import { hostsOf } from '../mesh/hosts';
-import { isVisibleTo } from '../mesh/export-to';
-import { importedAsDestination, importsService, importsVirtualService, meshOutboundPolicy, scopeOf, sidecarOutboundMode } from '../mesh/sidecar-scope';
+import { isVisibleIn } from '../mesh/export-defaults';
+import { importedAsDestination, importsService, meshOutboundPolicy, scopeOf, sidecarOutboundMode } from '../mesh/sidecar-scope';
+import { declaredPorts, hiddenRoutedHosts } from './rules/hidden-routes';
 import { appendSequenceItem } from '../edits/yaml-edits';
-import { isRecord } from '../data';
 
 interface State {
   /** The `namespace/host` entry to add. */
@@ -50,12 +46,6 @@ interface Need {
 }
 
 const nameSpan = (r: Resource) => spanAtPath(r.document.ast, ['metadata', 'name']);
-
-/** The port numbers a ServiceEntry declares. */
-const declaredPorts = (se: Resource): number[] =>
-  (Array.isArray(se.spec.ports) ? se.spec.ports : [])
-    .map((p: unknown) => (isRecord(p) ? p.number : undefined))
-    .filter((n: unknown): n is number => typeof n === 'number');
 
 export const sidecarHidesEgress: Analyzer<State> = {
   code: 'sidecar-hides-egress',
@@ -85,22 +75,7 @@ export const sidecarHidesEgress: Analyzer<State> = {
     const registryOnly = mode === 'REGISTRY_ONLY';
     for (const vs of index.withTag('VirtualService', `ns:${ns}`)) {
       if (vs.group !== ISTIO_NETWORKING) continue;
-      // The destinations of a VirtualService the Sidecar imports are imported with it ("Infer more
-      // possible destinations from virtual services"), so only its own hosts can be missing then,
-      // and the egress gateway it routes to never is.
-      const imported = importsVirtualService(scope, vs);
-      const routed = new Set<string>(boundGateways(vs).includes(MESH_GATEWAY) ? hostsOf(vs) : []);
-      if (!imported)
-        for (const d of routeDestinations(vs))
-          if (ruleGateways(vs, d).includes(MESH_GATEWAY) && !isEgressGatewayHost(d.host, settings, index)) routed.add(d.host);
-      for (const host of routed) {
-        const entriesForHost = serviceEntriesFor(index, host, ns);
-        if (entriesForHost.length === 0) continue;
-        const declared = (se: Resource) => hostsOf(se).find((h) => h === host || hostMatches(h, host)) ?? host;
-        if (entriesForHost.some((se) => importsService(scope, se.namespace, declared(se), declaredPorts(se)))) continue;
-        // Istio infers a destination only when a service has exactly that host, not through a wildcard ServiceEntry.
-        if (entriesForHost.some((se) => declared(se) === host) && importedAsDestination(index, scope, host)) continue;
-        const se = entriesForHost[0];
+      for (const { host, se, declared } of hiddenRoutedHosts(index, settings, scope, vs)) {
         const seSpan = nameSpan(se);
         const vsSpan = nameSpan(vs);
         const related: RelatedLocation[] = [];
@@ -110,7 +85,7 @@ export const sidecarHidesEgress: Analyzer<State> = {
           ? 'under REGISTRY_ONLY the sidecars block the host (502)'
           : 'the sidecars ignore the route and send the traffic straight out, without its rules';
         need(
-          `${se.namespace}/${declared(se)}`,
+          `${se.namespace}/${declared}`,
           `ServiceEntry "${se.name}" (${se.namespace}${namespaceOrigin(se, sidecar.uri)}) for ${host}`,
           `VirtualService "${vs.name}" in this namespace routes ${host}: ${effect}`,
           related,
@@ -122,7 +97,7 @@ export const sidecarHidesEgress: Analyzer<State> = {
 
     if (registryOnly) {
       for (const se of index.withTag('ServiceEntry', `ns:${ns}`)) {
-        if (se.group !== ISTIO_NETWORKING || !isVisibleTo(se, ns)) continue;
+        if (se.group !== ISTIO_NETWORKING || !isVisibleIn(index, se, ns)) continue;
         for (const host of hostsOf(se)) {
           if (importsService(scope, ns, host, declaredPorts(se)) || importedAsDestination(index, scope, host)) continue;
           const span = nameSpan(se);

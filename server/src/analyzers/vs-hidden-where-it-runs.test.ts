@@ -14,3 +14,14 @@ test('vs-hidden-where-it-runs: a custom egress gateway in a central namespace, a
   assert.match(findings[2].message, /does not see host "billing\.example\.com".*ServiceEntry "billing" in namespace "team-c"/);
   assert.match(findings[3].message, /sees no DestinationRule for "reports\.example\.com".*SIMPLE TLS origination does not apply/);
 });
+
+// push_context.go initDefaultExportMaps and initVirtualServices: a VirtualService without exportTo takes
+// the mesh config's defaultVirtualServiceExportTo, and VirtualServicesForGateway reads that.
+test('vs-hidden-where-it-runs: the mesh config\'s defaultVirtualServiceExportTo "." hides a VirtualService without exportTo from the gateway', () => {
+  const [finding, ...rest] = checkFixture(vsHiddenWhereItRuns, 'mesh-default-export');
+  assert.equal(rest.length, 0, 'team-b exports its VirtualService to every namespace');
+  assert.match(
+    finding.message,
+    /Gateway "egress\/egress-gateway" runs in namespace "egress", but this VirtualService is exported only to "\." \(the mesh config's defaultVirtualServiceExportTo\)/,
+  );
+});

@@ -13,8 +13,10 @@
  * The gateway's namespace is that of the workloads its selector picks, or the egress gateway's
  * from the settings when it selects that gateway; a Gateway whose pods the workspace does not place
  * is not checked. Mesh rules are checked in the namespaces the VirtualService names in `exportTo`
- * whose Sidecar imports it. A host or subset that its own namespace does not see either is
- * vs-unknown-host's or vs-unknown-subset's finding, not this one.
+ * whose Sidecar imports it. A resource that writes no `exportTo` is exported as the mesh config's
+ * `defaultVirtualServiceExportTo`, `defaultServiceExportTo` or `defaultDestinationRuleExportTo` says.
+ * A host or subset that its own namespace does not see either is vs-unknown-host's or
+ * vs-unknown-subset's finding, not this one.
  */
 import { istioNetworking, type Analyzer, type Hit } from './analyzer';
 import type { RelatedLocation } from '../model';
@@ -25,7 +27,7 @@ import { spanAtPath } from '../parse/yaml-path';
 import { routeDestinations, ruleGateways, type RouteDestination } from '../mesh/routes';
 import { boundGateways, MESH_GATEWAY } from '../mesh/gateways';
 import { registryLookup } from '../mesh/registry';
-import { exportTo, isVisibleTo } from '../mesh/export-to';
+import { describeExportTo, effectiveExportTo, isVisibleIn, writesExportTo } from '../mesh/export-defaults';
 import { ruleSites, type RuleSite } from '../mesh/visibility';
 import { effectiveDestinationRule, subsetsOf } from '../mesh/destination-rules';
 import { clientTls, ORIGINATING_TLS_MODES } from '../mesh/client-tls';
@@ -38,8 +40,10 @@ interface State {
   gateway?: string;
   /** The namespaces where the rule runs but does not see what it needs. */
   namespaces: string[];
-  /** The VirtualService's exportTo (vs-not-exported). */
+  /** The VirtualService's exportTo in effect (vs-not-exported). */
   exportTo?: string[];
+  /** True when that exportTo is the mesh config's defaultVirtualServiceExportTo, the VirtualService writing none. */
+  exportToByDefault?: boolean;
   host?: string;
   subset?: string;
   /** The resources that define the host or subset, as `Kind "name" in namespace "ns"`. */
@@ -53,7 +57,7 @@ interface State {
 }
 
 const quoted = (xs: readonly string[]) => xs.map((x) => `"${x}"`).join(', ');
-const describe = (r: Resource) => `${r.kind} "${r.name}" in namespace "${r.namespace}" (exportTo ${quoted(exportTo(r))})`;
+const describe = (index: IndexReader, r: Resource) => `${r.kind} "${r.name}" in namespace "${r.namespace}" (exportTo ${describeExportTo(index, r)})`;
 
 function nameRelated(r: Resource, message: string): RelatedLocation | undefined {
   const span = spanAtPath(r.document.ast, ['metadata', 'name']);
@@ -63,7 +67,7 @@ function nameRelated(r: Resource, message: string): RelatedLocation | undefined 
 /** Where a route's rule runs, beyond the VirtualService's own namespace (whose view other analyzers check). */
 function sitesOf(index: IndexReader, settings: Settings, vs: Resource, d: RouteDestination): RuleSite[] {
   return ruleSites(index, settings, vs, ruleGateways(vs, d)).filter((s) =>
-    s.via === 'mesh' ? s.namespace !== '*' && s.namespace !== vs.namespace : s.known && isVisibleTo(vs, s.namespace),
+    s.via === 'mesh' ? s.namespace !== '*' && s.namespace !== vs.namespace : s.known && isVisibleIn(index, vs, s.namespace),
   );
 }
 
@@ -118,7 +122,7 @@ export const vsHiddenWhereItRuns: Analyzer<State> = {
       vs,
       boundGateways(vs).filter((g) => g !== MESH_GATEWAY),
     )) {
-      if (site.via !== 'gateway' || !site.known || isVisibleTo(vs, site.namespace)) continue;
+      if (site.via !== 'gateway' || !site.known || isVisibleIn(index, vs, site.namespace)) continue;
       const i = gateways.indexOf(site.ref);
       const span = i >= 0 ? spanAtPath(vs.document.ast, ['spec', 'gateways', i]) : undefined;
       if (!span || hits.some((h) => h.start === span.start)) continue;
@@ -129,7 +133,8 @@ export const vsHiddenWhereItRuns: Analyzer<State> = {
           variant: 'vs-not-exported',
           gateway: site.ref,
           namespaces: [site.namespace],
-          exportTo: exportTo(vs),
+          exportTo: effectiveExportTo(index, vs),
+          ...(writesExportTo(vs) ? {} : { exportToByDefault: true }),
           ...(vs.namespaceExplicit ? {} : { namespaceUnknown: true }),
         },
         ...(related ? { related: [related] } : {}),
@@ -145,9 +150,13 @@ export const vsHiddenWhereItRuns: Analyzer<State> = {
         const span = spanAtPath(vs.document.ast, [...d.path, 'host']);
         for (const g of span ? groups(blind) : []) {
           const definers = [...index.matchingHost('ServiceEntry', d.host).filter((r) => r.group === ISTIO_NETWORKING), ...index.withHost('Service', d.host)];
-          const hidden = definers.filter((r) => g.namespaces.some((ns) => !isVisibleTo(r, ns)));
+          const hidden = definers.filter((r) => g.namespaces.some((ns) => !isVisibleIn(index, r, ns)));
           const related = hidden.map((r) => nameRelated(r, `${r.kind} for this host, not exported there`)).filter((x): x is RelatedLocation => !!x);
-          hits.push({ ...span!, state: { variant: 'host-not-exported', ...g, host: d.host, hidden: hidden.map(describe), protocol: d.protocol }, related });
+          hits.push({
+            ...span!,
+            state: { variant: 'host-not-exported', ...g, host: d.host, hidden: hidden.map((r) => describe(index, r)), protocol: d.protocol },
+            related,
+          });
         }
       }
       const origination = tlsOriginationFor(index, vs, d);
@@ -162,7 +171,7 @@ export const vsHiddenWhereItRuns: Analyzer<State> = {
           const related = [nameRelated(origination.dr, 'DestinationRule originating TLS, not exported there')].filter((x): x is RelatedLocation => !!x);
           hits.push({
             ...span!,
-            state: { variant: 'tls-not-exported', ...g, host: d.host, mode: origination.mode, hidden: [describe(origination.dr)] },
+            state: { variant: 'tls-not-exported', ...g, host: d.host, mode: origination.mode, hidden: [describe(index, origination.dr)] },
             related,
           });
         }
@@ -175,11 +184,11 @@ export const vsHiddenWhereItRuns: Analyzer<State> = {
       const blind = sites.filter((s) => s.via === 'mesh' && !subsetRule(index, s.namespace, d.host, subset));
       const span = spanAtPath(vs.document.ast, [...d.path, 'subset']);
       for (const g of span ? groups(blind) : []) {
-        const hidden = g.namespaces.some((ns) => !isVisibleTo(defining, ns)) ? [defining] : [];
+        const hidden = g.namespaces.some((ns) => !isVisibleIn(index, defining, ns)) ? [defining] : [];
         const related = hidden.map((r) => nameRelated(r, 'DestinationRule defining this subset, not exported there')).filter((x): x is RelatedLocation => !!x);
         hits.push({
           ...span!,
-          state: { variant: 'subset-not-exported', ...g, host: d.host, subset, hidden: hidden.map(describe), protocol: d.protocol },
+          state: { variant: 'subset-not-exported', ...g, host: d.host, subset, hidden: hidden.map((r) => describe(index, r)), protocol: d.protocol },
           related,
         });
       }
@@ -196,8 +205,8 @@ export const vsHiddenWhereItRuns: Analyzer<State> = {
     switch (s.variant) {
       case 'vs-not-exported':
         if (s.namespaceUnknown)
-          return `${where}, but this VirtualService writes no namespace and is exported only to ${quoted(s.exportTo ?? [])}: unless it is applied in namespace ${quoted(s.namespaces)}, the gateway does not see it and has no route for its hosts (HTTP 404, TLS and TCP connections reset). Export it to ${quoted(s.namespaces)}.`;
-        return `${where}, but this VirtualService is exported only to ${quoted(s.exportTo ?? [])}: the gateway does not see it and has no route for its hosts (HTTP 404, TLS and TCP connections reset). Export it to ${quoted(s.namespaces)}.`;
+          return `${where}, but this VirtualService writes no namespace and is exported only to ${quoted(s.exportTo ?? [])}${s.exportToByDefault ? " (the mesh config's defaultVirtualServiceExportTo)" : ''}: unless it is applied in namespace ${quoted(s.namespaces)}, the gateway does not see it and has no route for its hosts (HTTP 404, TLS and TCP connections reset). Export it to ${quoted(s.namespaces)}.`;
+        return `${where}, but this VirtualService is exported only to ${quoted(s.exportTo ?? [])}${s.exportToByDefault ? " (the mesh config's defaultVirtualServiceExportTo)" : ''}: the gateway does not see it and has no route for its hosts (HTTP 404, TLS and TCP connections reset). Export it to ${quoted(s.namespaces)}.`;
       case 'host-not-exported':
         return `${where}, which does not see host "${s.host}".${hidden} The proxy there has no cluster for it, so ${fails} (cluster_not_found). ${exportHint}`;
       case 'tls-not-exported':
