@@ -29,6 +29,13 @@ before(() => {
   fs.symlinkSync('/dev/zero', path.join(dir, 'ws', 'zero.yaml'));
   fs.writeFileSync(path.join(dir, 'cr.yaml'), `# egress for httpbin\r${BROKEN.split('\n').join('\r')}`);
   fs.writeFileSync(path.join(dir, 'keys.yaml'), `${BROKEN}---\n? [a, b]\n: 1\n`);
+  // A folder whose files cannot be read or decoded, each named like a YAML file.
+  fs.mkdirSync(path.join(dir, 'odd'));
+  fs.writeFileSync(path.join(dir, 'odd', 'broken.yaml'), BROKEN);
+  fs.symlinkSync(path.join(dir, 'odd', 'missing.yaml'), path.join(dir, 'odd', 'dangling.yaml'));
+  fs.mkdirSync(path.join(dir, 'odd', 'folder.yaml'));
+  fs.writeFileSync(path.join(dir, 'odd', 'binary.yaml'), Buffer.from([0xff, 0xfe, 0x00, 0xc3, 0x28, 0xa0, 0xa1, 0x0a, 0x00, 0x3a, 0x80]));
+  fs.writeFileSync(path.join(dir, 'odd', 'utf16.yaml'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(BROKEN, 'utf16le')]));
 });
 
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -39,6 +46,22 @@ test('a path that cannot be read is skipped with a warning; the other files are 
   assert.match(r.stdout, /^ws\/broken\.yaml:8:13 error schema-enum/m);
   assert.match(r.stderr, /ws\/pipe\.yaml: cannot be read \(not a regular file\); skipped\./);
   assert.match(r.stderr, /ws\/zero\.yaml: cannot be read/);
+});
+
+test('a folder with a dangling symlink, a folder and undecodable files named *.yaml is still checked', () => {
+  for (const args of [
+    ['check', 'odd'],
+    ['check', 'odd', '--format', 'sarif'],
+  ]) {
+    const r = run(args);
+    assert.equal(r.code, 1, `${args.join(' ')}: exit code\n${r.stderr}`);
+    if (args.length === 2) assert.match(r.stdout, /^odd\/broken\.yaml:8:13 error schema-enum/m);
+    else assert.ok((JSON.parse(r.stdout) as { runs: { results: unknown[] }[] }).runs[0].results.length > 0, 'SARIF with the findings');
+  }
+  // Named explicitly, undecodable files are checked as the text they decode to, beside the others.
+  const r = run(['check', 'odd/binary.yaml', 'odd/utf16.yaml', 'odd/broken.yaml']);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /^odd\/broken\.yaml:8:13 error schema-enum/m);
 });
 
 test('lone CR line endings give the lines an editor and a SARIF viewer count', () => {

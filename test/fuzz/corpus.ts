@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { Lexer } from 'yaml';
+import { Lexer, parseAllDocuments, visit } from 'yaml';
 
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 export const corpusRoot = path.resolve(repoRoot, '..', 'shared', 'corpus');
@@ -64,7 +64,9 @@ export type Mutation =
   | { op: 'line-endings'; eol: '\r\n' | '\r' }
   | { op: 'bom' }
   | { op: 'huge-scalar'; line: number; size: number }
-  | { op: 'list' };
+  | { op: 'list' }
+  | { op: 'flow'; node: number }
+  | { op: 'invalid-utf8'; at: number; bytes: readonly number[] };
 
 const fraction = fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true });
 const odd = fc.constantFrom(
@@ -145,9 +147,23 @@ export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant('bom' as const) }),
   fc.record({ op: fc.constant('huge-scalar' as const), line: fraction, size: fc.integer({ min: 1000, max: 200000 }) }),
   fc.record({ op: fc.constant('list' as const) }),
+  fc.record({ op: fc.constant('flow' as const), node: fraction }),
+  fc.record({
+    op: fc.constant('invalid-utf8' as const),
+    at: fraction,
+    // A lone continuation byte, a truncated sequence, an overlong `/`, a surrogate, bytes never valid.
+    bytes: fc.constantFrom([0x80], [0xc3], [0xe2, 0x28, 0xa1], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xff, 0xfe], [0xf8, 0x88, 0x80, 0x80, 0x80]),
+  }),
 );
 
 export function mutate(text: string, m: Mutation): string {
+  if (m.op === 'flow') return toFlow(text, m.node);
+  if (m.op === 'invalid-utf8') {
+    // Bytes no UTF-8 decoder accepts, read as the server and the CLI read files (each becomes U+FFFD).
+    const bytes = Buffer.from(text, 'utf8');
+    const at = Math.floor(m.at * (bytes.length + 1));
+    return Buffer.concat([bytes.subarray(0, at), Buffer.from(m.bytes), bytes.subarray(at)]).toString('utf8');
+  }
   const lines = text.split('\n');
   const lineAt = (f: number) => Math.min(lines.length - 1, Math.floor(f * lines.length));
   switch (m.op) {
@@ -214,6 +230,26 @@ export function mutate(text: string, m: Mutation): string {
             .join('\n'),
         )
         .join('\n')}\n`;
+  }
+}
+
+/** One block mapping or sequence of the text (the `at`-th fraction of them all, across its documents) written in flow style. */
+function toFlow(text: string, at: number): string {
+  const docs = parseAllDocuments(text);
+  if (!Array.isArray(docs)) return text;
+  const collections: { flow?: boolean }[] = [];
+  for (const doc of docs)
+    visit(doc, {
+      Map: (_key, node) => void collections.push(node),
+      Seq: (_key, node) => void collections.push(node),
+    });
+  if (collections.length === 0 || docs.some((d) => d.errors.length > 0)) return text;
+  collections[Math.floor(at * collections.length)].flow = true;
+  try {
+    return docs.map((d) => d.toString({ lineWidth: 0 })).join('');
+  } catch {
+    // The YAML library cannot print some documents (an alias before its anchor): the text stays as it is.
+    return text;
   }
 }
 

@@ -1,8 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { vsUnknownHost } from './vs-unknown-host';
-import { checkFixture } from './fixture-harness';
+import { checkFixture, FIXTURES } from './fixture-harness';
 import { DEFAULT_SETTINGS } from '../settings';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseFile } from '../parse/parse';
+import { WorkspaceIndex } from '../index/workspace-index';
+import { Checker } from '../check/checker';
+import { fixesFor, fixIsSound } from '../check/fixes';
+import { loadSchemaStore } from '../node/schemas';
 
 test('vs-unknown-host: under REGISTRY_ONLY from the mesh config, unknown hosts are errors and get a ServiceEntry; known and assumed hosts are silent', () => {
   const findings = checkFixture(vsUnknownHost, 'registry-only');
@@ -55,4 +62,21 @@ test('vs-unknown-host: REGISTRY_ONLY from the istio ConfigMap points into its em
 test("vs-unknown-host: the mesh config's defaultServiceExportTo (ConfigMap form) hides a ServiceEntry without exportTo (push_context.go IsServiceVisible)", () => {
   const [hidden] = checkFixture(vsUnknownHost, 'mesh-default-export');
   assert.match(hidden.message, /is exported only to "\." \(the mesh config's defaultServiceExportTo\)\./);
+});
+
+test("vs-unknown-host: when a DestinationRule originates TLS to the host, the created port is sent to 443, as in Istio's TLS origination task", () => {
+  const [finding] = checkFixture(vsUnknownHost, 'tls-origination');
+  assert.equal(finding.severity, 'warning');
+  // The server offers a fix only if checking the fixed text finds no new error: without targetPort,
+  // tls-origination-plain-port reports the created port 80, and the fix was withheld.
+  const uri = 'file:///ws/tls-origination.yaml';
+  const index = new WorkspaceIndex();
+  const file = parseFile(uri, fs.readFileSync(path.join(FIXTURES, 'vs-unknown-host', 'tls-origination.yaml'), 'utf8'));
+  index.setFile(file);
+  const store = loadSchemaStore();
+  const findings = new Checker(index, store, DEFAULT_SETTINGS).findings(uri);
+  const unknown = findings.find((f) => f.code === 'vs-unknown-host')!;
+  const [fix] = fixesFor(unknown.code, unknown.data, file, unknown);
+  assert.equal(fix.title, 'Create ServiceEntry "edition-cnn-com" for edition.cnn.com (port 80, HTTP, to 443)');
+  assert.ok(fixIsSound(index, store, DEFAULT_SETTINGS, file, findings, unknown, fix), 'the re-check accepts the fix');
 });

@@ -13,6 +13,10 @@
  *
  * The quick fix appends a `MESH_EXTERNAL` ServiceEntry for the host, with the route's port and a
  * protocol from the rule (HTTP for `http` routes, TLS for `tls`, TCP for `tcp`).
+ * When a DestinationRule visible from the VirtualService's namespace originates TLS to the host on
+ * an HTTP port, the port gets `targetPort: 443`, as in Istio's TLS origination task (the application
+ * keeps calling port 80, the proxy connects to the server's 443); without it the proxy would open a
+ * TLS handshake with the server's plain-text port (what tls-origination-plain-port reports).
  * Hosts of the form `<name>.<namespace>.svc.cluster.local` are reported only when the workspace
  * declares Services of that namespace; otherwise those Services simply live elsewhere.
  * Overlaps istioctl IST0101 (host) and Kiali KIA1101, which both ignore the outbound traffic policy.
@@ -32,6 +36,7 @@ import { appendDocument } from '../edits/yaml-edits';
 import { nameFromHost, uniqueName } from '../generate/names';
 import { portName, serviceEntryYaml } from '../generate/service-entry';
 import { isValidPort, wildcardDomainProblem } from '../validation/istio-names';
+import { ORIGINATING_TLS_MODES, tlsBlocks } from '../mesh/client-tls';
 
 interface State {
   /** The host as written, and fully qualified. */
@@ -46,11 +51,26 @@ interface State {
   /** Resources that define the host but are not exported to the VirtualService's namespace. */
   notExported?: string[];
   /** The ServiceEntry the fix appends. */
-  create?: { apiVersion: string; name: string; namespace?: string; port: number; protocol: string };
+  create?: { apiVersion: string; name: string; namespace?: string; port: number; protocol: string; targetPort?: number };
 }
 
 const PROTOCOL: Record<RouteProtocol, string> = { http: 'HTTP', tls: 'TLS', tcp: 'TCP' };
 const DEFAULT_PORT: Partial<Record<RouteProtocol, number>> = { http: 80, tls: 443 };
+
+/** The server's TLS port that an originating DestinationRule's HTTP port is sent to. */
+const TLS_TARGET_PORT = 443;
+
+/** Whether a DestinationRule visible from `namespace` originates TLS (SIMPLE, MUTUAL) to `host` on `port` (client-tls.ts tlsBlocks). */
+function originatesTls(index: IndexReader, host: string, namespace: string, port: number): boolean {
+  return index
+    .matchingHost('DestinationRule', host)
+    .some(
+      (dr) =>
+        dr.group === ISTIO_NETWORKING &&
+        isVisibleIn(index, dr, namespace) &&
+        tlsBlocks(dr).some((b) => ORIGINATING_TLS_MODES.has(b.mode) && (b.port === undefined ? !b.overriddenPorts.includes(port) : b.port === port)),
+    );
+}
 
 const fileName = (uri: string) => decodeURIComponent(uri.slice(uri.lastIndexOf('/') + 1));
 
@@ -85,7 +105,7 @@ export const vsUnknownHost: Analyzer<State> = {
   code: 'vs-unknown-host',
   severity: 'error',
   appliesTo: istioNetworking('VirtualService'),
-  reads: ['ServiceEntry', 'Service', 'Sidecar', 'IstioOperator', 'ConfigMap', 'Gateway'],
+  reads: ['ServiceEntry', 'Service', 'Sidecar', 'IstioOperator', 'ConfigMap', 'Gateway', 'DestinationRule'],
   *check(vs, { index, settings }) {
     let policy: EffectivePolicy | undefined;
     const creating = new Map<string, string>();
@@ -123,6 +143,7 @@ export const vsUnknownHost: Analyzer<State> = {
           name,
           port,
           protocol: PROTOCOL[d.protocol],
+          ...(d.protocol === 'http' && port !== TLS_TARGET_PORT && originatesTls(index, d.host, vs.namespace, port) ? { targetPort: TLS_TARGET_PORT } : {}),
           ...(vs.namespaceExplicit && !vs.namespaceFrom ? { namespace: vs.namespace } : {}),
         };
       }
@@ -154,10 +175,14 @@ export const vsUnknownHost: Analyzer<State> = {
     // A ServiceEntry the API server would reject (host "*" or not a domain, port over 65535) is not offered.
     if (!s.create || s.host === '*' || wildcardDomainProblem(s.host) || !isValidPort(s.create.port)) return [];
     const c = s.create;
-    const port = { number: c.port, name: portName(c.protocol, c.port), protocol: c.protocol };
+    const port = { number: c.port, name: portName(c.protocol, c.port), protocol: c.protocol, targetPort: c.targetPort };
     const yaml = serviceEntryYaml({ apiVersion: c.apiVersion, name: c.name, namespace: c.namespace, hosts: [s.host], ports: [port] });
     return [
-      { title: `Create ServiceEntry "${c.name}" for ${s.host} (port ${c.port}, ${c.protocol})`, isPreferred: true, edits: [appendDocument(file.text, yaml)] },
+      {
+        title: `Create ServiceEntry "${c.name}" for ${s.host} (port ${c.port}, ${c.protocol}${c.targetPort === undefined ? '' : `, to ${c.targetPort}`})`,
+        isPreferred: true,
+        edits: [appendDocument(file.text, yaml)],
+      },
     ];
   },
 };

@@ -241,7 +241,7 @@ export class Checker {
         : [];
     }
     try {
-      return validateResource(r, this.store);
+      return validateResource(r, this.store, this.onError);
     } catch (error) {
       // Validation is defensive already; a failure here must not hide the rest of the file's findings.
       this.onError({ uri: r.uri, code: 'schema', error });

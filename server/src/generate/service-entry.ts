@@ -9,6 +9,8 @@ interface ServiceEntryPort {
   number: number;
   name: string;
   protocol: string;
+  /** The server's port, when it is not `number` (TLS origination: the application calls 80, the proxy connects to 443). */
+  targetPort?: number;
 }
 
 interface ServiceEntryOptions {
@@ -32,7 +34,12 @@ export function serviceEntryYaml(o: ServiceEntryOptions): string {
     metadata: o.namespace ? { name: o.name, namespace: o.namespace } : { name: o.name },
     spec: {
       hosts: o.hosts,
-      ports: o.ports.map((p) => ({ number: p.number, name: p.name, protocol: p.protocol })),
+      ports: o.ports.map((p) => ({
+        number: p.number,
+        name: p.name,
+        protocol: p.protocol,
+        ...(p.targetPort === undefined ? {} : { targetPort: p.targetPort }),
+      })),
       location: 'MESH_EXTERNAL',
       resolution: wildcard ? 'NONE' : 'DNS',
     },

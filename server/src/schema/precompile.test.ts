@@ -1,6 +1,7 @@
 /**
  * The validators the build compiles (precompile.ts, bundled with the server and the CLI) find exactly
  * what validators compiled at run time find: same codes, words and places, over the real-world corpus.
+ * One that fails to load is compiled at run time, and the broken build is logged once.
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +11,11 @@ import { parseFile } from '../parse/parse';
 import type { Resource } from '../parse/resource';
 import { loadSchemaStore } from '../node/schemas';
 import { precompiledValidators } from './precompile';
-import { usePrecompiledValidators, validateResource, type PrecompiledValidator } from './validate';
+import { schemaHash, usePrecompiledValidators, validateResource, type PrecompiledValidator } from './validate';
+import { WorkspaceIndex } from '../index/workspace-index';
+import { Checker } from '../check/checker';
+import { DEFAULT_SETTINGS } from '../settings';
+import { errorReporter } from '../faults';
 import { needsShared, sharedPath } from '../shared-corpus';
 
 const CORPUS = sharedPath('corpus', 'realworld');
@@ -82,6 +87,47 @@ test('validators compiled at build time find what those compiled at run time fin
       .resources[0];
     assert.deepEqual(validateResource(se, precompiledStore), []);
     assert.match(validateResource(se, changed)[0]?.message ?? '', /status/);
+  } finally {
+    usePrecompiledValidators({});
+  }
+});
+
+test('a precompiled validator that fails to load is compiled at run time, and reported once to the log', () => {
+  const store = loadSchemaStore();
+  const broken = (file: string): PrecompiledValidator => ({
+    hash: schemaHash(store.schemaFile(file)),
+    get validate(): never {
+      throw new Error(`Cannot find module './validator-${file.length}.js'`);
+    },
+  });
+  const files = ['networking.istio.io/v1/ServiceEntry.json', 'networking.istio.io/v1/VirtualService.json'];
+  usePrecompiledValidators(Object.fromEntries(files.map((f) => [f, broken(f)])));
+  try {
+    const index = new WorkspaceIndex();
+    const se = 'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: a\nspec:\n  hosts: [a.example.com]\n  location: MESH_EXTENAL\n';
+    const vs = 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: a\nspec:\n  hosts: [a.example.com]\n  tls: 5\n';
+    index.setFile(parseFile('file:///ws/se.yaml', se));
+    index.setFile(parseFile('file:///ws/vs.yaml', vs));
+    const log: string[] = [];
+    const checker = new Checker(
+      index,
+      store,
+      DEFAULT_SETTINGS,
+      errorReporter((m) => log.push(m)),
+    );
+    assert.ok(
+      checker.findings('file:///ws/se.yaml').some((f) => f.code === 'schema-enum'),
+      'the validator compiled at run time still finds the misspelt location',
+    );
+    assert.ok(
+      checker.findings('file:///ws/vs.yaml').some((f) => f.code === 'schema-type'),
+      'and the wrong type in the other kind',
+    );
+    assert.equal(log.length, 1, `one message for a broken build, not one per schema or file:\n${log.join('\n')}`);
+    assert.match(
+      log[0],
+      /schema failed on file:\/\/\/ws\/se\.yaml: the build's precompiled validator for networking\.istio\.io\/v1\/ServiceEntry\.json failed to load \(Cannot find module/,
+    );
   } finally {
     usePrecompiledValidators({});
   }

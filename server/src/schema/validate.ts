@@ -8,7 +8,7 @@ import Ajv, { type CodeOptions, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { SCHEMA_FORMATS } from './formats';
 import { isCollection, isMap, isScalar, Scalar, type Document, type Node } from 'yaml';
-import type { Finding, Fix, Span } from '../model';
+import type { FaultReport, Finding, Fix, Span } from '../model';
 import type { Resource } from '../parse/resource';
 import { nodeAtPath, spanAtPath, type YamlPath } from '../parse/yaml-path';
 import { MESH_CONFIG_SCHEMA, type JsonSchema, type SchemaStore } from './catalogue';
@@ -83,10 +83,13 @@ export interface PrecompiledValidator {
 
 /** Validators compiled at build time, by schema file; the bundles set them (see precompile.ts). */
 let precompiled: Readonly<Record<string, PrecompiledValidator>> = {};
+/** Whether a precompiled validator that failed to load was reported: once is enough to show the build is broken. */
+let loadFailureReported = false;
 
 /** Makes `validatorFor` use these validators, each for the very schema it was compiled from, instead of compiling. */
 export function usePrecompiledValidators(validators: Readonly<Record<string, PrecompiledValidator>>): void {
   precompiled = validators;
+  loadFailureReported = false;
 }
 
 /** A short hash (FNV-1a) of a schema's JSON, to tell whether a precompiled validator was compiled from it. */
@@ -100,8 +103,11 @@ export function schemaHash(schema: JsonSchema): string {
   return `${(h >>> 0).toString(16)}:${text.length}`;
 }
 
-/** The validator for a schema file: the one compiled at build time for this very schema, else compiled on first use; kept per store. */
-function validatorFor(store: SchemaStore, file: string, schema: JsonSchema): ValidateFunction | null {
+/**
+ * The validator for a schema file: the one compiled at build time for this very schema, else compiled on first use; kept per store.
+ * A precompiled validator that fails to load (a broken build) is compiled here instead, and reported once through `onError`.
+ */
+function validatorFor(store: SchemaStore, file: string, schema: JsonSchema, onError?: (fault: FaultReport) => void, uri = ''): ValidateFunction | null {
   let validators = validatorsByStore.get(store);
   if (!validators) {
     validators = { compiled: new Map() };
@@ -113,8 +119,17 @@ function validatorFor(store: SchemaStore, file: string, schema: JsonSchema): Val
   try {
     const built = precompiled[file];
     if (built && schema && typeof schema === 'object' && built.hash === schemaHash(schema)) compiled = built.validate;
-  } catch {
-    // Compiled here instead.
+  } catch (error) {
+    // Compiled here instead, more slowly; the build that bundled the validator is broken, which its users should see.
+    if (onError && !loadFailureReported) {
+      loadFailureReported = true;
+      const reason = error instanceof Error ? error.message : String(error);
+      onError({
+        uri,
+        code: 'schema',
+        error: new Error(`the build's precompiled validator for ${file} failed to load (${reason}), so it is compiled at run time`),
+      });
+    }
   }
   try {
     if (!compiled && schema && typeof schema === 'object') compiled = (validators.ajv ??= newAjv()).compile(schema);
@@ -159,41 +174,65 @@ function withoutNulls(value: unknown): unknown {
  * ConfigMap), the mesh-config schema. Every finding is an error (the API server would reject the
  * resource). Never throws.
  */
-export function validateResource(resource: Resource, store: SchemaStore): Finding[] {
+export function validateResource(resource: Resource, store: SchemaStore, onError?: (fault: FaultReport) => void): Finding[] {
   const out: Finding[] = [];
   try {
-    if (resource.group.endsWith('istio.io')) out.push(...validateIstioResource(resource, store));
+    if (resource.group.endsWith('istio.io')) out.push(...validateIstioResource(resource, store, onError));
   } catch {
     // A broken schema or an unexpected value yields no finding rather than a crash.
   }
   try {
-    if (resource.meshConfig) out.push(...validateMeshConfig(resource, store));
+    if (resource.meshConfig) out.push(...validateMeshConfig(resource, store, onError));
   } catch {
     // As above.
   }
   return out.sort((a, b) => a.start - b.start || a.end - b.end);
 }
 
-function validateIstioResource(resource: Resource, store: SchemaStore): Finding[] {
+function validateIstioResource(resource: Resource, store: SchemaStore, onError?: (fault: FaultReport) => void): Finding[] {
   const apiVersion = `${resource.group}/${resource.version}`;
   const entry = store.entry(apiVersion, resource.kind);
   if (!entry) {
     const finding = unknownKindFinding(resource, store);
     return finding ? [finding] : [];
   }
-  const problems = schemaProblems(store, entry.file, store.schemaFile(entry.file), resource.value, { label: resource.kind, resource: true });
+  const problems = schemaProblems(
+    store,
+    entry.file,
+    store.schemaFile(entry.file),
+    resource.value,
+    { label: resource.kind, resource: true },
+    onError,
+    resource.uri,
+  );
   return problems.map((p) => toFinding(p, resource.document.ast, [], (o) => o, true));
 }
 
-function validateMeshConfig(resource: Resource, store: SchemaStore): Finding[] {
+function validateMeshConfig(resource: Resource, store: SchemaStore, onError?: (fault: FaultReport) => void): Finding[] {
   const mesh = resource.meshConfig!;
-  const problems = schemaProblems(store, MESH_CONFIG_SCHEMA, store.meshConfigSchema(), mesh.value, { label: 'mesh config', resource: false });
+  const problems = schemaProblems(
+    store,
+    MESH_CONFIG_SCHEMA,
+    store.meshConfigSchema(),
+    mesh.value,
+    { label: 'mesh config', resource: false },
+    onError,
+    resource.uri,
+  );
   return problems.map((p) => toFinding(p, mesh.ast, mesh.path, mesh.toFileOffset, false));
 }
 
 /** What the schema in `file` (ajv, then its CEL rules) finds wrong with `data`, with paths relative to `data`. */
-function schemaProblems(store: SchemaStore, file: string, schema: JsonSchema, data: unknown, context: MessageContext): SchemaProblem[] {
-  const validate = validatorFor(store, file, schema);
+function schemaProblems(
+  store: SchemaStore,
+  file: string,
+  schema: JsonSchema,
+  data: unknown,
+  context: MessageContext,
+  onError?: (fault: FaultReport) => void,
+  uri?: string,
+): SchemaProblem[] {
+  const validate = validatorFor(store, file, schema, onError, uri);
   const value = withoutNulls(data);
   const problems: SchemaProblem[] = [];
   if (validate && !validate(value)) problems.push(...problemsFromAjv(validate.errors ?? [], value, context));
