@@ -10,7 +10,11 @@ import type { Finding } from '../model';
 import { applyEdits } from '../edits/yaml-edits';
 import { parseFile } from '../parse/parse';
 import { loadSchemaStore } from '../node/schemas';
-import { fixSchemaFinding, validateResource } from './validate';
+import { fixSchemaFinding, schemaHash, usePrecompiledValidators, validateResource, type PrecompiledValidator } from './validate';
+import { WorkspaceIndex } from '../index/workspace-index';
+import { Checker } from '../check/checker';
+import { DEFAULT_SETTINGS } from '../settings';
+import { errorReporter } from '../faults';
 import { needsShared, sharedPath } from '../shared-corpus';
 
 const store = loadSchemaStore();
@@ -435,6 +439,43 @@ test('never throws on odd input', () => {
     },
   };
   assert.deepEqual(validateResource(broken, store), []);
+});
+
+test('a schema validator that throws is logged once with the file and code, and the other findings stay', () => {
+  const fresh = loadSchemaStore();
+  const file = 'networking.istio.io/v1/ServiceEntry.json';
+  const throwing = Object.assign(
+    (): boolean => {
+      throw new Error('too much recursion in ServiceEntry validation');
+    },
+    { errors: null },
+  ) as unknown as PrecompiledValidator['validate'];
+  usePrecompiledValidators({ [file]: { hash: schemaHash(fresh.schemaFile(file)), validate: throwing } });
+  try {
+    const index = new WorkspaceIndex();
+    const se = 'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: a\nspec:\n  hosts: [a.example.com]\n';
+    const vs = 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: a\nspec:\n  hosts: [a.example.com]\n  tls: 5\n';
+    const text = `${se}---\n${vs}`;
+    index.setFile(parseFile('file:///ws/both.yaml', text));
+    index.setFile(parseFile('file:///ws/se.yaml', se));
+    const log: string[] = [];
+    const checker = new Checker(
+      index,
+      fresh,
+      DEFAULT_SETTINGS,
+      errorReporter((m) => log.push(m)),
+    );
+    const both = checker.findings('file:///ws/both.yaml');
+    assert.ok(
+      both.some((f) => f.code === 'schema-type' && f.start === text.indexOf('tls: 5') + 5),
+      `the VirtualService in the same file keeps its finding:\n${JSON.stringify(both)}`,
+    );
+    checker.findings('file:///ws/se.yaml');
+    assert.equal(log.length, 1, `one message for the same fault in two files:\n${log.join('\n')}`);
+    assert.match(log[0], /^Istio Egress: schema failed on file:\/\/\/ws\/both\.yaml: too much recursion in ServiceEntry validation\./);
+  } finally {
+    usePrecompiledValidators({});
+  }
 });
 
 function yamlFiles(dir: string): string[] {

@@ -172,19 +172,22 @@ function withoutNulls(value: unknown): unknown {
  * serves, the CRD schema and its CEL rules; for an unknown kind or unserved version in an Istio
  * group, one `schema-unknown-kind`; for a resource carrying mesh config (IstioOperator, the `istio`
  * ConfigMap), the mesh-config schema. Every finding is an error (the API server would reject the
- * resource). Never throws.
+ * resource). Never throws: an exception (a broken schema, a value validation cannot walk) goes to `onError`.
  */
 export function validateResource(resource: Resource, store: SchemaStore, onError?: (fault: FaultReport) => void): Finding[] {
   const out: Finding[] = [];
+  // A broken schema or an unexpected value is reported through `onError` (once per fault, by the checker's reporter)
+  // rather than crashing; the other part's findings, and the analyzers' findings, are kept.
+  const fault = (error: unknown) => onError?.({ uri: resource.uri, code: 'schema', error });
   try {
     if (resource.group.endsWith('istio.io')) out.push(...validateIstioResource(resource, store, onError));
-  } catch {
-    // A broken schema or an unexpected value yields no finding rather than a crash.
+  } catch (error) {
+    fault(error);
   }
   try {
     if (resource.meshConfig) out.push(...validateMeshConfig(resource, store, onError));
-  } catch {
-    // As above.
+  } catch (error) {
+    fault(error);
   }
   return out.sort((a, b) => a.start - b.start || a.end - b.end);
 }
