@@ -44,6 +44,7 @@ import { isSummaryRequest, mapSummaryOf, trafficMapOf } from './features/traffic
 import { PathSummary } from './navigation/path-summary';
 import { bundleDefaults, bundleFor } from './features/generate';
 import { checkedBundleParams, fileFolders } from './features/faults';
+import { FileEvents } from './features/file-events';
 import { errorReporter } from './faults';
 
 export interface ServerIO {
@@ -85,6 +86,13 @@ export function startServer(connection: Connection, io: ServerIO): void {
   let draining = false;
   /** While the start-up scan runs; the status bar's summary waits for it, as the scan ends by starting the summary afresh. */
   let scanning = false;
+  let activeScans = 0;
+  /** Watcher events and document opens and closes, so that a scan does not store a read that one of them has overtaken. */
+  const fileEvents = new FileEvents();
+  /** Events matter only to a scan running (its reads note the moment they start); none is kept between scans. */
+  const noteEvent = (uri: string, deleted: boolean) => {
+    if (activeScans > 0) fileEvents.record(uri, deleted);
+  };
 
   const reportError = errorReporter((message) => connection.console.error(message));
   const newChecker = () => new Checker(index, io.schemas(), settings, reportError);
@@ -230,6 +238,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
   /** Indexes every matching file of the workspace folders (open editors keep their unsaved text). */
   async function scan(): Promise<void> {
     scanning = true;
+    activeScans++;
     try {
       await scanFolders();
     } catch (e) {
@@ -237,6 +246,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
       connection.console.error(`Istio Egress: indexing the workspace failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     } finally {
       scanning = false;
+      if (--activeScans === 0) fileEvents.clear();
     }
   }
 
@@ -250,14 +260,14 @@ export function startServer(connection: Connection, io: ServerIO): void {
     let lastReport = 0;
     let sliceStarted = Date.now();
     // Files are read a few ahead of the one being parsed, so that parsing never waits for the disk.
-    const reads = new Map<number, Promise<string | undefined>>();
+    const reads = new Map<number, { text: Promise<string | undefined>; since: number }>();
     const readAhead = (from: number) => {
       for (let j = from; j < Math.min(paths.length, from + READ_AHEAD); j++) {
         if (reads.has(j)) continue;
         const read = io.readFile(paths[j]);
         // A failed read is reported when its turn comes, by the await below.
         read.catch(() => undefined);
-        reads.set(j, read);
+        reads.set(j, { text: read, since: fileEvents.now() });
       }
     };
     for (let i = 0; i < paths.length; i++) {
@@ -267,9 +277,10 @@ export function startServer(connection: Connection, io: ServerIO): void {
       const read = reads.get(i)!;
       reads.delete(i);
       if (!documents.get(uri)) {
-        const text = await read;
-        // The file may have been opened while it was read: the editor's unsaved text wins then.
-        if (text !== undefined && !documents.get(uri)) index.setFile(parseFile(uri, text));
+        const text = await read.text;
+        // The file may have been opened while it was read: the editor's unsaved text wins then; and a watcher
+        // event for it (changed, deleted) may have been handled meanwhile: the index has the newer state then.
+        if (text !== undefined && !documents.get(uri) && !fileEvents.touchedSince(uri, read.since)) index.setFile(parseFile(uri, text));
       }
       if (progress && (i - lastReport >= 200 || i === paths.length - 1)) {
         lastReport = i;
@@ -300,6 +311,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
   async function onWatchedFile(uri: string, type: FileChangeType): Promise<void> {
     if (documents.get(uri) || !isFileUri(uri)) return;
     if (type === FileChangeType.Deleted) {
+      noteEvent(uri, true);
       // A deleted folder arrives as one event for the folder: drop every file below it, but not the
       // open ones, whose text lives in the editor.
       const prefix = uri.endsWith('/') ? uri : `${uri}/`;
@@ -307,6 +319,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
       return;
     }
     if (!isIndexable(uri)) return;
+    noteEvent(uri, false);
     const text = await io.readFile(fsPath(uri));
     // The file may have been opened while it was read: the editor's text wins then.
     if (documents.get(uri)) return;
@@ -384,7 +397,10 @@ export function startServer(connection: Connection, io: ServerIO): void {
     for (const change of params.changes) await onWatchedFile(change.uri, change.type);
   });
 
-  documents.onDidOpen((e) => update(e.document.uri, e.document.getText()));
+  documents.onDidOpen((e) => {
+    noteEvent(e.document.uri, false);
+    update(e.document.uri, e.document.getText());
+  });
   documents.onDidChangeContent((e) => {
     edits.set(e.document.uri, e.document.getText());
     urgent.add(e.document.uri);
@@ -393,6 +409,8 @@ export function startServer(connection: Connection, io: ServerIO): void {
   documents.onDidClose(async (e) => {
     const uri = e.document.uri;
     edits.delete(uri);
+    // A read the start-up scan began before this close is older than the read below.
+    noteEvent(uri, false);
     // Back to what is on disk, or out of the index for files outside the workspace.
     const text = inWorkspace(uri) && isIndexable(uri) ? await io.readFile(fsPath(uri)) : undefined;
     if (!documents.get(uri)) update(uri, text);
