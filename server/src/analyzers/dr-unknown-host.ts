@@ -25,7 +25,7 @@ import type { IndexReader } from '../index/workspace-index';
 import type { Settings } from '../settings';
 import { clusterLocalNamespace, describesNamespaceServices, isAssumedHost, registryLookup, serviceEntriesFor } from '../mesh/registry';
 import { hostsOf } from '../mesh/hosts';
-import { exportTo, isVisibleTo } from '../mesh/export-to';
+import { exportTo } from '../mesh/export-to';
 import { hostMatches, isWildcard, resolveHost, serviceHost, CLUSTER_DOMAIN } from '../index/hosts';
 import { isRecord } from '../data';
 import { spanAtPath } from '../parse/yaml-path';
@@ -116,7 +116,8 @@ export const drUnknownHost: Analyzer<State> = {
     const namespaces = scopes(dr);
     const seeing = namespaces.filter((ns) => registryLookup(index, host, ns, settings).length > 0);
     // A rule in its own namespace's pool serves that namespace's proxies first (push_context.go destinationRule, step 1).
-    if (seeing.includes(dr.namespace) && dr.namespace !== rootNamespace(index) && (isRecord(dr.spec.workloadSelector) || isVisibleTo(dr, dr.namespace))) return;
+    const ownPool = isRecord(dr.spec.workloadSelector) || isVisibleIn(index, dr, dr.namespace);
+    if (seeing.includes(dr.namespace) && dr.namespace !== rootNamespace(index) && ownPool) return;
     const users = isWildcard(host) && seeing.length === 0 ? [] : destinationRuleUsers(index, settings, dr);
     if (users.some((u) => registryLookup(index, host, u.namespace, settings).length > 0)) return;
     if (seeing.length > 0) {

@@ -17,6 +17,7 @@ import { spanAtPath } from '../parse/yaml-path';
 import { meshRoutesToEgressGateway } from '../mesh/routes';
 import { labelSelectorMatches, namespaceLabels, podLabels, workloadsIn, WORKLOAD_KINDS } from '../mesh/workloads';
 import { egressGatewayNamespace } from '../mesh/gateways';
+import { MESH_CONFIG_KINDS } from '../mesh/root-namespace';
 import { appendSequenceItem, insertMapEntry, toYaml } from '../edits/yaml-edits';
 import { isMap, isSeq } from 'yaml';
 import { isRecord } from '../data';
@@ -99,7 +100,7 @@ export const networkpolicyBlocksEgress: Analyzer<State> = {
   code: 'networkpolicy-blocks-egress',
   severity: 'error',
   appliesTo: [{ group: 'networking.k8s.io', kind: 'NetworkPolicy' }],
-  reads: ['VirtualService', 'Namespace', ...WORKLOAD_KINDS],
+  reads: ['VirtualService', 'Namespace', ...WORKLOAD_KINDS, ...MESH_CONFIG_KINDS],
   *check(np, { index, settings }) {
     const types: unknown[] = Array.isArray(np.spec.policyTypes) ? np.spec.policyTypes : np.spec.egress !== undefined ? ['Ingress', 'Egress'] : ['Ingress'];
     if (!types.includes('Egress')) return;

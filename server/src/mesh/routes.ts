@@ -11,7 +11,7 @@ import type { YamlPath } from '../parse/yaml-path';
 import { isRecord } from '../data';
 import { gatewaySelects, type EgressGateway, MESH_GATEWAY, parseGatewayRef, boundGateways, isEgressGatewayHost, resolveGatewayRefs } from './gateways';
 import type { IndexReader } from '../index/workspace-index';
-import { isVisibleTo } from './export-to';
+import { isVisibleIn } from './export-defaults';
 
 export type RouteProtocol = 'http' | 'tls' | 'tcp';
 
@@ -135,7 +135,7 @@ export function meshRoutesToEgressGateway(index: IndexReader, settings: Settings
   const candidates = own.length + named.length > 0 ? [...own, ...named] : index.someWithTag('VirtualService', `mesh-route:${host}|*`);
   const out: { vs: Resource; route: RouteDestination }[] = [];
   for (const vs of candidates) {
-    if (vs.group !== ISTIO_NETWORKING || !isVisibleTo(vs, namespace)) continue;
+    if (vs.group !== ISTIO_NETWORKING || !isVisibleIn(index, vs, namespace)) continue;
     for (const route of routeDestinations(vs)) {
       if (!route.mirror && isEgressGatewayHost(route.host, settings) && ruleGateways(vs, route).includes(MESH_GATEWAY)) out.push({ vs, route });
     }

@@ -15,7 +15,7 @@ import { resolveHost, serviceHost } from '../index/hosts';
 import { credentialReader } from '../mesh/credentials';
 import { registryLookup } from '../mesh/registry';
 import { hostsOf } from '../mesh/hosts';
-import { isVisibleTo } from '../mesh/export-to';
+import { isVisibleIn } from '../mesh/export-defaults';
 import { effectiveDestinationRule, subsetsOf } from '../mesh/destination-rules';
 import { isRecord, listOf } from '../data';
 import type { NavigationContext } from './references';
@@ -113,11 +113,11 @@ function hostCandidates(req: Request): CompletionCandidate[] {
   const ns = req.resource.namespace;
   const out: CompletionCandidate[] = [];
   for (const se of index.ofKind('ServiceEntry', ISTIO_NETWORKING)) {
-    if (!isVisibleTo(se, ns)) continue;
+    if (!isVisibleIn(index, se, ns)) continue;
     for (const h of hostsOf(se)) out.push(candidate(req, h, `ServiceEntry ${se.namespace}/${se.name}`, from(se)));
   }
   for (const s of index.ofKind('Service', '')) {
-    if (!isVisibleTo(s, ns) || !s.name) continue;
+    if (!isVisibleIn(index, s, ns) || !s.name) continue;
     const label = s.namespace === ns ? s.name : serviceHost(s.name, s.namespace);
     out.push(candidate(req, label, `Service ${s.namespace}/${s.name}`, `${from(s)} Host \`${serviceHost(s.name, s.namespace)}\`.`, `1_${label}`));
   }

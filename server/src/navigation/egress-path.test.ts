@@ -311,3 +311,35 @@ test(
     ]);
   },
 );
+
+test("the mesh config's defaultServiceExportTo hides a ServiceEntry from other namespaces' paths, as the diagnostics see it (push_context.go IsServiceVisible)", () => {
+  const files = (exportTo: string) => ({
+    'mesh-config.yaml': `apiVersion: v1
+kind: ConfigMap
+metadata: {name: istio, namespace: istio-system}
+data:
+  mesh: |-
+    defaultServiceExportTo: ["."]
+`,
+    'egress.yaml': `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: api, namespace: egress}
+spec:
+  hosts: [api.example.com]
+${exportTo}  ports: [{number: 443, name: tls, protocol: TLS}]
+  resolution: DNS
+`,
+    'shop.yaml': `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: calls, namespace: shop}
+spec:
+  hosts: ["*.example.com"]
+  tls:
+  - match: [{port: 443, sniHosts: ["*.example.com"]}]
+    route: [{destination: {host: "*.example.com"}}]
+`,
+  });
+  const paths = (exportTo: string) => lenses(indexOf(files(exportTo))).filter((l) => l.startsWith('VirtualService calls:'));
+  assert.deepEqual(paths(''), [], 'without exportTo the ServiceEntry stays in its own namespace, so shop routes no path through it');
+  assert.equal(paths('  exportTo: ["*"]\n').length, 1, 'exported to every namespace, it is on the path of the wildcard route');
+});

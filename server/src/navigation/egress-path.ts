@@ -13,7 +13,7 @@ import { egressGatewayRoutesTo, routeDestinations, ruleGateways, type RouteDesti
 import { gatewayServers, isPassthroughServer } from '../mesh/gateway-servers';
 import { registryLookup } from '../mesh/registry';
 import { hostsOf } from '../mesh/hosts';
-import { isVisibleTo } from '../mesh/export-to';
+import { isVisibleIn } from '../mesh/export-defaults';
 import { outboundPolicy } from '../mesh/sidecar-scope';
 import { effectiveDestinationRule } from '../mesh/destination-rules';
 import { clientTls, ORIGINATING_TLS_MODES } from '../mesh/client-tls';
@@ -133,7 +133,7 @@ function externalNameOf(ctx: NavigationContext, host: string): { target: string;
 
 /** The first route of a mesh rule (not a mirror) of the VirtualServices visible from `namespace` that applies to `host` on `port`. */
 function meshRoute(ctx: NavigationContext, host: string, port: number, namespace: string): { vs: Resource; route: RouteDestination } | undefined {
-  const services = ctx.index.matchingHost('VirtualService', host).filter((vs) => vs.group === ISTIO_NETWORKING && isVisibleTo(vs, namespace));
+  const services = ctx.index.matchingHost('VirtualService', host).filter((vs) => vs.group === ISTIO_NETWORKING && isVisibleIn(ctx.index, vs, namespace));
   for (const vs of services) {
     for (const route of routeDestinations(vs)) {
       if (route.mirror || !ruleGateways(vs, route).includes(MESH_GATEWAY)) continue;
@@ -438,7 +438,7 @@ export function virtualServicePaths(vs: Resource, ctx: NavigationContext): Egres
     const covered = isWildcard(host)
       ? ctx.index
           .ofKind('ServiceEntry', ISTIO_NETWORKING)
-          .filter((se) => isVisibleTo(se, vs.namespace) && hostsOf(se).some((h) => !isWildcard(h) && hostMatches(host, h)))
+          .filter((se) => isVisibleIn(ctx.index, se, vs.namespace) && hostsOf(se).some((h) => !isWildcard(h) && hostMatches(host, h)))
           .map((se) => ({ kind: 'ServiceEntry' as const, resource: se }))
       : [];
     for (const entry of [...registryLookup(ctx.index, host, vs.namespace, ctx.settings), ...covered]) {

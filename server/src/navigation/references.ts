@@ -13,7 +13,7 @@ import { nodeAtPath, type YamlPath } from '../parse/yaml-path';
 import type { IndexReader } from '../index/workspace-index';
 import { hostMatches, resolveHost, serviceHost } from '../index/hosts';
 import { hostsScope, importsService, namespaceSidecar } from '../mesh/sidecar-scope';
-import { isVisibleTo } from '../mesh/export-to';
+import { isVisibleIn } from '../mesh/export-defaults';
 import { hostAsIstioNamesIt } from '../mesh/hosts';
 import { rootNamespace } from '../mesh/root-namespace';
 import { credentialReferences, secretsForCredential } from '../mesh/credentials';
@@ -338,7 +338,7 @@ function sidecarTargets(ctx: NavigationContext, s: Site): Target[] {
     if (r.kind === 'ServiceEntry' && r.group !== ISTIO_NETWORKING) continue;
     if (r.kind === 'Service' && r.group !== '') continue;
     const workloads = workloadNamespace(r.namespace);
-    if (!isVisibleTo(r, workloads)) continue;
+    if (!isVisibleIn(index, r, workloads)) continue;
     const own = hostsScope(sidecar, [entry], workloads);
     const all = hostsScope(sidecar, listenerHosts, workloads);
     const imports = (host: string) => importsService(own, r.namespace, host) && importsService(all, r.namespace, host);
