@@ -15,3 +15,32 @@ export function listOf(v: unknown): unknown[] {
 export function text(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
+
+const NO_VALUES: ReadonlySet<never> = new Set();
+
+/** A map from keys to sets of values that forgets a key when its last value goes. */
+export class SetMap<K, V> {
+  private readonly map = new Map<K, Set<V>>();
+
+  add(key: K, value: V): void {
+    let set = this.map.get(key);
+    if (!set) this.map.set(key, (set = new Set()));
+    set.add(value);
+  }
+
+  delete(key: K, value: V): void {
+    const set = this.map.get(key);
+    if (!set) return;
+    set.delete(value);
+    if (set.size === 0) this.map.delete(key);
+  }
+
+  /** The values of `key` (empty when it has none); iterate a copy to delete while iterating. */
+  get(key: K): ReadonlySet<V> {
+    return this.map.get(key) ?? NO_VALUES;
+  }
+
+  clear(): void {
+    this.map.clear();
+  }
+}

@@ -15,6 +15,7 @@ import { ANALYZERS } from '../analyzers/registry';
 import { findingsOf, type Analyzer } from '../analyzers/analyzer';
 import { placeholderOf } from '../parse/placeholders';
 import { spanAtPath } from '../parse/yaml-path';
+import { SetMap } from '../data';
 
 /**
  * A related location anchored to the document it points into: `start` and `end` are relative to
@@ -67,11 +68,12 @@ function addRelated(f: Finding, more: RelatedLocation[]): void {
 export class Checker {
   /** Per document (see `slotOf`): its findings while its content and what it read are unchanged. */
   private readonly cache = new Map<string, CachedDocument>();
-  private readonly slots = new Map<string, Set<string>>();
+  /** A file to its documents' slots. */
+  private readonly slots = new SetMap<string, string>();
   /** Dependency key to the documents whose cached findings read it. */
-  private readonly readers = new Map<string, Set<string>>();
+  private readonly readers = new SetMap<string, string>();
   /** A file to the documents whose findings show related locations in it, to publish again when it moves. */
-  private readonly pointingAt = new Map<string, Set<string>>();
+  private readonly pointingAt = new SetMap<string, string>();
   private readonly analyzersByKind = byAppliesTo(ANALYZERS);
   /** How many documents have been checked since the checker was made, for tests of incrementality. */
   checkedDocuments = 0;
@@ -125,15 +127,15 @@ export class Checker {
   affectedBy(change: IndexChange): string[] {
     const out = new Set<string>([change.uri, ...(change.reindexed ?? [])]);
     for (const key of change.keys) {
-      for (const slot of [...(this.readers.get(key) ?? [])]) {
+      for (const slot of [...this.readers.get(key)]) {
         const cached = this.cache.get(slot);
         if (cached) out.add(cached.uri);
         this.forget(slot);
       }
     }
     const current = new Set((this.index.file(change.uri)?.resources ?? []).map(slotOf));
-    for (const slot of [...(this.slots.get(change.uri) ?? [])]) if (!current.has(slot)) this.forget(slot);
-    for (const slot of this.pointingAt.get(change.uri) ?? []) out.add(this.cache.get(slot)!.uri);
+    for (const slot of [...this.slots.get(change.uri)]) if (!current.has(slot)) this.forget(slot);
+    for (const slot of this.pointingAt.get(change.uri)) out.add(this.cache.get(slot)!.uri);
     return [...out];
   }
 
@@ -155,19 +157,9 @@ export class Checker {
       pointsAt,
     };
     this.cache.set(slot, doc);
-    for (const uri of pointsAt) {
-      let set = this.pointingAt.get(uri);
-      if (!set) this.pointingAt.set(uri, (set = new Set()));
-      set.add(slot);
-    }
-    let slots = this.slots.get(r.uri);
-    if (!slots) this.slots.set(r.uri, (slots = new Set()));
-    slots.add(slot);
-    for (const key of deps) {
-      let set = this.readers.get(key);
-      if (!set) this.readers.set(key, (set = new Set()));
-      set.add(slot);
-    }
+    for (const uri of pointsAt) this.pointingAt.add(uri, slot);
+    this.slots.add(r.uri, slot);
+    for (const key of deps) this.readers.add(key, slot);
     return doc;
   }
 
@@ -175,17 +167,9 @@ export class Checker {
     const cached = this.cache.get(slot);
     if (!cached) return;
     this.cache.delete(slot);
-    this.slots.get(cached.uri)?.delete(slot);
-    for (const key of cached.deps) {
-      const set = this.readers.get(key);
-      set?.delete(slot);
-      if (set?.size === 0) this.readers.delete(key);
-    }
-    for (const uri of cached.pointsAt) {
-      const set = this.pointingAt.get(uri);
-      set?.delete(slot);
-      if (set?.size === 0) this.pointingAt.delete(uri);
-    }
+    this.slots.delete(cached.uri, slot);
+    for (const key of cached.deps) this.readers.delete(key, slot);
+    for (const uri of cached.pointsAt) this.pointingAt.delete(uri, slot);
   }
 
   /** Findings of `r` made relative to its document, with related locations anchored to theirs. */

@@ -13,6 +13,7 @@ import { DEFAULT_ROOT_NAMESPACE } from '../mesh/root-namespace';
 import type { Settings } from '../settings';
 import { serviceEntryPaths, virtualServicePaths } from './egress-path';
 import type { TrafficMapModel } from './traffic-map';
+import { SetMap } from '../data';
 
 /** What the summary needs of one path: `key` is what `workspacePaths` keeps one path per. */
 interface PathFacts {
@@ -44,8 +45,8 @@ function pathFactsOf(r: Resource, index: WorkspaceIndex, settings: Settings, dep
 export class PathSummary {
   /** Per document (see `slotOf`): the facts of its paths while its content and what it read are unchanged. */
   private readonly cache = new Map<string, CachedPaths>();
-  private readonly slots = new Map<string, Set<string>>();
-  private readonly readers = new Map<string, Set<string>>();
+  private readonly slots = new SetMap<string, string>();
+  private readonly readers = new SetMap<string, string>();
   /** How many resources have computed their paths, for tests of incrementality. */
   computedResources = 0;
   private running: Promise<MapSummary> | undefined;
@@ -66,9 +67,9 @@ export class PathSummary {
 
   /** Drops the paths of every resource that read a key the change touched, and those of documents no longer in the changed file. */
   changed(change: IndexChange): void {
-    for (const key of change.keys) for (const slot of [...(this.readers.get(key) ?? [])]) this.forget(slot);
+    for (const key of change.keys) for (const slot of [...this.readers.get(key)]) this.forget(slot);
     const current = new Set((this.index.file(change.uri)?.resources ?? []).map(slotOf));
-    for (const slot of [...(this.slots.get(change.uri) ?? [])]) if (!current.has(slot)) this.forget(slot);
+    for (const slot of [...this.slots.get(change.uri)]) if (!current.has(slot)) this.forget(slot);
   }
 
   /** The resources whose paths the summary reads, in the order `workspacePaths` reads them. */
@@ -88,14 +89,8 @@ export class PathSummary {
     const deps = new Set<string>();
     const entry: CachedPaths = { uri: r.uri, fingerprint: fingerprintOf(r), paths: pathFactsOf(r, this.index, this.settings, deps), deps };
     this.cache.set(slot, entry);
-    let slots = this.slots.get(r.uri);
-    if (!slots) this.slots.set(r.uri, (slots = new Set()));
-    slots.add(slot);
-    for (const key of deps) {
-      let set = this.readers.get(key);
-      if (!set) this.readers.set(key, (set = new Set()));
-      set.add(slot);
-    }
+    this.slots.add(r.uri, slot);
+    for (const key of deps) this.readers.add(key, slot);
     return entry;
   }
 
@@ -103,12 +98,8 @@ export class PathSummary {
     const cached = this.cache.get(slot);
     if (!cached) return;
     this.cache.delete(slot);
-    this.slots.get(cached.uri)?.delete(slot);
-    for (const key of cached.deps) {
-      const set = this.readers.get(key);
-      set?.delete(slot);
-      if (set?.size === 0) this.readers.delete(key);
-    }
+    this.slots.delete(cached.uri, slot);
+    for (const key of cached.deps) this.readers.delete(key, slot);
   }
 
   /**

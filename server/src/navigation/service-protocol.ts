@@ -4,22 +4,7 @@
  * the port's `protocol:` field says only TCP or UDP; Istio selects by `appProtocol`, else by the port
  * name's prefix before the first `-` (`protocol.Parse`), and falls back to TCP on a few well-known ports.
  */
-
-/** The names `protocol.Parse` accepts (case-insensitive), as Istio spells them. */
-const PROTOCOLS: Record<string, string> = {
-  tcp: 'TCP',
-  udp: 'UDP',
-  grpc: 'GRPC',
-  'grpc-web': 'GRPC-Web',
-  http: 'HTTP',
-  http_proxy: 'HTTP_PROXY',
-  http2: 'HTTP2',
-  https: 'HTTPS',
-  tls: 'TLS',
-  mongo: 'Mongo',
-  redis: 'Redis',
-  mysql: 'MySQL',
-};
+import { parseProtocol } from '../validation/istio-names';
 
 /** The `appProtocol` values Kubernetes standardises, as Istio maps them. */
 const KUBERNETES_APP_PROTOCOLS: Record<string, string> = { 'kubernetes.io/h2c': 'HTTP2', 'kubernetes.io/ws': 'HTTP', 'kubernetes.io/wss': 'HTTPS' };
@@ -40,7 +25,7 @@ export function serviceProtocol(port: { port?: unknown; name?: unknown; protocol
   }
   if (name.toLowerCase().startsWith('grpc-web')) return 'GRPC-WEB';
   const prefix = name.includes('-') ? name.slice(0, name.indexOf('-')) : name;
-  const parsed = PROTOCOLS[prefix.toLowerCase()];
+  const parsed = parseProtocol(prefix);
   if (parsed) return parsed.toUpperCase();
   return typeof port.port === 'number' && WELL_KNOWN_PORTS.has(port.port) ? 'TCP' : '';
 }
