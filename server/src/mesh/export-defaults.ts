@@ -8,7 +8,7 @@
  */
 import type { IndexReader } from '../index/workspace-index';
 import type { Resource } from '../parse/resource';
-import { exportTo } from './export-to';
+import { entriesAdmit, entryScopes, exportTo } from './export-to';
 import { MESH_CONFIG_KINDS } from './root-namespace';
 
 /** The mesh config field holding the default exportTo of a kind, undefined for kinds without one. */
@@ -56,18 +56,12 @@ export function effectiveExportTo(index: IndexReader, r: Resource): string[] {
 
 /** Whether `r` is visible in `namespace` under the exportTo in effect (IsServiceVisible and its siblings). */
 export function isVisibleIn(index: IndexReader, r: Resource, namespace: string): boolean {
-  return effectiveExportTo(index, r).some((e) => e === '*' || e === namespace || (e === '.' && r.namespace === namespace));
+  return entriesAdmit(effectiveExportTo(index, r), r.namespace, namespace);
 }
 
 /** The namespaces `r` is exported to under the exportTo in effect, `.` resolved: `*` for all; empty for none. */
 export function exportScopesIn(index: IndexReader, r: Resource): Set<string> {
-  const out = new Set<string>();
-  for (const e of effectiveExportTo(index, r)) {
-    if (e === '*') return new Set(['*']);
-    if (e === '.') out.add(r.namespace);
-    else if (!e.startsWith('~')) out.add(e);
-  }
-  return out;
+  return entryScopes(effectiveExportTo(index, r), r.namespace);
 }
 
 /** The exportTo in effect, quoted for a message, saying when it is the mesh config's default: `"." (the mesh config's defaultServiceExportTo)`. */

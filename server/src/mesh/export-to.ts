@@ -21,23 +21,30 @@ export function exportTo(r: Resource): string[] {
   return Array.isArray(e) && e.length > 0 ? e.map(String) : ['*'];
 }
 
-/** Whether a resource is visible to workloads (or config) in `namespace`. */
-export function isVisibleTo(r: Resource, namespace: string): boolean {
-  for (const e of exportTo(r)) {
-    if (e === '*' || e === namespace || (e === '.' && r.namespace === namespace)) return true;
-  }
-  return false;
+/** Whether `exportTo` entries of a resource in namespace `own` let `namespace` see it. */
+export function entriesAdmit(entries: readonly string[], own: string, namespace: string): boolean {
+  return entries.some((e) => e === '*' || e === namespace || (e === '.' && own === namespace));
 }
 
-/** The namespaces a resource is exported to, with '.' resolved: '*' for all; empty for '~' (nowhere). */
-export function exportScopes(r: Resource): Set<string> {
+/** The namespaces `exportTo` entries of a resource in namespace `own` name, with '.' resolved: '*' for all; empty for '~' (nowhere). */
+export function entryScopes(entries: readonly string[], own: string): Set<string> {
   const out = new Set<string>();
-  for (const e of exportTo(r)) {
+  for (const e of entries) {
     if (e === '*') return new Set(['*']);
-    if (e === '.') out.add(r.namespace);
+    if (e === '.') out.add(own);
     else if (!e.startsWith('~')) out.add(e);
   }
   return out;
+}
+
+/** Whether a resource is visible to workloads (or config) in `namespace`, by its written `exportTo`. */
+export function isVisibleTo(r: Resource, namespace: string): boolean {
+  return entriesAdmit(exportTo(r), r.namespace, namespace);
+}
+
+/** The namespaces a resource is exported to by its written `exportTo` (see `entryScopes`). */
+export function exportScopes(r: Resource): Set<string> {
+  return entryScopes(exportTo(r), r.namespace);
 }
 
 /** Whether two resources are visible in at least one common namespace (the scope test of IST0109 and IST0177). */
