@@ -52,6 +52,8 @@ export interface TestClient {
   fileChanged(uri: string, type: FileChangeType): void;
   setSettings(settings: Record<string, unknown>): void;
   stderr(): string;
+  /** Messages the server logged (window/logMessage): what the extension's output channel shows. */
+  logs: { type: number; message: string }[];
   stop(): Promise<void>;
 }
 
@@ -87,12 +89,43 @@ export interface ClientOptions {
 export async function startClient(
   workspace: string,
   settings: Record<string, unknown> = {},
-  options: ClientOptions = {},
+  options: ClientOptions & SpawnOptions = {},
 ): Promise<TestClient & { child: ChildProcess; indexed: Promise<IndexedInfo> }> {
-  const child: ChildProcess = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [serverPath, '--stdio'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.gid }),
+  });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
-  const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  const client = await connectClient(child.stdout!, child.stdin!, workspace, settings, options, {
+    stderr: () => stderr,
+    kill: () => child.kill(),
+    sendExit: true,
+  });
+  return { ...client, child };
+}
+
+/** Runs the server as another user (`uid`, `gid`), e.g. one that cannot read some files. */
+interface SpawnOptions {
+  uid?: number;
+  gid?: number;
+}
+
+/**
+ * A client over any pair of streams: a spawned server's stdio, or a server started in this process
+ * with its own `ServerIO` (see `in-process.ts`). `sendExit` is false for a server in this process,
+ * which would otherwise exit this process too.
+ */
+export async function connectClient(
+  input: NodeJS.ReadableStream,
+  output: NodeJS.WritableStream,
+  workspace: string,
+  settings: Record<string, unknown>,
+  options: ClientOptions,
+  server: { stderr: () => string; kill: () => void; sendExit: boolean },
+): Promise<TestClient & { indexed: Promise<IndexedInfo> }> {
+  const stderr = server.stderr;
+  const connection = createProtocolConnection(new StreamMessageReader(input), new StreamMessageWriter(output));
   const diagnostics = new Map<string, Diagnostic[]>();
   const diagnosticVersions = new Map<string, number | undefined>();
   const events = new EventEmitter();
@@ -115,6 +148,8 @@ export async function startClient(
     lensRefreshes++;
   });
   connection.onNotification('$/progress', () => undefined);
+  const logs: { type: number; message: string }[] = [];
+  connection.onNotification('window/logMessage', (p: { type: number; message: string }) => void logs.push(p));
   connection.listen();
 
   const initializeResult = await connection.sendRequest(InitializeRequest.type, {
@@ -140,10 +175,9 @@ export async function startClient(
   });
   await connection.sendNotification(InitializedNotification.type, {});
   if (!options.noWait)
-    await Promise.race([indexedPromise, new Promise((_, reject) => setTimeout(() => reject(new Error(`server did not index in time\n${stderr}`)), 20000))]);
+    await Promise.race([indexedPromise, new Promise((_, reject) => setTimeout(() => reject(new Error(`server did not index in time\n${stderr()}`)), 20000))]);
 
   return {
-    child,
     indexed: indexedPromise,
     connection,
     initializeResult,
@@ -183,16 +217,17 @@ export async function startClient(
       currentSettings = next;
       void connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { istioEgress: next } });
     },
-    stderr: () => stderr,
+    stderr,
+    logs,
     async stop() {
       try {
         await Promise.race([connection.sendRequest(ShutdownRequest.type), new Promise((r) => setTimeout(r, 2000))]);
-        await connection.sendNotification(ExitNotification.type);
+        if (server.sendExit) await connection.sendNotification(ExitNotification.type);
       } catch {
         // The server may already be gone; it is killed below either way.
       }
       connection.dispose();
-      child.kill();
+      server.kill();
     },
   };
 }
