@@ -192,6 +192,15 @@ test('a deleted folder leaves the open documents under it alone', async () => {
   client.fileChanged(fileUri(path.join(workspace, 'config')), FileChangeType.Deleted);
   const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 8, character: 4 } });
   assert.ok(hover, 'the open document is still indexed');
+  const completion = await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 7, character: 2 } });
+  assert.ok(Array.isArray(completion) ? completion.length : completion?.items.length, 'completion answers in the open document');
+  // Publishes go out in the order files changed: once a file created after the event has its
+  // diagnostics, anything the event made the server publish for the open document has gone out too.
+  const marker = path.join(workspace, 'after-delete.yaml');
+  fs.writeFileSync(marker, BROKEN_SE.replace(/httpbin/g, 'marker'));
+  client.fileChanged(fileUri(marker), FileChangeType.Created);
+  await client.waitForDiagnostics(fileUri(marker), hasEnum);
+  assert.ok(hasEnum(client.diagnostics.get(uri) ?? []), `the open document keeps its diagnostics: ${JSON.stringify(client.diagnostics.get(uri))}`);
 });
 
 test('malformed generateBundle parameters get InvalidParams with a reason', async () => {
