@@ -94,14 +94,14 @@ export class Checker {
     this.pointingAt.clear();
   }
 
-  /** The findings to show for a file; empty for files istio-egress does not own. */
-  findings(uri: string): Finding[] {
+  /** The findings to show for a file (of its resources that `only` accepts); empty for files istio-egress does not own. */
+  findings(uri: string, only?: (r: Resource) => boolean): Finding[] {
     const file = this.index.file(uri);
     if (!file || !file.owned) return [];
     const schema: Finding[] = [];
     const analyzers: Finding[] = [];
     for (const r of file.resources) {
-      if (!CHECKED_FAMILIES.has(r.family)) continue;
+      if (!CHECKED_FAMILIES.has(r.family) || (only && !only(r))) continue;
       const checked = this.checked(r);
       const base = r.document.start;
       for (const f of checked.schema) schema.push(this.place(f, base));

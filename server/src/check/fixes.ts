@@ -56,14 +56,19 @@ function overwritesKey(text: string, e: TextEdit): boolean {
   return /^[ \t]*:(?:[ \t\r\n]|$)/.test(text.slice(e.end, e.end + 80));
 }
 
-/** Files larger than this are not re-checked before a fix is offered (a re-check would delay the light bulb). */
-const MAX_VERIFIED_CHARS = 256 * 1024;
+/**
+ * Files up to this size are re-checked whole before a fix is offered; in larger ones only the
+ * documents the fix edits (and the finding's), so the light bulb stays quick. Documents of one file
+ * are checked independently, so this misses only a fix's effect on the other documents of a large file.
+ */
+const WHOLE_FILE_RECHECK_CHARS = 256 * 1024;
 
 /**
  * Whether a fix does what it promises, checked by re-checking the fixed text in the workspace: it
  * removes a finding of its code, adds no YAML syntax error and no error of any code (a created
  * resource with a host, port or name the API server rejects adds one). `findings` are the file's
- * current findings. The index is restored before this returns.
+ * current findings. In a large file the comparison is limited to the documents the fix edits and
+ * the finding's (WHOLE_FILE_RECHECK_CHARS). The index is restored before this returns.
  */
 export function fixIsSound(
   index: WorkspaceIndex,
@@ -74,22 +79,28 @@ export function fixIsSound(
   finding: Finding,
   fix: Fix,
 ): boolean {
-  if (file.text.length > MAX_VERIFIED_CHARS || index.file(file.uri) !== file) return true;
+  if (index.file(file.uri) !== file) return true;
   const after = parseFile(file.uri, applyEdits(file.text, fix.edits));
   const syntax = (f: ParsedFile) => f.problems.filter((p) => p.severity === 'error').length;
   if (syntax(after) > syntax(file)) return false;
+  const whole = file.text.length <= WHOLE_FILE_RECHECK_CHARS;
+  const [before, edited] = whole ? [undefined, undefined] : editedSpans(fix.edits, finding);
   index.setFile(after);
   let recheck: Finding[];
   try {
-    recheck = new Checker(index, store, settings).findings(file.uri);
+    const only = edited && documentsAt(after, edited);
+    recheck = new Checker(index, store, settings).findings(file.uri, only && ((r) => only.has(r.document.start)));
+    if (only) recheck = recheck.filter((f) => inDocuments(after, only, f.start));
   } finally {
     index.setFile(file);
   }
+  const was = before && documentsAt(file, before);
+  const current = was ? findings.filter((f) => inDocuments(file, was, f.start)) : findings;
   const count = (list: Finding[], keep: (f: Finding) => boolean) => list.filter(keep).length;
   const sameKind = (f: Finding) => f.code === finding.code && f.severity === finding.severity;
-  if (count(recheck, sameKind) >= count(findings, sameKind)) return false;
+  if (count(recheck, sameKind) >= count(current, sameKind)) return false;
   const errors = new Map<string, number>();
-  for (const f of findings) if (f.severity === 'error') errors.set(f.code, (errors.get(f.code) ?? 0) + 1);
+  for (const f of current) if (f.severity === 'error') errors.set(f.code, (errors.get(f.code) ?? 0) + 1);
   for (const f of recheck) {
     if (f.severity !== 'error') continue;
     const left = errors.get(f.code) ?? 0;
@@ -98,6 +109,36 @@ export function fixIsSound(
   }
   return true;
 }
+
+/**
+ * Where a fix's edits (and its finding) lie in the text before the fix and after it: each edit's
+ * range, shifted in the text after by the length the earlier edits added or removed.
+ */
+function editedSpans(edits: TextEdit[], finding: Span): [Span[], Span[]] {
+  const sorted = [...edits].sort((a, b) => a.start - b.start);
+  const before: Span[] = [{ start: finding.start, end: finding.end }];
+  const after: Span[] = [];
+  let shift = 0;
+  for (const e of sorted) {
+    before.push({ start: e.start, end: e.end });
+    after.push({ start: e.start + shift, end: e.start + shift + e.newText.length });
+    shift += e.newText.length - (e.end - e.start);
+  }
+  // The finding's place after the fix: shifted by the edits before it.
+  const findingShift = sorted.filter((e) => e.end <= finding.start).reduce((n, e) => n + e.newText.length - (e.end - e.start), 0);
+  after.push({ start: finding.start + findingShift, end: finding.start + findingShift });
+  return [before, after];
+}
+
+/** The start offsets of the documents of `file` that touch any of `spans`. */
+function documentsAt(file: ParsedFile, spans: Span[]): Set<number> {
+  const out = new Set<number>();
+  for (const d of file.documents) if (spans.some((s) => s.start <= d.end && s.end >= d.start)) out.add(d.start);
+  return out;
+}
+
+const inDocuments = (file: ParsedFile, starts: Set<number>, offset: number) =>
+  file.documents.some((d) => starts.has(d.start) && offset >= d.start && offset <= d.end);
 
 /**
  * fixIsSound's verdicts for the file a code action was last asked for, by finding and fix, so a light
