@@ -4,7 +4,8 @@
  * hover and code actions are asked at random places.
  * Properties: every request is answered within the time bound, the server stays up, every
  * diagnostic of the final text lies inside it, and every quick fix offered produces text that
- * parses and keeps every comment.
+ * parses and keeps every comment; applied through the server, a fix for a diagnostic removes it
+ * and adds no error.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,6 +17,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   CodeActionRequest,
   CompletionRequest,
+  DiagnosticSeverity,
   DidChangeTextDocumentNotification,
   HoverRequest,
   type Diagnostic,
@@ -110,7 +112,53 @@ function inside(doc: TextDocument, r: Range): boolean {
 
 const syntaxErrors = (text: string) => parseFile('file:///x.yaml', text).problems.filter((p) => p.severity === 'error').length;
 
-async function checkActions(uri: string, doc: TextDocument, diagnostics: Diagnostic[], range: Range, tally: Tally): Promise<void> {
+/** Sends `text` as the document's next version and resolves with that version's diagnostics. */
+async function sendVersion(uri: string, doc: TextDocument, text: string): Promise<{ doc: TextDocument; diagnostics: Diagnostic[] }> {
+  const next = TextDocument.create(uri, 'yaml', doc.version + 1, text);
+  await client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+    textDocument: { uri, version: next.version },
+    contentChanges: [{ text }],
+  });
+  const diagnostics = await timed(
+    `diagnostics of version ${next.version}`,
+    client.waitForDiagnostics(uri, () => client.diagnosticVersions.get(uri) === next.version, TIME_BOUND_MS),
+  );
+  return { doc: next, diagnostics };
+}
+
+const countBy = (ds: Diagnostic[], keep: (d: Diagnostic) => boolean) => ds.filter(keep).length;
+const errorsByCode = (ds: Diagnostic[]) => {
+  const out = new Map<string, number>();
+  for (const d of ds) if (d.severity === DiagnosticSeverity.Error) out.set(String(d.code), (out.get(String(d.code)) ?? 0) + 1);
+  return out;
+};
+
+/**
+ * Applies a quick fix for `target` through the server (the fixed text as the next version) and checks
+ * what the server then publishes: fewer diagnostics of the target's code and severity, and no more
+ * errors of any code. The original text is then sent back; returns the document as it now is.
+ */
+async function applyThroughServer(uri: string, doc: TextDocument, before: Diagnostic[], target: Diagnostic, title: string, fixed: string, tally: Tally) {
+  const applied = await sendVersion(uri, doc, fixed);
+  const where = `fix "${title}" for ${String(target.code)}`;
+  const same = (d: Diagnostic) => d.code === target.code && d.severity === target.severity;
+  assert.ok(countBy(applied.diagnostics, same) < countBy(before, same), `${where}: the diagnostic is still there\n${fixed.slice(0, 1500)}`);
+  const was = errorsByCode(before);
+  for (const [code, n] of errorsByCode(applied.diagnostics)) assert.ok(n <= (was.get(code) ?? 0), `${where}: adds a ${code} error\n${fixed.slice(0, 1500)}`);
+  tally.add('quick fixes applied through the server');
+  return (await sendVersion(uri, applied.doc, doc.getText())).doc;
+}
+
+async function checkActions(
+  uri: string,
+  doc: TextDocument,
+  diagnostics: Diagnostic[],
+  range: Range,
+  tally: Tally,
+  /** When the actions are asked for one diagnostic: the current ones, to apply up to two fixes against. */
+  target?: { diagnostic: Diagnostic; all: Diagnostic[] },
+): Promise<TextDocument> {
+  let applied = 0;
   const answer = await timed(
     'codeAction',
     client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics, only: ['quickfix'] } }),
@@ -124,7 +172,9 @@ async function checkActions(uri: string, doc: TextDocument, diagnostics: Diagnos
     const fixed = TextDocument.applyEdits(doc, edits);
     assert.ok(syntaxErrors(fixed) <= syntaxErrors(before), `fix "${a.title}" leaves text that does not parse:\n${fixed.slice(0, 1500)}`);
     assert.ok(keepsComments(before, fixed), `fix "${a.title}" loses a comment`);
+    if (target && a.kind === 'quickfix' && applied++ < 2) doc = await applyThroughServer(uri, doc, target.all, target.diagnostic, a.title, fixed, tally);
   }
+  return doc;
 }
 
 let caseNumber = 0;
@@ -169,7 +219,7 @@ test('fuzz: random edits and requests on mutated corpus files through the server
               inside(doc, d.range),
               `${String(d.code)} at ${JSON.stringify(d.range)} lies outside the document of ${doc.lineCount} lines:\n${JSON.stringify(doc.getText().slice(0, 800))}`,
             );
-          for (const d of final.slice(0, 5)) await checkActions(uri, doc, [d], d.range, tally);
+          for (const d of final.slice(0, 5)) doc = await checkActions(uri, doc, [d], d.range, tally, { diagnostic: d, all: final });
         }
       } finally {
         client.close(uri);
