@@ -15,6 +15,7 @@ import { Checker } from './check/checker';
 import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings';
 import { compileFilter, listFiles, readTextSync } from './node/workspace';
 import { errorReporter } from './faults';
+import { severityProblems } from './check/severity-setting';
 import { loadSchemaStore } from './node/schemas';
 import { formatFindings, type FileFindings, type OutputFormat } from './cli-format';
 import { generateBundle } from './generate/bundle';
@@ -83,6 +84,8 @@ function settingsFrom(values: Record<string, any>): Settings {
       throw new UsageError(`--severity expects CODE=error|warning|information|hint|off, got "${s}"`);
     severity[code] = level;
   }
+  // A misspelt code would otherwise be ignored without a word.
+  for (const problem of severityProblems(severity, '--severity')) console.error(`istio-egress: ${problem}`);
   const selector = values['egress-gateway-selector'] ? parseSelector(String(values['egress-gateway-selector'])) : DEFAULT_SETTINGS.egressGateway.selector;
   const policy = values['outbound-policy'];
   if (policy !== undefined && policy !== 'ALLOW_ANY' && policy !== 'REGISTRY_ONLY')
@@ -106,6 +109,11 @@ const WORKSPACE_OPTIONS = {
   clusters: { type: 'string', multiple: true },
 } as const;
 
+/** A path as the CLI prints it: relative to the working folder, with `/`. */
+function shownPath(file: string): string {
+  return path.relative(process.cwd(), file).split(path.sep).join('/') || path.basename(file);
+}
+
 /** Indexes the given files and folders (`-` for standard input) as one workspace; `displayPath` names each file as the user wrote it. */
 async function loadWorkspace(targets: string[], settings: Settings): Promise<{ index: WorkspaceIndex; displayPath: Map<string, string> }> {
   const globErrors = compileFilter(settings).errors;
@@ -127,11 +135,13 @@ async function loadWorkspace(targets: string[], settings: Settings): Promise<{ i
       throw new UsageError(`${target}: no such file or folder`);
     }
     if (stat.isDirectory()) roots.push(URI.file(path.resolve(target)).toString());
-    const files = stat.isDirectory() ? await listFiles(path.resolve(target), settings) : [path.resolve(target)];
+    // A folder that cannot be listed is skipped with a warning, as an unreadable file is.
+    const unreadable = (folder: string, reason: string) => console.error(`istio-egress: ${shownPath(folder)}: cannot be read (${reason}); skipped.`);
+    const files = stat.isDirectory() ? await listFiles(path.resolve(target), settings, unreadable) : [path.resolve(target)];
     for (const file of files) {
       const uri = URI.file(file).toString();
       if (displayPath.has(uri)) continue;
-      const shown = path.relative(process.cwd(), file).split(path.sep).join('/') || path.basename(file);
+      const shown = shownPath(file);
       // One unreadable file (permissions, a FIFO, deleted meanwhile) is skipped with a warning, not the end of the run.
       const read = readTextSync(file);
       if ('error' in read) {

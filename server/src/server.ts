@@ -46,10 +46,12 @@ import { bundleDefaults, bundleFor } from './features/generate';
 import { checkedBundleParams, fileFolders } from './features/faults';
 import { FileEvents } from './features/file-events';
 import { errorReporter } from './faults';
+import { severityProblems } from './check/severity-setting';
+import { isRecord } from './data';
 
 export interface ServerIO {
-  /** Absolute paths of the files to index under a folder. */
-  listFiles(folder: string, filter: FileFilter): Promise<string[]>;
+  /** Absolute paths of the files to index under a folder; folders it cannot list go to `unreadable`. */
+  listFiles(folder: string, filter: FileFilter, unreadable?: (folder: string, reason: string) => void): Promise<string[]>;
   readFile(path: string): Promise<string | undefined>;
   schemas(): SchemaStore;
 }
@@ -115,6 +117,17 @@ export function startServer(connection: Connection, io: ServerIO): void {
     return compiled.matches;
   };
   let matches = matcherFor();
+  let reportedSeverityProblems = '';
+  /** Settings from the editor; entries of `istioEgress.severity` that are ignored (a misspelt code or level) are shown once. */
+  const settingsFrom = (raw: unknown): Settings => {
+    const problems = severityProblems(isRecord(raw) ? raw.severity : undefined, 'istioEgress.severity').join('\n');
+    if (problems && problems !== reportedSeverityProblems) {
+      connection.console.warn(problems);
+      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `Istio Egress: ${problems}` });
+    }
+    reportedSeverityProblems = problems;
+    return normalizeSettings(raw);
+  };
   const isIndexable = (uri: string) => {
     if (!isFileUri(uri)) return false;
     const p = fsPath(uri);
@@ -229,7 +242,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
     if (!canConfigure) return;
     try {
       const raw = await connection.workspace.getConfiguration('istioEgress');
-      settings = normalizeSettings(raw);
+      settings = settingsFrom(raw);
     } catch {
       settings = DEFAULT_SETTINGS;
     }
@@ -255,7 +268,10 @@ export function startServer(connection: Connection, io: ServerIO): void {
     const progress = canProgress ? await connection.window.createWorkDoneProgress() : undefined;
     progress?.begin('Istio Egress: indexing', 0, 'listing files', false);
     const paths: string[] = [];
-    for (const folder of folders) paths.push(...(await io.listFiles(folder, { include: settings.include, exclude: settings.exclude })));
+    /** Folders and files that could not be read (permissions), for one warning in the output channel. */
+    const unreadable: string[] = [];
+    const filter = { include: settings.include, exclude: settings.exclude };
+    for (const folder of folders) paths.push(...(await io.listFiles(folder, filter, (p, reason) => unreadable.push(`${p} (${reason})`))));
     const seen = new Set<string>();
     let lastReport = 0;
     let sliceStarted = Date.now();
@@ -278,6 +294,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
       reads.delete(i);
       if (!documents.get(uri)) {
         const text = await read.text;
+        if (text === undefined) unreadable.push(paths[i]);
         // The file may have been opened while it was read: the editor's unsaved text wins then; and a watcher
         // event for it (changed, deleted) may have been handled meanwhile: the index has the newer state then.
         if (text !== undefined && !documents.get(uri) && !fileEvents.touchedSince(uri, read.since)) index.setFile(parseFile(uri, text));
@@ -293,6 +310,10 @@ export function startServer(connection: Connection, io: ServerIO): void {
     }
     for (const uri of [...index.uris()]) if (!seen.has(uri) && !documents.get(uri)) index.removeFile(uri);
     progress?.done();
+    if (unreadable.length > 0) {
+      const more = unreadable.length > 10 ? ` and ${unreadable.length - 10} more` : '';
+      connection.console.warn(`Istio Egress: these could not be read and are not checked: ${unreadable.slice(0, 10).join(', ')}${more}.`);
+    }
     index.setMeshes(
       meshPartition(
         settings.clusters,
@@ -336,7 +357,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
     folders = fileFolders((params.workspaceFolders ?? []).map((f) => f.uri));
     if (folders.length === 0 && params.rootUri && !params.workspaceFolders?.length) folders = fileFolders([params.rootUri]);
     const init = params.initializationOptions as { settings?: unknown } | undefined;
-    if (init?.settings) settings = normalizeSettings(init.settings);
+    if (init?.settings) settings = settingsFrom(init.settings);
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -376,7 +397,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
   connection.onDidChangeConfiguration(async (change) => {
     const before = settings;
     if (canConfigure) await fetchSettings();
-    else settings = normalizeSettings((change.settings as { istioEgress?: unknown } | undefined)?.istioEgress);
+    else settings = settingsFrom((change.settings as { istioEgress?: unknown } | undefined)?.istioEgress);
     matches = matcherFor();
     if (JSON.stringify(before.include) !== JSON.stringify(settings.include) || JSON.stringify(before.exclude) !== JSON.stringify(settings.exclude)) {
       await scan();

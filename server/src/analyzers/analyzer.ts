@@ -64,6 +64,8 @@ export interface Analyzer<S = any> {
    * so users can tell the rules apart and silence one (`se-invalid/host-invalid`), and fixtures say which fired.
    */
   ruleOf?(state: S): string;
+  /** Every rule id `ruleOf` can return, so that a setting naming a rule (`se-invalid/host-invalid`) can be checked. */
+  readonly rules?: readonly string[];
   fix?(state: S, ctx: FixContext): Fix[];
 }
 

@@ -64,6 +64,9 @@ export const drInvalid: Analyzer<RuleState> = {
   },
   message: (s) => ruleMessage(MESSAGES, s),
   ruleOf: (s) => s.rule,
+  get rules() {
+    return Object.keys(MESSAGES);
+  },
 };
 
 function checkTrafficPolicy(h: RuleHits<Messages>, path: YamlPath, tp: unknown, namespace: string): void {

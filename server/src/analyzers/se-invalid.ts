@@ -154,6 +154,9 @@ export const seInvalid: Analyzer<RuleState> = {
   },
   message: (s) => ruleMessage(MESSAGES, s),
   ruleOf: (s) => s.rule,
+  get rules() {
+    return Object.keys(MESSAGES);
+  },
   fix: replacementFix,
 };
 

@@ -62,6 +62,9 @@ export const sidecarInvalid: Analyzer<RuleState> = {
   },
   message: (s) => ruleMessage(MESSAGES, s),
   ruleOf: (s) => s.rule,
+  get rules() {
+    return Object.keys(MESSAGES);
+  },
   fix: replacementFix,
 };
 

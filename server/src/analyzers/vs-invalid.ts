@@ -137,6 +137,9 @@ export const vsInvalid: Analyzer<RuleState> = {
   },
   message: (s) => ruleMessage(MESSAGES, s),
   ruleOf: (s) => s.rule,
+  get rules() {
+    return Object.keys(MESSAGES);
+  },
   fix: (s, ctx) => (s.rule === 'mirror-percent-deprecated' ? mirrorPercentFix(ctx) : replacementFix(s, ctx)),
 };
 

@@ -37,6 +37,9 @@ export const workloadentryInvalid: Analyzer<RuleState> = {
   },
   message: (s) => ruleMessage(MESSAGES, s),
   ruleOf: (s) => s.rule,
+  get rules() {
+    return Object.keys(MESSAGES);
+  },
 };
 
 /** The message of each rule, rendered from the arguments its check recorded. */

@@ -62,15 +62,19 @@ export function compileFilter(filter: FileFilter): CompiledFilter {
   };
 }
 
-/** Absolute paths of the matching files under `root` (a folder), sorted. */
-export async function listFiles(root: string, filter: FileFilter): Promise<string[]> {
+/**
+ * Absolute paths of the matching files under `root` (a folder), sorted. A folder that cannot be
+ * listed (no permission, gone meanwhile) is left out and passed to `unreadable` with the reason.
+ */
+export async function listFiles(root: string, filter: FileFilter, unreadable?: (folder: string, reason: string) => void): Promise<string[]> {
   const compiled = compileFilter(filter);
   const out: string[] = [];
   const walk = async (dir: string): Promise<void> => {
     let entries: fs.Dirent[];
     try {
       entries = await fs.promises.readdir(dir, { withFileTypes: true });
-    } catch {
+    } catch (e) {
+      unreadable?.(dir, errorCode(e));
       return;
     }
     for (const e of entries) {
@@ -147,8 +151,13 @@ export function readTextSync(file: string, limit = MAX_FILE_BYTES): { text: stri
     }
     return { text: cutText(buffer.subarray(0, read).toString('utf8'), stat.size, limit) };
   } catch (e) {
-    return { error: (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e)) };
+    return { error: errorCode(e) };
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
+}
+
+/** The reason a file operation failed, as short as the system gives it (`EACCES`, `ENOENT`). */
+function errorCode(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
 }
