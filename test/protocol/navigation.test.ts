@@ -308,3 +308,20 @@ test('a lens on a broken link names the diagnostic that explains it', async () =
   client.change(routesUri, ROUTES, 3);
   client.close(routesUri);
 });
+
+test('a code lens shows the path above a Kubernetes Service for egress (an ExternalName alias), and opens the map on the host it names', async () => {
+  const uri = fileUri(path.join(workspace, 'alias.yaml'));
+  const alias = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: cnn\nspec:\n  type: ExternalName\n  externalName: edition.cnn.com\n';
+  client.open(uri, alias, 1);
+  // The alias takes edition.cnn.com's path, on the ports edition.cnn.com's ServiceEntry declares (once the tests before have put routes.yaml back).
+  const expected = ['0: cnn.default.svc.cluster.local:80: default → sidecar → istio-egressgateway:80 → edition.cnn.com:80 (ExternalName Service cnn)'];
+  let lenses: CodeLens[] = [];
+  const titles = () => lenses.map((l) => `${l.range.start.line}: ${l.command?.title}`);
+  for (let tries = 0; tries < 50 && JSON.stringify(titles()) !== JSON.stringify(expected); tries++) {
+    if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    lenses = (await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[];
+  }
+  assert.deepEqual(titles(), expected);
+  assert.deepEqual(lenses[0].command?.arguments, [{ host: 'cnn.default.svc.cluster.local' }]);
+  client.close(uri);
+});

@@ -1,11 +1,11 @@
 /**
- * The egress path as code lenses: one line above each ServiceEntry and VirtualService per host and
- * port, from the navigation core's path computation. Clicking one opens the traffic map on its host.
+ * The egress path as code lenses: one line above each ServiceEntry, VirtualService and Kubernetes
+ * Service that stands for an external host, per host and port, from the navigation core's path computation. Clicking one opens the traffic map on its host.
  */
 import type { CodeLens } from 'vscode-languageserver';
 import type { Finding } from '../model';
 import type { ParsedFile } from '../parse/parse';
-import { pathTitle, serviceEntryPaths, virtualServicePaths, type EgressPath } from '../navigation/egress-path';
+import { pathTitle, serviceEntryPaths, servicePaths, virtualServicePaths, type EgressPath } from '../navigation/egress-path';
 import type { NavigationContext } from '../navigation/references';
 import { toRange } from './positions';
 import { COMMANDS } from '../protocol';
@@ -30,7 +30,14 @@ function diagnosticsOn(p: EgressPath, findings: (uri: string) => Finding[]): str
 export function egressPathLenses(file: ParsedFile, ctx: NavigationContext, findings: (uri: string) => Finding[]): CodeLens[] {
   const out: CodeLens[] = [];
   for (const r of file.resources) {
-    const paths = r.kind === 'ServiceEntry' ? serviceEntryPaths(r, ctx) : r.kind === 'VirtualService' ? virtualServicePaths(r, ctx) : [];
+    const paths =
+      r.kind === 'ServiceEntry'
+        ? serviceEntryPaths(r, ctx)
+        : r.kind === 'VirtualService'
+          ? virtualServicePaths(r, ctx)
+          : r.kind === 'Service'
+            ? servicePaths(r, ctx)
+            : [];
     const range = toRange(file.text, { start: r.document.start, end: r.document.start });
     for (const p of paths.slice(0, MAX_LENSES)) {
       const title = `${pathTitle(p)}${diagnosticsOn(p, findings)}`;

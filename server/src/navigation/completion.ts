@@ -1,12 +1,13 @@
 /**
  * Completion of names the workspace defines: gateway references, route subsets (from the
  * DestinationRules that apply), hosts, `credentialName`s (from Secrets), destination ports (from the
- * host's ServiceEntry or Service) and the port protocols Istio accepts. Each candidate says where it
- * comes from. The schema's own completion (keys, enums) lives in schema/completion.ts.
+ * host's ServiceEntry or Service), the port protocols Istio accepts, and the names a Gateway API
+ * route gives its parents and backends, by their kind. Each candidate says where it comes from.
+ * The schema's own completion (keys, enums) lives in schema/completion.ts.
  */
 import { namespaceOrigin } from '../index/namespace-origin';
 import type { ParsedFile } from '../parse/parse';
-import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
+import { GATEWAY_API, ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import type { YamlPath } from '../parse/yaml-path';
 import { cursorContext, LineReader, type CursorContext } from '../schema/cursor-context';
 import { documentAt } from '../schema/document-schema';
@@ -20,6 +21,7 @@ import { effectiveDestinationRule, subsetsOf } from '../mesh/destination-rules';
 import { isRecord, listOf } from '../data';
 import type { NavigationContext } from './references';
 import { resourceTitle } from './symbols';
+import { deployedServiceHost, GATEWAY_API_ROUTES } from './gateway-api';
 
 /** The port protocols Istio accepts that egress configuration uses, with what each means. */
 const PROTOCOLS: [string, string][] = [
@@ -165,10 +167,91 @@ function dedupe(items: CompletionCandidate[]): CompletionCandidate[] {
   return items.filter((c) => !seen.has(c.label) && (seen.add(c.label), true));
 }
 
+/** A Gateway API route reference's kind, group and namespace as Istio reads them (conversion.go: parentRefs default to a Gateway, backendRefs to a Service). */
+function refOf(req: Request, entryPath: YamlPath, defaultGroup: string, defaultKind: string): { group: string; kind: string; namespace: string } {
+  const entry = valueAt(req.resource.value, entryPath);
+  const field = (key: string) => (isRecord(entry) && typeof entry[key] === 'string' ? entry[key] : undefined);
+  return { group: field('group') ?? defaultGroup, kind: field('kind') ?? defaultKind, namespace: field('namespace') ?? req.resource.namespace };
+}
+
+const inNamespace = (namespace: string, r: Resource) => `In namespace \`${namespace}\`${namespaceOrigin(r)}.`;
+
+/** Names for a route's `parentRefs[].name`: the Gateways, Services or ServiceEntries of the namespace the reference gives, by its kind. */
+function parentCandidates(req: Request, entryPath: YamlPath): CompletionCandidate[] {
+  const { group, kind, namespace } = refOf(req, entryPath, GATEWAY_API, 'Gateway');
+  const { index } = req.ctx;
+  const of = (k: string, g: string) => index.withTag(k, `ns:${namespace}`).filter((r) => r.group === g && r.name);
+  if (group === GATEWAY_API && kind === 'Gateway')
+    return dedupe(
+      of('Gateway', GATEWAY_API).map((g) => candidate(req, g.name, `Gateway ${namespace}/${g.name} (Gateway API)`, `${from(g)} ${inNamespace(namespace, g)}`)),
+    );
+  if (group === '' && kind === 'Service')
+    return dedupe(
+      of('Service', '').map((s) => candidate(req, s.name, `Service ${namespace}/${s.name}`, `${from(s)} Host \`${serviceHost(s.name, namespace)}\`.`)),
+    );
+  if (group === ISTIO_NETWORKING && kind === 'ServiceEntry')
+    return dedupe(
+      of('ServiceEntry', ISTIO_NETWORKING).map((se) =>
+        candidate(
+          req,
+          se.name,
+          `ServiceEntry ${namespace}/${se.name}`,
+          `${from(se)} Hosts: ${hostsOf(se)
+            .map((h) => `\`${h}\``)
+            .join(', ')}.`,
+        ),
+      ),
+    );
+  return [];
+}
+
+/**
+ * Names for a route's `backendRefs[].name`: the Services of the namespace the reference gives (with
+ * those Istio deploys for the Gateway API Gateways there), or, for an Istio `Hostname`, the hosts of
+ * the ServiceEntries the route's namespace sees.
+ */
+function backendCandidates(req: Request, entryPath: YamlPath): CompletionCandidate[] {
+  const { group, kind, namespace } = refOf(req, entryPath, '', 'Service');
+  const { index } = req.ctx;
+  if (group === ISTIO_NETWORKING && kind === 'Hostname') {
+    const out: CompletionCandidate[] = [];
+    for (const se of index.ofKind('ServiceEntry', ISTIO_NETWORKING)) {
+      if (!isVisibleIn(index, se, req.resource.namespace)) continue;
+      for (const h of hostsOf(se)) out.push(candidate(req, h, `ServiceEntry ${se.namespace}/${se.name}`, from(se)));
+    }
+    return dedupe(out);
+  }
+  if (group !== '' || kind !== 'Service') return [];
+  const out = index
+    .withTag('Service', `ns:${namespace}`)
+    .filter((s) => s.group === '' && s.name)
+    .map((s) => candidate(req, s.name, `Service ${namespace}/${s.name}`, `${from(s)} Host \`${serviceHost(s.name, namespace)}\`.`));
+  for (const gw of index.withTag('Gateway', `ns:${namespace}`)) {
+    const host = gw.group === GATEWAY_API ? deployedServiceHost(gw) : undefined;
+    if (!host) continue;
+    const name = host.split('.')[0];
+    out.push(
+      candidate(
+        req,
+        name,
+        `Service ${namespace}/${name}, deployed by Istio`,
+        `Istio deploys it for the Gateway API Gateway ${namespace}/${gw.name} (\`<gateway>-<gatewayClassName>\`). ${from(gw)}`,
+        `1_${name}`,
+      ),
+    );
+  }
+  return dedupe(out);
+}
+
 function candidatesFor(req: Request): CompletionCandidate[] {
   const { cursor, resource: r } = req;
   const path = cursor.path;
   const value = r.value;
+  if (r.group === GATEWAY_API && GATEWAY_API_ROUTES.includes(r.kind) && cursor.type === 'value') {
+    if (matches(path, ['spec', 'parentRefs', '#', 'name'])) return parentCandidates(req, path.slice(0, -1));
+    if (matches(path, ['spec', 'rules', '#', 'backendRefs', '#', 'name'])) return backendCandidates(req, path.slice(0, -1));
+    return [];
+  }
   if (r.group !== ISTIO_NETWORKING) return [];
   if (r.kind === 'VirtualService') {
     if (cursor.type === 'key' && (matches(path, ['spec', 'gateways', '#']) || matches(path, ['spec', '*', '#', 'match', '#', 'gateways', '#'])))

@@ -10,7 +10,7 @@ import { needsShared, sharedPath } from '../shared-corpus';
 import { parseFile } from '../parse/parse';
 import { WorkspaceIndex } from '../index/workspace-index';
 import { DEFAULT_SETTINGS } from '../settings';
-import { pathTitle, serviceEntryPaths, virtualServicePaths } from './egress-path';
+import { pathTitle, serviceEntryPaths, servicePaths, virtualServicePaths } from './egress-path';
 import { meshPartition } from '../index/meshes';
 
 const CORPUS = sharedPath('corpus', 'istio-docs');
@@ -32,11 +32,12 @@ function scenario(folder: string): Record<string, string> {
   );
 }
 
-/** Every path lens of the workspace: `Kind name: host:port: path`, ServiceEntries first. */
+/** Every path lens of the workspace: `Kind name: host:port: path`, sorted. */
 function lenses(index: WorkspaceIndex): string[] {
   const ctx = { index, settings: DEFAULT_SETTINGS };
   return [
     ...index.ofKind('ServiceEntry').flatMap((se) => serviceEntryPaths(se, ctx).map((p) => `ServiceEntry ${se.name}: ${pathTitle(p)}`)),
+    ...index.ofKind('Service').flatMap((s) => servicePaths(s, ctx).map((p) => `Service ${s.name}: ${pathTitle(p)}`)),
     ...index.ofKind('VirtualService').flatMap((vs) => virtualServicePaths(vs, ctx).map((p) => `VirtualService ${vs.name}: ${pathTitle(p)}`)),
   ].sort();
 }
@@ -84,6 +85,14 @@ const EXPECTED: Record<string, string[]> = {
     'ServiceEntry www-wikipedia: www.wikipedia.org:443: default → sidecar → istio-egressgateway:443 (TLS passthrough) → www.wikipedia.org:443',
     'VirtualService direct-wikipedia-through-egress-gateway: www.wikipedia.org:443: default → sidecar → istio-egressgateway:443 (TLS passthrough) → www.wikipedia.org:443',
   ],
+  // An ExternalName Service is an alias of httpbin.org, which no ServiceEntry defines: the sidecar passes the call through (ALLOW_ANY).
+  'egress-kubernetes-services/externalname': [
+    'Service my-httpbin: my-httpbin.default.svc.cluster.local:80: default → sidecar → httpbin.org:80 (ALLOW_ANY; ExternalName Service my-httpbin)',
+  ],
+  // A Service without a selector leads to the addresses of its Endpoints; its DestinationRule disables TLS, so none is originated.
+  'egress-kubernetes-services/service-with-endpoints': [
+    'Service my-wikipedia: my-wikipedia.default.svc.cluster.local:443: default → sidecar → 198.35.26.96:443, 208.80.153.224:443 (ALLOW_ANY; Endpoints my-wikipedia)',
+  ],
   'http-proxy/https-proxy': ['ServiceEntry proxy: my-company-proxy.com:3128: default → sidecar → my-company-proxy.com:3128 (ALLOW_ANY)'],
   'egress-gateway/http-gateway-api': [
     'ServiceEntry cnn: edition.cnn.com:443: default → sidecar → edition.cnn.com:443 (ALLOW_ANY)',
@@ -110,7 +119,52 @@ const EXPECTED: Record<string, string[]> = {
     'ServiceEntry wikipedia: *.wikipedia.org:443: default → sidecar → wikipedia-egress-gateway-istio:443 (TLS passthrough) → www.wikipedia.org:443',
     'ServiceEntry www-wikipedia: www.wikipedia.org:443: default → sidecar → www.wikipedia.org:443 (REGISTRY_ONLY: allowed by ServiceEntry www-wikipedia)',
   ],
+  // Only the sidecar's includeOutboundIPRanges: no resource declares an external host.
+  'egress-control/direct-access-include-ip-ranges': [],
+  'egress-gateway/network-policy': [
+    'ServiceEntry cnn: edition.cnn.com:443: default → sidecar → istio-egressgateway:443 (TLS passthrough) → edition.cnn.com:443',
+    'VirtualService direct-cnn-through-egress-gateway: edition.cnn.com:443: default → sidecar → istio-egressgateway:443 (TLS passthrough) → edition.cnn.com:443',
+  ],
+  'egress-gateway/network-policy-gateway-api': [
+    'ServiceEntry cnn: edition.cnn.com:443: default → sidecar → cnn-egress-gateway-istio:443 (TLS passthrough) → edition.cnn.com:443',
+  ],
+  'egress-tls-origination/mutual-networking-v1': [
+    'ServiceEntry originate-mtls-for-nginx: my-nginx.mesh-external.svc.cluster.local:443: default → sidecar → my-nginx.mesh-external.svc.cluster.local:443 (ALLOW_ANY)',
+    'ServiceEntry originate-mtls-for-nginx: my-nginx.mesh-external.svc.cluster.local:80: default → sidecar → my-nginx.mesh-external.svc.cluster.local:443 (mutual TLS originated; ALLOW_ANY)',
+  ],
+  'egress-tls-origination/simple-networking-v1': [
+    'ServiceEntry edition-cnn-com: edition.cnn.com:443: default → sidecar → edition.cnn.com:443 (ALLOW_ANY)',
+    'ServiceEntry edition-cnn-com: edition.cnn.com:80: default → sidecar → edition.cnn.com:443 (TLS originated; ALLOW_ANY)',
+  ],
+  'legacy/egress-gateway-tls-origination-sds/simple': [
+    'VirtualService direct-nginx-through-egress-gateway: my-nginx.mesh-external.svc.cluster.local:443: default → sidecar → my-nginx.mesh-external.svc.cluster.local:443 (TLS originated; ALLOW_ANY)',
+    'VirtualService direct-nginx-through-egress-gateway: my-nginx.mesh-external.svc.cluster.local:80: default → sidecar → istio-egressgateway:443 (ISTIO_MUTUAL) → my-nginx.mesh-external.svc.cluster.local:443 (TLS originated)',
+  ],
+  'legacy/proxy/ingress-gateway-as-external-proxy': [
+    'ServiceEntry google: www.google.com:443: default → sidecar → www.google.com:443 (ALLOW_ANY; VirtualService google)',
+    'ServiceEntry httpbin-ext: httpbin.org:80: default → sidecar → httpbin.org:80 (ALLOW_ANY; VirtualService httpbin)',
+    'ServiceEntry localhost: localhost.local:443: default → sidecar → localhost.local:443 (ALLOW_ANY)',
+    'ServiceEntry localhost: localhost.local:80: default → sidecar → localhost.local:80 (ALLOW_ANY)',
+    'VirtualService google: www.google.com:443: default → sidecar → www.google.com:443 (ALLOW_ANY; VirtualService google)',
+    'VirtualService httpbin: httpbin.org:80: default → sidecar → httpbin.org:80 (ALLOW_ANY; VirtualService httpbin)',
+  ],
+  // The VirtualService sends the mesh's traffic to istio-egressgateway-with-sni-proxy, whose Service and pods the corpus leaves out
+  // (istioctl installs them), so nothing says that host is an egress gateway and the path goes to the host directly.
+  'legacy/wildcard-egress-hosts/arbitrary-domains': [
+    'ServiceEntry sni-proxy: sni-proxy.local:8443: default → sidecar → sni-proxy.local:8443 (REGISTRY_ONLY: allowed by ServiceEntry sni-proxy)',
+    'ServiceEntry wikipedia: *.wikipedia.org:443: default → sidecar → *.wikipedia.org:443 (REGISTRY_ONLY: allowed by ServiceEntry wikipedia; VirtualService direct-wikipedia-through-egress-gateway)',
+    'VirtualService direct-wikipedia-through-egress-gateway: *.wikipedia.org:443: default → sidecar → *.wikipedia.org:443 (REGISTRY_ONLY: allowed by ServiceEntry wikipedia; VirtualService direct-wikipedia-through-egress-gateway)',
+  ],
 };
+
+test('every scenario of the docs corpus has its paths written here', NEEDS_CORPUS, () => {
+  const folders = (dir: string): string[] =>
+    fs.readdirSync(path.join(CORPUS, dir), { withFileTypes: true }).flatMap((e) => {
+      const rel = dir ? `${dir}/${e.name}` : e.name;
+      return e.isDirectory() ? folders(rel) : e.name.endsWith('.yaml') && dir ? [dir] : [];
+    });
+  assert.deepEqual([...new Set(folders(''))].sort(), Object.keys(EXPECTED).sort());
+});
 
 for (const [folder, expected] of Object.entries(EXPECTED)) {
   test(`egress paths of ${folder}`, NEEDS_CORPUS, () => {
@@ -276,6 +330,8 @@ test('a backendRef that is an ExternalName Service goes where its externalName g
   // An alias of an external host (egress-kubernetes-services/externalname): the sidecar calls that host.
   const toHost = withMeshBackend('    - name: my-httpbin\n      port: 80\n', { 'alias.yaml': alias('my-httpbin', 'httpbin.org') });
   assert.deepEqual(cnn80(indexOf(toHost)), [
+    // The alias has a lens of its own too.
+    'Service my-httpbin: my-httpbin.default.svc.cluster.local:80: default → sidecar → httpbin.org:80 (ALLOW_ANY; ExternalName Service my-httpbin)',
     'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → httpbin.org:80 (ALLOW_ANY; HTTPRoute direct-cnn-to-egress-gateway; ExternalName Service my-httpbin)',
   ]);
 });
@@ -343,3 +399,186 @@ spec:
   assert.deepEqual(paths(''), [], 'without exportTo the ServiceEntry stays in its own namespace, so shop routes no path through it');
   assert.equal(paths('  exportTo: ["*"]\n').length, 1, 'exported to every namespace, it is on the path of the wildcard route');
 });
+
+/** An ExternalName Service in `default`, with the ports given as YAML lines (none: no `ports:`). */
+const externalName = (name: string, target: string, ports = '  ports:\n  - name: http\n    protocol: TCP\n    port: 80\n') =>
+  `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  type: ExternalName\n  externalName: ${target}\n${ports}`;
+
+const servicePathsOf = (index: WorkspaceIndex) => lenses(index).filter((l) => l.startsWith('Service '));
+
+test(
+  'an ExternalName Service takes the path of the host it stands for, when the registry defines that host (conversion.go ConvertService: model.Alias)',
+  NEEDS_CORPUS,
+  () => {
+    // egress-gateway/http routes edition.cnn.com:80 through the egress gateway; an alias of edition.cnn.com goes the same way
+    // (httproute.go generateVirtualHostDomains adds the alias to edition.cnn.com's domains).
+    const files = { ...scenario('egress-gateway/http'), 'alias.yaml': externalName('cnn', 'edition.cnn.com') };
+    assert.deepEqual(servicePathsOf(indexOf(files)), [
+      'Service cnn: cnn.default.svc.cluster.local:80: default → sidecar → istio-egressgateway:80 → edition.cnn.com:80 (ExternalName Service cnn)',
+    ]);
+    // Kubernetes needs no ports on an ExternalName Service and Istio ignores them: the host's ports are the ones that match.
+    const portless = { ...scenario('egress-gateway/http'), 'alias.yaml': externalName('cnn', 'EDITION.CNN.COM.', '') };
+    assert.deepEqual(servicePathsOf(indexOf(portless)), [
+      'Service cnn: cnn.default.svc.cluster.local:443: default → sidecar → edition.cnn.com:443 (ALLOW_ANY; ExternalName Service cnn)',
+      'Service cnn: cnn.default.svc.cluster.local:80: default → sidecar → istio-egressgateway:80 → edition.cnn.com:80 (ExternalName Service cnn)',
+    ]);
+  },
+);
+
+test(
+  'under REGISTRY_ONLY an ExternalName Service of a host no ServiceEntry defines is a broken link (an alias gets no cluster: cluster.go skips model.Alias)',
+  NEEDS_CORPUS,
+  () => {
+    const registryOnly = fs.readFileSync(path.join(CORPUS, 'egress-control/service-entries/mesh.yaml'), 'utf8');
+    const files: Record<string, string> = { ...scenario('egress-kubernetes-services/externalname'), 'mesh.yaml': registryOnly };
+    const index = indexOf(files);
+    assert.deepEqual(servicePathsOf(index), [
+      'Service my-httpbin: my-httpbin.default.svc.cluster.local:80: default → sidecar ✗ REGISTRY_ONLY: no ServiceEntry defines httpbin.org, which ExternalName Service my-httpbin stands for',
+    ]);
+    // The broken link points at the externalName, so the lens shows the diagnostics written there.
+    const [broken] = servicePaths(index.ofKind('Service')[0], { index, settings: DEFAULT_SETTINGS });
+    const serviceFile = Object.keys(files).find((f) => f.startsWith('01-'))!;
+    assert.equal(files[serviceFile].slice(broken.brokenAt!.start, broken.brokenAt!.end), 'httpbin.org');
+    // With the docs' ServiceEntry for httpbin.org, the registry defines it and the alias follows its path.
+    const withEntry = indexOf({ ...files, ...scenario('egress-control/service-entries') });
+    assert.deepEqual(servicePathsOf(withEntry), [
+      'Service my-httpbin: my-httpbin.default.svc.cluster.local:80: default → sidecar → httpbin.org:80 (REGISTRY_ONLY: allowed by ServiceEntry httpbin-ext; VirtualService httpbin-ext; ExternalName Service my-httpbin)',
+    ]);
+  },
+);
+
+test('an ExternalName Service of another is resolved to the last (push_context.go resolveServiceAliases); a loop and an in-cluster Service are no egress', () => {
+  const chain = indexOf({ 'a.yaml': externalName('outer', 'inner.default.svc.cluster.local'), 'b.yaml': externalName('inner', 'api.example.com') });
+  assert.deepEqual(servicePathsOf(chain), [
+    'Service inner: inner.default.svc.cluster.local:80: default → sidecar → api.example.com:80 (ALLOW_ANY; ExternalName Service inner)',
+    'Service outer: outer.default.svc.cluster.local:80: default → sidecar → api.example.com:80 (ALLOW_ANY; ExternalName Service outer)',
+  ]);
+  const loop = indexOf({ 'a.yaml': externalName('a', 'b.default.svc.cluster.local'), 'b.yaml': externalName('b', 'a.default.svc.cluster.local') });
+  assert.deepEqual(servicePathsOf(loop), []);
+  const inCluster = `apiVersion: v1\nkind: Service\nmetadata:\n  name: backend\nspec:\n  selector:\n    app: backend\n  ports:\n  - name: http\n    port: 80\n`;
+  assert.deepEqual(servicePathsOf(indexOf({ 'a.yaml': externalName('api', 'backend.default.svc.cluster.local'), 'b.yaml': inCluster })), []);
+});
+
+test(
+  'a Service without a selector leads to the addresses of its EndpointSlices, matched by port name; FQDN slices are skipped (endpointslice.go)',
+  NEEDS_CORPUS,
+  () => {
+    const files = scenario('egress-kubernetes-services/service-with-endpoints');
+    const endpointsFile = Object.keys(files).find((f) => f.startsWith('02-'))!;
+    const slice = (addressType: string, addresses: string) => `apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: my-wikipedia-1
+  labels:
+    kubernetes.io/service-name: my-wikipedia
+addressType: ${addressType}
+ports:
+- name: tls
+  port: 443
+endpoints:
+- addresses: [${addresses}]
+`;
+    const withSlice = (addressType: string, addresses: string) => {
+      const out = { ...files, 'slice.yaml': slice(addressType, addresses) };
+      delete (out as Record<string, string>)[endpointsFile];
+      return out;
+    };
+    assert.deepEqual(servicePathsOf(indexOf(withSlice('IPv4', '"198.35.26.96", "208.80.153.224", "208.80.154.224", "91.198.174.192"'))), [
+      'Service my-wikipedia: my-wikipedia.default.svc.cluster.local:443: default → sidecar → 198.35.26.96:443, 208.80.153.224:443, 208.80.154.224:443 and 1 more (ALLOW_ANY; EndpointSlice my-wikipedia-1)',
+    ]);
+    assert.deepEqual(servicePathsOf(indexOf(withSlice('FQDN', '"en.wikipedia.org"'))), [], 'Istio does not read FQDN EndpointSlices');
+    // A Service whose selector picks pods is inside the mesh, whatever Endpoints the workspace writes.
+    const selected = files[Object.keys(files).find((f) => f.startsWith('01-'))!].replace('spec:\n', 'spec:\n  selector:\n    app: wikipedia\n');
+    assert.deepEqual(servicePathsOf(indexOf({ ...files, '01-service-my-wikipedia.yaml': selected })), []);
+  },
+);
+
+/** A Service `cnn` in `default` whose pods run in the mesh, and an HTTPRoute in `namespace` attached to it by the parentRef given (GAMMA). */
+function gamma(parentRef: string, namespace = 'default', backend = 'edition.cnn.com'): Record<string, string> {
+  return {
+    'service.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: cnn\nspec:\n  selector:\n    app: cnn-stub\n  ports:\n  - name: http\n    port: 80\n',
+    [`route-${namespace}.yaml`]: `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: cnn-${namespace}
+  namespace: ${namespace}
+spec:
+  parentRefs:
+${parentRef}
+  rules:
+  - backendRefs:
+    - group: networking.istio.io
+      kind: Hostname
+      name: ${backend}
+      port: 80
+`,
+  };
+}
+
+test(
+  'a Gateway API route attached to a Service (GAMMA) steers its traffic: the Service gets the path of the route (route_collections.go: a mesh parent is the Service host)',
+  NEEDS_CORPUS,
+  () => {
+    const cnn = scenario('egress-control/service-entries-gateway-api');
+    const google = Object.keys(cnn).find((f) => f.startsWith('02-'))!;
+    const entries = {
+      ...cnn,
+      'cnn-entry.yaml': cnn[google]
+        .replace(/google/g, 'cnn')
+        .replace('www.cnn.com', 'edition.cnn.com')
+        .replace(/443/g, '80')
+        .replace(/https/g, 'http')
+        .replace('HTTPS', 'HTTP'),
+    };
+    const servicePart = '  - group: ""\n    kind: Service\n    name: cnn\n    port: 80';
+    assert.deepEqual(servicePathsOf(indexOf({ ...entries, ...gamma(servicePart) })), [
+      'Service cnn: cnn.default.svc.cluster.local:80: default → sidecar → edition.cnn.com:80 (REGISTRY_ONLY: allowed by ServiceEntry cnn; HTTPRoute cnn-default)',
+    ]);
+    // A consumer route in the client's namespace overrides the Service's own for that namespace (push_context.go VirtualServicesForGateway).
+    const consumer = gamma('  - group: ""\n    kind: Service\n    name: cnn\n    namespace: default', 'shop', 'httpbin.org');
+    assert.deepEqual(servicePathsOf(indexOf({ ...entries, ...gamma(servicePart), ...consumer })), [
+      'Service cnn: cnn.default.svc.cluster.local:80: default → sidecar → edition.cnn.com:80 (REGISTRY_ONLY: allowed by ServiceEntry cnn; HTTPRoute cnn-default)',
+      'Service cnn: cnn.default.svc.cluster.local:80: shop → sidecar → httpbin.org:80 (REGISTRY_ONLY: allowed by ServiceEntry httpbin-ext; HTTPRoute cnn-shop)',
+    ]);
+    // Istio reads a parentRef's group as the Gateway API's unless written (conversion.go toInternalParentReference): `kind: Service` alone attaches nothing.
+    assert.deepEqual(servicePathsOf(indexOf({ ...entries, ...gamma('  - kind: Service\n    name: cnn') })), []);
+    // A parentRef for another port leaves port 80 alone.
+    assert.deepEqual(servicePathsOf(indexOf({ ...entries, ...gamma('  - group: ""\n    kind: Service\n    name: cnn\n    port: 8080') })), []);
+  },
+);
+
+test(
+  'a consumer route of another namespace attached to a ServiceEntry gives that namespace its own path (push_context.go VirtualServicesForGateway)',
+  NEEDS_CORPUS,
+  () => {
+    const consumer = `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: httpbin-shop
+  namespace: shop
+spec:
+  parentRefs:
+  - kind: ServiceEntry
+    group: networking.istio.io
+    name: httpbin-ext
+    namespace: default
+  rules:
+  - backendRefs:
+    - kind: Hostname
+      group: networking.istio.io
+      name: httpbin.org
+      port: 80
+`;
+    const files: Record<string, string> = { ...scenario('egress-control/service-entries-gateway-api'), 'shop.yaml': consumer };
+    assert.deepEqual(
+      lenses(indexOf(files)).filter((l) => l.startsWith('ServiceEntry httpbin-ext')),
+      [
+        'ServiceEntry httpbin-ext: httpbin.org:80: default → sidecar → httpbin.org:80 (REGISTRY_ONLY: allowed by ServiceEntry httpbin-ext; HTTPRoute httpbin-ext)',
+        'ServiceEntry httpbin-ext: httpbin.org:80: shop → sidecar → httpbin.org:80 (REGISTRY_ONLY: allowed by ServiceEntry httpbin-ext; HTTPRoute httpbin-shop)',
+      ],
+    );
+    // A ServiceEntry that shop does not see gives it no path.
+    const hidden = files['01-serviceentry-httpbin-ext.yaml'].replace('spec:\n', 'spec:\n  exportTo: ["."]\n');
+    assert.equal(lenses(indexOf({ ...files, '01-serviceentry-httpbin-ext.yaml': hidden })).filter((l) => l.includes(': shop →')).length, 0);
+  },
+);

@@ -8,22 +8,23 @@
  * ExternalName Service to what it stands for, and the gateway forwards by its VirtualService or route.
  */
 import { GATEWAY_API, ISTIO_NETWORKING, type Resource } from '../parse/resource';
-import { hostMatches, isWildcard } from '../index/hosts';
+import { hostMatches, isWildcard, serviceHost } from '../index/hosts';
 import { egressGatewayRoutesTo, routeDestinations, ruleGateways, type RouteDestination } from '../mesh/routes';
 import { gatewayServers, isPassthroughServer } from '../mesh/gateway-servers';
-import { registryLookup } from '../mesh/registry';
+import { clusterLocalNamespace, registryLookup } from '../mesh/registry';
 import { hostsOf } from '../mesh/hosts';
 import { isVisibleIn } from '../mesh/export-defaults';
 import { outboundPolicy } from '../mesh/sidecar-scope';
 import { effectiveDestinationRule } from '../mesh/destination-rules';
 import { clientTls, ORIGINATING_TLS_MODES } from '../mesh/client-tls';
-import { isRecord, listOf, text } from '../data';
+import { isRecord, listOf } from '../data';
 import { gatewayBehindHost, gatewayPlacement, MESH_GATEWAY, type EgressGateway } from '../mesh/gateways';
 import { spanAtPath, type YamlPath } from '../parse/yaml-path';
 import type { NavigationContext } from './references';
 import type { WorkspaceIndex } from '../index/workspace-index';
-import { backendHost, deployedGateway, firstBackend, GATEWAY_API_ROUTES, gatewayForwardRoute } from './gateway-api';
+import { attachesTo, backendHost, deployedGateway, firstBackend, GATEWAY_API_ROUTES, gatewayForwardRoute } from './gateway-api';
 import { serviceProtocol } from './service-protocol';
+import { aliasTarget, externalNameOf, isSelectorless, serviceEndpoints, type ServiceEndpoints } from './service-egress';
 
 export interface EgressPath {
   host: string;
@@ -66,6 +67,8 @@ interface ServicePort {
   number: number;
   targetPort?: number;
   protocol: string;
+  /** A Kubernetes Service port's name, which its Endpoints' ports are matched by; '' otherwise. */
+  name?: string;
 }
 
 /** The ports of a ServiceEntry (`number`, `targetPort`) or a Kubernetes Service (`port`; its `targetPort` is the pod's, not the destination's). */
@@ -73,7 +76,9 @@ function portsOf(r: Resource): ServicePort[] {
   const ports = listOf(r.spec.ports);
   const protocol = (p: Record<string, unknown>) => (typeof p.protocol === 'string' ? p.protocol.toUpperCase() : '');
   if (r.kind === 'Service')
-    return ports.filter(isRecord).flatMap((p) => (typeof p.port === 'number' ? [{ number: p.port, protocol: serviceProtocol(p) }] : []));
+    return ports
+      .filter(isRecord)
+      .flatMap((p) => (typeof p.port === 'number' ? [{ number: p.port, protocol: serviceProtocol(p), name: typeof p.name === 'string' ? p.name : '' }] : []));
   return ports
     .filter(isRecord)
     .flatMap((p) =>
@@ -98,22 +103,19 @@ const ROUTE_PROTOCOLS: Record<string, (protocol: string) => boolean> = {
 };
 
 /**
- * A Gateway API route attached to a ServiceEntry (a `parentRef` of kind ServiceEntry, for every
- * port or the one it names) that carries the port's protocol: it, not a VirtualService, steers the mesh's traffic.
+ * A Gateway API route attached to a ServiceEntry or a Kubernetes Service (GAMMA: a `parentRef` of that
+ * kind, for every port or the one it names) that carries the port's protocol: it, not a VirtualService,
+ * steers the mesh's traffic to that host. Istio turns it into a VirtualService for the mesh in the route's
+ * namespace (route_collections.go), and prefers the routes of the client's own namespace
+ * (push_context.go `VirtualServicesForGateway`: the "consumer override"), then the host's.
  */
-function gatewayApiRouteFor(ctx: NavigationContext, se: Resource, port: ServicePort): Resource | undefined {
-  if (se.kind !== 'ServiceEntry') return undefined;
-  for (const kind of GATEWAY_API_ROUTES) {
-    if (!ROUTE_PROTOCOLS[kind](port.protocol)) continue;
-    for (const route of ctx.index.withTag(kind, `ns:${se.namespace}`)) {
-      if (route.group !== GATEWAY_API) continue;
-      const attached = (p: unknown) =>
-        isRecord(p) &&
-        p.kind === 'ServiceEntry' &&
-        p.name === se.name &&
-        (p.namespace ?? route.namespace) === se.namespace &&
-        (typeof p.port !== 'number' || p.port === port.number);
-      if (listOf(route.spec.parentRefs).some(attached)) return route;
+function gatewayApiRouteFor(ctx: NavigationContext, definer: Resource, port: ServicePort, namespace: string): Resource | undefined {
+  if (definer.kind !== 'ServiceEntry' && definer.kind !== 'Service') return undefined;
+  for (const routeNamespace of new Set([namespace, definer.namespace])) {
+    for (const kind of GATEWAY_API_ROUTES) {
+      if (!ROUTE_PROTOCOLS[kind](port.protocol)) continue;
+      const route = ctx.index.withTag(kind, `ns:${routeNamespace}`).find((r) => r.group === GATEWAY_API && attachesTo(r, definer, port.number));
+      if (route) return route;
     }
   }
   return undefined;
@@ -123,10 +125,10 @@ function gatewayApiRouteFor(ctx: NavigationContext, se: Resource, port: ServiceP
  * What an ExternalName Service of the workspace stands for: Istio treats it as an alias of its
  * `externalName` (pilot/pkg/features `ENABLE_EXTERNAL_NAME_ALIAS`, on by default), so traffic to it goes where that host's goes.
  */
-function externalNameOf(ctx: NavigationContext, host: string): { target: string; service: Resource } | undefined {
+function aliasAt(ctx: NavigationContext, host: string): { target: string; service: Resource } | undefined {
   for (const service of ctx.index.withHost('Service', host)) {
-    const target = service.group === '' && service.spec.type === 'ExternalName' ? text(service.spec.externalName) : undefined;
-    if (target) return { target: target.toLowerCase().replace(/\.$/, ''), service };
+    const target = aliasTarget(ctx.index, service);
+    if (target) return { target, service };
   }
   return undefined;
 }
@@ -176,7 +178,7 @@ function sidecarDestination(
   port: ServicePort,
   namespace: string,
 ): MeshDestination | UnfollowedRoute | undefined {
-  const attached = gatewayApiRouteFor(ctx, definer, port);
+  const attached = gatewayApiRouteFor(ctx, definer, port, namespace);
   let destination: MeshDestination | undefined;
   if (attached) {
     const backend = firstBackend(attached);
@@ -197,7 +199,7 @@ function sidecarDestination(
       subsetAt: [...route.path, 'subset'],
     };
   }
-  const alias = externalNameOf(ctx, destination.host);
+  const alias = aliasAt(ctx, destination.host);
   return alias ? { ...destination, host: alias.target, alias: alias.service } : destination;
 }
 
@@ -253,7 +255,7 @@ function gatewayForward(ctx: NavigationContext, gateway: EgressGatewayHop, host:
   const finalPort = target.port ?? port;
   // The gateway sends to the backend's host (a Hostname or a Service); an ExternalName Service on to where its alias leads.
   const to = backendHost(target);
-  const alias = to !== undefined ? externalNameOf(ctx, to) : undefined;
+  const alias = to !== undefined ? aliasAt(ctx, to) : undefined;
   const finalHost = alias?.target ?? to ?? host;
   const mode = tlsTowards(ctx, finalHost, gw.namespace, undefined, finalPort).mode;
   return { ...seen, forward: { port: finalPort, mode, by: `${route.kind} ${route.name}`, ...(alias ? { alias: alias.service } : {}), host: finalHost } };
@@ -295,14 +297,34 @@ function render(namespace: string, hops: string[], broken?: string): string {
   return `${namespace} → ${hops.join(' → ')}${broken ? ` ✗ ${broken}` : ''}`;
 }
 
-/** The path from `namespace` to `host` on `port`, declared by `definer` (a ServiceEntry or a Kubernetes Service). */
-function pathVia(ctx: NavigationContext, definer: Resource, host: string, port: ServicePort, namespace: string): EgressPath {
+/**
+ * An ExternalName Service the client calls instead of the host it stands for: the path is that host's,
+ * told from the alias. `registered` says whether the service registry defines the host; when it does
+ * not, no route or DestinationRule of that host applies, and the outbound policy alone decides.
+ */
+interface CalledAs {
+  service: Resource;
+  host: string;
+  registered: boolean;
+}
+
+/** At most this many endpoint addresses are named in a hop; the rest are counted. */
+const MAX_ADDRESSES = 3;
+
+function addressesText(endpoints: ServiceEndpoints): string {
+  const shown = endpoints.addresses.slice(0, MAX_ADDRESSES).map((a) => `${a.includes(':') ? `[${a}]` : a}:${endpoints.port}`);
+  const more = endpoints.addresses.length - MAX_ADDRESSES;
+  return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
+}
+
+/** The path from `namespace` to `host` on `port`, declared by `definer` (a ServiceEntry or a Kubernetes Service), maybe called as an alias. */
+function pathVia(ctx: NavigationContext, definer: Resource, host: string, port: ServicePort, namespace: string, calledAs?: CalledAs): EgressPath {
   const hops = ['sidecar'];
   const steps: PathStep[] = [{ kind: 'sidecar', name: namespace, port: port.number, protocol: port.protocol }];
   const make = (broken?: string, at?: { resource: Resource; path: YamlPath }): EgressPath => {
     const span = at && spanAtPath(at.resource.document.ast, at.path);
     return {
-      host,
+      host: calledAs?.host ?? host,
       port: port.number,
       namespace,
       hops,
@@ -310,16 +332,20 @@ function pathVia(ctx: NavigationContext, definer: Resource, host: string, port: 
       ...(span && at ? { brokenAt: { uri: at.resource.uri, ...span } } : {}),
       text: render(namespace, hops, broken),
       steps,
-      definer,
+      definer: calledAs?.service ?? definer,
     };
   };
-  /** The last hop, at the host (or what an alias stands for) on the port called, with the TLS originated on the way. */
-  const arrive = (last: Omit<PathStep, 'kind'>, words: string[]): EgressPath => {
-    hops.push(`${last.name}:${last.port}${words.length > 0 ? ` (${words.join('; ')})` : ''}`);
-    steps.push({ kind: 'host', ...last });
+  /**
+   * The last hop, at the host (or what an alias stands for) on the port called, with the TLS originated on the way;
+   * `written` replaces `name:port` in the text (the addresses of Endpoints).
+   */
+  const arrive = (last: Omit<PathStep, 'kind'>, words: string[], written?: string): EgressPath => {
+    const all = calledAs ? [...words, aliasNote(calledAs.service)!] : words;
+    hops.push(`${written ?? `${last.name}:${last.port}`}${all.length > 0 ? ` (${all.join('; ')})` : ''}`);
+    steps.push({ kind: 'host', ...last, ...(calledAs ? { note: joined(last.note, aliasNote(calledAs.service)) } : {}) });
     return make();
   };
-  const destination = sidecarDestination(ctx, definer, host, port, namespace);
+  const destination = calledAs?.registered === false ? undefined : sidecarDestination(ctx, definer, host, port, namespace);
   if (destination && 'why' in destination) {
     const name = `${destination.route.kind} ${destination.route.name}`;
     hops.push(`${name} (${destination.why})`);
@@ -369,7 +395,12 @@ function pathVia(ctx: NavigationContext, definer: Resource, host: string, port: 
       [note, aliasNote(forward.alias)].filter((w): w is string => w !== undefined),
     );
   }
-  if (destination && destination.rule.group === GATEWAY_API && destination.host !== host && !destination.alias && !hostMatches(host, destination.host)) {
+  const elsewhere =
+    destination && destination.rule.group === GATEWAY_API && destination.host !== host && !destination.alias && !hostMatches(host, destination.host);
+  // A backend host that a ServiceEntry defines (an Istio `Hostname`): the sidecar calls that host, as the route's destination.
+  const onwardDefiner = elsewhere ? hostDefiner(ctx, destination.host, namespace) : undefined;
+  const onward = onwardDefiner?.kind === 'ServiceEntry' ? onwardDefiner : undefined;
+  if (destination && elsewhere && !onward) {
     // A backend Service that is neither an egress gateway nor an alias: where it leads is not known here.
     const why =
       ctx.index.withHost('Service', destination.host).length > 0
@@ -380,23 +411,39 @@ function pathVia(ctx: NavigationContext, definer: Resource, host: string, port: 
     return make();
   }
   // Direct from the sidecar, to the host or to what an ExternalName alias stands for.
-  const to = destination?.alias ? destination.host : host;
-  const target = destination?.alias ? (destination.port ?? port.number) : (port.targetPort ?? port.number);
-  const tlsNote = originated(tlsTowards(ctx, to, namespace, destination?.subset, destination?.alias ? target : port.number).mode);
+  const rerouted = destination && (destination.alias || onward) ? destination : undefined;
+  const to = rerouted ? rerouted.host : host;
+  const target = rerouted ? (rerouted.port ?? port.number) : (port.targetPort ?? port.number);
   const policy = outboundPolicy(ctx.index, ctx.settings, namespace);
-  const allowedBy = destination?.alias ?? definer;
+  if (calledAs?.registered === false) {
+    // The alias adds no listener or cluster of its own (cluster.go, listener.go skip model.Alias): the
+    // sidecar passes the connection through to the address DNS gave, if the outbound policy lets it.
+    if (policy.mode === 'REGISTRY_ONLY') {
+      const broken = `REGISTRY_ONLY: no ServiceEntry defines ${host}, which ExternalName Service ${calledAs.service.name} stands for`;
+      steps.push({ kind: 'host', name: host, port: port.number, protocol: port.protocol, broken, resource: calledAs.service });
+      return make(broken, { resource: calledAs.service, path: ['spec', 'externalName'] });
+    }
+    return arrive({ name: host, port: port.number, protocol: port.protocol, note: 'ALLOW_ANY', resource: calledAs.service }, ['ALLOW_ANY']);
+  }
+  const tlsNote = originated(tlsTowards(ctx, to, namespace, destination?.subset, rerouted ? target : port.number).mode);
+  const allowedBy = destination?.alias ?? onward ?? definer;
   const policyNote = policy.mode === 'REGISTRY_ONLY' ? `REGISTRY_ONLY: allowed by ${allowedBy.kind} ${allowedBy.name}` : 'ALLOW_ANY';
   const routedBy = joined(destination?.by, aliasNote(destination?.alias)) || undefined;
+  // A Service without a selector leads to the addresses its Endpoints list, which the sidecar balances over.
+  const endpoints = to === host && definer.kind === 'Service' ? serviceEndpoints(ctx.index, definer, { ...port, name: port.name ?? '' }) : undefined;
+  const endpointsNote = endpoints ? `${endpoints.resource.kind} ${endpoints.resource.name}` : undefined;
+  const resource = destination?.alias ?? onward ?? endpoints?.resource;
   return arrive(
     {
-      name: to,
-      port: target,
-      protocol: tlsNote ? protocolAt(definer, target) || port.protocol : port.protocol,
+      name: endpoints ? endpoints.addresses.join(', ') : to,
+      port: endpoints?.port ?? target,
+      protocol: onward ? protocolAt(onward, target) || port.protocol : tlsNote ? protocolAt(definer, target) || port.protocol : port.protocol,
       ...(tlsNote ? { tls: tlsNote } : {}),
-      note: joined(policyNote, routedBy),
-      ...(destination?.alias ? { resource: destination.alias } : {}),
+      note: joined(policyNote, routedBy, endpointsNote),
+      ...(resource ? { resource } : {}),
     },
-    [tlsNote, policyNote, routedBy].filter((n): n is string => n !== undefined),
+    [tlsNote, policyNote, routedBy, endpointsNote].filter((n): n is string => n !== undefined),
+    endpoints && addressesText(endpoints),
   );
 }
 
@@ -416,15 +463,82 @@ export function pathTitle(p: EgressPath): string {
 }
 
 /**
+ * The client namespaces a definer's paths start from: its own, and those of the Gateway API routes of
+ * other namespaces attached to it (consumer routes steer their own namespace's clients) that see it.
+ */
+function clientNamespaces(ctx: NavigationContext, definer: Resource): { namespaces: string[]; attached: boolean } {
+  const routes = GATEWAY_API_ROUTES.flatMap((kind) => ctx.index.ofKind(kind, GATEWAY_API)).filter((r) => attachesTo(r, definer));
+  const consumers = routes.map((r) => r.namespace).filter((ns) => ns !== definer.namespace && isVisibleIn(ctx.index, definer, ns));
+  return { namespaces: [...new Set([definer.namespace, ...consumers])], attached: routes.length > 0 };
+}
+
+/**
  * The egress paths a ServiceEntry opens, one per host and port, from the ServiceEntry's own
- * namespace. Wildcard hosts get the path of the wildcard itself (what a route for it does).
+ * namespace and the namespaces of the consumer routes attached to it. Wildcard hosts get the path of
+ * the wildcard itself (what a route for it does).
  */
 export function serviceEntryPaths(se: Resource, ctx: NavigationContext): EgressPath[] {
   if (se.group !== ISTIO_NETWORKING || se.kind !== 'ServiceEntry') return [];
   ctx = seenBy(ctx, se);
   const out: EgressPath[] = [];
-  for (const host of hostsOf(se)) for (const port of portsOf(se)) out.push(pathVia(ctx, se, host, port, se.namespace));
+  for (const namespace of clientNamespaces(ctx, se).namespaces)
+    for (const host of hostsOf(se)) for (const port of portsOf(se)) out.push(pathVia(ctx, se, host, port, namespace));
   return out;
+}
+
+/**
+ * The paths of a Service that is no alias, from its namespace and from each namespace whose GAMMA route
+ * attaches to it (a consumer route steers its own namespace's clients), kept where they leave the
+ * cluster: to the addresses of its Endpoints, through an egress gateway, or to another host.
+ */
+function kubernetesServicePaths(ctx: NavigationContext, service: Resource): EgressPath[] {
+  const { namespaces, attached } = clientNamespaces(ctx, service);
+  if (!attached && !isSelectorless(service)) return [];
+  const host = serviceHost(service.name, service.namespace);
+  const out: EgressPath[] = [];
+  for (const namespace of namespaces) {
+    for (const port of portsOf(service)) {
+      const path = pathVia(ctx, service, host, port, namespace);
+      const last = path.steps[path.steps.length - 1];
+      if (path.steps.some((s) => s.kind === 'egress-gateway') || (last.kind === 'host' && last.name !== host)) out.push(path);
+    }
+  }
+  return out;
+}
+
+/**
+ * The egress paths a Kubernetes Service opens when it stands for something outside the cluster, one
+ * per port, from the Service's own namespace; none for other Services.
+ * An ExternalName Service is an alias (serviceregistry/kube/conversion.go `ConvertService` gives it
+ * resolution `model.Alias`): the sidecar matches it wherever it matches the host it stands for, so its
+ * path is that host's, on the ports that host's ServiceEntry or Service declares (route.go, httproute.go
+ * `generateVirtualHostDomains` add the alias to that host's domains). A host the registry does not
+ * define gets no listener or cluster, and the outbound policy decides. A Service without a selector
+ * leads to the addresses its Endpoints or EndpointSlices list, and a Service a Gateway API route attaches to
+ * (GAMMA) goes where that route sends it.
+ */
+export function servicePaths(service: Resource, ctx: NavigationContext): EgressPath[] {
+  if (service.group !== '' || service.kind !== 'Service' || !service.name) return [];
+  ctx = seenBy(ctx, service);
+  if (externalNameOf(service) === undefined) return kubernetesServicePaths(ctx, service);
+  const host = serviceHost(service.name, service.namespace);
+  const declared = portsOf(service);
+  const target = aliasTarget(ctx.index, service);
+  if (target === undefined) return [];
+  // Only a definer of exactly that host takes the alias (push_context.go resolveServiceAliases keys aliases by host).
+  const definer = hostDefiner(ctx, target, service.namespace);
+  const concrete = definer && (definer.kind === 'Service' || hostsOf(definer).includes(target)) ? definer : undefined;
+  // An alias of a Service inside the cluster is not egress, unless that Service leads outside through its Endpoints.
+  if (concrete ? concrete.kind === 'Service' && !isSelectorless(concrete) : clusterLocalNamespace(target) !== undefined) return [];
+  const concretePorts = concrete ? portsOf(concrete) : [];
+  // Kubernetes needs no ports on an ExternalName Service and Istio ignores them; the host's own ports are the ones matched.
+  const ports = declared.length > 0 ? declared : concretePorts;
+  return ports.map((port) => {
+    const matched = concretePorts.find((p) => p.number === port.number);
+    return matched && concrete
+      ? pathVia(ctx, concrete, target, matched, service.namespace, { service, host, registered: true })
+      : pathVia(ctx, service, target, port, service.namespace, { service, host, registered: false });
+  });
 }
 
 /** The egress paths of the hosts a VirtualService routes, through the ServiceEntries or Services that declare them, as its namespace sees them. */

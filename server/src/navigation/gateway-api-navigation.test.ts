@@ -16,6 +16,7 @@ import { applyEdits } from '../edits/yaml-edits';
 import { referencesOf, siteAtOffset, targetsOf, type NavigationContext } from './references';
 import { prepareRename, rename } from './rename';
 import { siteHover } from './hover';
+import { workspaceCompletions } from './completion';
 
 const CORPUS = sharedPath('corpus', 'istio-docs');
 const NEEDS_CORPUS = needsShared('corpus', 'istio-docs');
@@ -146,4 +147,82 @@ test('renaming a Gateway API Gateway refuses names the API server rejects and na
   assert.match(refused(rename(gateway, 'taken', ctx)), /A Gateway "taken" already exists in namespace "default"/);
   const prepared = prepareRename(siteOf(ctx, index, ROUTES, 'name: wikipedia\n'), ctx);
   assert.ok('error' in prepared && /rename its hosts/.test(prepared.error), JSON.stringify(prepared));
+});
+
+test('a parentRef to a Service (GAMMA, group "") leads to that Service and is among its references; without the group it names no Service', () => {
+  const service =
+    'apiVersion: v1\nkind: Service\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  selector:\n    app: api\n  ports:\n  - name: http\n    port: 80\n';
+  const route = (parentRef: string) =>
+    `apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: api-egress\n  namespace: web\nspec:\n  parentRefs:\n${parentRef}\n  rules:\n  - backendRefs:\n    - group: networking.istio.io\n      kind: Hostname\n      name: api.example.com\n`;
+  const attached = '  - group: ""\n    kind: Service\n    name: api\n    namespace: shop';
+  const { index, ctx } = workspace({ 'file:///ws/service.yaml': service, 'file:///ws/route.yaml': route(attached) });
+  assert.deepEqual(
+    targetsOf(siteOf(ctx, index, 'route.yaml', 'name: api\n'), ctx).map((t) => `${t.label} ${where(index, t)}`),
+    ['Service shop/api service.yaml:4:api'],
+  );
+  const refs = referencesOf(siteOf(ctx, index, 'service.yaml', 'name: api\n'), ctx);
+  assert.deepEqual(refs.map((s) => `${s.resource.kind} ${s.resource.name}:${s.path.join('.')}`).sort(), [
+    'HTTPRoute api-egress:spec.parentRefs.0.name',
+    'Service api:metadata.name',
+  ]);
+  const hover = siteHover(siteOf(ctx, index, 'route.yaml', 'name: api\n'), ctx, (uri) => index.file(uri)?.text).contents;
+  assert.match(hover, /\*\*Service shop\/api\*\* — \[service\.yaml, line 4\]/);
+  // Istio reads a parentRef's group as the Gateway API's unless written (conversion.go toInternalParentReference).
+  const ungrouped = workspace({ 'file:///ws/service.yaml': service, 'file:///ws/route.yaml': route('  - kind: Service\n    name: api\n    namespace: shop') });
+  const parsed = ungrouped.index.file('file:///ws/route.yaml')!;
+  assert.equal(siteAtOffset(parsed, parsed.text.indexOf('name: api\n') + 8, ungrouped.ctx), undefined);
+});
+
+/** Completion at `|` in a new file added to a scenario: `label — detail` of each item. */
+function completeIn(files: Record<string, string>, text: string): string[] {
+  const { index, ctx } = workspace(files);
+  const file = parseFile('file:///ws/new.yaml', text.replace('|', ''));
+  index.setFile(file);
+  return workspaceCompletions(file, text.indexOf('|'), ctx).map((c) => `${c.label} — ${c.detail}`);
+}
+
+const ROUTE_HEAD = 'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: new\nspec:\n';
+
+test('completion of a route’s parentRefs and backendRefs names offers what the workspace defines for the kind and namespace written', NEEDS_CORPUS, () => {
+  const files = scenario('egress-gateway/http-gateway-api');
+  // A parentRef is a Gateway unless it says otherwise.
+  assert.deepEqual(completeIn(files, `${ROUTE_HEAD}  parentRefs:\n  - name: |\n`), ['cnn-egress-gateway — Gateway default/cnn-egress-gateway (Gateway API)']);
+  assert.deepEqual(completeIn(files, `${ROUTE_HEAD}  parentRefs:\n  - kind: ServiceEntry\n    group: networking.istio.io\n    name: |\n`), [
+    'cnn — ServiceEntry default/cnn',
+  ]);
+  assert.deepEqual(completeIn(files, `${ROUTE_HEAD}  parentRefs:\n  - name: |\n    namespace: other\n`), [], 'no Gateway in the namespace written');
+  // A backendRef is a Service: the Service Istio deploys for the Gateway API Gateway is one.
+  assert.deepEqual(completeIn(files, `${ROUTE_HEAD}  rules:\n  - backendRefs:\n    - name: |\n`), [
+    'cnn-egress-gateway-istio — Service default/cnn-egress-gateway-istio, deployed by Istio',
+  ]);
+  assert.deepEqual(completeIn(files, `${ROUTE_HEAD}  rules:\n  - backendRefs:\n    - kind: Hostname\n      group: networking.istio.io\n      name: |\n`), [
+    'edition.cnn.com — ServiceEntry default/cnn',
+  ]);
+  const withService = {
+    ...files,
+    'file:///ws/svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  ports:\n  - port: 80\n',
+  };
+  assert.deepEqual(completeIn(withService, `${ROUTE_HEAD}  parentRefs:\n  - group: ""\n    kind: Service\n    namespace: shop\n    name: |\n`), [
+    'api — Service shop/api',
+  ]);
+  assert.deepEqual(completeIn(withService, `${ROUTE_HEAD}  rules:\n  - backendRefs:\n    - namespace: shop\n      name: |\n`), ['api — Service shop/api']);
+});
+
+test('an ExternalName Service’s externalName leads to the ServiceEntry of that host, is among its references, and follows its rename', NEEDS_CORPUS, () => {
+  const files = {
+    ...scenario('egress-kubernetes-services/externalname'),
+    ...scenario('egress-control/service-entries'),
+  };
+  const { index, ctx } = workspace(files);
+  const service = '01-service-my-httpbin.yaml';
+  assert.deepEqual(
+    targetsOf(siteOf(ctx, index, service, 'externalName: httpbin.org'), ctx).map((t) => `${t.label} ${where(index, t)}`),
+    ['ServiceEntry default/httpbin-ext 01-serviceentry-httpbin-ext.yaml:7:httpbin.org'],
+  );
+  const entry = siteOf(ctx, index, '01-serviceentry-httpbin-ext.yaml', '- httpbin.org');
+  assert.ok(referencesOf(entry, ctx).some((s) => s.resource.kind === 'Service' && s.path.join('.') === 'spec.externalName'));
+  const result = rename(entry, 'httpbin.example.org', ctx);
+  assert.ok('changes' in result, JSON.stringify(result));
+  const uri = `file:///ws/${service}`;
+  assert.match(applyEdits(files[uri], result.changes.get(uri)!), /externalName: httpbin\.example\.org\n/);
 });

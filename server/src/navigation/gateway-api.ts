@@ -4,7 +4,7 @@
  * Gateway forwards a host by. It reads only through an `IndexReader` and knows nothing of LSP.
  */
 import type { IndexReader } from '../index/workspace-index';
-import { GATEWAY_API, type Resource } from '../parse/resource';
+import { GATEWAY_API, ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { hostMatches, serviceHost } from '../index/hosts';
 import { clusterLocalNamespace } from '../mesh/registry';
 import { isRecord, listOf } from '../data';
@@ -72,4 +72,47 @@ export function gatewayForwardRoute(index: IndexReader, gateway: Resource, host:
     }
   }
   return undefined;
+}
+
+/** A route's parent that is a host of the mesh rather than a Gateway: a Kubernetes Service or a ServiceEntry (GAMMA). */
+export interface MeshParent {
+  kind: 'Service' | 'ServiceEntry';
+  name: string;
+  namespace: string;
+  /** Set when the parentRef names one port: the route applies to that port only. */
+  port?: number;
+}
+
+/**
+ * A route's `parentRef` as a mesh parent, as Istio reads it (conversion.go `toInternalParentReference`:
+ * group and kind default to the Gateway API's Gateway, so a Service needs `group: ""` and a ServiceEntry
+ * `group: networking.istio.io`; `namespace` defaults to the route's); undefined for a Gateway or another kind.
+ */
+export function meshParent(route: Resource, ref: unknown): MeshParent | undefined {
+  if (!isRecord(ref) || typeof ref.name !== 'string') return undefined;
+  const group = typeof ref.group === 'string' ? ref.group : GATEWAY_API;
+  const kind = typeof ref.kind === 'string' ? ref.kind : 'Gateway';
+  const isService = group === '' && kind === 'Service';
+  if (!isService && !(group === ISTIO_NETWORKING && kind === 'ServiceEntry')) return undefined;
+  return {
+    kind: isService ? 'Service' : 'ServiceEntry',
+    name: ref.name,
+    namespace: typeof ref.namespace === 'string' ? ref.namespace : route.namespace,
+    ...(typeof ref.port === 'number' ? { port: ref.port } : {}),
+  };
+}
+
+/** Whether a route attaches to `definer` (a ServiceEntry or a core Service) on `port` (any port when not given), through one of its parentRefs. */
+export function attachesTo(route: Resource, definer: Resource, port?: number): boolean {
+  return listOf(route.spec.parentRefs).some((ref) => {
+    const parent = meshParent(route, ref);
+    return (
+      parent !== undefined &&
+      parent.kind === definer.kind &&
+      (definer.kind === 'ServiceEntry' ? definer.group === ISTIO_NETWORKING : definer.group === '') &&
+      parent.name === definer.name &&
+      parent.namespace === definer.namespace &&
+      (parent.port === undefined || port === undefined || parent.port === port)
+    );
+  });
 }

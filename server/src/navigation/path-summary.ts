@@ -11,8 +11,8 @@ import { fingerprintOf, slotOf, type IndexChange, type WorkspaceIndex } from '..
 import { outboundPolicy } from '../mesh/sidecar-scope';
 import { DEFAULT_ROOT_NAMESPACE } from '../mesh/root-namespace';
 import type { Settings } from '../settings';
-import { serviceEntryPaths, virtualServicePaths } from './egress-path';
-import type { TrafficMapModel } from './traffic-map';
+import { serviceEntryPaths, servicePaths, virtualServicePaths } from './egress-path';
+import { pathKey, type TrafficMapModel } from './traffic-map';
 import { SetMap } from '../data';
 
 /** What the summary needs of one path: `key` is what `workspacePaths` keeps one path per. */
@@ -32,14 +32,21 @@ interface CachedPaths {
 
 export type MapSummary = Omit<TrafficMapModel, 'nodes' | 'edges'>;
 
-/** The paths `workspacePaths` keeps of a resource: all of a ServiceEntry's; a VirtualService's to a ServiceEntry's host or through an egress gateway. */
+/**
+ * The paths `workspacePaths` keeps of a resource: all of a ServiceEntry's or a Service's; a VirtualService's to a
+ * ServiceEntry's host or through an egress gateway.
+ */
 function pathFactsOf(r: Resource, index: WorkspaceIndex, settings: Settings, deps: Set<string>): PathFacts[] {
-  const ctx = { index: index.tracked(deps), settings };
+  // As the resource sees the workspace (its mesh, the nearest version of each object), as the map and the lenses do.
+  const ctx = { index: index.tracked(deps, r), settings };
   const paths =
     r.kind === 'ServiceEntry'
       ? serviceEntryPaths(r, ctx)
-      : virtualServicePaths(r, ctx).filter((p) => p.definer.kind === 'ServiceEntry' || p.steps.some((s) => s.kind === 'egress-gateway'));
-  return paths.map((p) => ({ key: `${p.namespace}|${p.host}|${p.port}`, host: p.host, namespace: p.namespace, broken: !!p.broken }));
+      : r.kind === 'Service'
+        ? servicePaths(r, ctx)
+        : virtualServicePaths(r, ctx).filter((p) => p.definer.kind === 'ServiceEntry' || p.steps.some((s) => s.kind === 'egress-gateway'));
+  const mesh = index.meshOfUri(r.uri);
+  return paths.map((p) => ({ key: pathKey(mesh, p), host: p.host, namespace: p.namespace, broken: !!p.broken }));
 }
 
 export class PathSummary {
@@ -74,7 +81,11 @@ export class PathSummary {
 
   /** The resources whose paths the summary reads, in the order `workspacePaths` reads them. */
   private sources(): Resource[] {
-    return [...this.index.ofKind('ServiceEntry', ISTIO_NETWORKING), ...this.index.ofKind('VirtualService', ISTIO_NETWORKING)];
+    return [
+      ...this.index.ofKind('ServiceEntry', ISTIO_NETWORKING),
+      ...this.index.ofKind('Service', ''),
+      ...this.index.ofKind('VirtualService', ISTIO_NETWORKING),
+    ];
   }
 
   private cached(r: Resource): CachedPaths | undefined {

@@ -1,7 +1,7 @@
 /**
  * The names in Istio YAML that point at other resources, and what they point at: gateway
- * references, route subsets, hosts, `credentialName`s and Sidecar egress hosts, with the Gateway,
- * DestinationRule subset, ServiceEntry or Service, and Secret they resolve to. Every answer comes
+ * references, route subsets, hosts (an ExternalName Service's `externalName` among them),
+ * `credentialName`s and Sidecar egress hosts, with the Gateway, DestinationRule subset, ServiceEntry or Service, and Secret they resolve to. Every answer comes
  * from the rules in mesh/, so navigation and diagnostics agree. It knows nothing of LSP.
  */
 import { inNamespace, namespaceOrigin } from '../index/namespace-origin';
@@ -24,6 +24,7 @@ import { effectiveDestinationRule, subsetsOf, subsetNames } from '../mesh/destin
 import type { Settings } from '../settings';
 import { isRecord, listOf } from '../data';
 import { deployedGateway, deployedServiceHost, GATEWAY_API_ROUTES } from './gateway-api';
+import { externalNameOf } from './service-egress';
 
 export interface NavigationContext {
   index: IndexReader;
@@ -165,6 +166,9 @@ function sitesOf(r: Resource, ctx: NavigationContext, only?: ReadonlySet<SiteKin
     out.push(...routeSites(r));
   } else if (r.group === '' && r.kind === 'Service') {
     out.push(site(r, 'host', ['metadata', 'name'], true));
+    // An ExternalName Service names the host it stands for, as a route destination would.
+    const target = externalNameOf(r);
+    if (target !== undefined) out.push(site(r, 'host', ['spec', 'externalName'], false, undefined, { host: target }));
   } else if (r.group === '' && r.kind === 'Secret') {
     out.push(site(r, 'credential', ['metadata', 'name'], true));
   }
@@ -439,6 +443,8 @@ function candidatesFor(s: Site, ctx: NavigationContext): Resource[] {
     ...index.withTag('Gateway', `server-host:${host}`),
     ...index.ofKind('Sidecar', ISTIO_NETWORKING),
     ...routes(),
+    // ExternalName Services are few, and nothing in the index files them by the host they stand for.
+    ...index.ofKind('Service', '').filter((svc) => externalNameOf(svc) === host),
   ];
   switch (s.kind) {
     case 'gateway':

@@ -12,6 +12,8 @@ import { parseFile } from '../parse/parse';
 import { WorkspaceIndex } from '../index/workspace-index';
 import { DEFAULT_SETTINGS } from '../settings';
 import { trafficMap, type TrafficMapModel } from './traffic-map';
+import { PathSummary } from './path-summary';
+import { meshPartition } from '../index/meshes';
 
 const CORPUS = sharedPath('corpus', 'istio-docs');
 const NEEDS_CORPUS = needsShared('corpus', 'istio-docs');
@@ -107,8 +109,12 @@ const EXPECTED: Record<string, string[]> = {
     'namespace:default -> sidecar:default: 443 TLS',
     'sidecar:default -> gateway:cnn-egress-gateway-istio.default.svc.cluster.local: 443 TLS · TLS passthrough',
   ],
-  'egress-kubernetes-services/externalname': [],
-  'egress-kubernetes-services/service-with-endpoints': [],
+  // The ExternalName Service my-httpbin stands for httpbin.org; the Service my-wikipedia for the addresses of its Endpoints.
+  'egress-kubernetes-services/externalname': ['namespace:default -> sidecar:default: 80 HTTP', 'sidecar:default -> host:httpbin.org: 80 HTTP'],
+  'egress-kubernetes-services/service-with-endpoints': [
+    'namespace:default -> sidecar:default: 443 TLS',
+    'sidecar:default -> host:198.35.26.96, 208.80.153.224: 443 TLS',
+  ],
   'egress-tls-origination/mutual': [
     'namespace:default -> sidecar:default: 80 HTTP | 443 HTTPS',
     'sidecar:default -> host:my-nginx.mesh-external.svc.cluster.local: 443 HTTPS · mutual TLS originated | 443 HTTPS',
@@ -248,3 +254,66 @@ test('a route the map cannot follow says why; an ExternalName backend ends at th
   assert.equal(`${host.label} (${host.caption})`, 'httpbin.org (Service my-httpbin)');
   assert.equal(host.at?.uri, 'file:///ws/alias.yaml');
 });
+
+test('a Kubernetes Service for egress is on the map: its external host opens the Service, its endpoint addresses open the Endpoints', NEEDS_CORPUS, () => {
+  for (const [folder, label, caption, file, line] of [
+    ['egress-kubernetes-services/externalname', 'httpbin.org', 'Service my-httpbin', '01-service-my-httpbin.yaml', 'name: my-httpbin'],
+    [
+      'egress-kubernetes-services/service-with-endpoints',
+      '198.35.26.96, 208.80.153.224',
+      'Endpoints my-wikipedia',
+      '02-endpoints-my-wikipedia.yaml',
+      'name: my-wikipedia',
+    ],
+  ]) {
+    const files = scenario(folder);
+    const map = mapOf(files);
+    const host = map.nodes.find((n) => n.kind === 'host')!;
+    assert.equal(`${host.label} (${host.caption})`, `${label} (${caption})`);
+    assert.equal(host.at?.uri, `file:///ws/${file}`);
+    assert.equal(files[file].slice(host.at.offset).split('\n')[0], line.slice('name: '.length));
+    // The map's host list names the host the applications call, which its filter finds.
+    assert.equal(map.hosts.length, 1);
+    assert.equal(trafficMap({ index: indexOf(files), settings: DEFAULT_SETTINGS }, { host: map.hosts[0] }).nodes.length, 3);
+  }
+});
+
+test(
+  'the same namespace in two meshes (istioEgress.clusters) is drawn once per mesh, each node saying its mesh; the status bar counts as the map does',
+  NEEDS_CORPUS,
+  () => {
+    // Two scenarios side by side, each folder a mesh: both have clients in `default` and a Gateway default/cnn-egress-gateway.
+    const index = new WorkspaceIndex();
+    for (const folder of ['egress-gateway/http-gateway-api', 'egress-gateway/https-passthrough-gateway-api'])
+      for (const [name, text] of Object.entries(scenario(folder))) index.setFile(parseFile(`file:///ws/${folder}/${name}`, text));
+    index.setMeshes(meshPartition(['egress-gateway/*'], ['file:///ws']));
+    const map = trafficMap({ index, settings: DEFAULT_SETTINGS });
+    const http = 'file:///ws/egress-gateway/http-gateway-api';
+    const passthrough = 'file:///ws/egress-gateway/https-passthrough-gateway-api';
+    const gw = 'gateway:cnn-egress-gateway-istio.default.svc.cluster.local';
+    assert.deepEqual(edges(map), [
+      `${gw}@${http} -> host:edition.cnn.com@${http}: 80 HTTP`,
+      `${gw}@${passthrough} -> host:edition.cnn.com@${passthrough}: 443 TLS · TLS from the application`,
+      `namespace:default@${http} -> sidecar:default@${http}: 80 HTTP | 443 HTTPS`,
+      `namespace:default@${passthrough} -> sidecar:default@${passthrough}: 443 TLS`,
+      `sidecar:default@${http} -> ${gw}@${http}: 80 HTTP`,
+      `sidecar:default@${http} -> host:edition.cnn.com@${http}: 443 HTTPS`,
+      `sidecar:default@${passthrough} -> ${gw}@${passthrough}: 443 TLS · TLS passthrough`,
+    ]);
+    assert.deepEqual(
+      map.nodes.filter((n) => n.kind === 'namespace').map((n) => `${n.label} (${n.caption})`),
+      ['default (namespace · http-gateway-api)', 'default (namespace · https-passthrough-gateway-api)'],
+    );
+    // Each gateway opens its own mesh's Gateway.
+    assert.deepEqual(
+      map.nodes.filter((n) => n.kind === 'egress-gateway').map((n) => n.at?.uri.split('/').slice(-2).join('/')),
+      ['http-gateway-api/02-k8s-gateway-cnn-egress-gateway.yaml', 'https-passthrough-gateway-api/02-k8s-gateway-tlsroutes-cnn.yaml'],
+    );
+    // Neither mesh's path is broken by the other's Gateway, in the map or in the status bar's summary.
+    const summary = new PathSummary(index, DEFAULT_SETTINGS).summary();
+    assert.deepEqual([summary.brokenPaths, summary.hosts, summary.namespaces], [map.brokenPaths, map.hosts, map.namespaces]);
+    assert.equal(map.brokenPaths, 0);
+    // One mesh: no mesh in the ids or captions.
+    assert.deepEqual(mapOf(scenario('egress-gateway/http-gateway-api')).nodes.find((n) => n.kind === 'namespace')?.caption, 'namespace');
+  },
+);

@@ -10,8 +10,9 @@ import { spanAtPath } from '../parse/yaml-path';
 import { outboundPolicy } from '../mesh/sidecar-scope';
 import { DEFAULT_ROOT_NAMESPACE } from '../mesh/root-namespace';
 import type { MapNodeKind, TrafficMapParams } from '../protocol';
-import { serviceEntryPaths, virtualServicePaths, type EgressPath, type PathStep } from './egress-path';
+import { serviceEntryPaths, servicePaths, virtualServicePaths, type EgressPath, type PathStep } from './egress-path';
 import type { NavigationContext } from './references';
+import type { WorkspaceIndex } from '../index/workspace-index';
 
 /** A place in a file, as an offset: the features layer turns it into a position. */
 export interface MapAnchor {
@@ -58,27 +59,66 @@ function linkLabel(step: PathStep): string {
   return parts.length > 0 ? parts.join(' · ') : (step.note ?? '');
 }
 
+/** An egress path of the workspace, the resource it comes from, and the mesh of that resource (undefined: one mesh, or a shared file). */
+export interface WorkspacePath {
+  path: EgressPath;
+  source: Resource;
+  mesh?: string;
+}
+
 /**
- * Every egress path of the workspace, once per client namespace, host and port: those of the
- * ServiceEntries, then those of the VirtualServices whose hosts a ServiceEntry declares or whose
+ * The mesh a resource belongs to when `istioEgress.clusters` splits the workspace, if the index can say
+ * (the server's and the CLI's can); a repository with one version per mesh draws each on its own.
+ */
+export function meshOf(ctx: NavigationContext, r: Resource): string | undefined {
+  const index = ctx.index as Partial<Pick<WorkspaceIndex, 'meshOfUri'>>;
+  return typeof index.meshOfUri === 'function' ? index.meshOfUri(r.uri) : undefined;
+}
+
+/** What `workspacePaths` keeps one path per: the mesh, client namespace, host and port. */
+export const pathKey = (mesh: string | undefined, path: EgressPath): string => `${mesh ?? ''}|${path.namespace}|${path.host}|${path.port}`;
+
+/**
+ * Every egress path of the workspace, once per mesh, client namespace, host and port: those of the
+ * ServiceEntries, then those of the Kubernetes Services that stand for external hosts (ExternalName,
+ * or without a selector and with Endpoints), then those of the VirtualServices whose hosts a ServiceEntry declares or whose
  * traffic goes through an egress gateway (a VirtualService for an in-mesh Service is not egress).
  */
-export function workspacePaths(ctx: NavigationContext): { path: EgressPath; source: Resource }[] {
-  const out: { path: EgressPath; source: Resource }[] = [];
+export function workspacePaths(ctx: NavigationContext): WorkspacePath[] {
+  const out: WorkspacePath[] = [];
   const seen = new Set<string>();
   const add = (path: EgressPath, source: Resource) => {
-    const key = `${path.namespace}|${path.host}|${path.port}`;
+    const mesh = meshOf(ctx, source);
+    const key = pathKey(mesh, path);
     if (seen.has(key)) return;
     seen.add(key);
-    out.push({ path, source });
+    out.push({ path, source, ...(mesh !== undefined ? { mesh } : {}) });
   };
   for (const se of ctx.index.ofKind('ServiceEntry', ISTIO_NETWORKING)) for (const p of serviceEntryPaths(se, ctx)) add(p, se);
+  for (const service of ctx.index.ofKind('Service', '')) for (const p of servicePaths(service, ctx)) add(p, service);
   for (const vs of ctx.index.ofKind('VirtualService', ISTIO_NETWORKING)) {
     for (const p of virtualServicePaths(vs, ctx)) {
       if (p.definer.kind === 'ServiceEntry' || p.steps.some((s) => s.kind === 'egress-gateway')) add(p, vs);
     }
   }
   return out;
+}
+
+/** The index as a resource sees it (its mesh only), when the index can say. */
+function seenBy(ctx: NavigationContext, viewer: Resource): NavigationContext['index'] {
+  const index = ctx.index as Partial<Pick<WorkspaceIndex, 'tracked'>>;
+  return typeof index.tracked === 'function' ? index.tracked(new Set(), viewer) : ctx.index;
+}
+
+/**
+ * How each mesh is named on the map: its folder (or file) after the part all meshes share, so
+ * `file:///repo/clusters/prod` and `file:///repo/clusters/staging` read `prod` and `staging`.
+ */
+function meshLabels(meshes: string[]): Map<string, string> {
+  const split = meshes.map((m) => decodeURIComponent(m).split('/'));
+  let common = 0;
+  while (split.every((s) => s.length > common + 1 && s[common] === split[0][common])) common++;
+  return new Map(meshes.map((m, i) => [m, split[i].slice(common).join('/')]));
 }
 
 function nodeId(step: PathStep, namespace: string): string {
@@ -95,7 +135,7 @@ function nodeId(step: PathStep, namespace: string): string {
 }
 
 /** Keeps the paths of one namespace, or to hosts containing a text; a host equal to the text keeps only that host. */
-function filtered(paths: { path: EgressPath; source: Resource }[], filter: TrafficMapParams): { path: EgressPath; source: Resource }[] {
+function filtered(paths: WorkspacePath[], filter: TrafficMapParams): WorkspacePath[] {
   if (filter.summaryOnly) return [];
   let out = filter.namespace ? paths.filter((p) => p.path.namespace === filter.namespace) : paths;
   const text = filter.host?.trim().toLowerCase();
@@ -130,23 +170,31 @@ export function trafficMap(ctx: NavigationContext, filter: TrafficMapParams = {}
     if (broken && !edge.broken.includes(broken)) edge.broken.push(broken);
     if (note && !edge.notes.includes(note)) edge.notes.push(note);
   };
-  // A path ends at its host, or at what an ExternalName Service on the way stands for (then captioned by that Service).
-  const hostNode = (path: EgressPath, broken: boolean, step?: PathStep): MapNodeModel => {
-    const definer = step && step.name !== path.host && step.resource ? step.resource : path.definer;
-    const name = step?.name ?? path.host;
-    return { id: `host:${name}`, kind: 'host', label: name, caption: `${definer.kind} ${definer.name}`, broken, at: anchorOf(definer) };
-  };
-  for (const { path, source } of filtered(all, filter)) {
+  // With several meshes (istioEgress.clusters), each mesh's nodes are its own, and say which mesh they are in.
+  const meshes = [...new Set(all.map((p) => p.mesh ?? ''))];
+  const labels = meshes.length > 1 ? meshLabels(meshes.filter((m) => m !== '')) : new Map<string, string>();
+  for (const { path, source, mesh } of filtered(all, filter)) {
+    const inMesh = (id: string) => (mesh !== undefined ? `${id}@${mesh}` : id);
+    const tag = meshes.length > 1 ? ` · ${mesh !== undefined ? labels.get(mesh) : 'shared'}` : '';
+    const add = (node: MapNodeModel) => addNode({ ...node, id: inMesh(node.id), caption: `${node.caption}${tag}` });
+    // A path ends at its host, or at what an ExternalName Service on the way stands for (then captioned by that Service).
+    const hostNode = (broken: boolean, step?: PathStep): MapNodeModel => {
+      const definer = step && step.name !== path.host && step.resource ? step.resource : path.definer;
+      const name = step?.name ?? path.host;
+      return { id: `host:${name}`, kind: 'host', label: name, caption: `${definer.kind} ${definer.name}`, broken, at: anchorOf(definer) };
+    };
     const ns = `namespace:${path.namespace}`;
-    addNode({ id: ns, kind: 'namespace', label: path.namespace, caption: 'namespace', broken: false, at: anchorOf(source) });
-    let previous = ns;
+    add({ id: ns, kind: 'namespace', label: path.namespace, caption: 'namespace', broken: false, at: anchorOf(source) });
+    let previous = inMesh(ns);
     for (const step of path.steps) {
       const id = nodeId(step, path.namespace);
       if (step.kind === 'sidecar') {
-        const sidecar = ctx.index.withTag('Sidecar', `ns:${path.namespace}`).find((s) => s.group === ISTIO_NETWORKING);
-        addNode({ id, kind: 'sidecar', label: 'sidecar', caption: path.namespace, broken: false, at: anchorOf(sidecar) });
+        const sidecar = seenBy(ctx, source)
+          .withTag('Sidecar', `ns:${path.namespace}`)
+          .find((s) => s.group === ISTIO_NETWORKING);
+        add({ id, kind: 'sidecar', label: 'sidecar', caption: path.namespace, broken: false, at: anchorOf(sidecar) });
       } else if (step.kind === 'egress-gateway') {
-        addNode({
+        add({
           id,
           kind: 'egress-gateway',
           label: step.name.split('.')[0],
@@ -155,17 +203,17 @@ export function trafficMap(ctx: NavigationContext, filter: TrafficMapParams = {}
           at: anchorOf(step.resource),
         });
       } else if (step.kind === 'route') {
-        addNode({ id, kind: 'route', label: step.name, caption: step.note ?? 'not followed', broken: false, at: anchorOf(step.resource) });
+        add({ id, kind: 'route', label: step.name, caption: step.note ?? 'not followed', broken: false, at: anchorOf(step.resource) });
       } else {
-        addNode(hostNode(path, !!step.broken, step));
+        add(hostNode(!!step.broken, step));
       }
-      addEdge(previous, id, linkLabel(step), step.broken, step.note);
-      previous = id;
+      addEdge(previous, inMesh(id), linkLabel(step), step.broken, step.note);
+      previous = inMesh(id);
     }
     // Every path ends at its host, even one that stops short: the rest of its way is drawn dashed.
     if (path.steps[path.steps.length - 1].kind !== 'host') {
-      addNode(hostNode(path, false));
-      addEdge(previous, `host:${path.host}`, '', undefined, path.broken ? 'not reached: a link before is broken' : 'not followed', true);
+      add(hostNode(false));
+      addEdge(previous, inMesh(`host:${path.host}`), '', undefined, path.broken ? 'not reached: a link before is broken' : 'not followed', true);
     }
   }
   const meshPolicy = outboundPolicy(ctx.index, ctx.settings, DEFAULT_ROOT_NAMESPACE);
