@@ -43,13 +43,26 @@ export function markDuplicateKeys(doc: Document.Parsed): void {
       walk(node.key);
       walk(node.value);
     } else if (isMap(node)) {
-      const seen = new Set<unknown>();
-      for (const pair of node.items) {
-        if (!isScalar(pair.key) || Number.isNaN(pair.key.value)) continue;
-        if (seen.has(pair.key.value)) {
-          const start = pair.key.range?.[0] ?? 0;
+      // Most mappings have a few keys: comparing them costs less than a set (`===` equals SameValueZero here, NaN left out).
+      const few = node.items.length <= 8;
+      const seen = few ? undefined : new Set<unknown>();
+      for (let i = 0; i < node.items.length; i++) {
+        const key = node.items[i].key;
+        if (!isScalar(key) || Number.isNaN(key.value)) continue;
+        let again = false;
+        if (seen) {
+          again = seen.has(key.value);
+          seen.add(key.value);
+        } else {
+          for (let j = 0; j < i && !again; j++) {
+            const earlier = node.items[j].key;
+            again = isScalar(earlier) && earlier.value === key.value;
+          }
+        }
+        if (again) {
+          const start = key.range?.[0] ?? 0;
           found.push(new YAMLParseError([start, start + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
-        } else seen.add(pair.key.value);
+        }
       }
       for (const pair of node.items) walk(pair);
     } else if (isSeq(node)) for (const item of node.items) walk(item);
