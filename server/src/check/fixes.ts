@@ -81,7 +81,7 @@ export function fixIsSound(
   index.setFile(after);
   let recheck: Finding[];
   try {
-    recheck = new Checker(index, store, settings).findings(file.uri);
+    recheck = new Checker(index, store, settings, undefined, { once: true }).findings(file.uri);
   } finally {
     index.setFile(file);
   }
