@@ -175,6 +175,7 @@ async function check(args: string[]): Promise<number> {
     loadSchemaStore(),
     settings,
     errorReporter((message) => console.error(message)),
+    { once: true },
   );
   // The files read last first: their syntax trees are still in memory (see syntax-trees.ts), so fewer are parsed again to place findings.
   const findings = new Map<string, Finding[]>();

@@ -240,3 +240,19 @@ test('a finding on an object defined in several files points at its other versio
     false,
   );
 });
+
+test('a checker made to check each file once gives the findings of the incremental one and keeps nothing', () => {
+  const index = new WorkspaceIndex();
+  for (let i = 0; i < FILES; i++) index.setFile(parseFile(uriOf(i), teamFile(i, i % 5 === 0 ? 'typo' : undefined)));
+  const incremental = new Checker(index, loadSchemaStore(), DEFAULT_SETTINGS);
+  const once = new Checker(index, loadSchemaStore(), DEFAULT_SETTINGS, undefined, { once: true });
+  const findings = Array.from({ length: FILES }, (_, i) => incremental.findings(uriOf(i)));
+  assert.ok(findings.flat().some((f) => f.code === 'vs-unknown-subset') && findings.flat().some((f) => f.code === 'sidecar-hides-egress'));
+  assert.deepEqual(
+    Array.from({ length: FILES }, (_, i) => once.findings(uriOf(i))),
+    findings,
+  );
+  void once.findings(uriOf(0));
+  assert.equal(once.checkedDocuments, FILES * 7 + 7, 'asking again checks again: nothing was kept');
+  assert.throws(() => once.affectedBy({ uri: uriOf(0), keys: new Set() }), /knows no dependencies/);
+});

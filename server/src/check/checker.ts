@@ -35,9 +35,20 @@ interface CachedDocument {
   schema: DocumentFinding[];
   analyzers: DocumentFinding[];
   /** Dependency keys of every index lookup the analyzers made for this document. */
-  deps: Set<string>;
+  deps: readonly string[];
   /** Other files its findings show related locations in. */
-  pointsAt: Set<string>;
+  pointsAt: readonly string[];
+}
+
+const NONE: readonly string[] = [];
+
+/** How a checker is used. */
+export interface CheckerOptions {
+  /**
+   * True for a checker asked once for each file of a workspace that does not change (the CLI, a
+   * fix's re-check): it keeps no findings and no dependencies, so `affectedBy` cannot be asked.
+   */
+  once?: boolean;
 }
 
 const groupKind = (r: { group: string; kind: string }) => `${r.group}/${r.kind}`;
@@ -84,6 +95,7 @@ export class Checker {
     private settings: Settings,
     /** Where exceptions from validation and analyzers go (the server's log, the CLI's stderr). */
     private readonly onError: (fault: FaultReport) => void = () => undefined,
+    private readonly options: CheckerOptions = {},
   ) {}
 
   setSettings(settings: Settings): void {
@@ -125,6 +137,7 @@ export class Checker {
    * documents' files, and the files that point into the changed one.
    */
   affectedBy(change: IndexChange): string[] {
+    if (this.options.once) throw new Error('a checker made to check each file once knows no dependencies');
     const out = new Set<string>([change.uri, ...(change.reindexed ?? [])]);
     for (const key of change.keys) {
       for (const slot of [...this.readers.get(key)]) {
@@ -153,9 +166,10 @@ export class Checker {
       fingerprint,
       schema: this.anchor(r, this.schemaFindings(r), pointsAt),
       analyzers: this.anchor(r, this.analyzerFindings(r, deps), pointsAt),
-      deps,
-      pointsAt,
+      deps: deps.size > 0 ? [...deps] : NONE,
+      pointsAt: pointsAt.size > 0 ? [...pointsAt] : NONE,
     };
+    if (this.options.once) return doc;
     this.cache.set(slot, doc);
     for (const uri of pointsAt) this.pointingAt.add(uri, slot);
     this.slots.add(r.uri, slot);

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseFile } from '../parse/parse';
-import { reparsedFiles, setSyntaxBudget } from '../parse/syntax-trees';
+import { reparsedTrees, setSyntaxBudget } from '../parse/syntax-trees';
 import { WorkspaceIndex } from '../index/workspace-index';
 import { DEFAULT_SETTINGS } from '../settings';
 import { loadSchemaStore } from '../node/schemas';
@@ -76,9 +76,9 @@ function check(budget: number, mistakes: boolean) {
     const index = new WorkspaceIndex();
     for (let i = 0; i < FILES; i++) index.setFile(parseFile(uriOf(i), teamFile(i, mistakes && i % 3 === 0)));
     const checker = new Checker(index, loadSchemaStore(), DEFAULT_SETTINGS);
-    const before = reparsedFiles();
+    const before = reparsedTrees();
     const findings = Array.from({ length: FILES }, (_, i) => checker.findings(uriOf(i)));
-    return { findings, reparsed: reparsedFiles() - before, index };
+    return { findings, reparsed: reparsedTrees() - before, index };
   } finally {
     setSyntaxBudget(previous);
   }

@@ -89,7 +89,7 @@ export function fixIsSound(
   let recheck: Finding[];
   try {
     const only = edited && documentsAt(after, edited);
-    recheck = new Checker(index, store, settings).findings(file.uri, only && ((r) => only.has(r.document.start)));
+    recheck = new Checker(index, store, settings, undefined, { once: true }).findings(file.uri, only && ((r) => only.has(r.document.start)));
     if (only) recheck = recheck.filter((f) => inDocuments(after, only, f.start));
   } finally {
     index.setFile(file);

@@ -4,7 +4,7 @@
  * never hangs: broken YAML, alias bombs, deep nesting, binary data, Helm templates and huge
  * files all become findings (or a silent skip, for binary data) instead.
  */
-import YAML, { isCollection, isPair, type Document } from 'yaml';
+import { Composer, isCollection, isPair, Parser, type Document } from 'yaml';
 import type { Finding } from '../model';
 import { toResource, type Resource } from './resource';
 import { meshConfigOf } from './mesh-config';
@@ -168,16 +168,29 @@ export function parseFile(uri: string, text: string): ParsedFile {
     return { uri, text, documents, resources, problems, owned: ownedByText };
   }
   let asts: Document.Parsed[];
+  let parts: number[] | undefined;
   try {
-    asts = parseTrees(source);
+    ({ trees: asts, parts } = parseTrees(source));
   } catch (e) {
     problems.push(internalLimit(e, 0, source));
     return { uri, text, documents, resources, problems, owned: ownedByText };
   }
-  const syntax = new SyntaxTrees(asts, text.length, () => {
-    const again = parseTrees(source);
-    for (const ast of again) prepareTree(ast, text);
-    return again;
+  const syntax = new SyntaxTrees(asts, text.length, {
+    all: () => {
+      const again = parseTrees(source).trees;
+      for (const ast of again) prepareTree(ast, text);
+      return again;
+    },
+    parts: parts && {
+      sizes: parts.map((start, i) => (parts[i + 1] ?? source.length) - start),
+      one: (i) => {
+        const ast = parseTree(source, parts[i], parts[i + 1] ?? source.length);
+        // The document must come back where it was; anything else is parsed as the whole file.
+        if (!ast || ast.range[0] !== documents[i]?.start || ast.range[2] !== documents[i]?.end) return undefined;
+        prepareTree(ast, text);
+        return ast;
+      },
+    },
   });
   asts.forEach((ast, index) => {
     problems.push(...yamlErrorFindings(ast));
@@ -221,11 +234,54 @@ export function parseFile(uri: string, text: string): ParsedFile {
   return { uri, text, documents, resources, problems, owned, syntax, ...(kustomization ? { kustomization } : {}) };
 }
 
-function parseTrees(source: string): Document.Parsed[] {
-  const asts = YAML.parseAllDocuments(source, PARSE_OPTIONS) as Document.Parsed[];
-  if (!Array.isArray(asts)) return [];
-  for (const ast of asts) markDuplicateKeys(ast);
-  return asts;
+/**
+ * The trees of a file's documents, as `YAML.parseAllDocuments` gives them, and where each document's
+ * part of the text starts when each part can be parsed on its own (see `parseTree`). A part starts
+ * at a line start, with the comments and blank lines that lead to its document; the parser carries
+ * nothing from one part to the next unless the stream has directives (`%YAML`, `%TAG`), stray
+ * tokens between documents or a document end (`...`) without a document, and then there are no parts.
+ */
+function parseTrees(source: string): { trees: Document.Parsed[]; parts?: number[] } {
+  const parser = new Parser();
+  const starts: number[] = [];
+  let pending: number | undefined;
+  let separable = true;
+  function* tokens() {
+    for (const token of parser.parse(source)) {
+      switch (token.type) {
+        case 'document':
+          starts.push(starts.length === 0 ? 0 : (pending ?? token.offset));
+          pending = undefined;
+          break;
+        case 'doc-end':
+          if (starts.length === 0 || pending !== undefined) separable = false;
+          break;
+        case 'comment':
+        case 'newline':
+        case 'space':
+        case 'byte-order-mark':
+          pending ??= token.offset;
+          break;
+        default:
+          separable = false;
+      }
+      yield token;
+    }
+  }
+  const trees: Document.Parsed[] = Array.from(new Composer(PARSE_OPTIONS).compose(tokens()));
+  for (const ast of trees) markDuplicateKeys(ast);
+  const atLineStarts = starts.every((s) => s === 0 || source[s - 1] === '\n');
+  return { trees, parts: separable && atLineStarts && starts.length === trees.length ? starts : undefined };
+}
+
+/** The tree of the one document in `source` from `start` to `end` (a part from `parseTrees`), with offsets in the whole source. */
+function parseTree(source: string, start: number, end: number): Document.Parsed | undefined {
+  const parser = new Parser();
+  parser.offset = start;
+  const trees: Document.Parsed[] = Array.from(new Composer(PARSE_OPTIONS).compose(parser.parse(source.slice(start, end))));
+  if (trees.length !== 1) return undefined;
+  markDuplicateKeys(trees[0]);
+  return trees[0];
 }
 
 /**

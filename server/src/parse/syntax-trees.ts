@@ -2,8 +2,9 @@
  * Where the YAML syntax trees of parsed files live. A tree takes about 25 times the memory of its
  * text, and most of a large workspace's files are only read for their data once checked, so trees
  * are kept for the files used most recently, up to a budget of text; the others are dropped and
- * parsed again, identically, when something asks. The file being edited is always the most recent:
- * each keystroke parses it, and completion, hover and its check read it next.
+ * parsed again, identically, when something asks: only the document asked for when the file's
+ * documents can be parsed one by one (see `parse.ts`), else the whole file. The file being edited
+ * is always the most recent: each keystroke parses it, and completion, hover and its check read it next.
  */
 import type { Document } from 'yaml';
 
@@ -11,60 +12,89 @@ import type { Document } from 'yaml';
 const DEFAULT_BUDGET_CHARS = 1_500_000;
 
 let budget = DEFAULT_BUDGET_CHARS;
-/** Trees kept within the budget (file to text length), least recently used first. */
+/** Files with trees within the budget (file to the text its present trees stand for), least recently used first. */
 const recent = { files: new Map<SyntaxTrees, number>(), chars: 0, newest: undefined as SyntaxTrees | undefined };
-let reparsed = 0;
+let reparses = 0;
+
+/** How a file's trees are parsed again once dropped. */
+export interface Reparse {
+  /** Parses the whole file again; it must give the trees the first parse gave. */
+  all: () => Document.Parsed[];
+  /**
+   * The text length of each document's part of the file, when each can be parsed on its own; `one`
+   * then parses one document again, or answers undefined when it cannot (and the whole file is parsed).
+   */
+  parts?: { sizes: number[]; one: (index: number) => Document.Parsed | undefined };
+}
 
 /** One file's document trees: present, or parsed again from the file's text on demand. */
 export class SyntaxTrees {
-  private trees: Document.Parsed[] | undefined;
+  /** The trees in memory, by document; undefined entries were dropped. */
+  private trees: (Document.Parsed | undefined)[];
+  /** The text the present trees stand for, what the budget counts. */
+  private chars: number;
 
   constructor(
     trees: Document.Parsed[],
-    /** The file's text length, what the budget counts. */
+    /** The file's text length. */
     private readonly size: number,
-    /** Parses the file again; it must give the trees the first parse gave. */
-    private readonly parse: () => Document.Parsed[],
+    private readonly reparse: Reparse,
   ) {
     this.trees = trees;
+    this.chars = size;
     this.remember();
   }
 
   /** The tree of document `index` of the file. */
   tree(index: number): Document.Parsed {
-    if (!this.trees) {
-      this.trees = this.parse();
-      reparsed++;
+    let tree = this.trees[index];
+    if (!tree) {
+      reparses++;
+      const one = this.reparse.parts?.one(index);
+      if (one) {
+        tree = this.trees[index] = one;
+        this.chars += this.reparse.parts!.sizes[index];
+      } else {
+        this.trees = this.reparse.all();
+        this.chars = this.size;
+        tree = this.trees[index];
+      }
     }
     this.remember();
-    return this.trees[index];
+    return tree!;
   }
 
-  /** Whether the trees are in memory now. */
+  /** Whether the trees of every document are in memory now. */
   get present(): boolean {
-    return this.trees !== undefined;
+    return this.chars === this.size;
+  }
+
+  /** Whether the tree of document `index` is in memory now. */
+  has(index: number): boolean {
+    return this.trees[index] !== undefined;
   }
 
   /** Drops the trees; the next `tree` parses again. */
   drop(): void {
     this.forget();
-    this.trees = undefined;
+    this.trees = [];
+    this.chars = 0;
   }
 
   private remember(): void {
-    if (recent.newest === this) return;
+    if (recent.newest === this && recent.files.get(this) === this.chars) return;
     this.forget();
-    recent.files.set(this, this.size);
-    recent.chars += this.size;
+    recent.files.set(this, this.chars);
+    recent.chars += this.chars;
     recent.newest = this;
     keepWithinBudget();
   }
 
   private forget(): void {
-    const size = recent.files.get(this);
-    if (size === undefined) return;
+    const chars = recent.files.get(this);
+    if (chars === undefined) return;
     recent.files.delete(this);
-    recent.chars -= size;
+    recent.chars -= chars;
     if (recent.newest === this) recent.newest = undefined;
   }
 }
@@ -88,7 +118,7 @@ export function setSyntaxBudget(chars: number): number {
   return previous;
 }
 
-/** How many times trees were parsed again since start, for tests and profiles. */
-export function reparsedFiles(): number {
-  return reparsed;
+/** How many times dropped trees were parsed again (one document, or a whole file) since start, for tests and profiles. */
+export function reparsedTrees(): number {
+  return reparses;
 }

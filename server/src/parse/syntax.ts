@@ -2,7 +2,18 @@
  * The YAML parser's settings and its errors as findings, shared by the file parser and the
  * mesh-config reader (which parses the YAML inside the `istio` ConfigMap).
  */
-import { isScalar, visit, YAMLParseError, type Document, type ParseOptions, type DocumentOptions, type SchemaOptions, type ToJSOptions } from 'yaml';
+import {
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  YAMLParseError,
+  type Document,
+  type ParseOptions,
+  type DocumentOptions,
+  type SchemaOptions,
+  type ToJSOptions,
+} from 'yaml';
 import type { Finding } from '../model';
 
 /** Aliases a document may expand before it counts as an alias bomb. */
@@ -26,18 +37,37 @@ export const TO_JS_OPTIONS: ToJSOptions = { maxAliasCount: MAX_ALIAS_COUNT };
  */
 export function markDuplicateKeys(doc: Document.Parsed): void {
   const found: YAMLParseError[] = [];
-  visit(doc, {
-    Map(_, map) {
-      const seen = new Set<unknown>();
-      for (const pair of map.items) {
-        if (!isScalar(pair.key) || Number.isNaN(pair.key.value)) continue;
-        if (seen.has(pair.key.value)) {
-          const start = pair.key.range?.[0] ?? 0;
+  // A walk of its own rather than the library's `visit`, which allocates a path at every node: this runs on every document.
+  const walk = (node: unknown): void => {
+    if (isPair(node)) {
+      walk(node.key);
+      walk(node.value);
+    } else if (isMap(node)) {
+      // Most mappings have a few keys: comparing them costs less than a set (`===` equals SameValueZero here, NaN left out).
+      const few = node.items.length <= 8;
+      const seen = few ? undefined : new Set<unknown>();
+      for (let i = 0; i < node.items.length; i++) {
+        const key = node.items[i].key;
+        if (!isScalar(key) || Number.isNaN(key.value)) continue;
+        let again = false;
+        if (seen) {
+          again = seen.has(key.value);
+          seen.add(key.value);
+        } else {
+          for (let j = 0; j < i && !again; j++) {
+            const earlier = node.items[j].key;
+            again = isScalar(earlier) && earlier.value === key.value;
+          }
+        }
+        if (again) {
+          const start = key.range?.[0] ?? 0;
           found.push(new YAMLParseError([start, start + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
-        } else seen.add(pair.key.value);
+        }
       }
-    },
-  });
+      for (const pair of node.items) walk(pair);
+    } else if (isSeq(node)) for (const item of node.items) walk(item);
+  };
+  walk(doc.contents);
   if (found.length) doc.errors.push(...found.sort((a, b) => a.pos[0] - b.pos[0]));
 }
 
