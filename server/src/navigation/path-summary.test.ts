@@ -177,3 +177,24 @@ test('summaries asked while one runs share one more run', async () => {
   assert.deepEqual(answers[0], fullSummary(index));
   assert.equal(answers[0].brokenPaths, 1);
 });
+
+test('the latest figures are at hand at once, stale from a change made during or after the pass that worked them out', async () => {
+  const { index, summary } = workspace(3);
+  assert.equal(summary.latest(), undefined, 'no pass has ended yet');
+  const first = await summary.summarize(() => undefined);
+  assert.deepEqual(summary.latest(), { summary: first, stale: false });
+  summary.changed(index.setFile(parseFile(uriOf(1), teamFile(1, { subset: 'gone' }))));
+  assert.deepEqual(summary.latest(), { summary: first, stale: true });
+  // A change during a pass: its figures are kept, and stale.
+  let pauses = 0;
+  const during = await summary.summarize(() => {
+    if (++pauses === 2) summary.changed(index.setFile(parseFile(uriOf(2), teamFile(2, { subset: 'gone' }))));
+    return undefined;
+  });
+  assert.deepEqual(summary.latest(), { summary: during, stale: true });
+  const after = await summary.summarize(() => undefined);
+  assert.deepEqual(summary.latest(), { summary: after, stale: false });
+  assert.equal(after.brokenPaths, 2);
+  summary.reset(DEFAULT_SETTINGS);
+  assert.equal(summary.latest()?.stale, true, 'new settings make the figures stale');
+});

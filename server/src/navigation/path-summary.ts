@@ -51,6 +51,9 @@ export class PathSummary {
   computedResources = 0;
   private running: Promise<MapSummary> | undefined;
   private queued: Promise<MapSummary> | undefined;
+  /** Counts changes (and resets), so that a finished pass knows whether a change came after it started. */
+  private generation = 0;
+  private last: { summary: MapSummary; generation: number } | undefined;
 
   constructor(
     private readonly index: WorkspaceIndex,
@@ -59,6 +62,7 @@ export class PathSummary {
 
   /** Forgets everything, for new settings or a workspace indexed again. */
   reset(settings: Settings): void {
+    this.generation++;
     this.settings = settings;
     this.cache.clear();
     this.slots.clear();
@@ -67,6 +71,8 @@ export class PathSummary {
 
   /** Drops the paths of every resource that read a key the change touched, and those of documents no longer in the changed file. */
   changed(change: IndexChange): void {
+    // Any change may change the outbound policies, which the summary reads without keeping their keys.
+    this.generation++;
     for (const key of change.keys) for (const slot of [...this.readers.get(key)]) this.forget(slot);
     const current = new Set((this.index.file(change.uri)?.resources ?? []).map(slotOf));
     for (const slot of [...this.slots.get(change.uri)]) if (!current.has(slot)) this.forget(slot);
@@ -137,6 +143,14 @@ export class PathSummary {
     };
   }
 
+  /**
+   * The last summary a pass worked out, at once, and whether a change or reset came after that pass
+   * started (`stale`); undefined before the first pass ends.
+   */
+  latest(): { summary: MapSummary; stale: boolean } | undefined {
+    return this.last && { summary: this.last.summary, stale: this.last.generation !== this.generation };
+  }
+
   /** The summary now, computing the paths that are not cached (all of them at once: `summarize` spreads the work). */
   summary(): MapSummary {
     const steps = this.aggregate();
@@ -173,10 +187,14 @@ export class PathSummary {
   }
 
   private async summarizeNow(pause: () => Promise<void> | undefined): Promise<MapSummary> {
+    const generation = this.generation;
     const steps = this.aggregate();
     for (;;) {
       const step = steps.next();
-      if (step.done) return step.value;
+      if (step.done) {
+        this.last = { summary: step.value, generation };
+        return step.value;
+      }
       const waited = pause();
       if (waited) await waited;
     }
