@@ -10,6 +10,9 @@ import { WorkspaceIndex } from '../index/workspace-index';
 import { DEFAULT_SETTINGS } from '../settings';
 import { trafficMap } from './traffic-map';
 import { PathSummary } from './path-summary';
+import { reparsedFiles, setSyntaxBudget } from '../parse/syntax-trees';
+import { virtualServicePaths } from './egress-path';
+import { ISTIO_NETWORKING } from '../parse/resource';
 
 const GATEWAY = 'istio-egressgateway.istio-system.svc.cluster.local';
 
@@ -197,4 +200,25 @@ test('the latest figures are at hand at once, stale from a change made during or
   assert.equal(after.brokenPaths, 2);
   summary.reset(DEFAULT_SETTINGS);
   assert.equal(summary.latest()?.stale, true, 'new settings make the figures stale');
+});
+
+test('the summary of broken paths parses no dropped syntax tree again: only a reader of where the break is written does', () => {
+  const previous = setSyntaxBudget(0);
+  try {
+    const index = new WorkspaceIndex();
+    index.setFile(parseFile('file:///ws/gateway.yaml', GATEWAY_FILE));
+    for (let i = 0; i < 6; i++) index.setFile(parseFile(uriOf(i), teamFile(i, { subset: `typo-${i}` })));
+    const before = reparsedFiles();
+    const figures = new PathSummary(index, DEFAULT_SETTINGS).summary();
+    assert.equal(figures.brokenPaths, 6);
+    assert.equal(reparsedFiles(), before, 'the summary placed no broken link');
+    // The code lens reads where the break is written: then the tree is parsed again, and the place is right.
+    const vs = index.find(ISTIO_NETWORKING, 'VirtualService', 'team-0', 'route-1')[0];
+    const broken = virtualServicePaths(vs, { index, settings: DEFAULT_SETTINGS }).find((p) => p.broken)!;
+    assert.ok(broken.brokenAt);
+    assert.equal(index.file(uriOf(0))!.text.slice(broken.brokenAt.start, broken.brokenAt.end), 'typo-0');
+    assert.ok(reparsedFiles() > before);
+  } finally {
+    setSyntaxBudget(previous);
+  }
 });
