@@ -13,6 +13,8 @@ const NO_FIGURES: MapSummary = { policy: { mode: '', origin: '', overrides: [] }
 
 export class SummaryRequests {
   private refreshing = false;
+  /** A stale answer went out since the running pass began: it needs a pass that sees the change. */
+  private asked = false;
 
   constructor(
     private readonly summary: PathSummary,
@@ -27,21 +29,27 @@ export class SummaryRequests {
   answer(): TrafficMap {
     const latest = this.summary.latest();
     if (latest && !latest.stale) return mapSummaryOf(latest.summary);
+    this.asked = true;
     this.refresh();
     return { ...mapSummaryOf(latest?.summary ?? NO_FIGURES), stale: true };
   }
 
-  /** Runs passes until one ends with no change after its start, sending the figures of each. */
+  /**
+   * Runs a pass and sends its figures; again while stale answers went out during the pass. A pass
+   * that a change overtook with nobody asking is not repeated: the change ends with a
+   * workspace-changed notification, after which the status bar asks again.
+   */
   private refresh(): void {
     if (this.refreshing) return;
     this.refreshing = true;
     void (async () => {
       try {
-        for (;;) {
+        while (this.asked) {
+          this.asked = false;
           const figures = await this.summary.summarize(this.pause);
           const stale = this.summary.latest()?.stale ?? true;
           this.send(stale ? { ...mapSummaryOf(figures), stale } : mapSummaryOf(figures));
-          if (!stale) return;
+          if (!stale) this.asked = false;
         }
       } catch (e) {
         this.reportError(e);
