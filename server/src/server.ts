@@ -461,9 +461,13 @@ export function startServer(connection: Connection, io: ServerIO): void {
     (summary) => void connection.sendNotification(MapSummaryNotification, summary),
     (e) => connection.console.error(`Istio Egress: the egress summary failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
   );
-  connection.onRequest(TrafficMapRequest, (p) => {
+  /** The map view waits for its map: computing the paths it lacks yields only to other messages. */
+  const mapSlices = new Slices(io.messages);
+  connection.onRequest(TrafficMapRequest, async (p) => {
     flush();
-    return isSummaryRequest(p) ? summaryRequests.answer() : trafficMapOf(p, navigation(), index.version, textOf);
+    if (isSummaryRequest(p)) return summaryRequests.answer();
+    const paths = await pathSummary.mapPaths(() => (mapSlices.due() ? mapSlices.next() : undefined));
+    return trafficMapOf(p, navigation(), paths, textOf);
   });
 
   documents.listen(connection);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { parseFile } from '../parse/parse';
 import { WorkspaceIndex } from '../index/workspace-index';
 import { DEFAULT_SETTINGS } from '../settings';
-import { trafficMap } from './traffic-map';
+import { trafficMap, workspacePaths } from './traffic-map';
 import { PathSummary } from './path-summary';
 import { reparsedFiles, setSyntaxBudget } from '../parse/syntax-trees';
 import { virtualServicePaths } from './egress-path';
@@ -221,4 +221,33 @@ test('the summary of broken paths parses no dropped syntax tree again: only a re
   } finally {
     setSyntaxBudget(previous);
   }
+});
+
+test('the map’s paths are kept once asked for: after an edit only the touched resources compute theirs, and nodes sit in the current text', async () => {
+  const { index, summary } = workspace(20);
+  const ctx = { index, settings: DEFAULT_SETTINGS };
+  const pathsOf = (list: { path: { text: string }; source: { name: string } }[]) => list.map((p) => `${p.source.name}: ${p.path.text}`);
+  let pauses = 0;
+  const pause = () => {
+    pauses++;
+    return undefined;
+  };
+  assert.deepEqual(pathsOf(await summary.mapPaths(pause)), pathsOf(workspacePaths(ctx)));
+  assert.equal(pauses, 80, 'a pause after each ServiceEntry and VirtualService computed');
+  const computed = summary.computedResources;
+  await summary.mapPaths(pause);
+  assert.equal(summary.computedResources, computed, 'an unchanged workspace computes nothing');
+  // A longer subset name in team-3's file breaks one path and moves every later document of the file.
+  summary.changed(index.setFile(parseFile(uriOf(3), teamFile(3, { subset: 'host-7-renamed-at-length' }))));
+  const after = await summary.mapPaths(pause);
+  assert.deepEqual(pathsOf(after), pathsOf(workspacePaths(ctx)));
+  assert.ok(summary.computedResources - computed <= 4, `${summary.computedResources - computed} resources computed their paths again`);
+  // The edited file's resources are new objects: their nodes are placed in the new text.
+  const map = trafficMap(ctx, { namespace: 'team-3' }, after);
+  const text = index.file(uriOf(3))!.text;
+  const namespaceNode = map.nodes.find((n) => n.id === 'namespace:team-3')!;
+  const at = namespaceNode.at;
+  assert.equal(at?.uri, uriOf(3));
+  assert.deepEqual(map.nodes, trafficMap(ctx, { namespace: 'team-3' }).nodes);
+  assert.ok(text.slice(at.offset).startsWith('ext-6'), text.slice(at.offset, at.offset + 20));
 });

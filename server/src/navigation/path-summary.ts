@@ -4,6 +4,8 @@
  * index keys they read, a change drops only the resources that read a changed key, and only those
  * compute their paths again. The status bar asks for the summary after every batch of changes; the
  * answer equals `trafficMap(ctx, { summaryOnly: true })`, which computes every path of the workspace.
+ * Once the traffic map has been asked for, the paths themselves are kept too, so that the open map
+ * is drawn again after a change from the paths of the resources the change touched (`mapPaths`).
  */
 import type { Resource } from '../parse/resource';
 import { ISTIO_NETWORKING } from '../parse/resource';
@@ -11,7 +13,7 @@ import { fingerprintOf, slotOf, type IndexChange, type WorkspaceIndex } from '..
 import { outboundPolicy } from '../mesh/sidecar-scope';
 import { DEFAULT_ROOT_NAMESPACE } from '../mesh/root-namespace';
 import type { Settings } from '../settings';
-import { serviceEntryPaths, virtualServicePaths } from './egress-path';
+import { serviceEntryPaths, virtualServicePaths, type EgressPath } from './egress-path';
 import type { TrafficMapModel } from './traffic-map';
 import { SetMap } from '../data';
 
@@ -28,19 +30,22 @@ interface CachedPaths {
   fingerprint: string;
   paths: PathFacts[];
   deps: Set<string>;
+  /** The resource the paths were computed from, and the paths, when the map needs them (see `mapPaths`). */
+  source?: Resource;
+  full?: EgressPath[];
 }
 
 export type MapSummary = Omit<TrafficMapModel, 'nodes' | 'edges'>;
 
 /** The paths `workspacePaths` keeps of a resource: all of a ServiceEntry's; a VirtualService's to a ServiceEntry's host or through an egress gateway. */
-function pathFactsOf(r: Resource, index: WorkspaceIndex, settings: Settings, deps: Set<string>): PathFacts[] {
+function egressPathsOf(r: Resource, index: WorkspaceIndex, settings: Settings, deps: Set<string>): EgressPath[] {
   const ctx = { index: index.tracked(deps), settings };
-  const paths =
-    r.kind === 'ServiceEntry'
-      ? serviceEntryPaths(r, ctx)
-      : virtualServicePaths(r, ctx).filter((p) => p.definer.kind === 'ServiceEntry' || p.steps.some((s) => s.kind === 'egress-gateway'));
-  return paths.map((p) => ({ key: `${p.namespace}|${p.host}|${p.port}`, host: p.host, namespace: p.namespace, broken: !!p.broken }));
+  return r.kind === 'ServiceEntry'
+    ? serviceEntryPaths(r, ctx)
+    : virtualServicePaths(r, ctx).filter((p) => p.definer.kind === 'ServiceEntry' || p.steps.some((s) => s.kind === 'egress-gateway'));
 }
+
+const keyOf = (p: EgressPath) => `${p.namespace}|${p.host}|${p.port}`;
 
 export class PathSummary {
   /** Per document (see `slotOf`): the facts of its paths while its content and what it read are unchanged. */
@@ -49,6 +54,8 @@ export class PathSummary {
   private readonly readers = new SetMap<string, string>();
   /** How many resources have computed their paths, for tests of incrementality. */
   computedResources = 0;
+  /** Whether the traffic map has been asked for: then the paths are kept, not only the summary's facts. */
+  private keepPaths = false;
   private running: Promise<MapSummary> | undefined;
   private queued: Promise<MapSummary> | undefined;
   /** Counts changes (and resets), so that a finished pass knows whether a change came after it started. */
@@ -93,7 +100,9 @@ export class PathSummary {
     this.forget(slot);
     this.computedResources++;
     const deps = new Set<string>();
-    const entry: CachedPaths = { uri: r.uri, fingerprint: fingerprintOf(r), paths: pathFactsOf(r, this.index, this.settings, deps), deps };
+    const full = egressPathsOf(r, this.index, this.settings, deps);
+    const paths = full.map((p) => ({ key: keyOf(p), host: p.host, namespace: p.namespace, broken: !!p.broken }));
+    const entry: CachedPaths = { uri: r.uri, fingerprint: fingerprintOf(r), paths, deps, ...(this.keepPaths ? { source: r, full } : {}) };
     this.cache.set(slot, entry);
     this.slots.add(r.uri, slot);
     for (const key of deps) this.readers.add(key, slot);
@@ -141,6 +150,33 @@ export class PathSummary {
       namespaces: sorted,
       brokenPaths,
     };
+  }
+
+  /**
+   * Every egress path of the workspace, as `workspacePaths` lists them, from the paths kept per
+   * resource: only resources without kept paths compute theirs, calling `pause` after each so that
+   * the caller can let messages through. A kept path is reused only for the very resource object it
+   * was computed from, so that the map places its nodes in the current text of an edited file.
+   */
+  async mapPaths(pause: () => Promise<void> | undefined): Promise<{ path: EgressPath; source: Resource }[]> {
+    this.keepPaths = true;
+    const out: { path: EgressPath; source: Resource }[] = [];
+    const seen = new Set<string>();
+    for (const r of this.sources()) {
+      let entry = this.cached(r);
+      if (!entry?.full || entry.source !== r) {
+        entry = this.compute(r);
+        const waited = pause();
+        if (waited) await waited;
+      }
+      for (const path of entry.full!) {
+        const key = keyOf(path);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push({ path, source: r });
+      }
+    }
+    return out;
   }
 
   /**

@@ -7,6 +7,7 @@
 import type { Resource } from '../parse/resource';
 import { ISTIO_NETWORKING } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
+import { slotOf } from '../index/workspace-index';
 import { outboundPolicy } from '../mesh/sidecar-scope';
 import { DEFAULT_ROOT_NAMESPACE } from '../mesh/root-namespace';
 import type { MapNodeKind, TrafficMapParams } from '../protocol';
@@ -111,6 +112,9 @@ function filtered(paths: { path: EgressPath; source: Resource }[], filter: Traff
  * whole workspace. `all` lets a caller reuse the paths of an unchanged workspace.
  */
 export function trafficMap(ctx: NavigationContext, filter: TrafficMapParams = {}, all = workspacePaths(ctx)): TrafficMapModel {
+  // Paths kept from before a change (navigation/path-summary.ts) may name a document that has since moved in its file: anchor the current one.
+  const anchor = (r: Resource | undefined) =>
+    anchorOf(r && (ctx.index.find(r.group, r.kind, r.namespace, r.name).find((c) => c.uri === r.uri && slotOf(c) === slotOf(r)) ?? r));
   const nodes = new Map<string, MapNodeModel>();
   const edges = new Map<string, MapEdgeModel>();
   const addNode = (node: MapNodeModel) => {
@@ -134,17 +138,17 @@ export function trafficMap(ctx: NavigationContext, filter: TrafficMapParams = {}
   const hostNode = (path: EgressPath, broken: boolean, step?: PathStep): MapNodeModel => {
     const definer = step && step.name !== path.host && step.resource ? step.resource : path.definer;
     const name = step?.name ?? path.host;
-    return { id: `host:${name}`, kind: 'host', label: name, caption: `${definer.kind} ${definer.name}`, broken, at: anchorOf(definer) };
+    return { id: `host:${name}`, kind: 'host', label: name, caption: `${definer.kind} ${definer.name}`, broken, at: anchor(definer) };
   };
   for (const { path, source } of filtered(all, filter)) {
     const ns = `namespace:${path.namespace}`;
-    addNode({ id: ns, kind: 'namespace', label: path.namespace, caption: 'namespace', broken: false, at: anchorOf(source) });
+    addNode({ id: ns, kind: 'namespace', label: path.namespace, caption: 'namespace', broken: false, at: anchor(source) });
     let previous = ns;
     for (const step of path.steps) {
       const id = nodeId(step, path.namespace);
       if (step.kind === 'sidecar') {
         const sidecar = ctx.index.withTag('Sidecar', `ns:${path.namespace}`).find((s) => s.group === ISTIO_NETWORKING);
-        addNode({ id, kind: 'sidecar', label: 'sidecar', caption: path.namespace, broken: false, at: anchorOf(sidecar) });
+        addNode({ id, kind: 'sidecar', label: 'sidecar', caption: path.namespace, broken: false, at: anchor(sidecar) });
       } else if (step.kind === 'egress-gateway') {
         addNode({
           id,
@@ -152,10 +156,10 @@ export function trafficMap(ctx: NavigationContext, filter: TrafficMapParams = {}
           label: step.name.split('.')[0],
           caption: 'egress gateway',
           broken: !!step.broken,
-          at: anchorOf(step.resource),
+          at: anchor(step.resource),
         });
       } else if (step.kind === 'route') {
-        addNode({ id, kind: 'route', label: step.name, caption: step.note ?? 'not followed', broken: false, at: anchorOf(step.resource) });
+        addNode({ id, kind: 'route', label: step.name, caption: step.note ?? 'not followed', broken: false, at: anchor(step.resource) });
       } else {
         addNode(hostNode(path, !!step.broken, step));
       }
