@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { generateBundleCommand, type GenerateArgs } from './generate-bundle';
-import { COMMANDS, IndexedNotification, WorkspaceChangedNotification, type TrafficMapParams } from '../../server/src/protocol';
+import { COMMANDS, IndexedNotification, MapSummaryNotification, WorkspaceChangedNotification, type TrafficMapParams } from '../../server/src/protocol';
 import { TrafficMapView } from './traffic-map';
 import { EgressStatusBar } from './status-bar';
 import { snippetCompletionProvider } from './snippets';
@@ -36,6 +36,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   client.onNotification(WorkspaceChangedNotification, changed);
   client.onNotification(IndexedNotification, changed);
+  client.onNotification(MapSummaryNotification, (summary) => status.summarized(summary));
   context.subscriptions.push(
     map,
     status,

@@ -53,9 +53,17 @@ export class EgressStatusBar implements vscode.Disposable {
     for (const s of this.subscriptions) s.dispose();
   }
 
+  /** New figures the server worked out after answering with stale ones. */
+  summarized(summary: TrafficMap): void {
+    this.map = summary;
+    this.render();
+  }
+
   private async update(): Promise<void> {
     try {
-      this.map = await this.client.sendRequest(TrafficMapRequest, { summaryOnly: true });
+      const summary = await this.client.sendRequest(TrafficMapRequest, { summaryOnly: true });
+      // Before its first figures the server answers with empty stale ones: keep what is shown until it sends figures.
+      this.map = summary.stale && summary.policy.mode === '' ? this.map && { ...this.map, stale: true } : summary;
     } catch {
       this.map = undefined;
     }
@@ -80,6 +88,7 @@ export class EgressStatusBar implements vscode.Disposable {
     tooltip.appendMarkdown(
       `\n${plural(map.hosts.length, 'external host')}, ${plural(map.brokenPaths, 'broken path')}, ${plural(findings, 'finding')} (errors and warnings)\n\n`,
     );
+    if (map.stale) tooltip.appendMarkdown('Updating the figures after the latest changes…\n\n');
     tooltip.appendMarkdown('Click to show the egress traffic map.');
     this.item.tooltip = tooltip;
     this.item.accessibilityInformation = {

@@ -7,12 +7,26 @@ import { startServer } from './server';
 import { listFiles, readText } from './node/workspace';
 import { loadSchemaStore } from './node/schemas';
 import type { SchemaStore } from './schema/catalogue';
+import { MessageWatch } from './features/slices';
 
-const connection = createConnection(ProposedFeatures.all);
+/** Input that has come in and not been dispatched yet, so that background work lets it through first. */
+const messages = new MessageWatch();
+const connection = createConnection(ProposedFeatures.all, {
+  messageStrategy: {
+    handleMessage: (message, next) => {
+      messages.handled();
+      return next(message);
+    },
+  },
+});
+// The connection reads the same streams (it picks them from the same arguments).
+if (process.argv.includes('--stdio')) process.stdin.on('data', () => messages.arrived());
+else if (process.argv.includes('--node-ipc')) process.on('message', () => messages.arrived());
 let store: SchemaStore | undefined;
 
 startServer(connection, {
   listFiles,
   readFile: readText,
   schemas: () => (store ??= loadSchemaStore()),
+  messages,
 });

@@ -143,10 +143,18 @@ export interface TrafficMap {
   namespaces: string[];
   /** Paths whose link is broken, before filtering. */
   brokenPaths: number;
+  /**
+   * Set on a summary (`summaryOnly`) that a change has overtaken: the last figures worked out, or
+   * empty ones before the first; the server sends `MapSummaryNotification` when it has newer ones.
+   */
+  stale?: boolean;
 }
 
 /** The egress traffic map of the workspace, laid out, for the map view and the status bar. */
 export const TrafficMapRequest = new RequestType<TrafficMapParams, TrafficMap, void>('istioEgress/trafficMap');
+
+/** The summary worked out after a summary request was answered with stale figures (`stale` set if changes came meanwhile too). */
+export const MapSummaryNotification = new NotificationType<TrafficMap>('istioEgress/mapSummary');
 
 /** What the map view (a webview) asks the extension: its first map, another filter, or to open a node's YAML. */
 export type MapViewRequest = { type: 'ready' } | { type: 'filter'; filter: TrafficMapParams } | { type: 'open'; at: MapLocation };

@@ -34,17 +34,20 @@ import { clampedTextDocuments, offsetAt } from './features/positions';
 import { compileFilter, inSkippedFolder, type FileFilter } from './node/workspace';
 import {
   IndexedNotification,
+  MapSummaryNotification,
   GenerateBundleRequest,
   BundleDefaultsRequest,
   TrafficMapRequest,
   WorkspaceChangedNotification,
   type IndexedParams,
 } from './protocol';
-import { isSummaryRequest, mapSummaryOf, trafficMapOf } from './features/traffic-map';
+import { isSummaryRequest, trafficMapOf } from './features/traffic-map';
 import { PathSummary } from './navigation/path-summary';
 import { bundleDefaults, bundleFor } from './features/generate';
 import { checkedBundleParams, fileFolders } from './features/faults';
 import { FileEvents } from './features/file-events';
+import { SLICE_MS, Slices, yieldToMessages, type MessageWatch } from './features/slices';
+import { SummaryRequests } from './features/summary-requests';
 import { errorReporter } from './faults';
 import { severityProblems } from './check/severity-setting';
 import { isRecord } from './data';
@@ -54,13 +57,13 @@ export interface ServerIO {
   listFiles(folder: string, filter: FileFilter, unreadable?: (folder: string, reason: string) => void): Promise<string[]>;
   readFile(path: string): Promise<string | undefined>;
   schemas(): SchemaStore;
+  /** Whether a message from the editor waits, so that background work lets it through first. */
+  messages?: MessageWatch;
 }
 
 const PUBLISH_DELAY_MS = 20;
 /** Files the start-up scan reads ahead of the one it parses. */
 const READ_AHEAD = 8;
-/** How long publishing runs before it lets other messages through. */
-const SLICE_MS = 8;
 /** More diagnostics than this in one file help nobody and make every publish slow; the first ones are shown. */
 const MAX_DIAGNOSTICS = 1000;
 
@@ -174,15 +177,14 @@ export function startServer(connection: Connection, io: ServerIO): void {
     publishTimer = undefined;
     draining = true;
     try {
-      let sliceStarted = Date.now();
+      const slices = new Slices(io.messages);
       let publishedAny = false;
       flush();
       while (pending.size > 0 || urgent.size > 0) {
         const [uri] = urgent.size > 0 ? urgent : pending;
         const yieldIfDue = async () => {
-          if (Date.now() - sliceStarted < SLICE_MS) return;
-          await new Promise((resolve) => setImmediate(resolve));
-          sliceStarted = Date.now();
+          if (!slices.due()) return;
+          await slices.next();
           flush();
         };
         // Check a file document by document, yielding between them; an edit that arrives meanwhile wins.
@@ -274,7 +276,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
     for (const folder of folders) paths.push(...(await io.listFiles(folder, filter, (p, reason) => unreadable.push(`${p} (${reason})`))));
     const seen = new Set<string>();
     let lastReport = 0;
-    let sliceStarted = Date.now();
+    const slices = new Slices(io.messages);
     // Files are read a few ahead of the one being parsed, so that parsing never waits for the disk.
     const reads = new Map<number, { text: Promise<string | undefined>; since: number }>();
     const readAhead = (from: number) => {
@@ -303,10 +305,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
         lastReport = i;
         progress.report(Math.round(((i + 1) / paths.length) * 100), `${i + 1}/${paths.length} files`);
       }
-      if (Date.now() - sliceStarted >= SLICE_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
-        sliceStarted = Date.now();
-      }
+      await slices.next();
     }
     for (const uri of [...index.uris()]) if (!seen.has(uri) && !documents.get(uri)) index.removeFile(uri);
     progress?.done();
@@ -468,20 +467,28 @@ export function startServer(connection: Connection, io: ServerIO): void {
    * Lets the summary's path computation pause when its slice is used up, and resume only once no
    * edit or re-check is waiting, so that it never delays diagnostics, completion or hover.
    */
-  let summarySliceStarted = 0;
+  const summarySlices = new Slices(io.messages);
   const summaryPause = (): Promise<void> | undefined => {
-    if (Date.now() - summarySliceStarted < SLICE_MS) return undefined;
+    if (!summarySlices.due()) return undefined;
     return (async () => {
-      await new Promise((resolve) => setImmediate(resolve));
+      await yieldToMessages(io.messages);
       while (scanning || draining || publishTimer || edits.size > 0) await new Promise((resolve) => setTimeout(resolve, SLICE_MS));
-      summarySliceStarted = Date.now();
+      summarySlices.restart();
     })();
   };
+  const summaryRequests = new SummaryRequests(
+    pathSummary,
+    summaryPause,
+    (summary) => void connection.sendNotification(MapSummaryNotification, summary),
+    (e) => connection.console.error(`Istio Egress: the egress summary failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+  );
+  /** The map view waits for its map: computing the paths it lacks yields only to other messages. */
+  const mapSlices = new Slices(io.messages);
   connection.onRequest(TrafficMapRequest, async (p) => {
     flush();
-    if (!isSummaryRequest(p)) return trafficMapOf(p, navigation(), index.version, textOf);
-    summarySliceStarted = Date.now();
-    return mapSummaryOf(await pathSummary.summarize(summaryPause));
+    if (isSummaryRequest(p)) return summaryRequests.answer();
+    const paths = await pathSummary.mapPaths(() => (mapSlices.due() ? mapSlices.next() : undefined));
+    return trafficMapOf(p, navigation(), paths, textOf);
   });
 
   documents.listen(connection);

@@ -1,7 +1,8 @@
 /**
  * The traffic map request over stdio: the map of a workspace as the server lays it out (nodes with
  * their definitions, edges with port, protocol and TLS), filters, and a broken link after an edit,
- * announced by the workspace-changed notification.
+ * announced by the workspace-changed notification; the status bar's summary, answered at once with
+ * the last figures (stale after a change) and followed by the refreshed ones.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startClient, fileUri, waitUntil, type TestClient } from './lsp-client';
-import { TrafficMapRequest, WorkspaceChangedNotification, type TrafficMap } from '../../server/src/protocol';
+import { MapSummaryNotification, TrafficMapRequest, WorkspaceChangedNotification, type TrafficMap } from '../../server/src/protocol';
 
 const GATEWAY = `apiVersion: networking.istio.io/v1
 kind: Gateway
@@ -103,6 +104,8 @@ let workspace: string;
 let client: TestClient;
 let routesUri: string;
 let changes = 0;
+/** The summaries the server sent after answering with stale figures. */
+const refreshed: TrafficMap[] = [];
 
 before(async () => {
   workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-egress-map-'));
@@ -112,6 +115,9 @@ before(async () => {
   client = await startClient(workspace);
   client.connection.onNotification(WorkspaceChangedNotification, () => {
     changes++;
+  });
+  client.connection.onNotification(MapSummaryNotification, (summary) => {
+    refreshed.push(summary);
   });
 });
 
@@ -186,12 +192,21 @@ test('an edit that breaks a link turns its edge red with the reason, after a wor
   client.close(routesUri);
 });
 
+/** The summary as the status bar ends up showing it: the answer, or the refreshed figures that follow a stale answer. */
+async function currentSummary(): Promise<TrafficMap> {
+  const before = refreshed.length;
+  const answer = await client.connection.sendRequest(TrafficMapRequest, { summaryOnly: true });
+  if (!answer.stale) return answer;
+  await waitUntil(() => refreshed.slice(before).some((s) => !s.stale), 'the refreshed summary');
+  return refreshed.slice(before).find((s) => !s.stale)!;
+}
+
 test('the status bar’s summary has the policy, lists and counts of the map, no nodes, and follows an edit', async () => {
   const summaryOf = (map: TrafficMap) => ({ policy: map.policy, hosts: map.hosts, namespaces: map.namespaces, brokenPaths: map.brokenPaths });
   // The previous test closed the file: the index goes back to the disk's text once it is read.
   let full = await client.connection.sendRequest(TrafficMapRequest, {});
   for (let i = 0; i < 100 && full.brokenPaths > 0; i++) full = await client.connection.sendRequest(TrafficMapRequest, {});
-  const summary = await client.connection.sendRequest(TrafficMapRequest, { summaryOnly: true });
+  const summary = await currentSummary();
   assert.deepEqual([summary.nodes.length, summary.edges.length, summary.width, summary.height], [0, 0, 0, 0]);
   assert.deepEqual(summaryOf(summary), summaryOf(full));
   assert.equal(summary.brokenPaths, 0);
@@ -199,10 +214,35 @@ test('the status bar’s summary has the policy, lists and counts of the map, no
   client.open(routesUri, ROUTES, 1);
   client.change(routesUri, ROUTES.replace('subset: cnn', 'subset: cnnn').replace('www.google.com', 'www.google.de'), 2);
   await waitUntil(() => changes > before, 'the workspace-changed notification');
-  const after = await client.connection.sendRequest(TrafficMapRequest, { summaryOnly: true });
+  const after = await currentSummary();
   assert.deepEqual(after.hosts, ['edition.cnn.com', 'www.google.de']);
   assert.equal(after.brokenPaths, 1);
   assert.deepEqual(summaryOf(after), summaryOf(await client.connection.sendRequest(TrafficMapRequest, {})));
+  client.change(routesUri, ROUTES, 3);
+  client.close(routesUri);
+});
+
+test('a summary request after a change is answered at once with the last figures, marked stale, and the refreshed figures follow', async () => {
+  client.open(routesUri, ROUTES, 1);
+  const settled = await currentSummary();
+  assert.deepEqual(settled.hosts, ['edition.cnn.com', 'www.google.com']);
+  // Nothing changed since: the same figures, not stale, and no pass to wait for.
+  const again = await client.connection.sendRequest(TrafficMapRequest, { summaryOnly: true });
+  assert.equal(again.stale, undefined);
+  assert.deepEqual(again.hosts, settled.hosts);
+  // The request comes right behind an edit, before its re-check: it does not wait for the new paths.
+  const before = refreshed.length;
+  client.change(routesUri, ROUTES.replace('www.google.com', 'www.google.de'), 2);
+  const answer = await client.connection.sendRequest(TrafficMapRequest, { summaryOnly: true });
+  assert.equal(answer.stale, true);
+  assert.deepEqual(answer.hosts, ['edition.cnn.com', 'www.google.com']);
+  assert.deepEqual(answer.policy, settled.policy);
+  await waitUntil(() => refreshed.slice(before).some((s) => !s.stale), 'the refreshed summary');
+  const fresh = refreshed.slice(before).find((s) => !s.stale)!;
+  assert.deepEqual(fresh.hosts, ['edition.cnn.com', 'www.google.de']);
+  assert.deepEqual([fresh.nodes.length, fresh.edges.length], [0, 0]);
+  // Now current: asked again, the refreshed figures, not stale.
+  assert.deepEqual(await client.connection.sendRequest(TrafficMapRequest, { summaryOnly: true }), fresh);
   client.change(routesUri, ROUTES, 3);
   client.close(routesUri);
 });

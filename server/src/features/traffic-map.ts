@@ -22,17 +22,14 @@ export const isSummaryRequest = (params: unknown): boolean => checkedParams(para
 /** The answer to a summary request: the policy, lists and counts, and no map. */
 export const mapSummaryOf = (summary: MapSummary): TrafficMap => ({ ...summary, nodes: [], edges: [], width: 0, height: 0 });
 
-/**
- * The paths of the workspace as of one index version and settings: the status bar and the map view
- * ask after the same change, and computing every path of a large workspace takes a while.
- */
-let cached: { index: unknown; version: number; settings: unknown; paths: ReturnType<typeof workspacePaths> } | undefined;
-
-/** The laid-out map; `version` is the index's, which grows with every change. */
-export function trafficMapOf(params: unknown, ctx: NavigationContext, version: number, textOf: (uri: string) => string | undefined): TrafficMap {
-  if (!cached || cached.index !== ctx.index || cached.version !== version || cached.settings !== ctx.settings)
-    cached = { index: ctx.index, version, settings: ctx.settings, paths: workspacePaths(ctx) };
-  const model = trafficMap(ctx, checkedParams(params), cached.paths);
+/** The laid-out map of `paths`, every egress path of the workspace (`PathSummary.mapPaths` keeps them between changes). */
+export function trafficMapOf(
+  params: unknown,
+  ctx: NavigationContext,
+  paths: ReturnType<typeof workspacePaths>,
+  textOf: (uri: string) => string | undefined,
+): TrafficMap {
+  const model = trafficMap(ctx, checkedParams(params), paths);
   // A summary (the status bar's, after every batch of changes) or a filter that keeps nothing has nothing to lay out.
   if (model.nodes.length === 0) return { ...model, nodes: [], edges: [], width: 0, height: 0 };
   const laidOut = layoutMap(model);

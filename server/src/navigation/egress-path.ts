@@ -322,18 +322,31 @@ function pathVia(ctx: NavigationContext, definer: Resource, host: string, port: 
   const hops = ['sidecar'];
   const steps: PathStep[] = [{ kind: 'sidecar', name: namespace, port: port.number, protocol: port.protocol }];
   const make = (broken?: string, at?: { resource: Resource; path: YamlPath }): EgressPath => {
-    const span = at && spanAtPath(at.resource.document.ast, at.path);
-    return {
+    const path: EgressPath = {
       host: calledAs?.host ?? host,
       port: port.number,
       namespace,
       hops,
       ...(broken ? { broken } : {}),
-      ...(span && at ? { brokenAt: { uri: at.resource.uri, ...span } } : {}),
       text: render(namespace, hops, broken),
       steps,
       definer: calledAs?.service ?? definer,
     };
+    // Placed when read: a dropped syntax tree is parsed again for it, which the status bar's summary never needs.
+    if (at) {
+      let placed: EgressPath['brokenAt'] | null = null;
+      Object.defineProperty(path, 'brokenAt', {
+        enumerable: true,
+        get: () => {
+          if (placed === null) {
+            const span = spanAtPath(at.resource.document.ast, at.path);
+            placed = span && { uri: at.resource.uri, ...span };
+          }
+          return placed;
+        },
+      });
+    }
+    return path;
   };
   /**
    * The last hop, at the host (or what an alias stands for) on the port called, with the TLS originated on the way;

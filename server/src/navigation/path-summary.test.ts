@@ -8,8 +8,11 @@ import assert from 'node:assert/strict';
 import { parseFile } from '../parse/parse';
 import { WorkspaceIndex } from '../index/workspace-index';
 import { DEFAULT_SETTINGS } from '../settings';
-import { trafficMap } from './traffic-map';
+import { trafficMap, workspacePaths } from './traffic-map';
 import { PathSummary } from './path-summary';
+import { reparsedTrees, setSyntaxBudget } from '../parse/syntax-trees';
+import { virtualServicePaths } from './egress-path';
+import { ISTIO_NETWORKING } from '../parse/resource';
 
 const GATEWAY = 'istio-egressgateway.istio-system.svc.cluster.local';
 
@@ -176,4 +179,75 @@ test('summaries asked while one runs share one more run', async () => {
   await first;
   assert.deepEqual(answers[0], fullSummary(index));
   assert.equal(answers[0].brokenPaths, 1);
+});
+
+test('the latest figures are at hand at once, stale from a change made during or after the pass that worked them out', async () => {
+  const { index, summary } = workspace(3);
+  assert.equal(summary.latest(), undefined, 'no pass has ended yet');
+  const first = await summary.summarize(() => undefined);
+  assert.deepEqual(summary.latest(), { summary: first, stale: false });
+  summary.changed(index.setFile(parseFile(uriOf(1), teamFile(1, { subset: 'gone' }))));
+  assert.deepEqual(summary.latest(), { summary: first, stale: true });
+  // A change during a pass: its figures are kept, and stale.
+  let pauses = 0;
+  const during = await summary.summarize(() => {
+    if (++pauses === 2) summary.changed(index.setFile(parseFile(uriOf(2), teamFile(2, { subset: 'gone' }))));
+    return undefined;
+  });
+  assert.deepEqual(summary.latest(), { summary: during, stale: true });
+  const after = await summary.summarize(() => undefined);
+  assert.deepEqual(summary.latest(), { summary: after, stale: false });
+  assert.equal(after.brokenPaths, 2);
+  summary.reset(DEFAULT_SETTINGS);
+  assert.equal(summary.latest()?.stale, true, 'new settings make the figures stale');
+});
+
+test('the summary of broken paths parses no dropped syntax tree again: only a reader of where the break is written does', () => {
+  const previous = setSyntaxBudget(0);
+  try {
+    const index = new WorkspaceIndex();
+    index.setFile(parseFile('file:///ws/gateway.yaml', GATEWAY_FILE));
+    for (let i = 0; i < 6; i++) index.setFile(parseFile(uriOf(i), teamFile(i, { subset: `typo-${i}` })));
+    const before = reparsedTrees();
+    const figures = new PathSummary(index, DEFAULT_SETTINGS).summary();
+    assert.equal(figures.brokenPaths, 6);
+    assert.equal(reparsedTrees(), before, 'the summary placed no broken link');
+    // The code lens reads where the break is written: then the tree is parsed again, and the place is right.
+    const vs = index.find(ISTIO_NETWORKING, 'VirtualService', 'team-0', 'route-1')[0];
+    const broken = virtualServicePaths(vs, { index, settings: DEFAULT_SETTINGS }).find((p) => p.broken)!;
+    assert.ok(broken.brokenAt);
+    assert.equal(index.file(uriOf(0))!.text.slice(broken.brokenAt.start, broken.brokenAt.end), 'typo-0');
+    assert.ok(reparsedTrees() > before);
+  } finally {
+    setSyntaxBudget(previous);
+  }
+});
+
+test('the map’s paths are kept once asked for: after an edit only the touched resources compute theirs, and nodes sit in the current text', async () => {
+  const { index, summary } = workspace(20);
+  const ctx = { index, settings: DEFAULT_SETTINGS };
+  const pathsOf = (list: { path: { text: string }; source: { name: string } }[]) => list.map((p) => `${p.source.name}: ${p.path.text}`);
+  let pauses = 0;
+  const pause = () => {
+    pauses++;
+    return undefined;
+  };
+  assert.deepEqual(pathsOf(await summary.mapPaths(pause)), pathsOf(workspacePaths(ctx)));
+  assert.equal(pauses, 80, 'a pause after each ServiceEntry and VirtualService computed');
+  const computed = summary.computedResources;
+  await summary.mapPaths(pause);
+  assert.equal(summary.computedResources, computed, 'an unchanged workspace computes nothing');
+  // A longer subset name in team-3's file breaks one path and moves every later document of the file.
+  summary.changed(index.setFile(parseFile(uriOf(3), teamFile(3, { subset: 'host-7-renamed-at-length' }))));
+  const after = await summary.mapPaths(pause);
+  assert.deepEqual(pathsOf(after), pathsOf(workspacePaths(ctx)));
+  assert.ok(summary.computedResources - computed <= 4, `${summary.computedResources - computed} resources computed their paths again`);
+  // The edited file's resources are new objects: their nodes are placed in the new text.
+  const map = trafficMap(ctx, { namespace: 'team-3' }, after);
+  const text = index.file(uriOf(3))!.text;
+  const namespaceNode = map.nodes.find((n) => n.id === 'namespace:team-3')!;
+  const at = namespaceNode.at;
+  assert.equal(at?.uri, uriOf(3));
+  assert.deepEqual(map.nodes, trafficMap(ctx, { namespace: 'team-3' }).nodes);
+  assert.ok(text.slice(at.offset).startsWith('ext-6'), text.slice(at.offset, at.offset + 20));
 });

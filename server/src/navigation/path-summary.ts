@@ -4,6 +4,8 @@
  * index keys they read, a change drops only the resources that read a changed key, and only those
  * compute their paths again. The status bar asks for the summary after every batch of changes; the
  * answer equals `trafficMap(ctx, { summaryOnly: true })`, which computes every path of the workspace.
+ * Once the traffic map has been asked for, the paths themselves are kept too, so that the open map
+ * is drawn again after a change from the paths of the resources the change touched (`mapPaths`).
  */
 import type { Resource } from '../parse/resource';
 import { ISTIO_NETWORKING } from '../parse/resource';
@@ -11,8 +13,8 @@ import { fingerprintOf, slotOf, type IndexChange, type WorkspaceIndex } from '..
 import { outboundPolicy } from '../mesh/sidecar-scope';
 import { DEFAULT_ROOT_NAMESPACE } from '../mesh/root-namespace';
 import type { Settings } from '../settings';
-import { serviceEntryPaths, servicePaths, virtualServicePaths } from './egress-path';
-import { pathKey, type TrafficMapModel } from './traffic-map';
+import { serviceEntryPaths, servicePaths, virtualServicePaths, type EgressPath } from './egress-path';
+import { pathKey, type TrafficMapModel, type WorkspacePath } from './traffic-map';
 import { SetMap } from '../data';
 
 /** What the summary needs of one path: `key` is what `workspacePaths` keeps one path per. */
@@ -28,6 +30,9 @@ interface CachedPaths {
   fingerprint: string;
   paths: PathFacts[];
   deps: Set<string>;
+  /** The resource the paths were computed from, and the paths, when the map needs them (see `mapPaths`). */
+  source?: Resource;
+  full?: EgressPath[];
 }
 
 export type MapSummary = Omit<TrafficMapModel, 'nodes' | 'edges'>;
@@ -36,17 +41,14 @@ export type MapSummary = Omit<TrafficMapModel, 'nodes' | 'edges'>;
  * The paths `workspacePaths` keeps of a resource: all of a ServiceEntry's or a Service's; a VirtualService's to a
  * ServiceEntry's host or through an egress gateway.
  */
-function pathFactsOf(r: Resource, index: WorkspaceIndex, settings: Settings, deps: Set<string>): PathFacts[] {
+function egressPathsOf(r: Resource, index: WorkspaceIndex, settings: Settings, deps: Set<string>): EgressPath[] {
   // As the resource sees the workspace (its mesh, the nearest version of each object), as the map and the lenses do.
   const ctx = { index: index.tracked(deps, r), settings };
-  const paths =
-    r.kind === 'ServiceEntry'
-      ? serviceEntryPaths(r, ctx)
-      : r.kind === 'Service'
-        ? servicePaths(r, ctx)
-        : virtualServicePaths(r, ctx).filter((p) => p.definer.kind === 'ServiceEntry' || p.steps.some((s) => s.kind === 'egress-gateway'));
-  const mesh = index.meshOfUri(r.uri);
-  return paths.map((p) => ({ key: pathKey(mesh, p), host: p.host, namespace: p.namespace, broken: !!p.broken }));
+  return r.kind === 'ServiceEntry'
+    ? serviceEntryPaths(r, ctx)
+    : r.kind === 'Service'
+      ? servicePaths(r, ctx)
+      : virtualServicePaths(r, ctx).filter((p) => p.definer.kind === 'ServiceEntry' || p.steps.some((s) => s.kind === 'egress-gateway'));
 }
 
 export class PathSummary {
@@ -56,8 +58,13 @@ export class PathSummary {
   private readonly readers = new SetMap<string, string>();
   /** How many resources have computed their paths, for tests of incrementality. */
   computedResources = 0;
+  /** Whether the traffic map has been asked for: then the paths are kept, not only the summary's facts. */
+  private keepPaths = false;
   private running: Promise<MapSummary> | undefined;
   private queued: Promise<MapSummary> | undefined;
+  /** Counts changes (and resets), so that a finished pass knows whether a change came after it started. */
+  private generation = 0;
+  private last: { summary: MapSummary; generation: number } | undefined;
 
   constructor(
     private readonly index: WorkspaceIndex,
@@ -66,6 +73,7 @@ export class PathSummary {
 
   /** Forgets everything, for new settings or a workspace indexed again. */
   reset(settings: Settings): void {
+    this.generation++;
     this.settings = settings;
     this.cache.clear();
     this.slots.clear();
@@ -74,6 +82,8 @@ export class PathSummary {
 
   /** Drops the paths of every resource that read a key the change touched, and those of documents no longer in the changed file. */
   changed(change: IndexChange): void {
+    // Any change may change the outbound policies, which the summary reads without keeping their keys.
+    this.generation++;
     for (const key of change.keys) for (const slot of [...this.readers.get(key)]) this.forget(slot);
     const current = new Set((this.index.file(change.uri)?.resources ?? []).map(slotOf));
     for (const slot of [...this.slots.get(change.uri)]) if (!current.has(slot)) this.forget(slot);
@@ -98,7 +108,10 @@ export class PathSummary {
     this.forget(slot);
     this.computedResources++;
     const deps = new Set<string>();
-    const entry: CachedPaths = { uri: r.uri, fingerprint: fingerprintOf(r), paths: pathFactsOf(r, this.index, this.settings, deps), deps };
+    const full = egressPathsOf(r, this.index, this.settings, deps);
+    const mesh = this.index.meshOfUri(r.uri);
+    const paths = full.map((p) => ({ key: pathKey(mesh, p), host: p.host, namespace: p.namespace, broken: !!p.broken }));
+    const entry: CachedPaths = { uri: r.uri, fingerprint: fingerprintOf(r), paths, deps, ...(this.keepPaths ? { source: r, full } : {}) };
     this.cache.set(slot, entry);
     this.slots.add(r.uri, slot);
     for (const key of deps) this.readers.add(key, slot);
@@ -148,6 +161,42 @@ export class PathSummary {
     };
   }
 
+  /**
+   * Every egress path of the workspace, as `workspacePaths` lists them, from the paths kept per
+   * resource: only resources without kept paths compute theirs, calling `pause` after each so that
+   * the caller can let messages through. A kept path is reused only for the very resource object it
+   * was computed from, so that the map places its nodes in the current text of an edited file.
+   */
+  async mapPaths(pause: () => Promise<void> | undefined): Promise<WorkspacePath[]> {
+    this.keepPaths = true;
+    const out: WorkspacePath[] = [];
+    const seen = new Set<string>();
+    for (const r of this.sources()) {
+      let entry = this.cached(r);
+      if (!entry?.full || entry.source !== r) {
+        entry = this.compute(r);
+        const waited = pause();
+        if (waited) await waited;
+      }
+      const mesh = this.index.meshOfUri(r.uri);
+      for (const path of entry.full!) {
+        const key = pathKey(mesh, path);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push({ path, source: r, ...(mesh !== undefined ? { mesh } : {}) });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The last summary a pass worked out, at once, and whether a change or reset came after that pass
+   * started (`stale`); undefined before the first pass ends.
+   */
+  latest(): { summary: MapSummary; stale: boolean } | undefined {
+    return this.last && { summary: this.last.summary, stale: this.last.generation !== this.generation };
+  }
+
   /** The summary now, computing the paths that are not cached (all of them at once: `summarize` spreads the work). */
   summary(): MapSummary {
     const steps = this.aggregate();
@@ -184,10 +233,14 @@ export class PathSummary {
   }
 
   private async summarizeNow(pause: () => Promise<void> | undefined): Promise<MapSummary> {
+    const generation = this.generation;
     const steps = this.aggregate();
     for (;;) {
       const step = steps.next();
-      if (step.done) return step.value;
+      if (step.done) {
+        this.last = { summary: step.value, generation };
+        return step.value;
+      }
       const waited = pause();
       if (waited) await waited;
     }

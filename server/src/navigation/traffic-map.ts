@@ -7,6 +7,7 @@
 import type { Resource } from '../parse/resource';
 import { ISTIO_NETWORKING } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
+import { slotOf } from '../index/workspace-index';
 import { outboundPolicy } from '../mesh/sidecar-scope';
 import { DEFAULT_ROOT_NAMESPACE } from '../mesh/root-namespace';
 import type { MapNodeKind, TrafficMapParams } from '../protocol';
@@ -151,6 +152,9 @@ function filtered(paths: WorkspacePath[], filter: TrafficMapParams): WorkspacePa
  * whole workspace. `all` lets a caller reuse the paths of an unchanged workspace.
  */
 export function trafficMap(ctx: NavigationContext, filter: TrafficMapParams = {}, all = workspacePaths(ctx)): TrafficMapModel {
+  // Paths kept from before a change (navigation/path-summary.ts) may name a document that has since moved in its file: anchor the current one.
+  const anchor = (r: Resource | undefined) =>
+    anchorOf(r && (ctx.index.find(r.group, r.kind, r.namespace, r.name).find((c) => c.uri === r.uri && slotOf(c) === slotOf(r)) ?? r));
   const nodes = new Map<string, MapNodeModel>();
   const edges = new Map<string, MapEdgeModel>();
   const addNode = (node: MapNodeModel) => {
@@ -181,10 +185,10 @@ export function trafficMap(ctx: NavigationContext, filter: TrafficMapParams = {}
     const hostNode = (broken: boolean, step?: PathStep): MapNodeModel => {
       const definer = step && step.name !== path.host && step.resource ? step.resource : path.definer;
       const name = step?.name ?? path.host;
-      return { id: `host:${name}`, kind: 'host', label: name, caption: `${definer.kind} ${definer.name}`, broken, at: anchorOf(definer) };
+      return { id: `host:${name}`, kind: 'host', label: name, caption: `${definer.kind} ${definer.name}`, broken, at: anchor(definer) };
     };
     const ns = `namespace:${path.namespace}`;
-    add({ id: ns, kind: 'namespace', label: path.namespace, caption: 'namespace', broken: false, at: anchorOf(source) });
+    add({ id: ns, kind: 'namespace', label: path.namespace, caption: 'namespace', broken: false, at: anchor(source) });
     let previous = inMesh(ns);
     for (const step of path.steps) {
       const id = nodeId(step, path.namespace);
@@ -192,7 +196,7 @@ export function trafficMap(ctx: NavigationContext, filter: TrafficMapParams = {}
         const sidecar = seenBy(ctx, source)
           .withTag('Sidecar', `ns:${path.namespace}`)
           .find((s) => s.group === ISTIO_NETWORKING);
-        add({ id, kind: 'sidecar', label: 'sidecar', caption: path.namespace, broken: false, at: anchorOf(sidecar) });
+        add({ id, kind: 'sidecar', label: 'sidecar', caption: path.namespace, broken: false, at: anchor(sidecar) });
       } else if (step.kind === 'egress-gateway') {
         add({
           id,
@@ -200,10 +204,10 @@ export function trafficMap(ctx: NavigationContext, filter: TrafficMapParams = {}
           label: step.name.split('.')[0],
           caption: 'egress gateway',
           broken: !!step.broken,
-          at: anchorOf(step.resource),
+          at: anchor(step.resource),
         });
       } else if (step.kind === 'route') {
-        add({ id, kind: 'route', label: step.name, caption: step.note ?? 'not followed', broken: false, at: anchorOf(step.resource) });
+        add({ id, kind: 'route', label: step.name, caption: step.note ?? 'not followed', broken: false, at: anchor(step.resource) });
       } else {
         add(hostNode(!!step.broken, step));
       }
