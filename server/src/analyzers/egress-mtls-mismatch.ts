@@ -184,15 +184,39 @@ export const egressMtlsMismatch: Analyzer<State> = {
     const dr = s.dr ? `DestinationRule "${s.dr}"` : 'No DestinationRule';
     switch (s.kind) {
       case 'needs-istio-mutual':
-        return `${server} expects Istio mutual TLS (${s.serverProtocol}, tls.mode ISTIO_MUTUAL), but ${s.dr ? `${dr} sets ${s.clientModeWritten ? `tls.mode ${s.clientMode}` : 'no tls.mode'}` : 'no DestinationRule for the egress gateway sets tls.mode'} for this route to the egress gateway, so the sidecar sends what the gateway cannot accept and the connection is reset (503). Set tls.mode: ISTIO_MUTUAL${s.host && !s.sni ? ` and sni: ${s.host}` : ''} for the subset or port.`;
+        return (
+          `${server} expects Istio mutual TLS (${s.serverProtocol}, tls.mode ISTIO_MUTUAL), but ` +
+          (s.dr
+            ? `${dr} sets ${s.clientModeWritten ? `tls.mode ${s.clientMode}` : 'no tls.mode'}`
+            : 'no DestinationRule for the egress gateway sets tls.mode') +
+          ' for ' +
+          'this route to the egress gateway, so the sidecar sends what the gateway cannot accept and the connection is ' +
+          `reset (503). Set tls.mode: ISTIO_MUTUAL${s.host && !s.sni ? ` and sni: ${s.host}` : ''} for the subset or port.`
+        );
       case 'unexpected-istio-mutual':
-        return `${dr} originates Istio mutual TLS to the egress gateway, but ${server} ${s.serverMode === 'PASSTHROUGH' ? 'passes TLS through (tls.mode PASSTHROUGH)' : `expects plain ${s.serverProtocol}`}, so the connection fails. Remove tls.mode ISTIO_MUTUAL for this port, or make the server HTTPS with tls.mode ISTIO_MUTUAL.`;
+        return (
+          `${dr} originates Istio mutual TLS to the egress gateway, but ` +
+          `${server} ${s.serverMode === 'PASSTHROUGH' ? 'passes TLS through (tls.mode PASSTHROUGH)' : `expects plain ${s.serverProtocol}`}, ` +
+          'so the connection fails. Remove tls.mode ISTIO_MUTUAL for this port, or make the server HTTPS with tls.mode ISTIO_MUTUAL.'
+        );
       case 'sni-missing':
-        return `${dr} sets no tls.sni for this route, but ${server} picks its server by SNI among ${s.serverHosts.map((h) => `"${h}"`).join(', ')}: the sidecar's default SNI matches none, so the gateway resets the connection. Set sni${s.host ? `: ${s.host}` : ' to the external host'}.`;
+        return (
+          `${dr} sets no tls.sni for this route, but ${server} picks its server by SNI among ` +
+          `${s.serverHosts.map((h) => `"${h}"`).join(', ')}: the sidecar's default SNI matches none, ` +
+          `so the gateway resets the connection. Set sni${s.host ? `: ${s.host}` : ' to the external host'}.`
+        );
       case 'sni-not-served':
-        return `${dr} sets tls.sni "${s.sni}", which ${server} does not serve (its hosts are ${s.serverHosts.map((h) => `"${h}"`).join(', ')}), so the gateway resets the connection. Set sni${s.host ? `: ${s.host}` : ' to the external host'}.`;
+        return (
+          `${dr} sets tls.sni "${s.sni}", which ${server} does not serve (its hosts are ` +
+          `${s.serverHosts.map((h) => `"${h}"`).join(', ')}), so the gateway resets the connection. ` +
+          `Set sni${s.host ? `: ${s.host}` : ' to the external host'}.`
+        );
       case 'sni-mismatch':
-        return `${dr} sets tls.sni "${s.sni}", but this route is for ${s.host ? `"${s.host}"` : 'other hosts'}; the gateway accepts it, but the SNI does not name the host the traffic is for. Set sni${s.host ? `: ${s.host}` : ' to the external host'}.`;
+        return (
+          `${dr} sets tls.sni "${s.sni}", but this route is for ${s.host ? `"${s.host}"` : 'other hosts'}; ` +
+          'the gateway accepts it, but the SNI does not name the host the traffic is for. ' +
+          `Set sni${s.host ? `: ${s.host}` : ' to the external host'}.`
+        );
     }
   },
   fix: (s, ctx) => {

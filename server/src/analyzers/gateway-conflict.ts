@@ -111,5 +111,11 @@ export const gatewayConflict: Analyzer<State> = {
     }
   },
   message: (s) =>
-    `${s.gateways.length > 1 ? `Gateways ${(s.files ?? s.gateways).join(', ')} also serve` : `Gateway ${(s.files ?? s.gateways)[0]} also serves`} ${s.hosts.join(', ')} on port ${s.port} for the same gateway workloads (selector ${s.selector || 'empty: every workload'}); the gateway proxy cannot serve both, so one is dropped or wins at random. Merge the servers into one Gateway, or use different hosts or ports.${s.origins ?? ''} (Istio IST0145: "Conflict with gateways ${s.gateways.join(',')} (workload selector ${s.selector}, port ${s.port}, hosts ${s.hosts.join(',')}).")`,
+    (s.gateways.length > 1 ? `Gateways ${(s.files ?? s.gateways).join(', ')} also serve` : `Gateway ${(s.files ?? s.gateways)[0]} also serves`) +
+    ` ${s.hosts.join(', ')} on ` +
+    `port ${s.port} for the same gateway workloads (selector ` +
+    `${s.selector || 'empty: every workload'}); the gateway proxy cannot serve both, so one is dropped or wins at ` +
+    'random. Merge the servers into one Gateway, or use different hosts or ports.' +
+    `${s.origins ?? ''} (Istio IST0145: "Conflict with gateways ${s.gateways.join(',')} (workload selector ` +
+    `${s.selector}, port ${s.port}, hosts ${s.hosts.join(',')}).")`,
 };

@@ -76,7 +76,10 @@ export const gatewaySelectorNoWorkload: Analyzer<State> = {
     const wanted = Object.entries(s.selector)
       .map(([k, v]) => `${k}=${v}`)
       .join(', ');
-    return `No workload in the workspace has the labels ${wanted} that this Gateway selects, so no proxy serves it and the VirtualServices bound to it do nothing. The gateway workloads here have ${s.known.join(', ')}.`;
+    return (
+      `No workload in the workspace has the labels ${wanted} that this Gateway selects, so no proxy serves it and ` +
+      `the VirtualServices bound to it do nothing. The gateway workloads here have ${s.known.join(', ')}.`
+    );
   },
   fix: (s, { file }) => {
     if (!s.suggestion) return [];

@@ -61,7 +61,9 @@ export const seResolutionNoneGateway: Analyzer<State> = {
     yield { ...span, related, state: { hosts: looping.map((l) => l.host), written: resolution === 'NONE', docIndex: se.docIndex, fixable } };
   },
   message: (s) =>
-    `The egress gateway forwards to ${s.hosts.map((h) => `"${h}"`).join(', ')}, but this ServiceEntry's resolution is ${s.written ? 'NONE' : 'NONE (the default when omitted)'}: the gateway would send the traffic to the address the client dialled, its own, and loop. Set resolution: DNS.`,
+    `The egress gateway forwards to ${s.hosts.map((h) => `"${h}"`).join(', ')}, but this ServiceEntry's resolution ` +
+    `is ${s.written ? 'NONE' : 'NONE (the default when omitted)'}: the gateway would send the traffic to the ` +
+    'address the client dialled, its own, and loop. Set resolution: DNS.',
   fix: (s, { file, span }) => {
     if (!s.fixable) return [];
     if (s.written) return [{ title: 'Set resolution: DNS', isPreferred: true, fixAllSafe: true, edits: [replaceScalar(file.text, span, 'DNS')] }];

@@ -75,8 +75,10 @@ export const vsGatewayPortUnbound: Analyzer<State> = {
     const gateways = s.gateways.length === 1 ? `Gateway "${s.gateways[0]}" has` : `Gateways ${s.gateways.map((g) => `"${g}"`).join(', ')} have`;
     const ports = s.listening.length === 0 ? 'no port' : `${s.listening.length === 1 ? 'port' : 'ports'} ${s.listening.join(', ')}`;
     return (
-      `This sidecar route sends to port ${s.port} of the egress gateway, but ${gateways} servers on ${ports} only, so the gateway has no route for this traffic there ` +
-      `(connection refused, 503, or 404). ${s.onDestinationPort ? 'Send it' : 'Set the destination port'} to a port the gateway listens on, or add a server for port ${s.port}.`
+      `This sidecar route sends to port ${s.port} of the egress gateway, but ${gateways} servers on ` +
+      `${ports} only, so the gateway has no route for this traffic there ` +
+      `(connection refused, 503, or 404). ${s.onDestinationPort ? 'Send it' : 'Set the destination port'} to a port ` +
+      `the gateway listens on, or add a server for port ${s.port}.`
     );
   },
   fix: (s, { file, span }) => {

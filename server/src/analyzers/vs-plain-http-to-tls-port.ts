@@ -147,6 +147,12 @@ export const vsPlainHttpToTlsPort: Analyzer<State> = {
     const rule = s.destinationRule
       ? `the DestinationRule in effect there, "${s.destinationRule}", ${s.mode ? `sets tls.mode ${s.mode}` : 'sets no tls.mode'} for port ${s.port}`
       : `no DestinationRule for ${s.host} applies there`;
-    return `This http rule sends plain HTTP to port ${s.port} of ${s.host}, which ServiceEntry "${s.serviceEntry}" declares ${s.protocol}, and ${proxy} ${s.gateway ? 'originates' : 'originate'} no TLS: ${rule}. The server answers "400 The plain HTTP request was sent to HTTPS port". Originate TLS (tls.mode: SIMPLE) for port ${s.port} in a DestinationRule that namespace sees, or route to the server's plain HTTP port.`;
+    return (
+      `This http rule sends plain HTTP to port ${s.port} of ${s.host}, which ServiceEntry "${s.serviceEntry}" ` +
+      `declares ${s.protocol}, and ${proxy} ${s.gateway ? 'originates' : 'originate'} no TLS: ${rule}. ` +
+      'The server answers "400 The plain HTTP request was sent to HTTPS port". ' +
+      `Originate TLS (tls.mode: SIMPLE) for port ${s.port} in a DestinationRule that namespace sees, ` +
+      "or route to the server's plain HTTP port."
+    );
   },
 };

@@ -88,11 +88,23 @@ export const vsRouteLoop: Analyzer<State> = {
   message: (s) => {
     switch (s.kind) {
       case 'loop':
-        return `This rule runs on the egress gateway "${s.gateway}" and sends the traffic to the egress gateway itself, so requests go round in a loop until they fail (503 or timeout). On the gateway, route to the external host instead.`;
+        return (
+          `This rule runs on the egress gateway "${s.gateway}" and sends the traffic to the egress gateway itself, ` +
+          'so requests go round in a loop until they fail (503 or timeout). ' +
+          'On the gateway, route to the external host instead.'
+        );
       case 'shared-rule':
-        return `This rule has no match gateways, so it runs on the sidecars and on the egress gateway "${s.gateway}"; on the gateway it sends the traffic back to the gateway itself, in a loop. Restrict it to the sidecars with match gateways: [mesh], and add a rule for "${s.gateway}" that routes to the external host.`;
+        return (
+          `This rule has no match gateways, so it runs on the sidecars and on the egress gateway "${s.gateway}"; ` +
+          'on the gateway it sends the traffic back to the gateway itself, in a loop. ' +
+          `Restrict it to the sidecars with match gateways: [mesh], and add a rule for "${s.gateway}" that routes to the external host.`
+        );
       case 'bypass':
-        return `This sidecar rule sends the traffic straight to ${s.destination}, so it never reaches the egress gateway "${s.gateway}" that this VirtualService's gateway rule is written for: the gateway's policy and monitoring are bypassed. Route it to ${s.egressHost} instead.`;
+        return (
+          `This sidecar rule sends the traffic straight to ${s.destination}, so it never reaches the egress gateway ` +
+          `"${s.gateway}" that this VirtualService's gateway rule is written for: ` +
+          `the gateway's policy and monitoring are bypassed. Route it to ${s.egressHost} instead.`
+        );
     }
   },
 };
