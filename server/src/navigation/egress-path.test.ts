@@ -44,16 +44,20 @@ function lenses(index: WorkspaceIndex): string[] {
 const EXPECTED: Record<string, string[]> = {
   'egress-control/service-entries': [
     'ServiceEntry google: www.google.com:443: default → sidecar → www.google.com:443 (REGISTRY_ONLY: allowed by ServiceEntry google)',
-    'ServiceEntry httpbin-ext: httpbin.org:80: default → sidecar → httpbin.org:80 (REGISTRY_ONLY: allowed by ServiceEntry httpbin-ext; VirtualService httpbin-ext)',
-    'VirtualService httpbin-ext: httpbin.org:80: default → sidecar → httpbin.org:80 (REGISTRY_ONLY: allowed by ServiceEntry httpbin-ext; VirtualService httpbin-ext)',
+    'ServiceEntry httpbin-ext: httpbin.org:80: default → sidecar → httpbin.org:80 (REGISTRY_ONLY: ' +
+      'allowed by ServiceEntry httpbin-ext; VirtualService httpbin-ext)',
+    'VirtualService httpbin-ext: httpbin.org:80: default → sidecar → httpbin.org:80 (REGISTRY_ONLY: ' +
+      'allowed by ServiceEntry httpbin-ext; VirtualService httpbin-ext)',
   ],
   'egress-tls-origination/simple': [
     'ServiceEntry edition-cnn-com: edition.cnn.com:443: default → sidecar → edition.cnn.com:443 (ALLOW_ANY)',
     'ServiceEntry edition-cnn-com: edition.cnn.com:80: default → sidecar → edition.cnn.com:443 (TLS originated; ALLOW_ANY)',
   ],
   'egress-tls-origination/mutual': [
-    'ServiceEntry originate-mtls-for-nginx: my-nginx.mesh-external.svc.cluster.local:443: default → sidecar → my-nginx.mesh-external.svc.cluster.local:443 (ALLOW_ANY)',
-    'ServiceEntry originate-mtls-for-nginx: my-nginx.mesh-external.svc.cluster.local:80: default → sidecar → my-nginx.mesh-external.svc.cluster.local:443 (mutual TLS originated; ALLOW_ANY)',
+    'ServiceEntry originate-mtls-for-nginx: my-nginx.mesh-external.svc.cluster.local:443: ' +
+      'default → sidecar → my-nginx.mesh-external.svc.cluster.local:443 (ALLOW_ANY)',
+    'ServiceEntry originate-mtls-for-nginx: my-nginx.mesh-external.svc.cluster.local:80: ' +
+      'default → sidecar → my-nginx.mesh-external.svc.cluster.local:443 (mutual TLS originated; ALLOW_ANY)',
   ],
   'egress-gateway/http': [
     'ServiceEntry cnn: edition.cnn.com:443: default → sidecar → edition.cnn.com:443 (ALLOW_ANY)',
@@ -63,26 +67,32 @@ const EXPECTED: Record<string, string[]> = {
   ],
   'egress-gateway/https-passthrough': [
     'ServiceEntry cnn: edition.cnn.com:443: default → sidecar → istio-egressgateway:443 (TLS passthrough) → edition.cnn.com:443',
-    'VirtualService direct-cnn-through-egress-gateway: edition.cnn.com:443: default → sidecar → istio-egressgateway:443 (TLS passthrough) → edition.cnn.com:443',
+    'VirtualService direct-cnn-through-egress-gateway: edition.cnn.com:443: ' +
+      'default → sidecar → istio-egressgateway:443 (TLS passthrough) → edition.cnn.com:443',
   ],
   'egress-gateway-tls-origination/simple': [
     // The DestinationRule that originates TLS at the gateway has no workloadSelector, so the sidecars use it on 443 too.
     'ServiceEntry cnn: edition.cnn.com:443: default → sidecar → edition.cnn.com:443 (TLS originated; ALLOW_ANY)',
     'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → istio-egressgateway:80 (ISTIO_MUTUAL) → edition.cnn.com:443 (TLS originated)',
     'VirtualService direct-cnn-through-egress-gateway: edition.cnn.com:443: default → sidecar → edition.cnn.com:443 (TLS originated; ALLOW_ANY)',
-    'VirtualService direct-cnn-through-egress-gateway: edition.cnn.com:80: default → sidecar → istio-egressgateway:80 (ISTIO_MUTUAL) → edition.cnn.com:443 (TLS originated)',
+    'VirtualService direct-cnn-through-egress-gateway: edition.cnn.com:80: ' +
+      'default → sidecar → istio-egressgateway:80 (ISTIO_MUTUAL) → edition.cnn.com:443 (TLS originated)',
   ],
   'egress-gateway-tls-origination/mutual': [
     // The host is the Kubernetes Service my-nginx (port 443); the VirtualService's mesh rule matches port 80.
-    'VirtualService direct-nginx-through-egress-gateway: my-nginx.mesh-external.svc.cluster.local:443: default → sidecar → my-nginx.mesh-external.svc.cluster.local:443 (mutual TLS originated; ALLOW_ANY)',
-    'VirtualService direct-nginx-through-egress-gateway: my-nginx.mesh-external.svc.cluster.local:80: default → sidecar → istio-egressgateway:443 (ISTIO_MUTUAL) → my-nginx.mesh-external.svc.cluster.local:443 (mutual TLS originated)',
+    'VirtualService direct-nginx-through-egress-gateway: my-nginx.mesh-external.svc.cluster.local:443: ' +
+      'default → sidecar → my-nginx.mesh-external.svc.cluster.local:443 (mutual TLS originated; ALLOW_ANY)',
+    'VirtualService direct-nginx-through-egress-gateway: my-nginx.mesh-external.svc.cluster.local:80: ' +
+      'default → sidecar → istio-egressgateway:443 (ISTIO_MUTUAL) → my-nginx.mesh-external.svc.cluster.local:443 ' +
+      '(mutual TLS originated)',
   ],
   'wildcard-egress-hosts/direct': [
     'ServiceEntry wikipedia: *.wikipedia.org:443: default → sidecar → *.wikipedia.org:443 (REGISTRY_ONLY: allowed by ServiceEntry wikipedia)',
   ],
   'wildcard-egress-hosts/single-host': [
     'ServiceEntry www-wikipedia: www.wikipedia.org:443: default → sidecar → istio-egressgateway:443 (TLS passthrough) → www.wikipedia.org:443',
-    'VirtualService direct-wikipedia-through-egress-gateway: www.wikipedia.org:443: default → sidecar → istio-egressgateway:443 (TLS passthrough) → www.wikipedia.org:443',
+    'VirtualService direct-wikipedia-through-egress-gateway: www.wikipedia.org:443: ' +
+      'default → sidecar → istio-egressgateway:443 (TLS passthrough) → www.wikipedia.org:443',
   ],
   'http-proxy/https-proxy': ['ServiceEntry proxy: my-company-proxy.com:3128: default → sidecar → my-company-proxy.com:3128 (ALLOW_ANY)'],
   'egress-gateway/http-gateway-api': [
@@ -95,8 +105,11 @@ const EXPECTED: Record<string, string[]> = {
   ],
   'egress-gateway-tls-origination/mutual-gateway-api': [
     // A VirtualService sends port 80 to the Service Istio deploys for the Gateway API Gateway; its HTTPRoute's backend is the Kubernetes Service my-nginx.
-    'VirtualService direct-nginx-to-egress-gateway: my-nginx.mesh-external.svc.cluster.local:443: default → sidecar → my-nginx.mesh-external.svc.cluster.local:443 (mutual TLS originated; ALLOW_ANY)',
-    'VirtualService direct-nginx-to-egress-gateway: my-nginx.mesh-external.svc.cluster.local:80: default → sidecar → nginx-egressgateway-istio:443 (ISTIO_MUTUAL) → my-nginx.mesh-external.svc.cluster.local:443 (mutual TLS originated)',
+    'VirtualService direct-nginx-to-egress-gateway: my-nginx.mesh-external.svc.cluster.local:443: ' +
+      'default → sidecar → my-nginx.mesh-external.svc.cluster.local:443 (mutual TLS originated; ALLOW_ANY)',
+    'VirtualService direct-nginx-to-egress-gateway: my-nginx.mesh-external.svc.cluster.local:80: ' +
+      'default → sidecar → nginx-egressgateway-istio:443 (ISTIO_MUTUAL) → ' +
+      'my-nginx.mesh-external.svc.cluster.local:443 (mutual TLS originated)',
   ],
   'egress-gateway/https-passthrough-gateway-api': [
     'ServiceEntry cnn: edition.cnn.com:443: default → sidecar → cnn-egress-gateway-istio:443 (TLS passthrough) → edition.cnn.com:443',
@@ -132,7 +145,8 @@ test('a broken link is shown broken: no route at the egress gateway, or a subset
   assert.deepEqual(
     lenses(indexOf({ ...files, [vsFile]: wrongSubset })).filter((l) => l.startsWith('ServiceEntry cnn: edition.cnn.com:80')),
     [
-      'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → istio-egressgateway:80 ✗ subset "cnnn" is not defined for istio-egressgateway.istio-system.svc.cluster.local',
+      'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → istio-egressgateway:80 ✗ subset "cnnn" is not ' +
+        'defined for istio-egressgateway.istio-system.svc.cluster.local',
     ],
   );
   // The broken link points at the subset as written, where vs-unknown-subset reports it.
@@ -267,7 +281,8 @@ test('a Gateway API route whose backendRef is the Istio egress gateway Service i
 
 test('a backendRef that is an ExternalName Service goes where its externalName goes (ENABLE_EXTERNAL_NAME_ALIAS)', NEEDS_CORPUS, () => {
   const alias = (name: string, externalName: string) =>
-    `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  type: ExternalName\n  externalName: ${externalName}\n  ports:\n  - name: http\n    protocol: TCP\n    port: 80\n`;
+    `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  type: ExternalName\n  externalName: ` +
+    `${externalName}\n  ports:\n  - name: http\n    protocol: TCP\n    port: 80\n`;
   // An alias of the Service Istio deploys for the docs' Gateway API egress gateway: the path goes through that gateway.
   const toGateway = withMeshBackend('    - name: cnn-egress\n      port: 80\n', {
     'alias.yaml': alias('cnn-egress', 'cnn-egress-gateway-istio.default.svc.cluster.local'),
@@ -276,7 +291,8 @@ test('a backendRef that is an ExternalName Service goes where its externalName g
   // An alias of an external host (egress-kubernetes-services/externalname): the sidecar calls that host.
   const toHost = withMeshBackend('    - name: my-httpbin\n      port: 80\n', { 'alias.yaml': alias('my-httpbin', 'httpbin.org') });
   assert.deepEqual(cnn80(indexOf(toHost)), [
-    'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → httpbin.org:80 (ALLOW_ANY; HTTPRoute direct-cnn-to-egress-gateway; ExternalName Service my-httpbin)',
+    'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → httpbin.org:80 (ALLOW_ANY; ' +
+      'HTTPRoute direct-cnn-to-egress-gateway; ExternalName Service my-httpbin)',
   ]);
 });
 
@@ -286,7 +302,8 @@ test('a backendRef Service that is no egress gateway, or that the workspace lack
     'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → HTTPRoute direct-cnn-to-egress-gateway (backend proxy is not an egress gateway)',
   ]);
   assert.deepEqual(cnn80(indexOf(withMeshBackend('    - name: proxy\n      port: 80\n'))), [
-    'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → HTTPRoute direct-cnn-to-egress-gateway (backend proxy.default.svc.cluster.local is not in the workspace)',
+    'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → HTTPRoute direct-cnn-to-egress-gateway (backend ' +
+      'proxy.default.svc.cluster.local is not in the workspace)',
   ]);
 });
 
@@ -312,16 +329,19 @@ test(
   },
 );
 
-test("the mesh config's defaultServiceExportTo hides a ServiceEntry from other namespaces' paths, as the diagnostics see it (push_context.go IsServiceVisible)", () => {
-  const files = (exportTo: string) => ({
-    'mesh-config.yaml': `apiVersion: v1
+test(
+  "the mesh config's defaultServiceExportTo hides a ServiceEntry from other namespaces' paths, " +
+    'as the diagnostics see it (push_context.go IsServiceVisible)',
+  () => {
+    const files = (exportTo: string) => ({
+      'mesh-config.yaml': `apiVersion: v1
 kind: ConfigMap
 metadata: {name: istio, namespace: istio-system}
 data:
   mesh: |-
     defaultServiceExportTo: ["."]
 `,
-    'egress.yaml': `apiVersion: networking.istio.io/v1
+      'egress.yaml': `apiVersion: networking.istio.io/v1
 kind: ServiceEntry
 metadata: {name: api, namespace: egress}
 spec:
@@ -329,7 +349,7 @@ spec:
 ${exportTo}  ports: [{number: 443, name: tls, protocol: TLS}]
   resolution: DNS
 `,
-    'shop.yaml': `apiVersion: networking.istio.io/v1
+      'shop.yaml': `apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata: {name: calls, namespace: shop}
 spec:
@@ -338,8 +358,9 @@ spec:
   - match: [{port: 443, sniHosts: ["*.example.com"]}]
     route: [{destination: {host: "*.example.com"}}]
 `,
-  });
-  const paths = (exportTo: string) => lenses(indexOf(files(exportTo))).filter((l) => l.startsWith('VirtualService calls:'));
-  assert.deepEqual(paths(''), [], 'without exportTo the ServiceEntry stays in its own namespace, so shop routes no path through it');
-  assert.equal(paths('  exportTo: ["*"]\n').length, 1, 'exported to every namespace, it is on the path of the wildcard route');
-});
+    });
+    const paths = (exportTo: string) => lenses(indexOf(files(exportTo))).filter((l) => l.startsWith('VirtualService calls:'));
+    assert.deepEqual(paths(''), [], 'without exportTo the ServiceEntry stays in its own namespace, so shop routes no path through it');
+    assert.equal(paths('  exportTo: ["*"]\n').length, 1, 'exported to every namespace, it is on the path of the wildcard route');
+  },
+);
