@@ -303,7 +303,8 @@ test('a lens on a broken link names the diagnostic that explains it', async () =
   const lenses = (await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: routesUri } })) as CodeLens[];
   assert.equal(
     lenses[0].command?.title,
-    'edition.cnn.com:80: default → sidecar → istio-egressgateway:80 ✗ subset "cnnn" is not defined for istio-egressgateway.istio-system.svc.cluster.local [vs-unknown-subset]',
+    'edition.cnn.com:80: default → sidecar → istio-egressgateway:80 ✗ subset "cnnn" is not defined for ' +
+      'istio-egressgateway.istio-system.svc.cluster.local [vs-unknown-subset]',
   );
   client.change(routesUri, ROUTES, 3);
   client.close(routesUri);

@@ -175,7 +175,8 @@ test('an edit that breaks a link turns its edge red with the reason, after a wor
   assert.deepEqual(
     broken.map((e) => `${e.from} -> ${e.to}: ${e.broken.join('; ')}`),
     [
-      'sidecar:shop -> gateway:istio-egressgateway.istio-system.svc.cluster.local: subset "cnnn" is not defined for istio-egressgateway.istio-system.svc.cluster.local',
+      'sidecar:shop -> gateway:istio-egressgateway.istio-system.svc.cluster.local: ' +
+        'subset "cnnn" is not defined for istio-egressgateway.istio-system.svc.cluster.local',
     ],
   );
   assert.equal(map.brokenPaths, 1);
