@@ -30,7 +30,7 @@ function folderSegments(uri: string): string[] {
  * (its later document first, as applying the file leaves it), then the same folder, then the deepest
  * common ancestor folder, preferring definitions directly in that folder over those in its subfolders.
  */
-export function distance(from: string, candidate: Pick<Resource, 'uri' | 'docIndex'>): [number, number, number] {
+function distance(from: string, candidate: Pick<Resource, 'uri' | 'docIndex'>): [number, number, number] {
   if (candidate.uri === from) return [0, 0, -candidate.docIndex];
   const a = folderSegments(from);
   const b = folderSegments(candidate.uri);

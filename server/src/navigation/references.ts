@@ -490,7 +490,7 @@ function namedHost(s: Site): string {
 }
 
 /** The hosts of the Services Istio deploys for the Gateway API Gateways a site names. */
-export function deployedHosts(s: Site, ctx: NavigationContext): string[] {
+function deployedHosts(s: Site, ctx: NavigationContext): string[] {
   return s.kind === 'api-gateway' ? targetsOf(s, ctx).flatMap((t) => deployedServiceHost(t.resource) ?? []) : [];
 }
 

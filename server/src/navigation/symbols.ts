@@ -9,7 +9,7 @@ import type { Resource } from '../parse/resource';
 import { nodeAtPath, type YamlPath } from '../parse/yaml-path';
 import { isRecord, listOf } from '../data';
 
-export type SymbolKind = 'resource' | 'server' | 'route' | 'subset' | 'port' | 'listener';
+type SymbolKind = 'resource' | 'server' | 'route' | 'subset' | 'port' | 'listener';
 
 export interface OutlineSymbol {
   name: string;

@@ -19,7 +19,7 @@ export interface MapAnchor {
   offset: number;
 }
 
-export interface MapNodeModel {
+interface MapNodeModel {
   id: string;
   kind: MapNodeKind;
   label: string;
@@ -28,7 +28,7 @@ export interface MapNodeModel {
   at?: MapAnchor;
 }
 
-export interface MapEdgeModel {
+interface MapEdgeModel {
   id: string;
   from: string;
   to: string;
