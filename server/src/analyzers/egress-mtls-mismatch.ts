@@ -27,6 +27,8 @@ import { gatewayServers, HTTP_PROTOCOLS, serverHostAdmits, TLS_PROTOCOLS, type G
 import { insertMapEntry, replaceScalar } from '../edits/yaml-edits';
 import { effectiveDestinationRule } from '../mesh/destination-rules';
 import { clientTls } from '../mesh/client-tls';
+import { MESH_CONFIG_KINDS } from '../mesh/root-namespace';
+import { WORKLOAD_KINDS } from '../mesh/workloads';
 import { isMap, isScalar } from 'yaml';
 
 type Kind = 'needs-istio-mutual' | 'unexpected-istio-mutual' | 'sni-missing' | 'sni-not-served' | 'sni-mismatch';
@@ -80,21 +82,7 @@ export const egressMtlsMismatch: Analyzer<State> = {
   code: 'egress-mtls-mismatch',
   severity: 'error',
   appliesTo: istioNetworking('VirtualService'),
-  reads: [
-    'Gateway',
-    'DestinationRule',
-    'EnvoyFilter',
-    'IstioOperator',
-    'ConfigMap',
-    'Service',
-    'ServiceEntry',
-    'Deployment',
-    'Pod',
-    'StatefulSet',
-    'DaemonSet',
-    'ReplicaSet',
-    'WorkloadEntry',
-  ],
+  reads: ['Gateway', 'DestinationRule', 'EnvoyFilter', 'Service', 'ServiceEntry', ...MESH_CONFIG_KINDS, ...WORKLOAD_KINDS],
   *check(vs, { index, settings }) {
     const rawHosts = (Array.isArray(vs.spec.hosts) ? vs.spec.hosts : []).filter((h): h is string => typeof h === 'string' && h.trim() !== '');
     const hosts = rawHosts.map((h) => resolveHost(h, vs.namespace));

@@ -31,6 +31,8 @@ import { describeExportTo, effectiveExportTo, isVisibleIn, writesExportTo } from
 import { ruleSites, type RuleSite } from '../mesh/visibility';
 import { effectiveDestinationRule, subsetsOf } from '../mesh/destination-rules';
 import { clientTls, ORIGINATING_TLS_MODES } from '../mesh/client-tls';
+import { MESH_CONFIG_KINDS } from '../mesh/root-namespace';
+import { WORKLOAD_KINDS } from '../mesh/workloads';
 
 type Variant = 'vs-not-exported' | 'host-not-exported' | 'subset-not-exported' | 'tls-not-exported';
 
@@ -98,21 +100,7 @@ export const vsHiddenWhereItRuns: Analyzer<State> = {
   code: 'vs-hidden-where-it-runs',
   severity: 'error',
   appliesTo: istioNetworking('VirtualService'),
-  reads: [
-    'Gateway',
-    'Deployment',
-    'Pod',
-    'StatefulSet',
-    'DaemonSet',
-    'ReplicaSet',
-    'WorkloadEntry',
-    'Sidecar',
-    'ServiceEntry',
-    'Service',
-    'DestinationRule',
-    'IstioOperator',
-    'ConfigMap',
-  ],
+  reads: ['Gateway', 'Sidecar', 'ServiceEntry', 'Service', 'DestinationRule', ...MESH_CONFIG_KINDS, ...WORKLOAD_KINDS],
   *check(vs, { index, settings }) {
     const hits: Hit<State>[] = [];
     const gateways = Array.isArray(vs.spec.gateways) ? vs.spec.gateways : [];

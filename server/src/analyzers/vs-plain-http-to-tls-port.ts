@@ -26,6 +26,8 @@ import { isRecord } from '../data';
 import { effectiveDestinationRule, forWorkload } from '../mesh/destination-rules';
 import { clientTls } from '../mesh/client-tls';
 import { ruleProxies } from '../mesh/rule-proxies';
+import { MESH_CONFIG_KINDS } from '../mesh/root-namespace';
+import { WORKLOAD_KINDS } from '../mesh/workloads';
 
 interface State {
   host: string;
@@ -86,20 +88,7 @@ export const vsPlainHttpToTlsPort: Analyzer<State> = {
   code: 'vs-plain-http-to-tls-port',
   severity: 'error',
   appliesTo: istioNetworking('VirtualService'),
-  reads: [
-    'ConfigMap',
-    'DestinationRule',
-    'Gateway',
-    'IstioOperator',
-    'Service',
-    'ServiceEntry',
-    'Deployment',
-    'Pod',
-    'StatefulSet',
-    'DaemonSet',
-    'ReplicaSet',
-    'WorkloadEntry',
-  ],
+  reads: ['DestinationRule', 'Gateway', 'Service', 'ServiceEntry', ...MESH_CONFIG_KINDS, ...WORKLOAD_KINDS],
   *check(vs, { index, settings }) {
     for (const d of routeDestinations(vs)) {
       if (d.protocol !== 'http' || d.mirror || d.port === undefined || isEgressGatewayHost(d.host, settings)) continue;
