@@ -32,22 +32,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { startClient, fileUri, waitUntil, type TestClient } from './lsp-client';
 import { COMMANDS } from '../../server/src/protocol';
 
-const GATEWAY = `apiVersion: networking.istio.io/v1
-kind: Gateway
-metadata:
-  name: istio-egressgateway
-  namespace: istio-system
-spec:
-  selector:
-    istio: egressgateway
-  servers:
-  - port:
-      number: 80
-      name: http
-      protocol: HTTP
-    hosts:
-    - edition.cnn.com
-`;
+// The egress gateway of Istio's HTTP egress task, in istio-system, shared with other tests.
+const GATEWAY = fs.readFileSync(path.resolve(__dirname, '../../../test/fixtures/cnn-egress-gateway.yaml'), 'utf8');
 
 const ROUTES = `apiVersion: networking.istio.io/v1
 kind: ServiceEntry

@@ -15,6 +15,8 @@ import { meshPartition } from '../index/meshes';
 
 const CORPUS = sharedPath('corpus', 'istio-docs');
 const NEEDS_CORPUS = needsShared('corpus', 'istio-docs');
+// A custom egress gateway's Deployment and Service in namespace egress, shared with mesh/gateways.test.ts.
+const CUSTOM_GATEWAY = fs.readFileSync(path.resolve(__dirname, '../../../../test/fixtures/custom-egress-gateway.yaml'), 'utf8');
 
 function indexOf(files: Record<string, string>): WorkspaceIndex {
   const index = new WorkspaceIndex();
@@ -157,21 +159,7 @@ test('a broken link is shown broken: no route at the egress gateway, or a subset
 });
 
 test('an egress gateway declared in the workspace is a hop, and it originates TLS with the DestinationRule its own namespace sees', () => {
-  const platform = `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: egress-gateway, namespace: egress}
-spec:
-  template:
-    metadata:
-      labels: {app: egress-gateway, istio: egress-custom}
----
-apiVersion: v1
-kind: Service
-metadata: {name: egress-gateway, namespace: egress}
-spec:
-  selector: {app: egress-gateway}
-  ports: [{name: http, port: 80}]
----
+  const platform = `${CUSTOM_GATEWAY}---
 apiVersion: networking.istio.io/v1
 kind: Gateway
 metadata: {name: egress-gateway, namespace: egress}

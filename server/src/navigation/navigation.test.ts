@@ -5,6 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseFile } from '../parse/parse';
 import { WorkspaceIndex } from '../index/workspace-index';
 import { DEFAULT_SETTINGS } from '../settings';
@@ -35,22 +37,7 @@ spec:
       mode: ISTIO_MUTUAL
 `,
   // The same Gateway in another version of the configuration (an overlay, another cluster).
-  'file:///ws/gateway-v2.yaml': `apiVersion: networking.istio.io/v1
-kind: Gateway
-metadata:
-  name: istio-egressgateway
-  namespace: istio-system
-spec:
-  selector:
-    istio: egressgateway
-  servers:
-  - port:
-      number: 80
-      name: http
-      protocol: HTTP
-    hosts:
-    - edition.cnn.com
-`,
+  'file:///ws/gateway-v2.yaml': fs.readFileSync(path.resolve(__dirname, '../../../../test/fixtures/cnn-egress-gateway.yaml'), 'utf8'),
   'file:///ws/routes.yaml': `apiVersion: networking.istio.io/v1
 kind: ServiceEntry
 metadata:
