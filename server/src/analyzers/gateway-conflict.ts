@@ -14,7 +14,7 @@ import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
-import { labelsMatch, podLabels, workloads } from '../mesh/workloads';
+import { labelsMatch, podLabels, workloads, WORKLOAD_KINDS } from '../mesh/workloads';
 import { gatewaySelector } from '../mesh/gateways';
 import { isRecord, listOf } from './rules/rule-hits';
 import { fileLabel } from '../index/versions';
@@ -50,7 +50,7 @@ export const gatewayConflict: Analyzer<State> = {
   code: 'gateway-conflict',
   severity: 'error',
   appliesTo: istioNetworking('Gateway'),
-  reads: ['Gateway', 'Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry'],
+  reads: ['Gateway', ...WORKLOAD_KINDS],
   *check(r, { index, settings }) {
     const selector = gatewaySelector(r);
     const servers = listOf(r.spec.servers);

@@ -17,6 +17,8 @@ import { egressGatewayRoutesTo } from '../mesh/routes';
 import { isVisibleIn } from '../mesh/export-defaults';
 import { gatewayPlacement } from '../mesh/gateways';
 import { insertMapEntry, replaceScalar } from '../edits/yaml-edits';
+import { MESH_CONFIG_KINDS } from '../mesh/root-namespace';
+import { WORKLOAD_KINDS } from '../mesh/workloads';
 
 interface State {
   hosts: string[];
@@ -31,7 +33,7 @@ export const seResolutionNoneGateway: Analyzer<State> = {
   code: 'se-resolution-none-gateway',
   severity: 'error',
   appliesTo: istioNetworking('ServiceEntry'),
-  reads: ['VirtualService', 'Gateway', 'Deployment', 'Pod', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry', 'IstioOperator', 'ConfigMap'],
+  reads: ['VirtualService', 'Gateway', ...MESH_CONFIG_KINDS, ...WORKLOAD_KINDS],
   *check(se, { index, settings }) {
     const resolution = se.spec.resolution;
     if (resolution !== undefined && resolution !== 'NONE') return;

@@ -18,7 +18,7 @@ import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
-import { labelsMatch, podLabels, workloadsIn } from '../mesh/workloads';
+import { labelsMatch, podLabels, workloadsIn, WORKLOAD_KINDS } from '../mesh/workloads';
 import { isRecord } from './rules/rule-hits';
 
 type Rule = 'multiple-default' | 'conflicting-selectors' | 'no-workload' | 'ambient';
@@ -61,7 +61,7 @@ export const sidecarSelector: Analyzer<State> = {
   code: 'sidecar-selector',
   severity: 'error',
   appliesTo: istioNetworking('Sidecar'),
-  reads: ['Sidecar', 'Namespace', 'Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry'],
+  reads: ['Sidecar', 'Namespace', ...WORKLOAD_KINDS],
   *check(r, { index }) {
     const ns = r.namespace;
     const origin = namespaceOrigin(r) ? { namespaceOrigin: namespaceOrigin(r) } : {};

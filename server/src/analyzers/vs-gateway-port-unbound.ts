@@ -17,6 +17,7 @@ import { routeDestinations, ruleGateways } from '../mesh/routes';
 import { egressGatewaysOf, isEgressGatewayHost, MESH_GATEWAY } from '../mesh/gateways';
 import { gatewayServers } from '../mesh/gateway-servers';
 import { insertMapEntry, replaceScalar } from '../edits/yaml-edits';
+import { WORKLOAD_KINDS } from '../mesh/workloads';
 
 interface State {
   port: number;
@@ -38,7 +39,7 @@ export const vsGatewayPortUnbound: Analyzer<State> = {
   code: 'vs-gateway-port-unbound',
   severity: 'error',
   appliesTo: istioNetworking('VirtualService'),
-  reads: ['Gateway', 'Service', 'Deployment', 'Pod', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry'],
+  reads: ['Gateway', 'Service', ...WORKLOAD_KINDS],
   *check(vs, { index, settings }) {
     for (const d of routeDestinations(vs)) {
       if (d.mirror || !ruleGateways(vs, d).includes(MESH_GATEWAY) || !isEgressGatewayHost(d.host, settings, index)) continue;

@@ -22,6 +22,8 @@ import { gatewayServers, serverHostAdmits } from '../mesh/gateway-servers';
 import { serviceEntriesFor } from '../mesh/registry';
 import { gatewayBehindHost, boundGateways, MESH_GATEWAY, resolveGatewayRefs } from '../mesh/gateways';
 import { isRecord } from '../data';
+import { MESH_CONFIG_KINDS } from '../mesh/root-namespace';
+import { WORKLOAD_KINDS } from '../mesh/workloads';
 
 /**
  * Protocols that get a TCP listener and are not TLS (pilot/pkg/networking/networking.go
@@ -93,7 +95,7 @@ export const vsHttpOnTcpPort: Analyzer<State> = {
   code: 'vs-http-on-tcp-port',
   severity: 'error',
   appliesTo: istioNetworking('VirtualService'),
-  reads: ['ServiceEntry', 'Gateway', 'Service', 'Deployment', 'Pod', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry', 'IstioOperator', 'ConfigMap'],
+  reads: ['ServiceEntry', 'Gateway', 'Service', ...MESH_CONFIG_KINDS, ...WORKLOAD_KINDS],
   *check(vs, { index, settings }) {
     const hosts = (Array.isArray(vs.spec.hosts) ? vs.spec.hosts : [])
       .filter((h): h is string => typeof h === 'string' && h.trim() !== '')

@@ -20,6 +20,7 @@ import type { Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
 import { hostMatches, resolveHost } from '../index/hosts';
 import { routeDestinations, ruleGateways, type RouteDestination } from '../mesh/routes';
+import { WORKLOAD_KINDS } from '../mesh/workloads';
 
 type Kind = 'loop' | 'shared-rule' | 'bypass';
 
@@ -45,7 +46,7 @@ export const vsRouteLoop: Analyzer<State> = {
   code: 'vs-route-loop',
   severity: 'error',
   appliesTo: istioNetworking('VirtualService'),
-  reads: ['Gateway', 'Service', 'Deployment', 'Pod', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry'],
+  reads: ['Gateway', 'Service', ...WORKLOAD_KINDS],
   *check(vs, { index, settings }) {
     const hosts = (Array.isArray(vs.spec.hosts) ? vs.spec.hosts : [])
       .filter((h): h is string => typeof h === 'string')
