@@ -47,7 +47,8 @@ async function precompileValidators() {
     const file = path.join(dir, `${name}-entry.js`);
     fs.writeFileSync(
       file,
-      `require(${JSON.stringify(from('server/src/schema/validate'))}).usePrecompiledValidators(require('./validators.js').PRECOMPILED);\nrequire(${JSON.stringify(from(main))});\n`,
+      `require(${JSON.stringify(from('server/src/schema/validate'))}).usePrecompiledValidators(require('./validators.js').PRECOMPILED);\n` +
+        `require(${JSON.stringify(from(main))});\n`,
     );
     return file;
   };

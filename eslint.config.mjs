@@ -3,9 +3,10 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'scripts/**', 'esbuild.mjs', 'eslint.config.mjs', 'test/e2e/screenshots/**'] },
-  ...tseslint.configs.recommendedTypeChecked,
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test/e2e/screenshots/**'] },
   {
+    files: ['**/*.ts'],
+    extends: [tseslint.configs.recommendedTypeChecked],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': [
@@ -25,9 +26,12 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
-      // Prettier wraps code at 160 columns but leaves long strings whole; a line may pass the width only
-      // because of a string (a user-facing message stays one searchable piece), never because of code or a comment.
-      'max-len': ['error', { code: 160, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreRegExpLiterals: true, ignoreUrls: true }],
     },
+  },
+  {
+    // Prettier wraps code at 160 columns but leaves long strings whole, so this rule holds strings to the width too:
+    // a long message is written as a concatenation of pieces. Only a URL may pass, since breaking it would make it unusable.
+    files: ['**/*.{ts,mjs}'],
+    rules: { 'max-len': ['error', { code: 160, ignoreUrls: true }] },
   },
 );

@@ -110,7 +110,9 @@ export function renderDiagnosticsDoc() {
     out.push(
       `## ${e.code}`,
       '',
-      `Severity: **${e.severity}**.${e.kinds ? ` Checks: ${e.kinds.includes('*') ? 'every Istio kind' : e.kinds.join(', ')}.` : ''}${e.hasFix ? ' Has a quick fix.' : ''}`,
+      `Severity: **${e.severity}**.` +
+        (e.kinds ? ` Checks: ${e.kinds.includes('*') ? 'every Istio kind' : e.kinds.join(', ')}.` : '') +
+        (e.hasFix ? ' Has a quick fix.' : ''),
       '',
       e.body,
       '',

@@ -9,7 +9,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { API_VERSIONS, BUNDLE_MODES, DNS_LABEL, MODE_DESCRIPTIONS, isValidHost, type BundleMode } from '../../server/src/protocol';
 import { BundleDefaultsRequest, GenerateBundleRequest, type BundleDefaults, type GenerateBundleParams } from '../../server/src/protocol';
 
-export type Target = 'untitled' | 'append' | 'file';
+type Target = 'untitled' | 'append' | 'file';
 
 /** Arguments a caller (a code action, a test) may fill in; the command asks for the rest. */
 export interface GenerateArgs extends Partial<GenerateBundleParams> {

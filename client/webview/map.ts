@@ -36,7 +36,8 @@ function replaceOptions(select: HTMLSelectElement | HTMLDataListElement, values:
 function describe(map: TrafficMap, filter: TrafficMapParams): string {
   const overrides = map.policy.overrides.map((o) => `${o.namespace}: ${o.mode}`).join(', ');
   const parts = [
-    `Outbound policy ${map.policy.mode} (${map.policy.origin === 'setting' ? 'assumed from the settings' : `from the ${map.policy.origin}`})${overrides ? `; ${overrides}` : ''}`,
+    `Outbound policy ${map.policy.mode} (${map.policy.origin === 'setting' ? 'assumed from the settings' : `from the ${map.policy.origin}`})` +
+      `${overrides ? `; ${overrides}` : ''}`,
     `${map.hosts.length} external host${map.hosts.length === 1 ? '' : 's'}`,
     `${map.brokenPaths} broken path${map.brokenPaths === 1 ? '' : 's'}`,
   ];

@@ -90,6 +90,7 @@ export function formatFindings(files: FileFindings[], format: OutputFormat, tool
   }
   const lines = rows.map(({ file, f, at }) => `${file.path}:${at.line}:${at.column} ${f.severity} ${findingId(f)} ${f.message}`);
   const count = (s: Severity) => rows.filter((r) => r.f.severity === s).length;
-  const summary = `${count('error')} error(s), ${count('warning')} warning(s), ${count('information') + count('hint')} info in ${files.length} file(s) checked.`;
+  const summary =
+    `${count('error')} error(s), ${count('warning')} warning(s), ${count('information') + count('hint')} info in ` + `${files.length} file(s) checked.`;
   return [...lines, summary].join('\n') + '\n';
 }

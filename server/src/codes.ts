@@ -25,27 +25,37 @@ export const BUILTIN_CODES: readonly CodeDoc[] = [
     code: 'file-too-large',
     severity: 'information',
     summary:
-      'The file is larger than 2 MB (the message gives its size). istio-egress does not read it, so its resources take no part in the analysis. Split generated bundles into smaller files, or exclude them with `istioEgress.exclude`.',
+      'The file is larger than 2 MB (the message gives its size). ' +
+      'istio-egress does not read it, so its resources take no part in the analysis. ' +
+      'Split generated bundles into smaller files, or exclude them with `istioEgress.exclude`.',
   },
   {
     code: 'helm-template-skipped',
     severity: 'information',
     summary:
-      'The file contains Helm or Go template actions (`{{ … }}`) outside comments, so it is not YAML yet. istio-egress skips it with this one message. Check the rendered output instead: `helm template my-chart | istio-egress check -`.',
+      'The file contains Helm or Go template actions (`{{ … }}`) outside comments, so it is not YAML yet. ' +
+      'istio-egress skips it with this one message. Check the rendered output instead: ' +
+      '`helm template my-chart | istio-egress check -`.',
     broken: 'metadata:\n  name: {{ .Values.name }}',
   },
   {
     code: 'template-placeholder',
     severity: 'information',
     summary:
-      "The resource's name, namespace, a host or a gateway reference holds a placeholder that a tool fills in before the resource is applied: `$NAME` or `${NAME}` (envsubst), `$(NAME)` (kustomize vars), or an upper-case `NAME_WITH_UNDERSCORES` label (kustomize replacements, sed). The resource is a template, so istio-egress does not check it as written. Check the rendered output instead, for example `envsubst < vs.yaml | istio-egress check -` or `kustomize build . | istio-egress check -`.",
+      "The resource's name, namespace, a host or a gateway reference holds a placeholder that a tool fills in before " +
+      'the resource is applied: `$NAME` or `${NAME}` (envsubst), `$(NAME)` (kustomize vars), ' +
+      'or an upper-case `NAME_WITH_UNDERSCORES` label (kustomize replacements, sed). ' +
+      'The resource is a template, so istio-egress does not check it as written. ' +
+      'Check the rendered output instead, for example `envsubst < vs.yaml | istio-egress check -` or `kustomize ' +
+      'build . | istio-egress check -`.',
     broken: 'spec:\n  hosts:\n  - $STUDENT_NS.example.com',
   },
   {
     code: 'schema-cel',
     severity: 'error',
     summary:
-      "The resource breaks one of the validation rules (CEL, `x-kubernetes-validations`) in Istio's CRD, so the API server rejects it. The message is the rule's own.",
+      "The resource breaks one of the validation rules (CEL, `x-kubernetes-validations`) in Istio's CRD, " +
+      "so the API server rejects it. The message is the rule's own.",
     broken: 'spec:\n  hosts:\n  - "*"',
     fixed: 'spec:\n  hosts:\n  - "*.example.com"',
   },
@@ -79,7 +89,9 @@ export const BUILTIN_CODES: readonly CodeDoc[] = [
     code: 'schema-unknown-field',
     severity: 'error',
     summary:
-      "The field is not part of the kind's schema. `kubectl apply` rejects unknown fields, and Istio would ignore them anyway. When a known field is close (`sniHost`, `sni_hosts`), a quick fix renames it.",
+      "The field is not part of the kind's schema. `kubectl apply` rejects unknown fields, " +
+      'and Istio would ignore them anyway. When a known field is close (`sniHost`, `sni_hosts`), ' +
+      'a quick fix renames it.',
     broken: 'tls:\n- match:\n  - sniHost:\n    - api.example.com',
     fixed: 'tls:\n- match:\n  - sniHosts:\n    - api.example.com',
   },
@@ -99,7 +111,9 @@ export const BUILTIN_CODES: readonly CodeDoc[] = [
     code: 'yaml-alias-limit',
     severity: 'error',
     summary:
-      'The document expands more aliases than a real configuration needs (an "alias bomb"), or an alias refers to the node that holds it (`exportTo: &r [*r]`). istio-egress does not expand it, and the API server would refuse it too.',
+      'The document expands more aliases than a real configuration needs (an "alias bomb"), ' +
+      'or an alias refers to the node that holds it (`exportTo: &r [*r]`). ' +
+      'istio-egress does not expand it, and the API server would refuse it too.',
   },
   {
     code: 'yaml-duplicate-key',
@@ -112,7 +126,9 @@ export const BUILTIN_CODES: readonly CodeDoc[] = [
     code: 'yaml-syntax',
     severity: 'error',
     summary:
-      'The text is not valid YAML, or not YAML a Kubernetes object can be read from (a mapping key that is itself a mapping or a list). The diagnostic sits where the parser stopped understanding it; the rest of the document is not checked until it is fixed.',
+      'The text is not valid YAML, or not YAML a Kubernetes object can be read from (a mapping key that is itself a ' +
+      'mapping or a list). The diagnostic sits where the parser stopped understanding it; ' +
+      'the rest of the document is not checked until it is fixed.',
     broken: 'spec:\n  hosts: [api.example.com',
     fixed: 'spec:\n  hosts: [api.example.com]',
   },
@@ -120,6 +136,7 @@ export const BUILTIN_CODES: readonly CodeDoc[] = [
     code: 'yaml-too-deep',
     severity: 'error',
     summary:
-      'The document is nested so deeply that it cannot be checked (for flow collections, more than 500 `[` or `{` open at once). No real Istio resource nests like this.',
+      'The document is nested so deeply that it cannot be checked (for flow collections, more than 500 `[` or `{` ' +
+      'open at once). No real Istio resource nests like this.',
   },
 ];

@@ -376,7 +376,8 @@ const dist = (l: Latencies) =>
     ? l.timeouts
       ? `${l.timeouts} timed out`
       : 'n/a'
-    : `${ms(percentile(l.values, 50))} / ${ms(percentile(l.values, 95))} / ${ms(Math.max(...l.values))} (n=${l.values.length}${l.timeouts ? `, ${l.timeouts} timed out at ${EDIT_TIMEOUT_MS / 1000} s` : ''})`;
+    : `${ms(percentile(l.values, 50))} / ${ms(percentile(l.values, 95))} / ` +
+      `${ms(Math.max(...l.values))} (n=${l.values.length}${l.timeouts ? `, ${l.timeouts} timed out at ${EDIT_TIMEOUT_MS / 1000} s` : ''})`;
 
 function render(results: Result[]): string {
   const cpus = os.cpus();
@@ -384,7 +385,9 @@ function render(results: Result[]): string {
     .loadavg()
     .map((l) => l.toFixed(2))
     .join(' ');
-  const head = `| | ${results.map((r) => `${r.hosts.toLocaleString('en')} hosts (${r.files.toLocaleString('en')} files, ${r.documents.toLocaleString('en')} documents)`).join(' | ')} |`;
+  const head = `| | ${results
+    .map((r) => `${r.hosts.toLocaleString('en')} hosts (${r.files.toLocaleString('en')} files, ` + `${r.documents.toLocaleString('en')} documents)`)
+    .join(' | ')} |`;
   const rows: [string, (r: Result) => string][] = [
     ['`initialized` → workspace indexed', (r) => ms(r.indexedMs)],
     ['`initialized` → every file diagnosed from disk (last publish, every injected mistake reported)', (r) => ms(r.diagnosedMs)],
@@ -406,23 +409,32 @@ function render(results: Result[]): string {
     ['`istio-egress check` wall time, peak memory', (r) => (r.cliMs === undefined ? 'not run' : `${ms(r.cliMs)}, ${r.cliPeakMb?.toFixed(0)} MB`)],
     ['injected mistakes reported by `istio-egress check`', (r) => (r.cliMs === undefined ? 'not run' : `${r.cliReported} of ${r.mistakes}`)],
   ];
-  return `# Benchmarks
-
-Written by \`npm run bench\` (test/bench/bench.ts), which drives the built \`dist/server.js --stdio\` with an LSP client as an editor does.
-The workspace (test/bench/workspace.ts) is a platform team's egress monorepo: one file per namespace with five external hosts (ServiceEntry, Gateway, DestinationRule and VirtualService each, routed through the egress gateway) and the namespace's Sidecar with REGISTRY_ONLY, 21 documents per file.
-One host in ten carries one injected mistake, of eight kinds the analyzers know; a mistake counts as reported when a diagnostic with its code lies in its document.
-Edits alternate between toggling a subset typo in a VirtualService (the edited file's diagnostics change) and copying another file's host into a ServiceEntry and back (the other file gains and loses \`se-duplicate-host\`, measured as "dependent").
-Completion and hover ask about a ServiceEntry's \`resolution\` in a file opened before the scan; during the scan they are asked every 20 ms until every mistake is reported.
-Like the status bar, the client asks for the map summary 300 ms after the last workspace-changed notification; the server answers at once with its last figures, marked stale after a change, and sends the refreshed figures when it has worked them out.
-
-- Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC
-- Machine: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, ${os.type()} ${os.release()}; shared with other work (load average at the end: ${load})
-- Node ${process.version}; ${EDITS} edits per size
-
-${head}
-| --- |${results.map(() => ' --- |').join('')}
-${rows.map(([label, f]) => `| ${label} | ${results.map(f).join(' | ')} |`).join('\n')}
-`;
+  return [
+    '# Benchmarks',
+    '',
+    'Written by `npm run bench` (test/bench/bench.ts), which drives the built `dist/server.js --stdio` with an LSP client as an editor does.',
+    "The workspace (test/bench/workspace.ts) is a platform team's egress monorepo: one file per namespace with five external hosts " +
+      "(ServiceEntry, Gateway, DestinationRule and VirtualService each, routed through the egress gateway) and the namespace's Sidecar " +
+      'with REGISTRY_ONLY, 21 documents per file.',
+    'One host in ten carries one injected mistake, of eight kinds the analyzers know; ' +
+      'a mistake counts as reported when a diagnostic with its code lies in its document.',
+    "Edits alternate between toggling a subset typo in a VirtualService (the edited file's diagnostics change) and copying another file's host " +
+      'into a ServiceEntry and back (the other file gains and loses `se-duplicate-host`, measured as "dependent").',
+    "Completion and hover ask about a ServiceEntry's `resolution` in a file opened before the scan; " +
+      'during the scan they are asked every 20 ms until every mistake is reported.',
+    'Like the status bar, the client asks for the map summary 300 ms after the last workspace-changed notification; ' +
+      'the server answers at once with its last figures, marked stale after a change, and sends the refreshed figures when it has worked them out.',
+    '',
+    `- Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    `- Machine: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, ${os.type()} ${os.release()}; ` +
+      `shared with other work (load average at the end: ${load})`,
+    `- Node ${process.version}; ${EDITS} edits per size`,
+    '',
+    head,
+    `| --- |${results.map(() => ' --- |').join('')}`,
+    rows.map(([label, f]) => `| ${label} | ${results.map(f).join(' | ')} |`).join('\n'),
+    '',
+  ].join('\n');
 }
 
 /**
@@ -450,7 +462,19 @@ async function main(): Promise<void> {
     const server = await runServer(ws);
     const result: Result = { ...server, cliMs: cli?.ms, cliReported: cli?.reported, cliPeakMb: cli?.peakMb };
     console.error(
-      `  ${JSON.stringify({ ...result, edited: dist(result.edited), dependent: dist(result.dependent), completion: dist(result.completion), hover: dist(result.hover), completionDuringScan: dist(result.completionDuringScan), hoverDuringScan: dist(result.hoverDuringScan), summary: dist(result.summary), summaryFresh: dist(result.summaryFresh), publishedPerEdit: undefined })}`,
+      '  ' +
+        JSON.stringify({
+          ...result,
+          edited: dist(result.edited),
+          dependent: dist(result.dependent),
+          completion: dist(result.completion),
+          hover: dist(result.hover),
+          completionDuringScan: dist(result.completionDuringScan),
+          hoverDuringScan: dist(result.hoverDuringScan),
+          summary: dist(result.summary),
+          summaryFresh: dist(result.summaryFresh),
+          publishedPerEdit: undefined,
+        }),
     );
     results.push(result);
   }

@@ -151,7 +151,8 @@ test('a rule of a many-rule check is named code/rule in text, JSON and SARIF, an
 
 test('--clusters: two environments defining a host differently conflict as one mesh, not as separate meshes', () => {
   const vs = (name: string) =>
-    `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: ${name}\nspec:\n  hosts:\n  - httpbin.org\n  http:\n  - route:\n    - destination:\n        host: httpbin.org\n`;
+    'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: ' +
+    `${name}\nspec:\n  hosts:\n  - httpbin.org\n  http:\n  - route:\n    - destination:\n        host: httpbin.org\n`;
   const root = path.join(dir, 'envs-repo');
   for (const env of ['dev', 'prod']) {
     fs.mkdirSync(path.join(root, 'envs', env), { recursive: true });
@@ -174,11 +175,13 @@ test('kustomizations: the namespace a Kustomization file gives a Gateway resolve
   fs.mkdirSync(path.join(root, 'apps'), { recursive: true });
   fs.writeFileSync(
     path.join(root, 'gateway', 'gateway.yaml'),
-    'apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: edge\nspec:\n  selector: {istio: ingressgateway}\n  servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]\n',
+    'apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: edge\nspec:\n  selector: {istio: ' +
+      'ingressgateway}\n  servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]\n',
   );
   fs.writeFileSync(
     path.join(root, 'apps', 'vs.yaml'),
-    'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: web\nspec:\n  hosts: ["*"]\n  gateways: [istio-system/edge, edge]\n  http: [{route: [{destination: {host: web}}]}]\n',
+    'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: web\nspec:\n  hosts: ' +
+      '["*"]\n  gateways: [istio-system/edge, edge]\n  http: [{route: [{destination: {host: web}}]}]\n',
   );
   const codes = (r: { stdout: string }) => (JSON.parse(r.stdout) as { code: string; message: string }[]).filter((f) => f.code === 'vs-unknown-gateway');
   const before = codes(run(['check', '--format', 'json', 'kustomize-repo']));
@@ -198,7 +201,8 @@ test('kustomizations: the namespace a Kustomization file gives a Gateway resolve
 
 test('--clusters with a file glob: alternative steps applied one at a time are separate meshes', () => {
   const vs = (name: string) =>
-    `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: ${name}\nspec:\n  hosts:\n  - reviews\n  http:\n  - route:\n    - destination:\n        host: reviews\n`;
+    'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: ' +
+    `${name}\nspec:\n  hosts:\n  - reviews\n  http:\n  - route:\n    - destination:\n        host: reviews\n`;
   const root = path.join(dir, 'steps-repo');
   fs.mkdirSync(path.join(root, 'steps'), { recursive: true });
   fs.writeFileSync(path.join(root, 'steps', 'step1.yaml'), vs('reviews-v1'));

@@ -7,7 +7,8 @@ import { parseAllDocuments } from 'yaml';
 import { mutate } from './corpus';
 
 const SE =
-  'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: a\nspec:\n  hosts:\n  - a.example.com\n  ports:\n  - number: 80\n    name: http\n---\nkind: Service\n';
+  'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: ' +
+  'a\nspec:\n  hosts:\n  - a.example.com\n  ports:\n  - number: 80\n    name: http\n---\nkind: Service\n';
 const data = (text: string) => parseAllDocuments(text).map((d) => (Array.isArray(d) ? undefined : d.toJS()) as unknown);
 
 test('the flow mutation writes one collection in flow style and keeps the data', () => {

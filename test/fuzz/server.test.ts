@@ -217,7 +217,8 @@ test('fuzz: random edits and requests on mutated corpus files through the server
           for (const d of final)
             assert.ok(
               inside(doc, d.range),
-              `${String(d.code)} at ${JSON.stringify(d.range)} lies outside the document of ${doc.lineCount} lines:\n${JSON.stringify(doc.getText().slice(0, 800))}`,
+              `${String(d.code)} at ${JSON.stringify(d.range)} lies outside the document of ` +
+                `${doc.lineCount} lines:\n${JSON.stringify(doc.getText().slice(0, 800))}`,
             );
           for (const d of final.slice(0, 5)) doc = await checkActions(uri, doc, [d], d.range, tally, { diagnostic: d, all: final });
         }

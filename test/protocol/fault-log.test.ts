@@ -16,7 +16,8 @@ import { startInProcess, type InProcessClient } from './in-process';
 
 /** A wildcard host resolved by DNS (se-wildcard-dns) and a misspelt location (schema-enum). */
 const SE = (name: string) =>
-  `apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: ${name}\nspec:\n  hosts:\n  - "*.${name}.example.com"\n  location: MESH_EXTENAL\n  resolution: DNS\n`;
+  'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: ' +
+  `${name}\nspec:\n  hosts:\n  - "*.${name}.example.com"\n  location: MESH_EXTENAL\n  resolution: DNS\n`;
 const analyzer = analyzerFor('se-wildcard-dns')!;
 const original = { check: analyzer.check.bind(analyzer), fix: analyzer.fix?.bind(analyzer) };
 

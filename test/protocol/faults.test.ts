@@ -23,7 +23,8 @@ import {
 import { startClient, fileUri, waitUntil } from './lsp-client';
 
 const BROKEN_SE =
-  'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: httpbin\nspec:\n  hosts:\n  - httpbin.org\n  resolution: DNS\n  location: MESH_EXTENAL\n';
+  'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: ' +
+  'httpbin\nspec:\n  hosts:\n  - httpbin.org\n  resolution: DNS\n  location: MESH_EXTENAL\n';
 const hasEnum = (ds: Diagnostic[]) => ds.some((d) => d.code === 'schema-enum');
 
 let workspace: string;

@@ -13,7 +13,8 @@ import { FileChangeType, HoverRequest } from 'vscode-languageserver-protocol/nod
 import { startClient, fileUri } from './lsp-client';
 
 const SE =
-  'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: api\nspec:\n  hosts:\n  - api.example.com\n  resolution: DNS\n  location: MESH_EXTENAL\n';
+  'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: ' +
+  'api\nspec:\n  hosts:\n  - api.example.com\n  resolution: DNS\n  location: MESH_EXTENAL\n';
 /** More than libuv's default pool (UV_THREADPOOL_SIZE is 4). */
 const FIFOS = 5;
 

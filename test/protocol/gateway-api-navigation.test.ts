@@ -83,7 +83,8 @@ const hover = async (needle: string) =>
     .value;
 
 test(
-  'definition from a parentRef leads to the Gateway API Gateway or the ServiceEntry, from a backendRef to the Gateway whose Service it is or the host’s ServiceEntries',
+  'definition from a parentRef leads to the Gateway API Gateway or the ServiceEntry, ' +
+    'from a backendRef to the Gateway whose Service it is or the host’s ServiceEntries',
   NEEDS_CORPUS,
   async () => {
     assert.deepEqual(await definition('- name: wikipedia-egress-gateway\n'), [`${ROUTES_FILE}:3:wikipedia-egress-gateway`]);
@@ -110,10 +111,15 @@ test('references of the Gateway API Gateway: its name, the route attached to it 
 });
 
 test('hover on a parentRef or backendRef shows what it resolves to, with the file and line', NEEDS_CORPUS, async () => {
-  assert.match(
-    await hover('- name: wikipedia-egress-gateway\n'),
-    /^Gateway `wikipedia-egress-gateway` resolves to:\n\n\*\*Gateway default\/wikipedia-egress-gateway \(Gateway API\)\*\* \(namespace assumed: metadata\.namespace is not set\) — \[01-k8s[^\]]*, line 4\]/,
+  const gatewayHover = await hover('- name: wikipedia-egress-gateway\n');
+  assert.ok(
+    gatewayHover.startsWith(
+      'Gateway `wikipedia-egress-gateway` resolves to:\n\n**Gateway default/wikipedia-egress-gateway (Gateway API)** ' +
+        '(namespace assumed: metadata.namespace is not set) — [01-k8s',
+    ),
+    gatewayHover,
   );
+  assert.match(gatewayHover, /^[^\n]*\n\n[^\n]*, line 4\]/);
   assert.match(await hover('name: wikipedia\n'), /\*\*ServiceEntry default\/wikipedia\*\* [^\n]*— \[01-k8s[^\]]*, line 53\]/);
   assert.match(await hover('name: wikipedia-egress-gateway-istio'), /Gateway default\/wikipedia-egress-gateway \(Gateway API\), whose Service Istio deploys/);
   assert.match(await hover('name: www.wikipedia.org'), /\*\*ServiceEntry default\/www-wikipedia\*\* [^\n]*— \[02-serviceentry-www-wikipedia\.yaml, line 7\]/);
@@ -125,7 +131,9 @@ test(
   async () => {
     const uri = fileUri(path.join(workspace, 'new-route.yaml'));
     const text =
-      'apiVersion: gateway.networking.k8s.io/v1alpha2\nkind: TLSRoute\nmetadata:\n  name: new\nspec:\n  parentRefs:\n  - kind: ServiceEntry\n    group: networking.istio.io\n    name: \n  rules:\n  - backendRefs:\n    - name: \n';
+      'apiVersion: gateway.networking.k8s.io/v1alpha2\nkind: TLSRoute\nmetadata:\n  name: ' +
+      'new\nspec:\n  parentRefs:\n  - kind: ServiceEntry\n    group: networking.istio.io\n    name: ' +
+      '\n  rules:\n  - backendRefs:\n    - name: \n';
     client.open(uri, text, 1);
     const complete = async (needle: string) => {
       const result = (await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: endOf(text, needle) })) as
@@ -140,7 +148,8 @@ test(
 );
 
 test(
-  'renaming the Gateway API Gateway edits its name, the parentRef and the deployed Service name in one edit; the renamed workspace stays clean and its path follows',
+  'renaming the Gateway API Gateway edits its name, the parentRef and the deployed Service name in one ' +
+    'edit; the renamed workspace stays clean and its path follows',
   NEEDS_CORPUS,
   async () => {
     const position = at(routes, '- name: wikipedia-egress-gateway\n');

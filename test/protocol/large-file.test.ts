@@ -12,7 +12,8 @@ import { CompletionRequest, HoverRequest } from 'vscode-languageserver-protocol/
 import { startClient, fileUri } from './lsp-client';
 
 const SE =
-  'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: httpbin\nspec:\n  hosts:\n  - httpbin.org\n  resolution: DNS\n  location: MESH_EXTERNAL\n';
+  'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: ' +
+  'httpbin\nspec:\n  hosts:\n  - httpbin.org\n  resolution: DNS\n  location: MESH_EXTERNAL\n';
 /** A generous bound for a busy machine; parsing the big file in one step takes tens of seconds. */
 const BOUND_MS = 5000;
 const BIG_BYTES = 15.5 * 1024 * 1024;

@@ -15,9 +15,13 @@ import { MAX_RELATED } from '../../server/src/model';
 
 const COUNT = 1000;
 const vs = (name: string, extra = '') =>
-  `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: ${name}\nspec:\n  hosts:\n  - api.example.com\n  http:\n  - route:\n    - destination:\n        host: api.example.com\n${extra}`;
+  'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: ' +
+  `${name}\nspec:\n  hosts:\n  - api.example.com\n  http:\n  - route:\n    - destination:\n        ` +
+  `host: api.example.com\n${extra}`;
 const SE =
-  'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: api\nspec:\n  hosts:\n  - api.example.com\n  ports:\n  - number: 80\n    name: http\n    protocol: HTTP\n  resolution: DNS\n  location: MESH_EXTERNAL\n';
+  'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: ' +
+  'api\nspec:\n  hosts:\n  - api.example.com\n  ports:\n  - number: 80\n    name: http\n    protocol: ' +
+  'HTTP\n  resolution: DNS\n  location: MESH_EXTERNAL\n';
 const duplicates = (ds: Diagnostic[]) => ds.filter((d) => d.code === 'vs-duplicate-mesh-host');
 const text = (d: Diagnostic) => (typeof d.message === 'string' ? d.message : '');
 

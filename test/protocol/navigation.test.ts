@@ -32,22 +32,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { startClient, fileUri, waitUntil, type TestClient } from './lsp-client';
 import { COMMANDS } from '../../server/src/protocol';
 
-const GATEWAY = `apiVersion: networking.istio.io/v1
-kind: Gateway
-metadata:
-  name: istio-egressgateway
-  namespace: istio-system
-spec:
-  selector:
-    istio: egressgateway
-  servers:
-  - port:
-      number: 80
-      name: http
-      protocol: HTTP
-    hosts:
-    - edition.cnn.com
-`;
+// The egress gateway of Istio's HTTP egress task, in istio-system, shared with other tests.
+const GATEWAY = fs.readFileSync(path.resolve(__dirname, '../../../test/fixtures/cnn-egress-gateway.yaml'), 'utf8');
 
 const ROUTES = `apiVersion: networking.istio.io/v1
 kind: ServiceEntry
@@ -303,7 +289,8 @@ test('a lens on a broken link names the diagnostic that explains it', async () =
   const lenses = (await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: routesUri } })) as CodeLens[];
   assert.equal(
     lenses[0].command?.title,
-    'edition.cnn.com:80: default → sidecar → istio-egressgateway:80 ✗ subset "cnnn" is not defined for istio-egressgateway.istio-system.svc.cluster.local [vs-unknown-subset]',
+    'edition.cnn.com:80: default → sidecar → istio-egressgateway:80 ✗ subset "cnnn" is not defined for ' +
+      'istio-egressgateway.istio-system.svc.cluster.local [vs-unknown-subset]',
   );
   client.change(routesUri, ROUTES, 3);
   client.close(routesUri);

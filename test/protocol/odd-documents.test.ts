@@ -21,7 +21,8 @@ import { startClient, fileUri, waitUntil } from './lsp-client';
 
 /** A misspelt `location` (schema-enum on line 8, from 0). */
 const SE = (name: string) =>
-  `apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: ${name}\nspec:\n  hosts:\n  - ${name}.example.com\n  resolution: DNS\n  location: MESH_EXTENAL\n`;
+  'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: ' +
+  `${name}\nspec:\n  hosts:\n  - ${name}.example.com\n  resolution: DNS\n  location: MESH_EXTENAL\n`;
 /** The same, misspelt in `resolution` instead (line 7). */
 const SE_DNZ = (name: string) => SE(name).replace('resolution: DNS', 'resolution: DNZ').replace('MESH_EXTENAL', 'MESH_EXTERNAL');
 const enumLines = (ds: Diagnostic[] | undefined) => (ds ?? []).filter((d) => d.code === 'schema-enum').map((d) => d.range.start.line);

@@ -15,7 +15,8 @@ import { startInProcess, type InProcessClient } from './in-process';
 
 /** The editor's text: a misspelt `location`, a schema-enum error on line 8 (from 0). */
 const EDITOR =
-  'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: api\nspec:\n  hosts:\n  - api.example.com\n  resolution: DNS\n  location: MESH_EXTENAL\n';
+  'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: ' +
+  'api\nspec:\n  hosts:\n  - api.example.com\n  resolution: DNS\n  location: MESH_EXTENAL\n';
 /** The disk's text: the misspelling is in `resolution`, on line 7. */
 const DISK = EDITOR.replace('resolution: DNS', 'resolution: DNZ').replace('MESH_EXTENAL', 'MESH_EXTERNAL');
 const enumLines = (ds: Diagnostic[] | undefined) => (ds ?? []).filter((d) => d.code === 'schema-enum').map((d) => d.range.start.line);

@@ -16,7 +16,8 @@ import { startClient, fileUri, waitUntil } from './lsp-client';
 const FILES = 1500;
 /** A ServiceEntry with a misspelt `location` (a schema-enum error on line 8, counting from 0). */
 const seText = (name: string) =>
-  `apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: ${name}\nspec:\n  hosts:\n  - ${name}.example.com\n  resolution: DNS\n  location: MESH_EXTENAL\n`;
+  `apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: ${name}\nspec:\n  hosts:\n  - ` +
+  `${name}.example.com\n  resolution: DNS\n  location: MESH_EXTENAL\n`;
 /** The rewritten text: the error moves to `resolution`, on line 7. */
 const rewrittenText = (name: string) => seText(name).replace('resolution: DNS', 'resolution: DNZ').replace('MESH_EXTENAL', 'MESH_EXTERNAL');
 const enumLines = (ds: Diagnostic[] | undefined) => (ds ?? []).filter((d) => d.code === 'schema-enum').map((d) => d.range.start.line);

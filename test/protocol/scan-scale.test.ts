@@ -12,7 +12,8 @@ import { startClient, fileUri } from './lsp-client';
 
 const FILES = 20_000;
 const SE =
-  'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: httpbin\nspec:\n  hosts:\n  - httpbin.org\n  resolution: DNS\n  location: MESH_EXTERNAL\n';
+  'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: ' +
+  'httpbin\nspec:\n  hosts:\n  - httpbin.org\n  resolution: DNS\n  location: MESH_EXTERNAL\n';
 let workspace: string;
 
 before(() => {

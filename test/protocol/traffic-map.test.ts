@@ -12,22 +12,8 @@ import path from 'node:path';
 import { startClient, fileUri, waitUntil, type TestClient } from './lsp-client';
 import { MapSummaryNotification, TrafficMapRequest, WorkspaceChangedNotification, type TrafficMap } from '../../server/src/protocol';
 
-const GATEWAY = `apiVersion: networking.istio.io/v1
-kind: Gateway
-metadata:
-  name: istio-egressgateway
-  namespace: istio-system
-spec:
-  selector:
-    istio: egressgateway
-  servers:
-  - port:
-      number: 80
-      name: http
-      protocol: HTTP
-    hosts:
-    - edition.cnn.com
-`;
+// The egress gateway of Istio's HTTP egress task, in istio-system, shared with other tests.
+const GATEWAY = fs.readFileSync(path.resolve(__dirname, '../../../test/fixtures/cnn-egress-gateway.yaml'), 'utf8');
 
 const ROUTES = `apiVersion: networking.istio.io/v1
 kind: ServiceEntry
@@ -181,7 +167,8 @@ test('an edit that breaks a link turns its edge red with the reason, after a wor
   assert.deepEqual(
     broken.map((e) => `${e.from} -> ${e.to}: ${e.broken.join('; ')}`),
     [
-      'sidecar:shop -> gateway:istio-egressgateway.istio-system.svc.cluster.local: subset "cnnn" is not defined for istio-egressgateway.istio-system.svc.cluster.local',
+      'sidecar:shop -> gateway:istio-egressgateway.istio-system.svc.cluster.local: ' +
+        'subset "cnnn" is not defined for istio-egressgateway.istio-system.svc.cluster.local',
     ],
   );
   assert.equal(map.brokenPaths, 1);

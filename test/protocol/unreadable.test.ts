@@ -12,7 +12,8 @@ import { MessageType } from 'vscode-languageserver-protocol/node';
 import { startClient, fileUri } from './lsp-client';
 
 const SE =
-  'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: api\nspec:\n  hosts:\n  - api.example.com\n  resolution: DNS\n  location: MESH_EXTENAL\n';
+  'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: ' +
+  'api\nspec:\n  hosts:\n  - api.example.com\n  resolution: DNS\n  location: MESH_EXTENAL\n';
 /** As root, the server runs as `nobody`, for whom mode 000 means something. */
 const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
 

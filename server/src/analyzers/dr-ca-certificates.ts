@@ -63,8 +63,12 @@ export const drCaCertificates: Analyzer<State> = {
   message: (s) => {
     const where = `TLS mode ${s.mode} to ${s.host}${s.port !== undefined ? ` on port ${s.port}` : ''}`;
     return s.credential
-      ? `${where} takes its certificates from the Secret "${s.credential}" and sets no caCertificates: unless that Secret has a ca.crt key, nothing says which CA must sign the server's certificate. (Istio reports this as IST0128/IST0129 unless the rule also has a workloadSelector.)`
-      : `${where} sets no caCertificates, so this rule does not say which CA must sign the server's certificate; set caCertificates (for public sites, ${SYSTEM_BUNDLE}) and subjectAltNames, or provide a CA through credentialName.`;
+      ? `${where} takes its certificates from the Secret "${s.credential}" and sets no caCertificates: ` +
+          "unless that Secret has a ca.crt key, nothing says which CA must sign the server's certificate. " +
+          '(Istio reports this as IST0128/IST0129 unless the rule also has a workloadSelector.)'
+      : `${where} sets no caCertificates, so this rule does not say which CA must sign the server's certificate; ` +
+          `set caCertificates (for public sites, ${SYSTEM_BUNDLE}) and subjectAltNames, or provide a CA through ` +
+          'credentialName.';
   },
   fix: (s, { file, span }) => {
     if (!s.tlsPath) return [];

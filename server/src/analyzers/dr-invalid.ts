@@ -255,11 +255,14 @@ const MESSAGES = ruleMessages(SHARED_RULE_MESSAGES, {
   'port-policy-duplicate': (a: { port: number; first: number }) =>
     `portLevelSettings already has an entry for port ${a.port} (entry ${a.first + 1}); Istio applies only the first, so merge them.`,
   'port-policy-empty': () =>
-    `This portLevelSettings entry sets nothing for its port; add tls, loadBalancer, connectionPool or outlierDetection, or remove it.${istio('port traffic policy must have at least one field')}`,
+    'This portLevelSettings entry sets nothing for its port; add tls, loadBalancer, connectionPool or ' +
+    `outlierDetection, or remove it.${istio('port traffic policy must have at least one field')}`,
   'outlier-consecutive-errors': () =>
-    `consecutiveErrors is deprecated; use consecutive5xxErrors (or consecutiveGatewayErrors for 502/503/504 only).${istio('outlier detection consecutive errors is deprecated, use consecutiveGatewayErrors or consecutive5xxErrors instead')}`,
+    'consecutiveErrors is deprecated; use consecutive5xxErrors (or consecutiveGatewayErrors for 502/503/504 only).' +
+    istio('outlier detection consecutive errors is deprecated, use consecutiveGatewayErrors or consecutive5xxErrors instead'),
   'outlier-local-origin': () =>
-    `consecutiveLocalOriginFailures counts only when splitExternalLocalOriginErrors is true; set it.${istio('outlier detection consecutive local origin failures is specified, but split external local origin errors is set to false')}`,
+    'consecutiveLocalOriginFailures counts only when splitExternalLocalOriginErrors is true; set it.' +
+    istio('outlier detection consecutive local origin failures is specified, but split external local origin errors is set to false'),
   'outlier-percent': (a: { f: string; v: number }) => `${a.f} must be between 0 and 100.${istio(`percentage ${a.v} is not in range 0..100`)}`,
   'load-balancer-cookie': (a: { variant: 'no-name' } | { variant: 'attribute-no-name' } | { variant: 'attribute-duplicate'; name: string }) => {
     switch (a.variant) {
@@ -274,7 +277,10 @@ const MESSAGES = ruleMessages(SHARED_RULE_MESSAGES, {
   'load-balancer-ring-size': (a: { variant: 'deprecated' } | { variant: 'combined' }) => {
     switch (a.variant) {
       case 'deprecated':
-        return `consistentHash.minimumRingSize is deprecated; use ringHash.minimumRingSize.${istio("consistent hash MinimumRingSize is deprecated, use ConsistentHashLB's RingHash configuration instead")}`;
+        return (
+          'consistentHash.minimumRingSize is deprecated; use ringHash.minimumRingSize.' +
+          istio("consistent hash MinimumRingSize is deprecated, use ConsistentHashLB's RingHash configuration instead")
+        );
       case 'combined':
         return `minimumRingSize cannot be combined with ringHash or maglev.${istio('only one of MinimumRingSize or Maglev/Ringhash can be specified')}`;
     }
@@ -294,7 +300,8 @@ const MESSAGES = ruleMessages(SHARED_RULE_MESSAGES, {
   'locality-distribute-failover': () =>
     `distribute and failover cannot both be set; keep one.${istio("can not simultaneously specify 'distribute' and 'failover'")}`,
   'locality-failover-priority': (a: { label: string }) =>
-    `failover already orders regions; failoverPriority cannot also use the topology label "${a.label}".${istio(`can not simultaneously set 'failover' and topology label '${a.label}' in 'failover_priority'`)}`,
+    `failover already orders regions; failoverPriority cannot also use the topology label "${a.label}".` +
+    `${istio(`can not simultaneously set 'failover' and topology label '${a.label}' in 'failover_priority'`)}`,
   'locality-weight': (a: { variant: 'range' } | { variant: 'total'; total: number }) => {
     switch (a.variant) {
       case 'range':
@@ -304,7 +311,8 @@ const MESSAGES = ruleMessages(SHARED_RULE_MESSAGES, {
     }
   },
   'locality-outlier': () =>
-    `Locality failover needs outlierDetection in the same traffic policy to notice unhealthy endpoints; without it traffic never fails over.${istio('outlier detection policy must be provided for failover')}`,
+    'Locality failover needs outlierDetection in the same traffic policy to notice unhealthy endpoints; ' +
+    `without it traffic never fails over.${istio('outlier detection policy must be provided for failover')}`,
   'locality-failover': (a: { variant: 'same-region' } | { variant: 'zone' } | { variant: 'wildcard' }) => {
     switch (a.variant) {
       case 'same-region':
@@ -319,25 +327,39 @@ const MESSAGES = ruleMessages(SHARED_RULE_MESSAGES, {
   'tunnel-target-host': (a: { targetHost: string }) =>
     `Tunnel targetHost "${a.targetHost}" is neither a host name nor an IP.${istio('tunnel target host must be valid FQDN or IP address')}`,
   'tunnel-target-port': (a: { targetPort: number }) =>
-    `Tunnel targetPort ${a.targetPort} is outside 1..65535.${istio(`tunnel target port is invalid: port number ${a.targetPort} must be in the range 1..65535`)}`,
+    `Tunnel targetPort ${a.targetPort} is outside 1..65535.` +
+    `${istio(`tunnel target port is invalid: port number ${a.targetPort} must be in the range 1..65535`)}`,
   'tls-configmap': (a: { variant: 'form'; credential: string } | { variant: 'namespace'; namespace: string; ns: string; origin: string }) => {
     switch (a.variant) {
       case 'form':
-        return `"${a.credential}" is not a valid configmap:// reference; write configmap://<name> or configmap://<namespace>/<name>.${istio('invalid configmap:// credentialName')}`;
+        return (
+          `"${a.credential}" is not a valid configmap:// reference; write configmap://<name> or ` +
+          `configmap://<namespace>/<name>.${istio('invalid configmap:// credentialName')}`
+        );
       case 'namespace':
-        return `A configmap:// credential must be in the DestinationRule's own namespace "${a.namespace}"${a.origin}, not "${a.ns}".${istio(`invalid configmap:// credentialName: namespace must match the configuration namespace "${a.namespace}"`)}`;
+        return (
+          `A configmap:// credential must be in the DestinationRule's own namespace "${a.namespace}"${a.origin}, ` +
+          `not "${a.ns}".${istio(`invalid configmap:// credentialName: namespace must match the configuration namespace "${a.namespace}"`)}`
+        );
     }
   },
   'tls-insecure-skip-verify': (a: { variant: 'with-credential' } | { variant: 'without-credential' }) => {
     switch (a.variant) {
       case 'with-credential':
-        return `insecureSkipVerify: true turns off the very checks caCertificates, credentialName and subjectAltNames configure; remove one side.${istio('cannot specify CaCertificates or CredentialName or SubjectAltNames when InsecureSkipVerify is set true')}`;
+        return (
+          'insecureSkipVerify: true turns off the very checks caCertificates, credentialName and subjectAltNames ' +
+          `configure; remove one side.${istio('cannot specify CaCertificates or CredentialName or SubjectAltNames when InsecureSkipVerify is set true')}`
+        );
       case 'without-credential':
-        return `insecureSkipVerify: true turns off the checks caCertificates and subjectAltNames configure; remove one side.${istio('cannot specify CaCertificates or SubjectAltNames when InsecureSkipVerify is set true')}`;
+        return (
+          'insecureSkipVerify: true turns off the checks caCertificates and subjectAltNames configure; remove one side.' +
+          istio('cannot specify CaCertificates or SubjectAltNames when InsecureSkipVerify is set true')
+        );
     }
   },
   'tls-credential-with-files': (a: { credential: string; files: string[] }) =>
-    `With credentialName the certificates come from the Secret "${a.credential}"; remove ${a.files.join(', ')}.${istio('cannot specify client certificates or CA certificate or CA CRL If credentialName is set')}`,
+    `With credentialName the certificates come from the Secret "${a.credential}"; remove ${a.files.join(', ')}.` +
+    istio('cannot specify client certificates or CA certificate or CA CRL If credentialName is set'),
 });
 
 type Messages = typeof MESSAGES;

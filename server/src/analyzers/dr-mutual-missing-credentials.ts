@@ -64,7 +64,15 @@ export const drMutualMissingCredentials: Analyzer<State> = {
   message: (s) =>
     s.problem === 'no-client-certificate'
       ? s.missing.length > 0
-        ? `tls.mode MUTUAL for ${s.where} sets a client certificate but no ${s.missing[0]}; Istio rejects this DestinationRule. Add ${s.missing[0]}, or use credentialName with a Secret holding tls.crt and tls.key.`
-        : `tls.mode MUTUAL for ${s.where} gives no client certificate; Istio rejects this DestinationRule ("client certificate required for mutual tls"). Set credentialName to a Secret holding tls.crt and tls.key (or clientCertificate and privateKey).`
-      : `Sidecars load credentialName "${s.credentialName}" only from a DestinationRule with a workloadSelector, and no gateway runs in namespace "${s.namespace}"${s.namespaceOrigin ?? ''}: the sidecars would connect without the client certificate. Add workloadSelector.matchLabels for the client pods, or apply this rule in "${s.gatewayNamespace}" where the egress gateway originates TLS.`,
+        ? `tls.mode MUTUAL for ${s.where} sets a client certificate but no ` +
+          `${s.missing[0]}; Istio rejects this DestinationRule. Add ` +
+          `${s.missing[0]}, or use credentialName with a Secret holding tls.crt and tls.key.`
+        : `tls.mode MUTUAL for ${s.where} gives no client certificate; Istio rejects this DestinationRule ("client ` +
+          'certificate required for mutual tls"). Set credentialName to a Secret holding tls.crt and tls.key (or ' +
+          'clientCertificate and privateKey).'
+      : `Sidecars load credentialName "${s.credentialName}" only from a DestinationRule with a workloadSelector, ` +
+        `and no gateway runs in namespace "${s.namespace}"${s.namespaceOrigin ?? ''}: ` +
+        'the sidecars would connect without the client certificate. ' +
+        `Add workloadSelector.matchLabels for the client pods, or apply this rule in "${s.gatewayNamespace}" where the ` +
+        'egress gateway originates TLS.',
 };

@@ -174,9 +174,16 @@ export const drUnknownHost: Analyzer<State> = {
       const seen = s.unused.map((u) => `"${u.namespace}"`).join(', ');
       const instead = s.unused.map((u) => (u.uses ? `"${u.namespace}" uses ${u.uses}` : `"${u.namespace}" uses none`)).join('; ');
       const order = s.lookup?.host ? `its own namespace, the host's namespace "${s.lookup.host}", then` : 'its own namespace, then';
-      return `This DestinationRule applies to nothing: namespace${s.unused.length > 1 ? 's' : ''} ${seen} see${s.unused.length > 1 ? '' : 's'} host "${s.host}", but a proxy takes DestinationRules only from ${order} the root namespace "${s.lookup?.root}", and this one is in "${s.namespace}" (${instead}). Move it to the host's namespace or to the client namespace.`;
+      return (
+        'This DestinationRule applies to nothing: ' +
+        `namespace${s.unused.length > 1 ? 's' : ''} ${seen} see${s.unused.length > 1 ? '' : 's'} host "${s.host}", ` +
+        `but a proxy takes DestinationRules only from ${order} the root namespace "${s.lookup?.root}", ` +
+        `and this one is in "${s.namespace}" (${instead}). Move it to the host's namespace or to the client namespace.`
+      );
     }
-    const head = `No ServiceEntry or Service visible from namespace "${s.namespace}"${s.namespaceOrigin ?? ''} defines host "${s.host}", so this DestinationRule applies to nothing.`;
+    const head =
+      `No ServiceEntry or Service visible from namespace "${s.namespace}"${s.namespaceOrigin ?? ''} defines host ` +
+      `"${s.host}", so this DestinationRule applies to nothing.`;
     if (s.notExported) return `${head} ${s.notExported.join(' ')}`;
     if (s.replacement) return `${head} Did you mean "${s.replacement}"?`;
     return `${head} Check the host, or add a ServiceEntry for it.`;

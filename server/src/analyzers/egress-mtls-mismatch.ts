@@ -27,6 +27,8 @@ import { gatewayServers, HTTP_PROTOCOLS, serverHostAdmits, TLS_PROTOCOLS, type G
 import { insertMapEntry, replaceScalar } from '../edits/yaml-edits';
 import { effectiveDestinationRule } from '../mesh/destination-rules';
 import { clientTls } from '../mesh/client-tls';
+import { MESH_CONFIG_KINDS } from '../mesh/root-namespace';
+import { WORKLOAD_KINDS } from '../mesh/workloads';
 import { isMap, isScalar } from 'yaml';
 
 type Kind = 'needs-istio-mutual' | 'unexpected-istio-mutual' | 'sni-missing' | 'sni-not-served' | 'sni-mismatch';
@@ -80,21 +82,7 @@ export const egressMtlsMismatch: Analyzer<State> = {
   code: 'egress-mtls-mismatch',
   severity: 'error',
   appliesTo: istioNetworking('VirtualService'),
-  reads: [
-    'Gateway',
-    'DestinationRule',
-    'EnvoyFilter',
-    'IstioOperator',
-    'ConfigMap',
-    'Service',
-    'ServiceEntry',
-    'Deployment',
-    'Pod',
-    'StatefulSet',
-    'DaemonSet',
-    'ReplicaSet',
-    'WorkloadEntry',
-  ],
+  reads: ['Gateway', 'DestinationRule', 'EnvoyFilter', 'Service', 'ServiceEntry', ...MESH_CONFIG_KINDS, ...WORKLOAD_KINDS],
   *check(vs, { index, settings }) {
     const rawHosts = (Array.isArray(vs.spec.hosts) ? vs.spec.hosts : []).filter((h): h is string => typeof h === 'string' && h.trim() !== '');
     const hosts = rawHosts.map((h) => resolveHost(h, vs.namespace));
@@ -184,15 +172,39 @@ export const egressMtlsMismatch: Analyzer<State> = {
     const dr = s.dr ? `DestinationRule "${s.dr}"` : 'No DestinationRule';
     switch (s.kind) {
       case 'needs-istio-mutual':
-        return `${server} expects Istio mutual TLS (${s.serverProtocol}, tls.mode ISTIO_MUTUAL), but ${s.dr ? `${dr} sets ${s.clientModeWritten ? `tls.mode ${s.clientMode}` : 'no tls.mode'}` : 'no DestinationRule for the egress gateway sets tls.mode'} for this route to the egress gateway, so the sidecar sends what the gateway cannot accept and the connection is reset (503). Set tls.mode: ISTIO_MUTUAL${s.host && !s.sni ? ` and sni: ${s.host}` : ''} for the subset or port.`;
+        return (
+          `${server} expects Istio mutual TLS (${s.serverProtocol}, tls.mode ISTIO_MUTUAL), but ` +
+          (s.dr
+            ? `${dr} sets ${s.clientModeWritten ? `tls.mode ${s.clientMode}` : 'no tls.mode'}`
+            : 'no DestinationRule for the egress gateway sets tls.mode') +
+          ' for ' +
+          'this route to the egress gateway, so the sidecar sends what the gateway cannot accept and the connection is ' +
+          `reset (503). Set tls.mode: ISTIO_MUTUAL${s.host && !s.sni ? ` and sni: ${s.host}` : ''} for the subset or port.`
+        );
       case 'unexpected-istio-mutual':
-        return `${dr} originates Istio mutual TLS to the egress gateway, but ${server} ${s.serverMode === 'PASSTHROUGH' ? 'passes TLS through (tls.mode PASSTHROUGH)' : `expects plain ${s.serverProtocol}`}, so the connection fails. Remove tls.mode ISTIO_MUTUAL for this port, or make the server HTTPS with tls.mode ISTIO_MUTUAL.`;
+        return (
+          `${dr} originates Istio mutual TLS to the egress gateway, but ` +
+          `${server} ${s.serverMode === 'PASSTHROUGH' ? 'passes TLS through (tls.mode PASSTHROUGH)' : `expects plain ${s.serverProtocol}`}, ` +
+          'so the connection fails. Remove tls.mode ISTIO_MUTUAL for this port, or make the server HTTPS with tls.mode ISTIO_MUTUAL.'
+        );
       case 'sni-missing':
-        return `${dr} sets no tls.sni for this route, but ${server} picks its server by SNI among ${s.serverHosts.map((h) => `"${h}"`).join(', ')}: the sidecar's default SNI matches none, so the gateway resets the connection. Set sni${s.host ? `: ${s.host}` : ' to the external host'}.`;
+        return (
+          `${dr} sets no tls.sni for this route, but ${server} picks its server by SNI among ` +
+          `${s.serverHosts.map((h) => `"${h}"`).join(', ')}: the sidecar's default SNI matches none, ` +
+          `so the gateway resets the connection. Set sni${s.host ? `: ${s.host}` : ' to the external host'}.`
+        );
       case 'sni-not-served':
-        return `${dr} sets tls.sni "${s.sni}", which ${server} does not serve (its hosts are ${s.serverHosts.map((h) => `"${h}"`).join(', ')}), so the gateway resets the connection. Set sni${s.host ? `: ${s.host}` : ' to the external host'}.`;
+        return (
+          `${dr} sets tls.sni "${s.sni}", which ${server} does not serve (its hosts are ` +
+          `${s.serverHosts.map((h) => `"${h}"`).join(', ')}), so the gateway resets the connection. ` +
+          `Set sni${s.host ? `: ${s.host}` : ' to the external host'}.`
+        );
       case 'sni-mismatch':
-        return `${dr} sets tls.sni "${s.sni}", but this route is for ${s.host ? `"${s.host}"` : 'other hosts'}; the gateway accepts it, but the SNI does not name the host the traffic is for. Set sni${s.host ? `: ${s.host}` : ' to the external host'}.`;
+        return (
+          `${dr} sets tls.sni "${s.sni}", but this route is for ${s.host ? `"${s.host}"` : 'other hosts'}; ` +
+          'the gateway accepts it, but the SNI does not name the host the traffic is for. ' +
+          `Set sni${s.host ? `: ${s.host}` : ' to the external host'}.`
+        );
     }
   },
   fix: (s, ctx) => {

@@ -24,7 +24,7 @@ export const FIXTURES = path.resolve(__dirname, '..', '..', '..', '..', 'server'
 const ANNOTATION = /^(\s*)#(\s*)(\^+)\s+([a-z0-9-]+(?:\/[a-z0-9-]+)?)\s*$/;
 const FILE_SEPARATOR = /^# file: (\S+)\s*$/;
 
-export interface Expected {
+interface Expected {
   file: string;
   line: number;
   column: number;

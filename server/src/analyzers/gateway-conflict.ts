@@ -14,7 +14,7 @@ import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
-import { labelsMatch, podLabels, workloads } from '../mesh/workloads';
+import { labelsMatch, podLabels, workloads, WORKLOAD_KINDS } from '../mesh/workloads';
 import { gatewaySelector } from '../mesh/gateways';
 import { isRecord, listOf } from './rules/rule-hits';
 import { fileLabel } from '../index/versions';
@@ -50,7 +50,7 @@ export const gatewayConflict: Analyzer<State> = {
   code: 'gateway-conflict',
   severity: 'error',
   appliesTo: istioNetworking('Gateway'),
-  reads: ['Gateway', 'Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry'],
+  reads: ['Gateway', ...WORKLOAD_KINDS],
   *check(r, { index, settings }) {
     const selector = gatewaySelector(r);
     const servers = listOf(r.spec.servers);
@@ -111,5 +111,11 @@ export const gatewayConflict: Analyzer<State> = {
     }
   },
   message: (s) =>
-    `${s.gateways.length > 1 ? `Gateways ${(s.files ?? s.gateways).join(', ')} also serve` : `Gateway ${(s.files ?? s.gateways)[0]} also serves`} ${s.hosts.join(', ')} on port ${s.port} for the same gateway workloads (selector ${s.selector || 'empty: every workload'}); the gateway proxy cannot serve both, so one is dropped or wins at random. Merge the servers into one Gateway, or use different hosts or ports.${s.origins ?? ''} (Istio IST0145: "Conflict with gateways ${s.gateways.join(',')} (workload selector ${s.selector}, port ${s.port}, hosts ${s.hosts.join(',')}).")`,
+    (s.gateways.length > 1 ? `Gateways ${(s.files ?? s.gateways).join(', ')} also serve` : `Gateway ${(s.files ?? s.gateways)[0]} also serves`) +
+    ` ${s.hosts.join(', ')} on ` +
+    `port ${s.port} for the same gateway workloads (selector ` +
+    `${s.selector || 'empty: every workload'}); the gateway proxy cannot serve both, so one is dropped or wins at ` +
+    'random. Merge the servers into one Gateway, or use different hosts or ports.' +
+    `${s.origins ?? ''} (Istio IST0145: "Conflict with gateways ${s.gateways.join(',')} (workload selector ` +
+    `${s.selector}, port ${s.port}, hosts ${s.hosts.join(',')}).")`,
 };

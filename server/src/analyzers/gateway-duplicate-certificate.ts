@@ -86,5 +86,9 @@ export const gatewayDuplicateCertificate: Analyzer<State> = {
     }
   },
   message: (s) =>
-    `${(s.files ?? s.gateways).join(', ')} ${s.gateways.length > 1 ? 'use' : 'uses'} the same certificate "${s.certificate}" on workloads this Gateway also selects; clients that reuse an HTTP/2 connection across hosts can get 404s. Serve these hosts from one Gateway server, or use separate certificates.${s.origins ?? ''} (Istio IST0138: "Duplicate certificate in multiple gateways may cause 404s if clients re-use HTTP2 connections.")`,
+    `${(s.files ?? s.gateways).join(', ')} ${s.gateways.length > 1 ? 'use' : 'uses'} the same certificate ` +
+    `"${s.certificate}" on workloads this Gateway also selects; clients that reuse an HTTP/2 connection across ` +
+    'hosts can get 404s. Serve these hosts from one Gateway server, or use separate certificates.' +
+    `${s.origins ?? ''} (Istio IST0138: "Duplicate certificate in multiple gateways may cause 404s if clients ` +
+    're-use HTTP2 connections.")',
 };

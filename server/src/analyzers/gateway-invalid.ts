@@ -139,9 +139,11 @@ const MESSAGES = ruleMessages(SHARED_RULE_MESSAGES, {
   'server-no-hosts': () => `A server needs at least one host ("*" for any).${istio('server config must contain at least one host')}`,
   'port-name-empty': () => `A Gateway server port needs a name.${istio('port name must be set')}`,
   'port-name-duplicate': (a: { name: string }) =>
-    `Port name "${a.name}" is already used by another server of this Gateway; port names must be unique.${istio(`port names in servers must be unique: duplicate name ${a.name}`)}`,
+    `Port name "${a.name}" is already used by another server of this Gateway; port names must be unique.` +
+    `${istio(`port names in servers must be unique: duplicate name ${a.name}`)}`,
   'port-protocol-invalid': (a: { protocol: string }) =>
-    `Protocol "${a.protocol}" is not one a Gateway server supports: use HTTP, HTTPS, HTTP2, GRPC, GRPC-Web, TCP, TLS, Mongo, Redis or MySQL.${istio(`invalid protocol "${a.protocol}", supported protocols are HTTP, HTTP2, GRPC, GRPC-WEB, MONGO, REDIS, MYSQL, TCP`)}`,
+    `Protocol "${a.protocol}" is not one a Gateway server supports: use HTTP, HTTPS, HTTP2, GRPC, GRPC-Web, TCP, ` +
+    `TLS, Mongo, Redis or MySQL.${istio(`invalid protocol "${a.protocol}", supported protocols are HTTP, HTTP2, GRPC, GRPC-WEB, MONGO, REDIS, MYSQL, TCP`)}`,
   'target-port': () =>
     `targetPort has no effect on a Gateway server; the gateway listens on port.number. Remove it.${istio('targetPort has no impact on Gateways')}`,
   'bind-invalid': (a: { variant: 'problem'; problem: string } | { variant: 'not-ip'; bind: string }) => {
@@ -154,15 +156,22 @@ const MESSAGES = ruleMessages(SHARED_RULE_MESSAGES, {
   },
   'bind-unix-port': () => `A server bound to a unix socket must use port number 0.${istio('port number must be 0 for unix domain socket')}`,
   'tls-required': (a: { protocol: string }) =>
-    `${a.protocol === 'HTTPS' ? 'An' : 'A'} ${a.protocol} server needs a tls block: mode PASSTHROUGH to forward the client's TLS, ISTIO_MUTUAL for mesh traffic, or SIMPLE/MUTUAL with a credentialName.${istio('server must have TLS settings for HTTPS/TLS protocols')}`,
+    `${a.protocol === 'HTTPS' ? 'An' : 'A'} ${a.protocol} server needs a tls block: ` +
+    "mode PASSTHROUGH to forward the client's TLS, ISTIO_MUTUAL for mesh traffic, or SIMPLE/MUTUAL with a " +
+    `credentialName.${istio('server must have TLS settings for HTTPS/TLS protocols')}`,
   'tls-on-plain-http': (a: { protocol: string }) =>
-    `A plain ${a.protocol} server cannot terminate TLS (only tls.httpsRedirect is allowed here); use protocol HTTPS for TLS.${istio('server cannot have TLS settings for plain text HTTP ports')}`,
+    `A plain ${a.protocol} server cannot terminate TLS (only tls.httpsRedirect is allowed here); ` +
+    `use protocol HTTPS for TLS.${istio('server cannot have TLS settings for plain text HTTP ports')}`,
   'tls-on-non-tls': (a: { protocol: string }) =>
-    `A ${a.protocol} server cannot have TLS settings; use protocol TLS (passthrough or origination) or HTTPS.${istio('server cannot have TLS settings for non HTTPS/TLS ports')}`,
+    `A ${a.protocol} server cannot have TLS settings; use protocol TLS (passthrough or origination) or HTTPS.` +
+    istio('server cannot have TLS settings for non HTTPS/TLS ports'),
   'https-redirect-non-http': (a: { protocol: string }) =>
-    `tls.httpsRedirect only works on an HTTP server; on this ${a.protocol} server it does nothing.${istio('tls.httpsRedirect should only be used with http servers')}`,
+    `tls.httpsRedirect only works on an HTTP server; on this ${a.protocol} server it does nothing.` +
+    istio('tls.httpsRedirect should only be used with http servers'),
   'port-protocol-conflict': (a: { index: number; number: number; firstProtocol: string; protocol: string }) =>
-    `Server ${a.index + 1} of this Gateway already uses port ${a.number} with ${a.firstProtocol}; ${a.protocol} cannot share the port with it, so Istio keeps one server and drops the other. Use a different port.`,
+    `Server ${a.index + 1} of this Gateway already uses port ${a.number} with ${a.firstProtocol}; ` +
+    `${a.protocol} cannot share the port with it, so Istio keeps one server and drops the other. ` +
+    'Use a different port.',
 });
 
 type Messages = typeof MESSAGES;

@@ -31,7 +31,8 @@ export const gatewayPassthroughHttp: Analyzer<State> = {
     }
   },
   message: (s) =>
-    `The server${s.port === undefined ? '' : ` on port ${s.port}`} is protocol ${s.protocol}, so the gateway expects plain ${s.protocol} and ignores tls.mode ${s.mode}: ` +
+    `The server${s.port === undefined ? '' : ` on port ${s.port}`} is protocol ` +
+    `${s.protocol}, so the gateway expects plain ${s.protocol} and ignores tls.mode ${s.mode}: ` +
     `TLS connections through it are reset and tls routes for it never apply. Set protocol: TLS to pass TLS through.`,
   fix: (s, { file, span }) => {
     if (file.text.slice(span.start, span.end).replace(/["']/g, '').toUpperCase() !== s.protocol) return [];

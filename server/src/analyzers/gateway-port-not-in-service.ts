@@ -75,5 +75,9 @@ export const gatewayPortNotInService: Analyzer<State> = {
     }
   },
   message: (s) =>
-    `Port ${s.port} is not a port of the Service in front of the gateway pods (${s.services.join('; ')}), so traffic sent to the gateway through its Service cannot reach this server. Add port ${s.port} to the Service, or use a port it has. (Istio IST0162: "The gateway is listening on a target port (port ${s.port}) that is not defined in the Service associated with its workload instances (Pod selector ${s.selector}).")`,
+    `Port ${s.port} is not a port of the Service in front of the gateway pods (${s.services.join('; ')}), ` +
+    'so traffic sent to the gateway through its Service cannot reach this server. Add port ' +
+    `${s.port} to the Service, or use a port it has. (Istio IST0162: "The gateway is listening on a target port ` +
+    `(port ${s.port}) that is not defined in the Service associated with its workload instances (Pod selector ` +
+    `${s.selector}).")`,
 };

@@ -16,7 +16,7 @@ import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { GATEWAY_API } from '../parse/resource';
 import { nodeAtPath, spanAtPath } from '../parse/yaml-path';
-import { isGatewayWorkload, labelsMatch, podLabels, workloads } from '../mesh/workloads';
+import { isGatewayWorkload, labelsMatch, podLabels, workloads, WORKLOAD_KINDS } from '../mesh/workloads';
 import { gatewaySelector } from '../mesh/gateways';
 import { replaceScalar } from '../edits/yaml-edits';
 import { closestMatch } from '../schema/suggest';
@@ -38,7 +38,7 @@ export const gatewaySelectorNoWorkload: Analyzer<State> = {
   code: 'gateway-selector-no-workload',
   severity: 'warning',
   appliesTo: istioNetworking('Gateway'),
-  reads: ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry', 'Gateway'],
+  reads: ['Gateway', ...WORKLOAD_KINDS],
   *check(gw, { index, settings }) {
     const selector = gatewaySelector(gw);
     if (Object.keys(selector).length === 0) return;
@@ -76,7 +76,10 @@ export const gatewaySelectorNoWorkload: Analyzer<State> = {
     const wanted = Object.entries(s.selector)
       .map(([k, v]) => `${k}=${v}`)
       .join(', ');
-    return `No workload in the workspace has the labels ${wanted} that this Gateway selects, so no proxy serves it and the VirtualServices bound to it do nothing. The gateway workloads here have ${s.known.join(', ')}.`;
+    return (
+      `No workload in the workspace has the labels ${wanted} that this Gateway selects, so no proxy serves it and ` +
+      `the VirtualServices bound to it do nothing. The gateway workloads here have ${s.known.join(', ')}.`
+    );
   },
   fix: (s, { file }) => {
     if (!s.suggestion) return [];

@@ -95,7 +95,8 @@ const OUT_OF_SCOPE: Record<string, string> = {
   virtualServiceJWTClaimRoute: 'IST0149 needs RequestAuthentication policies and the gateway pods they select; JWT claim routing is outside egress.',
   'Condition Analyzer': 'IST0171 reads live status conditions, which files in a repository do not carry.',
   DestinationRuleSubsetsNotSelectPods:
-    'IST0173 matches subset labels against the pod inventory of the cluster; no analyzer reports subsets without pods, since workloads usually live outside the workspace.',
+    'IST0173 matches subset labels against the pod inventory of the cluster; ' +
+    'no analyzer reports subsets without pods, since workloads usually live outside the workspace.',
   DestinationRuleSubsetsWithTopologyLabels: "IST0173 with Node topology labels: needs the cluster's Nodes and pods.",
   DestinationRuleEmptyTopologyLabels: "IST0173 with Node topology labels: needs the cluster's Nodes and pods.",
   'Route Rule no effect on Ingress': 'IST0140 is ingress-gateway advice (subsets have no effect on ingress requests); no analyzer here covers it.',
@@ -149,7 +150,10 @@ function meshConfigOperator(fragment: string): string {
     .split('\n')
     .map((l) => (l.trim() === '' ? '' : `    ${l}`))
     .join('\n');
-  return `apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nmetadata:\n  name: mesh-config\n  namespace: istio-system\nspec:\n  meshConfig:\n${body}\n`;
+  return (
+    'apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nmetadata:\n  name: mesh-config\n  namespace: ' +
+    `istio-system\nspec:\n  meshConfig:\n${body}\n`
+  );
 }
 
 /** The resource name as Istio's test names it. */

@@ -35,7 +35,8 @@ const REMOVED: Record<string, Removed> = {
     removedIn: '1.8',
     replacement: (kind) =>
       kind === 'rule' || kind === 'handler' || kind === 'instance'
-        ? 'the Telemetry API (telemetry.istio.io Telemetry) for metrics and logs, security.istio.io AuthorizationPolicy for allow and deny lists, and Envoy rate limiting (EnvoyFilter) for quotas'
+        ? 'the Telemetry API (telemetry.istio.io Telemetry) for metrics and logs, security.istio.io AuthorizationPolicy ' +
+          'for allow and deny lists, and Envoy rate limiting (EnvoyFilter) for quotas'
         : 'the Telemetry API (telemetry.istio.io), AuthorizationPolicy or EnvoyFilter, depending on what the Mixer adapter did',
   },
 };
@@ -52,5 +53,6 @@ export const istioApiRemoved: Analyzer<State> = {
     if (span) yield { ...span, state: { apiVersion: r.apiVersion, kind: r.kind, removedIn: removed.removedIn, replacement: removed.replacement(r.kind) } };
   },
   message: (s) =>
-    `${s.apiVersion} ${s.kind} was removed in Istio ${s.removedIn}: a current mesh has no such resource and kubectl apply fails with 'no matches for kind "${s.kind}"'. Use ${s.replacement} instead.`,
+    `${s.apiVersion} ${s.kind} was removed in Istio ${s.removedIn}: a current mesh has no such resource and ` +
+    `kubectl apply fails with 'no matches for kind "${s.kind}"'. Use ${s.replacement} instead.`,
 };

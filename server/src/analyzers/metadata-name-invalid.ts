@@ -41,5 +41,6 @@ export const metadataNameInvalid: Analyzer<State> = {
     if (span) yield { ...span, state: { name: raw, problem } };
   },
   message: (s) =>
-    `metadata.name "${s.name}" ${s.problem}: the API server rejects it, as a name must be a lowercase RFC 1123 subdomain (a-z, 0-9, '-' and '.', starting and ending with a letter or digit).`,
+    `metadata.name "${s.name}" ${s.problem}: the API server rejects it, as a name must be a lowercase RFC 1123 ` +
+    "subdomain (a-z, 0-9, '-' and '.', starting and ending with a letter or digit).",
 };

@@ -143,7 +143,11 @@ export const networkpolicyBlocksEgress: Analyzer<State> = {
       m === 'dns' ? `DNS (port ${DNS_PORT} in ${DNS_NAMESPACE})` : `namespace "${s.gatewayNamespace}" (the egress gateway and istiod)`,
     );
     const add = s.missing.map((m) => (m === 'dns' ? `port ${DNS_PORT} in ${DNS_NAMESPACE}` : s.gatewayNamespace));
-    return `This NetworkPolicy limits egress from "${s.namespace}"${s.namespaceOrigin ?? ''}, whose traffic VirtualService "${s.virtualService}" sends through the egress gateway, but it allows no traffic to ${what.join(' nor to ')}: requests from the sidecars time out. Add egress rules to ${add.join(' and to ')}.`;
+    return (
+      `This NetworkPolicy limits egress from "${s.namespace}"${s.namespaceOrigin ?? ''}, whose traffic ` +
+      `VirtualService "${s.virtualService}" sends through the egress gateway, but it allows no traffic to ` +
+      `${what.join(' nor to ')}: requests from the sidecars time out. Add egress rules to ${add.join(' and to ')}.`
+    );
   },
   fix: (s, { file }) => {
     const doc = file.documents.find((d) => d.index === s.docIndex);

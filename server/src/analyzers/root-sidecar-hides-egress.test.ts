@@ -41,10 +41,15 @@ test("root-sidecar-hides-egress: the mesh config's rootNamespace names the root 
 // to one team's VirtualService re-checks that file, and the root Sidecar's edit re-checks its users.
 test('root-sidecar-hides-egress: an edit in one team namespace re-checks only that namespace', () => {
   const root =
-    'apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata: {name: default, namespace: istio-system}\nspec:\n  outboundTrafficPolicy: {mode: REGISTRY_ONLY}\n  egress:\n  - hosts: [./*, istio-system/*]\n';
+    'apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata: {name: default, namespace: ' +
+    'istio-system}\nspec:\n  outboundTrafficPolicy: {mode: REGISTRY_ONLY}\n  egress:\n  - hosts: ' +
+    '[./*, istio-system/*]\n';
   const team = (i: number, host = `api-${i}.example.com`) =>
-    `apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: ext-${i}, namespace: egress}\nspec:\n  hosts: [${host}]\n  ports: [{number: 443, name: tls, protocol: TLS}]\n  resolution: DNS\n---\n` +
-    `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: route-${i}, namespace: team-${i}}\nspec:\n  hosts: [${host}]\n  tls:\n  - match: [{port: 443, sniHosts: [${host}]}]\n    route: [{destination: {host: istio-egressgateway.istio-system.svc.cluster.local, port: {number: 443}}}]\n`;
+    `apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: ext-${i}, namespace: ` +
+    `egress}\nspec:\n  hosts: [${host}]\n  ports: [{number: 443, name: tls, protocol: TLS}]\n  resolution: DNS\n---\n` +
+    `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: route-${i}, namespace: ` +
+    `team-${i}}\nspec:\n  hosts: [${host}]\n  tls:\n  - match: [{port: 443, sniHosts: [${host}]}]\n    route: ` +
+    '[{destination: {host: istio-egressgateway.istio-system.svc.cluster.local, port: {number: 443}}}]\n';
   const TEAMS = 40;
   const index = new WorkspaceIndex();
   index.setFile(parseFile('file:///ws/root.yaml', root));

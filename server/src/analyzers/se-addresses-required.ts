@@ -69,6 +69,11 @@ export const seAddressesRequired: Analyzer<State> = {
   message: (s) => {
     const what = s.protocol ? `is ${s.protocol}` : 'has no protocol (Istio sniffs it, and treats it as TCP unless it sees HTTP)';
     const allocation = s.resolution === 'NONE' ? '' : ` Unless istiod auto-allocates an address (resolution ${s.resolution}),`;
-    return `Port ${s.port} ${what} and this ServiceEntry has no addresses.${allocation}${allocation ? ' the' : ' The'} sidecar then takes every TCP connection to port ${s.port} as traffic for this entry. Add addresses, or set the port's real protocol (HTTP, TLS). (Istio IST0134: "ServiceEntry addresses are required for this protocol.")`;
+    return (
+      `Port ${s.port} ${what} and this ServiceEntry has no addresses.` +
+      `${allocation}${allocation ? ' the' : ' The'} sidecar then takes every TCP connection to port ` +
+      `${s.port} as traffic for this entry. Add addresses, or set the port's real protocol (HTTP, TLS). ` +
+      '(Istio IST0134: "ServiceEntry addresses are required for this protocol.")'
+    );
   },
 };

@@ -82,5 +82,7 @@ export const seConflictingProtocol: Analyzer<State> = {
     }
   },
   message: (s) =>
-    `Port ${s.port} of ${s.host} is ${s.protocol} here but ${s.others.join(' and ')}: Istio keeps one of them, by creation order, and handles the port as that protocol. Merge the ServiceEntries or give the port one protocol.${s.origins ?? ''}`,
+    `Port ${s.port} of ${s.host} is ${s.protocol} here but ${s.others.join(' and ')}: ` +
+    'Istio keeps one of them, by creation order, and handles the port as that protocol. ' +
+    `Merge the ServiceEntries or give the port one protocol.${s.origins ?? ''}`,
 };

@@ -74,5 +74,9 @@ export const seDuplicateHost: Analyzer<State> = {
   message: (s) =>
     s.within
       ? `${s.host} is listed twice in this ServiceEntry; remove the repeated entry.`
-      : `${s.host} port${s.ports.length === 1 ? '' : 's'} ${s.ports.join(', ')} ${s.ports.length === 1 ? 'is' : 'are'} also defined by ServiceEntry ${s.others.join(', ')}: Istio keeps one definition by creation order, and changes to the other have no effect. Keep one ServiceEntry for the host.${s.origins ?? ''} If the files are alternatives applied one at a time (a tutorial's steps), make each its own mesh with istioEgress.clusters, whose globs may name files (\`steps/*.yaml\`).`,
+      : `${s.host} port${s.ports.length === 1 ? '' : 's'} ${s.ports.join(', ')} ${s.ports.length === 1 ? 'is' : 'are'} also ` +
+        `defined by ServiceEntry ${s.others.join(', ')}: Istio keeps one definition by creation order, ` +
+        'and changes to the other have no effect. Keep one ServiceEntry for the host.' +
+        `${s.origins ?? ''} If the files are alternatives applied one at a time (a tutorial's steps), ` +
+        'make each its own mesh with istioEgress.clusters, whose globs may name files (`steps/*.yaml`).',
 };

@@ -189,33 +189,47 @@ function checkEndpoint(h: RuleHits<Messages>, i: number, e: unknown, portNames: 
 const MESSAGES = ruleMessages(SHARED_RULE_MESSAGES, {
   'address-invalid': (a: { problem: string }) => `${capitalize(a.problem)}: addresses must be IPs or CIDR blocks, such as 10.0.0.1 or 10.0.0.0/24.`,
   'port-name-duplicate': (a: { name: string }) =>
-    `Port name "${a.name}" is already used by another port of this ServiceEntry; port names must be unique.${istio(`service entry port name "${a.name}" already defined`)}`,
+    `Port name "${a.name}" is already used by another port of this ServiceEntry; port names must be unique.` +
+    `${istio(`service entry port name "${a.name}" already defined`)}`,
   'selector-with-none': () =>
-    `With resolution NONE the proxy forwards to the original destination IP, so workloadSelector has no effect; use resolution STATIC to send traffic to the selected workloads.${istio('workloadSelector should not be set when resolution mode is NONE')}`,
+    'With resolution NONE the proxy forwards to the original destination IP, so workloadSelector has no effect; ' +
+    'use resolution STATIC to send traffic to the selected workloads.' +
+    istio('workloadSelector should not be set when resolution mode is NONE'),
   'addresses-multiple-hosts-tcp': (a: { hostsCount: number }) =>
-    `A TCP port on fixed addresses cannot tell ${a.hostsCount} hosts apart; use one ServiceEntry per host.${istio('service entry can not have more than one host specified simultaneously with address and tcp port')}`,
+    `A TCP port on fixed addresses cannot tell ${a.hostsCount} hosts apart; use one ServiceEntry per host.` +
+    istio('service entry can not have more than one host specified simultaneously with address and tcp port'),
   'dynamic-dns-host': () =>
-    `Resolution DYNAMIC_DNS forwards to whatever name the request carries, so every host must be a wildcard such as "*.example.com".${istio('host must be wildcarded for resolution mode DYNAMIC_DNS')}`,
+    'Resolution DYNAMIC_DNS forwards to whatever name the request carries, so every host must be a wildcard such ' +
+    `as "*.example.com".${istio('host must be wildcarded for resolution mode DYNAMIC_DNS')}`,
   'dynamic-dns-addresses': () =>
     `Resolution DYNAMIC_DNS cannot have addresses; remove them.${istio('addresses cannot be set for resolution type DYNAMIC_DNS')}`,
   'dynamic-dns-endpoints': () =>
     `Resolution DYNAMIC_DNS cannot have endpoints; remove them.${istio('endpoints cannot be set for resolution type DYNAMIC_DNS')}`,
   'dynamic-dns-protocol': () =>
-    `Resolution DYNAMIC_DNS supports only HTTP, TLS, GRPC and HTTP2 ports.${istio('only HTTP, TLS, GRPC, and HTTP2 protocols are supported for resolution type DYNAMIC_DNS')}`,
+    'Resolution DYNAMIC_DNS supports only HTTP, TLS, GRPC and HTTP2 ports.' +
+    istio('only HTTP, TLS, GRPC, and HTTP2 protocols are supported for resolution type DYNAMIC_DNS'),
   'dynamic-dns-waypoint': () =>
-    `Location MESH_INTERNAL with resolution DYNAMIC_DNS does not work through a waypoint (label istio.io/use-waypoint).${istio('location MESH_INTERNAL with resolution type DYNAMIC_DNS is not supported when using waypoints')}`,
+    'Location MESH_INTERNAL with resolution DYNAMIC_DNS does not work through a waypoint (label ' +
+    `istio.io/use-waypoint).${istio('location MESH_INTERNAL with resolution type DYNAMIC_DNS is not supported when using waypoints')}`,
   'multiple-hosts-non-http': (a: { hostsCount: number; resolution: string; port: string; shown: string }) =>
-    `This ServiceEntry has ${a.hostsCount} hosts with resolution ${a.resolution}, and port ${a.port} (${a.shown}) is neither HTTP nor TLS, so the proxy cannot tell the hosts apart on it; use one ServiceEntry per host, or resolution NONE.${istio('multiple hosts provided with non-HTTP, non-TLS ports')}`,
+    `This ServiceEntry has ${a.hostsCount} hosts with resolution ${a.resolution}, and port ` +
+    `${a.port} (${a.shown}) is neither HTTP nor TLS, so the proxy cannot tell the hosts apart on it; ` +
+    'use one ServiceEntry per host, or resolution NONE.' +
+    istio('multiple hosts provided with non-HTTP, non-TLS ports'),
   'endpoint-address-network': (a: { network: string }) =>
-    `This endpoint has no address, only network "${a.network}": it is reached through that network's gateway.${istio(`address is unset with network "${a.network}"`)}`,
+    `This endpoint has no address, only network "${a.network}": it is reached through that network's gateway.` +
+    `${istio(`address is unset with network "${a.network}"`)}`,
   'unix-single-port': (a: { size: number }) =>
-    `A unix socket endpoint needs the ServiceEntry to declare exactly one port (it has ${a.size}).${istio('exactly 1 service port required for unix endpoints')}`,
+    `A unix socket endpoint needs the ServiceEntry to declare exactly one port (it has ${a.size}).` +
+    istio('exactly 1 service port required for unix endpoints'),
   'endpoint-address-ip': (a: { address: string }) =>
-    `With resolution STATIC, endpoint addresses must be IPs; "${a.address}" is a name (use resolution DNS to resolve names).${istio(`endpoint address "${a.address}" is not a valid IP address`)}`,
+    `With resolution STATIC, endpoint addresses must be IPs; "${a.address}" is a name (use resolution DNS to ` +
+    `resolve names).${istio(`endpoint address "${a.address}" is not a valid IP address`)}`,
   'endpoint-address-invalid': (a: { address: string }) =>
     `Endpoint address "${a.address}" is neither an IP nor a valid host name.${istio(`endpoint address "${a.address}" is not a valid FQDN or an IP address`)}`,
   'endpoint-port-undeclared': (a: { name: string; declared: string; port: string }) =>
-    `Endpoint port "${a.name}" is not a port name of this ServiceEntry (${a.declared || 'none declared'}).${istio(`endpoint port ${a.port} is not defined by the service entry`)}`,
+    `Endpoint port "${a.name}" is not a port name of this ServiceEntry (${a.declared || 'none declared'}).` +
+    `${istio(`endpoint port ${a.port} is not defined by the service entry`)}`,
 });
 
 type Messages = typeof MESSAGES;

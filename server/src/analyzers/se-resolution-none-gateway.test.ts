@@ -16,6 +16,9 @@ test('se-resolution-none-gateway: the egress gateway selector comes from the set
   checkFixture(seResolutionNoneGateway, 'custom-gateway', settings);
 });
 
-test("se-resolution-none-gateway: an entry the mesh config's defaultServiceExportTo keeps from the gateway's namespace is not used there (IsServiceVisible)", () => {
-  checkFixture(seResolutionNoneGateway, 'mesh-default-export');
-});
+test(
+  "se-resolution-none-gateway: an entry the mesh config's defaultServiceExportTo keeps from the gateway's " + 'namespace is not used there (IsServiceVisible)',
+  () => {
+    checkFixture(seResolutionNoneGateway, 'mesh-default-export');
+  },
+);

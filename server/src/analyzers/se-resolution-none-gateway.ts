@@ -17,6 +17,8 @@ import { egressGatewayRoutesTo } from '../mesh/routes';
 import { isVisibleIn } from '../mesh/export-defaults';
 import { gatewayPlacement } from '../mesh/gateways';
 import { insertMapEntry, replaceScalar } from '../edits/yaml-edits';
+import { MESH_CONFIG_KINDS } from '../mesh/root-namespace';
+import { WORKLOAD_KINDS } from '../mesh/workloads';
 
 interface State {
   hosts: string[];
@@ -31,7 +33,7 @@ export const seResolutionNoneGateway: Analyzer<State> = {
   code: 'se-resolution-none-gateway',
   severity: 'error',
   appliesTo: istioNetworking('ServiceEntry'),
-  reads: ['VirtualService', 'Gateway', 'Deployment', 'Pod', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry', 'IstioOperator', 'ConfigMap'],
+  reads: ['VirtualService', 'Gateway', ...MESH_CONFIG_KINDS, ...WORKLOAD_KINDS],
   *check(se, { index, settings }) {
     const resolution = se.spec.resolution;
     if (resolution !== undefined && resolution !== 'NONE') return;
@@ -61,7 +63,9 @@ export const seResolutionNoneGateway: Analyzer<State> = {
     yield { ...span, related, state: { hosts: looping.map((l) => l.host), written: resolution === 'NONE', docIndex: se.docIndex, fixable } };
   },
   message: (s) =>
-    `The egress gateway forwards to ${s.hosts.map((h) => `"${h}"`).join(', ')}, but this ServiceEntry's resolution is ${s.written ? 'NONE' : 'NONE (the default when omitted)'}: the gateway would send the traffic to the address the client dialled, its own, and loop. Set resolution: DNS.`,
+    `The egress gateway forwards to ${s.hosts.map((h) => `"${h}"`).join(', ')}, but this ServiceEntry's resolution ` +
+    `is ${s.written ? 'NONE' : 'NONE (the default when omitted)'}: the gateway would send the traffic to the ` +
+    'address the client dialled, its own, and loop. Set resolution: DNS.',
   fix: (s, { file, span }) => {
     if (!s.fixable) return [];
     if (s.written) return [{ title: 'Set resolution: DNS', isPreferred: true, fixAllSafe: true, edits: [replaceScalar(file.text, span, 'DNS')] }];

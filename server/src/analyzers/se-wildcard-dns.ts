@@ -36,6 +36,8 @@ export const seWildcardDns: Analyzer<State> = {
     if (span) yield { ...span, state: { host, resolution } };
   },
   message: (s) =>
-    `"${s.host}" is a wildcard host, and resolution ${s.resolution} cannot look a wildcard up in DNS, so Istio rejects this ServiceEntry. Use resolution NONE (the default): the proxy then forwards to the address the application resolved.`,
+    `"${s.host}" is a wildcard host, and resolution ${s.resolution} cannot look a wildcard up in DNS, ` +
+    'so Istio rejects this ServiceEntry. Use resolution NONE (the default): ' +
+    'the proxy then forwards to the address the application resolved.',
   fix: (_s, { file, span }) => [{ title: 'Set resolution: NONE', isPreferred: true, fixAllSafe: true, edits: [replaceScalar(file.text, span, 'NONE')] }],
 };

@@ -6,16 +6,20 @@ import { DEFAULT_SETTINGS } from '../settings';
 
 // The imports follow pilot/pkg/model/sidecar.go (selectServices, SelectVirtualServices, and
 // "Infer more possible destinations from virtual services"); the policy follows initSidecarScopeInternalIndexes.
-test('sidecar-hides-egress: an own ServiceEntry, a wildcard ServiceEntry behind an exact entry and a route the Sidecar does not import; imported routes bring their destinations', () => {
-  const findings = checkFixture(sidecarHidesEgress, 'hidden');
-  assert.deepEqual(
-    findings.map((f) => f.severity),
-    ['error', 'error', 'error'],
-  );
-  assert.match(findings[0].message, /"reports\/bigquery\.googleapis\.com"/);
-  assert.match(findings[1].message, /"egress-config\/\*\.example\.com"/);
-  assert.match(findings[2].message, /VirtualService "httpbin-retries" in this namespace routes httpbin\.org: under REGISTRY_ONLY/);
-});
+test(
+  'sidecar-hides-egress: an own ServiceEntry, a wildcard ServiceEntry behind an exact entry and a route the ' +
+    'Sidecar does not import; imported routes bring their destinations',
+  () => {
+    const findings = checkFixture(sidecarHidesEgress, 'hidden');
+    assert.deepEqual(
+      findings.map((f) => f.severity),
+      ['error', 'error', 'error'],
+    );
+    assert.match(findings[0].message, /"reports\/bigquery\.googleapis\.com"/);
+    assert.match(findings[1].message, /"egress-config\/\*\.example\.com"/);
+    assert.match(findings[2].message, /VirtualService "httpbin-retries" in this namespace routes httpbin\.org: under REGISTRY_ONLY/);
+  },
+);
 
 test('sidecar-hides-egress: a hidden routed host is a warning under ALLOW_ANY and an error under REGISTRY_ONLY', () => {
   const [allowAny] = checkFixture(sidecarHidesEgress, 'allow-any');
@@ -25,15 +29,22 @@ test('sidecar-hides-egress: a hidden routed host is a warning under ALLOW_ANY an
   assert.equal(registryOnly.severity, 'error');
 });
 
-test('sidecar-hides-egress: a VirtualService the Sidecar does not import does not apply to its workloads, nor bring its destinations (SelectVirtualServices)', () => {
-  const [finding] = checkFixture(sidecarHidesEgress, 'not-imported');
-  assert.match(finding.message, /VirtualService "rates" in this namespace routes rates\.example\.org.*"egress\/\*\.example\.org"/);
-});
+test(
+  'sidecar-hides-egress: a VirtualService the Sidecar does not import does not apply to its workloads, ' + 'nor bring its destinations (SelectVirtualServices)',
+  () => {
+    const [finding] = checkFixture(sidecarHidesEgress, 'not-imported');
+    assert.match(finding.message, /VirtualService "rates" in this namespace routes rates\.example\.org.*"egress\/\*\.example\.org"/);
+  },
+);
 
-test('sidecar-hides-egress: a listener with a port imports only ServiceEntries declaring it; the entry goes to the listener without a port (sidecar.go serviceMatchingListenerPort)', () => {
-  const [shop] = checkFixture(sidecarHidesEgress, 'listener-ports');
-  const [ops] = checkFixture(sidecarHidesEgress, 'listener-ports-no-fix');
-  assert.match(shop.message, /Add "shop\/api\.example\.com" to the egress hosts of egress listener 2, the one without a port\.$/);
-  assert.match(ops.message, /Add an egress listener without a port whose hosts include "ops\/api\.example\.com"/);
-  assert.deepEqual(sidecarHidesEgress.fix!(ops.data as never, { file: undefined as never, span: ops }), []);
-});
+test(
+  'sidecar-hides-egress: a listener with a port imports only ServiceEntries declaring it; ' +
+    'the entry goes to the listener without a port (sidecar.go serviceMatchingListenerPort)',
+  () => {
+    const [shop] = checkFixture(sidecarHidesEgress, 'listener-ports');
+    const [ops] = checkFixture(sidecarHidesEgress, 'listener-ports-no-fix');
+    assert.match(shop.message, /Add "shop\/api\.example\.com" to the egress hosts of egress listener 2, the one without a port\.$/);
+    assert.match(ops.message, /Add an egress listener without a port whose hosts include "ops\/api\.example\.com"/);
+    assert.deepEqual(sidecarHidesEgress.fix!(ops.data as never, { file: undefined as never, span: ops }), []);
+  },
+);

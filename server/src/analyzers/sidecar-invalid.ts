@@ -245,13 +245,23 @@ const MESSAGES = ruleMessages(SHARED_RULE_MESSAGES, {
     `A Sidecar ingress listener cannot use TLS mode ${a.mode}.${istio(`configuration is invalid: cannot set mode to ${a.mode} in sidecar ingress tls`)}`,
   'tls-on-non-tls': () => `A listener with tls settings needs protocol HTTPS or TLS.${istio('server cannot have TLS settings for non HTTPS/TLS ports')}`,
   'connection-pool-http-non-http': (a: { number: string; protocol?: string; name: string }) =>
-    `Port ${a.number} is not HTTP (${a.protocol ?? 'no protocol'}), so these HTTP connection pool settings do not apply; only tcp settings do.${istio(`sidecar: HTTP connection pool settings are configured for port ${a.number} ("${a.name}") but its protocol is not HTTP (${a.protocol ?? ''}); only TCP settings will apply`)}`,
+    `Port ${a.number} is not HTTP (${a.protocol ?? 'no protocol'}), so these HTTP connection pool settings do not ` +
+    `apply; only tcp settings do.${istio(
+      'sidecar: HTTP connection pool settings are configured for port ' +
+        `${a.number} ("${a.name}") but its protocol is not HTTP (${a.protocol ?? ''}); ` +
+        'only TCP settings will apply',
+    )}`,
   'ingress-default-endpoint': (a: { variant: 'problem'; problem: string } | { variant: 'form'; endpoint: string }) => {
     switch (a.variant) {
       case 'problem':
         return `${capitalize(a.problem)}.`;
       case 'form':
-        return `defaultEndpoint "${a.endpoint}" must be 127.0.0.1:<port>, 0.0.0.0:<port>, [::1]:<port>, [::]:<port> or unix://<path>.${istio('sidecar: defaultEndpoint must be of form 127.0.0.1:<port>,0.0.0.0:<port>,[::1]:port,[::]:port,unix://filepath or unset')}`;
+        return (
+          `defaultEndpoint "${a.endpoint}" must be 127.0.0.1:<port>, 0.0.0.0:<port>, [::1]:<port>, ` +
+          `[::]:<port> or unix://<path>.${istio(
+            'sidecar: defaultEndpoint must be of form ' + '127.0.0.1:<port>,0.0.0.0:<port>,[::1]:port,[::]:port,unix://filepath or unset',
+          )}`
+        );
     }
   },
   'bind-invalid': (a: { variant: 'not-ip'; bind: string } | { variant: 'problem'; problem: string }) => {
@@ -267,15 +277,21 @@ const MESSAGES = ruleMessages(SHARED_RULE_MESSAGES, {
       case 'twice':
         return `Only one egress listener may omit the port.${istio('sidecar: egress can have only one listener with empty port')}`;
       case 'not-last':
-        return `The egress listener without a port catches everything, so it must be the last one in the list.${istio('sidecar: the egress listener with empty port should be the last listener in the list')}`;
+        return (
+          'The egress listener without a port catches everything, so it must be the last one in the list.' +
+          istio('sidecar: the egress listener with empty port should be the last listener in the list')
+        );
     }
   },
   'egress-port-unix': () =>
-    `Port 0 is only for a listener bound to a unix socket (bind: unix://<path>); give a port number.${istio('sidecar: ports with 0 value must have a unix domain socket bind address')}`,
+    'Port 0 is only for a listener bound to a unix socket (bind: unix://<path>); give a port number.' +
+    istio('sidecar: ports with 0 value must have a unix domain socket bind address'),
   'egress-port-duplicate': (a: { variant: 'socket'; bind: string } | { variant: 'port'; number: number }) => {
     switch (a.variant) {
       case 'socket':
-        return `Socket ${a.bind} already has an egress listener; sockets must be unique.${istio('sidecar: unix domain socket values for listeners must be unique')}`;
+        return (
+          `Socket ${a.bind} already has an egress listener; sockets must be unique.` + istio('sidecar: unix domain socket values for listeners must be unique')
+        );
       case 'port':
         return `Port ${a.number} already has an egress listener; ports must be unique.${istio('sidecar: ports on IP bound listeners must be unique')}`;
     }
@@ -287,11 +303,16 @@ const MESSAGES = ruleMessages(SHARED_RULE_MESSAGES, {
   'egress-host-duplicate': (a: { host: string }) =>
     `"${a.host}" is already covered by another host of this listener; remove it.${istio(`duplicated egress host: ${a.host}`)}`,
   'egress-host-all': () =>
-    `"*/*" already imports every host from every namespace; the other hosts of this listener add nothing.${istio('`*/*` host select all resources, no other hosts can be added')}`,
+    '"*/*" already imports every host from every namespace; the other hosts of this listener add nothing.' +
+    istio('`*/*` host select all resources, no other hosts can be added'),
   'egress-proxy-mode': (a: { mode: string; defaulted: boolean }) =>
-    `egressProxy takes unknown destinations, which exist only with mode ALLOW_ANY (this policy is ${a.mode}${a.defaulted ? ', the default' : ''}).${istio('sidecar: egress_proxy must be set only with ALLOW_ANY outbound_traffic_policy mode')}`,
+    'egressProxy takes unknown destinations, which exist only with mode ALLOW_ANY (this policy is ' +
+    `${a.mode}${a.defaulted ? ', the default' : ''}).` +
+    istio('sidecar: egress_proxy must be set only with ALLOW_ANY outbound_traffic_policy mode'),
   'egress-proxy-deprecated': () =>
-    'egressProxy is deprecated, and istioctl reports that Istio ignores it: do not rely on it to send unknown destinations through a proxy; route them with a ServiceEntry and a VirtualService instead. (Istio, IST0002: "Deprecated: OutboundTrafficPolicy.EgressProxy ignored")',
+    'egressProxy is deprecated, and istioctl reports that Istio ignores it: ' +
+    'do not rely on it to send unknown destinations through a proxy; route them with a ServiceEntry and a ' +
+    'VirtualService instead. (Istio, IST0002: "Deprecated: OutboundTrafficPolicy.EgressProxy ignored")',
   'egress-proxy-host': (a: { problem: string }) => `${capitalize(a.problem)}.`,
   'egress-proxy-port': () => `egressProxy needs a port.${istio('sidecar: egress_proxy port must be non-nil')}`,
 });

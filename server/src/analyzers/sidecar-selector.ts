@@ -18,7 +18,7 @@ import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
-import { labelsMatch, podLabels, workloadsIn } from '../mesh/workloads';
+import { labelsMatch, podLabels, workloadsIn, WORKLOAD_KINDS } from '../mesh/workloads';
 import { isRecord } from './rules/rule-hits';
 
 type Rule = 'multiple-default' | 'conflicting-selectors' | 'no-workload' | 'ambient';
@@ -61,7 +61,7 @@ export const sidecarSelector: Analyzer<State> = {
   code: 'sidecar-selector',
   severity: 'error',
   appliesTo: istioNetworking('Sidecar'),
-  reads: ['Sidecar', 'Namespace', 'Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry'],
+  reads: ['Sidecar', 'Namespace', ...WORKLOAD_KINDS],
   *check(r, { index }) {
     const ns = r.namespace;
     const origin = namespaceOrigin(r) ? { namespaceOrigin: namespaceOrigin(r) } : {};
@@ -139,13 +139,33 @@ export const sidecarSelector: Analyzer<State> = {
   message: (s) => {
     switch (s.rule) {
       case 'multiple-default':
-        return `Namespace "${s.namespace}"${s.namespaceOrigin ?? ''} has other Sidecars without a workloadSelector (${s.sidecars!.join(', ')}); Istio applies one of them to every pod and which one is undefined. Keep one namespace-wide Sidecar and give the others selectors. (Istio IST0111: "...have no workload selector, which can lead to undefined behavior.")`;
+        return (
+          `Namespace "${s.namespace}"${s.namespaceOrigin ?? ''} has other Sidecars without a workloadSelector ` +
+          `(${s.sidecars!.join(', ')}); Istio applies one of them to every pod and which one is undefined. ` +
+          'Keep one namespace-wide Sidecar and give the others selectors. ' +
+          '(Istio IST0111: "...have no workload selector, which can lead to undefined behavior.")'
+        );
       case 'conflicting-selectors':
-        return `${s.workloads!.join(', ')} ${s.workloads!.length > 1 ? 'are' : 'is'} also selected by ${s.sidecars!.join(', ')}; with two Sidecars on one workload, which one applies is undefined. Make the selectors disjoint or merge the Sidecars. (Istio IST0110)`;
+        return (
+          `${s.workloads!.join(', ')} ${s.workloads!.length > 1 ? 'are' : 'is'} also selected by ` +
+          `${s.sidecars!.join(', ')}; with two Sidecars on one workload, which one applies is undefined. ` +
+          'Make the selectors disjoint or merge the Sidecars. (Istio IST0110)'
+        );
       case 'no-workload':
-        return `No workload in namespace "${s.namespace}"${s.namespaceOrigin ?? ''} has the labels ${s.selector}, so this Sidecar applies to nothing that the workspace declares; check the labels (a Sidecar only selects pods in its own namespace). (Istio IST0101: "Referenced selector not found: "${s.selector}"")`;
+        return (
+          `No workload in namespace "${s.namespace}"${s.namespaceOrigin ?? ''} has the labels ` +
+          `${s.selector}, so this Sidecar applies to nothing that the workspace declares; ` +
+          'check the labels (a Sidecar only selects pods in its own namespace). ' +
+          `(Istio IST0101: "Referenced selector not found: "${s.selector}"")`
+        );
       case 'ambient':
-        return `This Sidecar has no effect: ${s.workloads ? `the workloads it selects (${s.workloads.join(', ')}) run` : `namespace "${s.namespace}"${s.namespaceOrigin ?? ''} runs`} in ambient mode, without a sidecar proxy to configure; use waypoint policies instead. (Istio IST0167: "The policy has no impact: ${s.reason}.")`;
+        return (
+          'This Sidecar has no effect: ' +
+          (s.workloads ? `the workloads it selects (${s.workloads.join(', ')}) run` : `namespace "${s.namespace}"${s.namespaceOrigin ?? ''} runs`) +
+          ' in ' +
+          'ambient mode, without a sidecar proxy to configure; use waypoint policies instead. ' +
+          `(Istio IST0167: "The policy has no impact: ${s.reason}.")`
+        );
     }
   },
 };

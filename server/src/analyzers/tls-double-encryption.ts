@@ -145,6 +145,12 @@ export const tlsDoubleEncryption: Analyzer<State> = {
   },
   message: (s) => {
     const ports = s.ports.length === 1 ? `port ${s.ports[0]}` : `ports ${s.ports.join(', ')}`;
-    return `This originates TLS (${s.mode}) on ${ports} of ${s.host}${s.usedBy ? ` for ${s.usedBy}` : ''}, but ${s.declarations.join(' and ')}, and no route sends plain HTTP there: the application's TLS would be wrapped in a second TLS session the server cannot read. Let the application send plain HTTP to an HTTP port (for example 80 with targetPort: 443) and originate TLS there, or do not originate TLS on ${ports}.`;
+    return (
+      `This originates TLS (${s.mode}) on ${ports} of ${s.host}${s.usedBy ? ` for ${s.usedBy}` : ''}, but ` +
+      `${s.declarations.join(' and ')}, and no route sends plain HTTP there: ` +
+      "the application's TLS would be wrapped in a second TLS session the server cannot read. " +
+      'Let the application send plain HTTP to an HTTP port (for example 80 with targetPort: ' +
+      `443) and originate TLS there, or do not originate TLS on ${ports}.`
+    );
   },
 };

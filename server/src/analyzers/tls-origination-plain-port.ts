@@ -130,7 +130,11 @@ export const tlsOriginationPlainPort: Analyzer<State> = {
     }
   },
   message: (s) =>
-    `This originates TLS (${s.mode}) to port ${s.port} of ${s.host}${s.usedBy ? ` for ${s.usedBy}` : ''}, which ServiceEntry "${s.serviceEntry}" declares ${s.protocol} with no targetPort: the server's plain-text port gets a TLS handshake and the request fails. Add targetPort: 443 to port ${s.port} of ServiceEntry "${s.serviceEntry}"${s.otherFile ? ` (in ${s.otherFile})` : ''}, so the application keeps calling port ${s.port} and the proxy connects to 443.`,
+    `This originates TLS (${s.mode}) to port ${s.port} of ${s.host}${s.usedBy ? ` for ${s.usedBy}` : ''}, ` +
+    `which ServiceEntry "${s.serviceEntry}" declares ${s.protocol} with no targetPort: ` +
+    "the server's plain-text port gets a TLS handshake and the request fails. Add targetPort: 443 to port " +
+    `${s.port} of ServiceEntry "${s.serviceEntry}"${s.otherFile ? ` (in ${s.otherFile})` : ''}, ` +
+    `so the application keeps calling port ${s.port} and the proxy connects to 443.`,
   fix: (s, { file }) => {
     if (s.otherFile) return [];
     const doc = file.documents.find((d) => d.index === s.seDocIndex);

@@ -8,12 +8,15 @@ test('vs-destination-port: the TLS origination patterns stay clean; undeclared a
   const messages = findings.map((f) => f.message);
   assert.ok(
     messages.includes(
-      'Port 8080 is not a port of "edition.cnn.com": ServiceEntry "cnn" declares 80 (HTTP), 443 (HTTPS). As written, requests on this route fail with 503. Did you mean 80?',
+      'Port 8080 is not a port of "edition.cnn.com": ServiceEntry "cnn" declares 80 (HTTP), 443 (HTTPS). ' +
+        'As written, requests on this route fail with 503. Did you mean 80?',
     ),
   );
   assert.ok(
     messages.includes(
-      '"edition.cnn.com" has several ports (ServiceEntry "cnn" declares 80 (HTTP), 443 (HTTPS)) and this destination names none, so Istio cannot tell which one is meant. The rule matches port 80: route to it.',
+      '"edition.cnn.com" has several ports (ServiceEntry "cnn" declares 80 (HTTP), 443 (HTTPS)) ' +
+        'and this destination names none, so Istio cannot tell which one is meant. ' +
+        'The rule matches port 80: route to it.',
     ),
   );
   assert.ok(messages.some((m) => m.startsWith('Port 443 is a targetPort, not a port of "api.example.com": ServiceEntry "api" maps port 80 to it.')));

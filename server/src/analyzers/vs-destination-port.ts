@@ -132,7 +132,10 @@ export const vsDestinationPort: Analyzer<State> = {
       return `"${s.host}" has several ports (${who} declares ${list}) and this destination names none, so Istio cannot tell which one is meant.${add}`;
     }
     if (s.targetOf !== undefined) {
-      return `Port ${s.port} is a targetPort, not a port of "${s.host}": ${who} maps port ${s.targetOf} to it. A destination names the ServiceEntry port; route to ${s.targetOf}. ${failure(s)}`;
+      return (
+        `Port ${s.port} is a targetPort, not a port of "${s.host}": ${who} maps port ${s.targetOf} to it. ` +
+        `A destination names the ServiceEntry port; route to ${s.targetOf}. ${failure(s)}`
+      );
     }
     const change = s.replacement !== undefined ? ` Did you mean ${s.replacement}?` : '';
     return `Port ${s.port} is not a port of "${s.host}": ${who} declares ${list}. ${failure(s)}${change}`;

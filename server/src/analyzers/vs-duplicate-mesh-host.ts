@@ -84,5 +84,9 @@ export const vsDuplicateMeshHost: Analyzer<State> = {
     }
   },
   message: (s) =>
-    `VirtualService${s.others.length === 1 ? '' : 's'} ${s.others.join(', ')}${s.more ? ` and ${s.more} more` : ''} also define${s.others.length === 1 ? 's' : ''} ${s.host} for the mesh: sidecars use only one of them, and which one is undefined. Merge them into one VirtualService for the host.${s.origins ?? ''} If the files are alternatives applied one at a time (a tutorial's steps), make each its own mesh with istioEgress.clusters, whose globs may name files (\`steps/*.yaml\`).`,
+    `VirtualService${s.others.length === 1 ? '' : 's'} ${s.others.join(', ')}${s.more ? ` and ${s.more} more` : ''} also ` +
+    `define${s.others.length === 1 ? 's' : ''} ${s.host} for the mesh: sidecars use only one of them, ` +
+    'and which one is undefined. Merge them into one VirtualService for the host.' +
+    `${s.origins ?? ''} If the files are alternatives applied one at a time (a tutorial's steps), ` +
+    'make each its own mesh with istioEgress.clusters, whose globs may name files (`steps/*.yaml`).',
 };

@@ -6,6 +6,10 @@ test('vs-gateway-host-mismatch: hosts the bound Gateway does not admit are named
   checkFixture(vsGatewayHostMismatch, 'host-not-admitted');
 });
 
-test('vs-gateway-host-mismatch: bound to mesh and a gateway, mesh-only hosts are fine; a gateway admitting none of the hosts is reported (istioctl vsHostInGateway)', () => {
-  checkFixture(vsGatewayHostMismatch, 'mesh-and-gateway');
-});
+test(
+  'vs-gateway-host-mismatch: bound to mesh and a gateway, mesh-only hosts are fine; ' +
+    'a gateway admitting none of the hosts is reported (istioctl vsHostInGateway)',
+  () => {
+    checkFixture(vsGatewayHostMismatch, 'mesh-and-gateway');
+  },
+);

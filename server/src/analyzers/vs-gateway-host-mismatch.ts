@@ -61,6 +61,7 @@ export const vsGatewayHostMismatch: Analyzer<State> = {
   },
   message: (s) =>
     `Gateway "${s.gateway}" does not admit ${s.hosts.length === 1 ? 'host' : 'hosts'} ${quoteAll(s.hosts)} (its servers list ${quoteAll(s.gatewayHosts)}), ` +
-    `so Istio leaves ${s.hosts.length === 1 ? 'it' : 'them'} out of the gateway's routes and requests for ${s.hosts.length === 1 ? 'it' : 'them'} get 404 there. ` +
+    `so Istio leaves ${s.hosts.length === 1 ? 'it' : 'them'} out of the gateway's routes and requests for ` +
+    `${s.hosts.length === 1 ? 'it' : 'them'} get 404 there. ` +
     `Add ${s.hosts.length === 1 ? 'the host' : 'the hosts'} to a server's hosts, or remove the gateway from this VirtualService.`,
 };

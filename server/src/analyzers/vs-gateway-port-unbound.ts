@@ -17,6 +17,7 @@ import { routeDestinations, ruleGateways } from '../mesh/routes';
 import { egressGatewaysOf, isEgressGatewayHost, MESH_GATEWAY } from '../mesh/gateways';
 import { gatewayServers } from '../mesh/gateway-servers';
 import { insertMapEntry, replaceScalar } from '../edits/yaml-edits';
+import { WORKLOAD_KINDS } from '../mesh/workloads';
 
 interface State {
   port: number;
@@ -38,7 +39,7 @@ export const vsGatewayPortUnbound: Analyzer<State> = {
   code: 'vs-gateway-port-unbound',
   severity: 'error',
   appliesTo: istioNetworking('VirtualService'),
-  reads: ['Gateway', 'Service', 'Deployment', 'Pod', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry'],
+  reads: ['Gateway', 'Service', ...WORKLOAD_KINDS],
   *check(vs, { index, settings }) {
     for (const d of routeDestinations(vs)) {
       if (d.mirror || !ruleGateways(vs, d).includes(MESH_GATEWAY) || !isEgressGatewayHost(d.host, settings, index)) continue;
@@ -75,8 +76,10 @@ export const vsGatewayPortUnbound: Analyzer<State> = {
     const gateways = s.gateways.length === 1 ? `Gateway "${s.gateways[0]}" has` : `Gateways ${s.gateways.map((g) => `"${g}"`).join(', ')} have`;
     const ports = s.listening.length === 0 ? 'no port' : `${s.listening.length === 1 ? 'port' : 'ports'} ${s.listening.join(', ')}`;
     return (
-      `This sidecar route sends to port ${s.port} of the egress gateway, but ${gateways} servers on ${ports} only, so the gateway has no route for this traffic there ` +
-      `(connection refused, 503, or 404). ${s.onDestinationPort ? 'Send it' : 'Set the destination port'} to a port the gateway listens on, or add a server for port ${s.port}.`
+      `This sidecar route sends to port ${s.port} of the egress gateway, but ${gateways} servers on ` +
+      `${ports} only, so the gateway has no route for this traffic there ` +
+      `(connection refused, 503, or 404). ${s.onDestinationPort ? 'Send it' : 'Set the destination port'} to a port ` +
+      `the gateway listens on, or add a server for port ${s.port}.`
     );
   },
   fix: (s, { file, span }) => {

@@ -20,8 +20,8 @@ test('vs-hidden-where-it-runs: a custom egress gateway in a central namespace, a
 test('vs-hidden-where-it-runs: the mesh config\'s defaultVirtualServiceExportTo "." hides a VirtualService without exportTo from the gateway', () => {
   const [finding, ...rest] = checkFixture(vsHiddenWhereItRuns, 'mesh-default-export');
   assert.equal(rest.length, 0, 'team-b exports its VirtualService to every namespace');
-  assert.match(
-    finding.message,
-    /Gateway "egress\/egress-gateway" runs in namespace "egress", but this VirtualService is exported only to "\." \(the mesh config's defaultVirtualServiceExportTo\)/,
-  );
+  const expected =
+    'Gateway "egress/egress-gateway" runs in namespace "egress", ' +
+    'but this VirtualService is exported only to "." (the mesh config\'s defaultVirtualServiceExportTo)';
+  assert.ok(finding.message.includes(expected), finding.message);
 });

@@ -31,6 +31,8 @@ import { describeExportTo, effectiveExportTo, isVisibleIn, writesExportTo } from
 import { ruleSites, type RuleSite } from '../mesh/visibility';
 import { effectiveDestinationRule, subsetsOf } from '../mesh/destination-rules';
 import { clientTls, ORIGINATING_TLS_MODES } from '../mesh/client-tls';
+import { MESH_CONFIG_KINDS } from '../mesh/root-namespace';
+import { WORKLOAD_KINDS } from '../mesh/workloads';
 
 type Variant = 'vs-not-exported' | 'host-not-exported' | 'subset-not-exported' | 'tls-not-exported';
 
@@ -98,21 +100,7 @@ export const vsHiddenWhereItRuns: Analyzer<State> = {
   code: 'vs-hidden-where-it-runs',
   severity: 'error',
   appliesTo: istioNetworking('VirtualService'),
-  reads: [
-    'Gateway',
-    'Deployment',
-    'Pod',
-    'StatefulSet',
-    'DaemonSet',
-    'ReplicaSet',
-    'WorkloadEntry',
-    'Sidecar',
-    'ServiceEntry',
-    'Service',
-    'DestinationRule',
-    'IstioOperator',
-    'ConfigMap',
-  ],
+  reads: ['Gateway', 'Sidecar', 'ServiceEntry', 'Service', 'DestinationRule', ...MESH_CONFIG_KINDS, ...WORKLOAD_KINDS],
   *check(vs, { index, settings }) {
     const hits: Hit<State>[] = [];
     const gateways = Array.isArray(vs.spec.gateways) ? vs.spec.gateways : [];
@@ -198,19 +186,34 @@ export const vsHiddenWhereItRuns: Analyzer<State> = {
   message: (s) => {
     const where = s.gateway
       ? `Gateway "${s.gateway}" runs in namespace ${quoted(s.namespaces)}`
-      : `This rule also runs in the sidecars of namespace${s.namespaces.length === 1 ? '' : 's'} ${quoted(s.namespaces)} (the VirtualService is exported there)`;
+      : `This rule also runs in the sidecars of namespace${s.namespaces.length === 1 ? '' : 's'} ${quoted(s.namespaces)} (the ` +
+        'VirtualService is exported there)';
     const hidden = s.hidden && s.hidden.length > 0 ? ` It is ${s.variant === 'tls-not-exported' ? 'set' : 'defined'} by ${s.hidden.join(', ')}.` : '';
     const exportHint = `Export it to ${quoted(s.namespaces)}, or define it there.`;
     const fails = s.protocol === undefined || s.protocol === 'http' ? 'requests on this route fail with 503' : 'connections on this route are reset';
     switch (s.variant) {
       case 'vs-not-exported':
         if (s.namespaceUnknown)
-          return `${where}, but this VirtualService writes no namespace and is exported only to ${quoted(s.exportTo ?? [])}${s.exportToByDefault ? " (the mesh config's defaultVirtualServiceExportTo)" : ''}: unless it is applied in namespace ${quoted(s.namespaces)}, the gateway does not see it and has no route for its hosts (HTTP 404, TLS and TCP connections reset). Export it to ${quoted(s.namespaces)}.`;
-        return `${where}, but this VirtualService is exported only to ${quoted(s.exportTo ?? [])}${s.exportToByDefault ? " (the mesh config's defaultVirtualServiceExportTo)" : ''}: the gateway does not see it and has no route for its hosts (HTTP 404, TLS and TCP connections reset). Export it to ${quoted(s.namespaces)}.`;
+          return (
+            `${where}, but this VirtualService writes no namespace and is exported only to ` +
+            `${quoted(s.exportTo ?? [])}${s.exportToByDefault ? " (the mesh config's defaultVirtualServiceExportTo)" : ''}: ` +
+            `unless it is applied in namespace ${quoted(s.namespaces)}, the gateway does not see it and has no route for ` +
+            `its hosts (HTTP 404, TLS and TCP connections reset). Export it to ${quoted(s.namespaces)}.`
+          );
+        return (
+          `${where}, but this VirtualService is exported only to ` +
+          `${quoted(s.exportTo ?? [])}${s.exportToByDefault ? " (the mesh config's defaultVirtualServiceExportTo)" : ''}: ` +
+          'the gateway does not see it and has no route for its hosts (HTTP 404, TLS and TCP connections reset). ' +
+          `Export it to ${quoted(s.namespaces)}.`
+        );
       case 'host-not-exported':
         return `${where}, which does not see host "${s.host}".${hidden} The proxy there has no cluster for it, so ${fails} (cluster_not_found). ${exportHint}`;
       case 'tls-not-exported':
-        return `${where}, which sees no DestinationRule for "${s.host}".${hidden} Its ${s.mode} TLS origination does not apply there, so the proxy sends the traffic unencrypted and a TLS server rejects it (400 The plain HTTP request was sent to HTTPS port, or a reset). ${exportHint}`;
+        return (
+          `${where}, which sees no DestinationRule for "${s.host}".${hidden} Its ` +
+          `${s.mode} TLS origination does not apply there, so the proxy sends the traffic unencrypted and a TLS server ` +
+          `rejects it (400 The plain HTTP request was sent to HTTPS port, or a reset). ${exportHint}`
+        );
       case 'subset-not-exported':
         return `${where}, which sees no DestinationRule defining subset "${s.subset}" of "${s.host}".${hidden} There, ${fails}. ${exportHint}`;
     }

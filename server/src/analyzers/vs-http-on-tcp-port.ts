@@ -22,6 +22,8 @@ import { gatewayServers, serverHostAdmits } from '../mesh/gateway-servers';
 import { serviceEntriesFor } from '../mesh/registry';
 import { gatewayBehindHost, boundGateways, MESH_GATEWAY, resolveGatewayRefs } from '../mesh/gateways';
 import { isRecord } from '../data';
+import { MESH_CONFIG_KINDS } from '../mesh/root-namespace';
+import { WORKLOAD_KINDS } from '../mesh/workloads';
 
 /**
  * Protocols that get a TCP listener and are not TLS (pilot/pkg/networking/networking.go
@@ -93,7 +95,7 @@ export const vsHttpOnTcpPort: Analyzer<State> = {
   code: 'vs-http-on-tcp-port',
   severity: 'error',
   appliesTo: istioNetworking('VirtualService'),
-  reads: ['ServiceEntry', 'Gateway', 'Service', 'Deployment', 'Pod', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry', 'IstioOperator', 'ConfigMap'],
+  reads: ['ServiceEntry', 'Gateway', 'Service', ...MESH_CONFIG_KINDS, ...WORKLOAD_KINDS],
   *check(vs, { index, settings }) {
     const hosts = (Array.isArray(vs.spec.hosts) ? vs.spec.hosts : [])
       .filter((h): h is string => typeof h === 'string' && h.trim() !== '')
@@ -168,14 +170,26 @@ export const vsHttpOnTcpPort: Analyzer<State> = {
   message: (s) => {
     const port = s.anyPort ? `every port of ${s.host}` : `port ${s.port} of ${s.host}`;
     if (s.coveredByTcp)
-      return `${s.where === 'gateway' ? `Gateway "${s.resource}" serves` : `ServiceEntry "${s.resource}" declares`} ${port} as ${s.protocol}, so this http rule is never applied; the tcp rules of this VirtualService carry that traffic. Remove this rule, or move what it adds to the tcp rules.`;
+      return (
+        `${s.where === 'gateway' ? `Gateway "${s.resource}" serves` : `ServiceEntry "${s.resource}" declares`} ${port} as ` +
+        `${s.protocol}, so this http rule is never applied; the tcp rules of this VirtualService carry that traffic. ` +
+        'Remove this rule, or move what it adds to the tcp rules.'
+      );
     if (s.where === 'gateway')
-      return `Gateway "${s.resource}" serves ${s.anyPort ? `${s.host} on port ${s.port}` : port} as ${s.protocol}, so it proxies that traffic as TCP and never applies http rules: this rule is ignored and the gateway has no route for it. Use a tcp rule, or make the server HTTP.`;
+      return (
+        `Gateway "${s.resource}" serves ${s.anyPort ? `${s.host} on port ${s.port}` : port} as ` +
+        `${s.protocol}, so it proxies that traffic as TCP and never applies http rules: ` +
+        'this rule is ignored and the gateway has no route for it. Use a tcp rule, or make the server HTTP.'
+      );
     const effect = s.viaGateway
       ? `mesh traffic goes straight out instead of through "${s.viaGateway}"`
       : s.policyOnly
         ? 'the traffic still flows, but without this rule'
         : 'the traffic does not go where the rule sends it';
-    return `ServiceEntry "${s.resource}" declares ${port} as ${s.protocol}, so sidecars proxy it as TCP and never apply http rules: this rule is ignored and ${effect}. Declare the port as HTTP (or leave the protocol out) if the traffic is plain HTTP, or use a tcp rule.`;
+    return (
+      `ServiceEntry "${s.resource}" declares ${port} as ${s.protocol}, so sidecars proxy it as TCP and never apply ` +
+      `http rules: this rule is ignored and ${effect}. Declare the port as HTTP (or leave the protocol out) ` +
+      'if the traffic is plain HTTP, or use a tcp rule.'
+    );
   },
 };

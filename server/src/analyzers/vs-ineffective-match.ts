@@ -35,6 +35,10 @@ export const vsIneffectiveMatch: Analyzer<State> = {
   message: (s) => {
     const where = s.sameRule ? 'an earlier match of this rule' : `${s.kind} rule ${s.earlier}`;
     const what = s.prefix !== undefined ? `the URI prefix "${s.prefix}" in ${where} already covers it` : `${where} has the same match`;
-    return `Match ${s.match} of ${s.kind} rule ${s.rule} never applies: ${what}. Put the more specific match first, or remove this one. (Istio: "VirtualService rule ${s.rule} match ${s.match} is not used (duplicate/overlapping match in rule ${s.earlier})")`;
+    return (
+      `Match ${s.match} of ${s.kind} rule ${s.rule} never applies: ${what}. ` +
+      `Put the more specific match first, or remove this one. (Istio: "VirtualService rule ${s.rule} match ` +
+      `${s.match} is not used (duplicate/overlapping match in rule ${s.earlier})")`
+    );
   },
 };

@@ -14,7 +14,9 @@ test('vs-invalid: a legacy gateway name becomes namespace/name and mirrorPercent
 
 test('vs-invalid: a directResponse body over 100KB is a warning, over 1MB an error', () => {
   const vs = (size: number) =>
-    `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: big\nspec:\n  hosts:\n  - api.example.com\n  http:\n  - directResponse:\n      status: 200\n      body:\n        string: "${'x'.repeat(size)}"\n`;
+    'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: ' +
+    'big\nspec:\n  hosts:\n  - api.example.com\n  http:\n  - directResponse:\n      status: ' +
+    `200\n      body:\n        string: "${'x'.repeat(size)}"\n`;
   for (const [size, severity] of [
     [150 * 1024, 'warning'],
     [1100 * 1024, 'error'],

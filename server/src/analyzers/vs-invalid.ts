@@ -554,18 +554,25 @@ function mirrorPercentFix({ file, span }: FixContext): Fix[] {
 /** The message of each rule, rendered from the arguments its check recorded. */
 const MESSAGES = ruleMessages(SHARED_RULE_MESSAGES, {
   'delegate-gateways': () =>
-    `A VirtualService without hosts is a delegate, used only through another VirtualService's "delegate"; it cannot list gateways. Add hosts, or remove gateways.${istio('delegate virtual service must have no gateways specified')}`,
+    'A VirtualService without hosts is a delegate, used only through another VirtualService\'s "delegate"; ' +
+    'it cannot list gateways. Add hosts, or remove gateways.' +
+    istio('delegate virtual service must have no gateways specified'),
   'delegate-tls': () => `A delegate VirtualService (no hosts) can only have http routes.${istio('delegate virtual service must have no tls route specified')}`,
   'delegate-tcp': () => `A delegate VirtualService (no hosts) can only have http routes.${istio('delegate virtual service must have no tcp route specified')}`,
   'jwt-claim-mesh': (a: { key: string; gateways: string }) =>
-    `Routing on JWT claims ("${a.key}") works only on a gateway, where a RequestAuthentication validates the token; this VirtualService applies to the mesh.${istio(`JWT claim based routing (key: ${a.key}) is only supported for gateway, found no gateways: [${a.gateways}]`)}`,
+    `Routing on JWT claims ("${a.key}") works only on a gateway, where a RequestAuthentication validates the ` +
+    'token; this VirtualService applies to the mesh.' +
+    `${istio(`JWT claim based routing (key: ${a.key}) is only supported for gateway, found no gateways: [${a.gateways}]`)}`,
   'host-wildcard-mesh': () =>
-    `Host "*" would capture every host for the whole mesh, so Istio forbids it on a VirtualService bound to the mesh; list the hosts, or bind it to a gateway.${istio('wildcard host * is not allowed for virtual services bound to the mesh gateway')}`,
+    'Host "*" would capture every host for the whole mesh, so Istio forbids it on a VirtualService bound to the ' +
+    'mesh; list the hosts, or bind it to a gateway.' +
+    istio('wildcard host * is not allowed for virtual services bound to the mesh gateway'),
   'host-duplicate': (a: { b: string; a: string }) =>
     `Host "${a.b}" overlaps "${a.a}" in the same VirtualService; list each host once.${istio(`duplicate hosts in virtual service: ${a.a} & ${a.b}`)}`,
   'no-routes': () => `This VirtualService has no http, tcp or tls routes.${istio('http, tcp or tls must be provided in virtual service')}`,
   'gateway-legacy-name': (a: { name: string; recommended: string }) =>
-    `"${a.name}" is the legacy name.namespace form; write "${a.recommended}".${istio(`using legacy gatewayName format "${a.name}"; prefer the <namespace>/<name> format: "${a.recommended}"`)}`,
+    `"${a.name}" is the legacy name.namespace form; write "${a.recommended}".` +
+    `${istio(`using legacy gatewayName format "${a.name}"; prefer the <namespace>/<name> format: "${a.recommended}"`)}`,
   'gateway-name-invalid': (
     a:
       | { variant: 'invalid'; name: string; problem: string }
@@ -587,7 +594,10 @@ const MESSAGES = ruleMessages(SHARED_RULE_MESSAGES, {
   'match-empty': (a: { variant: 'prefix'; where: string } | { variant: 'regex'; where: string }) => {
     switch (a.variant) {
       case 'prefix':
-        return `An empty prefix in a ${a.where} match matches nothing useful and Envoy rejects it; remove the match or give a prefix.${istio(`"${a.where}": prefix string match should not be empty`)}`;
+        return (
+          `An empty prefix in a ${a.where} match matches nothing useful and Envoy rejects it; ` +
+          `remove the match or give a prefix.${istio(`"${a.where}": prefix string match should not be empty`)}`
+        );
       case 'regex':
         return `An empty regex in a ${a.where} match is not allowed.${istio(`"${a.where}": regex string match should not be empty`)}`;
     }
@@ -598,21 +608,42 @@ const MESSAGES = ruleMessages(SHARED_RULE_MESSAGES, {
       case 'empty':
         return `A header name cannot be empty.${istio('header name cannot be empty')}`;
       case 'set':
-        return `Header "${a.name}" cannot be changed here${a.name.startsWith(':') ? ' (pseudo-headers starting with ":" are managed by Envoy)' : ''}.${istio(a.name.toLowerCase() === 'host' ? `invalid header "${a.name}": cannot set Host header` : `invalid header "${a.name}": header cannot have ":" prefix`)}`;
+        return (
+          `Header "${a.name}" cannot be changed here${a.name.startsWith(':') ? ' (pseudo-headers starting with ":" are managed by Envoy)' : ''}.` +
+          istio(
+            a.name.toLowerCase() === 'host'
+              ? `invalid header "${a.name}": cannot set Host header`
+              : `invalid header "${a.name}": header cannot have ":" prefix`,
+          )
+        );
       case 'remove':
-        return `Header "${a.name}" cannot be removed.${istio(a.name.toLowerCase() === 'host' ? `invalid header "${a.name}": cannot set Host header` : `invalid header "${a.name}": header cannot have ":" prefix`)}`;
+        return (
+          `Header "${a.name}" cannot be removed.` +
+          istio(
+            a.name.toLowerCase() === 'host'
+              ? `invalid header "${a.name}": cannot set Host header`
+              : `invalid header "${a.name}": header cannot have ":" prefix`,
+          )
+        );
     }
   },
   'headers-value': (a: { name: string }) => `The value of header "${a.name}" contains control characters.${istio('header value configuration is invalid')}`,
   'weight-negative': (a: { w: number }) => `A route weight cannot be negative.${istio(`weight ${a.w} < 0`)}`,
   'weight-zero-total': (a: { routesCount: number }) =>
-    `With ${a.routesCount} destinations the weights add up to 0, so Istio cannot split traffic between them; give each destination a weight (they should add up to 100).${istio('total destination weight = 0')}`,
+    `With ${a.routesCount} destinations the weights add up to 0, so Istio cannot split traffic between them; ` +
+    `give each destination a weight (they should add up to 100).${istio('total destination weight = 0')}`,
   'http-root-route': (a: { variant: 'redirect'; name: string } | { variant: 'route'; name: string }) => {
     switch (a.variant) {
       case 'redirect':
-        return `A rule with delegate hands requests to another VirtualService; it cannot also redirect.${istio(`root HTTP route ${a.name} must not specify redirect`)}`;
+        return (
+          'A rule with delegate hands requests to another VirtualService; it cannot also redirect.' +
+          `${istio(`root HTTP route ${a.name} must not specify redirect`)}`
+        );
       case 'route':
-        return `A rule with delegate hands requests to another VirtualService; it cannot also have a route.${istio(`root HTTP route ${a.name} must not specify route`)}`;
+        return (
+          'A rule with delegate hands requests to another VirtualService; it cannot also have a route.' +
+          `${istio(`root HTTP route ${a.name} must not specify route`)}`
+        );
     }
   },
   'http-nested-delegate': () => `A delegate VirtualService cannot delegate again.${istio('delegate HTTP route cannot contain delegate')}`,
@@ -633,15 +664,19 @@ const MESSAGES = ruleMessages(SHARED_RULE_MESSAGES, {
       case 'mirror-percent':
         return `mirrorPercent cannot exceed 100.${istio(`mirror_percent must have a max value of 100 (it has ${a.mirrorPercent})`)}`;
       case 'mirror-percentage':
-        return `mirrorPercentage must be between 0 and 100.${istio(`mirror_percentage must have a ${a.mirrorPct < 0 ? 'min value of 0' : 'max value of 100'}`)}`;
+        return (
+          'mirrorPercentage must be between 0 and 100.' + `${istio(`mirror_percentage must have a ${a.mirrorPct < 0 ? 'min value of 0' : 'max value of 100'}`)}`
+        );
       case 'percentage':
         return `A mirror percentage must be between 0 and 100.${istio(`mirror percentage must have a ${a.v < 0 ? 'min value of 0' : 'max value of 100'}`)}`;
     }
   },
   'mirror-percent-deprecated': (a: { mirrorPercent: number }) =>
-    `mirrorPercent is deprecated; use mirrorPercentage: {value: ${a.mirrorPercent}}.${istio('using deprecated setting "mirrorPercent", use "mirrorPercentage" instead')}`,
+    `mirrorPercent is deprecated; use mirrorPercentage: {value: ${a.mirrorPercent}}.` +
+    istio('using deprecated setting "mirrorPercent", use "mirrorPercentage" instead'),
   'headers-authority': (a: { current: string; v: string }) =>
-    `The authority is already rewritten to "${a.current}"; set it in one place only.${istio(`authority header cannot be set multiple times: have "${a.current}", attempting to set "${a.v}"`)}`,
+    `The authority is already rewritten to "${a.current}"; set it in one place only.` +
+    `${istio(`authority header cannot be set multiple times: have "${a.current}", attempting to set "${a.v}"`)}`,
   'cors-origin': (a: { value: string }) =>
     `An allowOrigins entry needs a non-empty exact, prefix or regex.${istio(`'${a.value}' is not a valid match type for CORS allow origins`)}`,
   'cors-method': (a: { m: string }) =>
@@ -666,7 +701,8 @@ const MESSAGES = ruleMessages(SHARED_RULE_MESSAGES, {
   'fault-abort-type': () =>
     `This abort sets no error: give httpStatus (or grpcStatus), or it does nothing.${istio('abort configured, but error type not set')}`,
   'fault-delay-percent': (a: { percent: number }) =>
-    `fault.delay.percent is deprecated; use percentage: {value: ${a.percent}}. (Istio, IST0002: "HTTPRoute.fault.delay.percent is deprecated; use HTTPRoute.fault.delay.percentage")`,
+    `fault.delay.percent is deprecated; use percentage: {value: ${a.percent}}. ` +
+    '(Istio, IST0002: "HTTPRoute.fault.delay.percent is deprecated; use HTTPRoute.fault.delay.percentage")',
   'fault-exponential-delay': () => `exponentialDelay is not supported yet; use fixedDelay.${istio('exponentialDelay not supported yet')}`,
   'redirect-empty': () => `A redirect must change something: uri, authority, scheme or port.${istio('redirect must specify URI, authority, scheme, or port')}`,
   'redirect-code': (a: { redirectCode: number }) =>
@@ -677,19 +713,27 @@ const MESSAGES = ruleMessages(SHARED_RULE_MESSAGES, {
   'direct-response-size': (a: { variant: 'over-1mb' } | { variant: 'over-100kb' }) => {
     switch (a.variant) {
       case 'over-1mb':
-        return `This response body is over 1MB; Istio rejects bodies that large.${istio('large direct_responses may impact control plane performance, must be less than 1MB')}`;
+        return (
+          'This response body is over 1MB; Istio rejects bodies that large.' +
+          istio('large direct_responses may impact control plane performance, must be less than 1MB')
+        );
       case 'over-100kb':
-        return `This response body is over 100KB and is sent to every proxy; keep it small.${istio('large direct_responses may impact control plane performance')}`;
+        return (
+          'This response body is over 100KB and is sent to every proxy; keep it small.' + istio('large direct_responses may impact control plane performance')
+        );
     }
   },
   'retries-attempts': () => `attempts cannot be negative.${istio('attempts cannot be negative')}`,
   'retries-disabled': () =>
-    `With attempts 0 (or unset) retries are off, so the other retry settings do nothing; set attempts.${istio('http retry policy configured when attempts are set to 0 (disabled)')}`,
+    'With attempts 0 (or unset) retries are off, so the other retry settings do nothing; set attempts.' +
+    istio('http retry policy configured when attempts are set to 0 (disabled)'),
   'retries-retry-on': (a: { policy: string }) =>
-    `"${a.policy}" is not a retry condition Envoy knows (such as 5xx, gateway-error, connect-failure, reset, or an HTTP status code).${istio(`"${a.policy}" is not a valid retryOn policy`)}`,
+    `"${a.policy}" is not a retry condition Envoy knows (such as 5xx, gateway-error, connect-failure, reset, ` +
+    `or an HTTP status code).${istio(`"${a.policy}" is not a valid retryOn policy`)}`,
   'rewrite-both': () => `Use either uri or uriRegexRewrite, not both.${istio('rewrite may only contain one of URI or UriRegexRewrite')}`,
   'rewrite-empty': () =>
-    `This rewrite changes nothing: set uri, uriRegexRewrite or authority.${istio('rewrite must specify at least one of URI, UriRegexRewrite, or authority. Only one of URI or UriRegexRewrite may be specified')}`,
+    'This rewrite changes nothing: set uri, uriRegexRewrite or authority.' +
+    istio('rewrite must specify at least one of URI, UriRegexRewrite, or authority. Only one of URI or UriRegexRewrite may be specified'),
   'rewrite-regex': (a: { variant: 'incomplete' } | { variant: 'syntax'; problem: string }) => {
     switch (a.variant) {
       case 'incomplete':
@@ -701,10 +745,13 @@ const MESSAGES = ruleMessages(SHARED_RULE_MESSAGES, {
   'tls-no-match': () => `A tls rule needs at least one match with sniHosts.${istio('TLS route must have at least one match condition')}`,
   'tls-no-sni': () => `A tls match needs at least one SNI host.${istio('TLS match must have at least one SNI host')}`,
   'tls-sni-ip': (a: { sni: string }) =>
-    `"${a.sni}" is an IP address; SNI carries host names, and most clients never send an IP there.${istio(`using an IP address ("${a.sni}") goes against SNI spec and most clients do not support this`)}`,
+    `"${a.sni}" is an IP address; SNI carries host names, and most clients never send an IP there.` +
+    `${istio(`using an IP address ("${a.sni}") goes against SNI spec and most clients do not support this`)}`,
   'tls-sni-invalid': (a: { problem: string }) => `${capitalize(a.problem)}.`,
   'tls-sni-not-in-hosts': (a: { sni: string; hosts: string[] }) =>
-    `SNI host "${a.sni}" is not within the VirtualService's hosts (${a.hosts.join(', ') || 'none'}); add it to hosts, or match a host listed there.${istio(`SNI host "${a.sni}" is not a compatible subset of any of the virtual service hosts: [${a.hosts.join(', ')}]`)}`,
+    `SNI host "${a.sni}" is not within the VirtualService's hosts (${a.hosts.join(', ') || 'none'}); ` +
+    'add it to hosts, or match a host listed there.' +
+    `${istio(`SNI host "${a.sni}" is not a compatible subset of any of the virtual service hosts: [${a.hosts.join(', ')}]`)}`,
   'tls-no-route': (a: { kind: 'tls' | 'tcp' }) =>
     `This ${a.kind} rule has no route; add route with a destination.${istio(`${a.kind.toUpperCase()} route is required`)}`,
   'tcp-no-route': (a: { kind: 'tls' | 'tcp' }) =>

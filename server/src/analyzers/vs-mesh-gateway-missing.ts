@@ -47,7 +47,8 @@ export const vsMeshGatewayMissing: Analyzer<State> = {
     if (span) yield { ...span, state: { rules, gateways } };
   },
   message: (s) =>
-    `${s.rules === 1 ? 'This rule is' : `${s.rules} rules are`} written for sidecars (match gateways: mesh), but spec.gateways lists only ${s.gateways.map((g) => `"${g}"`).join(', ')} and not mesh, ` +
+    `${s.rules === 1 ? 'This rule is' : `${s.rules} rules are`} written for sidecars (match gateways: ` +
+    `mesh), but spec.gateways lists only ${s.gateways.map((g) => `"${g}"`).join(', ')} and not mesh, ` +
     `so Istio ignores ${s.rules === 1 ? 'it' : 'them'} for sidecars and their traffic does not go through the gateway. Add mesh to spec.gateways.`,
   fix: (_s, { file, span }) => {
     const doc = file.documents.find((d) => d.start <= span.start && span.end <= d.end);

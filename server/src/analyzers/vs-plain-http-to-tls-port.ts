@@ -26,6 +26,8 @@ import { isRecord } from '../data';
 import { effectiveDestinationRule, forWorkload } from '../mesh/destination-rules';
 import { clientTls } from '../mesh/client-tls';
 import { ruleProxies } from '../mesh/rule-proxies';
+import { MESH_CONFIG_KINDS } from '../mesh/root-namespace';
+import { WORKLOAD_KINDS } from '../mesh/workloads';
 
 interface State {
   host: string;
@@ -86,20 +88,7 @@ export const vsPlainHttpToTlsPort: Analyzer<State> = {
   code: 'vs-plain-http-to-tls-port',
   severity: 'error',
   appliesTo: istioNetworking('VirtualService'),
-  reads: [
-    'ConfigMap',
-    'DestinationRule',
-    'Gateway',
-    'IstioOperator',
-    'Service',
-    'ServiceEntry',
-    'Deployment',
-    'Pod',
-    'StatefulSet',
-    'DaemonSet',
-    'ReplicaSet',
-    'WorkloadEntry',
-  ],
+  reads: ['DestinationRule', 'Gateway', 'Service', 'ServiceEntry', ...MESH_CONFIG_KINDS, ...WORKLOAD_KINDS],
   *check(vs, { index, settings }) {
     for (const d of routeDestinations(vs)) {
       if (d.protocol !== 'http' || d.mirror || d.port === undefined || isEgressGatewayHost(d.host, settings)) continue;
@@ -147,6 +136,12 @@ export const vsPlainHttpToTlsPort: Analyzer<State> = {
     const rule = s.destinationRule
       ? `the DestinationRule in effect there, "${s.destinationRule}", ${s.mode ? `sets tls.mode ${s.mode}` : 'sets no tls.mode'} for port ${s.port}`
       : `no DestinationRule for ${s.host} applies there`;
-    return `This http rule sends plain HTTP to port ${s.port} of ${s.host}, which ServiceEntry "${s.serviceEntry}" declares ${s.protocol}, and ${proxy} ${s.gateway ? 'originates' : 'originate'} no TLS: ${rule}. The server answers "400 The plain HTTP request was sent to HTTPS port". Originate TLS (tls.mode: SIMPLE) for port ${s.port} in a DestinationRule that namespace sees, or route to the server's plain HTTP port.`;
+    return (
+      `This http rule sends plain HTTP to port ${s.port} of ${s.host}, which ServiceEntry "${s.serviceEntry}" ` +
+      `declares ${s.protocol}, and ${proxy} ${s.gateway ? 'originates' : 'originate'} no TLS: ${rule}. ` +
+      'The server answers "400 The plain HTTP request was sent to HTTPS port". ' +
+      `Originate TLS (tls.mode: SIMPLE) for port ${s.port} in a DestinationRule that namespace sees, ` +
+      "or route to the server's plain HTTP port."
+    );
   },
 };

@@ -198,13 +198,32 @@ export const vsProtocolMismatch: Analyzer<State> = {
     const effect = s.policyOnly ? 'the traffic still flows, but without this rule' : 'the traffic does not go where the rule sends it';
     switch (s.variant) {
       case 'http-on-tls-port':
-        return `This http rule ${onPort} ${s.protocol}${s.anyPort ? '' : ` for ${s.host}`}: the sidecar passes that traffic through as TLS and cannot read HTTP inside it, so the rule is ignored and ${effect}. ${s.policyOnly ? 'HTTP settings cannot apply to TLS: remove the rule, or have the app send plain HTTP and originate TLS in the mesh.' : 'Use a tls rule matching sniHosts.'}`;
+        return (
+          `This http rule ${onPort} ${s.protocol}${s.anyPort ? '' : ` for ${s.host}`}: ` +
+          'the sidecar passes that traffic through as TLS and cannot read HTTP inside it, so the rule is ignored and ' +
+          `${effect}. ${
+            s.policyOnly
+              ? 'HTTP settings cannot apply to TLS: remove the rule, or have the app send plain ' + 'HTTP and originate TLS in the mesh.'
+              : 'Use a tls rule matching sniHosts.'
+          }`
+        );
       case 'http-on-passthrough':
-        return `Gateway "${s.resource}" passes TLS through unopened on port${port} (tls.mode ${s.mode}), so it cannot read HTTP there: this http rule is ignored and the gateway resets the connections. Use a tls rule matching sniHosts.`;
+        return (
+          `Gateway "${s.resource}" passes TLS through unopened on port${port} (tls.mode ` +
+          `${s.mode}), so it cannot read HTTP there: this http rule is ignored and the gateway resets the connections. ` +
+          'Use a tls rule matching sniHosts.'
+        );
       case 'tls-on-http-port':
-        return `This tls rule ${onPort} ${s.protocol}${s.anyPort ? '' : ` for ${s.host}`}: the sidecar routes that traffic as HTTP, so the rule is ignored and ${effect}. Use an http rule, or declare the port as TLS.`;
+        return (
+          `This tls rule ${onPort} ${s.protocol}${s.anyPort ? '' : ` for ${s.host}`}: ` +
+          `the sidecar routes that traffic as HTTP, so the rule is ignored and ${effect}. ` +
+          'Use an http rule, or declare the port as TLS.'
+        );
       case 'tls-on-http-server':
-        return `Gateway "${s.resource}" serves port${port} as plain ${s.protocol}, so tls rules for it are ignored there. Use an http rule, or make the server TLS (protocol TLS with tls.mode PASSTHROUGH).`;
+        return (
+          `Gateway "${s.resource}" serves port${port} as plain ${s.protocol}, so tls rules for it are ignored there. ` +
+          'Use an http rule, or make the server TLS (protocol TLS with tls.mode PASSTHROUGH).'
+        );
     }
   },
   fix: (s, { file, span }) => {

@@ -20,6 +20,7 @@ import type { Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
 import { hostMatches, resolveHost } from '../index/hosts';
 import { routeDestinations, ruleGateways, type RouteDestination } from '../mesh/routes';
+import { WORKLOAD_KINDS } from '../mesh/workloads';
 
 type Kind = 'loop' | 'shared-rule' | 'bypass';
 
@@ -45,7 +46,7 @@ export const vsRouteLoop: Analyzer<State> = {
   code: 'vs-route-loop',
   severity: 'error',
   appliesTo: istioNetworking('VirtualService'),
-  reads: ['Gateway', 'Service', 'Deployment', 'Pod', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry'],
+  reads: ['Gateway', 'Service', ...WORKLOAD_KINDS],
   *check(vs, { index, settings }) {
     const hosts = (Array.isArray(vs.spec.hosts) ? vs.spec.hosts : [])
       .filter((h): h is string => typeof h === 'string')
@@ -88,11 +89,23 @@ export const vsRouteLoop: Analyzer<State> = {
   message: (s) => {
     switch (s.kind) {
       case 'loop':
-        return `This rule runs on the egress gateway "${s.gateway}" and sends the traffic to the egress gateway itself, so requests go round in a loop until they fail (503 or timeout). On the gateway, route to the external host instead.`;
+        return (
+          `This rule runs on the egress gateway "${s.gateway}" and sends the traffic to the egress gateway itself, ` +
+          'so requests go round in a loop until they fail (503 or timeout). ' +
+          'On the gateway, route to the external host instead.'
+        );
       case 'shared-rule':
-        return `This rule has no match gateways, so it runs on the sidecars and on the egress gateway "${s.gateway}"; on the gateway it sends the traffic back to the gateway itself, in a loop. Restrict it to the sidecars with match gateways: [mesh], and add a rule for "${s.gateway}" that routes to the external host.`;
+        return (
+          `This rule has no match gateways, so it runs on the sidecars and on the egress gateway "${s.gateway}"; ` +
+          'on the gateway it sends the traffic back to the gateway itself, in a loop. ' +
+          `Restrict it to the sidecars with match gateways: [mesh], and add a rule for "${s.gateway}" that routes to the external host.`
+        );
       case 'bypass':
-        return `This sidecar rule sends the traffic straight to ${s.destination}, so it never reaches the egress gateway "${s.gateway}" that this VirtualService's gateway rule is written for: the gateway's policy and monitoring are bypassed. Route it to ${s.egressHost} instead.`;
+        return (
+          `This sidecar rule sends the traffic straight to ${s.destination}, so it never reaches the egress gateway ` +
+          `"${s.gateway}" that this VirtualService's gateway rule is written for: ` +
+          `the gateway's policy and monitoring are bypassed. Route it to ${s.egressHost} instead.`
+        );
     }
   },
 };

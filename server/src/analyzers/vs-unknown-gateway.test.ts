@@ -9,7 +9,8 @@ test('vs-unknown-gateway: an egress gateway in istio-system named by its short n
   const wrongNamespace = findings[0];
   assert.equal(
     wrongNamespace.message,
-    'No Gateway "istio-egressgateway" in namespace "default" (assumed: metadata.namespace is not set); it exists in "istio-system": write "istio-system/istio-egressgateway".',
+    'No Gateway "istio-egressgateway" in namespace "default" (assumed: metadata.namespace is not set); ' +
+      'it exists in "istio-system": write "istio-system/istio-egressgateway".',
   );
   assert.equal(wrongNamespace.related?.[0].message, 'Gateway "istio-egressgateway" in namespace "istio-system"');
   assert.equal(wrongNamespace.related?.[0].uri, 'file:///ws/egress-gateway.yaml');
@@ -27,7 +28,8 @@ test('vs-unknown-gateway: a Gateway API Gateway does not count, and an unknown n
   assert.match(kubernetes.message, /is a Kubernetes Gateway API Gateway, and a VirtualService binds only to Istio Gateways/);
   assert.equal(
     unknown.message,
-    'No Gateway "corporate-proxy" in namespace "default" (assumed: metadata.namespace is not set): these rules apply on no gateway. Define the Gateway, or name an existing one.',
+    'No Gateway "corporate-proxy" in namespace "default" (assumed: metadata.namespace is not set): ' +
+      'these rules apply on no gateway. Define the Gateway, or name an existing one.',
   );
   const file = parseFile('file:///ws/vs.yaml', '');
   for (const f of [kubernetes, unknown]) assert.deepEqual(vsUnknownGateway.fix!(f.data as never, { file, span: f }), []);
@@ -45,7 +47,8 @@ test('vs-unknown-gateway: a namespace that is not written is named as assumed, f
   assert.ok(
     messages.some((m) =>
       m.startsWith(
-        'No Gateway "kubeflow-gateway" in namespace "kubeflow"; it exists in "default" as far as its file says, which writes no namespace (kubectl -n or a kustomization may put it in "kubeflow")',
+        'No Gateway "kubeflow-gateway" in namespace "kubeflow"; it exists in "default" as far as its file says, ' +
+          'which writes no namespace (kubectl -n or a kustomization may put it in "kubeflow")',
       ),
     ),
   );
@@ -60,7 +63,8 @@ test('vs-unknown-gateway: namespaces set by kustomizations count, outer over inn
   const [finding] = checkFixture(vsUnknownGateway, 'kustomized');
   assert.equal(
     finding.message,
-    'No Gateway "kubeflow-gateway" in namespace "kubeflow-user" (from overlay/kustomization.yaml); it exists in "kubeflow" (from ../../common/kustomization.yaml): write "kubeflow/kubeflow-gateway".',
+    'No Gateway "kubeflow-gateway" in namespace "kubeflow-user" (from overlay/kustomization.yaml); ' +
+      'it exists in "kubeflow" (from ../../common/kustomization.yaml): write "kubeflow/kubeflow-gateway".',
   );
   assert.equal(finding.related?.[0].message, 'Gateway "kubeflow-gateway" in namespace "kubeflow" (from ../../common/kustomization.yaml)');
 });

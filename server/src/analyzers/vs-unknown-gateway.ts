@@ -118,12 +118,19 @@ export const vsUnknownGateway: Analyzer<State> = {
     const head = `No Gateway "${s.name}" in namespace "${s.namespace}"${s.namespaceOrigin ?? ''}`;
     const where = (i: number) => `"${s.elsewhere[i]}"${s.elsewhereOrigins?.[i] ?? ''}`;
     if (s.elsewhere.length === 1 && s.elsewhereAssumed?.length)
-      return `${head}; it exists in "${s.elsewhere[0]}" as far as its file says, which writes no namespace (kubectl -n or a kustomization may put it in "${s.namespace}"): if it stays in "${s.elsewhere[0]}", write "${s.elsewhere[0]}/${s.name}".`;
+      return (
+        `${head}; it exists in "${s.elsewhere[0]}" as far as its file says, which writes no namespace (kubectl -n or a ` +
+        `kustomization may put it in "${s.namespace}"): if it stays in "${s.elsewhere[0]}", ` +
+        `write "${s.elsewhere[0]}/${s.name}".`
+      );
     if (s.elsewhere.length === 1) return `${head}; it exists in ${where(0)}: write "${s.elsewhere[0]}/${s.name}".`;
     if (s.elsewhere.length > 1)
       return `${head}; it exists in ${s.elsewhere.map((_, i) => where(i)).join(', ')}: write "<namespace>/${s.name}" for the one you mean.`;
     if (s.kubernetesGateway)
-      return `${head}: "${s.name}" there is a Kubernetes Gateway API Gateway, and a VirtualService binds only to Istio Gateways (networking.istio.io). Use an HTTPRoute or TLSRoute, or define an Istio Gateway.`;
+      return (
+        `${head}: "${s.name}" there is a Kubernetes Gateway API Gateway, and a VirtualService binds only to Istio ` +
+        'Gateways (networking.istio.io). Use an HTTPRoute or TLSRoute, or define an Istio Gateway.'
+      );
     if (s.replacement) return `${head}; did you mean "${s.replacement}"? These rules apply on no gateway as written.`;
     return `${head}: these rules apply on no gateway. Define the Gateway, or name an existing one.`;
   },

@@ -20,7 +20,9 @@ test('vs-unknown-host: under REGISTRY_ONLY from the mesh config, unknown hosts a
   const [httpbin] = findings;
   assert.equal(
     httpbin.message,
-    'No ServiceEntry or Service visible from namespace "default" defines host "httpbin.org". The outbound traffic policy is REGISTRY_ONLY (set by the mesh config in IstioOperator (mesh.yaml)), so traffic to it is blocked. Add a ServiceEntry for it.',
+    'No ServiceEntry or Service visible from namespace "default" defines host "httpbin.org". ' +
+      'The outbound traffic policy is REGISTRY_ONLY (set by the mesh config in IstioOperator (mesh.yaml)), ' +
+      'so traffic to it is blocked. Add a ServiceEntry for it.',
   );
   assert.equal(httpbin.related?.[0].uri, 'file:///ws/mesh.yaml');
   assert.equal(httpbin.related?.[0].message, 'Outbound traffic policy REGISTRY_ONLY set here');
@@ -59,10 +61,13 @@ test('vs-unknown-host: REGISTRY_ONLY from the istio ConfigMap points into its em
   assert.equal(related && related.end - related.start, 'REGISTRY_ONLY'.length);
 });
 
-test("vs-unknown-host: the mesh config's defaultServiceExportTo (ConfigMap form) hides a ServiceEntry without exportTo (push_context.go IsServiceVisible)", () => {
-  const [hidden] = checkFixture(vsUnknownHost, 'mesh-default-export');
-  assert.match(hidden.message, /is exported only to "\." \(the mesh config's defaultServiceExportTo\)\./);
-});
+test(
+  "vs-unknown-host: the mesh config's defaultServiceExportTo (ConfigMap form) hides a ServiceEntry without " + 'exportTo (push_context.go IsServiceVisible)',
+  () => {
+    const [hidden] = checkFixture(vsUnknownHost, 'mesh-default-export');
+    assert.match(hidden.message, /is exported only to "\." \(the mesh config's defaultServiceExportTo\)\./);
+  },
+);
 
 test("vs-unknown-host: when a DestinationRule originates TLS to the host, the created port is sent to 443, as in Istio's TLS origination task", () => {
   const [finding] = checkFixture(vsUnknownHost, 'tls-origination');

@@ -168,7 +168,8 @@ export const vsUnknownHost: Analyzer<State> = {
     const policy =
       s.mode === 'REGISTRY_ONLY'
         ? `The outbound traffic policy is REGISTRY_ONLY (${s.policyFrom}), so traffic to it is blocked.`
-        : `The outbound traffic policy is ALLOW_ANY (${s.policyFrom}), so traffic is not blocked, but Istio routes only to hosts in its registry and this route does not apply.`;
+        : `The outbound traffic policy is ALLOW_ANY (${s.policyFrom}), so traffic is not blocked, ` +
+          'but Istio routes only to hosts in its registry and this route does not apply.';
     return `${head}${hidden} ${policy} ${remedy}`;
   },
   fix: (s, { file }) => {

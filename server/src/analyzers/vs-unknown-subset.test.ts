@@ -7,7 +7,10 @@ test('vs-unknown-subset: the label-less egress subset is accepted; a misspelt on
   const [finding] = checkFixture(vsUnknownSubset, 'egress-gateway');
   assert.equal(
     finding.message,
-    'Subset "ccn" is not defined for host "istio-egressgateway.istio-system.svc.cluster.local": DestinationRule "default/egressgateway-for-cnn" defines only "cnn". Namespace "default" is assumed where metadata.namespace is not set. Requests on this route fail with 503. Did you mean "cnn"?',
+    'Subset "ccn" is not defined for host "istio-egressgateway.istio-system.svc.cluster.local": ' +
+      'DestinationRule "default/egressgateway-for-cnn" defines only "cnn". ' +
+      'Namespace "default" is assumed where metadata.namespace is not set. Requests on this route fail with 503. ' +
+      'Did you mean "cnn"?',
   );
   assert.equal(finding.related?.[0].uri, 'file:///ws/02-gateway-destinationrule.yaml');
 });

@@ -151,7 +151,11 @@ export const vsUnknownSubset: Analyzer<State> = {
   message: (s) => {
     const fails = 'Requests on this route fail with 503.';
     if (s.destinationRules.length === 0) {
-      return `No DestinationRule for host "${s.host}" is visible from namespace "${s.namespace}"${s.namespaceOrigin ?? ''}${s.gateway ? ', where the gateway running this rule looks it up' : ''}, so subset "${s.subset}" does not exist. ${fails} Create a DestinationRule that defines it.`;
+      return (
+        `No DestinationRule for host "${s.host}" is visible from namespace ` +
+        `"${s.namespace}"${s.namespaceOrigin ?? ''}${s.gateway ? ', where the gateway running this rule looks it up' : ''}, ` +
+        `so subset "${s.subset}" does not exist. ${fails} Create a DestinationRule that defines it.`
+      );
     }
     const quoted = (names: string[], more = 0) => names.map((n) => `"${n}"`).join(', ') + (more > 0 ? ` and ${more} more` : '');
     const rules = s.destinationRules.length + (s.more?.destinationRules ?? 0);

@@ -37,7 +37,8 @@ export const vsUnreachableRule: Analyzer<State> = {
     const why =
       s.reason === 'all matches used by prior rules'
         ? 'every match it lists is already matched by an earlier rule, which takes those requests'
-        : `${s.kind} rule ${s.catchAll} before it has no match, so it takes all remaining traffic; only the last rule may omit match (move the catch-all rule last)`;
+        : `${s.kind} rule ${s.catchAll} before it has no match, so it takes all remaining traffic; ` +
+          'only the last rule may omit match (move the catch-all rule last)';
     return `This ${s.kind} rule (${s.rule}) is never used: ${why}. (Istio: "VirtualService rule ${s.rule} not used (${s.reason})")`;
   },
 };

@@ -45,7 +45,8 @@ export const workloadentryInvalid: Analyzer<RuleState> = {
 /** The message of each rule, rendered from the arguments its check recorded. */
 const MESSAGES = ruleMessages(SHARED_RULE_MESSAGES, {
   'address-network': (a: { network: string }) =>
-    `This WorkloadEntry has no address, only network "${a.network}": it is reached through that network's gateway.${istio(`address is unset with network "${a.network}"`)}`,
+    `This WorkloadEntry has no address, only network "${a.network}": it is reached through that network's gateway.` +
+    `${istio(`address is unset with network "${a.network}"`)}`,
   'address-invalid': (a: { address: string }) =>
     `Address "${a.address}" is neither an IP nor a valid host name.${istio(`endpoint address "${a.address}" is not a valid FQDN or an IP address`)}`,
 });

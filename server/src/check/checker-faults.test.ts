@@ -15,7 +15,8 @@ import { FixVerdicts, fixesFor, fixIsSound } from './fixes';
 import { analyzerFor } from '../analyzers/registry';
 
 const SE =
-  'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: x\nspec:\n  hosts:\n  - "*.example.com"\n  location: MESH_EXTENAL\n  resolution: DNS\n';
+  'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: ' +
+  'x\nspec:\n  hosts:\n  - "*.example.com"\n  location: MESH_EXTENAL\n  resolution: DNS\n';
 
 test('an analyzer that throws is reported with file and code, once, and hides no other finding', () => {
   const analyzer = analyzerFor('se-wildcard-dns')!;
@@ -86,7 +87,8 @@ test('an analyzer fix that would overwrite a mapping key, or edit outside the te
 
 test('a fix whose result the API server would reject (a DestinationRule or ServiceEntry for host "bad_host!") is not built; a sound one is offered', () => {
   const vs = (host: string) =>
-    `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: r\nspec:\n  hosts:\n  - ${host}\n  http:\n  - route:\n    - destination:\n        host: ${host}\n        subset: v1\n`;
+    'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: r\nspec:\n  hosts:\n  - ' +
+    `${host}\n  http:\n  - route:\n    - destination:\n        host: ${host}\n        subset: v1\n`;
   const verdicts = (host: string) => {
     const index = new WorkspaceIndex();
     const file = parseFile('file:///ws/vs.yaml', vs(host));
@@ -109,9 +111,13 @@ test('a fix whose result the API server would reject (a DestinationRule or Servi
 
 test('fixes that would write a port over 65535 or a subset name the API server rejects are withheld or not built', () => {
   const se = (port: number) =>
-    `apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: se\nspec:\n  hosts:\n  - api.example.com\n  ports:\n  - number: ${port}\n    name: http\n    protocol: HTTP\n  resolution: DNS\n  location: MESH_EXTERNAL\n`;
+    'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: ' +
+    'se\nspec:\n  hosts:\n  - api.example.com\n  ports:\n  - number: ' +
+    `${port}\n    name: http\n    protocol: HTTP\n  resolution: DNS\n  location: MESH_EXTERNAL\n`;
   const vs = (port: number, subset?: string) =>
-    `---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: vs\nspec:\n  hosts:\n  - api.example.com\n  http:\n  - route:\n    - destination:\n        host: api.example.com\n        port:\n          number: ${port}\n${subset ? `        subset: ${subset}\n` : ''}`;
+    '---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: ' +
+    'vs\nspec:\n  hosts:\n  - api.example.com\n  http:\n  - route:\n    - destination:\n        host: ' +
+    `api.example.com\n        port:\n          number: ${port}\n${subset ? `        subset: ${subset}\n` : ''}`;
   const offered = (text: string, code: string) => {
     const index = new WorkspaceIndex();
     const file = parseFile('file:///ws/a.yaml', text);
@@ -128,7 +134,10 @@ test('fixes that would write a port over 65535 or a subset name the API server r
 });
 
 test('a fix is re-checked once per file version: asking again answers from the verdict, a change anywhere in the workspace asks anew', () => {
-  const text = `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: r\nspec:\n  hosts:\n  - api.example.com\n  http:\n  - route:\n    - destination:\n        host: api.example.com\n        subset: v1\n`;
+  const text =
+    'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: ' +
+    'r\nspec:\n  hosts:\n  - api.example.com\n  http:\n  - route:\n    - destination:\n        host: ' +
+    'api.example.com\n        subset: v1\n';
   const index = new WorkspaceIndex();
   const store = loadSchemaStore();
   const file = parseFile('file:///ws/vs.yaml', text);

@@ -194,9 +194,11 @@ test('a resource holding a placeholder (envsubst, kustomize) gets one informatio
 
 test('editing a kustomization re-checks the files it lists and the files reading what they define', () => {
   const gateway =
-    'apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: edge\nspec:\n  selector: {istio: ingressgateway}\n  servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]\n';
+    'apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: edge\nspec:\n  selector: {istio: ' +
+    'ingressgateway}\n  servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]\n';
   const vs = (name: string) =>
-    `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: ${name}\n  namespace: team\nspec:\n  hosts: ["*"]\n  gateways: [edge]\n  http: [{route: [{destination: {host: web}}]}]\n`;
+    'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: ' +
+    `${name}\n  namespace: team\nspec:\n  hosts: ["*"]\n  gateways: [edge]\n  http: [{route: [{destination: {host: web}}]}]\n`;
   const index = new WorkspaceIndex();
   index.setFile(parseFile('file:///ws/gw/gateway.yaml', gateway));
   index.setFile(parseFile('file:///ws/apps/vs.yaml', vs('a')));
@@ -220,7 +222,8 @@ test('editing a kustomization re-checks the files it lists and the files reading
 
 test('a finding on an object defined in several files points at its other versions', () => {
   const vs = (dest: string) =>
-    `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: reviews\nspec:\n  hosts: [reviews]\n  gateways: [missing-gateway]\n  http: [{route: [{destination: {host: ${dest}}}]}]\n`;
+    'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: reviews\nspec:\n  hosts: ' +
+    `[reviews]\n  gateways: [missing-gateway]\n  http: [{route: [{destination: {host: ${dest}}}]}]\n`;
   const index = new WorkspaceIndex();
   index.setFile(parseFile('file:///ws/steps/v1.yaml', vs('reviews')));
   index.setFile(parseFile('file:///ws/steps/v2.yaml', vs('ratings')));

@@ -233,7 +233,9 @@ export class Checker {
               code: 'template-placeholder',
               severity: 'information',
               ...span,
-              message: `"${placeholder.value}" looks like a placeholder that a tool (envsubst, kustomize) fills in before this ${r.kind} is applied, so it is not checked as written. Check the rendered output instead.`,
+              message:
+                `"${placeholder.value}" looks like a placeholder that a tool (envsubst, kustomize) fills in before this ` +
+                `${r.kind} is applied, so it is not checked as written. Check the rendered output instead.`,
             },
           ]
         : [];

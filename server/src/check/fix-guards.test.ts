@@ -14,7 +14,9 @@ import { Checker } from './checker';
 import { fixesFor } from './fixes';
 
 const VS = (host: string) =>
-  `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: r\nspec:\n  hosts:\n  - api.example.com\n  http:\n  - route:\n    - destination:\n        host: "${host}"\n        subset: v1\n`;
+  'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: ' +
+  'r\nspec:\n  hosts:\n  - api.example.com\n  http:\n  - route:\n    - destination:\n        host: ' +
+  `"${host}"\n        subset: v1\n`;
 
 /** The hosts each fix of the file's `vs-unknown-host` and `vs-unknown-subset` findings would write into a new resource. */
 function writtenHosts(host: string): { code: string; title: string; hosts: string[] }[] {

@@ -13,9 +13,13 @@ import { Checker } from './checker';
 import { fixesFor, fixIsSound } from './fixes';
 
 const se = (port: number, host = 'api.example.com', name = 'se') =>
-  `apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: ${name}\nspec:\n  hosts:\n  - ${host}\n  ports:\n  - number: ${port}\n    name: http\n    protocol: HTTP\n  resolution: DNS\n  location: MESH_EXTERNAL\n`;
+  'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: ' +
+  `${name}\nspec:\n  hosts:\n  - ${host}\n  ports:\n  - number: ` +
+  `${port}\n    name: http\n    protocol: HTTP\n  resolution: DNS\n  location: MESH_EXTERNAL\n`;
 const vs = (port: number) =>
-  `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: vs\nspec:\n  hosts:\n  - api.example.com\n  http:\n  - route:\n    - destination:\n        host: api.example.com\n        port:\n          number: ${port}\n`;
+  'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: ' +
+  'vs\nspec:\n  hosts:\n  - api.example.com\n  http:\n  - route:\n    - destination:\n        host: ' +
+  `api.example.com\n        port:\n          number: ${port}\n`;
 /** About 300 K characters of unrelated, clean ServiceEntries. */
 const padding = Array.from({ length: 1200 }, (_, i) => se(443, `pad-${i}.example.com`, `pad-${i}`)).join('---\n');
 

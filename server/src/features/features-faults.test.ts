@@ -36,7 +36,11 @@ test('positions past the end, negative or malformed are clamped, and inverted ra
 });
 
 function vs(i: number): string {
-  return `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: vs-${i}\nspec:\n  hosts:\n  - api.example.com\n  http:\n  - route:\n    - destination:\n        host: api.example.com\n`;
+  return (
+    'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: ' +
+    `vs-${i}\nspec:\n  hosts:\n  - api.example.com\n  http:\n  - route:\n    - destination:\n        host: ` +
+    'api.example.com\n'
+  );
 }
 
 test('a host with many VirtualServices gets capped related locations and a short message', () => {
@@ -55,7 +59,8 @@ test('a host with many VirtualServices gets capped related locations and a short
 });
 
 const BROKEN_SE =
-  'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: x\nspec:\n  hosts:\n  - api.example.com\n  location: MESH_EXTENAL\n  resolution: DNS\n';
+  'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: ' +
+  'x\nspec:\n  hosts:\n  - api.example.com\n  location: MESH_EXTENAL\n  resolution: DNS\n';
 
 function actionsFor(text: string, diagnostic: (d: Diagnostic) => Diagnostic) {
   const index = new WorkspaceIndex();

@@ -98,7 +98,9 @@ function signature(resources: Record<string, any>[], host: string) {
       .filter((r) => r.kind === 'DestinationRule')
       .map(
         (r) =>
-          `${leg(r.spec.host)}:${[...modes(r.spec.trafficPolicy), ...(r.spec.subsets ?? []).flatMap((s: Record<string, any>) => modes(s.trafficPolicy))].join(',')}${r.spec.workloadSelector ? ':selector' : ''}`,
+          `${leg(r.spec.host)}:` +
+          [...modes(r.spec.trafficPolicy), ...(r.spec.subsets ?? []).flatMap((s: Record<string, any>) => modes(s.trafficPolicy))].join(',') +
+          (r.spec.workloadSelector ? ':selector' : ''),
       )
       .sort(),
     routes: resources

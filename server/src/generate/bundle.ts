@@ -55,7 +55,9 @@ function validateBundleOptions(o: BundleOptions): string[] {
   if (!isValidHost(host)) errors.push(`"${o.host}" is not a valid host name: use a DNS name such as api.example.com, or *.example.com with passthrough.`);
   else if (host.startsWith('*.') && o.mode !== 'passthrough') {
     errors.push(
-      `Mode ${o.mode} cannot serve the wildcard host "${host}": ${o.mode.includes('origination') ? 'TLS origination needs one concrete host to connect to' : 'an HTTP route needs one concrete host'}. Use passthrough, or name one host.`,
+      `Mode ${o.mode} cannot serve the wildcard host "${host}": ` +
+        `${o.mode.includes('origination') ? 'TLS origination needs one concrete host to connect to' : 'an HTTP route needs one concrete host'}. ` +
+        'Use passthrough, or name one host.',
     );
   }
   if (o.port !== undefined && (!Number.isInteger(o.port) || o.port < 1 || o.port > 65535)) errors.push(`Port ${o.port} is out of range: use 1 to 65535.`);

@@ -5,7 +5,8 @@ import { parseFile } from '../parse/parse';
 import { inNamespace, namespaceOrigin, namespaceOriginsNote, qualifiedName } from './namespace-origin';
 
 const SE = (name: string, ns?: string) =>
-  `apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: ${name}${ns ? `\n  namespace: ${ns}` : ''}\nspec:\n  hosts: [${name}.example.com]\n`;
+  'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: ' +
+  `${name}${ns ? `\n  namespace: ${ns}` : ''}\nspec:\n  hosts: [${name}.example.com]\n`;
 
 test('a namespace is named with where it comes from: written, assumed, or set by a kustomization', () => {
   const index = new WorkspaceIndex();

@@ -6,7 +6,9 @@ import { fileLabel, nearestVersion, oneVersionEach, otherVersionsNote, otherVers
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 
 const gateway = (name: string, port: number, namespace = 'default') =>
-  `apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: ${name}\n  namespace: ${namespace}\nspec:\n  selector:\n    istio: ingressgateway\n  servers:\n  - port: {number: ${port}, name: p${port}, protocol: HTTP}\n    hosts: ["*"]\n`;
+  `apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: ${name}\n  namespace: ` +
+  `${namespace}\nspec:\n  selector:\n    istio: ingressgateway\n  servers:\n  - port: {number: ` +
+  `${port}, name: p${port}, protocol: HTTP}\n    hosts: ["*"]\n`;
 
 function workspace(files: Record<string, string>): WorkspaceIndex {
   const index = new WorkspaceIndex();
@@ -111,10 +113,9 @@ test('the hover over a name lists the other versions of the object and where the
   });
   const r = first(index, 'bookinfo/vs-v1.yaml');
   const note = otherVersionsNote(r, index.find(ISTIO_NETWORKING, 'Gateway', 'default', 'gw'))!;
-  assert.match(
-    note,
-    /^\*\*2 other versions\*\* of Gateway default\/gw \(same kind, namespace and name\) in `\.\.\/base\/gw\.yaml`, `vs-v3\.yaml`\. Applying one replaces the other/,
-  );
+  const expected =
+    '**2 other versions** of Gateway default/gw (same kind, namespace and name) in `../base/gw.yaml`, `vs-v3.yaml`. Applying one replaces the other';
+  assert.ok(note.startsWith(expected), note);
   const lone = first(index, 'other.yaml');
   assert.equal(otherVersionsNote(lone, index.find(ISTIO_NETWORKING, 'Gateway', 'default', 'other')), undefined);
 });
@@ -127,9 +128,10 @@ test('a finding on an object with other versions points at each of them', () => 
   assert.equal(related.length, 1);
   assert.equal(related[0].uri, 'file:///ws/steps/v2.yaml');
   assert.equal(`# second step\n${vs('  hosts: [reviews]\n')}`.slice(related[0].start, related[0].end), 'reviews', "at the other version's name");
-  assert.match(
+  assert.equal(
     related[0].message,
-    /^Another version of VirtualService default\/reviews \(same kind, namespace and name\): applying one replaces the other; this finding is about the version in v1\.yaml$/,
+    'Another version of VirtualService default/reviews (same kind, namespace and name): applying one replaces the other; ' +
+      'this finding is about the version in v1.yaml',
   );
   assert.deepEqual(otherVersionsRelated(a, [a]), []);
 });

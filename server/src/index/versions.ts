@@ -30,7 +30,7 @@ function folderSegments(uri: string): string[] {
  * (its later document first, as applying the file leaves it), then the same folder, then the deepest
  * common ancestor folder, preferring definitions directly in that folder over those in its subfolders.
  */
-export function distance(from: string, candidate: Pick<Resource, 'uri' | 'docIndex'>): [number, number, number] {
+function distance(from: string, candidate: Pick<Resource, 'uri' | 'docIndex'>): [number, number, number] {
   if (candidate.uri === from) return [0, 0, -candidate.docIndex];
   const a = folderSegments(from);
   const b = folderSegments(candidate.uri);
@@ -114,7 +114,12 @@ export function otherVersionsNote(r: Resource, sameIdentity: readonly Resource[]
   const others = otherVersions(r, sameIdentity);
   if (others.length === 0) return undefined;
   const where = [...new Set(others.map((o) => `\`${fileLabel(r.uri, o.uri)}\``))].sort();
-  return `**${others.length} other version${others.length === 1 ? '' : 's'}** of ${r.kind} ${r.namespace}/${r.name} (same kind, namespace and name) in ${where.join(', ')}. Applying one replaces the other, so they are alternatives, not a conflict; references from this file use this version, references from elsewhere the nearest one.`;
+  return (
+    `**${others.length} other version${others.length === 1 ? '' : 's'}** of ` +
+    `${r.kind} ${r.namespace}/${r.name} (same kind, namespace and name) in ${where.join(', ')}. ` +
+    'Applying one replaces the other, so they are alternatives, not a conflict; ' +
+    'references from this file use this version, references from elsewhere the nearest one.'
+  );
 }
 
 /**
@@ -129,7 +134,10 @@ export function otherVersionsRelated(r: Resource, sameIdentity: readonly Resourc
       out.push({
         uri: o.uri,
         ...span,
-        message: `Another version of ${r.kind} ${r.namespace}/${r.name} (same kind, namespace and name): applying one replaces the other; this finding is about the version in ${decodeURIComponent(r.uri.slice(r.uri.lastIndexOf('/') + 1))}`,
+        message:
+          `Another version of ${r.kind} ${r.namespace}/${r.name} (same kind, namespace and name): ` +
+          'applying one replaces the other; this finding is about the version in ' +
+          decodeURIComponent(r.uri.slice(r.uri.lastIndexOf('/') + 1)),
       });
   }
   return out;

@@ -7,7 +7,9 @@ import { meshPartition } from './meshes';
 
 const files = {
   'file:///se.yaml':
-    'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: wiki\nspec:\n  hosts:\n  - "*.wikipedia.org"\n---\napiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: cnn\n  namespace: shop\nspec:\n  hosts: [edition.cnn.com]\n',
+    'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: ' +
+    'wiki\nspec:\n  hosts:\n  - "*.wikipedia.org"\n---\napiVersion: networking.istio.io/v1\nkind: ' +
+    'ServiceEntry\nmetadata:\n  name: cnn\n  namespace: shop\nspec:\n  hosts: [edition.cnn.com]\n',
   'file:///svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  ports: [{port: 80}]\n',
   'file:///dr.yaml': 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  host: web\n',
 };
@@ -70,7 +72,11 @@ test('hosts resolve and match like Istio', () => {
 test('lookups stay fast with 20,000 resources', () => {
   const index = new WorkspaceIndex();
   for (let i = 0; i < 5000; i++) {
-    const text = `apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: se-${i}\nspec:\n  hosts: [h${i}.example.com]\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s${i}\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: c${i}\n---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: d${i}\nspec:\n  host: h${i}.example.com\n`;
+    const text =
+      `apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: se-${i}\nspec:\n  hosts: ` +
+      `[h${i}.example.com]\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s${i}\n---\napiVersion: v1\nkind: ` +
+      `Secret\nmetadata:\n  name: c${i}\n---\napiVersion: networking.istio.io/v1\nkind: ` +
+      `DestinationRule\nmetadata:\n  name: d${i}\nspec:\n  host: h${i}.example.com\n`;
     index.setFile(parseFile(`file:///f${i}.yaml`, text));
   }
   const started = process.hrtime.bigint();
@@ -99,7 +105,8 @@ test('an edit reports only the resources it changed, and tags answer narrow look
   index.setFile(
     parseFile(
       'file:///vs.yaml',
-      'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: r\n  namespace: shop\nspec:\n  hosts: [a.example.com]\n  http:\n  - route:\n    - destination:\n        host: web\n',
+      'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: r\n  namespace: ' +
+        'shop\nspec:\n  hosts: [a.example.com]\n  http:\n  - route:\n    - destination:\n        host: web\n',
     ),
   );
   assert.deepEqual(

@@ -16,7 +16,8 @@ const dr = (id: string, extra: Record<string, unknown> = {}) => resource('Destin
 const se = (id: string, extra: Record<string, unknown> = {}) =>
   resource('ServiceEntry', id, { hosts: [API], location: 'MESH_EXTERNAL', ports: [{ number: 80, name: 'http', protocol: 'HTTP' }], ...extra });
 const meshConfig = (root: string) =>
-  `apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nmetadata:\n  name: istio\n  namespace: istio-system\nspec:\n  meshConfig:\n    rootNamespace: ${root}\n`;
+  'apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nmetadata:\n  name: istio\n  namespace: ' +
+  `istio-system\nspec:\n  meshConfig:\n    rootNamespace: ${root}\n`;
 const mesh = { hosts: [API], http: [{ route: [{ destination: { host: API } }] }] };
 
 /** The namespaces using `target` (`namespace/name`); `~` stands for every namespace the workspace does not name. */

@@ -11,7 +11,8 @@ const dr = (id: string, host: string, extra: Record<string, unknown> = {}) => re
 const se = (id: string, host: string, extra: Record<string, unknown> = {}) =>
   resource('ServiceEntry', id, { hosts: [host], location: 'MESH_EXTERNAL', ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], ...extra });
 const meshConfig = (root: string) =>
-  `apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nmetadata:\n  name: istio\n  namespace: istio-system\nspec:\n  meshConfig:\n    rootNamespace: ${root}\n`;
+  'apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nmetadata:\n  name: istio\n  namespace: ' +
+  `istio-system\nspec:\n  meshConfig:\n    rootNamespace: ${root}\n`;
 
 const API = 'api.example.com';
 const SERVICE = `${API}` as const;

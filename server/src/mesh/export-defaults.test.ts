@@ -18,7 +18,8 @@ import { loadSchemaStore } from '../node/schemas';
 
 const API = 'api.example.com';
 const operator = (meshConfig: Record<string, unknown>) =>
-  `apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nmetadata:\n  name: istio\n  namespace: istio-system\nspec:\n  meshConfig: ${JSON.stringify(meshConfig)}\n`;
+  'apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nmetadata:\n  name: istio\n  namespace: ' +
+  `istio-system\nspec:\n  meshConfig: ${JSON.stringify(meshConfig)}\n`;
 const configMap = (mesh: string) =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: istio\n  namespace: istio-system\ndata:\n  mesh: |-\n${mesh
     .split('\n')

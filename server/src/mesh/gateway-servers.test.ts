@@ -19,9 +19,13 @@ for (const c of [
   { entry: './edition.cnn.com', host: 'edition.cnn.com', want: false },
   { entry: '*/edition.cnn.com', host: 'edition.cnn.com', want: true },
 ]) {
-  test(`pickMatchingGatewayHosts: server host "${c.entry}" ${c.want ? 'admits' : 'does not admit'} ${c.host} of a VirtualService in shop (Gateway in istio-system)`, () => {
-    assert.equal(serverHostAdmits(c.entry, c.host, 'shop', 'istio-system'), c.want);
-  });
+  test(
+    `pickMatchingGatewayHosts: server host "${c.entry}" ${c.want ? 'admits' : 'does not admit'} ${c.host} of a ` +
+      'VirtualService in shop (Gateway in istio-system)',
+    () => {
+      assert.equal(serverHostAdmits(c.entry, c.host, 'shop', 'istio-system'), c.want);
+    },
+  );
 }
 
 test('gatewayServers reads port, protocol and TLS mode; a tls block without mode is PASSTHROUGH', () => {

@@ -3,6 +3,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseFile } from '../parse/parse';
 import { WorkspaceIndex } from '../index/workspace-index';
 import { DEFAULT_SETTINGS, type Settings } from '../settings';
@@ -83,21 +85,10 @@ for (const c of [
   });
 }
 
-const WORKSPACE = `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: egress-gateway, namespace: egress}
-spec:
-  template:
-    metadata:
-      labels: {app: egress-gateway, istio: egress-custom}
----
-apiVersion: v1
-kind: Service
-metadata: {name: egress-gateway, namespace: egress}
-spec:
-  selector: {app: egress-gateway}
-  ports: [{name: http, port: 80}]
----
+// A custom egress gateway's Deployment and Service in namespace egress, shared with egress-path.test.ts.
+const CUSTOM_GATEWAY = fs.readFileSync(path.resolve(__dirname, '../../../../test/fixtures/custom-egress-gateway.yaml'), 'utf8');
+
+const WORKSPACE = `${CUSTOM_GATEWAY}---
 apiVersion: networking.istio.io/v1
 kind: Gateway
 metadata: {name: egress-gateway, namespace: platform}

@@ -98,7 +98,7 @@ export interface EgressGateway {
 }
 
 /** The egress gateway of the settings. */
-export function settingsEgressGateway(settings: Settings): EgressGateway {
+function settingsEgressGateway(settings: Settings): EgressGateway {
   return {
     host: settings.egressGateway.host.toLowerCase(),
     namespace: egressGatewayNamespace(settings),

@@ -49,7 +49,7 @@ export function clusterLocalNamespace(host: string): string | undefined {
  * The Kubernetes Gateway API Gateway behind `host` when it is the Service Istio deploys for one
  * (`<name>-istio.<namespace>.svc.cluster.local`): that Service exists in the cluster, not in the workspace.
  */
-export function kubernetesGatewayForService(index: IndexReader, host: string): Resource[] {
+function kubernetesGatewayForService(index: IndexReader, host: string): Resource[] {
   const m = /^([^.]+)-istio\.([^.]+)\.svc\.cluster\.local$/.exec(host);
   return m ? index.find(GATEWAY_API, 'Gateway', m[2], m[1]) : [];
 }

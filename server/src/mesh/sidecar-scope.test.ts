@@ -22,7 +22,9 @@ import { DEFAULT_SETTINGS } from '../settings';
 const sidecar = (id: string, hosts: string[] | undefined, extra: Record<string, unknown> = {}) =>
   resource('Sidecar', id, { ...(hosts ? { egress: [{ hosts }] } : {}), ...extra });
 const meshConfig = (mode: string, root?: string) =>
-  `apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nmetadata:\n  name: istio\n  namespace: istio-system\nspec:\n  meshConfig:\n    outboundTrafficPolicy:\n      mode: ${mode}\n${root ? `    rootNamespace: ${root}\n` : ''}`;
+  'apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nmetadata:\n  name: istio\n  namespace: ' +
+  'istio-system\nspec:\n  meshConfig:\n    outboundTrafficPolicy:\n      mode: ' +
+  `${mode}\n${root ? `    rootNamespace: ${root}\n` : ''}`;
 
 test('DefaultSidecarScopeForNamespace: a namespace without its own Sidecar uses the root namespace Sidecar without workloadSelector', () => {
   const index = workspace({

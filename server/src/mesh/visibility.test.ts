@@ -107,7 +107,9 @@ for (const c of [
   { exportTo: ['~'], namespace: 'egress', want: false },
 ]) {
   test(`IsServiceVisible: exportTo ${JSON.stringify(c.exportTo)} is ${c.want ? 'seen' : 'hidden'} from ${c.namespace}`, () => {
-    const text = `apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: se, namespace: egress}\nspec:\n  hosts: [a.example.com]\n${c.exportTo ? `  exportTo: ${JSON.stringify(c.exportTo)}\n` : ''}`;
+    const text =
+      'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: se, namespace: ' +
+      `egress}\nspec:\n  hosts: [a.example.com]\n${c.exportTo ? `  exportTo: ${JSON.stringify(c.exportTo)}\n` : ''}`;
     const se = parseFile('file:///ws/se.yaml', text).documents[0].resource!;
     assert.equal(isVisibleTo(se, c.namespace), c.want);
   });

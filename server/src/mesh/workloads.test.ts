@@ -35,7 +35,8 @@ test("pod labels come from a Pod's metadata, a controller's pod template and a W
   const index = workspace({
     'a.yaml': documents(
       'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: shop\n  labels:\n    app: shop\n',
-      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n  namespace: shop\n  labels:\n    app: ignored\nspec:\n  template:\n    metadata:\n      labels:\n        app: shop\n',
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n  namespace: shop\n  labels:\n    app: ' +
+        'ignored\nspec:\n  template:\n    metadata:\n      labels:\n        app: shop\n',
       'apiVersion: networking.istio.io/v1\nkind: WorkloadEntry\nmetadata:\n  name: w\n  namespace: shop\nspec:\n  address: 10.0.0.1\n  labels:\n    app: vm\n',
     ),
   });

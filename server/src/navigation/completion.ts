@@ -134,7 +134,8 @@ function credentialCandidates(req: Request): CompletionCandidate[] {
     const label = readable ? secret.name : `${secret.namespace}/${secret.name}`;
     const where = readable
       ? `It is in "${secret.namespace}"${namespaceOrigin(secret, req.resource.uri)}, where ${reader}.`
-      : `It is in "${secret.namespace}"${namespaceOrigin(secret, req.resource.uri)}, not where ${reader} (${namespaces.join(', ')}), so the namespace is written.`;
+      : `It is in "${secret.namespace}"${namespaceOrigin(secret, req.resource.uri)}, not where ` +
+        `${reader} (${namespaces.join(', ')}), so the namespace is written.`;
     out.push(candidate(req, label, `Secret ${secret.namespace}/${secret.name}`, `${from(secret)} ${where}`, `${readable ? 0 : 1}_${label}`));
   }
   return dedupe(out);

@@ -45,16 +45,20 @@ function lenses(index: WorkspaceIndex): string[] {
 const EXPECTED: Record<string, string[]> = {
   'egress-control/service-entries': [
     'ServiceEntry google: www.google.com:443: default → sidecar → www.google.com:443 (REGISTRY_ONLY: allowed by ServiceEntry google)',
-    'ServiceEntry httpbin-ext: httpbin.org:80: default → sidecar → httpbin.org:80 (REGISTRY_ONLY: allowed by ServiceEntry httpbin-ext; VirtualService httpbin-ext)',
-    'VirtualService httpbin-ext: httpbin.org:80: default → sidecar → httpbin.org:80 (REGISTRY_ONLY: allowed by ServiceEntry httpbin-ext; VirtualService httpbin-ext)',
+    'ServiceEntry httpbin-ext: httpbin.org:80: default → sidecar → httpbin.org:80 (REGISTRY_ONLY: ' +
+      'allowed by ServiceEntry httpbin-ext; VirtualService httpbin-ext)',
+    'VirtualService httpbin-ext: httpbin.org:80: default → sidecar → httpbin.org:80 (REGISTRY_ONLY: ' +
+      'allowed by ServiceEntry httpbin-ext; VirtualService httpbin-ext)',
   ],
   'egress-tls-origination/simple': [
     'ServiceEntry edition-cnn-com: edition.cnn.com:443: default → sidecar → edition.cnn.com:443 (ALLOW_ANY)',
     'ServiceEntry edition-cnn-com: edition.cnn.com:80: default → sidecar → edition.cnn.com:443 (TLS originated; ALLOW_ANY)',
   ],
   'egress-tls-origination/mutual': [
-    'ServiceEntry originate-mtls-for-nginx: my-nginx.mesh-external.svc.cluster.local:443: default → sidecar → my-nginx.mesh-external.svc.cluster.local:443 (ALLOW_ANY)',
-    'ServiceEntry originate-mtls-for-nginx: my-nginx.mesh-external.svc.cluster.local:80: default → sidecar → my-nginx.mesh-external.svc.cluster.local:443 (mutual TLS originated; ALLOW_ANY)',
+    'ServiceEntry originate-mtls-for-nginx: my-nginx.mesh-external.svc.cluster.local:443: ' +
+      'default → sidecar → my-nginx.mesh-external.svc.cluster.local:443 (ALLOW_ANY)',
+    'ServiceEntry originate-mtls-for-nginx: my-nginx.mesh-external.svc.cluster.local:80: ' +
+      'default → sidecar → my-nginx.mesh-external.svc.cluster.local:443 (mutual TLS originated; ALLOW_ANY)',
   ],
   'egress-gateway/http': [
     'ServiceEntry cnn: edition.cnn.com:443: default → sidecar → edition.cnn.com:443 (ALLOW_ANY)',
@@ -64,26 +68,32 @@ const EXPECTED: Record<string, string[]> = {
   ],
   'egress-gateway/https-passthrough': [
     'ServiceEntry cnn: edition.cnn.com:443: default → sidecar → istio-egressgateway:443 (TLS passthrough) → edition.cnn.com:443',
-    'VirtualService direct-cnn-through-egress-gateway: edition.cnn.com:443: default → sidecar → istio-egressgateway:443 (TLS passthrough) → edition.cnn.com:443',
+    'VirtualService direct-cnn-through-egress-gateway: edition.cnn.com:443: ' +
+      'default → sidecar → istio-egressgateway:443 (TLS passthrough) → edition.cnn.com:443',
   ],
   'egress-gateway-tls-origination/simple': [
     // The DestinationRule that originates TLS at the gateway has no workloadSelector, so the sidecars use it on 443 too.
     'ServiceEntry cnn: edition.cnn.com:443: default → sidecar → edition.cnn.com:443 (TLS originated; ALLOW_ANY)',
     'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → istio-egressgateway:80 (ISTIO_MUTUAL) → edition.cnn.com:443 (TLS originated)',
     'VirtualService direct-cnn-through-egress-gateway: edition.cnn.com:443: default → sidecar → edition.cnn.com:443 (TLS originated; ALLOW_ANY)',
-    'VirtualService direct-cnn-through-egress-gateway: edition.cnn.com:80: default → sidecar → istio-egressgateway:80 (ISTIO_MUTUAL) → edition.cnn.com:443 (TLS originated)',
+    'VirtualService direct-cnn-through-egress-gateway: edition.cnn.com:80: ' +
+      'default → sidecar → istio-egressgateway:80 (ISTIO_MUTUAL) → edition.cnn.com:443 (TLS originated)',
   ],
   'egress-gateway-tls-origination/mutual': [
     // The host is the Kubernetes Service my-nginx (port 443); the VirtualService's mesh rule matches port 80.
-    'VirtualService direct-nginx-through-egress-gateway: my-nginx.mesh-external.svc.cluster.local:443: default → sidecar → my-nginx.mesh-external.svc.cluster.local:443 (mutual TLS originated; ALLOW_ANY)',
-    'VirtualService direct-nginx-through-egress-gateway: my-nginx.mesh-external.svc.cluster.local:80: default → sidecar → istio-egressgateway:443 (ISTIO_MUTUAL) → my-nginx.mesh-external.svc.cluster.local:443 (mutual TLS originated)',
+    'VirtualService direct-nginx-through-egress-gateway: my-nginx.mesh-external.svc.cluster.local:443: ' +
+      'default → sidecar → my-nginx.mesh-external.svc.cluster.local:443 (mutual TLS originated; ALLOW_ANY)',
+    'VirtualService direct-nginx-through-egress-gateway: my-nginx.mesh-external.svc.cluster.local:80: ' +
+      'default → sidecar → istio-egressgateway:443 (ISTIO_MUTUAL) → ' +
+      'my-nginx.mesh-external.svc.cluster.local:443 (mutual TLS originated)',
   ],
   'wildcard-egress-hosts/direct': [
     'ServiceEntry wikipedia: *.wikipedia.org:443: default → sidecar → *.wikipedia.org:443 (REGISTRY_ONLY: allowed by ServiceEntry wikipedia)',
   ],
   'wildcard-egress-hosts/single-host': [
     'ServiceEntry www-wikipedia: www.wikipedia.org:443: default → sidecar → istio-egressgateway:443 (TLS passthrough) → www.wikipedia.org:443',
-    'VirtualService direct-wikipedia-through-egress-gateway: www.wikipedia.org:443: default → sidecar → istio-egressgateway:443 (TLS passthrough) → www.wikipedia.org:443',
+    'VirtualService direct-wikipedia-through-egress-gateway: www.wikipedia.org:443: ' +
+      'default → sidecar → istio-egressgateway:443 (TLS passthrough) → www.wikipedia.org:443',
   ],
   // An ExternalName Service is an alias of httpbin.org, which no ServiceEntry defines: the sidecar passes the call through (ALLOW_ANY).
   'egress-kubernetes-services/externalname': [
@@ -91,7 +101,8 @@ const EXPECTED: Record<string, string[]> = {
   ],
   // A Service without a selector leads to the addresses of its Endpoints; its DestinationRule disables TLS, so none is originated.
   'egress-kubernetes-services/service-with-endpoints': [
-    'Service my-wikipedia: my-wikipedia.default.svc.cluster.local:443: default → sidecar → 198.35.26.96:443, 208.80.153.224:443 (ALLOW_ANY; Endpoints my-wikipedia)',
+    'Service my-wikipedia: my-wikipedia.default.svc.cluster.local:443: ' +
+      'default → sidecar → 198.35.26.96:443, 208.80.153.224:443 (ALLOW_ANY; Endpoints my-wikipedia)',
   ],
   'http-proxy/https-proxy': ['ServiceEntry proxy: my-company-proxy.com:3128: default → sidecar → my-company-proxy.com:3128 (ALLOW_ANY)'],
   'egress-gateway/http-gateway-api': [
@@ -104,8 +115,11 @@ const EXPECTED: Record<string, string[]> = {
   ],
   'egress-gateway-tls-origination/mutual-gateway-api': [
     // A VirtualService sends port 80 to the Service Istio deploys for the Gateway API Gateway; its HTTPRoute's backend is the Kubernetes Service my-nginx.
-    'VirtualService direct-nginx-to-egress-gateway: my-nginx.mesh-external.svc.cluster.local:443: default → sidecar → my-nginx.mesh-external.svc.cluster.local:443 (mutual TLS originated; ALLOW_ANY)',
-    'VirtualService direct-nginx-to-egress-gateway: my-nginx.mesh-external.svc.cluster.local:80: default → sidecar → nginx-egressgateway-istio:443 (ISTIO_MUTUAL) → my-nginx.mesh-external.svc.cluster.local:443 (mutual TLS originated)',
+    'VirtualService direct-nginx-to-egress-gateway: my-nginx.mesh-external.svc.cluster.local:443: ' +
+      'default → sidecar → my-nginx.mesh-external.svc.cluster.local:443 (mutual TLS originated; ALLOW_ANY)',
+    'VirtualService direct-nginx-to-egress-gateway: my-nginx.mesh-external.svc.cluster.local:80: ' +
+      'default → sidecar → nginx-egressgateway-istio:443 (ISTIO_MUTUAL) → ' +
+      'my-nginx.mesh-external.svc.cluster.local:443 (mutual TLS originated)',
   ],
   'egress-gateway/https-passthrough-gateway-api': [
     'ServiceEntry cnn: edition.cnn.com:443: default → sidecar → cnn-egress-gateway-istio:443 (TLS passthrough) → edition.cnn.com:443',
@@ -123,22 +137,28 @@ const EXPECTED: Record<string, string[]> = {
   'egress-control/direct-access-include-ip-ranges': [],
   'egress-gateway/network-policy': [
     'ServiceEntry cnn: edition.cnn.com:443: default → sidecar → istio-egressgateway:443 (TLS passthrough) → edition.cnn.com:443',
-    'VirtualService direct-cnn-through-egress-gateway: edition.cnn.com:443: default → sidecar → istio-egressgateway:443 (TLS passthrough) → edition.cnn.com:443',
+    'VirtualService direct-cnn-through-egress-gateway: edition.cnn.com:443: ' +
+      'default → sidecar → istio-egressgateway:443 (TLS passthrough) → edition.cnn.com:443',
   ],
   'egress-gateway/network-policy-gateway-api': [
     'ServiceEntry cnn: edition.cnn.com:443: default → sidecar → cnn-egress-gateway-istio:443 (TLS passthrough) → edition.cnn.com:443',
   ],
   'egress-tls-origination/mutual-networking-v1': [
-    'ServiceEntry originate-mtls-for-nginx: my-nginx.mesh-external.svc.cluster.local:443: default → sidecar → my-nginx.mesh-external.svc.cluster.local:443 (ALLOW_ANY)',
-    'ServiceEntry originate-mtls-for-nginx: my-nginx.mesh-external.svc.cluster.local:80: default → sidecar → my-nginx.mesh-external.svc.cluster.local:443 (mutual TLS originated; ALLOW_ANY)',
+    'ServiceEntry originate-mtls-for-nginx: my-nginx.mesh-external.svc.cluster.local:443: ' +
+      'default → sidecar → my-nginx.mesh-external.svc.cluster.local:443 (ALLOW_ANY)',
+    'ServiceEntry originate-mtls-for-nginx: my-nginx.mesh-external.svc.cluster.local:80: ' +
+      'default → sidecar → my-nginx.mesh-external.svc.cluster.local:443 (mutual TLS originated; ALLOW_ANY)',
   ],
   'egress-tls-origination/simple-networking-v1': [
     'ServiceEntry edition-cnn-com: edition.cnn.com:443: default → sidecar → edition.cnn.com:443 (ALLOW_ANY)',
     'ServiceEntry edition-cnn-com: edition.cnn.com:80: default → sidecar → edition.cnn.com:443 (TLS originated; ALLOW_ANY)',
   ],
   'legacy/egress-gateway-tls-origination-sds/simple': [
-    'VirtualService direct-nginx-through-egress-gateway: my-nginx.mesh-external.svc.cluster.local:443: default → sidecar → my-nginx.mesh-external.svc.cluster.local:443 (TLS originated; ALLOW_ANY)',
-    'VirtualService direct-nginx-through-egress-gateway: my-nginx.mesh-external.svc.cluster.local:80: default → sidecar → istio-egressgateway:443 (ISTIO_MUTUAL) → my-nginx.mesh-external.svc.cluster.local:443 (TLS originated)',
+    'VirtualService direct-nginx-through-egress-gateway: my-nginx.mesh-external.svc.cluster.local:443: ' +
+      'default → sidecar → my-nginx.mesh-external.svc.cluster.local:443 (TLS originated; ALLOW_ANY)',
+    'VirtualService direct-nginx-through-egress-gateway: my-nginx.mesh-external.svc.cluster.local:80: ' +
+      'default → sidecar → istio-egressgateway:443 (ISTIO_MUTUAL) → ' +
+      'my-nginx.mesh-external.svc.cluster.local:443 (TLS originated)',
   ],
   'legacy/proxy/ingress-gateway-as-external-proxy': [
     'ServiceEntry google: www.google.com:443: default → sidecar → www.google.com:443 (ALLOW_ANY; VirtualService google)',
@@ -152,8 +172,12 @@ const EXPECTED: Record<string, string[]> = {
   // (istioctl installs them), so nothing says that host is an egress gateway and the path goes to the host directly.
   'legacy/wildcard-egress-hosts/arbitrary-domains': [
     'ServiceEntry sni-proxy: sni-proxy.local:8443: default → sidecar → sni-proxy.local:8443 (REGISTRY_ONLY: allowed by ServiceEntry sni-proxy)',
-    'ServiceEntry wikipedia: *.wikipedia.org:443: default → sidecar → *.wikipedia.org:443 (REGISTRY_ONLY: allowed by ServiceEntry wikipedia; VirtualService direct-wikipedia-through-egress-gateway)',
-    'VirtualService direct-wikipedia-through-egress-gateway: *.wikipedia.org:443: default → sidecar → *.wikipedia.org:443 (REGISTRY_ONLY: allowed by ServiceEntry wikipedia; VirtualService direct-wikipedia-through-egress-gateway)',
+    'ServiceEntry wikipedia: *.wikipedia.org:443: default → sidecar → *.wikipedia.org:443 ' +
+      '(REGISTRY_ONLY: allowed by ServiceEntry wikipedia; VirtualService ' +
+      'direct-wikipedia-through-egress-gateway)',
+    'VirtualService direct-wikipedia-through-egress-gateway: *.wikipedia.org:443: ' +
+      'default → sidecar → *.wikipedia.org:443 (REGISTRY_ONLY: allowed by ServiceEntry wikipedia; ' +
+      'VirtualService direct-wikipedia-through-egress-gateway)',
   ],
 };
 
@@ -186,7 +210,8 @@ test('a broken link is shown broken: no route at the egress gateway, or a subset
   assert.deepEqual(
     lenses(indexOf({ ...files, [vsFile]: wrongSubset })).filter((l) => l.startsWith('ServiceEntry cnn: edition.cnn.com:80')),
     [
-      'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → istio-egressgateway:80 ✗ subset "cnnn" is not defined for istio-egressgateway.istio-system.svc.cluster.local',
+      'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → istio-egressgateway:80 ✗ subset "cnnn" is ' +
+        'not defined for istio-egressgateway.istio-system.svc.cluster.local',
     ],
   );
   // The broken link points at the subset as written, where vs-unknown-subset reports it.
@@ -321,7 +346,9 @@ test('a Gateway API route whose backendRef is the Istio egress gateway Service i
 
 test('a backendRef that is an ExternalName Service goes where its externalName goes (ENABLE_EXTERNAL_NAME_ALIAS)', NEEDS_CORPUS, () => {
   const alias = (name: string, externalName: string) =>
-    `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  type: ExternalName\n  externalName: ${externalName}\n  ports:\n  - name: http\n    protocol: TCP\n    port: 80\n`;
+    `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  type: ` +
+    `ExternalName\n  externalName: ${externalName}\n  ports:\n  - name: http\n    protocol: ` +
+    'TCP\n    port: 80\n';
   // An alias of the Service Istio deploys for the docs' Gateway API egress gateway: the path goes through that gateway.
   const toGateway = withMeshBackend('    - name: cnn-egress\n      port: 80\n', {
     'alias.yaml': alias('cnn-egress', 'cnn-egress-gateway-istio.default.svc.cluster.local'),
@@ -332,7 +359,8 @@ test('a backendRef that is an ExternalName Service goes where its externalName g
   assert.deepEqual(cnn80(indexOf(toHost)), [
     // The alias has a lens of its own too.
     'Service my-httpbin: my-httpbin.default.svc.cluster.local:80: default → sidecar → httpbin.org:80 (ALLOW_ANY; ExternalName Service my-httpbin)',
-    'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → httpbin.org:80 (ALLOW_ANY; HTTPRoute direct-cnn-to-egress-gateway; ExternalName Service my-httpbin)',
+    'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → httpbin.org:80 (ALLOW_ANY; ' +
+      'HTTPRoute direct-cnn-to-egress-gateway; ExternalName Service my-httpbin)',
   ]);
 });
 
@@ -342,7 +370,8 @@ test('a backendRef Service that is no egress gateway, or that the workspace lack
     'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → HTTPRoute direct-cnn-to-egress-gateway (backend proxy is not an egress gateway)',
   ]);
   assert.deepEqual(cnn80(indexOf(withMeshBackend('    - name: proxy\n      port: 80\n'))), [
-    'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → HTTPRoute direct-cnn-to-egress-gateway (backend proxy.default.svc.cluster.local is not in the workspace)',
+    'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → HTTPRoute direct-cnn-to-egress-gateway ' +
+      '(backend proxy.default.svc.cluster.local is not in the workspace)',
   ]);
 });
 
@@ -368,16 +397,19 @@ test(
   },
 );
 
-test("the mesh config's defaultServiceExportTo hides a ServiceEntry from other namespaces' paths, as the diagnostics see it (push_context.go IsServiceVisible)", () => {
-  const files = (exportTo: string) => ({
-    'mesh-config.yaml': `apiVersion: v1
+test(
+  "the mesh config's defaultServiceExportTo hides a ServiceEntry from other namespaces' paths, " +
+    'as the diagnostics see it (push_context.go IsServiceVisible)',
+  () => {
+    const files = (exportTo: string) => ({
+      'mesh-config.yaml': `apiVersion: v1
 kind: ConfigMap
 metadata: {name: istio, namespace: istio-system}
 data:
   mesh: |-
     defaultServiceExportTo: ["."]
 `,
-    'egress.yaml': `apiVersion: networking.istio.io/v1
+      'egress.yaml': `apiVersion: networking.istio.io/v1
 kind: ServiceEntry
 metadata: {name: api, namespace: egress}
 spec:
@@ -385,7 +417,7 @@ spec:
 ${exportTo}  ports: [{number: 443, name: tls, protocol: TLS}]
   resolution: DNS
 `,
-    'shop.yaml': `apiVersion: networking.istio.io/v1
+      'shop.yaml': `apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata: {name: calls, namespace: shop}
 spec:
@@ -394,11 +426,12 @@ spec:
   - match: [{port: 443, sniHosts: ["*.example.com"]}]
     route: [{destination: {host: "*.example.com"}}]
 `,
-  });
-  const paths = (exportTo: string) => lenses(indexOf(files(exportTo))).filter((l) => l.startsWith('VirtualService calls:'));
-  assert.deepEqual(paths(''), [], 'without exportTo the ServiceEntry stays in its own namespace, so shop routes no path through it');
-  assert.equal(paths('  exportTo: ["*"]\n').length, 1, 'exported to every namespace, it is on the path of the wildcard route');
-});
+    });
+    const paths = (exportTo: string) => lenses(indexOf(files(exportTo))).filter((l) => l.startsWith('VirtualService calls:'));
+    assert.deepEqual(paths(''), [], 'without exportTo the ServiceEntry stays in its own namespace, so shop routes no path through it');
+    assert.equal(paths('  exportTo: ["*"]\n').length, 1, 'exported to every namespace, it is on the path of the wildcard route');
+  },
+);
 
 /** An ExternalName Service in `default`, with the ports given as YAML lines (none: no `ports:`). */
 const externalName = (name: string, target: string, ports = '  ports:\n  - name: http\n    protocol: TCP\n    port: 80\n') =>
@@ -433,7 +466,8 @@ test(
     const files: Record<string, string> = { ...scenario('egress-kubernetes-services/externalname'), 'mesh.yaml': registryOnly };
     const index = indexOf(files);
     assert.deepEqual(servicePathsOf(index), [
-      'Service my-httpbin: my-httpbin.default.svc.cluster.local:80: default → sidecar ✗ REGISTRY_ONLY: no ServiceEntry defines httpbin.org, which ExternalName Service my-httpbin stands for',
+      'Service my-httpbin: my-httpbin.default.svc.cluster.local:80: default → sidecar ✗ REGISTRY_ONLY: ' +
+        'no ServiceEntry defines httpbin.org, which ExternalName Service my-httpbin stands for',
     ]);
     // The broken link points at the externalName, so the lens shows the diagnostics written there.
     const [broken] = servicePaths(index.ofKind('Service')[0], { index, settings: DEFAULT_SETTINGS });
@@ -442,22 +476,28 @@ test(
     // With the docs' ServiceEntry for httpbin.org, the registry defines it and the alias follows its path.
     const withEntry = indexOf({ ...files, ...scenario('egress-control/service-entries') });
     assert.deepEqual(servicePathsOf(withEntry), [
-      'Service my-httpbin: my-httpbin.default.svc.cluster.local:80: default → sidecar → httpbin.org:80 (REGISTRY_ONLY: allowed by ServiceEntry httpbin-ext; VirtualService httpbin-ext; ExternalName Service my-httpbin)',
+      'Service my-httpbin: my-httpbin.default.svc.cluster.local:80: ' +
+        'default → sidecar → httpbin.org:80 (REGISTRY_ONLY: allowed by ServiceEntry httpbin-ext; ' +
+        'VirtualService httpbin-ext; ExternalName Service my-httpbin)',
     ]);
   },
 );
 
-test('an ExternalName Service of another is resolved to the last (push_context.go resolveServiceAliases); a loop and an in-cluster Service are no egress', () => {
-  const chain = indexOf({ 'a.yaml': externalName('outer', 'inner.default.svc.cluster.local'), 'b.yaml': externalName('inner', 'api.example.com') });
-  assert.deepEqual(servicePathsOf(chain), [
-    'Service inner: inner.default.svc.cluster.local:80: default → sidecar → api.example.com:80 (ALLOW_ANY; ExternalName Service inner)',
-    'Service outer: outer.default.svc.cluster.local:80: default → sidecar → api.example.com:80 (ALLOW_ANY; ExternalName Service outer)',
-  ]);
-  const loop = indexOf({ 'a.yaml': externalName('a', 'b.default.svc.cluster.local'), 'b.yaml': externalName('b', 'a.default.svc.cluster.local') });
-  assert.deepEqual(servicePathsOf(loop), []);
-  const inCluster = `apiVersion: v1\nkind: Service\nmetadata:\n  name: backend\nspec:\n  selector:\n    app: backend\n  ports:\n  - name: http\n    port: 80\n`;
-  assert.deepEqual(servicePathsOf(indexOf({ 'a.yaml': externalName('api', 'backend.default.svc.cluster.local'), 'b.yaml': inCluster })), []);
-});
+test(
+  'an ExternalName Service of another is resolved to the last (push_context.go resolveServiceAliases); ' + 'a loop and an in-cluster Service are no egress',
+  () => {
+    const chain = indexOf({ 'a.yaml': externalName('outer', 'inner.default.svc.cluster.local'), 'b.yaml': externalName('inner', 'api.example.com') });
+    assert.deepEqual(servicePathsOf(chain), [
+      'Service inner: inner.default.svc.cluster.local:80: default → sidecar → api.example.com:80 (ALLOW_ANY; ExternalName Service inner)',
+      'Service outer: outer.default.svc.cluster.local:80: default → sidecar → api.example.com:80 (ALLOW_ANY; ExternalName Service outer)',
+    ]);
+    const loop = indexOf({ 'a.yaml': externalName('a', 'b.default.svc.cluster.local'), 'b.yaml': externalName('b', 'a.default.svc.cluster.local') });
+    assert.deepEqual(servicePathsOf(loop), []);
+    const inCluster =
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: backend\n' + 'spec:\n  selector:\n    app: backend\n  ports:\n  - name: http\n    port: 80\n';
+    assert.deepEqual(servicePathsOf(indexOf({ 'a.yaml': externalName('api', 'backend.default.svc.cluster.local'), 'b.yaml': inCluster })), []);
+  },
+);
 
 test(
   'a Service without a selector leads to the addresses of its EndpointSlices, matched by port name; FQDN slices are skipped (endpointslice.go)',
@@ -484,7 +524,9 @@ endpoints:
       return out;
     };
     assert.deepEqual(servicePathsOf(indexOf(withSlice('IPv4', '"198.35.26.96", "208.80.153.224", "208.80.154.224", "91.198.174.192"'))), [
-      'Service my-wikipedia: my-wikipedia.default.svc.cluster.local:443: default → sidecar → 198.35.26.96:443, 208.80.153.224:443, 208.80.154.224:443 and 1 more (ALLOW_ANY; EndpointSlice my-wikipedia-1)',
+      'Service my-wikipedia: my-wikipedia.default.svc.cluster.local:443: ' +
+        'default → sidecar → 198.35.26.96:443, 208.80.153.224:443, 208.80.154.224:443 and 1 more (ALLOW_ANY; ' +
+        'EndpointSlice my-wikipedia-1)',
     ]);
     assert.deepEqual(servicePathsOf(indexOf(withSlice('FQDN', '"en.wikipedia.org"'))), [], 'Istio does not read FQDN EndpointSlices');
     // A Service whose selector picks pods is inside the mesh, whatever Endpoints the workspace writes.
@@ -516,7 +558,8 @@ ${parentRef}
 }
 
 test(
-  'a Gateway API route attached to a Service (GAMMA) steers its traffic: the Service gets the path of the route (route_collections.go: a mesh parent is the Service host)',
+  'a Gateway API route attached to a Service (GAMMA) steers its traffic: ' +
+    'the Service gets the path of the route (route_collections.go: a mesh parent is the Service host)',
   NEEDS_CORPUS,
   () => {
     const cnn = scenario('egress-control/service-entries-gateway-api');
@@ -532,12 +575,14 @@ test(
     };
     const servicePart = '  - group: ""\n    kind: Service\n    name: cnn\n    port: 80';
     assert.deepEqual(servicePathsOf(indexOf({ ...entries, ...gamma(servicePart) })), [
-      'Service cnn: cnn.default.svc.cluster.local:80: default → sidecar → edition.cnn.com:80 (REGISTRY_ONLY: allowed by ServiceEntry cnn; HTTPRoute cnn-default)',
+      'Service cnn: cnn.default.svc.cluster.local:80: default → sidecar → edition.cnn.com:80 ' +
+        '(REGISTRY_ONLY: allowed by ServiceEntry cnn; HTTPRoute cnn-default)',
     ]);
     // A consumer route in the client's namespace overrides the Service's own for that namespace (push_context.go VirtualServicesForGateway).
     const consumer = gamma('  - group: ""\n    kind: Service\n    name: cnn\n    namespace: default', 'shop', 'httpbin.org');
     assert.deepEqual(servicePathsOf(indexOf({ ...entries, ...gamma(servicePart), ...consumer })), [
-      'Service cnn: cnn.default.svc.cluster.local:80: default → sidecar → edition.cnn.com:80 (REGISTRY_ONLY: allowed by ServiceEntry cnn; HTTPRoute cnn-default)',
+      'Service cnn: cnn.default.svc.cluster.local:80: default → sidecar → edition.cnn.com:80 ' +
+        '(REGISTRY_ONLY: allowed by ServiceEntry cnn; HTTPRoute cnn-default)',
       'Service cnn: cnn.default.svc.cluster.local:80: shop → sidecar → httpbin.org:80 (REGISTRY_ONLY: allowed by ServiceEntry httpbin-ext; HTTPRoute cnn-shop)',
     ]);
     // Istio reads a parentRef's group as the Gateway API's unless written (conversion.go toInternalParentReference): `kind: Service` alone attaches nothing.
@@ -573,8 +618,10 @@ spec:
     assert.deepEqual(
       lenses(indexOf(files)).filter((l) => l.startsWith('ServiceEntry httpbin-ext')),
       [
-        'ServiceEntry httpbin-ext: httpbin.org:80: default → sidecar → httpbin.org:80 (REGISTRY_ONLY: allowed by ServiceEntry httpbin-ext; HTTPRoute httpbin-ext)',
-        'ServiceEntry httpbin-ext: httpbin.org:80: shop → sidecar → httpbin.org:80 (REGISTRY_ONLY: allowed by ServiceEntry httpbin-ext; HTTPRoute httpbin-shop)',
+        'ServiceEntry httpbin-ext: httpbin.org:80: default → sidecar → httpbin.org:80 (REGISTRY_ONLY: ' +
+          'allowed by ServiceEntry httpbin-ext; HTTPRoute httpbin-ext)',
+        'ServiceEntry httpbin-ext: httpbin.org:80: shop → sidecar → httpbin.org:80 (REGISTRY_ONLY: ' +
+          'allowed by ServiceEntry httpbin-ext; HTTPRoute httpbin-shop)',
       ],
     );
     // A ServiceEntry that shop does not see gives it no path.

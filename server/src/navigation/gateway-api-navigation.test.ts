@@ -153,7 +153,9 @@ test('a parentRef to a Service (GAMMA, group "") leads to that Service and is am
   const service =
     'apiVersion: v1\nkind: Service\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  selector:\n    app: api\n  ports:\n  - name: http\n    port: 80\n';
   const route = (parentRef: string) =>
-    `apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: api-egress\n  namespace: web\nspec:\n  parentRefs:\n${parentRef}\n  rules:\n  - backendRefs:\n    - group: networking.istio.io\n      kind: Hostname\n      name: api.example.com\n`;
+    'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: ' +
+    `api-egress\n  namespace: web\nspec:\n  parentRefs:\n${parentRef}\n  rules:\n  - backendRefs:\n    - ` +
+    'group: networking.istio.io\n      kind: Hostname\n      name: api.example.com\n';
   const attached = '  - group: ""\n    kind: Service\n    name: api\n    namespace: shop';
   const { index, ctx } = workspace({ 'file:///ws/service.yaml': service, 'file:///ws/route.yaml': route(attached) });
   assert.deepEqual(

@@ -75,7 +75,7 @@ export function gatewayForwardRoute(index: IndexReader, gateway: Resource, host:
 }
 
 /** A route's parent that is a host of the mesh rather than a Gateway: a Kubernetes Service or a ServiceEntry (GAMMA). */
-export interface MeshParent {
+interface MeshParent {
   kind: 'Service' | 'ServiceEntry';
   name: string;
   namespace: string;
@@ -88,7 +88,7 @@ export interface MeshParent {
  * group and kind default to the Gateway API's Gateway, so a Service needs `group: ""` and a ServiceEntry
  * `group: networking.istio.io`; `namespace` defaults to the route's); undefined for a Gateway or another kind.
  */
-export function meshParent(route: Resource, ref: unknown): MeshParent | undefined {
+function meshParent(route: Resource, ref: unknown): MeshParent | undefined {
   if (!isRecord(ref) || typeof ref.name !== 'string') return undefined;
   const group = typeof ref.group === 'string' ? ref.group : GATEWAY_API;
   const kind = typeof ref.kind === 'string' ? ref.kind : 'Gateway';

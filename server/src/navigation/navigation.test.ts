@@ -5,6 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseFile } from '../parse/parse';
 import { WorkspaceIndex } from '../index/workspace-index';
 import { DEFAULT_SETTINGS } from '../settings';
@@ -35,22 +37,7 @@ spec:
       mode: ISTIO_MUTUAL
 `,
   // The same Gateway in another version of the configuration (an overlay, another cluster).
-  'file:///ws/gateway-v2.yaml': `apiVersion: networking.istio.io/v1
-kind: Gateway
-metadata:
-  name: istio-egressgateway
-  namespace: istio-system
-spec:
-  selector:
-    istio: egressgateway
-  servers:
-  - port:
-      number: 80
-      name: http
-      protocol: HTTP
-    hosts:
-    - edition.cnn.com
-`,
+  'file:///ws/gateway-v2.yaml': fs.readFileSync(path.resolve(__dirname, '../../../../test/fixtures/cnn-egress-gateway.yaml'), 'utf8'),
   'file:///ws/routes.yaml': `apiVersion: networking.istio.io/v1
 kind: ServiceEntry
 metadata:
@@ -303,10 +290,9 @@ test('hover on a reference to an object with several versions says which one is 
   assert.match(used, /^Gateway istio-system\/istio-egressgateway\*\* — \[gateway-v2\.yaml, line 4\]/);
   assert.match(used, /Used from here: the nearest of 2 versions of Gateway istio-system\/istio-egressgateway; the others are in gateway\.yaml:1\./);
   assert.match(other, /^Gateway istio-system\/istio-egressgateway\*\* — \[gateway\.yaml, line 4\]/);
-  assert.match(
-    other,
-    /Another version of Gateway istio-system\/istio-egressgateway, not used from here \(the nearest is in gateway-v2\.yaml:1\): applying one replaces the other\./,
-  );
+  const notUsed =
+    'Another version of Gateway istio-system/istio-egressgateway, not used from here (the nearest is in gateway-v2.yaml:1): applying one replaces the other.';
+  assert.ok(other.includes(notUsed), other);
 });
 
 test('hover names a namespace set by a kustomization', () => {
@@ -347,7 +333,9 @@ test('completion offers the workspace names that apply, saying where each comes 
     ['edition.cnn.com'],
   );
   const dr =
-    'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: y\n  namespace: istio-system\nspec:\n  host: edition.cnn.com\n  trafficPolicy:\n    tls:\n      mode: MUTUAL\n      credentialName: |\n';
+    'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: y\n  namespace: ' +
+    'istio-system\nspec:\n  host: edition.cnn.com\n  trafficPolicy:\n    tls:\n      mode: ' +
+    'MUTUAL\n      credentialName: |\n';
   assert.deepEqual(completeAt(dr), [{ label: 'client-credential', detail: 'Secret istio-system/client-credential' }]);
   const se = 'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: z\nspec:\n  ports:\n  - number: 80\n    protocol: |\n';
   assert.deepEqual(
@@ -396,7 +384,9 @@ test('renaming a ServiceEntry host edits every resource that names it, keeping `
   assert.match(after['file:///ws/routes.yaml'], /host: www\.cnn\.com\n/);
   // The egress gateway host is not defined here, and a Kubernetes Service's host is renamed through the Service.
   const service = `apiVersion: v1\nkind: Service\nmetadata:\n  name: reviews\n  namespace: shop\nspec:\n  ports:\n  - port: 9080\n`;
-  const vs = `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: reviews\n  namespace: shop\nspec:\n  hosts:\n  - reviews\n  http:\n  - route:\n    - destination:\n        host: reviews\n`;
+  const vs =
+    'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: reviews\n  namespace: ' +
+    'shop\nspec:\n  hosts:\n  - reviews\n  http:\n  - route:\n    - destination:\n        host: reviews\n';
   const k8s = workspace({ 'file:///ws/svc.yaml': service, 'file:///ws/vs.yaml': vs });
   const short = siteOf(k8s.ctx, k8s.index, 'file:///ws/vs.yaml', 'host: reviews');
   assert.deepEqual(
@@ -408,7 +398,9 @@ test('renaming a ServiceEntry host edits every resource that names it, keeping `
 });
 
 test('a host defined only by a wildcard ServiceEntry leads there, and is renamed there', () => {
-  const se = `apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: wikipedia\nspec:\n  hosts:\n  - "*.wikipedia.org"\n  ports:\n  - number: 443\n    name: tls\n    protocol: TLS\n`;
+  const se =
+    'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: ' +
+    'wikipedia\nspec:\n  hosts:\n  - "*.wikipedia.org"\n  ports:\n  - number: 443\n    name: tls\n    protocol: TLS\n';
   const dr = `apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: en\nspec:\n  host: en.wikipedia.org\n`;
   const { index, ctx } = workspace({ 'file:///ws/se.yaml': se, 'file:///ws/dr.yaml': dr });
   const host = siteOf(ctx, index, 'file:///ws/dr.yaml', 'en.wikipedia.org');

@@ -406,12 +406,18 @@ export function whyUnresolved(s: Site, ctx: NavigationContext): string | undefin
     case 'subset': {
       const rules = (s.host ? effectiveDestinationRule(ctx.index, s.resource.namespace, s.host)?.rules : undefined) ?? [];
       if (rules.length === 0) return `No DestinationRule for host "${s.host}" applies in ${inNamespace(s.resource)}.`;
-      return `Subset "${name}" is not defined for host "${s.host}": the DestinationRule in effect in "${s.resource.namespace}"${namespaceOrigin(s.resource)} (${rules.map(id).join(', ')}) defines ${[...new Set(rules.flatMap(subsetNames))].map((n) => `"${n}"`).join(', ') || 'no subsets'}.`;
+      return (
+        `Subset "${name}" is not defined for host "${s.host}": the DestinationRule in effect in ` +
+        `"${s.resource.namespace}"${namespaceOrigin(s.resource)} (${rules.map(id).join(', ')}) defines ` +
+        `${[...new Set(rules.flatMap(subsetNames))].map((n) => `"${n}"`).join(', ') || 'no subsets'}.`
+      );
     }
     case 'host': {
       const host = hostOf(s);
       if (registryLookup(ctx.index, host, s.resource.namespace, ctx.settings).some((e) => e.kind === 'assumed')) {
-        return `"${host}" is not defined in the workspace; it is assumed to exist in the cluster (a built-in Service, or the egress gateway from the settings).`;
+        return (
+          `"${host}" is not defined in the workspace; it is assumed to exist in the cluster (a built-in Service, ` + 'or the egress gateway from the settings).'
+        );
       }
       return `No ServiceEntry or Service in the workspace defines "${host}" for ${inNamespace(s.resource)}.`;
     }
@@ -420,13 +426,19 @@ export function whyUnresolved(s: Site, ctx: NavigationContext): string | undefin
     case 'api-gateway': {
       const namespace = s.namespace ?? s.resource.namespace;
       if (ctx.index.find(ISTIO_NETWORKING, 'Gateway', namespace, name).length > 0)
-        return `"${namespace}/${name}" is an Istio Gateway; a Gateway API route attaches only to Gateway API Gateways (or to a ServiceEntry or Service when its parentRef says so).`;
+        return (
+          `"${namespace}/${name}" is an Istio Gateway; a Gateway API route attaches only to Gateway API Gateways (or to ` +
+          'a ServiceEntry or Service when its parentRef says so).'
+        );
       return `No Gateway API Gateway "${name}" in namespace "${namespace}" in the workspace.`;
     }
     case 'service-entry':
       return `No ServiceEntry "${name}" in namespace "${s.namespace ?? s.resource.namespace}" in the workspace.`;
     case 'credential':
-      return `No Secret "${name.slice(name.indexOf('/') + 1)}" in ${(s.namespaces ?? []).map((n) => `"${n}"`).join(', ')}, where ${s.reader ?? 'the proxy reads it'}.`;
+      return (
+        `No Secret "${name.slice(name.indexOf('/') + 1)}" in ${(s.namespaces ?? []).map((n) => `"${n}"`).join(', ')}, ` +
+        `where ${s.reader ?? 'the proxy reads it'}.`
+      );
   }
 }
 
@@ -484,7 +496,7 @@ function namedHost(s: Site): string {
 }
 
 /** The hosts of the Services Istio deploys for the Gateway API Gateways a site names. */
-export function deployedHosts(s: Site, ctx: NavigationContext): string[] {
+function deployedHosts(s: Site, ctx: NavigationContext): string[] {
   return s.kind === 'api-gateway' ? targetsOf(s, ctx).flatMap((t) => deployedServiceHost(t.resource) ?? []) : [];
 }
 

@@ -51,9 +51,15 @@ function nameProblem(kind: Site['kind'], newName: string): string | undefined {
   switch (kind) {
     case 'gateway':
       if (!isDns1123Subdomain(newName))
-        return `"${newName}" is not a valid Gateway name: use lower-case letters, digits, "-" and ".", starting and ending with a letter or digit (at most 253).`;
+        return (
+          `"${newName}" is not a valid Gateway name: use lower-case letters, digits, "-" and ".", ` +
+          'starting and ending with a letter or digit (at most 253).'
+        );
       if (newName.includes('.'))
-        return `"${newName}" contains a dot: Istio reads a gateway reference "name.ns" as Gateway "name" in namespace "ns", so short references would change meaning.`;
+        return (
+          `"${newName}" contains a dot: Istio reads a gateway reference "name.ns" as Gateway "name" in namespace "ns", ` +
+          'so short references would change meaning.'
+        );
       if (newName === 'mesh') return '"mesh" is reserved for the sidecars of the mesh.';
       return undefined;
     case 'api-gateway':

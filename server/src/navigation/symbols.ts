@@ -9,7 +9,7 @@ import type { Resource } from '../parse/resource';
 import { nodeAtPath, type YamlPath } from '../parse/yaml-path';
 import { isRecord, listOf } from '../data';
 
-export type SymbolKind = 'resource' | 'server' | 'route' | 'subset' | 'port' | 'listener';
+type SymbolKind = 'resource' | 'server' | 'route' | 'subset' | 'port' | 'listener';
 
 export interface OutlineSymbol {
   name: string;
@@ -83,7 +83,9 @@ function childrenOf(r: Resource, text: string): OutlineSymbol[] {
             .map((x) => (isRecord(x) ? destinationText(x.destination) : ''))
             .filter(Boolean);
           const gateways = listOf(rule.match).flatMap((m) => (isRecord(m) ? listOf(m.gateways).map(str) : []));
-          const detail = `${gateways.length > 0 ? `[${[...new Set(gateways)].join(', ')}] ` : ''}→ ${targets.join(', ') || (rule.redirect !== undefined ? 'redirect' : '?')}`;
+          const detail =
+            `${gateways.length > 0 ? `[${[...new Set(gateways)].join(', ')}] ` : ''}→ ` +
+            (targets.join(', ') || (rule.redirect !== undefined ? 'redirect' : '?'));
           out.push(child(r, text, ['spec', protocol, i], label, 'route', detail));
         });
       }

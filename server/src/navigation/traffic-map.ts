@@ -21,7 +21,7 @@ export interface MapAnchor {
   offset: number;
 }
 
-export interface MapNodeModel {
+interface MapNodeModel {
   id: string;
   kind: MapNodeKind;
   label: string;
@@ -30,7 +30,7 @@ export interface MapNodeModel {
   at?: MapAnchor;
 }
 
-export interface MapEdgeModel {
+interface MapEdgeModel {
   id: string;
   from: string;
   to: string;
@@ -71,7 +71,7 @@ export interface WorkspacePath {
  * The mesh a resource belongs to when `istioEgress.clusters` splits the workspace, if the index can say
  * (the server's and the CLI's can); a repository with one version per mesh draws each on its own.
  */
-export function meshOf(ctx: NavigationContext, r: Resource): string | undefined {
+function meshOf(ctx: NavigationContext, r: Resource): string | undefined {
   const index = ctx.index as Partial<Pick<WorkspaceIndex, 'meshOfUri'>>;
   return typeof index.meshOfUri === 'function' ? index.meshOfUri(r.uri) : undefined;
 }

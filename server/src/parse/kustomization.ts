@@ -8,7 +8,7 @@
 import { isRecord } from '../data';
 
 /** The file names kustomize looks for in a folder (kustomize's konfig.RecognizedKustomizationFileNames). */
-export const KUSTOMIZATION_FILE_NAMES: readonly string[] = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+const KUSTOMIZATION_FILE_NAMES: readonly string[] = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
 export interface Kustomization {
   /** `namespace:` when written and not empty. */

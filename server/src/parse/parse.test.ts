@@ -140,7 +140,8 @@ test('binary files are skipped silently', () => {
 
 test('Helm templates are skipped with one information finding at the first action', () => {
   const text =
-    '# {{ not this one, it is a comment }}\napiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: {{ .Values.name }}\nspec:\n  hosts: [{{ .Values.host }}]\n';
+    '# {{ not this one, it is a comment }}\napiVersion: networking.istio.io/v1\nkind: ' +
+    'ServiceEntry\nmetadata:\n  name: {{ .Values.name }}\nspec:\n  hosts: [{{ .Values.host }}]\n';
   const file = parseFile('file:///t.yaml', text);
   assert.equal(file.skipped, 'helm');
   assert.equal(file.problems.length, 1);
@@ -164,7 +165,9 @@ test('mesh config from an IstioOperator and from the istio ConfigMap', () => {
   );
   assert.equal(outboundMode(op.resources[0].meshConfig), 'REGISTRY_ONLY');
   const cmText =
-    'apiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: istio\r\n  namespace: istio-system\r\ndata:\r\n  mesh: |-\r\n    accessLogFile: /dev/stdout\r\n    outboundTrafficPolicy:\r\n      mode: REGISTRY_ONLY\r\n';
+    'apiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: istio\r\n  namespace: ' +
+    'istio-system\r\ndata:\r\n  mesh: |-\r\n    accessLogFile: /dev/stdout\r\n    outboundTrafficPolicy:\r\n      ' +
+    'mode: REGISTRY_ONLY\r\n';
   const cm = parseFile('file:///cm.yaml', cmText);
   const mesh = cm.resources[0].meshConfig!;
   assert.equal(cm.resources[0].family, 'mesh-config');
@@ -180,7 +183,8 @@ test('mesh config from an IstioOperator and from the istio ConfigMap', () => {
 
 test('a broken ConfigMap mesh reports the syntax error inside the string, on the right line', () => {
   const text =
-    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: istio\n  namespace: istio-system\ndata:\n  mesh: |\n    outboundTrafficPolicy:\n      mode: [REGISTRY_ONLY\n';
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: istio\n  namespace: istio-system\ndata:\n  mesh: ' +
+    '|\n    outboundTrafficPolicy:\n      mode: [REGISTRY_ONLY\n';
   const file = parseFile('file:///cm.yaml', text);
   const syntax = file.problems.find((p) => p.code === 'yaml-syntax');
   assert.ok(syntax, 'syntax error inside the mesh string');

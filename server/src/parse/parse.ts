@@ -142,7 +142,10 @@ export function parseFile(uri: string, text: string): ParsedFile {
     const finding: Finding = {
       code: 'file-too-large',
       severity: 'information',
-      message: `This file is ${formatSize(size)}, over the ${formatSize(MAX_FILE_BYTES)} limit, so istio-egress does not check it and its resources take no part in the analysis. Split it into smaller files, or leave it out with istioEgress.exclude.`,
+      message:
+        `This file is ${formatSize(size)}, over the ${formatSize(MAX_FILE_BYTES)} limit, so istio-egress does not ` +
+        'check it and its resources take no part in the analysis. ' +
+        'Split it into smaller files, or leave it out with istioEgress.exclude.',
       start: 0,
       end: Math.min(text.indexOf('\n') < 0 ? text.length : text.indexOf('\n'), 200),
     };

@@ -21,12 +21,15 @@ for (const [value, want] of [
 test('placeholders are looked for in names, hosts and gateway references, not in other fields', () => {
   const file = parseFile(
     'file:///ws/vs.yaml',
-    'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: web\nspec:\n  hosts: [web]\n  http:\n  - match:\n    - uri: {regex: "^/api$"}\n    route:\n    - destination:\n        host: web.$(NS).svc.cluster.local\n',
+    'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: web\nspec:\n  hosts: ' +
+      '[web]\n  http:\n  - match:\n    - uri: {regex: "^/api$"}\n    route:\n    - destination:\n        host: ' +
+      'web.$(NS).svc.cluster.local\n',
   );
   assert.deepEqual(placeholderOf(file.resources[0]), { value: 'web.$(NS).svc.cluster.local', path: ['spec', 'http', 0, 'route', 0, 'destination', 'host'] });
   const plain = parseFile(
     'file:///ws/vs.yaml',
-    'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: web\nspec:\n  hosts: [web]\n  http:\n  - match:\n    - uri: {regex: "^/api$"}\n',
+    'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: web\nspec:\n  hosts: ' +
+      '[web]\n  http:\n  - match:\n    - uri: {regex: "^/api$"}\n',
   );
   assert.equal(placeholderOf(plain.resources[0]), undefined);
 });

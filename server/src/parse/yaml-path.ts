@@ -2,7 +2,7 @@
  * Moves between YAML syntax nodes and data paths: the node (key and value) at a path, and the
  * path at a character offset. Findings use it to sit on the exact key or value they describe.
  */
-import { isMap, isPair, isScalar, isSeq, isCollection, type Document, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
 import type { Span } from '../model';
 
 export type YamlPath = (string | number)[];
@@ -128,5 +128,3 @@ export function pathAtOffset(doc: Document, offset: number): OffsetLocation {
   }
   return { path, node: (current ?? undefined) as Node | undefined, inKey, pair };
 }
-
-export { isCollection, isPair };

@@ -41,7 +41,8 @@ test('every CRD rule parses, plans and runs on a sample value without an unbound
 
 test('Kubernetes URL functions follow url.ParseRequestURI', () => {
   const rule =
-    'isURL(self) ? (url(self).getScheme() in ["", "http", "https", "file", "oci"]) : (isURL("http://" + self) && url("http://" + self).getScheme() in ["", "http", "https", "file", "oci"])';
+    'isURL(self) ? (url(self).getScheme() in ["", "http", "https", "file", "oci"]) : ' +
+    '(isURL("http://" + self) && url("http://" + self).getScheme() in ["", "http", "https", "file", "oci"])';
   assert.equal(evaluateRule(rule, 'oci://ghcr.io/istio/plugin:1.0'), true);
   assert.equal(evaluateRule(rule, 'ghcr.io/istio/plugin:1.0'), true);
   assert.equal(evaluateRule(rule, 'file:///opt/filter.wasm'), true);

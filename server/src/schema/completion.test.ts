@@ -196,7 +196,8 @@ test('apiVersion values for the kind present, and kind values for the apiVersion
 
 test('booleans, and enum values in a sequence item', () => {
   const gw =
-    'apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: gw\nspec:\n  servers:\n  - port: {number: 80, name: http, protocol: HTTP}\n    hosts: ["*"]\n    tls:\n      httpsRedirect: |\n';
+    'apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: gw\nspec:\n  servers:\n  - port: ' +
+    '{number: 80, name: http, protocol: HTTP}\n    hosts: ["*"]\n    tls:\n      httpsRedirect: |\n';
   assert.deepEqual(labels(completeAt(gw)), ['true', 'false']);
   const sidecar = 'apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata:\n  name: default\nspec:\n  egress:\n  - hosts: ["./*"]\n  - captureMode: |\n';
   assert.deepEqual(labels(completeAt(sidecar)), ['DEFAULT', 'IPTABLES', 'NONE']);

@@ -80,7 +80,8 @@ test('IstioOperator mesh config: the mode value explains itself', () => {
 
 test('the istio ConfigMap: hover inside the mesh string lands on the right characters', () => {
   const cm =
-    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: istio\n  namespace: istio-system\ndata:\n  mesh: |-\n    outboundTrafficPolicy:\n      mode: ALLOW‸_ANY\n';
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: istio\n  namespace: istio-system\ndata:\n  mesh: ' +
+    '|-\n    outboundTrafficPolicy:\n      mode: ALLOW‸_ANY\n';
   const { result, text } = hoverAt(cm);
   assert.ok(result);
   assert.equal(text.slice(result.start, result.end), 'ALLOW_ANY');

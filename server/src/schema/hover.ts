@@ -96,7 +96,11 @@ function fieldHover(path: YamlPath, inKey: boolean, value: string, schemasAt: (p
 /** The kind's description and served versions, for a hover on `kind` or `apiVersion`. */
 function kindMarkdown(id: DocumentIdentity, store: SchemaStore, field: 'kind' | 'apiVersion'): string | undefined {
   if (id.kind === 'IstioOperator') {
-    return `**IstioOperator** · \`install.istio.io\`\n\nIstio installation settings; istio-egress reads only \`spec.meshConfig\`.\n\nServed versions: \`${ISTIO_OPERATOR_API_VERSION.split('/')[1]}\``;
+    return (
+      '**IstioOperator** · `install.istio.io`\n\nIstio installation settings; ' +
+      'istio-egress reads only `spec.meshConfig`.\n\nServed versions: ' +
+      `\`${ISTIO_OPERATOR_API_VERSION.split('/')[1]}\``
+    );
   }
   const entries = sortedEntries(store);
   if (!id.kind) {

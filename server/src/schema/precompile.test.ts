@@ -124,10 +124,9 @@ test('a precompiled validator that fails to load is compiled at run time, and re
       'and the wrong type in the other kind',
     );
     assert.equal(log.length, 1, `one message for a broken build, not one per schema or file:\n${log.join('\n')}`);
-    assert.match(
-      log[0],
-      /schema failed on file:\/\/\/ws\/se\.yaml: the build's precompiled validator for networking\.istio\.io\/v1\/ServiceEntry\.json failed to load \(Cannot find module/,
-    );
+    const failed =
+      "schema failed on file:///ws/se.yaml: the build's precompiled validator for networking.istio.io/v1/ServiceEntry.json failed to load (Cannot find module";
+    assert.ok(log[0].includes(failed), log[0]);
   } finally {
     usePrecompiledValidators({});
   }

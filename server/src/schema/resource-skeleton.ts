@@ -165,7 +165,8 @@ export const MESH_CONFIG_FORMS: readonly MeshConfigForm[] = [
     label: 'IstioOperator',
     detail: 'install.istio.io/v1alpha1 · mesh config',
     documentation:
-      'An IstioOperator that sets the mesh-wide `outboundTrafficPolicy.mode`: `REGISTRY_ONLY` blocks traffic to hosts without a ServiceEntry, `ALLOW_ANY` (the default) lets it through.',
+      'An IstioOperator that sets the mesh-wide `outboundTrafficPolicy.mode`: ' +
+      '`REGISTRY_ONLY` blocks traffic to hosts without a ServiceEntry, `ALLOW_ANY` (the default) lets it through.',
     insertText: [
       'apiVersion: install.istio.io/v1alpha1',
       'kind: IstioOperator',
@@ -182,7 +183,8 @@ export const MESH_CONFIG_FORMS: readonly MeshConfigForm[] = [
     label: 'ConfigMap',
     detail: 'v1 · istio mesh config',
     documentation:
-      'The `istio` ConfigMap in `istio-system`, whose `mesh` key holds the mesh config; sets `outboundTrafficPolicy.mode` (`REGISTRY_ONLY` blocks traffic to hosts without a ServiceEntry).',
+      'The `istio` ConfigMap in `istio-system`, whose `mesh` key holds the mesh config; ' +
+      'sets `outboundTrafficPolicy.mode` (`REGISTRY_ONLY` blocks traffic to hosts without a ServiceEntry).',
     insertText: [
       'apiVersion: v1',
       'kind: ConfigMap',

@@ -82,7 +82,8 @@ test('unknown field: did you mean, allowed fields, on the key', () => {
   assert.equal(f.severity, 'error');
   assert.equal(
     f.message,
-    'Unknown field "sniHost" in VirtualService tls match. Did you mean "sniHosts"? Allowed fields: destinationSubnets, gateways, port, sniHosts, sourceLabels, sourceNamespace.',
+    'Unknown field "sniHost" in VirtualService tls match. Did you mean "sniHosts"? ' +
+      'Allowed fields: destinationSubnets, gateways, port, sniHosts, sourceLabels, sourceNamespace.',
   );
   assert.deepEqual([f.line, f.column, f.covered], [11, 7, 'sniHost']);
   assert.deepEqual(f.data, { suggestion: 'sniHosts' });
@@ -427,7 +428,8 @@ test('never throws on odd input', () => {
     'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\n',
     'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: a}\nspec: {hosts: [null, 1, {a: b}], ports: [{number: x}, 5]}\n',
     'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: a}\nspec: {hosts: [a], ports: {a: 1}, endpoints: [{address: "unix://"}]}\n',
-    'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: &a a}\nspec: {host: *a, trafficPolicy: {loadBalancer: {simple: [1], consistentHash: 2}}}\n',
+    'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: &a a}\nspec: {host: ' +
+      '*a, trafficPolicy: {loadBalancer: {simple: [1], consistentHash: 2}}}\n',
   ];
   for (const text of odd) assert.doesNotThrow(() => check(text));
   const broken = { ...parseFile('x', odd[0]).resources[0] };

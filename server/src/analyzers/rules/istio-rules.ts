@@ -30,12 +30,16 @@ export const SHARED_RULE_MESSAGES = {
   'selector-wildcard': () => `A workloadSelector cannot use "*" in a label key; list the exact labels.${istio('wildcard is not supported in selector')}`,
   'selector-empty': (a: { owner: 'service entry' | 'sidecar' | 'destination rule' }) =>
     a.owner === 'destination rule'
-      ? `This workloadSelector has no matchLabels, so the rule applies to every workload in the namespace; add labels or remove the selector.${istio('workload selector specified without labels')}`
-      : `This workloadSelector has no labels, so it applies to every workload in the namespace; add labels or remove the selector.${istio(`${a.owner}: workload selector specified without labels, will be applied to all services in namespace`)}`,
+      ? 'This workloadSelector has no matchLabels, so the rule applies to every workload in the namespace; ' +
+        `add labels or remove the selector.${istio('workload selector specified without labels')}`
+      : 'This workloadSelector has no labels, so it applies to every workload in the namespace; ' +
+        `add labels or remove the selector.${istio(`${a.owner}: workload selector specified without labels, will be applied to all services in namespace`)}`,
   'port-name-invalid': (a: { name: string }) =>
-    `Port name "${a.name}" is not valid: use letters, digits and "-", starting and ending with a letter or digit (63 characters at most).${istio(`invalid port name: ${a.name}`)}`,
+    `Port name "${a.name}" is not valid: use letters, digits and "-", starting and ending with a letter or digit ` +
+    `(63 characters at most).${istio(`invalid port name: ${a.name}`)}`,
   'protocol-unsupported': (a: { protocol: string }) =>
-    `Protocol "${a.protocol}" is not one Istio knows: use HTTP, HTTPS, HTTP2, GRPC, GRPC-Web, TCP, TLS, UDP, Mongo, Redis or MySQL.${istio(`unsupported protocol: ${a.protocol}`)}`,
+    `Protocol "${a.protocol}" is not one Istio knows: use HTTP, HTTPS, HTTP2, GRPC, GRPC-Web, TCP, TLS, UDP, ` +
+    `Mongo, Redis or MySQL.${istio(`unsupported protocol: ${a.protocol}`)}`,
   'port-number-invalid': (a: { variant?: undefined; what: string; n: number } | { variant: 'ingress'; n: string }) =>
     a.variant === 'ingress'
       ? `An ingress listener needs a port number in 1..65535.${istio(`port number ${a.n} must be in the range 1..65535`)}`
@@ -47,13 +51,17 @@ export const SHARED_RULE_MESSAGES = {
     return `"${a.host}" is a partial wildcard: Istio matches "*" only as a whole first label; ${advice}.${istio(`partial wildcard "${a.host}" not allowed`)}`;
   },
   'host-namespace-missing': (a: { host: string }) =>
-    `Sidecar egress hosts are written "namespace/host"; write "*/${a.host}" for any namespace, or "./${a.host}" for this one.${istio('host must be of form namespace/dnsName')}`,
+    `Sidecar egress hosts are written "namespace/host"; write "*/${a.host}" for any namespace, ` +
+    `or "./${a.host}" for this one.${istio('host must be of form namespace/dnsName')}`,
   'host-empty-part': (a: { host: string }) =>
     `"${a.host}" needs both a namespace and a host around "/".${istio('config namespace and dnsName in host entry cannot be empty')}`,
   'host-namespace-invalid': (a: { ns: string; owner: 'gateway' | 'sidecar' }) =>
-    `"${a.ns}" is not a namespace: use a namespace name, "." for this namespace or "*" for any${a.owner === 'sidecar' ? ', with one "~" before it to leave those hosts out' : ''}.${istio(`invalid namespace value "${a.ns}" in ${a.owner}`)}`,
+    `"${a.ns}" is not a namespace: use a namespace name, "." ` +
+    `for this namespace or "*" for any${a.owner === 'sidecar' ? ', with one "~" before it to leave those hosts out' : ''}.` +
+    `${istio(`invalid namespace value "${a.ns}" in ${a.owner}`)}`,
   'host-short-name': (a: { name: string }) =>
-    `"${a.name}" is a short name; write the full host (for a Kubernetes service, "${a.name}.<namespace>.svc.cluster.local").${istio('short names (non FQDN) are not allowed')}`,
+    `"${a.name}" is a short name; write the full host (for a Kubernetes service, ` +
+    `"${a.name}.<namespace>.svc.cluster.local").${istio('short names (non FQDN) are not allowed')}`,
   'exportto-duplicate': (a: { entry: string; namespace?: string }) =>
     a.namespace !== undefined
       ? `exportTo lists both "." and "${a.namespace}", which is this resource's own namespace; keep one.`
@@ -69,23 +77,31 @@ export const SHARED_RULE_MESSAGES = {
   'exportto-none-mixed': () => 'exportTo "~" means no one; it cannot be combined with other entries.',
   'labels-invalid': (a: { problem: string; onValue: boolean }) => `${a.problem}.${istio(a.onValue ? 'invalid tag value' : 'invalid tag key')}`,
   'tls-old-version-ciphers': (a: { min: string }) =>
-    `${a.min} clients need older cipher suites that Envoy no longer offers by default; list them in cipherSuites.${istio('TLS version below TLSV1_2 require setting compatible ciphers as by default they no longer include compatible ciphers.')}`,
+    `${a.min} clients need older cipher suites that Envoy no longer offers by default; list them in cipherSuites.` +
+    istio('TLS version below TLSV1_2 require setting compatible ciphers as by default they no longer include compatible ciphers.'),
   'tls-cipher-invalid': (a: { c: string }) => `"${a.c}" is not a cipher suite Envoy knows; it is ignored.${istio(`ignoring invalid cipher suites: [${a.c}]`)}`,
   'tls-cipher-duplicate': (a: { c: string }) =>
     `Cipher suite "${a.c}" is listed twice; the repeat is ignored.${istio(`ignoring duplicate cipher suites: [${a.c}]`)}`,
   'tls-istio-mutual-certificates': (a: { f: (typeof CERT_FIELDS)[number] }) =>
     `ISTIO_MUTUAL uses the mesh's own certificates; remove ${a.f}.${istio(`ISTIO_MUTUAL TLS cannot have associated ${CERT_FIELD_WORDS[a.f]}`)}`,
   'tls-passthrough-certificates': (a: { mode: 'PASSTHROUGH' | 'AUTO_PASSTHROUGH'; used: string[]; usedCount: number }) =>
-    `${a.mode} forwards the client's TLS untouched, so ${a.used.join(', ')} ${a.usedCount > 1 ? 'are' : 'is'} ignored; remove ${a.usedCount > 1 ? 'them' : 'it'} or change the mode.${istio(`${a.mode} mode does not use certificates, they will be ignored`)}`,
+    `${a.mode} forwards the client's TLS untouched, so ` +
+    `${a.used.join(', ')} ${a.usedCount > 1 ? 'are' : 'is'} ignored; remove ` +
+    `${a.usedCount > 1 ? 'them' : 'it'} or change the mode.` +
+    `${istio(`${a.mode} mode does not use certificates, they will be ignored`)}`,
   'tls-multiple-sources': (a: { others: string[] }) =>
-    `Set one certificate source: serverCertificate/privateKey or ${a.others.join(', ')}, not both.${istio('only one of credential_name, credential_names, server_certificate/private_key, tls_certificates should be specified')}`,
+    `Set one certificate source: serverCertificate/privateKey or ${a.others.join(', ')}, not both.` +
+    istio('only one of credential_name, credential_names, server_certificate/private_key, tls_certificates should be specified'),
   'tls-ca-required': (a: { mode: 'MUTUAL' | 'OPTIONAL_MUTUAL'; prefix: 'SIMPLE TLS' | 'MUTUAL TLS' }) =>
-    `${a.mode} needs the CA that signs client certificates: set caCertificates, or credentialName with a ca.crt key.${istio(`${a.prefix} requires a client CA bundle`)}`,
+    `${a.mode} needs the CA that signs client certificates: set caCertificates, or credentialName with a ca.crt ` +
+    `key.${istio(`${a.prefix} requires a client CA bundle`)}`,
   'tls-certificate-required': (a: { mode: 'SIMPLE' | 'MUTUAL' | 'OPTIONAL_MUTUAL'; prefix: 'SIMPLE TLS' | 'MUTUAL TLS' }) =>
-    `${a.mode} terminates TLS and needs a certificate: set credentialName (a Secret), or serverCertificate and privateKey.${istio(`${a.prefix} requires a server certificate`)}`,
+    `${a.mode} terminates TLS and needs a certificate: set credentialName (a Secret), or serverCertificate and ` +
+    `privateKey.${istio(`${a.prefix} requires a server certificate`)}`,
   'tls-key-required': (a: { prefix: 'SIMPLE TLS' | 'MUTUAL TLS' }) => `serverCertificate needs its privateKey.${istio(`${a.prefix} requires a private key`)}`,
   'tls-crl-credential': () =>
-    `With credentialName the CRL comes from the Secret (key ca.crl); remove caCrl.${istio('CRL is not supported with credentialName. CRL has to be specified in the credential')}`,
+    'With credentialName the CRL comes from the Secret (key ca.crl); remove caCrl.' +
+    istio('CRL is not supported with credentialName. CRL has to be specified in the credential'),
   'tls-crl-simple': () =>
     `SIMPLE TLS does not check client certificates, so a CRL has no use; remove caCrl or use MUTUAL.${istio('CRL is not supported with SIMPLE TLS')}`,
   'connection-pool-empty': () => `connectionPool needs http or tcp settings.${istio('connection pool must have at least one field')}`,
@@ -105,15 +121,20 @@ export const SHARED_RULE_MESSAGES = {
       case 'empty':
         return `A subset name cannot be empty.${istio('subset name cannot be empty')}`;
       case 'invalid':
-        return `Subset name "${a.name}" is not valid: use letters, digits and "-" (a DNS label, 63 characters at most).${istio(`subset name is invalid: ${a.name}`)}`;
+        return (
+          `Subset name "${a.name}" is not valid: use letters, digits and "-" (a DNS label, 63 characters at most).` +
+          `${istio(`subset name is invalid: ${a.name}`)}`
+        );
     }
   },
   'destination-host-wildcard': () => `A destination host cannot be "*": name the service to send traffic to.${istio('invalid destination host *')}`,
   'destination-host-invalid': (a: { problem: string }) => `${capitalize(a.problem)}.`,
   'dry-run-annotation': (a: { kind: string; namespace: string; name: string }) =>
-    `Only an AuthorizationPolicy has a dry-run mode; Istio rejects istio.io/dry-run on a ${a.kind}. Remove the annotation.${istio(`${a.namespace}/${a.name} has unsupported annotation istio.io/dry-run, please remove the annotation`)}`,
+    `Only an AuthorizationPolicy has a dry-run mode; Istio rejects istio.io/dry-run on a ${a.kind}. ` +
+    `Remove the annotation.${istio(`${a.namespace}/${a.name} has unsupported annotation istio.io/dry-run, please remove the annotation`)}`,
   'internal-annotation': (a: { key: string }) =>
-    `${a.key} is an annotation Istio sets on resources it generates; users may not set it. Remove it.${istio(`"${a.key}" annotation found, this may not be set by users`)}`,
+    `${a.key} is an annotation Istio sets on resources it generates; users may not set it. Remove it.` +
+    `${istio(`"${a.key}" annotation found, this may not be set by users`)}`,
 } satisfies RuleMessages;
 
 type SharedMessages = typeof SHARED_RULE_MESSAGES;
