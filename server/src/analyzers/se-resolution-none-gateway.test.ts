@@ -19,3 +19,7 @@ test('se-resolution-none-gateway: the egress gateway selector comes from the set
 test("se-resolution-none-gateway: an entry the mesh config's defaultServiceExportTo keeps from the gateway's namespace is not used there (IsServiceVisible)", () => {
   checkFixture(seResolutionNoneGateway, 'mesh-default-export');
 });
+
+test('se-resolution-none-gateway: a workspace egress gateway in another namespace is checked like the default one; an ingress gateway is not one', () => {
+  checkFixture(seResolutionNoneGateway, 'workspace-gateway');
+});

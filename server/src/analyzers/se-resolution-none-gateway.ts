@@ -31,7 +31,7 @@ export const seResolutionNoneGateway: Analyzer<State> = {
   code: 'se-resolution-none-gateway',
   severity: 'error',
   appliesTo: istioNetworking('ServiceEntry'),
-  reads: ['VirtualService', 'Gateway', 'Deployment', 'Pod', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry', 'IstioOperator', 'ConfigMap'],
+  reads: ['VirtualService', 'Gateway', 'Service', 'Deployment', 'Pod', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry', 'IstioOperator', 'ConfigMap'],
   *check(se, { index, settings }) {
     const resolution = se.spec.resolution;
     if (resolution !== undefined && resolution !== 'NONE') return;
