@@ -12,7 +12,7 @@
 import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { spanAtPath } from '../parse/yaml-path';
-import { isWildcard, resolveHost } from '../index/hosts';
+import { isWildcard, resolveHost } from '../mesh/hosts';
 import { egressGatewayRoutesTo } from '../mesh/routes';
 import { isVisibleIn } from '../mesh/export-defaults';
 import { gatewayPlacement } from '../mesh/gateways';

@@ -5,7 +5,8 @@
  */
 import type { ParsedFile } from '../parse/parse';
 import type { Resource } from '../parse/resource';
-import { resolveHost, serviceHost, isWildcard, hostMatches, CLUSTER_DOMAIN } from './hosts';
+import { resolveHost, serviceHost, isWildcard, CLUSTER_DOMAIN, hostAsIstioNamesIt } from '../mesh/hosts';
+import { hostSubsetOf } from '../mesh/host-match';
 import { isRecord } from '../data';
 import { oneVersionEach } from './versions';
 import { meshesMeet } from './meshes';
@@ -14,7 +15,6 @@ import { routeDestinations, ruleGateways } from '../mesh/routes';
 import { MESH_GATEWAY } from '../mesh/gateways';
 import { exportScopes } from '../mesh/export-to';
 import { WORKLOAD_KINDS } from '../mesh/workloads';
-import { hostAsIstioNamesIt } from '../mesh/hosts';
 
 /**
  * What an update changed: the dependency keys of every resource added, removed or edited (its
@@ -446,7 +446,7 @@ export class WorkspaceIndex implements IndexReader {
   matchingHost(kind: string, host: string): Resource[] {
     const out = new Set(this.withHost(kind, host));
     for (const r of this.wildcards.get(kind)?.values() ?? []) {
-      if (declaredHosts(r).some((h) => isWildcard(h) && hostMatches(h, host))) out.add(r);
+      if (declaredHosts(r).some((h) => isWildcard(h) && hostSubsetOf(host, h))) out.add(r);
     }
     return [...out];
   }

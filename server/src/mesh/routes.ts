@@ -5,7 +5,8 @@
  * Where a rule runs and what is seen there is decided in visibility.ts and sidecar-scope.ts.
  */
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
-import { resolveHost, hostMatches, isWildcard } from '../index/hosts';
+import { resolveHost, isWildcard } from './hosts';
+import { hostSubsetOf } from './host-match';
 import type { Settings } from '../settings';
 import type { YamlPath } from '../parse/yaml-path';
 import { isRecord } from '../data';
@@ -123,7 +124,7 @@ export function egressGatewayRoutesTo(index: IndexReader, settings: Settings, ho
   for (const vs of index.matchingHost('VirtualService', host)) {
     if (vs.group !== ISTIO_NETWORKING) continue;
     for (const route of routeDestinations(vs)) {
-      if (route.host !== host && !(isWildcard(host) && hostMatches(host, route.host))) continue;
+      if (route.host !== host && !(isWildcard(host) && hostSubsetOf(route.host, host))) continue;
       const gw = resolveGatewayRefs(index, vs, ruleGateways(vs, route)).find((g) => selects(g.gateway));
       if (gw) out.push({ vs, route, gateway: gw.gateway });
     }

@@ -10,7 +10,7 @@
 import type { IndexReader } from '../../index/workspace-index';
 import type { Settings } from '../../settings';
 import type { Resource } from '../../parse/resource';
-import { hostMatches } from '../../index/hosts';
+import { hostSubsetOf } from '../../mesh/host-match';
 import { routeDestinations, ruleGateways } from '../../mesh/routes';
 import { boundGateways, isEgressGatewayHost, MESH_GATEWAY } from '../../mesh/gateways';
 import { serviceEntriesFor } from '../../mesh/registry';
@@ -92,7 +92,7 @@ export function hiddenRoutedHosts(index: IndexReader, settings: Settings, scope:
   for (const [host, { at, ports }] of routed) {
     const entriesForHost = serviceEntriesFor(index, host, ns);
     if (entriesForHost.length === 0) continue;
-    const declared = (se: Resource) => hostsOf(se).find((h) => h === host || hostMatches(h, host)) ?? host;
+    const declared = (se: Resource) => hostsOf(se).find((h) => h === host || hostSubsetOf(host, h)) ?? host;
     const found = { host, se: entriesForHost[0], declared: declared(entriesForHost[0]), at };
     // Istio infers a destination only when a service has exactly that host, not through a wildcard ServiceEntry.
     const inferred = () => entriesForHost.some((se) => declared(se) === host) && importedAsDestination(index, scope, host);
