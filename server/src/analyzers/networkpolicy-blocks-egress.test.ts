@@ -28,3 +28,8 @@ test('networkpolicy-blocks-egress: a workspace egress gateway (corp-egress in eg
 test('networkpolicy-blocks-egress: a mesh route to an application Service, or a Gateway no mesh rule sends traffic to, is no egress gateway', () => {
   assert.deepEqual(checkFixture(networkpolicyBlocksEgress, 'not-a-gateway'), []);
 });
+
+test("networkpolicy-blocks-egress: a route the mesh config's defaultVirtualServiceExportTo keeps in its namespace concerns no other namespace (push_context.go initDefaultExportMaps)", () => {
+  const [finding] = checkFixture(networkpolicyBlocksEgress, 'mesh-default-export');
+  assert.match(finding.message, /egress from "egress-routes"/);
+});

@@ -46,3 +46,8 @@ test('sidecar-hides-egress: a route on a port needs the egress listener for that
   assert.match(shop.message, /routes api\.example\.com on port 443: under REGISTRY_ONLY/);
   assert.match(shop.message, /Add "shop\/api\.example\.com" to the egress hosts of egress listener 2, the one that takes port 443\.$/);
 });
+
+test("sidecar-hides-egress: an imported VirtualService that the mesh config's defaultVirtualServiceExportTo keeps from the namespace brings no destination (push_context.go initDefaultExportMaps)", () => {
+  const [finding] = checkFixture(sidecarHidesEgress, 'mesh-default-export');
+  assert.match(finding.message, /ServiceEntry "api" \(egress-config\) for api\.example\.com, but VirtualService "api-client"/);
+});
