@@ -24,9 +24,9 @@ import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import type { IndexReader } from '../index/workspace-index';
 import type { Settings } from '../settings';
 import { clusterLocalNamespace, describesNamespaceServices, isAssumedHost, registryLookup, serviceEntriesFor } from '../mesh/registry';
-import { hostsOf } from '../mesh/hosts';
+import { hostsOf, isWildcard, resolveHost, serviceHost, CLUSTER_DOMAIN } from '../mesh/hosts';
 import { exportTo } from '../mesh/export-to';
-import { hostMatches, isWildcard, resolveHost, serviceHost, CLUSTER_DOMAIN } from '../index/hosts';
+import { hostSubsetOf } from '../mesh/host-match';
 import { isRecord } from '../data';
 import { spanAtPath } from '../parse/yaml-path';
 import { inNamespace, namespaceOrigin } from '../index/namespace-origin';
@@ -62,10 +62,10 @@ function scopes(dr: Resource): string[] {
 
 /** Whether a wildcard DestinationRule host covers any host the registry knows. Scans, so only for misses. */
 function wildcardCoversKnownHost(index: IndexReader, pattern: string, namespaces: string[], settings: Settings): boolean {
-  if (hostMatches(pattern, settings.egressGateway.host.toLowerCase())) return true;
+  if (hostSubsetOf(settings.egressGateway.host.toLowerCase(), pattern)) return true;
   const visible = (r: Resource) => namespaces.some((ns) => isVisibleIn(index, r, ns));
-  for (const se of index.ofKind('ServiceEntry', ISTIO_NETWORKING)) if (visible(se) && hostsOf(se).some((h) => hostMatches(pattern, h))) return true;
-  for (const s of index.ofKind('Service', '')) if (visible(s) && hostMatches(pattern, serviceHost(s.name, s.namespace))) return true;
+  for (const se of index.ofKind('ServiceEntry', ISTIO_NETWORKING)) if (visible(se) && hostsOf(se).some((h) => hostSubsetOf(h, pattern))) return true;
+  for (const s of index.ofKind('Service', '')) if (visible(s) && hostSubsetOf(serviceHost(s.name, s.namespace), pattern)) return true;
   return false;
 }
 

@@ -20,7 +20,8 @@ import { istioNetworking, type Analyzer, type FixContext } from './analyzer';
 import type { Fix, RelatedLocation, TextEdit } from '../model';
 import { type Resource } from '../parse/resource';
 import { nodeAtPath, spanAtPath, type YamlPath } from '../parse/yaml-path';
-import { hostMatches, isWildcard, resolveHost } from '../index/hosts';
+import { isWildcard, resolveHost } from '../mesh/hosts';
+import { hostSubsetOf } from '../mesh/host-match';
 import { routeDestinations, ruleGateways } from '../mesh/routes';
 import { egressGatewaysOf, isEgressGatewayHost, MESH_GATEWAY } from '../mesh/gateways';
 import { gatewayServers, HTTP_PROTOCOLS, serverHostAdmits, TLS_PROTOCOLS, type GatewayServer } from '../mesh/gateway-servers';
@@ -135,7 +136,7 @@ export const egressMtlsMismatch: Analyzer<State> = {
         return { docIndex: dr.docIndex, tlsPath: client.tlsPath, policyPath: client.policyPath, setMode, sni };
       };
 
-      const sniServed = (sni: string) => serverHosts.some((e) => hostMatches(sniPattern(e), sni.toLowerCase()));
+      const sniServed = (sni: string) => serverHosts.some((e) => hostSubsetOf(sni.toLowerCase(), sniPattern(e)));
       // An EnvoyFilter can rewrite the SNI (the SNI-proxy setup forwards the app's own), so SNI checks stay quiet when there are any.
       const sniNeeded = !serverHosts.some((e) => sniPattern(e) === '*') && index.countOfKind('EnvoyFilter') === 0;
       let hit: { state: State; severity?: 'warning' } | undefined;
@@ -147,7 +148,7 @@ export const egressMtlsMismatch: Analyzer<State> = {
         hit = { state: { ...base, kind: 'sni-missing', edit: plan(false, single) } };
       } else if (expect === 'istio-mutual' && client.sni !== undefined && sniNeeded && !sniServed(client.sni)) {
         hit = { state: { ...base, kind: 'sni-not-served', edit: single && sniServed(single) ? plan(false, single) : undefined } };
-      } else if (expect === 'istio-mutual' && client.sni !== undefined && !hosts.some((h) => hostMatches(h, client.sni!.toLowerCase()))) {
+      } else if (expect === 'istio-mutual' && client.sni !== undefined && !hosts.some((h) => hostSubsetOf(client.sni!.toLowerCase(), h))) {
         hit = { state: { ...base, kind: 'sni-mismatch', edit: single ? plan(false, single) : undefined }, severity: 'warning' };
       }
       if (!hit) continue;

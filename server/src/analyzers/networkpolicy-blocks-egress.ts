@@ -1,8 +1,9 @@
 /**
- * A NetworkPolicy limits the egress of pods whose traffic a VirtualService sends through the egress
- * gateway, but allows no traffic to the egress gateway's namespace (istio-system), or no DNS (port 53
- * in kube-system). The sidecars then cannot reach the egress gateway or istiod, or the application
- * cannot resolve the external host, and every request times out, which is the block the policy
+ * A NetworkPolicy limits the egress of pods whose traffic a VirtualService sends through an egress
+ * gateway, but allows no traffic to the egress gateway's namespace (istio-system for the default one,
+ * the namespace of its pods for a gateway the workspace declares), or no DNS (port 53 in kube-system).
+ * The sidecars then cannot reach the egress gateway or istiod, or the application cannot resolve
+ * the external host, and every request times out, which is the block the policy
  * should only apply to pods that bypass their sidecar.
  * Istio's egress gateway task pairs the gateway with a NetworkPolicy that allows exactly these two:
  * add egress rules to the istio-system namespace and to port 53 in kube-system. Namespace selectors
@@ -26,7 +27,12 @@ type Missing = 'gateway-namespace' | 'dns';
 
 interface State {
   namespace: string;
+  /** The first egress gateway namespace the policy does not reach (the settings' gateway's when it reaches them all). */
   gatewayNamespace: string;
+  /** Further egress gateway namespaces the policy does not reach, of gateways the workspace declares. */
+  otherGatewayNamespaces?: string[];
+  /** True when `gatewayNamespace` is not the settings' egress gateway's (whose namespace istiod shares by default). */
+  workspaceGateway?: boolean;
   missing: Missing[];
   virtualService: string;
   docIndex: number;
@@ -83,6 +89,9 @@ function allowsPort(rule: Record<string, any>, port: number): boolean {
   });
 }
 
+/** The egress gateway namespaces a finding names, the first one first. */
+const gatewayNamespacesOf = (s: State) => [s.gatewayNamespace, ...(s.otherGatewayNamespaces ?? [])];
+
 function ruleFor(missing: Missing, gatewayNamespace: string): Record<string, unknown> {
   const to = (ns: string) => [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } }];
   return missing === 'gateway-namespace'
@@ -100,7 +109,7 @@ export const networkpolicyBlocksEgress: Analyzer<State> = {
   code: 'networkpolicy-blocks-egress',
   severity: 'error',
   appliesTo: [{ group: 'networking.k8s.io', kind: 'NetworkPolicy' }],
-  reads: ['VirtualService', 'Namespace', ...WORKLOAD_KINDS, ...MESH_CONFIG_KINDS],
+  reads: ['VirtualService', 'Namespace', 'Service', 'Gateway', ...WORKLOAD_KINDS, ...MESH_CONFIG_KINDS],
   *check(np, { index, settings }) {
     const types: unknown[] = Array.isArray(np.spec.policyTypes) ? np.spec.policyTypes : np.spec.egress !== undefined ? ['Ingress', 'Egress'] : ['Ingress'];
     if (!types.includes('Egress')) return;
@@ -110,11 +119,13 @@ export const networkpolicyBlocksEgress: Analyzer<State> = {
     const routes = meshRoutesToEgressGateway(index, settings, ns);
     if (routes.length === 0) return;
     const rules: Record<string, any>[] = Array.isArray(np.spec.egress) ? np.spec.egress.filter(isRecord) : [];
-    const gatewayNamespace = egressGatewayNamespace(settings);
-    const gatewayLabels = namespaceLabels(index, gatewayNamespace);
+    const settingsNamespace = egressGatewayNamespace(settings);
+    // The settings' gateway's namespace first, then those of the workspace's gateways.
+    const gatewayNamespaces = [...new Set(routes.map((r) => r.gateway.namespace))].sort((a, b) => +(b === settingsNamespace) - +(a === settingsNamespace));
+    const unreached = gatewayNamespaces.filter((g) => !rules.some((r) => reaches(r, g, namespaceLabels(index, g), ns) && allowsBeyondDns(r)));
     const dnsLabels = namespaceLabels(index, DNS_NAMESPACE);
     const missing: Missing[] = [];
-    if (!rules.some((r) => reaches(r, gatewayNamespace, gatewayLabels, ns) && allowsBeyondDns(r))) missing.push('gateway-namespace');
+    if (unreached.length > 0) missing.push('gateway-namespace');
     if (!rules.some((r) => reaches(r, DNS_NAMESPACE, dnsLabels, ns) && allowsPort(r, DNS_PORT))) missing.push('dns');
     if (missing.length === 0) return;
     const egressIndex = Array.isArray(np.spec.policyTypes) ? np.spec.policyTypes.indexOf('Egress') : -1;
@@ -125,24 +136,31 @@ export const networkpolicyBlocksEgress: Analyzer<State> = {
       const at = spanAtPath(vs.document.ast, [...route.path, 'host']);
       if (at) related.push({ uri: vs.uri, ...at, message: `VirtualService "${vs.name}" sends this namespace's traffic to the egress gateway` });
     }
+    const [gatewayNamespace = settingsNamespace, ...otherGatewayNamespaces] = unreached;
+    const named = routes.find((r) => r.gateway.namespace === gatewayNamespace) ?? routes[0];
     yield {
       ...span,
       related,
       state: {
         namespace: ns,
         gatewayNamespace,
+        ...(otherGatewayNamespaces.length > 0 ? { otherGatewayNamespaces } : {}),
+        ...(gatewayNamespace !== settingsNamespace ? { workspaceGateway: true } : {}),
         missing,
-        virtualService: routes[0].vs.name,
+        virtualService: named.vs.name,
         docIndex: np.docIndex,
         ...(namespaceOrigin(np) ? { namespaceOrigin: namespaceOrigin(np) } : {}),
       },
     };
   },
   message: (s) => {
-    const what = s.missing.map((m) =>
-      m === 'dns' ? `DNS (port ${DNS_PORT} in ${DNS_NAMESPACE})` : `namespace "${s.gatewayNamespace}" (the egress gateway and istiod)`,
+    const gateways = gatewayNamespacesOf(s);
+    const what = s.missing.flatMap((m) =>
+      m === 'dns'
+        ? [`DNS (port ${DNS_PORT} in ${DNS_NAMESPACE})`]
+        : gateways.map((g, i) => `namespace "${g}" (${i === 0 && !s.workspaceGateway ? 'the egress gateway and istiod' : 'an egress gateway'})`),
     );
-    const add = s.missing.map((m) => (m === 'dns' ? `port ${DNS_PORT} in ${DNS_NAMESPACE}` : s.gatewayNamespace));
+    const add = s.missing.flatMap((m) => (m === 'dns' ? [`port ${DNS_PORT} in ${DNS_NAMESPACE}`] : gateways));
     return (
       `This NetworkPolicy limits egress from "${s.namespace}"${s.namespaceOrigin ?? ''}, whose traffic ` +
       `VirtualService "${s.virtualService}" sends through the egress gateway, but it allows no traffic to ` +
@@ -152,7 +170,7 @@ export const networkpolicyBlocksEgress: Analyzer<State> = {
   fix: (s, { file }) => {
     const doc = file.documents.find((d) => d.index === s.docIndex);
     if (!doc) return [];
-    const rules = s.missing.map((m) => ruleFor(m, s.gatewayNamespace));
+    const rules = s.missing.flatMap((m) => (m === 'dns' ? [ruleFor(m, '')] : gatewayNamespacesOf(s).map((g) => ruleFor(m, g))));
     const egress = doc.ast.getIn(['spec', 'egress'], true);
     let edit;
     if (egress === undefined || egress === null) {
@@ -163,7 +181,7 @@ export const networkpolicyBlocksEgress: Analyzer<State> = {
       if (edits.some((e) => !e)) return [];
       edit = { ...edits[0]!, newText: edits.map((e) => e!.newText).join('') };
     }
-    const title = `Allow egress to ${s.missing.map((m) => (m === 'dns' ? 'DNS' : s.gatewayNamespace)).join(' and ')}`;
+    const title = `Allow egress to ${s.missing.flatMap((m) => (m === 'dns' ? ['DNS'] : gatewayNamespacesOf(s))).join(' and ')}`;
     return edit ? [{ title, isPreferred: true, fixAllSafe: true, edits: [edit] }] : [];
   },
 };

@@ -44,7 +44,7 @@ export const rootSidecarHidesEgress: Analyzer<State> = {
     const scope = scopeOf(sidecar, ns);
     if (!scope.listeners) return;
     const registryOnly = outboundPolicy(index, settings, ns).mode === 'REGISTRY_ONLY';
-    for (const { host, se, declared, at } of hiddenRoutedHosts(index, settings, scope, vs)) {
+    for (const { host, se, declared, at, port } of hiddenRoutedHosts(index, settings, scope, vs)) {
       const span = spanAtPath(vs.document.ast, at) ?? spanAtPath(vs.document.ast, ['metadata', 'name']);
       if (!span) continue;
       const related: RelatedLocation[] = [];
@@ -58,7 +58,7 @@ export const rootSidecarHidesEgress: Analyzer<State> = {
         severity: registryOnly ? 'error' : 'warning',
         state: {
           entry: `${se.namespace}/${declared}`,
-          host,
+          host: port === undefined ? host : `${host} on port ${port}`,
           serviceEntry: `${se.namespace}/${se.name}`,
           sidecar: sidecar.name,
           root,

@@ -11,7 +11,7 @@ import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
-import { resolveHost } from '../index/hosts';
+import { resolveHost } from '../mesh/hosts';
 import { scopesOverlap } from '../mesh/export-to';
 import { fileLabel } from '../index/versions';
 import { isRecord } from '../data';

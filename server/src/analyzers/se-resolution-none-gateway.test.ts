@@ -22,3 +22,7 @@ test(
     checkFixture(seResolutionNoneGateway, 'mesh-default-export');
   },
 );
+
+test('se-resolution-none-gateway: a workspace egress gateway in another namespace is checked like the default one; ' + 'an ingress gateway is not one', () => {
+  checkFixture(seResolutionNoneGateway, 'workspace-gateway');
+});

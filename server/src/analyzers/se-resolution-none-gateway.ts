@@ -12,7 +12,7 @@
 import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { spanAtPath } from '../parse/yaml-path';
-import { isWildcard, resolveHost } from '../index/hosts';
+import { isWildcard, resolveHost } from '../mesh/hosts';
 import { egressGatewayRoutesTo } from '../mesh/routes';
 import { isVisibleIn } from '../mesh/export-defaults';
 import { gatewayPlacement } from '../mesh/gateways';
@@ -33,7 +33,7 @@ export const seResolutionNoneGateway: Analyzer<State> = {
   code: 'se-resolution-none-gateway',
   severity: 'error',
   appliesTo: istioNetworking('ServiceEntry'),
-  reads: ['VirtualService', 'Gateway', ...MESH_CONFIG_KINDS, ...WORKLOAD_KINDS],
+  reads: ['VirtualService', 'Gateway', 'Service', ...MESH_CONFIG_KINDS, ...WORKLOAD_KINDS],
   *check(se, { index, settings }) {
     const resolution = se.spec.resolution;
     if (resolution !== undefined && resolution !== 'NONE') return;

@@ -9,7 +9,7 @@
  */
 import { istioNetworking, type Analyzer } from './analyzer';
 import { spanAtPath } from '../parse/yaml-path';
-import { isWildcard } from '../index/hosts';
+import { isWildcard } from '../mesh/hosts';
 import { replaceScalar } from '../edits/yaml-edits';
 
 interface State {

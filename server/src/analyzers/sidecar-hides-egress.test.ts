@@ -48,3 +48,26 @@ test(
     assert.deepEqual(sidecarHidesEgress.fix!(ops.data as never, { file: undefined as never, span: ops }), []);
   },
 );
+
+test(
+  'sidecar-hides-egress: a route on a port needs the egress listener for that port to import the host, ' +
+    'not just any listener (sidecar.go GetEgressListenerForRDS)',
+  () => {
+    const [pay] = checkFixture(sidecarHidesEgress, 'listener-port-routes');
+    assert.match(pay.message, /do not import ServiceEntry "api" \(pay\) for api\.example\.com on port 443, but/);
+    assert.match(pay.message, /Add an egress listener for port 443, or one without a port, whose hosts include "pay\/api\.example\.com"/);
+    const [shop] = checkFixture(sidecarHidesEgress, 'listener-port-catch-all');
+    assert.match(shop.message, /routes api\.example\.com on port 443: under REGISTRY_ONLY/);
+    assert.match(shop.message, /Add "shop\/api\.example\.com" to the egress hosts of egress listener 2, the one that takes port 443\.$/);
+  },
+);
+
+test(
+  "sidecar-hides-egress: an imported VirtualService that the mesh config's " +
+    'defaultVirtualServiceExportTo keeps from the namespace brings no destination (push_context.go ' +
+    'initDefaultExportMaps)',
+  () => {
+    const [finding] = checkFixture(sidecarHidesEgress, 'mesh-default-export');
+    assert.match(finding.message, /ServiceEntry "api" \(egress-config\) for api\.example\.com, but VirtualService "api-client"/);
+  },
+);

@@ -10,8 +10,10 @@
  * The destinations of a VirtualService the Sidecar imports come with it (Istio infers them since 1.5),
  * so a namespace that imports its own VirtualServices reaches the egress gateway they route to
  * without listing it. An egress listener with a `port` imports only ServiceEntries that declare that
- * port, so the missing entry belongs in the listener without a port. The policy is the Sidecar's own,
- * else the mesh config's.
+ * port, so the missing entry belongs in the listener without a port. Traffic on a port is routed by the
+ * listener for that port, else by the one without a port, so a host routed on 443 (a destination's port,
+ * else the rule's match ports, else every port its ServiceEntry declares) needs that listener to import
+ * it, even when a listener for another port does. The policy is the Sidecar's own, else the mesh config's.
  * Add the missing `<namespace>/<host>` entry to the Sidecar's egress hosts; the quick fix appends it to
  * the first egress listener. Overlaps Kiali KIA1004 only loosely (Kiali checks entries that match nothing,
  * not needed hosts that are missing).
@@ -37,6 +39,8 @@ interface State {
   docIndex: number;
   /** The egress listener to add the entry to (0 when absent); -1 when no listener would import it, so there is no quick fix. */
   listener?: number;
+  /** Set when another listener imports the host, but not the one that routes this port of it (the listener to add it to). */
+  port?: number;
 }
 
 interface Need {
@@ -63,10 +67,21 @@ export const sidecarHidesEgress: Analyzer<State> = {
       const catchAll = ports.findIndex((p) => !p.matchPort);
       return catchAll >= 0 ? catchAll : ports.findIndex((p) => declaredPorts(se).includes(p.number!));
     };
-    const need = (entry: string, hidden: string, because: string, related: RelatedLocation[], severity: Severity, se: Resource) => {
-      const listener = listenerFor(se);
+    // Traffic on a port goes to the listener for that port, else to the one without a port (GetEgressListenerForRDS).
+    const listenerForPort = (port: number) => {
+      const ports = scope.listenerPorts ?? [];
+      const own = ports.findIndex((p) => p.number === port);
+      return own >= 0 ? own : ports.findIndex((p) => p.number === undefined);
+    };
+    const need = (entry: string, hidden: string, because: string, related: RelatedLocation[], severity: Severity, se: Resource, port?: number) => {
+      const listener = port === undefined ? listenerFor(se) : listenerForPort(port);
+      const onPort = port === undefined ? {} : { port };
       if (!needs.has(entry))
-        needs.set(entry, { state: { entry, hidden, because, docIndex: sidecar.docIndex, ...(listener !== 0 ? { listener } : {}) }, related, severity });
+        needs.set(entry, {
+          state: { entry, hidden, because, docIndex: sidecar.docIndex, ...(listener !== 0 ? { listener } : {}), ...onPort },
+          related,
+          severity,
+        });
     };
 
     // The Sidecar's own policy, else the mesh config's: a namespace Sidecar without one does not
@@ -75,7 +90,7 @@ export const sidecarHidesEgress: Analyzer<State> = {
     const registryOnly = mode === 'REGISTRY_ONLY';
     for (const vs of index.withTag('VirtualService', `ns:${ns}`)) {
       if (vs.group !== ISTIO_NETWORKING) continue;
-      for (const { host, se, declared } of hiddenRoutedHosts(index, settings, scope, vs)) {
+      for (const { host, se, declared, port } of hiddenRoutedHosts(index, settings, scope, vs)) {
         const seSpan = nameSpan(se);
         const vsSpan = nameSpan(vs);
         const related: RelatedLocation[] = [];
@@ -86,11 +101,12 @@ export const sidecarHidesEgress: Analyzer<State> = {
           : 'the sidecars ignore the route and send the traffic straight out, without its rules';
         need(
           `${se.namespace}/${declared}`,
-          `ServiceEntry "${se.name}" (${se.namespace}${namespaceOrigin(se, sidecar.uri)}) for ${host}`,
-          `VirtualService "${vs.name}" in this namespace routes ${host}: ${effect}`,
+          `ServiceEntry "${se.name}" (${se.namespace}${namespaceOrigin(se, sidecar.uri)}) for ${host}${port === undefined ? '' : ` on port ${port}`}`,
+          `VirtualService "${vs.name}" in this namespace routes ${host}${port === undefined ? '' : ` on port ${port}`}: ${effect}`,
           related,
           registryOnly ? 'error' : 'warning',
           se,
+          port,
         );
       }
     }
@@ -121,8 +137,15 @@ export const sidecarHidesEgress: Analyzer<State> = {
   message: (s) =>
     `This Sidecar's egress hosts do not import ${s.hidden}, but ${s.because}. ${
       s.listener === -1
-        ? `Add an egress listener without a port whose hosts include "${s.entry}": a listener with a port imports only ServiceEntries that declare it.`
-        : `Add "${s.entry}" to the egress hosts${s.listener ? ` of egress listener ${s.listener + 1}, the one without a port` : ''}.`
+        ? s.port === undefined
+          ? `Add an egress listener without a port whose hosts include "${s.entry}": a listener with a port imports only ServiceEntries that declare it.`
+          : `Add an egress listener for port ${s.port}, or one without a port, whose hosts include "${s.entry}": ` +
+            'traffic on a port goes only to the listener for it.'
+        : `Add "${s.entry}" to the egress hosts${
+            s.listener || s.port !== undefined
+              ? ` of egress listener ${(s.listener ?? 0) + 1}, ` + `${s.port === undefined ? 'the one without a port' : `the one that takes port ${s.port}`}`
+              : ''
+          }.`
     }`,
   fix: (s, { file }) => {
     if (s.listener === -1) return [];

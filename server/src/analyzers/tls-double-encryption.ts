@@ -17,13 +17,13 @@ import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { GATEWAY_API, ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
-import { hostMatches, resolveHost, serviceHost } from '../index/hosts';
+import { resolveHost, serviceHost, hostsOf } from '../mesh/hosts';
+import { hostSubsetOf } from '../mesh/host-match';
 import type { IndexReader } from '../index/workspace-index';
 import { ORIGINATING_TLS_MODES, tlsBlocks } from '../mesh/client-tls';
 import { routeDestinations, ruleGateways } from '../mesh/routes';
 import { MESH_GATEWAY } from '../mesh/gateways';
 import { TLS_PROTOCOLS } from '../mesh/gateway-servers';
-import { hostsOf } from '../mesh/hosts';
 import { WORKLOAD_KINDS } from '../mesh/workloads';
 import { isRecord } from '../data';
 import { describeUsers, destinationRuleUsers, serviceEntriesSeenBy, usersOfTls } from '../mesh/destination-rule-users';
@@ -91,7 +91,7 @@ function plainHttpPorts(index: IndexReader, host: string): { ports: Set<number>;
     const listeners = Array.isArray(gw.spec.listeners) ? gw.spec.listeners.filter(isRecord) : [];
     for (const l of listeners) {
       const terminatesHttp = l.protocol === 'HTTP' || (l.protocol === 'HTTPS' && (!isRecord(l.tls) || l.tls.mode !== 'Passthrough'));
-      if (terminatesHttp && typeof l.hostname === 'string' && hostMatches(l.hostname.toLowerCase(), host)) any = true;
+      if (terminatesHttp && typeof l.hostname === 'string' && hostSubsetOf(host, l.hostname.toLowerCase())) any = true;
     }
   }
   return { ports, any };

@@ -16,7 +16,7 @@ import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
-import { resolveHost } from '../index/hosts';
+import { resolveHost } from '../mesh/hosts';
 import type { IndexReader } from '../index/workspace-index';
 import { ORIGINATING_TLS_MODES, tlsBlocks } from '../mesh/client-tls';
 import { routeDestinations, ruleGateways } from '../mesh/routes';

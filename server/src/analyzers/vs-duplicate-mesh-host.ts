@@ -15,7 +15,7 @@ import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
-import { resolveHost } from '../index/hosts';
+import { resolveHost } from '../mesh/hosts';
 import { boundGateways, MESH_GATEWAY } from '../mesh/gateways';
 import { scopesOverlap } from '../mesh/export-to';
 import { fileLabel } from '../index/versions';

@@ -13,7 +13,7 @@ import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
-import { resolveHost } from '../index/hosts';
+import { resolveHost } from '../mesh/hosts';
 import { MESH_GATEWAY, resolveGatewayRefs } from '../mesh/gateways';
 import { gatewayServers, serverHostAdmits } from '../mesh/gateway-servers';
 

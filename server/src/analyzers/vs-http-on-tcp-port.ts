@@ -16,7 +16,8 @@ import { istioNetworking, type Analyzer, type Hit } from './analyzer';
 import type { RelatedLocation } from '../model';
 import type { Resource } from '../parse/resource';
 import { spanAtPath, type YamlPath } from '../parse/yaml-path';
-import { hostMatches, resolveHost } from '../index/hosts';
+import { resolveHost } from '../mesh/hosts';
+import { hostSubsetOf } from '../mesh/host-match';
 import { ruleGateways } from '../mesh/routes';
 import { gatewayServers, serverHostAdmits } from '../mesh/gateway-servers';
 import { serviceEntriesFor } from '../mesh/registry';
@@ -111,7 +112,7 @@ export const vsHttpOnTcpPort: Analyzer<State> = {
         )
         .filter((h: string | undefined): h is string => h !== undefined);
       const viaGateway = destinations.find((h: string) => gatewayBehindHost(index, settings, h) !== undefined);
-      const policyOnly = viaGateway === undefined && destinations.every((h: string) => hosts.some((own) => hostMatches(own, h)));
+      const policyOnly = viaGateway === undefined && destinations.every((h: string) => hosts.some((own) => hostSubsetOf(h, own)));
       for (const t of targetsOf(vs, i, rule)) {
         let found: { state: Omit<State, 'viaGateway' | 'policyOnly' | 'anyPort'>; related: RelatedLocation[] } | undefined;
         if (t.gateways.includes(MESH_GATEWAY)) {

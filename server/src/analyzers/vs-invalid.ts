@@ -51,7 +51,7 @@ import {
   regexProblem,
   wildcardDomainProblem,
 } from '../validation/istio-names';
-import { hostMatches, hostsIntersect } from '../index/hosts';
+import { hostSubsetOf, hostsMatch } from '../mesh/host-match';
 
 export const vsInvalid: Analyzer<RuleState> = {
   code: 'vs-invalid',
@@ -111,7 +111,7 @@ export const vsInvalid: Analyzer<RuleState> = {
       for (let i = 0; i < written.length; i++) {
         for (let j = i + 1; j < written.length; j++) {
           const [a, b] = [written[i].host, written[j].host];
-          if (hostsIntersect(a.toLowerCase(), b.toLowerCase())) {
+          if (hostsMatch(a.toLowerCase(), b.toLowerCase())) {
             h.error(['spec', 'hosts', written[j].index], 'host-duplicate', { b, a });
           }
         }
@@ -490,7 +490,7 @@ function checkTlsRoute(h: RuleHits<Messages>, path: YamlPath, route: unknown, ho
         else h.error(sp, 'tls-sni-invalid', { problem: p });
         return;
       }
-      if (!hosts.some((host) => hostMatches(host.toLowerCase(), sni.toLowerCase()))) {
+      if (!hosts.some((host) => hostSubsetOf(sni.toLowerCase(), host.toLowerCase()))) {
         h.error(sp, 'tls-sni-not-in-hosts', { sni, hosts });
       }
     });

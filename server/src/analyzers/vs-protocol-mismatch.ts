@@ -22,7 +22,8 @@ import type { Settings } from '../settings';
 import type { IndexReader } from '../index/workspace-index';
 import type { Resource } from '../parse/resource';
 import { nodeAtPath, spanAtPath, type YamlPath } from '../parse/yaml-path';
-import { hostMatches, resolveHost } from '../index/hosts';
+import { resolveHost } from '../mesh/hosts';
+import { hostSubsetOf } from '../mesh/host-match';
 import { boundGateways, isEgressGatewayHost, MESH_GATEWAY, resolveGatewayRefs } from '../mesh/gateways';
 import { gatewayServers, type GatewayServer, HTTP_PROTOCOLS, isPassthroughServer, serverHostAdmits, TLS_PROTOCOLS } from '../mesh/gateway-servers';
 import { serviceEntriesFor } from '../mesh/registry';
@@ -93,7 +94,7 @@ function routesElsewhere(vs: Resource, rule: Record<string, any>, hosts: string[
   const routes: unknown[] = Array.isArray(rule.route) ? rule.route : [];
   return routes.some((r) => {
     const host = isRecord(r) && isRecord(r.destination) && typeof r.destination.host === 'string' ? resolveHost(r.destination.host, vs.namespace) : undefined;
-    return host !== undefined && (isEgressGatewayHost(host, settings, index) || !hosts.some((h) => hostMatches(h, host)));
+    return host !== undefined && (isEgressGatewayHost(host, settings, index) || !hosts.some((h) => hostSubsetOf(host, h)));
   });
 }
 

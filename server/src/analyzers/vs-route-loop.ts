@@ -18,7 +18,8 @@ import type { RelatedLocation } from '../model';
 import { gatewayBehindHost, gatewaySelects, boundGateways, isEgressGatewayHost, MESH_GATEWAY, resolveGatewayRefs } from '../mesh/gateways';
 import type { Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
-import { hostMatches, resolveHost } from '../index/hosts';
+import { resolveHost } from '../mesh/hosts';
+import { hostSubsetOf } from '../mesh/host-match';
 import { routeDestinations, ruleGateways, type RouteDestination } from '../mesh/routes';
 import { WORKLOAD_KINDS } from '../mesh/workloads';
 
@@ -72,7 +73,7 @@ export const vsRouteLoop: Analyzer<State> = {
         yield { ...anchor, state: { kind, gateway: egress.ref, destination, egressHost }, related: nameRelated(egress.gateway, 'Egress Gateway defined here') };
         continue;
       }
-      if (!boundToMeshAndEgress || !gateways.includes(MESH_GATEWAY) || !hosts.some((h) => hostMatches(h, d.host))) continue;
+      if (!boundToMeshAndEgress || !gateways.includes(MESH_GATEWAY) || !hosts.some((h) => hostSubsetOf(d.host, h))) continue;
       // A gateway rule for the same traffic shows the VirtualService means it to go through the gateway.
       const gatewayRule = destinations.find((o) => egressOf(ruleGateways(vs, o)).length > 0 && !isEgressGatewayHost(o.host, settings) && portsMeet(d, o));
       const [egress] = gatewayRule ? egressOf(ruleGateways(vs, gatewayRule)) : [];

@@ -3,7 +3,7 @@
  * egress generator write them.
  */
 import { toYaml } from '../edits/yaml-edits';
-import { isWildcard } from '../index/hosts';
+import { isWildcard } from '../mesh/hosts';
 
 interface ServiceEntryPort {
   number: number;

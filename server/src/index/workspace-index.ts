@@ -5,7 +5,8 @@
  */
 import type { ParsedFile } from '../parse/parse';
 import type { Resource } from '../parse/resource';
-import { resolveHost, serviceHost, isWildcard, hostMatches } from './hosts';
+import { resolveHost, serviceHost, isWildcard, CLUSTER_DOMAIN, hostAsIstioNamesIt } from '../mesh/hosts';
+import { hostSubsetOf } from '../mesh/host-match';
 import { isRecord } from '../data';
 import { oneVersionEach } from './versions';
 import { meshesMeet } from './meshes';
@@ -14,7 +15,6 @@ import { routeDestinations, ruleGateways } from '../mesh/routes';
 import { MESH_GATEWAY } from '../mesh/gateways';
 import { exportScopes } from '../mesh/export-to';
 import { WORKLOAD_KINDS } from '../mesh/workloads';
-import { hostAsIstioNamesIt } from '../mesh/hosts';
 
 /**
  * What an update changed: the dependency keys of every resource added, removed or edited (its
@@ -65,10 +65,11 @@ const someKey = (kind: string, tag: string) => `some|${kind}|${tag}`;
  * `ns:<namespace>` for every resource; `subset:<host>|<name>` for DestinationRule subsets, and
  * `host-in:<host>|<namespace>` for a DestinationRule's host in its namespace; `name:<name>` for cluster-scoped Namespaces and for Gateways;
  * `dest:<host>` for each route destination host of a VirtualService; for each route (not mirror) of a
- * rule that applies to the mesh, `mesh-route:<host>|<scope>` per namespace it is exported to (`*` for all)
- * and `mesh-route-in:<host>|<namespace>` when it is visible in its own namespace; `credential:<name>`,
+ * rule that applies to the mesh, `mesh-dest:<host>`, `mesh-route:<host>|<scope>` per namespace it is exported to (`*` for all)
+ * and `mesh-route-in:<host>|<namespace>` when it is visible in its own namespace, and, when the host is a
+ * Kubernetes Service's, `mesh-svc-route:<scope>` for the same namespaces (its own included when visible there); `credential:<name>`,
  * `certificate:<path>` and `server-host:<host>` (without its namespace part) for Gateway servers, `selector:<key>=<value>`
- * for a Gateway's selector; `cluster-ns:<namespace>` for ServiceEntry hosts in a
+ * for a Gateway's or a Kubernetes Service's selector; `cluster-ns:<namespace>` for ServiceEntry hosts in a
  * namespace's cluster domain; `label:<key>=<value>` for a workload's pod labels; `mesh-config` for
  * resources that carry the mesh config.
  */
@@ -92,8 +93,14 @@ function tagsOf(r: Resource): string[] {
     const scopes = exportScopes(r);
     for (const d of routeDestinations(r)) {
       if (d.mirror || !ruleGateways(r, d).includes(MESH_GATEWAY)) continue;
+      const inOwn = scopes.has('*') || scopes.has(r.namespace);
+      tags.push(`mesh-dest:${d.host}`);
       for (const scope of scopes) tags.push(`mesh-route:${d.host}|${scope}`);
-      if (scopes.has('*') || scopes.has(r.namespace)) tags.push(`mesh-route-in:${d.host}|${r.namespace}`);
+      if (inOwn) tags.push(`mesh-route-in:${d.host}|${r.namespace}`);
+      if (d.host.endsWith(`.${CLUSTER_DOMAIN}`)) {
+        for (const scope of scopes) tags.push(`mesh-svc-route:${scope}`);
+        if (inOwn) tags.push(`mesh-svc-route:${r.namespace}`);
+      }
     }
   }
   if (r.family === 'istio' && r.kind === 'DestinationRule' && typeof spec.host === 'string') {
@@ -101,6 +108,8 @@ function tagsOf(r: Resource): string[] {
     tags.push(`host-in:${host}|${r.namespace}`);
     for (const s of Array.isArray(spec.subsets) ? spec.subsets : []) if (isRecord(s) && typeof s.name === 'string') tags.push(`subset:${host}|${s.name}`);
   }
+  if (r.kind === 'Service' && r.group === '' && isRecord(spec.selector))
+    for (const [k, v] of Object.entries(spec.selector)) tags.push(`selector:${k}=${String(v)}`);
   if (r.family === 'istio' && r.kind === 'Gateway') {
     if (isRecord(spec.selector)) for (const [k, v] of Object.entries(spec.selector)) tags.push(`selector:${k}=${String(v)}`);
     for (const server of Array.isArray(spec.servers) ? spec.servers : []) {
@@ -437,7 +446,7 @@ export class WorkspaceIndex implements IndexReader {
   matchingHost(kind: string, host: string): Resource[] {
     const out = new Set(this.withHost(kind, host));
     for (const r of this.wildcards.get(kind)?.values() ?? []) {
-      if (declaredHosts(r).some((h) => isWildcard(h) && hostMatches(h, host))) out.add(r);
+      if (declaredHosts(r).some((h) => isWildcard(h) && hostSubsetOf(host, h))) out.add(r);
     }
     return [...out];
   }

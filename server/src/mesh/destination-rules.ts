@@ -7,7 +7,7 @@
  */
 import type { IndexReader } from '../index/workspace-index';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
-import { resolveHost, CLUSTER_DOMAIN } from '../index/hosts';
+import { resolveHost, CLUSTER_DOMAIN } from './hosts';
 import { clusterLocalNamespace, serviceEntriesFor, servicesFor } from './registry';
 import { exportTo } from './export-to';
 import { isRecord } from '../data';

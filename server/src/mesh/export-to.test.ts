@@ -7,7 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { documents, resource, workspace } from './test-workspace';
-import { exportScopes, isVisibleTo, scopesOverlap } from './export-to';
+import { exportScopes, scopesOverlap } from './export-to';
+import { isVisibleIn } from './export-defaults';
 
 const se = (id: string, exportTo?: string[]) =>
   resource('ServiceEntry', id, { hosts: [`${id.replace('/', '-')}.example.com`], ...(exportTo ? { exportTo } : {}) });
@@ -29,8 +30,9 @@ for (const c of [
   { what: 'a Service without the annotation: every namespace', doc: service('egress/api'), seenFrom: 'shop', want: true },
 ]) {
   test(`IsServiceVisible: ${c.what} ${c.want ? 'sees' : 'does not see'} it`, () => {
-    const [r] = workspace({ 'a.yaml': c.doc }).ofKind(c.doc.includes('kind: Service\n') ? 'Service' : 'ServiceEntry');
-    assert.equal(isVisibleTo(r, c.seenFrom), c.want);
+    const index = workspace({ 'a.yaml': c.doc });
+    const [r] = index.ofKind(c.doc.includes('kind: Service\n') ? 'Service' : 'ServiceEntry');
+    assert.equal(isVisibleIn(index, r, c.seenFrom), c.want);
   });
 }
 

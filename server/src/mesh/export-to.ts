@@ -37,11 +37,6 @@ export function entryScopes(entries: readonly string[], own: string): Set<string
   return out;
 }
 
-/** Whether a resource is visible to workloads (or config) in `namespace`, by its written `exportTo`. */
-export function isVisibleTo(r: Resource, namespace: string): boolean {
-  return entriesAdmit(exportTo(r), r.namespace, namespace);
-}
-
 /** The namespaces a resource is exported to by its written `exportTo` (see `entryScopes`). */
 export function exportScopes(r: Resource): Set<string> {
   return entryScopes(exportTo(r), r.namespace);

@@ -4,7 +4,8 @@
  * HTTP or TLS. Where the Gateway's proxies run is decided in gateways.ts.
  */
 import type { Resource } from '../parse/resource';
-import { hostMatches, isWildcard } from '../index/hosts';
+import { isWildcard } from './hosts';
+import { hostSubsetOf } from './host-match';
 import { isRecord } from '../data';
 
 /** Whether a gateway server hosts entry (namespace/host, any-namespace, dot for the gateway namespace, wildcards) admits a VirtualService host. */
@@ -19,7 +20,7 @@ export function serverHostAdmits(entry: string, host: string, vsNamespace: strin
   if (ns === '.') ns = gatewayNamespace;
   if (ns !== '*' && ns !== vsNamespace) return false;
   const pattern = h.toLowerCase();
-  return hostMatches(pattern, host) || (isWildcard(host) && hostMatches(host, pattern));
+  return hostSubsetOf(host, pattern) || (isWildcard(host) && hostSubsetOf(pattern, host));
 }
 
 /** Gateway server protocols whose listener speaks plain HTTP (routes come from `http` rules). */

@@ -140,6 +140,35 @@ export function gatewayBehindHost(index: IndexReader, settings: Settings, host: 
   return undefined;
 }
 
+/**
+ * The workspace egress gateways whose pods an Istio Gateway selects: Services of the namespaces of the
+ * workloads it selects (or, with no such workload, Services whose own selector carries its selector)
+ * that `gatewayBehindHost` finds behind it, and to which some mesh rule sends traffic (the `mesh-dest:`
+ * tag), so an ingress gateway is not one. It reads per namespace, per label and per host, never every Gateway.
+ */
+export function workspaceEgressGatewaysSelectedBy(index: IndexReader, settings: Settings, gw: Resource): EgressGateway[] {
+  const selector = gatewaySelector(gw);
+  const [first] = Object.entries(selector);
+  if (!first || gw.group !== ISTIO_NETWORKING) return [];
+  const namespaces = new Set(workloadsMatching(index, selector).map((w) => w.namespace));
+  const services =
+    namespaces.size > 0 ? [...namespaces].flatMap((ns) => index.withTag('Service', `ns:${ns}`)) : index.withTag('Service', `selector:${first[0]}=${first[1]}`);
+  const out: EgressGateway[] = [];
+  for (const service of services) {
+    if (service.group !== '') continue;
+    const host = `${service.name}.${service.namespace}.svc.cluster.local`;
+    const egress = gatewayBehindHost(index, settings, host);
+    if (egress?.origin !== 'workspace' || !egress.gateways.some((g) => g.namespace === gw.namespace && g.name === gw.name)) continue;
+    if (index.someWithTag('VirtualService', `mesh-dest:${host}`).length > 0) out.push(egress);
+  }
+  return out;
+}
+
+/** Whether an Istio Gateway selects the pods of the settings' egress gateway or of a workspace egress gateway (`workspaceEgressGatewaysSelectedBy`). */
+export function selectsAnyEgressGateway(index: IndexReader, settings: Settings, gw: Resource): boolean {
+  return gatewaySelects(gw, settings.egressGateway) || workspaceEgressGatewaysSelectedBy(index, settings, gw).length > 0;
+}
+
 /** Whether an Istio Gateway selects the pods of an egress gateway (an empty selector does not count). */
 export function gatewaySelects(gw: Resource, egress: Pick<EgressGateway, 'selector'>): boolean {
   const selector = gatewaySelector(gw);

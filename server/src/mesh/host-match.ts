@@ -1,11 +1,10 @@
 /**
  * Host name matching as Istio's `host.Name` does it (pkg/config/host/name.go): one host is a subset
  * of another, two hosts match each other, and the most specific of several configured hosts for a
- * name. Hosts here are already qualified (see hosts.ts in index/ for short names); this module only
- * compares them.
+ * name. Hosts here are already qualified (see hosts.ts for short names); this module only
+ * compares them. Every comparison of hosts in the extension goes through it.
  */
-
-const isWildcard = (h: string) => h.startsWith('*');
+import { isWildcard } from './hosts';
 
 /**
  * Whether every name `h` stands for is also named by `of` (host.Name.SubsetOf): `api.example.com` is a

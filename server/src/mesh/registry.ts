@@ -5,7 +5,7 @@
  * or route applies to it is decided elsewhere.
  */
 import { ISTIO_NETWORKING, GATEWAY_API, type Resource } from '../parse/resource';
-import { CLUSTER_DOMAIN } from '../index/hosts';
+import { CLUSTER_DOMAIN } from './hosts';
 import type { Settings } from '../settings';
 import type { IndexReader } from '../index/workspace-index';
 import { isEgressGatewayHost } from './gateways';

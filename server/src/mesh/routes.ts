@@ -1,15 +1,25 @@
 /**
  * The routes of VirtualServices: every route destination and mirror with where it sits, the gateways a
- * rule applies to (Istio gives a VirtualService only to the gateways it is bound to), the routes the egress
- * gateway runs for a host, and the mesh routes that send a namespace's traffic to the egress gateway.
+ * rule applies to (Istio gives a VirtualService only to the gateways it is bound to), the routes egress
+ * gateways run for a host, and the mesh routes that send a namespace's traffic to an egress gateway.
  * Where a rule runs and what is seen there is decided in visibility.ts and sidecar-scope.ts.
  */
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
-import { resolveHost, hostMatches, isWildcard } from '../index/hosts';
+import { resolveHost, isWildcard } from './hosts';
+import { hostSubsetOf } from './host-match';
 import type { Settings } from '../settings';
 import type { YamlPath } from '../parse/yaml-path';
 import { isRecord } from '../data';
-import { gatewaySelects, type EgressGateway, MESH_GATEWAY, parseGatewayRef, boundGateways, isEgressGatewayHost, resolveGatewayRefs } from './gateways';
+import {
+  gatewaySelects,
+  type EgressGateway,
+  MESH_GATEWAY,
+  parseGatewayRef,
+  boundGateways,
+  resolveGatewayRefs,
+  gatewayBehindHost,
+  selectsAnyEgressGateway,
+} from './gateways';
 import type { IndexReader } from '../index/workspace-index';
 import { isVisibleIn } from './export-defaults';
 
@@ -103,17 +113,18 @@ export interface EgressGatewayRoute {
 }
 
 /**
- * Where the egress gateway forwards traffic for `host`: destinations equal to `host` (or matched by it,
+ * Where egress gateways forward traffic for `host`: destinations equal to `host` (or matched by it,
  * when it is a wildcard) in gateway-side rules, those bound to an Istio Gateway that selects the egress
- * gateway (`through`, a workspace egress gateway, or the settings' by default), of the VirtualServices whose hosts match `host`.
+ * gateway `through`, or by default any egress gateway (the settings', or one of the workspace:
+ * `selectsAnyEgressGateway`), of the VirtualServices whose hosts match `host`.
  */
 export function egressGatewayRoutesTo(index: IndexReader, settings: Settings, host: string, through?: EgressGateway): EgressGatewayRoute[] {
-  const selects = (gw: Resource) => gatewaySelects(gw, through ?? settings.egressGateway);
+  const selects = (gw: Resource) => (through ? gatewaySelects(gw, through) : selectsAnyEgressGateway(index, settings, gw));
   const out: EgressGatewayRoute[] = [];
   for (const vs of index.matchingHost('VirtualService', host)) {
     if (vs.group !== ISTIO_NETWORKING) continue;
     for (const route of routeDestinations(vs)) {
-      if (route.host !== host && !(isWildcard(host) && hostMatches(host, route.host))) continue;
+      if (route.host !== host && !(isWildcard(host) && hostSubsetOf(route.host, host))) continue;
       const gw = resolveGatewayRefs(index, vs, ruleGateways(vs, route)).find((g) => selects(g.gateway));
       if (gw) out.push({ vs, route, gateway: gw.gateway });
     }
@@ -121,23 +132,41 @@ export function egressGatewayRoutesTo(index: IndexReader, settings: Settings, ho
   return out;
 }
 
+/** A mesh route that sends a namespace's traffic to an egress gateway, with that gateway. */
+export interface MeshRouteToGateway {
+  vs: Resource;
+  route: RouteDestination;
+  gateway: EgressGateway;
+}
+
 /**
- * Mesh rules that send traffic of clients in `namespace` to the egress gateway: route destinations
- * (not mirrors) whose host is the egress gateway's, in rules that apply to the mesh, of VirtualServices
- * visible from `namespace`. The namespace's own VirtualServices come first, then those exported to it by
- * name; those exported to every namespace are consulted only when there are none, and then only a few
- * (see `someWithTag`), so that the answer depends on the namespace's routes, not on every route to the gateway.
+ * Mesh rules that send traffic of clients in `namespace` to an egress gateway (the settings', or one of
+ * the workspace: `gatewayBehindHost`): route destinations (not mirrors) whose host is such a gateway's,
+ * in rules that apply to the mesh, of VirtualServices visible from `namespace`. The namespace's own
+ * VirtualServices and those exported to it by name come first (the `mesh-route-in:`, `mesh-route:` and
+ * `mesh-svc-route:` tags of the namespace); those exported to every namespace are consulted only when
+ * these send nothing to a gateway, and then only a few (see `someWithTag`), so that the answer depends
+ * on the namespace's routes, not on every route to a gateway.
  */
-export function meshRoutesToEgressGateway(index: IndexReader, settings: Settings, namespace: string): { vs: Resource; route: RouteDestination }[] {
+export function meshRoutesToEgressGateway(index: IndexReader, settings: Settings, namespace: string): MeshRouteToGateway[] {
   const host = settings.egressGateway.host.toLowerCase();
   const own = index.withTag('VirtualService', `mesh-route-in:${host}|${namespace}`);
   const named = index.withTag('VirtualService', `mesh-route:${host}|${namespace}`).filter((vs) => vs.namespace !== namespace);
-  const candidates = own.length + named.length > 0 ? [...own, ...named] : index.someWithTag('VirtualService', `mesh-route:${host}|*`);
-  const out: { vs: Resource; route: RouteDestination }[] = [];
+  const toServices = index.withTag('VirtualService', `mesh-svc-route:${namespace}`);
+  const routes = gatewayRoutesOf(index, settings, namespace, new Set([...own, ...named, ...toServices]));
+  if (routes.length > 0) return routes;
+  const exported = [...index.someWithTag('VirtualService', `mesh-route:${host}|*`), ...index.someWithTag('VirtualService', 'mesh-svc-route:*')];
+  return gatewayRoutesOf(index, settings, namespace, new Set(exported));
+}
+
+function gatewayRoutesOf(index: IndexReader, settings: Settings, namespace: string, candidates: Iterable<Resource>): MeshRouteToGateway[] {
+  const out: MeshRouteToGateway[] = [];
   for (const vs of candidates) {
     if (vs.group !== ISTIO_NETWORKING || !isVisibleIn(index, vs, namespace)) continue;
     for (const route of routeDestinations(vs)) {
-      if (!route.mirror && isEgressGatewayHost(route.host, settings) && ruleGateways(vs, route).includes(MESH_GATEWAY)) out.push({ vs, route });
+      if (route.mirror || !ruleGateways(vs, route).includes(MESH_GATEWAY)) continue;
+      const gateway = gatewayBehindHost(index, settings, route.host);
+      if (gateway) out.push({ vs, route, gateway });
     }
   }
   return out;

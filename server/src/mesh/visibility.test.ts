@@ -7,7 +7,7 @@ import { parseFile } from '../parse/parse';
 import { WorkspaceIndex } from '../index/workspace-index';
 import { DEFAULT_SETTINGS } from '../settings';
 import { ruleSites, sidecarImportsVirtualService } from './visibility';
-import { isVisibleTo } from './export-to';
+import { isVisibleIn } from './export-defaults';
 
 const WORKSPACE = `apiVersion: networking.istio.io/v1
 kind: Sidecar
@@ -110,7 +110,9 @@ for (const c of [
     const text =
       'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: se, namespace: ' +
       `egress}\nspec:\n  hosts: [a.example.com]\n${c.exportTo ? `  exportTo: ${JSON.stringify(c.exportTo)}\n` : ''}`;
-    const se = parseFile('file:///ws/se.yaml', text).documents[0].resource!;
-    assert.equal(isVisibleTo(se, c.namespace), c.want);
+    const index = new WorkspaceIndex();
+    index.setFile(parseFile('file:///ws/se.yaml', text));
+    const [se] = index.ofKind('ServiceEntry');
+    assert.equal(isVisibleIn(index, se, c.namespace), c.want);
   });
 }

@@ -8,11 +8,11 @@
  * ExternalName Service to what it stands for, and the gateway forwards by its VirtualService or route.
  */
 import { GATEWAY_API, ISTIO_NETWORKING, type Resource } from '../parse/resource';
-import { hostMatches, isWildcard, serviceHost } from '../index/hosts';
+import { isWildcard, hostsOf, serviceHost } from '../mesh/hosts';
+import { hostSubsetOf } from '../mesh/host-match';
 import { egressGatewayRoutesTo, routeDestinations, ruleGateways, type RouteDestination } from '../mesh/routes';
 import { gatewayServers, isPassthroughServer } from '../mesh/gateway-servers';
 import { clusterLocalNamespace, registryLookup } from '../mesh/registry';
-import { hostsOf } from '../mesh/hosts';
 import { isVisibleIn } from '../mesh/export-defaults';
 import { outboundPolicy } from '../mesh/sidecar-scope';
 import { effectiveDestinationRule } from '../mesh/destination-rules';
@@ -409,7 +409,7 @@ function pathVia(ctx: NavigationContext, definer: Resource, host: string, port: 
     );
   }
   const elsewhere =
-    destination && destination.rule.group === GATEWAY_API && destination.host !== host && !destination.alias && !hostMatches(host, destination.host);
+    destination && destination.rule.group === GATEWAY_API && destination.host !== host && !destination.alias && !hostSubsetOf(destination.host, host);
   // A backend host that a ServiceEntry defines (an Istio `Hostname`): the sidecar calls that host, as the route's destination.
   const onwardDefiner = elsewhere ? hostDefiner(ctx, destination.host, namespace) : undefined;
   const onward = onwardDefiner?.kind === 'ServiceEntry' ? onwardDefiner : undefined;
@@ -565,14 +565,14 @@ export function virtualServicePaths(vs: Resource, ctx: NavigationContext): Egres
     const covered = isWildcard(host)
       ? ctx.index
           .ofKind('ServiceEntry', ISTIO_NETWORKING)
-          .filter((se) => isVisibleIn(ctx.index, se, vs.namespace) && hostsOf(se).some((h) => !isWildcard(h) && hostMatches(host, h)))
+          .filter((se) => isVisibleIn(ctx.index, se, vs.namespace) && hostsOf(se).some((h) => !isWildcard(h) && hostSubsetOf(h, host)))
           .map((se) => ({ kind: 'ServiceEntry' as const, resource: se }))
       : [];
     for (const entry of [...registryLookup(ctx.index, host, vs.namespace, ctx.settings), ...covered]) {
       if (entry.kind === 'assumed') continue;
       const definer = entry.resource;
       const hosts =
-        entry.kind === 'Service' ? [host] : hostsOf(definer).filter((h) => h === host || hostMatches(host, h) || (isWildcard(h) && hostMatches(h, host)));
+        entry.kind === 'Service' ? [host] : hostsOf(definer).filter((h) => h === host || hostSubsetOf(h, host) || (isWildcard(h) && hostSubsetOf(host, h)));
       // Ports the VirtualService's mesh rules match count too: a client may call a port the Service does not list.
       const matched = [...routeDestinations(vs)].filter((d) => !d.mirror && ruleGateways(vs, d).includes(MESH_GATEWAY)).flatMap((d) => d.matchPorts);
       const declared = portsOf(definer);

@@ -5,7 +5,8 @@
  */
 import type { IndexReader } from '../index/workspace-index';
 import { GATEWAY_API, ISTIO_NETWORKING, type Resource } from '../parse/resource';
-import { hostMatches, serviceHost } from '../index/hosts';
+import { serviceHost } from '../mesh/hosts';
+import { hostSubsetOf } from '../mesh/host-match';
 import { clusterLocalNamespace } from '../mesh/registry';
 import { isRecord, listOf } from '../data';
 
@@ -68,7 +69,7 @@ export function gatewayForwardRoute(index: IndexReader, gateway: Resource, host:
         (p) => isRecord(p) && p.name === gateway.name && (p.kind ?? 'Gateway') === 'Gateway' && (p.namespace ?? route.namespace) === gateway.namespace,
       );
       const hostnames = listOf(route.spec.hostnames);
-      if (attached && (hostnames.length === 0 || hostnames.some((h) => typeof h === 'string' && (h === host || hostMatches(h, host))))) return route;
+      if (attached && (hostnames.length === 0 || hostnames.some((h) => typeof h === 'string' && (h === host || hostSubsetOf(host, h))))) return route;
     }
   }
   return undefined;

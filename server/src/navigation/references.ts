@@ -11,10 +11,10 @@ import type { Resource } from '../parse/resource';
 import { GATEWAY_API, ISTIO_NETWORKING } from '../parse/resource';
 import { nodeAtPath, type YamlPath } from '../parse/yaml-path';
 import type { IndexReader } from '../index/workspace-index';
-import { hostMatches, resolveHost, serviceHost } from '../index/hosts';
+import { resolveHost, serviceHost, hostAsIstioNamesIt } from '../mesh/hosts';
+import { hostSubsetOf } from '../mesh/host-match';
 import { hostsScope, importsService, namespaceSidecar } from '../mesh/sidecar-scope';
 import { isVisibleIn } from '../mesh/export-defaults';
-import { hostAsIstioNamesIt } from '../mesh/hosts';
 import { rootNamespace } from '../mesh/root-namespace';
 import { credentialReferences, secretsForCredential } from '../mesh/credentials';
 import { routeDestinations } from '../mesh/routes';
@@ -274,7 +274,7 @@ function serviceEntryHost(se: Resource, host: string): { span: Span; name: strin
     const at = scalarAt(se, ['spec', 'hosts', i]);
     if (!at) continue;
     if (h === host) return { span: at.content, name: at.written };
-    if (!fallback && hostMatches(h, host)) fallback = { span: at.content, name: at.written };
+    if (!fallback && hostSubsetOf(host, h)) fallback = { span: at.content, name: at.written };
   }
   return fallback;
 }

@@ -6,7 +6,7 @@
 import { inNamespace } from '../index/namespace-origin';
 import type { Span, TextEdit } from '../model';
 import { GATEWAY_API, ISTIO_NETWORKING } from '../parse/resource';
-import { isWildcard, resolveHost } from '../index/hosts';
+import { isWildcard, resolveHost } from '../mesh/hosts';
 import { subsetNames } from '../mesh/destination-rules';
 import { fqdnProblem, isDns1123Label, isDns1123Subdomain, wildcardDomainProblem } from '../validation/istio-names';
 import { hostOf, referencesOf, targetsOf, type NavigationContext, type Site } from './references';

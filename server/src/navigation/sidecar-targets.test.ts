@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { DEFAULT_SETTINGS } from '../settings';
 import { documents, resource, workspace } from '../mesh/test-workspace';
 import { importsService, namespaceSidecar, sidecarScope } from '../mesh/sidecar-scope';
-import { isVisibleTo } from '../mesh/export-to';
+import { isVisibleIn } from '../mesh/export-defaults';
 import type { WorkspaceIndex } from '../index/workspace-index';
 import { siteAtOffset, targetsOf, whyUnresolved, type NavigationContext, type Site } from './references';
 
@@ -81,5 +81,5 @@ test('selectServices reads only the services exported to the workloads: a Servic
   });
   assert.deepEqual(targetLabels(index, 'egress/*'), ['ServiceEntry egress/public']);
   const [priv] = index.ofKind('ServiceEntry').filter((r) => r.name === 'private');
-  assert.equal(isVisibleTo(priv, 'shop'), false);
+  assert.equal(isVisibleIn(index, priv, 'shop'), false);
 });
