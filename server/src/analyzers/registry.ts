@@ -46,6 +46,7 @@ import { vsUnknownGateway } from './vs-unknown-gateway';
 import { vsUnknownHost } from './vs-unknown-host';
 import { vsUnknownSubset } from './vs-unknown-subset';
 import { vsUnreachableRule } from './vs-unreachable-rule';
+import { vsWildcardOnlyHost } from './vs-wildcard-only-host';
 import { workloadentryInvalid } from './workloadentry-invalid';
 
 export const ANALYZERS: readonly Analyzer[] = [
@@ -93,6 +94,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   vsUnknownHost,
   vsUnknownSubset,
   vsUnreachableRule,
+  vsWildcardOnlyHost,
   workloadentryInvalid,
 ];
 

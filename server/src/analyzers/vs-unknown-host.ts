@@ -20,6 +20,7 @@
  * Hosts of the form `<name>.<namespace>.svc.cluster.local` are reported only when the workspace
  * declares Services of that namespace; otherwise those Services simply live elsewhere.
  * Overlaps istioctl IST0101 (host) and Kiali KIA1101, which both ignore the outbound traffic policy.
+ * A concrete host that only a wildcard ServiceEntry defines still has no cluster of its own: that is vs-wildcard-only-host's finding.
  */
 import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation, Span } from '../model';
