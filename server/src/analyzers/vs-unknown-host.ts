@@ -33,9 +33,7 @@ import { outboundPolicy, type EffectivePolicy } from '../mesh/sidecar-scope';
 import { describeExportTo, isVisibleIn } from '../mesh/export-defaults';
 import { spanAtPath } from '../parse/yaml-path';
 import { inNamespace, namespaceOrigin } from '../index/namespace-origin';
-import { appendDocument } from '../edits/yaml-edits';
-import { nameFromHost, uniqueName } from '../generate/names';
-import { portName, serviceEntryYaml } from '../generate/service-entry';
+import { appendEntryFix, planEntry, type PlannedEntry } from './rules/planned-entry';
 import { isValidPort, wildcardDomainProblem } from '../validation/istio-names';
 import { ORIGINATING_TLS_MODES, tlsBlocks } from '../mesh/client-tls';
 
@@ -52,7 +50,7 @@ interface State {
   /** Resources that define the host but are not exported to the VirtualService's namespace. */
   notExported?: string[];
   /** The ServiceEntry the fix appends. */
-  create?: { apiVersion: string; name: string; namespace?: string; port: number; protocol: string; targetPort?: number };
+  create?: PlannedEntry;
 }
 
 const PROTOCOL: Record<RouteProtocol, string> = { http: 'HTTP', tls: 'TLS', tcp: 'TCP' };
@@ -136,17 +134,8 @@ export const vsUnknownHost: Analyzer<State> = {
         );
       const port = d.port ?? (d.matchPorts.length === 1 ? d.matchPorts[0] : DEFAULT_PORT[d.protocol]);
       if (!clusterLocal && port !== undefined) {
-        const name =
-          creating.get(d.host) ?? uniqueName(index, ISTIO_NETWORKING, 'ServiceEntry', vs.namespace, nameFromHost(d.host), new Set(creating.values()));
-        creating.set(d.host, name);
-        state.create = {
-          apiVersion: vs.apiVersion,
-          name,
-          port,
-          protocol: PROTOCOL[d.protocol],
-          ...(d.protocol === 'http' && port !== TLS_TARGET_PORT && originatesTls(index, d.host, vs.namespace, port) ? { targetPort: TLS_TARGET_PORT } : {}),
-          ...(vs.namespaceExplicit && !vs.namespaceFrom ? { namespace: vs.namespace } : {}),
-        };
+        const targetPort = d.protocol === 'http' && port !== TLS_TARGET_PORT && originatesTls(index, d.host, vs.namespace, port) ? TLS_TARGET_PORT : undefined;
+        state.create = planEntry(index, vs, d.host, creating, { port, protocol: PROTOCOL[d.protocol], ...(targetPort !== undefined ? { targetPort } : {}) });
       }
       const related = [
         policyLocation(policy),
@@ -176,15 +165,6 @@ export const vsUnknownHost: Analyzer<State> = {
   fix: (s, { file }) => {
     // A ServiceEntry the API server would reject (host "*" or not a domain, port over 65535) is not offered.
     if (!s.create || s.host === '*' || wildcardDomainProblem(s.host) || !isValidPort(s.create.port)) return [];
-    const c = s.create;
-    const port = { number: c.port, name: portName(c.protocol, c.port), protocol: c.protocol, targetPort: c.targetPort };
-    const yaml = serviceEntryYaml({ apiVersion: c.apiVersion, name: c.name, namespace: c.namespace, hosts: [s.host], ports: [port] });
-    return [
-      {
-        title: `Create ServiceEntry "${c.name}" for ${s.host} (port ${c.port}, ${c.protocol}${c.targetPort === undefined ? '' : `, to ${c.targetPort}`})`,
-        isPreferred: true,
-        edits: [appendDocument(file.text, yaml)],
-      },
-    ];
+    return appendEntryFix(file.text, s.host, s.create);
   },
 };

@@ -20,7 +20,7 @@
  */
 import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
-import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
+import type { Resource } from '../parse/resource';
 import type { RouteProtocol } from '../mesh/routes';
 import { routeDestinations } from '../mesh/routes';
 import { isAssumedHost, serviceEntriesFor, servicesFor } from '../mesh/registry';
@@ -28,9 +28,7 @@ import { hostsOf, isWildcard } from '../mesh/hosts';
 import { hostSubsetOf } from '../mesh/host-match';
 import { spanAtPath } from '../parse/yaml-path';
 import { inNamespace, namespaceOrigin } from '../index/namespace-origin';
-import { appendDocument } from '../edits/yaml-edits';
-import { nameFromHost, uniqueName } from '../generate/names';
-import { portName, serviceEntryYaml } from '../generate/service-entry';
+import { appendEntryFix, planEntry, type PlannedEntry } from './rules/planned-entry';
 import { isValidPort } from '../validation/istio-names';
 
 interface State {
@@ -43,7 +41,7 @@ interface State {
   /** The wildcard ServiceEntries that cover the host, as `"name" (host "*.x")`, with their namespace when it is another. */
   wildcards: string[];
   /** The ServiceEntry the fix appends. */
-  create?: { apiVersion: string; name: string; namespace?: string; port: number; protocol: string };
+  create?: PlannedEntry;
 }
 
 const PROTOCOL: Record<RouteProtocol, string> = { http: 'HTTP', tls: 'TLS', tcp: 'TCP' };
@@ -97,16 +95,8 @@ export const vsWildcardOnlyHost: Analyzer<State> = {
       };
       const port = d.port ?? (d.matchPorts.length === 1 ? d.matchPorts[0] : undefined) ?? onlyPort(wildcards[0]) ?? DEFAULT_PORT[d.protocol];
       if (port !== undefined && isValidPort(port)) {
-        const name =
-          creating.get(d.host) ?? uniqueName(index, ISTIO_NETWORKING, 'ServiceEntry', vs.namespace, nameFromHost(d.host), new Set(creating.values()));
-        creating.set(d.host, name);
-        state.create = {
-          apiVersion: vs.apiVersion,
-          name,
-          port,
-          protocol: wildcards.map((se) => declaredProtocol(se, port)).find((p) => p !== undefined) ?? PROTOCOL[d.protocol],
-          ...(vs.namespaceExplicit && !vs.namespaceFrom ? { namespace: vs.namespace } : {}),
-        };
+        const protocol = wildcards.map((se) => declaredProtocol(se, port)).find((p) => p !== undefined) ?? PROTOCOL[d.protocol];
+        state.create = planEntry(index, vs, d.host, creating, { port, protocol });
       }
       const related = wildcards
         .map((se) => {
@@ -126,17 +116,5 @@ export const vsWildcardOnlyHost: Analyzer<State> = {
       `Add a ServiceEntry for the exact host "${s.host}".`
     );
   },
-  fix: (s, { file }) => {
-    if (!s.create) return [];
-    const c = s.create;
-    const port = { number: c.port, name: portName(c.protocol, c.port), protocol: c.protocol };
-    const yaml = serviceEntryYaml({ apiVersion: c.apiVersion, name: c.name, namespace: c.namespace, hosts: [s.host], ports: [port] });
-    return [
-      {
-        title: `Create ServiceEntry "${c.name}" for ${s.host} (port ${c.port}, ${c.protocol})`,
-        isPreferred: true,
-        edits: [appendDocument(file.text, yaml)],
-      },
-    ];
-  },
+  fix: (s, { file }) => (s.create ? appendEntryFix(file.text, s.host, s.create) : []),
 };
