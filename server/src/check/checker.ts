@@ -8,6 +8,7 @@ import { findingId, MAX_RELATED, type FaultReport, type Finding, type RelatedLoc
 import type { Resource } from '../parse/resource';
 import { fingerprintOf, nameKey, slotOf, type WorkspaceIndex, type IndexChange } from '../index/workspace-index';
 import { otherVersionsRelated } from '../index/versions';
+import { DependentCache } from '../index/dependent-cache';
 import type { SchemaStore } from '../schema/catalogue';
 import type { Settings } from '../settings';
 import { validateResource } from '../schema/validate';
@@ -78,11 +79,9 @@ function addRelated(f: Finding, more: RelatedLocation[]): void {
 
 export class Checker {
   /** Per document (see `slotOf`): its findings while its content and what it read are unchanged. */
-  private readonly cache = new Map<string, CachedDocument>();
-  /** A file to its documents' slots. */
-  private readonly slots = new SetMap<string, string>();
-  /** Dependency key to the documents whose cached findings read it. */
-  private readonly readers = new SetMap<string, string>();
+  private readonly cache = new DependentCache<CachedDocument>((slot, doc) => {
+    for (const uri of doc.pointsAt) this.pointingAt.delete(uri, slot);
+  });
   /** A file to the documents whose findings show related locations in it, to publish again when it moves. */
   private readonly pointingAt = new SetMap<string, string>();
   private readonly analyzersByKind = byAppliesTo(ANALYZERS);
@@ -101,8 +100,6 @@ export class Checker {
   setSettings(settings: Settings): void {
     this.settings = settings;
     this.cache.clear();
-    this.slots.clear();
-    this.readers.clear();
     this.pointingAt.clear();
   }
 
@@ -138,16 +135,7 @@ export class Checker {
    */
   affectedBy(change: IndexChange): string[] {
     if (this.options.once) throw new Error('a checker made to check each file once knows no dependencies');
-    const out = new Set<string>([change.uri, ...(change.reindexed ?? [])]);
-    for (const key of change.keys) {
-      for (const slot of [...this.readers.get(key)]) {
-        const cached = this.cache.get(slot);
-        if (cached) out.add(cached.uri);
-        this.forget(slot);
-      }
-    }
-    const current = new Set((this.index.file(change.uri)?.resources ?? []).map(slotOf));
-    for (const slot of [...this.slots.get(change.uri)]) if (!current.has(slot)) this.forget(slot);
+    const out = new Set<string>([change.uri, ...(change.reindexed ?? []), ...this.cache.changed(change, this.index)]);
     for (const slot of this.pointingAt.get(change.uri)) out.add(this.cache.get(slot)!.uri);
     return [...out];
   }
@@ -157,7 +145,6 @@ export class Checker {
     const fingerprint = fingerprintOf(r);
     const cached = this.cache.get(slot);
     if (cached && cached.fingerprint === fingerprint) return cached;
-    if (cached) this.forget(slot);
     this.checkedDocuments++;
     const deps = new Set<string>();
     const pointsAt = new Set<string>();
@@ -172,18 +159,7 @@ export class Checker {
     if (this.options.once) return doc;
     this.cache.set(slot, doc);
     for (const uri of pointsAt) this.pointingAt.add(uri, slot);
-    this.slots.add(r.uri, slot);
-    for (const key of deps) this.readers.add(key, slot);
     return doc;
-  }
-
-  private forget(slot: string): void {
-    const cached = this.cache.get(slot);
-    if (!cached) return;
-    this.cache.delete(slot);
-    this.slots.delete(cached.uri, slot);
-    for (const key of cached.deps) this.readers.delete(key, slot);
-    for (const uri of cached.pointsAt) this.pointingAt.delete(uri, slot);
   }
 
   /** Findings of `r` made relative to its document, with related locations anchored to theirs. */

@@ -15,7 +15,7 @@ import { DEFAULT_ROOT_NAMESPACE } from '../mesh/root-namespace';
 import type { Settings } from '../settings';
 import { serviceEntryPaths, servicePaths, virtualServicePaths, type EgressPath } from './egress-path';
 import { pathKey, type TrafficMapModel, type WorkspacePath } from './traffic-map';
-import { SetMap } from '../data';
+import { DependentCache } from '../index/dependent-cache';
 
 /** What the summary needs of one path: `key` is what `workspacePaths` keeps one path per. */
 interface PathFacts {
@@ -53,9 +53,7 @@ function egressPathsOf(r: Resource, index: WorkspaceIndex, settings: Settings, d
 
 export class PathSummary {
   /** Per document (see `slotOf`): the facts of its paths while its content and what it read are unchanged. */
-  private readonly cache = new Map<string, CachedPaths>();
-  private readonly slots = new SetMap<string, string>();
-  private readonly readers = new SetMap<string, string>();
+  private readonly cache = new DependentCache<CachedPaths>();
   /** How many resources have computed their paths, for tests of incrementality. */
   computedResources = 0;
   /** Whether the traffic map has been asked for: then the paths are kept, not only the summary's facts. */
@@ -76,17 +74,13 @@ export class PathSummary {
     this.generation++;
     this.settings = settings;
     this.cache.clear();
-    this.slots.clear();
-    this.readers.clear();
   }
 
   /** Drops the paths of every resource that read a key the change touched, and those of documents no longer in the changed file. */
   changed(change: IndexChange): void {
     // Any change may change the outbound policies, which the summary reads without keeping their keys.
     this.generation++;
-    for (const key of change.keys) for (const slot of [...this.readers.get(key)]) this.forget(slot);
-    const current = new Set((this.index.file(change.uri)?.resources ?? []).map(slotOf));
-    for (const slot of [...this.slots.get(change.uri)]) if (!current.has(slot)) this.forget(slot);
+    this.cache.changed(change, this.index);
   }
 
   /** The resources whose paths the summary reads, in the order `workspacePaths` reads them. */
@@ -104,26 +98,14 @@ export class PathSummary {
   }
 
   private compute(r: Resource): CachedPaths {
-    const slot = slotOf(r);
-    this.forget(slot);
     this.computedResources++;
     const deps = new Set<string>();
     const full = egressPathsOf(r, this.index, this.settings, deps);
     const mesh = this.index.meshOfUri(r.uri);
     const paths = full.map((p) => ({ key: pathKey(mesh, p), host: p.host, namespace: p.namespace, broken: !!p.broken }));
     const entry: CachedPaths = { uri: r.uri, fingerprint: fingerprintOf(r), paths, deps, ...(this.keepPaths ? { source: r, full } : {}) };
-    this.cache.set(slot, entry);
-    this.slots.add(r.uri, slot);
-    for (const key of deps) this.readers.add(key, slot);
+    this.cache.set(slotOf(r), entry);
     return entry;
-  }
-
-  private forget(slot: string): void {
-    const cached = this.cache.get(slot);
-    if (!cached) return;
-    this.cache.delete(slot);
-    this.slots.delete(cached.uri, slot);
-    for (const key of cached.deps) this.readers.delete(key, slot);
   }
 
   /**
