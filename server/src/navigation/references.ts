@@ -71,7 +71,7 @@ export interface Target {
 }
 
 /** The scalar at `path` and the span of its text between quotes; undefined for non-scalars. */
-function scalarAt(r: Resource, path: YamlPath): { written: string; content: Span; scalar: Span } | undefined {
+export function scalarAt(r: Resource, path: YamlPath): { written: string; content: Span; scalar: Span } | undefined {
   const node = nodeAtPath(r.document.ast, path)?.value;
   if (!isScalar(node) || !node.range || typeof node.value !== 'string') return undefined;
   const [start, end] = node.range;

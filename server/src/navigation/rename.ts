@@ -1,6 +1,7 @@
 /**
- * Renaming a Gateway, a DestinationRule subset, a ServiceEntry host or a Secret together with every
- * reference to it, across files, keeping each reference's form (`ns/name`, `./name`, `name.ns`).
+ * Renaming a Gateway, a DestinationRule subset, a ServiceEntry host, a Secret or (through
+ * service-rename.ts) a Kubernetes Service together with every reference to it, across files, keeping
+ * each reference's form (`ns/name`, `./name`, `name.ns`, a short host or an FQDN).
  * It refuses names the API server or Istio's validation would reject, and names already taken.
  */
 import { inNamespace } from '../index/namespace-origin';
@@ -10,6 +11,7 @@ import { isWildcard, resolveHost } from '../mesh/hosts';
 import { subsetNames } from '../mesh/destination-rules';
 import { fqdnProblem, isDns1123Label, isDns1123Subdomain, wildcardDomainProblem } from '../validation/istio-names';
 import { hostOf, referencesOf, targetsOf, type NavigationContext, type Site } from './references';
+import { prepareServiceRename, renameService, serviceNamed } from './service-rename';
 
 type PrepareResult = { span: Span; placeholder: string } | { error: string };
 type RenameResult = { changes: Map<string, TextEdit[]> } | { error: string };
@@ -26,14 +28,14 @@ const WHAT: Record<Site['kind'], string> = {
 
 /** Whether the thing a site names can be renamed from here, and the text a rename replaces. */
 export function prepareRename(s: Site, ctx: NavigationContext): PrepareResult {
+  const service = serviceNamed(s, ctx);
+  if (service) return prepareServiceRename(s, service);
   if (s.kind === 'sidecar-host')
     return { error: 'Rename the host where it is defined or routed (a ServiceEntry, VirtualService or DestinationRule), not in a Sidecar egress entry.' };
   if (s.kind === 'service-entry') return { error: 'A ServiceEntry is not renamed from a route; rename its hosts instead.' };
   const targets = targetsOf(s, ctx);
   if (targets.length === 0) return { error: `Nothing to rename: this ${WHAT[s.kind]} is not defined in the workspace.` };
   if (s.kind === 'host') {
-    if (targets.some((t) => t.resource.kind === 'Service'))
-      return { error: 'This host is a Kubernetes Service; rename the Service (its metadata.name) instead.' };
     const gateway = targets.find((t) => t.resource.group === GATEWAY_API)?.resource;
     if (gateway) return { error: `This host is the Service Istio deploys for Gateway ${gateway.namespace}/${gateway.name}; rename that Gateway instead.` };
     const host = hostOf(s);
@@ -86,6 +88,8 @@ function nameProblem(kind: Site['kind'], newName: string): string | undefined {
 
 /** The edits that rename what `s` names to `newName`, in every file; an error when the rename is refused. */
 export function rename(s: Site, newName: string, ctx: NavigationContext): RenameResult {
+  const service = serviceNamed(s, ctx);
+  if (service) return renameService(s, service, newName, ctx);
   const prepared = prepareRename(s, ctx);
   if ('error' in prepared) return prepared;
   const name = newName.trim();
