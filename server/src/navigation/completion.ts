@@ -1,8 +1,9 @@
 /**
  * Completion of names the workspace defines: gateway references, route subsets (from the
  * DestinationRules that apply), hosts, `credentialName`s (from Secrets), destination ports (from the
- * host's ServiceEntry or Service), the port protocols Istio accepts, and the names a Gateway API
- * route gives its parents and backends, by their kind. Each candidate says where it comes from.
+ * host's ServiceEntry or Service), the port protocols Istio accepts, and the names, section names and
+ * ports a Gateway API route gives its parents and backends, by their kind. Each candidate says where
+ * it comes from.
  * The schema's own completion (keys, enums) lives in schema/completion.ts.
  */
 import { namespaceOrigin } from '../index/namespace-origin';
@@ -20,7 +21,7 @@ import { effectiveDestinationRule, subsetsOf } from '../mesh/destination-rules';
 import { isRecord, listOf } from '../data';
 import type { NavigationContext } from './references';
 import { resourceTitle } from './symbols';
-import { deployedServiceHost, GATEWAY_API_ROUTES } from './gateway-api';
+import { deployedGateway, deployedServiceHost, GATEWAY_API_ROUTES } from './gateway-api';
 
 /** The port protocols Istio accepts that egress configuration uses, with what each means. */
 const PROTOCOLS: [string, string][] = [
@@ -243,6 +244,115 @@ function backendCandidates(req: Request, entryPath: YamlPath): CompletionCandida
   return dedupe(out);
 }
 
+/** The name a route reference writes, trimmed; undefined when it writes none yet. */
+function refName(req: Request, entryPath: YamlPath): string | undefined {
+  const name = valueAt(req.resource.value, [...entryPath, 'name']);
+  return typeof name === 'string' && name.trim() !== '' ? name.trim() : undefined;
+}
+
+/** A port a Service or ServiceEntry declares, or a listener of a Gateway API Gateway: its name, number and protocol as written. */
+interface DeclaredPort {
+  name?: string;
+  number: number;
+  protocol?: string;
+}
+
+const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/** The ports a Service (`port`, `appProtocol` before `protocol`) or ServiceEntry (`number`) declares. */
+function declaredPorts(r: Resource): DeclaredPort[] {
+  const service = r.kind === 'Service';
+  return listOf(r.spec.ports).flatMap((p) => {
+    if (!isRecord(p)) return [];
+    const number = service ? p.port : p.number;
+    return typeof number === 'number' ? [{ name: str(p.name), number, protocol: service ? (str(p.appProtocol) ?? str(p.protocol)) : str(p.protocol) }] : [];
+  });
+}
+
+/** The listeners of a Gateway API Gateway, as ports. */
+function listenerPorts(gateway: Resource): DeclaredPort[] {
+  return listOf(gateway.spec.listeners).flatMap((l) =>
+    isRecord(l) && typeof l.port === 'number' ? [{ name: str(l.name), number: l.port, protocol: str(l.protocol) }] : [],
+  );
+}
+
+/**
+ * What a route's reference names, with the ports it declares: the Gateway API Gateway (its listeners),
+ * the Service or the ServiceEntry the reference's kind and namespace give, every version of it.
+ */
+function referencedPorts(
+  req: Request,
+  entryPath: YamlPath,
+  defaultGroup: string,
+  defaultKind: string,
+): { owner: Resource; what: string; ports: DeclaredPort[] }[] {
+  const { group, kind, namespace } = refOf(req, entryPath, defaultGroup, defaultKind);
+  const name = refName(req, entryPath);
+  if (name === undefined) return [];
+  const { index } = req.ctx;
+  if (group === GATEWAY_API && kind === 'Gateway')
+    return index
+      .find(GATEWAY_API, 'Gateway', namespace, name)
+      .map((g) => ({ owner: g, what: `listener of Gateway ${namespace}/${g.name}`, ports: listenerPorts(g) }));
+  if (group === '' && kind === 'Service') {
+    const services = index
+      .find('', 'Service', namespace, name)
+      .map((s) => ({ owner: s, what: `port of Service ${namespace}/${s.name}`, ports: declaredPorts(s) }));
+    if (services.length > 0) return services;
+    // The Service Istio deploys for a Gateway API Gateway has a port for each of its listeners.
+    const gateway = deployedGateway(index, serviceHost(name, namespace));
+    return gateway
+      ? [
+          {
+            owner: gateway,
+            what: `port of Service ${namespace}/${name}, deployed by Istio for Gateway ${namespace}/${gateway.name}`,
+            ports: listenerPorts(gateway),
+          },
+        ]
+      : [];
+  }
+  if (group === ISTIO_NETWORKING && kind === 'ServiceEntry')
+    return index
+      .find(ISTIO_NETWORKING, 'ServiceEntry', namespace, name)
+      .map((se) => ({ owner: se, what: `port of ServiceEntry ${namespace}/${se.name}`, ports: declaredPorts(se) }));
+  if (group === ISTIO_NETWORKING && kind === 'Hostname') {
+    // An Istio Hostname backend is a host of the registry, as the route's namespace sees it.
+    return registryLookup(index, name.toLowerCase(), req.resource.namespace, req.ctx.settings).flatMap((e) =>
+      e.kind === 'assumed'
+        ? []
+        : [{ owner: e.resource, what: `port of ${e.kind} ${e.resource.namespace}/${e.resource.name}`, ports: declaredPorts(e.resource) }],
+    );
+  }
+  return [];
+}
+
+/**
+ * A route's `parentRefs[].sectionName`: the listener names of the Gateway it names, or, for a Service
+ * or ServiceEntry parent (GAMMA), the names of its ports.
+ */
+function sectionCandidates(req: Request, entryPath: YamlPath): CompletionCandidate[] {
+  const out: CompletionCandidate[] = [];
+  for (const { owner, what, ports } of referencedPorts(req, entryPath, GATEWAY_API, 'Gateway')) {
+    for (const p of ports) {
+      if (p.name === undefined) continue;
+      out.push(candidate(req, p.name, `${what} (${[p.number, p.protocol].filter(Boolean).join(' ')})`, from(owner)));
+    }
+  }
+  return dedupe(out);
+}
+
+/** A route's `parentRefs[].port` or `backendRefs[].port`: the ports of what the reference names. */
+function refPortCandidates(req: Request, entryPath: YamlPath, defaultGroup: string, defaultKind: string): CompletionCandidate[] {
+  const out: CompletionCandidate[] = [];
+  for (const { owner, what, ports } of referencedPorts(req, entryPath, defaultGroup, defaultKind)) {
+    for (const p of ports) {
+      const words = [p.name, p.protocol].filter(Boolean).join(', ');
+      out.push(candidate(req, String(p.number), `${what}${words ? ` (${words})` : ''}`, from(owner)));
+    }
+  }
+  return dedupe(out);
+}
+
 function candidatesFor(req: Request): CompletionCandidate[] {
   const { cursor, resource: r } = req;
   const path = cursor.path;
@@ -250,6 +360,9 @@ function candidatesFor(req: Request): CompletionCandidate[] {
   if (r.group === GATEWAY_API && GATEWAY_API_ROUTES.includes(r.kind) && cursor.type === 'value') {
     if (matches(path, ['spec', 'parentRefs', '#', 'name'])) return parentCandidates(req, path.slice(0, -1));
     if (matches(path, ['spec', 'rules', '#', 'backendRefs', '#', 'name'])) return backendCandidates(req, path.slice(0, -1));
+    if (matches(path, ['spec', 'parentRefs', '#', 'sectionName'])) return sectionCandidates(req, path.slice(0, -1));
+    if (matches(path, ['spec', 'parentRefs', '#', 'port'])) return refPortCandidates(req, path.slice(0, -1), GATEWAY_API, 'Gateway');
+    if (matches(path, ['spec', 'rules', '#', 'backendRefs', '#', 'port'])) return refPortCandidates(req, path.slice(0, -1), '', 'Service');
     return [];
   }
   if (r.group !== ISTIO_NETWORKING) return [];
