@@ -1,7 +1,8 @@
 /**
  * Completion of names the workspace defines: gateway references, route subsets (from the
- * DestinationRules that apply), hosts, `credentialName`s (from Secrets), destination ports (from the
- * host's ServiceEntry or Service), the port protocols Istio accepts, and the names, section names and
+ * DestinationRules that apply), hosts (Sidecar egress entries as `namespace/host`), `credentialName`s
+ * (from Secrets), destination ports and a DestinationRule's port-level ports (from the host's
+ * ServiceEntry or Service), the port protocols Istio accepts, and the names, section names and
  * ports a Gateway API route gives its parents and backends, by their kind. Each candidate says where
  * it comes from.
  * The schema's own completion (keys, enums) lives in schema/completion.ts.
@@ -17,6 +18,7 @@ import { resolveHost, serviceHost, hostsOf } from '../mesh/hosts';
 import { credentialReader } from '../mesh/credentials';
 import { registryLookup } from '../mesh/registry';
 import { isVisibleIn } from '../mesh/export-defaults';
+import { rootNamespace } from '../mesh/root-namespace';
 import { effectiveDestinationRule, subsetsOf } from '../mesh/destination-rules';
 import { isRecord, listOf } from '../data';
 import type { NavigationContext } from './references';
@@ -155,6 +157,30 @@ function portCandidates(req: Request, host: string): CompletionCandidate[] {
         candidate(req, String(number), `port of ${e.kind} ${r.namespace}/${r.name}${what ? ` (${what})` : ''}`, `${from(r)} Declared for host \`${host}\`.`),
       );
     }
+  }
+  return dedupe(out);
+}
+
+/**
+ * Entries for a Sidecar's `egress[].hosts`: `<namespace>/<host>` for each ServiceEntry host and Service
+ * FQDN the Sidecar's namespace sees (`.` for its own namespace), as sidecar.go matches them: the
+ * namespace part is where the service is declared, and a Service is named by its FQDN, never a short name.
+ * The root namespace's Sidecar applies to every namespace, so it is offered every service.
+ */
+function sidecarHostCandidates(req: Request): CompletionCandidate[] {
+  const { index } = req.ctx;
+  const sidecar = req.resource;
+  const everywhere = sidecar.namespace === rootNamespace(index) && !isRecord(sidecar.spec.workloadSelector);
+  const entry = (r: Resource, host: string) => `${r.namespace === sidecar.namespace ? '.' : r.namespace}/${host}`;
+  const out: CompletionCandidate[] = [];
+  for (const se of index.ofKind('ServiceEntry', ISTIO_NETWORKING)) {
+    if (!everywhere && !isVisibleIn(index, se, sidecar.namespace)) continue;
+    for (const h of hostsOf(se)) out.push(candidate(req, entry(se, h), `ServiceEntry ${se.namespace}/${se.name}`, `${from(se)} Imports host \`${h}\`.`));
+  }
+  for (const s of index.ofKind('Service', '')) {
+    if (!s.name || (!everywhere && !isVisibleIn(index, s, sidecar.namespace))) continue;
+    const host = serviceHost(s.name, s.namespace);
+    out.push(candidate(req, entry(s, host), `Service ${s.namespace}/${s.name}`, `${from(s)} Imports host \`${host}\`.`, `1_${host}`));
   }
   return dedupe(out);
 }
@@ -382,9 +408,14 @@ function candidatesFor(req: Request): CompletionCandidate[] {
     }
     return [];
   }
+  // A Sidecar's egress hosts are `namespace/host` entries; an entry being typed is a sequence item.
+  if (r.kind === 'Sidecar' && matches(path, ['spec', 'egress', '#', 'hosts', '#'])) return sidecarHostCandidates(req);
   if (cursor.type !== 'value') return [];
   const last = path[path.length - 1];
   if (r.kind === 'DestinationRule' && matches(path, ['spec', 'host'])) return hostCandidates(req);
+  // A port-level traffic policy applies to a port of the rule's host.
+  if (r.kind === 'DestinationRule' && last === 'number' && path[path.length - 2] === 'port' && path[path.length - 4] === 'portLevelSettings')
+    return typeof r.spec.host === 'string' ? portCandidates(req, resolveHost(r.spec.host, r.namespace)) : [];
   if ((r.kind === 'DestinationRule' || r.kind === 'Gateway') && last === 'credentialName' && path[path.length - 2] === 'tls') return credentialCandidates(req);
   if (last === 'protocol' && (matches(path, ['spec', 'ports', '#', 'protocol']) || path[path.length - 2] === 'port')) return protocolCandidates(req);
   return [];

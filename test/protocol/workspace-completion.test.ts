@@ -1,9 +1,9 @@
 /**
- * Completion of a Gateway API route's section names and ports over stdio, on the Gateway API scenario
- * of Istio's egress gateway task (../shared/corpus/istio-docs/egress-gateway/http-gateway-api): a
- * parentRef's `sectionName` and `port` from the Gateway's listeners or, for a ServiceEntry parent
- * (GAMMA), from its ports; a backendRef's `port` from the Service Istio deploys for the Gateway. Each
- * item says where it comes from.
+ * Completion of workspace names over stdio, on the Gateway API scenario of Istio's egress gateway task
+ * (../shared/corpus/istio-docs/egress-gateway/http-gateway-api): a route's parentRef `sectionName` and
+ * `port` from the Gateway's listeners or, for a ServiceEntry parent (GAMMA), from its ports; a
+ * backendRef's `port` from the Service Istio deploys for the Gateway; a Sidecar's egress hosts as
+ * `namespace/host`; a DestinationRule's port-level ports from its host. Each item says where it comes from.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,7 +23,7 @@ let client: TestClient;
 
 before(async () => {
   if (NEEDS_CORPUS.skip) return;
-  workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-egress-route-completion-'));
+  workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-egress-workspace-completion-'));
   for (const f of fs.readdirSync(SCENARIO)) fs.copyFileSync(path.join(SCENARIO, f), path.join(workspace, f));
   client = await startClient(workspace);
 });
@@ -83,6 +83,33 @@ test('a route’s sectionName and port complete from the listeners and ports of 
   assert.deepEqual(await complete('      port: ', 0), [
     '80 — port of Service default/cnn-egress-gateway-istio, deployed by Istio for Gateway default/cnn-egress-gateway (http, HTTP) — ' +
       'From Gateway default/cnn-egress-gateway (02-k8s-gateway-cnn-egress-gateway.yaml).',
+  ]);
+  client.close(uri);
+});
+
+test('a Sidecar egress entry completes as namespace/host, and a port-level policy completes the ports of its rule’s host', NEEDS_CORPUS, async () => {
+  const uri = fileUri(path.join(workspace, 'new-policy.yaml'));
+  const text =
+    'apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata:\n  name: default\nspec:\n  egress:\n  - hosts:\n    - istio-system/*\n    - \n---\n' +
+    'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: cnn\nspec:\n  host: edition.cnn.com\n  trafficPolicy:\n' +
+    '    portLevelSettings:\n    - port:\n        number: \n';
+  client.open(uri, text, 1);
+  const doc = TextDocument.create(uri, 'yaml', 1, text);
+  const complete = async (needle: string) => {
+    const result = (await client.connection.sendRequest(CompletionRequest.type, {
+      textDocument: { uri },
+      position: doc.positionAt(text.indexOf(needle) + needle.length),
+    })) as CompletionList | CompletionItem[];
+    return (Array.isArray(result) ? result : result.items)
+      .filter((i) => /^(ServiceEntry|Service|port of) /.test(i.detail ?? ''))
+      .map((i) => `${i.label} — ${i.detail} — ${(i.documentation as MarkupContent).value}`);
+  };
+  assert.deepEqual(await complete('istio-system/*\n    - '), [
+    './edition.cnn.com — ServiceEntry default/cnn — From ServiceEntry default/cnn (01-serviceentry-cnn.yaml). Imports host `edition.cnn.com`.',
+  ]);
+  assert.deepEqual(await complete('number: '), [
+    '80 — port of ServiceEntry default/cnn (http-port, HTTP) — From ServiceEntry default/cnn (01-serviceentry-cnn.yaml). Declared for host `edition.cnn.com`.',
+    '443 — port of ServiceEntry default/cnn (https, HTTPS) — From ServiceEntry default/cnn (01-serviceentry-cnn.yaml). Declared for host `edition.cnn.com`.',
   ]);
   client.close(uri);
 });
