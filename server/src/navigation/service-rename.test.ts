@@ -207,3 +207,80 @@ endpoints:
   assert.equal(after, files['file:///ws/db.yaml'].replaceAll('external-db\n', 'orders-db\n'));
   assert.match(after, /name: external-db-1\n/, 'the EndpointSlice keeps its own name');
 });
+
+test('renaming the Service of a custom egress gateway edits the mesh route to it; the workspace checks as before', () => {
+  const files: Record<string, string> = {
+    // A Deployment and Service of an egress gateway in namespace egress, written in flow style.
+    'file:///ws/gateway.yaml': fs.readFileSync(path.resolve(__dirname, '../../../../test/fixtures/custom-egress-gateway.yaml'), 'utf8'),
+    'file:///ws/routes.yaml': `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata:
+  name: cnn
+spec:
+  hosts:
+  - edition.cnn.com
+  ports:
+  - number: 80
+    name: http
+    protocol: HTTP
+  resolution: DNS
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata:
+  name: egress
+  namespace: egress
+spec:
+  selector:
+    istio: egress-custom
+  servers:
+  - port:
+      number: 80
+      name: http
+      protocol: HTTP
+    hosts:
+    - edition.cnn.com
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: cnn
+spec:
+  hosts:
+  - edition.cnn.com
+  gateways:
+  - mesh
+  - egress/egress
+  http:
+  - match:
+    - gateways:
+      - mesh
+      port: 80
+    route:
+    - destination:
+        host: egress-gateway.egress.svc.cluster.local
+        port:
+          number: 80
+  - match:
+    - gateways:
+      - egress/egress
+      port: 80
+    route:
+    - destination:
+        host: edition.cnn.com
+        port:
+          number: 80
+`,
+  };
+  const { index, ctx } = workspace(files);
+  const result = rename(siteOf(ctx, index, 'file:///ws/routes.yaml', 'egress-gateway.egress.svc'), 'egress-gw', ctx);
+  assert.ok('changes' in result, JSON.stringify(result));
+  const after = applied(files, result.changes);
+  assert.match(after['file:///ws/gateway.yaml'], /kind: Service\nmetadata: \{name: egress-gw, namespace: egress\}/);
+  assert.match(after['file:///ws/gateway.yaml'], /kind: Deployment\nmetadata: \{name: egress-gateway,/, 'the Deployment is not the Service');
+  assert.match(after['file:///ws/routes.yaml'], /host: egress-gw\.egress\.svc\.cluster\.local\n/);
+  assert.deepEqual(findings(after), findings(files));
+  // Half the edit (the Service alone) leaves the mesh route without its host.
+  const half = { ...files, 'file:///ws/gateway.yaml': after['file:///ws/gateway.yaml'] };
+  assert.ok(findings(half).includes('routes.yaml vs-unknown-host'), findings(half).join(', '));
+});
