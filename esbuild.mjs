@@ -1,4 +1,4 @@
-// Bundles the entry points the package ships: the VS Code client, the language server, the CLI,
+// Bundles the entry points the package ships: the VS Code client, the language server, the CLI, their parse worker,
 // and the traffic map view's script and stylesheet (for a webview: browser code, no Node).
 // It also writes the snippets the manifest contributes for "Insert Snippet": those of
 // snippets/egress.code-snippets without their prefixes, so that VS Code leaves them out of
@@ -61,6 +61,8 @@ const builds = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...common, entryPoints: [entries.server], outfile: 'dist/server.js' },
   { ...common, entryPoints: [entries.cli], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The worker threads that parse files for the server's start-up scan and the CLI (server/src/node/parse-pool.ts).
+  { ...common, entryPoints: ['server/src/node/parse-worker.ts'], outfile: 'dist/parse-worker.js' },
   { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['client/webview/map.ts'], outfile: 'dist/map.js' },
   { ...common, entryPoints: ['client/webview/map.css'], outfile: 'dist/map.css' },
 ];

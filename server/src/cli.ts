@@ -8,12 +8,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { URI } from 'vscode-uri';
-import { parseFile } from './parse/parse';
+import { parsedFileOf, type ParsedRecord } from './parse/parsed-record';
 import { WorkspaceIndex } from './index/workspace-index';
 import { meshPartition } from './index/meshes';
 import { Checker } from './check/checker';
 import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings';
 import { compileFilter, listFiles, readTextSync } from './node/workspace';
+import { MIN_FILES_FOR_WORKERS, ParsePool, parseWorkerCount } from './node/parse-pool';
 import { errorReporter } from './faults';
 import { severityProblems } from './check/severity-setting';
 import { loadSchemaStore } from './node/schemas';
@@ -114,43 +115,58 @@ function shownPath(file: string): string {
   return path.relative(process.cwd(), file).split(path.sep).join('/') || path.basename(file);
 }
 
-/** Indexes the given files and folders (`-` for standard input) as one workspace; `displayPath` names each file as the user wrote it. */
+/**
+ * Indexes the given files and folders (`-` for standard input) as one workspace; `displayPath` names each file as the user wrote it.
+ * Files are read here, in order, and parsed by worker threads when there are enough of them (node/parse-pool.ts);
+ * they are indexed in the same order either way.
+ */
 async function loadWorkspace(targets: string[], settings: Settings): Promise<{ index: WorkspaceIndex; displayPath: Map<string, string> }> {
   const globErrors = compileFilter(settings).errors;
   if (globErrors.length) throw new UsageError(globErrors.map((e) => `--${e}`).join('\n'));
   const index = new WorkspaceIndex();
   const displayPath = new Map<string, string>();
   const roots: string[] = [];
-  for (const target of targets) {
-    if (target === '-') {
-      const uri = 'stdin:/stdin.yaml';
-      index.setFile(parseFile(uri, fs.readFileSync(0, 'utf8')));
-      displayPath.set(uri, '<stdin>');
-      continue;
-    }
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(target);
-    } catch {
-      throw new UsageError(`${target}: no such file or folder`);
-    }
-    if (stat.isDirectory()) roots.push(URI.file(path.resolve(target)).toString());
-    // A folder that cannot be listed is skipped with a warning, as an unreadable file is.
-    const unreadable = (folder: string, reason: string) => console.error(`istio-egress: ${shownPath(folder)}: cannot be read (${reason}); skipped.`);
-    const files = stat.isDirectory() ? await listFiles(path.resolve(target), settings, unreadable) : [path.resolve(target)];
-    for (const file of files) {
-      const uri = URI.file(file).toString();
-      if (displayPath.has(uri)) continue;
-      const shown = shownPath(file);
-      // One unreadable file (permissions, a FIFO, deleted meanwhile) is skipped with a warning, not the end of the run.
-      const read = readTextSync(file);
-      if ('error' in read) {
-        console.error(`istio-egress: ${shown}: cannot be read (${read.error}); skipped.`);
+  const read: { uri: string; text: string; record?: Promise<ParsedRecord | undefined> }[] = [];
+  let pool: ParsePool | undefined;
+  try {
+    for (const target of targets) {
+      if (target === '-') {
+        const uri = 'stdin:/stdin.yaml';
+        read.push({ uri, text: fs.readFileSync(0, 'utf8') });
+        displayPath.set(uri, '<stdin>');
         continue;
       }
-      index.setFile(parseFile(uri, read.text));
-      displayPath.set(uri, shown);
+      let stat: fs.Stats;
+      try {
+        stat = fs.statSync(target);
+      } catch {
+        throw new UsageError(`${target}: no such file or folder`);
+      }
+      if (stat.isDirectory()) roots.push(URI.file(path.resolve(target)).toString());
+      // A folder that cannot be listed is skipped with a warning, as an unreadable file is.
+      const unreadable = (folder: string, reason: string) => console.error(`istio-egress: ${shownPath(folder)}: cannot be read (${reason}); skipped.`);
+      const files = stat.isDirectory() ? await listFiles(path.resolve(target), settings, unreadable) : [path.resolve(target)];
+      if (!pool && read.length + files.length >= MIN_FILES_FOR_WORKERS) {
+        pool = new ParsePool({ size: parseWorkerCount(false), report: errorReporter((message) => console.error(message)) });
+      }
+      for (const file of files) {
+        const uri = URI.file(file).toString();
+        if (displayPath.has(uri)) continue;
+        const shown = shownPath(file);
+        // One unreadable file (permissions, a FIFO, deleted meanwhile) is skipped with a warning, not the end of the run.
+        const content = readTextSync(file);
+        if ('error' in content) {
+          console.error(`istio-egress: ${shown}: cannot be read (${content.error}); skipped.`);
+          continue;
+        }
+        read.push({ uri, text: content.text, record: pool?.parse(uri, content.text) });
+        displayPath.set(uri, shown);
+      }
     }
+    for (const { uri, text, record } of read) index.setFile(parsedFileOf(uri, text, await record));
+  } finally {
+    // Stopped as soon as the files are parsed: the workers would keep the process alive.
+    await pool?.close();
   }
   index.setMeshes(meshPartition(settings.clusters, roots));
   return { index, displayPath };

@@ -1,6 +1,6 @@
 /**
  * The language server's entry point: a connection over stdio (`--stdio`) or IPC (when started by the
- * VS Code client), and the Node implementations of reading files and loading schemas.
+ * VS Code client), and the Node implementations of reading files, parsing them on worker threads and loading schemas.
  */
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from './server';
@@ -8,6 +8,7 @@ import { listFiles, readText } from './node/workspace';
 import { loadSchemaStore } from './node/schemas';
 import type { SchemaStore } from './schema/catalogue';
 import { MessageWatch } from './features/slices';
+import { MIN_FILES_FOR_WORKERS, ParsePool, parseWorkerCount } from './node/parse-pool';
 
 /** Input that has come in and not been dispatched yet, so that background work lets it through first. */
 const messages = new MessageWatch();
@@ -29,4 +30,6 @@ startServer(connection, {
   readFile: readText,
   schemas: () => (store ??= loadSchemaStore()),
   messages,
+  // The main thread keeps indexing and answering the editor meanwhile: one core is left to it.
+  parserFor: (files, report) => (files >= MIN_FILES_FOR_WORKERS ? new ParsePool({ size: parseWorkerCount(true), report }) : undefined),
 });

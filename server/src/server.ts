@@ -19,6 +19,7 @@ import {
 } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
 import { parseFile, type ParsedFile } from './parse/parse';
+import { parsedFileOf, type FileParser, type ParsedRecord } from './parse/parsed-record';
 import { WorkspaceIndex } from './index/workspace-index';
 import { meshPartition } from './index/meshes';
 import { Checker } from './check/checker';
@@ -51,6 +52,7 @@ import { SummaryRequests } from './features/summary-requests';
 import { errorReporter } from './faults';
 import { severityProblems } from './check/severity-setting';
 import { isRecord } from './data';
+import type { FaultReport } from './model';
 
 export interface ServerIO {
   /** Absolute paths of the files to index under a folder; folders it cannot list go to `unreadable`. */
@@ -59,11 +61,18 @@ export interface ServerIO {
   schemas(): SchemaStore;
   /** Whether a message from the editor waits, so that background work lets it through first. */
   messages?: MessageWatch;
+  /**
+   * Parsers on other threads for a scan of `files` files (node/parse-pool.ts), or undefined when the scan
+   * should parse them itself; faults go to `report`. The scan closes what it is given when it ends.
+   */
+  parserFor?(files: number, report: (fault: FaultReport) => void): FileParser | undefined;
 }
 
 const PUBLISH_DELAY_MS = 20;
 /** Files the start-up scan reads ahead of the one it parses. */
 const READ_AHEAD = 8;
+/** Files the start-up scan reads and hands to other threads to parse ahead of the one it indexes, when it has them. */
+const PARSE_AHEAD = 32;
 /** More diagnostics than this in one file help nobody and make every publish slow; the first ones are shown. */
 const MAX_DIAGNOSTICS = 1000;
 
@@ -92,6 +101,8 @@ export function startServer(connection: Connection, io: ServerIO): void {
   /** While the start-up scan runs; the status bar's summary waits for it, as the scan ends by starting the summary afresh. */
   let scanning = false;
   let activeScans = 0;
+  /** The parse threads of the scans running, stopped when the server shuts down. */
+  const parsers = new Set<FileParser>();
   /** Watcher events and document opens and closes, so that a scan does not store a read that one of them has overtaken. */
   const fileEvents = new FileEvents();
   /** Events matter only to a scan running (its reads note the moment they start); none is kept between scans. */
@@ -277,35 +288,48 @@ export function startServer(connection: Connection, io: ServerIO): void {
     const seen = new Set<string>();
     let lastReport = 0;
     const slices = new Slices(io.messages);
-    // Files are read a few ahead of the one being parsed, so that parsing never waits for the disk.
-    const reads = new Map<number, { text: Promise<string | undefined>; since: number }>();
+    // Files are read a few ahead of the one being indexed, so that it never waits for the disk; with parse
+    // threads, each is parsed there as soon as it is read, and only indexed here, in order.
+    const parser = io.parserFor?.(paths.length, reportError);
+    if (parser) parsers.add(parser);
+    const reads = new Map<number, { text: Promise<string | undefined>; record?: Promise<ParsedRecord | undefined>; since: number }>();
     const readAhead = (from: number) => {
-      for (let j = from; j < Math.min(paths.length, from + READ_AHEAD); j++) {
+      for (let j = from; j < Math.min(paths.length, from + (parser ? PARSE_AHEAD : READ_AHEAD)); j++) {
         if (reads.has(j)) continue;
         const read = io.readFile(paths[j]);
         // A failed read is reported when its turn comes, by the await below.
         read.catch(() => undefined);
-        reads.set(j, { text: read, since: fileEvents.now() });
+        const uri = URI.file(paths[j]).toString();
+        const record = parser && read.then((text) => (text === undefined ? undefined : parser.parse(uri, text))).catch(() => undefined);
+        reads.set(j, { text: read, record, since: fileEvents.now() });
       }
     };
-    for (let i = 0; i < paths.length; i++) {
-      const uri = URI.file(paths[i]).toString();
-      seen.add(uri);
-      readAhead(i);
-      const read = reads.get(i)!;
-      reads.delete(i);
-      if (!documents.get(uri)) {
-        const text = await read.text;
-        if (text === undefined) unreadable.push(paths[i]);
-        // The file may have been opened while it was read: the editor's unsaved text wins then; and a watcher
-        // event for it (changed, deleted) may have been handled meanwhile: the index has the newer state then.
-        if (text !== undefined && !documents.get(uri) && !fileEvents.touchedSince(uri, read.since)) index.setFile(parseFile(uri, text));
+    try {
+      for (let i = 0; i < paths.length; i++) {
+        const uri = URI.file(paths[i]).toString();
+        seen.add(uri);
+        readAhead(i);
+        const read = reads.get(i)!;
+        reads.delete(i);
+        if (!documents.get(uri)) {
+          const text = await read.text;
+          const record = await read.record;
+          if (text === undefined) unreadable.push(paths[i]);
+          // The file may have been opened while it was read: the editor's unsaved text wins then; and a watcher
+          // event for it (changed, deleted) may have been handled meanwhile: the index has the newer state then.
+          if (text !== undefined && !documents.get(uri) && !fileEvents.touchedSince(uri, read.since)) index.setFile(parsedFileOf(uri, text, record));
+        }
+        if (progress && (i - lastReport >= 200 || i === paths.length - 1)) {
+          lastReport = i;
+          progress.report(Math.round(((i + 1) / paths.length) * 100), `${i + 1}/${paths.length} files`);
+        }
+        await slices.next();
       }
-      if (progress && (i - lastReport >= 200 || i === paths.length - 1)) {
-        lastReport = i;
-        progress.report(Math.round(((i + 1) / paths.length) * 100), `${i + 1}/${paths.length} files`);
+    } finally {
+      if (parser) {
+        parsers.delete(parser);
+        await parser.close();
       }
-      await slices.next();
     }
     for (const uri of [...index.uris()]) if (!seen.has(uri) && !documents.get(uri)) index.removeFile(uri);
     progress?.done();
@@ -373,6 +397,10 @@ export function startServer(connection: Connection, io: ServerIO): void {
       },
       serverInfo: { name: 'istio-egress' },
     };
+  });
+
+  connection.onShutdown(async () => {
+    await Promise.all([...parsers].map((p) => p.close()));
   });
 
   connection.onInitialized(async () => {

@@ -21,7 +21,18 @@ test('dist/extension.js carries no server code: no YAML parser, no schemas, no a
 });
 
 test('no bundle carries the test-only helper that finds the data beside the checkout', () => {
-  for (const bundle of ['extension.js', 'server.js', 'cli.js']) {
+  for (const bundle of ['extension.js', 'server.js', 'cli.js', 'parse-worker.js']) {
     assert.ok(!fs.readFileSync(path.join(dist, bundle), 'utf8').includes('sharedPath'), `dist/${bundle} holds the test data helper`);
   }
+});
+
+test('the parse worker is its own small bundle beside the server and the CLI, and the package carries it', () => {
+  const worker = fs.readFileSync(path.join(dist, 'parse-worker.js'), 'utf8');
+  assert.ok(worker.includes('composeNode'), 'the worker parses YAML');
+  // Each worker's memory counts in the process: it loads no schemas, validators or analyzers.
+  for (const marker of ['ajv', 'vs-unknown-gateway', 'schemas/index.json']) assert.ok(!worker.includes(marker), `dist/parse-worker.js holds ${marker}`);
+  for (const bundle of ['server.js', 'cli.js'])
+    assert.ok(fs.readFileSync(path.join(dist, bundle), 'utf8').includes('"parse-worker.js"'), `${bundle} starts it`);
+  const packaged = fs.readFileSync(path.resolve(dist, '..', '.vscodeignore'), 'utf8').split('\n');
+  assert.ok(packaged.includes('!dist/parse-worker.js'), 'the .vsix carries dist/parse-worker.js');
 });

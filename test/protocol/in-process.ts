@@ -2,12 +2,14 @@
  * The real server (`startServer`) in this process, over a real LSP connection on in-memory streams,
  * with its file reads under the test's control: a test can hold the read of one file open, act while
  * the server waits for it (open the document, send a watcher event), then let it finish. This makes
- * races that depend on the disk's timing happen every time.
+ * races that depend on the disk's timing happen every time. As the real server does for a large
+ * enough workspace, the scan parses the files it reads on a worker thread.
  */
 import { PassThrough } from 'node:stream';
 import { createConnection } from 'vscode-languageserver/node';
 import { startServer, type ServerIO } from '../../server/src/server';
 import { listFiles, readText } from '../../server/src/node/workspace';
+import { MIN_FILES_FOR_WORKERS, ParsePool } from '../../server/src/node/parse-pool';
 import { loadSchemaStore } from '../../server/src/node/schemas';
 import type { SchemaStore } from '../../server/src/schema/catalogue';
 import { connectClient, type ClientOptions, type IndexedInfo, type TestClient } from './lsp-client';
@@ -28,6 +30,8 @@ export interface InProcessClient extends TestClient {
   hold(path: string): HeldRead;
   /** The reads held from the start (`holdAtStart`), by path. */
   held: Map<string, HeldRead>;
+  /** How many scans have parsed their files on worker threads, as the real server does for workspaces large enough. */
+  readonly threadedScans: number;
 }
 
 let store: SchemaStore | undefined;
@@ -55,7 +59,14 @@ export async function startInProcess(
       return text;
     },
     schemas: () => (store ??= loadSchemaStore()),
+    // As main.ts does, with one worker.
+    parserFor: (files, report) => {
+      if (files < MIN_FILES_FOR_WORKERS) return undefined;
+      threadedScans++;
+      return new ParsePool({ size: 1, report });
+    },
   };
+  let threadedScans = 0;
   const hold = (path: string): HeldRead => {
     let ask!: () => void;
     let release!: () => void;
@@ -81,5 +92,8 @@ export async function startInProcess(
     ...client,
     hold,
     held,
+    get threadedScans() {
+      return threadedScans;
+    },
   };
 }

@@ -59,6 +59,7 @@ test("a file opened while the start-up scan reads it is checked in the editor's 
   await client.waitForDiagnostics(uri, (ds) => enumLines(ds).includes(8), 20_000);
   read.release();
   await client.indexed;
+  assert.equal(client.threadedScans, 1, 'the scan parsed its files on a worker thread, as the server does for a workspace of this size');
   await settled();
   assert.deepEqual(enumLines(client.diagnostics.get(uri)), [8], "the editor's text is checked, not the disk's");
   const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 8, character: 4 } });

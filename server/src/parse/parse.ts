@@ -134,7 +134,15 @@ function skippedFile(uri: string, text: string, skipped: SkipReason, problems: F
 }
 
 export function parseFile(uri: string, text: string): ParsedFile {
-  if (looksBinary(text)) return skippedFile(uri, text, 'binary', [], false);
+  return parseFileParts(uri, text).file;
+}
+
+/**
+ * `parseFile`, and where each document's part of the text starts when the documents can be parsed
+ * one by one (see `parseTrees`): what `parsed-record.ts` needs to rebuild the file elsewhere.
+ */
+export function parseFileParts(uri: string, text: string): { file: ParsedFile; parts?: number[] } {
+  if (looksBinary(text)) return { file: skippedFile(uri, text, 'binary', [], false) };
   const source = yamlSource(text);
   const ownedByText = OWNED_TEXT.test(source.slice(0, 1 << 20));
   if (text.length > MAX_FILE_BYTES) {
@@ -149,7 +157,7 @@ export function parseFile(uri: string, text: string): ParsedFile {
       start: 0,
       end: Math.min(text.indexOf('\n') < 0 ? text.length : text.indexOf('\n'), 200),
     };
-    return skippedFile(uri, text, 'too-large', [finding], ownedByText);
+    return { file: skippedFile(uri, text, 'too-large', [finding], ownedByText) };
   }
   const template = findTemplate(source);
   if (template) {
@@ -159,7 +167,7 @@ export function parseFile(uri: string, text: string): ParsedFile {
       message: 'This file is a Helm or Go template; istio-egress skips it. Check the rendered output instead (helm template … | istio-egress check -).',
       ...template,
     };
-    return skippedFile(uri, text, 'helm', [finding], ownedByText);
+    return { file: skippedFile(uri, text, 'helm', [finding], ownedByText) };
   }
 
   const problems: Finding[] = [];
@@ -168,7 +176,7 @@ export function parseFile(uri: string, text: string): ParsedFile {
   const deepAt = unclosedFlowDepth(source, MAX_FLOW_DEPTH);
   if (deepAt >= 0) {
     problems.push(internalLimit(new RangeError('flow collections nested too deeply'), deepAt, source));
-    return { uri, text, documents, resources, problems, owned: ownedByText };
+    return { file: { uri, text, documents, resources, problems, owned: ownedByText } };
   }
   let asts: Document.Parsed[];
   let parts: number[] | undefined;
@@ -176,25 +184,9 @@ export function parseFile(uri: string, text: string): ParsedFile {
     ({ trees: asts, parts } = parseTrees(source));
   } catch (e) {
     problems.push(internalLimit(e, 0, source));
-    return { uri, text, documents, resources, problems, owned: ownedByText };
+    return { file: { uri, text, documents, resources, problems, owned: ownedByText } };
   }
-  const syntax = new SyntaxTrees(asts, text.length, {
-    all: () => {
-      const again = parseTrees(source).trees;
-      for (const ast of again) prepareTree(ast, text);
-      return again;
-    },
-    parts: parts && {
-      sizes: parts.map((start, i) => (parts[i + 1] ?? source.length) - start),
-      one: (i) => {
-        const ast = parseTree(source, parts[i], parts[i + 1] ?? source.length);
-        // The document must come back where it was; anything else is parsed as the whole file.
-        if (!ast || ast.range[0] !== documents[i]?.start || ast.range[2] !== documents[i]?.end) return undefined;
-        prepareTree(ast, text);
-        return ast;
-      },
-    },
-  });
+  const syntax = syntaxTreesOf(text, documents, parts, asts);
   asts.forEach((ast, index) => {
     problems.push(...yamlErrorFindings(ast));
     const [start, , end] = ast.range;
@@ -234,7 +226,32 @@ export function parseFile(uri: string, text: string): ParsedFile {
   });
   const owned = ownedByText || resources.some((r) => r.family === 'istio' || r.family === 'mesh-config');
   const kustomization = isKustomizationUri(uri) ? kustomizationOf(documents[0]?.value) : undefined;
-  return { uri, text, documents, resources, problems, owned, syntax, ...(kustomization ? { kustomization } : {}) };
+  return { file: { uri, text, documents, resources, problems, owned, syntax, ...(kustomization ? { kustomization } : {}) }, parts };
+}
+
+/**
+ * The syntax trees of a file's documents: `trees` when they were just parsed, else none until one is
+ * read, when it is parsed again from `text` (only that document's part when `parts` says where it is).
+ */
+export function syntaxTreesOf(text: string, documents: readonly ParsedDocument[], parts: number[] | undefined, trees?: Document.Parsed[]): SyntaxTrees {
+  const source = yamlSource(text);
+  return new SyntaxTrees(trees, text.length, {
+    all: () => {
+      const again = parseTrees(source).trees;
+      for (const ast of again) prepareTree(ast, text);
+      return again;
+    },
+    parts: parts && {
+      sizes: parts.map((start, i) => (parts[i + 1] ?? source.length) - start),
+      one: (i) => {
+        const ast = parseTree(source, parts[i], parts[i + 1] ?? source.length);
+        // The document must come back where it was; anything else is parsed as the whole file.
+        if (!ast || ast.range[0] !== documents[i]?.start || ast.range[2] !== documents[i]?.end) return undefined;
+        prepareTree(ast, text);
+        return ast;
+      },
+    },
+  });
 }
 
 /**

@@ -35,14 +35,15 @@ export class SyntaxTrees {
   private chars: number;
 
   constructor(
-    trees: Document.Parsed[],
+    /** The trees just parsed; undefined when the file was parsed elsewhere (a worker thread) and they are parsed here only when read. */
+    trees: Document.Parsed[] | undefined,
     /** The file's text length. */
     private readonly size: number,
     private readonly reparse: Reparse,
   ) {
-    this.trees = trees;
-    this.chars = size;
-    this.remember();
+    this.trees = trees ?? [];
+    this.chars = trees ? size : 0;
+    if (trees) this.remember();
   }
 
   /** The tree of document `index` of the file. */

@@ -1,0 +1,90 @@
+/**
+ * A parsed file as plain data that can cross to another thread (structured clone): what `parseFile`
+ * gives without the syntax trees, the resources' back-pointers and anything else derived cheaply.
+ * A worker thread parses a file into a record; the main thread rebuilds from it a `ParsedFile` equal
+ * to what `parseFile` would give, whose trees start dropped and are parsed again when read (see
+ * syntax-trees.ts). It owns that conversion, not the threads (see node/parse-pool.ts).
+ */
+import type { Finding } from '../model';
+import { parseFile, parseFileParts, syntaxTreesOf, type ParsedDocument, type ParsedFile } from './parse';
+import { toResource, type Resource } from './resource';
+import { isKustomizationUri, kustomizationOf } from './kustomization';
+
+export interface ParsedRecord {
+  documents: { start: number; end: number; value: unknown }[];
+  problems: Finding[];
+  skipped?: ParsedFile['skipped'];
+  owned: boolean;
+  /** Whether the documents have syntax trees: not for skipped files nor files the parser refused. */
+  trees: boolean;
+  /** Where each document's part of the text starts, when the documents can be parsed one by one. */
+  parts?: number[];
+}
+
+/** Parses files elsewhere (worker threads, see node/parse-pool.ts). */
+export interface FileParser {
+  /** The file's record; undefined when the file is to be parsed on this thread (`parsedFileOf` does). */
+  parse(uri: string, text: string): Promise<ParsedRecord | undefined>;
+  /** Stops parsing elsewhere; files not parsed yet come back without a record. */
+  close(): Promise<void>;
+}
+
+/**
+ * Parses a file into a record; undefined when the file must be parsed where it is used: its mesh
+ * config keeps a syntax tree and offset mapping (mesh-config.ts), or its data holds a `!!binary`
+ * Buffer, which a structured clone would turn into a plain Uint8Array.
+ */
+export function parsedRecord(uri: string, text: string): ParsedRecord | undefined {
+  const { file, parts } = parseFileParts(uri, text);
+  // The record carries no trees: kept here, they would only fill this thread's share of the budget (syntax-trees.ts).
+  file.syntax?.drop();
+  if (file.resources.some((r) => r.meshConfig)) return undefined;
+  if (text.includes('binary') && file.documents.some((d) => holdsBuffer(d.value))) return undefined;
+  return {
+    documents: file.documents.map((d) => ({ start: d.start, end: d.end, value: d.value })),
+    problems: file.problems,
+    ...(file.skipped ? { skipped: file.skipped } : {}),
+    owned: file.owned,
+    trees: file.syntax !== undefined,
+    ...(parts ? { parts } : {}),
+  };
+}
+
+/** The file a record stands for, as `parseFile(uri, text)` gives it; without a record, `parseFile` itself. */
+export function parsedFileOf(uri: string, text: string, record: ParsedRecord | undefined): ParsedFile {
+  if (!record) return parseFile(uri, text);
+  const { problems, owned } = record;
+  if (record.skipped) return { uri, text, documents: [], resources: [], problems, skipped: record.skipped, owned };
+  const documents: ParsedDocument[] = [];
+  const resources: Resource[] = [];
+  if (!record.trees) return { uri, text, documents, resources, problems, owned };
+  const syntax = syntaxTreesOf(text, documents, record.parts);
+  record.documents.forEach(({ start, end, value }, index) => {
+    const document: ParsedDocument = {
+      index,
+      start,
+      end,
+      value,
+      get ast() {
+        return syntax.tree(index);
+      },
+    };
+    const resource = toResource(uri, document);
+    if (resource) {
+      document.resource = resource;
+      resources.push(resource);
+    }
+    documents.push(document);
+  });
+  const kustomization = isKustomizationUri(uri) ? kustomizationOf(documents[0]?.value) : undefined;
+  return { uri, text, documents, resources, problems, owned, syntax, ...(kustomization ? { kustomization } : {}) };
+}
+
+/** Whether plain data holds a Buffer anywhere (aliases may share objects, so each is visited once). */
+function holdsBuffer(value: unknown, seen = new Set<object>()): boolean {
+  if (value === null || typeof value !== 'object' || seen.has(value)) return false;
+  if (Buffer.isBuffer(value)) return true;
+  seen.add(value);
+  const children = value instanceof Map ? [...value.keys(), ...value.values()] : value instanceof Set ? [...value] : Object.values(value);
+  return children.some((child) => holdsBuffer(child, seen));
+}
