@@ -47,8 +47,8 @@ import { PathSummary } from './navigation/path-summary';
 import { bundleDefaults, bundleFor } from './features/generate';
 import { checkedBundleParams, fileFolders } from './features/faults';
 import { FileEvents } from './features/file-events';
-import { SLICE_MS, Slices, yieldToMessages, type MessageWatch } from './features/slices';
-import { SummaryRequests } from './features/summary-requests';
+import { Slices, type MessageWatch } from './features/slices';
+import { SummaryRequests, summaryPause } from './features/summary-requests';
 import { errorReporter } from './faults';
 import { severityProblems } from './check/severity-setting';
 import { isRecord } from './data';
@@ -491,22 +491,16 @@ export function startServer(connection: Connection, io: ServerIO): void {
 
   connection.onRequest(BundleDefaultsRequest, () => bundleDefaults(index, settings));
   connection.onRequest(GenerateBundleRequest, (p) => bundleFor(index, settings, checkedBundleParams(p)));
-  /**
-   * Lets the summary's path computation pause when its slice is used up, and resume only once no
-   * edit or re-check is waiting, so that it never delays diagnostics, completion or hover.
-   */
+  /** The summary's passes take slices behind the scan, and mostly behind edits and re-checks (see `summaryPause`). */
   const summarySlices = new Slices(io.messages);
-  const summaryPause = (): Promise<void> | undefined => {
-    if (!summarySlices.due()) return undefined;
-    return (async () => {
-      await yieldToMessages(io.messages);
-      while (scanning || draining || publishTimer || edits.size > 0) await new Promise((resolve) => setTimeout(resolve, SLICE_MS));
-      summarySlices.restart();
-    })();
-  };
   const summaryRequests = new SummaryRequests(
     pathSummary,
-    summaryPause,
+    summaryPause(
+      summarySlices,
+      io.messages,
+      () => scanning,
+      () => draining || publishTimer !== undefined || edits.size > 0,
+    ),
     (summary) => void connection.sendNotification(MapSummaryNotification, summary),
     (e) => connection.console.error(`Istio Egress: the egress summary failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
   );
@@ -514,7 +508,11 @@ export function startServer(connection: Connection, io: ServerIO): void {
   const mapSlices = new Slices(io.messages);
   connection.onRequest(TrafficMapRequest, async (p) => {
     flush();
-    if (isSummaryRequest(p)) return summaryRequests.answer();
+    if (isSummaryRequest(p)) {
+      // A fresh slice: a pass after an edit needs no pause, and its figures follow this answer at once.
+      summarySlices.restart();
+      return summaryRequests.answer();
+    }
     const paths = await pathSummary.mapPaths(() => (mapSlices.due() ? mapSlices.next() : undefined));
     return trafficMapOf(p, navigation(), paths, textOf);
   });

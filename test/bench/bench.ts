@@ -91,6 +91,9 @@ interface Result {
   summary: Latencies;
   /** From the same requests to up-to-date figures: the answer, or the refreshed figures that follow a stale one. */
   summaryFresh: Latencies;
+  /** The same, asked right after each edit's diagnostics while the edits go on. */
+  summaryDuringEdits: Latencies;
+  summaryFreshDuringEdits: Latencies;
   peakMb: number;
 }
 
@@ -175,14 +178,16 @@ async function runServer(ws: Workspace): Promise<Omit<Result, 'cliMs' | 'cliRepo
     const at = performance.now();
     if (!s.stale) for (const resolve of freshWaiters.splice(0)) resolve(at);
   });
-  const askSummary = async () => {
+  const askSummary = async (answered = summary, current = summaryFresh) => {
     const started = performance.now();
     const fresh = new Promise<number>((resolve) => freshWaiters.push(resolve));
     let answer: TrafficMap | undefined;
-    await timed(summary, async () => (answer = await connection.sendRequest(TrafficMapRequest, { summaryOnly: true })));
+    await timed(answered, async () => (answer = await connection.sendRequest(TrafficMapRequest, { summaryOnly: true })));
+    // Up-to-date figures in an answer are up to date for every earlier request still waiting, as for the status bar.
+    if (answer && !answer.stale) for (const resolve of freshWaiters.splice(0)) resolve(performance.now());
     const at = answer && !answer.stale ? performance.now() : await Promise.race([fresh, sleep(EDIT_TIMEOUT_MS).then(() => undefined)]);
-    if (at !== undefined) summaryFresh.values.push(at - started);
-    else summaryFresh.timeouts++;
+    if (at !== undefined) current.values.push(at - started);
+    else current.timeouts++;
   };
   connection.onNotification(WorkspaceChangedNotification, () => {
     clearTimeout(summaryTimer);
@@ -283,6 +288,10 @@ async function runServer(ws: Workspace): Promise<Omit<Result, 'cliMs' | 'cliRepo
   const completion: Latencies = { values: [], timeouts: 0 };
   const hoverAfter: Latencies = { values: [], timeouts: 0 };
   const publishedPerEdit: number[] = [];
+  const summaryDuringEdits: Latencies = { values: [], timeouts: 0 };
+  const summaryFreshDuringEdits: Latencies = { values: [], timeouts: 0 };
+  /** Summary requests made during the edits, not awaited there: the next edit goes on while the figures are worked out. */
+  const asked: Promise<void>[] = [];
   const versions = new Map<string, number>();
   const files = ws.files.length;
   const editsDeadline = performance.now() + PHASE_TIMEOUT_MS;
@@ -320,12 +329,14 @@ async function runServer(ws: Workspace): Promise<Omit<Result, 'cliMs' | 'cliRepo
         else dependent.timeouts++;
       }
     }
+    asked.push(askSummary(summaryDuringEdits, summaryFreshDuringEdits));
     await sleep(50);
     publishedPerEdit.push(publishCount - before);
     await complete(completion);
     await hover(hoverAfter);
   }
 
+  await Promise.all(asked);
   const peakMb = peakRssMb(child.pid!);
   stopped = true;
   clearTimeout(summaryTimer);
@@ -359,6 +370,8 @@ async function runServer(ws: Workspace): Promise<Omit<Result, 'cliMs' | 'cliRepo
     hoverDuringScan,
     summary,
     summaryFresh,
+    summaryDuringEdits,
+    summaryFreshDuringEdits,
     peakMb,
   };
 }
@@ -404,6 +417,8 @@ function render(results: Result[]): string {
     ['hover during the start-up scan, p50 / p95 / max', (r) => dist(r.hoverDuringScan)],
     ['status bar summary (asked 300 ms after each workspace change), p50 / p95 / max', (r) => dist(r.summary)],
     ['status bar summary, request → up-to-date figures (the answer, or the refresh after a stale one), p50 / p95 / max', (r) => dist(r.summaryFresh)],
+    ['status bar summary asked after each edit while the edits go on, p50 / p95 / max', (r) => dist(r.summaryDuringEdits)],
+    ['status bar summary asked after each edit, request → up-to-date figures, p50 / p95 / max', (r) => dist(r.summaryFreshDuringEdits)],
     ['server peak memory (RSS)', (r) => `${r.peakMb.toFixed(0)} MB`],
     ['injected mistakes reported by the server', (r) => `${r.serverReported} of ${r.mistakes}`],
     ['`istio-egress check` wall time, peak memory', (r) => (r.cliMs === undefined ? 'not run' : `${ms(r.cliMs)}, ${r.cliPeakMb?.toFixed(0)} MB`)],
@@ -423,7 +438,8 @@ function render(results: Result[]): string {
     "Completion and hover ask about a ServiceEntry's `resolution` in a file opened before the scan; " +
       'during the scan they are asked every 20 ms until every mistake is reported.',
     'Like the status bar, the client asks for the map summary 300 ms after the last workspace-changed notification; ' +
-      'the server answers at once with its last figures, marked stale after a change, and sends the refreshed figures when it has worked them out.',
+      'the server answers at once with its last figures, marked stale after a change, and sends the refreshed figures when it has worked them out. ' +
+      "The client also asks right after each edit's diagnostics and goes on editing, to time fresh figures during a stream of edits.",
     '',
     `- Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     `- Machine: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, ${os.type()} ${os.release()}; ` +
@@ -473,6 +489,8 @@ async function main(): Promise<void> {
           hoverDuringScan: dist(result.hoverDuringScan),
           summary: dist(result.summary),
           summaryFresh: dist(result.summaryFresh),
+          summaryDuringEdits: dist(result.summaryDuringEdits),
+          summaryFreshDuringEdits: dist(result.summaryFreshDuringEdits),
           publishedPerEdit: undefined,
         }),
     );

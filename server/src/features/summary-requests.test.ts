@@ -10,7 +10,8 @@ import { WorkspaceIndex } from '../index/workspace-index';
 import { DEFAULT_SETTINGS } from '../settings';
 import { PathSummary } from '../navigation/path-summary';
 import type { TrafficMap } from '../protocol';
-import { SummaryRequests } from './summary-requests';
+import { SummaryRequests, summaryPause } from './summary-requests';
+import { Slices } from './slices';
 
 const serviceEntry = (host: string) => `apiVersion: networking.istio.io/v1
 kind: ServiceEntry
@@ -96,4 +97,59 @@ test('a pass that a change overtakes with nobody asking is not repeated', async 
   await settle();
   assert.equal(passes(), 2);
   assert.equal(sent[1].stale, true, 'sent as stale: the status bar asks again after the change’s workspace-changed notification');
+});
+
+/** Many ServiceEntries in one namespace each: a workspace whose first pass pauses many times. */
+function largeWorkspace(files: number) {
+  const index = new WorkspaceIndex();
+  const uri = (i: number) => `file:///ws/se-${i}.yaml`;
+  for (let i = 0; i < files; i++) index.setFile(parseFile(uri(i), serviceEntry(`host-${i}.example.com`)));
+  const summary = new PathSummary(index, DEFAULT_SETTINGS);
+  return { index, summary, edit: (i: number, host: string) => summary.changed(index.setFile(parseFile(uri(i), serviceEntry(host)))) };
+}
+
+test('while edits and re-checks never stop, a pass still ends and sends fresh figures', async () => {
+  const { summary, edit } = largeWorkspace(40);
+  summary.summary();
+  const sent: TrafficMap[] = [];
+  // Every step's slice is used up at once, and something is always busy.
+  const requests = new SummaryRequests(
+    summary,
+    summaryPause(
+      new Slices(undefined, 0),
+      undefined,
+      () => false,
+      () => true,
+    ),
+    (s) => sent.push(s),
+    (e) => assert.fail(String(e)),
+  );
+  edit(7, 'renamed.example.com');
+  assert.equal(requests.answer().stale, true);
+  const deadline = Date.now() + 5000;
+  while (sent.length === 0 && Date.now() < deadline) await settle();
+  assert.equal(sent.length, 1, 'the figures came');
+  assert.equal(sent[0].stale, undefined);
+  assert.ok(sent[0].hosts.includes('renamed.example.com'));
+  assert.ok(!sent[0].hosts.includes('host-7.example.com'));
+});
+
+test('a pass waits while the start-up scan runs, then goes on', async () => {
+  const { summary } = largeWorkspace(3);
+  let scanning = true;
+  const pause = summaryPause(
+    new Slices(undefined, 0),
+    undefined,
+    () => scanning,
+    () => false,
+  );
+  let done = false;
+  void summary.summarize(pause).then(() => (done = true));
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  assert.equal(done, false, 'no figures while the scan runs');
+  scanning = false;
+  const deadline = Date.now() + 5000;
+  while (!done && Date.now() < deadline) await settle();
+  assert.equal(done, true);
+  assert.equal(summary.latest()?.summary.hosts.length, 3);
 });

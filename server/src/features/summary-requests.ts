@@ -1,12 +1,36 @@
 /**
  * The status bar's summary requests: answered at once with the last figures worked out, marked
- * stale when a change came after them, while a pass works out new ones in slices (after the
- * re-checks and the scan, see `PathSummary.summarize`) and sends each pass's figures when it ends.
- * A large workspace's summary takes seconds after a big change; the status bar should not wait.
+ * stale when a change came after them, while a pass works out new ones in slices (see
+ * `PathSummary.summarize`) and sends each pass's figures when it ends. After an edit a pass takes
+ * milliseconds; after the scan or a change every path reads (the mesh config, the egress gateway) it
+ * takes seconds in a large workspace, and the status bar should not wait.
  */
 import type { TrafficMap } from '../protocol';
 import type { MapSummary, PathSummary } from '../navigation/path-summary';
 import { mapSummaryOf } from './traffic-map';
+import { SLICE_MS, yieldToMessages, type MessageWatch, type Slices } from './slices';
+
+/** How long a pass waits at most behind re-checks and edits before it takes one more slice, so that a stream of edits cannot starve it. */
+const MAX_WAIT_MS = 50;
+
+/**
+ * The pause between a pass's steps: when its slice is used up, it lets waiting messages through,
+ * waits while `blocked` (the start-up scan, whose end starts the summary afresh), and while `busy`
+ * (edits and re-checks) for at most `MAX_WAIT_MS`, so that diagnostics come first but a pass still
+ * moves on during continuous typing.
+ */
+export function summaryPause(slices: Slices, messages: MessageWatch | undefined, blocked: () => boolean, busy: () => boolean): () => Promise<void> | undefined {
+  const sleep = () => new Promise((resolve) => setTimeout(resolve, SLICE_MS));
+  return () => {
+    if (!slices.due()) return undefined;
+    return (async () => {
+      await yieldToMessages(messages);
+      const since = Date.now();
+      while (blocked() || (busy() && Date.now() - since < MAX_WAIT_MS)) await sleep();
+      slices.restart();
+    })();
+  };
+}
 
 /** What a summary request gets before the first pass has ended: no figures, marked stale. */
 const NO_FIGURES: MapSummary = { policy: { mode: '', origin: '', overrides: [] }, hosts: [], namespaces: [], brokenPaths: 0 };

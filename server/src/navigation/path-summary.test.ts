@@ -251,3 +251,156 @@ test('the map’s paths are kept once asked for: after an edit only the touched 
   assert.deepEqual(map.nodes, trafficMap(ctx, { namespace: 'team-3' }).nodes);
   assert.ok(text.slice(at.offset).startsWith('ext-6'), text.slice(at.offset, at.offset + 20));
 });
+
+/** Two versions of one route in two folders (per-environment copies): each sees its folder's DestinationRule, one without the subset. */
+const versionFiles = (prodSubset: string, prodLabel = 'v1'): Record<string, string> => {
+  const dr = (subset: string) => `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: egressgateway-for-shop, namespace: shop}
+spec:
+  host: ${GATEWAY}
+  subsets: [{name: ${subset}}]
+`;
+  const route = (label: string) => `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: route-shop, namespace: shop, labels: {release: ${label}}}
+spec:
+  hosts: [api.shared.example.com]
+  gateways: [mesh, istio-system/egress]
+  tls:
+  - match: [{gateways: [mesh], port: 443, sniHosts: [api.shared.example.com]}]
+    route:
+    - destination: {host: ${GATEWAY}, subset: shop, port: {number: 443}}
+  - match: [{gateways: [istio-system/egress], port: 443, sniHosts: [api.shared.example.com]}]
+    route:
+    - destination: {host: api.shared.example.com, port: {number: 443}}
+`;
+  return {
+    'file:///ws/env/shared.yaml': `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: shared, namespace: hosts}
+spec:
+  hosts: [api.shared.example.com]
+  ports: [{number: 443, name: tls, protocol: TLS}]
+  resolution: DNS
+`,
+    'file:///ws/env/prod/shop.yaml': [dr(prodSubset), route(prodLabel)].join('---\n'),
+    'file:///ws/env/staging/shop.yaml': [dr('shop'), route('v1')].join('---\n'),
+  };
+};
+
+const meshConfig = (mode: string) => `apiVersion: v1
+kind: ConfigMap
+metadata: {name: istio, namespace: istio-system}
+data:
+  mesh: |-
+    outboundTrafficPolicy:
+      mode: ${mode}
+`;
+
+/**
+ * The edits of a working day, each as the server applies it: the file and its new text (undefined:
+ * deleted). After each, the incremental summary must equal one built from scratch.
+ */
+const EDITS: { name: string; uri: string; text: string | undefined }[] = [
+  { name: 'add a ServiceEntry', uri: 'file:///ws/extra.yaml', text: hostDocuments('team-2', 990).split('---\n')[0] },
+  { name: 'break a route (a subset nobody defines)', uri: uriOf(3), text: teamFile(3, { subset: 'host-7-typo' }) },
+  { name: 'a second ServiceEntry for a host, in the same namespace', uri: 'file:///ws/extra-2.yaml', text: hostDocuments('team-3', 7).split('---\n')[0] },
+  { name: 'fix the route', uri: uriOf(3), text: teamFile(3) },
+  { name: 'remove the added ServiceEntry', uri: 'file:///ws/extra.yaml', text: undefined },
+  { name: 'a namespace’s Sidecar allows any host', uri: uriOf(1), text: teamFile(1).replace('REGISTRY_ONLY', 'ALLOW_ANY') },
+  { name: 'the mesh config allows only registered hosts', uri: 'file:///ws/mesh.yaml', text: meshConfig('REGISTRY_ONLY') },
+  { name: 'the Sidecar goes back to REGISTRY_ONLY', uri: uriOf(1), text: teamFile(1) },
+  { name: 'a document changes kind in its slot', uri: 'file:///ws/extra-2.yaml', text: hostDocuments('team-3', 7).split('---\n')[1] },
+  { name: 'delete a file', uri: uriOf(5), text: undefined },
+  {
+    name: 'two versions of a route, one broken in its folder',
+    uri: 'file:///ws/env/prod/shop.yaml',
+    text: versionFiles('typo')['file:///ws/env/prod/shop.yaml'],
+  },
+  {
+    name: 'the broken version’s route edited: the map now reads it after the other',
+    uri: 'file:///ws/env/prod/shop.yaml',
+    text: versionFiles('typo', 'v2')['file:///ws/env/prod/shop.yaml'],
+  },
+  { name: 'the broken version mended', uri: 'file:///ws/env/prod/shop.yaml', text: versionFiles('shop', 'v2')['file:///ws/env/prod/shop.yaml'] },
+  { name: 'a kustomization moves a file to another namespace', uri: 'file:///ws/kustomization.yaml', text: `namespace: moved\nresources:\n- team-4.yaml\n` },
+  { name: 'the mesh config removed', uri: 'file:///ws/mesh.yaml', text: undefined },
+  { name: 'the deleted file back', uri: uriOf(5), text: teamFile(5) },
+  { name: 'the egress gateway removed', uri: 'file:///ws/gateway.yaml', text: undefined },
+];
+
+test('after each edit of a sequence the incremental summary equals one built from scratch', () => {
+  const { index, summary } = workspace(8);
+  for (const [uri, text] of Object.entries(versionFiles('shop'))) index.setFile(parseFile(uri, text));
+  // From scratch: both the summary a new PathSummary works out and the whole map's.
+  const fresh = () => new PathSummary(index, DEFAULT_SETTINGS).summary();
+  summary.summary();
+  const seen = new Set<string>();
+  for (const e of EDITS) {
+    summary.changed(e.text === undefined ? index.removeFile(e.uri) : index.setFile(parseFile(e.uri, e.text)));
+    const figures = summary.summary();
+    assert.deepEqual(figures, fresh(), e.name);
+    assert.deepEqual(figures, fullSummary(index), e.name);
+    seen.add(JSON.stringify([figures.hosts.length, figures.namespaces.length, figures.brokenPaths, figures.policy]));
+  }
+  // The sequence moves every figure, so equality is not reached by figures that never change.
+  assert.ok(seen.size >= 8, `only ${seen.size} distinct figures`);
+});
+
+test('the edit sequence moves each figure as a user would see it', () => {
+  const { index, summary } = workspace(8);
+  for (const [uri, text] of Object.entries(versionFiles('shop'))) index.setFile(parseFile(uri, text));
+  const figures: Record<string, ReturnType<PathSummary['summary']>> = { before: summary.summary() };
+  for (const e of EDITS) {
+    summary.changed(e.text === undefined ? index.removeFile(e.uri) : index.setFile(parseFile(e.uri, e.text)));
+    figures[e.name] = summary.summary();
+  }
+  const at = (name: string) => figures[name];
+  assert.equal(at('add a ServiceEntry').hosts.length, at('before').hosts.length + 1);
+  assert.equal(at('break a route (a subset nobody defines)').brokenPaths, at('add a ServiceEntry').brokenPaths + 1);
+  assert.equal(at('fix the route').brokenPaths, at('add a ServiceEntry').brokenPaths);
+  assert.deepEqual(
+    at('a namespace’s Sidecar allows any host').policy.overrides.map((o) => o.namespace),
+    at('remove the added ServiceEntry')
+      .policy.overrides.map((o) => o.namespace)
+      .filter((ns) => ns !== 'team-1'),
+  );
+  assert.deepEqual(at('the mesh config allows only registered hosts').policy, {
+    mode: 'REGISTRY_ONLY',
+    origin: 'mesh-config',
+    overrides: [{ namespace: 'team-1', mode: 'ALLOW_ANY' }],
+  });
+  assert.ok(!at('delete a file').namespaces.includes('team-5'));
+  // Both versions give the path from `shop`; the map keeps the one it reads first, the prod version (broken).
+  assert.equal(at('two versions of a route, one broken in its folder').brokenPaths, at('delete a file').brokenPaths + 1);
+  // Edited, the prod version's route moves after the staging one in the index, so the map keeps staging's path.
+  assert.equal(at('the broken version’s route edited: the map now reads it after the other').brokenPaths, at('delete a file').brokenPaths);
+  assert.equal(at('the broken version mended').brokenPaths, at('delete a file').brokenPaths);
+  assert.ok(at('a kustomization moves a file to another namespace').namespaces.includes('moved'));
+  assert.ok(!at('a kustomization moves a file to another namespace').namespaces.includes('team-4'));
+  assert.ok(at('the egress gateway removed').brokenPaths > at('the deleted file back').brokenPaths);
+});
+
+test('each edit of the sequence computes the same bounded number of paths and policies, whatever the workspace’s size', () => {
+  const costs = [8, 48].map((files) => {
+    const { index, summary } = workspace(files);
+    for (const [uri, text] of Object.entries(versionFiles('shop'))) index.setFile(parseFile(uri, text));
+    summary.summary();
+    return EDITS.map((e) => {
+      const before = summary.computedResources + summary.computedPolicies;
+      summary.changed(e.text === undefined ? index.removeFile(e.uri) : index.setFile(parseFile(e.uri, e.text)));
+      summary.summary();
+      return summary.computedResources + summary.computedPolicies - before;
+    });
+  });
+  // The mesh config and the egress gateway reach every path: those edits compute them all, and only those.
+  const everywhere = new Set(['the mesh config allows only registered hosts', 'the mesh config removed', 'the egress gateway removed']);
+  EDITS.forEach((e, i) => {
+    if (everywhere.has(e.name)) assert.ok(costs[1][i] > costs[0][i], `${e.name}: ${costs[0][i]} then ${costs[1][i]}`);
+    else {
+      assert.equal(costs[1][i], costs[0][i], `${e.name}: the same cost in a workspace six times larger`);
+      assert.ok(costs[0][i] <= 8, `${e.name}: computed ${costs[0][i]} paths and policies`);
+    }
+  });
+});
