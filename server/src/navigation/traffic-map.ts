@@ -54,9 +54,10 @@ export interface TrafficMapModel {
 const anchorOf = (r: Resource | undefined): MapAnchor | undefined =>
   r ? { uri: r.uri, offset: spanAtPath(r.document.ast, ['metadata', 'name'])?.start ?? r.document.start } : undefined;
 
-/** How a link reads on the map: port, protocol and TLS mode, e.g. `80 HTTP · ISTIO_MUTUAL`. */
+/** How a link reads on the map: port, protocol, TLS mode and the weight of a split, e.g. `80 HTTP · ISTIO_MUTUAL · weight 80`. */
 function linkLabel(step: PathStep): string {
-  const parts = [[step.port, step.protocol].filter((p) => p !== undefined && p !== '').join(' '), step.tls].filter((p) => p);
+  const weight = step.weight !== undefined ? `weight ${step.weight}` : undefined;
+  const parts = [[step.port, step.protocol].filter((p) => p !== undefined && p !== '').join(' '), step.tls, weight].filter((p) => p);
   return parts.length > 0 ? parts.join(' · ') : (step.note ?? '');
 }
 
@@ -76,8 +77,9 @@ function meshOf(ctx: NavigationContext, r: Resource): string | undefined {
   return typeof index.meshOfUri === 'function' ? index.meshOfUri(r.uri) : undefined;
 }
 
-/** What `workspacePaths` keeps one path per: the mesh, client namespace, host and port. */
-export const pathKey = (mesh: string | undefined, path: EgressPath): string => `${mesh ?? ''}|${path.namespace}|${path.host}|${path.port}`;
+/** What `workspacePaths` keeps one path per: the mesh, client namespace, host, port and, when a route splits the traffic, destination. */
+export const pathKey = (mesh: string | undefined, path: EgressPath): string =>
+  `${mesh ?? ''}|${path.namespace}|${path.host}|${path.port}${path.via !== undefined ? `|${path.via}` : ''}`;
 
 /**
  * Every egress path of the workspace, once per mesh, client namespace, host and port: those of the
