@@ -794,3 +794,39 @@ test(
     ]);
   },
 );
+
+test(
+  'an HTTP route attached to an ExternalName Service (GAMMA) steers the alias: route.go BuildSidecarVirtualHostWrapper gives it a virtual host; ' +
+    'a TCP route does not, as the alias has no listener (listener.go buildSidecarOutboundListener)',
+  NEEDS_CORPUS,
+  () => {
+    const files = { ...scenario('egress-control/service-entries-gateway-api'), 'alias.yaml': externalName('my-httpbin', 'httpbin.org') };
+    const route = (kind: string, port: number) => `apiVersion: gateway.networking.k8s.io/${kind === 'HTTPRoute' ? 'v1' : 'v1alpha2'}
+kind: ${kind}
+metadata:
+  name: my-httpbin-${kind.toLowerCase()}
+spec:
+  parentRefs:
+  - group: ""
+    kind: Service
+    name: my-httpbin
+    port: ${port}
+  rules:
+  - backendRefs:
+    - group: networking.istio.io
+      kind: Hostname
+      name: www.google.com
+      port: 443
+`;
+    const aliasLenses = (extra: Record<string, string>) => servicePathsOf(indexOf({ ...files, ...extra }));
+    const alias =
+      'Service my-httpbin: my-httpbin.default.svc.cluster.local:80: default → sidecar → httpbin.org:80 ' +
+      '(REGISTRY_ONLY: allowed by ServiceEntry httpbin-ext; HTTPRoute httpbin-ext; ExternalName Service my-httpbin)';
+    assert.deepEqual(aliasLenses({}), [alias]);
+    assert.deepEqual(aliasLenses({ 'route.yaml': route('HTTPRoute', 80) }), [
+      'Service my-httpbin: my-httpbin.default.svc.cluster.local:80: default → sidecar → www.google.com:443 ' +
+        '(REGISTRY_ONLY: allowed by ServiceEntry google; HTTPRoute my-httpbin-httproute)',
+    ]);
+    assert.deepEqual(aliasLenses({ 'route.yaml': route('TCPRoute', 80) }), [alias]);
+  },
+);

@@ -638,22 +638,48 @@ export function servicePaths(service: Resource, ctx: NavigationContext): EgressP
   if (externalNameOf(service) === undefined) return kubernetesServicePaths(ctx, service);
   const host = serviceHost(service.name, service.namespace);
   const declared = portsOf(service);
+  const steered = steeredAlias(ctx, service, host, declared);
   const target = aliasTarget(ctx.index, service);
-  if (target === undefined) return [];
+  if (target === undefined) return steered.paths;
   // Only a definer of exactly that host takes the alias (push_context.go resolveServiceAliases keys aliases by host).
   const definer = hostDefiner(ctx, target, service.namespace);
   const concrete = definer && (definer.kind === 'Service' || hostsOf(definer).includes(target)) ? definer : undefined;
   // An alias of a Service inside the cluster is not egress, unless that Service leads outside through its Endpoints.
-  if (concrete ? concrete.kind === 'Service' && !isSelectorless(concrete) : clusterLocalNamespace(target) !== undefined) return [];
+  if (concrete ? concrete.kind === 'Service' && !isSelectorless(concrete) : clusterLocalNamespace(target) !== undefined) return steered.paths;
   const concretePorts = concrete ? portsOf(concrete) : [];
   // Kubernetes needs no ports on an ExternalName Service and Istio ignores them; the host's own ports are the ones matched.
-  const ports = declared.length > 0 ? declared : concretePorts;
-  return ports.flatMap((port) => {
-    const matched = concretePorts.find((p) => p.number === port.number);
-    return matched && concrete
-      ? pathsVia(ctx, concrete, target, matched, service.namespace, { service, host, registered: true })
-      : pathsVia(ctx, service, target, port, service.namespace, { service, host, registered: false });
-  });
+  const ports = (declared.length > 0 ? declared : concretePorts).filter((p) => !steered.ports.has(p.number));
+  return steered.paths.concat(
+    ports.flatMap((port) => {
+      const matched = concretePorts.find((p) => p.number === port.number);
+      return matched && concrete
+        ? pathsVia(ctx, concrete, target, matched, service.namespace, { service, host, registered: true })
+        : pathsVia(ctx, service, target, port, service.namespace, { service, host, registered: false });
+    }),
+  );
+}
+
+/**
+ * The paths of an ExternalName Service's ports that an HTTP or GRPC route attaches to (GAMMA), from the
+ * Service's namespace and those of consumer routes, and the ports so steered in the Service's own namespace.
+ * The alias gets a virtual host of its own for such a route (route.go `BuildSidecarVirtualHostWrapper` keeps
+ * aliases that a VirtualService names), so the route, not the alias, decides; it gets no listener
+ * (listener.go `buildSidecarOutboundListener` skips `model.Alias`), so a TCP or TLS route changes nothing.
+ */
+function steeredAlias(ctx: NavigationContext, service: Resource, host: string, declared: ServicePort[]): { paths: EgressPath[]; ports: Set<number> } {
+  const paths: EgressPath[] = [];
+  const ports = new Set<number>();
+  const { namespaces, attached } = clientNamespaces(ctx, service);
+  if (!attached) return { paths, ports };
+  for (const namespace of namespaces) {
+    for (const port of declared) {
+      const route = gatewayApiRouteFor(ctx, service, port, namespace);
+      if (route?.kind !== 'HTTPRoute' && route?.kind !== 'GRPCRoute') continue;
+      paths.push(...pathsVia(ctx, service, host, port, namespace));
+      if (namespace === service.namespace) ports.add(port.number);
+    }
+  }
+  return { paths, ports };
 }
 
 /** The egress paths of the hosts a VirtualService routes, through the ServiceEntries or Services that declare them, as its namespace sees them. */
