@@ -325,8 +325,20 @@ test(
     const summary = new PathSummary(index, DEFAULT_SETTINGS).summary();
     assert.deepEqual([summary.brokenPaths, summary.hosts, summary.namespaces], [map.brokenPaths, map.hosts, map.namespaces]);
     assert.equal(map.brokenPaths, 0);
-    // One mesh: no mesh in the ids or captions.
-    assert.deepEqual(mapOf(scenario('egress-gateway/http-gateway-api')).nodes.find((n) => n.kind === 'namespace')?.caption, 'namespace');
+    // One mesh: no mesh in the ids or captions, and no mesh filter.
+    const single = mapOf(scenario('egress-gateway/http-gateway-api'));
+    assert.deepEqual(single.nodes.find((n) => n.kind === 'namespace')?.caption, 'namespace');
+    assert.equal(single.meshes, undefined);
+    // The mesh filter, by the names the captions use, keeps one mesh's paths; the lists and counts stay those of the workspace.
+    assert.deepEqual(map.meshes, ['http-gateway-api', 'https-passthrough-gateway-api']);
+    const passthroughOnly = trafficMap({ index, settings: DEFAULT_SETTINGS }, { mesh: 'https-passthrough-gateway-api' });
+    assert.deepEqual(edges(passthroughOnly), [
+      `${gw}@${passthrough} -> host:edition.cnn.com@${passthrough}: 443 TLS · TLS from the application`,
+      `namespace:default@${passthrough} -> sidecar:default@${passthrough}: 443 TLS`,
+      `sidecar:default@${passthrough} -> ${gw}@${passthrough}: 443 TLS · TLS passthrough`,
+    ]);
+    assert.deepEqual([passthroughOnly.hosts, passthroughOnly.meshes], [map.hosts, map.meshes]);
+    assert.equal(trafficMap({ index, settings: DEFAULT_SETTINGS }, { mesh: 'staging' }).nodes.length, 0);
   },
 );
 
