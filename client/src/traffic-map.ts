@@ -28,7 +28,11 @@ export class TrafficMapView implements vscode.Disposable {
    * lens) opens beside the YAML it was asked from.
    */
   show(filter: TrafficMapParams = {}): void {
-    this.filter = { ...(filter.namespace ? { namespace: filter.namespace } : {}), ...(filter.host ? { host: filter.host } : {}) };
+    this.filter = {
+      ...(filter.mesh ? { mesh: filter.mesh } : {}),
+      ...(filter.namespace ? { namespace: filter.namespace } : {}),
+      ...(filter.host ? { host: filter.host } : {}),
+    };
     if (this.panel) {
       this.panel.reveal(undefined, true);
       void this.refresh();
@@ -117,6 +121,7 @@ export class TrafficMapView implements vscode.Disposable {
 </head>
 <body>
 <header>
+  <label id="mesh-filter" hidden>Mesh <select id="mesh" aria-label="Mesh"></select></label>
   <label>Namespace <select id="namespace" aria-label="Client namespace"></select></label>
   <label>Host <input id="host" list="hosts" placeholder="all hosts" aria-label="External host"><datalist id="hosts"></datalist></label>
   <button id="clear" type="button">Show all</button>

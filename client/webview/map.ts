@@ -1,7 +1,7 @@
 /**
  * The traffic map view, running inside a webview: draws the map the extension sends (laid out by the
- * language server) with the same drawing as `istio-egress map --format svg`, offers the namespace and
- * host filters, and asks the extension to open a node's YAML when it is clicked. It loads nothing
+ * language server) with the same drawing as `istio-egress map --format svg`, offers the mesh (when
+ * `istioEgress.clusters` makes several), namespace and host filters, and asks the extension to open a node's YAML when it is clicked. It loads nothing
  * from the network and sets no inline styles, so the view's Content-Security-Policy can forbid both.
  */
 import { svgTree, type SvgElement } from '../../server/src/navigation/map-svg';
@@ -13,6 +13,8 @@ const vscode = acquireVsCodeApi();
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const meshFilter = byId<HTMLLabelElement>('mesh-filter');
+const meshSelect = byId<HTMLSelectElement>('mesh');
 const namespaceSelect = byId<HTMLSelectElement>('namespace');
 const hostInput = byId<HTMLInputElement>('host');
 const hostList = byId<HTMLDataListElement>('hosts');
@@ -41,19 +43,21 @@ function describe(map: TrafficMap, filter: TrafficMapParams): string {
     `${map.hosts.length} external host${map.hosts.length === 1 ? '' : 's'}`,
     `${map.brokenPaths} broken path${map.brokenPaths === 1 ? '' : 's'}`,
   ];
-  if (filter.namespace || filter.host)
-    parts.push(
-      `showing ${[filter.namespace && `namespace ${filter.namespace}`, filter.host && `hosts matching "${filter.host}"`].filter(Boolean).join(' and ')}`,
-    );
+  const shown = [filter.mesh && `mesh ${filter.mesh}`, filter.namespace && `namespace ${filter.namespace}`, filter.host && `hosts matching "${filter.host}"`];
+  if (shown.some(Boolean)) parts.push(`showing ${shown.filter(Boolean).join(' and ')}`);
   return parts.join(' · ');
 }
 
 function draw(map: TrafficMap, filter: TrafficMapParams): void {
+  // The mesh filter shows only when istioEgress.clusters splits the workspace into several meshes.
+  meshFilter.hidden = !map.meshes;
+  replaceOptions(meshSelect, map.meshes ?? [], 'All meshes');
+  meshSelect.value = filter.mesh ?? '';
   replaceOptions(namespaceSelect, map.namespaces, 'All namespaces');
   namespaceSelect.value = filter.namespace ?? '';
   replaceOptions(hostList, map.hosts);
   if (document.activeElement !== hostInput) hostInput.value = filter.host ?? '';
-  clearButton.disabled = !filter.namespace && !filter.host;
+  clearButton.disabled = !filter.mesh && !filter.namespace && !filter.host;
   summary.textContent = describe(map, filter);
   if (map.nodes.length === 0) {
     const empty = document.createElement('p');
@@ -86,6 +90,7 @@ const send = (filter: TrafficMapParams) => {
   vscode.postMessage({ type: 'filter', filter });
 };
 
+meshSelect.addEventListener('change', () => send({ ...current, mesh: meshSelect.value || undefined }));
 namespaceSelect.addEventListener('change', () => send({ ...current, namespace: namespaceSelect.value || undefined }));
 hostInput.addEventListener('change', () => send({ ...current, host: hostInput.value.trim() || undefined }));
 clearButton.addEventListener('click', () => send({}));

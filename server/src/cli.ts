@@ -47,6 +47,7 @@ Options for check:
 
 Options for map (and those of check but --format and --severity):
   --format svg|mermaid|dot         Output format (default: svg).
+  --mesh NAME                      Only the paths of one mesh of --clusters, named as the map names it (its folder, or shared).
   --namespace NS                   Only the paths from client namespace NS.
   --host TEXT                      Only the paths to hosts containing TEXT (just HOST when one is equal to it).
 
@@ -209,13 +210,23 @@ async function map(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { ...WORKSPACE_OPTIONS, format: { type: 'string', default: 'svg' }, namespace: { type: 'string' }, host: { type: 'string' } },
+    options: {
+      ...WORKSPACE_OPTIONS,
+      format: { type: 'string', default: 'svg' },
+      mesh: { type: 'string' },
+      namespace: { type: 'string' },
+      host: { type: 'string' },
+    },
   });
   const format = values.format as MapFormat;
   if (!MAP_FORMATS.includes(format)) throw new UsageError(`--format must be svg, mermaid or dot, got "${format}"`);
   const settings = settingsFrom(values);
   const { index, displayPath } = await loadWorkspace(positionals.length ? positionals : ['.'], settings);
-  const model = trafficMap({ index, settings }, { namespace: values.namespace, host: values.host });
+  const model = trafficMap({ index, settings }, { mesh: values.mesh, namespace: values.namespace, host: values.host });
+  if (values.mesh !== undefined && !(model.meshes ?? []).includes(values.mesh))
+    throw new UsageError(
+      model.meshes ? `--mesh must be one of ${model.meshes.join(', ')}, got "${values.mesh}"` : '--mesh needs --clusters to split the workspace into meshes',
+    );
   const anchors = new Map(model.nodes.map((n) => [n.id, n.at]));
   const where = (id: string) => {
     const at = anchors.get(id);

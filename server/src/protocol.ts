@@ -82,6 +82,8 @@ export const WorkspaceChangedNotification = new NotificationType0('istioEgress/w
 
 /** Which part of the traffic map to draw: the paths from one client namespace, or to hosts containing a text (an exact host wins). */
 export interface TrafficMapParams {
+  /** A mesh, as the map names it (`TrafficMap.meshes`), when `istioEgress.clusters` splits the workspace. */
+  mesh?: string;
   namespace?: string;
   host?: string;
   /** Only the policy, the lists and the counts, no nodes or edges (for the status bar). */
@@ -143,6 +145,8 @@ export interface TrafficMap {
   namespaces: string[];
   /** Paths whose link is broken, before filtering. */
   brokenPaths: number;
+  /** The meshes the map can be filtered by, when `istioEgress.clusters` splits the workspace (`shared` for shared files); absent otherwise and in a summary. */
+  meshes?: string[];
   /**
    * Set on a summary (`summaryOnly`) that a change has overtaken: the last figures worked out, or
    * empty ones before the first; the server sends `MapSummaryNotification` when it has newer ones.

@@ -232,3 +232,26 @@ test('map filters by host and namespace; a wrong format is a usage error', () =>
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--format must be svg, mermaid or dot, got "png"/);
 });
+
+test('map --mesh keeps one mesh of --clusters, named as the map captions it; an unknown mesh is a usage error', () => {
+  const meshes = path.join(dir, 'meshes');
+  for (const [mesh, host] of [
+    ['prod', 'api.example.com'],
+    ['staging', 'staging.example.com'],
+  ]) {
+    fs.mkdirSync(path.join(meshes, mesh), { recursive: true });
+    fs.writeFileSync(path.join(meshes, mesh, 'gateway.yaml'), GATEWAY.replace('api.example.com', host));
+    fs.writeFileSync(path.join(meshes, mesh, 'routes.yaml'), ROUTES.replace(/api\.example\.com/g, host));
+  }
+  const prod = run(['map', 'meshes', '--clusters', '*', '--format', 'dot', '--mesh', 'prod']);
+  assert.equal(prod.code, 0, prod.stderr);
+  assert.match(prod.stdout, /"host:api\.example\.com@[^"]*prod"/);
+  assert.match(prod.stdout, /namespace · prod/);
+  assert.doesNotMatch(prod.stdout, /staging/);
+  const unknown = run(['map', 'meshes', '--clusters', '*', '--mesh', 'qa']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /--mesh must be one of prod, staging, got "qa"/);
+  const unsplit = run(['map', 'meshes', '--mesh', 'prod']);
+  assert.equal(unsplit.code, 2);
+  assert.match(unsplit.stderr, /--mesh needs --clusters/);
+});

@@ -85,3 +85,41 @@ test("vs-unknown-host: when a DestinationRule originates TLS to the host, the cr
   assert.equal(fix.title, 'Create ServiceEntry "edition-cnn-com" for edition.cnn.com (port 80, HTTP, to 443)');
   assert.ok(fixIsSound(index, store, DEFAULT_SETTINGS, file, findings, unknown, fix), 'the re-check accepts the fix');
 });
+
+test(
+  'vs-unknown-host: under ALLOW_ANY a route of a VirtualService whose host the registry knows applies, ' +
+    'and its unknown destination has no cluster (route.go GetDestinationCluster): the message says the traffic fails',
+  () => {
+    const index = new WorkspaceIndex();
+    index.setFile(
+      parseFile(
+        'file:///ws/api.yaml',
+        `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: api}
+spec:
+  hosts: [api.example.com]
+  ports: [{number: 443, name: tls, protocol: TLS}]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: api}
+spec:
+  hosts: [api.example.com]
+  tls:
+  - match: [{port: 443, sniHosts: [api.example.com]}]
+    route: [{destination: {host: proxy.corp.example, port: {number: 443}}}]
+`,
+      ),
+    );
+    const vs = index.ofKind('VirtualService')[0];
+    const [hit] = [...vsUnknownHost.check(vs, { index, settings: DEFAULT_SETTINGS })];
+    assert.equal(hit.severity, 'warning');
+    assert.equal(
+      vsUnknownHost.message(JSON.parse(JSON.stringify(hit.state))),
+      'No ServiceEntry or Service visible from namespace "default" (assumed: metadata.namespace is not set) defines host "proxy.corp.example". ' +
+        "The outbound traffic policy is ALLOW_ANY (Istio's default), but this route applies (Istio knows the VirtualService's host) " +
+        'and Istio builds no cluster for a host outside its registry, so what the route sends here fails (no cluster, NC). Add a ServiceEntry for it.',
+    );
+  },
+);

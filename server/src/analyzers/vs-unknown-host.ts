@@ -8,7 +8,9 @@
  * `exit code 35` for HTTPS and 502 for HTTP): this is an error. Under `ALLOW_ANY`, Istio's default,
  * the traffic may still leave through the passthrough cluster, but Istio routes only to hosts it
  * knows, so this route's rules (timeouts, retries, the hop through the egress gateway) do not
- * apply: a warning. The message says which policy applies and where it is set (a Sidecar, the
+ * apply: a warning. When the registry does know a host of the VirtualService, the route does apply
+ * there and sends to a cluster Istio never builds (route.go `GetDestinationCluster`), so what it
+ * sends to this host fails; the message says so. The message says which policy applies and where it is set (a Sidecar, the
  * mesh config in an IstioOperator or the `istio` ConfigMap, or the `istioEgress.outboundTrafficPolicy` setting).
  *
  * The quick fix appends a `MESH_EXTERNAL` ServiceEntry for the host, with the route's port and a
@@ -25,6 +27,7 @@
 import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation, Span } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
+import { hostsOf } from '../mesh/hosts';
 import type { OutboundMode } from '../parse/mesh-config';
 import type { IndexReader } from '../index/workspace-index';
 import { routeDestinations, type RouteProtocol } from '../mesh/routes';
@@ -51,6 +54,8 @@ interface State {
   notExported?: string[];
   /** The ServiceEntry the fix appends. */
   create?: PlannedEntry;
+  /** Set under ALLOW_ANY when the registry knows a host of the VirtualService, so its route applies and has no cluster here. */
+  routeApplies?: boolean;
 }
 
 const PROTOCOL: Record<RouteProtocol, string> = { http: 'HTTP', tls: 'TLS', tcp: 'TCP' };
@@ -107,6 +112,7 @@ export const vsUnknownHost: Analyzer<State> = {
   reads: ['ServiceEntry', 'Service', 'Sidecar', 'IstioOperator', 'ConfigMap', 'Gateway', 'DestinationRule'],
   *check(vs, { index, settings }) {
     let policy: EffectivePolicy | undefined;
+    let routeApplies: boolean | undefined;
     const creating = new Map<string, string>();
     for (const d of routeDestinations(vs)) {
       if (d.host === '' || registryLookup(index, d.host, vs.namespace, settings).length > 0) continue;
@@ -118,6 +124,7 @@ export const vsUnknownHost: Analyzer<State> = {
       const span = spanAtPath(vs.document.ast, [...d.path, 'host']);
       if (!span) continue;
       policy ??= outboundPolicy(index, settings, vs.namespace);
+      routeApplies ??= policy.mode === 'ALLOW_ANY' && hostsOf(vs).some((h) => registryLookup(index, h, vs.namespace, settings).length > 0);
       const written = String(d.destination.host).trim();
       const state: State = {
         host: written,
@@ -126,6 +133,7 @@ export const vsUnknownHost: Analyzer<State> = {
         mode: policy.mode,
         policyFrom: describePolicy(policy, vs.uri),
         ...(namespaceOrigin(vs) ? { namespaceOrigin: namespaceOrigin(vs) } : {}),
+        ...(routeApplies ? { routeApplies } : {}),
       };
       const hidden = hiddenDefinitions(index, d.host, vs.namespace);
       if (hidden.length > 0)
@@ -158,8 +166,11 @@ export const vsUnknownHost: Analyzer<State> = {
     const policy =
       s.mode === 'REGISTRY_ONLY'
         ? `The outbound traffic policy is REGISTRY_ONLY (${s.policyFrom}), so traffic to it is blocked.`
-        : `The outbound traffic policy is ALLOW_ANY (${s.policyFrom}), so traffic is not blocked, ` +
-          'but Istio routes only to hosts in its registry and this route does not apply.';
+        : s.routeApplies
+          ? `The outbound traffic policy is ALLOW_ANY (${s.policyFrom}), but this route applies (Istio knows the VirtualService's host) ` +
+            'and Istio builds no cluster for a host outside its registry, so what the route sends here fails (no cluster, NC).'
+          : `The outbound traffic policy is ALLOW_ANY (${s.policyFrom}), so traffic is not blocked, ` +
+            'but Istio routes only to hosts in its registry and this route does not apply.';
     return `${head}${hidden} ${policy} ${remedy}`;
   },
   fix: (s, { file }) => {

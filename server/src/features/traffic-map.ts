@@ -13,7 +13,7 @@ import { positionAt } from './positions';
 function checkedParams(p: unknown): TrafficMapParams {
   const raw = typeof p === 'object' && p !== null ? (p as Record<string, unknown>) : {};
   const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
-  return { namespace: text(raw.namespace), host: text(raw.host), summaryOnly: raw.summaryOnly === true };
+  return { mesh: text(raw.mesh), namespace: text(raw.namespace), host: text(raw.host), summaryOnly: raw.summaryOnly === true };
 }
 
 /** Whether the request asks only for the summary (the status bar's), which `mapSummaryOf` answers. */

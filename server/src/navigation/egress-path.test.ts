@@ -12,6 +12,8 @@ import { WorkspaceIndex } from '../index/workspace-index';
 import { DEFAULT_SETTINGS } from '../settings';
 import { pathTitle, serviceEntryPaths, servicePaths, virtualServicePaths } from './egress-path';
 import { meshPartition } from '../index/meshes';
+import { vsUnknownHost } from '../analyzers/vs-unknown-host';
+import { vsWildcardOnlyHost } from '../analyzers/vs-wildcard-only-host';
 
 const CORPUS = sharedPath('corpus', 'istio-docs');
 const NEEDS_CORPUS = needsShared('corpus', 'istio-docs');
@@ -161,23 +163,24 @@ const EXPECTED: Record<string, string[]> = {
       'my-nginx.mesh-external.svc.cluster.local:443 (TLS originated)',
   ],
   'legacy/proxy/ingress-gateway-as-external-proxy': [
-    'ServiceEntry google: www.google.com:443: default → sidecar → www.google.com:443 (ALLOW_ANY; VirtualService google)',
-    'ServiceEntry httpbin-ext: httpbin.org:80: default → sidecar → httpbin.org:80 (ALLOW_ANY; VirtualService httpbin)',
+    // The mesh rules send both hosts to localhost.local, the ServiceEntry for the ingress gateway that proxies them.
+    'ServiceEntry google: www.google.com:443: default → sidecar → localhost.local:443 (ALLOW_ANY; VirtualService google)',
+    'ServiceEntry httpbin-ext: httpbin.org:80: default → sidecar → localhost.local:80 (ALLOW_ANY; VirtualService httpbin)',
     'ServiceEntry localhost: localhost.local:443: default → sidecar → localhost.local:443 (ALLOW_ANY)',
     'ServiceEntry localhost: localhost.local:80: default → sidecar → localhost.local:80 (ALLOW_ANY)',
-    'VirtualService google: www.google.com:443: default → sidecar → www.google.com:443 (ALLOW_ANY; VirtualService google)',
-    'VirtualService httpbin: httpbin.org:80: default → sidecar → httpbin.org:80 (ALLOW_ANY; VirtualService httpbin)',
+    'VirtualService google: www.google.com:443: default → sidecar → localhost.local:443 (ALLOW_ANY; VirtualService google)',
+    'VirtualService httpbin: httpbin.org:80: default → sidecar → localhost.local:80 (ALLOW_ANY; VirtualService httpbin)',
   ],
   // The VirtualService sends the mesh's traffic to istio-egressgateway-with-sni-proxy, whose Service and pods the corpus leaves out
-  // (istioctl installs them), so nothing says that host is an egress gateway and the path goes to the host directly.
+  // (istioctl installs them): the sidecar sends to that Service, which lives outside the workspace (as vs-unknown-host judges a
+  // namespace whose Services the workspace does not describe), so the path stops there rather than going to the host directly.
   'legacy/wildcard-egress-hosts/arbitrary-domains': [
     'ServiceEntry sni-proxy: sni-proxy.local:8443: default → sidecar → sni-proxy.local:8443 (REGISTRY_ONLY: allowed by ServiceEntry sni-proxy)',
-    'ServiceEntry wikipedia: *.wikipedia.org:443: default → sidecar → *.wikipedia.org:443 ' +
-      '(REGISTRY_ONLY: allowed by ServiceEntry wikipedia; VirtualService ' +
-      'direct-wikipedia-through-egress-gateway)',
+    'ServiceEntry wikipedia: *.wikipedia.org:443: default → sidecar → VirtualService direct-wikipedia-through-egress-gateway ' +
+      '(destination istio-egressgateway-with-sni-proxy.istio-system.svc.cluster.local is not in the workspace)',
     'VirtualService direct-wikipedia-through-egress-gateway: *.wikipedia.org:443: ' +
-      'default → sidecar → *.wikipedia.org:443 (REGISTRY_ONLY: allowed by ServiceEntry wikipedia; ' +
-      'VirtualService direct-wikipedia-through-egress-gateway)',
+      'default → sidecar → VirtualService direct-wikipedia-through-egress-gateway ' +
+      '(destination istio-egressgateway-with-sni-proxy.istio-system.svc.cluster.local is not in the workspace)',
   ],
 };
 
@@ -354,15 +357,47 @@ test('a backendRef that is an ExternalName Service goes where its externalName g
     'alias.yaml': alias('cnn-egress', 'cnn-egress-gateway-istio.default.svc.cluster.local'),
   });
   assert.deepEqual(cnn80(indexOf(toGateway)), ['ServiceEntry cnn: edition.cnn.com:80: default → sidecar → cnn-egress-gateway-istio:80 → edition.cnn.com:80']);
-  // An alias of an external host (egress-kubernetes-services/externalname): the sidecar calls that host.
-  const toHost = withMeshBackend('    - name: my-httpbin\n      port: 80\n', { 'alias.yaml': alias('my-httpbin', 'httpbin.org') });
-  assert.deepEqual(cnn80(indexOf(toHost)), [
-    // The alias has a lens of its own too.
-    'Service my-httpbin: my-httpbin.default.svc.cluster.local:80: default → sidecar → httpbin.org:80 (ALLOW_ANY; ExternalName Service my-httpbin)',
-    'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → httpbin.org:80 (ALLOW_ANY; ' +
-      'HTTPRoute direct-cnn-to-egress-gateway; ExternalName Service my-httpbin)',
-  ]);
+  // An alias of an external host that a ServiceEntry defines (egress-control/service-entries-gateway-api's httpbin-ext): the sidecar calls that host.
+  const httpbinEntry = scenario('egress-control/service-entries-gateway-api')['01-serviceentry-httpbin-ext.yaml'];
+  const toHost = withMeshBackend('    - name: my-httpbin\n      port: 80\n', {
+    'alias.yaml': alias('my-httpbin', 'httpbin.org'),
+    'httpbin.yaml': httpbinEntry,
+  });
+  assert.deepEqual(
+    cnn80(indexOf(toHost)),
+    [
+      'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → httpbin.org:80 (ALLOW_ANY; ' +
+        'HTTPRoute direct-cnn-to-egress-gateway; ExternalName Service my-httpbin)',
+      'ServiceEntry httpbin-ext: httpbin.org:80: default → sidecar → httpbin.org:80 (ALLOW_ANY)',
+      // The alias has a lens of its own too.
+      'Service my-httpbin: my-httpbin.default.svc.cluster.local:80: default → sidecar → httpbin.org:80 (ALLOW_ANY; ExternalName Service my-httpbin)',
+    ].sort(),
+  );
 });
+
+test(
+  'a route to an ExternalName Service of a host the registry lacks has no cluster, whatever the outbound policy ' +
+    "(conversion.go buildDestination keeps the Service host; route.go GetDestinationCluster names the externalName's cluster, which CDS never builds)",
+  NEEDS_CORPUS,
+  () => {
+    const alias = externalName('my-httpbin', 'httpbin.org');
+    const files = withMeshBackend('    - name: my-httpbin\n      port: 80\n', { 'alias.yaml': alias });
+    const broken =
+      'ServiceEntry cnn: edition.cnn.com:80: default → sidecar ✗ HTTPRoute direct-cnn-to-egress-gateway sends to httpbin.org ' +
+      '(ExternalName Service my-httpbin), which has no cluster: no ServiceEntry or Service visible from namespace "default" defines it';
+    // Called directly, the alias is passed through by ALLOW_ANY (it has no listener of its own); through the route it is not.
+    assert.deepEqual(cnn80(indexOf(files)), [
+      'Service my-httpbin: my-httpbin.default.svc.cluster.local:80: default → sidecar → httpbin.org:80 (ALLOW_ANY; ExternalName Service my-httpbin)',
+      broken,
+    ]);
+    // The broken link points at the backendRef's name.
+    const index = indexOf(files);
+    const [path] = serviceEntryPaths(index.ofKind('ServiceEntry')[0], { index, settings: DEFAULT_SETTINGS }).filter((p) => p.broken);
+    const routesFile = Object.keys(files).find((f) => f.startsWith('03-'))!;
+    assert.equal(path.brokenAt?.uri, `file:///ws/${routesFile}`);
+    assert.equal(files[routesFile].slice(path.brokenAt.start, path.brokenAt.end), 'my-httpbin');
+  },
+);
 
 test('a backendRef Service that is no egress gateway, or that the workspace lacks, is named where the path stops', NEEDS_CORPUS, () => {
   const proxy = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: proxy\nspec:\n  selector:\n    app: proxy\n  ports:\n  - port: 80\n';
@@ -627,5 +662,171 @@ spec:
     // A ServiceEntry that shop does not see gives it no path.
     const hidden = files['01-serviceentry-httpbin-ext.yaml'].replace('spec:\n', 'spec:\n  exportTo: ["."]\n');
     assert.equal(lenses(indexOf({ ...files, '01-serviceentry-httpbin-ext.yaml': hidden })).filter((l) => l.includes(': shop →')).length, 0);
+  },
+);
+
+/** A ServiceEntry for api.example.com:443 and a VirtualService whose mesh rule sends it to `destination`, plus extra documents. */
+function routedElsewhere(destination: string, extra = ''): Record<string, string> {
+  return {
+    'api.yaml': `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: api}
+spec:
+  hosts: [api.example.com]
+  ports: [{number: 443, name: tls, protocol: TLS}]
+  resolution: DNS
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: api}
+spec:
+  hosts: [api.example.com]
+  tls:
+  - match: [{port: 443, sniHosts: [api.example.com]}]
+    route:
+    - destination:
+        host: ${destination}
+        port: {number: 443}
+${extra}`,
+  };
+}
+
+test(
+  'a mesh route to a host the registry lacks has no cluster (route.go GetDestinationCluster): ' +
+    'a broken link where vs-unknown-host and vs-wildcard-only-host report it, under either outbound policy',
+  NEEDS_CORPUS,
+  () => {
+    const settings = DEFAULT_SETTINGS;
+    const check = (files: Record<string, string>, analyzer: typeof vsUnknownHost | typeof vsWildcardOnlyHost) => {
+      const index = indexOf(files);
+      const vs = index.ofKind('VirtualService')[0];
+      const findings = [...analyzer.check(vs, { index, settings })];
+      const [path] = serviceEntryPaths(index.ofKind('ServiceEntry')[0], { index, settings });
+      return { index, findings, path };
+    };
+    const unknown = routedElsewhere('proxy.corp.example');
+    const { findings, path: unknownPath } = check(unknown, vsUnknownHost);
+    assert.equal(
+      pathTitle(unknownPath),
+      'api.example.com:443: default → sidecar ✗ VirtualService api sends to proxy.corp.example, which has no cluster: ' +
+        'no ServiceEntry or Service visible from namespace "default" defines it',
+    );
+    // The broken link is where the diagnostic is, so the lens shows its code.
+    assert.equal(findings.length, 1);
+    assert.deepEqual({ start: unknownPath.brokenAt?.start, end: unknownPath.brokenAt?.end }, { start: findings[0].start, end: findings[0].end });
+    // REGISTRY_ONLY (the docs' mesh config) blocks the passthrough too, but the route fails the same way first.
+    const registryOnly = fs.readFileSync(path.join(CORPUS, 'egress-control/service-entries/mesh.yaml'), 'utf8');
+    assert.equal(check({ ...unknown, 'mesh.yaml': registryOnly }, vsUnknownHost).path.broken, unknownPath.broken);
+    // Only a wildcard ServiceEntry covers the destination: Istio builds the wildcard's cluster, not the host's (vs-wildcard-only-host).
+    const wildcard = `---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: corp}
+spec:
+  hosts: ["*.corp.example"]
+  ports: [{number: 443, name: tls, protocol: TLS}]
+  resolution: NONE
+`;
+    const onlyWildcard = check(routedElsewhere('proxy.corp.example', wildcard), vsWildcardOnlyHost);
+    assert.equal(
+      onlyWildcard.path.broken,
+      'VirtualService api sends to proxy.corp.example, which has no cluster: only the wildcard ServiceEntry corp covers it',
+    );
+    assert.equal(onlyWildcard.findings.length, 1);
+    assert.equal(onlyWildcard.path.brokenAt?.start, onlyWildcard.findings[0].start);
+    // A ServiceEntry for the exact host gives it a cluster: the sidecar calls that host.
+    const exact = wildcard.replace('"*.corp.example"', 'proxy.corp.example');
+    assert.equal(
+      pathTitle(check(routedElsewhere('proxy.corp.example', exact), vsUnknownHost).path),
+      'api.example.com:443: default → sidecar → proxy.corp.example:443 (ALLOW_ANY; VirtualService api)',
+    );
+  },
+);
+
+test(
+  'a weighted split and every mesh rule are followed, one path per destination with its weight ' +
+    '(route.go BuildHTTPRoutesForVirtualService translates every rule and weighted cluster)',
+  NEEDS_CORPUS,
+  () => {
+    const files = scenario('egress-gateway/http');
+    const vsFile = Object.keys(files).find((f) => f.startsWith('03-'))!;
+    // 80% through the egress gateway, 20% straight to the host; a later rule for /direct sends to the host as well (one path for both).
+    const split = files[vsFile].replace(
+      '      weight: 100\n  - match:\n    - gateways:\n      - istio-egressgateway',
+      '      weight: 80\n    - destination:\n        host: edition.cnn.com\n        port:\n          number: 80\n      weight: 20\n' +
+        '  - match:\n    - gateways:\n      - mesh\n      uri:\n        prefix: /direct\n    route:\n    - destination:\n        host: edition.cnn.com\n' +
+        '  - match:\n    - gateways:\n      - istio-egressgateway',
+    );
+    assert.notEqual(split, files[vsFile]);
+    const index = indexOf({ ...files, [vsFile]: split });
+    assert.deepEqual(
+      lenses(index).filter((l) => l.startsWith('ServiceEntry cnn: edition.cnn.com:80')),
+      [
+        'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → edition.cnn.com:80 (weight 20; ALLOW_ANY; VirtualService direct-cnn-through-egress-gateway)',
+        'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → istio-egressgateway:80 (weight 80) → edition.cnn.com:80',
+      ],
+    );
+    // The map draws both branches out of the sidecar, each edge with its weight.
+    const paths = serviceEntryPaths(index.ofKind('ServiceEntry')[0], { index, settings: DEFAULT_SETTINGS }).filter((p) => p.port === 80);
+    assert.deepEqual(
+      paths.map((p) => `${p.via}: ${p.steps[1].kind} ${p.steps[1].name} weight ${p.steps[1].weight}`),
+      [
+        'istio-egressgateway.istio-system.svc.cluster.local:80/cnn: egress-gateway istio-egressgateway.istio-system.svc.cluster.local weight 80',
+        'edition.cnn.com:80: host edition.cnn.com weight 20',
+      ],
+    );
+  },
+);
+
+test(
+  'every backend of a Gateway API route is followed, with its weight; a weight of 0 gets no traffic (conversion.go buildHTTPDestination)',
+  NEEDS_CORPUS,
+  () => {
+    const httpbinEntry = scenario('egress-control/service-entries-gateway-api')['01-serviceentry-httpbin-ext.yaml'];
+    const backends =
+      '    - name: cnn-egress-gateway-istio\n      port: 80\n      weight: 3\n' +
+      '    - group: networking.istio.io\n      kind: Hostname\n      name: httpbin.org\n      port: 80\n      weight: 1\n' +
+      '    - name: unused\n      port: 80\n      weight: 0\n';
+    assert.deepEqual(cnn80(indexOf(withMeshBackend(backends, { 'httpbin.yaml': httpbinEntry }))), [
+      'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → cnn-egress-gateway-istio:80 (weight 3) → edition.cnn.com:80',
+      'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → httpbin.org:80 (weight 1; ALLOW_ANY; HTTPRoute direct-cnn-to-egress-gateway)',
+      'ServiceEntry httpbin-ext: httpbin.org:80: default → sidecar → httpbin.org:80 (ALLOW_ANY)',
+    ]);
+  },
+);
+
+test(
+  'an HTTP route attached to an ExternalName Service (GAMMA) steers the alias: route.go BuildSidecarVirtualHostWrapper gives it a virtual host; ' +
+    'a TCP route does not, as the alias has no listener (listener.go buildSidecarOutboundListener)',
+  NEEDS_CORPUS,
+  () => {
+    const files = { ...scenario('egress-control/service-entries-gateway-api'), 'alias.yaml': externalName('my-httpbin', 'httpbin.org') };
+    const route = (kind: string, port: number) => `apiVersion: gateway.networking.k8s.io/${kind === 'HTTPRoute' ? 'v1' : 'v1alpha2'}
+kind: ${kind}
+metadata:
+  name: my-httpbin-${kind.toLowerCase()}
+spec:
+  parentRefs:
+  - group: ""
+    kind: Service
+    name: my-httpbin
+    port: ${port}
+  rules:
+  - backendRefs:
+    - group: networking.istio.io
+      kind: Hostname
+      name: www.google.com
+      port: 443
+`;
+    const aliasLenses = (extra: Record<string, string>) => servicePathsOf(indexOf({ ...files, ...extra }));
+    const alias =
+      'Service my-httpbin: my-httpbin.default.svc.cluster.local:80: default → sidecar → httpbin.org:80 ' +
+      '(REGISTRY_ONLY: allowed by ServiceEntry httpbin-ext; HTTPRoute httpbin-ext; ExternalName Service my-httpbin)';
+    assert.deepEqual(aliasLenses({}), [alias]);
+    assert.deepEqual(aliasLenses({ 'route.yaml': route('HTTPRoute', 80) }), [
+      'Service my-httpbin: my-httpbin.default.svc.cluster.local:80: default → sidecar → www.google.com:443 ' +
+        '(REGISTRY_ONLY: allowed by ServiceEntry google; HTTPRoute my-httpbin-httproute)',
+    ]);
+    assert.deepEqual(aliasLenses({ 'route.yaml': route('TCPRoute', 80) }), [alias]);
   },
 );

@@ -12,7 +12,7 @@ import { isWildcard, hostsOf, serviceHost } from '../mesh/hosts';
 import { hostSubsetOf } from '../mesh/host-match';
 import { egressGatewayRoutesTo, routeDestinations, ruleGateways, type RouteDestination } from '../mesh/routes';
 import { gatewayServers, isPassthroughServer } from '../mesh/gateway-servers';
-import { clusterLocalNamespace, registryLookup } from '../mesh/registry';
+import { clusterLocalNamespace, describesNamespaceServices, registryLookup } from '../mesh/registry';
 import { isVisibleIn } from '../mesh/export-defaults';
 import { outboundPolicy } from '../mesh/sidecar-scope';
 import { effectiveDestinationRule } from '../mesh/destination-rules';
@@ -22,7 +22,7 @@ import { gatewayBehindHost, gatewayPlacement, MESH_GATEWAY, type EgressGateway }
 import { spanAtPath, type YamlPath } from '../parse/yaml-path';
 import type { NavigationContext } from './references';
 import type { WorkspaceIndex } from '../index/workspace-index';
-import { attachesTo, backendHost, deployedGateway, firstBackend, GATEWAY_API_ROUTES, gatewayForwardRoute } from './gateway-api';
+import { attachesTo, backendHost, deployedGateway, firstBackend, GATEWAY_API_ROUTES, gatewayForwardRoute, routeBackends } from './gateway-api';
 import { serviceProtocol } from './service-protocol';
 import { aliasTarget, externalNameOf, isSelectorless, serviceEndpoints, type ServiceEndpoints } from './service-egress';
 
@@ -43,6 +43,11 @@ export interface EgressPath {
   steps: PathStep[];
   /** The ServiceEntry or Kubernetes Service that declares the host. */
   definer: Resource;
+  /**
+   * Set when the route sends the host's traffic to several destinations (rules, or a weighted split), one path
+   * each: the destination this path follows (`host:port/subset`).
+   */
+  via?: string;
 }
 
 /** One hop of a path and the link that leads into it (port, protocol, TLS). */
@@ -59,6 +64,8 @@ export interface PathStep {
   note?: string;
   /** Set when the link into this step is broken: what is missing. */
   broken?: string;
+  /** The weight of this destination when the route splits the traffic (on the link out of the sidecar). */
+  weight?: number;
   /** The resource that defines this hop (the egress gateway's Gateway, the route), when the workspace has one. */
   resource?: Resource;
 }
@@ -133,17 +140,28 @@ function aliasAt(ctx: NavigationContext, host: string): { target: string; servic
   return undefined;
 }
 
-/** The first route of a mesh rule (not a mirror) of the VirtualServices visible from `namespace` that applies to `host` on `port`. */
-function meshRoute(ctx: NavigationContext, host: string, port: number, namespace: string): { vs: Resource; route: RouteDestination } | undefined {
+/**
+ * The routes of the mesh rules (not mirrors) that apply to `host` on `port` from `namespace`: those of the
+ * first VirtualService visible there with such a rule, every rule of it for that port and protocol and every
+ * destination of each rule (BuildHTTPRoutesForVirtualService translates them all; a weighted split sends to each).
+ */
+function meshRoutes(ctx: NavigationContext, host: string, port: number, namespace: string): { vs: Resource; routes: RouteDestination[] } | undefined {
   const services = ctx.index.matchingHost('VirtualService', host).filter((vs) => vs.group === ISTIO_NETWORKING && isVisibleIn(ctx.index, vs, namespace));
   for (const vs of services) {
-    for (const route of routeDestinations(vs)) {
-      if (route.mirror || !ruleGateways(vs, route).includes(MESH_GATEWAY)) continue;
-      if (route.matchPorts.length > 0 && !route.matchPorts.includes(port)) continue;
-      return { vs, route };
-    }
+    const routes = [...routeDestinations(vs)].filter(
+      (route) => !route.mirror && ruleGateways(vs, route).includes(MESH_GATEWAY) && (route.matchPorts.length === 0 || route.matchPorts.includes(port)),
+    );
+    if (routes.length > 0) return { vs, routes: routes.filter((r) => r.protocol === routes[0].protocol) };
   }
   return undefined;
+}
+
+/** The weight of a VirtualService route destination, when its rule splits traffic between several (undefined otherwise). */
+function routeWeight(route: RouteDestination): number | undefined {
+  const destinations = listOf(route.rule.route);
+  if (destinations.length < 2) return undefined;
+  const entry = destinations[route.path[4] as number];
+  return isRecord(entry) && typeof entry.weight === 'number' ? entry.weight : 0;
 }
 
 /**
@@ -158,7 +176,7 @@ interface MeshDestination {
   /** The rule, in words: `VirtualService name`, `HTTPRoute name`. */
   by: string;
   rule: Resource;
-  /** Where a broken link after the rule is shown: the route's destination host, or the Gateway API route's parentRefs. */
+  /** Where a broken link after the rule is shown: the route's destination host, or the Gateway API route's backendRef. */
   at: YamlPath;
   subsetAt?: YamlPath;
   /** The ExternalName Service the destination went through, if any. */
@@ -171,36 +189,58 @@ interface UnfollowedRoute {
   why: string;
 }
 
-function sidecarDestination(
-  ctx: NavigationContext,
-  definer: Resource,
-  host: string,
-  port: ServicePort,
-  namespace: string,
-): MeshDestination | UnfollowedRoute | undefined {
+/** One of the destinations a route sends the traffic to, with its weight when the rule splits it. */
+interface Branch {
+  to: MeshDestination | UnfollowedRoute;
+  weight?: number;
+}
+
+/**
+ * A destination once per cluster (host, port and subset): several rules (or matches) may send to the same one; a
+ * destination without a port takes the port called (route.go GetDestinationCluster: the listener's port).
+ */
+const branchKey = (b: Branch, port: number) => ('why' in b.to ? `${b.to.route.kind}|${b.to.why}` : `${b.to.host}|${b.to.port ?? port}|${b.to.subset ?? ''}`);
+
+function sidecarDestinations(ctx: NavigationContext, definer: Resource, host: string, port: ServicePort, namespace: string): Branch[] {
   const attached = gatewayApiRouteFor(ctx, definer, port, namespace);
-  let destination: MeshDestination | undefined;
+  let branches: Branch[];
   if (attached) {
-    const backend = firstBackend(attached);
-    const to = backend && backendHost(backend);
-    if (!backend || !to) return { route: attached, why: backend ? `backend kind ${backend.kind} is not followed` : 'no backend' };
-    destination = { host: to, port: backend.port, by: `${attached.kind} ${attached.name}`, rule: attached, at: ['spec', 'parentRefs'] };
+    const backends = routeBackends(attached);
+    if (backends.length === 0) return [{ to: { route: attached, why: 'no backend' } }];
+    branches = backends.map(({ backend, weight, split, path }) => {
+      const to = backendHost(backend);
+      const weighted = split ? { weight } : {};
+      if (!to) return { to: { route: attached, why: `backend kind ${backend.kind} is not followed` }, ...weighted };
+      return { to: { host: to, port: backend.port, by: `${attached.kind} ${attached.name}`, rule: attached, at: [...path, 'name'] }, ...weighted };
+    });
   } else {
-    const mesh = meshRoute(ctx, host, port.number, namespace);
-    if (!mesh) return undefined;
-    const { vs, route } = mesh;
-    destination = {
-      host: route.host,
-      port: route.port,
-      subset: route.subset,
-      by: `VirtualService ${vs.name}`,
-      rule: vs,
-      at: [...route.path, 'host'],
-      subsetAt: [...route.path, 'subset'],
-    };
+    const mesh = meshRoutes(ctx, host, port.number, namespace);
+    if (!mesh) return [];
+    const { vs, routes } = mesh;
+    branches = routes.map((route) => {
+      const weight = routeWeight(route);
+      return {
+        to: {
+          host: route.host,
+          port: route.port,
+          subset: route.subset,
+          by: `VirtualService ${vs.name}`,
+          rule: vs,
+          at: [...route.path, 'host'],
+          subsetAt: [...route.path, 'subset'],
+        },
+        ...(weight !== undefined ? { weight } : {}),
+      };
+    });
   }
-  const alias = aliasAt(ctx, destination.host);
-  return alias ? { ...destination, host: alias.target, alias: alias.service } : destination;
+  const seen = new Set<string>();
+  return branches
+    .filter((b) => !seen.has(branchKey(b, port.number)) && !!seen.add(branchKey(b, port.number)))
+    .map((b) => {
+      if ('why' in b.to) return b;
+      const alias = aliasAt(ctx, b.to.host);
+      return alias ? { ...b, to: { ...b.to, host: alias.target, alias: alias.service } } : b;
+    });
 }
 
 /** An egress gateway a destination host leads to: an Istio one (`gatewayBehindHost`), or the Service Istio deploys for a Gateway API Gateway. */
@@ -293,6 +333,30 @@ function hostDefiner(ctx: NavigationContext, host: string, namespace: string): R
   return found.find((r) => hostsOf(r).includes(host)) ?? found[0];
 }
 
+/**
+ * Whether Istio builds a cluster for a route's destination host, as the diagnostics judge it: a ServiceEntry
+ * that declares exactly that host, or a Service, does (cluster.go builds one per registry service and port);
+ * a wildcard ServiceEntry gives none to a concrete host under it (vs-wildcard-only-host), and a host nothing
+ * defines has none (vs-unknown-host), unless it is a Service of a namespace the workspace does not describe,
+ * or one every cluster has: then it simply lives elsewhere.
+ */
+type DestinationCluster = { kind: 'ServiceEntry' | 'Service'; resource: Resource } | { kind: 'elsewhere' } | { kind: 'none'; why: string };
+
+function clusterOf(ctx: NavigationContext, host: string, namespace: string): DestinationCluster {
+  const found = registryLookup(ctx.index, host, namespace, ctx.settings);
+  for (const entry of found) {
+    if (entry.kind === 'assumed') return { kind: 'elsewhere' };
+    if (entry.kind === 'Service' || hostsOf(entry.resource).includes(host)) return { kind: entry.kind, resource: entry.resource };
+  }
+  if (found.length > 0) {
+    const wildcards = found.flatMap((e) => (e.kind === 'ServiceEntry' ? [e.resource.name] : []));
+    return { kind: 'none', why: `only the wildcard ServiceEntry ${wildcards.join(' and ')} covers it` };
+  }
+  const clusterNamespace = clusterLocalNamespace(host);
+  if (clusterNamespace !== undefined && !describesNamespaceServices(ctx.index, clusterNamespace)) return { kind: 'elsewhere' };
+  return { kind: 'none', why: `no ServiceEntry or Service visible from namespace "${namespace}" defines it` };
+}
+
 function render(namespace: string, hops: string[], broken?: string): string {
   return `${namespace} → ${hops.join(' → ')}${broken ? ` ✗ ${broken}` : ''}`;
 }
@@ -318,11 +382,27 @@ function addressesText(endpoints: ServiceEndpoints): string {
 }
 
 /** The path from `namespace` to `host` on `port`, declared by `definer` (a ServiceEntry or a Kubernetes Service), maybe called as an alias. */
-function pathVia(ctx: NavigationContext, definer: Resource, host: string, port: ServicePort, namespace: string, calledAs?: CalledAs): EgressPath {
+function pathVia(
+  ctx: NavigationContext,
+  definer: Resource,
+  host: string,
+  port: ServicePort,
+  namespace: string,
+  calledAs?: CalledAs,
+  branch?: Branch,
+  via?: string,
+): EgressPath {
   const hops = ['sidecar'];
   const steps: PathStep[] = [{ kind: 'sidecar', name: namespace, port: port.number, protocol: port.protocol }];
   const make = (broken?: string, at?: { resource: Resource; path: YamlPath }): EgressPath => {
+    // The weight of a split is told on the link out of the sidecar.
+    if (branch?.weight !== undefined && hops.length > 1) {
+      const word = `weight ${branch.weight}`;
+      hops[1] = hops[1].endsWith(')') ? hops[1].replace(' (', ` (${word}; `) : `${hops[1]} (${word})`;
+      steps[1].weight = branch.weight;
+    }
     const path: EgressPath = {
+      ...(via !== undefined ? { via } : {}),
       host: calledAs?.host ?? host,
       port: port.number,
       namespace,
@@ -358,7 +438,7 @@ function pathVia(ctx: NavigationContext, definer: Resource, host: string, port: 
     steps.push({ kind: 'host', ...last, ...(calledAs ? { note: joined(last.note, aliasNote(calledAs.service)) } : {}) });
     return make();
   };
-  const destination = calledAs?.registered === false ? undefined : sidecarDestination(ctx, definer, host, port, namespace);
+  const destination = branch?.to;
   if (destination && 'why' in destination) {
     const name = `${destination.route.kind} ${destination.route.name}`;
     hops.push(`${name} (${destination.why})`);
@@ -408,23 +488,30 @@ function pathVia(ctx: NavigationContext, definer: Resource, host: string, port: 
       [note, aliasNote(forward.alias)].filter((w): w is string => w !== undefined),
     );
   }
-  const elsewhere =
-    destination && destination.rule.group === GATEWAY_API && destination.host !== host && !destination.alias && !hostSubsetOf(destination.host, host);
-  // A backend host that a ServiceEntry defines (an Istio `Hostname`): the sidecar calls that host, as the route's destination.
-  const onwardDefiner = elsewhere ? hostDefiner(ctx, destination.host, namespace) : undefined;
-  const onward = onwardDefiner?.kind === 'ServiceEntry' ? onwardDefiner : undefined;
-  if (destination && elsewhere && !onward) {
-    // A backend Service that is neither an egress gateway nor an alias: where it leads is not known here.
+  // A destination other than the host called, or what an alias stands for: the sidecar sends to that host's cluster, if Istio builds one.
+  const elsewhere = destination && (destination.alias || (destination.host !== host && !hostSubsetOf(destination.host, host)));
+  const cluster = elsewhere ? clusterOf(ctx, destination.host, namespace) : undefined;
+  if (destination && cluster && cluster.kind !== 'ServiceEntry') {
+    const noun = destination.rule.group === GATEWAY_API ? 'backend' : 'destination';
+    if (cluster.kind === 'none') {
+      // route.go GetDestinationCluster names `outbound|<port>||<host>` (an alias's concrete host) whether or not the
+      // registry has the host, and CDS builds clusters for registry services only: the route's traffic has nowhere to go.
+      const what = destination.alias ? `${destination.host} (ExternalName Service ${destination.alias.name})` : destination.host;
+      const broken = `${destination.by} sends to ${what}, which has no cluster: ${cluster.why}`;
+      steps.push({ kind: 'host', name: destination.host, port: destination.port ?? port.number, protocol: '', broken, resource: destination.rule });
+      return make(broken, { resource: destination.rule, path: destination.at });
+    }
+    // A Service that is neither an egress gateway nor an alias, or one the workspace does not hold: where it leads is not known here.
     const why =
-      ctx.index.withHost('Service', destination.host).length > 0
-        ? `backend ${shortHost(destination.host)} is not an egress gateway`
-        : `backend ${destination.host} is not in the workspace`;
-    hops.push(`${destination.by} (${why})`);
-    steps.push({ kind: 'route', name: destination.by, protocol: '', note: why, resource: destination.rule });
+      cluster.kind === 'Service' ? `${noun} ${shortHost(destination.host)} is not an egress gateway` : `${noun} ${destination.host} is not in the workspace`;
+    const routeNote = joined(why, aliasNote(destination.alias));
+    hops.push(`${destination.by} (${routeNote})`);
+    steps.push({ kind: 'route', name: destination.by, protocol: '', note: routeNote, resource: destination.rule });
     return make();
   }
+  const onward = cluster?.kind === 'ServiceEntry' ? cluster.resource : undefined;
   // Direct from the sidecar, to the host or to what an ExternalName alias stands for.
-  const rerouted = destination && (destination.alias || onward) ? destination : undefined;
+  const rerouted = onward ? destination : undefined;
   const to = rerouted ? rerouted.host : host;
   const target = rerouted ? (rerouted.port ?? port.number) : (port.targetPort ?? port.number);
   const policy = outboundPolicy(ctx.index, ctx.settings, namespace);
@@ -439,7 +526,7 @@ function pathVia(ctx: NavigationContext, definer: Resource, host: string, port: 
     return arrive({ name: host, port: port.number, protocol: port.protocol, note: 'ALLOW_ANY', resource: calledAs.service }, ['ALLOW_ANY']);
   }
   const tlsNote = originated(tlsTowards(ctx, to, namespace, destination?.subset, rerouted ? target : port.number).mode);
-  const allowedBy = destination?.alias ?? onward ?? definer;
+  const allowedBy = onward ?? definer;
   const policyNote = policy.mode === 'REGISTRY_ONLY' ? `REGISTRY_ONLY: allowed by ${allowedBy.kind} ${allowedBy.name}` : 'ALLOW_ANY';
   const routedBy = joined(destination?.by, aliasNote(destination?.alias)) || undefined;
   // A Service without a selector leads to the addresses its Endpoints list, which the sidecar balances over.
@@ -458,6 +545,20 @@ function pathVia(ctx: NavigationContext, definer: Resource, host: string, port: 
     [tlsNote, policyNote, routedBy, endpointsNote].filter((n): n is string => n !== undefined),
     endpoints && addressesText(endpoints),
   );
+}
+
+/** The paths from `namespace` to `host` on `port`: one per destination the route sends to (one when there is no route). */
+function pathsVia(ctx: NavigationContext, definer: Resource, host: string, port: ServicePort, namespace: string, calledAs?: CalledAs): EgressPath[] {
+  const branches = calledAs?.registered === false ? [] : sidecarDestinations(ctx, definer, host, port, namespace);
+  if (branches.length === 0) return [pathVia(ctx, definer, host, port, namespace, calledAs)];
+  if (branches.length === 1) return [pathVia(ctx, definer, host, port, namespace, calledAs, branches[0])];
+  return branches.map((b) => pathVia(ctx, definer, host, port, namespace, calledAs, b, branchName(b)));
+}
+
+/** How a destination is told apart from the route's others: `host:port/subset`, or the route and why it is not followed. */
+function branchName(b: Branch): string {
+  if ('why' in b.to) return `${b.to.route.kind} ${b.to.route.name}: ${b.to.why}`;
+  return `${b.to.alias?.name ?? b.to.host}${b.to.port !== undefined ? `:${b.to.port}` : ''}${b.to.subset ? `/${b.to.subset}` : ''}`;
 }
 
 /**
@@ -495,7 +596,7 @@ export function serviceEntryPaths(se: Resource, ctx: NavigationContext): EgressP
   ctx = seenBy(ctx, se);
   const out: EgressPath[] = [];
   for (const namespace of clientNamespaces(ctx, se).namespaces)
-    for (const host of hostsOf(se)) for (const port of portsOf(se)) out.push(pathVia(ctx, se, host, port, namespace));
+    for (const host of hostsOf(se)) for (const port of portsOf(se)) out.push(...pathsVia(ctx, se, host, port, namespace));
   return out;
 }
 
@@ -511,9 +612,10 @@ function kubernetesServicePaths(ctx: NavigationContext, service: Resource): Egre
   const out: EgressPath[] = [];
   for (const namespace of namespaces) {
     for (const port of portsOf(service)) {
-      const path = pathVia(ctx, service, host, port, namespace);
-      const last = path.steps[path.steps.length - 1];
-      if (path.steps.some((s) => s.kind === 'egress-gateway') || (last.kind === 'host' && last.name !== host)) out.push(path);
+      for (const path of pathsVia(ctx, service, host, port, namespace)) {
+        const last = path.steps[path.steps.length - 1];
+        if (path.steps.some((s) => s.kind === 'egress-gateway') || (last.kind === 'host' && last.name !== host)) out.push(path);
+      }
     }
   }
   return out;
@@ -536,22 +638,48 @@ export function servicePaths(service: Resource, ctx: NavigationContext): EgressP
   if (externalNameOf(service) === undefined) return kubernetesServicePaths(ctx, service);
   const host = serviceHost(service.name, service.namespace);
   const declared = portsOf(service);
+  const steered = steeredAlias(ctx, service, host, declared);
   const target = aliasTarget(ctx.index, service);
-  if (target === undefined) return [];
+  if (target === undefined) return steered.paths;
   // Only a definer of exactly that host takes the alias (push_context.go resolveServiceAliases keys aliases by host).
   const definer = hostDefiner(ctx, target, service.namespace);
   const concrete = definer && (definer.kind === 'Service' || hostsOf(definer).includes(target)) ? definer : undefined;
   // An alias of a Service inside the cluster is not egress, unless that Service leads outside through its Endpoints.
-  if (concrete ? concrete.kind === 'Service' && !isSelectorless(concrete) : clusterLocalNamespace(target) !== undefined) return [];
+  if (concrete ? concrete.kind === 'Service' && !isSelectorless(concrete) : clusterLocalNamespace(target) !== undefined) return steered.paths;
   const concretePorts = concrete ? portsOf(concrete) : [];
   // Kubernetes needs no ports on an ExternalName Service and Istio ignores them; the host's own ports are the ones matched.
-  const ports = declared.length > 0 ? declared : concretePorts;
-  return ports.map((port) => {
-    const matched = concretePorts.find((p) => p.number === port.number);
-    return matched && concrete
-      ? pathVia(ctx, concrete, target, matched, service.namespace, { service, host, registered: true })
-      : pathVia(ctx, service, target, port, service.namespace, { service, host, registered: false });
-  });
+  const ports = (declared.length > 0 ? declared : concretePorts).filter((p) => !steered.ports.has(p.number));
+  return steered.paths.concat(
+    ports.flatMap((port) => {
+      const matched = concretePorts.find((p) => p.number === port.number);
+      return matched && concrete
+        ? pathsVia(ctx, concrete, target, matched, service.namespace, { service, host, registered: true })
+        : pathsVia(ctx, service, target, port, service.namespace, { service, host, registered: false });
+    }),
+  );
+}
+
+/**
+ * The paths of an ExternalName Service's ports that an HTTP or GRPC route attaches to (GAMMA), from the
+ * Service's namespace and those of consumer routes, and the ports so steered in the Service's own namespace.
+ * The alias gets a virtual host of its own for such a route (route.go `BuildSidecarVirtualHostWrapper` keeps
+ * aliases that a VirtualService names), so the route, not the alias, decides; it gets no listener
+ * (listener.go `buildSidecarOutboundListener` skips `model.Alias`), so a TCP or TLS route changes nothing.
+ */
+function steeredAlias(ctx: NavigationContext, service: Resource, host: string, declared: ServicePort[]): { paths: EgressPath[]; ports: Set<number> } {
+  const paths: EgressPath[] = [];
+  const ports = new Set<number>();
+  const { namespaces, attached } = clientNamespaces(ctx, service);
+  if (!attached) return { paths, ports };
+  for (const namespace of namespaces) {
+    for (const port of declared) {
+      const route = gatewayApiRouteFor(ctx, service, port, namespace);
+      if (route?.kind !== 'HTTPRoute' && route?.kind !== 'GRPCRoute') continue;
+      paths.push(...pathsVia(ctx, service, host, port, namespace));
+      if (namespace === service.namespace) ports.add(port.number);
+    }
+  }
+  return { paths, ports };
 }
 
 /** The egress paths of the hosts a VirtualService routes, through the ServiceEntries or Services that declare them, as its namespace sees them. */
@@ -582,7 +710,7 @@ export function virtualServicePaths(vs: Resource, ctx: NavigationContext): Egres
           const key = `${definedHost}:${port.number}`;
           if (seen.has(key)) continue;
           seen.add(key);
-          out.push(pathVia(ctx, definer, definedHost, port, vs.namespace));
+          out.push(...pathsVia(ctx, definer, definedHost, port, vs.namespace));
         }
       }
     }

@@ -9,6 +9,7 @@ import { serviceHost } from '../mesh/hosts';
 import { hostSubsetOf } from '../mesh/host-match';
 import { clusterLocalNamespace } from '../mesh/registry';
 import { isRecord, listOf } from '../data';
+import type { YamlPath } from '../parse/yaml-path';
 
 export const GATEWAY_API_ROUTES = ['HTTPRoute', 'TLSRoute', 'TCPRoute', 'GRPCRoute'];
 
@@ -20,19 +21,47 @@ export interface Backend {
   port?: number;
 }
 
+/** A backend of a route's rule, with its weight and where it is written. */
+export interface RouteBackend {
+  backend: Backend;
+  /** The backendRef's `weight` (1 when not written). */
+  weight: number;
+  /** Whether its rule splits traffic between several backends, so that the weight matters. */
+  split: boolean;
+  /** The backendRef, e.g. ['spec', 'rules', 0, 'backendRefs', 1]. */
+  path: YamlPath;
+}
+
+/**
+ * Every backend of every rule of a Gateway API route that names one and may receive traffic: a
+ * backendRef of weight 0 gets none (conversion.go `buildHTTPDestination` drops it), and a rule whose
+ * only backend it is sends none.
+ */
+export function routeBackends(route: Resource): RouteBackend[] {
+  const out: RouteBackend[] = [];
+  listOf(route.spec.rules).forEach((rule, i) => {
+    if (!isRecord(rule)) return;
+    const refs = listOf(rule.backendRefs)
+      .map((ref, j) => ({ ref, j }))
+      .filter((e): e is { ref: Record<string, any>; j: number } => isRecord(e.ref) && typeof e.ref.name === 'string')
+      .map(({ ref, j }) => ({ ref, j, weight: typeof ref.weight === 'number' ? ref.weight : 1 }))
+      .filter((e) => e.weight !== 0);
+    for (const { ref, j, weight } of refs) {
+      const backend: Backend = {
+        kind: typeof ref.kind === 'string' ? ref.kind : 'Service',
+        name: String(ref.name),
+        namespace: typeof ref.namespace === 'string' ? ref.namespace : route.namespace,
+        ...(typeof ref.port === 'number' ? { port: ref.port } : {}),
+      };
+      out.push({ backend, weight, split: refs.length > 1, path: ['spec', 'rules', i, 'backendRefs', j] });
+    }
+  });
+  return out;
+}
+
 /** The first backend of a Gateway API route's first rule that names one. */
 export function firstBackend(route: Resource): Backend | undefined {
-  for (const rule of listOf(route.spec.rules)) {
-    const ref = isRecord(rule) ? listOf(rule.backendRefs).find((r) => isRecord(r) && typeof r.name === 'string') : undefined;
-    if (!isRecord(ref)) continue;
-    return {
-      kind: typeof ref.kind === 'string' ? ref.kind : 'Service',
-      name: String(ref.name),
-      namespace: typeof ref.namespace === 'string' ? ref.namespace : route.namespace,
-      ...(typeof ref.port === 'number' ? { port: ref.port } : {}),
-    };
-  }
-  return undefined;
+  return routeBackends(route)[0]?.backend;
 }
 
 /**

@@ -137,16 +137,18 @@ const EXPECTED: Record<string, string[]> = {
     'namespace:default -> sidecar:default: 80',
     `sidecar:default -> ${GW}: 443 HTTPS · ISTIO_MUTUAL`,
   ],
+  // The mesh rules send httpbin.org and www.google.com to localhost.local (the ingress gateway that proxies them).
   'legacy/proxy/ingress-gateway-as-external-proxy': [
     'namespace:default -> sidecar:default: 80 HTTP | 443 TLS',
-    'sidecar:default -> host:httpbin.org: 80 HTTP',
     'sidecar:default -> host:localhost.local: 80 HTTP | 443 TLS',
-    'sidecar:default -> host:www.google.com: 443 TLS',
   ],
+  // The mesh rule sends *.wikipedia.org to a gateway Service the workspace does not hold: the rest of the way is dashed.
   'legacy/wildcard-egress-hosts/arbitrary-domains': [
     'namespace:default -> sidecar:default: 8443 TCP | 443 TLS',
-    'sidecar:default -> host:*.wikipedia.org: 443 TLS',
+    'route:default/VirtualService direct-wikipedia-through-egress-gateway -> host:*.wikipedia.org:  (dashed)',
     'sidecar:default -> host:sni-proxy.local: 8443 TCP',
+    'sidecar:default -> route:default/VirtualService direct-wikipedia-through-egress-gateway: ' +
+      'destination istio-egressgateway-with-sni-proxy.istio-system.svc.cluster.local is not in the workspace',
   ],
   'wildcard-egress-hosts/direct': ['namespace:default -> sidecar:default: 443 HTTPS', 'sidecar:default -> host:*.wikipedia.org: 443 HTTPS'],
   'wildcard-egress-hosts/single-host': [
@@ -248,7 +250,17 @@ test('a route the map cannot follow says why; an ExternalName backend ends at th
     ['HTTPRoute direct-cnn-to-egress-gateway: backend proxy.default.svc.cluster.local is not in the workspace'],
   );
   const alias = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: my-httpbin\nspec:\n  type: ExternalName\n  externalName: httpbin.org\n';
-  const map = mapOf({ ...files, [routesFile]: withBackend('my-httpbin'), 'alias.yaml': alias });
+  // Without a ServiceEntry for httpbin.org the route has no cluster (route.go GetDestinationCluster): a red edge with the reason.
+  const noCluster = mapOf({ ...files, [routesFile]: withBackend('my-httpbin'), 'alias.yaml': alias });
+  assert.ok(
+    edges(noCluster).includes(
+      'sidecar:default -> host:httpbin.org: 80 | ✗ HTTPRoute direct-cnn-to-egress-gateway sends to httpbin.org (ExternalName Service my-httpbin), ' +
+        'which has no cluster: no ServiceEntry or Service visible from namespace "default" defines it',
+    ),
+    edges(noCluster).join('\n'),
+  );
+  const httpbinEntry = scenario('egress-control/service-entries-gateway-api')['01-serviceentry-httpbin-ext.yaml'];
+  const map = mapOf({ ...files, [routesFile]: withBackend('my-httpbin'), 'alias.yaml': alias, 'httpbin.yaml': httpbinEntry });
   assert.ok(edges(map).includes('sidecar:default -> host:httpbin.org: 80 HTTP'), edges(map).join('\n'));
   const host = map.nodes.find((n) => n.id === 'host:httpbin.org')!;
   assert.equal(`${host.label} (${host.caption})`, 'httpbin.org (Service my-httpbin)');
@@ -313,7 +325,34 @@ test(
     const summary = new PathSummary(index, DEFAULT_SETTINGS).summary();
     assert.deepEqual([summary.brokenPaths, summary.hosts, summary.namespaces], [map.brokenPaths, map.hosts, map.namespaces]);
     assert.equal(map.brokenPaths, 0);
-    // One mesh: no mesh in the ids or captions.
-    assert.deepEqual(mapOf(scenario('egress-gateway/http-gateway-api')).nodes.find((n) => n.kind === 'namespace')?.caption, 'namespace');
+    // One mesh: no mesh in the ids or captions, and no mesh filter.
+    const single = mapOf(scenario('egress-gateway/http-gateway-api'));
+    assert.deepEqual(single.nodes.find((n) => n.kind === 'namespace')?.caption, 'namespace');
+    assert.equal(single.meshes, undefined);
+    // The mesh filter, by the names the captions use, keeps one mesh's paths; the lists and counts stay those of the workspace.
+    assert.deepEqual(map.meshes, ['http-gateway-api', 'https-passthrough-gateway-api']);
+    const passthroughOnly = trafficMap({ index, settings: DEFAULT_SETTINGS }, { mesh: 'https-passthrough-gateway-api' });
+    assert.deepEqual(edges(passthroughOnly), [
+      `${gw}@${passthrough} -> host:edition.cnn.com@${passthrough}: 443 TLS · TLS from the application`,
+      `namespace:default@${passthrough} -> sidecar:default@${passthrough}: 443 TLS`,
+      `sidecar:default@${passthrough} -> ${gw}@${passthrough}: 443 TLS · TLS passthrough`,
+    ]);
+    assert.deepEqual([passthroughOnly.hosts, passthroughOnly.meshes], [map.hosts, map.meshes]);
+    assert.equal(trafficMap({ index, settings: DEFAULT_SETTINGS }, { mesh: 'staging' }).nodes.length, 0);
   },
 );
+
+test('a weighted split is drawn as one edge out of the sidecar per destination, each with its weight', NEEDS_CORPUS, () => {
+  const files = scenario('egress-gateway/http');
+  const vsFile = Object.keys(files).find((f) => f.startsWith('03-'))!;
+  const split = files[vsFile].replace(
+    '      weight: 100\n  - match:\n    - gateways:\n      - istio-egressgateway',
+    '      weight: 80\n    - destination:\n        host: edition.cnn.com\n      weight: 20\n  - match:\n    - gateways:\n      - istio-egressgateway',
+  );
+  assert.notEqual(split, files[vsFile]);
+  const map = mapOf({ ...files, [vsFile]: split });
+  assert.deepEqual(
+    edges(map).filter((e) => e.startsWith('sidecar:')),
+    [`sidecar:default -> ${GW}: 80 HTTP · weight 80`, 'sidecar:default -> host:edition.cnn.com: 80 HTTP · weight 20 | 443 HTTPS'],
+  );
+});

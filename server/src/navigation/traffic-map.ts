@@ -48,15 +48,18 @@ export interface TrafficMapModel {
   hosts: string[];
   namespaces: string[];
   brokenPaths: number;
+  /** How the map names each mesh when `istioEgress.clusters` splits the workspace (`shared` for shared files), for the mesh filter; else absent. */
+  meshes?: string[];
 }
 
 /** A resource's name, where the map opens it (its document's start may be a `---` line). */
 const anchorOf = (r: Resource | undefined): MapAnchor | undefined =>
   r ? { uri: r.uri, offset: spanAtPath(r.document.ast, ['metadata', 'name'])?.start ?? r.document.start } : undefined;
 
-/** How a link reads on the map: port, protocol and TLS mode, e.g. `80 HTTP · ISTIO_MUTUAL`. */
+/** How a link reads on the map: port, protocol, TLS mode and the weight of a split, e.g. `80 HTTP · ISTIO_MUTUAL · weight 80`. */
 function linkLabel(step: PathStep): string {
-  const parts = [[step.port, step.protocol].filter((p) => p !== undefined && p !== '').join(' '), step.tls].filter((p) => p);
+  const weight = step.weight !== undefined ? `weight ${step.weight}` : undefined;
+  const parts = [[step.port, step.protocol].filter((p) => p !== undefined && p !== '').join(' '), step.tls, weight].filter((p) => p);
   return parts.length > 0 ? parts.join(' · ') : (step.note ?? '');
 }
 
@@ -76,8 +79,9 @@ function meshOf(ctx: NavigationContext, r: Resource): string | undefined {
   return typeof index.meshOfUri === 'function' ? index.meshOfUri(r.uri) : undefined;
 }
 
-/** What `workspacePaths` keeps one path per: the mesh, client namespace, host and port. */
-export const pathKey = (mesh: string | undefined, path: EgressPath): string => `${mesh ?? ''}|${path.namespace}|${path.host}|${path.port}`;
+/** What `workspacePaths` keeps one path per: the mesh, client namespace, host, port and, when a route splits the traffic, destination. */
+export const pathKey = (mesh: string | undefined, path: EgressPath): string =>
+  `${mesh ?? ''}|${path.namespace}|${path.host}|${path.port}${path.via !== undefined ? `|${path.via}` : ''}`;
 
 /**
  * Every egress path of the workspace, once per mesh, client namespace, host and port: those of the
@@ -135,10 +139,17 @@ function nodeId(step: PathStep, namespace: string): string {
   }
 }
 
-/** Keeps the paths of one namespace, or to hosts containing a text; a host equal to the text keeps only that host. */
-function filtered(paths: WorkspacePath[], filter: TrafficMapParams): WorkspacePath[] {
+/** What the map calls the mesh of paths from shared files, when there are several meshes. */
+const SHARED_MESH = 'shared';
+
+/**
+ * Keeps the paths of one mesh (by the name the map gives it), of one namespace, or to hosts containing a text;
+ * a host equal to the text keeps only that host.
+ */
+function filtered(paths: WorkspacePath[], filter: TrafficMapParams, meshLabel: (p: WorkspacePath) => string | undefined): WorkspacePath[] {
   if (filter.summaryOnly) return [];
-  let out = filter.namespace ? paths.filter((p) => p.path.namespace === filter.namespace) : paths;
+  let out = filter.mesh ? paths.filter((p) => meshLabel(p) === filter.mesh) : paths;
+  if (filter.namespace) out = out.filter((p) => p.path.namespace === filter.namespace);
   const text = filter.host?.trim().toLowerCase();
   if (text) {
     const exact = out.filter((p) => p.path.host === text);
@@ -177,9 +188,12 @@ export function trafficMap(ctx: NavigationContext, filter: TrafficMapParams = {}
   // With several meshes (istioEgress.clusters), each mesh's nodes are its own, and say which mesh they are in.
   const meshes = [...new Set(all.map((p) => p.mesh ?? ''))];
   const labels = meshes.length > 1 ? meshLabels(meshes.filter((m) => m !== '')) : new Map<string, string>();
-  for (const { path, source, mesh } of filtered(all, filter)) {
+  const meshLabel = (p: WorkspacePath) => (meshes.length > 1 ? (p.mesh !== undefined ? labels.get(p.mesh) : SHARED_MESH) : undefined);
+  for (const kept of filtered(all, filter, meshLabel)) {
+    const { path, source, mesh } = kept;
     const inMesh = (id: string) => (mesh !== undefined ? `${id}@${mesh}` : id);
-    const tag = meshes.length > 1 ? ` · ${mesh !== undefined ? labels.get(mesh) : 'shared'}` : '';
+    const label = meshLabel(kept);
+    const tag = label !== undefined ? ` · ${label}` : '';
     const add = (node: MapNodeModel) => addNode({ ...node, id: inMesh(node.id), caption: `${node.caption}${tag}` });
     // A path ends at its host, or at what an ExternalName Service on the way stands for (then captioned by that Service).
     const hostNode = (broken: boolean, step?: PathStep): MapNodeModel => {
@@ -232,5 +246,6 @@ export function trafficMap(ctx: NavigationContext, filter: TrafficMapParams = {}
     hosts: [...new Set(all.map((p) => p.path.host))].sort(),
     namespaces,
     brokenPaths: all.filter((p) => p.path.broken).length,
+    ...(meshes.length > 1 ? { meshes: [...new Set(all.map(meshLabel))].filter((m): m is string => m !== undefined).sort() } : {}),
   };
 }
