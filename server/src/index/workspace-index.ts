@@ -53,14 +53,13 @@ export interface IndexReader {
 /** How many resources `someWithTag` returns. */
 const SOME = 3;
 
-// Dependency keys are interned: every reader of a key and the index share one copy.
-const kindKey = (kind: string) => intern(`kind|${kind}`);
-export const nameKey = (group: string, kind: string, namespace: string, name: string) => intern(`name|${group}|${kind}|${namespace}|${name}`);
-const hostKey = (kind: string, host: string) => intern(`host|${kind}|${host}`);
-const wildcardKey = (kind: string) => intern(`wildcard|${kind}`);
-const tagKey = (kind: string, tag: string) => intern(`tag|${kind}|${tag}`);
+const kindKey = (kind: string) => `kind|${kind}`;
+export const nameKey = (group: string, kind: string, namespace: string, name: string) => `name|${group}|${kind}|${namespace}|${name}`;
+const hostKey = (kind: string, host: string) => `host|${kind}|${host}`;
+const wildcardKey = (kind: string) => `wildcard|${kind}`;
+const tagKey = (kind: string, tag: string) => `tag|${kind}|${tag}`;
 /** Fires when the first `SOME` resources with a tag change: see `someWithTag`. */
-const someKey = (kind: string, tag: string) => intern(`some|${kind}|${tag}`);
+const someKey = (kind: string, tag: string) => `some|${kind}|${tag}`;
 
 /**
  * Secondary keys that let analyzers look up narrowly instead of scanning a kind:
@@ -182,13 +181,14 @@ function entryOf(r: Resource): Entry {
     // Arrays grown by `push` keep spare room; the index holds these for every resource, so they are copied to size.
     const hosts = declaredHosts(r).slice();
     const tags = tagsOf(r);
+    // The keys are interned: resources that share a key (a namespace's tags, a kind) share one copy.
     const keys = [
       kindKey(r.kind),
       nameKey(r.group, r.kind, r.namespace, r.name),
       ...hosts.map((h) => hostKey(r.kind, h)),
       ...tags.map((t) => tagKey(r.kind, t)),
       ...(hosts.some(isWildcard) ? [wildcardKey(r.kind)] : []),
-    ].slice();
+    ].map(intern);
     // A resource never indexed (its file's text unknown here) is fingerprinted by its data.
     let content = textHashes.get(r);
     if (content === undefined) {
@@ -520,10 +520,10 @@ export class WorkspaceIndex implements IndexReader {
     const e = entryOf(r);
     for (const k of e.keys) keys.add(k);
     multimapAdd(this.byKind, r.kind, r);
-    multimapAdd(this.byName, nameKey(r.group, r.kind, r.namespace, r.name), r);
-    for (const h of e.hosts) multimapAdd(this.byHost, hostKey(r.kind, h), r);
+    multimapAdd(this.byName, intern(nameKey(r.group, r.kind, r.namespace, r.name)), r);
+    for (const h of e.hosts) multimapAdd(this.byHost, intern(hostKey(r.kind, h)), r);
     for (const t of e.tags) {
-      const key = tagKey(r.kind, t);
+      const key = intern(tagKey(r.kind, t));
       if ((this.byTag.get(key)?.size ?? 0) < SOME) keys.add(someKey(r.kind, t));
       multimapAdd(this.byTag, key, r);
     }
