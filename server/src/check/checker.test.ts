@@ -104,6 +104,25 @@ test('an edit to one VirtualService re-checks a bounded number of documents in a
   assert.deepEqual(checker.findings(uriOf(7)), []);
 });
 
+test('a same-length change to a value re-checks its document; a change of layout inside a document is a change; the same text is none', () => {
+  const { index, checker } = workspace();
+  const text = teamFile(3);
+  // DNS and DSN have the same length: nothing moves, only the ServiceEntry's content (its fingerprint) differs.
+  const typo = text.replace('resolution: DNS', 'resolution: DSN');
+  const changed = edit(index, checker, uriOf(3), typo);
+  // The ServiceEntry, and the VirtualService and Sidecar of its namespace, which read its host.
+  assert.ok(changed.rechecked >= 1 && changed.rechecked <= 3, `re-checked ${changed.rechecked} documents`);
+  assert.ok(checker.findings(uriOf(3)).some((f) => f.code === 'schema-enum' && typo.slice(f.start, f.end) === 'DSN'));
+  // The same data in another layout moves the typo within its document: it is checked again and the finding follows.
+  const relaid = typo.replace('hosts: [api-6.example.com]', 'hosts:\n  - api-6.example.com');
+  const moved = edit(index, checker, uriOf(3), relaid);
+  assert.ok(moved.rechecked >= 1 && moved.rechecked <= 3, `re-checked ${moved.rechecked} documents`);
+  assert.ok(checker.findings(uriOf(3)).some((f) => f.code === 'schema-enum' && relaid.slice(f.start, f.end) === 'DSN'));
+  const same = edit(index, checker, uriOf(3), relaid.slice());
+  assert.deepEqual(same.affected, [uriOf(3)]);
+  assert.equal(same.rechecked, 0, 'the same text is not checked again');
+});
+
 test('a document that only moved keeps its findings, re-placed at its new position', () => {
   const { index, checker } = workspace();
   const text = teamFile(0);

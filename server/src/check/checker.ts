@@ -9,6 +9,7 @@ import type { Resource } from '../parse/resource';
 import { fingerprintOf, nameKey, slotOf, type WorkspaceIndex, type IndexChange } from '../index/workspace-index';
 import { otherVersionsRelated } from '../index/versions';
 import { DependentCache } from '../index/dependent-cache';
+import { intern } from '../index/compact';
 import type { SchemaStore } from '../schema/catalogue';
 import type { Settings } from '../settings';
 import { validateResource } from '../schema/validate';
@@ -153,7 +154,8 @@ export class Checker {
       fingerprint,
       schema: this.anchor(r, this.schemaFindings(r), pointsAt),
       analyzers: this.anchor(r, this.analyzerFindings(r, deps), pointsAt),
-      deps: deps.size > 0 ? [...deps] : NONE,
+      // Interned: thousands of documents read the same keys, and the cache keeps one copy of each.
+      deps: deps.size > 0 ? [...deps].map(intern) : NONE,
       pointsAt: pointsAt.size > 0 ? [...pointsAt] : NONE,
     };
     if (this.options.once) return doc;

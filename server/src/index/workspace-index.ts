@@ -15,6 +15,7 @@ import { routeDestinations, ruleGateways } from '../mesh/routes';
 import { MESH_GATEWAY } from '../mesh/gateways';
 import { exportScopes } from '../mesh/export-to';
 import { WORKLOAD_KINDS } from '../mesh/workloads';
+import { hashText, intern } from './compact';
 
 /**
  * What an update changed: the dependency keys of every resource added, removed or edited (its
@@ -132,7 +133,7 @@ function tagsOf(r: Resource): string[] {
     const labels = r.kind === 'Pod' ? r.labels : r.kind === 'WorkloadEntry' ? spec.labels : isRecord(t) && isRecord(t.metadata) ? t.metadata.labels : undefined;
     if (isRecord(labels)) for (const [k, v] of Object.entries(labels)) tags.push(`label:${k}=${String(v)}`);
   }
-  return [...new Set(tags)];
+  return [...new Set(tags)].map(intern);
 }
 
 /** What the index stores of a resource, computed once. */
@@ -143,35 +144,62 @@ interface Entry {
   tags: string[];
   keys: string[];
   /**
-   * The resource's content and place among the file's documents, to tell an edited resource from an
-   * untouched one. Its offsets are left out: a document that only moved within its file (because an
-   * earlier one grew) is not a change, and readers that show a location in it look the position up
-   * when they publish.
+   * A hash of the resource's text, namespace and place among the file's documents, to tell an edited
+   * resource from an untouched one. Its offset in the file is left out: a document that only moved
+   * within its file (because an earlier one grew) is not a change, and readers that show a location
+   * in it look the position up when they publish.
    */
   fingerprint: string;
 }
 
 const entries = new WeakMap<Resource, Entry>();
+/** The hash of the text each indexed resource is read from (see `hashDocumentTexts`). */
+const textHashes = new WeakMap<Resource, string>();
+
+/**
+ * Hashes the text each resource of a file is read from: its document, and the text before it since
+ * the previous one when that may hold a directive (`%TAG`), which changes how the document reads.
+ * The same text reads the same, at the same offsets within the document, so findings kept relative
+ * to the document stay right; a change of layout inside a document is a change, comments and blank
+ * lines between documents are not.
+ */
+function hashDocumentTexts(file: ParsedFile): void {
+  let from = 0;
+  for (const d of file.documents) {
+    if (d.resource) {
+      const gap = file.text.slice(from, d.start);
+      textHashes.set(d.resource, hashText(gap.includes('%') ? file.text.slice(from, d.end) : file.text.slice(d.start, d.end)));
+      entries.delete(d.resource);
+    }
+    from = d.end;
+  }
+}
 
 function entryOf(r: Resource): Entry {
   let e = entries.get(r);
   if (!e) {
-    const hosts = declaredHosts(r);
+    // Arrays grown by `push` keep spare room; the index holds these for every resource, so they are copied to size.
+    const hosts = declaredHosts(r).slice();
     const tags = tagsOf(r);
+    // The keys are interned: resources that share a key (a namespace's tags, a kind) share one copy.
     const keys = [
       kindKey(r.kind),
       nameKey(r.group, r.kind, r.namespace, r.name),
       ...hosts.map((h) => hostKey(r.kind, h)),
       ...tags.map((t) => tagKey(r.kind, t)),
-    ];
-    if (hosts.some(isWildcard)) keys.push(wildcardKey(r.kind));
-    let content: string;
-    try {
-      content = JSON.stringify(r.value);
-    } catch {
-      content = String(Math.random());
+      ...(hosts.some(isWildcard) ? [wildcardKey(r.kind)] : []),
+    ].map(intern);
+    // A resource never indexed (its file's text unknown here) is fingerprinted by its data.
+    let content = textHashes.get(r);
+    if (content === undefined) {
+      try {
+        content = JSON.stringify(r.value);
+      } catch {
+        content = String(Math.random());
+      }
     }
-    e = { slot: `${r.uri}#${r.docIndex}`, hosts, tags, keys, fingerprint: `${r.docIndex}|${r.namespace}|${r.namespaceFrom ?? ''}|${content}` };
+    // A hash rather than the content itself: the index keeps one per document.
+    e = { slot: `${r.uri}#${r.docIndex}`, hosts, tags, keys, fingerprint: hashText(`${r.docIndex}|${r.namespace}|${r.namespaceFrom ?? ''}|${content}`) };
     entries.set(r, e);
   }
   return e;
@@ -200,7 +228,7 @@ function declaredHosts(r: Resource): string[] {
  */
 export const slotOf = (r: Resource): string => entryOf(r).slot;
 
-/** A resource's content and document number: equal fingerprints in the same slot mean an unchanged resource. */
+/** A resource's text, namespace and document number, hashed: equal fingerprints in the same slot mean an unchanged resource. */
 export const fingerprintOf = (r: Resource): string => entryOf(r).fingerprint;
 
 /** The namespace of a resource under a kustomization's setting: cluster-scoped kinds keep theirs. */
@@ -276,6 +304,7 @@ export class WorkspaceIndex implements IndexReader {
   setFile(file: ParsedFile): IndexChange {
     const keys = new Set<string>();
     const old = this.byUri.get(file.uri);
+    hashDocumentTexts(file);
     this.placeNamespaces(file);
     // Resources whose content and document number did not change are replaced in place and contribute no keys.
     const previous = new Map<string, Resource>();
@@ -491,10 +520,10 @@ export class WorkspaceIndex implements IndexReader {
     const e = entryOf(r);
     for (const k of e.keys) keys.add(k);
     multimapAdd(this.byKind, r.kind, r);
-    multimapAdd(this.byName, nameKey(r.group, r.kind, r.namespace, r.name), r);
-    for (const h of e.hosts) multimapAdd(this.byHost, hostKey(r.kind, h), r);
+    multimapAdd(this.byName, intern(nameKey(r.group, r.kind, r.namespace, r.name)), r);
+    for (const h of e.hosts) multimapAdd(this.byHost, intern(hostKey(r.kind, h)), r);
     for (const t of e.tags) {
-      const key = tagKey(r.kind, t);
+      const key = intern(tagKey(r.kind, t));
       if ((this.byTag.get(key)?.size ?? 0) < SOME) keys.add(someKey(r.kind, t));
       multimapAdd(this.byTag, key, r);
     }

@@ -1,0 +1,20 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { hashText, intern } from './compact';
+
+test('a text hash is short, equal for equal texts and different for texts that differ by one character', () => {
+  const text = JSON.stringify({ spec: { hosts: ['api.example.com'], resolution: 'DNS' } }).repeat(50);
+  assert.equal(hashText(text), hashText(text.slice()));
+  assert.ok(hashText(text).length <= 11);
+  const seen = new Set<string>();
+  for (let i = 0; i < text.length; i += 7) seen.add(hashText(`${text.slice(0, i)}#${text.slice(i + 1)}`));
+  seen.add(hashText(text));
+  assert.equal(seen.size, Math.ceil(text.length / 7) + 1, 'no two of these texts share a hash');
+  assert.notEqual(hashText('0|shop|'), hashText('1|shop|'));
+});
+
+test('interning gives back the first copy of equal strings', () => {
+  const first = intern(['tag', 'VirtualService', 'ns:shop'].join('|'));
+  assert.equal(intern(`tag|VirtualService|${'ns:shop'}`), first);
+  assert.equal(intern('tag|VirtualService|ns:other'), 'tag|VirtualService|ns:other');
+});
