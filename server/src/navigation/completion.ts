@@ -3,8 +3,9 @@
  * DestinationRules that apply), hosts (Sidecar egress entries as `namespace/host`), `credentialName`s
  * (from Secrets), destination ports and a DestinationRule's port-level ports (from the host's
  * ServiceEntry or Service), the port protocols Istio accepts, and the names, section names and
- * ports a Gateway API route gives its parents and backends, by their kind. Each candidate says where
- * it comes from.
+ * ports a Gateway API route gives its parents and backends, by their kind, a route's hostnames, a
+ * VirtualService match's port (from the Gateway servers or the registry), a Gateway server's hosts and a
+ * DestinationRule's `tls.sni`. Each candidate says where it comes from.
  * The schema's own completion (keys, enums) lives in schema/completion.ts.
  */
 import { namespaceOrigin } from '../index/namespace-origin';
@@ -14,12 +15,15 @@ import type { YamlPath } from '../parse/yaml-path';
 import { cursorContext, LineReader, type CursorContext } from '../schema/cursor-context';
 import { documentAt } from '../schema/document-schema';
 import type { CompletionCandidate } from '../schema/completion';
-import { resolveHost, serviceHost, hostsOf } from '../mesh/hosts';
+import { resolveHost, serviceHost, hostsOf, isWildcard } from '../mesh/hosts';
+import { hostSubsetOf } from '../mesh/host-match';
 import { credentialReader } from '../mesh/credentials';
 import { registryLookup } from '../mesh/registry';
 import { isVisibleIn } from '../mesh/export-defaults';
 import { rootNamespace } from '../mesh/root-namespace';
 import { effectiveDestinationRule, subsetsOf } from '../mesh/destination-rules';
+import { gatewayServers, serverHostAdmits } from '../mesh/gateway-servers';
+import { boundGateways, MESH_GATEWAY, resolveGatewayRefs } from '../mesh/gateways';
 import { isRecord, listOf } from '../data';
 import type { NavigationContext } from './references';
 import { resourceTitle } from './symbols';
@@ -379,10 +383,121 @@ function refPortCandidates(req: Request, entryPath: YamlPath, defaultGroup: stri
   return dedupe(out);
 }
 
+const strings = (v: unknown) => listOf(v).filter((x): x is string => typeof x === 'string');
+
+/**
+ * A VirtualService match's `port`. The match's own `gateways`, or else the VirtualService's, decide
+ * where the rule runs (pilot/pkg/networking/core/route/route.go `sourceMatchHTTP` reads the match's
+ * gateways first). On a Gateway, the ports of its servers whose `hosts` admit a host of the
+ * VirtualService (networking/core/gateway.go `pickMatchingGatewayHosts`); on the mesh, the ports the
+ * registry declares for the VirtualService's hosts.
+ */
+function matchPortCandidates(req: Request, matchPath: YamlPath): CompletionCandidate[] {
+  const vs = req.resource;
+  const written = strings(valueAt(vs.value, [...matchPath, 'gateways']));
+  const refs = written.length > 0 ? written : boundGateways(vs);
+  const hosts = hostsOf(vs);
+  const out: CompletionCandidate[] = [];
+  for (const { gateway: gw } of resolveGatewayRefs(req.ctx.index, vs, refs)) {
+    for (const s of gatewayServers(gw)) {
+      if (s.port === undefined) continue;
+      const admitted = hosts.find((h) => s.hosts.some((e) => serverHostAdmits(e, h, vs.namespace, gw.namespace)));
+      if (admitted === undefined) continue;
+      out.push(
+        candidate(
+          req,
+          String(s.port),
+          `port of Gateway ${gw.namespace}/${gw.name}, server ${s.index + 1}${s.protocol ? ` (${s.protocol})` : ''}`,
+          `${from(gw)} Its server admits host \`${admitted}\`.`,
+        ),
+      );
+    }
+  }
+  if (refs.includes(MESH_GATEWAY)) for (const h of hosts) out.push(...portCandidates(req, h));
+  return dedupe(out);
+}
+
+/**
+ * Entries for a Gateway server's `hosts`: `namespace/host` for each host a VirtualService visible from
+ * the Gateway's namespace declares (the entry admits that VirtualService), and the any-namespace entry (an asterisk, a slash, the host) for each
+ * ServiceEntry host (admitting a VirtualService for it from any namespace), as `serverHostAdmits` and
+ * gateway.go `pickMatchingGatewayHosts` read them.
+ */
+function serverHostCandidates(req: Request): CompletionCandidate[] {
+  const { index } = req.ctx;
+  const gw = req.resource;
+  const out: CompletionCandidate[] = [];
+  for (const vs of index.ofKind('VirtualService', ISTIO_NETWORKING)) {
+    if (!isVisibleIn(index, vs, gw.namespace)) continue;
+    for (const h of hostsOf(vs)) {
+      if (h === '*') continue;
+      out.push(candidate(req, `${vs.namespace}/${h}`, `VirtualService ${vs.namespace}/${vs.name}`, `${from(vs)} Admits its host \`${h}\`.`));
+    }
+  }
+  for (const se of index.ofKind('ServiceEntry', ISTIO_NETWORKING)) {
+    for (const h of hostsOf(se)) {
+      out.push(
+        candidate(
+          req,
+          `*/${h}`,
+          `ServiceEntry ${se.namespace}/${se.name}`,
+          `${from(se)} Admits the VirtualServices of any namespace for host \`${h}\`.`,
+          `1_${h}`,
+        ),
+      );
+    }
+  }
+  return dedupe(out);
+}
+
+/**
+ * A Gateway API route's `hostnames`: the hosts of the ServiceEntries and the FQDNs of the Services the
+ * route's namespace sees. A hostname is a name, never an IP address or a bare `*`.
+ */
+function routeHostnameCandidates(req: Request): CompletionCandidate[] {
+  const { index } = req.ctx;
+  const ns = req.resource.namespace;
+  const out: CompletionCandidate[] = [];
+  for (const se of index.ofKind('ServiceEntry', ISTIO_NETWORKING)) {
+    if (!isVisibleIn(index, se, ns)) continue;
+    for (const h of hostsOf(se))
+      if (h !== '*' && !/^[\d.]+$/.test(h) && !h.includes(':')) out.push(candidate(req, h, `ServiceEntry ${se.namespace}/${se.name}`, from(se)));
+  }
+  for (const s of index.ofKind('Service', '')) {
+    if (!s.name || !isVisibleIn(index, s, ns)) continue;
+    const host = serviceHost(s.name, s.namespace);
+    out.push(candidate(req, host, `Service ${s.namespace}/${s.name}`, from(s), `1_${host}`));
+  }
+  return dedupe(out);
+}
+
+/**
+ * A DestinationRule's `tls.sni`: the rule's host first, then the non-wildcard hosts of the
+ * ServiceEntries that define it (for a wildcard rule, the hosts it covers).
+ */
+function sniCandidates(req: Request): CompletionCandidate[] {
+  const dr = req.resource;
+  if (typeof dr.spec.host !== 'string') return [];
+  const host = resolveHost(dr.spec.host, dr.namespace);
+  const out: CompletionCandidate[] = [];
+  if (host !== '' && !isWildcard(host))
+    out.push(candidate(req, host, `host of DestinationRule ${dr.namespace}/${dr.name}`, `${from(dr)} The server name its TLS origination sends.`, '0_'));
+  for (const e of registryLookup(req.ctx.index, host, dr.namespace, req.ctx.settings)) {
+    if (e.kind !== 'ServiceEntry') continue;
+    for (const h of hostsOf(e.resource)) {
+      if (!isWildcard(h) && hostSubsetOf(h, host))
+        out.push(candidate(req, h, `host of ServiceEntry ${e.resource.namespace}/${e.resource.name}`, from(e.resource), `1_${h}`));
+    }
+  }
+  return dedupe(out);
+}
+
 function candidatesFor(req: Request): CompletionCandidate[] {
   const { cursor, resource: r } = req;
   const path = cursor.path;
   const value = r.value;
+  // A hostname being typed is a sequence item.
+  if (r.group === GATEWAY_API && GATEWAY_API_ROUTES.includes(r.kind) && matches(path, ['spec', 'hostnames', '#'])) return routeHostnameCandidates(req);
   if (r.group === GATEWAY_API && GATEWAY_API_ROUTES.includes(r.kind) && cursor.type === 'value') {
     if (matches(path, ['spec', 'parentRefs', '#', 'name'])) return parentCandidates(req, path.slice(0, -1));
     if (matches(path, ['spec', 'rules', '#', 'backendRefs', '#', 'name'])) return backendCandidates(req, path.slice(0, -1));
@@ -402,6 +517,8 @@ function candidatesFor(req: Request): CompletionCandidate[] {
       const host = valueAt(value, [...path.slice(0, -1), 'host']);
       return typeof host === 'string' ? subsetCandidates(req, resolveHost(host, r.namespace)) : [];
     }
+    if (matches(path, ['spec', '*', '#', 'match', '#', 'port']) && ['http', 'tls', 'tcp'].includes(String(path[1])))
+      return matchPortCandidates(req, path.slice(0, -1));
     if (path[path.length - 1] === 'number' && isDestination(path.slice(0, -1), 'port')) {
       const host = valueAt(value, [...path.slice(0, -2), 'host']);
       return typeof host === 'string' ? portCandidates(req, resolveHost(host, r.namespace)) : [];
@@ -410,12 +527,14 @@ function candidatesFor(req: Request): CompletionCandidate[] {
   }
   // A Sidecar's egress hosts are `namespace/host` entries; an entry being typed is a sequence item.
   if (r.kind === 'Sidecar' && matches(path, ['spec', 'egress', '#', 'hosts', '#'])) return sidecarHostCandidates(req);
+  if (r.kind === 'Gateway' && matches(path, ['spec', 'servers', '#', 'hosts', '#'])) return serverHostCandidates(req);
   if (cursor.type !== 'value') return [];
   const last = path[path.length - 1];
   if (r.kind === 'DestinationRule' && matches(path, ['spec', 'host'])) return hostCandidates(req);
   // A port-level traffic policy applies to a port of the rule's host.
   if (r.kind === 'DestinationRule' && last === 'number' && path[path.length - 2] === 'port' && path[path.length - 4] === 'portLevelSettings')
     return typeof r.spec.host === 'string' ? portCandidates(req, resolveHost(r.spec.host, r.namespace)) : [];
+  if (r.kind === 'DestinationRule' && last === 'sni' && path[path.length - 2] === 'tls') return sniCandidates(req);
   if ((r.kind === 'DestinationRule' || r.kind === 'Gateway') && last === 'credentialName' && path[path.length - 2] === 'tls') return credentialCandidates(req);
   if (last === 'protocol' && (matches(path, ['spec', 'ports', '#', 'protocol']) || path[path.length - 2] === 'port')) return protocolCandidates(req);
   return [];
