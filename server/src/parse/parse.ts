@@ -202,15 +202,7 @@ export function parseFileParts(uri: string, text: string): { file: ParsedFile; p
     } catch (e) {
       problems.push(internalLimit(e, start, source));
     }
-    const document: ParsedDocument = {
-      index,
-      start,
-      end,
-      value,
-      get ast() {
-        return syntax.tree(index);
-      },
-    };
+    const document = parsedDocument(index, start, end, value, syntax);
     const resource = toResource(uri, document);
     if (resource) {
       const mesh = meshConfigOf(resource.value, ast, source);
@@ -227,6 +219,19 @@ export function parseFileParts(uri: string, text: string): { file: ParsedFile; p
   const owned = ownedByText || resources.some((r) => r.family === 'istio' || r.family === 'mesh-config');
   const kustomization = isKustomizationUri(uri) ? kustomizationOf(documents[0]?.value) : undefined;
   return { file: { uri, text, documents, resources, problems, owned, syntax, ...(kustomization ? { kustomization } : {}) }, parts };
+}
+
+/** Document `index` of a file, with its range and data; its syntax tree is read through `syntax`, which may parse it again. */
+export function parsedDocument(index: number, start: number, end: number, value: unknown, syntax: SyntaxTrees): ParsedDocument {
+  return {
+    index,
+    start,
+    end,
+    value,
+    get ast() {
+      return syntax.tree(index);
+    },
+  };
 }
 
 /**

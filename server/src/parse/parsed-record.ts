@@ -6,7 +6,7 @@
  * syntax-trees.ts). It owns that conversion, not the threads (see node/parse-pool.ts).
  */
 import type { Finding } from '../model';
-import { parseFile, parseFileParts, syntaxTreesOf, type ParsedDocument, type ParsedFile } from './parse';
+import { parsedDocument, parseFile, parseFileParts, syntaxTreesOf, type ParsedDocument, type ParsedFile } from './parse';
 import { toResource, type Resource } from './resource';
 import { isKustomizationUri, kustomizationOf } from './kustomization';
 
@@ -60,15 +60,7 @@ export function parsedFileOf(uri: string, text: string, record: ParsedRecord | u
   if (!record.trees) return { uri, text, documents, resources, problems, owned };
   const syntax = syntaxTreesOf(text, documents, record.parts);
   record.documents.forEach(({ start, end, value }, index) => {
-    const document: ParsedDocument = {
-      index,
-      start,
-      end,
-      value,
-      get ast() {
-        return syntax.tree(index);
-      },
-    };
+    const document = parsedDocument(index, start, end, value, syntax);
     const resource = toResource(uri, document);
     if (resource) {
       document.resource = resource;
