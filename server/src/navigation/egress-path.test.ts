@@ -912,3 +912,30 @@ test('every backendRef of the route at a Gateway API egress gateway is followed,
     'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → cnn-egress-gateway-istio:80 → httpbin.org:80 (weight 1)',
   ]);
 });
+
+test('a split at the sidecar and at the egress gateway gives a path per pair of choices, named by both', NEEDS_CORPUS, () => {
+  const files = gatewaySplit();
+  const vsFile = Object.keys(files).find((f) => f.startsWith('03-'))!;
+  // 90% of the mesh's traffic through the egress gateway, 10% straight to the host.
+  const both = files[vsFile].replace(
+    '      weight: 100\n  - match:\n    - gateways:\n      - istio-egressgateway',
+    '      weight: 90\n    - destination:\n        host: edition.cnn.com\n        port:\n          number: 80\n      weight: 10\n' +
+      '  - match:\n    - gateways:\n      - istio-egressgateway',
+  );
+  assert.notEqual(both, files[vsFile]);
+  const index = indexOf({ ...files, [vsFile]: both });
+  const cnn = index.ofKind('ServiceEntry').find((se) => se.name === 'cnn')!;
+  assert.deepEqual(
+    serviceEntryPaths(cnn, { index, settings: DEFAULT_SETTINGS })
+      .filter((p) => p.port === 80)
+      .map((p) => `${p.via}: ${p.text}`),
+    [
+      'istio-egressgateway.istio-system.svc.cluster.local:80/cnn → edition.cnn.com:80: ' +
+        'default → sidecar → istio-egressgateway:80 (weight 90) → edition.cnn.com:80 (weight 80)',
+      'istio-egressgateway.istio-system.svc.cluster.local:80/cnn → httpbin.org:80: ' +
+        'default → sidecar → istio-egressgateway:80 (weight 90) → httpbin.org:80 (weight 20)',
+      'istio-egressgateway.istio-system.svc.cluster.local:80/cnn → www.cnn.com:80: default → sidecar → istio-egressgateway:80 (weight 90) → www.cnn.com:80',
+      'edition.cnn.com:80: default → sidecar → edition.cnn.com:80 (weight 10; ALLOW_ANY; VirtualService direct-cnn-through-egress-gateway)',
+    ],
+  );
+});
