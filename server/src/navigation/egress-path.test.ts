@@ -830,3 +830,112 @@ spec:
     assert.deepEqual(aliasLenses({ 'route.yaml': route('TCPRoute', 80) }), [alias]);
   },
 );
+
+/**
+ * The docs' egress gateway scenario (egress-gateway/http) whose gateway-side rule splits the traffic 80/20 between
+ * edition.cnn.com and httpbin.org (and gives www.google.com a weight of 0), plus a second VirtualService for the host
+ * bound to the egress gateway that sends /sport to www.cnn.com.
+ */
+function gatewaySplit(): Record<string, string> {
+  const files = scenario('egress-gateway/http');
+  const vsFile = Object.keys(files).find((f) => f.startsWith('03-'))!;
+  const split = files[vsFile].replace(
+    /( {4}- destination:\n {8}host: edition\.cnn\.com\n {8}port:\n {10}number: 80\n {6}weight: )100\n$/,
+    '$180\n    - destination:\n        host: httpbin.org\n        port:\n          number: 80\n      weight: 20\n' +
+      '    - destination:\n        host: www.google.com\n        port:\n          number: 80\n      weight: 0\n',
+  );
+  assert.notEqual(split, files[vsFile]);
+  const sport = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: cnn-sport
+spec:
+  hosts:
+  - edition.cnn.com
+  gateways:
+  - istio-egressgateway
+  http:
+  - match:
+    - uri:
+        prefix: /sport
+    route:
+    - destination:
+        host: www.cnn.com
+`;
+  const httpbin = scenario('egress-control/service-entries')['01-serviceentry-httpbin-ext.yaml'];
+  return { ...files, [vsFile]: split, 'cnn-sport.yaml': sport, 'httpbin.yaml': httpbin };
+}
+
+test(
+  'the egress gateway follows every rule bound to it for the host, of every VirtualService, and every weighted destination: ' +
+    'gateway.go buildGatewayHTTPRouteConfig appends the routes of each VirtualService VirtualServicesForGateway gives for the host ' +
+    'to its one virtual host; route.go drops a destination of weight 0 from a split',
+  NEEDS_CORPUS,
+  () => {
+    const index = indexOf(gatewaySplit());
+    assert.deepEqual(
+      lenses(index).filter((l) => l.startsWith('ServiceEntry cnn: edition.cnn.com:80')),
+      [
+        'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → istio-egressgateway:80 → edition.cnn.com:80 (weight 80)',
+        'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → istio-egressgateway:80 → httpbin.org:80 (weight 20)',
+        'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → istio-egressgateway:80 → www.cnn.com:80',
+      ],
+    );
+    // Each path names the destination it follows, so that the map and the summary keep all three; the weight is on the last link.
+    const paths = serviceEntryPaths(
+      index.ofKind('ServiceEntry').find((se) => se.name === 'cnn')!,
+      { index, settings: DEFAULT_SETTINGS },
+    );
+    assert.deepEqual(
+      paths
+        .filter((p) => p.port === 80)
+        .map((p) => `${p.via}: ${p.steps.map((s) => `${s.kind} ${s.name}${s.weight !== undefined ? ` ${s.weight}` : ''}`).join(', ')}`),
+      [
+        'edition.cnn.com:80: sidecar default, egress-gateway istio-egressgateway.istio-system.svc.cluster.local, host edition.cnn.com 80',
+        'httpbin.org:80: sidecar default, egress-gateway istio-egressgateway.istio-system.svc.cluster.local, host httpbin.org 20',
+        'www.cnn.com:80: sidecar default, egress-gateway istio-egressgateway.istio-system.svc.cluster.local, host www.cnn.com',
+      ],
+    );
+  },
+);
+
+test('every backendRef of the route at a Gateway API egress gateway is followed, with its weight (conversion.go buildHTTPDestination)', NEEDS_CORPUS, () => {
+  const files = scenario('egress-gateway/http-gateway-api');
+  const routesFile = Object.keys(files).find((f) => f.startsWith('03-'))!;
+  const forward = files[routesFile].replace(
+    /( {4}- kind: Hostname\n {6}group: networking\.istio\.io\n {6}name: edition\.cnn\.com\n {6}port: 80\n)$/,
+    '$1      weight: 3\n    - kind: Hostname\n      group: networking.istio.io\n      name: httpbin.org\n      port: 80\n      weight: 1\n',
+  );
+  assert.notEqual(forward, files[routesFile]);
+  assert.deepEqual(cnn80(indexOf({ ...files, [routesFile]: forward })), [
+    'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → cnn-egress-gateway-istio:80 → edition.cnn.com:80 (weight 3)',
+    'ServiceEntry cnn: edition.cnn.com:80: default → sidecar → cnn-egress-gateway-istio:80 → httpbin.org:80 (weight 1)',
+  ]);
+});
+
+test('a split at the sidecar and at the egress gateway gives a path per pair of choices, named by both', NEEDS_CORPUS, () => {
+  const files = gatewaySplit();
+  const vsFile = Object.keys(files).find((f) => f.startsWith('03-'))!;
+  // 90% of the mesh's traffic through the egress gateway, 10% straight to the host.
+  const both = files[vsFile].replace(
+    '      weight: 100\n  - match:\n    - gateways:\n      - istio-egressgateway',
+    '      weight: 90\n    - destination:\n        host: edition.cnn.com\n        port:\n          number: 80\n      weight: 10\n' +
+      '  - match:\n    - gateways:\n      - istio-egressgateway',
+  );
+  assert.notEqual(both, files[vsFile]);
+  const index = indexOf({ ...files, [vsFile]: both });
+  const cnn = index.ofKind('ServiceEntry').find((se) => se.name === 'cnn')!;
+  assert.deepEqual(
+    serviceEntryPaths(cnn, { index, settings: DEFAULT_SETTINGS })
+      .filter((p) => p.port === 80)
+      .map((p) => `${p.via}: ${p.text}`),
+    [
+      'istio-egressgateway.istio-system.svc.cluster.local:80/cnn → edition.cnn.com:80: ' +
+        'default → sidecar → istio-egressgateway:80 (weight 90) → edition.cnn.com:80 (weight 80)',
+      'istio-egressgateway.istio-system.svc.cluster.local:80/cnn → httpbin.org:80: ' +
+        'default → sidecar → istio-egressgateway:80 (weight 90) → httpbin.org:80 (weight 20)',
+      'istio-egressgateway.istio-system.svc.cluster.local:80/cnn → www.cnn.com:80: default → sidecar → istio-egressgateway:80 (weight 90) → www.cnn.com:80',
+      'edition.cnn.com:80: default → sidecar → edition.cnn.com:80 (weight 10; ALLOW_ANY; VirtualService direct-cnn-through-egress-gateway)',
+    ],
+  );
+});

@@ -10,7 +10,7 @@
 import { GATEWAY_API, ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { isWildcard, hostsOf, serviceHost } from '../mesh/hosts';
 import { hostSubsetOf } from '../mesh/host-match';
-import { egressGatewayRoutesTo, routeDestinations, ruleGateways, type RouteDestination } from '../mesh/routes';
+import { routeDestinations, ruleGateways, type EgressGatewayRoute, type RouteDestination } from '../mesh/routes';
 import { gatewayServers, isPassthroughServer } from '../mesh/gateway-servers';
 import { clusterLocalNamespace, describesNamespaceServices, registryLookup } from '../mesh/registry';
 import { isVisibleIn } from '../mesh/export-defaults';
@@ -18,11 +18,11 @@ import { outboundPolicy } from '../mesh/sidecar-scope';
 import { effectiveDestinationRule } from '../mesh/destination-rules';
 import { clientTls, ORIGINATING_TLS_MODES } from '../mesh/client-tls';
 import { isRecord, listOf } from '../data';
-import { gatewayBehindHost, gatewayPlacement, MESH_GATEWAY, type EgressGateway } from '../mesh/gateways';
+import { gatewayBehindHost, gatewayPlacement, gatewaySelects, MESH_GATEWAY, resolveGatewayRefs, type EgressGateway } from '../mesh/gateways';
 import { spanAtPath, type YamlPath } from '../parse/yaml-path';
 import type { NavigationContext } from './references';
 import type { WorkspaceIndex } from '../index/workspace-index';
-import { attachesTo, backendHost, deployedGateway, firstBackend, GATEWAY_API_ROUTES, gatewayForwardRoute, routeBackends } from './gateway-api';
+import { attachesTo, backendHost, deployedGateway, GATEWAY_API_ROUTES, gatewayForwardRoute, routeBackends } from './gateway-api';
 import { serviceProtocol } from './service-protocol';
 import { aliasTarget, externalNameOf, isSelectorless, serviceEndpoints, type ServiceEndpoints } from './service-egress';
 
@@ -253,33 +253,92 @@ function egressGatewayAt(ctx: NavigationContext, host: string): EgressGatewayHop
   return gateway ? { kind: 'gateway-api', gateway } : undefined;
 }
 
+/** One destination the egress gateway forwards a host's traffic to: the port it calls, the TLS it originates, and the rule that says so. */
+interface Forward {
+  host: string;
+  port: number;
+  subset?: string;
+  mode?: string;
+  by: string;
+  alias?: Resource;
+  /** Set when the rule splits the traffic between several destinations. */
+  weight?: number;
+}
+
 /** What the egress gateway does with a host's traffic arriving on `port`: the server or listener that takes it, and where it forwards it. */
 interface GatewayForward {
   /** The Istio Gateway or Gateway API Gateway, when the workspace has it. */
   resource?: Resource;
   protocol: string;
   passthrough: boolean;
-  /** Set when it forwards: the port it calls, the TLS it originates, and the rule that says so. */
-  forward?: { port: number; mode?: string; by: string; alias?: Resource; host: string };
-  /** Set when it cannot: what is missing. */
+  /** Every destination it forwards to, once each (host, port and subset), in the order of the rules. */
+  forwards: Forward[];
+  /** Set when it cannot forward: what is missing. */
   broken?: string;
 }
 
+/** How a destination of the egress gateway is told apart from its others: `host:port/subset`, or the ExternalName Service it went through. */
+const forwardName = (f: Forward) => `${f.alias?.name ?? f.host}:${f.port}${f.subset ? `/${f.subset}` : ''}`;
+
+/** The forwards once per destination (host, port and subset): several rules may send to the same one, and the first says how. */
+function distinct(forwards: Forward[]): Forward[] {
+  const seen = new Set<string>();
+  return forwards.filter((f) => {
+    const key = `${f.alias?.name ?? ''}|${f.host}|${f.port}|${f.subset ?? ''}`;
+    return !seen.has(key) && !!seen.add(key);
+  });
+}
+
+/**
+ * The route destinations of the rules an Istio egress gateway runs for `host`, whatever host they send to: those of the
+ * VirtualServices for the host (of the exact host when one is bound there: Envoy picks the virtual host of the exact
+ * domain before a wildcard's), in rules bound to a Gateway selecting the gateway.
+ */
+function gatewayRules(ctx: NavigationContext, host: string, through: EgressGateway): EgressGatewayRoute[] {
+  const out: EgressGatewayRoute[] = [];
+  for (const vs of ctx.index.matchingHost('VirtualService', host)) {
+    if (vs.group !== ISTIO_NETWORKING) continue;
+    for (const route of routeDestinations(vs)) {
+      const gw = resolveGatewayRefs(ctx.index, vs, ruleGateways(vs, route)).find((g) => gatewaySelects(g.gateway, through));
+      if (gw) out.push({ vs, route, gateway: gw.gateway });
+    }
+  }
+  const exact = out.filter((r) => hostsOf(r.vs).includes(host));
+  return exact.length > 0 ? exact : out;
+}
+
+/**
+ * Where an egress gateway sends a host's traffic arriving on `port`. At an Istio egress gateway, every rule bound to it for the host
+ * and port, of every VirtualService for the host: gateway.go `buildGatewayHTTPRouteConfig` appends the routes of each VirtualService
+ * `VirtualServicesForGateway` gives for a host to that host's one virtual host, and route.go `BuildHTTPRoutesForVirtualService`
+ * translates every rule and every weighted destination (a destination of weight 0 in a split gets no cluster). At a Gateway API
+ * egress gateway, every backendRef of the route attached for the host (conversion.go `buildHTTPDestination`, weight 0 dropped).
+ */
 function gatewayForward(ctx: NavigationContext, gateway: EgressGatewayHop, host: string, port: number): GatewayForward {
   if (gateway.kind === 'istio') {
-    const forward = egressGatewayRoutesTo(ctx.index, ctx.settings, host, gateway.through).find(
-      (r) => r.route.matchPorts.length === 0 || r.route.matchPorts.includes(port),
+    const routes = gatewayRules(ctx, host, gateway.through).filter(
+      (r) => !r.route.mirror && (r.route.matchPorts.length === 0 || r.route.matchPorts.includes(port)),
     );
-    const server = forward ? gatewayServers(forward.gateway).find((s) => s.port === port) : undefined;
-    const seen = { resource: forward?.gateway, protocol: server?.protocol ?? '', passthrough: !!server && isPassthroughServer(server) };
-    if (!forward) return { ...seen, broken: `no route at the egress gateway for ${host}:${port}` };
-    const finalPort = forward.route.port ?? port;
-    // The gateway proxy looks the DestinationRule up from the namespace its pods run in.
-    const [gatewayNamespace] = gatewayPlacement(ctx.index, ctx.settings, forward.gateway).namespaces;
-    // Under a wildcard host the route names the concrete host the gateway sends to.
-    const finalHost = forward.route.host;
-    const mode = tlsTowards(ctx, finalHost, gatewayNamespace, forward.route.subset, finalPort).mode;
-    return { ...seen, forward: { port: finalPort, mode, by: `VirtualService ${forward.vs.name}`, host: finalHost } };
+    const first = routes[0];
+    const server = first ? gatewayServers(first.gateway).find((s) => s.port === port) : undefined;
+    const seen = { resource: first?.gateway, protocol: server?.protocol ?? '', passthrough: !!server && isPassthroughServer(server) };
+    if (!first) return { ...seen, forwards: [], broken: `no route at the egress gateway for ${host}:${port}` };
+    // A server carries one protocol: the HTTP rules, or the TLS or TCP ones, as the first rule found is.
+    const forwards = routes
+      .filter((r) => r.route.protocol === first.route.protocol)
+      .flatMap(({ vs, route, gateway: gw }): Forward[] => {
+        const weight = routeWeight(route);
+        if (weight === 0) return [];
+        const finalPort = route.port ?? port;
+        // The gateway proxy looks the DestinationRule up from the namespace its pods run in.
+        const [gatewayNamespace] = gatewayPlacement(ctx.index, ctx.settings, gw).namespaces;
+        // Under a wildcard host the route names the concrete host the gateway sends to.
+        const mode = tlsTowards(ctx, route.host, gatewayNamespace, route.subset, finalPort).mode;
+        return [
+          { host: route.host, port: finalPort, subset: route.subset, mode, by: `VirtualService ${vs.name}`, ...(weight !== undefined ? { weight } : {}) },
+        ];
+      });
+    return { ...seen, forwards: distinct(forwards) };
   }
   const gw = gateway.gateway;
   const listener = listOf(gw.spec.listeners).find((l): l is Record<string, any> => isRecord(l) && l.port === port);
@@ -288,18 +347,29 @@ function gatewayForward(ctx: NavigationContext, gateway: EgressGatewayHop, host:
     protocol: typeof listener?.protocol === 'string' ? listener.protocol.toUpperCase() : '',
     passthrough: isRecord(listener?.tls) && listener.tls.mode === 'Passthrough',
   };
-  if (!listener) return { ...seen, broken: `Gateway ${gw.name} has no listener on port ${port}` };
+  if (!listener) return { ...seen, forwards: [], broken: `Gateway ${gw.name} has no listener on port ${port}` };
   const route = gatewayForwardRoute(ctx.index, gw, host);
-  const target = route && firstBackend(route);
-  if (!route || !target) return { ...seen, broken: `no route at Gateway ${gw.name} for ${host}:${port}` };
-  const finalPort = target.port ?? port;
-  // The gateway sends to the backend's host (a Hostname or a Service); an ExternalName Service on to where its alias leads.
-  const to = backendHost(target);
-  const alias = to !== undefined ? aliasAt(ctx, to) : undefined;
-  const finalHost = alias?.target ?? to ?? host;
-  const mode = tlsTowards(ctx, finalHost, gw.namespace, undefined, finalPort).mode;
-  return { ...seen, forward: { port: finalPort, mode, by: `${route.kind} ${route.name}`, ...(alias ? { alias: alias.service } : {}), host: finalHost } };
+  const backends = route ? routeBackends(route) : [];
+  if (!route || backends.length === 0) return { ...seen, forwards: [], broken: `no route at Gateway ${gw.name} for ${host}:${port}` };
+  const forwards = backends.map(({ backend, weight, split }): Forward => {
+    const finalPort = backend.port ?? port;
+    // The gateway sends to the backend's host (a Hostname or a Service); an ExternalName Service on to where its alias leads.
+    const to = backendHost(backend);
+    const alias = to !== undefined ? aliasAt(ctx, to) : undefined;
+    const finalHost = alias?.target ?? to ?? host;
+    const mode = tlsTowards(ctx, finalHost, gw.namespace, undefined, finalPort).mode;
+    return {
+      host: finalHost,
+      port: finalPort,
+      mode,
+      by: `${route.kind} ${route.name}`,
+      ...(alias ? { alias: alias.service } : {}),
+      ...(split ? { weight } : {}),
+    };
+  });
+  return { ...seen, forwards: distinct(forwards) };
 }
+
 /** How a proxy in `namespace` speaks to `host` on `port` for `subset`: a TLS mode in words, or undefined for plain traffic. */
 function tlsTowards(
   ctx: NavigationContext,
@@ -381,7 +451,9 @@ function addressesText(endpoints: ServiceEndpoints): string {
   return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
 }
 
-/** The path from `namespace` to `host` on `port`, declared by `definer` (a ServiceEntry or a Kubernetes Service), maybe called as an alias. */
+/**
+ * The paths from `namespace` to `host` on `port` through one destination of the sidecar's route (one path, or one per destination
+ * the egress gateway splits the traffic between), declared by `definer` (a ServiceEntry or a Kubernetes Service), maybe called as an alias. */
 function pathVia(
   ctx: NavigationContext,
   definer: Resource,
@@ -391,25 +463,31 @@ function pathVia(
   calledAs?: CalledAs,
   branch?: Branch,
   via?: string,
-): EgressPath {
+): EgressPath[] {
   const hops = ['sidecar'];
   const steps: PathStep[] = [{ kind: 'sidecar', name: namespace, port: port.number, protocol: port.protocol }];
+  /** Set while following one of the destinations the egress gateway splits the traffic between (`host:port/subset`). */
+  let forwardVia: string | undefined;
+  // The hops and steps so far are copied into each path: an egress gateway that splits the traffic gives several from one start.
   const make = (broken?: string, at?: { resource: Resource; path: YamlPath }): EgressPath => {
+    const madeHops = [...hops];
+    const madeSteps = steps.map((s) => ({ ...s }));
     // The weight of a split is told on the link out of the sidecar.
-    if (branch?.weight !== undefined && hops.length > 1) {
+    if (branch?.weight !== undefined && madeHops.length > 1) {
       const word = `weight ${branch.weight}`;
-      hops[1] = hops[1].endsWith(')') ? hops[1].replace(' (', ` (${word}; `) : `${hops[1]} (${word})`;
-      steps[1].weight = branch.weight;
+      madeHops[1] = madeHops[1].endsWith(')') ? madeHops[1].replace(' (', ` (${word}; `) : `${madeHops[1]} (${word})`;
+      madeSteps[1].weight = branch.weight;
     }
+    const followed = [via, forwardVia].filter((v): v is string => v !== undefined);
     const path: EgressPath = {
-      ...(via !== undefined ? { via } : {}),
+      ...(followed.length > 0 ? { via: followed.join(' → ') } : {}),
       host: calledAs?.host ?? host,
       port: port.number,
       namespace,
-      hops,
+      hops: madeHops,
       ...(broken ? { broken } : {}),
-      text: render(namespace, hops, broken),
-      steps,
+      text: render(namespace, madeHops, broken),
+      steps: madeSteps,
       definer: calledAs?.service ?? definer,
     };
     // Placed when read: a dropped syntax tree is parsed again for it, which the status bar's summary never needs.
@@ -443,7 +521,7 @@ function pathVia(
     const name = `${destination.route.kind} ${destination.route.name}`;
     hops.push(`${name} (${destination.why})`);
     steps.push({ kind: 'route', name, protocol: '', note: destination.why, resource: destination.route });
-    return make();
+    return [make()];
   }
   const gateway = destination && egressGatewayAt(ctx, destination.host);
   if (destination && gateway) {
@@ -463,30 +541,38 @@ function pathVia(
     if (tls.missingSubset) {
       hops.push(`${gwName}:${gwPort}`);
       gwStep.broken = `subset "${destination.subset}" is not defined for ${destination.host}`;
-      return make(gwStep.broken, { resource: destination.rule, path: destination.subsetAt ?? destination.at });
+      return [make(gwStep.broken, { resource: destination.rule, path: destination.subsetAt ?? destination.at })];
     }
     const mode = tls.mode ?? (seen.passthrough ? 'TLS passthrough' : undefined);
     hops.push(`${gwName}:${gwPort}${mode ? ` (${mode})` : ''}`);
     if (mode) gwStep.tls = mode;
-    const forward = seen.forward;
-    if (!forward) {
+    if (seen.broken !== undefined || seen.forwards.length === 0) {
       steps.push({ kind: 'host', name: host, port: gwPort, protocol: '', broken: seen.broken });
-      return make(seen.broken, { resource: destination.rule, path: destination.at });
+      return [make(seen.broken, { resource: destination.rule, path: destination.at })];
     }
-    const note = originated(forward.mode);
-    const definedBy = forward.host !== host ? hostDefiner(ctx, forward.host, namespace) : undefined;
-    const tlsWords = note ? { tls: note } : mode === 'TLS passthrough' ? { tls: 'TLS from the application' } : {};
-    return arrive(
-      {
-        name: forward.host,
-        port: forward.port,
-        protocol: protocolAt(definedBy ?? definer, forward.port),
-        ...tlsWords,
-        note: joined(forward.by, aliasNote(forward.alias)),
-        ...(definedBy ? { resource: definedBy } : {}),
-      },
-      [note, aliasNote(forward.alias)].filter((w): w is string => w !== undefined),
-    );
+    // One path per destination the gateway sends to, each told apart by it when there are several.
+    const [hopCount, stepCount] = [hops.length, steps.length];
+    return seen.forwards.map((forward) => {
+      hops.length = hopCount;
+      steps.length = stepCount;
+      forwardVia = seen.forwards.length > 1 ? forwardName(forward) : undefined;
+      const note = originated(forward.mode);
+      const definedBy = forward.host !== host ? hostDefiner(ctx, forward.host, namespace) : undefined;
+      const tlsWords = note ? { tls: note } : mode === 'TLS passthrough' ? { tls: 'TLS from the application' } : {};
+      const weight = forward.weight !== undefined ? `weight ${forward.weight}` : undefined;
+      return arrive(
+        {
+          name: forward.host,
+          port: forward.port,
+          protocol: protocolAt(definedBy ?? definer, forward.port),
+          ...tlsWords,
+          note: joined(forward.by, aliasNote(forward.alias)),
+          ...(forward.weight !== undefined ? { weight: forward.weight } : {}),
+          ...(definedBy ? { resource: definedBy } : {}),
+        },
+        [weight, note, aliasNote(forward.alias)].filter((w): w is string => w !== undefined),
+      );
+    });
   }
   // A destination other than the host called, or what an alias stands for: the sidecar sends to that host's cluster, if Istio builds one.
   const elsewhere = destination && (destination.alias || (destination.host !== host && !hostSubsetOf(destination.host, host)));
@@ -499,7 +585,7 @@ function pathVia(
       const what = destination.alias ? `${destination.host} (ExternalName Service ${destination.alias.name})` : destination.host;
       const broken = `${destination.by} sends to ${what}, which has no cluster: ${cluster.why}`;
       steps.push({ kind: 'host', name: destination.host, port: destination.port ?? port.number, protocol: '', broken, resource: destination.rule });
-      return make(broken, { resource: destination.rule, path: destination.at });
+      return [make(broken, { resource: destination.rule, path: destination.at })];
     }
     // A Service that is neither an egress gateway nor an alias, or one the workspace does not hold: where it leads is not known here.
     const why =
@@ -507,7 +593,7 @@ function pathVia(
     const routeNote = joined(why, aliasNote(destination.alias));
     hops.push(`${destination.by} (${routeNote})`);
     steps.push({ kind: 'route', name: destination.by, protocol: '', note: routeNote, resource: destination.rule });
-    return make();
+    return [make()];
   }
   const onward = cluster?.kind === 'ServiceEntry' ? cluster.resource : undefined;
   // Direct from the sidecar, to the host or to what an ExternalName alias stands for.
@@ -521,9 +607,9 @@ function pathVia(
     if (policy.mode === 'REGISTRY_ONLY') {
       const broken = `REGISTRY_ONLY: no ServiceEntry defines ${host}, which ExternalName Service ${calledAs.service.name} stands for`;
       steps.push({ kind: 'host', name: host, port: port.number, protocol: port.protocol, broken, resource: calledAs.service });
-      return make(broken, { resource: calledAs.service, path: ['spec', 'externalName'] });
+      return [make(broken, { resource: calledAs.service, path: ['spec', 'externalName'] })];
     }
-    return arrive({ name: host, port: port.number, protocol: port.protocol, note: 'ALLOW_ANY', resource: calledAs.service }, ['ALLOW_ANY']);
+    return [arrive({ name: host, port: port.number, protocol: port.protocol, note: 'ALLOW_ANY', resource: calledAs.service }, ['ALLOW_ANY'])];
   }
   const tlsNote = originated(tlsTowards(ctx, to, namespace, destination?.subset, rerouted ? target : port.number).mode);
   const allowedBy = onward ?? definer;
@@ -533,26 +619,28 @@ function pathVia(
   const endpoints = to === host && definer.kind === 'Service' ? serviceEndpoints(ctx.index, definer, { ...port, name: port.name ?? '' }) : undefined;
   const endpointsNote = endpoints ? `${endpoints.resource.kind} ${endpoints.resource.name}` : undefined;
   const resource = destination?.alias ?? onward ?? endpoints?.resource;
-  return arrive(
-    {
-      name: endpoints ? endpoints.addresses.join(', ') : to,
-      port: endpoints?.port ?? target,
-      protocol: onward ? protocolAt(onward, target) || port.protocol : tlsNote ? protocolAt(definer, target) || port.protocol : port.protocol,
-      ...(tlsNote ? { tls: tlsNote } : {}),
-      note: joined(policyNote, routedBy, endpointsNote),
-      ...(resource ? { resource } : {}),
-    },
-    [tlsNote, policyNote, routedBy, endpointsNote].filter((n): n is string => n !== undefined),
-    endpoints && addressesText(endpoints),
-  );
+  return [
+    arrive(
+      {
+        name: endpoints ? endpoints.addresses.join(', ') : to,
+        port: endpoints?.port ?? target,
+        protocol: onward ? protocolAt(onward, target) || port.protocol : tlsNote ? protocolAt(definer, target) || port.protocol : port.protocol,
+        ...(tlsNote ? { tls: tlsNote } : {}),
+        note: joined(policyNote, routedBy, endpointsNote),
+        ...(resource ? { resource } : {}),
+      },
+      [tlsNote, policyNote, routedBy, endpointsNote].filter((n): n is string => n !== undefined),
+      endpoints && addressesText(endpoints),
+    ),
+  ];
 }
 
 /** The paths from `namespace` to `host` on `port`: one per destination the route sends to (one when there is no route). */
 function pathsVia(ctx: NavigationContext, definer: Resource, host: string, port: ServicePort, namespace: string, calledAs?: CalledAs): EgressPath[] {
   const branches = calledAs?.registered === false ? [] : sidecarDestinations(ctx, definer, host, port, namespace);
-  if (branches.length === 0) return [pathVia(ctx, definer, host, port, namespace, calledAs)];
-  if (branches.length === 1) return [pathVia(ctx, definer, host, port, namespace, calledAs, branches[0])];
-  return branches.map((b) => pathVia(ctx, definer, host, port, namespace, calledAs, b, branchName(b)));
+  if (branches.length === 0) return pathVia(ctx, definer, host, port, namespace, calledAs);
+  if (branches.length === 1) return pathVia(ctx, definer, host, port, namespace, calledAs, branches[0]);
+  return branches.flatMap((b) => pathVia(ctx, definer, host, port, namespace, calledAs, b, branchName(b)));
 }
 
 /** How a destination is told apart from the route's others: `host:port/subset`, or the route and why it is not followed. */

@@ -59,11 +59,6 @@ export function routeBackends(route: Resource): RouteBackend[] {
   return out;
 }
 
-/** The first backend of a Gateway API route's first rule that names one. */
-export function firstBackend(route: Resource): Backend | undefined {
-  return routeBackends(route)[0]?.backend;
-}
-
 /**
  * The host a backend names, as Istio converts it (pilot/pkg/config/kube/gateway/conversion.go
  * `buildDestination`): a Service is `<name>.<namespace>.svc.cluster.local`, a `Hostname` its name; other kinds are not followed here.

@@ -356,3 +356,36 @@ test('a weighted split is drawn as one edge out of the sidecar per destination, 
     [`sidecar:default -> ${GW}: 80 HTTP · weight 80`, 'sidecar:default -> host:edition.cnn.com: 80 HTTP · weight 20 | 443 HTTPS'],
   );
 });
+
+test('a weighted split at the egress gateway is drawn as one edge out of the gateway per destination, each with its weight', NEEDS_CORPUS, () => {
+  const files = scenario('egress-gateway/http');
+  const vsFile = Object.keys(files).find((f) => f.startsWith('03-'))!;
+  const split = files[vsFile].replace(
+    /( {4}- destination:\n {8}host: edition\.cnn\.com\n {8}port:\n {10}number: 80\n {6}weight: )100\n$/,
+    '$180\n    - destination:\n        host: httpbin.org\n        port:\n          number: 80\n      weight: 20\n',
+  );
+  assert.notEqual(split, files[vsFile]);
+  const httpbin = scenario('egress-control/service-entries')['01-serviceentry-httpbin-ext.yaml'];
+  const map = mapOf({ ...files, [vsFile]: split, 'httpbin.yaml': httpbin });
+  assert.deepEqual(
+    edges(map).filter((e) => e.startsWith(`${GW} ->`)),
+    [`${GW} -> host:edition.cnn.com: 80 HTTP · weight 80`, `${GW} -> host:httpbin.org: 80 HTTP · weight 20`],
+  );
+  // The second destination is a host node of its own, opened at the ServiceEntry that declares it.
+  assert.ok(map.nodes.some((n) => n.id === 'host:httpbin.org' && n.caption === 'ServiceEntry httpbin-ext'));
+});
+
+test('a Gateway API egress gateway with two backendRefs is drawn with one edge to each, with its weight', NEEDS_CORPUS, () => {
+  const files = scenario('egress-gateway/http-gateway-api');
+  const routesFile = Object.keys(files).find((f) => f.startsWith('03-'))!;
+  const forward = files[routesFile].replace(
+    /( {4}- kind: Hostname\n {6}group: networking\.istio\.io\n {6}name: edition\.cnn\.com\n {6}port: 80\n)$/,
+    '$1      weight: 3\n    - kind: Hostname\n      group: networking.istio.io\n      name: httpbin.org\n      port: 80\n      weight: 1\n',
+  );
+  assert.notEqual(forward, files[routesFile]);
+  const gateway = 'gateway:cnn-egress-gateway-istio.default.svc.cluster.local';
+  assert.deepEqual(
+    edges(mapOf({ ...files, [routesFile]: forward })).filter((e) => e.startsWith(`${gateway} ->`)),
+    [`${gateway} -> host:edition.cnn.com: 80 HTTP · weight 3`, `${gateway} -> host:httpbin.org: 80 HTTP · weight 1`],
+  );
+});
