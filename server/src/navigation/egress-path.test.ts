@@ -745,15 +745,17 @@ spec:
 
 test(
   'a weighted split and every mesh rule are followed, one path per destination with its weight ' +
-    '(route.go BuildHTTPRoutesForVirtualService translates every rule and weighted cluster)',
+    '(route.go BuildHTTPRoutesForVirtualService translates every rule and weighted cluster, applyHTTPRouteDestination skips a weight of 0)',
   NEEDS_CORPUS,
   () => {
     const files = scenario('egress-gateway/http');
     const vsFile = Object.keys(files).find((f) => f.startsWith('03-'))!;
-    // 80% through the egress gateway, 20% straight to the host; a later rule for /direct sends to the host as well (one path for both).
+    // 80% through the egress gateway, 20% straight to the host, none to www.google.com (route.go applyHTTPRouteDestination drops a weight of 0);
+    // a later rule for /direct sends to the host as well (one path for both).
     const split = files[vsFile].replace(
       '      weight: 100\n  - match:\n    - gateways:\n      - istio-egressgateway',
       '      weight: 80\n    - destination:\n        host: edition.cnn.com\n        port:\n          number: 80\n      weight: 20\n' +
+        '    - destination:\n        host: www.google.com\n        port:\n          number: 80\n      weight: 0\n' +
         '  - match:\n    - gateways:\n      - mesh\n      uri:\n        prefix: /direct\n    route:\n    - destination:\n        host: edition.cnn.com\n' +
         '  - match:\n    - gateways:\n      - istio-egressgateway',
     );

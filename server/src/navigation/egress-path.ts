@@ -217,20 +217,24 @@ function sidecarDestinations(ctx: NavigationContext, definer: Resource, host: st
     const mesh = meshRoutes(ctx, host, port.number, namespace);
     if (!mesh) return [];
     const { vs, routes } = mesh;
-    branches = routes.map((route) => {
+    // route.go applyHTTPRouteDestination leaves a destination of weight 0 out of a split: it gets no traffic.
+    branches = routes.flatMap((route): Branch[] => {
       const weight = routeWeight(route);
-      return {
-        to: {
-          host: route.host,
-          port: route.port,
-          subset: route.subset,
-          by: `VirtualService ${vs.name}`,
-          rule: vs,
-          at: [...route.path, 'host'],
-          subsetAt: [...route.path, 'subset'],
+      if (weight === 0) return [];
+      return [
+        {
+          to: {
+            host: route.host,
+            port: route.port,
+            subset: route.subset,
+            by: `VirtualService ${vs.name}`,
+            rule: vs,
+            at: [...route.path, 'host'],
+            subsetAt: [...route.path, 'subset'],
+          },
+          ...(weight !== undefined ? { weight } : {}),
         },
-        ...(weight !== undefined ? { weight } : {}),
-      };
+      ];
     });
   }
   const seen = new Set<string>();
