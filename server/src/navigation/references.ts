@@ -6,7 +6,7 @@
  */
 import { inNamespace, namespaceOrigin } from '../index/namespace-origin';
 import { isScalar } from 'yaml';
-import type { Span } from '../model';
+import type { Span, TextEdit } from '../model';
 import type { Resource } from '../parse/resource';
 import { GATEWAY_API, ISTIO_NETWORKING } from '../parse/resource';
 import { nodeAtPath, type YamlPath } from '../parse/yaml-path';
@@ -68,6 +68,22 @@ export interface Target {
   name: string;
   /** What the target is, in words: `Gateway istio-system/egress`, `subset "cnn" of DestinationRule default/cnn`. */
   label: string;
+}
+
+/** The edits that write `newText` over each span, by file in document order; a span listed twice is edited once. */
+export function editsAt(spans: Iterable<{ resource: Resource; span: Span }>, newText: string): Map<string, TextEdit[]> {
+  const changes = new Map<string, TextEdit[]>();
+  const seen = new Set<string>();
+  for (const { resource, span } of spans) {
+    const key = `${resource.uri}#${span.start}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const list = changes.get(resource.uri) ?? [];
+    list.push({ start: span.start, end: span.end, newText });
+    changes.set(resource.uri, list);
+  }
+  for (const list of changes.values()) list.sort((a, b) => a.start - b.start);
+  return changes;
 }
 
 /** The scalar at `path` and the span of its text between quotes; undefined for non-scalars. */

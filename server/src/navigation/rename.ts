@@ -6,11 +6,11 @@
  */
 import { inNamespace } from '../index/namespace-origin';
 import type { Span, TextEdit } from '../model';
-import { GATEWAY_API, ISTIO_NETWORKING } from '../parse/resource';
+import { GATEWAY_API, ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { isWildcard, resolveHost } from '../mesh/hosts';
 import { subsetNames } from '../mesh/destination-rules';
 import { fqdnProblem, isDns1123Label, isDns1123Subdomain, wildcardDomainProblem } from '../validation/istio-names';
-import { hostOf, referencesOf, targetsOf, type NavigationContext, type Site } from './references';
+import { editsAt, hostOf, referencesOf, targetsOf, type NavigationContext, type Site } from './references';
 import { prepareServiceRename, renameService, serviceNamed } from './service-rename';
 
 type PrepareResult = { span: Span; placeholder: string } | { error: string };
@@ -106,21 +106,14 @@ export function rename(s: Site, newName: string, ctx: NavigationContext): Rename
     if (s.kind === 'credential' && ctx.index.find('', 'Secret', r.namespace, name).length > 0)
       return { error: `A Secret "${name}" already exists in ${inNamespace(r)}.` };
   }
-  const changes = new Map<string, TextEdit[]>();
-  const seen = new Set<string>();
+  const spans: { resource: Resource; span: Span }[] = [];
   for (const o of referencesOf(s, ctx)) {
     // A Sidecar entry `ns/*` imports the host without naming it; only entries that name it change.
     if (o.kind === 'sidecar-host' && o.name.trim().toLowerCase() !== hostOf(s)) continue;
     // The Service Istio deploys for a Gateway API Gateway is `<gateway>-<class>`: its name part changes with the Gateway.
     const span = s.kind === 'api-gateway' && o.kind === 'host' ? { start: o.span.start, end: o.span.start + prepared.placeholder.length } : o.span;
     if (s.kind === 'api-gateway' && o.kind === 'host' && !o.name.startsWith(`${prepared.placeholder}-`)) continue;
-    const key = `${o.resource.uri}#${span.start}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const list = changes.get(o.resource.uri) ?? [];
-    list.push({ start: span.start, end: span.end, newText: name });
-    changes.set(o.resource.uri, list);
+    spans.push({ resource: o.resource, span });
   }
-  for (const list of changes.values()) list.sort((a, b) => a.start - b.start);
-  return { changes };
+  return { changes: editsAt(spans, name) };
 }

@@ -13,7 +13,7 @@ import { GATEWAY_API, ISTIO_NETWORKING, type Resource } from '../parse/resource'
 import { isWildcard, serviceHost } from '../mesh/hosts';
 import { isRecord, listOf } from '../data';
 import { deployedGateway } from './gateway-api';
-import { referencesOf, scalarAt, targetsOf, type NavigationContext, type Site } from './references';
+import { editsAt, referencesOf, scalarAt, targetsOf, type NavigationContext, type Site } from './references';
 
 /** The EndpointSlice label that names its Service (discovery.k8s.io `kubernetes.io/service-name`). */
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
@@ -108,16 +108,5 @@ export function renameService(s: Site, service: Resource, newName: string, ctx: 
     if (label.toLowerCase() === service.name) spans.push({ resource: o.resource, span });
   }
   spans.push(...companionSpans(service, ctx));
-  const changes = new Map<string, TextEdit[]>();
-  const seen = new Set<string>();
-  for (const { resource, span } of spans) {
-    const key = `${resource.uri}#${span.start}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const list = changes.get(resource.uri) ?? [];
-    list.push({ start: span.start, end: span.end, newText: name });
-    changes.set(resource.uri, list);
-  }
-  for (const list of changes.values()) list.sort((a, b) => a.start - b.start);
-  return { changes };
+  return { changes: editsAt(spans, name) };
 }
