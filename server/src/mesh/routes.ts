@@ -120,11 +120,24 @@ export interface EgressGatewayRoute {
  */
 export function egressGatewayRoutesTo(index: IndexReader, settings: Settings, host: string, through?: EgressGateway): EgressGatewayRoute[] {
   const selects = (gw: Resource) => (through ? gatewaySelects(gw, through) : selectsAnyEgressGateway(index, settings, gw));
+  return gatewayBoundRoutes(index, host, selects, (route) => route.host === host || (isWildcard(host) && hostSubsetOf(route.host, host)));
+}
+
+/**
+ * The route destinations (those `sends` keeps, by default all) of the VirtualServices whose hosts match `host`, in rules
+ * bound to an Istio Gateway that `selects` accepts, with that Gateway.
+ */
+export function gatewayBoundRoutes(
+  index: IndexReader,
+  host: string,
+  selects: (gateway: Resource) => boolean,
+  sends: (route: RouteDestination) => boolean = () => true,
+): EgressGatewayRoute[] {
   const out: EgressGatewayRoute[] = [];
   for (const vs of index.matchingHost('VirtualService', host)) {
     if (vs.group !== ISTIO_NETWORKING) continue;
     for (const route of routeDestinations(vs)) {
-      if (route.host !== host && !(isWildcard(host) && hostSubsetOf(route.host, host))) continue;
+      if (!sends(route)) continue;
       const gw = resolveGatewayRefs(index, vs, ruleGateways(vs, route)).find((g) => selects(g.gateway));
       if (gw) out.push({ vs, route, gateway: gw.gateway });
     }

@@ -10,7 +10,7 @@
 import { GATEWAY_API, ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { isWildcard, hostsOf, serviceHost } from '../mesh/hosts';
 import { hostSubsetOf } from '../mesh/host-match';
-import { routeDestinations, ruleGateways, type EgressGatewayRoute, type RouteDestination } from '../mesh/routes';
+import { gatewayBoundRoutes, routeDestinations, ruleGateways, type EgressGatewayRoute, type RouteDestination } from '../mesh/routes';
 import { gatewayServers, isPassthroughServer } from '../mesh/gateway-servers';
 import { clusterLocalNamespace, describesNamespaceServices, registryLookup } from '../mesh/registry';
 import { isVisibleIn } from '../mesh/export-defaults';
@@ -18,7 +18,7 @@ import { outboundPolicy } from '../mesh/sidecar-scope';
 import { effectiveDestinationRule } from '../mesh/destination-rules';
 import { clientTls, ORIGINATING_TLS_MODES } from '../mesh/client-tls';
 import { isRecord, listOf } from '../data';
-import { gatewayBehindHost, gatewayPlacement, gatewaySelects, MESH_GATEWAY, resolveGatewayRefs, type EgressGateway } from '../mesh/gateways';
+import { gatewayBehindHost, gatewayPlacement, gatewaySelects, MESH_GATEWAY, type EgressGateway } from '../mesh/gateways';
 import { spanAtPath, type YamlPath } from '../parse/yaml-path';
 import type { NavigationContext } from './references';
 import type { WorkspaceIndex } from '../index/workspace-index';
@@ -299,14 +299,7 @@ function distinct(forwards: Forward[]): Forward[] {
  * domain before a wildcard's), in rules bound to a Gateway selecting the gateway.
  */
 function gatewayRules(ctx: NavigationContext, host: string, through: EgressGateway): EgressGatewayRoute[] {
-  const out: EgressGatewayRoute[] = [];
-  for (const vs of ctx.index.matchingHost('VirtualService', host)) {
-    if (vs.group !== ISTIO_NETWORKING) continue;
-    for (const route of routeDestinations(vs)) {
-      const gw = resolveGatewayRefs(ctx.index, vs, ruleGateways(vs, route)).find((g) => gatewaySelects(g.gateway, through));
-      if (gw) out.push({ vs, route, gateway: gw.gateway });
-    }
-  }
+  const out = gatewayBoundRoutes(ctx.index, host, (gw) => gatewaySelects(gw, through));
   const exact = out.filter((r) => hostsOf(r.vs).includes(host));
   return exact.length > 0 ? exact : out;
 }
