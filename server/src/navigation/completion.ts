@@ -116,18 +116,40 @@ function subsetCandidates(req: Request, host: string): CompletionCandidate[] {
   return dedupe(out);
 }
 
-function hostCandidates(req: Request): CompletionCandidate[] {
+/** A host the registry defines: a ServiceEntry's host as written, or a Service's FQDN. */
+interface RegisteredHost {
+  resource: Resource;
+  host: string;
+  service: boolean;
+}
+
+/**
+ * The hosts of the ServiceEntries and Services that `namespace` sees (`isVisibleIn`), or of every one
+ * with `everywhere`; ServiceEntries first, each kind in index order.
+ */
+function* registeredHosts(req: Request, namespace: string, everywhere = false): Generator<RegisteredHost> {
   const { index } = req.ctx;
-  const ns = req.resource.namespace;
-  const out: CompletionCandidate[] = [];
   for (const se of index.ofKind('ServiceEntry', ISTIO_NETWORKING)) {
-    if (!isVisibleIn(index, se, ns)) continue;
-    for (const h of hostsOf(se)) out.push(candidate(req, h, `ServiceEntry ${se.namespace}/${se.name}`, from(se)));
+    if (!everywhere && !isVisibleIn(index, se, namespace)) continue;
+    for (const host of hostsOf(se)) yield { resource: se, host, service: false };
   }
   for (const s of index.ofKind('Service', '')) {
-    if (!isVisibleIn(index, s, ns) || !s.name) continue;
-    const label = s.namespace === ns ? s.name : serviceHost(s.name, s.namespace);
-    out.push(candidate(req, label, `Service ${s.namespace}/${s.name}`, `${from(s)} Host \`${serviceHost(s.name, s.namespace)}\`.`, `1_${label}`));
+    if (!s.name || (!everywhere && !isVisibleIn(index, s, namespace))) continue;
+    yield { resource: s, host: serviceHost(s.name, s.namespace), service: true };
+  }
+}
+
+const definedBy = ({ resource: r, service }: RegisteredHost) => `${service ? 'Service' : 'ServiceEntry'} ${r.namespace}/${r.name}`;
+
+function hostCandidates(req: Request): CompletionCandidate[] {
+  const ns = req.resource.namespace;
+  const out: CompletionCandidate[] = [];
+  for (const h of registeredHosts(req, ns)) {
+    if (!h.service) out.push(candidate(req, h.host, definedBy(h), from(h.resource)));
+    else {
+      const label = h.resource.namespace === ns ? h.resource.name : h.host;
+      out.push(candidate(req, label, definedBy(h), `${from(h.resource)} Host \`${h.host}\`.`, `1_${label}`));
+    }
   }
   return dedupe(out);
 }
@@ -172,19 +194,12 @@ function portCandidates(req: Request, host: string): CompletionCandidate[] {
  * The root namespace's Sidecar applies to every namespace, so it is offered every service.
  */
 function sidecarHostCandidates(req: Request): CompletionCandidate[] {
-  const { index } = req.ctx;
   const sidecar = req.resource;
-  const everywhere = sidecar.namespace === rootNamespace(index) && !isRecord(sidecar.spec.workloadSelector);
-  const entry = (r: Resource, host: string) => `${r.namespace === sidecar.namespace ? '.' : r.namespace}/${host}`;
+  const everywhere = sidecar.namespace === rootNamespace(req.ctx.index) && !isRecord(sidecar.spec.workloadSelector);
   const out: CompletionCandidate[] = [];
-  for (const se of index.ofKind('ServiceEntry', ISTIO_NETWORKING)) {
-    if (!everywhere && !isVisibleIn(index, se, sidecar.namespace)) continue;
-    for (const h of hostsOf(se)) out.push(candidate(req, entry(se, h), `ServiceEntry ${se.namespace}/${se.name}`, `${from(se)} Imports host \`${h}\`.`));
-  }
-  for (const s of index.ofKind('Service', '')) {
-    if (!s.name || (!everywhere && !isVisibleIn(index, s, sidecar.namespace))) continue;
-    const host = serviceHost(s.name, s.namespace);
-    out.push(candidate(req, entry(s, host), `Service ${s.namespace}/${s.name}`, `${from(s)} Imports host \`${host}\`.`, `1_${host}`));
+  for (const h of registeredHosts(req, sidecar.namespace, everywhere)) {
+    const entry = `${h.resource.namespace === sidecar.namespace ? '.' : h.resource.namespace}/${h.host}`;
+    out.push(candidate(req, entry, definedBy(h), `${from(h.resource)} Imports host \`${h.host}\`.`, h.service ? `1_${h.host}` : undefined));
   }
   return dedupe(out);
 }
@@ -246,10 +261,7 @@ function backendCandidates(req: Request, entryPath: YamlPath): CompletionCandida
   const { index } = req.ctx;
   if (group === ISTIO_NETWORKING && kind === 'Hostname') {
     const out: CompletionCandidate[] = [];
-    for (const se of index.ofKind('ServiceEntry', ISTIO_NETWORKING)) {
-      if (!isVisibleIn(index, se, req.resource.namespace)) continue;
-      for (const h of hostsOf(se)) out.push(candidate(req, h, `ServiceEntry ${se.namespace}/${se.name}`, from(se)));
-    }
+    for (const h of registeredHosts(req, req.resource.namespace)) if (!h.service) out.push(candidate(req, h.host, definedBy(h), from(h.resource)));
     return dedupe(out);
   }
   if (group !== '' || kind !== 'Service') return [];
@@ -455,18 +467,10 @@ function serverHostCandidates(req: Request): CompletionCandidate[] {
  * route's namespace sees. A hostname is a name, never an IP address or a bare `*`.
  */
 function routeHostnameCandidates(req: Request): CompletionCandidate[] {
-  const { index } = req.ctx;
-  const ns = req.resource.namespace;
   const out: CompletionCandidate[] = [];
-  for (const se of index.ofKind('ServiceEntry', ISTIO_NETWORKING)) {
-    if (!isVisibleIn(index, se, ns)) continue;
-    for (const h of hostsOf(se))
-      if (h !== '*' && !/^[\d.]+$/.test(h) && !h.includes(':')) out.push(candidate(req, h, `ServiceEntry ${se.namespace}/${se.name}`, from(se)));
-  }
-  for (const s of index.ofKind('Service', '')) {
-    if (!s.name || !isVisibleIn(index, s, ns)) continue;
-    const host = serviceHost(s.name, s.namespace);
-    out.push(candidate(req, host, `Service ${s.namespace}/${s.name}`, from(s), `1_${host}`));
+  for (const h of registeredHosts(req, req.resource.namespace)) {
+    if (h.service) out.push(candidate(req, h.host, definedBy(h), from(h.resource), `1_${h.host}`));
+    else if (h.host !== '*' && !/^[\d.]+$/.test(h.host) && !h.host.includes(':')) out.push(candidate(req, h.host, definedBy(h), from(h.resource)));
   }
   return dedupe(out);
 }
