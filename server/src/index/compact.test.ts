@@ -2,10 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hashText, intern } from './compact';
 
-test('a text hash is short, equal for equal texts and different for texts that differ by one character', () => {
+test('a text hash is short, equal for equal texts (or parts of texts) and different for texts that differ by one character', () => {
   const text = JSON.stringify({ spec: { hosts: ['api.example.com'], resolution: 'DNS' } }).repeat(50);
   assert.equal(hashText(text), hashText(text.slice()));
   assert.ok(hashText(text).length <= 11);
+  assert.equal(hashText(text, 5, 40), hashText(text.slice(5, 40)), 'a part of a text hashes as that text alone');
   const seen = new Set<string>();
   for (let i = 0; i < text.length; i += 7) seen.add(hashText(`${text.slice(0, i)}#${text.slice(i + 1)}`));
   seen.add(hashText(text));

@@ -58,6 +58,8 @@ export const nameKey = (group: string, kind: string, namespace: string, name: st
 const hostKey = (kind: string, host: string) => `host|${kind}|${host}`;
 const wildcardKey = (kind: string) => `wildcard|${kind}`;
 const tagKey = (kind: string, tag: string) => `tag|${kind}|${tag}`;
+/** The tag in `tagKey(kind, tag)`: what follows `tag|`, the kind and `|`. */
+const tagIn = (kind: string, key: string) => key.slice(kind.length + 5);
 /** Fires when the first `SOME` resources with a tag change: see `someWithTag`. */
 const someKey = (kind: string, tag: string) => `some|${kind}|${tag}`;
 
@@ -133,7 +135,7 @@ function tagsOf(r: Resource): string[] {
     const labels = r.kind === 'Pod' ? r.labels : r.kind === 'WorkloadEntry' ? spec.labels : isRecord(t) && isRecord(t.metadata) ? t.metadata.labels : undefined;
     if (isRecord(labels)) for (const [k, v] of Object.entries(labels)) tags.push(`label:${k}=${String(v)}`);
   }
-  return [...new Set(tags)].map(intern);
+  return [...new Set(tags)];
 }
 
 /** What the index stores of a resource, computed once. */
@@ -141,7 +143,9 @@ interface Entry {
   /** The resource's file and document number (see `slotOf`). */
   slot: string;
   hosts: string[];
-  tags: string[];
+  /** How many tags the resource has (see `tagsOf`); the tags themselves are read from `keys`. */
+  tagCount: number;
+  /** The dependency keys, which are also the index's map keys: kind, identity, one per host (in the order of `hosts`), one per tag, wildcard. */
   keys: string[];
   /**
    * A hash of the resource's text, namespace and place among the file's documents, to tell an edited
@@ -168,7 +172,7 @@ function hashDocumentTexts(file: ParsedFile): void {
   for (const d of file.documents) {
     if (d.resource) {
       const gap = file.text.slice(from, d.start);
-      textHashes.set(d.resource, hashText(gap.includes('%') ? file.text.slice(from, d.end) : file.text.slice(d.start, d.end)));
+      textHashes.set(d.resource, hashText(file.text, gap.includes('%') ? from : d.start, d.end));
       entries.delete(d.resource);
     }
     from = d.end;
@@ -199,7 +203,13 @@ function entryOf(r: Resource): Entry {
       }
     }
     // A hash rather than the content itself: the index keeps one per document.
-    e = { slot: `${r.uri}#${r.docIndex}`, hosts, tags, keys, fingerprint: hashText(`${r.docIndex}|${r.namespace}|${r.namespaceFrom ?? ''}|${content}`) };
+    e = {
+      slot: `${r.uri}#${r.docIndex}`,
+      hosts,
+      tagCount: tags.length,
+      keys,
+      fingerprint: hashText(`${r.docIndex}|${r.namespace}|${r.namespaceFrom ?? ''}|${content}`),
+    };
     entries.set(r, e);
   }
   return e;
@@ -253,10 +263,10 @@ function placeNamespace(r: Resource, source: KustomizedNamespace | undefined): v
 /** Sets of resources in insertion order, keyed by slot so that a resource can be replaced in place. */
 type Multimap = Map<string, Map<string, Resource>>;
 
-function multimapAdd(map: Multimap, key: string, r: Resource): void {
+function multimapAdd(map: Multimap, key: string, r: Resource, slot: string): void {
   let set = map.get(key);
   if (!set) map.set(key, (set = new Map()));
-  set.set(slotOf(r), r);
+  set.set(slot, r);
 }
 
 function multimapDelete(map: Multimap, key: string, r: Resource): void {
@@ -518,16 +528,18 @@ export class WorkspaceIndex implements IndexReader {
   /** Adds a resource; `keys` receives its keys, and the `someKey` of each tag whose first few it joins. */
   private indexResource(r: Resource, keys: Set<string>): void {
     const e = entryOf(r);
+    const slot = e.slot;
     for (const k of e.keys) keys.add(k);
-    multimapAdd(this.byKind, r.kind, r);
-    multimapAdd(this.byName, intern(nameKey(r.group, r.kind, r.namespace, r.name)), r);
-    for (const h of e.hosts) multimapAdd(this.byHost, intern(hostKey(r.kind, h)), r);
-    for (const t of e.tags) {
-      const key = intern(tagKey(r.kind, t));
-      if ((this.byTag.get(key)?.size ?? 0) < SOME) keys.add(someKey(r.kind, t));
-      multimapAdd(this.byTag, key, r);
+    multimapAdd(this.byKind, r.kind, r, slot);
+    // The entry's keys are the map keys, interned already (see `entryOf`).
+    multimapAdd(this.byName, e.keys[1], r, slot);
+    for (let i = 0; i < e.hosts.length; i++) multimapAdd(this.byHost, e.keys[2 + i], r, slot);
+    for (let i = 0; i < e.tagCount; i++) {
+      const key = e.keys[2 + e.hosts.length + i];
+      if ((this.byTag.get(key)?.size ?? 0) < SOME) keys.add(someKey(r.kind, tagIn(r.kind, key)));
+      multimapAdd(this.byTag, key, r, slot);
     }
-    if (e.hosts.some(isWildcard)) multimapAdd(this.wildcards, r.kind, r);
+    if (e.hosts.some(isWildcard)) multimapAdd(this.wildcards, r.kind, r, slot);
   }
 
   private unindex(r: Resource, keys: Set<string>): void {
@@ -536,8 +548,9 @@ export class WorkspaceIndex implements IndexReader {
     multimapDelete(this.byKind, r.kind, r);
     multimapDelete(this.byName, nameKey(r.group, r.kind, r.namespace, r.name), r);
     for (const h of e.hosts) multimapDelete(this.byHost, hostKey(r.kind, h), r);
-    for (const t of e.tags) {
-      const key = tagKey(r.kind, t);
+    for (let i = 0; i < e.tagCount; i++) {
+      const key = e.keys[2 + e.hosts.length + i];
+      const t = tagIn(r.kind, key);
       if (this.someWithTag(r.kind, t).includes(r)) keys.add(someKey(r.kind, t));
       multimapDelete(this.byTag, key, r);
     }
@@ -547,10 +560,11 @@ export class WorkspaceIndex implements IndexReader {
   /** Puts `next` in the place of the unchanged resource of the same file and document number. */
   private replace(next: Resource): void {
     const e = entryOf(next);
-    multimapAdd(this.byKind, next.kind, next);
-    multimapAdd(this.byName, nameKey(next.group, next.kind, next.namespace, next.name), next);
-    for (const h of e.hosts) multimapAdd(this.byHost, hostKey(next.kind, h), next);
-    for (const t of e.tags) multimapAdd(this.byTag, tagKey(next.kind, t), next);
-    if (e.hosts.some(isWildcard)) multimapAdd(this.wildcards, next.kind, next);
+    const slot = e.slot;
+    multimapAdd(this.byKind, next.kind, next, slot);
+    multimapAdd(this.byName, e.keys[1], next, slot);
+    for (let i = 0; i < e.hosts.length; i++) multimapAdd(this.byHost, e.keys[2 + i], next, slot);
+    for (let i = 0; i < e.tagCount; i++) multimapAdd(this.byTag, e.keys[2 + e.hosts.length + i], next, slot);
+    if (e.hosts.some(isWildcard)) multimapAdd(this.wildcards, next.kind, next, slot);
   }
 }

@@ -12,22 +12,21 @@
  * server with a clear message, and reading YAML 1.1 everywhere would also change octal and
  * sexagesimal numbers in ways go-yaml v2 does not.
  */
-import { isCollection, isMap, isPair, isScalar, isSeq, Scalar, type Document } from 'yaml';
+import { isMap, isScalar, Scalar, type YAMLSeq } from 'yaml';
 
-/** Rewrites, in place, flow-sequence items that kubectl reads as a plain string ending in ':'. */
-export function readAsKubectl(ast: Document.Parsed, text: string): void {
-  // A walk of its own rather than the library's `visit`, which allocates a path at every node: this runs on every document.
-  const walk = (node: unknown): void => {
-    if (isPair(node)) {
-      walk(node.key);
-      walk(node.value);
-      return;
-    }
-    if (!isCollection(node)) return;
-    if (isSeq(node) && node.flow) node.items = node.items.map((item) => kubectlItem(item, text));
-    for (const item of node.items) walk(item);
-  };
-  walk(ast.contents);
+/**
+ * The items of a flow sequence as kubectl reads them, or undefined when it reads them as YAML 1.2 does:
+ * items that kubectl reads as a plain string ending in ':' become that string (see `prepareTree` in parse.ts).
+ */
+export function kubectlItems(seq: YAMLSeq, text: string): unknown[] | undefined {
+  let items: unknown[] | undefined;
+  for (let i = 0; i < seq.items.length; i++) {
+    const item = kubectlItem(seq.items[i], text);
+    if (item === seq.items[i]) continue;
+    items ??= seq.items.slice();
+    items[i] = item;
+  }
+  return items;
 }
 
 /** A flow-sequence item as kubectl reads it: `2001:db8::` is one string, not a one-pair map. */

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_FILE_BYTES, parseFile } from './parse';
-import { spanAtPath } from './yaml-path';
+import { isMap, isScalar } from 'yaml';
+import { nodeAtPath, spanAtPath } from './yaml-path';
 import { outboundMode } from './mesh-config';
 import { PARSE_CASES } from './assert-same-file';
 
@@ -241,4 +242,22 @@ test('mapping keys that are collections are one syntax finding, fast, and print 
     process.emitWarning = original;
   }
   assert.deepEqual(warnings, []);
+});
+
+test('a document with a collection key keeps its tree as written, with every duplicate key reported, and gives no data', () => {
+  // One walk finds the collection key, the duplicates and the items kubectl reads otherwise; the items are rewritten only when the data is read.
+  const text = 'addresses: [2001:db8::]\na: 1\na: 2\n? [k]\n: v\n---\naddresses: [2001:db8::]\n';
+  const file = parseFile('file:///ws/a.yaml', text);
+  const [broken, fine] = file.documents;
+  assert.equal(broken.value, undefined);
+  assert.ok(isMap(nodeAtPath(broken.ast, ['addresses', 0])?.value), 'the flow item stays the map YAML 1.2 reads');
+  assert.deepEqual(
+    file.problems.map((p) => [p.code, text.slice(p.start, p.end)]),
+    [
+      ['yaml-duplicate-key', 'a'],
+      ['yaml-syntax', '[k]'],
+    ],
+  );
+  assert.deepEqual(fine.value, { addresses: ['2001:db8::'] });
+  assert.ok(isScalar(nodeAtPath(fine.ast, ['addresses', 0])?.value), 'kubectl reads the item of a readable document as a string');
 });

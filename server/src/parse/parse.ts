@@ -4,12 +4,12 @@
  * never hangs: broken YAML, alias bombs, deep nesting, binary data, Helm templates and huge
  * files all become findings (or a silent skip, for binary data) instead.
  */
-import { Composer, isCollection, isPair, Parser, type Document } from 'yaml';
+import { Composer, isAlias, isMap, isPair, isScalar, isSeq, Parser, type Document, type Pair, type YAMLParseError, type YAMLSeq } from 'yaml';
 import type { Finding } from '../model';
 import { toResource, type Resource } from './resource';
 import { meshConfigOf } from './mesh-config';
-import { markDuplicateKeys, MAX_ALIAS_COUNT, PARSE_OPTIONS, TO_JS_OPTIONS, yamlErrorFindings } from './syntax';
-import { readAsKubectl } from './kubectl-yaml';
+import { addDuplicateKeyErrors, findDuplicateKeys, MAX_ALIAS_COUNT, PARSE_OPTIONS, TO_JS_OPTIONS, yamlErrorFindings } from './syntax';
+import { kubectlItems } from './kubectl-yaml';
 import { isKustomizationUri, kustomizationOf, type Kustomization } from './kustomization';
 import { SyntaxTrees } from './syntax-trees';
 
@@ -188,14 +188,15 @@ export function parseFileParts(uri: string, text: string): { file: ParsedFile; p
   }
   const syntax = syntaxTreesOf(text, documents, parts, asts);
   asts.forEach((ast, index) => {
+    const { failure, aliases } = prepareTree(ast, text);
     problems.push(...yamlErrorFindings(ast));
     const [start, , end] = ast.range;
     let value: unknown;
     try {
-      const failure = prepareTree(ast, text);
       if (failure) throw failure;
       value = ast.toJS(TO_JS_OPTIONS);
-      if (isCyclic(value)) {
+      // Only an alias can make data refer to itself.
+      if (aliases && isCyclic(value)) {
         value = undefined;
         problems.push(internalLimit(new Error('alias refers to itself'), start, source));
       }
@@ -294,7 +295,6 @@ function parseTrees(source: string): { trees: Document.Parsed[]; parts?: number[
     }
   }
   const trees: Document.Parsed[] = Array.from(new Composer(PARSE_OPTIONS).compose(tokens()));
-  for (const ast of trees) markDuplicateKeys(ast);
   const atLineStarts = starts.every((s) => s === 0 || source[s - 1] === '\n');
   return { trees, parts: separable && atLineStarts && starts.length === trees.length ? starts : undefined };
 }
@@ -304,24 +304,65 @@ function parseTree(source: string, start: number, end: number): Document.Parsed 
   const parser = new Parser();
   parser.offset = start;
   const trees: Document.Parsed[] = Array.from(new Composer(PARSE_OPTIONS).compose(parser.parse(source.slice(start, end))));
-  if (trees.length !== 1) return undefined;
-  markDuplicateKeys(trees[0]);
-  return trees[0];
+  return trees.length === 1 ? trees[0] : undefined;
 }
 
 /**
- * Adjusts a fresh tree to kubectl's reading (see kubectl-yaml.ts), the same way whenever the file
- * is parsed; returns why the document's data cannot be read safely, if so.
+ * Prepares a fresh tree, the same way whenever the file is parsed: adds its duplicate-key errors (see
+ * `findDuplicateKeys`) and adjusts it to kubectl's reading (see kubectl-yaml.ts); returns why the
+ * document's data cannot be read safely, if so, and whether the tree holds an alias. One walk over
+ * the tree, which runs on every document: a walk of its own rather than the library's `visit`, which
+ * allocates a path at every node.
  */
-function prepareTree(ast: Document.Parsed, text: string): Error | undefined {
-  const key = collectionKey(ast);
-  if (key) return new ComplexKeyError(key);
+function prepareTree(ast: Document.Parsed, text: string): { failure?: Error; aliases: boolean } {
+  const duplicates: YAMLParseError[] = [];
+  const flowSeqs: YAMLSeq[] = [];
+  let key: { start: number; end: number } | undefined;
+  let aliases = false;
+  // Scalars, most of the nodes, are told apart first.
+  const walkPair = (pair: Pair): void => {
+    const k = pair.key;
+    if (!isScalar(k)) {
+      // A mapping key that is itself a mapping or sequence (`? [a]`, or what `{{ x` turns into): no
+      // Kubernetes object has one, and turning such keys into data stringifies them level by level,
+      // which takes seconds on a few hundred nested brackets. The first one in the document is reported.
+      if (!key && (isMap(k) || isSeq(k))) {
+        const range = k.range;
+        key = range ? { start: range[0], end: range[1] } : { start: 0, end: 0 };
+      }
+      walk(k);
+    }
+    walk(pair.value);
+  };
+  const walk = (node: unknown): void => {
+    if (isScalar(node)) return;
+    if (isMap(node)) {
+      findDuplicateKeys(node, duplicates);
+      for (const pair of node.items) walkPair(pair);
+    } else if (isSeq(node)) {
+      if (node.flow) flowSeqs.push(node);
+      for (const item of node.items) walk(item);
+    } else if (isPair(node)) walkPair(node);
+    else if (isAlias(node)) aliases = true;
+  };
   try {
-    readAsKubectl(ast, text);
+    walk(ast.contents);
   } catch (e) {
-    return e instanceof Error ? e : new Error(String(e));
+    // Nesting too deep for the walk (a RangeError): the data is not read either.
+    return { failure: e instanceof Error ? e : new Error(String(e)), aliases };
+  } finally {
+    addDuplicateKeyErrors(ast, duplicates);
   }
-  return undefined;
+  if (key) return { failure: new ComplexKeyError(key), aliases };
+  try {
+    for (const seq of flowSeqs) {
+      const items = kubectlItems(seq, text);
+      if (items) seq.items = items;
+    }
+  } catch (e) {
+    return { failure: e instanceof Error ? e : new Error(String(e)), aliases };
+  }
+  return { aliases };
 }
 
 /** Flow collections (`[`, `{`) open at once beyond which a file is not parsed: no real configuration comes close. */
@@ -351,31 +392,6 @@ function unclosedFlowDepth(text: string, limit: number): number {
     } else if ((c === ']' || c === '}') && depth > 0) depth--;
   }
   return -1;
-}
-
-/**
- * A mapping key that is itself a mapping or sequence (`? [a]`, or what `{{ x` turns into). No
- * Kubernetes object has one, and turning such keys into data stringifies them level by level,
- * which takes seconds on a few hundred nested brackets.
- */
-function collectionKey(ast: Document.Parsed): { start: number; end: number } | undefined {
-  // A walk of its own rather than the library's `visit`, which allocates a path at every node: this runs on every document.
-  const walk = (node: unknown): { start: number; end: number } | undefined => {
-    if (isPair(node)) {
-      if (isCollection(node.key)) {
-        const range = node.key.range;
-        return range ? { start: range[0], end: range[1] } : { start: 0, end: 0 };
-      }
-      return walk(node.value);
-    }
-    if (!isCollection(node)) return undefined;
-    for (const item of node.items) {
-      const found = walk(item);
-      if (found) return found;
-    }
-    return undefined;
-  };
-  return walk(ast.contents);
 }
 
 class ComplexKeyError extends Error {
