@@ -421,21 +421,29 @@ export class WorkspaceIndex implements IndexReader {
                 viewer,
               );
     }
+    // A key is built once per query, interned, recorded and used for the lookup: the index's multimaps are keyed by the same strings.
+    const read = (key: string) => {
+      const shared = intern(key);
+      deps.add(shared);
+      return shared;
+    };
     return {
-      ofKind: (kind, group) => (deps.add(kindKey(kind)), view(this.ofKind(kind, group))),
-      countOfKind: (kind) => (deps.add(kindKey(kind)), this.meshOf && viewer ? view(this.ofKind(kind)).length : this.countOfKind(kind)),
-      find: (group, kind, namespace, name) => (deps.add(nameKey(group, kind, namespace, name)), view(this.find(group, kind, namespace, name))),
-      withHost: (kind, host) => (deps.add(hostKey(kind, host)), view(this.withHost(kind, host))),
-      matchingHost: (kind, host) => (deps.add(hostKey(kind, host)), deps.add(wildcardKey(kind)), view(this.matchingHost(kind, host))),
-      withTag: (kind, tag) => (deps.add(tagKey(kind, tag)), view(this.withTag(kind, tag))),
+      ofKind: (kind, group) => (read(kindKey(kind)), view(this.ofKind(kind, group))),
+      countOfKind: (kind) => (read(kindKey(kind)), this.meshOf && viewer ? view(this.ofKind(kind)).length : this.countOfKind(kind)),
+      find: (group, kind, namespace, name) => view(valuesOf(this.byName.get(read(nameKey(group, kind, namespace, name))))),
+      withHost: (kind, host) => view(valuesOf(this.byHost.get(read(hostKey(kind, host))))),
+      matchingHost: (kind, host) => {
+        const key = read(hostKey(kind, host));
+        read(wildcardKey(kind));
+        return view(this.matchingHostByKey(kind, host, key));
+      },
+      withTag: (kind, tag) => view(valuesOf(this.byTag.get(read(tagKey(kind, tag))))),
       // `someWithTag` may answer with any few of the tagged resources; split into meshes, the viewer's mesh could hold none of those few, so it reads them all.
       someWithTag: (kind, tag) =>
-        this.meshOf && viewer
-          ? (deps.add(tagKey(kind, tag)), view(this.withTag(kind, tag)))
-          : (deps.add(someKey(kind, tag)), view(this.someWithTag(kind, tag))),
+        this.meshOf && viewer ? (read(tagKey(kind, tag)), view(this.withTag(kind, tag))) : (read(someKey(kind, tag)), view(this.someWithTag(kind, tag))),
       // One version of each object has the names of all of them, so only a split into meshes changes the answer.
       namesOf: (kind, group) =>
-        this.meshOf && viewer ? (deps.add(kindKey(kind)), distinctNames(view(this.ofKind(kind, group)))) : (deps.add(kindKey(kind)), this.namesOf(kind, group)),
+        this.meshOf && viewer ? (read(kindKey(kind)), distinctNames(view(this.ofKind(kind, group)))) : (read(kindKey(kind)), this.namesOf(kind, group)),
     };
   }
 
@@ -473,7 +481,11 @@ export class WorkspaceIndex implements IndexReader {
 
   /** Resources of `kind` with a host equal to `host` or a wildcard host matching it. */
   matchingHost(kind: string, host: string): Resource[] {
-    const out = new Set(this.withHost(kind, host));
+    return this.matchingHostByKey(kind, host, hostKey(kind, host));
+  }
+
+  private matchingHostByKey(kind: string, host: string, key: string): Resource[] {
+    const out = new Set(valuesOf(this.byHost.get(key)));
     for (const r of this.wildcards.get(kind)?.values() ?? []) {
       if (declaredHosts(r).some((h) => isWildcard(h) && hostSubsetOf(host, h))) out.add(r);
     }
