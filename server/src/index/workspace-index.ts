@@ -48,6 +48,13 @@ export interface IndexReader {
   someWithTag(kind: string, tag: string): Resource[];
   /** The distinct names of the resources of a kind in a group, in index order: what a did-you-mean compares with. */
   namesOf(kind: string, group: string): readonly string[];
+  /**
+   * `compute`'s answer, which must depend only on what it reads through the reader it is given (not
+   * on settings), kept under `key` while the index is unchanged and shared by every reader that asks,
+   * when all readers see the same workspace (no object defined twice, one mesh); the keys it read are
+   * recorded for each reader that asks. Callers must not modify the answer. Readers without it compute.
+   */
+  shared?<T>(key: string, compute: (reader: IndexReader) => T): T;
 }
 
 /** How many resources `someWithTag` returns. */
@@ -287,6 +294,10 @@ export class WorkspaceIndex implements IndexReader {
   private readonly kustomized = new Set<string>();
   /** `namesOf` answers by group and kind, valid while `revision` is unchanged. */
   private names = { revision: -1, byKind: new Map<string, readonly string[]>() };
+  /** Identities (group, kind, namespace, name) that more than one document defines. */
+  private duplicated = 0;
+  /** The answers of `IndexReader.shared` with the keys each read, valid while `revision` is unchanged. */
+  private sharedAnswers = { revision: -1, byKey: new Map<string, { value: unknown; deps: readonly string[] }>() };
 
   /** Grows by one with every change; caches compare it to know when to recompute. */
   get version(): number {
@@ -427,7 +438,15 @@ export class WorkspaceIndex implements IndexReader {
       deps.add(shared);
       return shared;
     };
-    return {
+    // Every reader sees the same workspace when no object is defined twice and there is one mesh: a
+    // viewer then sees each object's only version, provided the viewer is the indexed resource itself.
+    let viewerIndexed: boolean | undefined;
+    const sameForAll = () => {
+      if (this.meshOf || this.duplicated > 0) return false;
+      viewerIndexed ??= !viewer || this.byName.get(nameKey(viewer.group, viewer.kind, viewer.namespace, viewer.name))?.get(slotOf(viewer)) === viewer;
+      return viewerIndexed;
+    };
+    const reader: IndexReader = {
       ofKind: (kind, group) => (read(kindKey(kind)), view(this.ofKind(kind, group))),
       countOfKind: (kind) => (read(kindKey(kind)), this.meshOf && viewer ? view(this.ofKind(kind)).length : this.countOfKind(kind)),
       find: (group, kind, namespace, name) => view(valuesOf(this.byName.get(read(nameKey(group, kind, namespace, name))))),
@@ -444,7 +463,20 @@ export class WorkspaceIndex implements IndexReader {
       // One version of each object has the names of all of them, so only a split into meshes changes the answer.
       namesOf: (kind, group) =>
         this.meshOf && viewer ? (read(kindKey(kind)), distinctNames(view(this.ofKind(kind, group)))) : (read(kindKey(kind)), this.namesOf(kind, group)),
+      shared: <T>(key: string, compute: (reader: IndexReader) => T): T => {
+        if (!sameForAll()) return compute(reader);
+        if (this.sharedAnswers.revision !== this.revision) this.sharedAnswers = { revision: this.revision, byKey: new Map() };
+        let answer = this.sharedAnswers.byKey.get(key);
+        if (!answer) {
+          const keys = new Set<string>();
+          answer = { value: compute(this.tracked(keys, viewer)), deps: [...keys] };
+          this.sharedAnswers.byKey.set(key, answer);
+        }
+        for (const k of answer.deps) deps.add(k);
+        return answer.value as T;
+      },
     };
+    return reader;
   }
 
   file(uri: string): ParsedFile | undefined {
@@ -532,7 +564,10 @@ export class WorkspaceIndex implements IndexReader {
     const e = entryOf(r);
     for (const k of e.keys) keys.add(k);
     multimapAdd(this.byKind, r.kind, r);
-    multimapAdd(this.byName, intern(nameKey(r.group, r.kind, r.namespace, r.name)), r);
+    const name = intern(nameKey(r.group, r.kind, r.namespace, r.name));
+    const before = this.byName.get(name)?.size ?? 0;
+    multimapAdd(this.byName, name, r);
+    if (before === 1 && this.byName.get(name)!.size === 2) this.duplicated++;
     for (const h of e.hosts) multimapAdd(this.byHost, intern(hostKey(r.kind, h)), r);
     for (const t of e.tags) {
       const key = intern(tagKey(r.kind, t));
@@ -546,7 +581,10 @@ export class WorkspaceIndex implements IndexReader {
     const e = entryOf(r);
     for (const k of e.keys) keys.add(k);
     multimapDelete(this.byKind, r.kind, r);
-    multimapDelete(this.byName, nameKey(r.group, r.kind, r.namespace, r.name), r);
+    const name = nameKey(r.group, r.kind, r.namespace, r.name);
+    const before = this.byName.get(name)?.size ?? 0;
+    multimapDelete(this.byName, name, r);
+    if (before === 2 && this.byName.get(name)?.size === 1) this.duplicated--;
     for (const h of e.hosts) multimapDelete(this.byHost, hostKey(r.kind, h), r);
     for (const t of e.tags) {
       const key = tagKey(r.kind, t);
