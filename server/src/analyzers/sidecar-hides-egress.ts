@@ -45,7 +45,7 @@ interface State {
 
 interface Need {
   state: State;
-  related: RelatedLocation[];
+  relatedOf: () => RelatedLocation[];
   severity: Severity;
 }
 
@@ -73,15 +73,17 @@ export const sidecarHidesEgress: Analyzer<State> = {
       const own = ports.findIndex((p) => p.number === port);
       return own >= 0 ? own : ports.findIndex((p) => p.number === undefined);
     };
-    const need = (entry: string, hidden: string, because: string, related: RelatedLocation[], severity: Severity, se: Resource, port?: number) => {
+    // The first need of an entry is kept. Its related locations are found only when the Sidecar reports
+    // (`relatedOf`): a syntax tree that was dropped is parsed again to read a location.
+    const need = (entry: string, hidden: string, because: string, relatedOf: () => RelatedLocation[], severity: Severity, se: Resource, port?: number) => {
+      if (needs.has(entry)) return;
       const listener = port === undefined ? listenerFor(se) : listenerForPort(port);
       const onPort = port === undefined ? {} : { port };
-      if (!needs.has(entry))
-        needs.set(entry, {
-          state: { entry, hidden, because, docIndex: sidecar.docIndex, ...(listener !== 0 ? { listener } : {}), ...onPort },
-          related,
-          severity,
-        });
+      needs.set(entry, {
+        state: { entry, hidden, because, docIndex: sidecar.docIndex, ...(listener !== 0 ? { listener } : {}), ...onPort },
+        relatedOf,
+        severity,
+      });
     };
 
     // The Sidecar's own policy, else the mesh config's: a namespace Sidecar without one does not
@@ -91,11 +93,14 @@ export const sidecarHidesEgress: Analyzer<State> = {
     for (const vs of index.withTag('VirtualService', `ns:${ns}`)) {
       if (vs.group !== ISTIO_NETWORKING) continue;
       for (const { host, se, declared, port } of hiddenRoutedHosts(index, settings, scope, vs)) {
-        const seSpan = nameSpan(se);
-        const vsSpan = nameSpan(vs);
-        const related: RelatedLocation[] = [];
-        if (seSpan) related.push({ uri: se.uri, ...seSpan, message: `ServiceEntry for ${host}` });
-        if (vsSpan) related.push({ uri: vs.uri, ...vsSpan, message: `VirtualService that routes ${host}` });
+        const related = () => {
+          const seSpan = nameSpan(se);
+          const vsSpan = nameSpan(vs);
+          const out: RelatedLocation[] = [];
+          if (seSpan) out.push({ uri: se.uri, ...seSpan, message: `ServiceEntry for ${host}` });
+          if (vsSpan) out.push({ uri: vs.uri, ...vsSpan, message: `VirtualService that routes ${host}` });
+          return out;
+        };
         const effect = registryOnly
           ? 'under REGISTRY_ONLY the sidecars block the host (502)'
           : 'the sidecars ignore the route and send the traffic straight out, without its rules';
@@ -116,12 +121,14 @@ export const sidecarHidesEgress: Analyzer<State> = {
         if (se.group !== ISTIO_NETWORKING || !isVisibleIn(index, se, ns)) continue;
         for (const host of hostsOf(se)) {
           if (importsService(scope, ns, host, declaredPorts(se)) || importedAsDestination(index, scope, host)) continue;
-          const span = nameSpan(se);
           need(
             `${ns}/${host}`,
             `ServiceEntry "${se.name}" for ${host}`,
             'it is declared in this namespace, and under REGISTRY_ONLY the sidecars block hosts they do not import (502)',
-            span ? [{ uri: se.uri, ...span, message: `ServiceEntry for ${host}` }] : [],
+            () => {
+              const span = nameSpan(se);
+              return span ? [{ uri: se.uri, ...span, message: `ServiceEntry for ${host}` }] : [];
+            },
             'error',
             se,
           );
@@ -132,7 +139,7 @@ export const sidecarHidesEgress: Analyzer<State> = {
     if (needs.size === 0) return;
     const span = spanAtPath(sidecar.document.ast, ['spec', 'egress', 0, 'hosts'], 'key');
     if (!span) return;
-    for (const n of needs.values()) yield { ...span, related: n.related, severity: n.severity, state: n.state };
+    for (const n of needs.values()) yield { ...span, related: n.relatedOf(), severity: n.severity, state: n.state };
   },
   message: (s) =>
     `This Sidecar's egress hosts do not import ${s.hidden}, but ${s.because}. ${

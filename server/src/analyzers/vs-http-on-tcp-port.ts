@@ -68,7 +68,7 @@ function tcpRuleCovers(vs: Resource, port: number | undefined, gateways: readonl
 
 interface Target {
   port?: number;
-  gateways: string[];
+  gateways: readonly string[];
   anchor: YamlPath;
   anchorPrefer: 'key' | 'value';
 }

@@ -52,7 +52,7 @@ export const vsRouteLoop: Analyzer<State> = {
     const hosts = (Array.isArray(vs.spec.hosts) ? vs.spec.hosts : [])
       .filter((h): h is string => typeof h === 'string')
       .map((h) => resolveHost(h, vs.namespace));
-    const egressOf = (refs: string[]) => resolveGatewayRefs(index, vs, refs).filter((g) => gatewaySelects(g.gateway, settings.egressGateway));
+    const egressOf = (refs: readonly string[]) => resolveGatewayRefs(index, vs, refs).filter((g) => gatewaySelects(g.gateway, settings.egressGateway));
     const destinations = [...routeDestinations(vs)].filter((d) => !d.mirror);
     const egressHost = settings.egressGateway.host;
     const boundToMeshAndEgress = boundGateways(vs).includes(MESH_GATEWAY) && egressOf(boundGateways(vs)).length > 0;

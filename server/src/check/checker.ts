@@ -9,7 +9,6 @@ import type { Resource } from '../parse/resource';
 import { fingerprintOf, nameKey, slotOf, type WorkspaceIndex, type IndexChange } from '../index/workspace-index';
 import { otherVersionsRelated } from '../index/versions';
 import { DependentCache } from '../index/dependent-cache';
-import { intern } from '../index/compact';
 import type { SchemaStore } from '../schema/catalogue';
 import type { Settings } from '../settings';
 import { validateResource } from '../schema/validate';
@@ -154,8 +153,9 @@ export class Checker {
       fingerprint,
       schema: this.anchor(r, this.schemaFindings(r), pointsAt),
       analyzers: this.anchor(r, this.analyzerFindings(r, deps), pointsAt),
-      // Interned: thousands of documents read the same keys, and the cache keeps one copy of each.
-      deps: deps.size > 0 ? [...deps].map(intern) : NONE,
+      // Interned (by the index's tracked reader): thousands of documents read the same keys, and the cache keeps one copy of each.
+      // A checker made for one pass keeps no dependencies.
+      deps: deps.size > 0 && !this.options.once ? [...deps] : NONE,
       pointsAt: pointsAt.size > 0 ? [...pointsAt] : NONE,
     };
     if (this.options.once) return doc;

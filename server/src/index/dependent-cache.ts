@@ -14,12 +14,26 @@ export interface DependentEntry {
   deps: Iterable<string>;
 }
 
+const sizeOf = (keys: Iterable<string>): number => {
+  if (Array.isArray(keys)) return keys.length;
+  if (keys instanceof Set) return keys.size;
+  return [...keys].length;
+};
+
 export class DependentCache<E extends DependentEntry> {
   private readonly entries = new Map<string, E>();
   /** A file to its documents' slots. */
   private readonly slots = new SetMap<string, string>();
-  /** Dependency key to the slots whose entries read it. */
-  private readonly readers = new SetMap<string, string>();
+  /**
+   * Dependency key to the entries that read it, as slot and entry pairs (`[slot, entry, slot, entry, …]`) in the order they were set.
+   * Thousands of entries read a key and each reads dozens, so setting an entry only appends a pair per key, and forgetting one
+   * leaves its pairs behind: a pair counts while its slot still holds its entry.
+   * The lists are rebuilt without such stale pairs when those outnumber the live ones.
+   */
+  private readers = new Map<string, (string | E)[]>();
+  /** Pairs in `readers`, and those of them whose entry is still kept. */
+  private pairs = 0;
+  private livePairs = 0;
 
   /** `onForget` is told of each entry dropped, for bookkeeping of the owner's own. */
   constructor(private readonly onForget: (slot: string, entry: E) => void = () => undefined) {}
@@ -33,7 +47,8 @@ export class DependentCache<E extends DependentEntry> {
     this.forget(slot);
     this.entries.set(slot, entry);
     this.slots.add(entry.uri, slot);
-    for (const key of entry.deps) this.readers.add(key, slot);
+    for (const key of entry.deps) this.addReader(key, slot, entry);
+    if (this.pairs > 2 * this.livePairs + 4096) this.compact();
   }
 
   forget(slot: string): void {
@@ -41,7 +56,7 @@ export class DependentCache<E extends DependentEntry> {
     if (!entry) return;
     this.entries.delete(slot);
     this.slots.delete(entry.uri, slot);
-    for (const key of entry.deps) this.readers.delete(key, slot);
+    this.livePairs -= sizeOf(entry.deps);
     this.onForget(slot, entry);
   }
 
@@ -52,8 +67,16 @@ export class DependentCache<E extends DependentEntry> {
   changed(change: IndexChange, index: WorkspaceIndex): Set<string> {
     const files = new Set<string>();
     for (const key of change.keys) {
-      for (const slot of [...this.readers.get(key)]) {
-        files.add(this.entries.get(slot)!.uri);
+      const list = this.readers.get(key);
+      if (!list) continue;
+      // Every entry still in the list is forgotten now, so the list goes with them.
+      this.readers.delete(key);
+      this.pairs -= list.length / 2;
+      for (let i = 0; i < list.length; i += 2) {
+        const slot = list[i] as string;
+        const entry = list[i + 1] as E;
+        if (this.entries.get(slot) !== entry) continue;
+        files.add(entry.uri);
         this.forget(slot);
       }
     }
@@ -66,5 +89,21 @@ export class DependentCache<E extends DependentEntry> {
     this.entries.clear();
     this.slots.clear();
     this.readers.clear();
+    this.pairs = this.livePairs = 0;
+  }
+
+  private addReader(key: string, slot: string, entry: E): void {
+    const list = this.readers.get(key);
+    if (list) list.push(slot, entry);
+    else this.readers.set(key, [slot, entry]);
+    this.pairs++;
+    this.livePairs++;
+  }
+
+  /** Rebuilds the lists from the entries kept, which are in the order they were set, so each list keeps its order. */
+  private compact(): void {
+    this.readers = new Map();
+    this.pairs = this.livePairs = 0;
+    for (const [slot, entry] of this.entries) for (const key of entry.deps) this.addReader(key, slot, entry);
   }
 }

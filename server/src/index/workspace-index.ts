@@ -48,6 +48,13 @@ export interface IndexReader {
   someWithTag(kind: string, tag: string): Resource[];
   /** The distinct names of the resources of a kind in a group, in index order: what a did-you-mean compares with. */
   namesOf(kind: string, group: string): readonly string[];
+  /**
+   * `compute`'s answer, which must depend only on what it reads through the reader it is given (not
+   * on settings), kept under `key` while the index is unchanged and shared by every reader that asks,
+   * when all readers see the same workspace (no object defined twice, one mesh); the keys it read are
+   * recorded for each reader that asks. Callers must not modify the answer. Readers without it compute.
+   */
+  shared?<T>(key: string, compute: (reader: IndexReader) => T): T;
 }
 
 /** How many resources `someWithTag` returns. */
@@ -297,6 +304,10 @@ export class WorkspaceIndex implements IndexReader {
   private readonly kustomized = new Set<string>();
   /** `namesOf` answers by group and kind, valid while `revision` is unchanged. */
   private names = { revision: -1, byKind: new Map<string, readonly string[]>() };
+  /** Identities (group, kind, namespace, name) that more than one document defines. */
+  private duplicated = 0;
+  /** The answers of `IndexReader.shared` with the keys each read, valid while `revision` is unchanged. */
+  private sharedAnswers = { revision: -1, byKey: new Map<string, { value: unknown; deps: readonly string[] }>() };
 
   /** Grows by one with every change; caches compare it to know when to recompute. */
   get version(): number {
@@ -431,22 +442,51 @@ export class WorkspaceIndex implements IndexReader {
                 viewer,
               );
     }
-    return {
-      ofKind: (kind, group) => (deps.add(kindKey(kind)), view(this.ofKind(kind, group))),
-      countOfKind: (kind) => (deps.add(kindKey(kind)), this.meshOf && viewer ? view(this.ofKind(kind)).length : this.countOfKind(kind)),
-      find: (group, kind, namespace, name) => (deps.add(nameKey(group, kind, namespace, name)), view(this.find(group, kind, namespace, name))),
-      withHost: (kind, host) => (deps.add(hostKey(kind, host)), view(this.withHost(kind, host))),
-      matchingHost: (kind, host) => (deps.add(hostKey(kind, host)), deps.add(wildcardKey(kind)), view(this.matchingHost(kind, host))),
-      withTag: (kind, tag) => (deps.add(tagKey(kind, tag)), view(this.withTag(kind, tag))),
+    // A key is built once per query, interned, recorded and used for the lookup: the index's multimaps are keyed by the same strings.
+    const read = (key: string) => {
+      const shared = intern(key);
+      deps.add(shared);
+      return shared;
+    };
+    // Every reader sees the same workspace when no object is defined twice and there is one mesh: a
+    // viewer then sees each object's only version, provided the viewer is the indexed resource itself.
+    let viewerIndexed: boolean | undefined;
+    const sameForAll = () => {
+      if (this.meshOf || this.duplicated > 0) return false;
+      viewerIndexed ??= !viewer || this.byName.get(nameKey(viewer.group, viewer.kind, viewer.namespace, viewer.name))?.get(slotOf(viewer)) === viewer;
+      return viewerIndexed;
+    };
+    const reader: IndexReader = {
+      ofKind: (kind, group) => (read(kindKey(kind)), view(this.ofKind(kind, group))),
+      countOfKind: (kind) => (read(kindKey(kind)), this.meshOf && viewer ? view(this.ofKind(kind)).length : this.countOfKind(kind)),
+      find: (group, kind, namespace, name) => view(valuesOf(this.byName.get(read(nameKey(group, kind, namespace, name))))),
+      withHost: (kind, host) => view(valuesOf(this.byHost.get(read(hostKey(kind, host))))),
+      matchingHost: (kind, host) => {
+        const key = read(hostKey(kind, host));
+        read(wildcardKey(kind));
+        return view(this.matchingHostByKey(kind, host, key));
+      },
+      withTag: (kind, tag) => view(valuesOf(this.byTag.get(read(tagKey(kind, tag))))),
       // `someWithTag` may answer with any few of the tagged resources; split into meshes, the viewer's mesh could hold none of those few, so it reads them all.
       someWithTag: (kind, tag) =>
-        this.meshOf && viewer
-          ? (deps.add(tagKey(kind, tag)), view(this.withTag(kind, tag)))
-          : (deps.add(someKey(kind, tag)), view(this.someWithTag(kind, tag))),
+        this.meshOf && viewer ? (read(tagKey(kind, tag)), view(this.withTag(kind, tag))) : (read(someKey(kind, tag)), view(this.someWithTag(kind, tag))),
       // One version of each object has the names of all of them, so only a split into meshes changes the answer.
       namesOf: (kind, group) =>
-        this.meshOf && viewer ? (deps.add(kindKey(kind)), distinctNames(view(this.ofKind(kind, group)))) : (deps.add(kindKey(kind)), this.namesOf(kind, group)),
+        this.meshOf && viewer ? (read(kindKey(kind)), distinctNames(view(this.ofKind(kind, group)))) : (read(kindKey(kind)), this.namesOf(kind, group)),
+      shared: <T>(key: string, compute: (reader: IndexReader) => T): T => {
+        if (!sameForAll()) return compute(reader);
+        if (this.sharedAnswers.revision !== this.revision) this.sharedAnswers = { revision: this.revision, byKey: new Map() };
+        let answer = this.sharedAnswers.byKey.get(key);
+        if (!answer) {
+          const keys = new Set<string>();
+          answer = { value: compute(this.tracked(keys, viewer)), deps: [...keys] };
+          this.sharedAnswers.byKey.set(key, answer);
+        }
+        for (const k of answer.deps) deps.add(k);
+        return answer.value as T;
+      },
     };
+    return reader;
   }
 
   file(uri: string): ParsedFile | undefined {
@@ -483,7 +523,11 @@ export class WorkspaceIndex implements IndexReader {
 
   /** Resources of `kind` with a host equal to `host` or a wildcard host matching it. */
   matchingHost(kind: string, host: string): Resource[] {
-    const out = new Set(this.withHost(kind, host));
+    return this.matchingHostByKey(kind, host, hostKey(kind, host));
+  }
+
+  private matchingHostByKey(kind: string, host: string, key: string): Resource[] {
+    const out = new Set(valuesOf(this.byHost.get(key)));
     for (const r of this.wildcards.get(kind)?.values() ?? []) {
       if (declaredHosts(r).some((h) => isWildcard(h) && hostSubsetOf(host, h))) out.add(r);
     }
@@ -532,7 +576,10 @@ export class WorkspaceIndex implements IndexReader {
     for (const k of e.keys) keys.add(k);
     multimapAdd(this.byKind, r.kind, r, slot);
     // The entry's keys are the map keys, interned already (see `entryOf`).
-    multimapAdd(this.byName, e.keys[1], r, slot);
+    const name = e.keys[1];
+    const before = this.byName.get(name)?.size ?? 0;
+    multimapAdd(this.byName, name, r, slot);
+    if (before === 1 && this.byName.get(name)!.size === 2) this.duplicated++;
     for (let i = 0; i < e.hosts.length; i++) multimapAdd(this.byHost, e.keys[2 + i], r, slot);
     for (let i = 0; i < e.tagCount; i++) {
       const key = e.keys[2 + e.hosts.length + i];
@@ -546,7 +593,10 @@ export class WorkspaceIndex implements IndexReader {
     const e = entryOf(r);
     for (const k of e.keys) keys.add(k);
     multimapDelete(this.byKind, r.kind, r);
-    multimapDelete(this.byName, nameKey(r.group, r.kind, r.namespace, r.name), r);
+    const name = nameKey(r.group, r.kind, r.namespace, r.name);
+    const before = this.byName.get(name)?.size ?? 0;
+    multimapDelete(this.byName, name, r);
+    if (before === 2 && this.byName.get(name)?.size === 1) this.duplicated--;
     for (const h of e.hosts) multimapDelete(this.byHost, hostKey(r.kind, h), r);
     for (let i = 0; i < e.tagCount; i++) {
       const key = e.keys[2 + e.hosts.length + i];

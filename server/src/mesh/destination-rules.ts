@@ -119,6 +119,12 @@ export function serviceNamespace(index: IndexReader, host: string, proxyNamespac
  * mesh config: narrow keys, never every DestinationRule of the host.
  */
 export function effectiveDestinationRule(index: IndexReader, proxyNamespace: string, host: string): EffectiveDestinationRule | undefined {
+  // Every VirtualService of a namespace asks this for the egress gateway, several analyzers each.
+  const compute = (reader: IndexReader) => lookUpDestinationRule(reader, proxyNamespace, host);
+  return index.shared ? index.shared(`effective-destination-rule|${proxyNamespace}|${host}`, compute) : compute(index);
+}
+
+function lookUpDestinationRule(index: IndexReader, proxyNamespace: string, host: string): EffectiveDestinationRule | undefined {
   const covering = coveringHosts(host);
   const inNamespace = (ns: string) =>
     [...new Set(covering.flatMap((h) => index.withTag('DestinationRule', `host-in:${h}|${ns}`)))].filter((dr) => dr.group === ISTIO_NETWORKING).sort(byPlace);

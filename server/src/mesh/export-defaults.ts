@@ -30,9 +30,18 @@ export function writesExportTo(r: Resource): boolean {
  * The mesh config's default exportTo for the kind of `r` as written (`['*']` when no mesh config sets
  * it). It reads only the resources that carry mesh config, the first that sets the field winning.
  */
-export function meshDefaultExportTo(index: IndexReader, r: Resource): string[] {
+export function meshDefaultExportTo(index: IndexReader, r: Resource): readonly string[] {
   const field = defaultField(r);
   if (field === undefined) return ['*'];
+  // Asked for most resources a check looks at, with one answer per field for the whole workspace.
+  return index.shared ? index.shared(SHARED_KEYS.get(field)!, (reader) => meshDefault(reader, field)) : meshDefault(index, field);
+}
+
+const SHARED_KEYS = new Map(
+  ['defaultServiceExportTo', 'defaultVirtualServiceExportTo', 'defaultDestinationRuleExportTo'].map((f) => [f, `mesh-default-export-to|${f}`]),
+);
+
+function meshDefault(index: IndexReader, field: string): string[] {
   for (const kind of MESH_CONFIG_KINDS) {
     for (const m of index.withTag(kind, 'mesh-config')) {
       const value: unknown = m.meshConfig?.value[field];

@@ -17,6 +17,11 @@ export const MESH_CONFIG_KINDS = ['IstioOperator', 'ConfigMap'];
  * that carry mesh config.
  */
 export function rootNamespace(index: IndexReader): string {
+  // Asked by many analyzers for every resource, with one answer for the whole workspace.
+  return index.shared ? index.shared('root-namespace', readRootNamespace) : readRootNamespace(index);
+}
+
+function readRootNamespace(index: IndexReader): string {
   for (const kind of MESH_CONFIG_KINDS) {
     for (const r of index.withTag(kind, 'mesh-config')) {
       const root = r.meshConfig?.value.rootNamespace;

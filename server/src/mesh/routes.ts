@@ -94,7 +94,21 @@ function destinationFields(d: Record<string, any>, namespace: string) {
  * all of the VirtualService's. Istio gives a VirtualService only to the gateways of `spec.gateways`
  * (push_context.go `getGatewayNames`), so a match naming another gateway runs nowhere.
  */
-export function ruleGateways(vs: Resource, d: Pick<RouteDestination, 'matchGateways'>): string[] {
+export function ruleGateways(vs: Resource, d: Pick<RouteDestination, 'matchGateways'>): readonly string[] {
+  const kept = gatewaysOfRule.get(d);
+  if (kept && kept.vs === vs && kept.namespace === vs.namespace) return kept.gateways;
+  const gateways = listRuleGateways(vs, d);
+  gatewaysOfRule.set(d, { vs, namespace: vs.namespace, gateways });
+  return gateways;
+}
+
+/**
+ * Each rule's gateways, kept per destination (`routeDestinations` lists them once per namespace of
+ * their VirtualService): a dozen analyzers ask for those of every destination.
+ */
+const gatewaysOfRule = new WeakMap<object, { vs: Resource; namespace: string; gateways: readonly string[] }>();
+
+function listRuleGateways(vs: Resource, d: Pick<RouteDestination, 'matchGateways'>): string[] {
   const bound = boundGateways(vs);
   if (d.matchGateways.length === 0) return bound;
   const key = (ref: string) => {

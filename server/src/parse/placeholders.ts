@@ -17,8 +17,19 @@ export function isPlaceholder(value: string): boolean {
   return SHELL_OR_KUSTOMIZE_VAR.test(value) || value.split(/[./]/).some((label) => UPPER_SNAKE_LABEL.test(label));
 }
 
+type Placeholder = { value: string; path: YamlPath };
+
+/** Each resource's answer (null for none): the checker asks for every resource, once for its schema and once for its analyzers. */
+const placeholders = new WeakMap<Resource, Placeholder | null>();
+
 /** The first placeholder among a resource's name, namespace, hosts, addresses and gateway references, with its path. */
-export function placeholderOf(r: Resource): { value: string; path: YamlPath } | undefined {
+export function placeholderOf(r: Resource): Placeholder | undefined {
+  let found = placeholders.get(r);
+  if (found === undefined) placeholders.set(r, (found = firstPlaceholder(r) ?? null));
+  return found ?? undefined;
+}
+
+function firstPlaceholder(r: Resource): Placeholder | undefined {
   const candidates: [unknown, YamlPath][] = [];
   const metadata = isRecord(r.value.metadata) ? r.value.metadata : {};
   candidates.push([metadata.name, ['metadata', 'name']], [metadata.namespace, ['metadata', 'namespace']]);
