@@ -12,8 +12,10 @@ import { parsedFileOf, type ParsedRecord } from './parse/parsed-record';
 import { WorkspaceIndex } from './index/workspace-index';
 import { meshPartition } from './index/meshes';
 import { Checker } from './check/checker';
+import { CheckAhead } from './check/check-ahead';
+import { Slices } from './features/slices';
 import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings';
-import { compileFilter, listFiles, readTextSync } from './node/workspace';
+import { compileFilter, listFiles, readTextOrError } from './node/workspace';
 import { MIN_FILES_FOR_WORKERS, ParsePool, parseWorkerCount } from './node/parse-pool';
 import { errorReporter } from './faults';
 import { severityProblems } from './check/severity-setting';
@@ -116,61 +118,106 @@ function shownPath(file: string): string {
   return path.relative(process.cwd(), file).split(path.sep).join('/') || path.basename(file);
 }
 
+/** Files read (and handed to the parse threads) ahead of the one being indexed. */
+const READ_AHEAD = 32;
+
+/** A file to load: its text is read from `file`, or was read already (standard input). */
+interface Source {
+  uri: string;
+  shown: string;
+  file?: string;
+  text?: string;
+}
+
 /**
  * Indexes the given files and folders (`-` for standard input) as one workspace; `displayPath` names each file as the user wrote it.
- * Files are read here, in order, and parsed by worker threads when there are enough of them (node/parse-pool.ts);
- * they are indexed in the same order either way.
+ * Files are read a few ahead of the one being indexed and parsed by worker threads as soon as they are read, when there
+ * are enough of them (node/parse-pool.ts); they are indexed in order either way. With `checker`, the files indexed so far
+ * are checked while the next one is read or parsed (see check-ahead.ts).
  */
-async function loadWorkspace(targets: string[], settings: Settings): Promise<{ index: WorkspaceIndex; displayPath: Map<string, string> }> {
+async function loadWorkspace(
+  targets: string[],
+  settings: Settings,
+  checkerFor?: (index: WorkspaceIndex) => Checker,
+): Promise<{ index: WorkspaceIndex; displayPath: Map<string, string>; checker?: Checker }> {
   const globErrors = compileFilter(settings).errors;
   if (globErrors.length) throw new UsageError(globErrors.map((e) => `--${e}`).join('\n'));
   const index = new WorkspaceIndex();
   const displayPath = new Map<string, string>();
   const roots: string[] = [];
-  const read: { uri: string; text: string; record?: Promise<ParsedRecord | undefined> }[] = [];
-  let pool: ParsePool | undefined;
+  const sources: Source[] = [];
+  const listed = new Set<string>();
+  for (const target of targets) {
+    if (target === '-') {
+      sources.push({ uri: 'stdin:/stdin.yaml', shown: '<stdin>', text: fs.readFileSync(0, 'utf8') });
+      continue;
+    }
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(target);
+    } catch {
+      throw new UsageError(`${target}: no such file or folder`);
+    }
+    if (stat.isDirectory()) roots.push(URI.file(path.resolve(target)).toString());
+    // A folder that cannot be listed is skipped with a warning, as an unreadable file is.
+    const unreadable = (folder: string, reason: string) => console.error(`istio-egress: ${shownPath(folder)}: cannot be read (${reason}); skipped.`);
+    const files = stat.isDirectory() ? await listFiles(path.resolve(target), settings, unreadable) : [path.resolve(target)];
+    for (const file of files) {
+      const uri = URI.file(file).toString();
+      if (listed.has(uri)) continue;
+      listed.add(uri);
+      sources.push({ uri, shown: shownPath(file), file });
+    }
+  }
+  index.setMeshes(meshPartition(settings.clusters, roots));
+  const checker = checkerFor?.(index);
+  const ahead = checker && new CheckAhead(index, () => checker);
+  // Short slices: the parse threads are handed their next files only when this thread lets their answers in.
+  const slices = new Slices(undefined, 1);
+  const pool =
+    sources.length >= MIN_FILES_FOR_WORKERS
+      ? new ParsePool({ size: parseWorkerCount(false), report: errorReporter((message) => console.error(message)) })
+      : undefined;
+  const reads = new Map<number, { content: Promise<{ text: string } | { error: string }>; record?: Promise<ParsedRecord | undefined> }>();
+  const readAhead = (from: number) => {
+    for (let j = from; j < Math.min(sources.length, from + READ_AHEAD); j++) {
+      if (reads.has(j)) continue;
+      const { uri, file, text } = sources[j];
+      const content = file === undefined ? Promise.resolve({ text: text ?? '' }) : readTextOrError(file);
+      const record = pool && content.then((c) => ('text' in c ? pool.parse(uri, c.text) : undefined));
+      reads.set(j, { content, record });
+    }
+  };
   try {
-    for (const target of targets) {
-      if (target === '-') {
-        const uri = 'stdin:/stdin.yaml';
-        read.push({ uri, text: fs.readFileSync(0, 'utf8') });
-        displayPath.set(uri, '<stdin>');
+    for (let i = 0; i < sources.length; i++) {
+      readAhead(i);
+      const read = reads.get(i)!;
+      reads.delete(i);
+      if (ahead) {
+        let ready = false;
+        const done = () => (ready = true);
+        Promise.all([read.content, read.record]).then(done, done);
+        await ahead.whileWaiting(
+          () => !ready,
+          () => slices.next(),
+        );
+      }
+      const { uri, shown } = sources[i];
+      const content = await read.content;
+      // One unreadable file (permissions, a FIFO, deleted meanwhile) is skipped with a warning, not the end of the run.
+      if ('error' in content) {
+        console.error(`istio-egress: ${shown}: cannot be read (${content.error}); skipped.`);
         continue;
       }
-      let stat: fs.Stats;
-      try {
-        stat = fs.statSync(target);
-      } catch {
-        throw new UsageError(`${target}: no such file or folder`);
-      }
-      if (stat.isDirectory()) roots.push(URI.file(path.resolve(target)).toString());
-      // A folder that cannot be listed is skipped with a warning, as an unreadable file is.
-      const unreadable = (folder: string, reason: string) => console.error(`istio-egress: ${shownPath(folder)}: cannot be read (${reason}); skipped.`);
-      const files = stat.isDirectory() ? await listFiles(path.resolve(target), settings, unreadable) : [path.resolve(target)];
-      if (!pool && read.length + files.length >= MIN_FILES_FOR_WORKERS) {
-        pool = new ParsePool({ size: parseWorkerCount(false), report: errorReporter((message) => console.error(message)) });
-      }
-      for (const file of files) {
-        const uri = URI.file(file).toString();
-        if (displayPath.has(uri)) continue;
-        const shown = shownPath(file);
-        // One unreadable file (permissions, a FIFO, deleted meanwhile) is skipped with a warning, not the end of the run.
-        const content = readTextSync(file);
-        if ('error' in content) {
-          console.error(`istio-egress: ${shown}: cannot be read (${content.error}); skipped.`);
-          continue;
-        }
-        read.push({ uri, text: content.text, record: pool?.parse(uri, content.text) });
-        displayPath.set(uri, shown);
-      }
+      const change = index.setFile(parsedFileOf(uri, content.text, await read.record));
+      ahead?.changed(change);
+      displayPath.set(uri, shown);
     }
-    for (const { uri, text, record } of read) index.setFile(parsedFileOf(uri, text, await record));
   } finally {
     // Stopped as soon as the files are parsed: the workers would keep the process alive.
     await pool?.close();
   }
-  index.setMeshes(meshPartition(settings.clusters, roots));
-  return { index, displayPath };
+  return { index, displayPath, checker };
 }
 
 async function check(args: string[]): Promise<number> {
@@ -186,15 +233,12 @@ async function check(args: string[]): Promise<number> {
   const format = values.format as OutputFormat;
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, got "${format}"`);
   const settings = settingsFrom(values);
-  const { index, displayPath } = await loadWorkspace(positionals.length ? positionals : ['.'], settings);
-  const checker = new Checker(
-    index,
-    loadSchemaStore(),
-    settings,
-    errorReporter((message) => console.error(message)),
-    { once: true },
-  );
-  // The files read last first: their syntax trees are still in memory (see syntax-trees.ts), so fewer are parsed again to place findings.
+  const report = errorReporter((message) => console.error(message));
+  const loaded = await loadWorkspace(positionals.length ? positionals : ['.'], settings, (index) => new Checker(index, loadSchemaStore(), settings, report));
+  const { index, displayPath } = loaded;
+  const checker = loaded.checker!;
+  // Most documents were checked while the files loaded; the files read last first: their syntax trees are still in memory
+  // (see syntax-trees.ts), so fewer are parsed again to check the rest and place findings.
   const findings = new Map<string, Finding[]>();
   for (const uri of [...displayPath.keys()].reverse()) findings.set(uri, checker.findings(uri));
   const results: FileFindings[] = [];

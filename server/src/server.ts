@@ -23,6 +23,7 @@ import { parsedFileOf, type FileParser, type ParsedRecord } from './parse/parsed
 import { WorkspaceIndex } from './index/workspace-index';
 import { meshPartition } from './index/meshes';
 import { Checker } from './check/checker';
+import { CheckAhead } from './check/check-ahead';
 import { FixVerdicts } from './check/fixes';
 import type { SchemaStore } from './schema/catalogue';
 import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings';
@@ -100,6 +101,8 @@ export function startServer(connection: Connection, io: ServerIO): void {
   let draining = false;
   /** While the start-up scan runs; the status bar's summary waits for it, as the scan ends by starting the summary afresh. */
   let scanning = false;
+  /** From the end of a scan until its files are published: the status bar's summary waits for that too, diagnostics come first. */
+  let settling = false;
   let activeScans = 0;
   /** The parse threads of the scans running, stopped when the server shuts down. */
   const parsers = new Set<FileParser>();
@@ -219,6 +222,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
     } finally {
       draining = false;
       if (edits.size > 0 || pending.size > 0) schedulePublish();
+      else settling = false;
     }
   }
 
@@ -288,6 +292,16 @@ export function startServer(connection: Connection, io: ServerIO): void {
     const seen = new Set<string>();
     let lastReport = 0;
     const slices = new Slices(io.messages);
+    // The meshes depend on the settings and folders only; the checker starts afresh for the settings of this scan.
+    index.setMeshes(
+      meshPartition(
+        settings.clusters,
+        folders.map((f) => URI.file(f).toString()),
+      ),
+    );
+    checker = newChecker();
+    // While the next file is read or parsed, the files indexed so far are checked (see check-ahead.ts).
+    const ahead = new CheckAhead(index, getChecker);
     // Files are read a few ahead of the one being indexed, so that it never waits for the disk; with parse
     // threads, each is parsed there as soon as it is read, and only indexed here, in order.
     const parser = io.parserFor?.(paths.length, reportError);
@@ -312,12 +326,21 @@ export function startServer(connection: Connection, io: ServerIO): void {
         const read = reads.get(i)!;
         reads.delete(i);
         if (!documents.get(uri)) {
+          let ready = false;
+          const done = () => (ready = true);
+          Promise.all([read.text, read.record]).then(done, done);
+          await ahead.whileWaiting(
+            () => !ready,
+            () => slices.next(),
+          );
           const text = await read.text;
           const record = await read.record;
           if (text === undefined) unreadable.push(paths[i]);
           // The file may have been opened while it was read: the editor's unsaved text wins then; and a watcher
           // event for it (changed, deleted) may have been handled meanwhile: the index has the newer state then.
-          if (text !== undefined && !documents.get(uri) && !fileEvents.touchedSince(uri, read.since)) index.setFile(parsedFileOf(uri, text, record));
+          if (text !== undefined && !documents.get(uri) && !fileEvents.touchedSince(uri, read.since)) {
+            ahead.changed(index.setFile(parsedFileOf(uri, text, record)));
+          }
         }
         if (progress && (i - lastReport >= 200 || i === paths.length - 1)) {
           lastReport = i;
@@ -331,20 +354,14 @@ export function startServer(connection: Connection, io: ServerIO): void {
         await parser.close();
       }
     }
-    for (const uri of [...index.uris()]) if (!seen.has(uri) && !documents.get(uri)) index.removeFile(uri);
+    for (const uri of [...index.uris()]) if (!seen.has(uri) && !documents.get(uri)) ahead.changed(index.removeFile(uri));
     progress?.done();
     if (unreadable.length > 0) {
       const more = unreadable.length > 10 ? ` and ${unreadable.length - 10} more` : '';
       connection.console.warn(`Istio Egress: these could not be read and are not checked: ${unreadable.slice(0, 10).join(', ')}${more}.`);
     }
-    index.setMeshes(
-      meshPartition(
-        settings.clusters,
-        folders.map((f) => URI.file(f).toString()),
-      ),
-    );
-    checker = newChecker();
     pathSummary.reset(settings);
+    settling = true;
     publishAll();
     let resources = 0;
     for (const f of index.files()) resources += f.resources.length;
@@ -498,7 +515,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
     summaryPause(
       summarySlices,
       io.messages,
-      () => scanning,
+      () => scanning || settling,
       () => draining || publishTimer !== undefined || edits.size > 0,
     ),
     (summary) => void connection.sendNotification(MapSummaryNotification, summary),

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { compileFilter, inSkippedFolder, listFiles, readText, readTextSync } from './workspace';
+import { compileFilter, inSkippedFolder, listFiles, readText, readTextOrError } from './workspace';
 import { MAX_FILE_BYTES, parseFile } from '../parse/parse';
 
 let root: string;
@@ -46,7 +46,7 @@ test('reading a FIFO, a device or a socket returns nothing at once instead of bl
   const started = Date.now();
   for (const name of ['fifo.yaml', 'zero.yaml', 'sock.yaml', 'loop.yaml', 'dangling.yaml', 'real']) {
     assert.equal(await readText(path.join(root, name)), undefined, name);
-    assert.ok('error' in readTextSync(path.join(root, name)), name);
+    assert.ok('error' in (await readTextOrError(path.join(root, name))), name);
   }
   assert.ok(Date.now() - started < 2000);
   assert.equal(await readText(path.join(root, 'linked.yaml')), 'kind: ServiceEntry\n');
@@ -58,8 +58,8 @@ test('a file over the size limit is read only up to it, and the parser reports i
   fs.writeFileSync(big, content);
   const text = (await readText(big, 1000))!;
   assert.ok(text.startsWith(content.slice(0, 500)) && !text.includes(content.slice(0, 1000)), 'the beginning of the file, cut at 1,000 bytes');
-  const sync = readTextSync(big, 1000);
-  assert.ok('text' in sync && sync.text === text);
+  const read = await readTextOrError(big, 1000);
+  assert.ok('text' in read && read.text === text);
   const file = parseFile('file:///big.txt', text);
   assert.equal(file.skipped, 'too-large');
   assert.match(file.problems[0].message, /^This file is 5\.9 KB, over the 2 MB limit/);

@@ -108,11 +108,17 @@ async function isRegularFile(file: string): Promise<boolean> {
  * which the parser reports as too large.
  */
 export async function readText(file: string, limit = MAX_FILE_BYTES): Promise<string | undefined> {
+  const read = await readTextOrError(file, limit);
+  return 'text' in read ? read.text : undefined;
+}
+
+/** `readText` for the CLI: the text, or the reason it could not be read. */
+export async function readTextOrError(file: string, limit = MAX_FILE_BYTES): Promise<{ text: string } | { error: string }> {
   let handle: fs.promises.FileHandle | undefined;
   try {
     handle = await fs.promises.open(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
     const stat = await handle.stat();
-    if (!stat.isFile()) return undefined;
+    if (!stat.isFile()) return { error: 'not a regular file' };
     const size = Math.min(stat.size, limit + 1);
     const buffer = Buffer.alloc(size);
     let read = 0;
@@ -121,9 +127,9 @@ export async function readText(file: string, limit = MAX_FILE_BYTES): Promise<st
       if (bytesRead === 0) break;
       read += bytesRead;
     }
-    return cutText(buffer.subarray(0, read).toString('utf8'), stat.size, limit);
-  } catch {
-    return undefined;
+    return { text: cutText(buffer.subarray(0, read).toString('utf8'), stat.size, limit) };
+  } catch (e) {
+    return { error: errorCode(e) };
   } finally {
     await handle?.close().catch(() => undefined);
   }
@@ -132,29 +138,6 @@ export async function readText(file: string, limit = MAX_FILE_BYTES): Promise<st
 /** A file longer than `limit` bytes comes back as the parser's stand-in for it, which carries its size. */
 function cutText(text: string, size: number, limit: number): string {
   return size > limit ? cutFileText(text, size) : text;
-}
-
-/** The synchronous `readText`, for the CLI: the text, or the reason it could not be read. */
-export function readTextSync(file: string, limit = MAX_FILE_BYTES): { text: string } | { error: string } {
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
-    const stat = fs.fstatSync(fd);
-    if (!stat.isFile()) return { error: 'not a regular file' };
-    const size = Math.min(stat.size, limit + 1);
-    const buffer = Buffer.alloc(size);
-    let read = 0;
-    while (read < size) {
-      const n = fs.readSync(fd, buffer, read, size - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    return { text: cutText(buffer.subarray(0, read).toString('utf8'), stat.size, limit) };
-  } catch (e) {
-    return { error: errorCode(e) };
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
 }
 
 /** The reason a file operation failed, as short as the system gives it (`EACCES`, `ENOENT`). */
