@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { generateBundleCommand, type GenerateArgs } from './generate-bundle';
+import { SERVER_EXEC_ARGV } from '../../server/src/node/heap-limits';
 import { COMMANDS, IndexedNotification, MapSummaryNotification, WorkspaceChangedNotification, type TrafficMapParams } from '../../server/src/protocol';
 import { TrafficMapView } from './traffic-map';
 import { EgressStatusBar } from './status-bar';
@@ -18,8 +19,9 @@ let client: LanguageClient | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    // V8's heap options must be on the server's command line (server/src/node/heap-limits.ts).
+    run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV] } },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV, '--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
     // Local files and unsaved ones, plus the file systems of virtual workspaces (the server never reads those from disk).

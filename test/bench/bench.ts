@@ -5,6 +5,7 @@
  * edit latency for the edited file and for a dependent file in another file, completion and hover
  * latency (also during the start-up scan), peak memory, and how many injected mistakes are
  * reported; then writes BENCHMARKS.md. A benchmark, not a test: it asserts nothing.
+ * The server is started with the Node options the extension gives it (`SERVER_EXEC_ARGV`).
  * Like the extension's status bar, the client asks for the map summary 300 ms after the last
  * workspace-changed notification, so the server does that work too.
  * BENCH_HOSTS=100,1000 picks the sizes; BENCH_EDITS the number of edits per size; BENCH_NODE_FLAGS adds
@@ -38,6 +39,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { URI } from 'vscode-uri';
 import { MapSummaryNotification, TrafficMapRequest, WorkspaceChangedNotification, type TrafficMap } from '../../server/src/protocol';
+import { SERVER_EXEC_ARGV } from '../../server/src/node/heap-limits';
 import { generateWorkspace, hostName, HOSTS_PER_FILE, type Mistake, type Workspace } from './workspace';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
@@ -47,7 +49,8 @@ const serverPath = path.join(distDir, 'server.js');
 const cliPath = path.join(distDir, 'cli.js');
 const SIZES = (process.env.BENCH_HOSTS ?? '100,1000,5000').split(',').map(Number);
 const EDITS = Number(process.env.BENCH_EDITS ?? 200);
-const SERVER_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+/** The server is started with the Node options the extension gives it, then BENCH_NODE_FLAGS. */
+const SERVER_FLAGS = [...SERVER_EXEC_ARGV, ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
 const RUN_CLI = process.env.BENCH_CLI !== 'skip';
 /** How long the status bar waits after a workspace-changed notification before it asks for the summary (client/src/status-bar.ts). */
 const STATUS_BAR_DELAY_MS = 300;
@@ -345,7 +348,7 @@ async function runServer(ws: Workspace): Promise<Omit<Result, 'cliMs' | 'cliRepo
     const exited = new Promise((resolve) => child.once('exit', resolve));
     await connection.sendNotification(ExitNotification.type);
     // A profiling server writes its profile as it exits.
-    await Promise.race([exited, sleep(SERVER_FLAGS.length ? 60_000 : 2000)]);
+    await Promise.race([exited, sleep(process.env.BENCH_NODE_FLAGS ? 60_000 : 2000)]);
   } catch {
     // Killed below either way.
   }

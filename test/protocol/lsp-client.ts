@@ -31,6 +31,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { URI } from 'vscode-uri';
 import { IndexedNotification } from '../../server/src/protocol';
+import { SERVER_EXEC_ARGV } from '../../server/src/node/heap-limits';
 
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 export const serverPath = path.join(repoRoot, 'dist', 'server.js');
@@ -91,7 +92,8 @@ export async function startClient(
   settings: Record<string, unknown> = {},
   options: ClientOptions & SpawnOptions = {},
 ): Promise<TestClient & { child: ChildProcess; indexed: Promise<IndexedInfo> }> {
-  const child: ChildProcess = spawn(process.execPath, [serverPath, '--stdio'], {
+  // With the Node options the extension starts it with.
+  const child: ChildProcess = spawn(process.execPath, [...SERVER_EXEC_ARGV, serverPath, '--stdio'], {
     stdio: ['pipe', 'pipe', 'pipe'],
     ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.gid }),
   });

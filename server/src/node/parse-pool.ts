@@ -10,6 +10,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FaultReport } from '../model';
 import type { FileParser, ParsedRecord } from '../parse/parsed-record';
+import { PARSE_WORKER_LIMITS } from './heap-limits';
 
 /** What the main thread sends a worker. */
 export interface ParseJob {
@@ -90,7 +91,8 @@ export class ParsePool implements FileParser {
       let worker: Worker;
       try {
         // A worker's console output must never reach stdout, which carries the server's messages: it goes to stderr.
-        worker = new Worker(file, { stdout: true });
+        // Its young generation stays small (heap-limits.ts): a worker's garbage is one file's syntax trees.
+        worker = new Worker(file, { stdout: true, resourceLimits: PARSE_WORKER_LIMITS });
       } catch (e) {
         this.options.report({ uri: file, code: 'parse-worker', error: e });
         break;
