@@ -10,7 +10,6 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FaultReport } from '../model';
 import type { FileParser, ParsedRecord } from '../parse/parsed-record';
-import { PARSE_WORKER_LIMITS } from './heap-limits';
 
 /** What the main thread sends a worker. */
 export interface ParseJob {
@@ -91,8 +90,7 @@ export class ParsePool implements FileParser {
       let worker: Worker;
       try {
         // A worker's console output must never reach stdout, which carries the server's messages: it goes to stderr.
-        // Its young generation stays small (heap-limits.ts): a worker's garbage is one file's syntax trees.
-        worker = new Worker(file, { stdout: true, resourceLimits: PARSE_WORKER_LIMITS });
+        worker = new Worker(file, { stdout: true });
       } catch (e) {
         this.options.report({ uri: file, code: 'parse-worker', error: e });
         break;
