@@ -193,15 +193,7 @@ async function loadWorkspace(
       readAhead(i);
       const read = reads.get(i)!;
       reads.delete(i);
-      if (ahead) {
-        let ready = false;
-        const done = () => (ready = true);
-        Promise.all([read.content, read.record]).then(done, done);
-        await ahead.whileWaiting(
-          () => !ready,
-          () => slices.next(),
-        );
-      }
+      await ahead?.until(Promise.all([read.content, read.record]), () => slices.next());
       const { uri, shown } = sources[i];
       const content = await read.content;
       // One unreadable file (permissions, a FIFO, deleted meanwhile) is skipped with a warning, not the end of the run.

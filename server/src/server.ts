@@ -326,13 +326,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
         const read = reads.get(i)!;
         reads.delete(i);
         if (!documents.get(uri)) {
-          let ready = false;
-          const done = () => (ready = true);
-          Promise.all([read.text, read.record]).then(done, done);
-          await ahead.whileWaiting(
-            () => !ready,
-            () => slices.next(),
-          );
+          await ahead.until(Promise.all([read.text, read.record]), () => slices.next());
           const text = await read.text;
           const record = await read.record;
           if (text === undefined) unreadable.push(paths[i]);

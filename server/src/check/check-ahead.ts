@@ -27,6 +27,14 @@ export class CheckAhead {
     if (this.index.file(change.uri)) this.files.push(change.uri);
   }
 
+  /** Checks documents, as `whileWaiting` does, until `pending` settles (the next file read or parsed). */
+  async until(pending: Promise<unknown>, pause: () => Promise<void>): Promise<void> {
+    let ready = false;
+    const done = () => (ready = true);
+    pending.then(done, done);
+    await this.whileWaiting(() => !ready, pause);
+  }
+
   /**
    * Checks documents one at a time while `waiting` holds and some are left, calling `pause` after each:
    * `pause` lets other work through now and then (the awaited file among it), so that `waiting` can change.
