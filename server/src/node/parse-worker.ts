@@ -6,6 +6,9 @@
 import { parentPort } from 'node:worker_threads';
 import { parsedRecord } from '../parse/parsed-record';
 import type { ParseJob, ParseReply } from './parse-pool';
+import { usePlainEnv } from './plain-env';
+
+usePlainEnv();
 
 const port = parentPort;
 port?.on('message', ({ id, uri, text }: ParseJob) => {
