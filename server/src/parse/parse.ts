@@ -4,7 +4,7 @@
  * never hangs: broken YAML, alias bombs, deep nesting, binary data, Helm templates and huge
  * files all become findings (or a silent skip, for binary data) instead.
  */
-import { Composer, isAlias, isMap, isPair, isScalar, isSeq, Parser, type Document, type Pair, type YAMLParseError, type YAMLSeq } from 'yaml';
+import { Composer, CST, isAlias, isMap, isPair, isScalar, isSeq, Parser, type Document, type Pair, type YAMLParseError, type YAMLSeq } from 'yaml';
 import type { Finding } from '../model';
 import { toResource, type Resource } from './resource';
 import { meshConfigOf } from './mesh-config';
@@ -12,6 +12,7 @@ import { addDuplicateKeyErrors, findDuplicateKeys, MAX_ALIAS_COUNT, PARSE_OPTION
 import { kubectlItems } from './kubectl-yaml';
 import { isKustomizationUri, kustomizationOf, type Kustomization } from './kustomization';
 import { SyntaxTrees } from './syntax-trees';
+import { plainDocuments } from './plain-documents';
 
 export interface ParsedDocument {
   index: number;
@@ -139,9 +140,11 @@ export function parseFile(uri: string, text: string): ParsedFile {
 
 /**
  * `parseFile`, and where each document's part of the text starts when the documents can be parsed
- * one by one (see `parseTrees`): what `parsed-record.ts` needs to rebuild the file elsewhere.
+ * one by one (see `parseTokens`): what `parsed-record.ts` needs to rebuild the file elsewhere.
+ * With `trees: false` the file's syntax trees start dropped, and a file of plain documents is read
+ * into data without composing them (see plain-documents.ts); the file is otherwise the same.
  */
-export function parseFileParts(uri: string, text: string): { file: ParsedFile; parts?: number[] } {
+export function parseFileParts(uri: string, text: string, { trees = true } = {}): { file: ParsedFile; parts?: number[] } {
   if (looksBinary(text)) return { file: skippedFile(uri, text, 'binary', [], false) };
   const source = yamlSource(text);
   const ownedByText = OWNED_TEXT.test(source.slice(0, 1 << 20));
@@ -181,12 +184,19 @@ export function parseFileParts(uri: string, text: string): { file: ParsedFile; p
   let asts: Document.Parsed[];
   let parts: number[] | undefined;
   try {
-    ({ trees: asts, parts } = parseTrees(source));
+    let tokens: CST.Token[];
+    ({ tokens, parts } = parseTokens(source));
+    if (!trees) {
+      const plain = plainFile(uri, text, tokens, parts, ownedByText);
+      if (plain) return { file: plain, parts };
+    }
+    asts = composeTrees(tokens);
+    if (parts?.length !== asts.length) parts = undefined;
   } catch (e) {
     problems.push(internalLimit(e, 0, source));
     return { file: { uri, text, documents, resources, problems, owned: ownedByText } };
   }
-  const syntax = syntaxTreesOf(text, documents, parts, asts);
+  const syntax = syntaxTreesOf(text, documents, parts, trees ? asts : undefined);
   asts.forEach((ast, index) => {
     const { failure, aliases } = prepareTree(ast, text);
     problems.push(...yamlErrorFindings(ast));
@@ -222,6 +232,31 @@ export function parseFileParts(uri: string, text: string): { file: ParsedFile; p
   return { file: { uri, text, documents, resources, problems, owned, syntax, ...(kustomization ? { kustomization } : {}) }, parts };
 }
 
+/**
+ * The file of plain documents (plain-documents.ts) that `parseFileParts` would give, its trees dropped;
+ * undefined when a document is not plain or may hold mesh config, whose reader needs the document's tree.
+ */
+function plainFile(uri: string, text: string, tokens: readonly CST.Token[], parts: number[] | undefined, ownedByText: boolean): ParsedFile | undefined {
+  const plain = plainDocuments(tokens);
+  if (!plain) return undefined;
+  const documents: ParsedDocument[] = [];
+  const resources: Resource[] = [];
+  const syntax = syntaxTreesOf(text, documents, parts);
+  for (const [index, { start, end, value }] of plain.entries()) {
+    const document = parsedDocument(index, start, end, value, syntax);
+    const resource = toResource(uri, document);
+    if (resource) {
+      if (resource.kind === 'IstioOperator' || resource.kind === 'ConfigMap') return undefined;
+      document.resource = resource;
+      resources.push(resource);
+    }
+    documents.push(document);
+  }
+  const owned = ownedByText || resources.some((r) => r.family === 'istio' || r.family === 'mesh-config');
+  const kustomization = isKustomizationUri(uri) ? kustomizationOf(documents[0]?.value) : undefined;
+  return { uri, text, documents, resources, problems: [], owned, syntax, ...(kustomization ? { kustomization } : {}) };
+}
+
 /** Document `index` of a file, with its range and data; its syntax tree is read through `syntax`, which may parse it again. */
 export function parsedDocument(index: number, start: number, end: number, value: unknown, syntax: SyntaxTrees): ParsedDocument {
   return {
@@ -243,7 +278,7 @@ export function syntaxTreesOf(text: string, documents: readonly ParsedDocument[]
   const source = yamlSource(text);
   return new SyntaxTrees(trees, text.length, {
     all: () => {
-      const again = parseTrees(source).trees;
+      const again = parseTrees(source);
       for (const ast of again) prepareTree(ast, text);
       return again;
     },
@@ -260,46 +295,52 @@ export function syntaxTreesOf(text: string, documents: readonly ParsedDocument[]
   });
 }
 
+/** The trees of a file's documents, as `YAML.parseAllDocuments` gives them. */
+function parseTrees(source: string): Document.Parsed[] {
+  return composeTrees(parseTokens(source).tokens);
+}
+
+function composeTrees(tokens: readonly CST.Token[]): Document.Parsed[] {
+  return Array.from(new Composer(PARSE_OPTIONS).compose(tokens));
+}
+
 /**
- * The trees of a file's documents, as `YAML.parseAllDocuments` gives them, and where each document's
- * part of the text starts when each part can be parsed on its own (see `parseTree`). A part starts
- * at a line start, with the comments and blank lines that lead to its document; the parser carries
- * nothing from one part to the next unless the stream has directives (`%YAML`, `%TAG`), stray
- * tokens between documents or a document end (`...`) without a document, and then there are no parts.
+ * The file's top-level syntax tokens (the library's CST), and where each document's part of the text
+ * starts when each part can be parsed on its own. A part starts at a line start, with the comments and
+ * blank lines that lead to its document; the parser carries nothing from one part to the next unless
+ * the stream has directives (`%YAML`, `%TAG`), stray tokens between documents or a document end (`...`)
+ * without a document, and then there are no parts.
  */
-function parseTrees(source: string): { trees: Document.Parsed[]; parts?: number[] } {
-  const parser = new Parser();
+function parseTokens(source: string): { tokens: CST.Token[]; parts?: number[] } {
   const starts: number[] = [];
   let pending: number | undefined;
   let separable = true;
-  function* tokens() {
-    for (const token of parser.parse(source)) {
-      switch (token.type) {
-        case 'document':
-          starts.push(starts.length === 0 ? 0 : (pending ?? token.offset));
-          pending = undefined;
-          break;
-        case 'doc-end':
-          if (starts.length === 0 || pending !== undefined) separable = false;
-          break;
-        case 'comment':
-        case 'newline':
-        case 'space':
-        case 'byte-order-mark':
-          pending ??= token.offset;
-          break;
-        default:
-          separable = false;
-      }
-      yield token;
+  const tokens: CST.Token[] = [];
+  for (const token of new Parser().parse(source)) {
+    switch (token.type) {
+      case 'document':
+        starts.push(starts.length === 0 ? 0 : (pending ?? token.offset));
+        pending = undefined;
+        break;
+      case 'doc-end':
+        if (starts.length === 0 || pending !== undefined) separable = false;
+        break;
+      case 'comment':
+      case 'newline':
+      case 'space':
+      case 'byte-order-mark':
+        pending ??= token.offset;
+        break;
+      default:
+        separable = false;
     }
+    tokens.push(token);
   }
-  const trees: Document.Parsed[] = Array.from(new Composer(PARSE_OPTIONS).compose(tokens()));
   const atLineStarts = starts.every((s) => s === 0 || source[s - 1] === '\n');
-  return { trees, parts: separable && atLineStarts && starts.length === trees.length ? starts : undefined };
+  return { tokens, parts: separable && atLineStarts ? starts : undefined };
 }
 
-/** The tree of the one document in `source` from `start` to `end` (a part from `parseTrees`), with offsets in the whole source. */
+/** The tree of the one document in `source` from `start` to `end` (a part from `parseTokens`), with offsets in the whole source. */
 function parseTree(source: string, start: number, end: number): Document.Parsed | undefined {
   const parser = new Parser();
   parser.offset = start;

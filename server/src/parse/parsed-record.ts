@@ -35,9 +35,8 @@ export interface FileParser {
  * Buffer, which a structured clone would turn into a plain Uint8Array.
  */
 export function parsedRecord(uri: string, text: string): ParsedRecord | undefined {
-  const { file, parts } = parseFileParts(uri, text);
   // The record carries no trees: kept here, they would only fill this thread's share of the budget (syntax-trees.ts).
-  file.syntax?.drop();
+  const { file, parts } = parseFileParts(uri, text, { trees: false });
   if (file.resources.some((r) => r.meshConfig)) return undefined;
   if (text.includes('binary') && file.documents.some((d) => holdsBuffer(d.value))) return undefined;
   return {
