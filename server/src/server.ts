@@ -32,7 +32,7 @@ import { codeActions } from './features/code-actions';
 import { completionItems, hoverInfo } from './features/completion';
 import { egressPathLenses } from './features/code-lens';
 import { definition, documentSymbolsOf, prepareRename, references, rename, workspaceSymbolsOf, type Navigation } from './features/navigation';
-import { clampedTextDocuments, offsetAt } from './features/positions';
+import { offsetAt, openDocuments } from './features/positions';
 import { compileFilter, inSkippedFolder, type FileFilter } from './node/workspace';
 import {
   IndexedNotification,
@@ -78,8 +78,8 @@ const PARSE_AHEAD = 32;
 const MAX_DIAGNOSTICS = 1000;
 
 export function startServer(connection: Connection, io: ServerIO): void {
-  const documents = new TextDocuments(clampedTextDocuments);
   const index = new WorkspaceIndex();
+  const documents = new TextDocuments(openDocuments((uri) => index.file(uri)?.text));
   const fixVerdicts = new FixVerdicts(index);
   let settings: Settings = DEFAULT_SETTINGS;
   /** The status bar's summary of the egress paths, kept per resource so that a change recomputes only what it touched. */

@@ -35,8 +35,6 @@ interface CachedDocument {
   fingerprint: string;
   schema: DocumentFinding[];
   analyzers: DocumentFinding[];
-  /** Dependency keys of every index lookup the analyzers made for this document. */
-  deps: readonly string[];
   /** Other files its findings show related locations in. */
   pointsAt: readonly string[];
 }
@@ -153,13 +151,12 @@ export class Checker {
       fingerprint,
       schema: this.anchor(r, this.schemaFindings(r), pointsAt),
       analyzers: this.anchor(r, this.analyzerFindings(r, deps), pointsAt),
-      // Interned (by the index's tracked reader): thousands of documents read the same keys, and the cache keeps one copy of each.
-      // A checker made for one pass keeps no dependencies.
-      deps: deps.size > 0 && !this.options.once ? [...deps] : NONE,
       pointsAt: pointsAt.size > 0 ? [...pointsAt] : NONE,
     };
+    // A checker made for one pass keeps no dependencies.
     if (this.options.once) return doc;
-    this.cache.set(slot, doc);
+    // The keys of every index lookup the analyzers made, interned by the index's tracked reader: thousands of documents read the same keys.
+    this.cache.set(slot, doc, deps);
     for (const uri of pointsAt) this.pointingAt.add(uri, slot);
     return doc;
   }

@@ -57,18 +57,23 @@ export function toSpan(text: string, range: Range): Span {
 }
 
 /**
- * How the server's open documents take changes: like `TextDocument.update`, with each change's
- * range first clamped to the document. `TextDocument.update` replaces the right text for a range
- * past the end, but records line starts at the unclamped line numbers, so every later position in
- * that document would be wrong.
+ * How the server's open documents are made and take changes. A document opened with the text the
+ * index already holds for its file (an editor opening a file from disk, restoring its tabs) keeps
+ * the index's copy of that text rather than a second one. Changes are applied like
+ * `TextDocument.update`, with each change's range first clamped to the document:
+ * `TextDocument.update` replaces the right text for a range past the end, but records line starts
+ * at the unclamped line numbers, so every later position in that document would be wrong.
  */
-export const clampedTextDocuments: TextDocumentsConfiguration<TextDocument> = {
-  create: (uri, languageId, version, content) => TextDocument.create(uri, languageId, version, content),
+export const openDocuments = (indexedText: (uri: string) => string | undefined): TextDocumentsConfiguration<TextDocument> => ({
+  create: (uri, languageId, version, content) => {
+    const indexed = indexedText(uri);
+    return TextDocument.create(uri, languageId, version, indexed === content ? indexed : content);
+  },
   update: (document, changes, version) => {
     for (const change of changes) TextDocument.update(document, [clampChange(document, change)], version);
     return document;
   },
-};
+});
 
 function clampChange(document: TextDocument, change: TextDocumentContentChangeEvent): TextDocumentContentChangeEvent {
   if (!('range' in change) || !change.range) return change;

@@ -23,7 +23,6 @@ import { PathTotals, type PathFacts } from './path-totals';
 interface CachedPaths extends DependentEntry {
   /** At most one path per key: the first the resource gives, as `workspacePaths` keeps them. */
   paths: PathFacts[];
-  deps: Set<string>;
   /** The resource the paths were computed from, and the paths, when the map needs them (see `mapPaths`). */
   source?: Resource;
   full?: EgressPath[];
@@ -156,10 +155,10 @@ export class PathSummary {
       seen.add(key);
       paths.push({ key, host: p.host, namespace: p.namespace, broken: !!p.broken });
     }
-    const entry: CachedPaths = { uri: r.uri, fingerprint: fingerprintOf(r), paths, deps, ...(this.keepPaths ? { source: r, full } : {}) };
+    const entry: CachedPaths = { uri: r.uri, fingerprint: fingerprintOf(r), paths, ...(this.keepPaths ? { source: r, full } : {}) };
     // A resource an edit replaced while a pass paused must not give paths to its successor's slot.
     if (this.index.file(r.uri)?.resources.includes(r)) {
-      this.cache.set(slotOf(r), entry);
+      this.cache.set(slotOf(r), entry, deps);
       this.totals.add(slotOf(r), rank, paths);
     }
     return entry;
@@ -169,7 +168,7 @@ export class PathSummary {
     this.computedPolicies++;
     const deps = new Set<string>();
     const policy = outboundPolicy(this.index.tracked(deps), this.settings, namespace);
-    this.policies.set(namespace, { uri: '', fingerprint: '', deps, mode: policy.mode, origin: policy.origin });
+    this.policies.set(namespace, { uri: '', fingerprint: '', mode: policy.mode, origin: policy.origin }, deps);
     this.dirtyPolicies.delete(namespace);
     this.overrides = undefined;
   }
