@@ -24,6 +24,7 @@ import { formatFindings, type FileFindings, type OutputFormat } from './cli-form
 import { generateBundle } from './generate/bundle';
 import type { ApiVersion, BundleMode } from './protocol';
 import { trafficMap } from './navigation/traffic-map';
+import { usePlainEnv } from './node/plain-env';
 import { formatMap, MAP_FORMATS, type MapFormat } from './navigation/map-formats';
 import { positionAt } from './features/positions';
 import type { Finding } from './model';
@@ -341,6 +342,7 @@ async function main(argv: string[]): Promise<number> {
   throw new UsageError(`unknown command "${command}"`);
 }
 
+usePlainEnv();
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -9,6 +9,9 @@ import { loadSchemaStore } from './node/schemas';
 import type { SchemaStore } from './schema/catalogue';
 import { MessageWatch } from './features/slices';
 import { MIN_FILES_FOR_WORKERS, ParsePool, parseWorkerCount } from './node/parse-pool';
+import { usePlainEnv } from './node/plain-env';
+
+usePlainEnv();
 
 /** Input that has come in and not been dispatched yet, so that background work lets it through first. */
 const messages = new MessageWatch();
