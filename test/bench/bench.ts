@@ -89,7 +89,10 @@ interface Result {
   /** The second start, with the first one's parse cache. */
   reopenDiagnosedMs?: number;
   reopenReported?: number;
+  reopenCpuMs?: number;
   diagnosedMs?: number;
+  /** The server's CPU time, all threads, when every file was diagnosed and the publishing had settled. */
+  diagnosedCpuMs?: number;
   serverReported: number;
   openSettledMs?: number;
   openAllPublished: boolean;
@@ -156,6 +159,17 @@ function peakRssMb(pid: number): number {
   try {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
     return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/** A process's CPU time (user and system, every thread) from /proc, in milliseconds; 0 where /proc has none. */
+function cpuMs(pid: number): number {
+  try {
+    // The fields after the command's name (which is in parentheses and may hold spaces); utime and stime are the 12th and 13th.
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
   } catch {
     return 0;
   }
@@ -286,6 +300,7 @@ async function runServer(ws: Workspace, cacheFolder: string, scanOnly = false): 
     Math.max(0, scanDeadline - performance.now()),
   );
   const diagnosedMs = diagnosedOk ? lastPublish - initializedAt : undefined;
+  const diagnosedCpuMs = cpuMs(child.pid!);
   const serverReported = countReported(ws, found);
   const stop = async () => {
     stopped = true;
@@ -310,6 +325,7 @@ async function runServer(ws: Workspace, cacheFolder: string, scanOnly = false): 
       ...{ hosts: ws.hosts, files: ws.files.length, documents: ws.documents, mistakes: ws.mistakes.length },
       indexedMs: indexedAt === undefined ? undefined : indexedAt - initializedAt,
       diagnosedMs,
+      diagnosedCpuMs,
       serverReported,
       openAllPublished: false,
       ...{ edited: none, dependent: none, publishedPerEdit: [], completion: none, hover: none, summary, summaryFresh },
@@ -396,6 +412,7 @@ async function runServer(ws: Workspace, cacheFolder: string, scanOnly = false): 
     mistakes: ws.mistakes.length,
     indexedMs: indexedAt === undefined ? undefined : indexedAt - initializedAt,
     diagnosedMs,
+    diagnosedCpuMs,
     serverReported,
     openSettledMs,
     openAllPublished,
@@ -445,6 +462,10 @@ function render(results: Result[]): string {
     [
       'reopen: `initialized` → every file diagnosed from disk, with the parse cache of the previous run',
       (r) => `${ms(r.reopenDiagnosedMs)}${r.reopenReported === r.mistakes ? '' : `, ${r.reopenReported ?? 0} of ${r.mistakes} mistakes reported`}`,
+    ],
+    [
+      'server CPU time (every thread) when every file is diagnosed and publishing has settled (1 s later), from disk / reopened',
+      (r) => `${ms(r.diagnosedCpuMs)} / ${ms(r.reopenCpuMs)}`,
     ],
     ['open every file → diagnostics settled', (r) => `${ms(r.openSettledMs)}${r.openAllPublished ? ', every file published' : ', not every file published'}`],
     ['edit → diagnostics of the edited file, p50 / p95 / max', (r) => dist(r.edited)],
@@ -540,6 +561,7 @@ async function main(): Promise<void> {
       cliWritingMs: writing?.ms,
       reopenDiagnosedMs: reopen.diagnosedMs,
       reopenReported: reopen.serverReported,
+      reopenCpuMs: reopen.diagnosedCpuMs,
     };
     console.error(
       '  ' +

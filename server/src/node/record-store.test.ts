@@ -222,3 +222,18 @@ test('a save that waits is written by flush, and a later save replaces it', asyn
   await store.flush();
   assert.deepEqual(await session(file), []);
 });
+
+test('the temporary files of writes killed half-way are removed when the cache is next read, and only those', async () => {
+  const file = freshFile();
+  await session(file);
+  const folder = path.dirname(file);
+  const old = Date.now() / 1000 - 3600;
+  const left = path.join(folder, 'parse-records.bin.4242.abcdef.tmp');
+  const recent = path.join(folder, 'parse-records.bin.4243.abcdef.tmp');
+  const other = path.join(folder, 'notes.tmp');
+  for (const f of [left, recent, other]) fs.writeFileSync(f, 'half');
+  fs.utimesSync(left, old, old);
+  fs.utimesSync(other, old, old);
+  assert.deepEqual(await session(file), []);
+  assert.deepEqual(fs.readdirSync(folder).sort(), ['notes.tmp', 'parse-records.bin', 'parse-records.bin.4243.abcdef.tmp']);
+});

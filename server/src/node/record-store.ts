@@ -30,6 +30,7 @@ export class RecordStore {
     const cache = new RecordCache(this.stamp);
     const bytes = await readCapped(this.file, MAX_CACHE_BYTES);
     if (bytes) cache.decode(bytes);
+    await removeStaleTemporaries(this.file);
     return cache;
   }
 
@@ -104,6 +105,25 @@ async function readCapped(file: string, limit: number): Promise<Buffer | undefin
     return undefined;
   } finally {
     await handle?.close().catch(() => undefined);
+  }
+}
+
+/** How old a temporary file of an unfinished write must be to be removed: a process that was killed while writing left it. */
+const STALE_TEMPORARY_MS = 10 * 60_000;
+
+/** Removes the temporary files that writes of `file` killed half-way left beside it. */
+async function removeStaleTemporaries(file: string): Promise<void> {
+  const folder = path.dirname(file);
+  const prefix = `${path.basename(file)}.`;
+  try {
+    for (const name of await fs.promises.readdir(folder)) {
+      if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+      const temporary = path.join(folder, name);
+      const stat = await fs.promises.lstat(temporary);
+      if (stat.isFile() && Date.now() - stat.mtimeMs > STALE_TEMPORARY_MS) await fs.promises.rm(temporary, { force: true });
+    }
+  } catch {
+    // A folder that cannot be listed has nothing of ours to remove.
   }
 }
 
