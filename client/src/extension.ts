@@ -28,6 +28,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     documentSelector: ['file', 'untitled', 'vscode-vfs', 'vsls', 'memfs'].map((scheme) => ({ scheme, language: 'yaml' })),
     synchronize: { configurationSection: 'istioEgress' },
     outputChannelName: 'Istio Egress',
+    // A folder VS Code keeps for this workspace, outside it, where the server keeps parse results between sessions.
+    initializationOptions: { cacheFolder: cacheFolder(context) },
   };
   client = new LanguageClient('istioEgress', 'Istio Egress', serverOptions, clientOptions);
   const map = new TrafficMapView(client, context.extensionUri);
@@ -54,6 +56,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand(COMMANDS.generateBundle, (args?: GenerateArgs) => (client ? generateBundleCommand(client, args) : undefined)),
   );
   await client.start();
+}
+
+/** The folder for the server's parse cache: this workspace's storage, else the extension's; none when `istioEgress.cache` is off. */
+function cacheFolder(context: vscode.ExtensionContext): string | undefined {
+  if (!vscode.workspace.getConfiguration('istioEgress').get<boolean>('cache', true)) return undefined;
+  const folder = context.storageUri ?? context.globalStorageUri;
+  return folder.scheme === 'file' ? folder.fsPath : undefined;
 }
 
 export async function deactivate(): Promise<void> {

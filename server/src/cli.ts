@@ -17,6 +17,7 @@ import { Slices } from './features/slices';
 import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings';
 import { compileFilter, listFiles, readTextOrError } from './node/workspace';
 import { MIN_FILES_FOR_WORKERS, ParsePool, parseWorkerCount } from './node/parse-pool';
+import { RecordStore } from './node/record-store';
 import { errorReporter } from './faults';
 import { severityProblems } from './check/severity-setting';
 import { loadSchemaStore } from './node/schemas';
@@ -46,6 +47,8 @@ Options for check:
   --clusters GLOB                  Folders (relative to each folder checked) that are separate meshes, e.g. 'envs/*'
                                    (repeatable); files outside every match are shared by all meshes.
   --severity CODE=LEVEL            Override the severity of a code, or of one rule as CODE/RULE: error, warning, information, hint or off (repeatable).
+  --cache FILE                     Keep the files' parse results in FILE (created if missing), so that the next run parses only
+                                   the files that changed. The output is the same with or without it.
   Use - as a path to read one YAML stream from standard input.
 
 Options for map (and those of check but --format and --severity):
@@ -112,6 +115,7 @@ const WORKSPACE_OPTIONS = {
   include: { type: 'string', multiple: true },
   exclude: { type: 'string', multiple: true },
   clusters: { type: 'string', multiple: true },
+  cache: { type: 'string' },
 } as const;
 
 /** A path as the CLI prints it: relative to the working folder, with `/`. */
@@ -134,13 +138,15 @@ interface Source {
  * Indexes the given files and folders (`-` for standard input) as one workspace; `displayPath` names each file as the user wrote it.
  * Files are read a few ahead of the one being indexed and parsed by worker threads as soon as they are read, when there
  * are enough of them (node/parse-pool.ts); they are indexed in order either way. With `checker`, the files indexed so far
- * are checked while the next one is read or parsed (see check-ahead.ts).
+ * are checked while the next one is read or parsed (see check-ahead.ts). With `cacheFile`, a file whose text is unchanged since
+ * the run that wrote it is not parsed again (node/record-store.ts); `saveCache` writes it back with the records of this run.
  */
 async function loadWorkspace(
   targets: string[],
   settings: Settings,
+  cacheFile: string | undefined,
   checkerFor?: (index: WorkspaceIndex) => Checker,
-): Promise<{ index: WorkspaceIndex; displayPath: Map<string, string>; checker?: Checker }> {
+): Promise<{ index: WorkspaceIndex; displayPath: Map<string, string>; checker?: Checker; saveCache: () => Promise<void> }> {
   const globErrors = compileFilter(settings).errors;
   if (globErrors.length) throw new UsageError(globErrors.map((e) => `--${e}`).join('\n'));
   const index = new WorkspaceIndex();
@@ -179,13 +185,16 @@ async function loadWorkspace(
     sources.length >= MIN_FILES_FOR_WORKERS
       ? new ParsePool({ size: parseWorkerCount(false), report: errorReporter((message) => console.error(message)) })
       : undefined;
+  const store = cacheFile === undefined ? undefined : new RecordStore(path.resolve(cacheFile), (message) => console.error(`istio-egress: ${message}`));
+  const cache = await store?.load();
+  const parser = cache ? cache.parser(pool) : pool;
   const reads = new Map<number, { content: Promise<{ text: string } | { error: string }>; record?: Promise<ParsedRecord | undefined> }>();
   const readAhead = (from: number) => {
     for (let j = from; j < Math.min(sources.length, from + READ_AHEAD); j++) {
       if (reads.has(j)) continue;
       const { uri, file, text } = sources[j];
       const content = file === undefined ? Promise.resolve({ text: text ?? '' }) : readTextOrError(file);
-      const record = pool && content.then((c) => ('text' in c ? pool.parse(uri, c.text) : undefined));
+      const record = parser && content.then((c) => ('text' in c ? parser.parse(uri, c.text) : undefined));
       reads.set(j, { content, record });
     }
   };
@@ -208,9 +217,17 @@ async function loadWorkspace(
     }
   } finally {
     // Stopped as soon as the files are parsed: the workers would keep the process alive.
-    await pool?.close();
+    await parser?.close();
   }
-  return { index, displayPath, checker };
+  // Only the files of this run are kept; standard input is not a file to find again.
+  const saveCache = async () => {
+    if (store && cache)
+      await store.save(
+        cache,
+        [...displayPath.keys()].filter((uri) => uri.startsWith('file:')),
+      );
+  };
+  return { index, displayPath, checker, saveCache };
 }
 
 async function check(args: string[]): Promise<number> {
@@ -227,7 +244,12 @@ async function check(args: string[]): Promise<number> {
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, got "${format}"`);
   const settings = settingsFrom(values);
   const report = errorReporter((message) => console.error(message));
-  const loaded = await loadWorkspace(positionals.length ? positionals : ['.'], settings, (index) => new Checker(index, loadSchemaStore(), settings, report));
+  const loaded = await loadWorkspace(
+    positionals.length ? positionals : ['.'],
+    settings,
+    values.cache,
+    (index) => new Checker(index, loadSchemaStore(), settings, report),
+  );
   const { index, displayPath } = loaded;
   const checker = loaded.checker!;
   // Most documents were checked while the files loaded; the files read last first: their syntax trees are still in memory
@@ -240,6 +262,7 @@ async function check(args: string[]): Promise<number> {
     results.push({ path: display, text: file.text, findings: findings.get(uri)! });
   }
   process.stdout.write(formatFindings(results, format, version()));
+  await loaded.saveCache();
   return results.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
 }
 
@@ -258,7 +281,7 @@ async function map(args: string[]): Promise<number> {
   const format = values.format as MapFormat;
   if (!MAP_FORMATS.includes(format)) throw new UsageError(`--format must be svg, mermaid or dot, got "${format}"`);
   const settings = settingsFrom(values);
-  const { index, displayPath } = await loadWorkspace(positionals.length ? positionals : ['.'], settings);
+  const { index, displayPath, saveCache } = await loadWorkspace(positionals.length ? positionals : ['.'], settings, values.cache);
   const model = trafficMap({ index, settings }, { mesh: values.mesh, namespace: values.namespace, host: values.host });
   if (values.mesh !== undefined && !(model.meshes ?? []).includes(values.mesh))
     throw new UsageError(
@@ -272,6 +295,7 @@ async function map(args: string[]): Promise<number> {
     return `${displayPath.get(at.uri) ?? at.uri}:${positionAt(text, at.offset).line + 1}`;
   };
   process.stdout.write(formatMap(model, format, where));
+  await saveCache();
   return 0;
 }
 

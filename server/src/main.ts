@@ -9,6 +9,7 @@ import { loadSchemaStore } from './node/schemas';
 import type { SchemaStore } from './schema/catalogue';
 import { MessageWatch } from './features/slices';
 import { MIN_FILES_FOR_WORKERS, ParsePool, parseWorkerCount } from './node/parse-pool';
+import { RecordStore } from './node/record-store';
 import { usePlainEnv } from './node/plain-env';
 
 usePlainEnv();
@@ -35,4 +36,5 @@ startServer(connection, {
   messages,
   // The main thread keeps indexing and answering the editor meanwhile: one core is left to it.
   parserFor: (files, report) => (files >= MIN_FILES_FOR_WORKERS ? new ParsePool({ size: parseWorkerCount(true), report }) : undefined),
+  recordStore: (file, warn) => new RecordStore(file, warn),
 });

@@ -17,6 +17,7 @@ import {
   type InitializeResult,
   type Position,
 } from 'vscode-languageserver';
+import path from 'node:path';
 import { URI } from 'vscode-uri';
 import { parseFile, type ParsedFile } from './parse/parse';
 import { parsedFileOf, type FileParser, type ParsedRecord } from './parse/parsed-record';
@@ -34,6 +35,7 @@ import { egressPathLenses } from './features/code-lens';
 import { definition, documentSymbolsOf, prepareRename, references, rename, workspaceSymbolsOf, type Navigation } from './features/navigation';
 import { offsetAt, openDocuments } from './features/positions';
 import { compileFilter, inSkippedFolder, type FileFilter } from './node/workspace';
+import type { RecordStore } from './node/record-store';
 import {
   IndexedNotification,
   MapSummaryNotification,
@@ -67,6 +69,11 @@ export interface ServerIO {
    * should parse them itself; faults go to `report`. The scan closes what it is given when it ends.
    */
   parserFor?(files: number, report: (fault: FaultReport) => void): FileParser | undefined;
+  /**
+   * The parse records kept between sessions in `file` (node/record-store.ts), when the editor names a folder it owns
+   * (`initializationOptions.cacheFolder`); a scan then parses only the files whose text changed. `warn` goes to the output channel.
+   */
+  recordStore?(file: string, warn: (message: string) => void): RecordStore;
 }
 
 const PUBLISH_DELAY_MS = 20;
@@ -76,6 +83,8 @@ const READ_AHEAD = 8;
 const PARSE_AHEAD = 32;
 /** More diagnostics than this in one file help nobody and make every publish slow; the first ones are shown. */
 const MAX_DIAGNOSTICS = 1000;
+/** How long after a scan its parse records are written to the cache, so that publishing its diagnostics comes first. */
+const CACHE_SAVE_DELAY_MS = 2000;
 
 export function startServer(connection: Connection, io: ServerIO): void {
   const index = new WorkspaceIndex();
@@ -106,6 +115,8 @@ export function startServer(connection: Connection, io: ServerIO): void {
   let activeScans = 0;
   /** The parse threads of the scans running, stopped when the server shuts down. */
   const parsers = new Set<FileParser>();
+  /** Where parse records are kept between sessions, when the editor gave a folder for them. */
+  let recordStore: RecordStore | undefined;
   /** Watcher events and document opens and closes, so that a scan does not store a read that one of them has overtaken. */
   const fileEvents = new FileEvents();
   /** Events matter only to a scan running (its reads note the moment they start); none is kept between scans. */
@@ -304,7 +315,10 @@ export function startServer(connection: Connection, io: ServerIO): void {
     const ahead = new CheckAhead(index, getChecker);
     // Files are read a few ahead of the one being indexed, so that it never waits for the disk; with parse
     // threads, each is parsed there as soon as it is read, and only indexed here, in order.
-    const parser = io.parserFor?.(paths.length, reportError);
+    const pool = io.parserFor?.(paths.length, reportError);
+    // With a cache, a file whose text is unchanged is answered from it: the pool starts only for the first file that is not.
+    const cache = await recordStore?.load();
+    const parser = cache ? cache.parser(pool) : pool;
     if (parser) parsers.add(parser);
     const reads = new Map<number, { text: Promise<string | undefined>; record?: Promise<ParsedRecord | undefined>; since: number }>();
     const readAhead = (from: number) => {
@@ -349,6 +363,10 @@ export function startServer(connection: Connection, io: ServerIO): void {
       }
     }
     for (const uri of [...index.uris()]) if (!seen.has(uri) && !documents.get(uri)) ahead.changed(index.removeFile(uri));
+    if (cache && recordStore) {
+      const saveSlices = new Slices(io.messages);
+      recordStore.saveLater(cache, seen, CACHE_SAVE_DELAY_MS, () => (saveSlices.due() ? saveSlices.next() : undefined));
+    }
     progress?.done();
     if (unreadable.length > 0) {
       const more = unreadable.length > 10 ? ` and ${unreadable.length - 10} more` : '';
@@ -390,8 +408,12 @@ export function startServer(connection: Connection, io: ServerIO): void {
     canRefreshLenses = !!caps.workspace?.codeLens?.refreshSupport;
     folders = fileFolders((params.workspaceFolders ?? []).map((f) => f.uri));
     if (folders.length === 0 && params.rootUri && !params.workspaceFolders?.length) folders = fileFolders([params.rootUri]);
-    const init = params.initializationOptions as { settings?: unknown } | undefined;
+    const init = params.initializationOptions as { settings?: unknown; cacheFolder?: unknown } | undefined;
     if (init?.settings) settings = settingsFrom(init.settings);
+    // Nothing is written into the workspace: a cache folder inside a workspace folder is not used.
+    if (typeof init?.cacheFolder === 'string' && path.isAbsolute(init.cacheFolder) && !folderOf(path.resolve(init.cacheFolder))) {
+      recordStore = io.recordStore?.(path.join(init.cacheFolder, 'parse-records.bin'), (message) => connection.console.warn(`Istio Egress: ${message}`));
+    }
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -412,6 +434,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
 
   connection.onShutdown(async () => {
     await Promise.all([...parsers].map((p) => p.close()));
+    await recordStore?.flush();
   });
 
   connection.onInitialized(async () => {

@@ -4,7 +4,10 @@
  * It measures the time from `initialized` to every file diagnosed from disk, opening every file,
  * edit latency for the edited file and for a dependent file in another file, completion and hover
  * latency (also during the start-up scan), peak memory, and how many injected mistakes are
- * reported; then writes BENCHMARKS.md. A benchmark, not a test: it asserts nothing.
+ * reported; then starts the server again on the same workspace with the parse cache the first run
+ * wrote (the first run starts with an empty one, so its figures are cold) and times every file
+ * diagnosed, as reopening a workspace does; the CLI runs without a cache, then twice with `--cache`.
+ * Then it writes BENCHMARKS.md. A benchmark, not a test: it asserts nothing.
  * The server is started with the Node options the extension gives it (`SERVER_EXEC_ARGV`).
  * Like the extension's status bar, the client asks for the map summary 300 ms after the last
  * workspace-changed notification, so the server does that work too.
@@ -78,8 +81,18 @@ interface Result {
   cliMs?: number;
   cliReported?: number;
   cliPeakMb?: number;
+  /** `istio-egress check --cache` with the cache its previous run wrote, and that previous run, which wrote it. */
+  cliWarmMs?: number;
+  cliWarmPeakMb?: number;
+  cliWritingMs?: number;
   indexedMs?: number;
+  /** The second start, with the first one's parse cache. */
+  reopenDiagnosedMs?: number;
+  reopenReported?: number;
+  reopenCpuMs?: number;
   diagnosedMs?: number;
+  /** The server's CPU time, all threads, when every file was diagnosed and the publishing had settled. */
+  diagnosedCpuMs?: number;
   serverReported: number;
   openSettledMs?: number;
   openAllPublished: boolean;
@@ -119,9 +132,10 @@ function countReported(ws: Workspace, found: (file: string) => { code: string; l
   return n;
 }
 
-function runCli(ws: Workspace): { ms: number; reported: number; peakMb: number } {
+function runCli(ws: Workspace, cacheFile?: string): { ms: number; reported: number; peakMb: number } {
   const started = performance.now();
-  const out = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cliPath, 'check', ws.dir, '--format', 'json'], {
+  const cache = cacheFile ? ['--cache', cacheFile] : [];
+  const out = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cliPath, 'check', ws.dir, '--format', 'json', ...cache], {
     encoding: 'utf8',
     maxBuffer: 1 << 30,
   });
@@ -150,13 +164,30 @@ function peakRssMb(pid: number): number {
   }
 }
 
+/** A process's CPU time (user and system, every thread) from /proc, in milliseconds; 0 where /proc has none. */
+function cpuMs(pid: number): number {
+  try {
+    // The fields after the command's name (which is in parentheses and may hold spaces); utime and stime are the 12th and 13th.
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 function positionOf(text: string, needle: string, after: boolean): Position {
   const offset = text.indexOf(needle) + (after ? needle.length : 2);
   const before = text.slice(0, offset).split('\n');
   return { line: before.length - 1, character: before[before.length - 1].length };
 }
 
-async function runServer(ws: Workspace): Promise<Omit<Result, 'cliMs' | 'cliReported' | 'cliPeakMb'>> {
+type ServerResult = Omit<Result, `cli${string}` | 'reopenDiagnosedMs' | 'reopenReported'>;
+
+/**
+ * One session of the server on `ws`, keeping its parse cache in `cacheFolder`; with `scanOnly`, it stops once
+ * every file is diagnosed from disk (a reopened workspace: only that figure is kept).
+ */
+async function runServer(ws: Workspace, cacheFolder: string, scanOnly = false): Promise<ServerResult> {
   const child = spawn(process.execPath, [...SERVER_FLAGS, serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const published = new Map<string, Published>();
@@ -219,6 +250,7 @@ async function runServer(ws: Workspace): Promise<Omit<Result, 'cliMs' | 'cliRepo
 
   await connection.sendRequest(InitializeRequest.type, {
     processId: process.pid,
+    initializationOptions: { cacheFolder },
     rootUri: URI.file(ws.dir).toString(),
     workspaceFolders: [{ uri: URI.file(ws.dir).toString(), name: 'bench' }],
     capabilities: {
@@ -268,7 +300,38 @@ async function runServer(ws: Workspace): Promise<Omit<Result, 'cliMs' | 'cliRepo
     Math.max(0, scanDeadline - performance.now()),
   );
   const diagnosedMs = diagnosedOk ? lastPublish - initializedAt : undefined;
+  const diagnosedCpuMs = cpuMs(child.pid!);
   const serverReported = countReported(ws, found);
+  const stop = async () => {
+    stopped = true;
+    clearTimeout(summaryTimer);
+    try {
+      await Promise.race([connection.sendRequest(ShutdownRequest.type), sleep(5000)]);
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      await connection.sendNotification(ExitNotification.type);
+      // A profiling server writes its profile as it exits.
+      await Promise.race([exited, sleep(process.env.BENCH_NODE_FLAGS ? 60_000 : 2000)]);
+    } catch {
+      // Killed below either way.
+    }
+    connection.dispose();
+    child.kill();
+  };
+  const none: Latencies = { values: [], timeouts: 0 };
+  if (scanOnly) {
+    const peakMb = peakRssMb(child.pid!);
+    await stop();
+    return {
+      ...{ hosts: ws.hosts, files: ws.files.length, documents: ws.documents, mistakes: ws.mistakes.length },
+      indexedMs: indexedAt === undefined ? undefined : indexedAt - initializedAt,
+      diagnosedMs,
+      diagnosedCpuMs,
+      serverReported,
+      openAllPublished: false,
+      ...{ edited: none, dependent: none, publishedPerEdit: [], completion: none, hover: none, summary, summaryFresh },
+      ...{ completionDuringScan, hoverDuringScan, summaryDuringEdits: none, summaryFreshDuringEdits: none, peakMb },
+    };
+  }
 
   // Open every file, as an editor restoring its tabs does, until every file has its diagnostics.
   const openStarted = performance.now();
@@ -341,19 +404,7 @@ async function runServer(ws: Workspace): Promise<Omit<Result, 'cliMs' | 'cliRepo
 
   await Promise.all(asked);
   const peakMb = peakRssMb(child.pid!);
-  stopped = true;
-  clearTimeout(summaryTimer);
-  try {
-    await Promise.race([connection.sendRequest(ShutdownRequest.type), sleep(5000)]);
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    await connection.sendNotification(ExitNotification.type);
-    // A profiling server writes its profile as it exits.
-    await Promise.race([exited, sleep(process.env.BENCH_NODE_FLAGS ? 60_000 : 2000)]);
-  } catch {
-    // Killed below either way.
-  }
-  connection.dispose();
-  child.kill();
+  await stop();
   return {
     hosts: ws.hosts,
     files: ws.files.length,
@@ -361,6 +412,7 @@ async function runServer(ws: Workspace): Promise<Omit<Result, 'cliMs' | 'cliRepo
     mistakes: ws.mistakes.length,
     indexedMs: indexedAt === undefined ? undefined : indexedAt - initializedAt,
     diagnosedMs,
+    diagnosedCpuMs,
     serverReported,
     openSettledMs,
     openAllPublished,
@@ -407,6 +459,14 @@ function render(results: Result[]): string {
   const rows: [string, (r: Result) => string][] = [
     ['`initialized` → workspace indexed', (r) => ms(r.indexedMs)],
     ['`initialized` → every file diagnosed from disk (last publish, every injected mistake reported)', (r) => ms(r.diagnosedMs)],
+    [
+      'reopen: `initialized` → every file diagnosed from disk, with the parse cache of the previous run',
+      (r) => `${ms(r.reopenDiagnosedMs)}${r.reopenReported === r.mistakes ? '' : `, ${r.reopenReported ?? 0} of ${r.mistakes} mistakes reported`}`,
+    ],
+    [
+      'server CPU time (every thread) when every file is diagnosed and publishing has settled (1 s later), from disk / reopened',
+      (r) => `${ms(r.diagnosedCpuMs)} / ${ms(r.reopenCpuMs)}`,
+    ],
     ['open every file → diagnostics settled', (r) => `${ms(r.openSettledMs)}${r.openAllPublished ? ', every file published' : ', not every file published'}`],
     ['edit → diagnostics of the edited file, p50 / p95 / max', (r) => dist(r.edited)],
     ['edit → diagnostics of a dependent file, p50 / p95 / max', (r) => dist(r.dependent)],
@@ -425,6 +485,10 @@ function render(results: Result[]): string {
     ['server peak memory (RSS)', (r) => `${r.peakMb.toFixed(0)} MB`],
     ['injected mistakes reported by the server', (r) => `${r.serverReported} of ${r.mistakes}`],
     ['`istio-egress check` wall time, peak memory', (r) => (r.cliMs === undefined ? 'not run' : `${ms(r.cliMs)}, ${r.cliPeakMb?.toFixed(0)} MB`)],
+    [
+      '`istio-egress check --cache` with the cache of the previous run: wall time, peak memory (the previous run, which wrote it)',
+      (r) => (r.cliWarmMs === undefined ? 'not run' : `${ms(r.cliWarmMs)}, ${r.cliWarmPeakMb?.toFixed(0)} MB (${ms(r.cliWritingMs)})`),
+    ],
     ['injected mistakes reported by `istio-egress check`', (r) => (r.cliMs === undefined ? 'not run' : `${r.cliReported} of ${r.mistakes}`)],
   ];
   return [
@@ -476,10 +540,29 @@ async function main(): Promise<void> {
   for (const hosts of SIZES) {
     const ws = generateWorkspace(root, hosts);
     console.error(`${hosts} hosts: ${ws.files.length} files, ${ws.documents} documents, ${ws.mistakes.length} mistakes in ${ws.dir}`);
+    const caches = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-egress-bench-cache-'));
     const cli = RUN_CLI ? runCli(ws) : undefined;
     if (cli) console.error(`  istio-egress check: ${ms(cli.ms)}, ${cli.reported}/${ws.mistakes.length} reported`);
-    const server = await runServer(ws);
-    const result: Result = { ...server, cliMs: cli?.ms, cliReported: cli?.reported, cliPeakMb: cli?.peakMb };
+    const writing = RUN_CLI ? runCli(ws, path.join(caches, 'cli.bin')) : undefined;
+    const warm = RUN_CLI ? runCli(ws, path.join(caches, 'cli.bin')) : undefined;
+    if (warm) console.error(`  istio-egress check --cache: ${ms(writing?.ms)} writing the cache, ${ms(warm.ms)} with it`);
+    const serverCache = path.join(caches, 'server');
+    const server = await runServer(ws, serverCache);
+    const reopen = await runServer(ws, serverCache, true);
+    console.error(`  reopened with the parse cache: every file diagnosed in ${ms(reopen.diagnosedMs)}`);
+    fs.rmSync(caches, { recursive: true, force: true });
+    const result: Result = {
+      ...server,
+      cliMs: cli?.ms,
+      cliReported: cli?.reported,
+      cliPeakMb: cli?.peakMb,
+      cliWarmMs: warm?.ms,
+      cliWarmPeakMb: warm?.peakMb,
+      cliWritingMs: writing?.ms,
+      reopenDiagnosedMs: reopen.diagnosedMs,
+      reopenReported: reopen.serverReported,
+      reopenCpuMs: reopen.diagnosedCpuMs,
+    };
     console.error(
       '  ' +
         JSON.stringify({

@@ -85,6 +85,8 @@ export interface ClientOptions {
   folderUris?: string[];
   /** Resolve as soon as the server is initialized, without waiting for the start-up scan (then await `indexed`). */
   noWait?: boolean;
+  /** What the editor passes in `initialize` (the extension: its cache folder). */
+  initializationOptions?: Record<string, unknown>;
 }
 
 export async function startClient(
@@ -96,6 +98,7 @@ export async function startClient(
   const child: ChildProcess = spawn(process.execPath, [...SERVER_EXEC_ARGV, serverPath, '--stdio'], {
     stdio: ['pipe', 'pipe', 'pipe'],
     ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.gid }),
+    ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
   });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
@@ -111,6 +114,8 @@ export async function startClient(
 interface SpawnOptions {
   uid?: number;
   gid?: number;
+  /** Added to this process's environment for the server. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -156,6 +161,7 @@ export async function connectClient(
 
   const initializeResult = await connection.sendRequest(InitializeRequest.type, {
     processId: options.processId ?? process.pid,
+    ...(options.initializationOptions ? { initializationOptions: options.initializationOptions } : {}),
     rootUri: options.folderUris ? null : fileUri(workspace),
     workspaceFolders: (options.folderUris ?? [fileUri(workspace)]).map((uri) => ({ uri, name: path.basename(uri) })),
     capabilities: {
