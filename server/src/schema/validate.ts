@@ -151,7 +151,7 @@ function validatorFor(store: SchemaStore, file: string, schema: JsonSchema, onEr
 
 /**
  * What the first validation of an Istio kind does besides validating, as separate steps: read its
- * schema, hash it, load (or compile) its validator, and parse each of its CEL rules. Background work
+ * schema, hash it, load (or compile) its validator and run it once, and parse each of its CEL rules. Background work
  * takes them one at a time, so that no single first check does them all at once; each step only
  * fills caches, and validating afterwards gives the same findings. Empty for a kind the catalogue
  * does not serve. A precompiled validator that fails to load is reported through `onError`, as on
@@ -165,6 +165,8 @@ export function warmUpSteps(store: SchemaStore, apiVersion: string, kind: string
     () => schema(),
     () => schemaHash(schema()),
     () => validatorFor(store, entry.file, schema(), onError, uri),
+    // V8 compiles a function on its first call, and a validator is one large function: it runs once on an empty value.
+    () => validatorFor(store, entry.file, schema(), onError, uri)?.({}),
     // One step per rule, known once the schema is read: appended to the steps still to take.
     () => {
       for (const rule of ruleExpressions(schema())) steps.push(() => prepareRule(rule));
