@@ -25,6 +25,7 @@ import { WorkspaceIndex } from './index/workspace-index';
 import { meshPartition } from './index/meshes';
 import { Checker } from './check/checker';
 import { CheckAhead } from './check/check-ahead';
+import { WarmUp } from './check/warm-up';
 import { FixVerdicts } from './check/fixes';
 import type { SchemaStore } from './schema/catalogue';
 import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings';
@@ -127,6 +128,8 @@ export function startServer(connection: Connection, io: ServerIO): void {
   const reportError = errorReporter((message) => connection.console.error(message));
   const newChecker = () => new Checker(index, io.schemas(), settings, reportError);
   const getChecker = () => (checker ??= newChecker());
+  /** The first check of each kind, taken apart so that the scan and the re-checks let messages through between its steps. */
+  const warmUp = new WarmUp(() => getChecker().store, reportError);
   const fsPath = (uri: string) => URI.parse(uri).fsPath;
   // Only `file:` URIs name local files; `untitled:`, `vscode-vfs:`, notebook cells and the like are never read from disk.
   const isFileUri = (uri: string) => uri.startsWith('file:');
@@ -215,6 +218,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
         // Check a file document by document, yielding between them; an edit that arrives meanwhile wins.
         const file = index.file(uri);
         for (const r of file?.resources ?? []) {
+          while (warmUp.step(r)) await yieldIfDue();
           if (index.file(uri) !== file) break;
           getChecker().prepare(r);
           await yieldIfDue();
@@ -312,7 +316,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
     );
     checker = newChecker();
     // While the next file is read or parsed, the files indexed so far are checked (see check-ahead.ts).
-    const ahead = new CheckAhead(index, getChecker);
+    const ahead = new CheckAhead(index, getChecker, warmUp);
     // Files are read a few ahead of the one being indexed, so that it never waits for the disk; with parse
     // threads, each is parsed there as soon as it is read, and only indexed here, in order.
     const pool = io.parserFor?.(paths.length, reportError);

@@ -10,6 +10,8 @@ import { DEFAULT_SETTINGS } from '../settings';
 import { loadSchemaStore } from '../node/schemas';
 import { Checker } from './checker';
 import { CheckAhead } from './check-ahead';
+import { WarmUp } from './warm-up';
+import { ruleExpressions } from '../schema/cel';
 
 const ROUTE = `apiVersion: networking.istio.io/v1
 kind: VirtualService
@@ -88,4 +90,34 @@ test('documents are checked only while the loader waits, one between pauses', as
   assert.equal(checker.checkedDocuments, 1, 'nothing is checked when the loader does not wait');
   await ahead.whileWaiting(always, pause);
   assert.equal(checker.checkedDocuments, 3);
+});
+
+test('with a warm-up, the first document of each kind waits for its schema steps, one per pause, and the findings are the same', async () => {
+  const index = new WorkspaceIndex();
+  const store = loadSchemaStore();
+  const checker = new Checker(index, store, DEFAULT_SETTINGS);
+  const ahead = new CheckAhead(index, () => checker, new WarmUp(() => store));
+  const billing = SERVICE.replace('name: payments', 'name: billing').replace('api.payments', 'api.billing');
+  ahead.changed(index.setFile(parseFile('file:///ws/a.yaml', `${ROUTE}---\n${SUBSETS}---\n${SERVICE}---\n${billing}`)));
+  const checkedAtPauses: number[] = [];
+  await ahead.whileWaiting(always, () => {
+    checkedAtPauses.push(checker.checkedDocuments);
+    return Promise.resolve();
+  });
+  // Read the schema, hash it, load its validator, run it once, list its CEL rules, then one step per rule.
+  const steps = (kind: string) => 5 + ruleExpressions(store.schemaFile(store.entry('networking.istio.io/v1', kind)!.file)).length;
+  const expected = [
+    ...Array<number>(steps('VirtualService')).fill(0),
+    1,
+    ...Array<number>(steps('DestinationRule')).fill(1),
+    2,
+    ...Array<number>(steps('ServiceEntry')).fill(2),
+    3,
+    // The second ServiceEntry's kind is warm: it is checked at once; then the file is done.
+    4,
+    4,
+  ];
+  assert.deepEqual(checkedAtPauses, expected);
+  const after = new Checker(index, loadSchemaStore(), DEFAULT_SETTINGS, undefined, { once: true });
+  assert.deepEqual(checker.findings('file:///ws/a.yaml'), after.findings('file:///ws/a.yaml'));
 });

@@ -8,6 +8,7 @@
  */
 import type { IndexChange, WorkspaceIndex } from '../index/workspace-index';
 import type { Checker } from './checker';
+import type { WarmUp } from './warm-up';
 
 export class CheckAhead {
   /** Files indexed so far, in order; documents are checked from `file` on. */
@@ -19,6 +20,8 @@ export class CheckAhead {
     private readonly index: WorkspaceIndex,
     /** The checker to fill: one that tracks dependencies (not made with `once`). */
     private readonly checker: () => Checker,
+    /** Takes the first check of each kind apart into steps (see warm-up.ts), one per pause; the CLI does without. */
+    private readonly warmUp?: WarmUp,
   ) {}
 
   /** Notes a change the loader made to the index: what it affects is checked again later, a file it added is checked ahead. */
@@ -42,8 +45,13 @@ export class CheckAhead {
   async whileWaiting(waiting: () => boolean, pause: () => Promise<void>): Promise<void> {
     while (waiting() && this.file < this.files.length) {
       const resources = this.index.file(this.files[this.file])?.resources ?? [];
-      if (this.resource < resources.length) this.checker().prepare(resources[this.resource++]);
-      else {
+      if (this.resource < resources.length) {
+        const r = resources[this.resource];
+        if (!this.warmUp?.step(r)) {
+          this.checker().prepare(r);
+          this.resource++;
+        }
+      } else {
         this.file++;
         this.resource = 0;
       }

@@ -6,8 +6,11 @@
  */
 import { performance } from 'node:perf_hooks';
 
-/** How long background work runs before it lets messages through. */
-export const SLICE_MS = 4;
+/**
+ * How long background work runs before it lets messages through. A yield costs a few turns of the
+ * event loop (microseconds each), so short slices cost little; a request waits for the rest of one.
+ */
+export const SLICE_MS = 2;
 /** How many turns of the event loop background work waits at most for a message that arrived to be handled (a partial message may wait for more input). */
 const MAX_TURNS = 16;
 
@@ -31,22 +34,34 @@ export class MessageWatch {
   get waiting(): boolean {
     return this.lastArrived > this.lastHandled;
   }
+
+  /** Changes whenever a message is handled, so that a caller can tell whether one was handled since it last looked. */
+  get lastHandledAt(): number {
+    return this.lastHandled;
+  }
 }
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * Resolves once every message that arrived before the call has been handled.
+ * Resolves once every message that arrived before the call has been handled and its answer written.
  * The connection reads input when the event loop polls for it and hands a message on through
  * `setImmediate` callbacks (over stdio two: vscode-jsonrpc's read semaphore, then its message
  * queue); a single `setImmediate` queued by background work before the poll runs first, and the
  * message would wait for one more slice. So the work takes turns of the loop while `watch` says a
  * message waits, and at least two.
+ * A handled request's answer is written one turn later (over stdio vscode-jsonrpc's write semaphore
+ * takes a `setImmediate`): after a turn in which a message was handled, the work takes one more, or
+ * the answer would wait for the next slice.
  */
 export async function yieldToMessages(watch?: MessageWatch): Promise<void> {
-  await turn();
-  await turn();
-  for (let i = 2; i < MAX_TURNS && watch?.waiting; i++) await turn();
+  let handled = watch?.lastHandledAt;
+  for (let i = 0; i < MAX_TURNS; i++) {
+    await turn();
+    const now = watch?.lastHandledAt;
+    if (i >= 1 && !watch?.waiting && now === handled) break;
+    handled = now;
+  }
 }
 
 /** A clock for one piece of background work: `due()` says when its slice is used up. */

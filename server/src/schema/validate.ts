@@ -12,7 +12,7 @@ import type { FaultReport, Finding, Fix, Span } from '../model';
 import type { Resource } from '../parse/resource';
 import { nodeAtPath, spanAtPath, type YamlPath } from '../parse/yaml-path';
 import { MESH_CONFIG_SCHEMA, type JsonSchema, type SchemaStore } from './catalogue';
-import { celProblems } from './cel';
+import { celProblems, prepareRule, ruleExpressions } from './cel';
 import { problemsFromAjv, type MessageContext, type SchemaCode, type SchemaProblem } from './messages';
 import { closestMatch } from './suggest';
 import { isRecord } from '../data';
@@ -92,9 +92,18 @@ export function usePrecompiledValidators(validators: Readonly<Record<string, Pre
   loadFailureReported = false;
 }
 
-/** A short hash (FNV-1a) of a schema's JSON, to tell whether a precompiled validator was compiled from it. */
+const hashes = new WeakMap<object, string>();
+
+/** A short hash (FNV-1a) of a schema's JSON, to tell whether a precompiled validator was compiled from it; kept per schema object. */
 export function schemaHash(schema: JsonSchema): string {
-  const text = JSON.stringify(schema);
+  const known = hashes.get(schema);
+  if (known !== undefined) return known;
+  const hash = fnv1a(JSON.stringify(schema));
+  hashes.set(schema, hash);
+  return hash;
+}
+
+function fnv1a(text: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
@@ -138,6 +147,32 @@ function validatorFor(store: SchemaStore, file: string, schema: JsonSchema, onEr
   }
   validators.compiled.set(file, compiled);
   return compiled;
+}
+
+/**
+ * What the first validation of an Istio kind does besides validating, as separate steps: read its
+ * schema, hash it, load (or compile) its validator and run it once, and parse each of its CEL rules. Background work
+ * takes them one at a time, so that no single first check does them all at once; each step only
+ * fills caches, and validating afterwards gives the same findings. Empty for a kind the catalogue
+ * does not serve. A precompiled validator that fails to load is reported through `onError`, as on
+ * first use.
+ */
+export function warmUpSteps(store: SchemaStore, apiVersion: string, kind: string, onError?: (fault: FaultReport) => void, uri = ''): (() => void)[] {
+  const entry = store.entry(apiVersion, kind);
+  if (!entry) return [];
+  const schema = () => store.schemaFile(entry.file);
+  const steps: (() => void)[] = [
+    () => schema(),
+    () => schemaHash(schema()),
+    () => validatorFor(store, entry.file, schema(), onError, uri),
+    // V8 compiles a function on its first call, and a validator is one large function: it runs once on an empty value.
+    () => validatorFor(store, entry.file, schema(), onError, uri)?.({}),
+    // One step per rule, known once the schema is read: appended to the steps still to take.
+    () => {
+      for (const rule of ruleExpressions(schema())) steps.push(() => prepareRule(rule));
+    },
+  ];
+  return steps;
 }
 
 /**
