@@ -5,13 +5,15 @@
  * to what `parseFile` would give, whose trees start dropped and are parsed again when read (see
  * syntax-trees.ts). It owns that conversion, not the threads (see node/parse-pool.ts).
  */
-import type { Finding } from '../model';
+import type { Finding, Span } from '../model';
 import { parsedDocument, parseFile, parseFileParts, syntaxTreesOf, type ParsedDocument, type ParsedFile } from './parse';
 import { toResource, type Resource } from './resource';
 import { isKustomizationUri, kustomizationOf } from './kustomization';
+import { nameSpanIn, recordNameSpan } from './name-spans';
 
 export interface ParsedRecord {
-  documents: { start: number; end: number; value: unknown }[];
+  /** Each document; `name` is the span of `metadata.name` in a resource's document (null for none, see name-spans.ts). */
+  documents: { start: number; end: number; value: unknown; name?: Span | null }[];
   problems: Finding[];
   skipped?: ParsedFile['skipped'];
   owned: boolean;
@@ -36,12 +38,16 @@ export interface FileParser {
  */
 export function parsedRecord(uri: string, text: string): ParsedRecord | undefined {
   const { file, parts } = parseFileParts(uri, text);
+  const trees = file.syntax;
+  // Read while the trees are here: the check names resources in related locations, and the main thread would parse them again for it.
+  const named = (d: ParsedDocument) => (trees && d.resource && !d.resource.meshConfig ? { name: nameSpanIn(d) } : {});
+  const documents = file.documents.map((d) => ({ start: d.start, end: d.end, value: d.value, ...named(d) }));
   // The record carries no trees: kept here, they would only fill this thread's share of the budget (syntax-trees.ts).
-  file.syntax?.drop();
+  trees?.drop();
   if (file.resources.some((r) => r.meshConfig)) return undefined;
   if (text.includes('binary') && file.documents.some((d) => holdsBuffer(d.value))) return undefined;
   return {
-    documents: file.documents.map((d) => ({ start: d.start, end: d.end, value: d.value })),
+    documents,
     problems: file.problems,
     ...(file.skipped ? { skipped: file.skipped } : {}),
     owned: file.owned,
@@ -59,13 +65,14 @@ export function parsedFileOf(uri: string, text: string, record: ParsedRecord | u
   const resources: Resource[] = [];
   if (!record.trees) return { uri, text, documents, resources, problems, owned };
   const syntax = syntaxTreesOf(text, documents, record.parts);
-  record.documents.forEach(({ start, end, value }, index) => {
+  record.documents.forEach(({ start, end, value, name }, index) => {
     const document = parsedDocument(index, start, end, value, syntax);
     const resource = toResource(uri, document);
     if (resource) {
       document.resource = resource;
       resources.push(resource);
     }
+    if (name !== undefined) recordNameSpan(document, name);
     documents.push(document);
   });
   const kustomization = isKustomizationUri(uri) ? kustomizationOf(documents[0]?.value) : undefined;
