@@ -8,8 +8,11 @@ import type { Span } from '../model';
 import type { ParsedDocument } from './parse';
 import { spanAtPath } from './yaml-path';
 
-/** The recorded spans; null when the document has none (`spanAtPath` finds nothing). */
-const recorded = new WeakMap<ParsedDocument, Span | null>();
+/**
+ * A document with its recorded span; null when it has none (`spanAtPath` finds nothing). Kept on the
+ * document itself: a WeakMap of every document of the workspace costs more to fill and to collect.
+ */
+type NamedDocument = ParsedDocument & { nameSpan?: Span | null };
 
 /** The span of `metadata.name` in a syntax tree, as `nameSpanOf` answers it. */
 export function nameSpanIn(document: ParsedDocument): Span | null {
@@ -18,12 +21,12 @@ export function nameSpanIn(document: ParsedDocument): Span | null {
 
 /** Notes the span `nameSpanIn` gave for a document before its tree was dropped. */
 export function recordNameSpan(document: ParsedDocument, span: Span | null): void {
-  recorded.set(document, span);
+  (document as NamedDocument).nameSpan = span;
 }
 
 /** `spanAtPath(document.ast, ['metadata', 'name'])`, without parsing the document again when its span was recorded. */
 export function nameSpanOf(document: ParsedDocument): Span | undefined {
-  const known = recorded.get(document);
+  const known = (document as NamedDocument).nameSpan;
   if (known !== undefined) return known ?? undefined;
   return spanAtPath(document.ast, ['metadata', 'name']);
 }
