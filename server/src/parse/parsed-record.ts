@@ -58,7 +58,12 @@ export function parsedRecord(uri: string, text: string): ParsedRecord | undefine
 
 /** The file a record stands for, as `parseFile(uri, text)` gives it; without a record, `parseFile` itself. */
 export function parsedFileOf(uri: string, text: string, record: ParsedRecord | undefined): ParsedFile {
-  if (!record) return parseFile(uri, text);
+  if (!record) {
+    const file = parseFile(uri, text);
+    // The trees are here now, and may be dropped before the check names these resources (see name-spans.ts).
+    for (const d of file.documents) if (d.resource && file.syntax?.has(d.index)) recordNameSpan(d, nameSpanIn(d));
+    return file;
+  }
   const { problems, owned } = record;
   if (record.skipped) return { uri, text, documents: [], resources: [], problems, skipped: record.skipped, owned };
   const documents: ParsedDocument[] = [];
