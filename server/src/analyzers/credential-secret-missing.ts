@@ -12,6 +12,7 @@
 import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { spanAtPath } from '../parse/yaml-path';
+import { nameSpanOf } from '../parse/name-spans';
 import { inNamespace, namespaceOrigin } from '../index/namespace-origin';
 import { credentialReferences, secretsForCredential } from '../mesh/credentials';
 import { WORKLOAD_KINDS } from '../mesh/workloads';
@@ -41,7 +42,7 @@ export const credentialSecretMissing: Analyzer<State> = {
       const others = index.ofKind('Secret', '').filter((s) => s.name === name || s.name === `${name}-cacert`);
       const related: RelatedLocation[] = [];
       for (const s of others) {
-        const span = spanAtPath(s.document.ast, ['metadata', 'name']);
+        const span = nameSpanOf(s.document);
         if (span) related.push({ uri: s.uri, ...span, message: `Secret "${s.name}" in ${inNamespace(s, r.uri)}` });
       }
       const span = spanAtPath(r.document.ast, ref.path);

@@ -29,6 +29,7 @@ import { exportTo } from '../mesh/export-to';
 import { hostSubsetOf } from '../mesh/host-match';
 import { isRecord } from '../data';
 import { spanAtPath } from '../parse/yaml-path';
+import { nameSpanOf } from '../parse/name-spans';
 import { inNamespace, namespaceOrigin } from '../index/namespace-origin';
 import { editDistance } from '../schema/suggest';
 import { replaceScalar } from '../edits/yaml-edits';
@@ -155,7 +156,7 @@ export const drUnknownHost: Analyzer<State> = {
         (r) => `${r.kind} "${r.name}" in ${inNamespace(r, dr.uri)} defines it, but is exported only to ${describeExportTo(index, r)}.`,
       );
       for (const r of hidden) {
-        const at = spanAtPath(r.document.ast, ['metadata', 'name']);
+        const at = nameSpanOf(r.document);
         if (at) related.push({ uri: r.uri, ...at, message: `${r.kind} for this host, not exported to "${dr.namespace}"${namespaceOrigin(dr)}` });
       }
     } else {
@@ -163,7 +164,7 @@ export const drUnknownHost: Analyzer<State> = {
       if (best !== undefined) {
         state.replacement = best;
         const owner = serviceEntriesFor(index, best, dr.namespace)[0] ?? index.withHost('Service', best)[0];
-        const at = owner && spanAtPath(owner.document.ast, ['metadata', 'name']);
+        const at = owner && nameSpanOf(owner.document);
         if (owner && at) related.push({ uri: owner.uri, ...at, message: `${owner.kind} for "${best}"` });
       }
     }

@@ -20,6 +20,7 @@ import { istioNetworking, type Analyzer, type FixContext } from './analyzer';
 import type { Fix, RelatedLocation, TextEdit } from '../model';
 import { type Resource } from '../parse/resource';
 import { nodeAtPath, spanAtPath, type YamlPath } from '../parse/yaml-path';
+import { nameSpanOf } from '../parse/name-spans';
 import { isWildcard, resolveHost } from '../mesh/hosts';
 import { hostSubsetOf } from '../mesh/host-match';
 import { routeDestinations, ruleGateways } from '../mesh/routes';
@@ -74,8 +75,8 @@ function expectation(s: GatewayServer): Expectation | undefined {
 /** The host part of a server `hosts` entry, which is what the gateway matches SNI against. */
 const sniPattern = (entry: string) => entry.slice(entry.indexOf('/') + 1).toLowerCase();
 
-function nameRelated(r: Resource, message: string, path: YamlPath = ['metadata', 'name']): RelatedLocation[] {
-  const span = spanAtPath(r.document.ast, path);
+function nameRelated(r: Resource, message: string, path?: YamlPath): RelatedLocation[] {
+  const span = path ? spanAtPath(r.document.ast, path) : nameSpanOf(r.document);
   return span ? [{ uri: r.uri, ...span, message }] : [];
 }
 
@@ -157,13 +158,7 @@ export const egressMtlsMismatch: Analyzer<State> = {
       if (!anchor) continue;
       const related = [
         ...nameRelated(gateway, `Gateway "${ref}" server for port ${port}`, ['spec', 'servers', server.index, 'port']),
-        ...(dr
-          ? nameRelated(
-              dr,
-              client.tlsPath ? 'TLS settings in effect for this route' : 'DestinationRule for the egress gateway',
-              client.tlsPath ?? ['metadata', 'name'],
-            )
-          : []),
+        ...(dr ? nameRelated(dr, client.tlsPath ? 'TLS settings in effect for this route' : 'DestinationRule for the egress gateway', client.tlsPath) : []),
       ];
       yield { ...anchor, ...hit, related };
     }

@@ -14,6 +14,7 @@ import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
+import { nameSpanOf } from '../parse/name-spans';
 import { labelsMatch, podLabels, workloads, WORKLOAD_KINDS } from '../mesh/workloads';
 import { gatewaySelector } from '../mesh/gateways';
 import { isRecord, listOf } from './rules/rule-hits';
@@ -92,7 +93,7 @@ export const gatewayConflict: Analyzer<State> = {
         names.push(`${g.namespace}/${g.name}`);
         files.push(`${g.namespace}/${g.name} (in ${fileLabel(r.uri, g.uri)})`);
         listed.push(g);
-        const span = spanAtPath(g.document.ast, ['metadata', 'name']);
+        const span = nameSpanOf(g.document);
         if (span) related.push({ uri: g.uri, ...span, message: `Gateway ${qualifiedName(g, r.uri)} also serves these hosts on port ${port}` });
       }
       if (names.length === 0) continue;

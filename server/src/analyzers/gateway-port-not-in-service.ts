@@ -14,6 +14,7 @@ import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
+import { nameSpanOf } from '../parse/name-spans';
 import { labelsMatch, podLabels, workloadsMatching, WORKLOAD_KINDS } from '../mesh/workloads';
 import { isRecord, listOf } from './rules/rule-hits';
 
@@ -60,7 +61,7 @@ export const gatewayPortNotInService: Analyzer<State> = {
       return `${qualifiedName(svc, r.uri)} (${list.join(', ') || 'no ports'})`;
     });
     const related: RelatedLocation[] = services.flatMap((svc) => {
-      const span = spanAtPath(svc.document.ast, ['spec', 'ports'], 'key') ?? spanAtPath(svc.document.ast, ['metadata', 'name']);
+      const span = spanAtPath(svc.document.ast, ['spec', 'ports'], 'key') ?? nameSpanOf(svc.document);
       return span ? [{ uri: svc.uri, ...span, message: `Ports of Service ${qualifiedName(svc, r.uri)}, in front of the gateway pods` }] : [];
     });
     const shownSelector = Object.entries(selector)

@@ -16,6 +16,7 @@ import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { GATEWAY_API } from '../parse/resource';
 import { nodeAtPath, spanAtPath } from '../parse/yaml-path';
+import { nameSpanOf } from '../parse/name-spans';
 import { isGatewayWorkload, labelsMatch, podLabels, workloads, WORKLOAD_KINDS } from '../mesh/workloads';
 import { gatewaySelector } from '../mesh/gateways';
 import { replaceScalar } from '../edits/yaml-edits';
@@ -59,7 +60,7 @@ export const gatewaySelectorNoWorkload: Analyzer<State> = {
       const labels = podLabels(w);
       const shown = Object.keys(selector).filter((k) => k in labels);
       for (const k of shown.length > 0 ? shown : Object.keys(labels).slice(0, 2)) known.add(`${k}=${labels[k]}`);
-      const at = spanAtPath(w.document.ast, ['metadata', 'name']);
+      const at = nameSpanOf(w.document);
       if (at && related.length < 5)
         related.push({ uri: w.uri, ...at, message: `Gateway workload ${w.kind} "${w.namespace}/${w.name}"${namespaceOrigin(w, gw.uri)}` });
     }

@@ -6,7 +6,7 @@
  * validation alone does not see it. Rename the resource, and every reference to it.
  */
 import type { Analyzer } from './analyzer';
-import { spanAtPath } from '../parse/yaml-path';
+import { nameSpanOf } from '../parse/name-spans';
 
 interface State {
   name: string;
@@ -37,7 +37,7 @@ export const metadataNameInvalid: Analyzer<State> = {
     if (typeof raw !== 'string' || raw === '') return;
     const problem = subdomainProblem(raw);
     if (!problem) return;
-    const span = spanAtPath(r.document.ast, ['metadata', 'name']);
+    const span = nameSpanOf(r.document);
     if (span) yield { ...span, state: { name: raw, problem } };
   },
   message: (s) =>

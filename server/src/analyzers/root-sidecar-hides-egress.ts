@@ -14,6 +14,7 @@
 import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { spanAtPath } from '../parse/yaml-path';
+import { nameSpanOf } from '../parse/name-spans';
 import { rootNamespace } from '../mesh/root-namespace';
 import { namespaceSidecar, outboundPolicy, scopeOf } from '../mesh/sidecar-scope';
 import { hiddenRoutedHosts } from './rules/hidden-routes';
@@ -45,12 +46,12 @@ export const rootSidecarHidesEgress: Analyzer<State> = {
     if (!scope.listeners) return;
     const registryOnly = outboundPolicy(index, settings, ns).mode === 'REGISTRY_ONLY';
     for (const { host, se, declared, at, port } of hiddenRoutedHosts(index, settings, scope, vs)) {
-      const span = spanAtPath(vs.document.ast, at) ?? spanAtPath(vs.document.ast, ['metadata', 'name']);
+      const span = spanAtPath(vs.document.ast, at) ?? nameSpanOf(vs.document);
       if (!span) continue;
       const related: RelatedLocation[] = [];
       const sidecarSpan = spanAtPath(sidecar.document.ast, ['spec', 'egress', 0, 'hosts'], 'key');
       if (sidecarSpan) related.push({ uri: sidecar.uri, ...sidecarSpan, message: `Egress hosts of the root namespace's Sidecar "${sidecar.name}"` });
-      const seSpan = spanAtPath(se.document.ast, ['metadata', 'name']);
+      const seSpan = nameSpanOf(se.document);
       if (seSpan) related.push({ uri: se.uri, ...seSpan, message: `ServiceEntry for ${host}` });
       yield {
         ...span,

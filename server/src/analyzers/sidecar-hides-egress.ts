@@ -23,6 +23,7 @@ import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation, Severity } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { nodeAtPath, spanAtPath } from '../parse/yaml-path';
+import { nameSpanOf } from '../parse/name-spans';
 import { hostsOf } from '../mesh/hosts';
 import { isVisibleIn } from '../mesh/export-defaults';
 import { importedAsDestination, importsService, meshOutboundPolicy, scopeOf, sidecarOutboundMode } from '../mesh/sidecar-scope';
@@ -49,7 +50,7 @@ interface Need {
   severity: Severity;
 }
 
-const nameSpan = (r: Resource) => spanAtPath(r.document.ast, ['metadata', 'name']);
+const nameSpan = (r: Resource) => nameSpanOf(r.document);
 
 export const sidecarHidesEgress: Analyzer<State> = {
   code: 'sidecar-hides-egress',

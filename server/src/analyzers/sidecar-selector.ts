@@ -18,6 +18,7 @@ import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
+import { nameSpanOf } from '../parse/name-spans';
 import { labelsMatch, podLabels, workloadsIn, WORKLOAD_KINDS } from '../mesh/workloads';
 import { isRecord } from './rules/rule-hits';
 
@@ -48,7 +49,7 @@ function podAnnotations(w: Resource): Record<string, string> {
   return isRecord(t) && isRecord(t.metadata) && isRecord(t.metadata.annotations) ? (t.metadata.annotations as Record<string, string>) : {};
 }
 
-const nameSpan = (r: Resource) => spanAtPath(r.document.ast, ['metadata', 'name']);
+const nameSpan = (r: Resource) => nameSpanOf(r.document);
 
 function relatedSidecars(sidecars: Resource[], message: string): RelatedLocation[] {
   return sidecars.flatMap((s) => {

@@ -13,6 +13,7 @@ import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { type Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
+import { nameSpanOf } from '../parse/name-spans';
 import { resolveHost } from '../mesh/hosts';
 import { MESH_GATEWAY, resolveGatewayRefs } from '../mesh/gateways';
 import { gatewayServers, serverHostAdmits } from '../mesh/gateway-servers';
@@ -26,7 +27,7 @@ interface State {
 }
 
 function nameRelated(r: Resource, message: string): RelatedLocation[] {
-  const span = spanAtPath(r.document.ast, ['metadata', 'name']);
+  const span = nameSpanOf(r.document);
   return span ? [{ uri: r.uri, ...span, message }] : [];
 }
 

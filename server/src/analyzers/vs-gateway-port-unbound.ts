@@ -13,6 +13,7 @@ import { istioNetworking, type Analyzer, type Hit } from './analyzer';
 import type { RelatedLocation } from '../model';
 import { type Resource } from '../parse/resource';
 import { spanAtPath, type YamlPath } from '../parse/yaml-path';
+import { nameSpanOf } from '../parse/name-spans';
 import { routeDestinations, ruleGateways } from '../mesh/routes';
 import { egressGatewaysOf, isEgressGatewayHost, MESH_GATEWAY } from '../mesh/gateways';
 import { gatewayServers } from '../mesh/gateway-servers';
@@ -31,7 +32,7 @@ interface State {
 }
 
 function nameRelated(r: Resource, message: string): RelatedLocation[] {
-  const span = spanAtPath(r.document.ast, ['metadata', 'name']);
+  const span = nameSpanOf(r.document);
   return span ? [{ uri: r.uri, ...span, message }] : [];
 }
 

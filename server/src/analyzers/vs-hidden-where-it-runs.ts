@@ -24,6 +24,7 @@ import { ISTIO_NETWORKING, type Resource } from '../parse/resource';
 import type { IndexReader } from '../index/workspace-index';
 import type { Settings } from '../settings';
 import { spanAtPath } from '../parse/yaml-path';
+import { nameSpanOf } from '../parse/name-spans';
 import { routeDestinations, ruleGateways, type RouteDestination } from '../mesh/routes';
 import { boundGateways, MESH_GATEWAY } from '../mesh/gateways';
 import { registryLookup } from '../mesh/registry';
@@ -62,7 +63,7 @@ const quoted = (xs: readonly string[]) => xs.map((x) => `"${x}"`).join(', ');
 const describe = (index: IndexReader, r: Resource) => `${r.kind} "${r.name}" in namespace "${r.namespace}" (exportTo ${describeExportTo(index, r)})`;
 
 function nameRelated(r: Resource, message: string): RelatedLocation | undefined {
-  const span = spanAtPath(r.document.ast, ['metadata', 'name']);
+  const span = nameSpanOf(r.document);
   return span && { uri: r.uri, ...span, message };
 }
 

@@ -16,6 +16,7 @@ import { istioNetworking, type Analyzer, type Hit } from './analyzer';
 import type { RelatedLocation } from '../model';
 import type { Resource } from '../parse/resource';
 import { spanAtPath, type YamlPath } from '../parse/yaml-path';
+import { nameSpanOf } from '../parse/name-spans';
 import { resolveHost } from '../mesh/hosts';
 import { hostSubsetOf } from '../mesh/host-match';
 import { ruleGateways } from '../mesh/routes';
@@ -88,7 +89,7 @@ function targetsOf(vs: Resource, i: number, rule: Record<string, any>): Target[]
 }
 
 const nameRelated = (r: Resource, message: string): RelatedLocation[] => {
-  const span = spanAtPath(r.document.ast, ['metadata', 'name']);
+  const span = nameSpanOf(r.document);
   return span ? [{ uri: r.uri, ...span, message }] : [];
 };
 

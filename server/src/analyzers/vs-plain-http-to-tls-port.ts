@@ -16,6 +16,7 @@ import { istioNetworking, type Analyzer } from './analyzer';
 import type { RelatedLocation } from '../model';
 import type { Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
+import { nameSpanOf } from '../parse/name-spans';
 import { ruleGateways, routeDestinations, type RouteDestination } from '../mesh/routes';
 import { isEgressGatewayHost, resolveGatewayRefs } from '../mesh/gateways';
 import { gatewayServers, isPassthroughServer, TLS_PROTOCOLS } from '../mesh/gateway-servers';
@@ -111,7 +112,7 @@ export const vsPlainHttpToTlsPort: Analyzer<State> = {
         const at = spanAtPath(declared.se.document.ast, ['spec', 'ports', declared.portIndex, 'protocol']);
         if (at) related.push({ uri: declared.se.uri, ...at, message: `Port ${port} of ${d.host} declared ${declared.protocol} here: the server expects TLS` });
         const rule = tls.rule;
-        const ruleAt = rule && spanAtPath(rule.document.ast, tls.tlsPath ?? ['metadata', 'name']);
+        const ruleAt = rule && (tls.tlsPath ? spanAtPath(rule.document.ast, tls.tlsPath) : nameSpanOf(rule.document));
         if (rule && ruleAt) related.push({ uri: rule.uri, ...ruleAt, message: `DestinationRule in effect for ${d.host} in namespace ${proxy.namespace}` });
         yield {
           ...span,

@@ -22,6 +22,7 @@ import type { Settings } from '../settings';
 import type { IndexReader } from '../index/workspace-index';
 import type { Resource } from '../parse/resource';
 import { nodeAtPath, spanAtPath, type YamlPath } from '../parse/yaml-path';
+import { nameSpanOf } from '../parse/name-spans';
 import { resolveHost } from '../mesh/hosts';
 import { hostSubsetOf } from '../mesh/host-match';
 import { boundGateways, isEgressGatewayHost, MESH_GATEWAY, resolveGatewayRefs } from '../mesh/gateways';
@@ -51,7 +52,7 @@ interface State {
 }
 
 function nameRelated(r: Resource, message: string): RelatedLocation[] {
-  const span = spanAtPath(r.document.ast, ['metadata', 'name']);
+  const span = nameSpanOf(r.document);
   return span ? [{ uri: r.uri, ...span, message }] : [];
 }
 

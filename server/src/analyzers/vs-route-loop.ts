@@ -18,6 +18,7 @@ import type { RelatedLocation } from '../model';
 import { gatewayBehindHost, gatewaySelects, boundGateways, isEgressGatewayHost, MESH_GATEWAY, resolveGatewayRefs } from '../mesh/gateways';
 import type { Resource } from '../parse/resource';
 import { spanAtPath } from '../parse/yaml-path';
+import { nameSpanOf } from '../parse/name-spans';
 import { resolveHost } from '../mesh/hosts';
 import { hostSubsetOf } from '../mesh/host-match';
 import { routeDestinations, ruleGateways, type RouteDestination } from '../mesh/routes';
@@ -35,7 +36,7 @@ interface State {
 }
 
 function nameRelated(r: Resource, message: string): RelatedLocation[] {
-  const span = spanAtPath(r.document.ast, ['metadata', 'name']);
+  const span = nameSpanOf(r.document);
   return span ? [{ uri: r.uri, ...span, message }] : [];
 }
 

@@ -20,6 +20,7 @@ import { ISTIO_NETWORKING, GATEWAY_API, type Resource } from '../parse/resource'
 import type { IndexReader } from '../index/workspace-index';
 import { parseGatewayRef, findGateway, gatewayReferences, type GatewayRef } from '../mesh/gateways';
 import { spanAtPath } from '../parse/yaml-path';
+import { nameSpanOf } from '../parse/name-spans';
 import { closestMatch } from '../schema/suggest';
 import { replaceScalar } from '../edits/yaml-edits';
 import { inNamespace, namespaceOrigin } from '../index/namespace-origin';
@@ -44,7 +45,7 @@ interface State {
 }
 
 function nameLocation(r: Resource, message: string): RelatedLocation | undefined {
-  const span = spanAtPath(r.document.ast, ['metadata', 'name']);
+  const span = nameSpanOf(r.document);
   return span && { uri: r.uri, ...span, message };
 }
 

@@ -35,6 +35,7 @@ import { clusterLocalNamespace, describesNamespaceServices, registryLookup } fro
 import { outboundPolicy, type EffectivePolicy } from '../mesh/sidecar-scope';
 import { describeExportTo, isVisibleIn } from '../mesh/export-defaults';
 import { spanAtPath } from '../parse/yaml-path';
+import { nameSpanOf } from '../parse/name-spans';
 import { inNamespace, namespaceOrigin } from '../index/namespace-origin';
 import { appendEntryFix, planEntry, type PlannedEntry } from './rules/planned-entry';
 import { isValidPort, wildcardDomainProblem } from '../validation/istio-names';
@@ -148,7 +149,7 @@ export const vsUnknownHost: Analyzer<State> = {
       const related = [
         policyLocation(policy),
         ...hidden.map((r) => {
-          const at = spanAtPath(r.document.ast, ['metadata', 'name']);
+          const at = nameSpanOf(r.document);
           return at && { uri: r.uri, ...at, message: `${r.kind} for this host, not exported to "${vs.namespace}"${namespaceOrigin(vs)}` };
         }),
       ].filter((x): x is RelatedLocation => !!x);

@@ -33,6 +33,7 @@ import {
 } from '../mesh/destination-rules';
 import { ruleProxies, type RuleProxy } from '../mesh/rule-proxies';
 import { spanAtPath } from '../parse/yaml-path';
+import { nameSpanOf } from '../parse/name-spans';
 import { namespaceOrigin, namespaceOriginsNote } from '../index/namespace-origin';
 import { closestMatch } from '../schema/suggest';
 import { appendDocument, appendSequenceItem, insertMapEntry, replaceScalar, toYaml } from '../edits/yaml-edits';
@@ -142,7 +143,7 @@ export const vsUnknownSubset: Analyzer<State> = {
       }
       const related: RelatedLocation[] = [];
       for (const r of rules.slice(0, LISTED)) {
-        const at = spanAtPath(r.document.ast, ['metadata', 'name']);
+        const at = nameSpanOf(r.document);
         if (at) related.push({ uri: r.uri, ...at, message: `DestinationRule for this host (subsets: ${subsetNames(r).join(', ') || 'none'})` });
       }
       yield related.length > 0 ? { ...span, state, related } : { ...span, state };

@@ -27,6 +27,7 @@ import { isAssumedHost, serviceEntriesFor, servicesFor } from '../mesh/registry'
 import { hostsOf, isWildcard } from '../mesh/hosts';
 import { hostSubsetOf } from '../mesh/host-match';
 import { spanAtPath } from '../parse/yaml-path';
+import { nameSpanOf } from '../parse/name-spans';
 import { inNamespace, namespaceOrigin } from '../index/namespace-origin';
 import { appendEntryFix, planEntry, type PlannedEntry } from './rules/planned-entry';
 import { isValidPort } from '../validation/istio-names';
@@ -100,7 +101,7 @@ export const vsWildcardOnlyHost: Analyzer<State> = {
       }
       const related = wildcards
         .map((se) => {
-          const at = spanAtPath(se.document.ast, ['metadata', 'name']);
+          const at = nameSpanOf(se.document);
           return at && { uri: se.uri, ...at, message: `Wildcard ServiceEntry covering ${host}: its cluster is not this route's` };
         })
         .filter((x): x is RelatedLocation => !!x);

@@ -7,7 +7,7 @@
  */
 import type { Resource } from '../parse/resource';
 import type { RelatedLocation } from '../model';
-import { spanAtPath } from '../parse/yaml-path';
+import { nameSpanOf } from '../parse/name-spans';
 
 /** The identity the API server keys an object by; the API version is not part of it. */
 export function identityOf(r: Pick<Resource, 'group' | 'kind' | 'namespace' | 'name'>): string {
@@ -129,7 +129,7 @@ export function otherVersionsNote(r: Resource, sameIdentity: readonly Resource[]
 export function otherVersionsRelated(r: Resource, sameIdentity: readonly Resource[]): RelatedLocation[] {
   const out: RelatedLocation[] = [];
   for (const o of otherVersions(r, sameIdentity)) {
-    const span = spanAtPath(o.document.ast, ['metadata', 'name']);
+    const span = nameSpanOf(o.document);
     if (span)
       out.push({
         uri: o.uri,

@@ -429,13 +429,18 @@ export class WorkspaceIndex implements IndexReader {
    * identity, else the nearest by path, see versions.ts), and only its mesh and the shared files.
    */
   tracked(deps: Set<string>, viewer?: Resource): IndexReader {
+    // Whether the viewer is the indexed version of its identity, asked once (see `sameForAll`).
+    let viewerIndexed: boolean | undefined;
+    const isViewerIndexed = () =>
+      (viewerIndexed ??= !viewer || this.byName.get(nameKey(viewer.group, viewer.kind, viewer.namespace, viewer.name))?.get(slotOf(viewer)) === viewer);
     let view = (rs: Resource[]) => rs;
     if (viewer) {
       const mesh = this.meshOfUri(viewer.uri);
       const meshOf = this.meshOf;
       view =
         mesh === undefined || !meshOf
-          ? (rs) => oneVersionEach(rs, viewer)
+          ? // No identity defined twice: each object's one version is the one seen, and the viewer's own is the viewer itself.
+            (rs) => (this.duplicated === 0 && isViewerIndexed() ? rs : oneVersionEach(rs, viewer))
           : (rs) =>
               oneVersionEach(
                 rs.filter((r) => meshesMeet(mesh, meshOf(r.uri))),
@@ -448,13 +453,13 @@ export class WorkspaceIndex implements IndexReader {
       deps.add(shared);
       return shared;
     };
+    /** The shared answers whose keys this reader has recorded, while the index is unchanged. */
+    let recorded: { answers: object; keys: Set<string> } | undefined;
     // Every reader sees the same workspace when no object is defined twice and there is one mesh: a
     // viewer then sees each object's only version, provided the viewer is the indexed resource itself.
-    let viewerIndexed: boolean | undefined;
     const sameForAll = () => {
       if (this.meshOf || this.duplicated > 0) return false;
-      viewerIndexed ??= !viewer || this.byName.get(nameKey(viewer.group, viewer.kind, viewer.namespace, viewer.name))?.get(slotOf(viewer)) === viewer;
-      return viewerIndexed;
+      return isViewerIndexed();
     };
     const reader: IndexReader = {
       ofKind: (kind, group) => (read(kindKey(kind)), view(this.ofKind(kind, group))),
@@ -476,13 +481,19 @@ export class WorkspaceIndex implements IndexReader {
       shared: <T>(key: string, compute: (reader: IndexReader) => T): T => {
         if (!sameForAll()) return compute(reader);
         if (this.sharedAnswers.revision !== this.revision) this.sharedAnswers = { revision: this.revision, byKey: new Map() };
-        let answer = this.sharedAnswers.byKey.get(key);
+        const answers = this.sharedAnswers;
+        let answer = answers.byKey.get(key);
         if (!answer) {
           const keys = new Set<string>();
           answer = { value: compute(this.tracked(keys, viewer)), deps: [...keys] };
-          this.sharedAnswers.byKey.set(key, answer);
+          answers.byKey.set(key, answer);
         }
-        for (const k of answer.deps) deps.add(k);
+        // A reader asks for the same answer again and again (the mesh's default exportTo, once per resource it looks at): its keys are recorded once.
+        if (recorded?.answers !== answers) recorded = { answers, keys: new Set() };
+        if (!recorded.keys.has(key)) {
+          recorded.keys.add(key);
+          for (const k of answer.deps) deps.add(k);
+        }
         return answer.value as T;
       },
     };

@@ -3,10 +3,12 @@
  * composing them gives: data (key order, number or string, `-0` and NaN included), ranges and problems.
  */
 import assert from 'node:assert/strict';
-import { parseAllDocuments, Parser } from 'yaml';
+import { isScalar, parseAllDocuments, Parser } from 'yaml';
 import { plainDocuments } from './plain-documents';
 import { parseFileParts } from './parse';
 import { markDuplicateKeys, PARSE_OPTIONS, TO_JS_OPTIONS } from './syntax';
+import { spanAtPath } from './yaml-path';
+import { nameSpanOf } from './name-spans';
 
 /** Plain data with its key order and types spelled out, so that equal shapes mean identical data (`-0`, NaN and order included). */
 function shape(value: unknown): unknown {
@@ -23,7 +25,13 @@ function composed(text: string): { start: number; end: number; value: unknown }[
   if (!Array.isArray(docs)) return [];
   for (const doc of docs) markDuplicateKeys(doc);
   if (docs.some((d) => d.errors.length > 0 || d.warnings.length > 0)) return undefined;
-  return docs.map((d) => ({ start: d.range[0], end: d.range[2], value: shape(d.toJS(TO_JS_OPTIONS)) }));
+  return docs.map((d) => {
+    const name = spanAtPath(d, ['metadata', 'name']);
+    // The plain reading says where a name is only when it is a scalar the document writes (see plain-documents.ts).
+    const node = d.getIn(['metadata', 'name'], true);
+    const written = isScalar(node) && node.range !== undefined && node.range !== null && node.range[1] > node.range[0];
+    return { start: d.range[0], end: d.range[2], value: shape(d.toJS(TO_JS_OPTIONS)), ...(written && name ? { name } : {}) };
+  });
 }
 
 /**
@@ -53,6 +61,12 @@ export function checkBothWays(uri: string, text: string): boolean {
   assert.deepEqual(
     file.documents.map((d) => [d.index, d.start, d.end, shape(d.value), d.resource?.name]),
     full.file.documents.map((d) => [d.index, d.start, d.end, shape(d.value), d.resource?.name]),
+    uri,
+  );
+  // Where the check names each resource: as the composed tree says, whether recorded while parsing or read from a tree.
+  assert.deepEqual(
+    file.resources.map((r) => nameSpanOf(r.document)),
+    full.file.resources.map((r) => spanAtPath(r.document.ast, ['metadata', 'name'])),
     uri,
   );
   assert.deepEqual(

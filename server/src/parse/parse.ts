@@ -13,6 +13,8 @@ import { kubectlItems } from './kubectl-yaml';
 import { isKustomizationUri, kustomizationOf, type Kustomization } from './kustomization';
 import { SyntaxTrees } from './syntax-trees';
 import { plainDocuments } from './plain-documents';
+import { recordNameSpan } from './name-spans';
+import { spanAtPath } from './yaml-path';
 
 export interface ParsedDocument {
   index: number;
@@ -224,6 +226,8 @@ export function parseFileParts(uri: string, text: string, { trees = true } = {})
       }
       document.resource = resource;
       resources.push(resource);
+      // Without kept trees, where the check names this resource is noted now (see name-spans.ts).
+      if (!trees && !resource.meshConfig) recordNameSpan(document, spanAtPath(ast, ['metadata', 'name']) ?? null);
     }
     documents.push(document);
   });
@@ -242,13 +246,14 @@ function plainFile(uri: string, text: string, tokens: readonly CST.Token[], part
   const documents: ParsedDocument[] = [];
   const resources: Resource[] = [];
   const syntax = syntaxTreesOf(text, documents, parts);
-  for (const [index, { start, end, value }] of plain.entries()) {
+  for (const [index, { start, end, value, name }] of plain.entries()) {
     const document = parsedDocument(index, start, end, value, syntax);
     const resource = toResource(uri, document);
     if (resource) {
       if (resource.kind === 'IstioOperator' || resource.kind === 'ConfigMap') return undefined;
       document.resource = resource;
       resources.push(resource);
+      if (name) recordNameSpan(document, name);
     }
     documents.push(document);
   }

@@ -5,13 +5,15 @@
  * to what `parseFile` would give, whose trees start dropped and are parsed again when read (see
  * syntax-trees.ts). It owns that conversion, not the threads (see node/parse-pool.ts).
  */
-import type { Finding } from '../model';
+import type { Finding, Span } from '../model';
 import { parsedDocument, parseFile, parseFileParts, syntaxTreesOf, type ParsedDocument, type ParsedFile } from './parse';
 import { toResource, type Resource } from './resource';
 import { isKustomizationUri, kustomizationOf } from './kustomization';
+import { nameSpanIn, recordedNameSpan, recordNameSpan } from './name-spans';
 
 export interface ParsedRecord {
-  documents: { start: number; end: number; value: unknown }[];
+  /** Each document; `name` is the span of `metadata.name` in a resource's document (null for none, see name-spans.ts). */
+  documents: { start: number; end: number; value: unknown; name?: Span | null }[];
   problems: Finding[];
   skipped?: ParsedFile['skipped'];
   owned: boolean;
@@ -36,11 +38,18 @@ export interface FileParser {
  */
 export function parsedRecord(uri: string, text: string): ParsedRecord | undefined {
   // The record carries no trees: kept here, they would only fill this thread's share of the budget (syntax-trees.ts).
+  // Each resource's name span is recorded while parsing (see name-spans.ts): the check names resources in
+  // related locations, and the main thread would parse their documents again for it.
   const { file, parts } = parseFileParts(uri, text, { trees: false });
+  const named = (d: ParsedDocument) => {
+    const name = recordedNameSpan(d);
+    return name === undefined ? {} : { name };
+  };
+  const documents = file.documents.map((d) => ({ start: d.start, end: d.end, value: d.value, ...named(d) }));
   if (file.resources.some((r) => r.meshConfig)) return undefined;
   if (text.includes('binary') && file.documents.some((d) => holdsBuffer(d.value))) return undefined;
   return {
-    documents: file.documents.map((d) => ({ start: d.start, end: d.end, value: d.value })),
+    documents,
     problems: file.problems,
     ...(file.skipped ? { skipped: file.skipped } : {}),
     owned: file.owned,
@@ -51,20 +60,26 @@ export function parsedRecord(uri: string, text: string): ParsedRecord | undefine
 
 /** The file a record stands for, as `parseFile(uri, text)` gives it; without a record, `parseFile` itself. */
 export function parsedFileOf(uri: string, text: string, record: ParsedRecord | undefined): ParsedFile {
-  if (!record) return parseFile(uri, text);
+  if (!record) {
+    const file = parseFile(uri, text);
+    // The trees are here now, and may be dropped before the check names these resources (see name-spans.ts).
+    for (const d of file.documents) if (d.resource && file.syntax?.has(d.index)) recordNameSpan(d, nameSpanIn(d));
+    return file;
+  }
   const { problems, owned } = record;
   if (record.skipped) return { uri, text, documents: [], resources: [], problems, skipped: record.skipped, owned };
   const documents: ParsedDocument[] = [];
   const resources: Resource[] = [];
   if (!record.trees) return { uri, text, documents, resources, problems, owned };
   const syntax = syntaxTreesOf(text, documents, record.parts);
-  record.documents.forEach(({ start, end, value }, index) => {
+  record.documents.forEach(({ start, end, value, name }, index) => {
     const document = parsedDocument(index, start, end, value, syntax);
     const resource = toResource(uri, document);
     if (resource) {
       document.resource = resource;
       resources.push(resource);
     }
+    if (name !== undefined) recordNameSpan(document, name);
     documents.push(document);
   });
   const kustomization = isKustomizationUri(uri) ? kustomizationOf(documents[0]?.value) : undefined;

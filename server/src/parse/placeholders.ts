@@ -14,6 +14,8 @@ const UPPER_SNAKE_LABEL = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
 
 /** Whether a name or host holds a placeholder. */
 export function isPlaceholder(value: string): boolean {
+  // Both forms need a `$` or an underscore: most names and hosts have neither.
+  if (!value.includes('$') && !value.includes('_')) return false;
   return SHELL_OR_KUSTOMIZE_VAR.test(value) || value.split(/[./]/).some((label) => UPPER_SNAKE_LABEL.test(label));
 }
 
@@ -30,30 +32,43 @@ export function placeholderOf(r: Resource): Placeholder | undefined {
 }
 
 function firstPlaceholder(r: Resource): Placeholder | undefined {
-  const candidates: [unknown, YamlPath][] = [];
-  const metadata = isRecord(r.value.metadata) ? r.value.metadata : {};
-  candidates.push([metadata.name, ['metadata', 'name']], [metadata.namespace, ['metadata', 'namespace']]);
-  const spec = r.spec;
+  // Paths are built only for the placeholder found: the checker asks for every resource, and few are templates.
+  const is = (v: unknown): v is string => typeof v === 'string' && isPlaceholder(v);
   const list = (v: unknown) => (Array.isArray(v) ? v : []);
-  list(spec.hosts).forEach((h, i) => candidates.push([h, ['spec', 'hosts', i]]));
-  candidates.push([spec.host, ['spec', 'host']]);
-  list(spec.gateways).forEach((g, i) => candidates.push([g, ['spec', 'gateways', i]]));
-  list(spec.addresses).forEach((a, i) => candidates.push([a, ['spec', 'addresses', i]]));
-  list(spec.endpoints).forEach((e, i) => {
-    if (isRecord(e)) candidates.push([e.address, ['spec', 'endpoints', i, 'address']]);
-  });
-  candidates.push([spec.address, ['spec', 'address']]);
-  list(spec.servers).forEach((s, i) => {
-    if (isRecord(s)) list(s.hosts).forEach((h, j) => candidates.push([h, ['spec', 'servers', i, 'hosts', j]]));
-  });
-  for (const section of ['http', 'tls', 'tcp']) {
-    list(spec[section]).forEach((rule, i) => {
-      if (!isRecord(rule)) return;
-      list(rule.route).forEach((route, j) => {
-        if (isRecord(route) && isRecord(route.destination)) candidates.push([route.destination.host, ['spec', section, i, 'route', j, 'destination', 'host']]);
-      });
-    });
+  const metadata = isRecord(r.value.metadata) ? r.value.metadata : {};
+  if (is(metadata.name)) return { value: metadata.name, path: ['metadata', 'name'] };
+  if (is(metadata.namespace)) return { value: metadata.namespace, path: ['metadata', 'namespace'] };
+  const spec = r.spec;
+  const hosts = list(spec.hosts);
+  for (let i = 0; i < hosts.length; i++) if (is(hosts[i])) return { value: hosts[i], path: ['spec', 'hosts', i] };
+  if (is(spec.host)) return { value: spec.host, path: ['spec', 'host'] };
+  const gateways = list(spec.gateways);
+  for (let i = 0; i < gateways.length; i++) if (is(gateways[i])) return { value: gateways[i], path: ['spec', 'gateways', i] };
+  const addresses = list(spec.addresses);
+  for (let i = 0; i < addresses.length; i++) if (is(addresses[i])) return { value: addresses[i], path: ['spec', 'addresses', i] };
+  const endpoints = list(spec.endpoints);
+  for (let i = 0; i < endpoints.length; i++) {
+    const e = endpoints[i];
+    if (isRecord(e) && is(e.address)) return { value: e.address, path: ['spec', 'endpoints', i, 'address'] };
   }
-  for (const [value, path] of candidates) if (typeof value === 'string' && isPlaceholder(value)) return { value, path };
+  if (is(spec.address)) return { value: spec.address, path: ['spec', 'address'] };
+  const servers = list(spec.servers);
+  for (let i = 0; i < servers.length; i++) {
+    const s = servers[i];
+    const serverHosts = isRecord(s) ? list(s.hosts) : [];
+    for (let j = 0; j < serverHosts.length; j++) if (is(serverHosts[j])) return { value: serverHosts[j], path: ['spec', 'servers', i, 'hosts', j] };
+  }
+  for (const section of ['http', 'tls', 'tcp']) {
+    const rules = list(spec[section]);
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i];
+      const routes = isRecord(rule) ? list(rule.route) : [];
+      for (let j = 0; j < routes.length; j++) {
+        const route = routes[j];
+        if (isRecord(route) && isRecord(route.destination) && is(route.destination.host))
+          return { value: route.destination.host, path: ['spec', section, i, 'route', j, 'destination', 'host'] };
+      }
+    }
+  }
   return undefined;
 }

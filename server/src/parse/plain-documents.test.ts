@@ -86,6 +86,28 @@ test('plain reading gives what the library composes: tricky scalars, block scala
   }
 });
 
+test('plain reading says where a resource is named as its tree does, and leaves names it cannot place to the tree', () => {
+  const head = 'apiVersion: v1\nkind: Service\n';
+  const names: Record<string, string> = {
+    'plain.yaml': 'metadata:\n  name: web # the name\n  namespace: a\n',
+    'quoted.yaml': 'metadata:\n  namespace: a\n  "name": \'web app\'\n',
+    'block.yaml': 'metadata:\n  name: |\n    web\n',
+    'number.yaml': 'metadata:\n  name: 123\n',
+    'null.yaml': 'metadata:\n  name: ~\n',
+    'empty.yaml': 'metadata:\n  name:\n  namespace: a\n',
+    'sequence.yaml': 'metadata:\n  name:\n    - a\n',
+    'no-name.yaml': 'metadata:\n  namespace: a\n',
+    'scalar-metadata.yaml': 'metadata: web\n',
+    'no-metadata.yaml': 'spec:\n  type: ClusterIP\n',
+    'crlf.yaml': 'metadata:\r\n  name: web\r\n---\r\n' + head.replace(/\n/g, '\r\n') + 'metadata:\r\n  name: db\r\n',
+  };
+  for (const [name, rest] of Object.entries(names)) assert.ok(checkBothWays(`file:///n/${name}`, head + rest), `${name} is read plainly`);
+  const spanOf = (text: string) => plainDocuments(Array.from(new Parser().parse(text)))?.[0]?.name;
+  const text = head + names['plain.yaml'];
+  assert.deepEqual(spanOf(text), { start: text.indexOf('web'), end: text.indexOf('web') + 3 });
+  for (const name of ['empty.yaml', 'sequence.yaml', 'no-name.yaml', 'no-metadata.yaml']) assert.equal(spanOf(head + names[name]), undefined, name);
+});
+
 test('plain reading gives what the library composes for the parse cases and the examples', () => {
   for (const [name, text] of Object.entries(PARSE_CASES)) checkBothWays(`file:///ws/${name}`, text);
   let plain = 0;

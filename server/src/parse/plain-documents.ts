@@ -10,6 +10,7 @@
  * and ranges follow the composer's rules. It lexes and parses nothing itself.
  */
 import { CST, Document, isScalar, type ScalarTag } from 'yaml';
+import type { Span } from '../model';
 import { PARSE_OPTIONS } from './syntax';
 
 /** A document's data and range, as `Document.toJS` and `Document.range` give them. */
@@ -17,6 +18,11 @@ export interface PlainDocument {
   start: number;
   end: number;
   value: unknown;
+  /**
+   * Where `spanAtPath(tree, ['metadata', 'name'])` is when `metadata.name` is a written scalar (see
+   * name-spans.ts); undefined otherwise, when only the tree can say.
+   */
+  name?: Span;
 }
 
 /** Thrown inside the reader when the library could read the text differently or report a problem; never escapes. */
@@ -145,7 +151,28 @@ function plainDocument(doc: CST.Document): PlainDocument {
       docEnd += token.source.length;
     }
   }
-  return { start: offset, end: docEnd, value: read.value };
+  const name = value?.type === 'block-map' ? nameSpan(value) : undefined;
+  return { start: offset, end: docEnd, value: read.value, ...(name ? { name } : {}) };
+}
+
+/** The span of `metadata.name`'s value when it is a scalar: the composer's range of it, as the library resolves it. */
+function nameSpan(map: CST.BlockMap): Span | undefined {
+  const metadata = valueAt(map, 'metadata');
+  const name = metadata?.type === 'block-map' ? valueAt(metadata, 'name') : undefined;
+  if (name?.type !== 'scalar' && name?.type !== 'single-quoted-scalar' && name?.type !== 'double-quoted-scalar' && name?.type !== 'block-scalar')
+    return undefined;
+  const range = CST.resolveAsScalar(name)?.range;
+  return range ? { start: range[0], end: range[1] } : undefined;
+}
+
+/** The value token of a key in a block mapping already read as plain (so its keys are unique). */
+function valueAt(map: CST.BlockMap, key: string): CST.Token | undefined {
+  for (const item of map.items) {
+    const k = item.key;
+    if (!item.sep || (k?.type !== 'scalar' && k?.type !== 'single-quoted-scalar' && k?.type !== 'double-quoted-scalar')) continue;
+    if (CST.resolveAsScalar(k)?.value === key) return item.value;
+  }
+  return undefined;
 }
 
 function node(token: CST.Token): Read {

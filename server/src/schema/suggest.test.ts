@@ -11,6 +11,34 @@ test('edit distance counts adjacent transpositions as one edit', () => {
   assert.equal(editDistance('', 'abc'), 3);
 });
 
+/** The edit distance as first written: the whole table, no limit. */
+function plainEditDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+test('edit distance with a limit is exact within it and above it beyond', () => {
+  const word = fc.string({ unit: fc.constantFrom('a', 'b', 'c', '-', 'x'), maxLength: 12 });
+  fc.assert(
+    fc.property(word, word, fc.nat(6), (a, b, limit) => {
+      const exact = plainEditDistance(a, b);
+      assert.equal(editDistance(a, b), exact);
+      const bounded = editDistance(a, b, limit);
+      if (exact <= limit) assert.equal(bounded, exact);
+      else assert.ok(bounded > limit, `${a} ${b} ${limit}: ${bounded}`);
+    }),
+    { numRuns: 3000 },
+  );
+  // Longer words than any before grow the kept rows.
+  assert.equal(editDistance('x'.repeat(200), 'y' + 'x'.repeat(199)), 1);
+});
+
 test('closest match: snake_case, case slips, typos, and no guess when tied or far', () => {
   assert.equal(toCamelCase('sni_hosts'), 'sniHosts');
   assert.equal(closestMatch('sni_hosts', ['port', 'sniHosts']), 'sniHosts');

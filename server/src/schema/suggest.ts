@@ -3,23 +3,35 @@
  * It ranks candidates only; whether a suggestion is offered as a quick fix is the caller's choice.
  */
 
-/** Optimal string alignment distance (Damerau-Levenshtein with adjacent transpositions). */
-export function editDistance(a: string, b: string): number {
+/** Rows of `editDistance`, kept between calls: did-you-mean compares one word with thousands of names. */
+let rows = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
+
+/**
+ * Optimal string alignment distance (Damerau-Levenshtein with adjacent transpositions). With `limit`,
+ * a distance above it may be answered as `limit + 1`, as soon as every later row must exceed it.
+ */
+export function editDistance(a: string, b: string, limit = Infinity): number {
   if (a === b) return 0;
   if (a.length === 0) return b.length;
   if (b.length === 0) return a.length;
-  let prev2: number[] = [];
-  let prev: number[] = Array.from({ length: b.length + 1 }, (_, j) => j);
+  if (rows[0].length <= b.length) rows = rows.map(() => new Int32Array(2 * (b.length + 1)));
+  let [prev2, prev, row] = rows;
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  let prevMin = 0;
   for (let i = 1; i <= a.length; i++) {
-    const row = [i];
+    row[0] = i;
+    let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
       let d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2] + 1);
-      row.push(d);
+      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) d = Math.min(d, prev2[j - 2] + 1);
+      row[j] = d;
+      if (d < rowMin) rowMin = d;
     }
-    prev2 = prev;
-    prev = row;
+    // A cell of a later row is at least the least of this row, or of the previous one plus a transposition.
+    if (Math.min(rowMin, prevMin + 1) > limit) return limit + 1;
+    prevMin = rowMin;
+    [prev2, prev, row] = [prev, row, prev2];
   }
   return prev[b.length];
 }
@@ -57,7 +69,7 @@ export function closestMatch(input: string, candidates: readonly string[]): stri
     if (Math.abs(candidate.length - input.length) > threshold) continue;
     // Most candidates of a long list differ in more characters than the threshold allows: skip them before the edit distance.
     if (bagDistanceExceeds(folded, candidate, threshold)) continue;
-    const distance = editDistance(folded, candidate.toLowerCase());
+    const distance = editDistance(folded, candidate.toLowerCase(), threshold);
     if (distance > threshold) continue;
     const prefix = sharedPrefix(folded, candidate.toLowerCase());
     if (distance < bestDistance || (distance === bestDistance && prefix > bestPrefix)) {
