@@ -14,12 +14,7 @@ import { spanAtPath } from './yaml-path';
  */
 type NamedDocument = ParsedDocument & { nameSpan?: Span | null };
 
-/** The span of `metadata.name` in a syntax tree, as `nameSpanOf` answers it. */
-export function nameSpanIn(document: ParsedDocument): Span | null {
-  return spanAtPath(document.ast, ['metadata', 'name']) ?? null;
-}
-
-/** Notes the span `nameSpanIn` gave for a document before its tree was dropped. */
+/** Notes where a document's `metadata.name` is (`spanAtPath` of its tree, null for nowhere) before its tree is dropped. */
 export function recordNameSpan(document: ParsedDocument, span: Span | null): void {
   (document as NamedDocument).nameSpan = span;
 }

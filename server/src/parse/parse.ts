@@ -226,8 +226,8 @@ export function parseFileParts(uri: string, text: string, { trees = true } = {})
       }
       document.resource = resource;
       resources.push(resource);
-      // Without kept trees, where the check names this resource is noted now (see name-spans.ts).
-      if (!trees && !resource.meshConfig) recordNameSpan(document, spanAtPath(ast, ['metadata', 'name']) ?? null);
+      // Noted while the tree is here: it may be dropped before the check names this resource (see name-spans.ts).
+      if (!resource.meshConfig) recordNameSpan(document, spanAtPath(ast, ['metadata', 'name']) ?? null);
     }
     documents.push(document);
   });

@@ -9,7 +9,7 @@ import type { Finding, Span } from '../model';
 import { parsedDocument, parseFile, parseFileParts, syntaxTreesOf, type ParsedDocument, type ParsedFile } from './parse';
 import { toResource, type Resource } from './resource';
 import { isKustomizationUri, kustomizationOf } from './kustomization';
-import { nameSpanIn, recordedNameSpan, recordNameSpan } from './name-spans';
+import { recordedNameSpan, recordNameSpan } from './name-spans';
 
 export interface ParsedRecord {
   /** Each document; `name` is the span of `metadata.name` in a resource's document (null for none, see name-spans.ts). */
@@ -60,12 +60,8 @@ export function parsedRecord(uri: string, text: string): ParsedRecord | undefine
 
 /** The file a record stands for, as `parseFile(uri, text)` gives it; without a record, `parseFile` itself. */
 export function parsedFileOf(uri: string, text: string, record: ParsedRecord | undefined): ParsedFile {
-  if (!record) {
-    const file = parseFile(uri, text);
-    // The trees are here now, and may be dropped before the check names these resources (see name-spans.ts).
-    for (const d of file.documents) if (d.resource && file.syntax?.has(d.index)) recordNameSpan(d, nameSpanIn(d));
-    return file;
-  }
+  // Parsed here, the file noted its resources' name spans while parsing (see name-spans.ts).
+  if (!record) return parseFile(uri, text);
   const { problems, owned } = record;
   if (record.skipped) return { uri, text, documents: [], resources: [], problems, skipped: record.skipped, owned };
   const documents: ParsedDocument[] = [];
