@@ -19,7 +19,7 @@ import {
 } from 'vscode-languageserver';
 import path from 'node:path';
 import { URI } from 'vscode-uri';
-import { parseFile, type ParsedFile } from './parse/parse';
+import { parseFileParts, type ParsedFile } from './parse/parse';
 import { parsedFileOf, type FileParser, type ParsedRecord } from './parse/parsed-record';
 import { WorkspaceIndex } from './index/workspace-index';
 import { meshPartition } from './index/meshes';
@@ -175,7 +175,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
       schedulePublish();
       return;
     }
-    const change = text === undefined ? index.removeFile(uri) : index.setFile(parseFile(uri, text));
+    const change = text === undefined ? index.removeFile(uri) : index.setFile(parseFileParts(uri, text, { trees: false }).file);
     pathSummary.changed(change);
     for (const affected of getChecker().affectedBy(change)) pending.add(affected);
     if (text === undefined) pending.add(uri);

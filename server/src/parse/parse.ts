@@ -12,7 +12,7 @@ import { addDuplicateKeyErrors, findDuplicateKeys, MAX_ALIAS_COUNT, PARSE_OPTION
 import { kubectlItems } from './kubectl-yaml';
 import { isKustomizationUri, kustomizationOf, type Kustomization } from './kustomization';
 import { SyntaxTrees } from './syntax-trees';
-import { plainDocuments } from './plain-documents';
+import { plainDocuments, type PlainDocument } from './plain-documents';
 import { recordNameSpan } from './name-spans';
 import { spanAtPath } from './yaml-path';
 
@@ -186,12 +186,12 @@ export function parseFileParts(uri: string, text: string, { trees = true } = {})
   let asts: Document.Parsed[];
   let parts: number[] | undefined;
   try {
+    if (!trees) {
+      const plain = plainFile(uri, text, source, ownedByText);
+      if (plain) return plain;
+    }
     let tokens: CST.Token[];
     ({ tokens, parts } = parseTokens(source));
-    if (!trees) {
-      const plain = plainFile(uri, text, tokens, parts, ownedByText);
-      if (plain) return { file: plain, parts };
-    }
     asts = composeTrees(tokens);
     if (parts?.length !== asts.length) parts = undefined;
   } catch (e) {
@@ -237,12 +237,22 @@ export function parseFileParts(uri: string, text: string, { trees = true } = {})
 }
 
 /**
- * The file of plain documents (plain-documents.ts) that `parseFileParts` would give, its trees dropped;
+ * The file of plain documents (plain-documents.ts) that `parseFileParts` would give, its trees dropped, and its parts;
  * undefined when a document is not plain or may hold mesh config, whose reader needs the document's tree.
+ * Each document is read as the parser yields it and its syntax tokens are dropped then: holding a whole file's
+ * tokens until the end, as composing needs, made them outlive young-generation collections, and the old
+ * generation filled with them at every edit. A file that turns out not to be plain is parsed again to be composed.
  */
-function plainFile(uri: string, text: string, tokens: readonly CST.Token[], parts: number[] | undefined, ownedByText: boolean): ParsedFile | undefined {
-  const plain = plainDocuments(tokens);
-  if (!plain) return undefined;
+function plainFile(uri: string, text: string, source: string, ownedByText: boolean): { file: ParsedFile; parts?: number[] } | undefined {
+  const plain: PlainDocument[] = [];
+  const starts = new PartStarts();
+  for (const token of new Parser().parse(source)) {
+    starts.note(token);
+    const read = plainDocuments([token]);
+    if (!read) return undefined;
+    plain.push(...read);
+  }
+  const parts = starts.parts(source);
   const documents: ParsedDocument[] = [];
   const resources: Resource[] = [];
   const syntax = syntaxTreesOf(text, documents, parts);
@@ -259,7 +269,7 @@ function plainFile(uri: string, text: string, tokens: readonly CST.Token[], part
   }
   const owned = ownedByText || resources.some((r) => r.family === 'istio' || r.family === 'mesh-config');
   const kustomization = isKustomizationUri(uri) ? kustomizationOf(documents[0]?.value) : undefined;
-  return { uri, text, documents, resources, problems: [], owned, syntax, ...(kustomization ? { kustomization } : {}) };
+  return { file: { uri, text, documents, resources, problems: [], owned, syntax, ...(kustomization ? { kustomization } : {}) }, parts };
 }
 
 /** Document `index` of a file, with its range and data; its syntax tree is read through `syntax`, which may parse it again. */
@@ -317,32 +327,46 @@ function composeTrees(tokens: readonly CST.Token[]): Document.Parsed[] {
  * without a document, and then there are no parts.
  */
 function parseTokens(source: string): { tokens: CST.Token[]; parts?: number[] } {
-  const starts: number[] = [];
-  let pending: number | undefined;
-  let separable = true;
+  const starts = new PartStarts();
   const tokens: CST.Token[] = [];
   for (const token of new Parser().parse(source)) {
+    starts.note(token);
+    tokens.push(token);
+  }
+  return { tokens, parts: starts.parts(source) };
+}
+
+/** Where each document's part of the text starts, worked out from the top-level tokens as the parser yields them (see `parseTokens`). */
+class PartStarts {
+  private readonly starts: number[] = [];
+  private pending: number | undefined;
+  private separable = true;
+
+  note(token: CST.Token): void {
     switch (token.type) {
       case 'document':
-        starts.push(starts.length === 0 ? 0 : (pending ?? token.offset));
-        pending = undefined;
+        this.starts.push(this.starts.length === 0 ? 0 : (this.pending ?? token.offset));
+        this.pending = undefined;
         break;
       case 'doc-end':
-        if (starts.length === 0 || pending !== undefined) separable = false;
+        if (this.starts.length === 0 || this.pending !== undefined) this.separable = false;
         break;
       case 'comment':
       case 'newline':
       case 'space':
       case 'byte-order-mark':
-        pending ??= token.offset;
+        this.pending ??= token.offset;
         break;
       default:
-        separable = false;
+        this.separable = false;
     }
-    tokens.push(token);
   }
-  const atLineStarts = starts.every((s) => s === 0 || source[s - 1] === '\n');
-  return { tokens, parts: separable && atLineStarts ? starts : undefined };
+
+  /** The parts' starts once every token is noted; undefined when the parts cannot be parsed one by one. */
+  parts(source: string): number[] | undefined {
+    const atLineStarts = this.starts.every((s) => s === 0 || source[s - 1] === '\n');
+    return this.separable && atLineStarts ? this.starts : undefined;
+  }
 }
 
 /** The tree of the one document in `source` from `start` to `end` (a part from `parseTokens`), with offsets in the whole source. */

@@ -3,8 +3,8 @@
  * text, and most of a large workspace's files are only read for their data once checked, so trees
  * are kept for the files used most recently, up to a budget of text; the others are dropped and
  * parsed again, identically, when something asks: only the document asked for when the file's
- * documents can be parsed one by one (see `parse.ts`), else the whole file. The file being edited
- * is always the most recent: each keystroke parses it, and completion, hover and its check read it next.
+ * documents can be parsed one by one (see `parse.ts`), else the whole file. An edit parses its file for
+ * its data only; the documents that its check, completion and hover read next are parsed one at a time.
  */
 import type { Document } from 'yaml';
 
