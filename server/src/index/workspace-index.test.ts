@@ -1,7 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseFile } from '../parse/parse';
-import { WorkspaceIndex } from './workspace-index';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseFile, type ParsedFile } from '../parse/parse';
+import { parsedFileOf, parsedRecord, type ParsedRecord } from '../parse/parsed-record';
+import { needsShared, sharedPath } from '../shared-corpus';
+import { fingerprintOf, indexPartsOf, nameKey, slotOf, WorkspaceIndex, type IndexParts } from './workspace-index';
 import { resolveHost } from '../mesh/hosts';
 import { hostSubsetOf } from '../mesh/host-match';
 import { meshPartition } from './meshes';
@@ -134,4 +138,47 @@ test('split into meshes, counts and namespaces are those of the viewer’s mesh 
   assert.deepEqual([...index.namespaces()].sort(), ['east-ns', 'edge', 'shared-ns', 'west-edge'], 'without a viewer, the whole workspace');
   index.setMeshes(undefined);
   assert.equal(index.tracked(new Set(), westGw).countOfKind('Secret'), 2, 'one mesh');
+});
+
+/** Every resource's fingerprint and the keys of indexing each file, in a fresh index. */
+function indexed(files: ParsedFile[]): { keys: string[][]; fingerprints: string[] } {
+  const index = new WorkspaceIndex();
+  const keys = files.map((f) => [...index.setFile(f).keys].sort());
+  return { keys, fingerprints: files.flatMap((f) => index.file(f.uri)!.resources.map((r) => `${slotOf(r)} ${fingerprintOf(r)}`)) };
+}
+
+test('files rebuilt from records that bring their index parts index as the files parsed here', needsShared('corpus', 'realworld'), () => {
+  const list: { uri: string; text: string }[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, e.name);
+      if (e.isDirectory()) walk(full);
+      else if (/\.ya?ml$/.test(e.name)) list.push({ uri: `file://${full}`, text: fs.readFileSync(full, 'utf8') });
+    }
+  };
+  walk(sharedPath('corpus', 'realworld'));
+  const rebuilt = list.map(({ uri, text }) => parsedFileOf(uri, text, parsedRecord(uri, text, indexPartsOf)));
+  const here = list.map(({ uri, text }) => parseFile(uri, text));
+  assert.ok(here.reduce((n, f) => n + f.resources.length, 0) > 1000);
+  assert.deepEqual(indexed(rebuilt), indexed(here));
+});
+
+test('the index files a resource under the keys its record brings, unless a kustomization gave it another namespace', () => {
+  const uri = 'file:///repo/team/se.yaml';
+  const text = 'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  hosts: [api.example.com]\n';
+  const record = (): ParsedRecord => {
+    const r = parsedRecord(uri, text, indexPartsOf)!;
+    // Parts that differ from what the index would work out, to see which it uses.
+    (r.derived as IndexParts[])[0].keys[1] = nameKey('networking.istio.io', 'ServiceEntry', 'shop', 'renamed');
+    return r;
+  };
+  const plain = new WorkspaceIndex();
+  plain.setFile(parsedFileOf(uri, text, record()));
+  assert.equal(plain.find('networking.istio.io', 'ServiceEntry', 'shop', 'renamed').length, 1, 'the parts were used');
+  const kustomized = new WorkspaceIndex();
+  kustomized.setFile(parseFile('file:///repo/team/kustomization.yaml', 'namespace: payments\nresources: [se.yaml]\n'));
+  kustomized.setFile(parsedFileOf(uri, text, record()));
+  assert.equal(kustomized.find('networking.istio.io', 'ServiceEntry', 'payments', 'api').length, 1);
+  assert.equal(kustomized.withHost('ServiceEntry', 'api.example.com')[0].namespace, 'payments');
+  assert.equal(kustomized.find('networking.istio.io', 'ServiceEntry', 'shop', 'renamed').length, 0);
 });

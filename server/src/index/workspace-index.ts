@@ -4,6 +4,7 @@
  * file's entries, so edits stay cheap at tens of thousands of resources. It does no I/O.
  */
 import type { ParsedFile } from '../parse/parse';
+import { takeDerived } from '../parse/parsed-record';
 import type { Resource } from '../parse/resource';
 import { resolveHost, serviceHost, isWildcard, CLUSTER_DOMAIN, hostAsIstioNamesIt } from '../mesh/hosts';
 import { hostSubsetOf } from '../mesh/host-match';
@@ -174,32 +175,85 @@ const textHashes = new WeakMap<Resource, string>();
  * to the document stay right; a change of layout inside a document is a change, comments and blank
  * lines between documents are not.
  */
-function hashDocumentTexts(file: ParsedFile): void {
+function hashDocumentTexts(file: ParsedFile, derived: (IndexParts | undefined)[]): void {
   let from = 0;
   for (const d of file.documents) {
     if (d.resource) {
-      const gap = file.text.slice(from, d.start);
-      textHashes.set(d.resource, hashText(file.text, gap.includes('%') ? from : d.start, d.end));
+      textHashes.set(d.resource, derived[d.index]?.textHash ?? documentTextHash(file.text, from, d.start, d.end));
       entries.delete(d.resource);
     }
     from = d.end;
   }
 }
 
-function entryOf(r: Resource): Entry {
+/** The hash `hashDocumentTexts` gives the document from `start` to `end`, the previous one ending at `from`. */
+function documentTextHash(text: string, from: number, start: number, end: number): string {
+  return hashText(text, text.slice(from, start).includes('%') ? from : start, end);
+}
+
+/**
+ * What the index derives from a resource and its file's text alone: worked out where the file is parsed
+ * (a parse thread, see parse/parsed-record.ts) and sent with its record, so that indexing the file here
+ * only interns and files the keys. They hold while the resource keeps the namespace they were derived for.
+ */
+export interface IndexParts {
+  namespace: string;
+  /** See `hashDocumentTexts`. */
+  textHash: string;
+  hosts: string[];
+  tagCount: number;
+  /** Not interned yet: see `Entry.keys`. */
+  keys: string[];
+}
+
+/** Each document's `IndexParts` (null for a document without a resource), for `parsedRecord` to send with the file. */
+export function indexPartsOf(file: ParsedFile): (IndexParts | null)[] {
+  let from = 0;
+  return file.documents.map((d) => {
+    const r = d.resource;
+    const parts = r ? { namespace: r.namespace, textHash: documentTextHash(file.text, from, d.start, d.end), ...keysOf(r) } : null;
+    from = d.end;
+    return parts;
+  });
+}
+
+/** The parts a record brought for each document (see `indexPartsOf`), where they have their shape: the record may come from a cache file. */
+function derivedParts(file: ParsedFile): (IndexParts | undefined)[] {
+  const derived = takeDerived(file);
+  if (!Array.isArray(derived) || derived.length !== file.documents.length) return [];
+  return derived.map((p: unknown) => {
+    const q = p as Partial<IndexParts> | null;
+    return q &&
+      typeof q.namespace === 'string' &&
+      typeof q.textHash === 'string' &&
+      Array.isArray(q.hosts) &&
+      Array.isArray(q.keys) &&
+      Number.isSafeInteger(q.tagCount) &&
+      q.keys.length >= 2 + q.hosts.length + q.tagCount!
+      ? (q as IndexParts)
+      : undefined;
+  });
+}
+
+/** A resource's hosts and dependency keys (see `Entry`), keys not interned yet. */
+function keysOf(r: Resource): Pick<IndexParts, 'hosts' | 'tagCount' | 'keys'> {
+  // Arrays grown by `push` keep spare room; the index holds these for every resource, so they are copied to size.
+  const hosts = declaredHosts(r).slice();
+  const tags = tagsOf(r);
+  const keys = [
+    kindKey(r.kind),
+    nameKey(r.group, r.kind, r.namespace, r.name),
+    ...hosts.map((h) => hostKey(r.kind, h)),
+    ...tags.map((t) => tagKey(r.kind, t)),
+    ...(hosts.some(isWildcard) ? [wildcardKey(r.kind)] : []),
+  ];
+  return { hosts, tagCount: tags.length, keys };
+}
+
+function entryOf(r: Resource, parts: Pick<IndexParts, 'hosts' | 'tagCount' | 'keys'> | undefined = undefined): Entry {
   let e = entries.get(r);
   if (!e) {
-    // Arrays grown by `push` keep spare room; the index holds these for every resource, so they are copied to size.
-    const hosts = declaredHosts(r).slice();
-    const tags = tagsOf(r);
-    // The keys are interned: resources that share a key (a namespace's tags, a kind) share one copy.
-    const keys = [
-      kindKey(r.kind),
-      nameKey(r.group, r.kind, r.namespace, r.name),
-      ...hosts.map((h) => hostKey(r.kind, h)),
-      ...tags.map((t) => tagKey(r.kind, t)),
-      ...(hosts.some(isWildcard) ? [wildcardKey(r.kind)] : []),
-    ].map(intern);
+    const { hosts, tagCount, keys } = parts ?? keysOf(r);
     // A resource never indexed (its file's text unknown here) is fingerprinted by its data.
     let content = textHashes.get(r);
     if (content === undefined) {
@@ -213,8 +267,9 @@ function entryOf(r: Resource): Entry {
     e = {
       slot: `${r.uri}#${r.docIndex}`,
       hosts,
-      tagCount: tags.length,
-      keys,
+      tagCount,
+      // The keys are interned: resources that share a key (a namespace's tags, a kind) share one copy.
+      keys: keys.map(intern),
       fingerprint: hashText(`${r.docIndex}|${r.namespace}|${r.namespaceFrom ?? ''}|${content}`),
     };
     entries.set(r, e);
@@ -325,8 +380,13 @@ export class WorkspaceIndex implements IndexReader {
   setFile(file: ParsedFile): IndexChange {
     const keys = new Set<string>();
     const old = this.byUri.get(file.uri);
-    hashDocumentTexts(file);
+    const derived = derivedParts(file);
+    hashDocumentTexts(file, derived);
     this.placeNamespaces(file);
+    for (const r of file.resources) {
+      const parts = derived[r.docIndex];
+      if (parts?.namespace === r.namespace) entryOf(r, parts);
+    }
     // Resources whose content and document number did not change are replaced in place and contribute no keys.
     const previous = new Map<string, Resource>();
     for (const r of old?.resources ?? []) previous.set(entryOf(r).fingerprint, r);

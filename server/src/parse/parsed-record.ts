@@ -21,6 +21,8 @@ export interface ParsedRecord {
   trees: boolean;
   /** Where each document's part of the text starts, when the documents can be parsed one by one. */
   parts?: number[];
+  /** What the parse thread derived from each document for the index (see `parsedRecord`'s `derive`); `parsedFileOf` hands it on to `takeDerived`. */
+  derived?: unknown[];
 }
 
 /** Parses files elsewhere (worker threads, see node/parse-pool.ts). */
@@ -36,7 +38,7 @@ export interface FileParser {
  * config keeps a syntax tree and offset mapping (mesh-config.ts), or its data holds a `!!binary`
  * Buffer, which a structured clone would turn into a plain Uint8Array.
  */
-export function parsedRecord(uri: string, text: string): ParsedRecord | undefined {
+export function parsedRecord(uri: string, text: string, derive?: (file: ParsedFile) => unknown[]): ParsedRecord | undefined {
   // The record carries no trees: kept here, they would only fill this thread's share of the budget (syntax-trees.ts).
   // Each resource's name span is recorded while parsing (see name-spans.ts): the check names resources in
   // related locations, and the main thread would parse their documents again for it.
@@ -55,7 +57,19 @@ export function parsedRecord(uri: string, text: string): ParsedRecord | undefine
     owned: file.owned,
     trees: file.syntax !== undefined,
     ...(parts ? { parts } : {}),
+    // Work the main thread would do for each document when it indexes the file, done here instead.
+    ...(derive && file.resources.length > 0 ? { derived: derive(file) } : {}),
   };
+}
+
+/** The `derived` data of the records files were rebuilt from, until the index takes it. */
+const derivedOf = new WeakMap<ParsedFile, unknown[]>();
+
+/** The `derived` data of the record `file` was rebuilt from (see `parsedRecord`), once: it is not kept after that. */
+export function takeDerived(file: ParsedFile): unknown[] | undefined {
+  const derived = derivedOf.get(file);
+  derivedOf.delete(file);
+  return derived;
 }
 
 /** The file a record stands for, as `parseFile(uri, text)` gives it; without a record, `parseFile` itself. */
@@ -79,7 +93,13 @@ export function parsedFileOf(uri: string, text: string, record: ParsedRecord | u
     documents.push(document);
   });
   const kustomization = isKustomizationUri(uri) ? kustomizationOf(documents[0]?.value) : undefined;
-  return { uri, text, documents, resources, problems, owned, syntax, ...(kustomization ? { kustomization } : {}) };
+  const file: ParsedFile = { uri, text, documents, resources, problems, owned, syntax, ...(kustomization ? { kustomization } : {}) };
+  // Handed on once, and not kept with the record: a cache of records (node/record-cache.ts) keeps them without it.
+  if (record.derived) {
+    derivedOf.set(file, record.derived);
+    delete record.derived;
+  }
+  return file;
 }
 
 /** Whether plain data holds a Buffer anywhere (aliases may share objects, so each is visited once). */
