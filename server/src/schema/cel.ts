@@ -5,7 +5,7 @@
  * environment lacks, field accesses that fail at run time) are skipped silently: a rule this module
  * cannot run must never turn into a false error.
  */
-import { celEnv, celFunc, celMethod, CelScalar, isCelError, mapType, parse, plan, type CelEnv, type CelMap } from '@bufbuild/cel';
+import { celEnv, celFunc, celList, celMap, celMethod, CelScalar, isCelError, mapType, parse, plan, type CelEnv, type CelMap } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import type { YamlPath } from '../parse/yaml-path';
 import type { JsonSchema } from './catalogue';
@@ -161,12 +161,24 @@ export function ruleExpressions(schema: JsonSchema): string[] {
   return [...out];
 }
 
+/**
+ * `self` as the CEL library reads a variable: a list or a map over the value (what its `toCel` makes of
+ * an array or a plain object), else the value itself. The library converts a variable every time an
+ * expression reads it, and a rule reads `self` several times (`has(self.a) ? self.a : ...`); converted
+ * once here, it is read as it is. Children are still converted as they are read, as before.
+ */
+function celSelf(self: unknown): unknown {
+  if (Array.isArray(self)) return celList(self);
+  if (typeof self === 'object' && self !== null && self.constructor?.name === 'Object') return celMap(new Map(Object.entries(self)));
+  return self;
+}
+
 /** Runs a rule: true or false, or undefined when it errs or does not return a boolean. */
 export function evaluateRule(rule: string, self: unknown): boolean | undefined {
   const p = program(rule);
   if (!p) return undefined;
   try {
-    const result = p({ self });
+    const result = p({ self: celSelf(self) });
     return typeof result === 'boolean' ? result : undefined;
   } catch {
     return undefined;
@@ -177,7 +189,7 @@ function evaluateMessage(expression: string, self: unknown): string | undefined 
   const p = program(expression);
   if (!p) return undefined;
   try {
-    const result = p({ self });
+    const result = p({ self: celSelf(self) });
     return typeof result === 'string' && result.trim() !== '' && !isCelError(result) ? result : undefined;
   } catch {
     return undefined;
@@ -267,15 +279,23 @@ function visit(schema: JsonSchema, value: unknown, path: YamlPath, out: CelProbl
   if (Array.isArray(rules) && hasSchemaType(schema, value)) {
     for (const r of rules as ValidationRule[]) checkRule(r, value, path, out);
   }
+  // `path` is one array for the whole walk, pushed and popped: a problem takes a copy (see `checkRule`).
   if (isRecord(value)) {
     const properties = isRecord(schema.properties) ? (schema.properties as Record<string, JsonSchema>) : {};
     const additional = isRecord(schema.additionalProperties) ? (schema.additionalProperties as JsonSchema) : undefined;
     for (const [key, child] of Object.entries(value)) {
       const sub = Object.prototype.hasOwnProperty.call(properties, key) ? properties[key] : additional;
-      if (sub) visit(sub, child, [...path, key], out);
+      if (!sub) continue;
+      path.push(key);
+      visit(sub, child, path, out);
+      path.pop();
     }
   } else if (Array.isArray(value) && isRecord(schema.items)) {
-    value.forEach((item, i) => visit(schema.items as JsonSchema, item, [...path, i], out));
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      visit(schema.items as JsonSchema, value[i], path, out);
+      path.pop();
+    }
   }
 }
 
@@ -285,5 +305,5 @@ function checkRule(r: ValidationRule, value: unknown, path: YamlPath, out: CelPr
   const custom = typeof r.messageExpression === 'string' ? evaluateMessage(r.messageExpression, value) : undefined;
   const message = custom ?? (typeof r.message === 'string' && r.message.trim() ? r.message : `failed rule: ${r.rule}`);
   const field = typeof r.fieldPath === 'string' ? parseFieldPath(r.fieldPath) : undefined;
-  out.push({ path: field ? [...path, ...field] : path, message: sentence(message), rule: r.rule });
+  out.push({ path: field ? [...path, ...field] : [...path], message: sentence(message), rule: r.rule });
 }
