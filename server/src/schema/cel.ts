@@ -260,6 +260,81 @@ function carriesRules(schema: JsonSchema): boolean {
 }
 
 /**
+ * What a rule's result can depend on, when it reads `self` only through fields (`self.hosts`,
+ * `has(self.endpoints)`): those fields; null when it reads `self` whole (`self != "*"`, `self.all(...)`,
+ * `size(self)`), and also when in doubt. Read from the rule's text: a `self` that is not followed by a
+ * field name, or is followed by a call, counts as whole, so a string literal can only make it more cautious.
+ */
+function fieldsRead(rule: string): readonly string[] | null {
+  const fields = new Set<string>();
+  const uses = /\bself\b/g;
+  const field = /\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)\b(?!\s*\()/y;
+  for (let m = uses.exec(rule); m; m = uses.exec(rule)) {
+    field.lastIndex = m.index + 4;
+    const f = field.exec(rule);
+    if (!f) return null;
+    fields.add(f[1]);
+  }
+  return [...fields];
+}
+
+/**
+ * A value as a key that equal values, and only those, share: JSON, provided the value holds only what
+ * JSON writes faithfully (plain objects and arrays, strings, booleans, null and finite numbers other
+ * than -0); undefined otherwise, and the value is not remembered.
+ */
+function valueKey(value: unknown): string | undefined {
+  let faithful = true;
+  const text = JSON.stringify(value, function (this: Record<string, unknown>, key: string, v: unknown) {
+    const raw = this[key];
+    if (typeof raw === 'number') faithful &&= Number.isFinite(raw) && !Object.is(raw, -0);
+    else if (typeof raw === 'object' && raw !== null) faithful &&= Array.isArray(raw) || raw.constructor?.name === 'Object';
+    else if (typeof raw !== 'string' && typeof raw !== 'boolean' && raw !== null) faithful = false;
+    return v;
+  });
+  return faithful ? text : undefined;
+}
+
+interface RuleResults {
+  /** See `fieldsRead`. */
+  fields: readonly string[] | null;
+  results: Map<string, boolean | undefined>;
+}
+
+/** Results remembered per rule, by what the rule reads of the value (see `resultKey`): thousands of resources repeat the same few values. */
+const remembered = new Map<string, RuleResults>();
+/** How many results one rule remembers before it starts afresh, so that values seen once (a host name) do not pile up. */
+const RESULTS_BOUND = 4096;
+
+/** The key of what `rule` reads of `self`: the values of the fields it reads (or their absence), else the whole value; undefined when not faithful. */
+function resultKey(fields: readonly string[] | null, self: unknown): string | undefined {
+  if (fields === null || typeof self !== 'object' || self === null || Array.isArray(self) || self.constructor?.name !== 'Object') {
+    return typeof self === 'string' ? `s${self}` : valueKey(self);
+  }
+  let key = '';
+  for (const f of fields) {
+    // The library reads a map's own entries (`Object.entries`).
+    const part = Object.prototype.hasOwnProperty.call(self, f) ? valueKey((self as Record<string, unknown>)[f]) : '-';
+    if (part === undefined) return undefined;
+    key += `${part}\u0001`;
+  }
+  return key;
+}
+
+/** `evaluateRule`, remembered for values that read the same to the rule: CEL is pure, so equal inputs give equal results. */
+function evaluateRuleOnce(rule: string, self: unknown): boolean | undefined {
+  let known = remembered.get(rule);
+  if (!known) remembered.set(rule, (known = { fields: fieldsRead(rule), results: new Map() }));
+  const key = resultKey(known.fields, self);
+  if (key === undefined) return evaluateRule(rule, self);
+  if (known.results.has(key)) return known.results.get(key);
+  const result = evaluateRule(rule, self);
+  if (known.results.size >= RESULTS_BOUND) known.results.clear();
+  known.results.set(key, result);
+  return result;
+}
+
+/**
  * Every CEL rule of `schema` and its sub-schemas that fails for `value`. Paths are relative to
  * `value`. Never throws.
  */
@@ -301,7 +376,7 @@ function visit(schema: JsonSchema, value: unknown, path: YamlPath, out: CelProbl
 
 function checkRule(r: ValidationRule, value: unknown, path: YamlPath, out: CelProblem[]): void {
   if (!isRecord(r) || typeof r.rule !== 'string') return;
-  if (evaluateRule(r.rule, value) !== false) return;
+  if (evaluateRuleOnce(r.rule, value) !== false) return;
   const custom = typeof r.messageExpression === 'string' ? evaluateMessage(r.messageExpression, value) : undefined;
   const message = custom ?? (typeof r.message === 'string' && r.message.trim() ? r.message : `failed rule: ${r.rule}`);
   const field = typeof r.fieldPath === 'string' ? parseFieldPath(r.fieldPath) : undefined;
