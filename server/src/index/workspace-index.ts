@@ -16,7 +16,7 @@ import { routeDestinations, ruleGateways } from '../mesh/routes';
 import { MESH_GATEWAY } from '../mesh/gateways';
 import { exportScopes } from '../mesh/export-to';
 import { WORKLOAD_KINDS } from '../mesh/workloads';
-import { hashText, intern } from './compact';
+import { hashText, intern, KeysOfFour, KeysOfTwo } from './compact';
 
 /**
  * What an update changed: the dependency keys of every resource added, removed or edited (its
@@ -70,6 +70,19 @@ const tagKey = (kind: string, tag: string) => `tag|${kind}|${tag}`;
 const tagIn = (kind: string, key: string) => key.slice(kind.length + 5);
 /** Fires when the first `SOME` resources with a tag change: see `someWithTag`. */
 const someKey = (kind: string, tag: string) => `some|${kind}|${tag}`;
+
+/**
+ * The interned keys of a tracked reader's lookups, found by their parts (see `KeysOfTwo`): the same
+ * strings as `kindKey`, `nameKey`, `hostKey`, `tagKey`, `someKey` and `wildcardKey` give.
+ */
+const readKeys = {
+  kind: new KeysOfTwo((_, kind) => kindKey(kind)),
+  name: new KeysOfFour(nameKey),
+  host: new KeysOfTwo(hostKey),
+  tag: new KeysOfTwo(tagKey),
+  some: new KeysOfTwo(someKey),
+  wildcard: new KeysOfTwo((_, kind) => wildcardKey(kind)),
+};
 
 /**
  * Secondary keys that let analyzers look up narrowly instead of scanning a kind:
@@ -507,11 +520,10 @@ export class WorkspaceIndex implements IndexReader {
                 viewer,
               );
     }
-    // A key is built once per query, interned, recorded and used for the lookup: the index's multimaps are keyed by the same strings.
+    // A key is found once per query by its parts, already interned, recorded and used for the lookup: the index's multimaps are keyed by the same strings.
     const read = (key: string) => {
-      const shared = intern(key);
-      deps.add(shared);
-      return shared;
+      deps.add(key);
+      return key;
     };
     /** The shared answers whose keys this reader has recorded, while the index is unchanged. */
     let recorded: { answers: object; keys: Set<string> } | undefined;
@@ -522,22 +534,26 @@ export class WorkspaceIndex implements IndexReader {
       return isViewerIndexed();
     };
     const reader: IndexReader = {
-      ofKind: (kind, group) => (read(kindKey(kind)), view(this.ofKind(kind, group))),
-      countOfKind: (kind) => (read(kindKey(kind)), this.meshOf && viewer ? view(this.ofKind(kind)).length : this.countOfKind(kind)),
-      find: (group, kind, namespace, name) => view(valuesOf(this.byName.get(read(nameKey(group, kind, namespace, name))))),
-      withHost: (kind, host) => view(valuesOf(this.byHost.get(read(hostKey(kind, host))))),
+      ofKind: (kind, group) => (read(readKeys.kind.of('', kind)), view(this.ofKind(kind, group))),
+      countOfKind: (kind) => (read(readKeys.kind.of('', kind)), this.meshOf && viewer ? view(this.ofKind(kind)).length : this.countOfKind(kind)),
+      find: (group, kind, namespace, name) => view(valuesOf(this.byName.get(read(readKeys.name.of(group, kind, namespace, name))))),
+      withHost: (kind, host) => view(valuesOf(this.byHost.get(read(readKeys.host.of(kind, host))))),
       matchingHost: (kind, host) => {
-        const key = read(hostKey(kind, host));
-        read(wildcardKey(kind));
+        const key = read(readKeys.host.of(kind, host));
+        read(readKeys.wildcard.of('', kind));
         return view(this.matchingHostByKey(kind, host, key));
       },
-      withTag: (kind, tag) => view(valuesOf(this.byTag.get(read(tagKey(kind, tag))))),
+      withTag: (kind, tag) => view(valuesOf(this.byTag.get(read(readKeys.tag.of(kind, tag))))),
       // `someWithTag` may answer with any few of the tagged resources; split into meshes, the viewer's mesh could hold none of those few, so it reads them all.
       someWithTag: (kind, tag) =>
-        this.meshOf && viewer ? (read(tagKey(kind, tag)), view(this.withTag(kind, tag))) : (read(someKey(kind, tag)), view(this.someWithTag(kind, tag))),
+        this.meshOf && viewer
+          ? (read(readKeys.tag.of(kind, tag)), view(this.withTag(kind, tag)))
+          : (read(readKeys.some.of(kind, tag)), view(this.someWithTag(kind, tag))),
       // One version of each object has the names of all of them, so only a split into meshes changes the answer.
       namesOf: (kind, group) =>
-        this.meshOf && viewer ? (read(kindKey(kind)), distinctNames(view(this.ofKind(kind, group)))) : (read(kindKey(kind)), this.namesOf(kind, group)),
+        this.meshOf && viewer
+          ? (read(readKeys.kind.of('', kind)), distinctNames(view(this.ofKind(kind, group))))
+          : (read(readKeys.kind.of('', kind)), this.namesOf(kind, group)),
       shared: <T>(key: string, compute: (reader: IndexReader) => T): T => {
         if (!sameForAll()) return compute(reader);
         if (this.sharedAnswers.revision !== this.revision) this.sharedAnswers = { revision: this.revision, byKey: new Map() };

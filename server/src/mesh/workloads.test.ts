@@ -5,8 +5,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { parseFile } from '../parse/parse';
 import { documents, workspace } from './test-workspace';
-import { labelSelectorMatches, podLabels, workloadsMatching } from './workloads';
+import { labelSelectorMatches, podLabels, workloadsIn, workloadsMatching } from './workloads';
 
 const labels = { app: 'shop', tier: 'web' };
 for (const c of [
@@ -50,4 +51,37 @@ test("pod labels come from a Pod's metadata, a controller's pod template and a W
       .sort(),
     ['Deployment', 'Pod'],
   );
+});
+
+test('every reader gets one shared answer for a selector and a namespace, records its keys, and sees an edit', () => {
+  const deployment = (app: string) =>
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: gw\n  namespace: egress\n' +
+    `spec:\n  template:\n    metadata:\n      labels:\n        app: ${app}\n`;
+  const gateway = (name: string) =>
+    `apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: ${name}\n  namespace: egress\nspec:\n  selector:\n    app: egress\n`;
+  const index = workspace({ 'gw.yaml': documents(deployment('egress'), gateway('a'), gateway('b')) });
+  const ask = () =>
+    index.ofKind('Gateway').map((viewer) => {
+      const deps = new Set<string>();
+      const reader = index.tracked(deps, viewer);
+      return { matching: workloadsMatching(reader, { app: 'egress' }), inNamespace: workloadsIn(reader, 'egress'), deps: [...deps].sort() };
+    });
+  const [a, b] = ask();
+  // One answer for both Gateways: the six lookups are made once, not once per route through each Gateway.
+  assert.equal(a.matching, b.matching);
+  assert.equal(a.inNamespace, b.inNamespace);
+  assert.deepEqual(
+    a.matching.map((w) => w.name),
+    ['gw'],
+  );
+  // Yet each reader depends on every label and namespace it was answered from, so an edit re-checks both.
+  assert.deepEqual(a.deps, b.deps);
+  for (const kind of ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'WorkloadEntry']) {
+    assert.ok(a.deps.includes(`tag|${kind}|label:app=egress`), kind);
+    assert.ok(a.deps.includes(`tag|${kind}|ns:egress`), kind);
+  }
+  index.setFile(parseFile('file:///ws/gw.yaml', documents(deployment('other'), gateway('a'), gateway('b'))));
+  const [after] = ask();
+  assert.deepEqual(after.matching, []);
+  assert.equal(after.inNamespace.length, 1);
 });

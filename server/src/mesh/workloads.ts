@@ -29,16 +29,27 @@ export function workloads(index: IndexReader): Resource[] {
   return WORKLOAD_KINDS.flatMap((k) => index.ofKind(k));
 }
 
-/** Workloads in one namespace. */
+/**
+ * Workloads in one namespace. Callers must not modify the answer: every Sidecar of the namespace asks
+ * it, and one answer (and its six lookups) is shared while the index is unchanged.
+ */
 export function workloadsIn(index: IndexReader, namespace: string): Resource[] {
-  return WORKLOAD_KINDS.flatMap((k) => index.withTag(k, `ns:${namespace}`));
+  const compute = (reader: IndexReader) => WORKLOAD_KINDS.flatMap((k) => reader.withTag(k, `ns:${namespace}`));
+  return index.shared ? index.shared(`workloads-in|${namespace}`, compute) : compute(index);
 }
 
-/** Workloads whose pod labels satisfy a non-empty selector, found through the first label. */
+/**
+ * Workloads whose pod labels satisfy a non-empty selector, found through the first label. Callers must
+ * not modify the answer: a Gateway's placement is asked for every route through it, and one answer
+ * per selector (and its six lookups) is shared while the index is unchanged.
+ */
 export function workloadsMatching(index: IndexReader, selector: Record<string, string>): Resource[] {
   const [first] = Object.entries(selector);
   if (!first) return workloads(index);
-  return WORKLOAD_KINDS.flatMap((k) => index.withTag(k, `label:${first[0]}=${first[1]}`)).filter((w) => labelsMatch(selector, podLabels(w)));
+  const compute = (reader: IndexReader) =>
+    WORKLOAD_KINDS.flatMap((k) => reader.withTag(k, `label:${first[0]}=${first[1]}`)).filter((w) => labelsMatch(selector, podLabels(w)));
+  // The selector's entries in their written order: the first decides the lookup, and so the order of the answer.
+  return index.shared ? index.shared(`workloads-matching|${JSON.stringify(selector)}`, compute) : compute(index);
 }
 
 /**

@@ -124,3 +124,32 @@ test('messages and field paths', () => {
   assert.deepEqual(parseFieldPath(".a['b.c']"), ['a', 'b.c']);
   assert.equal(parseFieldPath('spec'), undefined);
 });
+
+test('a rule gives the same verdict through celProblems, which remembers results, as evaluated afresh on every value', () => {
+  // Values that differ only in fields a rule may or may not read, each seen twice, and values that read the same to a rule.
+  const values: unknown[] = [
+    { resolution: 'NONE', endpoints: [{ address: '1.2.3.4' }] },
+    { resolution: 'NONE', hosts: ['a.example.com'] },
+    { resolution: 'DNS', endpoints: [{ address: '1.2.3.4' }] },
+    { resolution: 'STATIC', endpoints: [] },
+    { resolution: 'DNS', hosts: ['a.example.com'], addresses: ['10.0.0.0/8'], ports: [{ number: 80 }, { number: 80 }] },
+    { resolution: 'DNS', hosts: ['b.example.com'], addresses: ['10.0.0.1'], ports: [{ number: 80 }, { number: 443 }] },
+    { credentialName: 'a', credentialNames: ['b'] },
+    { credentialName: 'a', tlsCertificates: [{}] },
+    { workloadSelector: { labels: { app: 'a' } }, endpoints: [{}] },
+    [{ number: 80 }, { number: 80 }],
+    [{ number: 80 }, { number: 443 }],
+    '*',
+    'example.com',
+    80,
+    70000,
+    -0,
+    0,
+  ];
+  for (const rule of allRules()) {
+    const schema: JsonSchema = { 'x-kubernetes-validations': [{ rule, message: 'no' }] };
+    for (const value of [...values, ...values]) {
+      assert.equal(celProblems(schema, value).length > 0, evaluateRule(rule, value) === false, `${rule} on ${JSON.stringify(value)}`);
+    }
+  }
+});

@@ -5,7 +5,7 @@
  * environment lacks, field accesses that fail at run time) are skipped silently: a rule this module
  * cannot run must never turn into a false error.
  */
-import { celEnv, celFunc, celMethod, CelScalar, isCelError, mapType, parse, plan, type CelEnv, type CelMap } from '@bufbuild/cel';
+import { celEnv, celFunc, celList, celMap, celMethod, CelScalar, isCelError, mapType, parse, plan, type CelEnv, type CelMap } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import type { YamlPath } from '../parse/yaml-path';
 import type { JsonSchema } from './catalogue';
@@ -161,12 +161,24 @@ export function ruleExpressions(schema: JsonSchema): string[] {
   return [...out];
 }
 
+/**
+ * `self` as the CEL library reads a variable: a list or a map over the value (what its `toCel` makes of
+ * an array or a plain object), else the value itself. The library converts a variable every time an
+ * expression reads it, and a rule reads `self` several times (`has(self.a) ? self.a : ...`); converted
+ * once here, it is read as it is. Children are still converted as they are read, as before.
+ */
+function celSelf(self: unknown): unknown {
+  if (Array.isArray(self)) return celList(self);
+  if (typeof self === 'object' && self !== null && self.constructor?.name === 'Object') return celMap(new Map(Object.entries(self)));
+  return self;
+}
+
 /** Runs a rule: true or false, or undefined when it errs or does not return a boolean. */
 export function evaluateRule(rule: string, self: unknown): boolean | undefined {
   const p = program(rule);
   if (!p) return undefined;
   try {
-    const result = p({ self });
+    const result = p({ self: celSelf(self) });
     return typeof result === 'boolean' ? result : undefined;
   } catch {
     return undefined;
@@ -177,7 +189,7 @@ function evaluateMessage(expression: string, self: unknown): string | undefined 
   const p = program(expression);
   if (!p) return undefined;
   try {
-    const result = p({ self });
+    const result = p({ self: celSelf(self) });
     return typeof result === 'string' && result.trim() !== '' && !isCelError(result) ? result : undefined;
   } catch {
     return undefined;
@@ -248,6 +260,81 @@ function carriesRules(schema: JsonSchema): boolean {
 }
 
 /**
+ * What a rule's result can depend on, when it reads `self` only through fields (`self.hosts`,
+ * `has(self.endpoints)`): those fields; null when it reads `self` whole (`self != "*"`, `self.all(...)`,
+ * `size(self)`), and also when in doubt. Read from the rule's text: a `self` that is not followed by a
+ * field name, or is followed by a call, counts as whole, so a string literal can only make it more cautious.
+ */
+function fieldsRead(rule: string): readonly string[] | null {
+  const fields = new Set<string>();
+  const uses = /\bself\b/g;
+  const field = /\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)\b(?!\s*\()/y;
+  for (let m = uses.exec(rule); m; m = uses.exec(rule)) {
+    field.lastIndex = m.index + 4;
+    const f = field.exec(rule);
+    if (!f) return null;
+    fields.add(f[1]);
+  }
+  return [...fields];
+}
+
+/**
+ * A value as a key that equal values, and only those, share: JSON, provided the value holds only what
+ * JSON writes faithfully (plain objects and arrays, strings, booleans, null and finite numbers other
+ * than -0); undefined otherwise, and the value is not remembered.
+ */
+function valueKey(value: unknown): string | undefined {
+  let faithful = true;
+  const text = JSON.stringify(value, function (this: Record<string, unknown>, key: string, v: unknown) {
+    const raw = this[key];
+    if (typeof raw === 'number') faithful &&= Number.isFinite(raw) && !Object.is(raw, -0);
+    else if (typeof raw === 'object' && raw !== null) faithful &&= Array.isArray(raw) || raw.constructor?.name === 'Object';
+    else if (typeof raw !== 'string' && typeof raw !== 'boolean' && raw !== null) faithful = false;
+    return v;
+  });
+  return faithful ? text : undefined;
+}
+
+interface RuleResults {
+  /** See `fieldsRead`. */
+  fields: readonly string[] | null;
+  results: Map<string, boolean | undefined>;
+}
+
+/** Results remembered per rule, by what the rule reads of the value (see `resultKey`): thousands of resources repeat the same few values. */
+const remembered = new Map<string, RuleResults>();
+/** How many results one rule remembers before it starts afresh, so that values seen once (a host name) do not pile up. */
+const RESULTS_BOUND = 4096;
+
+/** The key of what `rule` reads of `self`: the values of the fields it reads (or their absence), else the whole value; undefined when not faithful. */
+function resultKey(fields: readonly string[] | null, self: unknown): string | undefined {
+  if (fields === null || typeof self !== 'object' || self === null || Array.isArray(self) || self.constructor?.name !== 'Object') {
+    return typeof self === 'string' ? `s${self}` : valueKey(self);
+  }
+  let key = '';
+  for (const f of fields) {
+    // The library reads a map's own entries (`Object.entries`).
+    const part = Object.prototype.hasOwnProperty.call(self, f) ? valueKey((self as Record<string, unknown>)[f]) : '-';
+    if (part === undefined) return undefined;
+    key += `${part}\u0001`;
+  }
+  return key;
+}
+
+/** `evaluateRule`, remembered for values that read the same to the rule: CEL is pure, so equal inputs give equal results. */
+function evaluateRuleOnce(rule: string, self: unknown): boolean | undefined {
+  let known = remembered.get(rule);
+  if (!known) remembered.set(rule, (known = { fields: fieldsRead(rule), results: new Map() }));
+  const key = resultKey(known.fields, self);
+  if (key === undefined) return evaluateRule(rule, self);
+  if (known.results.has(key)) return known.results.get(key);
+  const result = evaluateRule(rule, self);
+  if (known.results.size >= RESULTS_BOUND) known.results.clear();
+  known.results.set(key, result);
+  return result;
+}
+
+/**
  * Every CEL rule of `schema` and its sub-schemas that fails for `value`. Paths are relative to
  * `value`. Never throws.
  */
@@ -267,23 +354,31 @@ function visit(schema: JsonSchema, value: unknown, path: YamlPath, out: CelProbl
   if (Array.isArray(rules) && hasSchemaType(schema, value)) {
     for (const r of rules as ValidationRule[]) checkRule(r, value, path, out);
   }
+  // `path` is one array for the whole walk, pushed and popped: a problem takes a copy (see `checkRule`).
   if (isRecord(value)) {
     const properties = isRecord(schema.properties) ? (schema.properties as Record<string, JsonSchema>) : {};
     const additional = isRecord(schema.additionalProperties) ? (schema.additionalProperties as JsonSchema) : undefined;
     for (const [key, child] of Object.entries(value)) {
       const sub = Object.prototype.hasOwnProperty.call(properties, key) ? properties[key] : additional;
-      if (sub) visit(sub, child, [...path, key], out);
+      if (!sub) continue;
+      path.push(key);
+      visit(sub, child, path, out);
+      path.pop();
     }
   } else if (Array.isArray(value) && isRecord(schema.items)) {
-    value.forEach((item, i) => visit(schema.items as JsonSchema, item, [...path, i], out));
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      visit(schema.items as JsonSchema, value[i], path, out);
+      path.pop();
+    }
   }
 }
 
 function checkRule(r: ValidationRule, value: unknown, path: YamlPath, out: CelProblem[]): void {
   if (!isRecord(r) || typeof r.rule !== 'string') return;
-  if (evaluateRule(r.rule, value) !== false) return;
+  if (evaluateRuleOnce(r.rule, value) !== false) return;
   const custom = typeof r.messageExpression === 'string' ? evaluateMessage(r.messageExpression, value) : undefined;
   const message = custom ?? (typeof r.message === 'string' && r.message.trim() ? r.message : `failed rule: ${r.rule}`);
   const field = typeof r.fieldPath === 'string' ? parseFieldPath(r.fieldPath) : undefined;
-  out.push({ path: field ? [...path, ...field] : path, message: sentence(message), rule: r.rule });
+  out.push({ path: field ? [...path, ...field] : [...path], message: sentence(message), rule: r.rule });
 }
