@@ -37,6 +37,7 @@ import { definition, documentSymbolsOf, prepareRename, references, rename, works
 import { offsetAt, openDocuments } from './features/positions';
 import { compileFilter, inSkippedFolder, type FileFilter } from './node/workspace';
 import type { RecordStore } from './node/record-store';
+import type { KeptFindings } from './check/kept-findings';
 import {
   IndexedNotification,
   MapSummaryNotification,
@@ -126,7 +127,8 @@ export function startServer(connection: Connection, io: ServerIO): void {
   };
 
   const reportError = errorReporter((message) => connection.console.error(message));
-  const newChecker = () => new Checker(index, io.schemas(), settings, reportError);
+  /** A checker; a scan's takes the schema findings its cache kept, so that the documents of unchanged files are not validated again. */
+  const newChecker = (kept?: KeptFindings) => new Checker(index, io.schemas(), settings, reportError, { kept });
   const getChecker = () => (checker ??= newChecker());
   /** The first check of each kind, taken apart so that the scan and the re-checks let messages through between its steps. */
   const warmUp = new WarmUp(() => getChecker().store, reportError);
@@ -307,6 +309,8 @@ export function startServer(connection: Connection, io: ServerIO): void {
     const seen = new Set<string>();
     let lastReport = 0;
     const slices = new Slices(io.messages);
+    // With a cache, a file whose text is unchanged is answered from it: the pool starts only for the first file that is not.
+    const cache = await recordStore?.load();
     // The meshes depend on the settings and folders only; the checker starts afresh for the settings of this scan.
     index.setMeshes(
       meshPartition(
@@ -314,14 +318,12 @@ export function startServer(connection: Connection, io: ServerIO): void {
         folders.map((f) => URI.file(f).toString()),
       ),
     );
-    checker = newChecker();
+    checker = newChecker(cache?.keptFindings());
     // While the next file is read or parsed, the files indexed so far are checked (see check-ahead.ts).
     const ahead = new CheckAhead(index, getChecker, warmUp);
     // Files are read a few ahead of the one being indexed, so that it never waits for the disk; with parse
     // threads, each is parsed there as soon as it is read, and only indexed here, in order.
     const pool = io.parserFor?.(paths.length, reportError);
-    // With a cache, a file whose text is unchanged is answered from it: the pool starts only for the first file that is not.
-    const cache = await recordStore?.load();
     const parser = cache ? cache.parser(pool) : pool;
     if (parser) parsers.add(parser);
     const reads = new Map<number, { text: Promise<string | undefined>; record?: Promise<ParsedRecord | undefined>; since: number }>();
