@@ -87,6 +87,8 @@ const PARSE_AHEAD = 32;
 const MAX_DIAGNOSTICS = 1000;
 /** How long after a scan its parse records are written to the cache, so that publishing its diagnostics comes first. */
 const CACHE_SAVE_DELAY_MS = 2000;
+/** How long after a scan its cache is written if publishing its diagnostics has not settled by then. */
+const CACHE_SAVE_LATEST_MS = 60_000;
 
 export function startServer(connection: Connection, io: ServerIO): void {
   const index = new WorkspaceIndex();
@@ -114,6 +116,8 @@ export function startServer(connection: Connection, io: ServerIO): void {
   let scanning = false;
   /** From the end of a scan until its files are published: the status bar's summary waits for that too, diagnostics come first. */
   let settling = false;
+  /** Schedules writing the parse cache of the last scan, once its files are published. */
+  let saveWhenSettled: (() => void) | undefined;
   let activeScans = 0;
   /** The parse threads of the scans running, stopped when the server shuts down. */
   const parsers = new Set<FileParser>();
@@ -239,7 +243,11 @@ export function startServer(connection: Connection, io: ServerIO): void {
     } finally {
       draining = false;
       if (edits.size > 0 || pending.size > 0) schedulePublish();
-      else settling = false;
+      else {
+        settling = false;
+        saveWhenSettled?.();
+        saveWhenSettled = undefined;
+      }
     }
   }
 
@@ -371,7 +379,11 @@ export function startServer(connection: Connection, io: ServerIO): void {
     for (const uri of [...index.uris()]) if (!seen.has(uri) && !documents.get(uri)) ahead.changed(index.removeFile(uri));
     if (cache && recordStore) {
       const saveSlices = new Slices(io.messages);
-      recordStore.saveLater(cache, seen, CACHE_SAVE_DELAY_MS, () => (saveSlices.due() ? saveSlices.next() : undefined));
+      const store = recordStore;
+      const save = (delayMs: number) => store.saveLater(cache, seen, delayMs, () => (saveSlices.due() ? saveSlices.next() : undefined));
+      // Written once the scan's files are published, so that the schema findings of every document go with the records; at the latest a while after.
+      save(CACHE_SAVE_LATEST_MS);
+      saveWhenSettled = () => save(CACHE_SAVE_DELAY_MS);
     }
     progress?.done();
     if (unreadable.length > 0) {
