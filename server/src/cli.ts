@@ -18,6 +18,7 @@ import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings';
 import { compileFilter, listFiles, readTextOrError } from './node/workspace';
 import { MIN_FILES_FOR_WORKERS, ParsePool, parseWorkerCount } from './node/parse-pool';
 import { RecordStore } from './node/record-store';
+import type { KeptFindings } from './check/kept-findings';
 import { errorReporter } from './faults';
 import { severityProblems } from './check/severity-setting';
 import { loadSchemaStore } from './node/schemas';
@@ -47,8 +48,8 @@ Options for check:
   --clusters GLOB                  Folders (relative to each folder checked) that are separate meshes, e.g. 'envs/*'
                                    (repeatable); files outside every match are shared by all meshes.
   --severity CODE=LEVEL            Override the severity of a code, or of one rule as CODE/RULE: error, warning, information, hint or off (repeatable).
-  --cache FILE                     Keep the files' parse results in FILE (created if missing), so that the next run parses only
-                                   the files that changed. The output is the same with or without it.
+  --cache FILE                     Keep the files' parse results and schema findings in FILE (created if missing), so that the
+                                   next run parses and validates only the files that changed. The output is the same with or without it.
   Use - as a path to read one YAML stream from standard input.
 
 Options for map (and those of check but --format and --severity):
@@ -139,13 +140,14 @@ interface Source {
  * Files are read a few ahead of the one being indexed and parsed by worker threads as soon as they are read, when there
  * are enough of them (node/parse-pool.ts); they are indexed in order either way. With `checker`, the files indexed so far
  * are checked while the next one is read or parsed (see check-ahead.ts). With `cacheFile`, a file whose text is unchanged since
- * the run that wrote it is not parsed again (node/record-store.ts); `saveCache` writes it back with the records of this run.
+ * the run that wrote it is not parsed again (node/record-store.ts), nor are its documents validated again (`checkerFor` is
+ * given the kept schema findings); `saveCache` writes it back with the records and findings of this run.
  */
 async function loadWorkspace(
   targets: string[],
   settings: Settings,
   cacheFile: string | undefined,
-  checkerFor?: (index: WorkspaceIndex) => Checker,
+  checkerFor?: (index: WorkspaceIndex, kept: KeptFindings | undefined) => Checker,
 ): Promise<{ index: WorkspaceIndex; displayPath: Map<string, string>; checker?: Checker; saveCache: () => Promise<void> }> {
   const globErrors = compileFilter(settings).errors;
   if (globErrors.length) throw new UsageError(globErrors.map((e) => `--${e}`).join('\n'));
@@ -177,7 +179,9 @@ async function loadWorkspace(
     }
   }
   index.setMeshes(meshPartition(settings.clusters, roots));
-  const checker = checkerFor?.(index);
+  const store = cacheFile === undefined ? undefined : new RecordStore(path.resolve(cacheFile), (message) => console.error(`istio-egress: ${message}`));
+  const cache = await store?.load();
+  const checker = checkerFor?.(index, cache?.keptFindings());
   const ahead = checker && new CheckAhead(index, () => checker);
   // Short slices: the parse threads are handed their next files only when this thread lets their answers in.
   const slices = new Slices(undefined, 1);
@@ -185,8 +189,6 @@ async function loadWorkspace(
     sources.length >= MIN_FILES_FOR_WORKERS
       ? new ParsePool({ size: parseWorkerCount(false), report: errorReporter((message) => console.error(message)) })
       : undefined;
-  const store = cacheFile === undefined ? undefined : new RecordStore(path.resolve(cacheFile), (message) => console.error(`istio-egress: ${message}`));
-  const cache = await store?.load();
   const parser = cache ? cache.parser(pool) : pool;
   const reads = new Map<number, { content: Promise<{ text: string } | { error: string }>; record?: Promise<ParsedRecord | undefined> }>();
   const readAhead = (from: number) => {
@@ -248,7 +250,7 @@ async function check(args: string[]): Promise<number> {
     positionals.length ? positionals : ['.'],
     settings,
     values.cache,
-    (index) => new Checker(index, loadSchemaStore(), settings, report),
+    (index, kept) => new Checker(index, loadSchemaStore(), settings, report, { kept }),
   );
   const { index, displayPath } = loaded;
   const checker = loaded.checker!;

@@ -37,6 +37,7 @@ import { definition, documentSymbolsOf, prepareRename, references, rename, works
 import { offsetAt, openDocuments } from './features/positions';
 import { compileFilter, inSkippedFolder, type FileFilter } from './node/workspace';
 import type { RecordStore } from './node/record-store';
+import type { KeptFindings } from './check/kept-findings';
 import {
   IndexedNotification,
   MapSummaryNotification,
@@ -86,6 +87,8 @@ const PARSE_AHEAD = 32;
 const MAX_DIAGNOSTICS = 1000;
 /** How long after a scan its parse records are written to the cache, so that publishing its diagnostics comes first. */
 const CACHE_SAVE_DELAY_MS = 2000;
+/** How long after a scan its cache is written if publishing its diagnostics has not settled by then. */
+const CACHE_SAVE_LATEST_MS = 60_000;
 
 export function startServer(connection: Connection, io: ServerIO): void {
   const index = new WorkspaceIndex();
@@ -113,6 +116,8 @@ export function startServer(connection: Connection, io: ServerIO): void {
   let scanning = false;
   /** From the end of a scan until its files are published: the status bar's summary waits for that too, diagnostics come first. */
   let settling = false;
+  /** Schedules writing the parse cache of the last scan, once its files are published. */
+  let saveWhenSettled: (() => void) | undefined;
   let activeScans = 0;
   /** The parse threads of the scans running, stopped when the server shuts down. */
   const parsers = new Set<FileParser>();
@@ -126,7 +131,8 @@ export function startServer(connection: Connection, io: ServerIO): void {
   };
 
   const reportError = errorReporter((message) => connection.console.error(message));
-  const newChecker = () => new Checker(index, io.schemas(), settings, reportError);
+  /** A checker; a scan's takes the schema findings its cache kept, so that the documents of unchanged files are not validated again. */
+  const newChecker = (kept?: KeptFindings) => new Checker(index, io.schemas(), settings, reportError, { kept });
   const getChecker = () => (checker ??= newChecker());
   /** The first check of each kind, taken apart so that the scan and the re-checks let messages through between its steps. */
   const warmUp = new WarmUp(() => getChecker().store, reportError);
@@ -237,7 +243,11 @@ export function startServer(connection: Connection, io: ServerIO): void {
     } finally {
       draining = false;
       if (edits.size > 0 || pending.size > 0) schedulePublish();
-      else settling = false;
+      else {
+        settling = false;
+        saveWhenSettled?.();
+        saveWhenSettled = undefined;
+      }
     }
   }
 
@@ -307,6 +317,8 @@ export function startServer(connection: Connection, io: ServerIO): void {
     const seen = new Set<string>();
     let lastReport = 0;
     const slices = new Slices(io.messages);
+    // With a cache, a file whose text is unchanged is answered from it: the pool starts only for the first file that is not.
+    const cache = await recordStore?.load();
     // The meshes depend on the settings and folders only; the checker starts afresh for the settings of this scan.
     index.setMeshes(
       meshPartition(
@@ -314,14 +326,12 @@ export function startServer(connection: Connection, io: ServerIO): void {
         folders.map((f) => URI.file(f).toString()),
       ),
     );
-    checker = newChecker();
+    checker = newChecker(cache?.keptFindings());
     // While the next file is read or parsed, the files indexed so far are checked (see check-ahead.ts).
     const ahead = new CheckAhead(index, getChecker, warmUp);
     // Files are read a few ahead of the one being indexed, so that it never waits for the disk; with parse
     // threads, each is parsed there as soon as it is read, and only indexed here, in order.
     const pool = io.parserFor?.(paths.length, reportError);
-    // With a cache, a file whose text is unchanged is answered from it: the pool starts only for the first file that is not.
-    const cache = await recordStore?.load();
     const parser = cache ? cache.parser(pool) : pool;
     if (parser) parsers.add(parser);
     const reads = new Map<number, { text: Promise<string | undefined>; record?: Promise<ParsedRecord | undefined>; since: number }>();
@@ -369,7 +379,11 @@ export function startServer(connection: Connection, io: ServerIO): void {
     for (const uri of [...index.uris()]) if (!seen.has(uri) && !documents.get(uri)) ahead.changed(index.removeFile(uri));
     if (cache && recordStore) {
       const saveSlices = new Slices(io.messages);
-      recordStore.saveLater(cache, seen, CACHE_SAVE_DELAY_MS, () => (saveSlices.due() ? saveSlices.next() : undefined));
+      const store = recordStore;
+      const save = (delayMs: number) => store.saveLater(cache, seen, delayMs, () => (saveSlices.due() ? saveSlices.next() : undefined));
+      // Written once the scan's files are published, so that the schema findings of every document go with the records; at the latest a while after.
+      save(CACHE_SAVE_LATEST_MS);
+      saveWhenSettled = () => save(CACHE_SAVE_DELAY_MS);
     }
     progress?.done();
     if (unreadable.length > 0) {

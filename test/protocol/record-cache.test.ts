@@ -3,6 +3,8 @@
  * server answers unchanged files from the parse records it kept (node/record-store.ts) and sends none of them
  * to a parse thread, the diagnostics are those of a server without the cache, and a file changed on disk
  * meanwhile is parsed again. Files sent to parse threads are counted by the worker hook the CLI tests use.
+ * The schema findings kept with the records (check/kept-findings.ts) give the same diagnostics too, under
+ * other settings and after a setting changes during the session.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -47,35 +49,46 @@ function listing(folder: string): string[] {
 
 let runs = 0;
 
-/** Starts the server on the workspace (with the cache folder when given), waits until its diagnostics settle, stops it. */
-async function run(withCache: boolean): Promise<{ diagnostics: Map<string, Diagnostic[]>; parsed: string[]; threads: number }> {
+/** Waits until the diagnostics of every file with findings have been unchanged for a while. */
+async function settle(diagnostics: Map<string, Diagnostic[]>): Promise<void> {
+  let last = '';
+  let quietSince = Date.now();
+  const deadline = Date.now() + 30_000;
+  while (Date.now() - quietSince < 700 && Date.now() < deadline) {
+    const now = JSON.stringify([...diagnostics]);
+    if (now !== last) {
+      last = now;
+      quietSince = Date.now();
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Starts the server on the workspace (with the cache folder when given) and `settings`, waits until its diagnostics settle,
+ * then, with `then`, changes the settings to those and waits again; stops it.
+ */
+async function run(
+  withCache: boolean,
+  settings: Record<string, unknown> = {},
+  then?: Record<string, unknown>,
+): Promise<{ diagnostics: Map<string, Diagnostic[]>; parsed: string[]; threads: number }> {
   const jobs = path.join(dir, `jobs-${++runs}.log`);
   const threads = path.join(dir, `threads-${runs}.log`);
-  const client = await startClient(
-    workspace,
-    {},
-    {
-      ...(withCache ? { initializationOptions: { cacheFolder } } : {}),
-      env: {
-        NODE_OPTIONS: `--require ${hook}`,
-        ISTIO_EGRESS_WORKER_LOG: threads,
-        ISTIO_EGRESS_JOB_LOG: jobs,
-        ISTIO_EGRESS_PARSE_WORKERS: '1',
-      },
+  const client = await startClient(workspace, settings, {
+    ...(withCache ? { initializationOptions: { cacheFolder } } : {}),
+    env: {
+      NODE_OPTIONS: `--require ${hook}`,
+      ISTIO_EGRESS_WORKER_LOG: threads,
+      ISTIO_EGRESS_JOB_LOG: jobs,
+      ISTIO_EGRESS_PARSE_WORKERS: '1',
     },
-  );
+  });
   try {
-    let last = -1;
-    let quietSince = Date.now();
-    const deadline = Date.now() + 30_000;
-    // Settled: the diagnostics of every file with findings, unchanged for a while.
-    while (Date.now() - quietSince < 700 && Date.now() < deadline) {
-      const now = JSON.stringify([...client.diagnostics]);
-      if (now.length !== last) {
-        last = now.length;
-        quietSince = Date.now();
-      }
-      await new Promise((r) => setTimeout(r, 50));
+    await settle(client.diagnostics);
+    if (then) {
+      client.setSettings(then);
+      await settle(client.diagnostics);
     }
     return {
       diagnostics: new Map(client.diagnostics),
@@ -116,4 +129,42 @@ test('a second start on the same workspace parses no unchanged file and gives th
   const expected = new Map((await run(false)).diagnostics);
   assert.deepEqual(changed.diagnostics, expected, 'the same diagnostics as without the cache');
   assert.deepEqual(listing(workspace), files);
+});
+
+test('schema findings kept in the cache give the diagnostics of a server without it, under other settings too', { timeout: 180_000 }, async () => {
+  // Schema mistakes in several files: an enum, an unknown field, an unknown kind.
+  fs.writeFileSync(fileOf(7), `${SE(7, 'DNZ')}---\n${VS(7)}`);
+  fs.writeFileSync(fileOf(8), `${SE(8).replace('  location:', '  locaton:')}---\n${VS(8).replace('kind: VirtualService', 'kind: VirtualServce')}`);
+  const plain = await run(false);
+  const codes = [...plain.diagnostics.values()].flat().map((d) => d.code);
+  for (const code of ['schema-enum', 'schema-unknown-field', 'schema-unknown-kind']) assert.ok(codes.includes(code), `the workspace has ${code}`);
+  await run(true);
+  // Each entry of the cache file is listed with the lengths of its record and of its documents' kept schema findings.
+  const bytes = fs.readFileSync(path.join(cacheFolder, 'parse-records.bin'));
+  const magic = bytes.indexOf('\n') + 1;
+  const header = JSON.parse(bytes.subarray(magic + 4, magic + 4 + bytes.readUInt32LE(magic)).toString('utf8')) as {
+    entries: [string, string, number, number][];
+  };
+  assert.equal(header.entries.filter((e) => e[3] > 0).length, FILES + 1, 'every file keeps the schema findings of its documents');
+  const warm = await run(true);
+  assert.deepEqual(warm.parsed, []);
+  assert.deepEqual(warm.diagnostics, plain.diagnostics, 'the kept findings give the same diagnostics');
+
+  // Settings that change what is shown of schema findings: given at start, and changed during the session.
+  const severity = { severity: { 'schema-enum': 'warning', 'schema-unknown-field': 'off' } };
+  const plainSeverity = await run(false, severity);
+  assert.notDeepEqual(plainSeverity.diagnostics, plain.diagnostics, 'the setting changes the diagnostics');
+  assert.deepEqual((await run(true, severity)).diagnostics, plainSeverity.diagnostics);
+  const changed = { severity: { 'schema-enum': 'hint' }, outboundTrafficPolicy: 'REGISTRY_ONLY' };
+  const plainChanged = await run(false, {}, changed);
+  assert.deepEqual((await run(true, {}, changed)).diagnostics, plainChanged.diagnostics);
+
+  // Mistakes mended and made on disk between two sessions: the kept findings of the old texts are not used.
+  fs.writeFileSync(fileOf(7), `${SE(7)}---\n${VS(7)}`);
+  fs.writeFileSync(fileOf(9), `# moved\n${SE(9, 'STATIK')}---\n${VS(9)}`);
+  const edited = await run(true);
+  assert.deepEqual(edited.parsed.sort(), [fileUri(fileOf(7)), fileUri(fileOf(9))].sort());
+  assert.deepEqual(edited.diagnostics, (await run(false)).diagnostics);
+  assert.ok(edited.diagnostics.get(fileUri(fileOf(9)))?.some((d) => d.code === 'schema-enum'));
+  assert.ok(!edited.diagnostics.get(fileUri(fileOf(7)))?.some((d) => d.code === 'schema-enum'));
 });

@@ -17,6 +17,7 @@ import { findingsOf, type Analyzer } from '../analyzers/analyzer';
 import { placeholderOf } from '../parse/placeholders';
 import { spanAtPath } from '../parse/yaml-path';
 import { SetMap } from '../data';
+import type { KeptFindings } from './kept-findings';
 
 /**
  * A related location anchored to the document it points into: `start` and `end` are relative to
@@ -48,6 +49,8 @@ export interface CheckerOptions {
    * fix's re-check): it keeps no findings and no dependencies, so `affectedBy` cannot be asked.
    */
   once?: boolean;
+  /** Schema findings kept from an earlier session (see kept-findings.ts): asked before validating a document, and given what is validated. */
+  kept?: KeptFindings;
 }
 
 const groupKind = (r: { group: string; kind: string }) => `${r.group}/${r.kind}`;
@@ -149,7 +152,7 @@ export class Checker {
     const doc: CachedDocument = {
       uri: r.uri,
       fingerprint,
-      schema: this.anchor(r, this.schemaFindings(r), pointsAt),
+      schema: this.documentSchemaFindings(r, pointsAt),
       analyzers: this.anchor(r, this.analyzerFindings(r, deps), pointsAt),
       pointsAt: pointsAt.size > 0 ? [...pointsAt] : NONE,
     };
@@ -159,6 +162,25 @@ export class Checker {
     this.cache.set(slot, doc, deps);
     for (const uri of pointsAt) this.pointingAt.add(uri, slot);
     return doc;
+  }
+
+  /**
+   * The schema findings of `r` relative to its document: those kept for its file's text, else validated, and kept
+   * unless validation reported a fault (the fault is reported again next time, and the findings may be partial).
+   */
+  private documentSchemaFindings(r: Resource, pointsAt: Set<string>): DocumentFinding[] {
+    const kept = r.family === 'istio' || r.family === 'mesh-config' ? this.options.kept : undefined;
+    const text = kept && this.index.file(r.uri)?.text;
+    const found = text === undefined ? undefined : kept!.schemaFindings(r.uri, text, r.docIndex);
+    if (found) return found as DocumentFinding[];
+    let faults = 0;
+    const findings = this.anchor(
+      r,
+      this.schemaFindings(r, () => faults++),
+      pointsAt,
+    );
+    if (text !== undefined && faults === 0 && findings.every((f) => f.related === undefined)) kept!.keepSchemaFindings(r.uri, text, r.docIndex, findings);
+    return findings;
   }
 
   /** Findings of `r` made relative to its document, with related locations anchored to theirs. */
@@ -197,7 +219,7 @@ export class Checker {
    * Schema findings of a resource; for a template (see placeholders.ts), one information finding
    * instead, as such a resource is not checked further.
    */
-  private schemaFindings(r: Resource): Finding[] {
+  private schemaFindings(r: Resource, faulted: () => void): Finding[] {
     if (r.family !== 'istio' && r.family !== 'mesh-config') return [];
     const placeholder = r.family === 'istio' ? placeholderOf(r) : undefined;
     if (placeholder) {
@@ -215,11 +237,15 @@ export class Checker {
           ]
         : [];
     }
+    const onError = (fault: FaultReport) => {
+      faulted();
+      this.onError(fault);
+    };
     try {
-      return validateResource(r, this.store, this.onError);
+      return validateResource(r, this.store, onError);
     } catch (error) {
       // Validation is defensive already; a failure here must not hide the rest of the file's findings.
-      this.onError({ uri: r.uri, code: 'schema', error });
+      onError({ uri: r.uri, code: 'schema', error });
       return [];
     }
   }

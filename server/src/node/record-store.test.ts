@@ -169,7 +169,7 @@ test("another build's or another format's cache file is ignored and replaced", a
     const magic = b.indexOf('\n') + 1;
     const headerLength = b.readUInt32LE(magic);
     const header = JSON.parse(b.subarray(magic + 4, magic + 4 + headerLength).toString('utf8')) as { format: number };
-    assert.equal(header.format, 1);
+    assert.equal(header.format, 2);
     const older = Buffer.from(JSON.stringify({ ...header, format: 0 }), 'utf8');
     const length = Buffer.alloc(4);
     length.writeUInt32LE(older.length);

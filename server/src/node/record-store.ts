@@ -8,26 +8,30 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { MAX_CACHE_BYTES, RecordCache } from './record-cache';
+import { schemaDigest } from './schemas';
 
 export class RecordStore {
   /** The saves begun, one after the other. */
   private saving: Promise<void> = Promise.resolve();
   private waiting: { timer: NodeJS.Timeout; run: () => Promise<void> } | undefined;
+  private findingsStampOnce: Promise<string | undefined> | undefined;
 
   /**
-   * `stamp` names what the records depend on besides the text (by default `buildStamp()`); `warn` hears
-   * why the file could not be written. A file that cannot be read, or is not a cache file of this stamp, is ignored.
+   * `stamp` names what the records depend on besides the text (by default `buildStamp()`), and `findingsStamp` what
+   * the documents' schema findings depend on besides it (by default `checkerStamp()`; undefined: no findings are kept);
+   * `warn` hears why the file could not be written. A file that cannot be read, or is not a cache file of this stamp, is ignored.
    */
   constructor(
     readonly file: string,
     private readonly warn: (message: string) => void,
     private readonly stamp = buildStamp(),
+    private readonly findingsStamp: () => Promise<string | undefined> = checkerStamp,
   ) {}
 
   /** The cache as the file holds it; empty when the file is missing, unreadable, cut short, altered, too large or another build's. */
   async load(): Promise<RecordCache> {
     await this.saving;
-    const cache = new RecordCache(this.stamp);
+    const cache = new RecordCache(this.stamp, await (this.findingsStampOnce ??= this.findingsStamp()));
     const bytes = await readCapped(this.file, MAX_CACHE_BYTES);
     if (bytes) cache.decode(bytes);
     await removeStaleTemporaries(this.file);
@@ -84,6 +88,23 @@ function buildStamp(workerFile = path.join(__dirname, 'parse-worker.js')): strin
     return `v8 ${process.versions.v8}; unknown parser ${crypto.randomUUID()}`;
   }
   return `v8 ${process.versions.v8}; parser ${crypto.createHash('sha256').update(script).digest('base64')}`;
+}
+
+/**
+ * What schema findings depend on besides a file's text: the checker, named by a digest of the script this runs in (in the
+ * bundles, the server's or the CLI's whole program: the validators compiled at build time, CEL, the checker), the schemas
+ * it loads (`schemaDigest`), and the V8 version, whose serialization the entries use. Undefined (no findings kept) when either cannot be read.
+ */
+async function checkerStamp(script = __filename): Promise<string | undefined> {
+  try {
+    const program = crypto
+      .createHash('sha256')
+      .update(await fs.promises.readFile(script))
+      .digest('base64');
+    return `v8 ${process.versions.v8}; checker ${program}; schemas ${await schemaDigest()}`;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A regular file's bytes, opened non-blocking (a FIFO never holds the thread); undefined when it cannot be read or is larger than `limit`. */
