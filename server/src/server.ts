@@ -531,7 +531,11 @@ export function startServer(connection: Connection, io: ServerIO): void {
   connection.onPrepareRename((p) => withFile(p, (file, offset) => prepareRename(file, offset, navigation()), null));
   connection.onRenameRequest((p) => withFile(p, (file, offset) => rename(file, offset, p.newName, navigation()), null));
   connection.onDocumentSymbol((p) => withFile(p, (file) => documentSymbolsOf(file), []));
-  connection.onWorkspaceSymbol((p) => workspaceSymbolsOf(index.files(), p.query));
+  connection.onWorkspaceSymbol((p) => {
+    // The query reads every file, so every pending edit is brought into the index first, as for navigation.
+    flush();
+    return workspaceSymbolsOf(index.files(), p.query);
+  });
   connection.onCodeLens((p) => withFile(p, (file) => egressPathLenses(file, navigation(), (uri) => getChecker().findings(uri)), []));
   connection.onCodeAction((p) => {
     flush(p.textDocument.uri);

@@ -176,6 +176,12 @@ test('rename changes the Gateway and every reference in one edit; the workspace 
   );
   client.change(gatewayUri, GATEWAY, 3);
   client.change(routesUri, ROUTES, 3);
+  // Symbols read every file, so the reverted texts are in the index before the closes re-read the disk.
+  const reverted = (await client.connection.sendRequest(WorkspaceSymbolRequest.type, { query: 'Gateway istio-system' })) as SymbolInformation[];
+  assert.deepEqual(
+    reverted.map((s) => s.name),
+    ['Gateway istio-system/istio-egressgateway'],
+  );
   client.close(gatewayUri);
   client.close(routesUri);
 });
