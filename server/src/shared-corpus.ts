@@ -23,3 +23,17 @@ export function needsShared(...segments: string[]): { skip?: string } {
   if (fs.existsSync(sharedPath(...segments)) || process.env.CI) return {};
   return { skip: `shared/${segments.join('/')} is not beside this checkout` };
 }
+
+/** Every `.yaml` or `.yml` file under `sharedPath(...segments)`, depth first, with a `file://` URI and its text. */
+export function sharedYamlFiles(...segments: string[]): { uri: string; text: string }[] {
+  const list: { uri: string; text: string }[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) walk(full);
+      else if (/\.ya?ml$/.test(e.name)) list.push({ uri: `file://${full}`, text: fs.readFileSync(full, 'utf8') });
+    }
+  };
+  walk(sharedPath(...segments));
+  return list;
+}

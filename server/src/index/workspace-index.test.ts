@@ -1,10 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { parseFile, type ParsedFile } from '../parse/parse';
 import { parsedFileOf, parsedRecord, type ParsedRecord } from '../parse/parsed-record';
-import { needsShared, sharedPath } from '../shared-corpus';
+import { needsShared, sharedYamlFiles } from '../shared-corpus';
 import { fingerprintOf, indexPartsOf, nameKey, slotOf, WorkspaceIndex, type IndexParts } from './workspace-index';
 import { resolveHost } from '../mesh/hosts';
 import { hostSubsetOf } from '../mesh/host-match';
@@ -148,15 +146,7 @@ function indexed(files: ParsedFile[]): { keys: string[][]; fingerprints: string[
 }
 
 test('files rebuilt from records that bring their index parts index as the files parsed here', needsShared('corpus', 'realworld'), () => {
-  const list: { uri: string; text: string }[] = [];
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, e.name);
-      if (e.isDirectory()) walk(full);
-      else if (/\.ya?ml$/.test(e.name)) list.push({ uri: `file://${full}`, text: fs.readFileSync(full, 'utf8') });
-    }
-  };
-  walk(sharedPath('corpus', 'realworld'));
+  const list = sharedYamlFiles('corpus', 'realworld');
   const rebuilt = list.map(({ uri, text }) => parsedFileOf(uri, text, parsedRecord(uri, text, indexPartsOf)));
   const here = list.map(({ uri, text }) => parseFile(uri, text));
   assert.ok(here.reduce((n, f) => n + f.resources.length, 0) > 1000);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { ParsePool } from './parse-pool';
 import { parsedFileOf } from '../parse/parsed-record';
 import { assertSameFile, PARSE_CASES } from '../parse/assert-same-file';
-import { needsShared, sharedPath } from '../shared-corpus';
+import { needsShared, sharedYamlFiles } from '../shared-corpus';
 import type { FaultReport } from '../model';
 
 /** The worker as the tests run it: compiled beside this test in out/. */
@@ -52,15 +52,7 @@ test('files parsed by worker threads rebuild to what parseFile gives', async () 
 });
 
 test('the corpora parsed by worker threads rebuild to what parseFile gives', needsShared('corpus', 'realworld'), async () => {
-  const list: { uri: string; text: string }[] = [];
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, e.name);
-      if (e.isDirectory()) walk(full);
-      else if (/\.ya?ml$/.test(e.name)) list.push({ uri: `file://${full}`, text: fs.readFileSync(full, 'utf8') });
-    }
-  };
-  walk(sharedPath('corpus', 'realworld'));
+  const list = sharedYamlFiles('corpus', 'realworld');
   const pool = new ParsePool({ size: 2, report: (f) => assert.fail(String(f.error)), workerFile: WORKER });
   try {
     assert.ok((await parseAll(pool, list)) > list.length * 0.9);

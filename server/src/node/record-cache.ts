@@ -229,13 +229,7 @@ class KeptFindingsView implements KeptFindings {
 
 /** An entry's findings by document number, or undefined when its bytes are missing or are not such findings. */
 function decodeFindings(bytes: Uint8Array | undefined): Map<number, readonly KeptFinding[]> | undefined {
-  if (!bytes) return undefined;
-  let value: unknown;
-  try {
-    value = v8.deserialize(bytes);
-  } catch {
-    return undefined;
-  }
+  const value = deserialized(bytes);
   if (!Array.isArray(value)) return undefined;
   const out = new Map<number, readonly KeptFinding[]>();
   for (const item of value as unknown[]) {
@@ -249,14 +243,18 @@ function decodeFindings(bytes: Uint8Array | undefined): Map<number, readonly Kep
 
 /** An entry's record (null: the file has none), or undefined when its bytes are not a record. */
 function decodeRecord(bytes: Uint8Array | undefined): ParsedRecord | null | undefined {
+  const value = deserialized(bytes);
+  return value === null || isRecordShaped(value) ? value : undefined;
+}
+
+/** What V8 serialized into `bytes`, or undefined when they are missing or are not V8's serialization. */
+function deserialized(bytes: Uint8Array | undefined): unknown {
   if (!bytes) return undefined;
-  let value: unknown;
   try {
-    value = v8.deserialize(bytes);
+    return v8.deserialize(bytes) as unknown;
   } catch {
     return undefined;
   }
-  return value === null || isRecordShaped(value) ? value : undefined;
 }
 
 /** Whether a decoded value has a record's shape, so that rebuilding the file from it cannot throw. */
