@@ -1,7 +1,7 @@
 /**
  * Hover and completion on an open file are answered while the start-up scan runs, not after it: the
  * scan is held on the read of its last file (`in-process.ts`), and every request sent meanwhile must be
- * answered while that read is still held, with the answer for the editor's text.
+ * answered while that read is still held.
  * The scan meanwhile warms up and checks the files it has indexed (check-ahead, warm-up steps), so
  * the requests take turns with that work. Counted, not timed.
  */
@@ -90,7 +90,7 @@ test('hover and completion sent during the start-up scan are answered before the
   let scanEnded = false;
   void client.indexed.then(() => (scanEnded = true));
   const uri = fileUri(path.join(workspace, 'team-00.yaml'));
-  // The editor's text differs from the disk's, so an answer about it can only come from the opened text.
+  // The editor's text differs from the disk's: the requests are about a document the editor holds, not one read from disk.
   client.open(uri, SETUP(0).replace('resolution: DNS', 'resolution: NONE'));
   const line = SETUP(0)
     .split('\n')

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hashText, intern, KeysOfFour, KeysOfTwo } from './compact';
+import { hashText, intern, KeysByParts } from './compact';
 
 test('a text hash is short, equal for equal texts (or parts of texts) and different for texts that differ by one character', () => {
   const text = JSON.stringify({ spec: { hosts: ['api.example.com'], resolution: 'DNS' } }).repeat(50);
@@ -22,14 +22,14 @@ test('interning gives back the first copy of equal strings', () => {
 
 test('keys found by their parts are the joined strings, each joined once and shared with the pool', () => {
   let joined = 0;
-  const tags = new KeysOfTwo((kind, tag) => (joined++, `tag|${kind}|${tag}`));
+  const tags = new KeysByParts((kind, tag) => (joined++, `tag|${kind}|${tag}`));
   const key = tags.of('VirtualService', 'ns:shop');
   assert.equal(key, 'tag|VirtualService|ns:shop');
   assert.equal(tags.of('VirtualService', ['ns', 'shop'].join(':')), key);
   assert.equal(tags.of('Gateway', 'ns:shop'), 'tag|Gateway|ns:shop');
   assert.equal(joined, 2, 'a key asked for again is found by its parts, not joined again');
   assert.equal(intern('tag|VirtualService|ns:shop'), key);
-  const names = new KeysOfFour((group, kind, namespace, name) => (joined++, `name|${group}|${kind}|${namespace}|${name}`));
+  const names = new KeysByParts((group, kind, namespace, name) => (joined++, `name|${group}|${kind}|${namespace}|${name}`));
   assert.equal(names.of('networking.istio.io', 'Gateway', 'shop', 'gw'), 'name|networking.istio.io|Gateway|shop|gw');
   assert.equal(names.of('networking.istio.io', 'Gateway', 'shop', 'gw'), 'name|networking.istio.io|Gateway|shop|gw');
   assert.equal(names.of('networking.istio.io', 'Gateway', 'shop', 'other'), 'name|networking.istio.io|Gateway|shop|other');

@@ -47,52 +47,27 @@ export function intern(s: string): string {
 }
 
 /**
- * Interned keys made of two parts (`tag|${kind}|${tag}`), found by their parts: a reader asks for
- * hundreds of thousands of keys, mostly the same few tens of thousands, and looking a key up by its
- * parts (strings whose hashes V8 keeps) costs a fraction of building the joined string and hashing it
- * whole. A key is joined and interned once, the first time its parts are asked for.
+ * Interned keys made of up to four parts (`tag|${kind}|${tag}`, `name|${group}|${kind}|${namespace}|${name}`),
+ * found by their parts: a reader asks for hundreds of thousands of keys, mostly the same few tens of thousands,
+ * and looking a key up by its parts (strings whose hashes V8 keeps) costs a fraction of building the joined
+ * string and hashing it whole. A key is joined and interned once, the first time its parts are asked for;
+ * parts not given are empty.
  */
-export class KeysOfTwo {
-  private readonly byFirst = new Map<string, Map<string, string>>();
-  private size = 0;
-
-  constructor(private readonly join: (a: string, b: string) => string) {}
-
-  of(a: string, b: string): string {
-    // Like the pool, the table only saves work: past its bound, with parts of names long gone, it starts afresh.
-    if (this.size >= POOL_BOUND) {
-      this.byFirst.clear();
-      this.size = 0;
-    }
-    let bySecond = this.byFirst.get(a);
-    if (bySecond === undefined) this.byFirst.set(a, (bySecond = new Map()));
-    let key = bySecond.get(b);
-    if (key === undefined) {
-      bySecond.set(b, (key = intern(this.join(a, b))));
-      this.size++;
-    }
-    return key;
-  }
-}
-
-/** Interned keys made of four parts (`name|${group}|${kind}|${namespace}|${name}`), found by their parts as `KeysOfTwo` does. */
-export class KeysOfFour {
+export class KeysByParts {
   private readonly byFirst = new Map<string, Map<string, Map<string, Map<string, string>>>>();
   private size = 0;
 
   constructor(private readonly join: (a: string, b: string, c: string, d: string) => string) {}
 
-  of(a: string, b: string, c: string, d: string): string {
+  of(a: string, b = '', c = '', d = ''): string {
+    // Like the pool, the table only saves work: past its bound, with parts of names long gone, it starts afresh.
     if (this.size >= POOL_BOUND) {
       this.byFirst.clear();
       this.size = 0;
     }
-    let bySecond = this.byFirst.get(a);
-    if (bySecond === undefined) this.byFirst.set(a, (bySecond = new Map()));
-    let byThird = bySecond.get(b);
-    if (byThird === undefined) bySecond.set(b, (byThird = new Map()));
-    let byFourth = byThird.get(c);
-    if (byFourth === undefined) byThird.set(c, (byFourth = new Map()));
+    const bySecond = getOrAdd(this.byFirst, a);
+    const byThird = getOrAdd(bySecond, b);
+    const byFourth = getOrAdd(byThird, c);
     let key = byFourth.get(d);
     if (key === undefined) {
       byFourth.set(d, (key = intern(this.join(a, b, c, d))));
@@ -100,4 +75,10 @@ export class KeysOfFour {
     }
     return key;
   }
+}
+
+function getOrAdd<V>(map: Map<string, Map<string, V>>, part: string): Map<string, V> {
+  let inner = map.get(part);
+  if (inner === undefined) map.set(part, (inner = new Map()));
+  return inner;
 }

@@ -16,7 +16,7 @@ import { routeDestinations, ruleGateways } from '../mesh/routes';
 import { MESH_GATEWAY } from '../mesh/gateways';
 import { exportScopes } from '../mesh/export-to';
 import { WORKLOAD_KINDS } from '../mesh/workloads';
-import { hashText, intern, KeysOfFour, KeysOfTwo } from './compact';
+import { hashText, intern, KeysByParts } from './compact';
 
 /**
  * What an update changed: the dependency keys of every resource added, removed or edited (its
@@ -72,16 +72,16 @@ const tagIn = (kind: string, key: string) => key.slice(kind.length + 5);
 const someKey = (kind: string, tag: string) => `some|${kind}|${tag}`;
 
 /**
- * The interned keys of a tracked reader's lookups, found by their parts (see `KeysOfTwo`): the same
+ * The interned keys of a tracked reader's lookups, found by their parts (see `KeysByParts`): the same
  * strings as `kindKey`, `nameKey`, `hostKey`, `tagKey`, `someKey` and `wildcardKey` give.
  */
 const readKeys = {
-  kind: new KeysOfTwo((_, kind) => kindKey(kind)),
-  name: new KeysOfFour(nameKey),
-  host: new KeysOfTwo(hostKey),
-  tag: new KeysOfTwo(tagKey),
-  some: new KeysOfTwo(someKey),
-  wildcard: new KeysOfTwo((_, kind) => wildcardKey(kind)),
+  kind: new KeysByParts(kindKey),
+  name: new KeysByParts(nameKey),
+  host: new KeysByParts(hostKey),
+  tag: new KeysByParts(tagKey),
+  some: new KeysByParts(someKey),
+  wildcard: new KeysByParts(wildcardKey),
 };
 
 /**
@@ -534,13 +534,13 @@ export class WorkspaceIndex implements IndexReader {
       return isViewerIndexed();
     };
     const reader: IndexReader = {
-      ofKind: (kind, group) => (read(readKeys.kind.of('', kind)), view(this.ofKind(kind, group))),
-      countOfKind: (kind) => (read(readKeys.kind.of('', kind)), this.meshOf && viewer ? view(this.ofKind(kind)).length : this.countOfKind(kind)),
+      ofKind: (kind, group) => (read(readKeys.kind.of(kind)), view(this.ofKind(kind, group))),
+      countOfKind: (kind) => (read(readKeys.kind.of(kind)), this.meshOf && viewer ? view(this.ofKind(kind)).length : this.countOfKind(kind)),
       find: (group, kind, namespace, name) => view(valuesOf(this.byName.get(read(readKeys.name.of(group, kind, namespace, name))))),
       withHost: (kind, host) => view(valuesOf(this.byHost.get(read(readKeys.host.of(kind, host))))),
       matchingHost: (kind, host) => {
         const key = read(readKeys.host.of(kind, host));
-        read(readKeys.wildcard.of('', kind));
+        read(readKeys.wildcard.of(kind));
         return view(this.matchingHostByKey(kind, host, key));
       },
       withTag: (kind, tag) => view(valuesOf(this.byTag.get(read(readKeys.tag.of(kind, tag))))),
@@ -552,8 +552,8 @@ export class WorkspaceIndex implements IndexReader {
       // One version of each object has the names of all of them, so only a split into meshes changes the answer.
       namesOf: (kind, group) =>
         this.meshOf && viewer
-          ? (read(readKeys.kind.of('', kind)), distinctNames(view(this.ofKind(kind, group))))
-          : (read(readKeys.kind.of('', kind)), this.namesOf(kind, group)),
+          ? (read(readKeys.kind.of(kind)), distinctNames(view(this.ofKind(kind, group))))
+          : (read(readKeys.kind.of(kind)), this.namesOf(kind, group)),
       shared: <T>(key: string, compute: (reader: IndexReader) => T): T => {
         if (!sameForAll()) return compute(reader);
         if (this.sharedAnswers.revision !== this.revision) this.sharedAnswers = { revision: this.revision, byKey: new Map() };
