@@ -104,10 +104,30 @@ export async function startClient(
   child.stderr!.on('data', (d) => (stderr += d));
   const client = await connectClient(child.stdout!, child.stdin!, workspace, settings, options, {
     stderr: () => stderr,
-    kill: () => child.kill(),
+    kill: () => stopChild(child),
     sendExit: true,
   });
   return { ...client, child };
+}
+
+/**
+ * Ends the server process and waits until it has exited (SIGKILL if SIGTERM is not enough within 5 s), then
+ * closes its pipes, so that no handle keeps the test process alive after `stop()`.
+ */
+async function stopChild(child: ChildProcess): Promise<void> {
+  const running = () => child.exitCode === null && child.signalCode === null;
+  const exited = new Promise<void>((resolve) => (running() ? child.once('exit', () => resolve()) : resolve()));
+  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+    if (!running()) break;
+    child.kill(signal);
+    await Promise.race([exited, delay(5000)]);
+  }
+  for (const stream of [child.stdin, child.stdout, child.stderr]) stream?.destroy();
+}
+
+/** Resolves after `ms` without keeping the process alive. */
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 /** Runs the server as another user (`uid`, `gid`), e.g. one that cannot read some files. */
@@ -129,7 +149,7 @@ export async function connectClient(
   workspace: string,
   settings: Record<string, unknown>,
   options: ClientOptions,
-  server: { stderr: () => string; kill: () => void; sendExit: boolean },
+  server: { stderr: () => string; kill: () => void | Promise<void>; sendExit: boolean },
 ): Promise<TestClient & { indexed: Promise<IndexedInfo> }> {
   const stderr = server.stderr;
   const connection = createProtocolConnection(new StreamMessageReader(input), new StreamMessageWriter(output));
@@ -182,8 +202,7 @@ export async function connectClient(
     },
   });
   await connection.sendNotification(InitializedNotification.type, {});
-  if (!options.noWait)
-    await Promise.race([indexedPromise, new Promise((_, reject) => setTimeout(() => reject(new Error(`server did not index in time\n${stderr()}`)), 20000))]);
+  if (!options.noWait) await Promise.race([indexedPromise, delay(20000).then(() => Promise.reject(new Error(`server did not index in time\n${stderr()}`)))]);
 
   return {
     indexed: indexedPromise,
@@ -229,13 +248,13 @@ export async function connectClient(
     logs,
     async stop() {
       try {
-        await Promise.race([connection.sendRequest(ShutdownRequest.type), new Promise((r) => setTimeout(r, 2000))]);
+        await Promise.race([connection.sendRequest(ShutdownRequest.type), delay(2000)]);
         if (server.sendExit) await connection.sendNotification(ExitNotification.type);
       } catch {
         // The server may already be gone; it is killed below either way.
       }
       connection.dispose();
-      server.kill();
+      await server.kill();
     },
   };
 }
