@@ -638,7 +638,8 @@ export class WorkspaceIndex implements IndexReader {
     if (this.names.revision !== this.revision) this.names = { revision: this.revision, byKind: new Map() };
     const key = `${group}/${kind}`;
     let names = this.names.byKind.get(key);
-    if (!names) this.names.byKind.set(key, (names = distinctNames(this.ofKind(kind, group))));
+    // Frozen: did-you-mean keeps what it derives from a list it can trust not to change (see schema/suggest.ts).
+    if (!names) this.names.byKind.set(key, (names = Object.freeze(distinctNames(this.ofKind(kind, group)))));
     return names;
   }
 
