@@ -504,8 +504,7 @@ export class WorkspaceIndex implements IndexReader {
   tracked(deps: Set<string>, viewer?: Resource): IndexReader {
     // Whether the viewer is the indexed version of its identity, asked once (see `sameForAll`).
     let viewerIndexed: boolean | undefined;
-    const isViewerIndexed = () =>
-      (viewerIndexed ??= !viewer || this.byName.get(nameKey(viewer.group, viewer.kind, viewer.namespace, viewer.name))?.get(slotOf(viewer)) === viewer);
+    const isViewerIndexed = () => (viewerIndexed ??= !viewer || this.isIndexed(viewer));
     let view = (rs: Resource[]) => rs;
     if (viewer) {
       const mesh = this.meshOfUri(viewer.uri);
@@ -574,6 +573,12 @@ export class WorkspaceIndex implements IndexReader {
       },
     };
     return reader;
+  }
+
+  /** Whether `r` is the resource the index holds in its slot. An indexed resource has its entry, with its identity key interned already. */
+  private isIndexed(r: Resource): boolean {
+    const e = entries.get(r);
+    return e ? this.byName.get(e.keys[1])?.get(e.slot) === r : this.byName.get(nameKey(r.group, r.kind, r.namespace, r.name))?.get(slotOf(r)) === r;
   }
 
   file(uri: string): ParsedFile | undefined {
