@@ -109,13 +109,21 @@ interface PreparedList {
   ascii: Uint8Array;
 }
 
-const preparedLists = new WeakMap<readonly string[], PreparedList>();
+/**
+ * Prepared lists, and `null` for a list asked about once: while a workspace loads, the index's list changes
+ * with every file, and a list asked about once is cheaper to scan than to prepare.
+ */
+const preparedLists = new WeakMap<readonly string[], PreparedList | null>();
 const MIN_PREPARED_LIST = 64;
 
 function preparedList(candidates: readonly string[]): PreparedList | undefined {
   if (candidates.length < MIN_PREPARED_LIST || !Object.isFrozen(candidates)) return undefined;
   let list = preparedLists.get(candidates);
-  if (!list) {
+  if (list === undefined) {
+    preparedLists.set(candidates, null);
+    return undefined;
+  }
+  if (list === null) {
     const byFold = new Map<string, string>();
     const bits = new Int32Array(4 * candidates.length);
     const ascii = new Uint8Array(candidates.length);
