@@ -24,7 +24,7 @@ import { nameSpanOf } from '../parse/name-spans';
 import { isWildcard, resolveHost } from '../mesh/hosts';
 import { hostSubsetOf } from '../mesh/host-match';
 import { routeDestinations, ruleGateways } from '../mesh/routes';
-import { egressGatewaysOf, isEgressGatewayHost, MESH_GATEWAY } from '../mesh/gateways';
+import { egressGatewaysOf, isEgressGatewayHost, MESH_GATEWAY, type ResolvedGateway } from '../mesh/gateways';
 import { gatewayServers, HTTP_PROTOCOLS, serverHostAdmits, TLS_PROTOCOLS, type GatewayServer } from '../mesh/gateway-servers';
 import { insertMapEntry, replaceScalar } from '../edits/yaml-edits';
 import { effectiveDestinationRule } from '../mesh/destination-rules';
@@ -90,11 +90,25 @@ export const egressMtlsMismatch: Analyzer<State> = {
     const hosts = rawHosts.map((h) => resolveHost(h, vs.namespace));
     const single = hosts.length === 1 && !isWildcard(hosts[0]) ? hosts[0] : undefined;
     const edited = new Set<string>();
+    // The routes of a VirtualService often go to one egress gateway (several subsets or ports): whether a
+    // host is one, and the Gateways its rules run on there, are asked once per host.
+    const egressHosts = new Map<string, boolean>();
+    const gatewaysByHost = new Map<string, ResolvedGateway[]>();
+    const isEgress = (host: string) => {
+      let egress = egressHosts.get(host);
+      if (egress === undefined) egressHosts.set(host, (egress = isEgressGatewayHost(host, settings, index)));
+      return egress;
+    };
+    const gatewaysFor = (host: string) => {
+      let gateways = gatewaysByHost.get(host);
+      if (!gateways) gatewaysByHost.set(host, (gateways = egressGatewaysOf(index, vs, settings, host)));
+      return gateways;
+    };
     for (const d of routeDestinations(vs)) {
-      if (d.mirror || !ruleGateways(vs, d).includes(MESH_GATEWAY) || !isEgressGatewayHost(d.host, settings, index)) continue;
+      if (d.mirror || !ruleGateways(vs, d).includes(MESH_GATEWAY) || !isEgress(d.host)) continue;
       const port = d.port ?? (d.matchPorts.length === 1 ? d.matchPorts[0] : undefined);
       if (port === undefined) continue;
-      const gateways = egressGatewaysOf(index, vs, settings, d.host);
+      const gateways = gatewaysFor(d.host);
       const onPort = gateways.flatMap((g) =>
         gatewayServers(g.gateway)
           .filter((s) => s.port === port)

@@ -62,3 +62,38 @@ test('with an object defined twice, each reader computes its own answer, as it s
   assert.equal(again.computed, 1);
   assert.deepEqual(again.answers, [['file:///base/a.yaml api'], ['file:///base/a.yaml api']]);
 });
+
+test('an answer outlives changes that do not meet the keys it read, and is computed again after one that does', () => {
+  const index = build({ 'file:///a.yaml': [vs('a'), vs('b'), dr('api', 'SIMPLE')].join('---\n') });
+  assert.equal(ask(index).computed, 1);
+  // A file added elsewhere (as while a workspace loads) reads nothing the answer read: the answer is kept, and each reader still records its keys.
+  index.setFile(parseFile('file:///other.yaml', [vs('c'), dr('other', 'DISABLE').replace('api.example.com', 'other.example.com')].join('---\n')));
+  const kept = ask(index);
+  assert.equal(kept.computed, 0);
+  assert.deepEqual(kept.answers, [['file:///a.yaml api'], ['file:///a.yaml api'], ['file:///a.yaml api']]);
+  assert.deepEqual(kept.deps[2], ['tag|DestinationRule|host-in:api.example.com|shop']);
+  // A DestinationRule for the host, in the namespace read: computed again, with it.
+  index.setFile(parseFile('file:///other.yaml', [vs('c'), dr('other', 'DISABLE')].join('---\n')));
+  const again = ask(index);
+  assert.equal(again.computed, 1);
+  assert.deepEqual(again.answers[0], ['file:///a.yaml api', 'file:///other.yaml other']);
+  // Removed again: computed again, without it.
+  index.removeFile('file:///other.yaml');
+  const removed = ask(index);
+  assert.equal(removed.computed, 1);
+  assert.deepEqual(removed.answers, [['file:///a.yaml api'], ['file:///a.yaml api']]);
+});
+
+test('an edit that only moves a document computes again the answers holding its resource, which is a new object', () => {
+  const index = build({ 'file:///a.yaml': [vs('a'), dr('api', 'SIMPLE')].join('---\n') });
+  const held = () => effectiveDestinationRule(index.tracked(new Set(), index.ofKind('VirtualService')[0]), 'shop', 'api.example.com')!.rules[0];
+  const before = held();
+  assert.equal(before.document.start, index.ofKind('DestinationRule')[0].document.start);
+  // The VirtualService grows, so the unchanged DestinationRule after it moves: no dependency key fires, but the answer holds the new resource.
+  const change = index.setFile(parseFile('file:///a.yaml', [vs('a').replace('shop\n', 'shop\n  labels: {team: a}\n'), dr('api', 'SIMPLE')].join('---\n')));
+  assert.ok(![...change.keys].some((k) => k.includes('DestinationRule')));
+  const after = held();
+  assert.notEqual(after, before);
+  assert.equal(after, index.ofKind('DestinationRule')[0]);
+  assert.ok(after.document.start > before.document.start);
+});

@@ -51,9 +51,10 @@ export interface IndexReader {
   namesOf(kind: string, group: string): readonly string[];
   /**
    * `compute`'s answer, which must depend only on what it reads through the reader it is given (not
-   * on settings), kept under `key` while the index is unchanged and shared by every reader that asks,
-   * when all readers see the same workspace (no object defined twice, one mesh); the keys it read are
-   * recorded for each reader that asks. Callers must not modify the answer. Readers without it compute.
+   * on settings), kept under `key` until a change to the index meets the keys it read (or replaces a
+   * resource it may hold), and shared by every reader that asks, when all readers see the same workspace
+   * (no object defined twice, one mesh); the keys it read are recorded for each reader that asks. Callers
+   * must not modify the answer. Readers without it compute.
    */
   shared?<T>(key: string, compute: (reader: IndexReader) => T): T;
 }
@@ -159,6 +160,12 @@ function tagsOf(r: Resource): string[] {
   return [...new Set(tags)];
 }
 
+/** A shared answer (see `IndexReader.shared`) and the index keys its computation read. */
+interface SharedAnswer {
+  value: unknown;
+  deps: readonly string[];
+}
+
 /** What the index stores of a resource, computed once. */
 interface Entry {
   /** The resource's file and document number (see `slotOf`). */
@@ -261,6 +268,16 @@ function keysOf(r: Resource): Pick<IndexParts, 'hosts' | 'tagCount' | 'keys'> {
     ...(hosts.some(isWildcard) ? [wildcardKey(r.kind)] : []),
   ];
   return { hosts, tagCount: tags.length, keys };
+}
+
+/**
+ * Adds to `out` every key a lookup that finds `r` records: its entry's keys, and the `someKey` of each of
+ * its tags, as `someWithTag` may answer with it.
+ */
+function keysOfEntry(r: Resource, out: Set<string>): void {
+  const e = entryOf(r);
+  for (const k of e.keys) out.add(k);
+  for (let i = 0; i < e.tagCount; i++) out.add(someKey(r.kind, tagIn(r.kind, e.keys[2 + e.hosts.length + i])));
 }
 
 function entryOf(r: Resource, parts: Pick<IndexParts, 'hosts' | 'tagCount' | 'keys'> | undefined = undefined): Entry {
@@ -374,8 +391,15 @@ export class WorkspaceIndex implements IndexReader {
   private names = { revision: -1, byKind: new Map<string, readonly string[]>() };
   /** Identities (group, kind, namespace, name) that more than one document defines. */
   private duplicated = 0;
-  /** The answers of `IndexReader.shared` with the keys each read, valid while `revision` is unchanged. */
-  private sharedAnswers = { revision: -1, byKey: new Map<string, { value: unknown; deps: readonly string[] }>() };
+  /**
+   * The answers of `IndexReader.shared` with the keys each read. An answer is kept until a change meets
+   * those keys (see `forgetAnswers`), not only while nothing changes: while a workspace loads, a file is
+   * indexed between the checks of a few documents, and most answers (a namespace's DestinationRule for the
+   * egress gateway, the mesh's default exportTo) read nothing the next file adds.
+   */
+  private readonly sharedAnswers = new Map<string, SharedAnswer>();
+  /** The keys of the shared answers that read each index key. */
+  private readonly answersReading = new Map<string, Set<string>>();
 
   /** Grows by one with every change; caches compare it to know when to recompute. */
   get version(): number {
@@ -414,10 +438,18 @@ export class WorkspaceIndex implements IndexReader {
     }
     for (const r of previous.values()) this.unindex(r, keys);
     this.byUri.set(file.uri, file);
-    for (const r of unchanged) this.replace(r);
+    // An unchanged resource is a new object all the same, in a new document that may have moved: shared
+    // answers holding the old one are computed again, though readers' findings need not be.
+    const replaced = new Set<string>();
+    for (const r of unchanged) {
+      this.replace(r);
+      keysOfEntry(r, replaced);
+    }
     for (const r of added) this.indexResource(r, keys);
     this.uriByPath.set(pathKey(file.uri), file.uri);
     const reindexed = this.kustomizations.set(file.uri, file.kustomization) ? this.applyKustomizations(keys) : [];
+    this.forgetAnswers(keys);
+    this.forgetAnswers(replaced);
     this.revision++;
     return { uri: file.uri, keys, ...(reindexed.length > 0 ? { reindexed } : {}) };
   }
@@ -432,6 +464,7 @@ export class WorkspaceIndex implements IndexReader {
       this.uriByPath.delete(pathKey(uri));
       this.kustomized.delete(uri);
       if (this.kustomizations.set(uri, undefined)) reindexed = this.applyKustomizations(keys);
+      this.forgetAnswers(keys);
       this.revision++;
     }
     return { uri, keys, ...(reindexed.length > 0 ? { reindexed } : {}) };
@@ -488,7 +521,28 @@ export class WorkspaceIndex implements IndexReader {
    */
   setMeshes(meshOf: ((uri: string) => string | undefined) | undefined): void {
     this.meshOf = meshOf;
+    this.sharedAnswers.clear();
+    this.answersReading.clear();
     this.revision++;
+  }
+
+  /** Drops the shared answers that read any of `keys`: a change to what they read may change them. */
+  private forgetAnswers(keys: Iterable<string>): void {
+    for (const k of keys) {
+      const readers = this.answersReading.get(k);
+      if (!readers) continue;
+      this.answersReading.delete(k);
+      for (const key of readers) {
+        const answer = this.sharedAnswers.get(key);
+        if (!answer) continue;
+        this.sharedAnswers.delete(key);
+        for (const d of answer.deps) {
+          const others = this.answersReading.get(d);
+          others?.delete(key);
+          if (others?.size === 0) this.answersReading.delete(d);
+        }
+      }
+    }
   }
 
   /** The mesh a file belongs to under `setMeshes`; undefined when shared by all (or when there is one mesh). */
@@ -504,8 +558,7 @@ export class WorkspaceIndex implements IndexReader {
   tracked(deps: Set<string>, viewer?: Resource): IndexReader {
     // Whether the viewer is the indexed version of its identity, asked once (see `sameForAll`).
     let viewerIndexed: boolean | undefined;
-    const isViewerIndexed = () =>
-      (viewerIndexed ??= !viewer || this.byName.get(nameKey(viewer.group, viewer.kind, viewer.namespace, viewer.name))?.get(slotOf(viewer)) === viewer);
+    const isViewerIndexed = () => (viewerIndexed ??= !viewer || this.isIndexed(viewer));
     let view = (rs: Resource[]) => rs;
     if (viewer) {
       const mesh = this.meshOfUri(viewer.uri);
@@ -525,8 +578,8 @@ export class WorkspaceIndex implements IndexReader {
       deps.add(key);
       return key;
     };
-    /** The shared answers whose keys this reader has recorded, while the index is unchanged. */
-    let recorded: { answers: object; keys: Set<string> } | undefined;
+    /** The shared answers whose keys this reader has recorded. */
+    let recorded: Set<SharedAnswer> | undefined;
     // Every reader sees the same workspace when no object is defined twice and there is one mesh: a
     // viewer then sees each object's only version, provided the viewer is the indexed resource itself.
     const sameForAll = () => {
@@ -556,24 +609,32 @@ export class WorkspaceIndex implements IndexReader {
           : (read(readKeys.kind.of(kind)), this.namesOf(kind, group)),
       shared: <T>(key: string, compute: (reader: IndexReader) => T): T => {
         if (!sameForAll()) return compute(reader);
-        if (this.sharedAnswers.revision !== this.revision) this.sharedAnswers = { revision: this.revision, byKey: new Map() };
-        const answers = this.sharedAnswers;
-        let answer = answers.byKey.get(key);
+        let answer = this.sharedAnswers.get(key);
         if (!answer) {
           const keys = new Set<string>();
           answer = { value: compute(this.tracked(keys, viewer)), deps: [...keys] };
-          answers.byKey.set(key, answer);
+          this.sharedAnswers.set(key, answer);
+          for (const k of answer.deps) {
+            let readers = this.answersReading.get(k);
+            if (!readers) this.answersReading.set(k, (readers = new Set()));
+            readers.add(key);
+          }
         }
         // A reader asks for the same answer again and again (the mesh's default exportTo, once per resource it looks at): its keys are recorded once.
-        if (recorded?.answers !== answers) recorded = { answers, keys: new Set() };
-        if (!recorded.keys.has(key)) {
-          recorded.keys.add(key);
+        if (!recorded?.has(answer)) {
+          (recorded ??= new Set()).add(answer);
           for (const k of answer.deps) deps.add(k);
         }
         return answer.value as T;
       },
     };
     return reader;
+  }
+
+  /** Whether `r` is the resource the index holds in its slot. An indexed resource has its entry, with its identity key interned already. */
+  private isIndexed(r: Resource): boolean {
+    const e = entries.get(r);
+    return e ? this.byName.get(e.keys[1])?.get(e.slot) === r : this.byName.get(nameKey(r.group, r.kind, r.namespace, r.name))?.get(slotOf(r)) === r;
   }
 
   file(uri: string): ParsedFile | undefined {
@@ -638,7 +699,8 @@ export class WorkspaceIndex implements IndexReader {
     if (this.names.revision !== this.revision) this.names = { revision: this.revision, byKind: new Map() };
     const key = `${group}/${kind}`;
     let names = this.names.byKind.get(key);
-    if (!names) this.names.byKind.set(key, (names = distinctNames(this.ofKind(kind, group))));
+    // Frozen: did-you-mean keeps what it derives from a list it can trust not to change (see schema/suggest.ts).
+    if (!names) this.names.byKind.set(key, (names = Object.freeze(distinctNames(this.ofKind(kind, group)))));
     return names;
   }
 

@@ -40,10 +40,20 @@ export interface GatewayServer {
   /** True when `tls.mode` is written. */
   tlsModeExplicit: boolean;
   httpsRedirect: boolean;
-  hosts: string[];
+  hosts: readonly string[];
 }
 
-export function gatewayServers(gw: Resource): GatewayServer[] {
+/** Each Gateway's servers, read once: most analyzers of a VirtualService read those of the Gateways it is bound to. */
+const serversOf = new WeakMap<Resource, readonly GatewayServer[]>();
+
+/** The servers of an Istio Gateway, in order. Shared between callers, so frozen. */
+export function gatewayServers(gw: Resource): readonly GatewayServer[] {
+  let servers = serversOf.get(gw);
+  if (!servers) serversOf.set(gw, (servers = Object.freeze(readServers(gw))));
+  return servers;
+}
+
+function readServers(gw: Resource): GatewayServer[] {
   const servers = Array.isArray(gw.spec.servers) ? gw.spec.servers : [];
   const out: GatewayServer[] = [];
   servers.forEach((s: unknown, index: number) => {
@@ -54,7 +64,7 @@ export function gatewayServers(gw: Resource): GatewayServer[] {
     const tlsModeExplicit = typeof tls?.mode === 'string';
     const tlsMode = tls ? (tlsModeExplicit ? String(tls.mode).toUpperCase() : 'PASSTHROUGH') : undefined;
     const hosts = Array.isArray(s.hosts) ? s.hosts.filter((h): h is string => typeof h === 'string') : [];
-    out.push({ index, port, protocol, tlsMode, tlsModeExplicit, httpsRedirect: tls?.httpsRedirect === true, hosts });
+    out.push(Object.freeze({ index, port, protocol, tlsMode, tlsModeExplicit, httpsRedirect: tls?.httpsRedirect === true, hosts: Object.freeze(hosts) }));
   });
   return out;
 }

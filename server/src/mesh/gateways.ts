@@ -97,15 +97,23 @@ export interface EgressGateway {
   gateways: Resource[];
 }
 
+/** The egress gateway of each settings' `egressGateway`, worked out once: routes ask for it per destination. Frozen, as callers share it. */
+const settingsEgressGateways = new WeakMap<Settings['egressGateway'], EgressGateway>();
+
 /** The egress gateway of the settings. */
 function settingsEgressGateway(settings: Settings): EgressGateway {
-  return {
-    host: settings.egressGateway.host.toLowerCase(),
-    namespace: egressGatewayNamespace(settings),
-    selector: settings.egressGateway.selector,
-    origin: 'settings',
-    gateways: [],
-  };
+  let gateway = settingsEgressGateways.get(settings.egressGateway);
+  if (!gateway) {
+    gateway = Object.freeze({
+      host: settings.egressGateway.host.toLowerCase(),
+      namespace: egressGatewayNamespace(settings),
+      selector: settings.egressGateway.selector,
+      origin: 'settings' as const,
+      gateways: Object.freeze([]) as unknown as Resource[],
+    });
+    settingsEgressGateways.set(settings.egressGateway, gateway);
+  }
+  return gateway;
 }
 
 /**

@@ -16,9 +16,14 @@ export function isWildcard(host: string): boolean {
 
 /** A host as written in `namespace`, made fully qualified the way Istio does for Kubernetes short names. */
 export function resolveHost(host: string, namespace: string): string {
-  const h = host.trim().toLowerCase().replace(/\.$/, '');
+  const h = withoutFinalDot(host.trim().toLowerCase());
   if (h === '' || h.includes('.') || h === '*') return h;
   return `${h}.${namespace}.${CLUSTER_DOMAIN}`;
+}
+
+/** A host without its final dot (`example.com.` is `example.com`); asked for every host the analyzers read, so without a regular expression. */
+function withoutFinalDot(host: string): string {
+  return host.endsWith('.') ? host.slice(0, -1) : host;
 }
 
 /** The FQDN of a Kubernetes Service. */
@@ -28,11 +33,19 @@ export function serviceHost(name: string, namespace: string): string {
 
 /** A host as written in a resource of `kind` in `namespace`, as Istio names it. */
 export function hostAsIstioNamesIt(kind: string, host: string, namespace: string): string {
-  return kind === 'ServiceEntry' ? host.trim().toLowerCase().replace(/\.$/, '') : resolveHost(host, namespace);
+  return kind === 'ServiceEntry' ? withoutFinalDot(host.trim().toLowerCase()) : resolveHost(host, namespace);
 }
 
-/** Hosts of a ServiceEntry (as written) or VirtualService (short names qualified in its namespace). */
-export function hostsOf(r: Resource): string[] {
-  const raw = Array.isArray(r.spec.hosts) ? r.spec.hosts : [];
-  return raw.filter((h): h is string => typeof h === 'string').map((h) => hostAsIstioNamesIt(r.kind, h, r.namespace));
+/** Each resource's hosts, for the namespace they were qualified in: checks ask for them again and again. */
+const hostsByResource = new WeakMap<Resource, { namespace: string; hosts: readonly string[] }>();
+
+/** Hosts of a ServiceEntry (as written) or VirtualService (short names qualified in its namespace). Shared between callers, so frozen. */
+export function hostsOf(r: Resource): readonly string[] {
+  let known = hostsByResource.get(r);
+  if (known?.namespace !== r.namespace) {
+    const raw = Array.isArray(r.spec.hosts) ? r.spec.hosts : [];
+    const hosts = raw.filter((h): h is string => typeof h === 'string').map((h) => hostAsIstioNamesIt(r.kind, h, r.namespace));
+    hostsByResource.set(r, (known = { namespace: r.namespace, hosts: Object.freeze(hosts) }));
+  }
+  return known.hosts;
 }

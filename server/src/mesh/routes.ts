@@ -63,30 +63,35 @@ function* listDestinations(vs: Resource): Generator<RouteDestination> {
       const matches = Array.isArray(rule.match) ? rule.match.filter(isRecord) : [];
       const matchGateways = [...new Set(matches.flatMap((m) => (Array.isArray(m.gateways) ? m.gateways.map(String) : [])))];
       const matchPorts = [...new Set(matches.map((m) => m.port).filter((p): p is number => typeof p === 'number'))];
-      const base = { protocol, ruleIndex: i, rule, matchGateways, matchPorts };
+      // Every VirtualService's destinations are listed, so each is built as one literal of one shape rather than spread together.
+      const destination = (path: YamlPath, d: Record<string, any>, mirror: boolean): RouteDestination => ({
+        protocol,
+        ruleIndex: i,
+        rule,
+        matchGateways,
+        matchPorts,
+        path,
+        destination: d,
+        host: resolveHost(String(d.host), vs.namespace),
+        port: isRecord(d.port) && typeof d.port.number === 'number' ? d.port.number : undefined,
+        subset: typeof d.subset === 'string' ? d.subset : undefined,
+        mirror,
+      });
       const routes = Array.isArray(rule.route) ? rule.route : [];
       for (let j = 0; j < routes.length; j++) {
         const d = isRecord(routes[j]) ? routes[j].destination : undefined;
-        if (isRecord(d) && typeof d.host === 'string')
-          yield { ...base, path: ['spec', protocol, i, 'route', j, 'destination'], ...destinationFields(d, vs.namespace), mirror: false };
+        if (isRecord(d) && typeof d.host === 'string') yield destination(['spec', protocol, i, 'route', j, 'destination'], d, false);
       }
       if (protocol === 'http') {
-        if (isRecord(rule.mirror) && typeof rule.mirror.host === 'string')
-          yield { ...base, path: ['spec', 'http', i, 'mirror'], ...destinationFields(rule.mirror, vs.namespace), mirror: true };
+        if (isRecord(rule.mirror) && typeof rule.mirror.host === 'string') yield destination(['spec', 'http', i, 'mirror'], rule.mirror, true);
         const mirrors = Array.isArray(rule.mirrors) ? rule.mirrors : [];
         for (let j = 0; j < mirrors.length; j++) {
           const d = isRecord(mirrors[j]) ? mirrors[j].destination : undefined;
-          if (isRecord(d) && typeof d.host === 'string')
-            yield { ...base, path: ['spec', 'http', i, 'mirrors', j, 'destination'], ...destinationFields(d, vs.namespace), mirror: true };
+          if (isRecord(d) && typeof d.host === 'string') yield destination(['spec', 'http', i, 'mirrors', j, 'destination'], d, true);
         }
       }
     }
   }
-}
-
-function destinationFields(d: Record<string, any>, namespace: string) {
-  const port = isRecord(d.port) && typeof d.port.number === 'number' ? d.port.number : undefined;
-  return { destination: d, host: resolveHost(String(d.host), namespace), port, subset: typeof d.subset === 'string' ? d.subset : undefined };
 }
 
 /**
@@ -95,16 +100,16 @@ function destinationFields(d: Record<string, any>, namespace: string) {
  * (push_context.go `getGatewayNames`), so a match naming another gateway runs nowhere.
  */
 export function ruleGateways(vs: Resource, d: Pick<RouteDestination, 'matchGateways'>): readonly string[] {
-  const kept = gatewaysOfRule.get(d);
+  const kept = gatewaysOfRule.get(d.matchGateways);
   if (kept && kept.vs === vs && kept.namespace === vs.namespace) return kept.gateways;
   const gateways = listRuleGateways(vs, d);
-  gatewaysOfRule.set(d, { vs, namespace: vs.namespace, gateways });
+  gatewaysOfRule.set(d.matchGateways, { vs, namespace: vs.namespace, gateways });
   return gateways;
 }
 
 /**
- * Each rule's gateways, kept per destination (`routeDestinations` lists them once per namespace of
- * their VirtualService): a dozen analyzers ask for those of every destination.
+ * Each rule's gateways, kept per rule by its list of match gateways, which `routeDestinations` lists once
+ * per rule and namespace of their VirtualService: a dozen analyzers ask for those of every destination.
  */
 const gatewaysOfRule = new WeakMap<object, { vs: Resource; namespace: string; gateways: readonly string[] }>();
 

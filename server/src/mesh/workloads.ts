@@ -31,7 +31,7 @@ export function workloads(index: IndexReader): Resource[] {
 
 /**
  * Workloads in one namespace. Callers must not modify the answer: every Sidecar of the namespace asks
- * it, and one answer (and its six lookups) is shared while the index is unchanged.
+ * it, and one answer (and its six lookups) is shared until a change meets what it read.
  */
 export function workloadsIn(index: IndexReader, namespace: string): Resource[] {
   const compute = (reader: IndexReader) => WORKLOAD_KINDS.flatMap((k) => reader.withTag(k, `ns:${namespace}`));
@@ -41,7 +41,7 @@ export function workloadsIn(index: IndexReader, namespace: string): Resource[] {
 /**
  * Workloads whose pod labels satisfy a non-empty selector, found through the first label. Callers must
  * not modify the answer: a Gateway's placement is asked for every route through it, and one answer
- * per selector (and its six lookups) is shared while the index is unchanged.
+ * per selector (and its six lookups) is shared until a change meets what it read.
  */
 export function workloadsMatching(index: IndexReader, selector: Record<string, string>): Resource[] {
   const [first] = Object.entries(selector);

@@ -88,3 +88,20 @@ test('closest match among many names suggests what comparing with each of them w
     { numRuns: 2000 },
   );
 });
+
+test('a long frozen list (the index keeps its names so), prepared once asked about twice, gets the suggestions an unfrozen copy gets', () => {
+  const gateways = Object.freeze(Array.from({ length: 2000 }, (_, i) => (i % 7 === 0 ? `Egress_${i}` : `egress-${i}`)));
+  for (const input of ['egress-1234-typo', 'egres-1234', 'EGRESS_1234', 'egress_14', 'egress-14', 'egress-1é', 'İgress-12', 'xyz'])
+    assert.equal(closestMatch(input, gateways), closestMatch(input, [...gateways]), input);
+  assert.equal(closestMatch('egress-14', gateways), 'Egress_14');
+  const word = fc.string({ unit: fc.constantFrom('a', 'b', 'A', '-', '_', 'é', 'İ', 'ß', '1'), maxLength: 8 });
+  fc.assert(
+    fc.property(word, fc.array(word, { minLength: 64, maxLength: 120 }), (input, candidates) => {
+      const unique = Object.freeze([...new Set(candidates)]);
+      const plain = plainClosestMatch(input, unique);
+      assert.equal(closestMatch(input, unique), plain);
+      assert.equal(closestMatch(input, unique), plain);
+    }),
+    { numRuns: 500 },
+  );
+});

@@ -56,7 +56,14 @@ export function closestMatch(input: string, candidates: readonly string[]): stri
   if (!input || candidates.length === 0) return undefined;
   const camel = toCamelCase(input);
   const foldedInput = fold(input);
-  const exact = candidates.includes(camel) ? camel : candidates.find((c) => foldsTo(c, foldedInput));
+  const list = preparedList(candidates);
+  const exact = list
+    ? list.names.has(camel)
+      ? camel
+      : list.byFold.get(foldedInput)
+    : candidates.includes(camel)
+      ? camel
+      : candidates.find((c) => foldsTo(c, foldedInput));
   if (exact !== undefined) return exact === input ? undefined : exact;
   const folded = input.toLowerCase();
   const threshold = Math.max(1, Math.floor(input.length / 3));
@@ -64,10 +71,13 @@ export function closestMatch(input: string, candidates: readonly string[]): stri
   let bestDistance = Infinity;
   let bestPrefix = -1;
   let tied = false;
-  for (const candidate of candidates) {
+  const inputSet = list && charSet(folded);
+  for (let i = 0; i < candidates.length; i++) {
+    const candidate = candidates[i];
     if (candidate === input) continue;
     if (Math.abs(candidate.length - input.length) > threshold) continue;
     // Most candidates of a long list differ in more characters than the threshold allows: skip them before the edit distance.
+    if (inputSet && charSetsDiffer(inputSet, list, i, threshold)) continue;
     if (bagDistanceExceeds(folded, candidate, threshold)) continue;
     const distance = editDistance(folded, candidate.toLowerCase(), threshold);
     if (distance > threshold) continue;
@@ -83,6 +93,89 @@ export function closestMatch(input: string, candidates: readonly string[]): stri
   }
   // `TLSV1_9` is as close to TLSV1_0 as to TLSV1_3: a guess would be a coin toss, so offer none.
   return tied ? undefined : best;
+}
+
+/**
+ * What did-you-mean derives from a long frozen list of names (the index's names of a kind, compared
+ * with one unknown name after another), so that each comparison skips most names cheaply: the names,
+ * each name's first occurrence by its folded form (see `fold`), and each name's ASCII characters,
+ * lower-cased, as 128 bits in four numbers (a name outside ASCII gets none, see `charSetsDiffer`).
+ * Undefined for a short list, or one that is not frozen and so might change.
+ */
+interface PreparedList {
+  names: ReadonlySet<string>;
+  byFold: ReadonlyMap<string, string>;
+  bits: Int32Array;
+  ascii: Uint8Array;
+}
+
+/**
+ * Prepared lists, and `null` for a list asked about once: while a workspace loads, the index's list changes
+ * with every file, and a list asked about once is cheaper to scan than to prepare.
+ */
+const preparedLists = new WeakMap<readonly string[], PreparedList | null>();
+const MIN_PREPARED_LIST = 64;
+
+function preparedList(candidates: readonly string[]): PreparedList | undefined {
+  if (candidates.length < MIN_PREPARED_LIST || !Object.isFrozen(candidates)) return undefined;
+  let list = preparedLists.get(candidates);
+  if (list === undefined) {
+    preparedLists.set(candidates, null);
+    return undefined;
+  }
+  if (list === null) {
+    const byFold = new Map<string, string>();
+    const bits = new Int32Array(4 * candidates.length);
+    const ascii = new Uint8Array(candidates.length);
+    for (let i = 0; i < candidates.length; i++) {
+      const folded = fold(candidates[i]);
+      if (!byFold.has(folded)) byFold.set(folded, candidates[i]);
+      const set = charSet(candidates[i]);
+      if (set) {
+        bits.set(set, 4 * i);
+        ascii[i] = 1;
+      }
+    }
+    list = { names: new Set(candidates), byFold, bits, ascii };
+    preparedLists.set(candidates, list);
+  }
+  return list;
+}
+
+/** The characters of `s` lower-cased (ASCII letters only, as `bagDistanceExceeds` does), as 128 bits; undefined when `s` holds a character outside ASCII. */
+function charSet(s: string): Int32Array | undefined {
+  const bits = new Int32Array(4);
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c >= 128) return undefined;
+    if (c >= 65 && c <= 90) c += 32;
+    bits[c >> 5] |= 1 << (c & 31);
+  }
+  return bits;
+}
+
+/**
+ * Whether more than `limit` distinct characters are in one of `input` and candidate `i` but not in the other:
+ * each is at least one character of difference between them as multisets, so `bagDistanceExceeds` holds too.
+ * Four bitwise operations per word, instead of counting the characters of every name of a long list.
+ */
+function charSetsDiffer(input: Int32Array, list: PreparedList, i: number, limit: number): boolean {
+  if (list.ascii[i] === 0) return false;
+  let onlyInput = 0;
+  let onlyCandidate = 0;
+  for (let w = 0; w < 4; w++) {
+    const a = input[w];
+    const b = list.bits[4 * i + w];
+    onlyInput += bitCount(a & ~b);
+    onlyCandidate += bitCount(b & ~a);
+  }
+  return onlyInput > limit || onlyCandidate > limit;
+}
+
+function bitCount(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
 }
 
 /** `fold(candidate) === folded`, without building the folded string for the candidates that differ. */
