@@ -100,7 +100,7 @@ async function checkerStamp(script = __filename): Promise<string | undefined> {
     // Hashed a chunk at a time as it is read: the bundle is megabytes, and hashing it in one call held the server's
     // thread for milliseconds during the start-up scan, while completion and hover waited.
     const hash = crypto.createHash('sha256');
-    for await (const chunk of fs.createReadStream(script, { highWaterMark: 256 * 1024 })) hash.update(chunk as Buffer);
+    for await (const chunk of fs.createReadStream(script)) hash.update(chunk as Buffer);
     const program = hash.digest('base64');
     return `v8 ${process.versions.v8}; checker ${program}; schemas ${await schemaDigest()}`;
   } catch {
