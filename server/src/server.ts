@@ -19,7 +19,7 @@ import {
 } from 'vscode-languageserver';
 import path from 'node:path';
 import { URI } from 'vscode-uri';
-import { parseFileParts, type ParsedFile } from './parse/parse';
+import { parseDocumentAt, parseFileParts, parseFileSteps, type ParsedFile } from './parse/parse';
 import { parsedFileOf, type FileParser, type ParsedRecord } from './parse/parsed-record';
 import { WorkspaceIndex } from './index/workspace-index';
 import { meshPartition } from './index/meshes';
@@ -31,7 +31,7 @@ import type { SchemaStore } from './schema/catalogue';
 import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings';
 import { toDiagnostic } from './features/diagnostics';
 import { codeActions } from './features/code-actions';
-import { completionItems, hoverInfo } from './features/completion';
+import { completionItems, hoverInfo, warmUpRequests } from './features/completion';
 import { egressPathLenses } from './features/code-lens';
 import { definition, documentSymbolsOf, prepareRename, references, rename, workspaceSymbolsOf, type Navigation } from './features/navigation';
 import { offsetAt, openDocuments } from './features/positions';
@@ -58,6 +58,23 @@ import { errorReporter } from './faults';
 import { severityProblems } from './check/severity-setting';
 import { isRecord } from './data';
 import type { FaultReport } from './model';
+
+/** A document opened and being parsed a document at a time (see `opening` in `startServer`). */
+interface Opening {
+  text: string;
+  steps: Generator<void, { file: ParsedFile }>;
+  /** The parsed file, once the last step is taken. */
+  file?: ParsedFile;
+}
+
+/** The file an opening's steps give, taking those left. */
+function parsedOpening(open: Opening): ParsedFile {
+  while (!open.file) {
+    const step = open.steps.next();
+    if (step.done) open.file = step.value.file;
+  }
+  return open.file;
+}
 
 export interface ServerIO {
   /** Absolute paths of the files to index under a folder; folders it cannot list go to `unreadable`. */
@@ -110,6 +127,12 @@ export function startServer(connection: Connection, io: ServerIO): void {
   const urgent = new Set<string>();
   /** The latest text of edited documents, parsed when publishing or when a request needs it: a burst of keystrokes is parsed once. */
   const edits = new Map<string, string>();
+  /**
+   * Documents opened with a text the index does not hold, parsed a document at a time by `drain`, which lets messages
+   * through between documents, then indexed: the first parse of a file on this thread is slow (its code is cold), and
+   * a completion or hover sent with the open would wait for all of it. Such a request reads only its own document meanwhile.
+   */
+  const opening = new Map<string, Opening>();
   let publishTimer: NodeJS.Timeout | undefined;
   let draining = false;
   /** While the start-up scan runs; the status bar's summary waits for it, as the scan ends by starting the summary afresh. */
@@ -175,13 +198,16 @@ export function startServer(connection: Connection, io: ServerIO): void {
   };
 
   function update(uri: string, text: string | undefined, edited = false): void {
+    const open = opening.get(uri);
+    opening.delete(uri);
     // Opening a file fires both open and change events, and usually brings the text already indexed from disk.
     if (text !== undefined && index.file(uri)?.text === text) {
       pending.add(uri);
       schedulePublish();
       return;
     }
-    const change = text === undefined ? index.removeFile(uri) : index.setFile(parseFileParts(uri, text, { trees: false }).file);
+    const parsed = () => (open && open.text === text ? parsedOpening(open) : parseFileParts(uri, text!, { trees: false }).file);
+    const change = text === undefined ? index.removeFile(uri) : index.setFile(parsed());
     pathSummary.changed(change);
     for (const affected of getChecker().affectedBy(change)) pending.add(affected);
     if (text === undefined) pending.add(uri);
@@ -200,11 +226,33 @@ export function startServer(connection: Connection, io: ServerIO): void {
   }
 
   /** Brings edited documents (one, or all) into the index. */
-  function flush(uri?: string): void {
+  function flushEdits(uri?: string): void {
     for (const [u, text] of uri === undefined ? [...edits] : edits.has(uri) ? [[uri, edits.get(uri)!] as const] : []) {
       edits.delete(u);
       update(u, text, true);
     }
+  }
+
+  /** Brings edited and opened documents (one, or all) into the index, for a request; an opened one is parsed at once. */
+  function flush(uri?: string): void {
+    flushEdits(uri);
+    for (const [u, open] of uri === undefined ? [...opening] : opening.has(uri) ? [[uri, opening.get(uri)!] as const] : []) update(u, open.text);
+  }
+
+  /**
+   * The file a completion or hover at `offset` reads: the indexed one, or, for a document opened and not parsed yet,
+   * its one document at `offset` parsed alone (see `parseDocumentAt`) when it can be.
+   */
+  function fileForRequest(uri: string, position: Position): { file: ParsedFile; offset: number } | undefined {
+    const open = edits.has(uri) ? undefined : opening.get(uri);
+    if (open) {
+      const offset = offsetAt(open.text, position);
+      const file = parseDocumentAt(uri, open.text, offset);
+      if (file) return { file, offset };
+    }
+    flush(uri);
+    const file = index.file(uri);
+    return file && { file, offset: offsetAt(file.text, position) };
   }
 
   async function drain(): Promise<void> {
@@ -213,14 +261,26 @@ export function startServer(connection: Connection, io: ServerIO): void {
     try {
       const slices = new Slices(io.messages);
       let publishedAny = false;
-      flush();
-      while (pending.size > 0 || urgent.size > 0) {
-        const [uri] = urgent.size > 0 ? urgent : pending;
+      flushEdits();
+      while (pending.size > 0 || urgent.size > 0 || opening.size > 0) {
         const yieldIfDue = async () => {
           if (!slices.due()) return;
           await slices.next();
-          flush();
+          flushEdits();
         };
+        // An opened document is parsed a document at a time, then indexed; a request or an edit may overtake it.
+        const [opened] = opening;
+        if (opened) {
+          const [u, open] = opened;
+          while (opening.get(u) === open && !open.file) {
+            const step = open.steps.next();
+            if (step.done) open.file = step.value.file;
+            else await yieldIfDue();
+          }
+          if (opening.get(u) === open) update(u, open.text);
+          continue;
+        }
+        const [uri] = urgent.size > 0 ? urgent : pending;
         // Check a file document by document, yielding between them; an edit that arrives meanwhile wins.
         const file = index.file(uri);
         for (const r of file?.resources ?? []) {
@@ -242,7 +302,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
       if (publishedAny) void connection.sendNotification(WorkspaceChangedNotification);
     } finally {
       draining = false;
-      if (edits.size > 0 || pending.size > 0) schedulePublish();
+      if (edits.size > 0 || pending.size > 0 || opening.size > 0) schedulePublish();
       else {
         settling = false;
         saveWhenSettled?.();
@@ -432,6 +492,8 @@ export function startServer(connection: Connection, io: ServerIO): void {
     if (typeof init?.cacheFolder === 'string' && path.isAbsolute(init.cacheFolder) && !folderOf(path.resolve(init.cacheFolder))) {
       recordStore = io.recordStore?.(path.join(init.cacheFolder, 'parse-records.bin'), (message) => connection.console.warn(`Istio Egress: ${message}`));
     }
+    // The editor waits for this answer before it asks anything: the first completion and hover compile their code now.
+    warmUpRequests(io.schemas(), navigation());
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -498,10 +560,20 @@ export function startServer(connection: Connection, io: ServerIO): void {
   });
 
   documents.onDidOpen((e) => {
-    noteEvent(e.document.uri, false);
-    update(e.document.uri, e.document.getText());
+    const uri = e.document.uri;
+    const text = e.document.getText();
+    noteEvent(uri, false);
+    edits.delete(uri);
+    if (index.file(uri)?.text === text) update(uri, text);
+    else {
+      opening.set(uri, { text, steps: parseFileSteps(uri, text, { trees: false }) });
+      urgent.add(uri);
+      schedulePublish();
+    }
   });
   documents.onDidChangeContent((e) => {
+    // The change event that comes with an open brings the text being parsed.
+    if (opening.get(e.document.uri)?.text === e.document.getText() && !edits.has(e.document.uri)) return;
     edits.set(e.document.uri, e.document.getText());
     urgent.add(e.document.uri);
     schedulePublish();
@@ -509,6 +581,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
   documents.onDidClose(async (e) => {
     const uri = e.document.uri;
     edits.delete(uri);
+    opening.delete(uri);
     // A read the start-up scan began before this close is older than the read below.
     noteEvent(uri, false);
     // Back to what is on disk, or out of the index for files outside the workspace.
@@ -517,14 +590,12 @@ export function startServer(connection: Connection, io: ServerIO): void {
   });
 
   connection.onCompletion((p) => {
-    flush(p.textDocument.uri);
-    const file = index.file(p.textDocument.uri);
-    return file ? completionItems(file, offsetAt(file.text, p.position), io.schemas(), navigation()) : [];
+    const at = fileForRequest(p.textDocument.uri, p.position);
+    return at ? completionItems(at.file, at.offset, io.schemas(), navigation()) : [];
   });
   connection.onHover((p) => {
-    flush(p.textDocument.uri);
-    const file = index.file(p.textDocument.uri);
-    return file ? hoverInfo(file, offsetAt(file.text, p.position), io.schemas(), navigation()) : null;
+    const at = fileForRequest(p.textDocument.uri, p.position);
+    return at ? hoverInfo(at.file, at.offset, io.schemas(), navigation()) : null;
   });
   connection.onDefinition((p) => withFile(p, (file, offset) => definition(file, offset, navigation()), []));
   connection.onReferences((p) => withFile(p, (file, offset) => references(file, offset, p.context.includeDeclaration, navigation()), []));

@@ -97,10 +97,11 @@ function buildStamp(workerFile = path.join(__dirname, 'parse-worker.js')): strin
  */
 async function checkerStamp(script = __filename): Promise<string | undefined> {
   try {
-    const program = crypto
-      .createHash('sha256')
-      .update(await fs.promises.readFile(script))
-      .digest('base64');
+    // Hashed a chunk at a time as it is read: the bundle is megabytes, and hashing it in one call held the server's
+    // thread for milliseconds during the start-up scan, while completion and hover waited.
+    const hash = crypto.createHash('sha256');
+    for await (const chunk of fs.createReadStream(script)) hash.update(chunk as Buffer);
+    const program = hash.digest('base64');
     return `v8 ${process.versions.v8}; checker ${program}; schemas ${await schemaDigest()}`;
   } catch {
     return undefined;

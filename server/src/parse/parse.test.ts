@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_FILE_BYTES, parseFile } from './parse';
+import { MAX_FILE_BYTES, parseDocumentAt, parseFile, parseFileParts, parseFileSteps } from './parse';
 import { isMap, isScalar } from 'yaml';
 import { nodeAtPath, spanAtPath } from './yaml-path';
 import { outboundMode } from './mesh-config';
@@ -261,4 +261,45 @@ test('a document with a collection key keeps its tree as written, with every dup
   );
   assert.deepEqual(fine.value, { addresses: ['2001:db8::'] });
   assert.ok(isScalar(nodeAtPath(fine.ast, ['addresses', 0])?.value), 'kubectl reads the item of a readable document as a string');
+});
+
+/** The data of a parsed file's documents, with their ranges and resources, as features read them. */
+function documentsOf(file: ReturnType<typeof parseFile>) {
+  return file.documents.map((d) => ({ start: d.start, end: d.end, value: d.value, resource: d.resource && [d.resource.kind, d.resource.name] }));
+}
+
+test('a file parsed a document at a time takes a step per document and gives what one parse gives', () => {
+  const docs = Array.from({ length: 5 }, (_, i) => SE.replace('httpbin', `web-${i}`));
+  const text = `# header\n${docs.join('---\n')}`;
+  const stepped = (t: string) => {
+    const steps = parseFileSteps('file:///a.yaml', t, { trees: false });
+    for (let taken = 0; ; taken++) {
+      const step = steps.next();
+      if (step.done) return { taken, ...step.value };
+    }
+  };
+  const whole = parseFileParts('file:///a.yaml', text, { trees: false });
+  const { taken, file, parts } = stepped(text);
+  assert.equal(taken, 5, 'one step per document, so that the server lets messages through between them');
+  assert.deepEqual(documentsOf(file), documentsOf(whole.file));
+  assert.deepEqual(parts, whole.parts);
+  // A file that is not plain (an anchor) is parsed whole by the last step, as parseFileParts parses it.
+  const anchored = `${SE}---\n${SE.replace('hosts:', 'hosts: &h')}`;
+  assert.deepEqual(documentsOf(stepped(anchored).file), documentsOf(parseFileParts('file:///a.yaml', anchored, { trees: false }).file));
+});
+
+test('the document at an offset parsed alone has the offsets, data and resource it has in the whole file', () => {
+  const text = `# header\n${SE}---\n${SE.replace('httpbin', 'web').replace('DNS', 'STATIC')}---   # comment\n${SE.replace('httpbin', 'api')}`;
+  const whole = documentsOf(parseFile('file:///a.yaml', text));
+  for (const [i, name] of ['httpbin', 'web', 'api'].entries()) {
+    const offset = text.indexOf(`name: ${name}`);
+    const alone = parseDocumentAt('file:///a.yaml', text, offset);
+    assert.ok(alone, name);
+    assert.deepEqual(documentsOf(alone), [whole[i]]);
+    assert.equal(alone.text.slice(0, whole[i].end).split('\n').length, text.slice(0, whole[i].end).split('\n').length, 'lines stay where they are');
+    assert.equal(alone.text.slice(whole[i].start, whole[i].end), text.slice(whole[i].start, whole[i].end));
+  }
+  // Directives and document ends may carry from one document to the next: those files are not parsed by parts.
+  assert.equal(parseDocumentAt('file:///a.yaml', `%YAML 1.2\n---\n${SE}---\n${SE}---\n${SE}`, 5), undefined);
+  assert.equal(parseDocumentAt('file:///a.yaml', `${SE}...\n---\n${SE}---\n${SE}`, 5), undefined);
 });

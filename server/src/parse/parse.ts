@@ -147,6 +147,19 @@ export function parseFile(uri: string, text: string): ParsedFile {
  * into data without composing them (see plain-documents.ts); the file is otherwise the same.
  */
 export function parseFileParts(uri: string, text: string, { trees = true } = {}): { file: ParsedFile; parts?: number[] } {
+  const steps = parseFileSteps(uri, text, { trees });
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * `parseFileParts` a document at a time: with `trees: false`, each step before the last reads one more plain document
+ * (a file that turns out not to be plain is parsed whole by the last step), so that a caller can let other work through
+ * between documents; the last step returns what `parseFileParts` returns.
+ */
+export function* parseFileSteps(uri: string, text: string, { trees = true } = {}): Generator<void, { file: ParsedFile; parts?: number[] }> {
   if (looksBinary(text)) return { file: skippedFile(uri, text, 'binary', [], false) };
   const source = yamlSource(text);
   const ownedByText = OWNED_TEXT.test(source.slice(0, 1 << 20));
@@ -187,7 +200,7 @@ export function parseFileParts(uri: string, text: string, { trees = true } = {})
   let parts: number[] | undefined;
   try {
     if (!trees) {
-      const plain = plainFile(uri, text, source, ownedByText);
+      const plain = yield* plainFile(uri, text, source, ownedByText);
       if (plain) return plain;
     }
     let tokens: CST.Token[];
@@ -238,12 +251,12 @@ export function parseFileParts(uri: string, text: string, { trees = true } = {})
 
 /**
  * The file of plain documents (plain-documents.ts) that `parseFileParts` would give, its trees dropped, and its parts;
- * undefined when a document is not plain or may hold mesh config, whose reader needs the document's tree.
+ * undefined when a document is not plain or may hold mesh config, whose reader needs the document's tree. A step per document read.
  * Each document is read as the parser yields it and its syntax tokens are dropped then: holding a whole file's
  * tokens until the end, as composing needs, made them outlive young-generation collections, and the old
  * generation filled with them at every edit. A file that turns out not to be plain is parsed again to be composed.
  */
-function plainFile(uri: string, text: string, source: string, ownedByText: boolean): { file: ParsedFile; parts?: number[] } | undefined {
+function* plainFile(uri: string, text: string, source: string, ownedByText: boolean): Generator<void, { file: ParsedFile; parts?: number[] } | undefined> {
   const plain: PlainDocument[] = [];
   const starts = new PartStarts();
   for (const token of new Parser().parse(source)) {
@@ -251,6 +264,7 @@ function plainFile(uri: string, text: string, source: string, ownedByText: boole
     const read = plainDocuments([token]);
     if (!read) return undefined;
     plain.push(...read);
+    if (read.length > 0) yield;
   }
   const parts = starts.parts(source);
   const documents: ParsedDocument[] = [];
@@ -270,6 +284,33 @@ function plainFile(uri: string, text: string, source: string, ownedByText: boole
   const owned = ownedByText || resources.some((r) => r.family === 'istio' || r.family === 'mesh-config');
   const kustomization = isKustomizationUri(uri) ? kustomizationOf(documents[0]?.value) : undefined;
   return { file: { uri, text, documents, resources, problems: [], owned, syntax, ...(kustomization ? { kustomization } : {}) }, parts };
+}
+
+/** A line that starts a document (`---` alone or followed by a space or tab): never part of a scalar in YAML 1.2. */
+const DOCUMENT_START = /^---(?=[ \t\r\n]|$)/gm;
+
+/**
+ * The document of `text` at `offset`, parsed alone: a file whose text is `text` up to that document's end, with the
+ * documents before it blanked (each character but line breaks made a space), so that offsets, lines and columns are
+ * those of `text`, and whose only document is the one at `offset`, as `parseFileParts` with `trees: false` gives it. Undefined when the text has
+ * directives or document ends (`%`, `...`), which may carry from one document to the next, or when parsing the whole
+ * text would not save much (a document of most of it). For an answer about one place of a file not parsed yet.
+ */
+export function parseDocumentAt(uri: string, text: string, offset: number): ParsedFile | undefined {
+  if (/^(%|\.\.\.)/m.test(text)) return undefined;
+  let start = 0;
+  let end = text.length;
+  for (const m of text.matchAll(DOCUMENT_START)) {
+    if (m.index <= offset) start = m.index;
+    else {
+      end = m.index;
+      break;
+    }
+  }
+  if ((end - start) * 2 > text.length) return undefined;
+  const alone = `${text.slice(0, start).replace(/[^\r\n]/g, ' ')}${text.slice(start, end)}`;
+  const { file } = parseFileParts(uri, alone, { trees: false });
+  return file.documents.length === 1 ? file : undefined;
 }
 
 /** Document `index` of a file, with its range and data; its syntax tree is read through `syntax`, which may parse it again. */

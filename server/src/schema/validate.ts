@@ -12,7 +12,7 @@ import type { FaultReport, Finding, Fix, Span } from '../model';
 import type { Resource } from '../parse/resource';
 import { nodeAtPath, spanAtPath, type YamlPath } from '../parse/yaml-path';
 import { MESH_CONFIG_SCHEMA, type JsonSchema, type SchemaStore } from './catalogue';
-import { celProblems, prepareRule, ruleExpressions } from './cel';
+import { celProblems, celWarmUpSteps, prepareRule, ruleExpressions } from './cel';
 import { problemsFromAjv, type MessageContext, type SchemaCode, type SchemaProblem } from './messages';
 import { closestMatch } from './suggest';
 import { isRecord } from '../data';
@@ -48,6 +48,8 @@ interface Validators {
   ajv?: Ajv;
   /** Compiled validators by schema file; null when a schema would not compile. */
   compiled: Map<string, ValidateFunction | null>;
+  /** The samples of the precompiled validators in `compiled`, by schema file. */
+  samples: Map<string, readonly unknown[]>;
 }
 
 const validatorsByStore = new WeakMap<SchemaStore, Validators>();
@@ -57,10 +59,10 @@ const OWN_FORMATS = ['int32', 'int64', 'uint32', 'uint64', 'float', 'double'];
 
 /**
  * The ajv instance validators are compiled with, at run time and at build time (precompile.ts, which
- * passes `code` to generate standalone code).
+ * passes `code` to generate standalone code, and `inlineRefs: false` to keep each referenced subschema a function of its own).
  */
-export function newAjv(code?: CodeOptions): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, logger: false, validateSchema: false, ...(code ? { code } : {}) });
+export function newAjv(code?: CodeOptions, { inlineRefs = true } = {}): Ajv {
+  const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, logger: false, validateSchema: false, inlineRefs, ...(code ? { code } : {}) });
   addFormats(ajv);
   for (const name of OWN_FORMATS) ajv.addFormat(name, SCHEMA_FORMATS[name]);
   ajv.addVocabulary([
@@ -79,6 +81,11 @@ export function newAjv(code?: CodeOptions): Ajv {
 export interface PrecompiledValidator {
   hash: string;
   validate: ValidateFunction;
+  /**
+   * Values that each reach one more of the validator's functions (see `splitSchema` in precompile.ts): validating them
+   * one at a time has V8 compile the functions one at a time, which `warmUpSteps` takes as steps.
+   */
+  samples?: readonly unknown[];
 }
 
 /** Validators compiled at build time, by schema file; the bundles set them (see precompile.ts). */
@@ -119,7 +126,7 @@ function fnv1a(text: string): string {
 function validatorFor(store: SchemaStore, file: string, schema: JsonSchema, onError?: (fault: FaultReport) => void, uri = ''): ValidateFunction | null {
   let validators = validatorsByStore.get(store);
   if (!validators) {
-    validators = { compiled: new Map() };
+    validators = { compiled: new Map(), samples: new Map() };
     validatorsByStore.set(store, validators);
   }
   const cached = validators.compiled.get(file);
@@ -127,7 +134,10 @@ function validatorFor(store: SchemaStore, file: string, schema: JsonSchema, onEr
   let compiled: ValidateFunction | null = null;
   try {
     const built = precompiled[file];
-    if (built && schema && typeof schema === 'object' && built.hash === schemaHash(schema)) compiled = built.validate;
+    if (built && schema && typeof schema === 'object' && built.hash === schemaHash(schema)) {
+      compiled = built.validate;
+      validators.samples.set(file, built.samples ?? []);
+    }
   } catch (error) {
     // Compiled here instead, more slowly; the build that bundled the validator is broken, which its users should see.
     if (onError && !loadFailureReported) {
@@ -165,11 +175,18 @@ export function warmUpSteps(store: SchemaStore, apiVersion: string, kind: string
     () => schema(),
     () => schemaHash(schema()),
     () => validatorFor(store, entry.file, schema(), onError, uri),
-    // V8 compiles a function on its first call, and a validator is one large function: it runs once on an empty value.
-    () => validatorFor(store, entry.file, schema(), onError, uri)?.({}),
-    // One step per rule, known once the schema is read: appended to the steps still to take.
+    // V8 compiles a function on its first call: the validator runs once on an empty value, which compiles its outermost
+    // function, then once on each of its samples, which compiles one function more each time.
     () => {
-      for (const rule of ruleExpressions(schema())) steps.push(() => prepareRule(rule));
+      const validate = validatorFor(store, entry.file, schema(), onError, uri);
+      validate?.({});
+      for (const sample of validatorsByStore.get(store)?.samples.get(entry.file) ?? []) steps.push(() => validate?.(sample));
+    },
+    // One step per rule, known once the schema is read: appended to the steps still to take, after CEL's own.
+    () => {
+      const rules = ruleExpressions(schema());
+      if (rules.length > 0) steps.push(...celWarmUpSteps());
+      for (const rule of rules) steps.push(() => prepareRule(rule));
     },
   ];
   return steps;
