@@ -16,7 +16,7 @@ import { routeDestinations, ruleGateways } from '../mesh/routes';
 import { MESH_GATEWAY } from '../mesh/gateways';
 import { exportScopes } from '../mesh/export-to';
 import { WORKLOAD_KINDS } from '../mesh/workloads';
-import { hashText, intern, KeysByParts } from './compact';
+import { hashText, intern, internWhole, KeysByParts } from './compact';
 
 /**
  * What an update changed: the dependency keys of every resource added, removed or edited (its
@@ -274,7 +274,8 @@ function derivedParts(file: ParsedFile): (IndexParts | undefined)[] {
     const out = new Array<string>(list.length);
     for (let i = 0; i < list.length; i++) {
       const s: unknown = list[i];
-      if (typeof s === 'string') distinct.push((out[i] = intern(s)));
+      // A string from a record was copied from another thread or read from a cache file, so it is in one piece already.
+      if (typeof s === 'string') distinct.push((out[i] = internWhole(s)));
       else if (typeof s === 'number' && Number.isInteger(s) && s >= 0 && s < distinct.length) out[i] = distinct[s];
       else return undefined;
     }
