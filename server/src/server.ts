@@ -394,6 +394,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
     const pool = io.parserFor?.(paths.length, reportError);
     const parser = cache ? cache.parser(pool) : pool;
     if (parser) parsers.add(parser);
+    const uris = paths.map((p) => URI.file(p).toString());
     const reads = new Map<number, { text: Promise<string | undefined>; record?: Promise<ParsedRecord | undefined>; since: number }>();
     const readAhead = (from: number) => {
       for (let j = from; j < Math.min(paths.length, from + (parser ? PARSE_AHEAD : READ_AHEAD)); j++) {
@@ -401,14 +402,14 @@ export function startServer(connection: Connection, io: ServerIO): void {
         const read = io.readFile(paths[j]);
         // A failed read is reported when its turn comes, by the await below.
         read.catch(() => undefined);
-        const uri = URI.file(paths[j]).toString();
+        const uri = uris[j];
         const record = parser && read.then((text) => (text === undefined ? undefined : parser.parse(uri, text))).catch(() => undefined);
         reads.set(j, { text: read, record, since: fileEvents.now() });
       }
     };
     try {
       for (let i = 0; i < paths.length; i++) {
-        const uri = URI.file(paths[i]).toString();
+        const uri = uris[i];
         seen.add(uri);
         readAhead(i);
         const read = reads.get(i)!;

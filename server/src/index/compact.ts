@@ -38,12 +38,23 @@ const POOL_BOUND = 250_000;
 export function intern(s: string): string {
   const shared = pool.get(s);
   if (shared !== undefined) return shared;
-  if (pool.size >= POOL_BOUND) pool.clear();
   // A key built from pieces (`tag|${kind}|${tag}`) is a chain of pieces in V8, about twice the memory
   // of the same characters in one piece; a JSON round trip gives the characters in one piece.
-  const flat = JSON.parse(JSON.stringify(s)) as string;
-  pool.set(flat, flat);
-  return flat;
+  return keep(JSON.parse(JSON.stringify(s)) as string);
+}
+
+/**
+ * `intern` for a string known to be in one piece already, such as one copied from another thread or
+ * read from a cache file (V8 deserializes a string as one piece): kept as it is, without a round trip.
+ */
+export function internWhole(s: string): string {
+  return pool.get(s) ?? keep(s);
+}
+
+function keep(s: string): string {
+  if (pool.size >= POOL_BOUND) pool.clear();
+  pool.set(s, s);
+  return s;
 }
 
 /**

@@ -153,6 +153,32 @@ test('files rebuilt from records that bring their index parts index as the files
   assert.deepEqual(indexed(rebuilt), indexed(here));
 });
 
+test('a record carries each distinct host and key of its file once, and the index reads the others by number', () => {
+  const uri = 'file:///repo/team/egress.yaml';
+  const doc = (kind: string, name: string, spec: string) =>
+    `apiVersion: networking.istio.io/v1\nkind: ${kind}\nmetadata:\n  name: ${name}\n  namespace: shop\nspec:\n${spec}`;
+  const text = [
+    doc('ServiceEntry', 'api', '  hosts: [api.example.com]\n  ports: [{number: 443, name: tls, protocol: TLS}]\n'),
+    doc('ServiceEntry', 'docs', '  hosts: [docs.example.com]\n  ports: [{number: 443, name: tls, protocol: TLS}]\n'),
+    doc('DestinationRule', 'api', '  host: api.example.com\n'),
+    doc(
+      'VirtualService',
+      'api',
+      '  hosts: [api.example.com]\n  tls:\n  - match: [{port: 443, sniHosts: [api.example.com]}]\n    route: [{destination: {host: api.example.com}}]\n',
+    ),
+  ].join('---\n');
+  const record = parsedRecord(uri, text, indexPartsOf)!;
+  const sent = (record.derived as { hosts: unknown[]; keys: unknown[] }[]).flatMap((p) => [...p.hosts, ...p.keys]);
+  const strings = sent.filter((s) => typeof s === 'string');
+  assert.equal(new Set(strings).size, strings.length, 'no string is sent twice');
+  assert.ok(sent.length - strings.length >= 4, `the kinds, the namespace's tags and the host repeat: ${sent.length - strings.length} numbers`);
+  assert.deepEqual(indexed([parsedFileOf(uri, text, record)]), indexed([parseFile(uri, text)]));
+  // A number that names no string sent before: the file is indexed from its resources, as one parsed here.
+  const broken = parsedRecord(uri, text, indexPartsOf)!;
+  (broken.derived as { keys: unknown[] }[])[3].keys[0] = 99;
+  assert.deepEqual(indexed([parsedFileOf(uri, text, broken)]), indexed([parseFile(uri, text)]));
+});
+
 test('the index files a resource under the keys its record brings, unless a kustomization gave it another namespace', () => {
   const uri = 'file:///repo/team/se.yaml';
   const text = 'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  hosts: [api.example.com]\n';

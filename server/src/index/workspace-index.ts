@@ -16,7 +16,7 @@ import { routeDestinations, ruleGateways } from '../mesh/routes';
 import { MESH_GATEWAY } from '../mesh/gateways';
 import { exportScopes } from '../mesh/export-to';
 import { WORKLOAD_KINDS } from '../mesh/workloads';
-import { hashText, intern, KeysByParts } from './compact';
+import { hashText, intern, internWhole, KeysByParts } from './compact';
 
 /**
  * What an update changed: the dependency keys of every resource added, removed or edited (its
@@ -222,37 +222,85 @@ export interface IndexParts {
   textHash: string;
   hosts: string[];
   tagCount: number;
-  /** Not interned yet: see `Entry.keys`. */
+  /** Interned (see `derivedParts` and `Entry.keys`). */
   keys: string[];
 }
 
+/**
+ * `IndexParts` as a record carries them across threads: a string (host or key) that an earlier document of the
+ * file, or an earlier place in this one, has written already is its number among the file's distinct strings,
+ * in the order they first come. A file's documents share most of their keys (the kinds, the namespace's tags,
+ * a host's), so each distinct string is copied to the index's thread and interned once per file, not once per use.
+ */
+export interface RecordedIndexParts extends Omit<IndexParts, 'hosts' | 'keys'> {
+  hosts: (string | number)[];
+  keys: (string | number)[];
+}
+
 /** Each document's `IndexParts` (null for a document without a resource), for `parsedRecord` to send with the file. */
-export function indexPartsOf(file: ParsedFile): (IndexParts | null)[] {
+export function indexPartsOf(file: ParsedFile): (RecordedIndexParts | null)[] {
   let from = 0;
+  const numbers = new Map<string, number>();
+  const recorded = (s: string): string | number => {
+    const n = numbers.get(s);
+    if (n !== undefined) return n;
+    numbers.set(s, numbers.size);
+    return s;
+  };
   return file.documents.map((d) => {
     const r = d.resource;
-    const parts = r ? { namespace: r.namespace, textHash: documentTextHash(file.text, from, d.start, d.end), ...keysOf(r) } : null;
+    let parts: RecordedIndexParts | null = null;
+    if (r) {
+      const { hosts, tagCount, keys } = keysOf(r);
+      parts = {
+        namespace: r.namespace,
+        textHash: documentTextHash(file.text, from, d.start, d.end),
+        hosts: hosts.map(recorded),
+        tagCount,
+        keys: keys.map(recorded),
+      };
+    }
     from = d.end;
     return parts;
   });
 }
 
-/** The parts a record brought for each document (see `indexPartsOf`), where they have their shape: the record may come from a cache file. */
+const isPartial = (p: unknown): p is Partial<RecordedIndexParts> => typeof p === 'object' && p !== null;
+
+/**
+ * The parts a record brought for each document (see `indexPartsOf`), their strings interned, where they have their
+ * shape: the record may come from a cache file. A file with any part out of shape is worked out here whole, as the
+ * numbers of its later parts would not name the right strings.
+ */
 function derivedParts(file: ParsedFile): (IndexParts | undefined)[] {
   const derived = takeDerived(file);
   if (!Array.isArray(derived) || derived.length !== file.documents.length) return [];
-  return derived.map((p: unknown) => {
-    const q = p as Partial<IndexParts> | null;
-    return q &&
-      typeof q.namespace === 'string' &&
-      typeof q.textHash === 'string' &&
-      Array.isArray(q.hosts) &&
-      Array.isArray(q.keys) &&
-      Number.isSafeInteger(q.tagCount) &&
-      q.keys.length >= 2 + q.hosts.length + q.tagCount!
-      ? (q as IndexParts)
-      : undefined;
-  });
+  const distinct: string[] = [];
+  const strings = (list: unknown): string[] | undefined => {
+    if (!Array.isArray(list)) return undefined;
+    const out = new Array<string>(list.length);
+    for (let i = 0; i < list.length; i++) {
+      const s: unknown = list[i];
+      // A string from a record was copied from another thread or read from a cache file, so it is in one piece already.
+      if (typeof s === 'string') distinct.push((out[i] = internWhole(s)));
+      else if (typeof s === 'number' && Number.isInteger(s) && s >= 0 && s < distinct.length) out[i] = distinct[s];
+      else return undefined;
+    }
+    return out;
+  };
+  const out: (IndexParts | undefined)[] = [];
+  for (const q of derived) {
+    if (q === null) {
+      out.push(undefined);
+      continue;
+    }
+    if (!isPartial(q) || typeof q.namespace !== 'string' || typeof q.textHash !== 'string' || !Number.isSafeInteger(q.tagCount)) return [];
+    const hosts = strings(q.hosts);
+    const keys = hosts && strings(q.keys);
+    if (!hosts || !keys || keys.length < 2 + hosts.length + q.tagCount!) return [];
+    out.push({ namespace: q.namespace, textHash: q.textHash, hosts, tagCount: q.tagCount!, keys });
+  }
+  return out;
 }
 
 /** A resource's hosts and dependency keys (see `Entry`), keys not interned yet. */
@@ -280,6 +328,7 @@ function keysOfEntry(r: Resource, out: Set<string>): void {
   for (let i = 0; i < e.tagCount; i++) out.add(someKey(r.kind, tagIn(r.kind, e.keys[2 + e.hosts.length + i])));
 }
 
+/** The index's entry for a resource; `parts`, when given, are those of its record, with their keys interned already (see `derivedParts`). */
 function entryOf(r: Resource, parts: Pick<IndexParts, 'hosts' | 'tagCount' | 'keys'> | undefined = undefined): Entry {
   let e = entries.get(r);
   if (!e) {
@@ -299,7 +348,7 @@ function entryOf(r: Resource, parts: Pick<IndexParts, 'hosts' | 'tagCount' | 'ke
       hosts,
       tagCount,
       // The keys are interned: resources that share a key (a namespace's tags, a kind) share one copy.
-      keys: keys.map(intern),
+      keys: parts ? keys : keys.map(intern),
       fingerprint: hashText(`${r.docIndex}|${r.namespace}|${r.namespaceFrom ?? ''}|${content}`),
     };
     entries.set(r, e);
