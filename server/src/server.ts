@@ -67,13 +67,19 @@ interface Opening {
   file?: ParsedFile;
 }
 
-/** The file an opening's steps give, taking those left. */
-function parsedOpening(open: Opening): ParsedFile {
-  while (!open.file) {
+/** Takes one step of an opening's parse, if any is left; true once the file is parsed. */
+function stepOpening(open: Opening): boolean {
+  if (!open.file) {
     const step = open.steps.next();
     if (step.done) open.file = step.value.file;
   }
-  return open.file;
+  return open.file !== undefined;
+}
+
+/** The file an opening's steps give, taking those left. */
+function parsedOpening(open: Opening): ParsedFile {
+  while (!stepOpening(open));
+  return open.file!;
 }
 
 export interface ServerIO {
@@ -272,11 +278,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
         const [opened] = opening;
         if (opened) {
           const [u, open] = opened;
-          while (opening.get(u) === open && !open.file) {
-            const step = open.steps.next();
-            if (step.done) open.file = step.value.file;
-            else await yieldIfDue();
-          }
+          while (opening.get(u) === open && !stepOpening(open)) await yieldIfDue();
           if (opening.get(u) === open) update(u, open.text);
           continue;
         }

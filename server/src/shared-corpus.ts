@@ -24,11 +24,11 @@ export function needsShared(...segments: string[]): { skip?: string } {
   return { skip: `shared/${segments.join('/')} is not beside this checkout` };
 }
 
-/** Every `.yaml` or `.yml` file under `sharedPath(...segments)`, depth first, with a `file://` URI and its text. */
+/** Every `.yaml` or `.yml` file under `sharedPath(...segments)`, depth first and by name, with a `file://` URI and its text. */
 export function sharedYamlFiles(...segments: string[]): { uri: string; text: string }[] {
   const list: { uri: string; text: string }[] = [];
   const walk = (dir: string) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(dir, e.name);
       if (e.isDirectory()) walk(full);
       else if (/\.ya?ml$/.test(e.name)) list.push({ uri: `file://${full}`, text: fs.readFileSync(full, 'utf8') });

@@ -269,8 +269,9 @@ const isPartial = (p: unknown): p is Partial<RecordedIndexParts> => typeof p ===
 
 /**
  * The parts a record brought for each document (see `indexPartsOf`), their strings interned, where they have their
- * shape: the record may come from a cache file. A file with any part out of shape is worked out here whole, as the
- * numbers of its later parts would not name the right strings.
+ * shape: nothing from another thread is trusted. A file with any part out of shape is worked out here whole, as the
+ * numbers of its later parts would not name the right strings. Records keep their parts only until the index takes
+ * them (`takeDerived`), so a cache file never holds them.
  */
 function derivedParts(file: ParsedFile): (IndexParts | undefined)[] {
   const derived = takeDerived(file);

@@ -21,7 +21,7 @@ import type { KeptFindings } from '../check/kept-findings';
 import { SchemaStore } from '../schema/catalogue';
 import { DEFAULT_SETTINGS } from '../settings';
 import type { FaultReport, Finding } from '../model';
-import { sharedPath } from '../shared-corpus';
+import { sharedPath, sharedYamlFiles } from '../shared-corpus';
 
 let dir: string;
 before(() => {
@@ -39,21 +39,12 @@ interface File {
 
 /** Real files with every kind of schema finding, and the odd files of PARSE_CASES (mesh configs, directives, broken YAML). */
 function realFiles(count: number): File[] {
-  const corpus = sharedPath('corpus', 'realworld');
-  const found: string[] = [];
   // Without the shared corpus (see shared-corpus.ts), the odd files below still make the case.
-  if (!fs.existsSync(corpus)) return [];
-  const walk = (folder: string) => {
-    for (const e of fs.readdirSync(folder, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const p = path.join(folder, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/\.ya?ml$/.test(e.name) && fs.readFileSync(p, 'utf8').includes('istio.io')) found.push(p);
-    }
-  };
-  walk(corpus);
+  if (!fs.existsSync(sharedPath('corpus', 'realworld'))) return [];
+  const found = sharedYamlFiles('corpus', 'realworld').filter((f) => f.text.includes('istio.io'));
   // Spread over the corpus rather than its first folder.
   const step = Math.max(1, Math.floor(found.length / count));
-  return found.filter((_, i) => i % step === 0).map((p) => ({ uri: `file://${p}`, text: fs.readFileSync(p, 'utf8') }));
+  return found.filter((_, i) => i % step === 0);
 }
 const odd: File[] = [
   ...Object.entries(PARSE_CASES)
