@@ -134,6 +134,11 @@ test('binary files are skipped silently', () => {
   assert.equal(file.owned, false);
 });
 
+test('a file of control characters without NUL is binary; a few of them among text are not', () => {
+  assert.equal(parseFile('file:///x.yaml', `a: b\n${'\u0001\u001b\ufffd'.repeat(20)}`).skipped, 'binary');
+  assert.equal(parseFile('file:///y.yaml', `a: "\u0001\u001b"\n${'b: c\n'.repeat(20)}`).skipped, undefined);
+});
+
 test('Helm templates are skipped with one information finding at the first action', () => {
   const text =
     '# {{ not this one, it is a comment }}\napiVersion: networking.istio.io/v1\nkind: ' +
