@@ -58,6 +58,9 @@ function trickyTexts(): Record<string, string> {
   cases['duplicates.yaml'] = 'a: 1\nb: 2\na: 3\n1: x\n"1": y\n1.0: z\n';
   cases['proto.yaml'] = '__proto__: 1\nconstructor: 2\ntoString: 3\nhasOwnProperty: 4\n';
   cases['bad.yaml'] = 'a: 1\n b: 2\nc: - d\ne: "unterminated\n';
+  // Characters a plain scalar cannot start with, one a file, and comments right after a plain scalar.
+  for (const c of ['@', '`', '%', ',', '|', '>']) cases[`bad-start-${c}.yaml`] = `a: x\nb: ${c}y\n`;
+  cases['plain-then-comment.yaml'] = 'a: x # c\nb: y\t# c\nc: z#not\nd:   w   \ne:\n- f # c\n- g\n';
   cases['bad-indent.yaml'] = 'a:\n  - 1\n - 2\nb:\n    c: 1\n  d: 2\n';
   const indents = ['- a: 1\n   b: 2\n', '- a: 1\n b: 2\n', 'x:\n  a: 1\n   b: 2\n', 'x:\n   a: 1\n  b: 2\n', 'a:\n  b: 1\n  # c\n# d\n  e: 2\n'];
   for (const [i, text] of [...indents, 'a:\n- 1\n# c\n- 2\nb: 1\n', '- 1\n # c\n- 2\n', 'a: 1\n  # c\n', 'a:\n  - 1\n  -\n  # c\n'].entries()) {
@@ -81,7 +84,7 @@ test('plain reading gives what the library composes: tricky scalars, block scala
   // Most of these are plain; those that are not (tabs, anchors, flow, duplicates, errors) must be composed.
   assert.ok(plain >= 20, `${plain} of ${Object.keys(cases).length} read plainly`);
   const composedOnly = ['anchors.yaml', 'flow.yaml', 'duplicates.yaml', 'bad.yaml', 'doc-markers.yaml', 'directive.yaml', 'long-key.yaml', 'tabs.yaml'];
-  for (const name of [...composedOnly, ...Object.keys(cases).filter((n) => n.startsWith('one-'))]) {
+  for (const name of [...composedOnly, ...Object.keys(cases).filter((n) => n.startsWith('one-') || n.startsWith('bad-start-'))]) {
     assert.equal(plainDocuments(Array.from(new Parser().parse(cases[name]))), undefined, `${name} is left to the composer`);
   }
 });

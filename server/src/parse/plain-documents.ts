@@ -6,8 +6,9 @@
  * sequences, plain, quoted and block scalars, comments) and answers undefined for anything else, or
  * anything the library would report a problem for, so that the caller composes the file as usual.
  * Each answer is the one the library gives (`plain-documents.test.ts` compares both over the corpora):
- * scalars are read with the library's own `CST.resolveAsScalar` and typed by its core schema's tags,
- * and ranges follow the composer's rules. It lexes and parses nothing itself.
+ * scalars are read with the library's own `CST.resolveAsScalar` (a plain scalar of one line is its source, see
+ * `plainLineEnd`) and typed by its core schema's tags, and ranges follow the composer's rules. It lexes
+ * and parses nothing itself.
  */
 import { CST, Document, isScalar, type ScalarTag } from 'yaml';
 import type { Span } from '../model';
@@ -33,6 +34,13 @@ const NOT_PLAIN = new NotPlain('not a plain document');
 const SCHEMA = new Document(undefined, PARSE_OPTIONS).schema;
 const VALUE_TAGS = SCHEMA.tags.filter((t): t is ScalarTag => !('collection' in t && t.collection) && t.default === true && !!t.test);
 const KEY_TAGS = SCHEMA.tags.filter((t): t is ScalarTag => !('collection' in t && t.collection) && (t.default === true || t.default === 'key') && !!t.test);
+/**
+ * Whether any of `tags` matches: one regular expression for what is most often a string, so that only
+ * the others try each tag in turn. The tags' tests are whole-string patterns without flags.
+ */
+const anyOf = (tags: readonly ScalarTag[]): RegExp => new RegExp(tags.map((t) => `(?:${t.test!.source})`).join('|'));
+const ANY_VALUE_TAG = anyOf(VALUE_TAGS);
+const ANY_KEY_TAG = anyOf(KEY_TAGS);
 const fail = (): never => {
   throw NOT_PLAIN;
 };
@@ -170,7 +178,7 @@ function valueAt(map: CST.BlockMap, key: string): CST.Token | undefined {
   for (const item of map.items) {
     const k = item.key;
     if (!item.sep || (k?.type !== 'scalar' && k?.type !== 'single-quoted-scalar' && k?.type !== 'double-quoted-scalar')) continue;
-    if (CST.resolveAsScalar(k)?.value === key) return item.value;
+    if ((k.type === 'scalar' && !k.source.includes('\n') ? k.source : CST.resolveAsScalar(k)?.value) === key) return item.value;
   }
   return undefined;
 }
@@ -196,22 +204,57 @@ function node(token: CST.Token): Read {
 type ScalarValue = string | number | boolean | null;
 
 function scalar(token: CST.FlowScalar | CST.BlockScalar, atKey: boolean): { value: ScalarValue; end: number } {
-  const resolved = CST.resolveAsScalar(token, true, fail);
-  if (!resolved) return fail();
-  let value: unknown = resolved.value;
-  if (token.type === 'scalar') {
-    // `findScalarTagByTest` in the composer: the first default tag whose test matches, else a string.
-    const tags = atKey ? KEY_TAGS : VALUE_TAGS;
-    for (const tag of tags) {
-      if (tag.test!.test(resolved.value)) {
-        const res = tag.resolve(resolved.value, fail, PARSE_OPTIONS);
+  let source: string;
+  let end: number;
+  if (token.type === 'scalar' && !token.source.includes('\n')) {
+    source = token.source;
+    end = plainLineEnd(token);
+  } else {
+    const resolved = CST.resolveAsScalar(token, true, fail);
+    if (!resolved) return fail();
+    if (token.type !== 'scalar') return { value: resolved.value, end: resolved.range[2] };
+    source = resolved.value;
+    end = resolved.range[2];
+  }
+  let value: unknown = source;
+  // `findScalarTagByTest` in the composer: the first default tag whose test matches, else a string.
+  if ((atKey ? ANY_KEY_TAG : ANY_VALUE_TAG).test(source)) {
+    for (const tag of atKey ? KEY_TAGS : VALUE_TAGS) {
+      if (tag.test!.test(source)) {
+        const res = tag.resolve(source, fail, PARSE_OPTIONS);
         value = isScalar(res) ? res.value : res;
         break;
       }
     }
   }
   if (value !== null && typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') fail();
-  return { value: value as ScalarValue, end: resolved.range[2] };
+  return { value: value as ScalarValue, end };
+}
+
+/**
+ * Where `CST.resolveAsScalar` ends a plain scalar of one line (`range[2]`), whose value is its source:
+ * `plainValue` and `resolveEnd` in the composer, without the objects they make for each scalar. Fails
+ * where they report a problem.
+ */
+function plainLineEnd(token: CST.FlowScalar): number {
+  switch (token.source[0]) {
+    case '\t':
+    case ',':
+    case '%':
+    case '|':
+    case '>':
+    case '@':
+    case '`':
+      fail();
+  }
+  let end = token.offset + token.source.length;
+  let hasSpace = false;
+  for (const t of token.end ?? []) {
+    if (t.type === 'space' || t.type === 'newline') hasSpace = true;
+    else if (t.type !== 'comment' || !hasSpace) fail();
+    end += t.source.length;
+  }
+  return end;
 }
 
 function blockMap(map: CST.BlockMap): Read {
