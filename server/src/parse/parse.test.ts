@@ -308,3 +308,16 @@ test('the document at an offset parsed alone has the offsets, data and resource 
   assert.equal(parseDocumentAt('file:///a.yaml', `%YAML 1.2\n---\n${SE}---\n${SE}---\n${SE}`, 5), undefined);
   assert.equal(parseDocumentAt('file:///a.yaml', `${SE}...\n---\n${SE}---\n${SE}`, 5), undefined);
 });
+
+test('documents read their trees through one shared getter, so that every document has one shape', () => {
+  // A getter of each document's own (an object literal's `get ast()`) gave each document a hidden class of its own,
+  // which kept every document of a file, with its data, alive through young-generation collections.
+  const text = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n---\nb: 1\n';
+  for (const trees of [true, false]) {
+    const { file } = parseFileParts('file:///a.yaml', text, { trees });
+    assert.equal(file.documents.length, 2);
+    for (const d of file.documents) assert.equal(Object.getOwnPropertyDescriptor(d, 'ast'), undefined, `trees: ${trees}`);
+    assert.equal(Object.getPrototypeOf(file.documents[0]), Object.getPrototypeOf(file.documents[1]));
+    assert.equal(file.documents[0].ast.contents !== null, true);
+  }
+});
