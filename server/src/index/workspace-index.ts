@@ -164,6 +164,8 @@ function tagsOf(r: Resource): string[] {
 interface SharedAnswer {
   value: unknown;
   deps: readonly string[];
+  /** The last reader (see `tracked`) that recorded `deps`: a reader asks for the same answer again and again. */
+  recordedBy: number;
 }
 
 /** What the index stores of a resource, computed once. */
@@ -343,9 +345,12 @@ function entryOf(r: Resource, parts: Pick<IndexParts, 'hosts' | 'tagCount' | 'ke
         content = String(Math.random());
       }
     }
+    const slot = `${r.uri}#${r.docIndex}`;
+    // Joined into one piece (see `intern`): maps keyed by slots (the index's, the checker's) compare it with slots of the same length.
+    slot.charCodeAt(0);
     // A hash rather than the content itself: the index keeps one per document.
     e = {
-      slot: `${r.uri}#${r.docIndex}`,
+      slot,
       hosts,
       tagCount,
       // The keys are interned: resources that share a key (a namespace's tags, a kind) share one copy.
@@ -405,16 +410,21 @@ function placeNamespace(r: Resource, source: KustomizedNamespace | undefined): v
 /** Sets of resources in insertion order, keyed by slot so that a resource can be replaced in place. */
 type Multimap = Map<string, Map<string, Resource>>;
 
-function multimapAdd(map: Multimap, key: string, r: Resource, slot: string): void {
+/** The resources under `key`, an empty set added if there are none. */
+function multimapSet(map: Multimap, key: string): Map<string, Resource> {
   let set = map.get(key);
   if (!set) map.set(key, (set = new Map()));
-  set.set(slot, r);
+  return set;
 }
 
-function multimapDelete(map: Multimap, key: string, r: Resource): void {
+function multimapAdd(map: Multimap, key: string, r: Resource, slot: string): void {
+  multimapSet(map, key).set(slot, r);
+}
+
+function multimapDelete(map: Multimap, key: string, slot: string): void {
   const set = map.get(key);
   if (!set) return;
-  set.delete(slotOf(r));
+  set.delete(slot);
   if (set.size === 0) map.delete(key);
 }
 
@@ -450,6 +460,8 @@ export class WorkspaceIndex implements IndexReader {
   private readonly sharedAnswers = new Map<string, SharedAnswer>();
   /** The keys of the shared answers that read each index key. */
   private readonly answersReading = new Map<string, Set<string>>();
+  /** How many tracked readers have been made: each reader's number. */
+  private readers = 0;
 
   /** Grows by one with every change; caches compare it to know when to recompute. */
   get version(): number {
@@ -628,8 +640,8 @@ export class WorkspaceIndex implements IndexReader {
       deps.add(key);
       return key;
     };
-    /** The shared answers whose keys this reader has recorded. */
-    let recorded: Set<SharedAnswer> | undefined;
+    // Tells the shared answers whose keys this reader has recorded from the others (see `SharedAnswer.recordedBy`).
+    const id = ++this.readers;
     // Every reader sees the same workspace when no object is defined twice and there is one mesh: a
     // viewer then sees each object's only version, provided the viewer is the indexed resource itself.
     const sameForAll = () => {
@@ -662,7 +674,7 @@ export class WorkspaceIndex implements IndexReader {
         let answer = this.sharedAnswers.get(key);
         if (!answer) {
           const keys = new Set<string>();
-          answer = { value: compute(this.tracked(keys, viewer)), deps: [...keys] };
+          answer = { value: compute(this.tracked(keys, viewer)), deps: [...keys], recordedBy: 0 };
           this.sharedAnswers.set(key, answer);
           for (const k of answer.deps) {
             let readers = this.answersReading.get(k);
@@ -671,8 +683,9 @@ export class WorkspaceIndex implements IndexReader {
           }
         }
         // A reader asks for the same answer again and again (the mesh's default exportTo, once per resource it looks at): its keys are recorded once.
-        if (!recorded?.has(answer)) {
-          (recorded ??= new Set()).add(answer);
+        // Another reader in between makes this one add them again, which changes nothing.
+        if (answer.recordedBy !== id) {
+          answer.recordedBy = id;
           for (const k of answer.deps) deps.add(k);
         }
         return answer.value as T;
@@ -725,10 +738,12 @@ export class WorkspaceIndex implements IndexReader {
   }
 
   private matchingHostByKey(kind: string, host: string, key: string): Resource[] {
-    const out = new Set(valuesOf(this.byHost.get(key)));
-    for (const r of this.wildcards.get(kind)?.values() ?? []) {
-      if (declaredHosts(r).some((h) => isWildcard(h) && hostSubsetOf(host, h))) out.add(r);
-    }
+    const exact = valuesOf(this.byHost.get(key));
+    const wildcards = this.wildcards.get(kind);
+    if (!wildcards) return exact;
+    const out = new Set(exact);
+    // An indexed resource's hosts are its entry's (see `declaredHosts`).
+    for (const r of wildcards.values()) if (entryOf(r).hosts.some((h) => isWildcard(h) && hostSubsetOf(host, h))) out.add(r);
     return [...out];
   }
 
@@ -737,8 +752,13 @@ export class WorkspaceIndex implements IndexReader {
   }
 
   someWithTag(kind: string, tag: string): Resource[] {
+    return this.someByKey(tagKey(kind, tag));
+  }
+
+  /** `someWithTag` by the tag's key. */
+  private someByKey(key: string): Resource[] {
     const out: Resource[] = [];
-    for (const r of this.byTag.get(tagKey(kind, tag))?.values() ?? []) {
+    for (const r of this.byTag.get(key)?.values() ?? []) {
       if (out.length === SOME) break;
       out.push(r);
     }
@@ -775,35 +795,36 @@ export class WorkspaceIndex implements IndexReader {
     for (const k of e.keys) keys.add(k);
     multimapAdd(this.byKind, r.kind, r, slot);
     // The entry's keys are the map keys, interned already (see `entryOf`).
-    const name = e.keys[1];
-    const before = this.byName.get(name)?.size ?? 0;
-    multimapAdd(this.byName, name, r, slot);
-    if (before === 1 && this.byName.get(name)!.size === 2) this.duplicated++;
+    const named = multimapSet(this.byName, e.keys[1]);
+    const before = named.size;
+    named.set(slot, r);
+    if (before === 1 && named.size === 2) this.duplicated++;
     for (let i = 0; i < e.hosts.length; i++) multimapAdd(this.byHost, e.keys[2 + i], r, slot);
     for (let i = 0; i < e.tagCount; i++) {
       const key = e.keys[2 + e.hosts.length + i];
-      if ((this.byTag.get(key)?.size ?? 0) < SOME) keys.add(someKey(r.kind, tagIn(r.kind, key)));
-      multimapAdd(this.byTag, key, r, slot);
+      const tagged = multimapSet(this.byTag, key);
+      if (tagged.size < SOME) keys.add(someKey(r.kind, tagIn(r.kind, key)));
+      tagged.set(slot, r);
     }
     if (e.hosts.some(isWildcard)) multimapAdd(this.wildcards, r.kind, r, slot);
   }
 
   private unindex(r: Resource, keys: Set<string>): void {
     const e = entryOf(r);
+    const slot = e.slot;
     for (const k of e.keys) keys.add(k);
-    multimapDelete(this.byKind, r.kind, r);
-    const name = nameKey(r.group, r.kind, r.namespace, r.name);
+    multimapDelete(this.byKind, r.kind, slot);
+    const name = e.keys[1];
     const before = this.byName.get(name)?.size ?? 0;
-    multimapDelete(this.byName, name, r);
+    multimapDelete(this.byName, name, slot);
     if (before === 2 && this.byName.get(name)?.size === 1) this.duplicated--;
-    for (const h of e.hosts) multimapDelete(this.byHost, hostKey(r.kind, h), r);
+    for (let i = 0; i < e.hosts.length; i++) multimapDelete(this.byHost, e.keys[2 + i], slot);
     for (let i = 0; i < e.tagCount; i++) {
       const key = e.keys[2 + e.hosts.length + i];
-      const t = tagIn(r.kind, key);
-      if (this.someWithTag(r.kind, t).includes(r)) keys.add(someKey(r.kind, t));
-      multimapDelete(this.byTag, key, r);
+      if (this.someByKey(key).includes(r)) keys.add(someKey(r.kind, tagIn(r.kind, key)));
+      multimapDelete(this.byTag, key, slot);
     }
-    multimapDelete(this.wildcards, r.kind, r);
+    multimapDelete(this.wildcards, r.kind, slot);
   }
 
   /** Puts `next` in the place of the unchanged resource of the same file and document number. */
