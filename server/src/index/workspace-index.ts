@@ -407,39 +407,97 @@ function placeNamespace(r: Resource, source: KustomizedNamespace | undefined): v
   entries.delete(r);
 }
 
-/** Sets of resources in insertion order, keyed by slot so that a resource can be replaced in place. */
-type Multimap = Map<string, Map<string, Resource>>;
+/** Whether two resources are in the same place: the same file and document number (see `slotOf`). */
+const sameSlot = (a: Resource, b: Resource) => a.docIndex === b.docIndex && a.uri === b.uri;
 
-/** The resources under `key`, an empty set added if there are none. */
-function multimapSet(map: Multimap, key: string): Map<string, Resource> {
-  let set = map.get(key);
-  if (!set) map.set(key, (set = new Map()));
-  return set;
-}
+/**
+ * Resources by key in insertion order, and within a key by slot so that a resource can be replaced in place.
+ * Most keys (an identity, a host, most tags) have one resource, which is held as itself rather than in a map of one.
+ */
+class Multimap {
+  private readonly byKey = new Map<string, Resource | Map<string, Resource>>();
 
-function multimapAdd(map: Multimap, key: string, r: Resource, slot: string): void {
-  multimapSet(map, key).set(slot, r);
-}
+  /** Puts `r` in its `slot` under `key`, in place of what the slot held; returns how many resources the key had before. */
+  add(key: string, r: Resource, slot: string): number {
+    const held = this.byKey.get(key);
+    if (held === undefined) {
+      this.byKey.set(key, r);
+      return 0;
+    }
+    if (held instanceof Map) {
+      const before = held.size;
+      held.set(slot, r);
+      return before;
+    }
+    if (sameSlot(held, r)) this.byKey.set(key, r);
+    else this.byKey.set(key, new Map([[slotOf(held), held], [slot, r]]));
+    return 1;
+  }
 
-function multimapDelete(map: Multimap, key: string, slot: string): void {
-  const set = map.get(key);
-  if (!set) return;
-  set.delete(slot);
-  if (set.size === 0) map.delete(key);
+  /** Takes what `slot` (the slot of `r`) holds under `key` away. */
+  delete(key: string, r: Resource, slot: string): void {
+    const held = this.byKey.get(key);
+    if (held === undefined) return;
+    if (!(held instanceof Map)) {
+      if (sameSlot(held, r)) this.byKey.delete(key);
+      return;
+    }
+    held.delete(slot);
+    if (held.size === 0) this.byKey.delete(key);
+    else if (held.size === 1) this.byKey.set(key, held.values().next().value as Resource);
+  }
+
+  size(key: string): number {
+    const held = this.byKey.get(key);
+    return held === undefined ? 0 : held instanceof Map ? held.size : 1;
+  }
+
+  values(key: string): Resource[] {
+    const held = this.byKey.get(key);
+    return held === undefined ? [] : held instanceof Map ? [...held.values()] : [held];
+  }
+
+  /** The first `n` resources under `key`. */
+  first(key: string, n: number): Resource[] {
+    const held = this.byKey.get(key);
+    if (held === undefined) return [];
+    if (!(held instanceof Map)) return [held];
+    const out: Resource[] = [];
+    for (const r of held.values()) {
+      if (out.length === n) break;
+      out.push(r);
+    }
+    return out;
+  }
+
+  /** Whether `r` is what its `slot` holds under `key`. */
+  holds(key: string, r: Resource, slot: string): boolean {
+    const held = this.byKey.get(key);
+    return held instanceof Map ? held.get(slot) === r : held === r;
+  }
+
+  has(key: string): boolean {
+    return this.byKey.has(key);
+  }
+
+  *all(): Generator<Resource> {
+    for (const held of this.byKey.values()) {
+      if (held instanceof Map) yield* held.values();
+      else yield held;
+    }
+  }
 }
 
 const distinctNames = (rs: Resource[]): string[] => [...new Set(rs.map((r) => r.name))];
 
-const valuesOf = (set: Map<string, Resource> | undefined): Resource[] => (set ? [...set.values()] : []);
-
 export class WorkspaceIndex implements IndexReader {
   private readonly byUri = new Map<string, ParsedFile>();
-  private readonly byKind: Multimap = new Map();
-  private readonly byName: Multimap = new Map();
-  private readonly byHost: Multimap = new Map();
-  private readonly byTag: Multimap = new Map();
+  private readonly byKind = new Multimap();
+  private readonly byName = new Multimap();
+  private readonly byHost = new Multimap();
+  private readonly byTag = new Multimap();
   /** Resources with at least one wildcard host, by kind: few, so scanned on lookups. */
-  private readonly wildcards: Multimap = new Map();
+  private readonly wildcards = new Multimap();
   private revision = 0;
   private meshOf: ((uri: string) => string | undefined) | undefined;
   private readonly kustomizations = new KustomizationGraph();
@@ -651,14 +709,14 @@ export class WorkspaceIndex implements IndexReader {
     const reader: IndexReader = {
       ofKind: (kind, group) => (read(readKeys.kind.of(kind)), view(this.ofKind(kind, group))),
       countOfKind: (kind) => (read(readKeys.kind.of(kind)), this.meshOf && viewer ? view(this.ofKind(kind)).length : this.countOfKind(kind)),
-      find: (group, kind, namespace, name) => view(valuesOf(this.byName.get(read(readKeys.name.of(group, kind, namespace, name))))),
-      withHost: (kind, host) => view(valuesOf(this.byHost.get(read(readKeys.host.of(kind, host))))),
+      find: (group, kind, namespace, name) => view(this.byName.values(read(readKeys.name.of(group, kind, namespace, name)))),
+      withHost: (kind, host) => view(this.byHost.values(read(readKeys.host.of(kind, host)))),
       matchingHost: (kind, host) => {
         const key = read(readKeys.host.of(kind, host));
         read(readKeys.wildcard.of(kind));
         return view(this.matchingHostByKey(kind, host, key));
       },
-      withTag: (kind, tag) => view(valuesOf(this.byTag.get(read(readKeys.tag.of(kind, tag))))),
+      withTag: (kind, tag) => view(this.byTag.values(read(readKeys.tag.of(kind, tag)))),
       // `someWithTag` may answer with any few of the tagged resources; split into meshes, the viewer's mesh could hold none of those few, so it reads them all.
       someWithTag: (kind, tag) =>
         this.meshOf && viewer
@@ -697,7 +755,7 @@ export class WorkspaceIndex implements IndexReader {
   /** Whether `r` is the resource the index holds in its slot. An indexed resource has its entry, with its identity key interned already. */
   private isIndexed(r: Resource): boolean {
     const e = entries.get(r);
-    return e ? this.byName.get(e.keys[1])?.get(e.slot) === r : this.byName.get(nameKey(r.group, r.kind, r.namespace, r.name))?.get(slotOf(r)) === r;
+    return e ? this.byName.holds(e.keys[1], r, e.slot) : this.byName.holds(nameKey(r.group, r.kind, r.namespace, r.name), r, slotOf(r));
   }
 
   file(uri: string): ParsedFile | undefined {
@@ -714,22 +772,22 @@ export class WorkspaceIndex implements IndexReader {
 
   /** All resources of a kind (any group unless given). */
   ofKind(kind: string, group?: string): Resource[] {
-    const all = valuesOf(this.byKind.get(kind));
+    const all = this.byKind.values(kind);
     return group === undefined ? all : all.filter((r) => r.group === group);
   }
 
   countOfKind(kind: string): number {
-    return this.byKind.get(kind)?.size ?? 0;
+    return this.byKind.size(kind);
   }
 
   /** Resources with this identity; more than one when the workspace defines it twice. */
   find(group: string, kind: string, namespace: string, name: string): Resource[] {
-    return valuesOf(this.byName.get(nameKey(group, kind, namespace, name)));
+    return this.byName.values(nameKey(group, kind, namespace, name));
   }
 
   /** Resources of `kind` declaring exactly this (fully qualified) host. */
   withHost(kind: string, host: string): Resource[] {
-    return valuesOf(this.byHost.get(hostKey(kind, host)));
+    return this.byHost.values(hostKey(kind, host));
   }
 
   /** Resources of `kind` with a host equal to `host` or a wildcard host matching it. */
@@ -738,17 +796,16 @@ export class WorkspaceIndex implements IndexReader {
   }
 
   private matchingHostByKey(kind: string, host: string, key: string): Resource[] {
-    const exact = valuesOf(this.byHost.get(key));
-    const wildcards = this.wildcards.get(kind);
-    if (!wildcards) return exact;
+    const exact = this.byHost.values(key);
+    if (!this.wildcards.has(kind)) return exact;
     const out = new Set(exact);
     // An indexed resource's hosts are its entry's (see `declaredHosts`).
-    for (const r of wildcards.values()) if (entryOf(r).hosts.some((h) => isWildcard(h) && hostSubsetOf(host, h))) out.add(r);
+    for (const r of this.wildcards.values(kind)) if (entryOf(r).hosts.some((h) => isWildcard(h) && hostSubsetOf(host, h))) out.add(r);
     return [...out];
   }
 
   withTag(kind: string, tag: string): Resource[] {
-    return valuesOf(this.byTag.get(tagKey(kind, tag)));
+    return this.byTag.values(tagKey(kind, tag));
   }
 
   someWithTag(kind: string, tag: string): Resource[] {
@@ -757,12 +814,7 @@ export class WorkspaceIndex implements IndexReader {
 
   /** `someWithTag` by the tag's key. */
   private someByKey(key: string): Resource[] {
-    const out: Resource[] = [];
-    for (const r of this.byTag.get(key)?.values() ?? []) {
-      if (out.length === SOME) break;
-      out.push(r);
-    }
-    return out;
+    return this.byTag.first(key, SOME);
   }
 
   namesOf(kind: string, group: string): readonly string[] {
@@ -784,7 +836,7 @@ export class WorkspaceIndex implements IndexReader {
     const seen = (r: Resource) => mesh === undefined || !meshOf || meshesMeet(mesh, meshOf(r.uri));
     const out = new Set<string>();
     for (const r of this.ofKind('Namespace')) if (seen(r)) out.add(r.name);
-    for (const set of this.byKind.values()) for (const r of set.values()) if (seen(r)) out.add(r.namespace);
+    for (const r of this.byKind.all()) if (seen(r)) out.add(r.namespace);
     return out;
   }
 
@@ -793,48 +845,44 @@ export class WorkspaceIndex implements IndexReader {
     const e = entryOf(r);
     const slot = e.slot;
     for (const k of e.keys) keys.add(k);
-    multimapAdd(this.byKind, r.kind, r, slot);
+    this.byKind.add(r.kind, r, slot);
     // The entry's keys are the map keys, interned already (see `entryOf`).
-    const named = multimapSet(this.byName, e.keys[1]);
-    const before = named.size;
-    named.set(slot, r);
-    if (before === 1 && named.size === 2) this.duplicated++;
-    for (let i = 0; i < e.hosts.length; i++) multimapAdd(this.byHost, e.keys[2 + i], r, slot);
+    const name = e.keys[1];
+    if (this.byName.add(name, r, slot) === 1 && this.byName.size(name) === 2) this.duplicated++;
+    for (let i = 0; i < e.hosts.length; i++) this.byHost.add(e.keys[2 + i], r, slot);
     for (let i = 0; i < e.tagCount; i++) {
       const key = e.keys[2 + e.hosts.length + i];
-      const tagged = multimapSet(this.byTag, key);
-      if (tagged.size < SOME) keys.add(someKey(r.kind, tagIn(r.kind, key)));
-      tagged.set(slot, r);
+      if (this.byTag.add(key, r, slot) < SOME) keys.add(someKey(r.kind, tagIn(r.kind, key)));
     }
-    if (e.hosts.some(isWildcard)) multimapAdd(this.wildcards, r.kind, r, slot);
+    if (e.hosts.some(isWildcard)) this.wildcards.add(r.kind, r, slot);
   }
 
   private unindex(r: Resource, keys: Set<string>): void {
     const e = entryOf(r);
     const slot = e.slot;
     for (const k of e.keys) keys.add(k);
-    multimapDelete(this.byKind, r.kind, slot);
+    this.byKind.delete(r.kind, r, slot);
     const name = e.keys[1];
-    const before = this.byName.get(name)?.size ?? 0;
-    multimapDelete(this.byName, name, slot);
-    if (before === 2 && this.byName.get(name)?.size === 1) this.duplicated--;
-    for (let i = 0; i < e.hosts.length; i++) multimapDelete(this.byHost, e.keys[2 + i], slot);
+    const before = this.byName.size(name);
+    this.byName.delete(name, r, slot);
+    if (before === 2 && this.byName.size(name) === 1) this.duplicated--;
+    for (let i = 0; i < e.hosts.length; i++) this.byHost.delete(e.keys[2 + i], r, slot);
     for (let i = 0; i < e.tagCount; i++) {
       const key = e.keys[2 + e.hosts.length + i];
       if (this.someByKey(key).includes(r)) keys.add(someKey(r.kind, tagIn(r.kind, key)));
-      multimapDelete(this.byTag, key, slot);
+      this.byTag.delete(key, r, slot);
     }
-    multimapDelete(this.wildcards, r.kind, slot);
+    this.wildcards.delete(r.kind, r, slot);
   }
 
   /** Puts `next` in the place of the unchanged resource of the same file and document number. */
   private replace(next: Resource): void {
     const e = entryOf(next);
     const slot = e.slot;
-    multimapAdd(this.byKind, next.kind, next, slot);
-    multimapAdd(this.byName, e.keys[1], next, slot);
-    for (let i = 0; i < e.hosts.length; i++) multimapAdd(this.byHost, e.keys[2 + i], next, slot);
-    for (let i = 0; i < e.tagCount; i++) multimapAdd(this.byTag, e.keys[2 + e.hosts.length + i], next, slot);
-    if (e.hosts.some(isWildcard)) multimapAdd(this.wildcards, next.kind, next, slot);
+    this.byKind.add(next.kind, next, slot);
+    this.byName.add(e.keys[1], next, slot);
+    for (let i = 0; i < e.hosts.length; i++) this.byHost.add(e.keys[2 + i], next, slot);
+    for (let i = 0; i < e.tagCount; i++) this.byTag.add(e.keys[2 + e.hosts.length + i], next, slot);
+    if (e.hosts.some(isWildcard)) this.wildcards.add(next.kind, next, slot);
   }
 }
