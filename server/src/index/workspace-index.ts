@@ -430,7 +430,14 @@ class Multimap {
       return before;
     }
     if (sameSlot(held, r)) this.byKey.set(key, r);
-    else this.byKey.set(key, new Map([[slotOf(held), held], [slot, r]]));
+    else
+      this.byKey.set(
+        key,
+        new Map([
+          [slotOf(held), held],
+          [slot, r],
+        ]),
+      );
     return 1;
   }
 
