@@ -69,12 +69,17 @@ export interface Analyzer<S = any> {
   fix?(state: S, ctx: FixContext): Fix[];
 }
 
-/** Runs one analyzer on one resource and turns its hits into findings (its state becomes `data`). */
-export function findingsOf<S>(analyzer: Analyzer<S>, resource: Resource, ctx: AnalyzerContext): Finding[] {
-  const out: Finding[] = [];
+const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
+
+/**
+ * Runs one analyzer on one resource and turns its hits into findings (its state becomes `data`). The checker runs
+ * a dozen analyzers on each resource and nearly all of them find nothing, so no findings share one empty list.
+ */
+export function findingsOf<S>(analyzer: Analyzer<S>, resource: Resource, ctx: AnalyzerContext): readonly Finding[] {
+  let out: Finding[] | undefined;
   for (const hit of analyzer.check(resource, ctx)) {
     const rule = analyzer.ruleOf?.(hit.state);
-    out.push({
+    (out ??= []).push({
       code: analyzer.code,
       ...(rule ? { rule } : {}),
       severity: hit.severity ?? analyzer.severity,
@@ -86,5 +91,5 @@ export function findingsOf<S>(analyzer: Analyzer<S>, resource: Resource, ctx: An
       ...(hit.related && hit.related.length > MAX_RELATED ? { relatedNotListed: hit.related.length - MAX_RELATED } : {}),
     });
   }
-  return out;
+  return out ?? NO_FINDINGS;
 }

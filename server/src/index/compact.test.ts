@@ -34,4 +34,9 @@ test('keys found by their parts are the joined strings, each joined once and sha
   assert.equal(names.of('networking.istio.io', 'Gateway', 'shop', 'gw'), 'name|networking.istio.io|Gateway|shop|gw');
   assert.equal(names.of('networking.istio.io', 'Gateway', 'shop', 'other'), 'name|networking.istio.io|Gateway|shop|other');
   assert.equal(joined, 4);
+  const kinds = new KeysByParts((kind) => (joined++, `kind|${kind}`));
+  assert.equal(kinds.of('Gateway'), 'kind|Gateway');
+  assert.equal(kinds.of('Gateway'), 'kind|Gateway');
+  assert.equal(joined, 5);
+  assert.throws(() => new KeysByParts((a, b, c) => `${a}|${b}|${c}`), /3 parts/, 'a table has one, two or four levels');
 });

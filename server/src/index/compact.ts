@@ -36,11 +36,11 @@ const pool = new Map<string, string>();
 const POOL_BOUND = 250_000;
 
 export function intern(s: string): string {
-  const shared = pool.get(s);
-  if (shared !== undefined) return shared;
-  // A key built from pieces (`tag|${kind}|${tag}`) is a chain of pieces in V8, about twice the memory
-  // of the same characters in one piece; a JSON round trip gives the characters in one piece.
-  return keep(JSON.parse(JSON.stringify(s)) as string);
+  // A key built from pieces (`tag|${kind}|${tag}`) is a chain of pieces in V8, about twice the memory of the same
+  // characters in one piece. Reading a character joins the pieces into one in place, which also lets the pool hash
+  // the characters without copying them first; the chain's own small header usually goes at the next young collection.
+  s.charCodeAt(0);
+  return pool.get(s) ?? keep(s);
 }
 
 /**
@@ -58,38 +58,52 @@ function keep(s: string): string {
 }
 
 /**
- * Interned keys made of up to four parts (`tag|${kind}|${tag}`, `name|${group}|${kind}|${namespace}|${name}`),
+ * Interned keys made of one, two or four parts (`kind|${kind}`, `tag|${kind}|${tag}`, `name|${group}|${kind}|${namespace}|${name}`),
  * found by their parts: a reader asks for hundreds of thousands of keys, mostly the same few tens of thousands,
  * and looking a key up by its parts (strings whose hashes V8 keeps) costs a fraction of building the joined
- * string and hashing it whole. A key is joined and interned once, the first time its parts are asked for;
- * parts not given are empty.
+ * string and hashing it whole. A table has as many levels of maps as its `join` takes parts, so a key of two parts
+ * is two lookups; a key is joined and interned once, the first time its parts are asked for.
  */
 export class KeysByParts {
-  private readonly byFirst = new Map<string, Map<string, Map<string, Map<string, string>>>>();
+  private readonly root: Level = new Map();
+  private readonly parts: number;
   private size = 0;
 
-  constructor(private readonly join: (a: string, b: string, c: string, d: string) => string) {}
+  /** `join` builds the key from its parts; it declares as many parameters as the table has parts (one, two or four). */
+  constructor(private readonly join: (...parts: string[]) => string) {
+    this.parts = join.length;
+    if (this.parts !== 1 && this.parts !== 2 && this.parts !== 4) throw new Error(`a key of ${this.parts} parts`);
+  }
 
   of(a: string, b = '', c = '', d = ''): string {
     // Like the pool, the table only saves work: past its bound, with parts of names long gone, it starts afresh.
     if (this.size >= POOL_BOUND) {
-      this.byFirst.clear();
+      this.root.clear();
       this.size = 0;
     }
-    const bySecond = getOrAdd(this.byFirst, a);
-    const byThird = getOrAdd(bySecond, b);
-    const byFourth = getOrAdd(byThird, c);
-    let key = byFourth.get(d);
+    let level = this.root;
+    let last = a;
+    if (this.parts === 2) {
+      level = inner(level, a);
+      last = b;
+    } else if (this.parts === 4) {
+      level = inner(inner(inner(level, a), b), c);
+      last = d;
+    }
+    let key = level.get(last) as string | undefined;
     if (key === undefined) {
-      byFourth.set(d, (key = intern(this.join(a, b, c, d))));
+      level.set(last, (key = intern(this.join(a, b, c, d))));
       this.size++;
     }
     return key;
   }
 }
 
-function getOrAdd<V>(map: Map<string, Map<string, V>>, part: string): Map<string, V> {
-  let inner = map.get(part);
-  if (inner === undefined) map.set(part, (inner = new Map()));
-  return inner;
+/** A level of a `KeysByParts` table: a part to the next level, or in the last level to the key. */
+type Level = Map<string, Level | string>;
+
+function inner(level: Level, part: string): Level {
+  let next = level.get(part) as Level | undefined;
+  if (next === undefined) level.set(part, (next = new Map()));
+  return next;
 }

@@ -198,3 +198,34 @@ test('the index files a resource under the keys its record brings, unless a kust
   assert.equal(kustomized.withHost('ServiceEntry', 'api.example.com')[0].namespace, 'payments');
   assert.equal(kustomized.find('networking.istio.io', 'ServiceEntry', 'shop', 'renamed').length, 0);
 });
+
+test('an identity defined in several files keeps its versions in the order they came, through edits and removals', () => {
+  const se = (host: string) => `apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  hosts: [${host}]\n`;
+  const index = new WorkspaceIndex();
+  const versions = () => index.find('networking.istio.io', 'ServiceEntry', 'shop', 'api').map((r) => `${r.uri} ${r.spec.hosts[0]}`);
+  index.setFile(parseFile('file:///a.yaml', se('a.example.com')));
+  assert.deepEqual(versions(), ['file:///a.yaml a.example.com']);
+  index.setFile(parseFile('file:///b.yaml', se('b.example.com')));
+  index.setFile(parseFile('file:///c.yaml', se('c.example.com')));
+  // An edited version comes last; one read again unchanged stays where it was.
+  index.setFile(parseFile('file:///a.yaml', se('a2.example.com')));
+  index.setFile(parseFile('file:///b.yaml', se('b.example.com')));
+  assert.deepEqual(versions(), ['file:///b.yaml b.example.com', 'file:///c.yaml c.example.com', 'file:///a.yaml a2.example.com']);
+  index.removeFile('file:///a.yaml');
+  index.removeFile('file:///b.yaml');
+  assert.deepEqual(versions(), ['file:///c.yaml c.example.com']);
+  assert.deepEqual(
+    index.withHost('ServiceEntry', 'c.example.com').map((r) => r.uri),
+    ['file:///c.yaml'],
+  );
+  index.setFile(parseFile('file:///a.yaml', se('c.example.com')));
+  assert.deepEqual(
+    index.withHost('ServiceEntry', 'c.example.com').map((r) => r.uri),
+    ['file:///c.yaml', 'file:///a.yaml'],
+  );
+  index.removeFile('file:///c.yaml');
+  assert.deepEqual(versions(), ['file:///a.yaml c.example.com']);
+  assert.equal(index.countOfKind('ServiceEntry'), 1);
+  index.removeFile('file:///a.yaml');
+  assert.deepEqual([versions(), index.withHost('ServiceEntry', 'c.example.com'), index.countOfKind('ServiceEntry')], [[], [], 0]);
+});

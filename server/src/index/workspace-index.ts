@@ -164,6 +164,8 @@ function tagsOf(r: Resource): string[] {
 interface SharedAnswer {
   value: unknown;
   deps: readonly string[];
+  /** The last reader (see `tracked`) that recorded `deps`: a reader asks for the same answer again and again. */
+  recordedBy: number;
 }
 
 /** What the index stores of a resource, computed once. */
@@ -343,9 +345,12 @@ function entryOf(r: Resource, parts: Pick<IndexParts, 'hosts' | 'tagCount' | 'ke
         content = String(Math.random());
       }
     }
+    const slot = `${r.uri}#${r.docIndex}`;
+    // Joined into one piece (see `intern`): maps keyed by slots (the index's, the checker's) compare it with slots of the same length.
+    slot.charCodeAt(0);
     // A hash rather than the content itself: the index keeps one per document.
     e = {
-      slot: `${r.uri}#${r.docIndex}`,
+      slot,
       hosts,
       tagCount,
       // The keys are interned: resources that share a key (a namespace's tags, a kind) share one copy.
@@ -402,34 +407,104 @@ function placeNamespace(r: Resource, source: KustomizedNamespace | undefined): v
   entries.delete(r);
 }
 
-/** Sets of resources in insertion order, keyed by slot so that a resource can be replaced in place. */
-type Multimap = Map<string, Map<string, Resource>>;
+/** Whether two resources are in the same place: the same file and document number (see `slotOf`). */
+const sameSlot = (a: Resource, b: Resource) => a.docIndex === b.docIndex && a.uri === b.uri;
 
-function multimapAdd(map: Multimap, key: string, r: Resource, slot: string): void {
-  let set = map.get(key);
-  if (!set) map.set(key, (set = new Map()));
-  set.set(slot, r);
-}
+/**
+ * Resources by key in insertion order, and within a key by slot so that a resource can be replaced in place.
+ * Most keys (an identity, a host, most tags) have one resource, which is held as itself rather than in a map of one.
+ */
+class Multimap {
+  private readonly byKey = new Map<string, Resource | Map<string, Resource>>();
 
-function multimapDelete(map: Multimap, key: string, r: Resource): void {
-  const set = map.get(key);
-  if (!set) return;
-  set.delete(slotOf(r));
-  if (set.size === 0) map.delete(key);
+  /** Puts `r` in its `slot` under `key`, in place of what the slot held; returns how many resources the key had before. */
+  add(key: string, r: Resource, slot: string): number {
+    const held = this.byKey.get(key);
+    if (held === undefined) {
+      this.byKey.set(key, r);
+      return 0;
+    }
+    if (held instanceof Map) {
+      const before = held.size;
+      held.set(slot, r);
+      return before;
+    }
+    if (sameSlot(held, r)) this.byKey.set(key, r);
+    else
+      this.byKey.set(
+        key,
+        new Map([
+          [slotOf(held), held],
+          [slot, r],
+        ]),
+      );
+    return 1;
+  }
+
+  /** Takes what `slot` (the slot of `r`) holds under `key` away. */
+  delete(key: string, r: Resource, slot: string): void {
+    const held = this.byKey.get(key);
+    if (held === undefined) return;
+    if (!(held instanceof Map)) {
+      if (sameSlot(held, r)) this.byKey.delete(key);
+      return;
+    }
+    held.delete(slot);
+    if (held.size === 0) this.byKey.delete(key);
+    else if (held.size === 1) this.byKey.set(key, held.values().next().value as Resource);
+  }
+
+  size(key: string): number {
+    const held = this.byKey.get(key);
+    return held === undefined ? 0 : held instanceof Map ? held.size : 1;
+  }
+
+  values(key: string): Resource[] {
+    const held = this.byKey.get(key);
+    return held === undefined ? [] : held instanceof Map ? [...held.values()] : [held];
+  }
+
+  /** The first `n` resources under `key`. */
+  first(key: string, n: number): Resource[] {
+    const held = this.byKey.get(key);
+    if (held === undefined) return [];
+    if (!(held instanceof Map)) return [held];
+    const out: Resource[] = [];
+    for (const r of held.values()) {
+      if (out.length === n) break;
+      out.push(r);
+    }
+    return out;
+  }
+
+  /** Whether `r` is what its `slot` holds under `key`. */
+  holds(key: string, r: Resource, slot: string): boolean {
+    const held = this.byKey.get(key);
+    return held instanceof Map ? held.get(slot) === r : held === r;
+  }
+
+  has(key: string): boolean {
+    return this.byKey.has(key);
+  }
+
+  *all(): Generator<Resource> {
+    for (const held of this.byKey.values()) {
+      if (held instanceof Map) yield* held.values();
+      else yield held;
+    }
+  }
 }
 
 const distinctNames = (rs: Resource[]): string[] => [...new Set(rs.map((r) => r.name))];
 
-const valuesOf = (set: Map<string, Resource> | undefined): Resource[] => (set ? [...set.values()] : []);
-
 export class WorkspaceIndex implements IndexReader {
   private readonly byUri = new Map<string, ParsedFile>();
-  private readonly byKind: Multimap = new Map();
-  private readonly byName: Multimap = new Map();
-  private readonly byHost: Multimap = new Map();
-  private readonly byTag: Multimap = new Map();
+  private readonly byKind = new Multimap();
+  private readonly byName = new Multimap();
+  private readonly byHost = new Multimap();
+  private readonly byTag = new Multimap();
   /** Resources with at least one wildcard host, by kind: few, so scanned on lookups. */
-  private readonly wildcards: Multimap = new Map();
+  private readonly wildcards = new Multimap();
   private revision = 0;
   private meshOf: ((uri: string) => string | undefined) | undefined;
   private readonly kustomizations = new KustomizationGraph();
@@ -450,6 +525,8 @@ export class WorkspaceIndex implements IndexReader {
   private readonly sharedAnswers = new Map<string, SharedAnswer>();
   /** The keys of the shared answers that read each index key. */
   private readonly answersReading = new Map<string, Set<string>>();
+  /** How many tracked readers have been made: each reader's number. */
+  private readers = 0;
 
   /** Grows by one with every change; caches compare it to know when to recompute. */
   get version(): number {
@@ -628,8 +705,8 @@ export class WorkspaceIndex implements IndexReader {
       deps.add(key);
       return key;
     };
-    /** The shared answers whose keys this reader has recorded. */
-    let recorded: Set<SharedAnswer> | undefined;
+    // Tells the shared answers whose keys this reader has recorded from the others (see `SharedAnswer.recordedBy`).
+    const id = ++this.readers;
     // Every reader sees the same workspace when no object is defined twice and there is one mesh: a
     // viewer then sees each object's only version, provided the viewer is the indexed resource itself.
     const sameForAll = () => {
@@ -639,14 +716,14 @@ export class WorkspaceIndex implements IndexReader {
     const reader: IndexReader = {
       ofKind: (kind, group) => (read(readKeys.kind.of(kind)), view(this.ofKind(kind, group))),
       countOfKind: (kind) => (read(readKeys.kind.of(kind)), this.meshOf && viewer ? view(this.ofKind(kind)).length : this.countOfKind(kind)),
-      find: (group, kind, namespace, name) => view(valuesOf(this.byName.get(read(readKeys.name.of(group, kind, namespace, name))))),
-      withHost: (kind, host) => view(valuesOf(this.byHost.get(read(readKeys.host.of(kind, host))))),
+      find: (group, kind, namespace, name) => view(this.byName.values(read(readKeys.name.of(group, kind, namespace, name)))),
+      withHost: (kind, host) => view(this.byHost.values(read(readKeys.host.of(kind, host)))),
       matchingHost: (kind, host) => {
         const key = read(readKeys.host.of(kind, host));
         read(readKeys.wildcard.of(kind));
         return view(this.matchingHostByKey(kind, host, key));
       },
-      withTag: (kind, tag) => view(valuesOf(this.byTag.get(read(readKeys.tag.of(kind, tag))))),
+      withTag: (kind, tag) => view(this.byTag.values(read(readKeys.tag.of(kind, tag)))),
       // `someWithTag` may answer with any few of the tagged resources; split into meshes, the viewer's mesh could hold none of those few, so it reads them all.
       someWithTag: (kind, tag) =>
         this.meshOf && viewer
@@ -662,7 +739,7 @@ export class WorkspaceIndex implements IndexReader {
         let answer = this.sharedAnswers.get(key);
         if (!answer) {
           const keys = new Set<string>();
-          answer = { value: compute(this.tracked(keys, viewer)), deps: [...keys] };
+          answer = { value: compute(this.tracked(keys, viewer)), deps: [...keys], recordedBy: 0 };
           this.sharedAnswers.set(key, answer);
           for (const k of answer.deps) {
             let readers = this.answersReading.get(k);
@@ -671,8 +748,9 @@ export class WorkspaceIndex implements IndexReader {
           }
         }
         // A reader asks for the same answer again and again (the mesh's default exportTo, once per resource it looks at): its keys are recorded once.
-        if (!recorded?.has(answer)) {
-          (recorded ??= new Set()).add(answer);
+        // Another reader in between makes this one add them again, which changes nothing.
+        if (answer.recordedBy !== id) {
+          answer.recordedBy = id;
           for (const k of answer.deps) deps.add(k);
         }
         return answer.value as T;
@@ -684,7 +762,7 @@ export class WorkspaceIndex implements IndexReader {
   /** Whether `r` is the resource the index holds in its slot. An indexed resource has its entry, with its identity key interned already. */
   private isIndexed(r: Resource): boolean {
     const e = entries.get(r);
-    return e ? this.byName.get(e.keys[1])?.get(e.slot) === r : this.byName.get(nameKey(r.group, r.kind, r.namespace, r.name))?.get(slotOf(r)) === r;
+    return e ? this.byName.holds(e.keys[1], r, e.slot) : this.byName.holds(nameKey(r.group, r.kind, r.namespace, r.name), r, slotOf(r));
   }
 
   file(uri: string): ParsedFile | undefined {
@@ -701,22 +779,22 @@ export class WorkspaceIndex implements IndexReader {
 
   /** All resources of a kind (any group unless given). */
   ofKind(kind: string, group?: string): Resource[] {
-    const all = valuesOf(this.byKind.get(kind));
+    const all = this.byKind.values(kind);
     return group === undefined ? all : all.filter((r) => r.group === group);
   }
 
   countOfKind(kind: string): number {
-    return this.byKind.get(kind)?.size ?? 0;
+    return this.byKind.size(kind);
   }
 
   /** Resources with this identity; more than one when the workspace defines it twice. */
   find(group: string, kind: string, namespace: string, name: string): Resource[] {
-    return valuesOf(this.byName.get(nameKey(group, kind, namespace, name)));
+    return this.byName.values(nameKey(group, kind, namespace, name));
   }
 
   /** Resources of `kind` declaring exactly this (fully qualified) host. */
   withHost(kind: string, host: string): Resource[] {
-    return valuesOf(this.byHost.get(hostKey(kind, host)));
+    return this.byHost.values(hostKey(kind, host));
   }
 
   /** Resources of `kind` with a host equal to `host` or a wildcard host matching it. */
@@ -725,24 +803,25 @@ export class WorkspaceIndex implements IndexReader {
   }
 
   private matchingHostByKey(kind: string, host: string, key: string): Resource[] {
-    const out = new Set(valuesOf(this.byHost.get(key)));
-    for (const r of this.wildcards.get(kind)?.values() ?? []) {
-      if (declaredHosts(r).some((h) => isWildcard(h) && hostSubsetOf(host, h))) out.add(r);
-    }
+    const exact = this.byHost.values(key);
+    if (!this.wildcards.has(kind)) return exact;
+    const out = new Set(exact);
+    // An indexed resource's hosts are its entry's (see `declaredHosts`).
+    for (const r of this.wildcards.values(kind)) if (entryOf(r).hosts.some((h) => isWildcard(h) && hostSubsetOf(host, h))) out.add(r);
     return [...out];
   }
 
   withTag(kind: string, tag: string): Resource[] {
-    return valuesOf(this.byTag.get(tagKey(kind, tag)));
+    return this.byTag.values(tagKey(kind, tag));
   }
 
   someWithTag(kind: string, tag: string): Resource[] {
-    const out: Resource[] = [];
-    for (const r of this.byTag.get(tagKey(kind, tag))?.values() ?? []) {
-      if (out.length === SOME) break;
-      out.push(r);
-    }
-    return out;
+    return this.someByKey(tagKey(kind, tag));
+  }
+
+  /** `someWithTag` by the tag's key. */
+  private someByKey(key: string): Resource[] {
+    return this.byTag.first(key, SOME);
   }
 
   namesOf(kind: string, group: string): readonly string[] {
@@ -764,7 +843,7 @@ export class WorkspaceIndex implements IndexReader {
     const seen = (r: Resource) => mesh === undefined || !meshOf || meshesMeet(mesh, meshOf(r.uri));
     const out = new Set<string>();
     for (const r of this.ofKind('Namespace')) if (seen(r)) out.add(r.name);
-    for (const set of this.byKind.values()) for (const r of set.values()) if (seen(r)) out.add(r.namespace);
+    for (const r of this.byKind.all()) if (seen(r)) out.add(r.namespace);
     return out;
   }
 
@@ -773,47 +852,44 @@ export class WorkspaceIndex implements IndexReader {
     const e = entryOf(r);
     const slot = e.slot;
     for (const k of e.keys) keys.add(k);
-    multimapAdd(this.byKind, r.kind, r, slot);
+    this.byKind.add(r.kind, r, slot);
     // The entry's keys are the map keys, interned already (see `entryOf`).
     const name = e.keys[1];
-    const before = this.byName.get(name)?.size ?? 0;
-    multimapAdd(this.byName, name, r, slot);
-    if (before === 1 && this.byName.get(name)!.size === 2) this.duplicated++;
-    for (let i = 0; i < e.hosts.length; i++) multimapAdd(this.byHost, e.keys[2 + i], r, slot);
+    if (this.byName.add(name, r, slot) === 1 && this.byName.size(name) === 2) this.duplicated++;
+    for (let i = 0; i < e.hosts.length; i++) this.byHost.add(e.keys[2 + i], r, slot);
     for (let i = 0; i < e.tagCount; i++) {
       const key = e.keys[2 + e.hosts.length + i];
-      if ((this.byTag.get(key)?.size ?? 0) < SOME) keys.add(someKey(r.kind, tagIn(r.kind, key)));
-      multimapAdd(this.byTag, key, r, slot);
+      if (this.byTag.add(key, r, slot) < SOME) keys.add(someKey(r.kind, tagIn(r.kind, key)));
     }
-    if (e.hosts.some(isWildcard)) multimapAdd(this.wildcards, r.kind, r, slot);
+    if (e.hosts.some(isWildcard)) this.wildcards.add(r.kind, r, slot);
   }
 
   private unindex(r: Resource, keys: Set<string>): void {
     const e = entryOf(r);
+    const slot = e.slot;
     for (const k of e.keys) keys.add(k);
-    multimapDelete(this.byKind, r.kind, r);
-    const name = nameKey(r.group, r.kind, r.namespace, r.name);
-    const before = this.byName.get(name)?.size ?? 0;
-    multimapDelete(this.byName, name, r);
-    if (before === 2 && this.byName.get(name)?.size === 1) this.duplicated--;
-    for (const h of e.hosts) multimapDelete(this.byHost, hostKey(r.kind, h), r);
+    this.byKind.delete(r.kind, r, slot);
+    const name = e.keys[1];
+    const before = this.byName.size(name);
+    this.byName.delete(name, r, slot);
+    if (before === 2 && this.byName.size(name) === 1) this.duplicated--;
+    for (let i = 0; i < e.hosts.length; i++) this.byHost.delete(e.keys[2 + i], r, slot);
     for (let i = 0; i < e.tagCount; i++) {
       const key = e.keys[2 + e.hosts.length + i];
-      const t = tagIn(r.kind, key);
-      if (this.someWithTag(r.kind, t).includes(r)) keys.add(someKey(r.kind, t));
-      multimapDelete(this.byTag, key, r);
+      if (this.someByKey(key).includes(r)) keys.add(someKey(r.kind, tagIn(r.kind, key)));
+      this.byTag.delete(key, r, slot);
     }
-    multimapDelete(this.wildcards, r.kind, r);
+    this.wildcards.delete(r.kind, r, slot);
   }
 
   /** Puts `next` in the place of the unchanged resource of the same file and document number. */
   private replace(next: Resource): void {
     const e = entryOf(next);
     const slot = e.slot;
-    multimapAdd(this.byKind, next.kind, next, slot);
-    multimapAdd(this.byName, e.keys[1], next, slot);
-    for (let i = 0; i < e.hosts.length; i++) multimapAdd(this.byHost, e.keys[2 + i], next, slot);
-    for (let i = 0; i < e.tagCount; i++) multimapAdd(this.byTag, e.keys[2 + e.hosts.length + i], next, slot);
-    if (e.hosts.some(isWildcard)) multimapAdd(this.wildcards, next.kind, next, slot);
+    this.byKind.add(next.kind, next, slot);
+    this.byName.add(e.keys[1], next, slot);
+    for (let i = 0; i < e.hosts.length; i++) this.byHost.add(e.keys[2 + i], next, slot);
+    for (let i = 0; i < e.tagCount; i++) this.byTag.add(e.keys[2 + e.hosts.length + i], next, slot);
+    if (e.hosts.some(isWildcard)) this.wildcards.add(next.kind, next, slot);
   }
 }
