@@ -292,20 +292,44 @@ function fieldsRead(rule: string): readonly string[] | null {
 }
 
 /**
- * A value as a key that equal values, and only those, share: JSON, provided the value holds only what
+ * A value as a key that equal values, and only those, share: its JSON, provided the value holds only what
  * JSON writes faithfully (plain objects and arrays, strings, booleans, null and finite numbers other
- * than -0); undefined otherwise, and the value is not remembered.
+ * than -0); undefined otherwise, and the value is not remembered. Written out here rather than with a
+ * `JSON.stringify` replacer, which costs a call for every value and key.
  */
 function valueKey(value: unknown): string | undefined {
-  let faithful = true;
-  const text = JSON.stringify(value, function (this: Record<string, unknown>, key: string, v: unknown) {
-    const raw = this[key];
-    if (typeof raw === 'number') faithful &&= Number.isFinite(raw) && !Object.is(raw, -0);
-    else if (typeof raw === 'object' && raw !== null) faithful &&= Array.isArray(raw) || raw.constructor?.name === 'Object';
-    else if (typeof raw !== 'string' && typeof raw !== 'boolean' && raw !== null) faithful = false;
-    return v;
-  });
-  return faithful ? text : undefined;
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0) ? JSON.stringify(value) : undefined;
+    case 'object': {
+      if (value === null) return 'null';
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) {
+          const item = valueKey(value[i]);
+          if (item === undefined) return undefined;
+          out += i === 0 ? item : `,${item}`;
+        }
+        return `${out}]`;
+      }
+      if (value.constructor?.name !== 'Object') return undefined;
+      let out = '{';
+      let first = true;
+      for (const key of Object.keys(value)) {
+        const item = valueKey((value as Record<string, unknown>)[key]);
+        if (item === undefined) return undefined;
+        out += `${first ? '' : ','}${JSON.stringify(key)}:${item}`;
+        first = false;
+      }
+      return `${out}}`;
+    }
+    default:
+      return undefined;
+  }
 }
 
 interface RuleResults {
@@ -340,11 +364,13 @@ function evaluateRuleOnce(rule: string, self: unknown): boolean | undefined {
   if (!known) remembered.set(rule, (known = { fields: fieldsRead(rule), results: new Map() }));
   const key = resultKey(known.fields, self);
   if (key === undefined) return evaluateRule(rule, self);
-  if (known.results.has(key)) return known.results.get(key);
-  const result = evaluateRule(rule, self);
+  const result = known.results.get(key);
+  // A rule that errs is remembered as undefined: only then is the map asked twice.
+  if (result !== undefined || known.results.has(key)) return result;
+  const evaluated = evaluateRule(rule, self);
   if (known.results.size >= RESULTS_BOUND) known.results.clear();
-  known.results.set(key, result);
-  return result;
+  known.results.set(key, evaluated);
+  return evaluated;
 }
 
 /**
@@ -371,11 +397,12 @@ function visit(schema: JsonSchema, value: unknown, path: YamlPath, out: CelProbl
   if (isRecord(value)) {
     const properties = isRecord(schema.properties) ? (schema.properties as Record<string, JsonSchema>) : {};
     const additional = isRecord(schema.additionalProperties) ? (schema.additionalProperties as JsonSchema) : undefined;
-    for (const [key, child] of Object.entries(value)) {
+    // Keys rather than entries: no pair is made for each field of every object visited.
+    for (const key of Object.keys(value)) {
       const sub = Object.prototype.hasOwnProperty.call(properties, key) ? properties[key] : additional;
       if (!sub) continue;
       path.push(key);
-      visit(sub, child, path, out);
+      visit(sub, value[key], path, out);
       path.pop();
     }
   } else if (Array.isArray(value) && isRecord(schema.items)) {

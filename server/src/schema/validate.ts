@@ -201,17 +201,21 @@ export function warmUpSteps(store: SchemaStore, apiVersion: string, kind: string
  * same object when there is nothing to prune.
  */
 function withoutNulls(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  // Loops over indexes and keys rather than `forEach` and `Object.entries`: this runs over every resource's whole value.
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
-    value.forEach((item, i) => {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
       const pruned = withoutNulls(item);
       if (pruned !== item) (copy ??= value.slice())[i] = pruned;
-    });
+    }
     return copy ?? value;
   }
   if (!isRecord(value)) return value;
   let copy: Record<string, unknown> | undefined;
-  for (const [key, item] of Object.entries(value)) {
+  for (const key of Object.keys(value)) {
+    const item = value[key];
     if (item === null || item === undefined) {
       copy ??= { ...value };
       delete copy[key];

@@ -109,3 +109,30 @@ test('durations', () => {
   assert.equal(durationMs('100ms'), 100);
   assert.equal(durationMs('soon'), undefined);
 });
+
+/** Istio's label checks as written in `validation.go` (split on dots, a regular expression per label), to hold the quick reading to. */
+function referenceLabelsValid(domain: string): boolean {
+  const parts = domain.split('.');
+  if (/^\d+$/.test(parts[parts.length - 1])) return false;
+  return parts.every((p, i) => (i === parts.length - 1 && p === '') || (p.length <= 63 && /^[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?$/.test(p)));
+}
+
+test('domains: the character-by-character reading finds what splitting into labels finds, over every short name of a tricky alphabet', () => {
+  const alphabet = ['a', 'Z', '0', '-', '.', '_', '*', 'é'];
+  const names: string[] = [''];
+  for (let length = 1; length <= 5; length++) {
+    const previous = names.filter((n) => n.length === length - 1);
+    for (const n of previous) for (const c of alphabet) names.push(n + c);
+  }
+  names.push(`${'a'.repeat(63)}.com`, `${'a'.repeat(64)}.com`, `x.${'b'.repeat(63)}`, `x.${'b'.repeat(64)}`, '1.2.3.', '1.2.3', 'a-.b', 'a.-b');
+  for (const name of names) {
+    // fqdnProblem's answer is undefined exactly when the labels are valid (names of 1 to 255 characters).
+    if (name.length === 0) continue;
+    assert.equal(fqdnProblem(name) === undefined, referenceLabelsValid(name), JSON.stringify(name));
+    const dot = name.indexOf('.');
+    const first = name.slice(0, dot);
+    if (dot >= 0 && first.length <= 63 && /^(?:\*|(?:\*|\*-)?[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?)$/.test(first)) {
+      assert.equal(wildcardDomainProblem(name) === undefined, referenceLabelsValid(name.slice(dot + 1)), JSON.stringify(name));
+    }
+  }
+});
