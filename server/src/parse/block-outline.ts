@@ -61,6 +61,9 @@ interface Line {
  * holds anything but plain block YAML.
  */
 export function blockOutline(source: string, start: number, end: number): OutlineNode | null {
+  // Tabs (never indentation in YAML, but they may separate tokens) and carriage returns are left to the tree, anywhere in the document.
+  const part = source.slice(start, end);
+  if (part.includes('\t') || part.includes('\r')) return null;
   const lines: Line[] = [];
   let opened = false;
   for (let at = start; at < end;) {
@@ -70,7 +73,6 @@ export function blockOutline(source: string, start: number, end: number): Outlin
     while (content < lineEnd && source.charCodeAt(content) === 0x20) content++;
     const first = source[content];
     if (content < lineEnd && first !== '#') {
-      if (source.slice(at, lineEnd).includes('\t') || source.slice(at, lineEnd).includes('\r')) return null;
       const isMarker = content === at && (source.startsWith('---', at) || source.startsWith('...', at) || first === '%');
       if (isMarker) {
         // One `---` alone on its line may open the document; any other marker or directive, or content after it, is not read here.
