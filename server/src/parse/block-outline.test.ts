@@ -5,22 +5,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { Document, isDocument } from 'yaml';
 import { parseFile, type ParsedFile } from './parse';
 import { outlineSpanAtPath, UNSURE } from './block-outline';
 import { outlineOf, reparsedTrees, setSyntaxBudget } from './syntax-trees';
-import { spanAtPath, type YamlPath } from './yaml-path';
-import { needsShared, sharedYamlFiles } from '../shared-corpus';
-
-/** Every path of a value, and beside each a path that goes one step past it (a missing key, an index past the end). */
-function pathsOf(value: unknown, prefix: YamlPath = [], out: YamlPath[] = []): YamlPath[] {
-  out.push(prefix, [...prefix, 'zz-missing'], [...prefix, 99]);
-  if (Array.isArray(value)) value.forEach((item, i) => pathsOf(item, [...prefix, i], out));
-  else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) pathsOf(v, [...prefix, k], out);
-  return out;
-}
+import { spanAtPath } from './yaml-path';
+import { needsShared, repoPath, sharedYamlFiles, yamlFilesUnder } from '../shared-corpus';
+import { pathsOf } from './paths-of';
 
 const QUERIES = [
   ['value', false],
@@ -171,20 +162,9 @@ test('the outline places paths where the tree does over the shared corpora, and 
 });
 
 test('the outline places paths where the tree does in the examples and analyzer fixtures', () => {
-  // This file runs from out/server/src/parse/.
-  const root = path.resolve(__dirname, '..', '..', '..', '..');
-  const files: string[] = [];
-  const walk = (dir: string): void => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/\.ya?ml$/.test(e.name)) files.push(p);
-    }
-  };
-  walk(path.join(root, 'examples'));
-  walk(path.join(root, 'server', 'src', 'analyzers', 'fixtures'));
+  const files = [...yamlFilesUnder(repoPath('examples')), ...yamlFilesUnder(repoPath('server', 'src', 'analyzers', 'fixtures'))];
   let outlined = 0;
-  for (const f of files) outlined += assertOutlinedAlike(`file://${f}`, fs.readFileSync(f, 'utf8')).outlined;
+  for (const { uri, text } of files) outlined += assertOutlinedAlike(uri, text).outlined;
   console.log(`${outlined} documents outlined in ${files.length} files`);
   assert.ok(outlined > 100, `${outlined} documents outlined`);
 });

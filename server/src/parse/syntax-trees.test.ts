@@ -5,13 +5,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { isAlias, isMap, isPair, isScalar, isSeq, type Document } from 'yaml';
 import { parseFile } from './parse';
 import { reparsedTrees, setSyntaxBudget } from './syntax-trees';
 import { nodeAtPath, spanAtPath } from './yaml-path';
-import { needsShared, sharedPath } from '../shared-corpus';
+import { needsShared, sharedYamlFiles } from '../shared-corpus';
 
 const TEXT = [
   'apiVersion: networking.istio.io/v1',
@@ -164,17 +163,9 @@ test('a dropped tree parsed again alone is the tree the whole file gives, in str
 });
 
 test('a dropped tree parsed again alone is the tree the whole file gives, over the shared corpora', needsShared('corpus'), () => {
-  const files: string[] = [];
-  const walk = (dir: string): void => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/\.ya?ml$/.test(e.name)) files.push(p);
-    }
-  };
-  walk(sharedPath('corpus'));
+  const files = sharedYamlFiles('corpus');
   assert.ok(files.length > 1000, `${files.length} files`);
   let separable = 0;
-  for (const f of files) if (assertReparsedAlike(path.basename(f), fs.readFileSync(f, 'utf8'))) separable++;
+  for (const { uri, text } of files) if (assertReparsedAlike(path.basename(uri), text)) separable++;
   assert.ok(separable > 100, `${separable} multi-document files parsed one document at a time`);
 });

@@ -8,19 +8,12 @@ import assert from 'node:assert/strict';
 import { parseFile, type ParsedFile } from '../parse/parse';
 import { UNSURE } from '../parse/block-outline';
 import { outlineOf, reparsedTrees, setSyntaxBudget } from '../parse/syntax-trees';
-import { nodeAtPath, type YamlPath } from '../parse/yaml-path';
+import { nodeAtPath } from '../parse/yaml-path';
 import { placeInOutline, placeProblem, validateResource } from './validate';
 import { loadSchemaStore } from '../node/schemas';
 import { needsShared, sharedYamlFiles } from '../shared-corpus';
 import { isSeq } from 'yaml';
-
-/** Every path of a value, and beside each a path one step past it (a missing key, an index past the end). */
-function pathsOf(value: unknown, prefix: YamlPath = [], out: YamlPath[] = []): YamlPath[] {
-  out.push(prefix, [...prefix, 'zz-missing'], [...prefix, 99]);
-  if (Array.isArray(value)) value.forEach((item, i) => pathsOf(item, [...prefix, i], out));
-  else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) pathsOf(v, [...prefix, k], out);
-  return out;
-}
+import { pathsOf } from '../parse/paths-of';
 
 const ANCHORS = [
   ['key', undefined],
