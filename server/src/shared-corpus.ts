@@ -24,26 +24,16 @@ export function needsShared(...segments: string[]): { skip?: string } {
   return { skip: `shared/${segments.join('/')} is not beside this checkout` };
 }
 
-/** Every `.yaml` or `.yml` file under `dir`, depth first and by name, with a `file://` URI and its text. */
-export function yamlFilesUnder(dir: string): { uri: string; text: string }[] {
+/** Every `.yaml` or `.yml` file under `sharedPath(...segments)`, depth first and by name, with a `file://` URI and its text. */
+export function sharedYamlFiles(...segments: string[]): { uri: string; text: string }[] {
   const list: { uri: string; text: string }[] = [];
-  const walk = (at: string) => {
-    for (const e of fs.readdirSync(at, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const full = path.join(at, e.name);
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, e.name);
       if (e.isDirectory()) walk(full);
       else if (/\.ya?ml$/.test(e.name)) list.push({ uri: `file://${full}`, text: fs.readFileSync(full, 'utf8') });
     }
   };
-  walk(dir);
+  walk(sharedPath(...segments));
   return list;
-}
-
-/** Every `.yaml` or `.yml` file under `sharedPath(...segments)`, as `yamlFilesUnder` gives them. */
-export function sharedYamlFiles(...segments: string[]): { uri: string; text: string }[] {
-  return yamlFilesUnder(sharedPath(...segments));
-}
-
-/** A file of this repository, for example `repoPath('examples')`. */
-export function repoPath(...segments: string[]): string {
-  return path.resolve(REPO_ROOT, ...segments);
 }

@@ -5,7 +5,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseAllDocuments, stringify } from 'yaml';
 import { parseFile } from '../parse/parse';
 import { reparsedTrees, setSyntaxBudget } from '../parse/syntax-trees';
 import { WorkspaceIndex } from '../index/workspace-index';
@@ -71,18 +70,11 @@ spec:
 const FILES = 30;
 const uriOf = (i: number) => `file:///ws/team-${i}.yaml`;
 
-/** `teamFile` in block style only, as most manifests are written (`stringify` writes no flow collections unless asked). */
-function blockTeamFile(i: number, mistake: boolean): string {
-  return parseAllDocuments(teamFile(i, mistake))
-    .map((d) => stringify(d.toJS()))
-    .join('---\n');
-}
-
-function check(budget: number, mistakes: boolean, write = teamFile) {
+function check(budget: number, mistakes: boolean) {
   const previous = setSyntaxBudget(budget);
   try {
     const index = new WorkspaceIndex();
-    for (let i = 0; i < FILES; i++) index.setFile(parseFile(uriOf(i), write(i, mistakes && i % 3 === 0)));
+    for (let i = 0; i < FILES; i++) index.setFile(parseFile(uriOf(i), teamFile(i, mistakes && i % 3 === 0)));
     const checker = new Checker(index, loadSchemaStore(), DEFAULT_SETTINGS);
     const before = reparsedTrees();
     const findings = Array.from({ length: FILES }, (_, i) => checker.findings(uriOf(i)));
@@ -108,13 +100,4 @@ test('with most trees dropped, the findings are the ones every tree kept gives, 
   assert.equal(kept.reparsed, 0);
   assert.deepEqual(dropped.findings, kept.findings);
   assert.ok(dropped.reparsed > 0, 'the findings were placed with trees parsed again');
-});
-
-test('in block YAML, findings are placed without parsing any dropped tree again, where every tree kept places them', () => {
-  const kept = check(Infinity, true, blockTeamFile);
-  const dropped = check(3 * blockTeamFile(0, true).length, true, blockTeamFile);
-  assert.ok(kept.findings.flat().some((f) => f.code === 'vs-unknown-subset') && kept.findings.flat().some((f) => f.code === 'vs-unknown-gateway'));
-  assert.deepEqual(dropped.findings, kept.findings);
-  assert.equal(dropped.index.file(uriOf(0))!.syntax?.present, false, 'the budget dropped the tree');
-  assert.equal(dropped.reparsed, 0, "each finding was placed from its document's outline");
 });

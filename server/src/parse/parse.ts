@@ -360,8 +360,6 @@ export function syntaxTreesOf(text: string, documents: readonly ParsedDocument[]
       return again;
     },
     parts: parts && {
-      source,
-      starts: parts,
       sizes: parts.map((start, i) => (parts[i + 1] ?? source.length) - start),
       one: (i) => {
         const ast = parseTree(source, parts[i], parts[i + 1] ?? source.length);

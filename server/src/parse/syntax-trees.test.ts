@@ -47,10 +47,9 @@ test('a dropped syntax tree is parsed again on demand, identical to the first', 
   assert.equal(file.syntax?.present, false, 'the budget dropped the tree');
   const before = reparsedTrees();
   const again = file.documents[0].ast;
-  assert.equal(reparsedTrees(), before, 'a tree is parsed when it is first read');
-  assert.deepEqual([spanAtPath(again, ['spec', 'addresses', 1]), spanAtPath(again, ['spec', 'ports', 0, 'number'])], spans);
   assert.equal(reparsedTrees(), before + 1);
   assert.deepEqual([file.syntax?.has(0), file.syntax?.has(1)], [true, false], 'only the document asked for was parsed again');
+  assert.deepEqual([spanAtPath(again, ['spec', 'addresses', 1]), spanAtPath(again, ['spec', 'ports', 0, 'number'])], spans);
   assert.deepEqual(
     file.documents.map((d) => d.ast.toJS()),
     data,
@@ -72,8 +71,8 @@ test('the budget keeps the trees of the files used most recently', (t) => {
     [a, b, c].map((f) => f.syntax?.present),
     [false, true, true],
   );
-  void a.documents[0].ast.contents;
-  void a.documents[1].ast.contents;
+  void a.documents[0].ast;
+  void a.documents[1].ast;
   assert.deepEqual(
     [a, b, c].map((f) => f.syntax?.present),
     [true, false, true],

@@ -4,8 +4,6 @@
  */
 import { isMap, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
 import type { Span } from '../model';
-import { outlineSpanAtPath, UNSURE } from './block-outline';
-import { outlineOf } from './syntax-trees';
 
 export type YamlPath = (string | number)[];
 
@@ -68,12 +66,6 @@ export function nodeSpan(node: Node | null | undefined): Span | undefined {
  * mapping or sequence value narrows to its first key, so a squiggle stays on one line.
  */
 export function spanAtPath(doc: Document, path: YamlPath, prefer: 'key' | 'value' = 'value', firstLine = false): Span | undefined {
-  // A tree not parsed yet (see syntax-trees.ts) answers from its text's outline when it can.
-  const outline = outlineOf(doc);
-  if (outline) {
-    const quick = outlineSpanAtPath(outline, path, prefer, firstLine);
-    if (quick !== UNSURE) return quick;
-  }
   for (let n = path.length; n >= 0; n--) {
     const found = nodeAtPath(doc, path.slice(0, n));
     if (!found) continue;

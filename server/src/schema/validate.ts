@@ -11,8 +11,6 @@ import { isCollection, isMap, isScalar, Scalar, type Document, type Node } from 
 import type { FaultReport, Finding, Fix, Span } from '../model';
 import type { Resource } from '../parse/resource';
 import { nodeAtPath, spanAtPath, type YamlPath } from '../parse/yaml-path';
-import { outlineOf } from '../parse/syntax-trees';
-import { outlineAt, outlineSpanAtPath, UNSURE, type OutlineNode } from '../parse/block-outline';
 import { MESH_CONFIG_SCHEMA, type JsonSchema, type SchemaStore } from './catalogue';
 import { celProblems, celWarmUpSteps, prepareRule, ruleExpressions } from './cel';
 import { problemsFromAjv, type MessageContext, type SchemaCode, type SchemaProblem } from './messages';
@@ -42,8 +40,6 @@ export const SCHEMA_CODES: readonly SchemaCode[] = [
 interface SchemaFindingData {
   suggestion: string;
 }
-
-type Anchor = SchemaProblem['anchor'];
 
 const FIXABLE = new Set<string>(['schema-unknown-field', 'schema-enum', 'schema-unknown-kind']);
 
@@ -340,13 +336,7 @@ function firstLine(node: Node): Span | undefined {
  * a missing field on the key of the object that lacks it (or on `kind` for the document root,
  * or on an existing empty `field:`).
  */
-export function placeProblem(ast: Document, path: YamlPath, anchor: Anchor, missing: string | undefined, isResource: boolean): Span | undefined {
-  // A tree not parsed yet (see syntax-trees.ts) answers from its text's outline when it can.
-  const outline = outlineOf(ast);
-  if (outline) {
-    const quick = placeInOutline(outline, path, anchor, missing, isResource);
-    if (quick !== UNSURE) return quick;
-  }
+function placeProblem(ast: Document, path: YamlPath, anchor: SchemaProblem['anchor'], missing: string | undefined, isResource: boolean): Span | undefined {
   const found = nodeAtPath(ast, path);
   if (anchor === 'key') {
     if (found?.key) return innerSpan(found.key);
@@ -374,54 +364,6 @@ export function placeProblem(ast: Document, path: YamlPath, anchor: Anchor, miss
   if (found?.key) return innerSpan(found.key);
   if (found?.value && isCollection(found.value)) return firstLine(found.value);
   return spanAtPath(ast, path, 'key');
-}
-
-/** `innerSpan` of an outline's node; UNSURE for a node whose span only the tree knows. */
-function outlineInnerSpan(node: OutlineNode): Span | typeof UNSURE {
-  if (node.kind !== 'scalar') return UNSURE;
-  return node.quoted && node.end - node.start >= 2 ? { start: node.start + 1, end: node.end - 1 } : { start: node.start, end: node.end };
-}
-
-/** `firstLine` of a block collection in an outline. */
-function outlineFirstLine(node: OutlineNode): Span | typeof UNSURE {
-  if (node.kind === 'map' && node.items[0]) return outlineInnerSpan(node.items[0].key);
-  if (node.kind === 'seq' && node.items.length > 0) return { start: node.start, end: node.start + 1 };
-  return UNSURE;
-}
-
-/** `placeProblem` answered from a document's outline (block-outline.ts), step for step; UNSURE where only the tree can say. */
-export function placeInOutline(
-  root: OutlineNode,
-  path: YamlPath,
-  anchor: Anchor,
-  missing: string | undefined,
-  isResource: boolean,
-): Span | undefined | typeof UNSURE {
-  const found = outlineAt(root, path);
-  const isCollection = (node: OutlineNode) => node.kind === 'map' || node.kind === 'seq';
-  // An outline's found node always has a value (an empty one stands for the tree's empty scalar).
-  if (anchor === 'key') {
-    if (found?.key) return outlineInnerSpan(found.key);
-    if (found) return outlineInnerSpan(found.value);
-    return outlineSpanAtPath(root, path, 'key', false);
-  }
-  if (anchor === 'value') {
-    if (!found) return outlineSpanAtPath(root, path, 'value', false);
-    if (isCollection(found.value)) return found.key ? outlineInnerSpan(found.key) : outlineFirstLine(found.value);
-    return outlineInnerSpan(found.value);
-  }
-  if (missing !== undefined) {
-    const empty = outlineAt(root, [...path, missing]);
-    if (empty?.key) return outlineInnerSpan(empty.key);
-  }
-  if (path.length === 0) {
-    const kind = isResource ? outlineAt(root, ['kind']) : undefined;
-    if (kind) return outlineInnerSpan(kind.value);
-    return root.kind === 'map' && root.items[0] ? outlineInnerSpan(root.items[0].key) : root.kind === 'map' ? undefined : UNSURE;
-  }
-  if (found?.key) return outlineInnerSpan(found.key);
-  if (found && isCollection(found.value)) return outlineFirstLine(found.value);
-  return outlineSpanAtPath(root, path, 'key', false);
 }
 
 /**
