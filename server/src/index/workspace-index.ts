@@ -8,7 +8,7 @@ import { takeDerived } from '../parse/parsed-record';
 import type { Resource } from '../parse/resource';
 import { resolveHost, serviceHost, isWildcard, CLUSTER_DOMAIN, hostAsIstioNamesIt } from '../mesh/hosts';
 import { hostSubsetOf } from '../mesh/host-match';
-import { isRecord } from '../data';
+import { isRecord, SetMap } from '../data';
 import { oneVersionEach } from './versions';
 import { meshesMeet } from './meshes';
 import { CLUSTER_SCOPED_KINDS, KustomizationGraph, pathKey, type KustomizedNamespace } from './kustomizations';
@@ -524,7 +524,7 @@ export class WorkspaceIndex implements IndexReader {
    */
   private readonly sharedAnswers = new Map<string, SharedAnswer>();
   /** The keys of the shared answers that read each index key. */
-  private readonly answersReading = new Map<string, Set<string>>();
+  private readonly answersReading = new SetMap<string, string>();
   /** How many tracked readers have been made: each reader's number. */
   private readers = 0;
 
@@ -657,17 +657,13 @@ export class WorkspaceIndex implements IndexReader {
   private forgetAnswers(keys: Iterable<string>): void {
     for (const k of keys) {
       const readers = this.answersReading.get(k);
-      if (!readers) continue;
-      this.answersReading.delete(k);
-      for (const key of readers) {
+      if (readers.size === 0) continue;
+      // A copy: each answer dropped leaves the list of every key it read, this one included.
+      for (const key of [...readers]) {
         const answer = this.sharedAnswers.get(key);
         if (!answer) continue;
         this.sharedAnswers.delete(key);
-        for (const d of answer.deps) {
-          const others = this.answersReading.get(d);
-          others?.delete(key);
-          if (others?.size === 0) this.answersReading.delete(d);
-        }
+        for (const d of answer.deps) this.answersReading.delete(d, key);
       }
     }
   }
@@ -741,11 +737,7 @@ export class WorkspaceIndex implements IndexReader {
           const keys = new Set<string>();
           answer = { value: compute(this.tracked(keys, viewer)), deps: [...keys], recordedBy: 0 };
           this.sharedAnswers.set(key, answer);
-          for (const k of answer.deps) {
-            let readers = this.answersReading.get(k);
-            if (!readers) this.answersReading.set(k, (readers = new Set()));
-            readers.add(key);
-          }
+          for (const k of answer.deps) this.answersReading.add(k, key);
         }
         // A reader asks for the same answer again and again (the mesh's default exportTo, once per resource it looks at): its keys are recorded once.
         // Another reader in between makes this one add them again, which changes nothing.
