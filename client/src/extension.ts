@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { generateBundleCommand, type GenerateArgs } from './generate-bundle';
-import { SERVER_EXEC_ARGV } from '../../server/src/node/heap-limits';
+import { SERVER_EXEC_ARGV } from '../../server/src/node/v8-options';
 import { COMMANDS, IndexedNotification, MapSummaryNotification, WorkspaceChangedNotification, type TrafficMapParams } from '../../server/src/protocol';
 import { TrafficMapView } from './traffic-map';
 import { EgressStatusBar } from './status-bar';
@@ -19,7 +19,7 @@ let client: LanguageClient | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
-    // V8's heap options must be on the server's command line (server/src/node/heap-limits.ts).
+    // V8's heap options must be on the server's command line (server/src/node/v8-options.ts).
     run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV] } },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV, '--nolazy', '--inspect=6019'] } },
   };

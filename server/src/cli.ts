@@ -5,6 +5,7 @@
  * Exit codes: 0 without errors, 1 with errors, 2 for usage or internal failure.
  */
 import fs from 'node:fs';
+import v8 from 'node:v8';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { URI } from 'vscode-uri';
@@ -27,6 +28,7 @@ import { generateBundle } from './generate/bundle';
 import type { ApiVersion, BundleMode } from './protocol';
 import { trafficMap } from './navigation/traffic-map';
 import { usePlainEnv } from './node/plain-env';
+import { COMPILER_FLAGS } from './node/v8-options';
 import { formatMap, MAP_FORMATS, type MapFormat } from './navigation/map-formats';
 import { positionAt } from './features/positions';
 import type { Finding } from './model';
@@ -368,6 +370,7 @@ async function main(argv: string[]): Promise<number> {
   throw new UsageError(`unknown command "${command}"`);
 }
 
+v8.setFlagsFromString(COMPILER_FLAGS);
 usePlainEnv();
 main(process.argv.slice(2)).then(
   (code) => {

@@ -42,7 +42,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { URI } from 'vscode-uri';
 import { MapSummaryNotification, TrafficMapRequest, WorkspaceChangedNotification, type TrafficMap } from '../../server/src/protocol';
-import { SERVER_EXEC_ARGV } from '../../server/src/node/heap-limits';
+import { SERVER_EXEC_ARGV } from '../../server/src/node/v8-options';
 import { generateWorkspace, hostName, HOSTS_PER_FILE, type Mistake, type Workspace } from './workspace';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');

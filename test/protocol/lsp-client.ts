@@ -31,7 +31,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { URI } from 'vscode-uri';
 import { IndexedNotification } from '../../server/src/protocol';
-import { SERVER_EXEC_ARGV } from '../../server/src/node/heap-limits';
+import { SERVER_EXEC_ARGV } from '../../server/src/node/v8-options';
 
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 export const serverPath = path.join(repoRoot, 'dist', 'server.js');
