@@ -3,7 +3,7 @@
 // It also writes the snippets the manifest contributes for "Insert Snippet": those of
 // snippets/egress.code-snippets without their prefixes, so that VS Code leaves them out of
 // completion (the client offers them there itself, only where a document can start).
-// The server and the CLI carry the schema validators compiled here, with ajv's standalone code
+// The server, the CLI and the parse worker carry the schema validators compiled here, with ajv's standalone code
 // generation (server/src/schema/precompile.ts), so that they compile none at run time.
 // Type-checking is tsc's job (`npm run typecheck`); this only bundles.
 import * as esbuild from 'esbuild';
@@ -52,7 +52,7 @@ async function precompileValidators() {
     );
     return file;
   };
-  return { server: entry('server', 'server/src/main'), cli: entry('cli', 'server/src/cli') };
+  return { server: entry('server', 'server/src/main'), cli: entry('cli', 'server/src/cli'), worker: entry('worker', 'server/src/node/parse-worker') };
 }
 
 const entries = await precompileValidators();
@@ -80,7 +80,7 @@ const builds = [
   { ...common, entryPoints: [entries.server], outfile: 'dist/server.js', plugins: [asciiOnly] },
   { ...common, entryPoints: [entries.cli], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [asciiOnly] },
   // The worker threads that parse files for the server's start-up scan and the CLI (server/src/node/parse-pool.ts).
-  { ...common, entryPoints: ['server/src/node/parse-worker.ts'], outfile: 'dist/parse-worker.js', plugins: [asciiOnly] },
+  { ...common, entryPoints: [entries.worker], outfile: 'dist/parse-worker.js', plugins: [asciiOnly] },
   { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['client/webview/map.ts'], outfile: 'dist/map.js' },
   { ...common, entryPoints: ['client/webview/map.css'], outfile: 'dist/map.css' },
 ];

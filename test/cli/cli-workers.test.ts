@@ -1,7 +1,8 @@
 /**
  * The built CLI parses the files of a large enough workspace on worker threads (dist/parse-worker.js):
  * its output is the same as when it parses them on the main thread, a worker that dies costs nothing
- * but one line on stderr, and the process ends as soon as the output is written.
+ * but one line on stderr, and the process ends as soon as the output is written. The bundled worker
+ * also finds each resource's schema findings, which the main thread then does not look for.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +12,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { PARSE_CASES } from '../../server/src/parse/assert-same-file';
 import { needsShared, sharedPath } from '../../server/src/shared-corpus';
+import { ParsePool } from '../../server/src/node/parse-pool';
+import { parsedFileOf } from '../../server/src/parse/parsed-record';
+import { parseFile } from '../../server/src/parse/parse';
+import { WorkspaceIndex } from '../../server/src/index/workspace-index';
+import { Checker } from '../../server/src/check/checker';
+import { loadSchemaStore } from '../../server/src/node/schemas';
+import { DEFAULT_SETTINGS } from '../../server/src/settings';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const cli = path.join(repoRoot, 'dist', 'cli.js');
@@ -106,5 +114,30 @@ test('the corpora give the same output with parse threads as without', needsShar
     assert.equal(threaded.code, inline.code, corpus);
     assert.equal(threaded.stderr, inline.stderr, corpus);
     assert.ok(threaded.stdout === inline.stdout, `${corpus}: the outputs differ`);
+  }
+});
+
+test('the bundled parse worker finds the schema findings, and the checker takes them instead of validating', async () => {
+  const pool = new ParsePool({ size: 1, report: (f) => assert.fail(String(f.error)), workerFile: path.join(repoRoot, 'dist', 'parse-worker.js') });
+  const uri = 'file:///ws/host.yaml';
+  // A misspelt enum in the second of three documents, so that the finding's place depends on where its document starts.
+  const text = `${VS(1)}---\n${SE(1).replace('resolution: DNS', 'resolution: DSN')}---\n${SE(2)}`;
+  try {
+    const record = await pool.parse(uri, text);
+    assert.ok(record, 'parsed on the worker');
+    const scanned = new WorkspaceIndex();
+    scanned.setFile(parsedFileOf(uri, text, record));
+    const parsedHere = new WorkspaceIndex();
+    parsedHere.setFile(parseFile(uri, text));
+    const fromWorker = new Checker(scanned, loadSchemaStore(), DEFAULT_SETTINGS);
+    const validatedHere = new Checker(parsedHere, loadSchemaStore(), DEFAULT_SETTINGS);
+    const found = fromWorker.findings(uri);
+    assert.deepEqual(found, validatedHere.findings(uri));
+    const enumFinding = found.find((f) => f.code === 'schema-enum');
+    assert.equal(enumFinding && text.slice(enumFinding.start, enumFinding.end), 'DSN');
+    assert.equal(fromWorker.validatedDocuments, 0, 'the worker validated every document');
+    assert.equal(validatedHere.validatedDocuments, 3);
+  } finally {
+    await pool.close();
   }
 });

@@ -26,11 +26,13 @@ test('no bundle carries the test-only helper that finds the data beside the chec
   }
 });
 
-test('the parse worker is its own small bundle beside the server and the CLI, and the package carries it', () => {
+test('the parse worker is its own bundle beside the server and the CLI, with the validators and no analyzers, and the package carries it', () => {
   const worker = fs.readFileSync(path.join(dist, 'parse-worker.js'), 'utf8');
   assert.ok(worker.includes('composeNode'), 'the worker parses YAML');
-  // Each worker's memory counts in the process: it loads no schemas, validators or analyzers.
-  for (const marker of ['ajv', 'vs-unknown-gateway', 'schemas/index.json']) assert.ok(!worker.includes(marker), `dist/parse-worker.js holds ${marker}`);
+  // It finds the schema findings with the validators compiled at build time, as the server does.
+  assert.match(worker, /usePrecompiledValidators\(require_validators\d*\(\)\.PRECOMPILED\)/, 'the worker is handed the precompiled validators');
+  // Each worker's memory counts in the process: it loads no analyzers.
+  for (const marker of ['vs-unknown-gateway', 'egress-mtls-mismatch']) assert.ok(!worker.includes(marker), `dist/parse-worker.js holds ${marker}`);
   for (const bundle of ['server.js', 'cli.js'])
     assert.ok(fs.readFileSync(path.join(dist, bundle), 'utf8').includes('"parse-worker.js"'), `${bundle} starts it`);
   const packaged = fs.readFileSync(path.resolve(dist, '..', '.vscodeignore'), 'utf8').split('\n');

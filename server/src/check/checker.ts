@@ -11,11 +11,11 @@ import { otherVersionsRelated } from '../index/versions';
 import { DependentCache } from '../index/dependent-cache';
 import type { SchemaStore } from '../schema/catalogue';
 import type { Settings } from '../settings';
-import { validateResource } from '../schema/validate';
 import { ANALYZERS } from '../analyzers/registry';
 import { findingsOf, type Analyzer } from '../analyzers/analyzer';
 import { placeholderOf } from '../parse/placeholders';
-import { spanAtPath } from '../parse/yaml-path';
+import { foundSchemaFindings } from '../parse/parsed-record';
+import { hasSchema, schemaFindingsOf } from './schema-findings';
 import { SetMap } from '../data';
 import type { KeptFindings } from './kept-findings';
 
@@ -88,6 +88,8 @@ export class Checker {
   private readonly analyzersByKind = byAppliesTo(ANALYZERS);
   /** How many documents have been checked since the checker was made, for tests of incrementality. */
   checkedDocuments = 0;
+  /** How many of them were validated here, not by the parse thread or a cache, for tests. */
+  validatedDocuments = 0;
 
   constructor(
     readonly index: WorkspaceIndex,
@@ -169,14 +171,24 @@ export class Checker {
    * unless validation reported a fault (the fault is reported again next time, and the findings may be partial).
    */
   private documentSchemaFindings(r: Resource, pointsAt: Set<string>): DocumentFinding[] {
-    const kept = r.family === 'istio' || r.family === 'mesh-config' ? this.options.kept : undefined;
+    const kept = hasSchema(r) ? this.options.kept : undefined;
     const text = kept && this.index.file(r.uri)?.text;
     const found = text === undefined ? undefined : kept!.schemaFindings(r.uri, text, r.docIndex);
     if (found) return found as DocumentFinding[];
+    // Found by the parse thread that read the file, from the same text.
+    const parsed = foundSchemaFindings(r);
+    if (parsed) {
+      if (text !== undefined) kept!.keepSchemaFindings(r.uri, text, r.docIndex, parsed);
+      return parsed as DocumentFinding[];
+    }
     let faults = 0;
+    if (hasSchema(r)) this.validatedDocuments++;
     const findings = this.anchor(
       r,
-      this.schemaFindings(r, () => faults++),
+      schemaFindingsOf(r, this.store, (fault) => {
+        faults++;
+        this.onError(fault);
+      }),
       pointsAt,
     );
     if (text !== undefined && faults === 0 && findings.every((f) => f.related === undefined)) kept!.keepSchemaFindings(r.uri, text, r.docIndex, findings);
@@ -213,41 +225,6 @@ export class Checker {
       });
     } else delete out.related;
     return out;
-  }
-
-  /**
-   * Schema findings of a resource; for a template (see placeholders.ts), one information finding
-   * instead, as such a resource is not checked further.
-   */
-  private schemaFindings(r: Resource, faulted: () => void): Finding[] {
-    if (r.family !== 'istio' && r.family !== 'mesh-config') return [];
-    const placeholder = r.family === 'istio' ? placeholderOf(r) : undefined;
-    if (placeholder) {
-      const span = spanAtPath(r.document.ast, placeholder.path);
-      return span
-        ? [
-            {
-              code: 'template-placeholder',
-              severity: 'information',
-              ...span,
-              message:
-                `"${placeholder.value}" looks like a placeholder that a tool (envsubst, kustomize) fills in before this ` +
-                `${r.kind} is applied, so it is not checked as written. Check the rendered output instead.`,
-            },
-          ]
-        : [];
-    }
-    const onError = (fault: FaultReport) => {
-      faulted();
-      this.onError(fault);
-    };
-    try {
-      return validateResource(r, this.store, onError);
-    } catch (error) {
-      // Validation is defensive already; a failure here must not hide the rest of the file's findings.
-      onError({ uri: r.uri, code: 'schema', error });
-      return [];
-    }
   }
 
   private analyzerFindings(r: Resource, deps: Set<string>): Finding[] {

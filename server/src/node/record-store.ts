@@ -24,14 +24,14 @@ export class RecordStore {
   constructor(
     readonly file: string,
     private readonly warn: (message: string) => void,
-    private readonly stamp = buildStamp(),
+    private readonly stamp: string | Promise<string> = buildStamp(),
     private readonly findingsStamp: () => Promise<string | undefined> = checkerStamp,
   ) {}
 
   /** The cache as the file holds it; empty when the file is missing, unreadable, cut short, altered, too large or another build's. */
   async load(): Promise<RecordCache> {
     await this.saving;
-    const cache = new RecordCache(this.stamp, await (this.findingsStampOnce ??= this.findingsStamp()));
+    const cache = new RecordCache(await this.stamp, await (this.findingsStampOnce ??= this.findingsStamp()));
     const bytes = await readCapped(this.file, MAX_CACHE_BYTES);
     if (bytes) cache.decode(bytes);
     await removeStaleTemporaries(this.file);
@@ -80,14 +80,22 @@ export class RecordStore {
  * (in the bundles, the whole parser: any change to it, or to the record's shape, changes the stamp), and the V8
  * version, whose serialization format the entries use. When the script cannot be read, a stamp no other run has: nothing is reused.
  */
-function buildStamp(workerFile = path.join(__dirname, 'parse-worker.js')): string {
-  let script: Buffer;
+async function buildStamp(workerFile = path.join(__dirname, 'parse-worker.js')): Promise<string> {
   try {
-    script = fs.readFileSync(workerFile);
+    return `v8 ${process.versions.v8}; parser ${await digestOf(workerFile)}`;
   } catch {
     return `v8 ${process.versions.v8}; unknown parser ${crypto.randomUUID()}`;
   }
-  return `v8 ${process.versions.v8}; parser ${crypto.createHash('sha256').update(script).digest('base64')}`;
+}
+
+/**
+ * A SHA-256 of a file, hashed a chunk at a time as it is read: the bundles are megabytes, and hashing one in one call
+ * held the server's thread for milliseconds during the start-up scan, while completion and hover waited.
+ */
+async function digestOf(file: string): Promise<string> {
+  const hash = crypto.createHash('sha256');
+  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('base64');
 }
 
 /**
@@ -97,12 +105,7 @@ function buildStamp(workerFile = path.join(__dirname, 'parse-worker.js')): strin
  */
 async function checkerStamp(script = __filename): Promise<string | undefined> {
   try {
-    // Hashed a chunk at a time as it is read: the bundle is megabytes, and hashing it in one call held the server's
-    // thread for milliseconds during the start-up scan, while completion and hover waited.
-    const hash = crypto.createHash('sha256');
-    for await (const chunk of fs.createReadStream(script)) hash.update(chunk as Buffer);
-    const program = hash.digest('base64');
-    return `v8 ${process.versions.v8}; checker ${program}; schemas ${await schemaDigest()}`;
+    return `v8 ${process.versions.v8}; checker ${await digestOf(script)}; schemas ${await schemaDigest()}`;
   } catch {
     return undefined;
   }

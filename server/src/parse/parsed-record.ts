@@ -6,6 +6,9 @@
  * syntax-trees.ts). It owns that conversion, not the threads (see node/parse-pool.ts).
  */
 import type { Finding, Span } from '../model';
+
+/** A schema finding of a document, its offsets relative to the document's start (as check/kept-findings.ts keeps them). */
+type DocumentSchemaFinding = Omit<Finding, 'related'>;
 import { parsedDocument, parseFile, parseFileParts, syntaxTreesOf, type ParsedDocument, type ParsedFile } from './parse';
 import { toResource, type Resource } from './resource';
 import { isKustomizationUri, kustomizationOf } from './kustomization';
@@ -23,6 +26,11 @@ export interface ParsedRecord {
   parts?: number[];
   /** What the parse thread derived from each document for the index (see `parsedRecord`'s `derive`); `parsedFileOf` hands it on to `takeDerived`. */
   derived?: unknown[];
+  /**
+   * The schema findings the parse thread found for each resource, in order (see `parsedRecord`'s `validate`), with offsets
+   * relative to its document's start; null for a resource it has none for. `parsedFileOf` hands them on to `foundSchemaFindings`.
+   */
+  schema?: (readonly DocumentSchemaFinding[] | null)[];
 }
 
 /** Parses files elsewhere (worker threads, see node/parse-pool.ts). */
@@ -38,7 +46,12 @@ export interface FileParser {
  * config keeps a syntax tree and offset mapping (mesh-config.ts), or its data holds a `!!binary`
  * Buffer, which a structured clone would turn into a plain Uint8Array.
  */
-export function parsedRecord(uri: string, text: string, derive?: (file: ParsedFile) => unknown[]): ParsedRecord | undefined {
+export function parsedRecord(
+  uri: string,
+  text: string,
+  derive?: (file: ParsedFile) => unknown[],
+  validate?: (r: Resource) => readonly DocumentSchemaFinding[] | null,
+): ParsedRecord | undefined {
   // The record carries no trees: kept here, they would only fill this thread's share of the budget (syntax-trees.ts).
   // Each resource's name span is recorded while parsing (see name-spans.ts): the check names resources in
   // related locations, and the main thread would parse their documents again for it.
@@ -59,6 +72,8 @@ export function parsedRecord(uri: string, text: string, derive?: (file: ParsedFi
     ...(parts ? { parts } : {}),
     // Work the main thread would do for each document when it indexes the file, done here instead.
     ...(derive && file.resources.length > 0 ? { derived: derive(file) } : {}),
+    // Validated here, each document is not validated on the main thread (see check/checker.ts).
+    ...(validate && file.resources.length > 0 ? { schema: file.resources.map(validate) } : {}),
   };
 }
 
@@ -72,6 +87,17 @@ export function takeDerived(file: ParsedFile): unknown[] | undefined {
   return derived;
 }
 
+/** The schema findings a parse thread found for each resource of the records files were rebuilt from (see `parsedRecord`). */
+const schemaFound = new WeakMap<Resource, readonly DocumentSchemaFinding[]>();
+
+/**
+ * The schema findings the parse thread that read `r`'s file found for it, relative to its document's start; undefined when it
+ * found none to send, or `r` was not rebuilt from a record. A resource is a new object for each text of its file.
+ */
+export function foundSchemaFindings(r: Resource): readonly DocumentSchemaFinding[] | undefined {
+  return schemaFound.get(r);
+}
+
 /** The file a record stands for, as `parseFile(uri, text)` gives it; without a record, `parseFile` itself. */
 export function parsedFileOf(uri: string, text: string, record: ParsedRecord | undefined): ParsedFile {
   // Parsed here, the file noted its resources' name spans while parsing (see name-spans.ts).
@@ -82,11 +108,14 @@ export function parsedFileOf(uri: string, text: string, record: ParsedRecord | u
   const resources: Resource[] = [];
   if (!record.trees) return { uri, text, documents, resources, problems, owned };
   const syntax = syntaxTreesOf(text, documents, record.parts);
+  const schema = record.schema;
   record.documents.forEach(({ start, end, value, name }, index) => {
     const document = parsedDocument(index, start, end, value, syntax);
     const resource = toResource(uri, document);
     if (resource) {
       document.resource = resource;
+      const found = schema?.[resources.length];
+      if (found) schemaFound.set(resource, found);
       resources.push(resource);
     }
     if (name !== undefined) recordNameSpan(document, name);
@@ -99,6 +128,8 @@ export function parsedFileOf(uri: string, text: string, record: ParsedRecord | u
     derivedOf.set(file, record.derived);
     delete record.derived;
   }
+  // The cache keeps schema findings by text and document itself (check/kept-findings.ts).
+  delete record.schema;
   return file;
 }
 

@@ -99,6 +99,14 @@ export function usePrecompiledValidators(validators: Readonly<Record<string, Pre
   loadFailureReported = false;
 }
 
+/**
+ * Whether the build's precompiled validators were handed over: without them each schema is compiled at run time,
+ * which a parse thread leaves to the main thread.
+ */
+export function hasPrecompiledValidators(): boolean {
+  return Object.keys(precompiled).length > 0;
+}
+
 const hashes = new WeakMap<object, string>();
 
 /** A short hash (FNV-1a) of a schema's JSON, to tell whether a precompiled validator was compiled from it; kept per schema object. */
