@@ -3,7 +3,7 @@
 // It also writes the snippets the manifest contributes for "Insert Snippet": those of
 // snippets/egress.code-snippets without their prefixes, so that VS Code leaves them out of
 // completion (the client offers them there itself, only where a document can start).
-// The server, the CLI and the parse worker carry the schema validators compiled here, with ajv's standalone code
+// The server, the CLI and the parse workers' schema part carry the schema validators compiled here, with ajv's standalone code
 // generation (server/src/schema/precompile.ts), so that they compile none at run time.
 // Type-checking is tsc's job (`npm run typecheck`); this only bundles.
 import * as esbuild from 'esbuild';
@@ -48,11 +48,15 @@ async function precompileValidators() {
     fs.writeFileSync(
       file,
       `require(${JSON.stringify(from('server/src/schema/validate'))}).usePrecompiledValidators(require('./validators.js').PRECOMPILED);\n` +
-        `require(${JSON.stringify(from(main))});\n`,
+        `module.exports = require(${JSON.stringify(from(main))});\n`,
     );
     return file;
   };
-  return { server: entry('server', 'server/src/main'), cli: entry('cli', 'server/src/cli'), worker: entry('worker', 'server/src/node/parse-worker') };
+  return {
+    server: entry('server', 'server/src/main'),
+    cli: entry('cli', 'server/src/cli'),
+    workerSchemas: entry('worker-schemas', 'server/src/node/worker-schemas'),
+  };
 }
 
 const entries = await precompileValidators();
@@ -80,7 +84,9 @@ const builds = [
   { ...common, entryPoints: [entries.server], outfile: 'dist/server.js', plugins: [asciiOnly] },
   { ...common, entryPoints: [entries.cli], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [asciiOnly] },
   // The worker threads that parse files for the server's start-up scan and the CLI (server/src/node/parse-pool.ts).
-  { ...common, entryPoints: [entries.worker], outfile: 'dist/parse-worker.js', plugins: [asciiOnly] },
+  { ...common, entryPoints: ['server/src/node/parse-worker.ts'], outfile: 'dist/parse-worker.js', plugins: [asciiOnly] },
+  // What a parse worker loads to find schema findings, for large workspaces only (server/src/node/worker-schemas.ts).
+  { ...common, entryPoints: [entries.workerSchemas], outfile: 'dist/worker-schemas.js', plugins: [asciiOnly] },
   { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['client/webview/map.ts'], outfile: 'dist/map.js' },
   { ...common, entryPoints: ['client/webview/map.css'], outfile: 'dist/map.css' },
 ];

@@ -17,7 +17,7 @@ import { CheckAhead } from './check/check-ahead';
 import { Slices } from './features/slices';
 import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings';
 import { compileFilter, listFiles, readTextOrError } from './node/workspace';
-import { MIN_FILES_FOR_WORKERS, ParsePool, parseWorkerCount } from './node/parse-pool';
+import { MIN_FILES_FOR_WORKER_VALIDATION, MIN_FILES_FOR_WORKERS, ParsePool, parseWorkerCount } from './node/parse-pool';
 import { RecordStore } from './node/record-store';
 import type { KeptFindings } from './check/kept-findings';
 import { errorReporter } from './faults';
@@ -189,7 +189,11 @@ async function loadWorkspace(
   const slices = new Slices(undefined, 1);
   const pool =
     sources.length >= MIN_FILES_FOR_WORKERS
-      ? new ParsePool({ size: parseWorkerCount(false), report: errorReporter((message) => console.error(message)) })
+      ? new ParsePool({
+          size: parseWorkerCount(false),
+          report: errorReporter((message) => console.error(message)),
+          validate: sources.length >= MIN_FILES_FOR_WORKER_VALIDATION,
+        })
       : undefined;
   const parser = cache ? cache.parser(pool) : pool;
   const reads = new Map<number, { content: Promise<{ text: string } | { error: string }>; record?: Promise<ParsedRecord | undefined> }>();

@@ -117,8 +117,10 @@ test('the corpora give the same output with parse threads as without', needsShar
   }
 });
 
-test('the bundled parse worker finds the schema findings, and the checker takes them instead of validating', async () => {
-  const pool = new ParsePool({ size: 1, report: (f) => assert.fail(String(f.error)), workerFile: path.join(repoRoot, 'dist', 'parse-worker.js') });
+test('the bundled parse worker finds the schema findings when asked, and the checker takes them instead of validating', async () => {
+  const workerFile = path.join(repoRoot, 'dist', 'parse-worker.js');
+  const pool = new ParsePool({ size: 1, report: (f) => assert.fail(String(f.error)), workerFile, validate: true });
+  const parseOnly = new ParsePool({ size: 1, report: (f) => assert.fail(String(f.error)), workerFile });
   const uri = 'file:///ws/host.yaml';
   // A misspelt enum in the second of three documents, so that the finding's place depends on where its document starts.
   const text = `${VS(1)}---\n${SE(1).replace('resolution: DNS', 'resolution: DSN')}---\n${SE(2)}`;
@@ -137,7 +139,14 @@ test('the bundled parse worker finds the schema findings, and the checker takes 
     assert.equal(enumFinding && text.slice(enumFinding.start, enumFinding.end), 'DSN');
     assert.equal(fromWorker.validatedDocuments, 0, 'the worker validated every document');
     assert.equal(validatedHere.validatedDocuments, 3);
+    // A pool not asked to validate (a small workspace, see MIN_FILES_FOR_WORKER_VALIDATION) leaves it to the main thread.
+    const parsedOnly = new WorkspaceIndex();
+    parsedOnly.setFile(parsedFileOf(uri, text, await parseOnly.parse(uri, text)));
+    const validatedAfterParse = new Checker(parsedOnly, loadSchemaStore(), DEFAULT_SETTINGS);
+    assert.deepEqual(validatedAfterParse.findings(uri), found);
+    assert.equal(validatedAfterParse.validatedDocuments, 3);
   } finally {
     await pool.close();
+    await parseOnly.close();
   }
 });

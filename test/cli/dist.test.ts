@@ -21,20 +21,23 @@ test('dist/extension.js carries no server code: no YAML parser, no schemas, no a
 });
 
 test('no bundle carries the test-only helper that finds the data beside the checkout', () => {
-  for (const bundle of ['extension.js', 'server.js', 'cli.js', 'parse-worker.js']) {
+  for (const bundle of ['extension.js', 'server.js', 'cli.js', 'parse-worker.js', 'worker-schemas.js']) {
     assert.ok(!fs.readFileSync(path.join(dist, bundle), 'utf8').includes('sharedPath'), `dist/${bundle} holds the test data helper`);
   }
 });
 
-test('the parse worker is its own bundle beside the server and the CLI, with the validators and no analyzers, and the package carries it', () => {
+test('the parse worker is its own small bundle, its schema part another, both beside the server and the CLI and in the package', () => {
   const worker = fs.readFileSync(path.join(dist, 'parse-worker.js'), 'utf8');
+  const schemaPart = fs.readFileSync(path.join(dist, 'worker-schemas.js'), 'utf8');
   assert.ok(worker.includes('composeNode'), 'the worker parses YAML');
-  // It finds the schema findings with the validators compiled at build time, as the server does.
-  assert.match(worker, /usePrecompiledValidators\(require_validators\d*\(\)\.PRECOMPILED\)/, 'the worker is handed the precompiled validators');
-  // Each worker's memory counts in the process: it loads no analyzers.
-  for (const marker of ['vs-unknown-gateway', 'egress-mtls-mismatch']) assert.ok(!worker.includes(marker), `dist/parse-worker.js holds ${marker}`);
+  // Each worker's memory counts in the process: one that only parses loads no schemas, validators or analyzers.
+  for (const marker of ['ajv', 'vs-unknown-gateway', 'schemas/index.json']) assert.ok(!worker.includes(marker), `dist/parse-worker.js holds ${marker}`);
+  assert.ok(worker.includes('worker-schemas.js'), 'the worker loads its schema part by name');
+  // The schema part finds the schema findings with the validators compiled at build time, as the server does, and holds no analyzer.
+  assert.match(schemaPart, /usePrecompiledValidators\(require_validators\d*\(\)\.PRECOMPILED\)/);
+  assert.ok(!schemaPart.includes('vs-unknown-gateway'), 'dist/worker-schemas.js holds the analyzers');
   for (const bundle of ['server.js', 'cli.js'])
     assert.ok(fs.readFileSync(path.join(dist, bundle), 'utf8').includes('"parse-worker.js"'), `${bundle} starts it`);
   const packaged = fs.readFileSync(path.resolve(dist, '..', '.vscodeignore'), 'utf8').split('\n');
-  assert.ok(packaged.includes('!dist/parse-worker.js'), 'the .vsix carries dist/parse-worker.js');
+  for (const bundle of ['parse-worker.js', 'worker-schemas.js']) assert.ok(packaged.includes(`!dist/${bundle}`), `the .vsix carries dist/${bundle}`);
 });

@@ -1,61 +1,44 @@
 /**
  * The entry point of a parse worker thread (bundled to dist/parse-worker.js): for each file it is
  * sent, it answers with the file's `ParsedRecord` (parse/parsed-record.ts), with the index's parts of
- * each resource (index/workspace-index.ts) and each resource's schema findings (check/schema-findings.ts),
- * which the main thread would otherwise find while it checks. It reads no workspace file, only the
- * bundled schemas, and loads no analyzer; see parse-pool.ts.
+ * each resource (index/workspace-index.ts) and, when the job asks, each resource's schema findings,
+ * which the main thread would otherwise find while it checks (worker-schemas.ts, loaded for the first
+ * such job). It reads no workspace file and loads no analyzer; see parse-pool.ts.
  */
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { parsedRecord } from '../parse/parsed-record';
 import type { Resource } from '../parse/resource';
 import { indexPartsOf } from '../index/workspace-index';
-import { hasSchema, schemaFindingsOf } from '../check/schema-findings';
 import type { KeptFinding } from '../check/kept-findings';
-import type { SchemaStore } from '../schema/catalogue';
-import { hasPrecompiledValidators } from '../schema/validate';
 import type { ParseJob, ParseReply } from './parse-pool';
-import { loadSchemaStore } from './schemas';
 import { usePlainEnv } from './plain-env';
 
 usePlainEnv();
 
-/**
- * The schemas, loaded for the first file; null without the build's precompiled validators (run from `out/`, each
- * schema would be compiled at run time in every worker) or when they cannot be loaded: the main thread validates then.
- */
-let store: SchemaStore | null | undefined;
+type Validate = (r: Resource) => readonly KeptFinding[] | null;
 
-function schemas(): SchemaStore | null {
-  if (store === undefined) {
+/** worker-schemas.js beside this script, loaded for the first job that asks for schema findings; null when it cannot be. */
+let validator: Validate | null | undefined;
+
+function schemaValidator(): Validate | null {
+  if (validator === undefined) {
     try {
-      store = hasPrecompiledValidators() ? loadSchemaStore() : null;
+      validator = (createRequire(__filename)(path.join(__dirname, 'worker-schemas.js')) as { validate: Validate }).validate;
     } catch {
-      store = null;
+      validator = null;
     }
   }
-  return store;
-}
-
-/**
- * A resource's schema findings relative to its document's start, as the main thread would keep them; null when it
- * has none to find or a fault stopped validation (the main thread validates it again, and reports the fault).
- */
-function validate(r: Resource): readonly KeptFinding[] | null {
-  const s = hasSchema(r) ? schemas() : null;
-  if (!s) return null;
-  let faulted = false;
-  const findings = schemaFindingsOf(r, s, () => (faulted = true));
-  if (faulted || findings.some((f) => f.related !== undefined)) return null;
-  const base = r.document.start;
-  return findings.map((f) => ({ ...f, start: f.start - base, end: f.end - base }));
+  return validator;
 }
 
 const port = parentPort;
-port?.on('message', ({ id, uri, text }: ParseJob) => {
+port?.on('message', ({ id, uri, text, validate }: ParseJob) => {
   let reply: ParseReply;
   try {
     // The index's parts of each resource are worked out here too, so that indexing the file on the main thread costs less.
-    reply = { id, record: parsedRecord(uri, text, indexPartsOf, validate) };
+    reply = { id, record: parsedRecord(uri, text, indexPartsOf, (validate && schemaValidator()) || undefined) };
   } catch (e) {
     reply = { id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
   }
