@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { serverPath } from './lsp-client';
 
-for (const bundle of ['server.js', 'cli.js', 'parse-worker.js']) {
+for (const bundle of ['server.js', 'cli.js', 'parse-worker.js', 'worker-schemas.js']) {
   test(`dist/${bundle} is ASCII, so V8 keeps its source at one byte a character`, () => {
     const text = fs.readFileSync(path.join(path.dirname(serverPath), bundle), 'latin1');
     const at = text.search(/[^\x00-\x7f]/);
