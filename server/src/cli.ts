@@ -17,7 +17,7 @@ import { CheckAhead } from './check/check-ahead';
 import { Slices } from './features/slices';
 import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings';
 import { compileFilter, listFiles, readTextOrError } from './node/workspace';
-import { MIN_FILES_FOR_WORKER_VALIDATION, MIN_FILES_FOR_WORKERS, ParsePool, parseWorkerCount } from './node/parse-pool';
+import { parsePoolFor } from './node/parse-pool';
 import { RecordStore } from './node/record-store';
 import type { KeptFindings } from './check/kept-findings';
 import { errorReporter } from './faults';
@@ -187,14 +187,11 @@ async function loadWorkspace(
   const ahead = checker && new CheckAhead(index, () => checker);
   // Short slices: the parse threads are handed their next files only when this thread lets their answers in.
   const slices = new Slices(undefined, 1);
-  const pool =
-    sources.length >= MIN_FILES_FOR_WORKERS
-      ? new ParsePool({
-          size: parseWorkerCount(false),
-          report: errorReporter((message) => console.error(message)),
-          validate: sources.length >= MIN_FILES_FOR_WORKER_VALIDATION,
-        })
-      : undefined;
+  const pool = parsePoolFor(
+    sources.length,
+    false,
+    errorReporter((message) => console.error(message)),
+  );
   const parser = cache ? cache.parser(pool) : pool;
   const reads = new Map<number, { content: Promise<{ text: string } | { error: string }>; record?: Promise<ParsedRecord | undefined> }>();
   const readAhead = (from: number) => {

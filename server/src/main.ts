@@ -8,7 +8,7 @@ import { listFiles, readText } from './node/workspace';
 import { loadSchemaStore } from './node/schemas';
 import type { SchemaStore } from './schema/catalogue';
 import { MessageWatch } from './features/slices';
-import { MIN_FILES_FOR_WORKER_VALIDATION, MIN_FILES_FOR_WORKERS, ParsePool, parseWorkerCount } from './node/parse-pool';
+import { parsePoolFor } from './node/parse-pool';
 import { RecordStore } from './node/record-store';
 import { usePlainEnv } from './node/plain-env';
 
@@ -35,7 +35,6 @@ startServer(connection, {
   schemas: () => (store ??= loadSchemaStore()),
   messages,
   // The main thread keeps indexing and answering the editor meanwhile: one core is left to it.
-  parserFor: (files, report) =>
-    files >= MIN_FILES_FOR_WORKERS ? new ParsePool({ size: parseWorkerCount(true), report, validate: files >= MIN_FILES_FOR_WORKER_VALIDATION }) : undefined,
+  parserFor: (files, report) => parsePoolFor(files, true, report),
   recordStore: (file, warn) => new RecordStore(file, warn),
 });

@@ -16,7 +16,11 @@ export interface ParseJob {
   id: number;
   uri: string;
   text: string;
-  /** Whether the worker finds the resources' schema findings too (see `MIN_FILES_FOR_WORKER_VALIDATION`). */
+}
+
+/** What a worker is started with. */
+export interface ParseWorkerData {
+  /** Whether it finds the resources' schema findings too (see `MIN_FILES_FOR_WORKER_VALIDATION`). */
   validate: boolean;
 }
 
@@ -36,17 +40,26 @@ export const MIN_FILES_FOR_WORKERS = 16;
  * file) that made the server's cold scan 0.5 s faster at 1,000 files, about as fast at 200, and 80 ms slower at 20,
  * with 27 MB more memory.
  */
-export const MIN_FILES_FOR_WORKER_VALIDATION = 500;
+const MIN_FILES_FOR_WORKER_VALIDATION = 500;
 
 /**
  * How many parse workers to start: ISTIO_EGRESS_PARSE_WORKERS when set (0 parses on the main thread),
  * else one per core, less one for the main thread when it has other work meanwhile (the server), at most 4.
  */
-export function parseWorkerCount(mainThreadBusy: boolean): number {
+function parseWorkerCount(mainThreadBusy: boolean): number {
   const set = Number.parseInt(process.env.ISTIO_EGRESS_PARSE_WORKERS ?? '', 10);
   if (Number.isInteger(set) && set >= 0) return Math.min(set, 16);
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   return Math.max(1, Math.min(4, cores - (mainThreadBusy ? 1 : 0)));
+}
+
+/**
+ * The pool for a scan of `files` files (the server's, whose main thread has other work meanwhile, or the CLI's):
+ * none below `MIN_FILES_FOR_WORKERS`, and workers that find the schema findings too from `MIN_FILES_FOR_WORKER_VALIDATION` on.
+ */
+export function parsePoolFor(files: number, mainThreadBusy: boolean, report: (fault: FaultReport) => void): ParsePool | undefined {
+  if (files < MIN_FILES_FOR_WORKERS) return undefined;
+  return new ParsePool({ size: parseWorkerCount(mainThreadBusy), report, validate: files >= MIN_FILES_FOR_WORKER_VALIDATION });
 }
 
 interface Job extends ParseJob {
@@ -83,7 +96,7 @@ export class ParsePool implements FileParser {
   parse(uri: string, text: string): Promise<ParsedRecord | undefined> {
     if (this.closed || this.options.size <= 0) return Promise.resolve(undefined);
     return new Promise((resolve) => {
-      this.queue.push({ id: ++this.nextId, uri, text, validate: this.options.validate ?? false, resolve });
+      this.queue.push({ id: ++this.nextId, uri, text, resolve });
       this.pump();
     });
   }
@@ -103,7 +116,7 @@ export class ParsePool implements FileParser {
       let worker: Worker;
       try {
         // A worker's console output must never reach stdout, which carries the server's messages: it goes to stderr.
-        worker = new Worker(file, { stdout: true });
+        worker = new Worker(file, { stdout: true, workerData: { validate: this.options.validate ?? false } satisfies ParseWorkerData });
       } catch (e) {
         this.options.report({ uri: file, code: 'parse-worker', error: e });
         break;
@@ -131,7 +144,7 @@ export class ParsePool implements FileParser {
       if (!best) break;
       const job = this.queue[this.head++];
       best.inFlight.set(job.id, job);
-      best.worker.postMessage({ id: job.id, uri: job.uri, text: job.text, validate: job.validate } satisfies ParseJob);
+      best.worker.postMessage({ id: job.id, uri: job.uri, text: job.text } satisfies ParseJob);
     }
     if (this.head > 1024 && this.head * 2 > this.queue.length) {
       this.queue.splice(0, this.head);

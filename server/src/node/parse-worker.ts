@@ -1,26 +1,26 @@
 /**
  * The entry point of a parse worker thread (bundled to dist/parse-worker.js): for each file it is
  * sent, it answers with the file's `ParsedRecord` (parse/parsed-record.ts), with the index's parts of
- * each resource (index/workspace-index.ts) and, when the job asks, each resource's schema findings,
- * which the main thread would otherwise find while it checks (worker-schemas.ts, loaded for the first
- * such job). It reads no workspace file and loads no analyzer; see parse-pool.ts.
+ * each resource (index/workspace-index.ts) and, when the pool starts it to validate, each resource's
+ * schema findings, which the main thread would otherwise find while it checks (worker-schemas.ts, loaded
+ * for the first file). It reads no workspace file and loads no analyzer; see parse-pool.ts.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { parsedRecord } from '../parse/parsed-record';
 import type { Resource } from '../parse/resource';
 import { indexPartsOf } from '../index/workspace-index';
 import type { KeptFinding } from '../check/kept-findings';
-import type { ParseJob, ParseReply } from './parse-pool';
+import type { ParseJob, ParseReply, ParseWorkerData } from './parse-pool';
 import { usePlainEnv } from './plain-env';
 
 usePlainEnv();
 
 type Validate = (r: Resource) => readonly KeptFinding[] | null;
 
-/** worker-schemas.js beside this script, loaded for the first job that asks for schema findings; null when it cannot be. */
-let validator: Validate | null | undefined;
+/** worker-schemas.js beside this script, loaded for the first file when the worker validates; null when it does not or cannot. */
+let validator: Validate | null | undefined = (workerData as ParseWorkerData | undefined)?.validate ? undefined : null;
 
 function schemaValidator(): Validate | null {
   if (validator === undefined) {
@@ -34,11 +34,11 @@ function schemaValidator(): Validate | null {
 }
 
 const port = parentPort;
-port?.on('message', ({ id, uri, text, validate }: ParseJob) => {
+port?.on('message', ({ id, uri, text }: ParseJob) => {
   let reply: ParseReply;
   try {
     // The index's parts of each resource are worked out here too, so that indexing the file on the main thread costs less.
-    reply = { id, record: parsedRecord(uri, text, indexPartsOf, (validate && schemaValidator()) || undefined) };
+    reply = { id, record: parsedRecord(uri, text, indexPartsOf, schemaValidator() ?? undefined) };
   } catch (e) {
     reply = { id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
   }

@@ -6,13 +6,13 @@
  * syntax-trees.ts). It owns that conversion, not the threads (see node/parse-pool.ts).
  */
 import type { Finding, Span } from '../model';
-
-/** A schema finding of a document, its offsets relative to the document's start (as check/kept-findings.ts keeps them). */
-type DocumentSchemaFinding = Omit<Finding, 'related'>;
 import { parsedDocument, parseFile, parseFileParts, syntaxTreesOf, type ParsedDocument, type ParsedFile } from './parse';
 import { toResource, type Resource } from './resource';
 import { isKustomizationUri, kustomizationOf } from './kustomization';
 import { recordedNameSpan, recordNameSpan } from './name-spans';
+
+/** A schema finding of a document, its offsets relative to the document's start (as check/kept-findings.ts keeps them). */
+type DocumentSchemaFinding = Omit<Finding, 'related'>;
 
 export interface ParsedRecord {
   /** Each document; `name` is the span of `metadata.name` in a resource's document (null for none, see name-spans.ts). */
