@@ -86,6 +86,8 @@ export class Checker {
   /** A file to the documents whose findings show related locations in it, to publish again when it moves. */
   private readonly pointingAt = new SetMap<string, string>();
   private readonly analyzersByKind = byAppliesTo(ANALYZERS);
+  /** Group to kind to the analyzers `analyzersFor` lists, kept per kind met: looked up without joining the two. */
+  private readonly analyzersByGroup = new Map<string, Map<string, readonly Analyzer[]>>();
   /** How many documents have been checked since the checker was made, for tests of incrementality. */
   checkedDocuments = 0;
   /** How many of them were validated here, not by the parse thread or a cache, for tests. */
@@ -232,9 +234,10 @@ export class Checker {
     if (r.family === 'istio' && placeholderOf(r)) return out;
     // The index answers as this resource sees the workspace: its own version of each object, else the nearest.
     const ctx = { index: this.index.tracked(deps, r), settings: this.settings };
-    for (const analyzer of [...(this.analyzersByKind.get(groupKind(r)) ?? []), ...(this.analyzersByKind.get('*') ?? [])]) {
+    for (const analyzer of this.analyzersFor(r)) {
       try {
-        out.push(...findingsOf(analyzer, r, ctx));
+        const found = findingsOf(analyzer, r, ctx);
+        for (const f of found) out.push(f);
       } catch (error) {
         // One analyzer's bug must not take the others' findings with it.
         this.onError({ uri: r.uri, code: analyzer.code, error });
@@ -247,6 +250,17 @@ export class Checker {
       if (versions.length > 0) for (const f of out) addRelated(f, versions);
     }
     return out;
+  }
+
+  /** The analyzers that check `r`: those of its group and kind, then those of every kind. */
+  private analyzersFor(r: Resource): readonly Analyzer[] {
+    const byKind = this.analyzersByGroup.get(r.group)?.get(r.kind);
+    if (byKind) return byKind;
+    const list = [...(this.analyzersByKind.get(groupKind(r)) ?? []), ...(this.analyzersByKind.get('*') ?? [])];
+    let kinds = this.analyzersByGroup.get(r.group);
+    if (!kinds) this.analyzersByGroup.set(r.group, (kinds = new Map()));
+    kinds.set(r.kind, list);
+    return list;
   }
 
   private applySeverity(findings: Finding[]): Finding[] {

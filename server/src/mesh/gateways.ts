@@ -204,9 +204,10 @@ export interface GatewayRef {
  */
 export function parseGatewayRef(ref: string, namespace: string, namespaceWritten = true): GatewayRef | undefined {
   if (ref === MESH_GATEWAY) return undefined;
-  const resolved = resolveGatewayName(ref, namespace);
-  if (ref.includes('/') || ref.includes('.')) return { ...resolved, qualified: true };
-  return { ...resolved, qualified: false, ...(namespaceWritten ? {} : { namespaceAssumed: true }) };
+  const { namespace: ns, name } = resolveGatewayName(ref, namespace);
+  const qualified = ref.includes('/') || ref.includes('.');
+  // Built as literals, not spread: every VirtualService's references are parsed by a dozen analyzers.
+  return qualified || namespaceWritten ? { namespace: ns, name, qualified } : { namespace: ns, name, qualified, namespaceAssumed: true };
 }
 
 /** Where the Gateway's name sits in a reference as written: the text a rename replaces. */

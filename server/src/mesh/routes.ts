@@ -14,7 +14,7 @@ import {
   gatewaySelects,
   type EgressGateway,
   MESH_GATEWAY,
-  parseGatewayRef,
+  resolveGatewayName,
   boundGateways,
   resolveGatewayRefs,
   gatewayBehindHost,
@@ -117,8 +117,9 @@ function listRuleGateways(vs: Resource, d: Pick<RouteDestination, 'matchGateways
   const bound = boundGateways(vs);
   if (d.matchGateways.length === 0) return bound;
   const key = (ref: string) => {
-    const g = parseGatewayRef(ref, vs.namespace);
-    return g ? `${g.namespace}/${g.name}` : MESH_GATEWAY;
+    if (ref === MESH_GATEWAY) return MESH_GATEWAY;
+    const g = resolveGatewayName(ref, vs.namespace);
+    return `${g.namespace}/${g.name}`;
   };
   const boundKeys = new Set(bound.map(key));
   return d.matchGateways.filter((ref) => boundKeys.has(key(ref)));
