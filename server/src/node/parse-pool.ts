@@ -44,7 +44,7 @@ const MIN_FILES_FOR_WORKER_VALIDATION = 500;
 
 /**
  * How many parse workers to start: ISTIO_EGRESS_PARSE_WORKERS when set (0 parses on the main thread),
- * else one per core, less one for the main thread when it has other work meanwhile (the server), at most 4.
+ * else one per core, less one for the main thread when it has other work meanwhile (the server, and the CLI while it checks), at most 4.
  */
 function parseWorkerCount(mainThreadBusy: boolean): number {
   const set = Number.parseInt(process.env.ISTIO_EGRESS_PARSE_WORKERS ?? '', 10);
@@ -54,7 +54,7 @@ function parseWorkerCount(mainThreadBusy: boolean): number {
 }
 
 /**
- * The pool for a scan of `files` files (the server's, whose main thread has other work meanwhile, or the CLI's):
+ * The pool for a scan of `files` files (the server's or the CLI's, whose main thread may have other work meanwhile):
  * none below `MIN_FILES_FOR_WORKERS`, and workers that find the schema findings too from `MIN_FILES_FOR_WORKER_VALIDATION` on.
  */
 export function parsePoolFor(files: number, mainThreadBusy: boolean, report: (fault: FaultReport) => void): ParsePool | undefined {
