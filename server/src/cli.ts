@@ -19,6 +19,7 @@ import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings';
 import { compileFilter, listFiles, readTextOrError } from './node/workspace';
 import { parsePoolFor } from './node/parse-pool';
 import { RecordStore } from './node/record-store';
+import type { RecordCache } from './node/record-cache';
 import type { KeptFindings } from './check/kept-findings';
 import { errorReporter } from './faults';
 import { severityProblems } from './check/severity-setting';
@@ -182,31 +183,35 @@ async function loadWorkspace(
   }
   index.setMeshes(meshPartition(settings.clusters, roots));
   const store = cacheFile === undefined ? undefined : new RecordStore(path.resolve(cacheFile), (message) => console.error(`istio-egress: ${message}`));
-  const cache = await store?.load();
-  const checker = checkerFor?.(index, cache?.keptFindings());
-  const ahead = checker && new CheckAhead(index, () => checker);
-  // Short slices: the parse threads are handed their next files only when this thread lets their answers in.
-  const slices = new Slices(undefined, 1);
-  // A thread that checks ahead is busy, as the server's: one core fewer for parsing. On two cores, one parse thread
+  // A thread that checks ahead (below) is busy, as the server's: one core fewer for parsing. On two cores, one parse thread
   // beside the checking main thread diagnosed 5,000 hosts in 4.6-4.8 s, two parse threads in 5.2-5.3 s (they and the
-  // checking took turns on the two cores, then the main thread checked alone).
+  // checking took turns on the two cores, then the main thread checked alone). Without a cache file, the threads load their code
+  // while the cache's stamps are worked out; with one, they start for the first file it does not answer.
   const pool = parsePoolFor(
     sources.length,
-    ahead !== undefined,
+    checkerFor !== undefined,
     errorReporter((message) => console.error(message)),
   );
-  const parser = cache ? cache.parser(pool) : pool;
-  const reads = new Map<number, { content: Promise<{ text: string } | { error: string }>; record?: Promise<ParsedRecord | undefined> }>();
-  const readAhead = (from: number) => {
-    for (let j = from; j < Math.min(sources.length, from + READ_AHEAD); j++) {
-      if (reads.has(j)) continue;
-      const { uri, file, text } = sources[j];
-      const content = file === undefined ? Promise.resolve({ text: text ?? '' }) : readTextOrError(file);
-      const record = parser && content.then((c) => ('text' in c ? parser.parse(uri, c.text) : undefined));
-      reads.set(j, { content, record });
-    }
-  };
+  if (!(await store?.exists())) pool?.start();
+  let cache: RecordCache | undefined;
+  let checker: Checker | undefined;
   try {
+    cache = await store?.load();
+    const checking = (checker = checkerFor?.(index, cache?.keptFindings()));
+    const ahead = checking && new CheckAhead(index, () => checking);
+    // Short slices: the parse threads are handed their next files only when this thread lets their answers in.
+    const slices = new Slices(undefined, 1);
+    const parser = cache ? cache.parser(pool) : pool;
+    const reads = new Map<number, { content: Promise<{ text: string } | { error: string }>; record?: Promise<ParsedRecord | undefined> }>();
+    const readAhead = (from: number) => {
+      for (let j = from; j < Math.min(sources.length, from + READ_AHEAD); j++) {
+        if (reads.has(j)) continue;
+        const { uri, file, text } = sources[j];
+        const content = file === undefined ? Promise.resolve({ text: text ?? '' }) : readTextOrError(file);
+        const record = parser && content.then((c) => ('text' in c ? parser.parse(uri, c.text) : undefined));
+        reads.set(j, { content, record });
+      }
+    };
     for (let i = 0; i < sources.length; i++) {
       readAhead(i);
       const read = reads.get(i)!;
@@ -224,8 +229,8 @@ async function loadWorkspace(
       displayPath.set(uri, shown);
     }
   } finally {
-    // Stopped as soon as the files are parsed: the workers would keep the process alive.
-    await parser?.close();
+    // Stopped as soon as the files are parsed, or loading failed: the workers would keep the process alive.
+    await pool?.close();
   }
   // Only the files of this run are kept; standard input is not a file to find again.
   const saveCache = async () => {

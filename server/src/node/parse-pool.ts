@@ -110,7 +110,17 @@ export class ParsePool implements FileParser {
     await Promise.all(slots.map((s) => s.worker.terminate().catch(() => undefined)));
   }
 
-  private start(): void {
+  /**
+   * Starts the workers now rather than on the first `parse`: a worker takes tens of milliseconds to load its code,
+   * which the caller can spend on something else (reading its cache).
+   */
+  start(): void {
+    if (this.started || this.closed || this.options.size <= 0) return;
+    this.started = true;
+    this.startWorkers();
+  }
+
+  private startWorkers(): void {
     const file = this.options.workerFile ?? path.join(__dirname, 'parse-worker.js');
     for (let i = 0; i < this.options.size; i++) {
       let worker: Worker;
@@ -134,10 +144,7 @@ export class ParsePool implements FileParser {
 
   /** Hands queued files to the workers with room; without a live worker, they come back without a record. */
   private pump(): void {
-    if (!this.started) {
-      this.started = true;
-      this.start();
-    }
+    this.start();
     while (this.head < this.queue.length) {
       let best: Slot | undefined;
       for (const slot of this.slots) if (slot.alive && slot.inFlight.size < IN_FLIGHT && (!best || slot.inFlight.size < best.inFlight.size)) best = slot;

@@ -39,6 +39,8 @@ export interface FileParser {
   parse(uri: string, text: string): Promise<ParsedRecord | undefined>;
   /** Stops parsing elsewhere; files not parsed yet come back without a record. */
   close(): Promise<void>;
+  /** Gets ready to parse now rather than on the first `parse` (a pool starts its threads, which then load their code). */
+  start?(): void;
 }
 
 /**
