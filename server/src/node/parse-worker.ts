@@ -3,7 +3,7 @@
  * sent, it answers with the file's `ParsedRecord` (parse/parsed-record.ts), with the index's parts of
  * each resource (index/workspace-index.ts) and, when the pool starts it to validate, each resource's
  * schema findings, which the main thread would otherwise find while it checks (worker-schemas.ts, loaded
- * for the first file). It reads no workspace file and loads no analyzer; see parse-pool.ts.
+ * as the worker starts). It reads no workspace file and loads no analyzer; see parse-pool.ts.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -19,7 +19,7 @@ usePlainEnv();
 
 type Validate = (r: Resource) => readonly KeptFinding[] | null;
 
-/** worker-schemas.js beside this script, loaded for the first file when the worker validates; null when it does not or cannot. */
+/** worker-schemas.js beside this script, loaded as the worker starts when it validates (see below); null when it does not or cannot. */
 let validator: Validate | null | undefined = (workerData as ParseWorkerData | undefined)?.validate ? undefined : null;
 
 function schemaValidator(): Validate | null {
@@ -32,6 +32,10 @@ function schemaValidator(): Validate | null {
   }
   return validator;
 }
+
+// Loaded now, before the first file arrives: the pool starts its workers before the scan has read a file, and
+// the schema part takes about 100 ms to load, which the first file waited for when it was loaded for it.
+schemaValidator();
 
 const port = parentPort;
 port?.on('message', ({ id, uri, text }: ParseJob) => {

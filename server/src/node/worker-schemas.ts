@@ -11,28 +11,24 @@ import { hasPrecompiledValidators } from '../schema/validate';
 import { loadSchemaStore } from './schemas';
 
 /**
- * The schemas, loaded for the first resource; null without the build's precompiled validators (run from `out/`, each
- * schema would be compiled at run time in every worker) or when they cannot be loaded: the main thread validates then.
+ * The schemas, loaded with this module (a worker that validates loads it as it starts, before its first file); null without
+ * the build's precompiled validators (run from `out/`, each schema would be compiled at run time in every worker) or when
+ * they cannot be loaded: the main thread validates then.
  */
-let store: SchemaStore | null | undefined;
-
-function schemas(): SchemaStore | null {
-  if (store === undefined) {
-    try {
-      store = hasPrecompiledValidators() ? loadSchemaStore() : null;
-    } catch {
-      store = null;
-    }
+const store: SchemaStore | null = (() => {
+  try {
+    return hasPrecompiledValidators() ? loadSchemaStore() : null;
+  } catch {
+    return null;
   }
-  return store;
-}
+})();
 
 /**
  * A resource's schema findings relative to its document's start, as the main thread would keep them; null when it
  * has none to find or a fault stopped validation (the main thread validates it again, and reports the fault).
  */
 export function validate(r: Resource): readonly KeptFinding[] | null {
-  const s = hasSchema(r) ? schemas() : null;
+  const s = hasSchema(r) ? store : null;
   if (!s) return null;
   let faulted = false;
   const findings = schemaFindingsOf(r, s, () => (faulted = true));
