@@ -224,11 +224,16 @@ export function startServer(connection: Connection, io: ServerIO): void {
   /**
    * Publishes pending files: edited files at once and first, then the files that depend on them, in
    * slices that yield to the event loop, so that completion, hover and newer edits never wait for a
-   * long re-check (a newer edit's file jumps the queue).
+   * long re-check (a newer edit's file jumps the queue). Other files wait `PUBLISH_DELAY_MS`, so that a burst of edits
+   * is checked once, unless `now` (the end of a scan, new settings: nothing more is coming).
    */
-  function schedulePublish(): void {
-    if (publishTimer || draining) return;
-    publishTimer = setTimeout(() => void drain(), urgent.size > 0 ? 0 : PUBLISH_DELAY_MS);
+  function schedulePublish(now = false): void {
+    if (draining) return;
+    if (publishTimer) {
+      if (!now) return;
+      clearTimeout(publishTimer);
+    }
+    publishTimer = setTimeout(() => void drain(), now || urgent.size > 0 ? 0 : PUBLISH_DELAY_MS);
   }
 
   /** Brings edited documents (one, or all) into the index. */
@@ -339,7 +344,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
   function publishAll(): void {
     for (const uri of index.uris()) pending.add(uri);
     for (const uri of published) pending.add(uri);
-    schedulePublish();
+    schedulePublish(true);
   }
 
   async function fetchSettings(): Promise<void> {
