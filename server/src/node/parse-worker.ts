@@ -19,30 +19,26 @@ usePlainEnv();
 
 type Validate = (r: Resource) => readonly KeptFinding[] | null;
 
-/** worker-schemas.js beside this script, loaded as the worker starts when it validates (see below); null when it does not or cannot. */
-let validator: Validate | null | undefined = (workerData as ParseWorkerData | undefined)?.validate ? undefined : null;
-
-function schemaValidator(): Validate | null {
-  if (validator === undefined) {
-    try {
-      validator = (createRequire(__filename)(path.join(__dirname, 'worker-schemas.js')) as { validate: Validate }).validate;
-    } catch {
-      validator = null;
-    }
+/**
+ * worker-schemas.js beside this script, loaded as the worker starts when it validates, before the first file arrives: the pool
+ * starts its workers before the scan has read a file, and loading it takes about 100 ms, which the first file waited for when it
+ * was loaded for it. Null when the worker does not validate, or cannot load it (the main thread validates then).
+ */
+const validator: Validate | null = (() => {
+  if (!(workerData as ParseWorkerData | undefined)?.validate) return null;
+  try {
+    return (createRequire(__filename)(path.join(__dirname, 'worker-schemas.js')) as { validate: Validate }).validate;
+  } catch {
+    return null;
   }
-  return validator;
-}
-
-// Loaded now, before the first file arrives: the pool starts its workers before the scan has read a file, and
-// the schema part takes about 100 ms to load, which the first file waited for when it was loaded for it.
-schemaValidator();
+})();
 
 const port = parentPort;
 port?.on('message', ({ id, uri, text }: ParseJob) => {
   let reply: ParseReply;
   try {
     // The index's parts of each resource are worked out here too, so that indexing the file on the main thread costs less.
-    reply = { id, record: parsedRecord(uri, text, indexPartsOf, schemaValidator() ?? undefined) };
+    reply = { id, record: parsedRecord(uri, text, indexPartsOf, validator ?? undefined) };
   } catch (e) {
     reply = { id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
   }

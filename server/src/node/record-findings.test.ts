@@ -107,12 +107,7 @@ interface Session {
 
 /** One session through the cache in `file`: loads it, indexes and checks `list`, saves. */
 async function session(file: string, list: File[] = files, findingsStamp: string | null = 'checker 1', store: SchemaStore = schemas): Promise<Session> {
-  const recordStore = new RecordStore(
-    file,
-    (m) => assert.fail(m),
-    'records 1',
-    () => Promise.resolve(findingsStamp ?? undefined),
-  );
+  const recordStore = new RecordStore(file, (m) => assert.fail(m), 'records 1', Promise.resolve(findingsStamp ?? undefined));
   const cache = await recordStore.load();
   const parser = cache.parser(undefined);
   const kept = cache.keptFindings();
@@ -272,12 +267,7 @@ test('the findings of a validation that faulted are not kept: the next session v
 test('once the cache is written, the kept findings answer nothing and keep nothing', async () => {
   const file = freshFile();
   await session(file);
-  const store = new RecordStore(
-    file,
-    (m) => assert.fail(m),
-    'records 1',
-    () => Promise.resolve('checker 1'),
-  );
+  const store = new RecordStore(file, (m) => assert.fail(m), 'records 1', 'checker 1');
   const cache = await store.load();
   const f = files.find((x) => x.uri.endsWith('/mistakes.yaml'))!;
   await cache.parser(undefined).parse(f.uri, f.text);

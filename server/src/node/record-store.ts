@@ -14,22 +14,18 @@ export class RecordStore {
   /** The saves begun, one after the other. */
   private saving: Promise<void> = Promise.resolve();
   private waiting: { timer: NodeJS.Timeout; run: () => Promise<void> } | undefined;
-  /** Worked out from the start (see `digestOf`), so that the first `load` seldom waits for it. */
-  private readonly findingsStampOnce: Promise<string | undefined>;
-
   /**
    * `stamp` names what the records depend on besides the text (by default `buildStamp()`), and `findingsStamp` what
-   * the documents' schema findings depend on besides it (by default `checkerStamp()`; undefined: no findings are kept);
+   * the documents' schema findings depend on besides it (by default `checkerStamp()`; resolving to undefined: no findings are kept);
+   * both defaults are worked out from construction on (see `digestOf`), so that the first `load` seldom waits for them;
    * `warn` hears why the file could not be written. A file that cannot be read, or is not a cache file of this stamp, is ignored.
    */
   constructor(
     readonly file: string,
     private readonly warn: (message: string) => void,
     private readonly stamp: string | Promise<string> = buildStamp(),
-    findingsStamp: () => Promise<string | undefined> = checkerStamp,
-  ) {
-    this.findingsStampOnce = findingsStamp();
-  }
+    private readonly findingsStamp: string | Promise<string | undefined> = checkerStamp(),
+  ) {}
 
   /**
    * Whether the cache file is there: a run that finds one is likely to parse few files, and starts no parse thread before it knows
@@ -47,7 +43,7 @@ export class RecordStore {
   /** The cache as the file holds it; empty when the file is missing, unreadable, cut short, altered, too large or another build's. */
   async load(): Promise<RecordCache> {
     await this.saving;
-    const cache = new RecordCache(await this.stamp, await this.findingsStampOnce);
+    const cache = new RecordCache(await this.stamp, await this.findingsStamp);
     const bytes = await readCapped(this.file, MAX_CACHE_BYTES);
     if (bytes) cache.decode(bytes);
     await removeStaleTemporaries(this.file);
