@@ -148,6 +148,11 @@ export function startServer(connection: Connection, io: ServerIO): void {
   /** Schedules writing the parse cache of the last scan, once its files are published. */
   let saveWhenSettled: (() => void) | undefined;
   let activeScans = 0;
+  /**
+   * Scans that have not indexed all their files yet. Meanwhile a file is published without the findings of analyzers
+   * that look up other resources, which may be in files not read yet (see `publish`); every file is published in full after.
+   */
+  let indexingScans = 0;
   /** The parse threads of the scans running, stopped when the server shuts down. */
   const parsers = new Set<FileParser>();
   /** Where parse records are kept between sessions, when the editor gave a folder for them. */
@@ -330,9 +335,13 @@ export function startServer(connection: Connection, io: ServerIO): void {
 
   function publish(uri: string): void {
     const file = index.file(uri);
-    const findings = file ? getChecker().findings(uri) : [];
-    // An open Istio file always gets its list, empty or not, so that the editor can tell "checked, clean" from "not checked yet".
-    const open = !!file?.owned && !!documents.get(uri);
+    // A file opened or edited while a scan indexes the workspace shows what it finds on its own (syntax, schema, rules of
+    // one resource): a lookup of another resource could miss one a file not read yet defines, and show a false alarm.
+    const partial = indexingScans > 0;
+    const findings = !file ? [] : partial ? getChecker().findingsOnItsOwn(uri) : getChecker().findings(uri);
+    // An open Istio file always gets its list, empty or not, so that the editor can tell "checked, clean" from "not
+    // checked yet"; during a scan only once it has shown something, as an empty list would say "clean" too early.
+    const open = !!file?.owned && !!documents.get(uri) && !partial;
     if (findings.length === 0 && !published.has(uri) && !open) return;
     const diagnostics = file ? findings.slice(0, MAX_DIAGNOSTICS).map((f) => toDiagnostic(file.text, f, textOf)) : [];
     if (diagnostics.length) published.add(uri);
@@ -361,18 +370,26 @@ export function startServer(connection: Connection, io: ServerIO): void {
   async function scan(): Promise<void> {
     scanning = true;
     activeScans++;
+    indexingScans++;
+    let indexing = true;
+    const indexed = () => {
+      if (indexing) indexingScans--;
+      indexing = false;
+    };
     try {
-      await scanFolders();
+      await scanFolders(indexed);
     } catch (e) {
       // A failed scan must not take the server down (or leave the editor waiting): report it, keep serving open files.
       connection.console.error(`Istio Egress: indexing the workspace failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     } finally {
+      indexed();
       scanning = false;
       if (--activeScans === 0) fileEvents.clear();
     }
   }
 
-  async function scanFolders(): Promise<void> {
+  /** Indexes the folders' files, then publishes every file; `indexed` is called when every file is indexed, before the publishing starts. */
+  async function scanFolders(indexed: () => void): Promise<void> {
     const started = Date.now();
     const progress = canProgress ? await connection.window.createWorkDoneProgress() : undefined;
     progress?.begin('Istio Egress: indexing', 0, 'listing files', false);
@@ -463,6 +480,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
     }
     pathSummary.reset(settings);
     settling = true;
+    indexed();
     publishAll();
     let resources = 0;
     for (const f of index.files()) resources += f.resources.length;

@@ -11,7 +11,7 @@ import { otherVersionsRelated } from '../index/versions';
 import { DependentCache } from '../index/dependent-cache';
 import type { SchemaStore } from '../schema/catalogue';
 import type { Settings } from '../settings';
-import { ANALYZERS } from '../analyzers/registry';
+import { ANALYZERS, readsOtherResources } from '../analyzers/registry';
 import { findingsOf, type Analyzer } from '../analyzers/analyzer';
 import { placeholderOf } from '../parse/placeholders';
 import { foundSchemaFindings } from '../parse/parsed-record';
@@ -122,6 +122,14 @@ export class Checker {
       for (const f of checked.analyzers) analyzers.push(this.place(f, base));
     }
     return this.applySeverity([...file.problems, ...schema, ...analyzers]).map((f) => insideText(f, file.text.length));
+  }
+
+  /**
+   * `findings` without those of analyzers that look up other resources: what a file can show while the workspace is
+   * still being indexed, when such a lookup may miss what a file not indexed yet defines (a subset, a gateway).
+   */
+  findingsOnItsOwn(uri: string): Finding[] {
+    return this.findings(uri).filter((f) => !readsOtherResources(f.code));
   }
 
   /**
