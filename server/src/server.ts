@@ -153,6 +153,8 @@ export function startServer(connection: Connection, io: ServerIO): void {
    * that look up other resources, which may be in files not read yet (see `publish`); every file is published in full after.
    */
   let indexingScans = 0;
+  /** Resolves when no scan is indexing files any more; the traffic map waits for it. */
+  let indexedAll: { promise: Promise<void>; resolve: () => void } | undefined;
   /** The parse threads of the scans running, stopped when the server shuts down. */
   const parsers = new Set<FileParser>();
   /** Where parse records are kept between sessions, when the editor gave a folder for them. */
@@ -370,10 +372,17 @@ export function startServer(connection: Connection, io: ServerIO): void {
   async function scan(): Promise<void> {
     scanning = true;
     activeScans++;
-    indexingScans++;
+    if (indexingScans++ === 0) {
+      let resolve = () => {};
+      const promise = new Promise<void>((r) => (resolve = r));
+      indexedAll = { promise, resolve };
+    }
     let indexing = true;
     const indexed = () => {
-      if (indexing) indexingScans--;
+      if (indexing && --indexingScans === 0) {
+        indexedAll?.resolve();
+        indexedAll = undefined;
+      }
       indexing = false;
     };
     try {
@@ -636,7 +645,9 @@ export function startServer(connection: Connection, io: ServerIO): void {
     flush();
     return workspaceSymbolsOf(index.files(), p.query);
   });
-  connection.onCodeLens((p) => withFile(p, (file) => egressPathLenses(file, navigation(), (uri) => getChecker().findings(uri)), []));
+  // While a scan indexes the workspace, a path may lack a hop defined in a file not read yet (the egress gateway's route), and
+  // a lens would say the traffic bypasses it: none until every file is indexed, when the editor is asked to refresh them.
+  connection.onCodeLens((p) => (indexingScans > 0 ? [] : withFile(p, (file) => egressPathLenses(file, navigation(), (uri) => getChecker().findings(uri)), [])));
   connection.onCodeAction((p) => {
     flush(p.textDocument.uri);
     const file = index.file(p.textDocument.uri);
@@ -669,6 +680,9 @@ export function startServer(connection: Connection, io: ServerIO): void {
       summarySlices.restart();
       return summaryRequests.answer();
     }
+    // A map drawn while a scan indexes the workspace could miss a hop defined in a file not read yet: it waits for the scan.
+    await indexedAll?.promise;
+    flush();
     const paths = await pathSummary.mapPaths(() => (mapSlices.due() ? mapSlices.next() : undefined));
     return trafficMapOf(p, navigation(), paths, textOf);
   });
