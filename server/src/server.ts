@@ -333,7 +333,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
     const file = index.file(p.textDocument.uri);
     return file ? run(file, p.position ? offsetAt(file.text, p.position) : 0) : none;
   };
-  const navigation = (): Navigation => ({ index, settings, textOf });
+  const navigation = (): Navigation => ({ index, settings, textOf, indexing: indexingScans > 0 });
 
   function publish(uri: string): void {
     const file = index.file(uri);

@@ -27,7 +27,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { startClient, fileUri, type TestClient } from './lsp-client';
+import { at, startClient, fileUri, type TestClient } from './lsp-client';
 import { needsShared, sharedPath } from '../../server/src/shared-corpus';
 
 const SCENARIO = sharedPath('corpus', 'istio-docs', 'wildcard-egress-hosts', 'single-host-gateway-api');
@@ -52,14 +52,6 @@ after(async () => {
   await client?.stop();
   if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
 });
-
-/** The position of the last character of the n-th occurrence of `needle` in `text`. */
-function at(text: string, needle: string, nth = 0): Position {
-  let i = -1;
-  for (let k = 0; k <= nth; k++) i = text.indexOf(needle, i + 1);
-  assert.ok(i >= 0, needle);
-  return TextDocument.create('file:///x', 'yaml', 1, text).positionAt(i + needle.length - 1);
-}
 
 /** The position just after the first occurrence of `needle` in `text`. */
 function endOf(text: string, needle: string): Position {

@@ -28,7 +28,10 @@ import {
   type Diagnostic,
   type InitializeResult,
   type FileChangeType,
+  type Position,
 } from 'vscode-languageserver-protocol/node';
+import assert from 'node:assert/strict';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { IndexedNotification } from '../../server/src/protocol';
 import { SERVER_EXEC_ARGV } from '../../server/src/node/v8-options';
@@ -65,6 +68,14 @@ export async function waitUntil(condition: () => boolean, what = 'the condition'
     if (Date.now() - started > timeoutMs) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** The position of the last character of the n-th occurrence of `needle` in `text`. */
+export function at(text: string, needle: string, nth = 0): Position {
+  let i = -1;
+  for (let k = 0; k <= nth; k++) i = text.indexOf(needle, i + 1);
+  assert.ok(i >= 0, needle);
+  return TextDocument.create('file:///x', 'yaml', 1, text).positionAt(i + needle.length - 1);
 }
 
 export function fileUri(p: string): string {

@@ -24,12 +24,11 @@ import {
   type DocumentSymbol,
   type Location,
   type MarkupContent,
-  type Position,
   type SymbolInformation,
   type WorkspaceEdit,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { startClient, fileUri, waitUntil, type TestClient } from './lsp-client';
+import { at, startClient, fileUri, waitUntil, type TestClient } from './lsp-client';
 import { COMMANDS } from '../../server/src/protocol';
 
 // The egress gateway of Istio's HTTP egress task, in istio-system, shared with other tests.
@@ -107,14 +106,6 @@ after(async () => {
   await client?.stop();
   fs.rmSync(workspace, { recursive: true, force: true });
 });
-
-/** The position of the last character of the n-th occurrence of `needle` in `text`. */
-function at(text: string, needle: string, nth = 0): Position {
-  let i = -1;
-  for (let k = 0; k <= nth; k++) i = text.indexOf(needle, i + 1);
-  assert.ok(i >= 0, needle);
-  return TextDocument.create('file:///x', 'yaml', 1, text).positionAt(i + needle.length - 1);
-}
 
 const brief = (l: Location) => `${path.basename(l.uri)}:${l.range.start.line}:${l.range.start.character}-${l.range.end.character}`;
 

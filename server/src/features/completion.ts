@@ -49,7 +49,9 @@ export function hoverInfo(file: ParsedFile, offset: number, store: SchemaStore, 
   const site = siteAtOffset(file, offset, nav);
   const ref = site && !site.declaration ? siteHover(site, nav, nav.textOf) : undefined;
   const versions = versionsHover(file, offset, nav.index);
-  const parts = [ref?.contents, h?.contents, versions?.contents].filter((x): x is string => !!x);
+  // While the workspace is being indexed, what a reference names may be in a file not read yet.
+  const indexing = ref?.unresolved && nav.indexing ? '_The workspace is still being indexed: it may be defined in a file not read yet._' : undefined;
+  const parts = [ref?.contents, indexing, h?.contents, versions?.contents].filter((x): x is string => !!x);
   const span = ref ?? h ?? versions;
   if (!span || parts.length === 0) return null;
   return { contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n---\n\n') }, range: toRange(file.text, span) };

@@ -24,7 +24,13 @@ import { toRange } from './positions';
 /** What the navigation features need: the core's context and the current text of any indexed file. */
 export interface Navigation extends NavigationContext {
   textOf: (uri: string) => string | undefined;
+  /** Whether the workspace is still being indexed (the start-up scan): a name not found may be in a file not read yet. */
+  indexing?: boolean;
 }
+
+/** Why a rename is refused while the workspace is being indexed. */
+const RENAME_WHILE_INDEXING =
+  'The workspace is still being indexed: a rename now could miss references in files not read yet. Try again when indexing is done.';
 
 function location(nav: Navigation, uri: string, span: Span): Location | undefined {
   const text = nav.textOf(uri);
@@ -48,6 +54,7 @@ export function references(file: ParsedFile, offset: number, includeDeclaration:
 export function prepareRename(file: ParsedFile, offset: number, nav: Navigation): { range: Range; placeholder: string } | null {
   const site = siteAtOffset(file, offset, nav);
   if (!site) return null;
+  if (nav.indexing) throw new ResponseError(ErrorCodes.InvalidRequest, RENAME_WHILE_INDEXING);
   const result = prepare(site, nav);
   if ('error' in result) throw new ResponseError(ErrorCodes.InvalidRequest, result.error);
   return { range: toRange(file.text, result.span), placeholder: result.placeholder };
@@ -56,6 +63,7 @@ export function prepareRename(file: ParsedFile, offset: number, nav: Navigation)
 export function rename(file: ParsedFile, offset: number, newName: string, nav: Navigation): WorkspaceEdit | null {
   const site = siteAtOffset(file, offset, nav);
   if (!site) return null;
+  if (nav.indexing) throw new ResponseError(ErrorCodes.InvalidRequest, RENAME_WHILE_INDEXING);
   const result = renameCore(site, newName, nav);
   if ('error' in result) throw new ResponseError(ErrorCodes.InvalidRequest, result.error);
   const changes: Record<string, TextEdit[]> = {};

@@ -13,6 +13,8 @@ import { namespaceOriginText } from '../index/namespace-origin';
 interface ReferenceHover extends Span {
   /** Markdown. */
   contents: string;
+  /** Whether the reference resolves to nothing. */
+  unresolved: boolean;
 }
 
 const MAX_TARGETS = 5;
@@ -119,5 +121,5 @@ export function siteHover(s: Site, ctx: NavigationContext, textOf: (uri: string)
     const more = targets.length > MAX_TARGETS ? [`…and ${targets.length - MAX_TARGETS} more.`] : [];
     contents = [head, ...shown, ...more].join('\n\n');
   }
-  return { start: s.scalar.start, end: s.scalar.end, contents };
+  return { start: s.scalar.start, end: s.scalar.end, contents, unresolved: targets.length === 0 };
 }
