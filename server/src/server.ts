@@ -153,7 +153,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
    * that look up other resources, which may be in files not read yet (see `publish`); every file is published in full after.
    */
   let indexingScans = 0;
-  /** Resolves when no scan is indexing files any more; the traffic map waits for it. */
+  /** Resolves when no scan is indexing files any more; the traffic map and the bundle generator wait for it. */
   let indexedAll: { promise: Promise<void>; resolve: () => void } | undefined;
   /** The parse threads of the scans running, stopped when the server shuts down. */
   const parsers = new Set<FileParser>();
@@ -656,8 +656,15 @@ export function startServer(connection: Connection, io: ServerIO): void {
     return codeActions(p, file, findings, reportError, (finding, fix) => fixVerdicts.isSound(io.schemas(), settings, file, findings, finding, fix));
   });
 
-  connection.onRequest(BundleDefaultsRequest, () => bundleDefaults(index, settings));
-  connection.onRequest(GenerateBundleRequest, (p) => bundleFor(index, settings, checkedBundleParams(p)));
+  // A bundle's names must not collide with those of files a scan has not read yet: both requests wait for it.
+  connection.onRequest(BundleDefaultsRequest, async () => {
+    await indexedAll?.promise;
+    return bundleDefaults(index, settings);
+  });
+  connection.onRequest(GenerateBundleRequest, async (p) => {
+    await indexedAll?.promise;
+    return bundleFor(index, settings, checkedBundleParams(p));
+  });
   /** The summary's passes take slices behind the scan, and mostly behind edits and re-checks (see `summaryPause`). */
   const summarySlices = new Slices(io.messages);
   const summaryRequests = new SummaryRequests(

@@ -2,6 +2,7 @@
  * While the start-up scan has not read the file that defines the egress Gateway, a hover on a route's
  * reference to it says it resolves to nothing, and adds that the workspace is still being indexed; a rename
  * is refused, as it could miss references in files not read yet. Once every file is indexed, both work.
+ * A bundle generated meanwhile is generated once every file is indexed, so that its names collide with none.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,6 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { HoverRequest, PrepareRenameRequest, RenameRequest, type Hover, type MarkupContent } from 'vscode-languageserver-protocol/node';
+import { GenerateBundleRequest } from '../../server/src/protocol';
 import { at, fileUri, repoRoot } from './lsp-client';
 import { startInProcess, type InProcessClient } from './in-process';
 
@@ -18,6 +20,24 @@ let client: InProcessClient | undefined;
 before(() => {
   workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-egress-navigation-scan-'));
   fs.cpSync(path.join(repoRoot, 'examples', 'egress-gateway'), workspace, { recursive: true });
+  // The name a bundle for edition.cnn.com gives its Gateway, taken in the file the scan reads late.
+  fs.appendFileSync(
+    path.join(workspace, '02-gateway.yaml'),
+    `---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata:
+  name: edition-cnn-com-egress-gateway
+  namespace: istio-system
+spec:
+  selector:
+    istio: egressgateway
+  servers:
+  - port: {number: 443, name: tls, protocol: TLS}
+    hosts: [edition.cnn.com]
+    tls: {mode: PASSTHROUGH}
+`,
+  );
 });
 
 // Stopped after the test is reported: the in-process server ends the process when its connection closes.
@@ -40,6 +60,8 @@ test('during the start-up scan, a hover says what it may not have read yet and a
   const read = c.held.get(gateway)!;
   await read.asked;
   c.open(uri, routes);
+  // Asked for before the hover, so handled before it.
+  const bundle = c.connection.sendRequest(GenerateBundleRequest, { host: 'edition.cnn.com', mode: 'http', namespace: 'default' });
   const during = await hover();
   assert.match(during, /resolves to nothing/);
   assert.match(during, /still being indexed/, 'the hover says the Gateway may be in a file not read yet');
@@ -47,6 +69,11 @@ test('during the start-up scan, a hover says what it may not have read yet and a
   await assert.rejects(c.connection.sendRequest(RenameRequest.type, { ...subset, newName: 'edition' }), /still being indexed/);
   read.release();
   await c.indexed;
+  const generated = await bundle;
+  assert.ok(generated.ok);
+  const gateways = generated.resources.filter((r) => r.kind === 'Gateway').map((r) => `${r.namespace}/${r.name}`);
+  assert.equal(gateways.length, 1);
+  assert.notEqual(gateways[0], 'istio-system/edition-cnn-com-egress-gateway', 'the bundle does not reuse the name of a Gateway in a file read late');
   const after = await hover();
   assert.match(after, /resolves to/);
   assert.doesNotMatch(after, /nothing|still being indexed/);
