@@ -113,6 +113,13 @@ const CACHE_SAVE_DELAY_MS = 2000;
 /** How long after a scan its cache is written if publishing its diagnostics has not settled by then. */
 const CACHE_SAVE_LATEST_MS = 60_000;
 
+/** A promise and the function that resolves it. */
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = () => {};
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
 export function startServer(connection: Connection, io: ServerIO): void {
   const index = new WorkspaceIndex();
   const documents = new TextDocuments(openDocuments((uri) => index.file(uri)?.text));
@@ -149,12 +156,14 @@ export function startServer(connection: Connection, io: ServerIO): void {
   let saveWhenSettled: (() => void) | undefined;
   let activeScans = 0;
   /**
-   * Scans that have not indexed all their files yet. Meanwhile a file is published without the findings of analyzers
-   * that look up other resources, which may be in files not read yet (see `publish`); every file is published in full after.
+   * Scans that have not indexed all their files yet, the first one counted from the start: until it has run, the index
+   * holds only what the editor opened. Meanwhile a file is published without the findings of analyzers that look up
+   * other resources, which may be in files not read yet (see `publish`); every file is published in full after.
    */
-  let indexingScans = 0;
+  let indexingScans = 1;
+  let firstScan = true;
   /** Resolves when no scan is indexing files any more; the traffic map and the bundle generator wait for it. */
-  let indexedAll: { promise: Promise<void>; resolve: () => void } | undefined;
+  let indexedAll: { promise: Promise<void>; resolve: () => void } | undefined = deferred();
   /** The parse threads of the scans running, stopped when the server shuts down. */
   const parsers = new Set<FileParser>();
   /** Where parse records are kept between sessions, when the editor gave a folder for them. */
@@ -372,11 +381,9 @@ export function startServer(connection: Connection, io: ServerIO): void {
   async function scan(): Promise<void> {
     scanning = true;
     activeScans++;
-    if (indexingScans++ === 0) {
-      let resolve = () => {};
-      const promise = new Promise<void>((r) => (resolve = r));
-      indexedAll = { promise, resolve };
-    }
+    // The first scan was counted from the start.
+    if (firstScan) firstScan = false;
+    else if (indexingScans++ === 0) indexedAll = deferred();
     let indexing = true;
     const indexed = () => {
       if (indexing && --indexingScans === 0) {

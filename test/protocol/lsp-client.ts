@@ -96,6 +96,8 @@ export interface ClientOptions {
   folderUris?: string[];
   /** Resolve as soon as the server is initialized, without waiting for the start-up scan (then await `indexed`). */
   noWait?: boolean;
+  /** Answer the server's requests for settings only once this settles: the start-up scan starts after the first answer. */
+  settingsAnswered?: Promise<void>;
   /** What the editor passes in `initialize` (the extension: its cache folder). */
   initializationOptions?: Record<string, unknown>;
 }
@@ -178,7 +180,10 @@ export async function connectClient(
     events.emit('diagnostics', p.uri, p.diagnostics);
   });
   connection.onNotification(IndexedNotification, (p: IndexedInfo) => indexed(p));
-  connection.onRequest(ConfigurationRequest.type, (p) => p.items.map(() => currentSettings));
+  connection.onRequest(ConfigurationRequest.type, async (p) => {
+    await options.settingsAnswered;
+    return p.items.map(() => currentSettings);
+  });
   connection.onRequest(RegistrationRequest.type, () => undefined);
   connection.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
   let lensRefreshes = 0;

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import type { Diagnostic } from 'vscode-languageserver-protocol/node';
-import { fileUri } from './lsp-client';
+import { fileUri, startClient } from './lsp-client';
 import { startInProcess, type InProcessClient } from './in-process';
 import { routesText, unknownSubsets, writeLateSubsetWorkspace, type LateSubsetWorkspace } from './late-subset-workspace';
 
@@ -63,3 +63,21 @@ test(
     );
   },
 );
+
+test('a file opened before the start-up scan has begun shows only its own findings too', { timeout: 60_000 }, async () => {
+  // The scan starts once the editor has answered the server's first request for settings: it is held.
+  let answer!: () => void;
+  const c = await startClient(workspace.dir, {}, { noWait: true, settingsAnswered: new Promise<void>((r) => (answer = r)) });
+  try {
+    const uri = fileUri(workspace.routes);
+    const early = c.waitForDiagnostics(uri, () => true, 30_000);
+    c.open(uri, routesText(BAD_NAME));
+    assert.deepEqual(codes(await early), ['metadata-name-invalid'], 'with only the opened file indexed, no lookup of another file is shown');
+    answer();
+    await c.indexed;
+    const full = await c.waitForDiagnostics(uri, (ds) => unknownSubsets(ds).length > 0, 30_000);
+    assert.deepEqual(unknownSubsets(full), ['v2']);
+  } finally {
+    await c.stop();
+  }
+});
