@@ -162,7 +162,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
    */
   let indexingScans = 1;
   let firstScan = true;
-  /** Resolves when no scan is indexing files any more; the traffic map and the bundle generator wait for it. */
+  /** Resolves when no scan is indexing files any more; definitions, references, the traffic map and the bundle generator wait for it. */
   let indexedAll: { promise: Promise<void>; resolve: () => void } | undefined = deferred();
   /** The parse threads of the scans running, stopped when the server shuts down. */
   const parsers = new Set<FileParser>();
@@ -642,8 +642,15 @@ export function startServer(connection: Connection, io: ServerIO): void {
     const at = fileForRequest(p.textDocument.uri, p.position);
     return at ? hoverInfo(at.file, at.offset, io.schemas(), navigation()) : null;
   });
-  connection.onDefinition((p) => withFile(p, (file, offset) => definition(file, offset, navigation()), []));
-  connection.onReferences((p) => withFile(p, (file, offset) => references(file, offset, p.context.includeDeclaration, navigation()), []));
+  // Definitions and references may be in files a scan has not read yet: both wait for it, rather than answer "none" or a part.
+  connection.onDefinition(async (p) => {
+    await indexedAll?.promise;
+    return withFile(p, (file, offset) => definition(file, offset, navigation()), []);
+  });
+  connection.onReferences(async (p) => {
+    await indexedAll?.promise;
+    return withFile(p, (file, offset) => references(file, offset, p.context.includeDeclaration, navigation()), []);
+  });
   connection.onPrepareRename((p) => withFile(p, (file, offset) => prepareRename(file, offset, navigation()), null));
   connection.onRenameRequest((p) => withFile(p, (file, offset) => rename(file, offset, p.newName, navigation()), null));
   connection.onDocumentSymbol((p) => withFile(p, (file) => documentSymbolsOf(file), []));

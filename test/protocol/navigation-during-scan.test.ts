@@ -2,14 +2,24 @@
  * While the start-up scan has not read the file that defines the egress Gateway, a hover on a route's
  * reference to it says it resolves to nothing, and adds that the workspace is still being indexed; a rename
  * is refused, as it could miss references in files not read yet. Once every file is indexed, both work.
- * A bundle generated meanwhile is generated once every file is indexed, so that its names collide with none.
+ * Go to definition, find references and a bundle asked for meanwhile are answered once every file is indexed:
+ * the Gateway is found, and the bundle's names collide with none.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { HoverRequest, PrepareRenameRequest, RenameRequest, type Hover, type MarkupContent } from 'vscode-languageserver-protocol/node';
+import {
+  DefinitionRequest,
+  HoverRequest,
+  PrepareRenameRequest,
+  ReferencesRequest,
+  RenameRequest,
+  type Hover,
+  type Location,
+  type MarkupContent,
+} from 'vscode-languageserver-protocol/node';
 import { GenerateBundleRequest } from '../../server/src/protocol';
 import { at, fileUri, repoRoot } from './lsp-client';
 import { startInProcess, type InProcessClient } from './in-process';
@@ -62,6 +72,9 @@ test('during the start-up scan, a hover says what it may not have read yet and a
   c.open(uri, routes);
   // Asked for before the hover, so handled before it.
   const bundle = c.connection.sendRequest(GenerateBundleRequest, { host: 'edition.cnn.com', mode: 'http', namespace: 'default' });
+  const reference = { textDocument: { uri }, position: at(routes, '- istio-egressgateway') };
+  const definition = c.connection.sendRequest(DefinitionRequest.type, reference) as Promise<Location[]>;
+  const references = c.connection.sendRequest(ReferencesRequest.type, { ...reference, context: { includeDeclaration: true } }) as Promise<Location[]>;
   const during = await hover();
   assert.match(during, /resolves to nothing/);
   assert.match(during, /still being indexed/, 'the hover says the Gateway may be in a file not read yet');
@@ -69,6 +82,9 @@ test('during the start-up scan, a hover says what it may not have read yet and a
   await assert.rejects(c.connection.sendRequest(RenameRequest.type, { ...subset, newName: 'edition' }), /still being indexed/);
   read.release();
   await c.indexed;
+  const files = async (locations: Promise<Location[]>) => [...new Set((await locations).map((l) => path.basename(l.uri)))].sort();
+  assert.deepEqual(await files(definition), ['02-gateway.yaml'], 'go to definition, asked while the Gateway was not read, finds it');
+  assert.deepEqual(await files(references), ['02-gateway.yaml', '04-virtualservice.yaml'], 'find references lists the Gateway and the routes');
   const generated = await bundle;
   assert.ok(generated.ok);
   const gateways = generated.resources.filter((r) => r.kind === 'Gateway').map((r) => `${r.namespace}/${r.name}`);
