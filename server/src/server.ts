@@ -148,8 +148,6 @@ export function startServer(connection: Connection, io: ServerIO): void {
   const opening = new Map<string, Opening>();
   let publishTimer: NodeJS.Timeout | undefined;
   let draining = false;
-  /** While the start-up scan runs; the status bar's summary waits for it, as the scan ends by starting the summary afresh. */
-  let scanning = false;
   /** From the end of a scan until its files are published: the status bar's summary waits for that too, diagnostics come first. */
   let settling = false;
   /** Schedules writing the parse cache of the last scan, once its files are published. */
@@ -157,11 +155,13 @@ export function startServer(connection: Connection, io: ServerIO): void {
   let activeScans = 0;
   /**
    * Scans that have not indexed all their files yet, the first one counted from the start: until it has run, the index
-   * holds only what the editor opened. Meanwhile a file is published without the findings of analyzers that look up
-   * other resources, which may be in files not read yet (see `publish`); every file is published in full after.
+   * holds only what the editor opened. Meanwhile a file is published with its syntax and schema findings only (see
+   * `publish`), and the status bar's summary waits; every file is published in full after.
    */
   let indexingScans = 1;
   let firstScan = true;
+  /** Whether the editor has answered the first request for settings (the first scan starts then). */
+  let settingsKnown = false;
   /** Resolves when no scan is indexing files any more; definitions, references, the traffic map and the bundle generator wait for it. */
   let indexedAll: { promise: Promise<void>; resolve: () => void } | undefined = deferred();
   /** The parse threads of the scans running, stopped when the server shuts down. */
@@ -320,7 +320,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
         await yieldIfDue();
       }
       // Egress paths read other files: a change anywhere may change the lenses of open editors.
-      if (publishedAny && canRefreshLenses) connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+      if (publishedAny && canRefreshLenses && indexingScans === 0) connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
       // The traffic map and the status bar follow the same changes.
       if (publishedAny) void connection.sendNotification(WorkspaceChangedNotification);
     } finally {
@@ -346,10 +346,12 @@ export function startServer(connection: Connection, io: ServerIO): void {
 
   function publish(uri: string): void {
     const file = index.file(uri);
-    // A file opened or edited while a scan indexes the workspace shows what it finds on its own (syntax, schema, rules of
-    // one resource): a lookup of another resource could miss one a file not read yet defines, and show a false alarm.
+    // Nothing before the user's settings are known: they may turn a finding off or change its severity.
+    if (!settingsKnown) return;
+    // A file opened or edited while a scan indexes the workspace shows its syntax and schema findings: an analyzer could
+    // miss what a file not read yet defines (a subset, a gateway, a kustomization's namespace) and show a false alarm.
     const partial = indexingScans > 0;
-    const findings = !file ? [] : partial ? getChecker().findingsOnItsOwn(uri) : getChecker().findings(uri);
+    const findings = !file ? [] : partial ? getChecker().syntaxAndSchemaFindings(uri) : getChecker().findings(uri);
     // An open Istio file always gets its list, empty or not, so that the editor can tell "checked, clean" from "not
     // checked yet"; during a scan only once it has shown something, as an empty list would say "clean" too early.
     const open = !!file?.owned && !!documents.get(uri) && !partial;
@@ -379,7 +381,6 @@ export function startServer(connection: Connection, io: ServerIO): void {
 
   /** Indexes every matching file of the workspace folders (open editors keep their unsaved text). */
   async function scan(): Promise<void> {
-    scanning = true;
     activeScans++;
     // The first scan was counted from the start.
     if (firstScan) firstScan = false;
@@ -395,11 +396,14 @@ export function startServer(connection: Connection, io: ServerIO): void {
     try {
       await scanFolders(indexed);
     } catch (e) {
-      // A failed scan must not take the server down (or leave the editor waiting): report it, keep serving open files.
+      // A failed scan must not take the server down (or leave the editor waiting): report it, keep serving open files,
+      // and publish every file with what is indexed, as no more is coming.
       connection.console.error(`Istio Egress: indexing the workspace failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      settling = true;
+      indexed();
+      publishAll();
     } finally {
       indexed();
-      scanning = false;
       if (--activeScans === 0) fileEvents.clear();
     }
   }
@@ -576,6 +580,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
         watchers: [{ globPattern: '**/*.{yaml,yml}' }, { globPattern: '**/Kustomization' }, { globPattern: '**/' }],
       });
     await fetchSettings();
+    settingsKnown = true;
     matches = matcherFor();
     await scan();
   });
@@ -686,7 +691,7 @@ export function startServer(connection: Connection, io: ServerIO): void {
     summaryPause(
       summarySlices,
       io.messages,
-      () => scanning || settling,
+      () => indexingScans > 0 || settling,
       () => draining || publishTimer !== undefined || edits.size > 0,
     ),
     (summary) => void connection.sendNotification(MapSummaryNotification, summary),

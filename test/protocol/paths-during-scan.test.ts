@@ -44,9 +44,10 @@ test('no lens or map shows an egress path missing a hop from a file the start-up
   // The user opens the traffic map now; the lenses asked for next are answered after the map's request is handled.
   const map = c.connection.sendRequest(TrafficMapRequest, {});
   assert.deepEqual(await lenses(), [], 'no lens while the route through the egress gateway is not indexed');
-  const refreshes = c.codeLensRefreshes();
   read.release();
   await c.indexed;
+  // The scan's end is announced before its files are published and the lenses refreshed.
+  const refreshes = c.codeLensRefreshes();
   const edges = (await map).edges.map((e) => `${e.from} -> ${e.to}`);
   for (const hop of THROUGH_GATEWAY)
     assert.ok(

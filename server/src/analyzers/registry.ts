@@ -103,11 +103,3 @@ const byCode = new Map(ANALYZERS.map((a) => [a.code, a]));
 export function analyzerFor(code: string): Analyzer | undefined {
   return byCode.get(code);
 }
-
-/**
- * Whether findings with this code come from an analyzer that looks up other resources (its `reads` is not empty).
- * Such a finding can be wrong while the workspace is still being indexed: what it looks for may be in a file not read yet.
- */
-export function readsOtherResources(code: string): boolean {
-  return (byCode.get(code)?.reads.length ?? 0) > 0;
-}

@@ -11,7 +11,7 @@ import { otherVersionsRelated } from '../index/versions';
 import { DependentCache } from '../index/dependent-cache';
 import type { SchemaStore } from '../schema/catalogue';
 import type { Settings } from '../settings';
-import { ANALYZERS, readsOtherResources } from '../analyzers/registry';
+import { ANALYZERS, analyzerFor } from '../analyzers/registry';
 import { findingsOf, type Analyzer } from '../analyzers/analyzer';
 import { placeholderOf } from '../parse/placeholders';
 import { foundSchemaFindings } from '../parse/parsed-record';
@@ -125,11 +125,13 @@ export class Checker {
   }
 
   /**
-   * `findings` without those of analyzers that look up other resources: what a file can show while the workspace is
-   * still being indexed, when such a lookup may miss what a file not indexed yet defines (a subset, a gateway).
+   * `findings` without the analyzers': the file's syntax and schema findings, which its text alone decides. That is what a
+   * file can show while the workspace is still being indexed: an analyzer's lookup may miss what a file not read yet
+   * defines (a subset, a gateway), and even a rule of one resource may read its namespace, which a kustomization not
+   * read yet may set.
    */
-  findingsOnItsOwn(uri: string): Finding[] {
-    return this.findings(uri).filter((f) => !readsOtherResources(f.code));
+  syntaxAndSchemaFindings(uri: string): Finding[] {
+    return this.findings(uri).filter((f) => analyzerFor(f.code) === undefined);
   }
 
   /**
