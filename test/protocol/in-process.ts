@@ -39,14 +39,18 @@ let store: SchemaStore | undefined;
 export async function startInProcess(
   workspace: string,
   settings: Record<string, unknown> = {},
-  options: ClientOptions & { holdAtStart?: string[] } = {},
+  options: ClientOptions & {
+    holdAtStart?: string[];
+    /** Lists the workspace's files instead of the server's own listing (a test makes it fail). */
+    listFiles?: ServerIO['listFiles'];
+  } = {},
 ): Promise<InProcessClient> {
   const toServer = new PassThrough();
   const fromServer = new PassThrough();
   const connection = createConnection(toServer, fromServer);
   const holds = new Map<string, { ask: () => void; gate: Promise<void>; finished: () => void }>();
   const io: ServerIO = {
-    listFiles,
+    listFiles: options.listFiles ?? listFiles,
     async readFile(path) {
       const held = holds.get(path);
       if (!held) return readText(path);
