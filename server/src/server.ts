@@ -114,7 +114,12 @@ const CACHE_SAVE_DELAY_MS = 2000;
 const CACHE_SAVE_LATEST_MS = 60_000;
 
 /** A promise and the function that resolves it. */
-function deferred(): { promise: Promise<void>; resolve: () => void } {
+interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+}
+
+function deferred(): Deferred {
   let resolve = () => {};
   const promise = new Promise<void>((r) => (resolve = r));
   return { promise, resolve };
@@ -154,16 +159,34 @@ export function startServer(connection: Connection, io: ServerIO): void {
   let saveWhenSettled: (() => void) | undefined;
   let activeScans = 0;
   /**
-   * Scans that have not indexed all their files yet, the first one counted from the start: until it has run, the index
-   * holds only what the editor opened. Meanwhile a file is published with its syntax and schema findings only (see
-   * `publish`), and the status bar's summary waits; every file is published in full after.
+   * Indexing under way: the scans that have not indexed all their files yet, and the server's start until the first scan
+   * begins, when the index holds only what the editor opened (see `beginIndexing`). Meanwhile a file is published with its
+   * syntax and schema findings only (see `publish`) and the status bar's summary waits; every file is published in full after.
    */
-  let indexingScans = 1;
-  let firstScan = true;
+  let indexingScans = 0;
+  /** Resolves when no indexing is under way; definitions, references, the traffic map and the bundle generator wait for it (`whenIndexed`). */
+  let indexedAll: Deferred | undefined;
+  /** Counts one more indexing under way; the function it returns ends that one, once. */
+  function beginIndexing(): () => void {
+    if (indexingScans++ === 0) indexedAll = deferred();
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      if (--indexingScans > 0) return;
+      indexedAll?.resolve();
+      indexedAll = undefined;
+    };
+  }
+  /** Ends the indexing counted from the server's start, once a scan has begun its own. */
+  const startIndexed = beginIndexing();
+  /** Runs `run` once no indexing is under way. */
+  const whenIndexed = async <T>(run: () => T): Promise<T> => {
+    await indexedAll?.promise;
+    return run();
+  };
   /** Whether the editor has answered the first request for settings (the first scan starts then). */
   let settingsKnown = false;
-  /** Resolves when no scan is indexing files any more; definitions, references, the traffic map and the bundle generator wait for it. */
-  let indexedAll: { promise: Promise<void>; resolve: () => void } | undefined = deferred();
   /** The parse threads of the scans running, stopped when the server shuts down. */
   const parsers = new Set<FileParser>();
   /** Where parse records are kept between sessions, when the editor gave a folder for them. */
@@ -382,17 +405,8 @@ export function startServer(connection: Connection, io: ServerIO): void {
   /** Indexes every matching file of the workspace folders (open editors keep their unsaved text). */
   async function scan(): Promise<void> {
     activeScans++;
-    // The first scan was counted from the start.
-    if (firstScan) firstScan = false;
-    else if (indexingScans++ === 0) indexedAll = deferred();
-    let indexing = true;
-    const indexed = () => {
-      if (indexing && --indexingScans === 0) {
-        indexedAll?.resolve();
-        indexedAll = undefined;
-      }
-      indexing = false;
-    };
+    const indexed = beginIndexing();
+    startIndexed();
     try {
       await scanFolders(indexed);
     } catch (e) {
@@ -648,14 +662,8 @@ export function startServer(connection: Connection, io: ServerIO): void {
     return at ? hoverInfo(at.file, at.offset, io.schemas(), navigation()) : null;
   });
   // Definitions and references may be in files a scan has not read yet: both wait for it, rather than answer "none" or a part.
-  connection.onDefinition(async (p) => {
-    await indexedAll?.promise;
-    return withFile(p, (file, offset) => definition(file, offset, navigation()), []);
-  });
-  connection.onReferences(async (p) => {
-    await indexedAll?.promise;
-    return withFile(p, (file, offset) => references(file, offset, p.context.includeDeclaration, navigation()), []);
-  });
+  connection.onDefinition((p) => whenIndexed(() => withFile(p, (file, offset) => definition(file, offset, navigation()), [])));
+  connection.onReferences((p) => whenIndexed(() => withFile(p, (file, offset) => references(file, offset, p.context.includeDeclaration, navigation()), [])));
   connection.onPrepareRename((p) => withFile(p, (file, offset) => prepareRename(file, offset, navigation()), null));
   connection.onRenameRequest((p) => withFile(p, (file, offset) => rename(file, offset, p.newName, navigation()), null));
   connection.onDocumentSymbol((p) => withFile(p, (file) => documentSymbolsOf(file), []));
@@ -676,14 +684,8 @@ export function startServer(connection: Connection, io: ServerIO): void {
   });
 
   // A bundle's names must not collide with those of files a scan has not read yet: both requests wait for it.
-  connection.onRequest(BundleDefaultsRequest, async () => {
-    await indexedAll?.promise;
-    return bundleDefaults(index, settings);
-  });
-  connection.onRequest(GenerateBundleRequest, async (p) => {
-    await indexedAll?.promise;
-    return bundleFor(index, settings, checkedBundleParams(p));
-  });
+  connection.onRequest(BundleDefaultsRequest, () => whenIndexed(() => bundleDefaults(index, settings)));
+  connection.onRequest(GenerateBundleRequest, (p) => whenIndexed(() => bundleFor(index, settings, checkedBundleParams(p))));
   /** The summary's passes take slices behind the scan, and mostly behind edits and re-checks (see `summaryPause`). */
   const summarySlices = new Slices(io.messages);
   const summaryRequests = new SummaryRequests(
@@ -700,17 +702,18 @@ export function startServer(connection: Connection, io: ServerIO): void {
   /** The map view waits for its map: computing the paths it lacks yields only to other messages. */
   const mapSlices = new Slices(io.messages);
   connection.onRequest(TrafficMapRequest, async (p) => {
-    flush();
     if (isSummaryRequest(p)) {
+      flush();
       // A fresh slice: a pass after an edit needs no pause, and its figures follow this answer at once.
       summarySlices.restart();
       return summaryRequests.answer();
     }
     // A map drawn while a scan indexes the workspace could miss a hop defined in a file not read yet: it waits for the scan.
-    await indexedAll?.promise;
-    flush();
-    const paths = await pathSummary.mapPaths(() => (mapSlices.due() ? mapSlices.next() : undefined));
-    return trafficMapOf(p, navigation(), paths, textOf);
+    return whenIndexed(async () => {
+      flush();
+      const paths = await pathSummary.mapPaths(() => (mapSlices.due() ? mapSlices.next() : undefined));
+      return trafficMapOf(p, navigation(), paths, textOf);
+    });
   });
 
   documents.listen(connection);

@@ -4,26 +4,15 @@
  * `in-process.ts`) for the file that defines a subset a route in an earlier file uses: that route
  * must never be shown as unknown, and the route's real mistake is shown once the scan ends.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import type { Diagnostic } from 'vscode-languageserver-protocol/node';
 import { fileUri } from './lsp-client';
 import { startInProcess, type InProcessClient } from './in-process';
-import { unknownSubsets, writeLateSubsetWorkspace, type LateSubsetWorkspace } from './late-subset-workspace';
+import { unknownSubsets, lateSubsetWorkspaceForTests } from './late-subset-workspace';
 
-let workspace: LateSubsetWorkspace;
 let client: InProcessClient | undefined;
-
-before(() => {
-  workspace = writeLateSubsetWorkspace();
-});
-
-// Stopped after the test is reported: the in-process server ends the process when its connection closes.
-after(async () => {
-  await client?.stop();
-  fs.rmSync(workspace.dir, { recursive: true, force: true });
-});
+const workspace = lateSubsetWorkspaceForTests(() => client?.stop());
 
 test('files checked while the scan waits for a later file are published with the findings of a check after the scan', { timeout: 60_000 }, async () => {
   const uri = fileUri(workspace.routes);

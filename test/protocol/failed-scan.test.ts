@@ -4,26 +4,15 @@
  * meanwhile, which showed only its syntax and schema findings, gets the analyzers' findings, and the editor
  * is asked to refresh its code lenses.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import { WorkspaceChangedNotification } from '../../server/src/protocol';
 import { fileUri, waitUntil } from './lsp-client';
 import { startInProcess, type InProcessClient } from './in-process';
-import { routesText, unknownSubsets, writeLateSubsetWorkspace, type LateSubsetWorkspace } from './late-subset-workspace';
+import { routesText, unknownSubsets, lateSubsetWorkspaceForTests } from './late-subset-workspace';
 
-let workspace: LateSubsetWorkspace;
 let client: InProcessClient | undefined;
-
-before(() => {
-  workspace = writeLateSubsetWorkspace();
-});
-
-// Stopped after the test is reported: the in-process server ends the process when its connection closes.
-after(async () => {
-  await client?.stop();
-  fs.rmSync(workspace.dir, { recursive: true, force: true });
-});
+const workspace = lateSubsetWorkspaceForTests(() => client?.stop());
 
 test('after a start-up scan fails, an opened file gets all its findings and the lenses are refreshed', { timeout: 60_000 }, async () => {
   let fail!: () => void;

@@ -3,6 +3,7 @@
  * read last (z-subsets.yaml), with filler files between: for tests of what the editor sees while the start-up
  * scan has indexed the routes and not yet the subsets. Subset v2 is defined nowhere, a real mistake.
  */
+import { before, after } from 'node:test';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -59,6 +60,23 @@ export function writeLateSubsetWorkspace(extra = ''): LateSubsetWorkspace {
   const subsets = path.join(dir, 'z-subsets.yaml');
   fs.writeFileSync(subsets, SUBSETS);
   return { dir, routes, subsets };
+}
+
+/**
+ * The workspace of one test file's tests, written before they run with `routesText(extra)` in its routes file; after them,
+ * `stop` stops the file's client (an in-process server ends the process when its connection closes, so only after every
+ * test is reported) and the folder is removed. Its fields are set once the tests run.
+ */
+export function lateSubsetWorkspaceForTests(stop: () => Promise<void> | undefined, extra = ''): LateSubsetWorkspace {
+  const workspace: LateSubsetWorkspace = { dir: '', routes: '', subsets: '' };
+  before(() => {
+    Object.assign(workspace, writeLateSubsetWorkspace(extra));
+  });
+  after(async () => {
+    await stop();
+    fs.rmSync(workspace.dir, { recursive: true, force: true });
+  });
+  return workspace;
 }
 
 /** The subsets that diagnostics report as unknown. */

@@ -5,14 +5,13 @@
  * Every finding comes once the scan has indexed every file. Before the scan has begun, while the editor has not
  * answered the request for settings, nothing is published: the settings may turn a finding off.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import type { Diagnostic } from 'vscode-languageserver-protocol/node';
 import { WorkspaceChangedNotification } from '../../server/src/protocol';
 import { fileUri, startClient } from './lsp-client';
 import { startInProcess, type InProcessClient } from './in-process';
-import { routesText, unknownSubsets, writeLateSubsetWorkspace, type LateSubsetWorkspace } from './late-subset-workspace';
+import { routesText, unknownSubsets, lateSubsetWorkspaceForTests } from './late-subset-workspace';
 
 /** A document with a schema mistake (`schema-enum`) and a name the API server rejects (`metadata-name-invalid`, an analyzer's). */
 const OWN_MISTAKES = `apiVersion: networking.istio.io/v1
@@ -26,18 +25,8 @@ spec:
   resolution: DNZ
 `;
 
-let workspace: LateSubsetWorkspace;
 let client: InProcessClient | undefined;
-
-before(() => {
-  workspace = writeLateSubsetWorkspace(OWN_MISTAKES);
-});
-
-// Stopped after the test is reported: the in-process server ends the process when its connection closes.
-after(async () => {
-  await client?.stop();
-  fs.rmSync(workspace.dir, { recursive: true, force: true });
-});
+const workspace = lateSubsetWorkspaceForTests(() => client?.stop(), OWN_MISTAKES);
 
 const codes = (ds: Diagnostic[]) => ds.map((d) => d.code).sort();
 

@@ -16,7 +16,7 @@ import {
 } from 'vscode-languageserver';
 import type { Span } from '../model';
 import type { ParsedFile } from '../parse/parse';
-import { referencesOf, siteAtOffset, targetsOf, type NavigationContext } from '../navigation/references';
+import { referencesOf, siteAtOffset, targetsOf, type NavigationContext, type Site } from '../navigation/references';
 import { prepareRename as prepare, rename as renameCore } from '../navigation/rename';
 import { documentSymbols, workspaceSymbols, type OutlineSymbol } from '../navigation/symbols';
 import { toRange } from './positions';
@@ -51,19 +51,24 @@ export function references(file: ParsedFile, offset: number, includeDeclaration:
     .flatMap((s) => location(nav, s.resource.uri, s.span) ?? []);
 }
 
-export function prepareRename(file: ParsedFile, offset: number, nav: Navigation): { range: Range; placeholder: string } | null {
+/** The site a rename at `offset` would rename; refused while the workspace is being indexed. */
+function renameSite(file: ParsedFile, offset: number, nav: Navigation): Site | undefined {
   const site = siteAtOffset(file, offset, nav);
+  if (site && nav.indexing) throw new ResponseError(ErrorCodes.InvalidRequest, RENAME_WHILE_INDEXING);
+  return site;
+}
+
+export function prepareRename(file: ParsedFile, offset: number, nav: Navigation): { range: Range; placeholder: string } | null {
+  const site = renameSite(file, offset, nav);
   if (!site) return null;
-  if (nav.indexing) throw new ResponseError(ErrorCodes.InvalidRequest, RENAME_WHILE_INDEXING);
   const result = prepare(site, nav);
   if ('error' in result) throw new ResponseError(ErrorCodes.InvalidRequest, result.error);
   return { range: toRange(file.text, result.span), placeholder: result.placeholder };
 }
 
 export function rename(file: ParsedFile, offset: number, newName: string, nav: Navigation): WorkspaceEdit | null {
-  const site = siteAtOffset(file, offset, nav);
+  const site = renameSite(file, offset, nav);
   if (!site) return null;
-  if (nav.indexing) throw new ResponseError(ErrorCodes.InvalidRequest, RENAME_WHILE_INDEXING);
   const result = renameCore(site, newName, nav);
   if ('error' in result) throw new ResponseError(ErrorCodes.InvalidRequest, result.error);
   const changes: Record<string, TextEdit[]> = {};
